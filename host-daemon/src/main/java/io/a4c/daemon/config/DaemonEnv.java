@@ -1,0 +1,36 @@
+package io.a4c.daemon.config;
+
+/**
+ * Names of the environment variables (or {@code /etc/a4c/host-daemon.env} entries) the host
+ * daemon reads. The CDK app's outputs and the deploy guide use exactly these.
+ */
+public final class DaemonEnv {
+  /** This host's id; names its command queue and labels its containers. */
+  public static final String HOST_ID = "A4C_HOST_ID";
+
+  /** The Docker endpoint, e.g. {@code unix:///var/run/docker.sock}. */
+  public static final String DOCKER_HOST = "A4C_DOCKER_HOST";
+
+  /** URL of the shared host-events queue the daemon reports to. */
+  public static final String HOST_EVENTS_QUEUE_URL = "A4C_HOST_EVENTS_QUEUE_URL";
+
+  /** Prefix of every host's FIFO command queue name: {@code <prefix><hostId>.fifo}. */
+  public static final String HOST_QUEUE_PREFIX = "A4C_HOST_QUEUE_PREFIX";
+
+  /** Seconds between heartbeats. */
+  public static final String HEARTBEAT_SECONDS = "A4C_HEARTBEAT_SECONDS";
+
+  /** How many workspaces this host may run at once. */
+  public static final String CAPACITY = "A4C_HOST_CAPACITY";
+
+  /** Directory for the daemon's own files (the hostname entries file). */
+  public static final String DATA_DIR = "A4C_DAEMON_DATA_DIR";
+
+  /** Optional endpoint override for SQS (local runtime and tests only). */
+  public static final String SQS_ENDPOINT = "A4C_SQS_ENDPOINT";
+
+  /** The AWS region. */
+  public static final String AWS_REGION = "AWS_REGION";
+
+  private DaemonEnv() {}
+}
