@@ -1,0 +1,27 @@
+package io.a4c.events;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * A command the functions send to one host's FIFO command queue. Commands of one workspace share
+ * a message group, so a host sees them in the order they were sent.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = CreateWorkspace.class, name = "CreateWorkspace"),
+  @JsonSubTypes.Type(value = DeleteWorkspace.class, name = "DeleteWorkspace")
+})
+public sealed interface HostCommand permits CreateWorkspace, DeleteWorkspace {
+  /** Schema version of this command's JSON form. */
+  int version();
+
+  /** Unique per command; the FIFO deduplication id. */
+  String commandId();
+
+  /** The host that must carry it out. */
+  String hostId();
+
+  /** The workspace it is about; the FIFO message group. */
+  String workspaceId();
+}

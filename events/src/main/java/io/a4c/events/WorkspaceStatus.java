@@ -1,0 +1,50 @@
+package io.a4c.events;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A host's report that a workspace reached a state or completed a step. Applied with a
+ * conditional write, so duplicates and late arrivals are no-ops.
+ *
+ * @param containerId the container, once created
+ * @param ip the container's address, once known
+ * @param reason why, for FAILED: which step and what went wrong, in words a user can act on
+ */
+public record WorkspaceStatus(
+    int version,
+    String hostId,
+    String workspaceId,
+    String userId,
+    WorkspaceState state,
+    WorkspaceStep step,
+    String containerId,
+    String ip,
+    String reason,
+    Instant at)
+    implements HostEvent {
+  public WorkspaceStatus {
+    Versions.require("WorkspaceStatus", version);
+    Names.require("hostId", hostId, Names.HOST_ID);
+    Names.require("workspaceId", workspaceId, Names.WORKSPACE_ID);
+    Names.require("userId", userId, Names.USER_ID);
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(step, "step");
+    Objects.requireNonNull(at, "at");
+  }
+
+  /** A version-1 status report. */
+  public static WorkspaceStatus of(
+      String hostId,
+      String workspaceId,
+      String userId,
+      WorkspaceState state,
+      WorkspaceStep step,
+      String containerId,
+      String ip,
+      String reason,
+      Instant at) {
+    return new WorkspaceStatus(
+        Versions.CURRENT, hostId, workspaceId, userId, state, step, containerId, ip, reason, at);
+  }
+}

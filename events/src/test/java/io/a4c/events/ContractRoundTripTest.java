@@ -1,0 +1,58 @@
+package io.a4c.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.io.IOException;
+import java.io.InputStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ContractRoundTripTest {
+  private final ObjectMapper json = EventJson.newMapper();
+
+  @ParameterizedTest
+  @CsvSource({
+    "create-workspace.json, io.a4c.events.HostCommand, io.a4c.events.CreateWorkspace",
+    "delete-workspace.json, io.a4c.events.HostCommand, io.a4c.events.DeleteWorkspace",
+    "heartbeat.json, io.a4c.events.HostEvent, io.a4c.events.Heartbeat",
+    "workspace-status.json, io.a4c.events.HostEvent, io.a4c.events.WorkspaceStatus"
+  })
+  void readsTheFixtureAsItsTypeAndWritesItBackUnchanged(String file, Class<?> base, Class<?> type)
+      throws IOException {
+    JsonNode fixture = json.readTree(read(file));
+    Object value = json.treeToValue(fixture, base);
+
+    assertThat(value).isInstanceOf(type);
+    assertThat(json.readTree(json.writerFor(base).writeValueAsString(value))).isEqualTo(fixture);
+  }
+
+  @Test
+  void refusesAnUnknownVersion() throws IOException {
+    String v2 = new String(read("delete-workspace.json")).replace("\"version\": 1", "\"version\": 2");
+
+    assertThatThrownBy(() -> json.readValue(v2, HostCommand.class))
+        .isInstanceOf(ValueInstantiationException.class)
+        .hasMessageContaining("version 2 is not supported");
+  }
+
+  @Test
+  void refusesAWorkspaceIdThatCouldReachAContainerNameUnchecked() throws IOException {
+    String hostile =
+        new String(read("delete-workspace.json"))
+            .replace("ws-01jd0000000000000000000000", "ws-x; rm -rf /");
+
+    assertThatThrownBy(() -> json.readValue(hostile, HostCommand.class))
+        .hasMessageContaining("workspaceId is missing or malformed");
+  }
+
+  private static byte[] read(String file) throws IOException {
+    try (InputStream in = ContractRoundTripTest.class.getResourceAsStream("/events/" + file)) {
+      return in.readAllBytes();
+    }
+  }
+}
