@@ -1,0 +1,37 @@
+package io.a4c.functions;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import io.a4c.functions.admin.AdminApi;
+import io.a4c.functions.aws.AwsModule;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.hosts.HostEventsConsumer;
+import io.a4c.functions.workspaces.WorkspacesApi;
+import java.time.Clock;
+import java.util.Map;
+import javax.inject.Singleton;
+
+/**
+ * The object graph of every function. Each Lambda entry point builds it once in its constructor
+ * and takes the one collaborator it needs; Dagger creates only what that collaborator uses.
+ */
+@Singleton
+@Component(modules = {AwsModule.class, FunctionsModule.class})
+public interface FunctionsComponent {
+  WorkspacesApi workspacesApi();
+
+  AdminApi adminApi();
+
+  HostEventsConsumer hostEventsConsumer();
+
+  /** Builds the graph from configuration and a clock. */
+  @Component.Factory
+  interface Factory {
+    FunctionsComponent create(@BindsInstance FunctionsConfig config, @BindsInstance Clock clock);
+  }
+
+  /** The graph for a Lambda entry point: configuration from the environment, the system clock. */
+  static FunctionsComponent fromEnvironment(Map<String, String> env) {
+    return DaggerFunctionsComponent.factory().create(FunctionsConfig.fromEnvironment(env), Clock.systemUTC());
+  }
+}

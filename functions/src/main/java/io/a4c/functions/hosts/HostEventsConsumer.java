@@ -1,0 +1,65 @@
+package io.a4c.functions.hosts;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.a4c.events.Heartbeat;
+import io.a4c.events.HostEvent;
+import io.a4c.events.WorkspaceStatus;
+import io.a4c.functions.workspaces.WorkspaceService;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies host events from the host-events queue. Each record is handled on its own; a failed one
+ * is reported by message id so SQS redelivers only it. A record that can never be read is logged
+ * and dropped (redelivering it would not help). Idempotent: every write is conditional.
+ */
+@Singleton
+public final class HostEventsConsumer {
+  private static final Logger log = LoggerFactory.getLogger(HostEventsConsumer.class);
+
+  private final ObjectMapper json;
+  private final HostService hosts;
+  private final WorkspaceService workspaces;
+
+  @Inject
+  public HostEventsConsumer(ObjectMapper json, HostService hosts, WorkspaceService workspaces) {
+    this.json = json;
+    this.hosts = hosts;
+    this.workspaces = workspaces;
+  }
+
+  /** Handles a batch; the response names the records to retry. */
+  public SQSBatchResponse handle(SQSEvent event) {
+    List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+    for (SQSEvent.SQSMessage message : event.getRecords()) {
+      HostEvent hostEvent;
+      try {
+        hostEvent = json.readValue(message.getBody(), HostEvent.class);
+      } catch (IOException | IllegalArgumentException e) {
+        log.atError().addKeyValue("messageId", message.getMessageId()).setCause(e).log("unreadable host event dropped");
+        continue;
+      }
+      try {
+        switch (hostEvent) {
+          case Heartbeat beat -> hosts.recordHeartbeat(beat);
+          case WorkspaceStatus status -> workspaces.apply(status);
+        }
+      } catch (Exception e) {
+        log.atWarn()
+            .addKeyValue("messageId", message.getMessageId())
+            .addKeyValue("hostId", hostEvent.hostId())
+            .setCause(e)
+            .log("host event failed; it will be retried");
+        failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+      }
+    }
+    return new SQSBatchResponse(failures);
+  }
+}

@@ -1,0 +1,153 @@
+package io.a4c.functions.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import java.io.IOException;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads JSON bodies and writes JSON and problem responses: the one place where exceptions become
+ * HTTP. Anything that is not a {@link ProblemException} is a generic 500 whose log line carries
+ * the request id; no internal message or stack trace ever reaches a response. Thread-safe.
+ */
+@Singleton
+public final class ApiResponses {
+  private static final Logger log = LoggerFactory.getLogger(ApiResponses.class);
+  private static final Map<String, String> JSON = Map.of("content-type", "application/json");
+  private static final Map<String, String> PROBLEM_JSON =
+      Map.of("content-type", "application/problem+json");
+
+  private final ObjectMapper json;
+
+  @Inject
+  public ApiResponses(ObjectMapper json) {
+    this.json = json;
+  }
+
+  /**
+   * Runs a route, turning its result or exception into a response. The route returns a response
+   * already built with {@link #json}.
+   */
+  public APIGatewayV2HTTPResponse run(
+      ApiRequest request, Function<ApiRequest, APIGatewayV2HTTPResponse> route) {
+    try {
+      return route.apply(request);
+    } catch (ProblemException e) {
+      return problem(request, e);
+    } catch (RuntimeException e) {
+      log.atError()
+          .addKeyValue("requestId", request.requestId())
+          .addKeyValue("route", request.routeKey())
+          .setCause(e)
+          .log("request failed");
+      return problem(
+          request, new ProblemException(ProblemType.INTERNAL, "internal error; quote the request id"));
+    }
+  }
+
+  /** Parses a JSON body as {@code type}; 413, 415 or 400 (naming the field) when it cannot. */
+  public <T> T read(ApiRequest request, Class<T> type) {
+    if (request.body().length > ApiRequest.MAX_BODY_BYTES) {
+      throw new ProblemException(
+          ProblemType.PAYLOAD_TOO_LARGE,
+          "the body is " + request.body().length + " bytes; at most " + ApiRequest.MAX_BODY_BYTES + " are accepted");
+    }
+    String contentType = request.header("content-type");
+    if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
+      throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+    }
+    if (request.body().length == 0) {
+      throw new InvalidRequestException(null, "a JSON body is required");
+    }
+    try {
+      T value = json.readValue(request.body(), type);
+      if (value == null) {
+        throw new InvalidRequestException(null, "the body must be a JSON object");
+      }
+      return value;
+    } catch (ValueInstantiationException e) {
+      if (e.getCause() instanceof ProblemException problem) {
+        throw problem;
+      }
+      throw new InvalidRequestException(fieldOf(e), "the body is not valid: " + e.getOriginalMessage());
+    } catch (UnrecognizedPropertyException e) {
+      throw new InvalidRequestException(e.getPropertyName(), "unknown field " + e.getPropertyName());
+    } catch (MismatchedInputException e) {
+      String field = fieldOf(e);
+      throw new InvalidRequestException(
+          field, field == null ? "the body does not have the expected shape" : field + " has the wrong type");
+    } catch (JsonProcessingException e) {
+      throw new InvalidRequestException(null, "the body is not well-formed JSON");
+    } catch (IOException e) {
+      throw new InvalidRequestException(null, "the body could not be read");
+    }
+  }
+
+  /** A JSON response. */
+  public APIGatewayV2HTTPResponse json(int status, Object body) {
+    return json(status, body, Map.of());
+  }
+
+  /** A JSON response with extra headers. */
+  public APIGatewayV2HTTPResponse json(int status, Object body, Map<String, String> headers) {
+    try {
+      var all = new java.util.HashMap<>(JSON);
+      all.putAll(headers);
+      return APIGatewayV2HTTPResponse.builder()
+          .withStatusCode(status)
+          .withHeaders(all)
+          .withBody(json.writeValueAsString(body))
+          .build();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("response could not be serialised", e);
+    }
+  }
+
+  /** The problem response for {@code e}. */
+  public APIGatewayV2HTTPResponse problem(ApiRequest request, ProblemException e) {
+    ProblemType type = e.type();
+    var body =
+        new Problem(
+            type.uri(),
+            type.title(),
+            type.status(),
+            e.getMessage(),
+            request.path(),
+            e.field(),
+            e.reason(),
+            request.requestId());
+    try {
+      var headers = new java.util.HashMap<>(PROBLEM_JSON);
+      if (type == ProblemType.UNAVAILABLE) {
+        headers.put("retry-after", "10");
+      }
+      return APIGatewayV2HTTPResponse.builder()
+          .withStatusCode(type.status())
+          .withHeaders(headers)
+          .withBody(json.writeValueAsString(body))
+          .build();
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException("problem could not be serialised", ex);
+    }
+  }
+
+  private static String fieldOf(JsonMappingException e) {
+    String path =
+        e.getPath().stream()
+            .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+            .collect(Collectors.joining("."))
+            .replace(".[", "[");
+    return path.isEmpty() ? null : path;
+  }
+}

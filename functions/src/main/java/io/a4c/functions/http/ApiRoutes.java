@@ -1,0 +1,47 @@
+package io.a4c.functions.http;
+
+import java.util.List;
+
+/**
+ * Every HTTP route and the function that serves it: what API Gateway is configured with in AWS,
+ * and what the local runtime routes by. The OpenAPI document lists the same routes (a test checks).
+ */
+public final class ApiRoutes {
+  /** The functions that serve HTTP routes. */
+  public enum Function {
+    WORKSPACES,
+    ADMIN
+  }
+
+  /**
+   * One route.
+   *
+   * @param method HTTP method
+   * @param path path template with {@code {name}} parameters, as API Gateway writes it
+   */
+  public record Route(String method, String path, Function function) {
+    /** The API Gateway route key, e.g. {@code GET /v1/hosts}. */
+    public String key() {
+      return method + " " + path;
+    }
+  }
+
+  public static final String WORKSPACES = "/v1/users/{userId}/workspaces";
+  public static final String WORKSPACE = "/v1/users/{userId}/workspaces/{workspaceId}";
+  public static final String PROJECT = "/v1/projects/{projectName}";
+  public static final String PROJECT_IMAGES = "/v1/projects/{projectName}/images";
+  public static final String HOSTS = "/v1/hosts";
+
+  public static final List<Route> ALL =
+      List.of(
+          new Route("POST", WORKSPACES, Function.WORKSPACES),
+          new Route("GET", WORKSPACES, Function.WORKSPACES),
+          new Route("GET", WORKSPACE, Function.WORKSPACES),
+          new Route("DELETE", WORKSPACE, Function.WORKSPACES),
+          new Route("PUT", PROJECT, Function.ADMIN),
+          new Route("GET", PROJECT, Function.ADMIN),
+          new Route("POST", PROJECT_IMAGES, Function.ADMIN),
+          new Route("GET", HOSTS, Function.ADMIN));
+
+  private ApiRoutes() {}
+}

@@ -1,0 +1,40 @@
+package io.a4c.functions.http;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Field checks for request bodies and paths; each failure names the field and its rule. */
+public final class Validation {
+  private Validation() {}
+
+  /** Returns {@code value} when present and matching; otherwise a 400 naming the field. */
+  public static String require(String field, String value, Pattern pattern, String rule) {
+    if (value == null || value.isEmpty()) {
+      throw new InvalidRequestException(field, field + " is required");
+    }
+    if (!pattern.matcher(value).matches()) {
+      throw new InvalidRequestException(field, field + " must be " + rule);
+    }
+    return value;
+  }
+
+  /** Like {@link #require} but null is allowed. */
+  public static String optional(String field, String value, Pattern pattern, String rule) {
+    return value == null ? null : require(field, value, pattern, rule);
+  }
+
+  /** Checks every element of a list (null becomes empty), with a size limit. */
+  public static List<String> requireAll(
+      String field, List<String> values, Pattern pattern, String rule, int maxSize) {
+    if (values == null) {
+      return List.of();
+    }
+    if (values.size() > maxSize) {
+      throw new InvalidRequestException(field, field + " may hold at most " + maxSize + " entries");
+    }
+    for (int i = 0; i < values.size(); i++) {
+      require(field + "[" + i + "]", values.get(i), pattern, rule);
+    }
+    return List.copyOf(values);
+  }
+}

@@ -1,0 +1,41 @@
+package io.a4c.functions.projects;
+
+import io.a4c.events.Names;
+import io.a4c.functions.http.InvalidRequestException;
+import io.a4c.functions.http.Validation;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A project's configuration as an admin writes it ({@code PUT /v1/projects/{projectName}}): where
+ * its sources are, the base image, the tools its images install, its parents (streams or
+ * branches), the setup commands run in every new workspace, and the workspace size.
+ */
+public record ProjectConfig(
+    ProjectSource source,
+    String baseImage,
+    List<String> tools,
+    List<String> parents,
+    List<String> setup,
+    WorkspaceSize workspaceSize) {
+  /** Debian package names, the form tools are installed by. */
+  static final Pattern TOOL = Pattern.compile("[a-z0-9][a-z0-9+.-]{0,62}");
+
+  /** One shell command line: printable, no control characters or newlines. */
+  static final Pattern SETUP_COMMAND = Pattern.compile("[\\x20-\\x7E]{1,1024}");
+
+  public ProjectConfig {
+    if (source == null) {
+      throw new InvalidRequestException("source", "source is required");
+    }
+    Validation.require("baseImage", baseImage, Names.IMAGE_REF, "a Docker image reference");
+    tools = Validation.requireAll("tools", tools, TOOL, "Debian package names", 100);
+    parents = Validation.requireAll("parents", parents, Names.PARENT_NAME, "letters, digits and . _ - (up to 64)", 50);
+    if (parents.isEmpty()) {
+      throw new InvalidRequestException("parents", "parents must name at least one stream or branch");
+    }
+    setup = Validation.requireAll("setup", setup, SETUP_COMMAND, "one printable line of at most 1024 characters", 32);
+    workspaceSize = Objects.requireNonNullElse(workspaceSize, WorkspaceSize.DEFAULT);
+  }
+}

@@ -1,0 +1,88 @@
+package io.a4c.functions.projects;
+
+import io.a4c.events.Arch;
+import io.a4c.functions.http.InvalidRequestException;
+import io.a4c.functions.http.ProblemException;
+import io.a4c.functions.http.ProblemType;
+import java.time.Clock;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/** Projects and their images: what admins configure and what workspace creation resolves. */
+@Singleton
+public final class ProjectService {
+  private final ProjectStore projects;
+  private final ImageStore images;
+  private final Clock clock;
+
+  @Inject
+  public ProjectService(ProjectStore projects, ImageStore images, Clock clock) {
+    this.projects = projects;
+    this.images = images;
+    this.clock = clock;
+  }
+
+  /** Creates or replaces a project's configuration. */
+  public Project put(String projectName, ProjectConfig config) {
+    var project = new Project(projectName, config, clock.instant());
+    projects.put(project);
+    return project;
+  }
+
+  /** The project; 404 when there is none. */
+  public Project get(String projectName) {
+    return projects.get(projectName).orElseThrow(() -> new ProjectNotFoundException(projectName));
+  }
+
+  /** Registers a ready image for one of the project's parents. */
+  public Image registerImage(String projectName, RegisterImageRequest request) {
+    Project project = get(projectName);
+    requireParent(project, request.parentName());
+    var image =
+        new Image(
+            projectName,
+            request.parentName(),
+            request.parsedArch(),
+            request.change(),
+            request.imageRef(),
+            Image.COMPLETED,
+            clock.instant());
+    images.put(image);
+    return image;
+  }
+
+  /**
+   * The image a new workspace runs: that change's when one is named, else the newest COMPLETED.
+   *
+   * @throws ProblemException 409 when there is no such image yet
+   */
+  public Image resolveImage(Project project, String parentName, Arch arch, String change) {
+    requireParent(project, parentName);
+    var image =
+        change == null
+            ? images.newestCompleted(project.projectName(), parentName, arch)
+            : images.completed(project.projectName(), parentName, arch, change);
+    return image.orElseThrow(
+        () ->
+            new ProblemException(
+                ProblemType.CONFLICT,
+                "project "
+                    + project.projectName()
+                    + " has no completed image for parent "
+                    + parentName
+                    + ", arch "
+                    + arch.wireName()
+                    + (change == null ? "" : " at change " + change)
+                    + " yet; build or register one first",
+                change == null ? "parentName" : "change",
+                "no-image"));
+  }
+
+  private static void requireParent(Project project, String parentName) {
+    if (!project.config().parents().contains(parentName)) {
+      throw new InvalidRequestException(
+          "parentName",
+          "parentName must be one of project " + project.projectName() + "'s parents: " + project.config().parents());
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.a4c.functions.workspaces;
+
+import io.a4c.events.Arch;
+import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStep;
+import java.time.Instant;
+
+/**
+ * A workspace as stored and as the API returns it.
+ *
+ * @param step the last create step the host reported
+ * @param reason for FAILED: which step and why, in words the user can act on
+ * @param version optimistic-locking counter; every write expects the version it read
+ */
+public record Workspace(
+    String userId,
+    String workspaceId,
+    String name,
+    String projectName,
+    String parentName,
+    Arch arch,
+    String change,
+    String imageRef,
+    String hostId,
+    String hostname,
+    String containerId,
+    String ip,
+    WorkspaceState state,
+    WorkspaceStep step,
+    String reason,
+    long version,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  /** This workspace moved to {@code state} at {@code at}, one version on. */
+  public Workspace moved(WorkspaceState state, WorkspaceStep step, String reason, Instant at) {
+    return new Workspace(
+        userId, workspaceId, name, projectName, parentName, arch, change, imageRef, hostId, hostname,
+        containerId, ip, state, step, reason, version + 1, createdAt, at);
+  }
+
+  /** This workspace with what the host reported about its container. */
+  public Workspace withContainer(String containerId, String ip) {
+    return new Workspace(
+        userId, workspaceId, name, projectName, parentName, arch, change, imageRef, hostId, hostname,
+        containerId == null ? this.containerId : containerId,
+        ip == null ? this.ip : ip,
+        state, step, reason, version, createdAt, updatedAt);
+  }
+}

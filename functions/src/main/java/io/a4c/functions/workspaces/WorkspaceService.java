@@ -1,0 +1,196 @@
+package io.a4c.functions.workspaces;
+
+import io.a4c.events.CreateWorkspace;
+import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.WorkspaceSpec;
+import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStatus;
+import io.a4c.events.WorkspaceStep;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.hosts.Host;
+import io.a4c.functions.hosts.HostCommandSender;
+import io.a4c.functions.hosts.HostStore;
+import io.a4c.functions.hosts.LeastDiskPlacement;
+import io.a4c.functions.hosts.NoHostAvailableException;
+import io.a4c.functions.http.ProblemException;
+import io.a4c.functions.projects.Image;
+import io.a4c.functions.projects.Project;
+import io.a4c.functions.projects.ProjectService;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, lists, deletes workspaces, and applies what hosts report about them. Every state change
+ * is a conditional write through {@link WorkspaceState#canMoveTo}, so duplicate and late reports
+ * are no-ops. Thread-safe.
+ */
+@Singleton
+public final class WorkspaceService {
+  private static final Logger log = LoggerFactory.getLogger(WorkspaceService.class);
+  private static final int WRITE_ATTEMPTS = 5;
+
+  private final WorkspaceStore workspaces;
+  private final HostStore hosts;
+  private final ProjectService projects;
+  private final LeastDiskPlacement placement;
+  private final HostCommandSender commands;
+  private final IdGenerator ids;
+  private final Clock clock;
+  private final String domain;
+
+  @Inject
+  public WorkspaceService(
+      WorkspaceStore workspaces,
+      HostStore hosts,
+      ProjectService projects,
+      LeastDiskPlacement placement,
+      HostCommandSender commands,
+      IdGenerator ids,
+      Clock clock,
+      FunctionsConfig config) {
+    this.workspaces = workspaces;
+    this.hosts = hosts;
+    this.projects = projects;
+    this.placement = placement;
+    this.commands = commands;
+    this.ids = ids;
+    this.clock = clock;
+    this.domain = config.workspaceDomain();
+  }
+
+  /**
+   * Places a new workspace and sends its create command. On return the record is PENDING on the
+   * chosen host; if the command cannot be sent the record and its reservation are rolled back.
+   */
+  public Workspace create(String userId, CreateWorkspaceRequest request) {
+    Project project = projects.get(request.projectName());
+    Image image = projects.resolveImage(project, request.parentName(), request.parsedArch(), request.change());
+    Instant now = clock.instant();
+    var candidates = placement.candidates(hosts.all(), request.parsedArch(), image.imageRef(), now);
+
+    String workspaceId = ids.workspaceId();
+    for (Host host : candidates) {
+      var workspace =
+          new Workspace(
+              userId, workspaceId, request.name(), project.projectName(), request.parentName(), request.parsedArch(),
+              image.change(), image.imageRef(), host.hostId(), workspaceId + "." + domain, null, null,
+              WorkspaceState.PENDING, null, null, 1, now, now);
+      try {
+        workspaces.insertReserving(workspace);
+      } catch (WorkspaceStore.HostUnavailableForReservation e) {
+        continue; // filled up since the scan; the next candidate has more disk in use but room
+      }
+      send(workspace, project);
+      log.atInfo()
+          .addKeyValue("workspaceId", workspaceId)
+          .addKeyValue("userId", userId)
+          .addKeyValue("hostId", host.hostId())
+          .addKeyValue("imageRef", image.imageRef())
+          .log("workspace placed");
+      return workspace;
+    }
+    throw new NoHostAvailableException(
+        NoHostAvailableException.Reason.NO_CAPACITY, "every host holding image " + image.imageRef() + " filled up; try again");
+  }
+
+  private void send(Workspace workspace, Project project) {
+    var size = project.config().workspaceSize();
+    var spec =
+        new WorkspaceSpec(
+            workspace.imageRef(), workspace.hostname(), project.config().setup(), size.cpus(), size.memoryMb(), size.pids());
+    try {
+      commands.send(
+          CreateWorkspace.of(ids.commandId(), workspace.hostId(), workspace.workspaceId(), workspace.userId(), spec));
+    } catch (RuntimeException e) {
+      // Nothing reached the host: undo the record and the reservation so nothing is left behind.
+      if (!workspaces.removeReleasing(workspace)) {
+        log.atError().addKeyValue("workspaceId", workspace.workspaceId()).log("rollback of unsent workspace failed");
+      }
+      throw e;
+    }
+  }
+
+  /** One page of the user's workspaces. */
+  public WorkspacePage list(String userId, int limit, String nextToken) {
+    var page = workspaces.list(userId, limit, PageTokens.decode(nextToken));
+    return new WorkspacePage(page.items(), PageTokens.encode(page.lastWorkspaceId()));
+  }
+
+  /** The workspace; 404 when the user has none of that id. */
+  public Workspace get(String userId, String workspaceId) {
+    return workspaces.get(userId, workspaceId, false).orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
+  }
+
+  /**
+   * Marks the workspace DELETING and asks its host to remove it. Idempotent: deleting a workspace
+   * already DELETING sends the command again (the host treats a missing container as done).
+   */
+  public Workspace delete(String userId, String workspaceId) {
+    for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      Workspace current =
+          workspaces.get(userId, workspaceId, true).orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
+      Workspace deleting = current;
+      if (current.state() != WorkspaceState.DELETING) {
+        deleting = current.moved(WorkspaceState.DELETING, current.step(), null, clock.instant());
+        if (!workspaces.replace(current, deleting)) {
+          continue;
+        }
+      }
+      commands.send(DeleteWorkspace.of(ids.commandId(), current.hostId(), workspaceId, userId));
+      log.atInfo().addKeyValue("workspaceId", workspaceId).addKeyValue("hostId", current.hostId()).log("delete requested");
+      return deleting;
+    }
+    throw new ProblemException(io.a4c.functions.http.ProblemType.CONFLICT, "the workspace is changing; try again");
+  }
+
+  /**
+   * Applies a host's report. A report from a host the workspace is not on, about a workspace that
+   * is gone, or that would not move the record forward, is dropped.
+   *
+   * @return whether the record changed
+   */
+  public boolean apply(WorkspaceStatus status) {
+    for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      Optional<Workspace> stored = workspaces.get(status.userId(), status.workspaceId(), true);
+      if (stored.isEmpty()) {
+        log.atInfo().addKeyValue("workspaceId", status.workspaceId()).addKeyValue("state", status.state()).log("report for a workspace that is gone; dropped");
+        return false;
+      }
+      Workspace current = stored.get();
+      if (!current.hostId().equals(status.hostId())) {
+        log.atWarn()
+            .addKeyValue("workspaceId", status.workspaceId())
+            .addKeyValue("reportingHostId", status.hostId())
+            .addKeyValue("hostId", current.hostId())
+            .log("report from a host the workspace is not on; dropped");
+        return false;
+      }
+      if (!current.state().canMoveTo(status.state(), current.step(), status.step())) {
+        return false;
+      }
+      boolean written =
+          status.state() == WorkspaceState.DELETED
+              ? workspaces.removeReleasing(current)
+              : workspaces.replace(
+                  current,
+                  current
+                      .withContainer(status.containerId(), status.ip())
+                      .moved(status.state(), status.step(), status.reason(), clock.instant()));
+      if (written) {
+        log.atInfo()
+            .addKeyValue("workspaceId", status.workspaceId())
+            .addKeyValue("hostId", status.hostId())
+            .addKeyValue("state", status.state())
+            .addKeyValue("step", status.step())
+            .log("workspace moved");
+        return true;
+      }
+    }
+    throw new IllegalStateException("workspace " + status.workspaceId() + " kept changing; the report will be retried");
+  }
+}

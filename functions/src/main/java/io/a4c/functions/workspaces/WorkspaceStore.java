@@ -1,0 +1,252 @@
+package io.a4c.functions.workspaces;
+
+import io.a4c.events.Arch;
+import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStep;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.hosts.HostStatus;
+import io.a4c.functions.hosts.HostStore;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Workspaces in DynamoDB: partition userId, sort workspaceId, so a user's list is one Query.
+ * Every write is conditional on the version it read; placement and removal move the host's
+ * reservation counter in the same transaction, so a crash between them cannot leak a slot.
+ * Thread-safe.
+ */
+@Singleton
+public final class WorkspaceStore {
+  /** Raised when the chosen host filled up (or stopped being ACTIVE) before the write. */
+  static final class HostUnavailableForReservation extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HostUnavailableForReservation() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** A page as stored: the items and the id to continue after, if any. */
+  record StoredPage(List<Workspace> items, String lastWorkspaceId) {}
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+  private final String hostsTable;
+
+  @Inject
+  WorkspaceStore(DynamoDbClient dynamo, FunctionsConfig config) {
+    this.dynamo = dynamo;
+    this.table = config.workspacesTable();
+    this.hostsTable = config.hostsTable();
+  }
+
+  /**
+   * Writes a new workspace and reserves a slot on its host, both or neither.
+   *
+   * @throws HostUnavailableForReservation when the host is full or no longer ACTIVE
+   */
+  void insertReserving(Workspace workspace) {
+    try {
+      dynamo.transactWriteItems(
+          t ->
+              t.transactItems(
+                  i ->
+                      i.put(
+                          p ->
+                              p.tableName(table)
+                                  .item(toItem(workspace))
+                                  .conditionExpression("attribute_not_exists(workspaceId)")),
+                  i ->
+                      i.update(
+                          u ->
+                              u.tableName(hostsTable)
+                                  .key(Map.of("hostId", AttributeValue.fromS(workspace.hostId())))
+                                  .updateExpression("SET assignedWorkspaces = assignedWorkspaces + :one")
+                                  .conditionExpression("#status = :active AND assignedWorkspaces < capacity")
+                                  .expressionAttributeNames(Map.of("#status", "status"))
+                                  .expressionAttributeValues(
+                                      Map.of(
+                                          ":one", AttributeValue.fromN("1"),
+                                          ":active", AttributeValue.fromS(HostStatus.ACTIVE.name()))))));
+    } catch (TransactionCanceledException e) {
+      var reasons = e.cancellationReasons();
+      if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+        throw new HostUnavailableForReservation();
+      }
+      throw e;
+    }
+  }
+
+  /** The workspace, read strongly consistent when about to be written. */
+  Optional<Workspace> get(String userId, String workspaceId, boolean consistent) {
+    var item =
+        dynamo.getItem(b -> b.tableName(table).key(key(userId, workspaceId)).consistentRead(consistent)).item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+  }
+
+  /** Up to {@code limit} of a user's workspaces after {@code afterWorkspaceId} (null: from the start). */
+  StoredPage list(String userId, int limit, String afterWorkspaceId) {
+    var response =
+        dynamo.query(
+            b -> {
+              b.tableName(table)
+                  .keyConditionExpression("userId = :u")
+                  .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
+                  .limit(limit);
+              if (afterWorkspaceId != null) {
+                b.exclusiveStartKey(key(userId, afterWorkspaceId));
+              }
+            });
+    var items = response.items().stream().map(WorkspaceStore::fromItem).toList();
+    String last =
+        response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+            ? response.lastEvaluatedKey().get("workspaceId").s()
+            : null;
+    return new StoredPage(items, last);
+  }
+
+  /**
+   * Replaces {@code previous} with {@code next} if nobody wrote in between.
+   *
+   * @return false when the stored version is no longer {@code previous.version()}
+   */
+  boolean replace(Workspace previous, Workspace next) {
+    try {
+      dynamo.putItem(
+          b ->
+              b.tableName(table)
+                  .item(toItem(next))
+                  .conditionExpression("version = :v")
+                  .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(previous.version())))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Deletes the record and releases its host slot, both or neither.
+   *
+   * @return false when the record changed or went since it was read
+   */
+  boolean removeReleasing(Workspace workspace) {
+    try {
+      dynamo.transactWriteItems(
+          t ->
+              t.transactItems(
+                  i ->
+                      i.delete(
+                          d ->
+                              d.tableName(table)
+                                  .key(key(workspace.userId(), workspace.workspaceId()))
+                                  .conditionExpression("version = :v")
+                                  .expressionAttributeValues(
+                                      Map.of(":v", AttributeValue.fromN(Long.toString(workspace.version()))))),
+                  i ->
+                      i.update(
+                          u ->
+                              u.tableName(hostsTable)
+                                  .key(Map.of("hostId", AttributeValue.fromS(workspace.hostId())))
+                                  .updateExpression("SET assignedWorkspaces = assignedWorkspaces - :one")
+                                  .conditionExpression("assignedWorkspaces > :zero")
+                                  .expressionAttributeValues(
+                                      Map.of(":one", AttributeValue.fromN("1"), ":zero", AttributeValue.fromN("0"))))));
+      return true;
+    } catch (TransactionCanceledException e) {
+      var reasons = e.cancellationReasons();
+      if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+        return false;
+      }
+      if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+        // The counter is already at zero (it was reset by hand): delete the record alone.
+        return deleteOnly(workspace);
+      }
+      throw e;
+    }
+  }
+
+  private boolean deleteOnly(Workspace workspace) {
+    try {
+      dynamo.deleteItem(
+          b ->
+              b.tableName(table)
+                  .key(key(workspace.userId(), workspace.workspaceId()))
+                  .conditionExpression("version = :v")
+                  .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(workspace.version())))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  private static Map<String, AttributeValue> key(String userId, String workspaceId) {
+    return Map.of("userId", AttributeValue.fromS(userId), "workspaceId", AttributeValue.fromS(workspaceId));
+  }
+
+  static Map<String, AttributeValue> toItem(Workspace w) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("userId", AttributeValue.fromS(w.userId()));
+    item.put("workspaceId", AttributeValue.fromS(w.workspaceId()));
+    putIfPresent(item, "name", w.name());
+    item.put("projectName", AttributeValue.fromS(w.projectName()));
+    item.put("parentName", AttributeValue.fromS(w.parentName()));
+    item.put("arch", AttributeValue.fromS(w.arch().wireName()));
+    putIfPresent(item, "change", w.change());
+    item.put("imageRef", AttributeValue.fromS(w.imageRef()));
+    item.put("hostId", AttributeValue.fromS(w.hostId()));
+    item.put("hostname", AttributeValue.fromS(w.hostname()));
+    putIfPresent(item, "containerId", w.containerId());
+    putIfPresent(item, "ip", w.ip());
+    item.put("state", AttributeValue.fromS(w.state().name()));
+    if (w.step() != null) {
+      item.put("step", AttributeValue.fromS(w.step().name()));
+    }
+    putIfPresent(item, "reason", w.reason());
+    item.put("version", AttributeValue.fromN(Long.toString(w.version())));
+    item.put("createdAt", AttributeValue.fromS(w.createdAt().toString()));
+    item.put("updatedAt", AttributeValue.fromS(w.updatedAt().toString()));
+    return item;
+  }
+
+  static Workspace fromItem(Map<String, AttributeValue> item) {
+    return new Workspace(
+        s(item, "userId"),
+        s(item, "workspaceId"),
+        s(item, "name"),
+        s(item, "projectName"),
+        s(item, "parentName"),
+        Arch.parse(s(item, "arch")),
+        s(item, "change"),
+        s(item, "imageRef"),
+        s(item, "hostId"),
+        s(item, "hostname"),
+        s(item, "containerId"),
+        s(item, "ip"),
+        WorkspaceState.valueOf(s(item, "state")),
+        item.containsKey("step") ? WorkspaceStep.valueOf(s(item, "step")) : null,
+        s(item, "reason"),
+        Long.parseLong(item.get("version").n()),
+        Instant.parse(s(item, "createdAt")),
+        Instant.parse(s(item, "updatedAt")));
+  }
+
+  private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+    if (value != null) {
+      item.put(name, AttributeValue.fromS(value));
+    }
+  }
+
+  private static String s(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null ? null : value.s();
+  }
+}

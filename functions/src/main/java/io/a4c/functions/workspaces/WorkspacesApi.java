@@ -1,0 +1,78 @@
+package io.a4c.functions.workspaces;
+
+import static io.a4c.functions.http.ApiRoutes.WORKSPACE;
+import static io.a4c.functions.http.ApiRoutes.WORKSPACES;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.a4c.events.Names;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.http.ApiHandler;
+import io.a4c.functions.http.ApiRequest;
+import io.a4c.functions.http.ApiResponses;
+import io.a4c.functions.http.InvalidRequestException;
+import io.a4c.functions.http.ProblemException;
+import io.a4c.functions.http.ProblemType;
+import java.util.Map;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/** The workspace routes under {@code /v1/users/{userId}/workspaces}. Thin: parse, check, call. */
+@Singleton
+public final class WorkspacesApi implements ApiHandler {
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 100;
+
+  private final WorkspaceService service;
+  private final ApiResponses responses;
+  private final String adminClaim;
+
+  @Inject
+  public WorkspacesApi(WorkspaceService service, ApiResponses responses, FunctionsConfig config) {
+    this.service = service;
+    this.responses = responses;
+    this.adminClaim = config.adminClaim();
+  }
+
+  @Override
+  public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+    return responses.run(ApiRequest.from(event), this::route);
+  }
+
+  private APIGatewayV2HTTPResponse route(ApiRequest request) {
+    var caller = request.caller(adminClaim);
+    String userId = request.pathParameter("userId", Names.USER_ID, "a user id");
+    caller.requireAccessTo(userId);
+    return switch (request.routeKey()) {
+      case "POST " + WORKSPACES -> {
+        var body = responses.read(request, CreateWorkspaceRequest.class);
+        var created = service.create(userId, body);
+        yield responses.json(202, created, Map.of("location", request.path() + "/" + created.workspaceId()));
+      }
+      case "GET " + WORKSPACES -> responses.json(200, service.list(userId, limit(request), request.query().get("nextToken")));
+      case "GET " + WORKSPACE -> responses.json(200, service.get(userId, workspaceId(request)));
+      case "DELETE " + WORKSPACE -> responses.json(202, service.delete(userId, workspaceId(request)));
+      default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
+    };
+  }
+
+  private static String workspaceId(ApiRequest request) {
+    return request.pathParameter("workspaceId", Names.WORKSPACE_ID, "a workspace id");
+  }
+
+  private static int limit(ApiRequest request) {
+    String raw = request.query().get("limit");
+    if (raw == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(raw);
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidRequestException("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+  }
+}
