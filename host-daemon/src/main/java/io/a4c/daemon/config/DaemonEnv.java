@@ -26,6 +26,9 @@ public final class DaemonEnv {
   /** Directory for the daemon's own files (the hostname entries file). */
   public static final String DATA_DIR = "A4C_DAEMON_DATA_DIR";
 
+  /** Seconds a command-queue receive waits for messages (long polling, 1 to 20). */
+  public static final String POLL_WAIT_SECONDS = "A4C_POLL_WAIT_SECONDS";
+
   /** Optional endpoint override for SQS (local runtime and tests only). */
   public static final String SQS_ENDPOINT = "A4C_SQS_ENDPOINT";
 

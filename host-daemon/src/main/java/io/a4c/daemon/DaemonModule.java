@@ -1,0 +1,54 @@
+package io.a4c.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import dagger.Module;
+import dagger.Provides;
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.docker.DockerClients;
+import io.a4c.events.EventJson;
+import javax.inject.Singleton;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Third-party clients of a host daemon. */
+@Module
+final class DaemonModule {
+  private DaemonModule() {}
+
+  @Provides
+  @Singleton
+  static DockerClient docker(DaemonConfig config) {
+    return DockerClients.connect(config.dockerHost());
+  }
+
+  @Provides
+  @Singleton
+  static SqsClient sqs(DaemonConfig config) {
+    var builder =
+        SqsClient.builder()
+            .httpClient(
+                UrlConnectionHttpClient.builder()
+                    // Long polls hold the socket for the poll wait; give reads room beyond it.
+                    .socketTimeout(config.pollWait().plusSeconds(10))
+                    .build())
+            .region(Region.of(config.region()));
+    if (config.sqsEndpoint().isPresent()) {
+      builder.endpointOverride(config.sqsEndpoint().get());
+      builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+    } else {
+      builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+    }
+    return builder.build();
+  }
+
+  @Provides
+  @Singleton
+  static ObjectMapper json() {
+    return EventJson.newMapper();
+  }
+}

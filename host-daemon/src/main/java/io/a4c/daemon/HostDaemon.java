@@ -1,0 +1,106 @@
+package io.a4c.daemon;
+
+import io.a4c.daemon.aws.CommandQueue;
+import io.a4c.daemon.commands.HostCommandConsumer;
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.heartbeat.HeartbeatPublisher;
+import com.github.dockerjava.api.DockerClient;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One host's daemon: checks its engine, makes sure its command queue exists, heartbeats, and
+ * consumes commands until closed. Start once; close stops both loops and waits for the work in
+ * hand.
+ */
+public final class HostDaemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HostDaemon.class);
+
+  private final DaemonConfig config;
+  private final DockerClient docker;
+  private final CommandQueue queue;
+  private final HeartbeatPublisher heartbeat;
+  private final HostCommandConsumer consumer;
+  private final ScheduledExecutorService beats;
+  private volatile boolean running;
+  private Thread loop;
+
+  @Inject
+  HostDaemon(DaemonConfig config, DockerClient docker, CommandQueue queue, HeartbeatPublisher heartbeat, HostCommandConsumer consumer) {
+    this.config = config;
+    this.docker = docker;
+    this.queue = queue;
+    this.heartbeat = heartbeat;
+    this.consumer = consumer;
+    this.beats =
+        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("heartbeat-" + config.hostId()).factory());
+  }
+
+  /**
+   * Starts heartbeating and consuming.
+   *
+   * @throws IllegalStateException when the Docker engine does not answer
+   */
+  public synchronized void start() {
+    try {
+      docker.pingCmd().exec();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "host " + config.hostId() + ": the Docker engine at " + config.dockerHost() + " does not answer; is dockerd running?", e);
+    }
+    queue.ensureExists();
+    running = true;
+    heartbeat.beat();
+    beats.scheduleAtFixedRate(heartbeat::beat, heartbeat.interval().toMillis(), heartbeat.interval().toMillis(), TimeUnit.MILLISECONDS);
+    loop = Thread.ofPlatform().name("commands-" + config.hostId()).start(this::consume);
+    log.atInfo().addKeyValue("hostId", config.hostId()).addKeyValue("dockerHost", config.dockerHost()).log("host daemon started");
+  }
+
+  /** Sends one heartbeat now (besides the schedule). */
+  public void beatNow() {
+    heartbeat.beat();
+  }
+
+  public String hostId() {
+    return config.hostId();
+  }
+
+  private void consume() {
+    while (running) {
+      try {
+        consumer.pollOnce();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        if (running) {
+          log.atWarn().addKeyValue("hostId", config.hostId()).setCause(e).log("command poll failed; retrying");
+          try {
+            Thread.sleep(1000);
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    running = false;
+    beats.shutdownNow();
+    if (loop != null) {
+      try {
+        loop.join(config.pollWait().plusSeconds(10).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    consumer.close();
+    log.atInfo().addKeyValue("hostId", config.hostId()).log("host daemon stopped");
+  }
+}

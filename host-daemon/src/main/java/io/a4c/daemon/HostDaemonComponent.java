@@ -1,0 +1,25 @@
+package io.a4c.daemon;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import io.a4c.daemon.config.DaemonConfig;
+import java.time.Clock;
+import javax.inject.Singleton;
+
+/** The object graph of one host daemon. The local runtime builds one per Docker engine. */
+@Singleton
+@Component(modules = DaemonModule.class)
+public interface HostDaemonComponent {
+  HostDaemon daemon();
+
+  /** Builds the graph from configuration and a clock. */
+  @Component.Factory
+  interface Factory {
+    HostDaemonComponent create(@BindsInstance DaemonConfig config, @BindsInstance Clock clock);
+  }
+
+  /** A graph for {@code config} with the system clock. */
+  static HostDaemonComponent create(DaemonConfig config) {
+    return DaggerHostDaemonComponent.factory().create(config, Clock.systemUTC());
+  }
+}

@@ -1,0 +1,71 @@
+package io.a4c.daemon.aws;
+
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.events.HostQueues;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * This host's own FIFO command queue. The daemon creates it if missing (CreateQueue is idempotent
+ * for the same attributes); in AWS its IAM role allows exactly this queue. Thread-safe.
+ */
+@Singleton
+public final class CommandQueue {
+  /** How long a received command stays hidden before SQS offers it again; extended while working. */
+  public static final Duration VISIBILITY = Duration.ofMinutes(5);
+
+  private final SqsClient sqs;
+  private final String name;
+  private final Duration pollWait;
+  private volatile String url;
+
+  @Inject
+  public CommandQueue(SqsClient sqs, DaemonConfig config) {
+    this.sqs = sqs;
+    this.name = HostQueues.commandQueueName(config.hostQueuePrefix(), config.hostId());
+    this.pollWait = config.pollWait();
+  }
+
+  /** Creates the queue if it does not exist and returns its URL. */
+  public String ensureExists() {
+    url =
+        sqs.createQueue(
+                b ->
+                    b.queueName(name)
+                        .attributes(
+                            Map.of(
+                                QueueAttributeName.FIFO_QUEUE, "true",
+                                QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(VISIBILITY.toSeconds()))))
+            .queueUrl();
+    return url;
+  }
+
+  /** Long-polls for up to ten commands, with their message group ids. */
+  public List<Message> receive() {
+    return sqs.receiveMessage(
+            b ->
+                b.queueUrl(url)
+                    .maxNumberOfMessages(10)
+                    .waitTimeSeconds((int) pollWait.toSeconds())
+                    .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID))
+        .messages();
+  }
+
+  /** Acknowledges a command: it will not be delivered again. */
+  public void delete(Message message) {
+    sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
+  }
+
+  /** Keeps a command hidden for another {@link #VISIBILITY} while it is being worked on. */
+  public void extend(Message message) {
+    sqs.changeMessageVisibility(
+        b -> b.queueUrl(url).receiptHandle(message.receiptHandle()).visibilityTimeout((int) VISIBILITY.toSeconds()));
+  }
+}

@@ -1,0 +1,83 @@
+package io.a4c.daemon.config;
+
+import io.a4c.events.Names;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a host daemon reads from its environment, checked at start-up.
+ *
+ * @param createAttempts how many times a create is tried after transient failures
+ * @param retryBackoff the wait before the second attempt; doubled for each further one
+ */
+public record DaemonConfig(
+    String hostId,
+    String dockerHost,
+    String hostEventsQueueUrl,
+    String hostQueuePrefix,
+    Duration heartbeatInterval,
+    int capacity,
+    Path dataDir,
+    Duration pollWait,
+    int createAttempts,
+    Duration retryBackoff,
+    String region,
+    Optional<URI> sqsEndpoint) {
+
+  public DaemonConfig {
+    Names.require(DaemonEnv.HOST_ID, hostId, Names.HOST_ID);
+  }
+
+  /**
+   * Reads the configuration from an environment map.
+   *
+   * @throws IllegalStateException naming the variable that is missing or malformed
+   */
+  public static DaemonConfig fromEnvironment(Map<String, String> env) {
+    String hostId = required(env, DaemonEnv.HOST_ID);
+    if (!Names.HOST_ID.matcher(hostId).matches()) {
+      throw new IllegalStateException(DaemonEnv.HOST_ID + " must be lowercase letters, digits and - (up to 40), was " + hostId);
+    }
+    String endpoint = env.get(DaemonEnv.SQS_ENDPOINT);
+    return new DaemonConfig(
+        hostId,
+        env.getOrDefault(DaemonEnv.DOCKER_HOST, "unix:///var/run/docker.sock"),
+        required(env, DaemonEnv.HOST_EVENTS_QUEUE_URL),
+        required(env, DaemonEnv.HOST_QUEUE_PREFIX),
+        Duration.ofSeconds(number(env, DaemonEnv.HEARTBEAT_SECONDS, 10, 1, 3600)),
+        (int) number(env, DaemonEnv.CAPACITY, 20, 0, 10_000),
+        Path.of(env.getOrDefault(DaemonEnv.DATA_DIR, "/var/lib/a4c-daemon")),
+        Duration.ofSeconds(number(env, DaemonEnv.POLL_WAIT_SECONDS, 20, 1, 20)),
+        3,
+        Duration.ofSeconds(1),
+        env.getOrDefault(DaemonEnv.AWS_REGION, "us-east-1"),
+        endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint)));
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException("environment variable " + name + " must be set");
+    }
+    return value;
+  }
+
+  private static long number(Map<String, String> env, String name, long fallback, long min, long max) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      long parsed = Long.parseLong(value.trim());
+      if (parsed >= min && parsed <= max) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the variable's name
+    }
+    throw new IllegalStateException("environment variable " + name + " must be a number from " + min + " to " + max + ", was " + value);
+  }
+}

@@ -1,0 +1,220 @@
+package io.a4c.daemon.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.RestartPolicy;
+import io.a4c.events.CreateWorkspace;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * The Docker operations of a workspace's life, each one step, each mapping engine errors to a
+ * {@link StepFailure} that says whether a retry can help. Containers are confined: not
+ * privileged, no Docker socket or host mounts, CPU, memory and pids limits, a reduced capability
+ * set and no-new-privileges. Thread-safe (docker-java clients are).
+ */
+@Singleton
+public final class DockerWorkspaceRuntime {
+  /** Default capabilities minus the ones a developer workspace has no use for. */
+  private static final Capability[] DROPPED = {Capability.NET_RAW, Capability.MKNOD, Capability.AUDIT_WRITE};
+
+  private static final long SETUP_TIMEOUT_MINUTES = 30;
+
+  private final DockerClient docker;
+
+  @Inject
+  public DockerWorkspaceRuntime(DockerClient docker) {
+    this.docker = docker;
+  }
+
+  /** Creates the container (not started) and returns its id. */
+  public String create(CreateWorkspace command) {
+    var spec = command.spec();
+    String shortName = spec.hostname().split("\\.", 2)[0];
+    String domain = spec.hostname().contains(".") ? spec.hostname().split("\\.", 2)[1] : null;
+    var hostConfig =
+        HostConfig.newHostConfig()
+            .withPrivileged(false)
+            .withNanoCPUs((long) (spec.cpus() * 1_000_000_000L))
+            .withMemory(spec.memoryMb() * 1024 * 1024)
+            .withPidsLimit(spec.pids())
+            .withCapDrop(DROPPED)
+            .withSecurityOpts(List.of("no-new-privileges"))
+            .withRestartPolicy(RestartPolicy.unlessStoppedRestart());
+    return call(
+        "create the container",
+        () ->
+            docker
+                .createContainerCmd(spec.imageRef())
+                .withName(ContainerLabels.containerName(command.workspaceId()))
+                .withHostName(shortName)
+                .withDomainName(domain)
+                .withLabels(ContainerLabels.of(command.workspaceId(), command.userId(), command.hostId()))
+                // A shell with a terminal stays up like `docker run -dit`, whatever the image's CMD is.
+                .withTty(true)
+                .withStdinOpen(true)
+                .withHostConfig(hostConfig)
+                .exec()
+                .getId());
+  }
+
+  /** Starts the container. */
+  public void start(String containerId) {
+    call("start the container", () -> docker.startContainerCmd(containerId).exec());
+  }
+
+  /**
+   * Runs one setup command with {@code sh -c} inside the container and waits for it.
+   *
+   * @throws StepFailure permanent when the command exits non-zero
+   */
+  public void runSetup(String containerId, int index, String commandLine) {
+    String execId =
+        call(
+            "set up",
+            () ->
+                docker
+                    .execCreateCmd(containerId)
+                    .withCmd("sh", "-c", commandLine)
+                    .withAttachStdout(true)
+                    .withAttachStderr(true)
+                    .exec()
+                    .getId());
+    var output = new StringBuilder();
+    call(
+        "set up",
+        () -> {
+          try {
+            boolean done =
+                docker
+                    .execStartCmd(execId)
+                    .exec(
+                        new ResultCallback.Adapter<Frame>() {
+                          @Override
+                          public void onNext(Frame frame) {
+                            synchronized (output) {
+                              if (output.length() < 4096) {
+                                output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                              }
+                            }
+                          }
+                        })
+                    .awaitCompletion(SETUP_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+            if (!done) {
+              throw new StepFailure("setup command " + (index + 1) + " did not finish in " + SETUP_TIMEOUT_MINUTES + " min", false, null);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted during setup", true, e);
+          }
+          return null;
+        });
+    Long exitCode = call("set up", () -> docker.inspectExecCmd(execId).exec().getExitCodeLong());
+    if (exitCode == null || exitCode != 0) {
+      String lastLine = output.toString().strip();
+      int cut = lastLine.lastIndexOf('\n');
+      lastLine = cut >= 0 ? lastLine.substring(cut + 1) : lastLine;
+      throw new StepFailure(
+          "setup command " + (index + 1) + " exited with " + exitCode + (lastLine.isEmpty() ? "" : ": " + truncate(lastLine)),
+          false,
+          null);
+    }
+  }
+
+  /** The container's address on its network. */
+  public String ipAddress(String containerId) {
+    return call(
+        "read the container's address",
+        () -> {
+          var networks = docker.inspectContainerCmd(containerId).exec().getNetworkSettings().getNetworks();
+          return networks.values().stream()
+              .map(n -> n.getIpAddress())
+              .filter(ip -> ip != null && !ip.isEmpty())
+              .findFirst()
+              .orElseThrow(() -> new StepFailure("the container has no IP address yet", true, null));
+        });
+  }
+
+  /** The workspace's container, running or not, if it exists. */
+  public Optional<Container> find(String workspaceId) {
+    var found =
+        call(
+            "look up the container",
+            () ->
+                docker
+                    .listContainersCmd()
+                    .withShowAll(true)
+                    .withLabelFilter(Map.of(ContainerLabels.WORKSPACE_ID, workspaceId))
+                    .exec());
+    return found.stream().findFirst();
+  }
+
+  /** Every container this host runs for A4C, running or not. */
+  public List<Container> managedContainers() {
+    return call(
+        "list containers",
+        () -> docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(ContainerLabels.MANAGED, "true")).exec());
+  }
+
+  /** Force-removes the workspace's container if there is one. Idempotent. */
+  public void remove(String workspaceId) {
+    for (Container container : find(workspaceId).stream().toList()) {
+      try {
+        call("remove the container", () -> docker.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec());
+      } catch (StepFailure e) {
+        if (!(e.getCause() instanceof NotFoundException)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static String truncate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+  }
+
+  private interface DockerCall<T> {
+    T run();
+  }
+
+  private static <T> T call(String step, DockerCall<T> operation) {
+    try {
+      return operation.run();
+    } catch (StepFailure e) {
+      throw e;
+    } catch (DockerException e) {
+      int status = e.getHttpStatus();
+      boolean isTransient = status >= 500 || status == 0;
+      throw new StepFailure("could not " + step + ": " + truncate(firstLine(e.getMessage())), isTransient, e);
+    } catch (RuntimeException e) {
+      // Transport failures: the engine is down, restarting or too slow. Worth another try.
+      throw new StepFailure("could not " + step + ": the Docker engine did not answer", true, e);
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    String text = message.replaceAll("^Status \\d+: ", "").strip();
+    // docker-java puts the engine's JSON {"message":"…"} in the exception text.
+    int at = text.indexOf("\"message\":\"");
+    if (at >= 0) {
+      int end = text.indexOf('"', at + 11);
+      text = end > at ? text.substring(at + 11, end) : text;
+    }
+    int newline = text.indexOf('\n');
+    return newline >= 0 ? text.substring(0, newline) : text;
+  }
+}

@@ -1,0 +1,75 @@
+package io.a4c.daemon.heartbeat;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Image;
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.docker.ContainerLabels;
+import io.a4c.events.Arch;
+import io.a4c.events.Heartbeat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * Reads what a heartbeat reports from the engine. Disk in use is what Docker holds on this host —
+ * image sizes plus containers' writable layers — the part A4C's own placements change; the total
+ * is the size of the filesystem under Docker's data root, when the daemon can see it.
+ */
+@Singleton
+public final class HostSnapshot {
+  private final DockerClient docker;
+  private final DaemonConfig config;
+  private final Clock clock;
+
+  @Inject
+  public HostSnapshot(DockerClient docker, DaemonConfig config, Clock clock) {
+    this.docker = docker;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** A heartbeat describing the host now. */
+  public Heartbeat take() {
+    var info = docker.infoCmd().exec();
+    List<Image> images = docker.listImagesCmd().exec();
+    List<Container> containers = docker.listContainersCmd().withShowAll(true).withShowSize(true).exec();
+    long imageBytes = images.stream().mapToLong(i -> Objects.requireNonNullElse(i.getSize(), 0L)).sum();
+    long layerBytes = containers.stream().mapToLong(c -> Objects.requireNonNullElse(c.getSizeRw(), 0L)).sum();
+    var tags =
+        images.stream()
+            .flatMap(i -> i.getRepoTags() == null ? Stream.empty() : Stream.of(i.getRepoTags()))
+            .filter(tag -> !tag.startsWith("<none>"))
+            .sorted()
+            .toList();
+    int running =
+        (int)
+            containers.stream()
+                .filter(c -> c.getLabels() != null && "true".equals(c.getLabels().get(ContainerLabels.MANAGED)))
+                .filter(c -> "running".equals(c.getState()))
+                .count();
+    return Heartbeat.of(
+        config.hostId(),
+        Arch.parse(info.getArchitecture()),
+        imageBytes + layerBytes,
+        totalBytes(info.getDockerRootDir()),
+        tags,
+        config.capacity(),
+        running,
+        clock.instant());
+  }
+
+  private static long totalBytes(String dataRoot) {
+    try {
+      return dataRoot == null ? 0 : Files.getFileStore(Path.of(dataRoot)).getTotalSpace();
+    } catch (IOException | SecurityException e) {
+      return 0; // a remote engine's data root is not visible here; placement then ignores the share
+    }
+  }
+}

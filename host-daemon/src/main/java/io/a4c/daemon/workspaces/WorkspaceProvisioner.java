@@ -1,0 +1,144 @@
+package io.a4c.daemon.workspaces;
+
+import io.a4c.daemon.aws.HostEventPublisher;
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.daemon.docker.StepFailure;
+import io.a4c.events.CreateWorkspace;
+import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStatus;
+import io.a4c.events.WorkspaceStep;
+import java.time.Clock;
+import java.time.Duration;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walks a workspace through its create steps — container create, start, setup, IP, hostname entry —
+ * reporting each as it completes, and removes it on delete. A transient failure is retried with
+ * backoff after the failed attempt's container and entry are removed, so every attempt starts
+ * clean; a permanent one (or too many transient ones) ends FAILED with nothing left behind.
+ * Idempotent: a redelivered create of a workspace already complete only reports it again.
+ */
+@Singleton
+public final class WorkspaceProvisioner {
+  private static final Logger log = LoggerFactory.getLogger(WorkspaceProvisioner.class);
+
+  private final DockerWorkspaceRuntime docker;
+  private final HostnameEntries hostnames;
+  private final HostEventPublisher events;
+  private final Clock clock;
+  private final int attempts;
+  private final Duration backoff;
+
+  @Inject
+  public WorkspaceProvisioner(
+      DockerWorkspaceRuntime docker, HostnameEntries hostnames, HostEventPublisher events, Clock clock, DaemonConfig config) {
+    this.docker = docker;
+    this.hostnames = hostnames;
+    this.events = events;
+    this.clock = clock;
+    this.attempts = config.createAttempts();
+    this.backoff = config.retryBackoff();
+  }
+
+  /** Creates the workspace's container and walks it to RUNNING, or to FAILED with the reason. */
+  public void create(CreateWorkspace command) throws InterruptedException {
+    if (alreadyComplete(command)) {
+      return;
+    }
+    report(command, WorkspaceState.CREATING, WorkspaceStep.ACCEPTED, null, null, null);
+    StepFailure last = null;
+    WorkspaceStep[] reached = {WorkspaceStep.ACCEPTED};
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      cleanUp(command.workspaceId());
+      try {
+        reached[0] = WorkspaceStep.ACCEPTED;
+        walk(command, reached);
+        return;
+      } catch (StepFailure failure) {
+        last = failure;
+        log.atWarn()
+            .addKeyValue("workspaceId", command.workspaceId())
+            .addKeyValue("attempt", attempt)
+            .addKeyValue("transient", failure.isTransient())
+            .log("create attempt failed: {}", failure.getMessage());
+        if (!failure.isTransient()) {
+          break;
+        }
+        if (attempt < attempts) {
+          Thread.sleep(backoff.multipliedBy(1L << (attempt - 1)).toMillis());
+        }
+      }
+    }
+    cleanUp(command.workspaceId());
+    String reason =
+        last.isTransient()
+            ? last.getMessage() + " (gave up after " + attempts + " attempts; deleting and creating again may help)"
+            : last.getMessage();
+    report(command, WorkspaceState.FAILED, reached[0], null, null, reason);
+  }
+
+  /** One attempt; {@code reached[0]} holds the last step completed, for the failure report. */
+  private void walk(CreateWorkspace command, WorkspaceStep[] reached) {
+    String containerId = docker.create(command);
+    reached[0] = WorkspaceStep.CONTAINER_CREATED;
+    report(command, WorkspaceState.CREATING, WorkspaceStep.CONTAINER_CREATED, containerId, null, null);
+    docker.start(containerId);
+    reached[0] = WorkspaceStep.STARTED;
+    report(command, WorkspaceState.CREATING, WorkspaceStep.STARTED, containerId, null, null);
+    var setup = command.spec().setup();
+    for (int i = 0; i < setup.size(); i++) {
+      docker.runSetup(containerId, i, setup.get(i));
+    }
+    reached[0] = WorkspaceStep.SETUP_DONE;
+    report(command, WorkspaceState.CREATING, WorkspaceStep.SETUP_DONE, containerId, null, null);
+    String ip = docker.ipAddress(containerId);
+    reached[0] = WorkspaceStep.IP_ASSIGNED;
+    report(command, WorkspaceState.CREATING, WorkspaceStep.IP_ASSIGNED, containerId, ip, null);
+    hostnames.put(command.workspaceId(), ip, command.spec().hostname());
+    report(command, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, containerId, ip, null);
+    log.atInfo().addKeyValue("workspaceId", command.workspaceId()).addKeyValue("containerId", containerId).addKeyValue("ip", ip).log("workspace running");
+  }
+
+  /** A redelivery after success: the entry exists and points at the running container's address. */
+  private boolean alreadyComplete(CreateWorkspace command) {
+    var entry = hostnames.get(command.workspaceId());
+    if (entry == null) {
+      return false;
+    }
+    var container = docker.find(command.workspaceId());
+    if (container.isEmpty() || !"running".equals(container.get().getState())) {
+      return false;
+    }
+    String ip = docker.ipAddress(container.get().getId());
+    if (!ip.equals(entry.ip())) {
+      return false;
+    }
+    report(command, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, container.get().getId(), ip, null);
+    return true;
+  }
+
+  /** Removes the container and hostname entry of a workspace, then reports it DELETED. */
+  public void delete(DeleteWorkspace command) {
+    cleanUp(command.workspaceId());
+    events.publish(
+        WorkspaceStatus.of(
+            command.hostId(), command.workspaceId(), command.userId(), WorkspaceState.DELETED, WorkspaceStep.REMOVED, null, null, null, clock.instant()));
+    log.atInfo().addKeyValue("workspaceId", command.workspaceId()).log("workspace removed");
+  }
+
+  private void cleanUp(String workspaceId) {
+    docker.remove(workspaceId);
+    hostnames.remove(workspaceId);
+  }
+
+  private void report(
+      CreateWorkspace command, WorkspaceState state, WorkspaceStep step, String containerId, String ip, String reason) {
+    events.publish(
+        WorkspaceStatus.of(command.hostId(), command.workspaceId(), command.userId(), state, step, containerId, ip, reason, clock.instant()));
+  }
+}
