@@ -32,6 +32,11 @@ public interface FunctionsComponent {
 
   /** The graph for a Lambda entry point: configuration from the environment, the system clock. */
   static FunctionsComponent fromEnvironment(Map<String, String> env) {
-    return DaggerFunctionsComponent.factory().create(FunctionsConfig.fromEnvironment(env), Clock.systemUTC());
+    return create(FunctionsConfig.fromEnvironment(env), Clock.systemUTC());
+  }
+
+  /** The graph for the given configuration and clock (the local runtime, tests). */
+  static FunctionsComponent create(FunctionsConfig config, Clock clock) {
+    return DaggerFunctionsComponent.factory().create(config, clock);
   }
 }

@@ -55,14 +55,14 @@ public final class HostStore {
                   .key(Map.of("hostId", AttributeValue.fromS(beat.hostId())))
                   .updateExpression(
                       "SET arch = :arch, diskUsedBytes = :used, diskTotalBytes = :total, images = :images,"
-                          + " capacity = :capacity, runningWorkspaces = :running, lastHeartbeatMs = :at,"
+                          + " #capacity = :capacity, runningWorkspaces = :running, lastHeartbeatMs = :at,"
                           + " #status = if_not_exists(#status, :active), "
                           + ASSIGNED
                           + " = if_not_exists("
                           + ASSIGNED
                           + ", :zero)")
                   .conditionExpression("attribute_not_exists(lastHeartbeatMs) OR lastHeartbeatMs < :at")
-                  .expressionAttributeNames(Map.of("#status", "status"))
+                  .expressionAttributeNames(Map.of("#status", "status", "#capacity", "capacity"))
                   .expressionAttributeValues(
                       Map.of(
                           ":arch", AttributeValue.fromS(beat.arch().wireName()),

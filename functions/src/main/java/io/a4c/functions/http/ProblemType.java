@@ -9,6 +9,7 @@ public enum ProblemType {
   UNAUTHORIZED(401, "unauthorized", "A valid bearer token is required"),
   FORBIDDEN(403, "forbidden", "This needs the admin role"),
   NOT_FOUND(404, "not-found", "Not found"),
+  METHOD_NOT_ALLOWED(405, "method-not-allowed", "The route does not take this method"),
   CONFLICT(409, "conflict", "The request conflicts with the current state"),
   PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "The request body must be JSON"),

@@ -71,8 +71,8 @@ public final class WorkspaceStore {
                               u.tableName(hostsTable)
                                   .key(Map.of("hostId", AttributeValue.fromS(workspace.hostId())))
                                   .updateExpression("SET assignedWorkspaces = assignedWorkspaces + :one")
-                                  .conditionExpression("#status = :active AND assignedWorkspaces < capacity")
-                                  .expressionAttributeNames(Map.of("#status", "status"))
+                                  .conditionExpression("#status = :active AND assignedWorkspaces < #capacity")
+                                  .expressionAttributeNames(Map.of("#status", "status", "#capacity", "capacity"))
                                   .expressionAttributeValues(
                                       Map.of(
                                           ":one", AttributeValue.fromN("1"),
@@ -125,7 +125,8 @@ public final class WorkspaceStore {
           b ->
               b.tableName(table)
                   .item(toItem(next))
-                  .conditionExpression("version = :v")
+                  .conditionExpression("#version = :v")
+                                  .expressionAttributeNames(Map.of("#version", "version"))
                   .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(previous.version())))));
       return true;
     } catch (ConditionalCheckFailedException e) {
@@ -148,7 +149,8 @@ public final class WorkspaceStore {
                           d ->
                               d.tableName(table)
                                   .key(key(workspace.userId(), workspace.workspaceId()))
-                                  .conditionExpression("version = :v")
+                                  .conditionExpression("#version = :v")
+                                  .expressionAttributeNames(Map.of("#version", "version"))
                                   .expressionAttributeValues(
                                       Map.of(":v", AttributeValue.fromN(Long.toString(workspace.version()))))),
                   i ->
@@ -180,7 +182,8 @@ public final class WorkspaceStore {
           b ->
               b.tableName(table)
                   .key(key(workspace.userId(), workspace.workspaceId()))
-                  .conditionExpression("version = :v")
+                  .conditionExpression("#version = :v")
+                                  .expressionAttributeNames(Map.of("#version", "version"))
                   .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(workspace.version())))));
       return true;
     } catch (ConditionalCheckFailedException e) {

@@ -1,0 +1,625 @@
+#!/usr/bin/env bash
+# A4C's local fleet of real Docker engines on one Debian machine (root, no systemd).
+#
+#   h1       the root network namespace's dockerd, unix:///var/run/docker.sock
+#   h2..hN   one dockerd per network namespace a4c-hK, unix:///run/a4c/hK.sock, address 10.250.0.K
+#   registry Debian's docker-registry on 10.250.0.1:5000 (bridge a4cbr0), insecure on every engine
+#
+# Every subcommand is idempotent. Progress goes to stderr; `up` prints one line to stdout,
+# A4C_DOCKER_HOSTS=h1=...,h2=..., so callers can read it. See docs/local-engines.md.
+set -euo pipefail
+
+readonly NET=10.250.0
+readonly BRIDGE=a4cbr0
+readonly REGISTRY="$NET.1:5000"
+readonly RUN_DIR=/run/a4c
+readonly STATE_DIR=/var/lib/a4c
+readonly ROOT_SOCK=/var/run/docker.sock
+readonly ROOT_PIDFILE=/var/run/docker.pid
+readonly ROOT_LOG=/var/log/dockerd.log
+readonly ROOT_CMDLINE=/run/a4c/h1.cmdline
+readonly DAEMON_JSON=/etc/docker/daemon.json
+readonly REGISTRY_CONFIG="$STATE_DIR/registry.yml"
+readonly REGISTRY_PIDFILE="$RUN_DIR/registry.pid"
+readonly REGISTRY_LOG=/var/log/a4c-registry.log
+readonly BASE_IMAGE=a4c-base:busybox
+readonly DEBIAN_IMAGE=a4c-base:bookworm
+readonly DEBIAN_ROOT=/var/cache/a4c/bookworm
+readonly WAIT_SECONDS="${A4C_ENGINE_WAIT_SECONDS:-60}"
+readonly MAX_HOSTS=200
+
+# The fleet's traffic stays on its own LAN, even when a proxy is configured for the rest.
+if [[ -n "${http_proxy:-}${HTTP_PROXY:-}${https_proxy:-}${HTTPS_PROXY:-}" ]]; then
+  export no_proxy="${no_proxy:+$no_proxy,}$NET.1,$NET.0/24"
+  export NO_PROXY="${NO_PROXY:+$NO_PROXY,}$NET.1,$NET.0/24"
+fi
+
+log() { printf 'engines: %s\n' "$*" >&2; }
+die() {
+  printf 'engines: error: %s\n' "$*" >&2
+  exit 1
+}
+
+usage() {
+  cat <<EOF
+usage: local/engines.sh COMMAND
+
+  install          apt-get install what is missing (docker.io docker-registry busybox-static
+                   iproute2 git, maven if mvn is missing); no apt call when all is present
+  up [N]           run hosts h1..hN (default 1), the bridge $BRIDGE and the registry $REGISTRY,
+                   make sure $BASE_IMAGE is on every host, print A4C_DOCKER_HOSTS=...
+  stop HOST [--kill]
+                   stop one host's dockerd (SIGTERM, or SIGKILL with --kill to simulate a crash)
+  start HOST       start one host's dockerd again and wait until it answers
+  down             stop h2..hN and the registry, delete namespaces, veths and bridge (h1 stays)
+  status           one line per host and for the registry: up or down (exit 1 if any is down)
+  debian-base      debootstrap bookworm (cached in $DEBIAN_ROOT) and import it as
+                   $DEBIAN_IMAGE on every running host
+EOF
+}
+
+# ---- naming -----------------------------------------------------------------------------
+
+host_index() { # h3 -> 3
+  [[ "$1" =~ ^h([1-9][0-9]*)$ ]] || die "bad host name '$1': expected h1, h2, ..."
+  local k="${BASH_REMATCH[1]}"
+  ((k <= MAX_HOSTS)) || die "host $1: at most $MAX_HOSTS hosts"
+  echo "$k"
+}
+netns_of() { echo "a4c-h$1"; }
+sock_of() { if (($1 == 1)); then echo "$ROOT_SOCK"; else echo "$RUN_DIR/h$1.sock"; fi; }
+url_of() { echo "unix://$(sock_of "$1")"; }
+pidfile_of() { if (($1 == 1)); then echo "$ROOT_PIDFILE"; else echo "$RUN_DIR/h$1.pid"; fi; }
+log_of() { if (($1 == 1)); then echo "$ROOT_LOG"; else echo "/var/log/a4c-h$1.log"; fi; }
+dk() { # dk K docker-args...
+  local k="$1"
+  shift
+  docker -H "$(url_of "$k")" "$@"
+}
+
+# Host indexes that have any trace (namespace or pidfile), sorted; h1 always.
+known_hosts() {
+  {
+    echo 1
+    local f
+    for f in /run/netns/a4c-h* "$RUN_DIR"/h*.pid; do
+      [[ -e "$f" ]] || continue
+      f="${f##*/}"
+      f="${f#a4c-}"
+      f="${f%.pid}"
+      if [[ "$f" =~ ^h([0-9]+)$ ]]; then echo "${BASH_REMATCH[1]}"; fi
+    done
+  } | sort -nu
+}
+
+# ---- processes --------------------------------------------------------------------------
+
+# True if PID runs (a zombie does not: a killed daemon's parent, pid 1, may reap it late).
+running() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat="${stat##*) }"
+  [[ "${stat:0:1}" != [ZX] ]]
+}
+
+# Prints the pid in PIDFILE if that process runs and its command is NAME.
+live_pid() {
+  local pidfile="$1" name="$2" pid comm
+  read -r pid 2>/dev/null <"$pidfile" || [[ -n "${pid:-}" ]] || return 1 # dockerd writes no newline
+  [[ "$pid" =~ ^[0-9]+$ ]] && running "$pid" || return 1
+  read -r comm 2>/dev/null <"/proc/$pid/comm" || return 1
+  [[ "$comm" == "$name" ]] || return 1
+  echo "$pid"
+}
+
+# Removes PIDFILE unless the process it names runs: dockerd refuses to start while the pid in
+# its pidfile exists (and waits for a containerd whose pid exists), and a SIGKILLed dockerd, with
+# the containerd that dies along with it, stays a zombie until pid 1 reaps it, seconds later.
+drop_stale_pidfile() {
+  local pid
+  read -r pid 2>/dev/null <"$1" || [[ -n "${pid:-}" ]] || return 0
+  [[ "$pid" =~ ^[0-9]+$ ]] && running "$pid" && return 0
+  rm -f "$1"
+}
+
+# Sends SIGTERM (or the given signal) and waits for the process to exit; SIGKILL after 30 s.
+terminate() {
+  local pid="$1" sig="${2:-TERM}" i
+  kill "-$sig" "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 300; i++)); do
+    running "$pid" || return 0
+    sleep 0.1
+  done
+  log "pid $pid ignored SIG$sig for 30 s; sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+engine_answers() { dk "$1" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+# Waits until host K answers; fails naming the log if it does not (or if its dockerd died).
+wait_engine() {
+  local k="$1" i
+  for ((i = 0; i < WAIT_SECONDS * 5; i++)); do
+    engine_answers "$k" && return 0
+    if ((i > 10)) && ! live_pid "$(pidfile_of "$k")" dockerd >/dev/null; then
+      die "dockerd of h$k exited; see $(log_of "$k") (last lines: $(tail -n 3 "$(log_of "$k")" 2>/dev/null | tr '\n' ' '))"
+    fi
+    sleep 0.2
+  done
+  die "h$k did not answer on $(url_of "$k") within ${WAIT_SECONDS}s; see $(log_of "$k")"
+}
+
+# ---- install ----------------------------------------------------------------------------
+
+installed() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]; }
+
+cmd_install() {
+  local missing=() p
+  for p in docker.io docker-registry busybox-static iproute2 git; do
+    installed "$p" || missing+=("$p")
+  done
+  command -v mvn >/dev/null || missing+=(maven)
+  if ((${#missing[@]} == 0)); then
+    log "install: all present"
+    return 0
+  fi
+  log "install: apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
+require_tools() {
+  local t
+  for t in docker dockerd docker-registry nsenter ip busybox; do
+    command -v "$t" >/dev/null || die "$t is missing: run local/engines.sh install"
+  done
+  [[ $EUID -eq 0 ]] || die "must run as root"
+}
+
+# ---- h1: the root namespace's dockerd ----------------------------------------------------
+
+registry_allowed() { # K: does host K's dockerd treat the registry as insecure?
+  local info
+  info="$(dk "$1" info 2>/dev/null)" || return 1
+  grep -qE "^[[:space:]]+${REGISTRY//./\\.}\$" <<<"$info"
+}
+
+# Adds the registry to insecure-registries in daemon.json, keeping what is there.
+ensure_daemon_json() {
+  mkdir -p "${DAEMON_JSON%/*}"
+  if [[ ! -s "$DAEMON_JSON" ]]; then
+    printf '{\n  "insecure-registries": ["%s"]\n}\n' "$REGISTRY" >"$DAEMON_JSON"
+    log "wrote $DAEMON_JSON"
+  elif ! grep -qF "\"$REGISTRY\"" "$DAEMON_JSON"; then
+    command -v jq >/dev/null ||
+      die "$DAEMON_JSON exists: add \"$REGISTRY\" to its insecure-registries (or install jq)"
+    jq --arg r "$REGISTRY" '.["insecure-registries"] = ((.["insecure-registries"] // []) + [$r] | unique)' \
+      "$DAEMON_JSON" >"$DAEMON_JSON.a4c.tmp"
+    mv "$DAEMON_JSON.a4c.tmp" "$DAEMON_JSON"
+    log "added $REGISTRY to $DAEMON_JSON"
+  fi
+}
+
+# Starts h1 with the command line it had when stop_root_engine stopped it, else plain dockerd.
+start_root_engine() {
+  local argv=(dockerd)
+  [[ -s "$ROOT_CMDLINE" ]] && mapfile -d '' -t argv <"$ROOT_CMDLINE"
+  ensure_daemon_json
+  drop_stale_pidfile "$ROOT_PIDFILE"
+  drop_stale_pidfile /var/run/docker/containerd/containerd.pid
+  log "starting h1 (${argv[*]}, log $ROOT_LOG)"
+  setsid "${argv[@]}" >>"$ROOT_LOG" 2>&1 </dev/null 9>&- &
+}
+
+stop_root_engine() {
+  local sig="$1" pid
+  if pid="$(live_pid "$ROOT_PIDFILE" dockerd)"; then
+    mkdir -p "$RUN_DIR"
+    cp "/proc/$pid/cmdline" "$ROOT_CMDLINE"
+    log "stopping h1 (pid $pid, SIG$sig)"
+    terminate "$pid" "$sig"
+  fi
+  drop_stale_pidfile "$ROOT_PIDFILE"
+}
+
+# h1 may already run without the registry setting (started by hand or by the package's init
+# script). insecure-registries is one of the options dockerd reloads on SIGHUP, so try that
+# before a restart, which would stop h1's containers.
+ensure_root_engine() {
+  if ! engine_answers 1; then
+    live_pid "$ROOT_PIDFILE" dockerd >/dev/null || start_root_engine
+    wait_engine 1
+  fi
+  registry_allowed 1 && return 0
+  local pid cmdline i
+  pid="$(live_pid "$ROOT_PIDFILE" dockerd)" || die "h1 answers but $ROOT_PIDFILE names no dockerd"
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+  if [[ "$cmdline" == *insecure-registr* || "$cmdline" == *config-file* ]]; then
+    die "h1 runs as '$cmdline': add --insecure-registry $REGISTRY to it and restart it"
+  fi
+  ensure_daemon_json
+  log "h1 does not allow $REGISTRY yet: reloading its configuration (SIGHUP)"
+  kill -HUP "$pid"
+  for ((i = 0; i < 25; i++)); do
+    registry_allowed 1 && return 0
+    sleep 0.2
+  done
+  log "reload did not take; restarting h1"
+  stop_root_engine TERM
+  start_root_engine
+  wait_engine 1
+  registry_allowed 1 || die "h1 still does not list $REGISTRY as insecure; see $ROOT_LOG"
+}
+
+# ---- the fleet's LAN --------------------------------------------------------------------
+
+ensure_bridge() {
+  if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+    ip link add "$BRIDGE" type bridge
+  fi
+  if [[ "$(ip -4 -o addr show dev "$BRIDGE")" != *" $NET.1/24 "* ]]; then
+    ip addr add "$NET.1/24" dev "$BRIDGE"
+  fi
+  ip link set "$BRIDGE" up
+  # With br_netfilter loaded (dockerd loads it), host-to-host frames on the bridge traverse the
+  # root namespace's FORWARD chain, whose policy dockerd sets to DROP.
+  if command -v iptables >/dev/null && ! iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null; then
+    iptables -I FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT
+  fi
+}
+
+# Namespace a4c-hK with lo up and eth0 = 10.250.0.K, whose peer a4c-hK sits on the bridge.
+ensure_host_net() {
+  local k="$1" ns veth
+  ns="$(netns_of "$k")"
+  veth="a4c-h$k"
+  [[ -e "/run/netns/$ns" ]] || ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  if ! ip link show "$veth" >/dev/null 2>&1; then
+    ip -n "$ns" link del eth0 2>/dev/null || true
+    ip link add "$veth" type veth peer name "$veth-in" netns "$ns"
+    ip -n "$ns" link set "$veth-in" name eth0
+  fi
+  ip link set "$veth" master "$BRIDGE"
+  ip link set "$veth" up
+  if [[ "$(ip -n "$ns" -4 -o addr show dev eth0)" != *" $NET.$k/24 "* ]]; then
+    ip -n "$ns" addr add "$NET.$k/24" dev eth0
+  fi
+  ip -n "$ns" link set eth0 up
+}
+
+# ---- registry ---------------------------------------------------------------------------
+
+# A plain HTTP GET through bash's /dev/tcp: no client to install, no proxy settings consulted
+# (busybox 1.35's `wget -T` segfaults).
+registry_answers() {
+  local status
+  # shellcheck disable=SC2016
+  status="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/${1%:*}/${1#*:}" &&
+    printf "GET /v2/ HTTP/1.0\r\nHost: %s\r\n\r\n" "$1" >&3 && head -n 1 <&3' _ "$REGISTRY" 2>/dev/null)" ||
+    return 1
+  [[ "$status" == "HTTP/1."?" 200"* ]]
+}
+
+ensure_registry() {
+  registry_answers && return 0
+  mkdir -p "$STATE_DIR/registry" "$RUN_DIR"
+  cat >"$REGISTRY_CONFIG" <<EOF
+# Generated by local/engines.sh: the local fleet's image registry (stands in for ECR).
+version: 0.1
+log:
+  level: info
+  fields:
+    service: a4c-registry
+storage:
+  filesystem:
+    rootdirectory: $STATE_DIR/registry
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY
+EOF
+  local pid i
+  if pid="$(live_pid "$REGISTRY_PIDFILE" docker-registry)"; then
+    terminate "$pid"
+  fi
+  log "starting registry on $REGISTRY (log $REGISTRY_LOG)"
+  setsid docker-registry serve "$REGISTRY_CONFIG" >>"$REGISTRY_LOG" 2>&1 </dev/null 9>&- &
+  echo $! >"$REGISTRY_PIDFILE"
+  for ((i = 0; i < WAIT_SECONDS * 5; i++)); do
+    registry_answers && return 0
+    # ($! is setsid until it execs the registry.)
+    ((i < 5)) || live_pid "$REGISTRY_PIDFILE" docker-registry >/dev/null ||
+      die "registry exited; see $REGISTRY_LOG (last lines: $(tail -n 3 "$REGISTRY_LOG" | tr '\n' ' '))"
+    sleep 0.2
+  done
+  die "registry did not answer on http://$REGISTRY/v2/ within ${WAIT_SECONDS}s; see $REGISTRY_LOG"
+}
+
+stop_registry() {
+  local pid
+  if pid="$(live_pid "$REGISTRY_PIDFILE" docker-registry)"; then
+    log "stopping registry (pid $pid)"
+    terminate "$pid"
+  fi
+  rm -f "$REGISTRY_PIDFILE"
+}
+
+# ---- h2..hN: one dockerd per network namespace -------------------------------------------
+
+# Launches host K's dockerd unless it runs; does not wait (callers wait, so hosts start in parallel).
+launch_ns_engine() {
+  local k="$1" ns cfg
+  live_pid "$(pidfile_of "$k")" dockerd >/dev/null && return 0
+  drop_stale_pidfile "$(pidfile_of "$k")"
+  drop_stale_pidfile "$RUN_DIR/h$k-exec/containerd/containerd.pid"
+  ns="$(netns_of "$k")"
+  cfg="$STATE_DIR/h$k.json"
+  mkdir -p "$RUN_DIR" "$STATE_DIR/h$k" "$RUN_DIR/h$k-exec"
+  # Its own config file: dockerd would otherwise read /etc/docker/daemon.json, and it refuses
+  # to start when an option is set both there and on the command line.
+  printf '{\n  "insecure-registries": ["%s"]\n}\n' "$REGISTRY" >"$cfg"
+  log "starting h$k in namespace $ns (log $(log_of "$k"))"
+  # nsenter, not `ip netns exec`: the latter remounts /sys and dockerd then fails with
+  # "Devices cgroup isn't mounted".
+  setsid nsenter --net="/run/netns/$ns" \
+    dockerd --config-file "$cfg" \
+    --host "$(url_of "$k")" \
+    --data-root "$STATE_DIR/h$k" \
+    --exec-root "$RUN_DIR/h$k-exec" \
+    --pidfile "$(pidfile_of "$k")" \
+    >>"$(log_of "$k")" 2>&1 </dev/null 9>&- &
+}
+
+# Stops host K's dockerd, then anything still running in its namespace (containerd and shims
+# left behind by a SIGKILL).
+stop_ns_engine() {
+  local k="$1" sig="$2" pid
+  if pid="$(live_pid "$(pidfile_of "$k")" dockerd)"; then
+    log "stopping h$k (pid $pid, SIG$sig)"
+    terminate "$pid" "$sig"
+  fi
+  drop_stale_pidfile "$(pidfile_of "$k")"
+  [[ "$sig" == KILL ]] && return 0 # a crash leaves containerd and the containers behind
+  stop_leftovers "$k"
+  unmount_leftovers "$k"
+}
+
+# After a crash: the shims and containers that outlived host K's dockerd.
+stop_leftovers() {
+  local k="$1" ns
+  ns="$(netns_of "$k")"
+  [[ -e "/run/netns/$ns" ]] || return 0
+  local left i id runc_root="$RUN_DIR/h$k-exec/runtime-runc/moby"
+  mapfile -t left < <(ip netns pids "$ns" 2>/dev/null)
+  ((${#left[@]})) || return 0
+  # Shims left by a crash: their containers live in namespaces of their own, so remove the
+  # containers through runc first, or they would outlive their shims.
+  if [[ -d "$runc_root" ]] && command -v runc >/dev/null; then
+    for id in $(runc --root "$runc_root" list -q 2>/dev/null); do
+      log "removing container ${id:0:12} left on h$k"
+      runc --root "$runc_root" delete --force "$id" 2>/dev/null || true
+    done
+  fi
+  log "stopping what is left in $ns: ${left[*]}"
+  kill -TERM "${left[@]}" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    mapfile -t left < <(ip netns pids "$ns" 2>/dev/null)
+    ((${#left[@]})) || return 0
+    sleep 0.1
+  done
+  kill -KILL "${left[@]}" 2>/dev/null || true
+}
+
+# After a crash: the mounts a stopped dockerd of host K did not take down (its data root, bound
+# on itself, and its containers' layers), deepest first, so that its directories can go.
+unmount_leftovers() {
+  local k="$1" mnt mnts=()
+  while read -r _ mnt _; do
+    case "$mnt" in
+      "$STATE_DIR/h$k" | "$STATE_DIR/h$k/"* | "$RUN_DIR/h$k-exec/"*) mnts+=("$mnt") ;;
+    esac
+  done </proc/self/mounts
+  ((${#mnts[@]})) || return 0
+  log "unmounting ${#mnts[@]} mount(s) left by h$k"
+  printf '%s\n' "${mnts[@]}" | sort -r | while read -r mnt; do
+    umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || true
+  done
+}
+
+# ---- base images ------------------------------------------------------------------------
+
+has_image() { dk "$1" image inspect "$2" >/dev/null 2>&1; }
+
+build_busybox_image() { # on host K
+  local k="$1" root busybox applet
+  busybox="$(command -v busybox)"
+  root="$(mktemp -d /tmp/a4c-busybox.XXXXXX)"
+  mkdir -p "$root"/{bin,etc,tmp,root}
+  cp "$busybox" "$root/bin/busybox"
+  for applet in $("$busybox" --list); do
+    [[ "$applet" == busybox ]] || ln -s busybox "$root/bin/$applet"
+  done
+  mkdir -p "$root/usr"
+  ln -s ../bin "$root/usr/bin"
+  ln -s bin "$root/sbin"
+  ln -s ../bin "$root/usr/sbin"
+  chmod 1777 "$root/tmp"
+  chmod 700 "$root/root"
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+  echo 'root:x:0:' >"$root/etc/group"
+  log "building $BASE_IMAGE on h$k from $busybox"
+  tar -C "$root" -c . | dk "$k" import -c 'CMD ["/bin/sh"]' - "$BASE_IMAGE" >/dev/null
+  rm -rf "$root"
+}
+
+# Makes IMAGE present on every host in the list, copying it from the first host that has it
+# (save | load keeps the image id the same everywhere). BUILD is called when none has it.
+spread_image() {
+  local image="$1" build="$2" k source=""
+  shift 2
+  for k in "$@"; do
+    if has_image "$k" "$image"; then
+      source="$k"
+      break
+    fi
+  done
+  if [[ -z "$source" ]]; then
+    source="$1"
+    "$build" "$source"
+  fi
+  for k in "$@"; do
+    has_image "$k" "$image" && continue
+    log "copying $image from h$source to h$k"
+    dk "$source" save "$image" | dk "$k" load >/dev/null
+  done
+}
+
+# ---- commands ---------------------------------------------------------------------------
+
+cmd_up() {
+  local n="${1:-1}" k
+  if ! [[ "$n" =~ ^[1-9][0-9]*$ ]] || ((n > MAX_HOSTS)); then
+    die "up: N must be 1..$MAX_HOSTS, got '$n'"
+  fi
+  require_tools
+  mkdir -p "$RUN_DIR" "$STATE_DIR"
+  ensure_root_engine
+  ensure_bridge
+  ensure_registry
+  for ((k = 2; k <= n; k++)); do
+    ensure_host_net "$k"
+    launch_ns_engine "$k"
+  done
+  for ((k = 2; k <= n; k++)); do
+    wait_engine "$k"
+    registry_allowed "$k" || die "h$k does not list $REGISTRY as insecure; see $(log_of "$k")"
+  done
+  spread_image "$BASE_IMAGE" build_busybox_image $(seq 1 "$n")
+  local hosts=""
+  for ((k = 1; k <= n; k++)); do
+    hosts+="${hosts:+,}h$k=$(url_of "$k")"
+  done
+  echo "A4C_DOCKER_HOSTS=$hosts"
+}
+
+cmd_stop() {
+  local k sig=TERM
+  k="$(host_index "${1:?stop: which host? (h1, h2, ...)}")"
+  [[ "${2:-}" == --kill ]] && sig=KILL
+  [[ -z "${2:-}" || "${2:-}" == --kill ]] || die "stop: unknown option '$2'"
+  if ((k == 1)); then
+    stop_root_engine "$sig"
+  else
+    stop_ns_engine "$k" "$sig"
+  fi
+}
+
+cmd_start() {
+  local k
+  k="$(host_index "${1:?start: which host? (h1, h2, ...)}")"
+  require_tools
+  if ((k == 1)); then
+    engine_answers 1 || start_root_engine
+  else
+    ensure_bridge
+    ensure_host_net "$k"
+    launch_ns_engine "$k"
+  fi
+  wait_engine "$k"
+  log "h$k up on $(url_of "$k")"
+}
+
+cmd_down() {
+  local k ns
+  for k in $(known_hosts); do
+    ((k == 1)) && continue
+    ns="$(netns_of "$k")"
+    stop_ns_engine "$k" TERM
+    ip link del "a4c-h$k" 2>/dev/null || true
+    [[ -e "/run/netns/$ns" ]] && ip netns del "$ns"
+    rm -f "$(pidfile_of "$k")"
+  done
+  stop_registry
+  if command -v iptables >/dev/null; then
+    iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || true
+  fi
+  ip link del "$BRIDGE" 2>/dev/null || true
+  log "down: h1 left running; images stay in $STATE_DIR"
+}
+
+cmd_status() {
+  local k rc=0 state
+  for k in $(known_hosts); do
+    if engine_answers "$k"; then state=up; else state=down rc=1; fi
+    printf 'h%s %s %s\n' "$k" "$state" "$(url_of "$k")"
+  done
+  if registry_answers; then state=up; else state=down rc=1; fi
+  printf 'registry %s %s\n' "$state" "$REGISTRY"
+  return "$rc"
+}
+
+debootstrap_root() {
+  [[ -e "$DEBIAN_ROOT/.a4c-complete" ]] && return 0
+  if ! command -v debootstrap >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >&2 ||
+      { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >&2; }
+  fi
+  log "debootstrap minbase bookworm into $DEBIAN_ROOT"
+  rm -rf "$DEBIAN_ROOT.tmp"
+  mkdir -p "${DEBIAN_ROOT%/*}"
+  debootstrap --variant=minbase bookworm "$DEBIAN_ROOT.tmp" http://deb.debian.org/debian >&2
+  rm -rf "$DEBIAN_ROOT"
+  mv "$DEBIAN_ROOT.tmp" "$DEBIAN_ROOT"
+  touch "$DEBIAN_ROOT/.a4c-complete"
+}
+
+import_debian_image() {
+  log "importing $DEBIAN_IMAGE on h$1"
+  tar -C "$DEBIAN_ROOT" --exclude=./.a4c-complete -c . |
+    dk "$1" import -c 'CMD ["/bin/bash"]' - "$DEBIAN_IMAGE" >/dev/null
+}
+
+cmd_debian_base() {
+  require_tools
+  debootstrap_root
+  local k running=()
+  for k in $(known_hosts); do
+    engine_answers "$k" && running+=("$k")
+  done
+  ((${#running[@]})) || die "no host is running: run local/engines.sh up first"
+  spread_image "$DEBIAN_IMAGE" import_debian_image "${running[@]}"
+}
+
+# Commands that change the fleet take a lock, so that two callers (say, two `./a4c test`) do
+# not start the same dockerd twice. The daemons started get fd 9 closed, or they would hold it.
+lock() {
+  mkdir -p "$RUN_DIR"
+  exec 9>"$RUN_DIR/engines.lock"
+  flock -w 300 9 || die "another local/engines.sh has held $RUN_DIR/engines.lock for 5 minutes"
+}
+
+main() {
+  local cmd="${1:-help}"
+  shift || true
+  case "$cmd" in
+    up | stop | start | down | debian-base) lock ;;
+  esac
+  case "$cmd" in
+    install) cmd_install "$@" ;;
+    up) cmd_up "$@" ;;
+    stop) cmd_stop "$@" ;;
+    start) cmd_start "$@" ;;
+    down) cmd_down "$@" ;;
+    status) cmd_status "$@" ;;
+    debian-base) cmd_debian_base "$@" ;;
+    help | -h | --help) usage ;;
+    *)
+      usage >&2
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,267 @@
+package io.a4c.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.a4c.events.Names;
+import io.a4c.functions.http.ApiHandler;
+import io.a4c.functions.http.ApiRoutes;
+import io.a4c.functions.http.Problem;
+import io.a4c.functions.http.ProblemType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What API Gateway (HTTP API, JWT authorizer) does in AWS, on 127.0.0.1: matches the route,
+ * verifies the bearer token and fills the same claims, turns the request into a v2 event, calls
+ * the same handler the Lambda function runs, and writes its response back. Plus two local-only
+ * routes: {@code GET /healthz} and {@code POST /local/tokens} (development tokens).
+ */
+final class ApiGatewayServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ApiGatewayServer.class);
+
+  /** API Gateway refuses larger payloads; bodies up to this are passed to the function. */
+  static final int MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Map<ApiRoutes.Function, ApiHandler> functions;
+  private final LocalTokens tokens;
+  private final ObjectMapper json;
+  private final BooleanSupplier healthy;
+
+  ApiGatewayServer(
+      int port, Map<ApiRoutes.Function, ApiHandler> functions, LocalTokens tokens, ObjectMapper json, BooleanSupplier healthy)
+      throws IOException {
+    this.functions = functions;
+    this.tokens = tokens;
+    this.json = json;
+    this.healthy = healthy;
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+    server.setExecutor(executor);
+    server.createContext("/", this::exchange);
+  }
+
+  void start() {
+    server.start();
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void exchange(HttpExchange exchange) {
+    String requestId = UUID.randomUUID().toString();
+    try (exchange) {
+      String method = exchange.getRequestMethod();
+      String path = exchange.getRequestURI().getRawPath();
+      byte[] body = readBody(exchange.getRequestBody());
+      if (body == null) {
+        problem(exchange, ProblemType.PAYLOAD_TOO_LARGE, "the body is larger than " + MAX_PAYLOAD_BYTES + " bytes", path, requestId);
+        return;
+      }
+      if (path.equals("/healthz") && method.equals("GET")) {
+        boolean up = healthy.getAsBoolean();
+        write(exchange, up ? 200 : 503, "application/json", json.writeValueAsBytes(Map.of("status", up ? "ok" : "starting")));
+        return;
+      }
+      if (path.equals("/local/tokens") && method.equals("POST")) {
+        mintToken(exchange, body, path, requestId);
+        return;
+      }
+      route(exchange, method, path, body, requestId);
+    } catch (Exception e) {
+      log.atError().addKeyValue("requestId", requestId).setCause(e).log("local gateway failed");
+    }
+  }
+
+  private void route(HttpExchange exchange, String method, String path, byte[] body, String requestId) throws IOException {
+    Set<String> allowed = new LinkedHashSet<>();
+    for (ApiRoutes.Route route : ApiRoutes.ALL) {
+      Optional<Map<String, String>> parameters = match(route.path(), path);
+      if (parameters.isEmpty()) {
+        continue;
+      }
+      if (!route.method().equals(method)) {
+        allowed.add(route.method());
+        continue;
+      }
+      Optional<Map<String, String>> claims = bearer(exchange).flatMap(tokens::verify);
+      if (claims.isEmpty()) {
+        problem(exchange, ProblemType.UNAUTHORIZED, "a valid bearer token is required", path, requestId);
+        return;
+      }
+      var event = event(exchange, route, path, parameters.get(), body, claims.get(), requestId);
+      APIGatewayV2HTTPResponse response = functions.get(route.function()).handle(event);
+      respond(exchange, response);
+      return;
+    }
+    if (!allowed.isEmpty()) {
+      exchange.getResponseHeaders().add("allow", String.join(", ", allowed));
+      problem(exchange, ProblemType.METHOD_NOT_ALLOWED, "this route takes " + String.join(", ", allowed), path, requestId);
+    } else {
+      problem(exchange, ProblemType.NOT_FOUND, "no such route", path, requestId);
+    }
+  }
+
+  private void mintToken(HttpExchange exchange, byte[] body, String path, String requestId) throws IOException {
+    JsonNode request;
+    try {
+      request = json.readTree(body);
+    } catch (IOException e) {
+      request = null;
+    }
+    String sub = request == null || !request.path("sub").isTextual() ? null : request.get("sub").asText();
+    if (sub == null || !Names.USER_ID.matcher(sub).matches()) {
+      problem(exchange, ProblemType.INVALID, "send {\"sub\": \"<user id>\", \"admin\": false}; sub is letters, digits and . _ @ -", path, requestId);
+      return;
+    }
+    boolean admin = request.path("admin").asBoolean(false);
+    write(exchange, 200, "application/json", json.writeValueAsBytes(Map.of("token", tokens.mint(sub, admin))));
+  }
+
+  private static Optional<String> bearer(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.empty();
+    }
+    return Optional.of(header.substring(7).trim());
+  }
+
+  /** Matches {@code /v1/users/{userId}/workspaces} against a raw path, decoding parameters. */
+  static Optional<Map<String, String>> match(String template, String rawPath) {
+    String[] want = template.substring(1).split("/", -1);
+    String[] have = rawPath.startsWith("/") ? rawPath.substring(1).split("/", -1) : new String[0];
+    if (want.length != have.length) {
+      return Optional.empty();
+    }
+    Map<String, String> parameters = new HashMap<>();
+    for (int i = 0; i < want.length; i++) {
+      if (want[i].startsWith("{") && want[i].endsWith("}")) {
+        if (have[i].isEmpty()) {
+          return Optional.empty();
+        }
+        parameters.put(want[i].substring(1, want[i].length() - 1), URLDecoder.decode(have[i].replace("+", "%2B"), StandardCharsets.UTF_8));
+      } else if (!want[i].equals(have[i])) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(parameters);
+  }
+
+  private static APIGatewayV2HTTPEvent event(
+      HttpExchange exchange, ApiRoutes.Route route, String path, Map<String, String> parameters, byte[] body,
+      Map<String, String> claims, String requestId) {
+    Map<String, String> headers = new HashMap<>();
+    exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
+    String rawQuery = exchange.getRequestURI().getRawQuery();
+    Map<String, String> query = null;
+    if (rawQuery != null && !rawQuery.isEmpty()) {
+      query = new HashMap<>();
+      for (String pair : rawQuery.split("&")) {
+        int eq = pair.indexOf('=');
+        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        query.merge(name, value, (a, b) -> a + "," + b);
+      }
+    }
+    var context =
+        APIGatewayV2HTTPEvent.RequestContext.builder()
+            .withRequestId(requestId)
+            .withRouteKey(route.key())
+            .withStage("$default")
+            .withTimeEpoch(Instant.now().toEpochMilli())
+            .withHttp(
+                APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                    .withMethod(route.method())
+                    .withPath(path)
+                    .withProtocol("HTTP/1.1")
+                    .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                    .withUserAgent(headers.get("user-agent"))
+                    .build())
+            .withAuthorizer(
+                APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                    .withJwt(
+                        APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                            .withClaims(claims)
+                            .withScopes(List.of())
+                            .build())
+                    .build())
+            .build();
+    return APIGatewayV2HTTPEvent.builder()
+        .withVersion("2.0")
+        .withRouteKey(route.key())
+        .withRawPath(path)
+        .withRawQueryString(rawQuery == null ? "" : rawQuery)
+        .withHeaders(headers)
+        .withQueryStringParameters(query)
+        .withPathParameters(parameters)
+        .withBody(body.length == 0 ? null : new String(body, StandardCharsets.UTF_8))
+        .withIsBase64Encoded(false)
+        .withRequestContext(context)
+        .build();
+  }
+
+  private static void respond(HttpExchange exchange, APIGatewayV2HTTPResponse response) throws IOException {
+    if (response.getHeaders() != null) {
+      response.getHeaders().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+    }
+    byte[] bytes = response.getBody() == null ? new byte[0] : response.getBody().getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(response.getStatusCode(), bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private void problem(HttpExchange exchange, ProblemType type, String detail, String path, String requestId) throws IOException {
+    var body = new Problem(type.uri(), type.title(), type.status(), detail, path, null, null, requestId);
+    write(exchange, type.status(), "application/problem+json", json.writeValueAsBytes(body));
+  }
+
+  private static void write(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
+    exchange.getResponseHeaders().set("content-type", contentType);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  /** The body, or null when it exceeds {@link #MAX_PAYLOAD_BYTES}. */
+  private static byte[] readBody(InputStream in) throws IOException {
+    byte[] bytes = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
+    if (bytes.length > MAX_PAYLOAD_BYTES) {
+      in.transferTo(OutputStream.nullOutputStream());
+      return null;
+    }
+    return bytes;
+  }
+}

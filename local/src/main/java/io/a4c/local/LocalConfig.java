@@ -1,0 +1,93 @@
+package io.a4c.local;
+
+import io.a4c.events.Names;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The local runtime's configuration.
+ *
+ * @param dockerHosts host id to Docker endpoint, in order
+ * @param hostStaleAfter how old a heartbeat may be for placement
+ * @param pollWait long-poll wait of the SQS pollers and daemons
+ */
+public record LocalConfig(
+    int port,
+    Path dataDir,
+    Map<String, String> dockerHosts,
+    Duration heartbeat,
+    Duration hostStaleAfter,
+    Duration pollWait,
+    int dynamoDbPort,
+    int sqsPort) {
+
+  /**
+   * Reads the configuration from an environment map.
+   *
+   * @throws IllegalStateException naming the variable that is malformed
+   */
+  public static LocalConfig fromEnvironment(Map<String, String> env) {
+    Path dataDir =
+        Path.of(env.getOrDefault(LocalEnv.DATA_DIR, Path.of(System.getProperty("user.home"), ".a4c").toString()));
+    Duration heartbeat = Duration.ofSeconds(number(env, LocalEnv.HEARTBEAT_SECONDS, 5));
+    return new LocalConfig(
+        (int) number(env, LocalEnv.PORT, 8080),
+        dataDir,
+        parseDockerHosts(env.getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock")),
+        heartbeat,
+        heartbeat.multipliedBy(3),
+        Duration.ofSeconds(2),
+        (int) number(env, LocalEnv.DYNAMODB_PORT, 0),
+        (int) number(env, LocalEnv.SQS_PORT, 0));
+  }
+
+  /** Parses {@code [id=]endpoint,…}; unnamed entries are called h1, h2, … by position. */
+  static Map<String, String> parseDockerHosts(String value) {
+    Map<String, String> hosts = new LinkedHashMap<>();
+    List<String> entries = new ArrayList<>();
+    for (String entry : value.split(",")) {
+      if (!entry.isBlank()) {
+        entries.add(entry.trim());
+      }
+    }
+    if (entries.isEmpty()) {
+      throw new IllegalStateException(LocalEnv.DOCKER_HOSTS + " names no Docker endpoint");
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      String entry = entries.get(i);
+      int eq = entry.indexOf('=');
+      String id = eq > 0 ? entry.substring(0, eq) : "h" + (i + 1);
+      String endpoint = eq > 0 ? entry.substring(eq + 1) : entry;
+      if (!Names.HOST_ID.matcher(id).matches()) {
+        throw new IllegalStateException(LocalEnv.DOCKER_HOSTS + ": host id " + id + " must be lowercase letters, digits and -");
+      }
+      if (!endpoint.startsWith("unix://") && !endpoint.startsWith("tcp://")) {
+        throw new IllegalStateException(LocalEnv.DOCKER_HOSTS + ": " + endpoint + " is not a unix:// or tcp:// Docker endpoint");
+      }
+      if (hosts.put(id, endpoint) != null) {
+        throw new IllegalStateException(LocalEnv.DOCKER_HOSTS + ": host id " + id + " appears twice");
+      }
+    }
+    return hosts;
+  }
+
+  private static long number(Map<String, String> env, String name, long fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      long parsed = Long.parseLong(value.trim());
+      if (parsed >= 0 && parsed <= 65535) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the variable's name
+    }
+    throw new IllegalStateException("environment variable " + name + " must be a number from 0 to 65535, was " + value);
+  }
+}

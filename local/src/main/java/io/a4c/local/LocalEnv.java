@@ -1,0 +1,27 @@
+package io.a4c.local;
+
+/** Environment variables of the local runtime (besides the functions' and daemons' own). */
+public final class LocalEnv {
+  /** Port of the HTTP API on 127.0.0.1 (default 8080; 0 picks a free one). */
+  public static final String PORT = "A4C_PORT";
+
+  /** Where DynamoDB data, the token key and hostname files live (default {@code ~/.a4c}). */
+  public static final String DATA_DIR = "A4C_DATA_DIR";
+
+  /**
+   * Docker endpoints, comma-separated, each optionally named: {@code h1=unix:///var/run/docker.sock,
+   * h2=unix:///run/a4c/h2.sock}. One host daemon runs per entry. Default: the local socket as h1.
+   */
+  public static final String DOCKER_HOSTS = "A4C_DOCKER_HOSTS";
+
+  /** Seconds between heartbeats of the local daemons (default 5). */
+  public static final String HEARTBEAT_SECONDS = "A4C_HEARTBEAT_SECONDS";
+
+  /** Fixed port for DynamoDB Local (default: a free one), to point other tools at it. */
+  public static final String DYNAMODB_PORT = "A4C_DYNAMODB_PORT";
+
+  /** Fixed port for ElasticMQ (default: a free one). */
+  public static final String SQS_PORT = "A4C_SQS_PORT";
+
+  private LocalEnv() {}
+}

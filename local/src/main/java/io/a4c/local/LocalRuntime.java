@@ -1,0 +1,216 @@
+package io.a4c.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.a4c.daemon.HostDaemon;
+import io.a4c.daemon.HostDaemonComponent;
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.docker.DockerClients;
+import io.a4c.events.EventJson;
+import io.a4c.functions.FunctionsComponent;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.functions.http.ApiRoutes;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * All of A4C on one machine: DynamoDB Local and ElasticMQ in-process, the functions behind a local
+ * API Gateway stand-in, an SQS poller per consumer, and a host daemon per Docker engine. Starts
+ * in dependency order; a failure part-way closes what had started.
+ */
+public final class LocalRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalRuntime.class);
+  static final String REGION = "us-east-1";
+  static final String HOST_EVENTS_QUEUE = "a4c-host-events";
+  static final String HOST_QUEUE_PREFIX = "a4c-host-";
+
+  private final LocalConfig config;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final List<HostDaemon> daemons = new ArrayList<>();
+  private EmbeddedDynamoDb dynamoDb;
+  private EmbeddedSqs sqs;
+  private ApiGatewayServer gateway;
+  private LocalTokens tokens;
+  private volatile boolean healthy;
+
+  private LocalRuntime(LocalConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Starts everything.
+   *
+   * @throws IllegalStateException when a Docker engine does not answer (the message names it)
+   */
+  public static LocalRuntime start(LocalConfig config) throws Exception {
+    var runtime = new LocalRuntime(config);
+    try {
+      runtime.startAll();
+      return runtime;
+    } catch (Exception e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
+  private void startAll() throws Exception {
+    checkEngines();
+    dynamoDb = EmbeddedDynamoDb.start(config.dataDir().resolve("dynamodb"), config.dynamoDbPort());
+    started.push(dynamoDb);
+    sqs = EmbeddedSqs.start(config.sqsPort());
+    started.push(sqs);
+
+    var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    DynamoDbClient dynamo =
+        DynamoDbClient.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .region(Region.of(REGION))
+            .credentialsProvider(credentials)
+            .endpointOverride(dynamoDb.endpoint())
+            .build();
+    started.push(dynamo);
+    LocalTables.ensure(dynamo);
+    SqsClient sqsClient =
+        SqsClient.builder()
+            .httpClient(UrlConnectionHttpClient.builder().socketTimeout(config.pollWait().plusSeconds(10)).build())
+            .region(Region.of(REGION))
+            .credentialsProvider(credentials)
+            .endpointOverride(sqs.endpoint())
+            .build();
+    started.push(sqsClient);
+    String hostEventsUrl = sqsClient.createQueue(b -> b.queueName(HOST_EVENTS_QUEUE)).queueUrl();
+
+    FunctionsComponent functions =
+        FunctionsComponent.create(functionsConfig(), Clock.systemUTC());
+    ObjectMapper json = EventJson.newMapper();
+    tokens = LocalTokens.open(config.dataDir(), Clock.systemUTC());
+    gateway =
+        new ApiGatewayServer(
+            config.port(),
+            Map.of(ApiRoutes.Function.WORKSPACES, functions.workspacesApi(), ApiRoutes.Function.ADMIN, functions.adminApi()),
+            tokens,
+            json,
+            () -> healthy);
+    gateway.start();
+    started.push(gateway);
+
+    var poller =
+        new SqsEventSourcePoller(
+            sqsClient, hostEventsUrl, "arn:aws:sqs:" + REGION + ":000000000000:" + HOST_EVENTS_QUEUE,
+            functions.hostEventsConsumer()::handle, config.pollWait());
+    poller.start(2);
+    started.push(poller);
+
+    for (var host : config.dockerHosts().entrySet()) {
+      HostDaemon daemon = HostDaemonComponent.create(daemonConfig(host.getKey(), host.getValue(), hostEventsUrl)).daemon();
+      daemon.start();
+      started.push(daemon);
+      daemons.add(daemon);
+    }
+    healthy = true;
+    log.atInfo()
+        .addKeyValue("url", baseUri())
+        .addKeyValue("hosts", config.dockerHosts().keySet())
+        .addKeyValue("dynamoDb", dynamoDb.endpoint())
+        .addKeyValue("sqs", sqs.endpoint())
+        .log("A4C local runtime is up");
+  }
+
+  private void checkEngines() {
+    for (var host : config.dockerHosts().entrySet()) {
+      try (var docker = DockerClients.connect(host.getValue())) {
+        docker.pingCmd().exec();
+      } catch (Exception e) {
+        throw new IllegalStateException(
+            "host " + host.getKey() + ": no Docker engine answers at " + host.getValue()
+                + " (start dockerd, or set " + LocalEnv.DOCKER_HOSTS + "; ./a4c run starts one for you)", e);
+      }
+    }
+  }
+
+  private FunctionsConfig functionsConfig() {
+    return FunctionsConfig.fromEnvironment(
+        Map.of(
+            FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES,
+            FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS,
+            FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES,
+            FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS,
+            FunctionsEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX,
+            FunctionsEnv.HOST_STALE_AFTER_SECONDS, Long.toString(config.hostStaleAfter().toSeconds()),
+            FunctionsEnv.AWS_REGION, REGION,
+            FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString(),
+            FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString()));
+  }
+
+  private DaemonConfig daemonConfig(String hostId, String dockerHost, String hostEventsUrl) {
+    return new DaemonConfig(
+        hostId,
+        dockerHost,
+        hostEventsUrl,
+        HOST_QUEUE_PREFIX,
+        config.heartbeat(),
+        20,
+        config.dataDir().resolve("hosts").resolve(hostId),
+        config.pollWait(),
+        3,
+        java.time.Duration.ofMillis(500),
+        REGION,
+        Optional.of(sqs.endpoint()));
+  }
+
+  /** The HTTP API's base URI, e.g. {@code http://127.0.0.1:8080}. */
+  public URI baseUri() {
+    return URI.create("http://127.0.0.1:" + gateway.port());
+  }
+
+  /** DynamoDB Local's endpoint. */
+  public URI dynamoDbEndpoint() {
+    return dynamoDb.endpoint();
+  }
+
+  /** ElasticMQ's endpoint. */
+  public URI sqsEndpoint() {
+    return sqs.endpoint();
+  }
+
+  /** A development token, as {@code POST /local/tokens} mints. */
+  public String mintToken(String subject, boolean admin) {
+    return tokens.mint(subject, admin);
+  }
+
+  /** The host daemons, in the order of {@code A4C_DOCKER_HOSTS}. */
+  public List<HostDaemon> daemons() {
+    return List.copyOf(daemons);
+  }
+
+  /** The configuration it runs with. */
+  public LocalConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    healthy = false;
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        log.atWarn().setCause(e).log("shutdown step failed");
+      }
+    }
+  }
+}

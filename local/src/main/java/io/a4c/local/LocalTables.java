@@ -1,0 +1,73 @@
+package io.a4c.local;
+
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * Creates the tables locally with the same keys the CDK app declares (infra/cdk), if missing.
+ */
+final class LocalTables {
+  static final String WORKSPACES = "a4c-workspaces";
+  static final String PROJECTS = "a4c-projects";
+  static final String IMAGES = "a4c-images";
+  static final String HOSTS = "a4c-hosts";
+
+  private LocalTables() {}
+
+  static void ensure(DynamoDbClient dynamo) {
+    create(
+        dynamo,
+        CreateTableRequest.builder()
+            .tableName(WORKSPACES)
+            .keySchema(hash("userId"), range("workspaceId"))
+            .attributeDefinitions(string("userId"), string("workspaceId"), string("hostId"))
+            .globalSecondaryIndexes(
+                GlobalSecondaryIndex.builder()
+                    .indexName("byHost")
+                    .keySchema(hash("hostId"), range("workspaceId"))
+                    .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                    .build()));
+    create(dynamo, CreateTableRequest.builder().tableName(PROJECTS).keySchema(hash("projectName")).attributeDefinitions(string("projectName")));
+    create(
+        dynamo,
+        CreateTableRequest.builder()
+            .tableName(IMAGES)
+            .keySchema(hash("imageKey"), range("change"))
+            .attributeDefinitions(string("imageKey"), string("change")));
+    create(dynamo, CreateTableRequest.builder().tableName(HOSTS).keySchema(hash("hostId")).attributeDefinitions(string("hostId")));
+  }
+
+  private static void create(DynamoDbClient dynamo, CreateTableRequest.Builder request) {
+    try {
+      dynamo.createTable(request.billingMode(BillingMode.PAY_PER_REQUEST).build());
+    } catch (ResourceInUseException e) {
+      // exists from an earlier run: the data survives restarts
+    }
+  }
+
+  private static KeySchemaElement hash(String name) {
+    return KeySchemaElement.builder().attributeName(name).keyType(KeyType.HASH).build();
+  }
+
+  private static KeySchemaElement range(String name) {
+    return KeySchemaElement.builder().attributeName(name).keyType(KeyType.RANGE).build();
+  }
+
+  private static AttributeDefinition string(String name) {
+    return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+  }
+
+  static List<String> names() {
+    return List.of(WORKSPACES, PROJECTS, IMAGES, HOSTS);
+  }
+}
