@@ -1,0 +1,142 @@
+package io.a4c.infra;
+
+import io.a4c.daemon.config.DaemonEnv;
+import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.infra.alarms.Alarms;
+import io.a4c.infra.api.Api;
+import io.a4c.infra.config.DeployContext;
+import io.a4c.infra.config.EnvSettings;
+import io.a4c.infra.email.EmailSending;
+import io.a4c.infra.functions.LambdaFunctions;
+import io.a4c.infra.hosts.HostRoles;
+import io.a4c.infra.queues.Queues;
+import io.a4c.infra.registry.ImageRegistry;
+import io.a4c.infra.schedules.Schedules;
+import io.a4c.infra.tables.Tables;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.lambda.Code;
+import software.constructs.Construct;
+
+/**
+ * All of A4C in one stack, built from clear parts: tables, queues, email, registry, functions, HTTP
+ * API, schedules, host roles and alarms. Dev and prod are the same stack with different {@link
+ * EnvSettings}; nothing here branches on the environment's name.
+ *
+ * <p>One stack, because every part references the others (the functions name the tables, the host
+ * roles name the queues) and is deployed together; cross-stack exports would only add ordering
+ * constraints.
+ */
+public final class A4cStack extends Stack {
+  private final Tables tables;
+  private final Queues queues;
+  private final LambdaFunctions functions;
+  private final Api api;
+  private final HostRoles hostRoles;
+  private final Alarms alarms;
+
+  /**
+   * Builds the stack.
+   *
+   * @param functionsCode the functions' shaded jar (tests pass a placeholder directory)
+   */
+  public A4cStack(
+      Construct scope, String id, StackProps props, DeployContext context, Code functionsCode) {
+    super(scope, id, props);
+    EnvSettings settings = context.settings();
+    Tags.of(this).add("a4c:env", settings.name());
+
+    tables = new Tables(this, "Tables", settings);
+    queues = new Queues(this, "Queues", settings);
+    EmailSending email = new EmailSending(this, "Email", settings, context.senderEmail());
+    ImageRegistry registry =
+        new ImageRegistry(this, "Registry", settings, context.imageTagPrefixes());
+    functions =
+        new LambdaFunctions(this, "Functions", context, functionsCode, tables, queues, email);
+    api = new Api(this, "Api", settings, context, functions);
+    new Schedules(this, "Schedules", settings, functions);
+    hostRoles =
+        new HostRoles(
+            this,
+            "Hosts",
+            settings,
+            context.hostIds(),
+            context.hostTrustAnchorArn(),
+            queues,
+            registry.repository());
+    alarms = new Alarms(this, "Alarms", settings, api, queues, context.alarmEmail());
+
+    output("ApiUrl", api.url(), "Root URL of the HTTP API");
+    output(
+        "HostEventsQueueUrl",
+        queues.hostEvents().getQueueUrl(),
+        "host daemons: " + DaemonEnv.HOST_EVENTS_QUEUE_URL);
+    output(
+        "HostQueuePrefix",
+        queues.hostQueuePrefix(),
+        "host daemons and functions: " + DaemonEnv.HOST_QUEUE_PREFIX);
+    output("BuildQueueUrl", queues.builds().getQueueUrl(), "host daemons' builders");
+    output("HostEventsDlqUrl", queues.hostEventsDlq().getQueueUrl(), "parked host events");
+    output("BuildDlqUrl", queues.buildsDlq().getQueueUrl(), "parked builds");
+    output("WorkspacesTable", tables.workspaces().getTableName(), FunctionsEnv.WORKSPACES_TABLE);
+    output("ProjectsTable", tables.projects().getTableName(), FunctionsEnv.PROJECTS_TABLE);
+    output("ImagesTable", tables.images().getTableName(), FunctionsEnv.IMAGES_TABLE);
+    output("HostsTable", tables.hosts().getTableName(), FunctionsEnv.HOSTS_TABLE);
+    output("BuildSchedulesTable", tables.buildSchedules().getTableName(), "build schedules");
+    output(
+        "ImageRepositoryUri",
+        registry.repository().getRepositoryUri(),
+        "where builders push and hosts pull images");
+    output(
+        "EmailConfigurationSet",
+        email.configurationSet().getConfigurationSetName(),
+        "SES configuration set for build emails");
+    output("AlarmTopicArn", alarms.topic().getTopicArn(), "subscribe to be told of alarms");
+    hostRoles
+        .roles()
+        .forEach(
+            (hostId, role) ->
+                output(
+                    "HostRole" + outputSuffix(hostId),
+                    role.getRoleArn(),
+                    "role of the host daemon on " + hostId));
+  }
+
+  private void output(String id, String value, String description) {
+    CfnOutput.Builder.create(this, id).value(value).description(description).build();
+  }
+
+  /**
+   * Output ids are alphanumeric. Host ids are lowercase letters, digits and '-', so writing '-' as
+   * 'D' keeps distinct hosts distinct.
+   */
+  static String outputSuffix(String hostId) {
+    return hostId.replace('-', 'D');
+  }
+
+  public Tables tables() {
+    return tables;
+  }
+
+  public Queues queues() {
+    return queues;
+  }
+
+  public LambdaFunctions functions() {
+    return functions;
+  }
+
+  public Api api() {
+    return api;
+  }
+
+  public HostRoles hostRoles() {
+    return hostRoles;
+  }
+
+  public Alarms alarms() {
+    return alarms;
+  }
+}

@@ -1,0 +1,156 @@
+package io.a4c.infra.alarms;
+
+import io.a4c.infra.api.Api;
+import io.a4c.infra.config.EnvSettings;
+import io.a4c.infra.queues.Queues;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * The alarms an operator is paged for, all notifying one SNS topic (with an email subscription when
+ * {@code alarmEmail} is given): API 5xx, the list route's p99 latency above 100 ms, any message in
+ * a dead-letter queue, and host events waiting too long to be consumed.
+ *
+ * <p>Missing data is "not breaching" throughout: a quiet API or an empty queue is healthy.
+ */
+public final class Alarms extends Construct {
+  /** The user's bound on listing workspaces, in milliseconds. */
+  public static final int LIST_LATENCY_P99_MS = 100;
+
+  private final Topic topic;
+  private final List<Alarm> alarms = new ArrayList<>();
+
+  public Alarms(
+      Construct scope,
+      String id,
+      EnvSettings settings,
+      Api api,
+      Queues queues,
+      Optional<String> alarmEmail) {
+    super(scope, id);
+    topic =
+        Topic.Builder.create(this, "Topic")
+            .displayName("A4C " + settings.name() + " alarms")
+            .build();
+    alarmEmail.ifPresent(address -> topic.addSubscription(new EmailSubscription(address)));
+
+    alarm(
+        "Api5xx",
+        api.stage().metricServerError(fiveMinutes("Sum")),
+        settings.api5xxPerFiveMinutes(),
+        ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        1,
+        "HTTP API answered " + settings.api5xxPerFiveMinutes() + "+ 5xx in five minutes");
+
+    alarm(
+        "ListWorkspacesLatencyP99",
+        listWorkspacesLatency(api),
+        LIST_LATENCY_P99_MS,
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
+        3,
+        "p99 latency of GET "
+            + Api.LIST_WORKSPACES_PATH
+            + " above "
+            + LIST_LATENCY_P99_MS
+            + " ms for 15 minutes");
+
+    dlqAlarm("HostEventsDlqNotEmpty", queues.hostEventsDlq(), "host events");
+    dlqAlarm("BuildsDlqNotEmpty", queues.buildsDlq(), "builds");
+
+    alarm(
+        "HostEventsOldestMessage",
+        queues.hostEvents().metricApproximateAgeOfOldestMessage(oneMinute("Maximum")),
+        settings.hostEventsMaxAge().toSeconds().intValue(),
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
+        5,
+        "a host event has waited more than "
+            + settings.hostEventsMaxAge().toSeconds().intValue()
+            + " s: the consumer is failing or too slow");
+  }
+
+  /**
+   * Route-level latency, published only because the stage enables detailed metrics. HTTP APIs
+   * publish it with the dimensions ApiId, Stage, Method and Resource (the route's path template).
+   */
+  private static IMetric listWorkspacesLatency(Api api) {
+    return Metric.Builder.create()
+        .namespace("AWS/ApiGateway")
+        .metricName("Latency")
+        .dimensionsMap(
+            Map.of(
+                "ApiId",
+                api.httpApi().getApiId(),
+                "Stage",
+                Api.STAGE,
+                "Method",
+                "GET",
+                "Resource",
+                Api.LIST_WORKSPACES_PATH))
+        .statistic("p99")
+        .period(Duration.minutes(5))
+        .build();
+  }
+
+  private void dlqAlarm(String id, IQueue dlq, String what) {
+    alarm(
+        id,
+        dlq.metricApproximateNumberOfMessagesVisible(oneMinute("Maximum")),
+        0,
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
+        1,
+        "a message of " + what + " was parked in its dead-letter queue");
+  }
+
+  private void alarm(
+      String id,
+      IMetric metric,
+      Number threshold,
+      ComparisonOperator comparison,
+      int periods,
+      String description) {
+    Alarm alarm =
+        Alarm.Builder.create(this, id)
+            .metric(metric)
+            .threshold(threshold)
+            .comparisonOperator(comparison)
+            .evaluationPeriods(periods)
+            .datapointsToAlarm(periods)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .alarmDescription(description)
+            .build();
+    alarm.addAlarmAction(new SnsAction(topic));
+    alarm.addOkAction(new SnsAction(topic));
+    alarms.add(alarm);
+  }
+
+  private static MetricOptions oneMinute(String statistic) {
+    return MetricOptions.builder().statistic(statistic).period(Duration.minutes(1)).build();
+  }
+
+  private static MetricOptions fiveMinutes(String statistic) {
+    return MetricOptions.builder().statistic(statistic).period(Duration.minutes(5)).build();
+  }
+
+  public Topic topic() {
+    return topic;
+  }
+
+  public List<Alarm> alarms() {
+    return Collections.unmodifiableList(alarms);
+  }
+}

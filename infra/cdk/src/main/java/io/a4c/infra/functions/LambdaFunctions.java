@@ -1,0 +1,216 @@
+package io.a4c.infra.functions;
+
+import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.infra.config.DeployContext;
+import io.a4c.infra.config.EnvSettings;
+import io.a4c.infra.email.EmailSending;
+import io.a4c.infra.queues.Queues;
+import io.a4c.infra.tables.Tables;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.Construct;
+
+/**
+ * The Lambda functions: one shaded jar, one function per handler class, each published as a version
+ * with SnapStart and reached only through its {@value #LIVE_ALIAS} alias (API routes, the queue
+ * mapping and the schedules all point at the alias, never at {@code $LATEST}, which SnapStart does
+ * not cover).
+ *
+ * <p>Every function gets the same environment, because the functions read one configuration record
+ * that checks all of it at start-up. Permissions differ: each function is granted what its feature
+ * touches, and nothing that another feature's function needs.
+ */
+public final class LambdaFunctions extends Construct {
+  /** The alias every trigger invokes. */
+  public static final String LIVE_ALIAS = "live";
+
+  public static final String WORKSPACES_API = "io.a4c.functions.workspaces.WorkspacesApiFunction";
+  public static final String ADMIN_API = "io.a4c.functions.admin.AdminApiFunction";
+  public static final String IMAGE_SCHEDULES_API =
+      "io.a4c.functions.builds.ImageSchedulesApiFunction";
+  public static final String HOST_EVENTS = "io.a4c.functions.hosts.HostEventsFunction";
+  public static final String RECURRING_BUILDS = "io.a4c.functions.builds.RecurringBuildsFunction";
+  public static final String SWEEPER = "io.a4c.functions.sweeper.SweeperFunction";
+
+  private static final Duration API_TIMEOUT = Duration.seconds(10);
+  private static final Duration SCHEDULED_TIMEOUT = Duration.seconds(60);
+  private static final String SNAPSTART_WARNING = "@aws-cdk/aws-lambda:snapStartRequirePublish";
+
+  private final EnvSettings settings;
+  private final Code code;
+  private final Map<String, String> environment;
+  private final Alias workspacesApi;
+  private final Alias adminApi;
+  private final Alias imageSchedulesApi;
+  private final Alias hostEvents;
+  private final Alias recurringBuilds;
+  private final Alias sweeper;
+
+  public LambdaFunctions(
+      Construct scope,
+      String id,
+      DeployContext context,
+      Code code,
+      Tables tables,
+      Queues queues,
+      EmailSending email) {
+    super(scope, id);
+    this.settings = context.settings();
+    this.code = code;
+    this.environment = environment(context, tables, queues);
+
+    workspacesApi = function("WorkspacesApi", WORKSPACES_API, settings.apiMemoryMb(), API_TIMEOUT);
+    tables.workspaces().grantReadWriteData(workspacesApi);
+    readOnly(workspacesApi, tables.projects(), tables.images(), tables.hosts());
+    sendToHostQueues(workspacesApi, queues);
+
+    adminApi = function("AdminApi", ADMIN_API, settings.apiMemoryMb(), API_TIMEOUT);
+    tables.projects().grantReadWriteData(adminApi);
+    tables.images().grantReadWriteData(adminApi);
+    readOnly(adminApi, tables.hosts());
+
+    imageSchedulesApi =
+        function("ImageSchedulesApi", IMAGE_SCHEDULES_API, settings.apiMemoryMb(), API_TIMEOUT);
+    tables.buildSchedules().grantReadWriteData(imageSchedulesApi);
+    readOnly(imageSchedulesApi, tables.projects(), tables.images());
+    queues.builds().grantSendMessages(imageSchedulesApi);
+
+    hostEvents =
+        function(
+            "HostEvents",
+            HOST_EVENTS,
+            settings.workerMemoryMb(),
+            Queues.HOST_EVENTS_CONSUMER_TIMEOUT,
+            settings.hostEventsConcurrency());
+    for (var table :
+        List.of(tables.workspaces(), tables.hosts(), tables.images(), tables.buildSchedules())) {
+      table.grantReadWriteData(hostEvents);
+    }
+    email.grantSend(hostEvents);
+    hostEvents.addEventSource(
+        SqsEventSource.Builder.create(queues.hostEvents())
+            .batchSize(10)
+            .reportBatchItemFailures(true)
+            // Pollers never outnumber the reserved instances, so messages are not throttled
+            // back into the queue and counted towards the DLQ.
+            .maxConcurrency(settings.hostEventsConcurrency())
+            .build());
+
+    recurringBuilds =
+        function("RecurringBuilds", RECURRING_BUILDS, settings.workerMemoryMb(), SCHEDULED_TIMEOUT);
+    tables.buildSchedules().grantReadWriteData(recurringBuilds);
+    readOnly(recurringBuilds, tables.projects(), tables.images());
+    queues.builds().grantSendMessages(recurringBuilds);
+
+    sweeper = function("Sweeper", SWEEPER, settings.workerMemoryMb(), SCHEDULED_TIMEOUT);
+    for (var table : List.of(tables.workspaces(), tables.hosts(), tables.buildSchedules())) {
+      table.grantReadWriteData(sweeper);
+    }
+    readOnly(sweeper, tables.images());
+    queues.builds().grantSendMessages(sweeper);
+    sendToHostQueues(sweeper, queues);
+  }
+
+  private static Map<String, String> environment(
+      DeployContext context, Tables tables, Queues queues) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put(FunctionsEnv.WORKSPACES_TABLE, tables.workspaces().getTableName());
+    env.put(FunctionsEnv.PROJECTS_TABLE, tables.projects().getTableName());
+    env.put(FunctionsEnv.IMAGES_TABLE, tables.images().getTableName());
+    env.put(FunctionsEnv.HOSTS_TABLE, tables.hosts().getTableName());
+    env.put(FunctionsEnv.HOST_QUEUE_PREFIX, queues.hostQueuePrefix());
+    env.put(
+        FunctionsEnv.HOST_STALE_AFTER_SECONDS,
+        Integer.toString(context.settings().hostStaleAfter().toSeconds().intValue()));
+    env.put(FunctionsEnv.ADMIN_CLAIM, context.adminClaim());
+    context.workspaceDomain().ifPresent(d -> env.put(FunctionsEnv.WORKSPACE_DOMAIN, d));
+    return env;
+  }
+
+  private Alias function(String id, String handlerClass, int memoryMb, Duration timeout) {
+    return function(id, handlerClass, memoryMb, timeout, null);
+  }
+
+  private Alias function(
+      String id, String handlerClass, int memoryMb, Duration timeout, Integer reserved) {
+    LogGroup logs =
+        LogGroup.Builder.create(this, id + "Logs")
+            .retention(settings.logRetention())
+            .removalPolicy(settings.removalPolicy())
+            .build();
+    Function function =
+        Function.Builder.create(this, id)
+            .runtime(Runtime.JAVA_21)
+            // SnapStart supports arm64 for Java 21, and Graviton is the cheaper CPU per GB-second.
+            .architecture(Architecture.ARM_64)
+            .code(code)
+            .handler(handlerClass + "::handleRequest")
+            .memorySize(memoryMb)
+            .timeout(timeout)
+            .environment(environment)
+            .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+            .reservedConcurrentExecutions(reserved)
+            .logGroup(logs)
+            .description("A4C " + settings.name() + " " + handlerClass)
+            .build();
+    // The warning says SnapStart applies to published versions only: that is the design, every
+    // trigger below goes through the alias on currentVersion.
+    Annotations.of(function)
+        .acknowledgeWarning(SNAPSTART_WARNING, "invoked only through the live alias");
+    return Alias.Builder.create(this, id + "Live")
+        .aliasName(LIVE_ALIAS)
+        .version(function.getCurrentVersion())
+        .build();
+  }
+
+  private static void readOnly(Alias function, Table... tables) {
+    for (var table : tables) {
+      table.grantReadData(function);
+    }
+  }
+
+  private static void sendToHostQueues(Alias function, Queues queues) {
+    function.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"))
+            .resources(List.of(queues.anyHostQueueArn()))
+            .build());
+  }
+
+  public Alias workspacesApi() {
+    return workspacesApi;
+  }
+
+  public Alias adminApi() {
+    return adminApi;
+  }
+
+  public Alias imageSchedulesApi() {
+    return imageSchedulesApi;
+  }
+
+  public Alias hostEvents() {
+    return hostEvents;
+  }
+
+  public Alias recurringBuilds() {
+    return recurringBuilds;
+  }
+
+  public Alias sweeper() {
+    return sweeper;
+  }
+}

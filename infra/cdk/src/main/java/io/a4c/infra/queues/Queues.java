@@ -1,0 +1,133 @@
+package io.a4c.infra.queues;
+
+import io.a4c.infra.config.EnvSettings;
+import software.amazon.awscdk.Arn;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * The shared SQS queues and the naming of the per-host ones.
+ *
+ * <p>Two standard queues live in the stack, each with a dead-letter queue: host-events (daemons
+ * report, the events function consumes) and builds (the functions schedule, any host's builder
+ * takes). Per-host command queues are FIFO and are <em>not</em> in the stack: each daemon creates
+ * {@code <prefix><hostId>.fifo} when it starts, so adding a host needs no queue deployment. This
+ * class only names them, for the grants.
+ */
+public final class Queues extends Construct {
+  /** Receives before a host event is parked in its DLQ (the consumer is idempotent). */
+  public static final int HOST_EVENTS_MAX_RECEIVES = 5;
+
+  /** Receives before a build is parked in its DLQ; a build that killed three builders is FAILED. */
+  public static final int BUILD_MAX_RECEIVES = 3;
+
+  /**
+   * The host-events consumer's timeout. The queue's visibility is six times this, as Lambda
+   * advises, so a batch being retried by the poller is not handed out twice.
+   */
+  public static final Duration HOST_EVENTS_CONSUMER_TIMEOUT = Duration.seconds(30);
+
+  /**
+   * A build message's first visibility; builders extend it as a heartbeat while they work, so a
+   * dead builder's build comes back within this time.
+   */
+  public static final Duration BUILD_VISIBILITY = Duration.minutes(5);
+
+  private final String hostQueuePrefix;
+  private final Queue hostEvents;
+  private final Queue hostEventsDlq;
+  private final Queue builds;
+  private final Queue buildsDlq;
+
+  public Queues(Construct scope, String id, EnvSettings settings) {
+    super(scope, id);
+    this.hostQueuePrefix = settings.hostQueuePrefix();
+
+    hostEventsDlq = deadLetterQueue("HostEventsDlq");
+    hostEvents =
+        Queue.Builder.create(this, "HostEvents")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .visibilityTimeout(
+                Duration.seconds(HOST_EVENTS_CONSUMER_TIMEOUT.toSeconds().intValue() * 6))
+            .retentionPeriod(Duration.days(4))
+            .deadLetterQueue(
+                DeadLetterQueue.builder()
+                    .queue(hostEventsDlq)
+                    .maxReceiveCount(HOST_EVENTS_MAX_RECEIVES)
+                    .build())
+            .build();
+
+    buildsDlq = deadLetterQueue("BuildsDlq");
+    builds =
+        Queue.Builder.create(this, "Builds")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .visibilityTimeout(BUILD_VISIBILITY)
+            .retentionPeriod(Duration.days(4))
+            .deadLetterQueue(
+                DeadLetterQueue.builder()
+                    .queue(buildsDlq)
+                    .maxReceiveCount(BUILD_MAX_RECEIVES)
+                    .build())
+            .build();
+  }
+
+  private Queue deadLetterQueue(String id) {
+    return Queue.Builder.create(this, id)
+        .encryption(QueueEncryption.SQS_MANAGED)
+        .enforceSsl(true)
+        .retentionPeriod(Duration.days(14))
+        .build();
+  }
+
+  /** Prefix of every host's command queue name, e.g. {@code a4c-prod-host-}. */
+  public String hostQueuePrefix() {
+    return hostQueuePrefix;
+  }
+
+  /** ARN of one host's command queue, {@code <prefix><hostId>.fifo}. */
+  public String hostQueueArn(String hostId) {
+    return queueArn(hostQueuePrefix + hostId + ".fifo");
+  }
+
+  /**
+   * ARN pattern of every host's command queue. It ends in {@code .fifo} so that it can never match
+   * a standard queue, whatever name CloudFormation gives those.
+   */
+  public String anyHostQueueArn() {
+    return queueArn(hostQueuePrefix + "*.fifo");
+  }
+
+  private String queueArn(String queueName) {
+    return Arn.format(
+        ArnComponents.builder()
+            .service("sqs")
+            .resource(queueName)
+            .arnFormat(ArnFormat.NO_RESOURCE_NAME)
+            .build(),
+        Stack.of(this));
+  }
+
+  public Queue hostEvents() {
+    return hostEvents;
+  }
+
+  public Queue hostEventsDlq() {
+    return hostEventsDlq;
+  }
+
+  public Queue builds() {
+    return builds;
+  }
+
+  public Queue buildsDlq() {
+    return buildsDlq;
+  }
+}

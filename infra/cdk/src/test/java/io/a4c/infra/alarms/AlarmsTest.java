@@ -1,0 +1,114 @@
+package io.a4c.infra.alarms;
+
+import static io.a4c.infra.TemplateJson.logicalId;
+
+import io.a4c.infra.A4cStack;
+import io.a4c.infra.TestStacks;
+import io.a4c.infra.api.Api;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.sqs.IQueue;
+
+class AlarmsTest {
+  private final A4cStack stack = TestStacks.stack(TestStacks.PROD);
+  private final Template template = TestStacks.template(TestStacks.PROD);
+
+  @Test
+  void everyDeadLetterQueueAlarmsOnItsFirstMessage() {
+    for (IQueue dlq : List.of(stack.queues().hostEventsDlq(), stack.queues().buildsDlq())) {
+      template.hasResourceProperties(
+          "AWS::CloudWatch::Alarm",
+          Map.of(
+              "Namespace",
+              "AWS/SQS",
+              "MetricName",
+              "ApproximateNumberOfMessagesVisible",
+              "Dimensions",
+              List.of(Map.of("Name", "QueueName", "Value", queueName(dlq))),
+              "ComparisonOperator",
+              "GreaterThanThreshold",
+              "Threshold",
+              0,
+              "EvaluationPeriods",
+              1));
+    }
+  }
+
+  @Test
+  void hostEventsWaitingLongerThanTheEnvironmentAllowsRaisesAnAlarm() {
+    template.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of(
+            "MetricName",
+            "ApproximateAgeOfOldestMessage",
+            "Dimensions",
+            List.of(Map.of("Name", "QueueName", "Value", queueName(stack.queues().hostEvents()))),
+            "Statistic",
+            "Maximum",
+            "Threshold",
+            300));
+  }
+
+  @Test
+  void apiServerErrorsRaiseAnAlarm() {
+    template.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of(
+            "Namespace", "AWS/ApiGateway",
+            "MetricName", "5xx",
+            "Dimensions",
+                Match.arrayWith(
+                    List.of(
+                        Map.of("Name", "ApiId", "Value", apiRef()),
+                        Map.of("Name", "Stage", "Value", Api.STAGE))),
+            "Statistic", "Sum",
+            "ComparisonOperator", "GreaterThanOrEqualToThreshold"));
+  }
+
+  @Test
+  void listRouteP99LatencyAbove100MillisecondsRaisesAnAlarm() {
+    template.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of(
+            "Namespace", "AWS/ApiGateway",
+            "MetricName", "Latency",
+            "ExtendedStatistic", "p99",
+            "Threshold", 100,
+            "ComparisonOperator", "GreaterThanThreshold",
+            "Dimensions",
+                Match.arrayWith(
+                    List.of(
+                        Map.of("Name", "Method", "Value", "GET"),
+                        Map.of("Name", "Resource", "Value", "/v1/users/{userId}/workspaces")))));
+  }
+
+  @Test
+  void everyAlarmNotifiesTheTopicAndQuietMetricsAreHealthy() {
+    Map<String, String> topic = Map.of("Ref", logicalId(stack.alarms().topic()));
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 5);
+    template.allResourcesProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of(
+            "AlarmActions", List.of(topic),
+            "OKActions", List.of(topic),
+            "TreatMissingData", "notBreaching"));
+  }
+
+  @Test
+  void theAlarmEmailIsSubscribedToTheTopic() {
+    template.hasResourceProperties(
+        "AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "ops@example.com"));
+    TestStacks.template(TestStacks.DEV).resourceCountIs("AWS::SNS::Subscription", 0);
+  }
+
+  private Map<String, Object> queueName(IQueue queue) {
+    return Map.of("Fn::GetAtt", List.of(logicalId(queue), "QueueName"));
+  }
+
+  private Map<String, String> apiRef() {
+    return Map.of("Ref", logicalId(stack.api().httpApi()));
+  }
+}

@@ -1,0 +1,101 @@
+package io.a4c.infra.api;
+
+import static io.a4c.infra.TemplateJson.logicalId;
+import static io.a4c.infra.TemplateJson.properties;
+import static io.a4c.infra.TemplateJson.resources;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.a4c.infra.A4cStack;
+import io.a4c.infra.TestStacks;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Template;
+
+class ApiTest {
+  private final A4cStack stack = TestStacks.stack(TestStacks.PROD);
+  private final Template template = TestStacks.template(TestStacks.PROD);
+
+  @Test
+  void servesExactlyTheRoutesOfTheContract() {
+    List<Object> routeKeys =
+        resources(template, "AWS::ApiGatewayV2::Route").values().stream()
+            .map(route -> properties(route).get("RouteKey"))
+            .toList();
+    assertThat(routeKeys)
+        .containsExactlyInAnyOrder(
+            "POST /v1/users/{userId}/workspaces",
+            "GET /v1/users/{userId}/workspaces",
+            "GET /v1/users/{userId}/workspaces/{workspaceId}",
+            "DELETE /v1/users/{userId}/workspaces/{workspaceId}",
+            "PUT /v1/projects/{projectName}",
+            "GET /v1/projects/{projectName}",
+            "POST /v1/projects/{projectName}/images",
+            "GET /v1/hosts",
+            "POST /v1/users/{userId}/image-schedules",
+            "GET /v1/users/{userId}/image-schedules",
+            "GET /v1/users/{userId}/image-schedules/{scheduleId}",
+            "DELETE /v1/users/{userId}/image-schedules/{scheduleId}",
+            "GET /v1/users/{userId}/image-schedules/{scheduleId}/log");
+  }
+
+  @Test
+  void everyRouteRequiresATokenFromTheConfiguredIssuerAndAudience() {
+    template.hasResourceProperties(
+        "AWS::ApiGatewayV2::Authorizer",
+        Map.of(
+            "AuthorizerType", "JWT",
+            "IdentitySource", List.of("$request.header.Authorization"),
+            "JwtConfiguration",
+                Map.of("Issuer", TestStacks.ISSUER, "Audience", TestStacks.AUDIENCE)));
+    String authorizer =
+        resources(template, "AWS::ApiGatewayV2::Authorizer").keySet().iterator().next();
+    template.allResourcesProperties(
+        "AWS::ApiGatewayV2::Route",
+        Map.of("AuthorizationType", "JWT", "AuthorizerId", Map.of("Ref", authorizer)));
+  }
+
+  @Test
+  void theStageIsThrottledAndPublishesRouteMetrics() {
+    template.resourceCountIs("AWS::ApiGatewayV2::Stage", 1);
+    template.hasResourceProperties(
+        "AWS::ApiGatewayV2::Stage",
+        Map.of(
+            "StageName",
+            "$default",
+            "AutoDeploy",
+            true,
+            "DefaultRouteSettings",
+            Map.of(
+                "ThrottlingRateLimit", 200,
+                "ThrottlingBurstLimit", 400,
+                "DetailedMetricsEnabled", true)));
+  }
+
+  @Test
+  void theStageWritesAccessLogsWithoutTokens() {
+    Map<String, Object> stage =
+        properties(resources(template, "AWS::ApiGatewayV2::Stage").values().iterator().next());
+    @SuppressWarnings("unchecked")
+    String format = (String) ((Map<String, Object>) stage.get("AccessLogSettings")).get("Format");
+    assertThat(format).contains("$context.requestId", "$context.routeKey", "$context.status");
+    assertThat(format).doesNotContain("authorizer.claims", "Authorization");
+  }
+
+  @Test
+  void routesInvokeTheLiveAliasesNeverLatest() {
+    var functions = stack.functions();
+    List<Object> targets =
+        resources(template, "AWS::ApiGatewayV2::Integration").values().stream()
+            .map(integration -> properties(integration).get("IntegrationUri"))
+            .toList();
+    assertThat(targets)
+        .containsExactlyInAnyOrder(
+            Map.of("Ref", logicalId(functions.workspacesApi())),
+            Map.of("Ref", logicalId(functions.adminApi())),
+            Map.of("Ref", logicalId(functions.imageSchedulesApi())));
+    template.allResourcesProperties(
+        "AWS::ApiGatewayV2::Integration",
+        Map.of("IntegrationType", "AWS_PROXY", "PayloadFormatVersion", "2.0"));
+  }
+}

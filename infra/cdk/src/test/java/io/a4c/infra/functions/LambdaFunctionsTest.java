@@ -1,0 +1,174 @@
+package io.a4c.infra.functions;
+
+import static io.a4c.infra.TemplateJson.logicalId;
+import static io.a4c.infra.TemplateJson.properties;
+import static io.a4c.infra.TemplateJson.resources;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.infra.A4cStack;
+import io.a4c.infra.TemplateJson;
+import io.a4c.infra.TestStacks;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.lambda.Alias;
+
+class LambdaFunctionsTest {
+  private final A4cStack stack = TestStacks.stack(TestStacks.PROD);
+  private final Template template = TestStacks.template(TestStacks.PROD);
+
+  @Test
+  void everyHandlerRunsOnJava21WithSnapStartOnPublishedVersions() {
+    template.resourceCountIs("AWS::Lambda::Function", 6);
+    template.allResourcesProperties(
+        "AWS::Lambda::Function",
+        Map.of("Runtime", "java21", "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
+    List<Object> handlers =
+        resources(template, "AWS::Lambda::Function").values().stream()
+            .map(f -> properties(f).get("Handler"))
+            .toList();
+    assertThat(handlers)
+        .containsExactlyInAnyOrder(
+            "io.a4c.functions.workspaces.WorkspacesApiFunction::handleRequest",
+            "io.a4c.functions.admin.AdminApiFunction::handleRequest",
+            "io.a4c.functions.builds.ImageSchedulesApiFunction::handleRequest",
+            "io.a4c.functions.hosts.HostEventsFunction::handleRequest",
+            "io.a4c.functions.builds.RecurringBuildsFunction::handleRequest",
+            "io.a4c.functions.sweeper.SweeperFunction::handleRequest");
+  }
+
+  @Test
+  void everyFunctionIsPublishedBehindALiveAlias() {
+    template.resourceCountIs("AWS::Lambda::Version", 6);
+    template.resourceCountIs("AWS::Lambda::Alias", 6);
+    template.allResourcesProperties(
+        "AWS::Lambda::Alias",
+        Map.of(
+            "Name",
+            LambdaFunctions.LIVE_ALIAS,
+            "FunctionVersion",
+            Map.of("Fn::GetAtt", Match.arrayWith(List.of("Version")))));
+  }
+
+  @Test
+  void apiFunctionsHaveAGigabyteAndTimeOutBeforeTheApi() {
+    for (Alias api :
+        List.of(
+            stack.functions().workspacesApi(),
+            stack.functions().adminApi(),
+            stack.functions().imageSchedulesApi())) {
+      assertThat(functionProperties(api))
+          .containsEntry("MemorySize", 1024)
+          .containsEntry("Timeout", 10)
+          .doesNotContainKey("ReservedConcurrentExecutions");
+    }
+  }
+
+  @Test
+  void hostEventsConsumerHasReservedConcurrencyAndReportsFailedRecordsOnly() {
+    assertThat(functionProperties(stack.functions().hostEvents()))
+        .containsEntry("ReservedConcurrentExecutions", 10);
+    template.hasResourceProperties(
+        "AWS::Lambda::EventSourceMapping",
+        Map.of(
+            "EventSourceArn",
+                Map.of("Fn::GetAtt", List.of(logicalId(stack.queues().hostEvents()), "Arn")),
+            "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+            "ScalingConfig", Map.of("MaximumConcurrency", 10)));
+    // The mapping invokes the alias (its name is "<function>:live"), not $LATEST.
+    Object target =
+        properties(
+                resources(template, "AWS::Lambda::EventSourceMapping").values().iterator().next())
+            .get("FunctionName");
+    assertThat(target.toString())
+        .contains(logicalId(stack.functions().hostEvents()))
+        .contains(":" + LambdaFunctions.LIVE_ALIAS);
+  }
+
+  @Test
+  void functionsReadTheEnvironmentNamedByFunctionsEnv() {
+    Map<String, Object> variables = environment(stack.functions().workspacesApi());
+    assertThat(variables)
+        .containsOnlyKeys(
+            FunctionsEnv.WORKSPACES_TABLE,
+            FunctionsEnv.PROJECTS_TABLE,
+            FunctionsEnv.IMAGES_TABLE,
+            FunctionsEnv.HOSTS_TABLE,
+            FunctionsEnv.HOST_QUEUE_PREFIX,
+            FunctionsEnv.HOST_STALE_AFTER_SECONDS,
+            FunctionsEnv.ADMIN_CLAIM)
+        .containsEntry(FunctionsEnv.HOST_QUEUE_PREFIX, "a4c-prod-host-")
+        .containsEntry(FunctionsEnv.ADMIN_CLAIM, "admin")
+        .containsEntry(
+            FunctionsEnv.WORKSPACES_TABLE, Map.of("Ref", logicalId(stack.tables().workspaces())));
+    for (var function : resources(template, "AWS::Lambda::Function").values()) {
+      assertThat(TemplateJson.properties(function).get("Environment"))
+          .isEqualTo(Map.of("Variables", variables));
+    }
+  }
+
+  @Test
+  void workspacesApiMaySendToEveryHostQueueButNotReadOne() {
+    String role = roleOf(stack.functions().workspacesApi());
+    var hostQueueStatements =
+        TemplateJson.statementsOfRole(template, role).stream()
+            .filter(
+                s ->
+                    TemplateJson.asList(s.get("Resource"))
+                        .contains(stack.queues().anyHostQueueArn()))
+            .toList();
+    assertThat(hostQueueStatements).hasSize(1);
+    assertThat(TemplateJson.asList(hostQueueStatements.get(0).get("Action")))
+        .containsExactlyInAnyOrder("sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes");
+  }
+
+  @Test
+  void onlyTheHostEventsConsumerMaySendEmail() {
+    for (Alias function : aliases()) {
+      boolean sendsEmail =
+          TemplateJson.statementsOfRole(template, roleOf(function)).stream()
+              .flatMap(s -> TemplateJson.asList(s.get("Action")).stream())
+              .anyMatch(action -> action.toString().startsWith("ses:"));
+      assertThat(sendsEmail)
+          .as(function.getNode().getId())
+          .isEqualTo(function == stack.functions().hostEvents());
+    }
+  }
+
+  @Test
+  void theStackSynthesizesWithoutWarnings() {
+    Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
+    Annotations.fromStack(stack).hasNoError("*", Match.anyValue());
+  }
+
+  private List<Alias> aliases() {
+    LambdaFunctions f = stack.functions();
+    return List.of(
+        f.workspacesApi(),
+        f.adminApi(),
+        f.imageSchedulesApi(),
+        f.hostEvents(),
+        f.recurringBuilds(),
+        f.sweeper());
+  }
+
+  private Map<String, Object> functionProperties(Alias alias) {
+    return properties(
+        resources(template, "AWS::Lambda::Function")
+            .get(logicalId(alias.getVersion().getLambda())));
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> environment(Alias alias) {
+    return (Map<String, Object>)
+        ((Map<String, Object>) functionProperties(alias).get("Environment")).get("Variables");
+  }
+
+  private String roleOf(Alias alias) {
+    return logicalId(alias.getVersion().getLambda().getRole());
+  }
+}

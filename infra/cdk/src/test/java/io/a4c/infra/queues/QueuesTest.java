@@ -1,0 +1,89 @@
+package io.a4c.infra.queues;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.a4c.infra.TemplateJson;
+import io.a4c.infra.TestStacks;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.sqs.IQueue;
+
+class QueuesTest {
+  private final A4cStackView prod = new A4cStackView(TestStacks.PROD);
+
+  @Test
+  void hostEventsGoToTheirDeadLetterQueueAfterFiveReceives() {
+    prod.template()
+        .hasResourceProperties(
+            "AWS::SQS::Queue",
+            Map.of(
+                "RedrivePolicy",
+                Map.of(
+                    "deadLetterTargetArn",
+                    prod.arnOf(prod.queues().hostEventsDlq()),
+                    "maxReceiveCount",
+                    5)));
+  }
+
+  @Test
+  void buildsGoToTheirOwnDeadLetterQueueAfterThreeReceives() {
+    prod.template()
+        .hasResourceProperties(
+            "AWS::SQS::Queue",
+            Map.of(
+                "RedrivePolicy",
+                Map.of(
+                    "deadLetterTargetArn",
+                    prod.arnOf(prod.queues().buildsDlq()),
+                    "maxReceiveCount",
+                    Queues.BUILD_MAX_RECEIVES)));
+  }
+
+  @Test
+  void sharedQueuesAreStandardEncryptedAndTheStackMakesNoHostQueue() {
+    Template template = prod.template();
+    template.resourceCountIs("AWS::SQS::Queue", 4);
+    template.allResourcesProperties(
+        "AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true, "FifoQueue", Match.absent()));
+  }
+
+  @Test
+  void hostEventsStayInvisibleForSixConsumerTimeouts() {
+    prod.template()
+        .hasResourceProperties(
+            "AWS::SQS::Queue",
+            Map.of(
+                "VisibilityTimeout",
+                180,
+                "RedrivePolicy",
+                Match.objectLike(Map.of("maxReceiveCount", 5))));
+  }
+
+  @Test
+  void hostQueueArnsEndInFifoSoTheWildcardCannotMatchASharedQueue() {
+    Queues queues = prod.queues();
+    assertThat(queues.hostQueuePrefix()).isEqualTo("a4c-prod-host-");
+    assertThat(queues.hostQueueArn("h1"))
+        .isEqualTo("arn:aws:sqs:eu-west-1:123456789012:a4c-prod-host-h1.fifo");
+    assertThat(queues.anyHostQueueArn())
+        .isEqualTo("arn:aws:sqs:eu-west-1:123456789012:a4c-prod-host-*.fifo");
+  }
+
+  /** The prod stack's queues and how its template refers to them. */
+  private record A4cStackView(String variant) {
+    Template template() {
+      return TestStacks.template(variant);
+    }
+
+    Queues queues() {
+      return TestStacks.stack(variant).queues();
+    }
+
+    Map<String, Object> arnOf(IQueue queue) {
+      return Map.of("Fn::GetAtt", List.of(TemplateJson.logicalId(queue), "Arn"));
+    }
+  }
+}
