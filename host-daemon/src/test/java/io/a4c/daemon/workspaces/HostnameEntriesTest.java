@@ -1,0 +1,44 @@
+package io.a4c.daemon.workspaces;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.config.DaemonConfigTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostnameEntriesTest {
+  @TempDir Path dir;
+
+  private HostnameEntries entries() {
+    var env = DaemonConfigTest.minimal();
+    env.put(io.a4c.daemon.config.DaemonEnv.DATA_DIR, dir.toString());
+    return new HostnameEntries(DaemonConfig.fromEnvironment(env));
+  }
+
+  @Test
+  void writesAHostsFileThatAResolverCanServeAndReplacesByWorkspace() throws Exception {
+    var entries = entries();
+    entries.put("ws-a", "172.17.0.2", "ws-a.ws.a4c.internal");
+    entries.put("ws-b", "172.17.0.3", "ws-b.ws.a4c.internal");
+    entries.put("ws-a", "172.17.0.9", "ws-a.ws.a4c.internal");
+
+    assertThat(Files.readAllLines(dir.resolve("hosts")))
+        .contains("172.17.0.9 ws-a.ws.a4c.internal ws-a # ws-a", "172.17.0.3 ws-b.ws.a4c.internal ws-b # ws-b")
+        .doesNotContain("172.17.0.2 ws-a.ws.a4c.internal ws-a # ws-a");
+  }
+
+  @Test
+  void removingIsIdempotentAndSurvivesANewInstance() {
+    entries().put("ws-a", "172.17.0.2", "ws-a.ws.a4c.internal");
+    var again = entries();
+    assertThat(again.get("ws-a")).isEqualTo(new HostnameEntries.Entry("172.17.0.2", "ws-a.ws.a4c.internal"));
+
+    again.remove("ws-a");
+    again.remove("ws-a");
+
+    assertThat(entries().all()).isEmpty();
+  }
+}
