@@ -1,5 +1,6 @@
 package io.a4c.infra.queues;
 
+import io.a4c.events.HostQueues;
 import io.a4c.infra.config.EnvSettings;
 import software.amazon.awscdk.Arn;
 import software.amazon.awscdk.ArnComponents;
@@ -92,9 +93,12 @@ public final class Queues extends Construct {
     return hostQueuePrefix;
   }
 
-  /** ARN of one host's command queue, {@code <prefix><hostId>.fifo}. */
+  /**
+   * ARN of one host's command queue, named by the same rule the daemon creates it with ({@link
+   * HostQueues#commandQueueName}).
+   */
   public String hostQueueArn(String hostId) {
-    return queueArn(hostQueuePrefix + hostId + ".fifo");
+    return queueArn(HostQueues.commandQueueName(hostQueuePrefix, hostId));
   }
 
   /**
