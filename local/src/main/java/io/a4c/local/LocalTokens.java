@@ -22,11 +22,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Development tokens: an ES256 key kept in the data directory mints tokens (for development only)
@@ -38,9 +40,18 @@ final class LocalTokens {
   static final String AUDIENCE = "a4c";
   static final Duration LIFETIME = Duration.ofHours(12);
 
+  /** How long a verified token is trusted without checking its signature again. */
+  static final Duration CACHE_FOR = Duration.ofMinutes(5);
+
+  static final int CACHE_LIMIT = 10_000;
+
+  /** Claims of a verified token and until when they may be reused. */
+  private record Verified(Map<String, String> claims, Instant until) {}
+
   private final ECKey key;
   private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
   private final Clock clock;
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
   private LocalTokens(ECKey key, Clock clock) {
     this.key = key;
@@ -97,12 +108,24 @@ final class LocalTokens {
    * empty for a missing, malformed, forged or expired one.
    */
   Optional<Map<String, String>> verify(String token) {
+    Instant now = clock.instant();
+    Verified cached = verified.get(token);
+    if (cached != null && now.isBefore(cached.until())) {
+      return Optional.of(cached.claims());
+    }
     try {
       JWTClaimsSet claims = processor.process(token, null);
       Map<String, String> flat = new HashMap<>();
       claims.getClaims().forEach((name, value) -> flat.put(name, flatten(value)));
       flat.put("sub", claims.getSubject());
-      return Optional.of(flat);
+      // Signature checks cost about a millisecond: reuse a verdict, never past the token's expiry.
+      Instant expiry = claims.getExpirationTime().toInstant();
+      Instant until = expiry.isBefore(now.plus(CACHE_FOR)) ? expiry : now.plus(CACHE_FOR);
+      if (verified.size() >= CACHE_LIMIT) {
+        verified.clear();
+      }
+      verified.put(token, new Verified(Map.copyOf(flat), until));
+      return Optional.of(Map.copyOf(flat));
     } catch (Exception e) {
       return Optional.empty();
     }

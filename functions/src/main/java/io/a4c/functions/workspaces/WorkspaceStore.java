@@ -195,7 +195,8 @@ public final class WorkspaceStore {
     return Map.of("userId", AttributeValue.fromS(userId), "workspaceId", AttributeValue.fromS(workspaceId));
   }
 
-  static Map<String, AttributeValue> toItem(Workspace w) {
+  /** The item form of a workspace (also used to seed benchmarks). */
+  public static Map<String, AttributeValue> toItem(Workspace w) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("userId", AttributeValue.fromS(w.userId()));
     item.put("workspaceId", AttributeValue.fromS(w.workspaceId()));
