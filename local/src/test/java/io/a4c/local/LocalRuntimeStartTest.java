@@ -1,0 +1,54 @@
+package io.a4c.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.a4c.local.testing.ApiClient;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starting and restarting the runtime: data and tokens survive; a missing engine is named. */
+class LocalRuntimeStartTest {
+  @TempDir Path dataDir;
+
+  private LocalConfig config(String dockerHosts) {
+    return LocalConfig.fromEnvironment(
+        Map.of(LocalEnv.PORT, "0", LocalEnv.DATA_DIR, dataDir.toString(), LocalEnv.DOCKER_HOSTS, dockerHosts));
+  }
+
+  @Test
+  void projectsAndTokensSurviveARestart() throws Exception {
+    String token;
+    try (var runtime = LocalRuntime.start(config("h1=unix:///var/run/docker.sock"))) {
+      var api = new ApiClient(runtime);
+      token = api.adminToken();
+      var put =
+          api.put(
+              "/v1/projects/survivor",
+              token,
+              """
+              {"source": {"type": "perforce", "depotPath": "//depot/survivor/..."},
+               "baseImage": "a4c-base:busybox", "parents": ["main"]}
+              """);
+      assertThat(put.status()).isEqualTo(200);
+    }
+
+    try (var runtime = LocalRuntime.start(config("h1=unix:///var/run/docker.sock"))) {
+      var reply = new ApiClient(runtime).get("/v1/projects/survivor", token);
+
+      assertThat(reply.status()).isEqualTo(200);
+      assertThat(reply.at("/config/source/depotPath")).isEqualTo("//depot/survivor/...");
+    }
+  }
+
+  @Test
+  void aDockerEngineThatDoesNotAnswerIsAStartupErrorNamingIt() {
+    assertThatThrownBy(() -> LocalRuntime.start(config("h9=unix:///run/a4c/no-such-engine.sock")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("host h9")
+        .hasMessageContaining("unix:///run/a4c/no-such-engine.sock")
+        .hasMessageContaining("start dockerd");
+  }
+}

@@ -1,0 +1,131 @@
+package io.a4c.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.Fleet;
+import io.a4c.local.testing.Scenario;
+import io.a4c.local.testing.SharedRuntime;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Placement across several real engines (./a4c test runs three): the image's holders, least disk
+ * first; clear problems when no host fits.
+ */
+@ExtendWith(SharedRuntime.class)
+class PlacementTest {
+
+  @Test
+  void placesOnTheHostWithLeastDiskAmongThoseHoldingTheImage(ApiClient api, Fleet fleet) {
+    assumeTrue(fleet.hostIds().size() >= 3, "needs three Docker engines (./a4c test starts them)");
+    var scenario = new Scenario(api);
+    String project = scenario.createProject("placement");
+    String image = "a4c-test/" + project + ":1";
+    String first = fleet.hostIds().get(1);
+    String second = fleet.hostIds().get(2);
+    // The image is on two hosts only; the first host has the least disk of all but lacks it.
+    fleet.tag(first, "a4c-base:busybox", image);
+    fleet.tag(second, "a4c-base:busybox", image);
+    scenario.registerImage(project, "amd64", "1", image);
+    awaitHeartbeats(api, fleet, Map.of(first, image, second, image));
+
+    // Make one holder clearly fuller than the other, whatever they held before.
+    Map<String, Long> disk = diskByHost(api);
+    String lighter = disk.get(first) <= disk.get(second) ? first : second;
+    String heavier = lighter.equals(first) ? second : first;
+    int gapMb = (int) ((disk.get(heavier) - disk.get(lighter)) / (1024 * 1024));
+    fleet.fillDisk(heavier, 32);
+    awaitDiskAbove(api, heavier, disk.get(heavier) + 16L * 1024 * 1024);
+
+    String dave = scenario.user("dave");
+    var placed = scenario.requestWorkspace(dave, project, "amd64");
+    assertThat(placed.status()).as(placed.body()).isEqualTo(202);
+    assertThat(placed.at("/hostId")).isEqualTo(lighter);
+
+    // Now fill the lighter one past the heavier: the next workspace goes to the other holder.
+    fleet.fillDisk(lighter, gapMb + 32 + 64);
+    long heavierNow = diskByHost(api).get(heavier);
+    awaitDiskAbove(api, lighter, heavierNow + 32L * 1024 * 1024);
+    var next = scenario.requestWorkspace(dave, project, "amd64");
+    assertThat(next.status()).as(next.body()).isEqualTo(202);
+    assertThat(next.at("/hostId")).isEqualTo(heavier);
+
+    scenario.awaitState(dave, placed.at("/workspaceId"), "RUNNING");
+    scenario.awaitState(dave, next.at("/workspaceId"), "RUNNING");
+    for (String id : List.of(placed.at("/workspaceId"), next.at("/workspaceId"))) {
+      api.delete("/v1/users/" + dave + "/workspaces/" + id, api.tokenOf(dave));
+      scenario.awaitGone(dave, id);
+    }
+  }
+
+  @Test
+  void anArchNoHostHasIsA503ThatSaysSoAndWritesNothing(ApiClient api, Fleet fleet) {
+    var scenario = new Scenario(api);
+    String project = scenario.createProject("armonly");
+    scenario.registerImage(project, "arm64", "1", "a4c-base:busybox");
+    String erin = scenario.user("erin");
+
+    var reply = scenario.requestWorkspace(erin, project, "arm64");
+
+    assertThat(reply.status()).isEqualTo(503);
+    assertThat(reply.contentType()).isEqualTo("application/problem+json");
+    assertThat(reply.at("/reason")).isEqualTo("no-host-for-arch");
+    assertThat(reply.at("/detail")).contains("arm64");
+    assertThat(reply.headers()).containsKey("retry-after");
+    assertThat(api.get("/v1/users/" + erin + "/workspaces", api.tokenOf(erin)).json().get("items")).isEmpty();
+    assertThat(fleet.containersOf(erin)).isEmpty();
+  }
+
+  @Test
+  void anImageNoHostHoldsIsA503ThatSaysSoAndWritesNothing(ApiClient api, Fleet fleet) {
+    var scenario = new Scenario(api);
+    String project = scenario.createProject("noimage");
+    scenario.registerImage(project, "amd64", "1", "a4c-test/nowhere-" + project + ":1");
+    String frank = scenario.user("frank");
+
+    var reply = scenario.requestWorkspace(frank, project, "amd64");
+
+    assertThat(reply.status()).isEqualTo(503);
+    assertThat(reply.at("/reason")).isEqualTo("image-not-on-any-host");
+    assertThat(reply.at("/detail")).contains("a4c-test/nowhere-" + project + ":1");
+    assertThat(api.get("/v1/users/" + frank + "/workspaces", api.tokenOf(frank)).json().get("items")).isEmpty();
+    assertThat(fleet.containersOf(frank)).isEmpty();
+  }
+
+  private static Map<String, Long> diskByHost(ApiClient api) {
+    Map<String, Long> disk = new HashMap<>();
+    for (JsonNode host : api.get("/v1/hosts", api.adminToken()).json().get("items")) {
+      disk.put(host.get("hostId").asText(), host.get("diskUsedBytes").asLong());
+    }
+    return disk;
+  }
+
+  private static void awaitHeartbeats(ApiClient api, Fleet fleet, Map<String, String> imageByHost) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              var hosts = api.get("/v1/hosts", api.adminToken()).json().get("items");
+              int seen = 0;
+              for (JsonNode host : hosts) {
+                String wanted = imageByHost.get(host.get("hostId").asText());
+                if (wanted != null && host.get("images").toString().contains("\"" + wanted + "\"")) {
+                  seen++;
+                }
+              }
+              return seen == imageByHost.size();
+            });
+  }
+
+  private static void awaitDiskAbove(ApiClient api, String hostId, long bytes) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> diskByHost(api).get(hostId) > bytes);
+  }
+}

@@ -1,0 +1,114 @@
+package io.a4c.local.testing;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import io.a4c.daemon.docker.ContainerLabels;
+import io.a4c.daemon.docker.DockerClients;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Direct access to the test's Docker engines, to check what A4C did there and to set the scene
+ * (tag images on some hosts only, fill a host's disk). What it makes is labelled
+ * {@code io.a4c.test=true} and removed on close.
+ */
+public final class Fleet implements AutoCloseable {
+  static final String TEST_LABEL = "io.a4c.test";
+
+  private final Map<String, DockerClient> engines = new LinkedHashMap<>();
+  private final List<String[]> taggedImages = new ArrayList<>();
+
+  Fleet(Map<String, String> dockerHosts) {
+    dockerHosts.forEach((id, endpoint) -> engines.put(id, DockerClients.connect(endpoint)));
+  }
+
+  /** The host ids, in order. */
+  public List<String> hostIds() {
+    return List.copyOf(engines.keySet());
+  }
+
+  /** The engine of a host. */
+  public DockerClient docker(String hostId) {
+    return engines.get(hostId);
+  }
+
+  /** A4C's containers of one user on every host. */
+  public List<Container> containersOf(String userId) {
+    List<Container> all = new ArrayList<>();
+    engines.values()
+        .forEach(
+            docker ->
+                all.addAll(
+                    docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(ContainerLabels.USER_ID, userId)).exec()));
+    return all;
+  }
+
+  /** A4C's containers of one workspace on one host. */
+  public List<Container> containersOfWorkspace(String hostId, String workspaceId) {
+    return docker(hostId)
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(Map.of(ContainerLabels.WORKSPACE_ID, workspaceId))
+        .exec();
+  }
+
+  /** Tags {@code source} as {@code target} on one host only. */
+  public void tag(String hostId, String source, String target) {
+    int colon = target.lastIndexOf(':');
+    docker(hostId).tagImageCmd(source, target.substring(0, colon), target.substring(colon + 1)).exec();
+    taggedImages.add(new String[] {hostId, target});
+  }
+
+  /**
+   * Grows a host's disk use by about {@code megabytes}: a stopped container whose writable layer
+   * holds a file of that size.
+   */
+  public void fillDisk(String hostId, int megabytes) {
+    var docker = docker(hostId);
+    String id =
+        docker
+            .createContainerCmd("a4c-base:busybox")
+            .withLabels(Map.of(TEST_LABEL, "true"))
+            .withCmd("dd", "if=/dev/zero", "of=/filler", "bs=1048576", "count=" + megabytes)
+            .exec()
+            .getId();
+    docker.startContainerCmd(id).exec();
+    docker.waitContainerCmd(id).start().awaitStatusCode();
+  }
+
+  /**
+   * Removes what the tests made: filler containers, and workspace containers of the run's test
+   * users that a failed test left (a passing test deletes its workspaces through the API).
+   */
+  @Override
+  public void close() {
+    engines.forEach(
+        (hostId, docker) -> {
+          for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(TEST_LABEL, "true")).exec()) {
+            docker.removeContainerCmd(c.getId()).withForce(true).exec();
+          }
+          for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(ContainerLabels.MANAGED, "true")).exec()) {
+            if (c.getLabels() != null && Scenario.USERS.contains(c.getLabels().get(ContainerLabels.USER_ID))) {
+              docker.removeContainerCmd(c.getId()).withForce(true).exec();
+            }
+          }
+        });
+    for (String[] tagged : taggedImages) {
+      try {
+        engines.get(tagged[0]).removeImageCmd(tagged[1]).withForce(true).exec();
+      } catch (RuntimeException e) {
+        // already gone
+      }
+    }
+    engines.values().forEach(docker -> {
+      try {
+        docker.close();
+      } catch (IOException e) {
+        // closing a test client
+      }
+    });
+  }
+}

@@ -1,0 +1,115 @@
+package io.a4c.local.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Test data with names of its own, so tests sharing one runtime never see each other's: a
+ * project, its image, users.
+ */
+public final class Scenario {
+  /** Every user a scenario made in this run: their containers are removed at the end. */
+  static final java.util.Set<String> USERS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private final ApiClient api;
+  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+
+  public Scenario(ApiClient api) {
+    this.api = api;
+  }
+
+  /** A user id unique to this scenario. */
+  public String user(String name) {
+    String user = name + "-" + suffix;
+    USERS.add(user);
+    return user;
+  }
+
+  /** A project name unique to this scenario. */
+  public String project(String name) {
+    return name + "-" + suffix;
+  }
+
+  /** Creates a project with one parent, {@code main}, and the given setup commands. */
+  public String createProject(String name, String... setup) {
+    String project = project(name);
+    var setupJson = new StringBuilder("[");
+    for (int i = 0; i < setup.length; i++) {
+      setupJson.append(i == 0 ? "" : ",").append('"').append(setup[i].replace("\"", "\\\"")).append('"');
+    }
+    setupJson.append(']');
+    var reply =
+        api.put(
+            "/v1/projects/" + project,
+            api.adminToken(),
+            """
+            {"source": {"type": "git", "url": "https://git.example.com/%s.git"},
+             "baseImage": "a4c-base:busybox", "tools": ["curl"], "parents": ["main"], "setup": %s,
+             "workspaceSize": {"cpus": 0.5, "memoryMb": 128, "pids": 128}}
+            """
+                .formatted(project, setupJson));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    return project;
+  }
+
+  /** Registers {@code imageRef} as the project's image of parent main for an arch. */
+  public void registerImage(String project, String arch, String change, String imageRef) {
+    var reply =
+        api.post(
+            "/v1/projects/" + project + "/images",
+            api.adminToken(),
+            """
+            {"parentName": "main", "arch": "%s", "change": "%s", "imageRef": "%s"}
+            """
+                .formatted(arch, change, imageRef));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+  }
+
+  /** Asks for a workspace of the project; returns the reply. */
+  public ApiClient.Reply requestWorkspace(String user, String project, String arch) {
+    return api.post(
+        "/v1/users/" + user + "/workspaces",
+        api.tokenOf(user),
+        """
+        {"projectName": "%s", "parentName": "main", "arch": "%s"}
+        """
+            .formatted(project, arch));
+  }
+
+  /** Creates a workspace and waits until it is RUNNING; returns its final view. */
+  public ApiClient.Reply createRunning(String user, String project) {
+    var created = requestWorkspace(user, project, "amd64");
+    assertThat(created.status()).as(created.body()).isEqualTo(202);
+    String id = created.at("/workspaceId");
+    return awaitState(user, id, "RUNNING");
+  }
+
+  /** Waits until the workspace reaches {@code state}; fails early if it FAILED instead. */
+  public ApiClient.Reply awaitState(String user, String workspaceId, String state) {
+    String path = "/v1/users/" + user + "/workspaces/" + workspaceId;
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              var reply = api.get(path, api.tokenOf(user));
+              if (!state.equals("FAILED")) {
+                assertThat(reply.at("/state")).as(reply.body()).isNotEqualTo("FAILED");
+              }
+              return reply;
+            },
+            reply -> state.equals(reply.at("/state")));
+  }
+
+  /** Waits until the workspace record is gone (404). */
+  public void awaitGone(String user, String workspaceId) {
+    String path = "/v1/users/" + user + "/workspaces/" + workspaceId;
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> api.get(path, api.tokenOf(user)).status() == 404);
+  }
+}

@@ -1,0 +1,74 @@
+package io.a4c.local.testing;
+
+import io.a4c.local.LocalConfig;
+import io.a4c.local.LocalEnv;
+import io.a4c.local.LocalRuntime;
+import java.nio.file.Files;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives tests one local runtime for the whole run — real DynamoDB Local, ElasticMQ and a daemon per
+ * Docker engine — started on first use and closed when the run ends. The engines come from
+ * {@code A4C_TEST_DOCKER_HOSTS} (what {@code ./a4c test} exports: three engines), else the local
+ * socket alone. Tests keep out of each other's way with their own user ids and project names.
+ */
+public final class SharedRuntime implements ParameterResolver {
+  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedRuntime.class);
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    Class<?> type = parameter.getParameter().getType();
+    return type == LocalRuntime.class || type == ApiClient.class || type == Fleet.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    Started started =
+        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Started.class, k -> Started.start(), Started.class);
+    Class<?> type = parameter.getParameter().getType();
+    if (type == LocalRuntime.class) {
+      return started.runtime;
+    }
+    if (type == ApiClient.class) {
+      return new ApiClient(started.runtime);
+    }
+    return started.fleet;
+  }
+
+  /** The runtime and its fleet; closed by JUnit at the end of the run. */
+  static final class Started implements AutoCloseable {
+    final LocalRuntime runtime;
+    final Fleet fleet;
+
+    private Started(LocalRuntime runtime, Fleet fleet) {
+      this.runtime = runtime;
+      this.fleet = fleet;
+    }
+
+    static Started start() {
+      try {
+        String hosts = System.getenv().getOrDefault("A4C_TEST_DOCKER_HOSTS", "h1=unix:///var/run/docker.sock");
+        var config =
+            LocalConfig.fromEnvironment(
+                Map.of(
+                    LocalEnv.PORT, "0",
+                    LocalEnv.DATA_DIR, Files.createTempDirectory("a4c-test").toString(),
+                    LocalEnv.DOCKER_HOSTS, hosts,
+                    LocalEnv.HEARTBEAT_SECONDS, "1"));
+        var runtime = LocalRuntime.start(config);
+        return new Started(runtime, new Fleet(config.dockerHosts()));
+      } catch (Exception e) {
+        throw new IllegalStateException("the local runtime did not start: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      fleet.close();
+      runtime.close();
+    }
+  }
+}
