@@ -144,16 +144,17 @@ public final class LocalRuntime implements AutoCloseable {
 
   private FunctionsConfig functionsConfig() {
     return FunctionsConfig.fromEnvironment(
-        Map.of(
-            FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES,
-            FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS,
-            FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES,
-            FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS,
-            FunctionsEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX,
-            FunctionsEnv.HOST_STALE_AFTER_SECONDS, Long.toString(config.hostStaleAfter().toSeconds()),
-            FunctionsEnv.AWS_REGION, REGION,
-            FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString(),
-            FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString()));
+        Map.ofEntries(
+            Map.entry(FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES),
+            Map.entry(FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS),
+            Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
+            Map.entry(FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS),
+            Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
+            Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX),
+            Map.entry(FunctionsEnv.HOST_STALE_AFTER_SECONDS, Long.toString(config.hostStaleAfter().toSeconds())),
+            Map.entry(FunctionsEnv.AWS_REGION, REGION),
+            Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
+            Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString())));
   }
 
   private DaemonConfig daemonConfig(String hostId, String dockerHost, String hostEventsUrl) {

@@ -21,6 +21,7 @@ final class LocalTables {
   static final String PROJECTS = "a4c-projects";
   static final String IMAGES = "a4c-images";
   static final String HOSTS = "a4c-hosts";
+  static final String IDEMPOTENCY = "a4c-idempotency";
 
   private LocalTables() {}
 
@@ -45,6 +46,9 @@ final class LocalTables {
             .keySchema(hash("imageKey"), range("change"))
             .attributeDefinitions(string("imageKey"), string("change")));
     create(dynamo, CreateTableRequest.builder().tableName(HOSTS).keySchema(hash("hostId")).attributeDefinitions(string("hostId")));
+    create(
+        dynamo,
+        CreateTableRequest.builder().tableName(IDEMPOTENCY).keySchema(hash("idempotencyKey")).attributeDefinitions(string("idempotencyKey")));
   }
 
   private static void create(DynamoDbClient dynamo, CreateTableRequest.Builder request) {
@@ -68,6 +72,6 @@ final class LocalTables {
   }
 
   static List<String> names() {
-    return List.of(WORKSPACES, PROJECTS, IMAGES, HOSTS);
+    return List.of(WORKSPACES, PROJECTS, IMAGES, HOSTS, IDEMPOTENCY);
   }
 }

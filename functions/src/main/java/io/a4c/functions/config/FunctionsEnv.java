@@ -17,6 +17,9 @@ public final class FunctionsEnv {
   /** DynamoDB table of hosts, keyed by hostId. */
   public static final String HOSTS_TABLE = "A4C_HOSTS_TABLE";
 
+  /** DynamoDB table of idempotency keys, keyed by idempotencyKey ({@code <userId>#<key>}), TTL on expiresAt. */
+  public static final String IDEMPOTENCY_TABLE = "A4C_IDEMPOTENCY_TABLE";
+
   /** Prefix of every host's FIFO command queue name: {@code <prefix><hostId>.fifo}. */
   public static final String HOST_QUEUE_PREFIX = "A4C_HOST_QUEUE_PREFIX";
 

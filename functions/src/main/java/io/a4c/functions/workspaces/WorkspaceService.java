@@ -66,8 +66,49 @@ public final class WorkspaceService {
   /**
    * Places a new workspace and sends its create command. On return the record is PENDING on the
    * chosen host; if the command cannot be sent the record and its reservation are rolled back.
+   *
+   * @param idempotencyKey the client's {@code Idempotency-Key}, or null: the same key and request
+   *     return the workspace the first one made; the same key with another request is a 422
    */
-  public Workspace create(String userId, CreateWorkspaceRequest request) {
+  public Workspace create(String userId, CreateWorkspaceRequest request, String idempotencyKey) {
+    IdempotencyRecord claim = null;
+    if (idempotencyKey != null) {
+      String key = IdempotencyRecord.key(userId, idempotencyKey);
+      String hash = IdempotencyRecord.hash(request.toString());
+      var used = workspaces.idempotency(key);
+      if (used.isPresent()) {
+        return replay(userId, used.get(), hash);
+      }
+      claim = new IdempotencyRecord(key, hash, null);
+    }
+    try {
+      return place(userId, request, claim);
+    } catch (WorkspaceStore.IdempotencyKeyTaken e) {
+      // A concurrent request with the same key won the transaction: answer with its workspace.
+      return replay(userId, workspaces.idempotency(claim.key()).orElseThrow(), claim.requestHash());
+    }
+  }
+
+  private Workspace replay(String userId, IdempotencyRecord used, String requestHash) {
+    if (!used.requestHash().equals(requestHash)) {
+      throw new ProblemException(
+          io.a4c.functions.http.ProblemType.IDEMPOTENCY_KEY_REUSED,
+          "this Idempotency-Key was used with a different request; use a new key for a new workspace",
+          "Idempotency-Key",
+          "idempotency-key-reused");
+    }
+    return workspaces
+        .get(userId, used.workspaceId(), true)
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    io.a4c.functions.http.ProblemType.CONFLICT,
+                    "the workspace this Idempotency-Key made was deleted since",
+                    "Idempotency-Key",
+                    "idempotent-workspace-deleted"));
+  }
+
+  private Workspace place(String userId, CreateWorkspaceRequest request, IdempotencyRecord claim) {
     Project project = projects.get(request.projectName());
     Image image = projects.resolveImage(project, request.parentName(), request.parsedArch(), request.change());
     Instant now = clock.instant();
@@ -81,11 +122,12 @@ public final class WorkspaceService {
               image.change(), image.imageRef(), host.hostId(), workspaceId + "." + domain, null, null,
               WorkspaceState.PENDING, null, null, 1, now, now);
       try {
-        workspaces.insertReserving(workspace);
+        workspaces.insertReserving(
+            workspace, claim == null ? null : new IdempotencyRecord(claim.key(), claim.requestHash(), workspaceId));
       } catch (WorkspaceStore.HostUnavailableForReservation e) {
         continue; // filled up since the scan; the next candidate has more disk in use but room
       }
-      send(workspace, project);
+      send(workspace, project, claim);
       log.atInfo()
           .addKeyValue("workspaceId", workspaceId)
           .addKeyValue("userId", userId)
@@ -98,7 +140,7 @@ public final class WorkspaceService {
         NoHostAvailableException.Reason.NO_CAPACITY, "every host holding image " + image.imageRef() + " filled up; try again");
   }
 
-  private void send(Workspace workspace, Project project) {
+  private void send(Workspace workspace, Project project, IdempotencyRecord claim) {
     var size = project.config().workspaceSize();
     var spec =
         new WorkspaceSpec(
@@ -110,6 +152,9 @@ public final class WorkspaceService {
       // Nothing reached the host: undo the record and the reservation so nothing is left behind.
       if (!workspaces.removeReleasing(workspace)) {
         log.atError().addKeyValue("workspaceId", workspace.workspaceId()).log("rollback of unsent workspace failed");
+      }
+      if (claim != null) {
+        workspaces.forgetIdempotency(claim.key());
       }
       throw e;
     }

@@ -35,30 +35,48 @@ public final class WorkspaceStore {
     }
   }
 
+  /** Raised when another request already used the idempotency key. */
+  static final class IdempotencyKeyTaken extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    IdempotencyKeyTaken() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** How long an idempotency key is remembered (DynamoDB TTL deletes it after). */
+  static final java.time.Duration IDEMPOTENCY_TTL = java.time.Duration.ofHours(24);
+
   /** A page as stored: the items and the id to continue after, if any. */
   record StoredPage(List<Workspace> items, String lastWorkspaceId) {}
 
   private final DynamoDbClient dynamo;
   private final String table;
   private final String hostsTable;
+  private final String idempotencyTable;
 
   @Inject
   WorkspaceStore(DynamoDbClient dynamo, FunctionsConfig config) {
     this.dynamo = dynamo;
     this.table = config.workspacesTable();
     this.hostsTable = config.hostsTable();
+    this.idempotencyTable = config.idempotencyTable();
   }
 
   /**
-   * Writes a new workspace and reserves a slot on its host, both or neither.
+   * Writes a new workspace, reserves a slot on its host and, when given, records the idempotency
+   * key — all or nothing.
    *
+   * @param idempotency the key's record, or null
    * @throws HostUnavailableForReservation when the host is full or no longer ACTIVE
+   * @throws IdempotencyKeyTaken when another request already used the key
    */
-  void insertReserving(Workspace workspace) {
+  void insertReserving(Workspace workspace, IdempotencyRecord idempotency) {
     try {
       dynamo.transactWriteItems(
           t ->
               t.transactItems(
+                  items(
                   i ->
                       i.put(
                           p ->
@@ -76,14 +94,64 @@ public final class WorkspaceStore {
                                   .expressionAttributeValues(
                                       Map.of(
                                           ":one", AttributeValue.fromN("1"),
-                                          ":active", AttributeValue.fromS(HostStatus.ACTIVE.name()))))));
+                                          ":active", AttributeValue.fromS(HostStatus.ACTIVE.name())))),
+                  idempotency == null
+                      ? null
+                      : i ->
+                          i.put(
+                              p ->
+                                  p.tableName(idempotencyTable)
+                                      .item(
+                                          Map.of(
+                                              "idempotencyKey", AttributeValue.fromS(idempotency.key()),
+                                              "requestHash", AttributeValue.fromS(idempotency.requestHash()),
+                                              "workspaceId", AttributeValue.fromS(idempotency.workspaceId()),
+                                              "expiresAt",
+                                                  AttributeValue.fromN(
+                                                      Long.toString(workspace.createdAt().plus(IDEMPOTENCY_TTL).getEpochSecond()))))
+                                      .conditionExpression("attribute_not_exists(idempotencyKey)")))));
     } catch (TransactionCanceledException e) {
       var reasons = e.cancellationReasons();
-      if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+      if (reasons.size() == 3 && "ConditionalCheckFailed".equals(reasons.get(2).code())) {
+        throw new IdempotencyKeyTaken();
+      }
+      if (reasons.size() >= 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
         throw new HostUnavailableForReservation();
       }
       throw e;
     }
+  }
+
+  /** The transaction items that are present (an absent idempotency key adds none). */
+  @SafeVarargs
+  private static java.util.List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> items(
+      java.util.function.Consumer<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.Builder>... parts) {
+    var items = new java.util.ArrayList<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem>();
+    for (var part : parts) {
+      if (part != null) {
+        var builder = software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder();
+        part.accept(builder);
+        items.add(builder.build());
+      }
+    }
+    return items;
+  }
+
+  /** What an idempotency key made, if it was used. */
+  Optional<IdempotencyRecord> idempotency(String key) {
+    var item =
+        dynamo.getItem(
+                b -> b.tableName(idempotencyTable).key(Map.of("idempotencyKey", AttributeValue.fromS(key))).consistentRead(true))
+            .item();
+    if (item == null || item.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new IdempotencyRecord(key, item.get("requestHash").s(), item.get("workspaceId").s()));
+  }
+
+  /** Forgets an idempotency key (its request made nothing after all). */
+  void forgetIdempotency(String key) {
+    dynamo.deleteItem(b -> b.tableName(idempotencyTable).key(Map.of("idempotencyKey", AttributeValue.fromS(key))));
   }
 
   /** The workspace, read strongly consistent when about to be written. */

@@ -46,7 +46,7 @@ public final class WorkspacesApi implements ApiHandler {
     return switch (request.routeKey()) {
       case "POST " + WORKSPACES -> {
         var body = responses.read(request, CreateWorkspaceRequest.class);
-        var created = service.create(userId, body);
+        var created = service.create(userId, body, idempotencyKey(request));
         yield responses.json(202, created, Map.of("location", request.path() + "/" + created.workspaceId()));
       }
       case "GET " + WORKSPACES -> responses.json(200, service.list(userId, limit(request), request.query().get("nextToken")));
@@ -54,6 +54,15 @@ public final class WorkspacesApi implements ApiHandler {
       case "DELETE " + WORKSPACE -> responses.json(202, service.delete(userId, workspaceId(request)));
       default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
     };
+  }
+
+  private static String idempotencyKey(ApiRequest request) {
+    String key = request.header("idempotency-key");
+    if (key != null && !IdempotencyRecord.HEADER.matcher(key).matches()) {
+      throw new InvalidRequestException(
+          "Idempotency-Key", "Idempotency-Key must be 1 to 128 letters, digits and . _ : - (a UUID is a good key)");
+    }
+    return key;
   }
 
   private static String workspaceId(ApiRequest request) {

@@ -15,6 +15,7 @@ public class FunctionsConfigTest {
     env.put(FunctionsEnv.PROJECTS_TABLE, "p");
     env.put(FunctionsEnv.IMAGES_TABLE, "i");
     env.put(FunctionsEnv.HOSTS_TABLE, "h");
+    env.put(FunctionsEnv.IDEMPOTENCY_TABLE, "k");
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, "a4c-host-");
     return env;
   }

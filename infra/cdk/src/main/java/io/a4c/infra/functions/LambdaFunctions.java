@@ -74,7 +74,10 @@ public final class LambdaFunctions extends Construct {
 
     workspacesApi = function("WorkspacesApi", WORKSPACES_API, settings.apiMemoryMb(), API_TIMEOUT);
     tables.workspaces().grantReadWriteData(workspacesApi);
-    readOnly(workspacesApi, tables.projects(), tables.images(), tables.hosts());
+    // Placement reserves a slot on the host (assignedWorkspaces) in the same transaction.
+    tables.hosts().grantReadWriteData(workspacesApi);
+    tables.idempotency().grantReadWriteData(workspacesApi);
+    readOnly(workspacesApi, tables.projects(), tables.images());
     sendToHostQueues(workspacesApi, queues);
 
     adminApi = function("AdminApi", ADMIN_API, settings.apiMemoryMb(), API_TIMEOUT);
@@ -131,6 +134,7 @@ public final class LambdaFunctions extends Construct {
     env.put(FunctionsEnv.PROJECTS_TABLE, tables.projects().getTableName());
     env.put(FunctionsEnv.IMAGES_TABLE, tables.images().getTableName());
     env.put(FunctionsEnv.HOSTS_TABLE, tables.hosts().getTableName());
+    env.put(FunctionsEnv.IDEMPOTENCY_TABLE, tables.idempotency().getTableName());
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, queues.hostQueuePrefix());
     env.put(
         FunctionsEnv.HOST_STALE_AFTER_SECONDS,

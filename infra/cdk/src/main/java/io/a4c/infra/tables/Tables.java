@@ -32,6 +32,7 @@ public final class Tables extends Construct {
   private final Table images;
   private final Table hosts;
   private final Table buildSchedules;
+  private final Table idempotency;
 
   public Tables(Construct scope, String id, EnvSettings settings) {
     super(scope, id);
@@ -50,6 +51,17 @@ public final class Tables extends Construct {
     // imageKey is project#parent#arch; the sort key orders an image's changes.
     images = table("Images", key("imageKey"), key("change"));
     hosts = table("Hosts", key("hostId"), null);
+    // Idempotency-Key records of workspace creation, forgotten by TTL a day later.
+    idempotency =
+        Table.Builder.create(this, "Idempotency")
+            .partitionKey(key("idempotencyKey"))
+            .billingMode(BillingMode.PAY_PER_REQUEST)
+            .timeToLiveAttribute("expiresAt")
+            .pointInTimeRecoverySpecification(
+                PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+            .deletionProtection(settings.production())
+            .removalPolicy(settings.removalPolicy())
+            .build();
 
     buildSchedules = table("BuildSchedules", key("userId"), key("scheduleId"));
     buildSchedules.addGlobalSecondaryIndex(
@@ -91,6 +103,10 @@ public final class Tables extends Construct {
 
   public Table hosts() {
     return hosts;
+  }
+
+  public Table idempotency() {
+    return idempotency;
   }
 
   public Table buildSchedules() {

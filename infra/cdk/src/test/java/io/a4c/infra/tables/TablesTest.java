@@ -18,7 +18,7 @@ class TablesTest {
   @ValueSource(strings = {TestStacks.DEV, TestStacks.PROD})
   void everyTableIsOnDemandWithPointInTimeRecovery(String env) {
     Template template = TestStacks.template(env);
-    template.resourceCountIs("AWS::DynamoDB::Table", 5);
+    template.resourceCountIs("AWS::DynamoDB::Table", 6);
     template.allResourcesProperties(
         "AWS::DynamoDB::Table",
         Map.of(
@@ -41,6 +41,16 @@ class TablesTest {
                             "IndexName", Tables.WORKSPACES_BY_HOST,
                             "KeySchema", List.of(hash("hostId"), range("workspaceId")),
                             "Projection", Map.of("ProjectionType", "ALL")))));
+  }
+
+  @Test
+  void idempotencyKeysAreForgottenByTimeToLive() {
+    TestStacks.template(TestStacks.DEV)
+        .hasResourceProperties(
+            "AWS::DynamoDB::Table",
+            Map.of(
+                "KeySchema", List.of(hash("idempotencyKey")),
+                "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true)));
   }
 
   @Test
