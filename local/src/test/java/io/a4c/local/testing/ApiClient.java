@@ -65,6 +65,12 @@ public final class ApiClient {
 
   /** Any request; a null token sends no Authorization header. */
   public Reply send(String method, String path, String token, String body, String contentType) {
+    return send(method, path, token, body, contentType, Map.of());
+  }
+
+  /** Any request with extra headers. */
+  public Reply send(
+      String method, String path, String token, String body, String contentType, Map<String, String> headers) {
     var request =
         HttpRequest.newBuilder(base.resolve(path))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -74,6 +80,7 @@ public final class ApiClient {
     if (body != null && contentType != null) {
       request.header("content-type", contentType);
     }
+    headers.forEach(request::header);
     try {
       HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
       String type = response.headers().firstValue("content-type").orElse(null);
