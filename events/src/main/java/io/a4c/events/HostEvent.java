@@ -7,9 +7,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = Heartbeat.class, name = "Heartbeat"),
-  @JsonSubTypes.Type(value = WorkspaceStatus.class, name = "WorkspaceStatus")
+  @JsonSubTypes.Type(value = WorkspaceStatus.class, name = "WorkspaceStatus"),
+  @JsonSubTypes.Type(value = HostInventory.class, name = "HostInventory")
 })
-public sealed interface HostEvent permits Heartbeat, WorkspaceStatus {
+public sealed interface HostEvent permits Heartbeat, WorkspaceStatus, HostInventory {
   /** Schema version of this event's JSON form. */
   int version();
 

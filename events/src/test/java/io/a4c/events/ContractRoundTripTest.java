@@ -20,7 +20,8 @@ class ContractRoundTripTest {
     "create-workspace.json, io.a4c.events.HostCommand, io.a4c.events.CreateWorkspace",
     "delete-workspace.json, io.a4c.events.HostCommand, io.a4c.events.DeleteWorkspace",
     "heartbeat.json, io.a4c.events.HostEvent, io.a4c.events.Heartbeat",
-    "workspace-status.json, io.a4c.events.HostEvent, io.a4c.events.WorkspaceStatus"
+    "workspace-status.json, io.a4c.events.HostEvent, io.a4c.events.WorkspaceStatus",
+    "host-inventory.json, io.a4c.events.HostEvent, io.a4c.events.HostInventory"
   })
   void readsTheFixtureAsItsTypeAndWritesItBackUnchanged(String file, Class<?> base, Class<?> type)
       throws IOException {

@@ -4,6 +4,7 @@ import io.a4c.daemon.aws.CommandQueue;
 import io.a4c.daemon.commands.HostCommandConsumer;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.heartbeat.HeartbeatPublisher;
+import io.a4c.daemon.reconcile.InventoryPublisher;
 import com.github.dockerjava.api.DockerClient;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,13 +26,21 @@ public final class HostDaemon implements AutoCloseable {
   private final CommandQueue queue;
   private final HeartbeatPublisher heartbeat;
   private final HostCommandConsumer consumer;
+  private final InventoryPublisher inventory;
   private final ScheduledExecutorService beats;
   private volatile boolean running;
   private Thread loop;
 
   @Inject
-  HostDaemon(DaemonConfig config, DockerClient docker, CommandQueue queue, HeartbeatPublisher heartbeat, HostCommandConsumer consumer) {
+  HostDaemon(
+      DaemonConfig config,
+      DockerClient docker,
+      CommandQueue queue,
+      HeartbeatPublisher heartbeat,
+      HostCommandConsumer consumer,
+      InventoryPublisher inventory) {
     this.config = config;
+    this.inventory = inventory;
     this.docker = docker;
     this.queue = queue;
     this.heartbeat = heartbeat;
@@ -56,6 +65,8 @@ public final class HostDaemon implements AutoCloseable {
     running = true;
     heartbeat.beat();
     beats.scheduleAtFixedRate(heartbeat::beat, heartbeat.interval().toMillis(), heartbeat.interval().toMillis(), TimeUnit.MILLISECONDS);
+    // Reconcile right after a (re)start, then on the interval.
+    beats.scheduleWithFixedDelay(inventory::publish, 0, inventory.interval().toMillis(), TimeUnit.MILLISECONDS);
     loop = Thread.ofPlatform().name("commands-" + config.hostId()).start(this::consume);
     log.atInfo().addKeyValue("hostId", config.hostId()).addKeyValue("dockerHost", config.dockerHost()).log("host daemon started");
   }

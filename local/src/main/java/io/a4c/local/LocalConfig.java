@@ -14,6 +14,9 @@ import java.util.Map;
  * @param dockerHosts host id to Docker endpoint, in order
  * @param hostStaleAfter how old a heartbeat may be for placement
  * @param pollWait long-poll wait of the SQS pollers and daemons
+ * @param reconcileInterval time between each daemon's container inventories
+ * @param reconcileGrace age below which the reconciler leaves containers and records alone
+ * @param commandVisibility how long a command taken by a daemon that died stays hidden
  */
 public record LocalConfig(
     int port,
@@ -22,6 +25,9 @@ public record LocalConfig(
     Duration heartbeat,
     Duration hostStaleAfter,
     Duration pollWait,
+    Duration reconcileInterval,
+    Duration reconcileGrace,
+    Duration commandVisibility,
     int dynamoDbPort,
     int sqsPort) {
 
@@ -41,6 +47,9 @@ public record LocalConfig(
         heartbeat,
         heartbeat.multipliedBy(3),
         Duration.ofSeconds(2),
+        Duration.ofSeconds(Math.max(1, number(env, LocalEnv.RECONCILE_SECONDS, 30))),
+        Duration.ofSeconds(number(env, LocalEnv.RECONCILE_GRACE_SECONDS, 60)),
+        Duration.ofSeconds(Math.max(2, number(env, LocalEnv.COMMAND_VISIBILITY_SECONDS, 60))),
         (int) number(env, LocalEnv.DYNAMODB_PORT, 0),
         (int) number(env, LocalEnv.SQS_PORT, 0));
   }

@@ -17,6 +17,15 @@ public final class LocalEnv {
   /** Seconds between heartbeats of the local daemons (default 5). */
   public static final String HEARTBEAT_SECONDS = "A4C_HEARTBEAT_SECONDS";
 
+  /** Seconds between each daemon's container inventory for the reconciler (default 30). */
+  public static final String RECONCILE_SECONDS = "A4C_RECONCILE_SECONDS";
+
+  /** Age in seconds below which the reconciler leaves a container or record alone (default 60). */
+  public static final String RECONCILE_GRACE_SECONDS = "A4C_RECONCILE_GRACE_SECONDS";
+
+  /** Seconds a command received by a daemon that then dies stays hidden (default 60). */
+  public static final String COMMAND_VISIBILITY_SECONDS = "A4C_COMMAND_VISIBILITY_SECONDS";
+
   /** Fixed port for DynamoDB Local (default: a free one), to point other tools at it. */
   public static final String DYNAMODB_PORT = "A4C_DYNAMODB_PORT";
 

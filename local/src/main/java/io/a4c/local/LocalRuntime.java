@@ -152,6 +152,7 @@ public final class LocalRuntime implements AutoCloseable {
             Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
             Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX),
             Map.entry(FunctionsEnv.HOST_STALE_AFTER_SECONDS, Long.toString(config.hostStaleAfter().toSeconds())),
+            Map.entry(FunctionsEnv.RECONCILE_GRACE_SECONDS, Long.toString(Math.max(1, config.reconcileGrace().toSeconds()))),
             Map.entry(FunctionsEnv.AWS_REGION, REGION),
             Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
             Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString())));
@@ -167,6 +168,8 @@ public final class LocalRuntime implements AutoCloseable {
         20,
         config.dataDir().resolve("hosts").resolve(hostId),
         config.pollWait(),
+        config.reconcileInterval(),
+        config.commandVisibility(),
         3,
         java.time.Duration.ofMillis(500),
         REGION,

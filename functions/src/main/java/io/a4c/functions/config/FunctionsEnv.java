@@ -29,6 +29,9 @@ public final class FunctionsEnv {
   /** A host whose last heartbeat is older than this many seconds is not a placement candidate. */
   public static final String HOST_STALE_AFTER_SECONDS = "A4C_HOST_STALE_AFTER_SECONDS";
 
+  /** Age in seconds below which the reconciler leaves containers and records alone (default 120). */
+  public static final String RECONCILE_GRACE_SECONDS = "A4C_RECONCILE_GRACE_SECONDS";
+
   /** Name of the JWT claim that marks an administrator (its value must be {@code true}). */
   public static final String ADMIN_CLAIM = "A4C_ADMIN_CLAIM";
 

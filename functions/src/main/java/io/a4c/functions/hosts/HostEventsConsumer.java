@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.a4c.events.Heartbeat;
 import io.a4c.events.HostEvent;
+import io.a4c.events.HostInventory;
 import io.a4c.events.WorkspaceStatus;
+import io.a4c.functions.workspaces.WorkspaceReconciler;
 import io.a4c.functions.workspaces.WorkspaceService;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,12 +29,15 @@ public final class HostEventsConsumer {
   private final ObjectMapper json;
   private final HostService hosts;
   private final WorkspaceService workspaces;
+  private final WorkspaceReconciler reconciler;
 
   @Inject
-  public HostEventsConsumer(ObjectMapper json, HostService hosts, WorkspaceService workspaces) {
+  public HostEventsConsumer(
+      ObjectMapper json, HostService hosts, WorkspaceService workspaces, WorkspaceReconciler reconciler) {
     this.json = json;
     this.hosts = hosts;
     this.workspaces = workspaces;
+    this.reconciler = reconciler;
   }
 
   /** Handles a batch; the response names the records to retry. */
@@ -50,6 +55,7 @@ public final class HostEventsConsumer {
         switch (hostEvent) {
           case Heartbeat beat -> hosts.recordHeartbeat(beat);
           case WorkspaceStatus status -> workspaces.apply(status);
+          case HostInventory inventory -> reconciler.reconcile(inventory);
         }
       } catch (Exception e) {
         log.atWarn()

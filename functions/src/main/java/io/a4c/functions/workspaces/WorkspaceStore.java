@@ -182,6 +182,21 @@ public final class WorkspaceStore {
     return new StoredPage(items, last);
   }
 
+  /** Every workspace placed on a host (index {@code byHost}; eventually consistent). */
+  List<Workspace> onHost(String hostId) {
+    return dynamo
+        .queryPaginator(
+            b ->
+                b.tableName(table)
+                    .indexName("byHost")
+                    .keyConditionExpression("hostId = :h")
+                    .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hostId))))
+        .items()
+        .stream()
+        .map(WorkspaceStore::fromItem)
+        .toList();
+  }
+
   /**
    * Replaces {@code previous} with {@code next} if nobody wrote in between.
    *

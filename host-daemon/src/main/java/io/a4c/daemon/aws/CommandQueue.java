@@ -18,12 +18,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @Singleton
 public final class CommandQueue {
-  /** How long a received command stays hidden before SQS offers it again; extended while working. */
-  public static final Duration VISIBILITY = Duration.ofMinutes(5);
-
   private final SqsClient sqs;
   private final String name;
   private final Duration pollWait;
+  private final Duration visibility;
   private volatile String url;
 
   @Inject
@@ -31,6 +29,12 @@ public final class CommandQueue {
     this.sqs = sqs;
     this.name = HostQueues.commandQueueName(config.hostQueuePrefix(), config.hostId());
     this.pollWait = config.pollWait();
+    this.visibility = config.commandVisibility();
+  }
+
+  /** How long a received command stays hidden before SQS offers it again; extended while working. */
+  public Duration visibility() {
+    return visibility;
   }
 
   /** Creates the queue if it does not exist and returns its URL. */
@@ -42,7 +46,7 @@ public final class CommandQueue {
                         .attributes(
                             Map.of(
                                 QueueAttributeName.FIFO_QUEUE, "true",
-                                QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(VISIBILITY.toSeconds()))))
+                                QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(visibility.toSeconds()))))
             .queueUrl();
     return url;
   }
@@ -54,6 +58,7 @@ public final class CommandQueue {
                 b.queueUrl(url)
                     .maxNumberOfMessages(10)
                     .waitTimeSeconds((int) pollWait.toSeconds())
+                    .visibilityTimeout((int) visibility.toSeconds())
                     .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID))
         .messages();
   }
@@ -63,9 +68,9 @@ public final class CommandQueue {
     sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
   }
 
-  /** Keeps a command hidden for another {@link #VISIBILITY} while it is being worked on. */
+  /** Keeps a command hidden for another {@link #visibility()} while it is being worked on. */
   public void extend(Message message) {
     sqs.changeMessageVisibility(
-        b -> b.queueUrl(url).receiptHandle(message.receiptHandle()).visibilityTimeout((int) VISIBILITY.toSeconds()));
+        b -> b.queueUrl(url).receiptHandle(message.receiptHandle()).visibilityTimeout((int) visibility.toSeconds()));
   }
 }

@@ -94,7 +94,7 @@ public final class HostCommandConsumer {
     }
     var keepAlive =
         extender.scheduleAtFixedRate(
-            () -> extendQuietly(message), CommandQueue.VISIBILITY.toSeconds() / 2, CommandQueue.VISIBILITY.toSeconds() / 2, TimeUnit.SECONDS);
+            () -> extendQuietly(message), queue.visibility().toMillis() / 3, queue.visibility().toMillis() / 3, TimeUnit.MILLISECONDS);
     try {
       switch (command) {
         case CreateWorkspace create -> provisioner.create(create);

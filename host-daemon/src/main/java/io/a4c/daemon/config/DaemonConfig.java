@@ -10,6 +10,8 @@ import java.util.Optional;
 /**
  * Everything a host daemon reads from its environment, checked at start-up.
  *
+ * @param reconcileInterval time between inventories of the host's A4C containers
+ * @param commandVisibility how long a received command stays hidden (extended while it runs)
  * @param createAttempts how many times a create is tried after transient failures
  * @param retryBackoff the wait before the second attempt; doubled for each further one
  */
@@ -22,6 +24,8 @@ public record DaemonConfig(
     int capacity,
     Path dataDir,
     Duration pollWait,
+    Duration reconcileInterval,
+    Duration commandVisibility,
     int createAttempts,
     Duration retryBackoff,
     String region,
@@ -51,6 +55,8 @@ public record DaemonConfig(
         (int) number(env, DaemonEnv.CAPACITY, 20, 0, 10_000),
         Path.of(env.getOrDefault(DaemonEnv.DATA_DIR, "/var/lib/a4c-daemon")),
         Duration.ofSeconds(number(env, DaemonEnv.POLL_WAIT_SECONDS, 20, 1, 20)),
+        Duration.ofSeconds(number(env, DaemonEnv.RECONCILE_SECONDS, 60, 1, 86_400)),
+        Duration.ofSeconds(number(env, DaemonEnv.COMMAND_VISIBILITY_SECONDS, 120, 2, 43_200)),
         3,
         Duration.ofSeconds(1),
         env.getOrDefault(DaemonEnv.AWS_REGION, "us-east-1"),

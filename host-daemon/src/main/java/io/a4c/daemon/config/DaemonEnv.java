@@ -29,6 +29,15 @@ public final class DaemonEnv {
   /** Seconds a command-queue receive waits for messages (long polling, 1 to 20). */
   public static final String POLL_WAIT_SECONDS = "A4C_POLL_WAIT_SECONDS";
 
+  /** Seconds between inventories of this host's A4C containers for the reconciler. */
+  public static final String RECONCILE_SECONDS = "A4C_RECONCILE_SECONDS";
+
+  /**
+   * Seconds a received command stays hidden from other receivers; extended while the command
+   * runs, so it only matters when the daemon dies: then the command returns after this long.
+   */
+  public static final String COMMAND_VISIBILITY_SECONDS = "A4C_COMMAND_VISIBILITY_SECONDS";
+
   /** Optional endpoint override for SQS (local runtime and tests only). */
   public static final String SQS_ENDPOINT = "A4C_SQS_ENDPOINT";
 

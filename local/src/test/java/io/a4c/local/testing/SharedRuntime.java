@@ -57,7 +57,10 @@ public final class SharedRuntime implements ParameterResolver {
                     LocalEnv.PORT, "0",
                     LocalEnv.DATA_DIR, Files.createTempDirectory("a4c-test").toString(),
                     LocalEnv.DOCKER_HOSTS, hosts,
-                    LocalEnv.HEARTBEAT_SECONDS, "1"));
+                    LocalEnv.HEARTBEAT_SECONDS, "1",
+                    LocalEnv.RECONCILE_SECONDS, "1",
+                    LocalEnv.RECONCILE_GRACE_SECONDS, "3",
+                    LocalEnv.COMMAND_VISIBILITY_SECONDS, "4"));
         var runtime = LocalRuntime.start(config);
         return new Started(runtime, new Fleet(config.dockerHosts()));
       } catch (Exception e) {

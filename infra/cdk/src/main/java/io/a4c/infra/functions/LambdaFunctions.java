@@ -103,6 +103,8 @@ public final class LambdaFunctions extends Construct {
       table.grantReadWriteData(hostEvents);
     }
     email.grantSend(hostEvents);
+    // The reconciler answers a host's inventory with removal commands on that host's queue.
+    sendToHostQueues(hostEvents, queues);
     hostEvents.addEventSource(
         SqsEventSource.Builder.create(queues.hostEvents())
             .batchSize(10)

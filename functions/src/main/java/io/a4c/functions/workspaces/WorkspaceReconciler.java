@@ -1,0 +1,109 @@
+package io.a4c.functions.workspaces;
+
+import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.HostInventory;
+import io.a4c.events.WorkspaceState;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.hosts.HostCommandSender;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The central half of reconciliation: compares a host's inventory of A4C containers with the
+ * records placed on that host and brings them in line. Nothing younger than the grace period is
+ * touched, so a workspace being created or deleted is never taken for a stray.
+ *
+ * <ul>
+ *   <li>A record whose container is gone: DELETING — the delete finished and its report was
+ *       lost, so the record goes; RUNNING — the container was removed outside A4C, so the
+ *       record is FAILED with a reason the user can act on. PENDING and CREATING are the
+ *       sweeper's (their container may not exist yet).
+ *   <li>A container with no record, or whose record is FAILED: the host is told to remove it.
+ * </ul>
+ *
+ * Idempotent: a repeated inventory repeats only conditional writes and idempotent commands.
+ */
+@Singleton
+public final class WorkspaceReconciler {
+  private static final Logger log = LoggerFactory.getLogger(WorkspaceReconciler.class);
+
+  private final WorkspaceStore workspaces;
+  private final HostCommandSender commands;
+  private final IdGenerator ids;
+  private final Clock clock;
+  private final Duration grace;
+
+  @Inject
+  public WorkspaceReconciler(
+      WorkspaceStore workspaces, HostCommandSender commands, IdGenerator ids, Clock clock, FunctionsConfig config) {
+    this.workspaces = workspaces;
+    this.commands = commands;
+    this.ids = ids;
+    this.clock = clock;
+    this.grace = config.reconcileGrace();
+  }
+
+  /** Brings the host's records and containers in line. */
+  public void reconcile(HostInventory inventory) {
+    // Measured from when the inventory was taken: a late inventory must not condemn newer work.
+    Instant taken = inventory.at().isBefore(clock.instant()) ? inventory.at() : clock.instant();
+    Instant settled = taken.minus(grace);
+    Map<String, HostInventory.Entry> containers = new HashMap<>();
+    inventory.containers().forEach(c -> containers.put(c.workspaceId(), c));
+    Map<String, Workspace> records = new HashMap<>();
+    for (Workspace record : workspaces.onHost(inventory.hostId())) {
+      records.put(record.workspaceId(), record);
+      if (!containers.containsKey(record.workspaceId()) && record.updatedAt().isBefore(settled)) {
+        repairRecordWithoutContainer(record);
+      }
+    }
+    for (HostInventory.Entry container : containers.values()) {
+      Workspace record = records.get(container.workspaceId());
+      boolean stray = record == null || record.state() == WorkspaceState.FAILED;
+      if (stray && container.createdAt().isBefore(settled) && (record == null || record.updatedAt().isBefore(settled))) {
+        commands.send(DeleteWorkspace.of(ids.commandId(), inventory.hostId(), container.workspaceId(), container.userId()));
+        log.atInfo()
+            .addKeyValue("workspaceId", container.workspaceId())
+            .addKeyValue("hostId", inventory.hostId())
+            .addKeyValue("record", record == null ? "none" : record.state())
+            .log("stray container: removal sent");
+      }
+    }
+  }
+
+  private void repairRecordWithoutContainer(Workspace stale) {
+    // The index is eventually consistent: decide on a fresh, strongly consistent read.
+    Workspace record = workspaces.get(stale.userId(), stale.workspaceId(), true).orElse(null);
+    if (record == null || !record.updatedAt().equals(stale.updatedAt())) {
+      return;
+    }
+    switch (record.state()) {
+      case DELETING -> {
+        if (workspaces.removeReleasing(record)) {
+          log.atInfo().addKeyValue("workspaceId", record.workspaceId()).log("delete finished by the reconciler");
+        }
+      }
+      case RUNNING -> {
+        var failed =
+            record.moved(
+                WorkspaceState.FAILED,
+                record.step(),
+                "its container was removed on host " + record.hostId() + " outside A4C; delete this workspace and create a new one",
+                clock.instant());
+        if (workspaces.replace(record, failed)) {
+          log.atWarn().addKeyValue("workspaceId", record.workspaceId()).addKeyValue("hostId", record.hostId()).log("container gone: workspace FAILED");
+        }
+      }
+      default -> {
+        // PENDING and CREATING belong to the sweeper; FAILED has nothing left to repair.
+      }
+    }
+  }
+}

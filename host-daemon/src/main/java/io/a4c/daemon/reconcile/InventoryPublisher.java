@@ -1,0 +1,87 @@
+package io.a4c.daemon.reconcile;
+
+import com.github.dockerjava.api.model.Container;
+import io.a4c.daemon.aws.HostEventPublisher;
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.docker.ContainerLabels;
+import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.daemon.workspaces.HostnameEntries;
+import io.a4c.events.HostInventory;
+import io.a4c.events.Names;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This host's half of reconciliation (the seed's cleanup daemon): reports every container
+ * labelled as A4C's, so the events consumer can compare them with the records placed here and
+ * send back what to remove; and drops hostname entries whose container is gone. The daemon has
+ * no database access: what to do about records is decided centrally.
+ */
+@Singleton
+public final class InventoryPublisher {
+  private static final Logger log = LoggerFactory.getLogger(InventoryPublisher.class);
+
+  private final DockerWorkspaceRuntime docker;
+  private final HostnameEntries hostnames;
+  private final HostEventPublisher events;
+  private final Clock clock;
+  private final String hostId;
+  private final Duration interval;
+
+  @Inject
+  public InventoryPublisher(
+      DockerWorkspaceRuntime docker, HostnameEntries hostnames, HostEventPublisher events, Clock clock, DaemonConfig config) {
+    this.docker = docker;
+    this.hostnames = hostnames;
+    this.events = events;
+    this.clock = clock;
+    this.hostId = config.hostId();
+    this.interval = config.reconcileInterval();
+  }
+
+  /** The time between inventories. */
+  public Duration interval() {
+    return interval;
+  }
+
+  /** Takes and sends one inventory; never throws. */
+  public void publish() {
+    try {
+      List<HostInventory.Entry> entries = new ArrayList<>();
+      Set<String> present = new HashSet<>();
+      for (Container container : docker.managedContainers()) {
+        Map<String, String> labels = container.getLabels();
+        String workspaceId = labels == null ? null : labels.get(ContainerLabels.WORKSPACE_ID);
+        String userId = labels == null ? null : labels.get(ContainerLabels.USER_ID);
+        if (workspaceId == null || userId == null
+            || !Names.WORKSPACE_ID.matcher(workspaceId).matches() || !Names.USER_ID.matcher(userId).matches()) {
+          log.atWarn().addKeyValue("containerId", container.getId()).log("A4C-labelled container with malformed labels ignored");
+          continue;
+        }
+        present.add(workspaceId);
+        entries.add(
+            new HostInventory.Entry(
+                workspaceId, userId, container.getId(), container.getState(), Instant.ofEpochSecond(container.getCreated())));
+      }
+      for (String workspaceId : hostnames.all().keySet()) {
+        if (!present.contains(workspaceId)) {
+          hostnames.remove(workspaceId);
+          log.atInfo().addKeyValue("workspaceId", workspaceId).log("hostname entry without a container removed");
+        }
+      }
+      events.publish(HostInventory.of(hostId, entries, clock.instant()));
+    } catch (RuntimeException e) {
+      log.atWarn().addKeyValue("hostId", hostId).setCause(e).log("inventory not sent");
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.a4c.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.a4c.daemon.docker.ContainerLabels;
+import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.Fleet;
+import io.a4c.local.testing.Scenario;
+import io.a4c.local.testing.SharedRuntime;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Things done behind A4C's back, on a real engine, brought back in line by the reconciler: a
+ * container removed by hand, a labelled container nobody recorded, a record deleted by hand.
+ */
+@ExtendWith(SharedRuntime.class)
+class ReconcilerTest {
+
+  @Test
+  void aContainerRemovedBehindA4csBackLeavesTheWorkspaceFailedWithAReason(ApiClient api, Fleet fleet) {
+    var scenario = new Scenario(api);
+    String project = scenario.createProject("recon1");
+    scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
+    String user = scenario.user("kim");
+    var running = scenario.createRunning(user, project);
+    String id = running.at("/workspaceId");
+    String hostId = running.at("/hostId");
+
+    fleet.docker(hostId).removeContainerCmd(running.at("/containerId")).withForce(true).exec();
+
+    var failed = scenario.awaitState(user, id, "FAILED");
+    assertThat(failed.at("/reason")).contains("removed on host " + hostId + " outside A4C").contains("delete this workspace");
+    api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
+    scenario.awaitGone(user, id);
+    assertThat(fleet.containersOf(user)).isEmpty();
+  }
+
+  @Test
+  void aLabelledContainerWithNoRecordIsRemovedAfterTheGracePeriod(ApiClient api, Fleet fleet) {
+    var scenario = new Scenario(api);
+    String user = scenario.user("stray");
+    String hostId = fleet.hostIds().getLast();
+    String workspaceId = "ws-0000000000" + "strayc0ntainer00".substring(0, 16);
+    fleet
+        .docker(hostId)
+        .createContainerCmd("a4c-base:busybox")
+        .withName(ContainerLabels.containerName(workspaceId))
+        .withLabels(ContainerLabels.of(workspaceId, user, hostId))
+        .exec();
+    assertThat(fleet.containersOf(user)).hasSize(1);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> fleet.containersOf(user).isEmpty());
+  }
+
+  @Test
+  void aRecordDeletedByHandLeavesAStrayContainerThatIsRemoved(ApiClient api, Fleet fleet, LocalRuntime runtime) {
+    var scenario = new Scenario(api);
+    String project = scenario.createProject("recon3");
+    scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
+    String user = scenario.user("lee");
+    var running = scenario.createRunning(user, project);
+    String id = running.at("/workspaceId");
+
+    try (var dynamo =
+        DynamoDbClient.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .endpointOverride(runtime.dynamoDbEndpoint())
+            .build()) {
+      dynamo.deleteItem(
+          b ->
+              b.tableName("a4c-workspaces")
+                  .key(Map.of("userId", AttributeValue.fromS(user), "workspaceId", AttributeValue.fromS(id))));
+    }
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> fleet.containersOf(user).isEmpty());
+    assertThat(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).status()).isEqualTo(404);
+  }
+}
