@@ -24,6 +24,8 @@ public interface FunctionsComponent {
 
   HostEventsConsumer hostEventsConsumer();
 
+  io.a4c.functions.sweeper.Sweeper sweeper();
+
   /** Builds the graph from configuration and a clock. */
   @Component.Factory
   interface Factory {

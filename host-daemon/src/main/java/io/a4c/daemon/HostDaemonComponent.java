@@ -3,6 +3,7 @@ package io.a4c.daemon;
 import dagger.BindsInstance;
 import dagger.Component;
 import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.workspaces.StepObserver;
 import java.time.Clock;
 import javax.inject.Singleton;
 
@@ -15,11 +16,17 @@ public interface HostDaemonComponent {
   /** Builds the graph from configuration and a clock. */
   @Component.Factory
   interface Factory {
-    HostDaemonComponent create(@BindsInstance DaemonConfig config, @BindsInstance Clock clock);
+    HostDaemonComponent create(
+        @BindsInstance DaemonConfig config, @BindsInstance Clock clock, @BindsInstance StepObserver observer);
   }
 
   /** A graph for {@code config} with the system clock. */
   static HostDaemonComponent create(DaemonConfig config) {
-    return DaggerHostDaemonComponent.factory().create(config, Clock.systemUTC());
+    return create(config, StepObserver.NONE);
+  }
+
+  /** A graph whose provisioner tells {@code observer} of each completed step (fault injection). */
+  static HostDaemonComponent create(DaemonConfig config, StepObserver observer) {
+    return DaggerHostDaemonComponent.factory().create(config, Clock.systemUTC(), observer);
   }
 }

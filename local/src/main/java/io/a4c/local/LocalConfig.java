@@ -17,6 +17,8 @@ import java.util.Map;
  * @param reconcileInterval time between each daemon's container inventories
  * @param reconcileGrace age below which the reconciler leaves containers and records alone
  * @param commandVisibility how long a command taken by a daemon that died stays hidden
+ * @param sweep time between sweeps
+ * @param stuckAfter age after which a create or delete that has not moved is re-driven or failed
  */
 public record LocalConfig(
     int port,
@@ -28,6 +30,8 @@ public record LocalConfig(
     Duration reconcileInterval,
     Duration reconcileGrace,
     Duration commandVisibility,
+    Duration sweep,
+    Duration stuckAfter,
     int dynamoDbPort,
     int sqsPort) {
 
@@ -50,6 +54,8 @@ public record LocalConfig(
         Duration.ofSeconds(Math.max(1, number(env, LocalEnv.RECONCILE_SECONDS, 30))),
         Duration.ofSeconds(number(env, LocalEnv.RECONCILE_GRACE_SECONDS, 60)),
         Duration.ofSeconds(Math.max(2, number(env, LocalEnv.COMMAND_VISIBILITY_SECONDS, 60))),
+        Duration.ofSeconds(Math.max(1, number(env, LocalEnv.SWEEP_SECONDS, 15))),
+        Duration.ofSeconds(Math.max(1, number(env, LocalEnv.STUCK_AFTER_SECONDS, 300))),
         (int) number(env, LocalEnv.DYNAMODB_PORT, 0),
         (int) number(env, LocalEnv.SQS_PORT, 0));
   }

@@ -26,6 +26,12 @@ public final class LocalEnv {
   /** Seconds a command received by a daemon that then dies stays hidden (default 60). */
   public static final String COMMAND_VISIBILITY_SECONDS = "A4C_COMMAND_VISIBILITY_SECONDS";
 
+  /** Seconds between sweeps (hosts DOWN, stuck work; default 15). */
+  public static final String SWEEP_SECONDS = "A4C_SWEEP_SECONDS";
+
+  /** Seconds after which a create or delete that has not moved is re-driven or failed (default 300). */
+  public static final String STUCK_AFTER_SECONDS = "A4C_STUCK_AFTER_SECONDS";
+
   /** Fixed port for DynamoDB Local (default: a free one), to point other tools at it. */
   public static final String DYNAMODB_PORT = "A4C_DYNAMODB_PORT";
 

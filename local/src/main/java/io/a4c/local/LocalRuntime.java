@@ -40,7 +40,8 @@ public final class LocalRuntime implements AutoCloseable {
 
   private final LocalConfig config;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
-  private final List<HostDaemon> daemons = new ArrayList<>();
+  private final Map<String, HostDaemon> daemons = new java.util.concurrent.ConcurrentHashMap<>();
+  private String hostEventsUrl;
   private EmbeddedDynamoDb dynamoDb;
   private EmbeddedSqs sqs;
   private ApiGatewayServer gateway;
@@ -92,7 +93,7 @@ public final class LocalRuntime implements AutoCloseable {
             .endpointOverride(sqs.endpoint())
             .build();
     started.push(sqsClient);
-    String hostEventsUrl = sqsClient.createQueue(b -> b.queueName(HOST_EVENTS_QUEUE)).queueUrl();
+    hostEventsUrl = sqsClient.createQueue(b -> b.queueName(HOST_EVENTS_QUEUE)).queueUrl();
 
     FunctionsComponent functions =
         FunctionsComponent.create(functionsConfig(), Clock.systemUTC());
@@ -115,11 +116,25 @@ public final class LocalRuntime implements AutoCloseable {
     poller.start(2);
     started.push(poller);
 
-    for (var host : config.dockerHosts().entrySet()) {
-      HostDaemon daemon = HostDaemonComponent.create(daemonConfig(host.getKey(), host.getValue(), hostEventsUrl)).daemon();
-      daemon.start();
-      started.push(daemon);
-      daemons.add(daemon);
+    // What the EventBridge rate rule does in AWS: run the sweeper now and then.
+    var sweeps =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("sweeper").factory());
+    var sweeper = functions.sweeper();
+    sweeps.scheduleWithFixedDelay(
+        () -> {
+          try {
+            sweeper.sweep();
+          } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("sweep failed");
+          }
+        },
+        config.sweep().toMillis(),
+        config.sweep().toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    started.push(sweeps::shutdownNow);
+
+    for (String hostId : config.dockerHosts().keySet()) {
+      startDaemon(hostId, io.a4c.daemon.workspaces.StepObserver.NONE);
     }
     healthy = true;
     log.atInfo()
@@ -153,6 +168,8 @@ public final class LocalRuntime implements AutoCloseable {
             Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX),
             Map.entry(FunctionsEnv.HOST_STALE_AFTER_SECONDS, Long.toString(config.hostStaleAfter().toSeconds())),
             Map.entry(FunctionsEnv.RECONCILE_GRACE_SECONDS, Long.toString(Math.max(1, config.reconcileGrace().toSeconds()))),
+            Map.entry(FunctionsEnv.HOST_HEARTBEAT_SECONDS, Long.toString(config.heartbeat().toSeconds())),
+            Map.entry(FunctionsEnv.STUCK_AFTER_SECONDS, Long.toString(config.stuckAfter().toSeconds())),
             Map.entry(FunctionsEnv.AWS_REGION, REGION),
             Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
             Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString())));
@@ -196,9 +213,37 @@ public final class LocalRuntime implements AutoCloseable {
     return tokens.mint(subject, admin);
   }
 
-  /** The host daemons, in the order of {@code A4C_DOCKER_HOSTS}. */
-  public List<HostDaemon> daemons() {
-    return List.copyOf(daemons);
+  /**
+   * Starts the daemon of one of the configured hosts.
+   *
+   * @param observer told of every completed create step (fault-injection tests)
+   */
+  public synchronized HostDaemon startDaemon(String hostId, io.a4c.daemon.workspaces.StepObserver observer) {
+    if (daemons.containsKey(hostId)) {
+      throw new IllegalStateException("the daemon of " + hostId + " runs already");
+    }
+    String endpoint = config.dockerHosts().get(hostId);
+    HostDaemon daemon = HostDaemonComponent.create(daemonConfig(hostId, endpoint, hostEventsUrl), observer).daemon();
+    daemon.start();
+    started.push(daemon);
+    daemons.put(hostId, daemon);
+    return daemon;
+  }
+
+  /**
+   * Stops one host's daemon as if its process died: commands it had taken stay invisible on the
+   * queue until their visibility timeout, then return for the next daemon of that host.
+   */
+  public synchronized void stopDaemon(String hostId) {
+    HostDaemon daemon = daemons.remove(hostId);
+    if (daemon != null) {
+      daemon.close();
+    }
+  }
+
+  /** The running host daemons by host id. */
+  public Map<String, HostDaemon> daemons() {
+    return Map.copyOf(daemons);
   }
 
   /** The configuration it runs with. */

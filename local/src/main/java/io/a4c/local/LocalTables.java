@@ -26,18 +26,27 @@ final class LocalTables {
   private LocalTables() {}
 
   static void ensure(DynamoDbClient dynamo) {
+    var byHost =
+        GlobalSecondaryIndex.builder()
+            .indexName("byHost")
+            .keySchema(hash("hostId"), range("workspaceId"))
+            .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+            .build();
+    // Sparse: only PENDING, CREATING and DELETING workspaces carry inFlight; the sweeper reads it.
+    var byInFlight =
+        GlobalSecondaryIndex.builder()
+            .indexName("byInFlight")
+            .keySchema(hash("inFlight"), range("updatedAt"))
+            .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+            .build();
     create(
         dynamo,
         CreateTableRequest.builder()
             .tableName(WORKSPACES)
             .keySchema(hash("userId"), range("workspaceId"))
-            .attributeDefinitions(string("userId"), string("workspaceId"), string("hostId"))
-            .globalSecondaryIndexes(
-                GlobalSecondaryIndex.builder()
-                    .indexName("byHost")
-                    .keySchema(hash("hostId"), range("workspaceId"))
-                    .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                    .build()));
+            .attributeDefinitions(string("userId"), string("workspaceId"), string("hostId"), string("inFlight"), string("updatedAt"))
+            .globalSecondaryIndexes(byHost, byInFlight));
+    addMissingIndex(dynamo, WORKSPACES, byInFlight, List.of(string("inFlight"), string("updatedAt")));
     create(dynamo, CreateTableRequest.builder().tableName(PROJECTS).keySchema(hash("projectName")).attributeDefinitions(string("projectName")));
     create(
         dynamo,
@@ -57,6 +66,23 @@ final class LocalTables {
     } catch (ResourceInUseException e) {
       // exists from an earlier run: the data survives restarts
     }
+  }
+
+  /** Data directories from before an index existed get it added. */
+  private static void addMissingIndex(
+      DynamoDbClient dynamo, String table, GlobalSecondaryIndex index, List<AttributeDefinition> attributes) {
+    var existing = dynamo.describeTable(b -> b.tableName(table)).table().globalSecondaryIndexes();
+    if (existing.stream().anyMatch(i -> i.indexName().equals(index.indexName()))) {
+      return;
+    }
+    dynamo.updateTable(
+        b ->
+            b.tableName(table)
+                .attributeDefinitions(attributes)
+                .globalSecondaryIndexUpdates(
+                    u ->
+                        u.create(
+                            c -> c.indexName(index.indexName()).keySchema(index.keySchema()).projection(index.projection()))));
   }
 
   private static KeySchemaElement hash(String name) {

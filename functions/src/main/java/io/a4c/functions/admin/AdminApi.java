@@ -1,6 +1,7 @@
 package io.a4c.functions.admin;
 
 import static io.a4c.functions.http.ApiRoutes.HOSTS;
+import static io.a4c.functions.http.ApiRoutes.HOST_STATUS;
 import static io.a4c.functions.http.ApiRoutes.PROJECT;
 import static io.a4c.functions.http.ApiRoutes.PROJECT_IMAGES;
 
@@ -54,6 +55,10 @@ public final class AdminApi implements ApiHandler {
       case "POST " + PROJECT_IMAGES ->
           responses.json(201, projects.registerImage(projectName(request), responses.read(request, RegisterImageRequest.class)));
       case "GET " + HOSTS -> responses.json(200, Map.of("items", hosts.list()));
+      case "PUT " + HOST_STATUS -> {
+        String hostId = request.pathParameter("hostId", Names.HOST_ID, "a host id");
+        yield responses.json(200, hosts.setStatus(hostId, responses.read(request, io.a4c.functions.hosts.HostStatusRequest.class)));
+      }
       default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
     };
   }

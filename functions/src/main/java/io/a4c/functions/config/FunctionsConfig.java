@@ -21,6 +21,8 @@ public record FunctionsConfig(
     String workspaceDomain,
     Duration hostStaleAfter,
     Duration reconcileGrace,
+    Duration hostDownAfter,
+    Duration stuckAfter,
     String adminClaim,
     String region,
     Optional<URI> dynamoDbEndpoint,
@@ -42,6 +44,9 @@ public record FunctionsConfig(
         env.getOrDefault(FunctionsEnv.WORKSPACE_DOMAIN, "ws.a4c.internal"),
         Duration.ofSeconds(positive(env, FunctionsEnv.HOST_STALE_AFTER_SECONDS, 30)),
         Duration.ofSeconds(positive(env, FunctionsEnv.RECONCILE_GRACE_SECONDS, 120)),
+        Duration.ofSeconds(
+            positive(env, FunctionsEnv.HOST_HEARTBEAT_SECONDS, 10) * positive(env, FunctionsEnv.HOST_DOWN_AFTER_MISSED_BEATS, 3)),
+        Duration.ofSeconds(positive(env, FunctionsEnv.STUCK_AFTER_SECONDS, 900)),
         env.getOrDefault(FunctionsEnv.ADMIN_CLAIM, "admin"),
         env.getOrDefault(FunctionsEnv.AWS_REGION, "us-east-1"),
         uri(env, FunctionsEnv.DYNAMODB_ENDPOINT),

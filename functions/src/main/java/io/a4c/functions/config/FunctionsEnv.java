@@ -32,6 +32,15 @@ public final class FunctionsEnv {
   /** Age in seconds below which the reconciler leaves containers and records alone (default 120). */
   public static final String RECONCILE_GRACE_SECONDS = "A4C_RECONCILE_GRACE_SECONDS";
 
+  /** The fleet's heartbeat interval in seconds (the daemons' A4C_HEARTBEAT_SECONDS; default 10). */
+  public static final String HOST_HEARTBEAT_SECONDS = "A4C_HOST_HEARTBEAT_SECONDS";
+
+  /** How many heartbeats a host may miss before the sweeper marks it DOWN (default 3). */
+  public static final String HOST_DOWN_AFTER_MISSED_BEATS = "A4C_HOST_DOWN_AFTER_MISSED_BEATS";
+
+  /** Seconds after which a create or delete that has not moved is re-driven or failed (default 900). */
+  public static final String STUCK_AFTER_SECONDS = "A4C_STUCK_AFTER_SECONDS";
+
   /** Name of the JWT claim that marks an administrator (its value must be {@code true}). */
   public static final String ADMIN_CLAIM = "A4C_ADMIN_CLAIM";
 

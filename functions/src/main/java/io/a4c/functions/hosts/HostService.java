@@ -1,6 +1,8 @@
 package io.a4c.functions.hosts;
 
 import io.a4c.events.Heartbeat;
+import io.a4c.functions.http.ProblemException;
+import io.a4c.functions.http.ProblemType;
 import java.util.List;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -29,5 +31,29 @@ public final class HostService {
   /** Every host. */
   public List<Host> list() {
     return hosts.all();
+  }
+
+  /**
+   * An admin drains a host (no new workspaces; what runs there stays) or makes it ACTIVE again.
+   * DOWN is the sweeper's to set and a heartbeat's to clear.
+   */
+  public Host setStatus(String hostId, HostStatusRequest request) {
+    Host host =
+        hosts.all().stream()
+            .filter(h -> h.hostId().equals(hostId))
+            .findFirst()
+            .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no host " + hostId, "hostId", "unknown-host"));
+    HostStatus to = request.parsed();
+    if (host.status() == HostStatus.DOWN) {
+      throw new ProblemException(
+          ProblemType.CONFLICT, "host " + hostId + " is DOWN; it becomes ACTIVE by itself when it heartbeats again", "status", "host-down");
+    }
+    if (host.status() != to && !hosts.setStatus(hostId, host.status(), to)) {
+      throw new ProblemException(ProblemType.CONFLICT, "host " + hostId + " changed status meanwhile; try again");
+    }
+    log.atInfo().addKeyValue("hostId", hostId).addKeyValue("status", to).log("host status set by an admin");
+    return new Host(
+        host.hostId(), host.arch(), to, host.diskUsedBytes(), host.diskTotalBytes(), host.images(), host.capacity(),
+        host.runningWorkspaces(), host.assignedWorkspaces(), host.lastHeartbeatAt());
   }
 }

@@ -42,6 +42,52 @@ public final class HostStore {
   }
 
   /**
+   * Moves a host from one status to another, if it is in {@code from}.
+   *
+   * @return false when the host is missing or not in {@code from}
+   */
+  public boolean setStatus(String hostId, HostStatus from, HostStatus to) {
+    try {
+      dynamo.updateItem(
+          b ->
+              b.tableName(table)
+                  .key(Map.of("hostId", AttributeValue.fromS(hostId)))
+                  .updateExpression("SET #status = :to")
+                  .conditionExpression("#status = :from")
+                  .expressionAttributeNames(Map.of("#status", "status"))
+                  .expressionAttributeValues(
+                      Map.of(":to", AttributeValue.fromS(to.name()), ":from", AttributeValue.fromS(from.name()))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Marks a host DOWN if its last heartbeat is still the one the caller judged too old.
+   *
+   * @return whether it was marked
+   */
+  public boolean markDown(Host host) {
+    try {
+      dynamo.updateItem(
+          b ->
+              b.tableName(table)
+                  .key(Map.of("hostId", AttributeValue.fromS(host.hostId())))
+                  .updateExpression("SET #status = :down")
+                  .conditionExpression("lastHeartbeatMs = :seen AND #status <> :down")
+                  .expressionAttributeNames(Map.of("#status", "status"))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":down", AttributeValue.fromS(HostStatus.DOWN.name()),
+                          ":seen", number(host.lastHeartbeatAt().toEpochMilli()))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /**
    * Records a heartbeat unless a newer one is stored already.
    *
    * @return whether it was applied
@@ -49,10 +95,12 @@ public final class HostStore {
   public boolean applyHeartbeat(Heartbeat beat) {
     var images = beat.images().stream().map(AttributeValue::fromS).toList();
     try {
-      dynamo.updateItem(
+      var old =
+          dynamo.updateItem(
           b ->
               b.tableName(table)
                   .key(Map.of("hostId", AttributeValue.fromS(beat.hostId())))
+                  .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD)
                   .updateExpression(
                       "SET arch = :arch, diskUsedBytes = :used, diskTotalBytes = :total, images = :images,"
                           + " #capacity = :capacity, runningWorkspaces = :running, lastHeartbeatMs = :at,"
@@ -73,7 +121,12 @@ public final class HostStore {
                           ":running", number(beat.runningWorkspaces()),
                           ":at", number(beat.sentAt().toEpochMilli()),
                           ":active", AttributeValue.fromS(HostStatus.ACTIVE.name()),
-                          ":zero", number(0))));
+                          ":zero", number(0))))
+          .attributes();
+      // A host that was DOWN and beats again is back: the one transition a heartbeat makes.
+      if (old != null && old.containsKey("status") && HostStatus.DOWN.name().equals(old.get("status").s())) {
+        setStatus(beat.hostId(), HostStatus.DOWN, HostStatus.ACTIVE);
+      }
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;

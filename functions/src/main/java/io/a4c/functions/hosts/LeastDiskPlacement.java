@@ -39,19 +39,20 @@ public final class LeastDiskPlacement {
     if (ofArch.isEmpty()) {
       throw new NoHostAvailableException(Reason.NO_HOST_FOR_ARCH, "no host of arch " + arch.wireName() + " is registered");
     }
+    var holding = ofArch.stream().filter(h -> h.images().contains(imageRef)).toList();
+    if (holding.isEmpty()) {
+      throw new NoHostAvailableException(
+          Reason.IMAGE_NOT_ON_ANY_HOST, "no host of arch " + arch.wireName() + " holds image " + imageRef);
+    }
     var live =
-        ofArch.stream().filter(h -> h.status() == HostStatus.ACTIVE && h.heartbeatFresh(now, staleAfter)).toList();
+        holding.stream().filter(h -> h.status() == HostStatus.ACTIVE && h.heartbeatFresh(now, staleAfter)).toList();
     if (live.isEmpty()) {
       throw new NoHostAvailableException(
           Reason.NO_LIVE_HOST,
-          "no host of arch " + arch.wireName() + " is active with a heartbeat in the last " + staleAfter.toSeconds() + " s");
+          "every host holding image " + imageRef + " is draining, down or silent for over " + staleAfter.toSeconds() + " s: "
+              + holding.stream().map(h -> h.hostId() + " (" + h.status() + ")").toList());
     }
-    var holding = live.stream().filter(h -> h.images().contains(imageRef)).toList();
-    if (holding.isEmpty()) {
-      throw new NoHostAvailableException(
-          Reason.IMAGE_NOT_ON_ANY_HOST, "no live host of arch " + arch.wireName() + " holds image " + imageRef);
-    }
-    var roomy = holding.stream().filter(LeastDiskPlacement::hasRoom).toList();
+    var roomy = live.stream().filter(LeastDiskPlacement::hasRoom).toList();
     if (roomy.isEmpty()) {
       throw new NoHostAvailableException(
           Reason.NO_CAPACITY, "every host holding image " + imageRef + " is at its workspace or disk capacity");

@@ -31,6 +31,7 @@ public final class ApiRoutes {
   public static final String PROJECT = "/v1/projects/{projectName}";
   public static final String PROJECT_IMAGES = "/v1/projects/{projectName}/images";
   public static final String HOSTS = "/v1/hosts";
+  public static final String HOST_STATUS = "/v1/hosts/{hostId}/status";
 
   public static final List<Route> ALL =
       List.of(
@@ -41,7 +42,8 @@ public final class ApiRoutes {
           new Route("PUT", PROJECT, Function.ADMIN),
           new Route("GET", PROJECT, Function.ADMIN),
           new Route("POST", PROJECT_IMAGES, Function.ADMIN),
-          new Route("GET", HOSTS, Function.ADMIN));
+          new Route("GET", HOSTS, Function.ADMIN),
+          new Route("PUT", HOST_STATUS, Function.ADMIN));
 
   private ApiRoutes() {}
 }

@@ -11,6 +11,9 @@ import java.time.Instant;
  * @param step the last create step the host reported
  * @param reason for FAILED: which step and why, in words the user can act on
  * @param version optimistic-locking counter; every write expects the version it read
+ * @param redrives how often the sweeper re-sent its stuck command
+ * @param hostReachable whether its host is heartbeating (false when DOWN); derived on read, not
+ *     stored; null when not looked up
  */
 public record Workspace(
     String userId,
@@ -30,13 +33,29 @@ public record Workspace(
     String reason,
     long version,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    int redrives,
+    Boolean hostReachable) {
 
   /** This workspace moved to {@code state} at {@code at}, one version on. */
   public Workspace moved(WorkspaceState state, WorkspaceStep step, String reason, Instant at) {
     return new Workspace(
         userId, workspaceId, name, projectName, parentName, arch, change, imageRef, hostId, hostname,
-        containerId, ip, state, step, reason, version + 1, createdAt, at);
+        containerId, ip, state, step, reason, version + 1, createdAt, at, redrives, hostReachable);
+  }
+
+  /** This workspace re-driven by the sweeper at {@code at}, one version on. */
+  public Workspace redriven(Instant at) {
+    return new Workspace(
+        userId, workspaceId, name, projectName, parentName, arch, change, imageRef, hostId, hostname,
+        containerId, ip, state, step, reason, version + 1, createdAt, at, redrives + 1, hostReachable);
+  }
+
+  /** This workspace as seen with its host's reachability. */
+  public Workspace withHostReachable(Boolean reachable) {
+    return new Workspace(
+        userId, workspaceId, name, projectName, parentName, arch, change, imageRef, hostId, hostname,
+        containerId, ip, state, step, reason, version, createdAt, updatedAt, redrives, reachable);
   }
 
   /** This workspace with what the host reported about its container. */
@@ -45,6 +64,6 @@ public record Workspace(
         userId, workspaceId, name, projectName, parentName, arch, change, imageRef, hostId, hostname,
         containerId == null ? this.containerId : containerId,
         ip == null ? this.ip : ip,
-        state, step, reason, version, createdAt, updatedAt);
+        state, step, reason, version, createdAt, updatedAt, redrives, hostReachable);
   }
 }

@@ -36,6 +36,7 @@ public final class WorkspaceService {
 
   private final WorkspaceStore workspaces;
   private final HostStore hosts;
+  private final io.a4c.functions.hosts.HostDirectory directory;
   private final ProjectService projects;
   private final LeastDiskPlacement placement;
   private final HostCommandSender commands;
@@ -47,6 +48,7 @@ public final class WorkspaceService {
   public WorkspaceService(
       WorkspaceStore workspaces,
       HostStore hosts,
+      io.a4c.functions.hosts.HostDirectory directory,
       ProjectService projects,
       LeastDiskPlacement placement,
       HostCommandSender commands,
@@ -55,6 +57,7 @@ public final class WorkspaceService {
       FunctionsConfig config) {
     this.workspaces = workspaces;
     this.hosts = hosts;
+    this.directory = directory;
     this.projects = projects;
     this.placement = placement;
     this.commands = commands;
@@ -120,7 +123,7 @@ public final class WorkspaceService {
           new Workspace(
               userId, workspaceId, request.name(), project.projectName(), request.parentName(), request.parsedArch(),
               image.change(), image.imageRef(), host.hostId(), workspaceId + "." + domain, null, null,
-              WorkspaceState.PENDING, null, null, 1, now, now);
+              WorkspaceState.PENDING, null, null, 1, now, now, 0, true);
       try {
         workspaces.insertReserving(
             workspace, claim == null ? null : new IdempotencyRecord(claim.key(), claim.requestHash(), workspaceId));
@@ -140,14 +143,19 @@ public final class WorkspaceService {
         NoHostAvailableException.Reason.NO_CAPACITY, "every host holding image " + image.imageRef() + " filled up; try again");
   }
 
-  private void send(Workspace workspace, Project project, IdempotencyRecord claim) {
+  /** Sends the create command of a placed workspace. */
+  private void sendCreate(Workspace workspace, Project project) {
     var size = project.config().workspaceSize();
     var spec =
         new WorkspaceSpec(
             workspace.imageRef(), workspace.hostname(), project.config().setup(), size.cpus(), size.memoryMb(), size.pids());
+    commands.send(CreateWorkspace.of(ids.commandId(), workspace.hostId(), workspace.workspaceId(), workspace.userId(), spec));
+  }
+
+  /** Sends the create command of a workspace just placed; if it cannot be sent, undoes the placement. */
+  private void send(Workspace workspace, Project project, IdempotencyRecord claim) {
     try {
-      commands.send(
-          CreateWorkspace.of(ids.commandId(), workspace.hostId(), workspace.workspaceId(), workspace.userId(), spec));
+      sendCreate(workspace, project);
     } catch (RuntimeException e) {
       // Nothing reached the host: undo the record and the reservation so nothing is left behind.
       if (!workspaces.removeReleasing(workspace)) {
@@ -160,15 +168,77 @@ public final class WorkspaceService {
     }
   }
 
-  /** One page of the user's workspaces. */
+  /** One page of the user's workspaces, each saying whether its host is reachable. */
   public WorkspacePage list(String userId, int limit, String nextToken) {
     var page = workspaces.list(userId, limit, PageTokens.decode(nextToken));
-    return new WorkspacePage(page.items(), PageTokens.encode(page.lastWorkspaceId()));
+    var items = page.items().stream().map(w -> w.withHostReachable(directory.reachable(w.hostId()))).toList();
+    return new WorkspacePage(items, PageTokens.encode(page.lastWorkspaceId()));
   }
 
   /** The workspace; 404 when the user has none of that id. */
   public Workspace get(String userId, String workspaceId) {
-    return workspaces.get(userId, workspaceId, false).orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
+    return workspaces
+        .get(userId, workspaceId, false)
+        .map(w -> w.withHostReachable(directory.reachable(w.hostId())))
+        .orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
+  }
+
+  /**
+   * Removes the record at once and frees its host slot, whatever state it is in (admins only,
+   * for a host that will not come back). A container left on the host is removed by that host's
+   * reconciler when it returns, since it no longer has a record.
+   */
+  public void forceDelete(String userId, String workspaceId) {
+    for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      Workspace current =
+          workspaces.get(userId, workspaceId, true).orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
+      if (workspaces.removeReleasing(current)) {
+        log.atWarn().addKeyValue("workspaceId", workspaceId).addKeyValue("hostId", current.hostId()).log("workspace force-deleted");
+        return;
+      }
+    }
+    throw new ProblemException(io.a4c.functions.http.ProblemType.CONFLICT, "the workspace is changing; try again");
+  }
+
+  /** What a sweep of stuck workspaces did. */
+  public record Swept(int redriven, int failed) {}
+
+  /** How often a stuck create is re-sent before it is failed. */
+  static final int MAX_REDRIVES = 2;
+
+  /**
+   * Re-drives or fails work that has not moved since {@code before}: a create is sent again (the
+   * host's provisioner is idempotent and cleans up a partial attempt) up to {@link #MAX_REDRIVES}
+   * times, then FAILED with the step it was stuck at; a delete is sent again until it completes.
+   * Work on a DOWN host waits for it.
+   */
+  public Swept sweepStuck(Instant before) {
+    int redriven = 0;
+    int failed = 0;
+    for (Workspace stuck : workspaces.inFlightSince(before)) {
+      if (Boolean.FALSE.equals(directory.reachable(stuck.hostId()))) {
+        continue;
+      }
+      Instant now = clock.instant();
+      if (stuck.state() == WorkspaceState.DELETING) {
+        if (workspaces.replace(stuck, stuck.redriven(now))) {
+          commands.send(DeleteWorkspace.of(ids.commandId(), stuck.hostId(), stuck.workspaceId(), stuck.userId()));
+          redriven++;
+        }
+      } else if (stuck.redrives() >= MAX_REDRIVES) {
+        String reason =
+            "creation did not finish on host " + stuck.hostId() + " (last step reached: "
+                + (stuck.step() == null ? "none" : stuck.step()) + "); delete this workspace and try again";
+        if (workspaces.replace(stuck, stuck.moved(WorkspaceState.FAILED, stuck.step(), reason, now))) {
+          failed++;
+        }
+      } else if (workspaces.replace(stuck, stuck.redriven(now))) {
+        sendCreate(stuck, projects.get(stuck.projectName()));
+        redriven++;
+      }
+      log.atInfo().addKeyValue("workspaceId", stuck.workspaceId()).addKeyValue("state", stuck.state()).log("stuck workspace swept");
+    }
+    return new Swept(redriven, failed);
   }
 
   /**

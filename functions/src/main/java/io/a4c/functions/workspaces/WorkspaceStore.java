@@ -47,6 +47,13 @@ public final class WorkspaceStore {
   /** How long an idempotency key is remembered (DynamoDB TTL deletes it after). */
   static final java.time.Duration IDEMPOTENCY_TTL = java.time.Duration.ofHours(24);
 
+  /** ISO-8601 with a fixed nine-digit fraction, so stored instants sort as strings. */
+  static final java.time.format.DateTimeFormatter SORTABLE =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+  /** The attribute of the sparse index {@code byInFlight} (sort key: updatedAt). */
+  static final String IN_FLIGHT = "inFlight";
+
   /** A page as stored: the items and the id to continue after, if any. */
   record StoredPage(List<Workspace> items, String lastWorkspaceId) {}
 
@@ -182,6 +189,22 @@ public final class WorkspaceStore {
     return new StoredPage(items, last);
   }
 
+  /** Workspaces in PENDING, CREATING or DELETING not updated since {@code before} (index byInFlight). */
+  List<Workspace> inFlightSince(Instant before) {
+    return dynamo
+        .queryPaginator(
+            b ->
+                b.tableName(table)
+                    .indexName("byInFlight")
+                    .keyConditionExpression("inFlight = :one AND updatedAt < :before")
+                    .expressionAttributeValues(
+                        Map.of(":one", AttributeValue.fromS("1"), ":before", AttributeValue.fromS(SORTABLE.format(before)))))
+        .items()
+        .stream()
+        .map(WorkspaceStore::fromItem)
+        .toList();
+  }
+
   /** Every workspace placed on a host (index {@code byHost}; eventually consistent). */
   List<Workspace> onHost(String hostId) {
     return dynamo
@@ -294,13 +317,20 @@ public final class WorkspaceStore {
     putIfPresent(item, "containerId", w.containerId());
     putIfPresent(item, "ip", w.ip());
     item.put("state", AttributeValue.fromS(w.state().name()));
+    if (w.state() == WorkspaceState.PENDING || w.state() == WorkspaceState.CREATING || w.state() == WorkspaceState.DELETING) {
+      // Sparse index byInFlight: only work in progress is in it, so the sweeper never scans.
+      item.put(IN_FLIGHT, AttributeValue.fromS("1"));
+    }
     if (w.step() != null) {
       item.put("step", AttributeValue.fromS(w.step().name()));
     }
     putIfPresent(item, "reason", w.reason());
     item.put("version", AttributeValue.fromN(Long.toString(w.version())));
-    item.put("createdAt", AttributeValue.fromS(w.createdAt().toString()));
-    item.put("updatedAt", AttributeValue.fromS(w.updatedAt().toString()));
+    if (w.redrives() > 0) {
+      item.put("redrives", AttributeValue.fromN(Integer.toString(w.redrives())));
+    }
+    item.put("createdAt", AttributeValue.fromS(SORTABLE.format(w.createdAt())));
+    item.put("updatedAt", AttributeValue.fromS(SORTABLE.format(w.updatedAt())));
     return item;
   }
 
@@ -323,7 +353,9 @@ public final class WorkspaceStore {
         s(item, "reason"),
         Long.parseLong(item.get("version").n()),
         Instant.parse(s(item, "createdAt")),
-        Instant.parse(s(item, "updatedAt")));
+        Instant.parse(s(item, "updatedAt")),
+        item.containsKey("redrives") ? Integer.parseInt(item.get("redrives").n()) : 0,
+        null);
   }
 
   private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

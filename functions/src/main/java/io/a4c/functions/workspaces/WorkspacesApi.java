@@ -51,7 +51,14 @@ public final class WorkspacesApi implements ApiHandler {
       }
       case "GET " + WORKSPACES -> responses.json(200, service.list(userId, limit(request), request.query().get("nextToken")));
       case "GET " + WORKSPACE -> responses.json(200, service.get(userId, workspaceId(request)));
-      case "DELETE " + WORKSPACE -> responses.json(202, service.delete(userId, workspaceId(request)));
+      case "DELETE " + WORKSPACE -> {
+        if ("true".equals(request.query().get("force"))) {
+          caller.requireAdmin();
+          service.forceDelete(userId, workspaceId(request));
+          yield responses.json(200, Map.of("workspaceId", workspaceId(request), "state", "DELETED"));
+        }
+        yield responses.json(202, service.delete(userId, workspaceId(request)));
+      }
       default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
     };
   }

@@ -59,7 +59,8 @@ public final class CommandQueue {
                     .maxNumberOfMessages(10)
                     .waitTimeSeconds((int) pollWait.toSeconds())
                     .visibilityTimeout((int) visibility.toSeconds())
-                    .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID))
+                    .messageSystemAttributeNames(
+                        MessageSystemAttributeName.MESSAGE_GROUP_ID, MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
         .messages();
   }
 

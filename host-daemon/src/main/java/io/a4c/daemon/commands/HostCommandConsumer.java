@@ -97,13 +97,16 @@ public final class HostCommandConsumer {
             () -> extendQuietly(message), queue.visibility().toMillis() / 3, queue.visibility().toMillis() / 3, TimeUnit.MILLISECONDS);
     try {
       switch (command) {
-        case CreateWorkspace create -> provisioner.create(create);
+        case CreateWorkspace create -> provisioner.create(create, receiveCount(message));
         case DeleteWorkspace delete -> provisioner.delete(delete);
       }
       queue.delete(message);
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
+    } catch (io.a4c.daemon.workspaces.RetryLater e) {
+      log.atWarn().addKeyValue("workspaceId", command.workspaceId()).log("{}; left for redelivery", e.getMessage());
       return false;
     } catch (Exception e) {
       log.atWarn()
@@ -114,6 +117,14 @@ public final class HostCommandConsumer {
       return false;
     } finally {
       keepAlive.cancel(false);
+    }
+  }
+
+  private static int receiveCount(Message message) {
+    try {
+      return Integer.parseInt(message.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
+    } catch (NumberFormatException e) {
+      return 1;
     }
   }
 

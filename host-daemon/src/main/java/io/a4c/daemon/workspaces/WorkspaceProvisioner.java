@@ -33,10 +33,20 @@ public final class WorkspaceProvisioner {
   private final Clock clock;
   private final int attempts;
   private final Duration backoff;
+  private final StepObserver observer;
+
+  /** Deliveries of one create after which transient failures count as final. */
+  static final int MAX_RECEIVES = 5;
 
   @Inject
   public WorkspaceProvisioner(
-      DockerWorkspaceRuntime docker, HostnameEntries hostnames, HostEventPublisher events, Clock clock, DaemonConfig config) {
+      DockerWorkspaceRuntime docker,
+      HostnameEntries hostnames,
+      HostEventPublisher events,
+      Clock clock,
+      DaemonConfig config,
+      StepObserver observer) {
+    this.observer = observer;
     this.docker = docker;
     this.hostnames = hostnames;
     this.events = events;
@@ -45,8 +55,14 @@ public final class WorkspaceProvisioner {
     this.backoff = config.retryBackoff();
   }
 
-  /** Creates the workspace's container and walks it to RUNNING, or to FAILED with the reason. */
-  public void create(CreateWorkspace command) throws InterruptedException {
+  /**
+   * Creates the workspace's container and walks it to RUNNING, or to FAILED with the reason.
+   *
+   * @param receiveCount how often SQS has delivered this command, this time included
+   * @throws RetryLater when every attempt failed for a reason that may pass and the command has
+   *     deliveries left: the caller leaves it on the queue
+   */
+  public void create(CreateWorkspace command, int receiveCount) throws InterruptedException {
     if (alreadyComplete(command)) {
       return;
     }
@@ -54,8 +70,8 @@ public final class WorkspaceProvisioner {
     StepFailure last = null;
     WorkspaceStep[] reached = {WorkspaceStep.ACCEPTED};
     for (int attempt = 1; attempt <= attempts; attempt++) {
-      cleanUp(command.workspaceId());
       try {
+        cleanUp(command.workspaceId());
         reached[0] = WorkspaceStep.ACCEPTED;
         walk(command, reached);
         return;
@@ -74,7 +90,18 @@ public final class WorkspaceProvisioner {
         }
       }
     }
-    cleanUp(command.workspaceId());
+    if (last.isTransient() && receiveCount < MAX_RECEIVES) {
+      throw new RetryLater(
+          "create of " + command.workspaceId() + " failed " + attempts + " times (" + last.getMessage() + "); delivery "
+              + receiveCount + " of " + MAX_RECEIVES,
+          last);
+    }
+    try {
+      cleanUp(command.workspaceId());
+    } catch (StepFailure e) {
+      // The engine is unreachable: the reconciler removes what is left once it answers again.
+      log.atWarn().addKeyValue("workspaceId", command.workspaceId()).log("cleanup after failure deferred to the reconciler");
+    }
     String reason =
         last.isTransient()
             ? last.getMessage() + " (gave up after " + attempts + " attempts; deleting and creating again may help)"
@@ -140,5 +167,8 @@ public final class WorkspaceProvisioner {
       CreateWorkspace command, WorkspaceState state, WorkspaceStep step, String containerId, String ip, String reason) {
     events.publish(
         WorkspaceStatus.of(command.hostId(), command.workspaceId(), command.userId(), state, step, containerId, ip, reason, clock.instant()));
+    if (state != WorkspaceState.FAILED) {
+      observer.completed(command.workspaceId(), step);
+    }
   }
 }

@@ -128,7 +128,7 @@ public final class ListWorkspacesBenchmark {
             new Workspace(
                 "user-" + u, id, null, "kernel", "main", Arch.AMD64, "1234", "a4c-base:busybox", "h" + (i % 3 + 1),
                 id + ".ws.a4c.internal", "c0ffee" + i, "172.17.0." + (i % 250 + 2), WorkspaceState.RUNNING,
-                WorkspaceStep.HOSTNAME_REGISTERED, null, 7, now, now);
+                WorkspaceStep.HOSTNAME_REGISTERED, null, 7, now, now, 0, null);
         batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(WorkspaceStore.toItem(workspace)).build()).build());
         if (batch.size() == 25) {
           write(dynamo, batch);

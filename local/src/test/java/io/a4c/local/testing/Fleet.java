@@ -55,6 +55,35 @@ public final class Fleet implements AutoCloseable {
         .exec();
   }
 
+  /** Stops a host's Docker engine for real ({@code local/engines.sh stop}); its containers stop too. */
+  public void stopEngine(String hostId) {
+    engines("stop", hostId);
+  }
+
+  /** Starts a host's Docker engine again and waits until it answers. */
+  public void startEngine(String hostId) {
+    engines("start", hostId);
+  }
+
+  private static void engines(String command, String hostId) {
+    java.nio.file.Path script = java.nio.file.Path.of("local", "engines.sh").toAbsolutePath();
+    if (!java.nio.file.Files.exists(script)) {
+      script = java.nio.file.Path.of("..", "local", "engines.sh").toAbsolutePath().normalize();
+    }
+    try {
+      Process process = new ProcessBuilder("bash", script.toString(), command, hostId).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes());
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException("engines.sh " + command + " " + hostId + " failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("engines.sh did not run", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** Tags {@code source} as {@code target} on one host only. */
   public void tag(String hostId, String source, String target) {
     int colon = target.lastIndexOf(':');

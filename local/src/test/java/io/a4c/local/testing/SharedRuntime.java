@@ -60,7 +60,9 @@ public final class SharedRuntime implements ParameterResolver {
                     LocalEnv.HEARTBEAT_SECONDS, "1",
                     LocalEnv.RECONCILE_SECONDS, "1",
                     LocalEnv.RECONCILE_GRACE_SECONDS, "3",
-                    LocalEnv.COMMAND_VISIBILITY_SECONDS, "4"));
+                    LocalEnv.COMMAND_VISIBILITY_SECONDS, "4",
+                    LocalEnv.SWEEP_SECONDS, "1",
+                    LocalEnv.STUCK_AFTER_SECONDS, "20"));
         var runtime = LocalRuntime.start(config);
         return new Started(runtime, new Fleet(config.dockerHosts()));
       } catch (Exception e) {

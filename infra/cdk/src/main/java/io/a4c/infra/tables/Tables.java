@@ -23,6 +23,9 @@ public final class Tables extends Construct {
   /** Index of the workspaces table by host, for the reconciler and the sweeper. */
   public static final String WORKSPACES_BY_HOST = "byHost";
 
+  /** Sparse index of workspaces in progress by last update, for the sweeper. */
+  public static final String WORKSPACES_IN_FLIGHT = "byInFlight";
+
   /** Index of the build schedules table by status and time, for the sweeper. */
   public static final String BUILDS_BY_STATUS = "byStatus";
 
@@ -44,6 +47,14 @@ public final class Tables extends Construct {
             .indexName(WORKSPACES_BY_HOST)
             .partitionKey(key("hostId"))
             .sortKey(key("workspaceId"))
+            .projectionType(ProjectionType.ALL)
+            .build());
+    // Sparse: only PENDING, CREATING and DELETING workspaces carry inFlight; the sweeper reads it.
+    workspaces.addGlobalSecondaryIndex(
+        GlobalSecondaryIndexProps.builder()
+            .indexName(WORKSPACES_IN_FLIGHT)
+            .partitionKey(key("inFlight"))
+            .sortKey(key("updatedAt"))
             .projectionType(ProjectionType.ALL)
             .build());
 

@@ -40,6 +40,10 @@ class TablesTest {
                         Map.of(
                             "IndexName", Tables.WORKSPACES_BY_HOST,
                             "KeySchema", List.of(hash("hostId"), range("workspaceId")),
+                            "Projection", Map.of("ProjectionType", "ALL")),
+                        Map.of(
+                            "IndexName", Tables.WORKSPACES_IN_FLIGHT,
+                            "KeySchema", List.of(hash("inFlight"), range("updatedAt")),
                             "Projection", Map.of("ProjectionType", "ALL")))));
   }
 

@@ -1,0 +1,57 @@
+package io.a4c.functions.sweeper;
+
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.hosts.Host;
+import io.a4c.functions.hosts.HostStatus;
+import io.a4c.functions.hosts.HostStore;
+import io.a4c.functions.workspaces.WorkspaceService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs on a schedule (EventBridge rate rule; the local runtime's scheduler): marks hosts whose
+ * heartbeats stopped DOWN, and re-drives or fails workspaces stuck past their deadline. Every
+ * write is conditional, so two sweeps at once do each thing once. Safe to run at any time.
+ */
+@Singleton
+public final class Sweeper {
+  private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
+
+  /** What one sweep did, for logs and tests. */
+  public record Result(int hostsMarkedDown, int workspacesRedriven, int workspacesFailed) {}
+
+  private final HostStore hosts;
+  private final WorkspaceService workspaces;
+  private final Clock clock;
+  private final Duration downAfter;
+  private final Duration stuckAfter;
+
+  @Inject
+  public Sweeper(HostStore hosts, WorkspaceService workspaces, Clock clock, FunctionsConfig config) {
+    this.hosts = hosts;
+    this.workspaces = workspaces;
+    this.clock = clock;
+    this.downAfter = config.hostDownAfter();
+    this.stuckAfter = config.stuckAfter();
+  }
+
+  /** One sweep. */
+  public Result sweep() {
+    Instant now = clock.instant();
+    int down = 0;
+    for (Host host : hosts.all()) {
+      boolean silent = host.lastHeartbeatAt() == null || host.lastHeartbeatAt().isBefore(now.minus(downAfter));
+      if (silent && host.status() != HostStatus.DOWN && host.lastHeartbeatAt() != null && hosts.markDown(host)) {
+        down++;
+        log.atWarn().addKeyValue("hostId", host.hostId()).addKeyValue("lastHeartbeatAt", host.lastHeartbeatAt()).log("host marked DOWN");
+      }
+    }
+    var stuck = workspaces.sweepStuck(now.minus(stuckAfter));
+    return new Result(down, stuck.redriven(), stuck.failed());
+  }
+}
