@@ -1,0 +1,63 @@
+package io.a4c.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.a4c.daemon.workspaces.StepObserver;
+import io.a4c.events.HostQueues;
+import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.Fleet;
+import io.a4c.local.testing.Scenario;
+import io.a4c.local.testing.SharedRuntime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Work whose queue message was lost is re-driven by the sweeper past its deadline. */
+@ExtendWith(SharedRuntime.class)
+class SweeperTest {
+
+  @Test
+  void aCreateWhoseCommandWasLostIsSentAgainAndEndsRunning(ApiClient api, Fleet fleet, LocalRuntime runtime) {
+    String hostId = fleet.hostIds().getFirst();
+    var scenario = new Scenario(api);
+    String project = scenario.createProject("lost");
+    String image = "a4c-test/" + project + ":1";
+    fleet.tag(hostId, "a4c-base:busybox", image);
+    scenario.registerImage(project, "amd64", "1", image);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> api.get("/v1/hosts", api.adminToken()).body().contains(image));
+    String user = scenario.user("quinn");
+
+    // The host's daemon is away just long enough for its command to be lost.
+    runtime.stopDaemon(hostId);
+    String id;
+    try (var sqs =
+        SqsClient.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .endpointOverride(runtime.sqsEndpoint())
+            .build()) {
+      var created = scenario.requestWorkspace(user, project, "amd64");
+      assertThat(created.status()).as(created.body()).isEqualTo(202);
+      id = created.at("/workspaceId");
+      String queue = sqs.getQueueUrl(b -> b.queueName(HostQueues.commandQueueName("a4c-host-", hostId))).queueUrl();
+      sqs.purgeQueue(b -> b.queueUrl(queue));
+    } finally {
+      runtime.startDaemon(hostId, StepObserver.NONE);
+    }
+    assertThat(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/state")).isEqualTo("PENDING");
+
+    var running = scenario.awaitState(user, id, "RUNNING");
+
+    assertThat(running.at("/redrives")).isEqualTo("1");
+    assertThat(fleet.containersOfWorkspace(hostId, id)).hasSize(1);
+    api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
+    scenario.awaitGone(user, id);
+  }
+}
