@@ -17,6 +17,7 @@ import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.events.WorkspaceStep;
 import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.FaultFigures;
 import io.a4c.local.testing.Fleet;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
@@ -89,12 +90,14 @@ class FaultToleranceTest {
     var created = scenario.requestWorkspace(user, project, "amd64");
     assertThat(created.at("/hostId")).isEqualTo(hostId);
     assertThat(crashed.await(60, TimeUnit.SECONDS)).isTrue();
+    long injected = System.nanoTime();
     runtime.stopDaemon(hostId);
     runtime.startDaemon(hostId, StepObserver.NONE);
 
     String id = created.at("/workspaceId");
     scenario.awaitState(user, id, "RUNNING");
     assertThat(fleet.containersOfWorkspace(hostId, id)).hasSize(1);
+    FaultFigures.converged("daemon killed after " + step, injected);
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
     assertThat(fleet.containersOf(user)).isEmpty();
@@ -115,6 +118,7 @@ class FaultToleranceTest {
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
         .until(() -> "STARTED".equals(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/step")));
+    long injected = System.nanoTime();
     try {
       fleet.stopEngine(hostId);
     } finally {
@@ -132,6 +136,7 @@ class FaultToleranceTest {
     } else {
       await().atMost(Duration.ofSeconds(30)).until(() -> fleet.containersOfWorkspace(hostId, id).isEmpty());
     }
+    FaultFigures.converged("dockerd stopped mid-create (ended " + done.at("/state") + ")", injected);
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
     await().atMost(Duration.ofSeconds(30)).until(() -> fleet.containersOf(user).isEmpty());
@@ -152,6 +157,7 @@ class FaultToleranceTest {
     String containerId = running.at("/containerId");
     String ip = running.at("/ip");
     ObjectMapper json = EventJson.newMapper();
+    long injected = System.nanoTime();
 
     try (var sqs =
         SqsClient.builder()
@@ -205,6 +211,7 @@ class FaultToleranceTest {
                 api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).status() == 404
                     && fleet.containersOf(user).isEmpty()
                     && assigned(api, hostId) == assignedBefore);
+    FaultFigures.converged("every command and event delivered twice (incl. 4 s watch)", injected);
   }
 
   private static void sendCommand(SqsClient sqs, ObjectMapper json, String queue, HostCommand command) throws Exception {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.FaultFigures;
 import io.a4c.local.testing.Fleet;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
@@ -45,9 +46,11 @@ class HostHealthTest {
     assertThat(onDownHost.at("/hostId")).isEqualTo(down);
     List<String> ids = new ArrayList<>(List.of(onDownHost.at("/workspaceId")));
 
+    long injected = System.nanoTime();
     try {
       fleet.stopEngine(down);
       await().atMost(Duration.ofSeconds(30)).until(() -> "DOWN".equals(status(api, down)));
+      FaultFigures.converged("host stopped: marked DOWN (includes dockerd's stop)", injected);
 
       for (int i = 0; i < 3; i++) {
         var placed = scenario.requestWorkspace(user, project, "amd64");
@@ -66,10 +69,12 @@ class HostHealthTest {
                       api.get("/v1/users/" + user + "/workspaces/" + onDownHost.at("/workspaceId"), api.tokenOf(user))
                           .at("/hostReachable")));
     } finally {
+      injected = System.nanoTime();
       fleet.startEngine(down);
     }
 
     await().atMost(Duration.ofSeconds(30)).until(() -> "ACTIVE".equals(status(api, down)));
+    FaultFigures.converged("host started again: ACTIVE (includes dockerd's start)", injected);
     for (String id : ids) {
       api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     }

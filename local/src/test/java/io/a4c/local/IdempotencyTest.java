@@ -3,6 +3,7 @@ package io.a4c.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.FaultFigures;
 import io.a4c.local.testing.Fleet;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
@@ -34,6 +35,7 @@ class IdempotencyTest {
                 "POST", "/v1/users/" + user + "/workspaces", api.tokenOf(user), body, "application/json",
                 Map.of("Idempotency-Key", key));
 
+    long injected = System.nanoTime();
     List<Future<ApiClient.Reply>> replies = new ArrayList<>();
     try (var pool = Executors.newFixedThreadPool(10)) {
       for (int i = 0; i < 10; i++) {
@@ -47,6 +49,7 @@ class IdempotencyTest {
     }
 
     assertThat(ids).hasSize(1);
+    FaultFigures.converged("create retried 10 times at once with one Idempotency-Key", injected);
     String id = ids.iterator().next();
     scenario.awaitState(user, id, "RUNNING");
     assertThat(api.get("/v1/users/" + user + "/workspaces", api.tokenOf(user)).json().get("items")).hasSize(1);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.FaultFigures;
 import io.a4c.local.testing.Fleet;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
@@ -36,9 +37,11 @@ class ReconcilerTest {
     String id = running.at("/workspaceId");
     String hostId = running.at("/hostId");
 
+    long injected = System.nanoTime();
     fleet.docker(hostId).removeContainerCmd(running.at("/containerId")).withForce(true).exec();
 
     var failed = scenario.awaitState(user, id, "FAILED");
+    FaultFigures.converged("container removed behind A4C's back", injected);
     assertThat(failed.at("/reason")).contains("removed on host " + hostId + " outside A4C").contains("delete this workspace");
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
@@ -58,8 +61,10 @@ class ReconcilerTest {
         .withLabels(ContainerLabels.of(workspaceId, user, hostId))
         .exec();
     assertThat(fleet.containersOf(user)).hasSize(1);
+    long injected = System.nanoTime();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> fleet.containersOf(user).isEmpty());
+    FaultFigures.converged("labelled container with no record", injected);
   }
 
   @Test
@@ -71,6 +76,7 @@ class ReconcilerTest {
     var running = scenario.createRunning(user, project);
     String id = running.at("/workspaceId");
 
+    long injected = System.nanoTime();
     try (var dynamo =
         DynamoDbClient.builder()
             .httpClient(UrlConnectionHttpClient.create())
@@ -85,6 +91,7 @@ class ReconcilerTest {
     }
 
     await().atMost(Duration.ofSeconds(30)).until(() -> fleet.containersOf(user).isEmpty());
+    FaultFigures.converged("record deleted by hand", injected);
     assertThat(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).status()).isEqualTo(404);
   }
 }

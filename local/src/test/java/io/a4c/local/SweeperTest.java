@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.a4c.daemon.workspaces.StepObserver;
 import io.a4c.events.HostQueues;
 import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.FaultFigures;
 import io.a4c.local.testing.Fleet;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
@@ -36,6 +37,7 @@ class SweeperTest {
     // The host's daemon is away just long enough for its command to be lost.
     runtime.stopDaemon(hostId);
     String id;
+    long injected;
     try (var sqs =
         SqsClient.builder()
             .httpClient(UrlConnectionHttpClient.create())
@@ -48,6 +50,7 @@ class SweeperTest {
       id = created.at("/workspaceId");
       String queue = sqs.getQueueUrl(b -> b.queueName(HostQueues.commandQueueName("a4c-host-", hostId))).queueUrl();
       sqs.purgeQueue(b -> b.queueUrl(queue));
+      injected = System.nanoTime();
     } finally {
       runtime.startDaemon(hostId, StepObserver.NONE);
     }
@@ -56,6 +59,7 @@ class SweeperTest {
     var running = scenario.awaitState(user, id, "RUNNING");
 
     assertThat(running.at("/redrives")).isEqualTo("1");
+    FaultFigures.converged("create command lost (stuck deadline 20 s)", injected);
     assertThat(fleet.containersOfWorkspace(hostId, id)).hasSize(1);
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
