@@ -98,6 +98,7 @@ class LambdaFunctionsTest {
             FunctionsEnv.PROJECTS_TABLE,
             FunctionsEnv.IMAGES_TABLE,
             FunctionsEnv.HOSTS_TABLE,
+            FunctionsEnv.IDEMPOTENCY_TABLE,
             FunctionsEnv.HOST_QUEUE_PREFIX,
             FunctionsEnv.HOST_STALE_AFTER_SECONDS,
             FunctionsEnv.ADMIN_CLAIM)
