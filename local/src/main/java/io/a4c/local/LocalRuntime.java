@@ -75,23 +75,10 @@ public final class LocalRuntime implements AutoCloseable {
     sqs = EmbeddedSqs.start(config.sqsPort());
     started.push(sqs);
 
-    var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-    DynamoDbClient dynamo =
-        DynamoDbClient.builder()
-            .httpClient(UrlConnectionHttpClient.create())
-            .region(Region.of(REGION))
-            .credentialsProvider(credentials)
-            .endpointOverride(dynamoDb.endpoint())
-            .build();
+    DynamoDbClient dynamo = newDynamoDbClient();
     started.push(dynamo);
     LocalTables.ensure(dynamo);
-    SqsClient sqsClient =
-        SqsClient.builder()
-            .httpClient(UrlConnectionHttpClient.builder().socketTimeout(config.pollWait().plusSeconds(10)).build())
-            .region(Region.of(REGION))
-            .credentialsProvider(credentials)
-            .endpointOverride(sqs.endpoint())
-            .build();
+    SqsClient sqsClient = newSqsClient();
     started.push(sqsClient);
     hostEventsUrl = sqsClient.createQueue(b -> b.queueName(HOST_EVENTS_QUEUE)).queueUrl();
 
@@ -196,6 +183,26 @@ public final class LocalRuntime implements AutoCloseable {
   /** The HTTP API's base URI, e.g. {@code http://127.0.0.1:8080}. */
   public URI baseUri() {
     return URI.create("http://127.0.0.1:" + gateway.port());
+  }
+
+  /** A new client of the embedded DynamoDB Local (the caller closes it). */
+  public DynamoDbClient newDynamoDbClient() {
+    return DynamoDbClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(Region.of(REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .endpointOverride(dynamoDb.endpoint())
+        .build();
+  }
+
+  /** A new client of the embedded ElasticMQ, fit for long polls (the caller closes it). */
+  public SqsClient newSqsClient() {
+    return SqsClient.builder()
+        .httpClient(UrlConnectionHttpClient.builder().socketTimeout(config.pollWait().plusSeconds(10)).build())
+        .region(Region.of(REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .endpointOverride(sqs.endpoint())
+        .build();
   }
 
   /** DynamoDB Local's endpoint. */

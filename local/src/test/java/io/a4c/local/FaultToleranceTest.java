@@ -32,10 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -160,12 +156,7 @@ class FaultToleranceTest {
     long injected = System.nanoTime();
 
     try (var sqs =
-        SqsClient.builder()
-            .httpClient(UrlConnectionHttpClient.create())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .endpointOverride(runtime.sqsEndpoint())
-            .build()) {
+        runtime.newSqsClient()) {
       String events = sqs.getQueueUrl(b -> b.queueName("a4c-host-events")).queueUrl();
       String commands = sqs.getQueueUrl(b -> b.queueName(HostQueues.commandQueueName("a4c-host-", hostId))).queueUrl();
       Instant at = Instant.now();

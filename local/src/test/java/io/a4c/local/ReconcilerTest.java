@@ -13,11 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -78,12 +73,7 @@ class ReconcilerTest {
 
     long injected = System.nanoTime();
     try (var dynamo =
-        DynamoDbClient.builder()
-            .httpClient(UrlConnectionHttpClient.create())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .endpointOverride(runtime.dynamoDbEndpoint())
-            .build()) {
+        runtime.newDynamoDbClient()) {
       dynamo.deleteItem(
           b ->
               b.tableName("a4c-workspaces")

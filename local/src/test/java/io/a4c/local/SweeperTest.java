@@ -11,11 +11,6 @@ import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Work whose queue message was lost is re-driven by the sweeper past its deadline. */
 @ExtendWith(SharedRuntime.class)
@@ -39,12 +34,7 @@ class SweeperTest {
     String id;
     long injected;
     try (var sqs =
-        SqsClient.builder()
-            .httpClient(UrlConnectionHttpClient.create())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .endpointOverride(runtime.sqsEndpoint())
-            .build()) {
+        runtime.newSqsClient()) {
       var created = scenario.requestWorkspace(user, project, "amd64");
       assertThat(created.status()).as(created.body()).isEqualTo(202);
       id = created.at("/workspaceId");

@@ -20,10 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -54,12 +50,7 @@ public final class ListWorkspacesBenchmark {
                 LocalEnv.DOCKER_HOSTS, System.getenv().getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock")));
     try (var runtime = LocalRuntime.start(config);
         var dynamo =
-            DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .endpointOverride(runtime.dynamoDbEndpoint())
-                .build()) {
+            runtime.newDynamoDbClient()) {
       long seedStart = System.nanoTime();
       seed(dynamo, users, perUser);
       System.out.printf("seeded %d users x %d workspaces in %.1f s%n", users, perUser, (System.nanoTime() - seedStart) / 1e9);

@@ -63,16 +63,7 @@ public final class Tables extends Construct {
     images = table("Images", key("imageKey"), key("change"));
     hosts = table("Hosts", key("hostId"), null);
     // Idempotency-Key records of workspace creation, forgotten by TTL a day later.
-    idempotency =
-        Table.Builder.create(this, "Idempotency")
-            .partitionKey(key("idempotencyKey"))
-            .billingMode(BillingMode.PAY_PER_REQUEST)
-            .timeToLiveAttribute("expiresAt")
-            .pointInTimeRecoverySpecification(
-                PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
-            .deletionProtection(settings.production())
-            .removalPolicy(settings.removalPolicy())
-            .build();
+    idempotency = table("Idempotency", key("idempotencyKey"), null, "expiresAt");
 
     buildSchedules = table("BuildSchedules", key("userId"), key("scheduleId"));
     buildSchedules.addGlobalSecondaryIndex(
@@ -85,9 +76,14 @@ public final class Tables extends Construct {
   }
 
   private Table table(String id, Attribute partitionKey, Attribute sortKey) {
+    return table(id, partitionKey, sortKey, null);
+  }
+
+  private Table table(String id, Attribute partitionKey, Attribute sortKey, String timeToLiveAttribute) {
     return Table.Builder.create(this, id)
         .partitionKey(partitionKey)
         .sortKey(sortKey)
+        .timeToLiveAttribute(timeToLiveAttribute)
         .billingMode(BillingMode.PAY_PER_REQUEST)
         .pointInTimeRecoverySpecification(
             PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
