@@ -7,7 +7,7 @@ import io.a4c.functions.http.ProblemType;
 public class NoHostAvailableException extends ProblemException {
   private static final long serialVersionUID = 1L;
 
-  /** Stable reason codes, in the order placement checks them. */
+  /** Stable reason codes; placement checks arch, then image, then live host, then capacity. */
   public enum Reason {
     NO_HOST_FOR_ARCH("no-host-for-arch"),
     NO_LIVE_HOST("no-live-host"),

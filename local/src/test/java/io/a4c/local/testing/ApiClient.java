@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.a4c.local.LocalRuntime;
 import io.a4c.local.contract.ApiExchange;
+import io.a4c.local.contract.OpenApiContract;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,6 +72,25 @@ public final class ApiClient {
   /** Any request with extra headers. */
   public Reply send(
       String method, String path, String token, String body, String contentType, Map<String, String> headers) {
+    return send(method, path, token, body, contentType, headers, true);
+  }
+
+  /**
+   * A request to a path the API does not have, to see how it is refused: the only exchange not
+   * checked against the OpenAPI document (which, rightly, has no such path).
+   */
+  public Reply sendToUndocumentedPath(String method, String path, String token) {
+    return send(method, path, token, null, null, Map.of(), false);
+  }
+
+  private Reply send(
+      String method,
+      String path,
+      String token,
+      String body,
+      String contentType,
+      Map<String, String> headers,
+      boolean checkContract) {
     var request =
         HttpRequest.newBuilder(base.resolve(path))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -89,7 +109,10 @@ public final class ApiClient {
         json = JSON.readTree(response.body());
       }
       URI uri = base.resolve(path);
-      java.util.Objects.requireNonNull(new ApiExchange(method, uri.getRawPath(), uri.getRawQuery(), body, response.statusCode(), type, response.body()));
+      if (checkContract) {
+        OpenApiContract.shared()
+            .verify(new ApiExchange(method, uri.getRawPath(), uri.getRawQuery(), body, response.statusCode(), type, response.body()));
+      }
       return new Reply(response.statusCode(), type, response.body(), json, response.headers().map());
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed", e);
