@@ -96,12 +96,26 @@ final class ApiGatewayServer implements AutoCloseable {
         return;
       }
       if (path.equals("/local/tokens") && method.equals("POST")) {
+        if (!tokens.canMint()) {
+          problem(exchange, ProblemType.NOT_FOUND, "development tokens are off: tokens come from " + tokens.issuer(), path, requestId);
+          return;
+        }
         mintToken(exchange, body, path, requestId);
         return;
       }
-      route(exchange, method, path, body, requestId);
+      try {
+        route(exchange, method, path, body, requestId);
+      } catch (IllegalArgumentException e) {
+        // URLDecoder refuses a bad %-escape in the path or query; API Gateway answers 400 too.
+        problem(exchange, ProblemType.INVALID, "the request's path or query is not well-formed", path, requestId);
+      }
     } catch (Exception e) {
       log.atError().addKeyValue("requestId", requestId).setCause(e).log("local gateway failed");
+      try {
+        problem(exchange, ProblemType.INTERNAL, "internal error; quote the request id", exchange.getRequestURI().getRawPath(), requestId);
+      } catch (Exception alreadyAnswering) {
+        // the response had started: the client sees the connection close
+      }
     }
   }
 

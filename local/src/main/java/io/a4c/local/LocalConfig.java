@@ -1,12 +1,14 @@
 package io.a4c.local;
 
 import io.a4c.events.Names;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The local runtime's configuration.
@@ -19,6 +21,8 @@ import java.util.Map;
  * @param commandVisibility how long a command taken by a daemon that died stays hidden
  * @param sweep time between sweeps
  * @param stuckAfter age after which a create or delete that has not moved is re-driven or failed
+ * @param tokens how bearer tokens are verified
+ * @param maxWorkspacesPerUser the default per-user workspace quota
  */
 public record LocalConfig(
     int port,
@@ -33,7 +37,22 @@ public record LocalConfig(
     Duration sweep,
     Duration stuckAfter,
     int dynamoDbPort,
-    int sqsPort) {
+    int sqsPort,
+    TokenSettings tokens,
+    int maxWorkspacesPerUser) {
+
+  /**
+   * Which tokens the local gateway accepts.
+   *
+   * @param issuer the issuer to trust, with {@code jwksUrl}; empty: development tokens
+   * @param audience what {@code aud} must hold
+   */
+  public record TokenSettings(Optional<String> issuer, Optional<URI> jwksUrl, String audience) {
+    /** Development tokens, minted and verified with the runtime's own key. */
+    public static TokenSettings development() {
+      return new TokenSettings(Optional.empty(), Optional.empty(), LocalTokens.DEV_AUDIENCE);
+    }
+  }
 
   /**
    * Reads the configuration from an environment map.
@@ -57,7 +76,41 @@ public record LocalConfig(
         Duration.ofSeconds(Math.max(1, number(env, LocalEnv.SWEEP_SECONDS, 15))),
         Duration.ofSeconds(Math.max(1, number(env, LocalEnv.STUCK_AFTER_SECONDS, 300))),
         (int) number(env, LocalEnv.DYNAMODB_PORT, 0),
-        (int) number(env, LocalEnv.SQS_PORT, 0));
+        (int) number(env, LocalEnv.SQS_PORT, 0),
+        tokenSettings(env),
+        (int) Math.max(0, number(env, LocalEnv.MAX_WORKSPACES_PER_USER, 10)));
+  }
+
+  private static TokenSettings tokenSettings(Map<String, String> env) {
+    String issuer = blankToNull(env.get(LocalEnv.JWT_ISSUER));
+    String jwks = blankToNull(env.get(LocalEnv.JWKS_URL));
+    String audience = Optional.ofNullable(blankToNull(env.get(LocalEnv.JWT_AUDIENCE))).orElse(LocalTokens.DEV_AUDIENCE);
+    if ((issuer == null) != (jwks == null)) {
+      throw new IllegalStateException(
+          "environment variables " + LocalEnv.JWT_ISSUER + " and " + LocalEnv.JWKS_URL + " must be set together (or neither)");
+    }
+    if (issuer == null) {
+      return new TokenSettings(Optional.empty(), Optional.empty(), audience);
+    }
+    URI uri;
+    try {
+      uri = new URI(jwks.trim());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("environment variable " + LocalEnv.JWKS_URL + " must be a URL, was " + jwks);
+    }
+    if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && isLoopback(uri.getHost()))) {
+      throw new IllegalStateException(
+          "environment variable " + LocalEnv.JWKS_URL + " must be an https URL (http only on 127.0.0.1/localhost), was " + jwks);
+    }
+    return new TokenSettings(Optional.of(issuer.trim()), Optional.of(uri), audience.trim());
+  }
+
+  private static boolean isLoopback(String host) {
+    return "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host);
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 
   /** Parses {@code [id=]endpoint,…}; unnamed entries are called h1, h2, … by position. */

@@ -38,5 +38,21 @@ public final class LocalEnv {
   /** Fixed port for ElasticMQ (default: a free one). */
   public static final String SQS_PORT = "A4C_SQS_PORT";
 
+  /**
+   * Issuer of the bearer tokens to accept, e.g. your OIDC provider's {@code iss}. With {@link
+   * #JWKS_URL}, the runtime verifies that provider's tokens instead of minting its own; unset:
+   * development tokens ({@code POST /local/tokens}).
+   */
+  public static final String JWT_ISSUER = "A4C_JWT_ISSUER";
+
+  /** The issuer's JSON Web Key Set URL (set together with {@link #JWT_ISSUER}). */
+  public static final String JWKS_URL = "A4C_JWKS_URL";
+
+  /** The audience tokens must name in {@code aud} (default {@code a4c}). */
+  public static final String JWT_AUDIENCE = "A4C_JWT_AUDIENCE";
+
+  /** Most workspaces a user may hold at once, unless a project overrides it (default 10). */
+  public static final String MAX_WORKSPACES_PER_USER = "A4C_MAX_WORKSPACES_PER_USER";
+
   private LocalEnv() {}
 }

@@ -47,6 +47,8 @@ public final class LocalRuntime implements AutoCloseable {
   private ApiGatewayServer gateway;
   private LocalTokens tokens;
   private volatile boolean healthy;
+  /** Each host's event key: its daemon signs with it, the consumer checks with it. Per start. */
+  private final Map<String, byte[]> hostEventKeys = new java.util.LinkedHashMap<>();
 
   private LocalRuntime(LocalConfig config) {
     this.config = config;
@@ -82,10 +84,16 @@ public final class LocalRuntime implements AutoCloseable {
     started.push(sqsClient);
     hostEventsUrl = sqsClient.createQueue(b -> b.queueName(HOST_EVENTS_QUEUE)).queueUrl();
 
+    var random = new java.security.SecureRandom();
+    for (String hostId : config.dockerHosts().keySet()) {
+      byte[] key = new byte[32];
+      random.nextBytes(key);
+      hostEventKeys.put(hostId, key);
+    }
     FunctionsComponent functions =
         FunctionsComponent.create(functionsConfig(), Clock.systemUTC());
     ObjectMapper json = EventJson.newMapper();
-    tokens = LocalTokens.open(config.dataDir(), Clock.systemUTC());
+    tokens = tokens(config.tokens());
     gateway =
         new ApiGatewayServer(
             config.port(),
@@ -152,6 +160,13 @@ public final class LocalRuntime implements AutoCloseable {
             Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
             Map.entry(FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS),
             Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
+            Map.entry(FunctionsEnv.AUDIT_TABLE, LocalTables.AUDIT),
+            Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),
+            Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, LocalSecrets.pageTokenKey(config.dataDir())),
+            Map.entry(FunctionsEnv.MAX_WORKSPACES_PER_USER, Integer.toString(config.maxWorkspacesPerUser())),
+            // ElasticMQ stamps no sender on a message: hosts sign their events instead.
+            Map.entry(FunctionsEnv.HOST_AUTH, "signature"),
+            Map.entry(FunctionsEnv.HOST_EVENT_KEYS, hostEventKeysSetting()),
             Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX),
             Map.entry(FunctionsEnv.HOST_STALE_AFTER_SECONDS, Long.toString(config.hostStaleAfter().toSeconds())),
             Map.entry(FunctionsEnv.RECONCILE_GRACE_SECONDS, Long.toString(Math.max(1, config.reconcileGrace().toSeconds()))),
@@ -160,6 +175,19 @@ public final class LocalRuntime implements AutoCloseable {
             Map.entry(FunctionsEnv.AWS_REGION, REGION),
             Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
             Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString())));
+  }
+
+  private LocalTokens tokens(LocalConfig.TokenSettings settings) throws java.io.IOException {
+    if (settings.issuer().isEmpty()) {
+      return LocalTokens.development(config.dataDir(), Clock.systemUTC());
+    }
+    return LocalTokens.issuer(settings.issuer().get(), settings.jwksUrl().orElseThrow().toURL(), settings.audience(), Clock.systemUTC());
+  }
+
+  private String hostEventKeysSetting() {
+    var entries = new ArrayList<String>();
+    hostEventKeys.forEach((host, key) -> entries.add(host + "=" + java.util.Base64.getEncoder().encodeToString(key)));
+    return String.join(",", entries);
   }
 
   private DaemonConfig daemonConfig(String hostId, String dockerHost, String hostEventsUrl) {
@@ -177,7 +205,8 @@ public final class LocalRuntime implements AutoCloseable {
         3,
         java.time.Duration.ofMillis(500),
         REGION,
-        Optional.of(sqs.endpoint()));
+        Optional.of(sqs.endpoint()),
+        Optional.ofNullable(hostEventKeys.get(hostId)));
   }
 
   /** The HTTP API's base URI, e.g. {@code http://127.0.0.1:8080}. */
@@ -213,6 +242,11 @@ public final class LocalRuntime implements AutoCloseable {
   /** ElasticMQ's endpoint. */
   public URI sqsEndpoint() {
     return sqs.endpoint();
+  }
+
+  /** The host-events queue's URL (tests send forged events to it). */
+  public String hostEventsQueueUrl() {
+    return hostEventsUrl;
   }
 
   /** A development token, as {@code POST /local/tokens} mints. */

@@ -22,6 +22,8 @@ final class LocalTables {
   static final String IMAGES = "a4c-images";
   static final String HOSTS = "a4c-hosts";
   static final String IDEMPOTENCY = "a4c-idempotency";
+  static final String AUDIT = "a4c-audit";
+  static final String USAGE = "a4c-usage";
 
   private LocalTables() {}
 
@@ -58,6 +60,20 @@ final class LocalTables {
     create(
         dynamo,
         CreateTableRequest.builder().tableName(IDEMPOTENCY).keySchema(hash("idempotencyKey")).attributeDefinitions(string("idempotencyKey")));
+    // The audit trail: one stream, newest first; sparse index byUser for one user's entries.
+    create(
+        dynamo,
+        CreateTableRequest.builder()
+            .tableName(AUDIT)
+            .keySchema(hash("stream"), range("entryId"))
+            .attributeDefinitions(string("stream"), string("entryId"), string("userId"))
+            .globalSecondaryIndexes(
+                GlobalSecondaryIndex.builder()
+                    .indexName("byUser")
+                    .keySchema(hash("userId"), range("entryId"))
+                    .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                    .build()));
+    create(dynamo, CreateTableRequest.builder().tableName(USAGE).keySchema(hash("userId")).attributeDefinitions(string("userId")));
   }
 
   private static void create(DynamoDbClient dynamo, CreateTableRequest.Builder request) {
@@ -98,6 +114,6 @@ final class LocalTables {
   }
 
   static List<String> names() {
-    return List.of(WORKSPACES, PROJECTS, IMAGES, HOSTS, IDEMPOTENCY);
+    return List.of(WORKSPACES, PROJECTS, IMAGES, HOSTS, IDEMPOTENCY, AUDIT, USAGE);
   }
 }

@@ -4,8 +4,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -66,7 +68,9 @@ final class SqsEventSourcePoller implements AutoCloseable {
                     b.queueUrl(queueUrl)
                         .maxNumberOfMessages(10)
                         .waitTimeSeconds((int) wait.toSeconds())
-                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                        .messageSystemAttributeNames(
+                            MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, MessageSystemAttributeName.SENDER_ID)
+                        .messageAttributeNames("All"))
             .messages();
     if (messages.isEmpty()) {
       return;
@@ -81,6 +85,15 @@ final class SqsEventSourcePoller implements AutoCloseable {
       record.setEventSource("aws:sqs");
       record.setEventSourceArn(queueArn);
       record.setAttributes(message.attributesAsStrings());
+      // Message attributes as Lambda passes them (the host signature travels in one).
+      Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
+      message.messageAttributes().forEach((name, value) -> {
+        var attribute = new SQSEvent.MessageAttribute();
+        attribute.setDataType(value.dataType());
+        attribute.setStringValue(value.stringValue());
+        attributes.put(name, attribute);
+      });
+      record.setMessageAttributes(attributes);
       records.add(record);
     }
     event.setRecords(records);

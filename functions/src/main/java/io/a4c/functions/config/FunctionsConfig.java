@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param dynamoDbEndpoint endpoint override, for the local runtime and tests only
  * @param sqsEndpoint endpoint override, for the local runtime and tests only
+ * @param security the audit trail, quotas, pagination key and how host events are authenticated
  */
 public record FunctionsConfig(
     String workspacesTable,
@@ -26,7 +27,40 @@ public record FunctionsConfig(
     String adminClaim,
     String region,
     Optional<URI> dynamoDbEndpoint,
-    Optional<URI> sqsEndpoint) {
+    Optional<URI> sqsEndpoint,
+    Security security) {
+
+  /** How the host-events consumer proves which host sent a message. */
+  public enum HostAuth {
+    /** AWS: the message's SQS {@code SenderId}, {@code <roleId>:<session>}, names the host. */
+    SENDER_ID,
+    /** The local runtime: an HMAC-SHA256 of the body with the host's own key. */
+    SIGNATURE
+  }
+
+  /**
+   * Settings of issue 5 (security).
+   *
+   * @param pageTokenKey seals pagination tokens
+   * @param maxWorkspacesPerUser default per-user workspace quota (a project may override it)
+   * @param maxBuildsInFlightPerUser default per-user build quota, for the image-schedules API
+   * @param hostRoleIds for {@link HostAuth#SENDER_ID}: each host's IAM role id; empty: session name alone
+   * @param hostEventKeys for {@link HostAuth#SIGNATURE}: each host's event key
+   */
+  public record Security(
+      String auditTable,
+      String usageTable,
+      SecretKey pageTokenKey,
+      int maxWorkspacesPerUser,
+      int maxBuildsInFlightPerUser,
+      HostAuth hostAuth,
+      Map<String, String> hostRoleIds,
+      Map<String, SecretKey> hostEventKeys) {
+    public Security {
+      hostRoleIds = Map.copyOf(hostRoleIds);
+      hostEventKeys = Map.copyOf(hostEventKeys);
+    }
+  }
 
   /**
    * Reads the configuration from an environment map ({@code System.getenv()} at the entry point).
@@ -50,7 +84,72 @@ public record FunctionsConfig(
         env.getOrDefault(FunctionsEnv.ADMIN_CLAIM, "admin"),
         env.getOrDefault(FunctionsEnv.AWS_REGION, "us-east-1"),
         uri(env, FunctionsEnv.DYNAMODB_ENDPOINT),
-        uri(env, FunctionsEnv.SQS_ENDPOINT));
+        uri(env, FunctionsEnv.SQS_ENDPOINT),
+        security(env));
+  }
+
+  private static Security security(Map<String, String> env) {
+    SecretKey pageTokenKey = key(FunctionsEnv.PAGE_TOKEN_KEY, required(env, FunctionsEnv.PAGE_TOKEN_KEY));
+    String auth = env.getOrDefault(FunctionsEnv.HOST_AUTH, "sender-id").trim();
+    HostAuth hostAuth =
+        switch (auth) {
+          case "sender-id" -> HostAuth.SENDER_ID;
+          case "signature" -> HostAuth.SIGNATURE;
+          default ->
+              throw new IllegalStateException(
+                  "environment variable " + FunctionsEnv.HOST_AUTH + " must be sender-id or signature, was " + auth);
+        };
+    Map<String, String> roleIds = new java.util.LinkedHashMap<>();
+    hostMap(env, FunctionsEnv.HOST_ROLE_IDS).forEach((host, id) -> {
+      if (!id.matches("AROA[A-Z0-9]{4,128}")) {
+        throw new IllegalStateException(
+            "environment variable " + FunctionsEnv.HOST_ROLE_IDS + ": the role id of " + host + " must start with AROA");
+      }
+      roleIds.put(host, id);
+    });
+    Map<String, SecretKey> keys = new java.util.LinkedHashMap<>();
+    hostMap(env, FunctionsEnv.HOST_EVENT_KEYS).forEach((host, value) -> keys.put(host, key(FunctionsEnv.HOST_EVENT_KEYS + " (" + host + ")", value)));
+    if (hostAuth == HostAuth.SIGNATURE && keys.isEmpty()) {
+      throw new IllegalStateException(
+          "environment variable " + FunctionsEnv.HOST_EVENT_KEYS + " must be set when " + FunctionsEnv.HOST_AUTH + " is signature");
+    }
+    return new Security(
+        required(env, FunctionsEnv.AUDIT_TABLE),
+        required(env, FunctionsEnv.USAGE_TABLE),
+        pageTokenKey,
+        (int) positive(env, FunctionsEnv.MAX_WORKSPACES_PER_USER, 10),
+        (int) positive(env, FunctionsEnv.MAX_BUILDS_IN_FLIGHT_PER_USER, 5),
+        hostAuth,
+        roleIds,
+        keys);
+  }
+
+  private static SecretKey key(String name, String value) {
+    try {
+      return SecretKey.ofBase64(value);
+    } catch (IllegalArgumentException e) {
+      // The value itself is a secret: never in the message.
+      throw new IllegalStateException(
+          "environment variable " + name + " must be a base64 key of at least " + SecretKey.MIN_BYTES + " bytes (" + e.getMessage() + ")");
+    }
+  }
+
+  /** Parses {@code h1=value,h2=value}; host ids follow the naming rule. */
+  private static Map<String, String> hostMap(Map<String, String> env, String name) {
+    Map<String, String> map = new java.util.LinkedHashMap<>();
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return map;
+    }
+    for (String entry : value.split(",")) {
+      int eq = entry.indexOf('=');
+      String host = eq > 0 ? entry.substring(0, eq).trim() : "";
+      if (!io.a4c.events.Names.HOST_ID.matcher(host).matches() || eq == entry.length() - 1) {
+        throw new IllegalStateException("environment variable " + name + " must be host=value pairs separated by commas");
+      }
+      map.put(host, entry.substring(eq + 1).trim());
+    }
+    return map;
   }
 
   private static String required(Map<String, String> env, String name) {

@@ -44,6 +44,41 @@ public final class FunctionsEnv {
   /** Name of the JWT claim that marks an administrator (its value must be {@code true}). */
   public static final String ADMIN_CLAIM = "A4C_ADMIN_CLAIM";
 
+  /** DynamoDB table of the audit trail, keyed by stream and entryId, GSI {@code byUser}. */
+  public static final String AUDIT_TABLE = "A4C_AUDIT_TABLE";
+
+  /** DynamoDB table of per-user usage counters (quotas), keyed by userId. */
+  public static final String USAGE_TABLE = "A4C_USAGE_TABLE";
+
+  /**
+   * Key that seals pagination tokens (HMAC-SHA256), base64, at least 32 bytes. In AWS the CDK app
+   * sets it from a generated Secrets Manager secret; the local runtime keeps one in its data
+   * directory. Rotating it invalidates the tokens in flight (a 400; the client starts over).
+   */
+  public static final String PAGE_TOKEN_KEY = "A4C_PAGE_TOKEN_KEY";
+
+  /** Most workspaces a user may hold at once, unless the project overrides it (default 10). */
+  public static final String MAX_WORKSPACES_PER_USER = "A4C_MAX_WORKSPACES_PER_USER";
+
+  /**
+   * Most image builds a user may have in flight at once, unless the project overrides it (default
+   * 5). Read and validated now; enforced by the image-schedules API once it lands (issue 3).
+   */
+  public static final String MAX_BUILDS_IN_FLIGHT_PER_USER = "A4C_MAX_BUILDS_IN_FLIGHT_PER_USER";
+
+  /**
+   * How the host-events consumer proves which host sent a message: {@code sender-id} (AWS: the
+   * SQS SenderId of the host role's session, {@code <roleId>:<hostId>}) or {@code signature}
+   * (the local runtime: an HMAC of the body with the host's own key). Default {@code sender-id}.
+   */
+  public static final String HOST_AUTH = "A4C_HOST_AUTH";
+
+  /** For {@code sender-id}: each host's role id, {@code h1=AROA…,h2=AROA…} (optional, checked when set). */
+  public static final String HOST_ROLE_IDS = "A4C_HOST_ROLE_IDS";
+
+  /** For {@code signature}: each host's base64 event key, {@code h1=<key>,h2=<key>}. */
+  public static final String HOST_EVENT_KEYS = "A4C_HOST_EVENT_KEYS";
+
   /** Optional endpoint override for DynamoDB (local runtime and tests only). */
   public static final String DYNAMODB_ENDPOINT = "A4C_DYNAMODB_ENDPOINT";
 

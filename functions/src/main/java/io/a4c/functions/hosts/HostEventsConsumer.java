@@ -7,11 +7,14 @@ import io.a4c.events.Heartbeat;
 import io.a4c.events.HostEvent;
 import io.a4c.events.HostInventory;
 import io.a4c.events.WorkspaceStatus;
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.Origin;
 import io.a4c.functions.workspaces.WorkspaceReconciler;
 import io.a4c.functions.workspaces.WorkspaceService;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -21,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * Applies host events from the host-events queue. Each record is handled on its own; a failed one
  * is reported by message id so SQS redelivers only it. A record that can never be read is logged
  * and dropped (redelivering it would not help). Idempotent: every write is conditional.
+ *
+ * <p>Hosts act only for themselves: before anything is applied, {@link HostEventSenders} checks
+ * the message was sent by the host the event names. One that was not is dropped, logged and
+ * audited ({@code host-event.rejected}); what it names is further checked by the services (a
+ * status report is applied only to a workspace placed on its host).
  */
 @Singleton
 public final class HostEventsConsumer {
@@ -30,11 +38,20 @@ public final class HostEventsConsumer {
   private final HostService hosts;
   private final WorkspaceService workspaces;
   private final WorkspaceReconciler reconciler;
+  private final HostEventSenders senders;
+  private final AuditLog audit;
 
   @Inject
   public HostEventsConsumer(
-      ObjectMapper json, HostService hosts, WorkspaceService workspaces, WorkspaceReconciler reconciler) {
+      ObjectMapper json,
+      HostService hosts,
+      WorkspaceService workspaces,
+      WorkspaceReconciler reconciler,
+      HostEventSenders senders,
+      AuditLog audit) {
     this.json = json;
+    this.senders = senders;
+    this.audit = audit;
     this.hosts = hosts;
     this.workspaces = workspaces;
     this.reconciler = reconciler;
@@ -49,6 +66,11 @@ public final class HostEventsConsumer {
         hostEvent = json.readValue(message.getBody(), HostEvent.class);
       } catch (IOException | IllegalArgumentException e) {
         log.atError().addKeyValue("messageId", message.getMessageId()).setCause(e).log("unreadable host event dropped");
+        continue;
+      }
+      var refusal = senders.refusal(message, hostEvent.hostId());
+      if (refusal.isPresent()) {
+        reject(message, hostEvent, refusal.get());
         continue;
       }
       try {
@@ -67,5 +89,24 @@ public final class HostEventsConsumer {
       }
     }
     return new SQSBatchResponse(failures);
+  }
+
+  /** An event that claims another host's identity: never applied, never retried, always audited. */
+  private void reject(SQSEvent.SQSMessage message, HostEvent event, String why) {
+    log.atWarn()
+        .addKeyValue("messageId", message.getMessageId())
+        .addKeyValue("claimedHostId", event.hostId())
+        .addKeyValue("eventType", event.getClass().getSimpleName())
+        .addKeyValue("why", why)
+        .log("host event from a sender that is not its host; dropped");
+    String sender = message.getAttributes() == null ? null : message.getAttributes().get(HostEventSenders.SENDER_ID);
+    audit.record(
+        new Origin(sender == null ? "unverified-sender" : "sender:" + sender, false, message.getMessageId(), null),
+        "host-event.rejected",
+        event instanceof WorkspaceStatus status ? status.userId() : null,
+        "host:" + event.hostId(),
+        event instanceof WorkspaceStatus status
+            ? Map.of("eventType", "WorkspaceStatus", "workspaceId", status.workspaceId(), "why", why)
+            : Map.of("eventType", event.getClass().getSimpleName(), "why", why));
   }
 }

@@ -1,6 +1,8 @@
 package io.a4c.functions.hosts;
 
 import io.a4c.events.Heartbeat;
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.Origin;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import java.util.List;
@@ -15,10 +17,12 @@ public final class HostService {
   private static final Logger log = LoggerFactory.getLogger(HostService.class);
 
   private final HostStore hosts;
+  private final AuditLog audit;
 
   @Inject
-  public HostService(HostStore hosts) {
+  public HostService(HostStore hosts, AuditLog audit) {
     this.hosts = hosts;
+    this.audit = audit;
   }
 
   /** Records a heartbeat; an older one than stored is dropped. */
@@ -37,7 +41,7 @@ public final class HostService {
    * An admin drains a host (no new workspaces; what runs there stays) or makes it ACTIVE again.
    * DOWN is the sweeper's to set and a heartbeat's to clear.
    */
-  public Host setStatus(String hostId, HostStatusRequest request) {
+  public Host setStatus(Origin origin, String hostId, HostStatusRequest request) {
     Host host =
         hosts.all().stream()
             .filter(h -> h.hostId().equals(hostId))
@@ -52,6 +56,7 @@ public final class HostService {
       throw new ProblemException(ProblemType.CONFLICT, "host " + hostId + " changed status meanwhile; try again");
     }
     log.atInfo().addKeyValue("hostId", hostId).addKeyValue("status", to).log("host status set by an admin");
+    audit.record(origin, "host.status", null, "host:" + hostId, java.util.Map.of("from", host.status().name(), "to", to.name()));
     return new Host(
         host.hostId(), host.arch(), to, host.diskUsedBytes(), host.diskTotalBytes(), host.images(), host.capacity(),
         host.runningWorkspaces(), host.assignedWorkspaces(), host.lastHeartbeatAt());

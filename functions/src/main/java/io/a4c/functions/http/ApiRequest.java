@@ -9,6 +9,8 @@ import java.util.Objects;
 /**
  * The parts of an API Gateway HTTP API (v2) event a handler uses: route, path and query
  * parameters, body and caller. Built once per request; services never see the event itself.
+ *
+ * @param sourceIp the client address API Gateway saw (for the audit trail), or null
  */
 public record ApiRequest(
     String routeKey,
@@ -18,7 +20,8 @@ public record ApiRequest(
     Map<String, String> headers,
     byte[] body,
     Map<String, String> claims,
-    String requestId) {
+    String requestId,
+    String sourceIp) {
 
   /** Largest body accepted; a larger one is a 413. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
@@ -36,8 +39,10 @@ public record ApiRequest(
     var context = event.getRequestContext();
     Map<String, String> claims = null;
     String requestId = null;
+    String sourceIp = null;
     if (context != null) {
       requestId = context.getRequestId();
+      sourceIp = context.getHttp() == null ? null : context.getHttp().getSourceIp();
       if (context.getAuthorizer() != null && context.getAuthorizer().getJwt() != null) {
         claims = context.getAuthorizer().getJwt().getClaims();
       }
@@ -57,7 +62,8 @@ public record ApiRequest(
         event.getHeaders(),
         body,
         claims,
-        requestId);
+        requestId,
+        sourceIp);
   }
 
   /** The caller, from the verified claims; 401 when there are none. */

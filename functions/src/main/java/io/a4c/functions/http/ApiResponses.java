@@ -131,6 +131,9 @@ public final class ApiResponses {
       var headers = new java.util.HashMap<>(PROBLEM_JSON);
       if (type == ProblemType.UNAVAILABLE) {
         headers.put("retry-after", "10");
+      } else if (type == ProblemType.QUOTA_EXCEEDED) {
+        // A quota frees up when the user deletes something; a client that waits should not spin.
+        headers.put("retry-after", "30");
       }
       return APIGatewayV2HTTPResponse.builder()
           .withStatusCode(type.status())

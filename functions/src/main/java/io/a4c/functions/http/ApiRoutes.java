@@ -32,6 +32,7 @@ public final class ApiRoutes {
   public static final String PROJECT_IMAGES = "/v1/projects/{projectName}/images";
   public static final String HOSTS = "/v1/hosts";
   public static final String HOST_STATUS = "/v1/hosts/{hostId}/status";
+  public static final String AUDIT = "/v1/audit";
 
   public static final List<Route> ALL =
       List.of(
@@ -43,7 +44,8 @@ public final class ApiRoutes {
           new Route("GET", PROJECT, Function.ADMIN),
           new Route("POST", PROJECT_IMAGES, Function.ADMIN),
           new Route("GET", HOSTS, Function.ADMIN),
-          new Route("PUT", HOST_STATUS, Function.ADMIN));
+          new Route("PUT", HOST_STATUS, Function.ADMIN),
+          new Route("GET", AUDIT, Function.ADMIN));
 
   private ApiRoutes() {}
 }

@@ -37,4 +37,20 @@ public final class Validation {
     }
     return List.copyOf(values);
   }
+
+  /** A page size from the {@code limit} query parameter: {@code fallback} when absent, else 1 to {@code max}. */
+  public static int limit(String raw, int fallback, int max) {
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      int limit = Integer.parseInt(raw);
+      if (limit >= 1 && limit <= max) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidRequestException("limit", "limit must be a whole number from 1 to " + max);
+  }
 }

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * A project's configuration as an admin writes it ({@code PUT /v1/projects/{projectName}}): where
  * its sources are, the base image, the tools its images install, its parents (streams or
- * branches), the setup commands run in every new workspace, and the workspace size.
+ * branches), the setup commands run in every new workspace, the workspace size, and overrides of
+ * the per-user quotas ({@code quotas}, optional).
  */
 public record ProjectConfig(
     ProjectSource source,
@@ -18,7 +19,8 @@ public record ProjectConfig(
     List<String> tools,
     List<String> parents,
     List<String> setup,
-    WorkspaceSize workspaceSize) {
+    WorkspaceSize workspaceSize,
+    ProjectQuotas quotas) {
   /** Debian package names, the form tools are installed by. */
   static final Pattern TOOL = Pattern.compile("[a-z0-9][a-z0-9+.-]{0,62}");
 

@@ -1,10 +1,13 @@
 package io.a4c.functions.projects;
 
 import io.a4c.events.Arch;
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.Origin;
 import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import java.time.Clock;
+import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
@@ -14,18 +17,21 @@ public final class ProjectService {
   private final ProjectStore projects;
   private final ImageStore images;
   private final Clock clock;
+  private final AuditLog audit;
 
   @Inject
-  public ProjectService(ProjectStore projects, ImageStore images, Clock clock) {
+  public ProjectService(ProjectStore projects, ImageStore images, Clock clock, AuditLog audit) {
     this.projects = projects;
     this.images = images;
     this.clock = clock;
+    this.audit = audit;
   }
 
-  /** Creates or replaces a project's configuration. */
-  public Project put(String projectName, ProjectConfig config) {
+  /** Creates or replaces a project's configuration (audited). */
+  public Project put(Origin origin, String projectName, ProjectConfig config) {
     var project = new Project(projectName, config, clock.instant());
     projects.put(project);
+    audit.record(origin, "project.put", null, "project:" + projectName, Map.of());
     return project;
   }
 
@@ -34,8 +40,8 @@ public final class ProjectService {
     return projects.get(projectName).orElseThrow(() -> new ProjectNotFoundException(projectName));
   }
 
-  /** Registers a ready image for one of the project's parents. */
-  public Image registerImage(String projectName, RegisterImageRequest request) {
+  /** Registers a ready image for one of the project's parents (audited). */
+  public Image registerImage(Origin origin, String projectName, RegisterImageRequest request) {
     Project project = get(projectName);
     requireParent(project, request.parentName());
     var image =
@@ -48,6 +54,9 @@ public final class ProjectService {
             Image.COMPLETED,
             clock.instant());
     images.put(image);
+    audit.record(
+        origin, "image.register", null, "project:" + projectName,
+        Map.of("parentName", image.parentName(), "arch", image.arch().wireName(), "change", image.change(), "imageRef", image.imageRef()));
     return image;
   }
 

@@ -5,19 +5,27 @@ import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.WorkspaceSpec;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
+import io.a4c.events.Names;
 import io.a4c.events.WorkspaceStep;
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.Origin;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostCommandSender;
 import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.hosts.LeastDiskPlacement;
 import io.a4c.functions.hosts.NoHostAvailableException;
+import io.a4c.functions.http.PageTokens;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.projects.Image;
 import io.a4c.functions.projects.Project;
 import io.a4c.functions.projects.ProjectService;
+import io.a4c.functions.quotas.QuotaExceededException;
+import io.a4c.functions.quotas.Quotas;
+import io.a4c.functions.quotas.UsageCounters;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -27,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates, lists, deletes workspaces, and applies what hosts report about them. Every state change
  * is a conditional write through {@link WorkspaceState#canMoveTo}, so duplicate and late reports
- * are no-ops. Thread-safe.
+ * are no-ops. Creation takes a unit of the user's workspace quota in the same transaction as the
+ * record; every removal gives it back. Creations and deletions are audited. Thread-safe.
  */
 @Singleton
 public final class WorkspaceService {
@@ -43,6 +52,10 @@ public final class WorkspaceService {
   private final IdGenerator ids;
   private final Clock clock;
   private final String domain;
+  private final PageTokens pageTokens;
+  private final Quotas quotas;
+  private final UsageCounters usage;
+  private final AuditLog audit;
 
   @Inject
   public WorkspaceService(
@@ -54,7 +67,11 @@ public final class WorkspaceService {
       HostCommandSender commands,
       IdGenerator ids,
       Clock clock,
-      FunctionsConfig config) {
+      FunctionsConfig config,
+      PageTokens pageTokens,
+      Quotas quotas,
+      UsageCounters usage,
+      AuditLog audit) {
     this.workspaces = workspaces;
     this.hosts = hosts;
     this.directory = directory;
@@ -64,6 +81,10 @@ public final class WorkspaceService {
     this.ids = ids;
     this.clock = clock;
     this.domain = config.workspaceDomain();
+    this.pageTokens = pageTokens;
+    this.quotas = quotas;
+    this.usage = usage;
+    this.audit = audit;
   }
 
   /**
@@ -72,8 +93,9 @@ public final class WorkspaceService {
    *
    * @param idempotencyKey the client's {@code Idempotency-Key}, or null: the same key and request
    *     return the workspace the first one made; the same key with another request is a 422
+   * @throws QuotaExceededException 429 when the user holds as many workspaces as the quota allows
    */
-  public Workspace create(String userId, CreateWorkspaceRequest request, String idempotencyKey) {
+  public Workspace create(Origin origin, String userId, CreateWorkspaceRequest request, String idempotencyKey) {
     IdempotencyRecord claim = null;
     if (idempotencyKey != null) {
       String key = IdempotencyRecord.key(userId, idempotencyKey);
@@ -85,7 +107,7 @@ public final class WorkspaceService {
       claim = new IdempotencyRecord(key, hash, null);
     }
     try {
-      return place(userId, request, claim);
+      return place(origin, userId, request, claim);
     } catch (WorkspaceStore.IdempotencyKeyTaken e) {
       // A concurrent request with the same key won the transaction: answer with its workspace.
       return replay(userId, workspaces.idempotency(claim.key()).orElseThrow(), claim.requestHash());
@@ -111,8 +133,9 @@ public final class WorkspaceService {
                     "idempotent-workspace-deleted"));
   }
 
-  private Workspace place(String userId, CreateWorkspaceRequest request, IdempotencyRecord claim) {
+  private Workspace place(Origin origin, String userId, CreateWorkspaceRequest request, IdempotencyRecord claim) {
     Project project = projects.get(request.projectName());
+    int quota = quotas.workspaces(project);
     Image image = projects.resolveImage(project, request.parentName(), request.parsedArch(), request.change());
     Instant now = clock.instant();
     var candidates = placement.candidates(hosts.all(), request.parsedArch(), image.imageRef(), now);
@@ -126,11 +149,17 @@ public final class WorkspaceService {
               WorkspaceState.PENDING, null, null, 1, now, now, 0, true);
       try {
         workspaces.insertReserving(
-            workspace, claim == null ? null : new IdempotencyRecord(claim.key(), claim.requestHash(), workspaceId));
+            workspace, claim == null ? null : new IdempotencyRecord(claim.key(), claim.requestHash(), workspaceId), quota);
       } catch (WorkspaceStore.HostUnavailableForReservation e) {
         continue; // filled up since the scan; the next candidate has more disk in use but room
+      } catch (WorkspaceStore.QuotaReached e) {
+        throw overQuota(userId, project, quota);
       }
       send(workspace, project, claim);
+      audit.record(
+          origin, "workspace.create", userId, "workspace:" + workspaceId,
+          Map.of("projectName", project.projectName(), "parentName", request.parentName(), "arch", request.parsedArch().wireName(),
+              "hostId", host.hostId(), "imageRef", image.imageRef()));
       log.atInfo()
           .addKeyValue("workspaceId", workspaceId)
           .addKeyValue("userId", userId)
@@ -141,6 +170,16 @@ public final class WorkspaceService {
     }
     throw new NoHostAvailableException(
         NoHostAvailableException.Reason.NO_CAPACITY, "every host holding image " + image.imageRef() + " filled up; try again");
+  }
+
+  private QuotaExceededException overQuota(String userId, Project project, int quota) {
+    long held = usage.current(userId, UsageCounters.Counter.WORKSPACES);
+    log.atInfo().addKeyValue("userId", userId).addKeyValue("projectName", project.projectName()).addKeyValue("quota", quota).log("workspace quota reached");
+    return new QuotaExceededException(
+        "you hold " + held + " workspace" + (held == 1 ? "" : "s") + "; at most " + quota
+            + " are allowed when creating one of project " + project.projectName()
+            + ". Delete a workspace you no longer need, then try again",
+        "workspace-quota");
   }
 
   /** Sends the create command of a placed workspace. */
@@ -170,9 +209,10 @@ public final class WorkspaceService {
 
   /** One page of the user's workspaces, each saying whether its host is reachable. */
   public WorkspacePage list(String userId, int limit, String nextToken) {
-    var page = workspaces.list(userId, limit, PageTokens.decode(nextToken));
+    String scope = "workspaces/" + userId;
+    var page = workspaces.list(userId, limit, pageTokens.open(scope, nextToken, Names.WORKSPACE_ID));
     var items = page.items().stream().map(w -> w.withHostReachable(directory.reachable(w.hostId()))).toList();
-    return new WorkspacePage(items, PageTokens.encode(page.lastWorkspaceId()));
+    return new WorkspacePage(items, pageTokens.seal(scope, page.lastWorkspaceId()));
   }
 
   /** The workspace; 404 when the user has none of that id. */
@@ -188,12 +228,13 @@ public final class WorkspaceService {
    * for a host that will not come back). A container left on the host is removed by that host's
    * reconciler when it returns, since it no longer has a record.
    */
-  public void forceDelete(String userId, String workspaceId) {
+  public void forceDelete(Origin origin, String userId, String workspaceId) {
     for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       Workspace current =
           workspaces.get(userId, workspaceId, true).orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
       if (workspaces.removeReleasing(current)) {
         log.atWarn().addKeyValue("workspaceId", workspaceId).addKeyValue("hostId", current.hostId()).log("workspace force-deleted");
+        audit.record(origin, "workspace.force-delete", userId, "workspace:" + workspaceId, Map.of("hostId", current.hostId()));
         return;
       }
     }
@@ -245,7 +286,7 @@ public final class WorkspaceService {
    * Marks the workspace DELETING and asks its host to remove it. Idempotent: deleting a workspace
    * already DELETING sends the command again (the host treats a missing container as done).
    */
-  public Workspace delete(String userId, String workspaceId) {
+  public Workspace delete(Origin origin, String userId, String workspaceId) {
     for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       Workspace current =
           workspaces.get(userId, workspaceId, true).orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
@@ -258,6 +299,7 @@ public final class WorkspaceService {
       }
       commands.send(DeleteWorkspace.of(ids.commandId(), current.hostId(), workspaceId, userId));
       log.atInfo().addKeyValue("workspaceId", workspaceId).addKeyValue("hostId", current.hostId()).log("delete requested");
+      audit.record(origin, "workspace.delete", userId, "workspace:" + workspaceId, Map.of("hostId", current.hostId()));
       return deleting;
     }
     throw new ProblemException(io.a4c.functions.http.ProblemType.CONFLICT, "the workspace is changing; try again");
@@ -283,6 +325,10 @@ public final class WorkspaceService {
             .addKeyValue("reportingHostId", status.hostId())
             .addKeyValue("hostId", current.hostId())
             .log("report from a host the workspace is not on; dropped");
+        audit.record(
+            Origin.host(status.hostId(), null), "host-event.rejected", status.userId(), "host:" + status.hostId(),
+            Map.of("eventType", "WorkspaceStatus", "workspaceId", status.workspaceId(),
+                "why", "the workspace is placed on host " + current.hostId()));
         return false;
       }
       if (!current.state().canMoveTo(status.state(), current.step(), status.step())) {

@@ -6,7 +6,9 @@ import io.a4c.events.WorkspaceStep;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.HostStatus;
 import io.a4c.functions.hosts.HostStore;
+import io.a4c.functions.quotas.UsageCounters;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +17,16 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Workspaces in DynamoDB: partition userId, sort workspaceId, so a user's list is one Query.
  * Every write is conditional on the version it read; placement and removal move the host's
- * reservation counter in the same transaction, so a crash between them cannot leak a slot.
+ * reservation counter and the user's quota counter in the same transaction, so a crash between
+ * them cannot leak a slot and concurrent creates cannot pass a quota.
  * Thread-safe.
  */
 @Singleton
@@ -61,87 +66,96 @@ public final class WorkspaceStore {
   private final String table;
   private final String hostsTable;
   private final String idempotencyTable;
+  private final UsageCounters usage;
 
   @Inject
-  WorkspaceStore(DynamoDbClient dynamo, FunctionsConfig config) {
+  WorkspaceStore(DynamoDbClient dynamo, FunctionsConfig config, UsageCounters usage) {
     this.dynamo = dynamo;
+    this.usage = usage;
     this.table = config.workspacesTable();
     this.hostsTable = config.hostsTable();
     this.idempotencyTable = config.idempotencyTable();
   }
 
+  /** Raised when the user already holds as many workspaces as the quota allows. */
+  static final class QuotaReached extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    QuotaReached() {
+      super(null, null, false, false);
+    }
+  }
+
   /**
-   * Writes a new workspace, reserves a slot on its host and, when given, records the idempotency
-   * key — all or nothing.
+   * Writes a new workspace, reserves a slot on its host, takes one unit of the user's workspace
+   * quota and, when given, records the idempotency key — all or nothing.
    *
    * @param idempotency the key's record, or null
+   * @param quota the most workspaces the user may hold
    * @throws HostUnavailableForReservation when the host is full or no longer ACTIVE
+   * @throws QuotaReached when the user holds {@code quota} workspaces already
    * @throws IdempotencyKeyTaken when another request already used the key
    */
-  void insertReserving(Workspace workspace, IdempotencyRecord idempotency) {
+  void insertReserving(Workspace workspace, IdempotencyRecord idempotency, int quota) {
+    if (quota <= 0) {
+      throw new QuotaReached();
+    }
+    List<TransactWriteItem> items = new ArrayList<>();
+    items.add(
+        TransactWriteItem.builder()
+            .put(p -> p.tableName(table).item(toItem(workspace)).conditionExpression("attribute_not_exists(workspaceId)"))
+            .build());
+    items.add(
+        TransactWriteItem.builder()
+            .update(
+                u ->
+                    u.tableName(hostsTable)
+                        .key(Map.of("hostId", AttributeValue.fromS(workspace.hostId())))
+                        .updateExpression("SET assignedWorkspaces = assignedWorkspaces + :one")
+                        .conditionExpression("#status = :active AND assignedWorkspaces < #capacity")
+                        .expressionAttributeNames(Map.of("#status", "status", "#capacity", "capacity"))
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":one", AttributeValue.fromN("1"),
+                                ":active", AttributeValue.fromS(HostStatus.ACTIVE.name()))))
+            .build());
+    items.add(usage.reserve(workspace.userId(), UsageCounters.Counter.WORKSPACES, quota));
+    if (idempotency != null) {
+      items.add(
+          TransactWriteItem.builder()
+              .put(
+                  p ->
+                      p.tableName(idempotencyTable)
+                          .item(
+                              Map.of(
+                                  "idempotencyKey", AttributeValue.fromS(idempotency.key()),
+                                  "requestHash", AttributeValue.fromS(idempotency.requestHash()),
+                                  "workspaceId", AttributeValue.fromS(idempotency.workspaceId()),
+                                  "expiresAt",
+                                      AttributeValue.fromN(
+                                          Long.toString(workspace.createdAt().plus(IDEMPOTENCY_TTL).getEpochSecond()))))
+                          .conditionExpression("attribute_not_exists(idempotencyKey)"))
+              .build());
+    }
     try {
-      dynamo.transactWriteItems(
-          t ->
-              t.transactItems(
-                  items(
-                  i ->
-                      i.put(
-                          p ->
-                              p.tableName(table)
-                                  .item(toItem(workspace))
-                                  .conditionExpression("attribute_not_exists(workspaceId)")),
-                  i ->
-                      i.update(
-                          u ->
-                              u.tableName(hostsTable)
-                                  .key(Map.of("hostId", AttributeValue.fromS(workspace.hostId())))
-                                  .updateExpression("SET assignedWorkspaces = assignedWorkspaces + :one")
-                                  .conditionExpression("#status = :active AND assignedWorkspaces < #capacity")
-                                  .expressionAttributeNames(Map.of("#status", "status", "#capacity", "capacity"))
-                                  .expressionAttributeValues(
-                                      Map.of(
-                                          ":one", AttributeValue.fromN("1"),
-                                          ":active", AttributeValue.fromS(HostStatus.ACTIVE.name())))),
-                  idempotency == null
-                      ? null
-                      : i ->
-                          i.put(
-                              p ->
-                                  p.tableName(idempotencyTable)
-                                      .item(
-                                          Map.of(
-                                              "idempotencyKey", AttributeValue.fromS(idempotency.key()),
-                                              "requestHash", AttributeValue.fromS(idempotency.requestHash()),
-                                              "workspaceId", AttributeValue.fromS(idempotency.workspaceId()),
-                                              "expiresAt",
-                                                  AttributeValue.fromN(
-                                                      Long.toString(workspace.createdAt().plus(IDEMPOTENCY_TTL).getEpochSecond()))))
-                                      .conditionExpression("attribute_not_exists(idempotencyKey)")))));
+      dynamo.transactWriteItems(t -> t.transactItems(items));
     } catch (TransactionCanceledException e) {
       var reasons = e.cancellationReasons();
-      if (reasons.size() == 3 && "ConditionalCheckFailed".equals(reasons.get(2).code())) {
+      if (failed(reasons, 3)) {
         throw new IdempotencyKeyTaken();
       }
-      if (reasons.size() >= 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+      if (failed(reasons, 2)) {
+        throw new QuotaReached();
+      }
+      if (failed(reasons, 1)) {
         throw new HostUnavailableForReservation();
       }
       throw e;
     }
   }
 
-  /** The transaction items that are present (an absent idempotency key adds none). */
-  @SafeVarargs
-  private static java.util.List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> items(
-      java.util.function.Consumer<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.Builder>... parts) {
-    var items = new java.util.ArrayList<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem>();
-    for (var part : parts) {
-      if (part != null) {
-        var builder = software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder();
-        part.accept(builder);
-        items.add(builder.build());
-      }
-    }
-    return items;
+  private static boolean failed(List<CancellationReason> reasons, int index) {
+    return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
   }
 
   /** What an idempotency key made, if it was used. */
@@ -241,44 +255,65 @@ public final class WorkspaceStore {
   }
 
   /**
-   * Deletes the record and releases its host slot, both or neither.
+   * Deletes the record, releases its host slot and gives back its unit of the user's quota, all or
+   * nothing. A counter already at zero (reset by hand, or a record older than the quota) is left
+   * out rather than blocking the removal.
    *
    * @return false when the record changed or went since it was read
    */
   boolean removeReleasing(Workspace workspace) {
-    try {
-      dynamo.transactWriteItems(
-          t ->
-              t.transactItems(
-                  i ->
-                      i.delete(
-                          d ->
-                              d.tableName(table)
-                                  .key(key(workspace.userId(), workspace.workspaceId()))
-                                  .conditionExpression("#version = :v")
-                                  .expressionAttributeNames(Map.of("#version", "version"))
-                                  .expressionAttributeValues(
-                                      Map.of(":v", AttributeValue.fromN(Long.toString(workspace.version()))))),
-                  i ->
-                      i.update(
-                          u ->
-                              u.tableName(hostsTable)
-                                  .key(Map.of("hostId", AttributeValue.fromS(workspace.hostId())))
-                                  .updateExpression("SET assignedWorkspaces = assignedWorkspaces - :one")
-                                  .conditionExpression("assignedWorkspaces > :zero")
-                                  .expressionAttributeValues(
-                                      Map.of(":one", AttributeValue.fromN("1"), ":zero", AttributeValue.fromN("0"))))));
-      return true;
-    } catch (TransactionCanceledException e) {
-      var reasons = e.cancellationReasons();
-      if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-        return false;
+    boolean releaseHost = true;
+    boolean releaseUsage = true;
+    while (true) {
+      List<TransactWriteItem> items = new ArrayList<>();
+      items.add(
+          TransactWriteItem.builder()
+              .delete(
+                  d ->
+                      d.tableName(table)
+                          .key(key(workspace.userId(), workspace.workspaceId()))
+                          .conditionExpression("#version = :v")
+                          .expressionAttributeNames(Map.of("#version", "version"))
+                          .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(workspace.version())))))
+              .build());
+      int hostIndex = -1;
+      int usageIndex = -1;
+      if (releaseHost) {
+        hostIndex = items.size();
+        items.add(
+            TransactWriteItem.builder()
+                .update(
+                    u ->
+                        u.tableName(hostsTable)
+                            .key(Map.of("hostId", AttributeValue.fromS(workspace.hostId())))
+                            .updateExpression("SET assignedWorkspaces = assignedWorkspaces - :one")
+                            .conditionExpression("assignedWorkspaces > :zero")
+                            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":zero", AttributeValue.fromN("0"))))
+                .build());
       }
-      if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
-        // The counter is already at zero (it was reset by hand): delete the record alone.
+      if (releaseUsage) {
+        usageIndex = items.size();
+        items.add(usage.release(workspace.userId(), UsageCounters.Counter.WORKSPACES));
+      }
+      if (items.size() == 1) {
         return deleteOnly(workspace);
       }
-      throw e;
+      try {
+        dynamo.transactWriteItems(t -> t.transactItems(items));
+        return true;
+      } catch (TransactionCanceledException e) {
+        var reasons = e.cancellationReasons();
+        if (failed(reasons, 0)) {
+          return false;
+        }
+        boolean hostAtZero = hostIndex >= 0 && failed(reasons, hostIndex);
+        boolean usageAtZero = usageIndex >= 0 && failed(reasons, usageIndex);
+        if (!hostAtZero && !usageAtZero) {
+          throw e;
+        }
+        releaseHost &= !hostAtZero;
+        releaseUsage &= !usageAtZero;
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import static io.a4c.functions.http.ApiRoutes.WORKSPACES;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.a4c.events.Names;
+import io.a4c.functions.audit.Origin;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.http.ApiHandler;
 import io.a4c.functions.http.ApiRequest;
@@ -41,23 +42,29 @@ public final class WorkspacesApi implements ApiHandler {
 
   private APIGatewayV2HTTPResponse route(ApiRequest request) {
     var caller = request.caller(adminClaim);
+    String rawUserId = request.pathParameters().get("userId");
+    caller.requireAccessTo(rawUserId);
+    if (request.routeKey().equals("POST " + WORKSPACES) && caller.admin()) {
+      // An admin may create in anyone's name: a malformed name is then a bad request, not a miss.
+      io.a4c.functions.http.Validation.require("userId", rawUserId, Names.USER_ID, "letters, digits and . _ @ - (up to 128)");
+    }
     String userId = request.pathParameter("userId", Names.USER_ID, "a user id");
-    caller.requireAccessTo(userId);
+    var origin = Origin.of(caller, request);
     return switch (request.routeKey()) {
       case "POST " + WORKSPACES -> {
         var body = responses.read(request, CreateWorkspaceRequest.class);
-        var created = service.create(userId, body, idempotencyKey(request));
+        var created = service.create(origin, userId, body, idempotencyKey(request));
         yield responses.json(202, created, Map.of("location", request.path() + "/" + created.workspaceId()));
       }
       case "GET " + WORKSPACES -> responses.json(200, service.list(userId, limit(request), request.query().get("nextToken")));
       case "GET " + WORKSPACE -> responses.json(200, service.get(userId, workspaceId(request)));
       case "DELETE " + WORKSPACE -> {
-        if ("true".equals(request.query().get("force"))) {
+        if (force(request)) {
           caller.requireAdmin();
-          service.forceDelete(userId, workspaceId(request));
+          service.forceDelete(origin, userId, workspaceId(request));
           yield responses.json(200, Map.of("workspaceId", workspaceId(request), "state", "DELETED"));
         }
-        yield responses.json(202, service.delete(userId, workspaceId(request)));
+        yield responses.json(202, service.delete(origin, userId, workspaceId(request)));
       }
       default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
     };
@@ -70,6 +77,17 @@ public final class WorkspacesApi implements ApiHandler {
           "Idempotency-Key", "Idempotency-Key must be 1 to 128 letters, digits and . _ : - (a UUID is a good key)");
     }
     return key;
+  }
+
+  private static boolean force(ApiRequest request) {
+    String force = request.query().get("force");
+    if (force == null || force.equals("false")) {
+      return false;
+    }
+    if (force.equals("true")) {
+      return true;
+    }
+    throw new InvalidRequestException("force", "force must be true or false");
   }
 
   private static String workspaceId(ApiRequest request) {

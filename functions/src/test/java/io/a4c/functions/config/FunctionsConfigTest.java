@@ -9,6 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 public class FunctionsConfigTest {
+  /** A 32-byte key, base64. */
+  static final String KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
   public static Map<String, String> minimal() {
     Map<String, String> env = new HashMap<>();
     env.put(FunctionsEnv.WORKSPACES_TABLE, "w");
@@ -17,6 +20,9 @@ public class FunctionsConfigTest {
     env.put(FunctionsEnv.HOSTS_TABLE, "h");
     env.put(FunctionsEnv.IDEMPOTENCY_TABLE, "k");
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, "a4c-host-");
+    env.put(FunctionsEnv.AUDIT_TABLE, "a");
+    env.put(FunctionsEnv.USAGE_TABLE, "u");
+    env.put(FunctionsEnv.PAGE_TOKEN_KEY, KEY);
     return env;
   }
 
@@ -29,6 +35,44 @@ public class FunctionsConfigTest {
     assertThat(config.hostStaleAfter()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.adminClaim()).isEqualTo("admin");
     assertThat(config.dynamoDbEndpoint()).isEmpty();
+    assertThat(config.security().maxWorkspacesPerUser()).isEqualTo(10);
+    assertThat(config.security().hostAuth()).isEqualTo(FunctionsConfig.HostAuth.SENDER_ID);
+    assertThat(config.security().hostRoleIds()).isEmpty();
+  }
+
+  @Test
+  void aMissingOrShortPaginationKeyIsAStartUpErrorThatDoesNotPrintTheKey() {
+    var missing = minimal();
+    missing.remove(FunctionsEnv.PAGE_TOKEN_KEY);
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(missing)).hasMessageContaining("A4C_PAGE_TOKEN_KEY");
+
+    var tooShort = minimal();
+    String shortKey = java.util.Base64.getEncoder().encodeToString("sixteen-bytes-ok".getBytes());
+    tooShort.put(FunctionsEnv.PAGE_TOKEN_KEY, shortKey);
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(tooShort))
+        .hasMessageContaining("A4C_PAGE_TOKEN_KEY")
+        .hasMessageNotContaining(shortKey);
+    assertThat(FunctionsConfig.fromEnvironment(minimal()).toString()).doesNotContain(KEY).contains("redacted");
+  }
+
+  @Test
+  void signatureAuthNeedsHostKeysAndRoleIdsMustBeRoleIds() {
+    var noKeys = minimal();
+    noKeys.put(FunctionsEnv.HOST_AUTH, "signature");
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(noKeys)).hasMessageContaining("A4C_HOST_EVENT_KEYS");
+
+    var withKeys = minimal();
+    withKeys.put(FunctionsEnv.HOST_AUTH, "signature");
+    withKeys.put(FunctionsEnv.HOST_EVENT_KEYS, "h1=" + KEY + ",h2=" + KEY);
+    assertThat(FunctionsConfig.fromEnvironment(withKeys).security().hostEventKeys()).containsOnlyKeys("h1", "h2");
+
+    var badRole = minimal();
+    badRole.put(FunctionsEnv.HOST_ROLE_IDS, "h1=AIDAUSERNOTAROLE");
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(badRole)).hasMessageContaining("A4C_HOST_ROLE_IDS");
+
+    var badMode = minimal();
+    badMode.put(FunctionsEnv.HOST_AUTH, "trust-me");
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(badMode)).hasMessageContaining("A4C_HOST_AUTH");
   }
 
   @Test

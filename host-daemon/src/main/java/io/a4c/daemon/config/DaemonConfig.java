@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param commandVisibility how long a received command stays hidden (extended while it runs)
  * @param createAttempts how many times a create is tried after transient failures
  * @param retryBackoff the wait before the second attempt; doubled for each further one
+ * @param eventKey the key this host signs its events with, when the consumer checks signatures
  */
 public record DaemonConfig(
     String hostId,
@@ -29,10 +30,12 @@ public record DaemonConfig(
     int createAttempts,
     Duration retryBackoff,
     String region,
-    Optional<URI> sqsEndpoint) {
+    Optional<URI> sqsEndpoint,
+    Optional<byte[]> eventKey) {
 
   public DaemonConfig {
     Names.require(DaemonEnv.HOST_ID, hostId, Names.HOST_ID);
+    eventKey = eventKey.map(byte[]::clone);
   }
 
   /**
@@ -60,7 +63,30 @@ public record DaemonConfig(
         3,
         Duration.ofSeconds(1),
         env.getOrDefault(DaemonEnv.AWS_REGION, "us-east-1"),
-        endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint)));
+        endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint)),
+        eventKey(env));
+  }
+
+  private static Optional<byte[]> eventKey(Map<String, String> env) {
+    String value = env.get(DaemonEnv.EVENT_KEY);
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      byte[] key = java.util.Base64.getDecoder().decode(value.trim());
+      if (key.length >= 32) {
+        return Optional.of(key);
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below, without the value: it is a secret
+    }
+    throw new IllegalStateException("environment variable " + DaemonEnv.EVENT_KEY + " must be a base64 key of at least 32 bytes");
+  }
+
+  @Override
+  public String toString() {
+    // The record's own toString would print the key's array reference only, but say so plainly.
+    return "DaemonConfig[hostId=" + hostId + ", dockerHost=" + dockerHost + ", eventKey=" + (eventKey.isPresent() ? "set" : "none") + "]";
   }
 
   private static String required(Map<String, String> env, String name) {

@@ -38,6 +38,13 @@ public final class DaemonEnv {
    */
   public static final String COMMAND_VISIBILITY_SECONDS = "A4C_COMMAND_VISIBILITY_SECONDS";
 
+  /**
+   * Optional base64 key (at least 32 bytes) this host signs its events with, for a consumer that
+   * authenticates hosts by signature (the local runtime). In AWS leave it unset: the host-events
+   * queue's SenderId, the role session named after the host, identifies the host.
+   */
+  public static final String EVENT_KEY = "A4C_HOST_EVENT_KEY";
+
   /** Optional endpoint override for SQS (local runtime and tests only). */
   public static final String SQS_ENDPOINT = "A4C_SQS_ENDPOINT";
 
