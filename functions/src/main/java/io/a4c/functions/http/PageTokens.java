@@ -59,7 +59,10 @@ public final class PageTokens {
         if (dot > 0) {
           byte[] plain = DECODE.decode(token.substring(0, dot));
           byte[] mac = DECODE.decode(token.substring(dot + 1));
-          if (MessageDigest.isEqual(mac, mac(scope, plain))) {
+          // Only the canonical encoding counts: base64's spare low bits must not make a second
+          // spelling of the same token.
+          boolean canonical = (ENCODE.encodeToString(plain) + "." + ENCODE.encodeToString(mac)).equals(token);
+          if (canonical && MessageDigest.isEqual(mac, mac(scope, plain))) {
             String position = new String(plain, StandardCharsets.UTF_8);
             if (rule.matcher(position).matches()) {
               return position;
