@@ -244,6 +244,11 @@ public final class LocalRuntime implements AutoCloseable {
     return sqs.endpoint();
   }
 
+  /** A host's event key (tests sign impersonating events with it). */
+  byte[] hostEventKey(String hostId) {
+    return hostEventKeys.get(hostId).clone();
+  }
+
   /** The host-events queue's URL (tests send forged events to it). */
   public String hostEventsQueueUrl() {
     return hostEventsUrl;

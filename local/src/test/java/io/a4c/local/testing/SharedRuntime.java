@@ -14,6 +14,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Docker engine — started on first use and closed when the run ends. The engines come from
  * {@code A4C_TEST_DOCKER_HOSTS} (what {@code ./a4c test} exports: three engines), else the local
  * socket alone. Tests keep out of each other's way with their own user ids and project names.
+ *
+ * <p>There is at most one runtime per JVM (two would reconcile away each other's containers on
+ * the same engines): JUnit Jupiter tests get it through this extension, and other engines' tests
+ * (jqwik properties) through {@link #acquire()} and {@link #release()}; the engines run one after
+ * the other, so each closes it when it is done.
  */
 public final class SharedRuntime implements ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedRuntime.class);
@@ -27,7 +32,7 @@ public final class SharedRuntime implements ParameterResolver {
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     Started started =
-        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Started.class, k -> Started.start(), Started.class);
+        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Started.class, k -> acquireStarted(), Started.class);
     Class<?> type = parameter.getParameter().getType();
     if (type == LocalRuntime.class) {
       return started.runtime;
@@ -36,6 +41,32 @@ public final class SharedRuntime implements ParameterResolver {
       return new ApiClient(started.runtime);
     }
     return started.fleet;
+  }
+
+  private static Started current;
+
+  private static synchronized Started acquireStarted() {
+    if (current == null) {
+      current = Started.start();
+    }
+    return current;
+  }
+
+  /** The runtime for a test outside JUnit Jupiter (jqwik); call {@link #release()} when done. */
+  public static LocalRuntime acquire() {
+    return acquireStarted().runtime;
+  }
+
+  /** The fleet of the runtime {@link #acquire()} gave. */
+  public static synchronized Fleet fleet() {
+    return acquireStarted().fleet;
+  }
+
+  /** Closes the runtime {@link #acquire()} gave. */
+  public static synchronized void release() {
+    if (current != null) {
+      current.close();
+    }
   }
 
   /** The runtime and its fleet; closed by JUnit at the end of the run. */
@@ -72,6 +103,11 @@ public final class SharedRuntime implements ParameterResolver {
 
     @Override
     public void close() {
+      synchronized (SharedRuntime.class) {
+        if (current == this) {
+          current = null;
+        }
+      }
       fleet.close();
       runtime.close();
     }

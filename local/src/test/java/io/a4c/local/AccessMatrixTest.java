@@ -1,0 +1,216 @@
+package io.a4c.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.a4c.functions.http.ApiRoutes;
+import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.Fleet;
+import io.a4c.local.testing.Scenario;
+import io.a4c.local.testing.SharedRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every route × {owner, other user, admin, no token, bad token} → the status it must answer.
+ *
+ * <p>The routes come from docs/openapi.yaml and from {@link ApiRoutes#ALL} (what the gateway
+ * serves), and each must be in both; a route with no sample request here fails the test, so a new
+ * route cannot be forgotten. Rules: a route under {@code /v1/users/{userId}} is the user's — their
+ * own gets the route's success status, anyone else's a 404 (no existence leak), an admin the
+ * success status; any other route is the admins' — 403 for users. No token or a bad one is always
+ * a 401.
+ */
+@ExtendWith(SharedRuntime.class)
+class AccessMatrixTest {
+  /** The roles a request can be made as. */
+  enum Role {
+    OWNER,
+    OTHER_USER,
+    ADMIN,
+    NO_TOKEN,
+    BAD_TOKEN
+  }
+
+  /**
+   * A request that succeeds for someone allowed to make it.
+   *
+   * @param path with the fixture's values in place of the parameters
+   * @param body a JSON body, or null
+   * @param success the status an allowed caller gets
+   */
+  record Sample(String path, Supplier<String> body, int success) {}
+
+  /** The routes the OpenAPI document declares, as {@code METHOD /path} keys; empty when it has none. */
+  static Set<String> openApiRoutes() throws Exception {
+    Path doc = Path.of("..", "docs", "openapi.yaml");
+    if (!Files.exists(doc)) {
+      doc = Path.of("docs", "openapi.yaml");
+    }
+    Set<String> routes = new LinkedHashSet<>();
+    if (!Files.exists(doc)) {
+      return routes;
+    }
+    JsonNode paths = new ObjectMapper(new YAMLFactory()).readTree(doc.toFile()).path("paths");
+    paths.fieldNames().forEachRemaining(
+        path ->
+            paths.get(path).fieldNames().forEachRemaining(method -> {
+              if (Set.of("get", "put", "post", "delete", "patch").contains(method)) {
+                routes.add(method.toUpperCase() + " " + path);
+              }
+            }));
+    return routes;
+  }
+
+  /** Local-only routes of the gateway, outside the API proper. */
+  private static final Set<String> LOCAL_ONLY = Set.of("GET /healthz", "POST /local/tokens");
+
+  @Test
+  void theOpenApiDocumentAndTheRouteTableNameTheSameRoutes() throws Exception {
+    Set<String> documented = openApiRoutes();
+    documented.removeAll(LOCAL_ONLY);
+    Set<String> served = new LinkedHashSet<>(ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).toList());
+    if (!documented.isEmpty()) {
+      assertThat(documented).as("routes in docs/openapi.yaml").containsExactlyInAnyOrderElementsOf(served);
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyRouteAnswersEveryRoleAsItMust(ApiClient api, Fleet fleet) throws Exception {
+    var scenario = new Scenario(api);
+    String project = scenario.createProject("matrix");
+    scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
+    String owner = scenario.user("owner");
+    String other = scenario.user("other");
+    String hostId = fleet.hostIds().get(0);
+    String createBody = "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}";
+    String readable = scenario.requestWorkspace(owner, project, "amd64").at("/workspaceId");
+    List<String> made = new ArrayList<>(List.of(readable));
+    // DELETE succeeds once per workspace: each allowed role deletes a fresh one.
+    Supplier<String> deletable =
+        () -> {
+          String id = scenario.requestWorkspace(owner, project, "amd64").at("/workspaceId");
+          made.add(id);
+          return id;
+        };
+    String projectBody =
+        """
+        {"source": {"type": "git", "url": "https://git.example.com/m.git"}, "baseImage": "a4c-base:busybox",
+         "tools": [], "parents": ["main"], "setup": []}""";
+
+    Map<String, Supplier<Sample>> samples =
+        Map.ofEntries(
+            Map.entry("POST " + ApiRoutes.WORKSPACES, () -> new Sample("/v1/users/" + owner + "/workspaces", () -> createBody, 202)),
+            Map.entry("GET " + ApiRoutes.WORKSPACES, () -> new Sample("/v1/users/" + owner + "/workspaces", null, 200)),
+            Map.entry("GET " + ApiRoutes.WORKSPACE, () -> new Sample("/v1/users/" + owner + "/workspaces/" + readable, null, 200)),
+            Map.entry(
+                "DELETE " + ApiRoutes.WORKSPACE, () -> new Sample("/v1/users/" + owner + "/workspaces/" + deletable.get(), null, 202)),
+            Map.entry("PUT " + ApiRoutes.PROJECT, () -> new Sample("/v1/projects/" + scenario.project("matrix-put"), () -> projectBody, 200)),
+            Map.entry("GET " + ApiRoutes.PROJECT, () -> new Sample("/v1/projects/" + project, null, 200)),
+            Map.entry(
+                "POST " + ApiRoutes.PROJECT_IMAGES,
+                () ->
+                    new Sample(
+                        "/v1/projects/" + project + "/images",
+                        () -> "{\"parentName\": \"main\", \"arch\": \"amd64\", \"change\": \"2\", \"imageRef\": \"a4c-base:busybox\"}",
+                        201)),
+            Map.entry("GET " + ApiRoutes.HOSTS, () -> new Sample("/v1/hosts", null, 200)),
+            Map.entry("PUT " + ApiRoutes.HOST_STATUS, () -> new Sample("/v1/hosts/" + hostId + "/status", () -> "{\"status\": \"ACTIVE\"}", 200)),
+            Map.entry("GET " + ApiRoutes.AUDIT, () -> new Sample("/v1/audit?limit=5", null, 200)));
+
+    Set<String> routes = new LinkedHashSet<>(ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).toList());
+    routes.addAll(openApiRoutes());
+    routes.removeAll(LOCAL_ONLY);
+    String badToken = forgedAdminToken(owner);
+    List<DynamicTest> tests = new ArrayList<>();
+    for (String route : routes) {
+      String method = route.substring(0, route.indexOf(' '));
+      String template = route.substring(route.indexOf(' ') + 1);
+      boolean usersOwn = template.startsWith("/v1/users/{userId}");
+      for (Role role : Role.values()) {
+        tests.add(
+            dynamicTest(
+                route + " as " + role,
+                () -> {
+                  assertThat(samples).as("a sample request for " + route + " in AccessMatrixTest").containsKey(route);
+                  Sample sample = samples.get(route).get();
+                  String token =
+                      switch (role) {
+                        case OWNER -> api.tokenOf(owner);
+                        case OTHER_USER -> api.tokenOf(other);
+                        case ADMIN -> api.adminToken();
+                        case NO_TOKEN -> null;
+                        case BAD_TOKEN -> badToken;
+                      };
+                  int expected =
+                      switch (role) {
+                        case NO_TOKEN, BAD_TOKEN -> 401;
+                        case ADMIN -> sample.success();
+                        case OWNER -> usersOwn ? sample.success() : 403;
+                        case OTHER_USER -> usersOwn ? 404 : 403;
+                      };
+                  String body = sample.body() == null ? null : sample.body().get();
+                  var reply = api.send(method, sample.path(), token, body, "application/json");
+                  assertThat(reply.status()).as(route + " as " + role + ": " + reply.body()).isEqualTo(expected);
+                  if (expected >= 400) {
+                    assertThat(reply.contentType()).isEqualTo("application/problem+json");
+                  }
+                }));
+      }
+    }
+    tests.add(
+        dynamicTest(
+            "clean up",
+            () -> {
+              for (var reply : api.get("/v1/users/" + owner + "/workspaces", api.tokenOf(owner)).json().get("items")) {
+                api.delete("/v1/users/" + owner + "/workspaces/" + reply.get("workspaceId").asText(), api.tokenOf(owner));
+              }
+              for (String id : made) {
+                scenario.awaitGone(owner, id);
+              }
+            }));
+    return tests.stream();
+  }
+
+  /** A well-formed token claiming admin, signed by a key nobody trusts. */
+  static String forgedAdminToken(String subject) throws Exception {
+    var stranger = new ECKeyGenerator(Curve.P_256).keyID("a4c-local-dev").generate();
+    var jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("a4c-local-dev").build(),
+            new JWTClaimsSet.Builder()
+                .issuer(LocalTokens.DEV_ISSUER)
+                .audience(LocalTokens.DEV_AUDIENCE)
+                .subject(subject)
+                .claim("admin", true)
+                .issueTime(new Date())
+                .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1))))
+                .build());
+    jwt.sign(new ECDSASigner(stranger));
+    return jwt.serialize();
+  }
+}

@@ -1,0 +1,118 @@
+package io.a4c.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.a4c.events.EventJson;
+import io.a4c.events.HostEvent;
+import io.a4c.events.HostEventSignatures;
+import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStatus;
+import io.a4c.events.WorkspaceStep;
+import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.Fleet;
+import io.a4c.local.testing.Scenario;
+import io.a4c.local.testing.SharedRuntime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * Hosts act only for themselves. Real SQS messages on the real host-events queue: one claiming to
+ * be the workspace's host without its key, one signed by another host in the workspace's host's
+ * name, and one from another host, honestly signed, about a workspace that is not on it. None
+ * changes the workspace; each is audited.
+ */
+@ExtendWith(SharedRuntime.class)
+class HostImpersonationTest {
+
+  @Test
+  void anotherHostCannotReportForAWorkspaceAndEachAttemptIsAudited(LocalRuntime runtime, ApiClient api, Fleet fleet) throws Exception {
+    var scenario = new Scenario(api);
+    String project = scenario.createProject("impersonation");
+    scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
+    String user = scenario.user("victim");
+    var running = scenario.createRunning(user, project);
+    String workspaceId = running.at("/workspaceId");
+    String home = running.at("/hostId");
+    String intruder = fleet.hostIds().stream().filter(h -> !h.equals(home)).findFirst().orElse(null);
+    String path = "/v1/users/" + user + "/workspaces/" + workspaceId;
+    String version = running.at("/version");
+
+    var json = EventJson.newMapper().writerFor(HostEvent.class);
+    String claimsHome =
+        json.writeValueAsString(
+            WorkspaceStatus.of(home, workspaceId, user, WorkspaceState.FAILED, WorkspaceStep.HOSTNAME_REGISTERED, null, null, "forged", Instant.now()));
+    List<Map.Entry<String, String>> forged = new ArrayList<>();
+    forged.add(Map.entry(claimsHome, "")); // unsigned
+    if (intruder != null) {
+      forged.add(Map.entry(claimsHome, HostEventSignatures.sign(runtime.hostEventKey(intruder), claimsHome)));
+      String honest =
+          json.writeValueAsString(
+              WorkspaceStatus.of(intruder, workspaceId, user, WorkspaceState.DELETED, WorkspaceStep.REMOVED, null, null, null, Instant.now()));
+      forged.add(Map.entry(honest, HostEventSignatures.sign(runtime.hostEventKey(intruder), honest)));
+    }
+
+    try (var sqs =
+        SqsClient.builder()
+            .endpointOverride(runtime.sqsEndpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .build()) {
+      for (var message : forged) {
+        sqs.sendMessage(
+            b -> {
+              b.queueUrl(runtime.hostEventsQueueUrl()).messageBody(message.getKey());
+              if (!message.getValue().isEmpty()) {
+                b.messageAttributes(
+                    Map.of(
+                        HostEventSignatures.ATTRIBUTE,
+                        MessageAttributeValue.builder().dataType("String").stringValue(message.getValue()).build()));
+              }
+            });
+      }
+    }
+
+    String audit = "/v1/audit?userId=" + user + "&limit=50";
+    var entries =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> api.get(audit, api.adminToken()).json().get("items"),
+                items -> {
+                  int rejected = 0;
+                  for (var item : items) {
+                    rejected += "host-event.rejected".equals(item.path("action").asText()) ? 1 : 0;
+                  }
+                  return rejected == forged.size();
+                });
+    var after = api.get(path, api.tokenOf(user));
+    assertThat(after.at("/state")).isEqualTo("RUNNING");
+    assertThat(after.at("/version")).isEqualTo(version);
+    assertThat(fleet.containersOfWorkspace(home, workspaceId)).hasSize(1);
+    List<String> reasons = new ArrayList<>();
+    for (var item : entries) {
+      if ("host-event.rejected".equals(item.path("action").asText())) {
+        reasons.add(item.path("target").asText() + ": " + item.path("details").path("why").asText());
+        assertThat(item.path("details").path("workspaceId").asText()).isEqualTo(workspaceId);
+      }
+    }
+    assertThat(reasons).anySatisfy(r -> assertThat(r).isEqualTo("host:" + home + ": the message is not signed"));
+    if (intruder != null) {
+      assertThat(reasons).anySatisfy(r -> assertThat(r).isEqualTo("host:" + home + ": the signature is not host " + home + "'s"));
+      assertThat(reasons).anySatisfy(r -> assertThat(r).isEqualTo("host:" + intruder + ": the workspace is placed on host " + home));
+    }
+
+    api.delete(path, api.tokenOf(user));
+    scenario.awaitGone(user, workspaceId);
+  }
+}
