@@ -24,8 +24,11 @@ public record ProjectConfig(
   /** Debian package names, the form tools are installed by. */
   static final Pattern TOOL = Pattern.compile("[a-z0-9][a-z0-9+.-]{0,62}");
 
-  /** One shell command line: printable, no control characters or newlines. */
-  static final Pattern SETUP_COMMAND = Pattern.compile("[\\x20-\\x7E]{1,1024}");
+  /**
+   * One shell command line: printable ASCII, no control characters or newlines, and not ending in
+   * a backslash (which would join the next line of a rendered script or Dockerfile to it).
+   */
+  static final Pattern SETUP_COMMAND = Pattern.compile("[\\x20-\\x7E]{0,1023}[\\x20-\\x5B\\x5D-\\x7E]");
 
   public ProjectConfig {
     if (source == null) {
@@ -37,7 +40,7 @@ public record ProjectConfig(
     if (parents.isEmpty()) {
       throw new InvalidRequestException("parents", "parents must name at least one stream or branch");
     }
-    setup = Validation.requireAll("setup", setup, SETUP_COMMAND, "one printable line of at most 1024 characters", 32);
+    setup = Validation.requireAll("setup", setup, SETUP_COMMAND, "one printable line of at most 1024 characters, not ending in a backslash", 32);
     workspaceSize = Objects.requireNonNullElse(workspaceSize, WorkspaceSize.DEFAULT);
   }
 }

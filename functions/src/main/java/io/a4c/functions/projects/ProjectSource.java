@@ -11,9 +11,13 @@ import java.util.regex.Pattern;
  * @param type {@code perforce} or {@code git}
  */
 public record ProjectSource(String type, String depotPath, String url) {
-  static final Pattern DEPOT_PATH = Pattern.compile("//[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}(/\\.\\.\\.)?");
+  /** No {@code ..} path segment: a depot path or URL names what it says, not a parent of it. */
+  private static final String NO_DOT_DOT_SEGMENT = "(?!.*/\\.\\.(/|$))";
+
+  static final Pattern DEPOT_PATH =
+      Pattern.compile(NO_DOT_DOT_SEGMENT + "//[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}(/\\.\\.\\.)?");
   static final Pattern GIT_URL =
-      Pattern.compile("(https?|ssh|git|file)://[A-Za-z0-9._~:/@%+-]{1,500}");
+      Pattern.compile(NO_DOT_DOT_SEGMENT + "(https?|ssh|git|file)://[A-Za-z0-9._~:/@%+-]{1,500}");
 
   public ProjectSource {
     if ("perforce".equals(type)) {
