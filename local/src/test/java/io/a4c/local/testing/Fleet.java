@@ -121,7 +121,11 @@ public final class Fleet implements AutoCloseable {
           }
           for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(ContainerLabels.MANAGED, "true")).exec()) {
             if (c.getLabels() != null && Scenario.USERS.contains(c.getLabels().get(ContainerLabels.USER_ID))) {
-              docker.removeContainerCmd(c.getId()).withForce(true).exec();
+              try {
+                docker.removeContainerCmd(c.getId()).withForce(true).exec();
+              } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+                // its daemon removed it meanwhile
+              }
             }
           }
         });
