@@ -66,6 +66,9 @@ public final class A4cStack extends Stack {
             context.hostTrustAnchorArn(),
             queues,
             registry.repository());
+    var roleIds = new java.util.LinkedHashMap<String, String>();
+    hostRoles.roles().forEach((hostId, role) -> roleIds.put(hostId, role.getRoleId()));
+    functions.trustHostRoles(roleIds);
     alarms = new Alarms(this, "Alarms", settings, api, queues, context.alarmEmail());
 
     output("ApiUrl", api.url(), "Root URL of the HTTP API");

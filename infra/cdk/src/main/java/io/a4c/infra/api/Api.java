@@ -101,6 +101,8 @@ public final class Api extends Construct {
     route(PROJECT_PATH, admin, HttpMethod.PUT, HttpMethod.GET);
     route(PROJECT_PATH + "/images", admin, HttpMethod.POST);
     route("/v1/hosts", admin, HttpMethod.GET);
+    route("/v1/hosts/{hostId}/status", admin, HttpMethod.PUT);
+    route("/v1/audit", admin, HttpMethod.GET);
     route(SCHEDULES_PATH, schedules, HttpMethod.POST, HttpMethod.GET);
     route(SCHEDULE_PATH, schedules, HttpMethod.GET, HttpMethod.DELETE);
     route(SCHEDULE_PATH + "/log", schedules, HttpMethod.GET);

@@ -21,6 +21,8 @@ import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 
 /**
@@ -58,6 +60,8 @@ public final class LambdaFunctions extends Construct {
   private final Alias hostEvents;
   private final Alias recurringBuilds;
   private final Alias sweeper;
+  private final List<Function> all = new java.util.ArrayList<>();
+  private final Secret pageTokenKey;
 
   public LambdaFunctions(
       Construct scope,
@@ -70,13 +74,26 @@ public final class LambdaFunctions extends Construct {
     super(scope, id);
     this.settings = context.settings();
     this.code = code;
+    // Seals pagination tokens (A4C_PAGE_TOKEN_KEY): 64 letters and digits, which read as base64
+    // are a 48-byte HMAC key. CloudFormation resolves the reference at deploy time.
+    this.pageTokenKey =
+        Secret.Builder.create(this, "PageTokenKey")
+            .description("A4C " + settings.name() + ": HMAC key of pagination tokens")
+            .generateSecretString(
+                SecretStringGenerator.builder().passwordLength(64).excludePunctuation(true).includeSpace(false).build())
+            .removalPolicy(settings.removalPolicy())
+            .build();
     this.environment = environment(context, tables, queues);
+    environment.put(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey.getSecretValue().unsafeUnwrap());
 
     workspacesApi = function("WorkspacesApi", WORKSPACES_API, settings.apiMemoryMb(), API_TIMEOUT);
     tables.workspaces().grantReadWriteData(workspacesApi);
     // Placement reserves a slot on the host (assignedWorkspaces) in the same transaction.
     tables.hosts().grantReadWriteData(workspacesApi);
     tables.idempotency().grantReadWriteData(workspacesApi);
+    // Quota counters move in the create and removal transactions; creates and deletes are audited.
+    tables.usage().grantReadWriteData(workspacesApi);
+    tables.audit().grantWriteData(workspacesApi);
     readOnly(workspacesApi, tables.projects(), tables.images());
     sendToHostQueues(workspacesApi, queues);
 
@@ -84,10 +101,16 @@ public final class LambdaFunctions extends Construct {
     tables.projects().grantReadWriteData(adminApi);
     tables.images().grantReadWriteData(adminApi);
     readOnly(adminApi, tables.hosts());
+    // Admins change host status (a conditional write) and read the audit trail their writes add to.
+    tables.hosts().grantReadWriteData(adminApi);
+    tables.audit().grantReadWriteData(adminApi);
 
     imageSchedulesApi =
         function("ImageSchedulesApi", IMAGE_SCHEDULES_API, settings.apiMemoryMb(), API_TIMEOUT);
     tables.buildSchedules().grantReadWriteData(imageSchedulesApi);
+    // The builds-in-flight quota hook (UsageCounters.Counter.BUILDS_IN_FLIGHT).
+    tables.usage().grantReadWriteData(imageSchedulesApi);
+    tables.audit().grantWriteData(imageSchedulesApi);
     readOnly(imageSchedulesApi, tables.projects(), tables.images());
     queues.builds().grantSendMessages(imageSchedulesApi);
 
@@ -99,9 +122,11 @@ public final class LambdaFunctions extends Construct {
             Queues.HOST_EVENTS_CONSUMER_TIMEOUT,
             settings.hostEventsConcurrency());
     for (var table :
-        List.of(tables.workspaces(), tables.hosts(), tables.images(), tables.buildSchedules())) {
+        List.of(tables.workspaces(), tables.hosts(), tables.images(), tables.buildSchedules(), tables.usage())) {
       table.grantReadWriteData(hostEvents);
     }
+    // Rejected host events (impersonation) are audited.
+    tables.audit().grantWriteData(hostEvents);
     email.grantSend(hostEvents);
     // The reconciler answers a host's inventory with removal commands on that host's queue.
     sendToHostQueues(hostEvents, queues);
@@ -121,9 +146,10 @@ public final class LambdaFunctions extends Construct {
     queues.builds().grantSendMessages(recurringBuilds);
 
     sweeper = function("Sweeper", SWEEPER, settings.workerMemoryMb(), SCHEDULED_TIMEOUT);
-    for (var table : List.of(tables.workspaces(), tables.hosts(), tables.buildSchedules())) {
+    for (var table : List.of(tables.workspaces(), tables.hosts(), tables.buildSchedules(), tables.usage())) {
       table.grantReadWriteData(sweeper);
     }
+    tables.audit().grantWriteData(sweeper);
     readOnly(sweeper, tables.images());
     queues.builds().grantSendMessages(sweeper);
     sendToHostQueues(sweeper, queues);
@@ -137,6 +163,10 @@ public final class LambdaFunctions extends Construct {
     env.put(FunctionsEnv.IMAGES_TABLE, tables.images().getTableName());
     env.put(FunctionsEnv.HOSTS_TABLE, tables.hosts().getTableName());
     env.put(FunctionsEnv.IDEMPOTENCY_TABLE, tables.idempotency().getTableName());
+    env.put(FunctionsEnv.AUDIT_TABLE, tables.audit().getTableName());
+    env.put(FunctionsEnv.USAGE_TABLE, tables.usage().getTableName());
+    // In AWS a host event's sender is its SQS SenderId, the host role's session (docs/security.md).
+    env.put(FunctionsEnv.HOST_AUTH, "sender-id");
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, queues.hostQueuePrefix());
     env.put(
         FunctionsEnv.HOST_STALE_AFTER_SECONDS,
@@ -172,6 +202,7 @@ public final class LambdaFunctions extends Construct {
             .logGroup(logs)
             .description("A4C " + settings.name() + " " + handlerClass)
             .build();
+    all.add(function);
     // The warning says SnapStart applies to published versions only: that is the design, every
     // trigger below goes through the alias on currentVersion.
     Annotations.of(function)
@@ -194,6 +225,28 @@ public final class LambdaFunctions extends Construct {
             .actions(List.of("sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"))
             .resources(List.of(queues.anyHostQueueArn()))
             .build());
+  }
+
+  /**
+   * Tells every function each host's IAM role id ({@code A4C_HOST_ROLE_IDS}), so the host-events
+   * consumer checks a message's SenderId against the role of the host it names. Set once the host
+   * roles exist; every function gets it because they share one configuration record.
+   */
+  public void trustHostRoles(Map<String, String> roleIdsByHost) {
+    if (roleIdsByHost.isEmpty()) {
+      return;
+    }
+    var pairs = new java.util.ArrayList<String>();
+    roleIdsByHost.forEach((host, roleId) -> pairs.add(host + "=" + roleId));
+    String value = String.join(",", pairs);
+    for (Function function : all) {
+      function.addEnvironment(FunctionsEnv.HOST_ROLE_IDS, value);
+    }
+  }
+
+  /** The generated secret that seals pagination tokens. */
+  public Secret pageTokenKey() {
+    return pageTokenKey;
   }
 
   public Alias workspacesApi() {

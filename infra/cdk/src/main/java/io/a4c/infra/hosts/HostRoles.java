@@ -66,7 +66,7 @@ public final class HostRoles extends Construct {
               .assumedBy(
                   trustAnchorArn
                       .<IPrincipal>map(anchor -> rolesAnywhere(anchor, hostId))
-                      .orElseGet(AccountRootPrincipal::new))
+                      .orElseGet(() -> sessionNamedAfter(hostId)))
               .build();
       trustAnchorArn.ifPresent(
           anchor ->
@@ -92,6 +92,9 @@ public final class HostRoles extends Construct {
       CfnProfile.Builder.create(this, "Profile")
           .name("a4c-" + settings.name() + "-hosts")
           .roleArns(roles.values().stream().map(Role::getRoleArn).toList())
+          // The daemon names its session after its host (--role-session-name <hostId>), so its
+          // host events' SenderId reads <roleId>:<hostId>.
+          .acceptRoleSessionName(true)
           .durationSeconds(3600)
           .enabled(true)
           .build();
@@ -108,6 +111,15 @@ public final class HostRoles extends Construct {
             Map.of(
                 "StringEquals", Map.of("aws:PrincipalTag/x509Subject/CN", hostId),
                 "ArnEquals", Map.of("aws:SourceArn", trustAnchorArn)));
+  }
+
+  /**
+   * Principals of this account, and only with a role session named after the host: a host's
+   * events then carry {@code <roleId>:<hostId>} as their SQS SenderId, which the host-events
+   * consumer checks (docs/security.md).
+   */
+  private static IPrincipal sessionNamedAfter(String hostId) {
+    return new AccountRootPrincipal().withConditions(Map.of("StringEquals", Map.of("sts:RoleSessionName", hostId)));
   }
 
   /** The roles by host id, in the order of the {@code hosts} context. */

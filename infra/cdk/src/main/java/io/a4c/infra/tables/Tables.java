@@ -36,6 +36,11 @@ public final class Tables extends Construct {
   private final Table hosts;
   private final Table buildSchedules;
   private final Table idempotency;
+  private final Table audit;
+  private final Table usage;
+
+  /** Sparse index of the audit trail by the user whose resource an entry is about. */
+  public static final String AUDIT_BY_USER = "byUser";
 
   public Tables(Construct scope, String id, EnvSettings settings) {
     super(scope, id);
@@ -64,6 +69,18 @@ public final class Tables extends Construct {
     hosts = table("Hosts", key("hostId"), null);
     // Idempotency-Key records of workspace creation, forgotten by TTL a day later.
     idempotency = table("Idempotency", key("idempotencyKey"), null, "expiresAt");
+
+    // The audit trail: one stream, sort key time-ordered, read newest first; never updated.
+    audit = table("Audit", key("stream"), key("entryId"));
+    audit.addGlobalSecondaryIndex(
+        GlobalSecondaryIndexProps.builder()
+            .indexName(AUDIT_BY_USER)
+            .partitionKey(key("userId"))
+            .sortKey(key("entryId"))
+            .projectionType(ProjectionType.ALL)
+            .build());
+    // Per-user quota counters, moved in the same transactions as the records they count.
+    usage = table("Usage", key("userId"), null);
 
     buildSchedules = table("BuildSchedules", key("userId"), key("scheduleId"));
     buildSchedules.addGlobalSecondaryIndex(
@@ -114,6 +131,14 @@ public final class Tables extends Construct {
 
   public Table idempotency() {
     return idempotency;
+  }
+
+  public Table audit() {
+    return audit;
+  }
+
+  public Table usage() {
+    return usage;
   }
 
   public Table buildSchedules() {

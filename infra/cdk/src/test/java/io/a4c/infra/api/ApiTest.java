@@ -32,6 +32,8 @@ class ApiTest {
             "GET /v1/projects/{projectName}",
             "POST /v1/projects/{projectName}/images",
             "GET /v1/hosts",
+            "PUT /v1/hosts/{hostId}/status",
+            "GET /v1/audit",
             "POST /v1/users/{userId}/image-schedules",
             "GET /v1/users/{userId}/image-schedules",
             "GET /v1/users/{userId}/image-schedules/{scheduleId}",

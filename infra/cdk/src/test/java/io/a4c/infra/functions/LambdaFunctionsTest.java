@@ -99,9 +99,15 @@ class LambdaFunctionsTest {
             FunctionsEnv.IMAGES_TABLE,
             FunctionsEnv.HOSTS_TABLE,
             FunctionsEnv.IDEMPOTENCY_TABLE,
+            FunctionsEnv.AUDIT_TABLE,
+            FunctionsEnv.USAGE_TABLE,
+            FunctionsEnv.PAGE_TOKEN_KEY,
+            FunctionsEnv.HOST_AUTH,
+            FunctionsEnv.HOST_ROLE_IDS,
             FunctionsEnv.HOST_QUEUE_PREFIX,
             FunctionsEnv.HOST_STALE_AFTER_SECONDS,
             FunctionsEnv.ADMIN_CLAIM)
+        .containsEntry(FunctionsEnv.HOST_AUTH, "sender-id")
         .containsEntry(FunctionsEnv.HOST_QUEUE_PREFIX, "a4c-prod-host-")
         .containsEntry(FunctionsEnv.ADMIN_CLAIM, "admin")
         .containsEntry(
@@ -109,6 +115,20 @@ class LambdaFunctionsTest {
     for (var function : resources(template, "AWS::Lambda::Function").values()) {
       assertThat(TemplateJson.properties(function).get("Environment"))
           .isEqualTo(Map.of("Variables", variables));
+    }
+  }
+
+  @Test
+  void thePaginationKeyComesFromAGeneratedSecretAndHostRoleIdsFromTheHostRoles() {
+    Map<String, Object> variables = environment(stack.functions().hostEvents());
+    String pageKey = String.valueOf(variables.get(FunctionsEnv.PAGE_TOKEN_KEY));
+    assertThat(pageKey).contains("resolve:secretsmanager").contains(logicalId(stack.functions().pageTokenKey()));
+    template.hasResourceProperties(
+        "AWS::SecretsManager::Secret",
+        Map.of("GenerateSecretString", Map.of("PasswordLength", 64, "ExcludePunctuation", true, "IncludeSpace", false)));
+    String roleIds = String.valueOf(variables.get(FunctionsEnv.HOST_ROLE_IDS));
+    for (var role : stack.hostRoles().roles().entrySet()) {
+      assertThat(roleIds).contains(role.getKey() + "=").contains(logicalId(role.getValue())).contains("RoleId");
     }
   }
 

@@ -117,7 +117,9 @@ class HostRolesTest {
                     Map.of(
                         "Action", "sts:AssumeRole",
                         "Effect", "Allow",
-                        "Principal", Map.of("AWS", "arn:aws:iam::123456789012:root"))),
+                        "Principal", Map.of("AWS", "arn:aws:iam::123456789012:root"),
+                        // Its session is named after the host: the SenderId its events carry.
+                        "Condition", Map.of("StringEquals", Map.of("sts:RoleSessionName", "h1")))),
                 "Version",
                 "2012-10-17")));
   }
@@ -152,7 +154,7 @@ class HostRolesTest {
         .template()
         .hasResourceProperties(
             "AWS::RolesAnywhere::Profile",
-            Map.of("Name", "a4c-prod-hosts", "RoleArns", Match.anyValue()));
+            Map.of("Name", "a4c-prod-hosts", "RoleArns", Match.anyValue(), "AcceptRoleSessionName", true));
   }
 
   private List<Map<String, Object>> statements(Role role) {

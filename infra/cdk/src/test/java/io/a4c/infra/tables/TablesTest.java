@@ -18,7 +18,7 @@ class TablesTest {
   @ValueSource(strings = {TestStacks.DEV, TestStacks.PROD})
   void everyTableIsOnDemandWithPointInTimeRecovery(String env) {
     Template template = TestStacks.template(env);
-    template.resourceCountIs("AWS::DynamoDB::Table", 6);
+    template.resourceCountIs("AWS::DynamoDB::Table", 8);
     template.allResourcesProperties(
         "AWS::DynamoDB::Table",
         Map.of(
@@ -84,6 +84,25 @@ class TablesTest {
                             Tables.BUILDS_BY_STATUS,
                             "KeySchema",
                             List.of(hash("status"), range("scheduledAt")))))));
+  }
+
+  @Test
+  void theAuditTrailIsOneStreamByTimeWithAnIndexByUserAndUsageIsKeyedByUser() {
+    Template template = TestStacks.template(TestStacks.PROD);
+    template.hasResourceProperties(
+        "AWS::DynamoDB::Table",
+        Map.of(
+            "KeySchema",
+            List.of(Map.of("AttributeName", "stream", "KeyType", "HASH"), Map.of("AttributeName", "entryId", "KeyType", "RANGE")),
+            "GlobalSecondaryIndexes",
+            List.of(
+                Map.of(
+                    "IndexName", Tables.AUDIT_BY_USER,
+                    "KeySchema",
+                    List.of(Map.of("AttributeName", "userId", "KeyType", "HASH"), Map.of("AttributeName", "entryId", "KeyType", "RANGE")),
+                    "Projection", Map.of("ProjectionType", "ALL")))));
+    template.hasResourceProperties(
+        "AWS::DynamoDB::Table", Map.of("KeySchema", List.of(Map.of("AttributeName", "userId", "KeyType", "HASH"))));
   }
 
   @Test
