@@ -28,6 +28,7 @@ public final class HostDaemon implements AutoCloseable {
   private final HostCommandConsumer consumer;
   private final InventoryPublisher inventory;
   private final ScheduledExecutorService beats;
+  private final ScheduledExecutorService inventories;
   private volatile boolean running;
   private Thread loop;
 
@@ -47,6 +48,9 @@ public final class HostDaemon implements AutoCloseable {
     this.consumer = consumer;
     this.beats =
         Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("heartbeat-" + config.hostId()).factory());
+    // Its own thread: a slow inventory must never delay a heartbeat (a late beat looks like death).
+    this.inventories =
+        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("inventory-" + config.hostId()).factory());
   }
 
   /**
@@ -66,7 +70,7 @@ public final class HostDaemon implements AutoCloseable {
     heartbeat.beat();
     beats.scheduleAtFixedRate(heartbeat::beat, heartbeat.interval().toMillis(), heartbeat.interval().toMillis(), TimeUnit.MILLISECONDS);
     // Reconcile right after a (re)start, then on the interval.
-    beats.scheduleWithFixedDelay(inventory::publish, 0, inventory.interval().toMillis(), TimeUnit.MILLISECONDS);
+    inventories.scheduleWithFixedDelay(inventory::publish, 0, inventory.interval().toMillis(), TimeUnit.MILLISECONDS);
     loop = Thread.ofPlatform().name("commands-" + config.hostId()).start(this::consume);
     log.atInfo().addKeyValue("hostId", config.hostId()).addKeyValue("dockerHost", config.dockerHost()).log("host daemon started");
   }
@@ -104,6 +108,7 @@ public final class HostDaemon implements AutoCloseable {
   public synchronized void close() {
     running = false;
     beats.shutdownNow();
+    inventories.shutdownNow();
     if (loop != null) {
       try {
         loop.join(config.pollWait().plusSeconds(10).toMillis());

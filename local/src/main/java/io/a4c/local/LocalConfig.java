@@ -68,7 +68,7 @@ public record LocalConfig(
         dataDir,
         parseDockerHosts(env.getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock")),
         heartbeat,
-        heartbeat.multipliedBy(3),
+        heartbeat.multipliedBy(Math.max(1, number(env, LocalEnv.HOST_DOWN_AFTER_MISSED_BEATS, 3))),
         Duration.ofSeconds(2),
         Duration.ofSeconds(Math.max(1, number(env, LocalEnv.RECONCILE_SECONDS, 30))),
         Duration.ofSeconds(number(env, LocalEnv.RECONCILE_GRACE_SECONDS, 60)),

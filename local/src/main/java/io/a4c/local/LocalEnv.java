@@ -17,6 +17,12 @@ public final class LocalEnv {
   /** Seconds between heartbeats of the local daemons (default 5). */
   public static final String HEARTBEAT_SECONDS = "A4C_HEARTBEAT_SECONDS";
 
+  /**
+   * Heartbeats a host may miss before it stops being a placement candidate and is marked DOWN
+   * (default 3). Tests on a loaded machine use more, so a starved heartbeat is not a dead host.
+   */
+  public static final String HOST_DOWN_AFTER_MISSED_BEATS = "A4C_HOST_DOWN_AFTER_MISSED_BEATS";
+
   /** Seconds between each daemon's container inventory for the reconciler (default 30). */
   public static final String RECONCILE_SECONDS = "A4C_RECONCILE_SECONDS";
 

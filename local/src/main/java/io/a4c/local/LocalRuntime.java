@@ -171,6 +171,9 @@ public final class LocalRuntime implements AutoCloseable {
             Map.entry(FunctionsEnv.HOST_STALE_AFTER_SECONDS, Long.toString(config.hostStaleAfter().toSeconds())),
             Map.entry(FunctionsEnv.RECONCILE_GRACE_SECONDS, Long.toString(Math.max(1, config.reconcileGrace().toSeconds()))),
             Map.entry(FunctionsEnv.HOST_HEARTBEAT_SECONDS, Long.toString(config.heartbeat().toSeconds())),
+            Map.entry(
+                FunctionsEnv.HOST_DOWN_AFTER_MISSED_BEATS,
+                Long.toString(Math.max(1, config.hostStaleAfter().toSeconds() / Math.max(1, config.heartbeat().toSeconds())))),
             Map.entry(FunctionsEnv.STUCK_AFTER_SECONDS, Long.toString(config.stuckAfter().toSeconds())),
             Map.entry(FunctionsEnv.AWS_REGION, REGION),
             Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),

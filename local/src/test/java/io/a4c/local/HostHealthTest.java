@@ -49,7 +49,7 @@ class HostHealthTest {
     long injected = System.nanoTime();
     try {
       fleet.stopEngine(down);
-      await().atMost(Duration.ofSeconds(30)).until(() -> "DOWN".equals(status(api, down)));
+      await().atMost(Duration.ofSeconds(90)).until(() -> "DOWN".equals(status(api, down)));
       FaultFigures.converged("host stopped: marked DOWN (includes dockerd's stop)", injected);
 
       for (int i = 0; i < 3; i++) {

@@ -89,6 +89,8 @@ public final class SharedRuntime implements ParameterResolver {
                     LocalEnv.DATA_DIR, Files.createTempDirectory("a4c-test").toString(),
                     LocalEnv.DOCKER_HOSTS, hosts,
                     LocalEnv.HEARTBEAT_SECONDS, "1",
+                    // Generous: on a loaded machine a late heartbeat must not look like a dead host.
+                    LocalEnv.HOST_DOWN_AFTER_MISSED_BEATS, "30",
                     LocalEnv.RECONCILE_SECONDS, "1",
                     LocalEnv.RECONCILE_GRACE_SECONDS, "3",
                     LocalEnv.COMMAND_VISIBILITY_SECONDS, "4",
