@@ -8,9 +8,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = Heartbeat.class, name = "Heartbeat"),
   @JsonSubTypes.Type(value = WorkspaceStatus.class, name = "WorkspaceStatus"),
-  @JsonSubTypes.Type(value = HostInventory.class, name = "HostInventory")
+  @JsonSubTypes.Type(value = HostInventory.class, name = "HostInventory"),
+  @JsonSubTypes.Type(value = BuildEnded.class, name = "BuildEnded"),
+  @JsonSubTypes.Type(value = BuilderStatus.class, name = "BuilderStatus")
 })
-public sealed interface HostEvent permits Heartbeat, WorkspaceStatus, HostInventory {
+public sealed interface HostEvent permits Heartbeat, WorkspaceStatus, HostInventory, BuildEnded, BuilderStatus {
   /** Schema version of this event's JSON form. */
   int version();
 

