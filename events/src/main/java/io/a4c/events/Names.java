@@ -22,11 +22,16 @@ public final class Names {
   /** Tools: Debian package names (a letter or digit first, so never an option). */
   public static final Pattern TOOL = Pattern.compile("[a-z0-9][a-z0-9+.-]{0,62}");
 
-  /** Perforce depot paths: {@code //depot/path/...}, no spaces or shell characters. */
-  public static final Pattern DEPOT_PATH = Pattern.compile("//[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}(/\\.\\.\\.)?");
+  /** No {@code ..} path segment: a depot path or URL names what it says, not a parent of it. */
+  private static final String NO_DOT_DOT_SEGMENT = "(?!.*/\\.\\.(/|$))";
 
-  /** Git repository URLs: a scheme, then no spaces or shell characters. */
-  public static final Pattern GIT_URL = Pattern.compile("(https?|ssh|git|file)://[A-Za-z0-9._~:/@%+-]{1,500}");
+  /** Perforce depot paths: {@code //depot/path/...}, no spaces, shell characters or {@code ..} segment. */
+  public static final Pattern DEPOT_PATH =
+      Pattern.compile(NO_DOT_DOT_SEGMENT + "//[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}(/\\.\\.\\.)?");
+
+  /** Git repository URLs: a scheme, then no spaces, shell characters or {@code ..} segment. */
+  public static final Pattern GIT_URL =
+      Pattern.compile(NO_DOT_DOT_SEGMENT + "(https?|ssh|git|file)://[A-Za-z0-9._~:/@%+-]{1,500}");
 
   /**
    * One setup command line: printable ASCII, no newline or control character, and not ending in a

@@ -3,6 +3,10 @@ package io.a4c.functions;
 import dagger.BindsInstance;
 import dagger.Component;
 import io.a4c.functions.admin.AdminApi;
+import io.a4c.functions.builds.BuildDeadLetters;
+import io.a4c.functions.builds.BuildLease;
+import io.a4c.functions.builds.ImageSchedulesApi;
+import io.a4c.functions.builds.RecurringBuilds;
 import io.a4c.functions.aws.AwsModule;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.HostEventsConsumer;
@@ -25,6 +29,13 @@ public interface FunctionsComponent {
   HostEventsConsumer hostEventsConsumer();
 
   io.a4c.functions.sweeper.Sweeper sweeper();
+  ImageSchedulesApi imageSchedulesApi();
+
+  BuildLease buildLease();
+
+  BuildDeadLetters buildDeadLetters();
+
+  RecurringBuilds recurringBuilds();
 
   /** Builds the graph from configuration and a clock. */
   @Component.Factory

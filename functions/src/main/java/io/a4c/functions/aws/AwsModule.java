@@ -11,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -42,6 +43,18 @@ public final class AwsModule {
             .region(Region.of(config.region()))
             .credentialsProvider(credentials);
     config.sqsEndpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  @Provides
+  @Singleton
+  static SesV2Client ses(FunctionsConfig config, AwsCredentialsProvider credentials) {
+    var builder =
+        SesV2Client.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .region(Region.of(config.region()))
+            .credentialsProvider(credentials);
+    config.builds().sesEndpoint().ifPresent(builder::endpointOverride);
     return builder.build();
   }
 

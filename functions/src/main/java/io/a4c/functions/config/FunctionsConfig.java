@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param dynamoDbEndpoint endpoint override, for the local runtime and tests only
  * @param sqsEndpoint endpoint override, for the local runtime and tests only
  * @param security the audit trail, quotas, pagination key and how host events are authenticated
+ * @param builds the image builds' tables, queue and email settings
  */
 public record FunctionsConfig(
     String workspacesTable,
@@ -28,7 +29,8 @@ public record FunctionsConfig(
     String region,
     Optional<URI> dynamoDbEndpoint,
     Optional<URI> sqsEndpoint,
-    Security security) {
+    Security security,
+    Builds builds) {
 
   /** How the host-events consumer proves which host sent a message. */
   public enum HostAuth {
@@ -63,6 +65,26 @@ public record FunctionsConfig(
   }
 
   /**
+   * The image builds' settings.
+   *
+   * @param maxReceives receives of a job before the build queue dead-letters it
+   * @param recurringInFlight recurring builds that may be queued or running at once
+   * @param emailConfigurationSet SES configuration set, or null
+   * @param userEmailDomain domain for users whose token has no email claim, or null
+   * @param sesEndpoint endpoint override, for the local runtime and tests only
+   */
+  public record Builds(
+      String queueUrl,
+      String schedulesTable,
+      String logsTable,
+      int maxReceives,
+      int recurringInFlight,
+      String emailSender,
+      String emailConfigurationSet,
+      String userEmailDomain,
+      Optional<URI> sesEndpoint) {}
+
+  /**
    * Reads the configuration from an environment map ({@code System.getenv()} at the entry point).
    *
    * @throws IllegalStateException naming the variable that is missing or malformed
@@ -85,7 +107,21 @@ public record FunctionsConfig(
         env.getOrDefault(FunctionsEnv.AWS_REGION, "us-east-1"),
         uri(env, FunctionsEnv.DYNAMODB_ENDPOINT),
         uri(env, FunctionsEnv.SQS_ENDPOINT),
-        security(env));
+        security(env),
+        new Builds(
+            required(env, FunctionsEnv.BUILD_QUEUE_URL),
+            required(env, FunctionsEnv.BUILD_SCHEDULES_TABLE),
+            required(env, FunctionsEnv.BUILD_LOGS_TABLE),
+            (int) positive(env, FunctionsEnv.BUILD_MAX_RECEIVES, 3),
+            (int) positive(env, FunctionsEnv.RECURRING_BUILDS_IN_FLIGHT, 1),
+            required(env, FunctionsEnv.EMAIL_SENDER),
+            blankToNull(env.get(FunctionsEnv.EMAIL_CONFIGURATION_SET)),
+            blankToNull(env.get(FunctionsEnv.USER_EMAIL_DOMAIN)),
+            uri(env, FunctionsEnv.SES_ENDPOINT)));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
   }
 
   private static Security security(Map<String, String> env) {

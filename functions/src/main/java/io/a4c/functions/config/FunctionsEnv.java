@@ -85,6 +85,36 @@ public final class FunctionsEnv {
   /** Optional endpoint override for SQS (local runtime and tests only). */
   public static final String SQS_ENDPOINT = "A4C_SQS_ENDPOINT";
 
+  /** URL of the build queue: the image-schedules API and recurring builds send jobs to it. */
+  public static final String BUILD_QUEUE_URL = "A4C_BUILD_QUEUE_URL";
+
+  /** DynamoDB table of image schedules, keyed by userId (PK) and scheduleId (SK), GSI {@code byStatus}. */
+  public static final String BUILD_SCHEDULES_TABLE = "A4C_BUILD_SCHEDULES_TABLE";
+
+  /** DynamoDB table of build logs, keyed by scheduleId. */
+  public static final String BUILD_LOGS_TABLE = "A4C_BUILD_LOGS_TABLE";
+
+  /** How many receives the build queue allows before its dead-letter queue (for the failure reason). */
+  public static final String BUILD_MAX_RECEIVES = "A4C_BUILD_MAX_RECEIVES";
+
+  /** How many recurring builds may be queued or running at once (default 1): the rest wait. */
+  public static final String RECURRING_BUILDS_IN_FLIGHT = "A4C_RECURRING_BUILDS_IN_FLIGHT";
+
+  /** The verified SES identity build emails are sent from. */
+  public static final String EMAIL_SENDER = "A4C_EMAIL_SENDER";
+
+  /** The SES configuration set build emails are sent with (optional). */
+  public static final String EMAIL_CONFIGURATION_SET = "A4C_EMAIL_CONFIGURATION_SET";
+
+  /**
+   * Domain of users' addresses when their token carries no {@code email} claim: mail goes to
+   * {@code <userId>@<domain>}. Without it, such users get no email.
+   */
+  public static final String USER_EMAIL_DOMAIN = "A4C_USER_EMAIL_DOMAIN";
+
+  /** Optional endpoint override for SES (local runtime and tests only). */
+  public static final String SES_ENDPOINT = "A4C_SES_ENDPOINT";
+
   /** The AWS region; set by the Lambda runtime in AWS. */
   public static final String AWS_REGION = "AWS_REGION";
 

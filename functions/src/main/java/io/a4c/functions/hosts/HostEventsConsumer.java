@@ -3,6 +3,8 @@ package io.a4c.functions.hosts;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.a4c.events.BuildEnded;
+import io.a4c.events.BuilderStatus;
 import io.a4c.events.Heartbeat;
 import io.a4c.events.HostEvent;
 import io.a4c.events.HostInventory;
@@ -10,6 +12,7 @@ import io.a4c.events.WorkspaceStatus;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.workspaces.WorkspaceReconciler;
+import io.a4c.functions.builds.BuildReports;
 import io.a4c.functions.workspaces.WorkspaceService;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -40,6 +43,7 @@ public final class HostEventsConsumer {
   private final WorkspaceReconciler reconciler;
   private final HostEventSenders senders;
   private final AuditLog audit;
+  private final BuildReports builds;
 
   @Inject
   public HostEventsConsumer(
@@ -48,13 +52,16 @@ public final class HostEventsConsumer {
       WorkspaceService workspaces,
       WorkspaceReconciler reconciler,
       HostEventSenders senders,
-      AuditLog audit) {
+      AuditLog audit,
+      BuildReports builds) {
+    this.builds = builds;
     this.json = json;
     this.senders = senders;
     this.audit = audit;
     this.hosts = hosts;
     this.workspaces = workspaces;
     this.reconciler = reconciler;
+    this.builds = builds;
   }
 
   /** Handles a batch; the response names the records to retry. */
@@ -78,6 +85,8 @@ public final class HostEventsConsumer {
           case Heartbeat beat -> hosts.recordHeartbeat(beat);
           case WorkspaceStatus status -> workspaces.apply(status);
           case HostInventory inventory -> reconciler.reconcile(inventory);
+          case BuildEnded ended -> builds.apply(ended);
+          case BuilderStatus builder -> builds.record(builder);
         }
       } catch (Exception e) {
         log.atWarn()

@@ -10,7 +10,8 @@ public final class ApiRoutes {
   /** The functions that serve HTTP routes. */
   public enum Function {
     WORKSPACES,
-    ADMIN
+    ADMIN,
+    IMAGE_SCHEDULES
   }
 
   /**
@@ -33,6 +34,10 @@ public final class ApiRoutes {
   public static final String HOSTS = "/v1/hosts";
   public static final String HOST_STATUS = "/v1/hosts/{hostId}/status";
   public static final String AUDIT = "/v1/audit";
+  public static final String IMAGE_SCHEDULES = "/v1/users/{userId}/image-schedules";
+  public static final String IMAGE_SCHEDULE = "/v1/users/{userId}/image-schedules/{scheduleId}";
+  public static final String IMAGE_SCHEDULE_LOG = "/v1/users/{userId}/image-schedules/{scheduleId}/log";
+  public static final String RECURRING_BUILDS = "/v1/recurring-builds";
 
   public static final List<Route> ALL =
       List.of(
@@ -45,7 +50,14 @@ public final class ApiRoutes {
           new Route("POST", PROJECT_IMAGES, Function.ADMIN),
           new Route("GET", HOSTS, Function.ADMIN),
           new Route("PUT", HOST_STATUS, Function.ADMIN),
-          new Route("GET", AUDIT, Function.ADMIN));
+          new Route("GET", AUDIT, Function.ADMIN),
+          new Route("POST", IMAGE_SCHEDULES, Function.IMAGE_SCHEDULES),
+          new Route("GET", IMAGE_SCHEDULES, Function.IMAGE_SCHEDULES),
+          new Route("GET", IMAGE_SCHEDULE, Function.IMAGE_SCHEDULES),
+          new Route("DELETE", IMAGE_SCHEDULE, Function.IMAGE_SCHEDULES),
+          new Route("GET", IMAGE_SCHEDULE_LOG, Function.IMAGE_SCHEDULES),
+          new Route("GET", RECURRING_BUILDS, Function.IMAGE_SCHEDULES),
+          new Route("PUT", RECURRING_BUILDS, Function.IMAGE_SCHEDULES));
 
   private ApiRoutes() {}
 }

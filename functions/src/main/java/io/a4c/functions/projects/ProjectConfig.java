@@ -20,15 +20,16 @@ public record ProjectConfig(
     List<String> parents,
     List<String> setup,
     WorkspaceSize workspaceSize,
-    ProjectQuotas quotas) {
+    ProjectQuotas quotas,
+    List<RecurringBuild> recurringBuilds) {
   /** Debian package names, the form tools are installed by. */
-  static final Pattern TOOL = Pattern.compile("[a-z0-9][a-z0-9+.-]{0,62}");
+  static final Pattern TOOL = Names.TOOL;
 
   /**
    * One shell command line: printable ASCII, no control characters or newlines, and not ending in
    * a backslash (which would join the next line of a rendered script or Dockerfile to it).
    */
-  static final Pattern SETUP_COMMAND = Pattern.compile("[\\x20-\\x7E]{0,1023}[\\x20-\\x5B\\x5D-\\x7E]");
+  static final Pattern SETUP_COMMAND = Names.SETUP_COMMAND;
 
   public ProjectConfig {
     if (source == null) {
@@ -42,5 +43,19 @@ public record ProjectConfig(
     }
     setup = Validation.requireAll("setup", setup, SETUP_COMMAND, "one printable line of at most 1024 characters, not ending in a backslash", 32);
     workspaceSize = Objects.requireNonNullElse(workspaceSize, WorkspaceSize.DEFAULT);
+    recurringBuilds = List.copyOf(Objects.requireNonNullElse(recurringBuilds, List.of()));
+    if (recurringBuilds.size() > 20) {
+      throw new InvalidRequestException("recurringBuilds", "recurringBuilds may hold at most 20 entries");
+    }
+    for (int i = 0; i < recurringBuilds.size(); i++) {
+      RecurringBuild recurring = recurringBuilds.get(i);
+      if (recurring == null) {
+        throw new InvalidRequestException("recurringBuilds[" + i + "]", "recurringBuilds[" + i + "] is required");
+      }
+      if (!parents.contains(recurring.parentName())) {
+        throw new InvalidRequestException(
+            "recurringBuilds[" + i + "].parentName", "recurringBuilds[" + i + "].parentName must be one of parents " + parents);
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.a4c.functions.projects;
 
+import io.a4c.events.Names;
 import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.Validation;
 import java.util.regex.Pattern;
@@ -11,13 +12,9 @@ import java.util.regex.Pattern;
  * @param type {@code perforce} or {@code git}
  */
 public record ProjectSource(String type, String depotPath, String url) {
-  /** No {@code ..} path segment: a depot path or URL names what it says, not a parent of it. */
-  private static final String NO_DOT_DOT_SEGMENT = "(?!.*/\\.\\.(/|$))";
-
-  static final Pattern DEPOT_PATH =
-      Pattern.compile(NO_DOT_DOT_SEGMENT + "//[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}(/\\.\\.\\.)?");
-  static final Pattern GIT_URL =
-      Pattern.compile(NO_DOT_DOT_SEGMENT + "(https?|ssh|git|file)://[A-Za-z0-9._~:/@%+-]{1,500}");
+  /** The contracts' rules: no spaces or shell characters, no {@code ..} path segment. */
+  static final Pattern DEPOT_PATH = Names.DEPOT_PATH;
+  static final Pattern GIT_URL = Names.GIT_URL;
 
   public ProjectSource {
     if ("perforce".equals(type)) {

@@ -44,6 +44,19 @@ public final class ProjectStore {
                         "doc", AttributeValue.fromS(doc))));
   }
 
+  /** Every project. A handful of items, read by the recurring-builds scheduler only. */
+  public java.util.List<Project> all() {
+    return dynamo.scanPaginator(b -> b.tableName(table)).items().stream().map(item -> read(item.get("doc").s())).toList();
+  }
+
+  private Project read(String doc) {
+    try {
+      return json.readValue(doc, Project.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored project could not be read", e);
+    }
+  }
+
   /** The project, if it exists. */
   public Optional<Project> get(String projectName) {
     var item =

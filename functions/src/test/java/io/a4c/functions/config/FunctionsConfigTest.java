@@ -23,6 +23,10 @@ public class FunctionsConfigTest {
     env.put(FunctionsEnv.AUDIT_TABLE, "a");
     env.put(FunctionsEnv.USAGE_TABLE, "u");
     env.put(FunctionsEnv.PAGE_TOKEN_KEY, KEY);
+    env.put(FunctionsEnv.BUILD_QUEUE_URL, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds");
+    env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, "bs");
+    env.put(FunctionsEnv.BUILD_LOGS_TABLE, "bl");
+    env.put(FunctionsEnv.EMAIL_SENDER, "builds@example.com");
     return env;
   }
 
@@ -38,6 +42,9 @@ public class FunctionsConfigTest {
     assertThat(config.security().maxWorkspacesPerUser()).isEqualTo(10);
     assertThat(config.security().hostAuth()).isEqualTo(FunctionsConfig.HostAuth.SENDER_ID);
     assertThat(config.security().hostRoleIds()).isEmpty();
+    assertThat(config.builds().maxReceives()).isEqualTo(3);
+    assertThat(config.builds().recurringInFlight()).isEqualTo(1);
+    assertThat(config.builds().userEmailDomain()).isNull();
   }
 
   @Test
@@ -84,5 +91,9 @@ public class FunctionsConfigTest {
     var malformed = minimal();
     malformed.put(FunctionsEnv.HOST_STALE_AFTER_SECONDS, "soon");
     assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(malformed)).hasMessageContaining("A4C_HOST_STALE_AFTER_SECONDS");
+
+    var noBuildQueue = minimal();
+    noBuildQueue.remove(FunctionsEnv.BUILD_QUEUE_URL);
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(noBuildQueue)).hasMessageContaining("A4C_BUILD_QUEUE_URL");
   }
 }

@@ -1,0 +1,41 @@
+package io.a4c.functions.builds;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.a4c.events.BuildClaim;
+import io.a4c.events.EventJson;
+import io.a4c.functions.FunctionsComponent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Lambda entry point builders invoke (synchronously, with their host role) to claim a build: a
+ * {@link BuildClaim} in, a {@link io.a4c.events.BuildClaimAnswer} out, in the contracts' JSON. A
+ * claim that cannot be read is an error the builder sees, and it leaves the job alone.
+ */
+public final class BuildClaimFunction implements RequestStreamHandler {
+  private static final ObjectMapper JSON = EventJson.newMapper();
+
+  private final BuildLease lease;
+
+  public BuildClaimFunction() {
+    this(FunctionsComponent.fromEnvironment(System.getenv()).buildLease());
+  }
+
+  BuildClaimFunction(BuildLease lease) {
+    this.lease = lease;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    handle(input, output);
+  }
+
+  /** Reads a claim, writes the answer; shared with the local runtime's Lambda stand-in. */
+  public void handle(InputStream input, OutputStream output) throws IOException {
+    BuildClaim claim = JSON.readValue(input, BuildClaim.class);
+    JSON.writeValue(output, lease.claim(claim));
+  }
+}

@@ -1,0 +1,55 @@
+package io.a4c.functions.builds;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.a4c.events.BuildJob;
+import io.a4c.events.BuildMessage;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.http.ProblemException;
+import io.a4c.functions.http.ProblemType;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Puts build jobs on the build queue (a standard queue; duplicates are the claim's problem). */
+@Singleton
+public final class BuildJobSender {
+  private static final Logger log = LoggerFactory.getLogger(BuildJobSender.class);
+
+  private final SqsClient sqs;
+  private final ObjectMapper json;
+  private final String queueUrl;
+
+  @Inject
+  public BuildJobSender(SqsClient sqs, ObjectMapper json, FunctionsConfig config) {
+    this.sqs = sqs;
+    this.json = json;
+    this.queueUrl = config.builds().queueUrl();
+  }
+
+  /** The job's JSON, as queued and as kept on a held schedule. */
+  public String toJson(BuildJob job) {
+    try {
+      return json.writerFor(BuildMessage.class).writeValueAsString(job);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("build job could not be serialised", e);
+    }
+  }
+
+  /**
+   * Sends a job's JSON.
+   *
+   * @throws ProblemException 503 when SQS cannot be reached
+   */
+  public void send(String scheduleId, String jobJson) {
+    try {
+      sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(jobJson));
+    } catch (SdkException e) {
+      log.atWarn().addKeyValue("scheduleId", scheduleId).setCause(e).log("build job not sent");
+      throw new ProblemException(ProblemType.UNAVAILABLE, "the build queue cannot be reached; try again", null, "queue-unreachable");
+    }
+  }
+}

@@ -1,0 +1,412 @@
+package io.a4c.functions.builds;
+
+import io.a4c.events.Arch;
+import io.a4c.events.BuildClaim;
+import io.a4c.events.BuildEnded;
+import io.a4c.events.BuildKind;
+import io.a4c.events.BuildStatus;
+import io.a4c.functions.config.FunctionsConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+
+/**
+ * Image schedules in DynamoDB: partition userId, sort scheduleId, so a user's list is one Query;
+ * GSI {@code byStatus} (status, scheduledAt) orders the waiting builds for queue positions and the
+ * recurring scheduler. Every status change is an update conditioned on {@link
+ * BuildStatus#allowedFrom} of its target (and on the claim's attempt where a builder reports), so
+ * duplicates and late reports change nothing. Thread-safe.
+ */
+@Singleton
+public final class BuildScheduleStore {
+  static final String BY_STATUS = "byStatus";
+  /** Partition of the recurring-builds settings item; never a user id (those start alphanumeric). */
+  static final String SETTINGS_PARTITION = "#settings";
+
+  private static final List<String> LIST_ATTRIBUTES =
+      List.of(
+          "userId", "scheduleId", "imageName", "projectName", "parentName", "arch", "change", "kind", "status",
+          "attempt", "attempts", "workerId", "hostId", "imageRef", "digest", "reason", "notifyEmail", "queued",
+          "scheduledAt", "startedAt", "endedAt", "updatedAt");
+
+  /** A page as stored: the items and the id to continue after, if any. */
+  record StoredPage(List<BuildSchedule> items, String lastScheduleId) {}
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  @Inject
+  BuildScheduleStore(DynamoDbClient dynamo, FunctionsConfig config) {
+    this.dynamo = dynamo;
+    this.table = config.builds().schedulesTable();
+  }
+
+  /** Writes a new schedule; false when one of that id exists (a recurring firing seen twice). */
+  boolean insert(BuildSchedule schedule) {
+    try {
+      dynamo.putItem(b -> b.tableName(table).item(toItem(schedule)).conditionExpression("attribute_not_exists(scheduleId)"));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  Optional<BuildSchedule> get(String userId, String scheduleId, boolean consistent) {
+    var item = dynamo.getItem(b -> b.tableName(table).key(key(userId, scheduleId)).consistentRead(consistent)).item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+  }
+
+  /** Up to {@code limit} of a user's schedules after {@code afterScheduleId} (null: from the start). */
+  StoredPage list(String userId, int limit, String afterScheduleId) {
+    var response =
+        dynamo.query(
+            b -> {
+              b.tableName(table)
+                  .keyConditionExpression("userId = :u")
+                  .expressionAttributeValues(Map.of(":u", s(userId)))
+                  .projectionExpression(projection())
+                  .expressionAttributeNames(projectionNames())
+                  .limit(limit);
+              if (afterScheduleId != null) {
+                b.exclusiveStartKey(key(userId, afterScheduleId));
+              }
+            });
+    var items = response.items().stream().map(BuildScheduleStore::fromItem).toList();
+    String last =
+        response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+            ? response.lastEvaluatedKey().get("scheduleId").s()
+            : null;
+    return new StoredPage(items, last);
+  }
+
+  /** Marks a held schedule's job as sent; false when it is no longer SCHEDULED and held. */
+  boolean markQueued(BuildSchedule schedule, Instant now) {
+    return update(
+        schedule.userId(),
+        schedule.scheduleId(),
+        "SET queued = :true, updatedAt = :now",
+        "#status = :scheduled AND queued = :false",
+        Map.of(":true", AttributeValue.fromBool(true), ":false", AttributeValue.fromBool(false), ":now", s(now.toString()),
+            ":scheduled", s(BuildStatus.SCHEDULED.name())));
+  }
+
+  /** Removes a schedule whose job could not be sent; only while nobody took it. */
+  boolean deleteUnsent(String userId, String scheduleId) {
+    try {
+      dynamo.deleteItem(
+          b ->
+              b.tableName(table)
+                  .key(key(userId, scheduleId))
+                  .conditionExpression("#status = :scheduled")
+                  .expressionAttributeNames(Map.of("#status", "status"))
+                  .expressionAttributeValues(Map.of(":scheduled", s(BuildStatus.SCHEDULED.name()))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /** SCHEDULED → CANCELLED. */
+  boolean cancel(String userId, String scheduleId, Instant now) {
+    var values = statusValues(BuildStatus.CANCELLED);
+    values.put(":now", s(now.toString()));
+    values.put(":reason", s("cancelled by its owner"));
+    return update(userId, scheduleId, "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason", statusCondition(BuildStatus.CANCELLED), values);
+  }
+
+  /**
+   * The claim: → IN_PROGRESS for this worker and attempt, from SCHEDULED, or from IN_PROGRESS held
+   * by an earlier delivery of the job (its builder died and the message came back).
+   */
+  boolean claim(BuildClaim claim, Instant now) {
+    var values = statusValues(BuildStatus.IN_PROGRESS);
+    values.put(":attempt", n(claim.attempt()));
+    values.put(":one", n(1));
+    values.put(":worker", s(claim.workerId()));
+    values.put(":host", s(claim.hostId()));
+    values.put(":now", s(now.toString()));
+    values.put(":inProgress", s(BuildStatus.IN_PROGRESS.name()));
+    return update(
+        claim.userId(),
+        claim.scheduleId(),
+        "SET #status = :target, attempt = :attempt, attempts = attempts + :one, workerId = :worker, hostId = :host,"
+            + " startedAt = :now, updatedAt = :now",
+        statusCondition(BuildStatus.IN_PROGRESS) + " AND (#status <> :inProgress OR attempt < :attempt)",
+        values);
+  }
+
+  /** IN_PROGRESS → COMPLETED or FAILED, only for the claim's holder and attempt. */
+  boolean end(BuildEnded report, Instant now) {
+    var values = statusValues(report.status());
+    values.put(":attempt", n(report.attempt()));
+    values.put(":worker", s(report.workerId()));
+    values.put(":now", s(now.toString()));
+    StringBuilder set = new StringBuilder("SET #status = :target, endedAt = :now, updatedAt = :now");
+    optional(set, values, "imageRef", report.imageRef());
+    optional(set, values, "digest", report.digest());
+    optional(set, values, "reason", report.reason());
+    optional(set, values, "change", report.change());
+    return update(
+        report.userId(),
+        report.scheduleId(),
+        set.toString(),
+        statusCondition(report.status()) + " AND attempt = :attempt AND workerId = :worker",
+        values);
+  }
+
+  /** SCHEDULED or IN_PROGRESS → FAILED with a reason (the job reached the dead-letter queue). */
+  boolean failUnfinished(String userId, String scheduleId, String reason, Instant now) {
+    var values = statusValues(BuildStatus.FAILED);
+    values.put(":now", s(now.toString()));
+    values.put(":reason", s(reason));
+    return update(userId, scheduleId, "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason", statusCondition(BuildStatus.FAILED), values);
+  }
+
+  /**
+   * Takes the right to send the end-of-build email; false when someone else took it (a duplicate
+   * report being handled at the same time) or it was sent.
+   */
+  boolean claimEmail(BuildSchedule schedule, String claimId) {
+    return update(
+        schedule.userId(),
+        schedule.scheduleId(),
+        "SET emailClaim = :claim",
+        "attribute_not_exists(emailClaim) AND attribute_not_exists(emailSentAt)",
+        new HashMap<>(Map.of(":claim", s(claimId))));
+  }
+
+  /** Gives the email claim back after a failed send, so a retry may take it. */
+  void releaseEmail(BuildSchedule schedule, String claimId) {
+    update(schedule.userId(), schedule.scheduleId(), "REMOVE emailClaim", "emailClaim = :claim", new HashMap<>(Map.of(":claim", s(claimId))));
+  }
+
+  void markEmailed(BuildSchedule schedule, String claimId, Instant now) {
+    update(
+        schedule.userId(), schedule.scheduleId(), "SET emailSentAt = :now", "emailClaim = :claim",
+        new HashMap<>(Map.of(":claim", s(claimId), ":now", s(now.toString()))));
+  }
+
+  /** Every build in {@code status}, oldest first (from the byStatus index: eventually consistent). */
+  List<BuildSchedule> withStatus(BuildStatus status) {
+    List<BuildSchedule> all = new ArrayList<>();
+    dynamo.queryPaginator(
+            b ->
+                b.tableName(table)
+                    .indexName(BY_STATUS)
+                    .keyConditionExpression("#status = :s")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":s", s(status.name()))))
+        .items()
+        .forEach(item -> all.add(fromItem(item)));
+    return all;
+  }
+
+  /** How many SCHEDULED builds of {@code kinds} were scheduled before {@code at}. */
+  int countWaitingBefore(Instant at, Set<BuildKind> kinds) {
+    int count = 0;
+    var names = Map.of("#status", "status", "#kind", "kind");
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":s", s(BuildStatus.SCHEDULED.name()));
+    values.put(":at", s(Times.sortable(at)));
+    List<String> kindTerms = new ArrayList<>();
+    int i = 0;
+    for (BuildKind kind : kinds) {
+      values.put(":k" + i, s(kind.name()));
+      kindTerms.add(":k" + i++);
+    }
+    var pages =
+        dynamo.queryPaginator(
+            b ->
+                b.tableName(table)
+                    .indexName(BY_STATUS)
+                    .keyConditionExpression("#status = :s AND scheduledAt < :at")
+                    .filterExpression("#kind IN (" + String.join(", ", kindTerms) + ")")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .select(Select.COUNT));
+    for (var page : pages) {
+      count += page.count();
+    }
+    return count;
+  }
+
+  /** Whether recurring builds are paused. */
+  RecurringSettings recurringSettings() {
+    var item =
+        dynamo.getItem(b -> b.tableName(table).key(key(SETTINGS_PARTITION, "recurring")).consistentRead(true)).item();
+    if (item == null || item.isEmpty()) {
+      return new RecurringSettings(false, null, null);
+    }
+    return new RecurringSettings(
+        item.get("paused").bool(), string(item, "updatedBy"), item.containsKey("updatedAt") ? Instant.parse(string(item, "updatedAt")) : null);
+  }
+
+  void putRecurringSettings(RecurringSettings settings) {
+    Map<String, AttributeValue> item = new HashMap<>(key(SETTINGS_PARTITION, "recurring"));
+    item.put("paused", AttributeValue.fromBool(settings.paused()));
+    item.put("updatedBy", s(settings.updatedBy()));
+    item.put("updatedAt", s(settings.updatedAt().toString()));
+    dynamo.putItem(b -> b.tableName(table).item(item));
+  }
+
+  private boolean update(
+      String userId, String scheduleId, String updateExpression, String condition, Map<String, AttributeValue> values) {
+    Map<String, String> names = new HashMap<>();
+    if (updateExpression.contains("#status") || condition.contains("#status")) {
+      names.put("#status", "status");
+    }
+    try {
+      dynamo.updateItem(
+          b -> {
+            b.tableName(table)
+                .key(key(userId, scheduleId))
+                .updateExpression(updateExpression)
+                .conditionExpression("attribute_exists(scheduleId) AND " + condition)
+                .expressionAttributeValues(values);
+            if (!names.isEmpty()) {
+              b.expressionAttributeNames(names);
+            }
+          });
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /** {@code #status IN (…)}: exactly the states {@link BuildStatus#allowedFrom} allows for the target. */
+  private static String statusCondition(BuildStatus target) {
+    List<String> terms = new ArrayList<>();
+    for (BuildStatus from : BuildStatus.allowedFrom(target)) {
+      terms.add(":from" + from.ordinal());
+    }
+    return "#status IN (" + String.join(", ", terms) + ")";
+  }
+
+  private static Map<String, AttributeValue> statusValues(BuildStatus target) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":target", s(target.name()));
+    for (BuildStatus from : BuildStatus.allowedFrom(target)) {
+      values.put(":from" + from.ordinal(), s(from.name()));
+    }
+    return values;
+  }
+
+  private static void optional(StringBuilder set, Map<String, AttributeValue> values, String name, String value) {
+    if (value != null) {
+      set.append(", ").append(name).append(" = :").append(name);
+      values.put(":" + name, s(value));
+    }
+  }
+
+  private static String projection() {
+    return String.join(", ", LIST_ATTRIBUTES.stream().map(a -> "#p_" + a).toList());
+  }
+
+  private static Map<String, String> projectionNames() {
+    Map<String, String> names = new HashMap<>();
+    LIST_ATTRIBUTES.forEach(a -> names.put("#p_" + a, a));
+    return names;
+  }
+
+  private static Map<String, AttributeValue> key(String userId, String scheduleId) {
+    return Map.of("userId", s(userId), "scheduleId", s(scheduleId));
+  }
+
+  static Map<String, AttributeValue> toItem(BuildSchedule b) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("userId", s(b.userId()));
+    item.put("scheduleId", s(b.scheduleId()));
+    putIfPresent(item, "imageName", b.imageName());
+    item.put("projectName", s(b.projectName()));
+    item.put("parentName", s(b.parentName()));
+    item.put("arch", s(b.arch().wireName()));
+    putIfPresent(item, "change", b.change());
+    item.put("kind", s(b.kind().name()));
+    item.put("status", s(b.status().name()));
+    item.put("attempt", n(b.attempt()));
+    item.put("attempts", n(b.attempts()));
+    putIfPresent(item, "workerId", b.workerId());
+    putIfPresent(item, "hostId", b.hostId());
+    putIfPresent(item, "imageRef", b.imageRef());
+    putIfPresent(item, "digest", b.digest());
+    putIfPresent(item, "reason", b.reason());
+    putIfPresent(item, "notifyEmail", b.notifyEmail());
+    item.put("queued", AttributeValue.fromBool(b.queued()));
+    putIfPresent(item, "job", b.job());
+    item.put("scheduledAt", s(Times.sortable(b.scheduledAt())));
+    if (b.startedAt() != null) {
+      item.put("startedAt", s(b.startedAt().toString()));
+    }
+    if (b.endedAt() != null) {
+      item.put("endedAt", s(b.endedAt().toString()));
+    }
+    item.put("updatedAt", s(b.updatedAt().toString()));
+    return item;
+  }
+
+  static BuildSchedule fromItem(Map<String, AttributeValue> item) {
+    return new BuildSchedule(
+        string(item, "userId"),
+        string(item, "scheduleId"),
+        string(item, "imageName"),
+        string(item, "projectName"),
+        string(item, "parentName"),
+        Arch.parse(string(item, "arch")),
+        string(item, "change"),
+        BuildKind.valueOf(string(item, "kind")),
+        BuildStatus.valueOf(string(item, "status")),
+        (int) number(item, "attempt"),
+        (int) number(item, "attempts"),
+        string(item, "workerId"),
+        string(item, "hostId"),
+        string(item, "imageRef"),
+        string(item, "digest"),
+        string(item, "reason"),
+        string(item, "notifyEmail"),
+        item.containsKey("queued") && item.get("queued").bool(),
+        string(item, "job"),
+        instant(item, "scheduledAt"),
+        instant(item, "startedAt"),
+        instant(item, "endedAt"),
+        instant(item, "updatedAt"));
+  }
+
+  private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+    if (value != null) {
+      item.put(name, s(value));
+    }
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
+  }
+
+  private static AttributeValue n(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+
+  private static String string(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null ? null : value.s();
+  }
+
+  private static long number(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null ? 0 : Long.parseLong(value.n());
+  }
+
+  private static Instant instant(Map<String, AttributeValue> item, String name) {
+    String value = string(item, name);
+    return value == null ? null : Instant.parse(value);
+  }
+}

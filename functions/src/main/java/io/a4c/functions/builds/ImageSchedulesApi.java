@@ -1,0 +1,102 @@
+package io.a4c.functions.builds;
+
+import static io.a4c.functions.http.ApiRoutes.IMAGE_SCHEDULE;
+import static io.a4c.functions.http.ApiRoutes.IMAGE_SCHEDULES;
+import static io.a4c.functions.http.ApiRoutes.IMAGE_SCHEDULE_LOG;
+import static io.a4c.functions.http.ApiRoutes.RECURRING_BUILDS;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.a4c.events.Names;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.http.ApiHandler;
+import io.a4c.functions.http.ApiRequest;
+import io.a4c.functions.http.ApiResponses;
+import io.a4c.functions.http.InvalidRequestException;
+import io.a4c.functions.http.ProblemException;
+import io.a4c.functions.http.ProblemType;
+import java.util.Map;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * The image-schedule routes under {@code /v1/users/{userId}/image-schedules}, and the admin's
+ * recurring-builds switch. Thin: parse, check, call.
+ */
+@Singleton
+public final class ImageSchedulesApi implements ApiHandler {
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 100;
+
+  /** Body of {@code PUT /v1/recurring-builds}. */
+  public record RecurringSwitch(Boolean paused) {
+    public RecurringSwitch {
+      if (paused == null) {
+        throw new InvalidRequestException("paused", "paused is required (true or false)");
+      }
+    }
+  }
+
+  private final ImageScheduleService service;
+  private final ApiResponses responses;
+  private final String adminClaim;
+
+  @Inject
+  public ImageSchedulesApi(ImageScheduleService service, ApiResponses responses, FunctionsConfig config) {
+    this.service = service;
+    this.responses = responses;
+    this.adminClaim = config.adminClaim();
+  }
+
+  @Override
+  public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+    return responses.run(ApiRequest.from(event), this::route);
+  }
+
+  private APIGatewayV2HTTPResponse route(ApiRequest request) {
+    var caller = request.caller(adminClaim);
+    if (request.routeKey().endsWith(" " + RECURRING_BUILDS)) {
+      caller.requireAdmin();
+      return switch (request.routeKey()) {
+        case "GET " + RECURRING_BUILDS -> responses.json(200, service.recurringSettings());
+        case "PUT " + RECURRING_BUILDS ->
+            responses.json(200, service.setRecurringPaused(responses.read(request, RecurringSwitch.class).paused(), caller.subject()));
+        default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
+      };
+    }
+    String userId = request.pathParameter("userId", Names.USER_ID, "a user id");
+    caller.requireAccessTo(userId);
+    return switch (request.routeKey()) {
+      case "POST " + IMAGE_SCHEDULES -> {
+        var body = responses.read(request, CreateImageScheduleRequest.class);
+        var created = service.schedule(userId, request.claims().get("email"), body);
+        yield responses.json(202, created, Map.of("location", request.path() + "/" + created.scheduleId()));
+      }
+      case "GET " + IMAGE_SCHEDULES -> responses.json(200, service.list(userId, limit(request), request.query().get("nextToken")));
+      case "GET " + IMAGE_SCHEDULE -> responses.json(200, service.get(userId, scheduleId(request)));
+      case "DELETE " + IMAGE_SCHEDULE -> responses.json(200, service.cancel(userId, scheduleId(request)));
+      case "GET " + IMAGE_SCHEDULE_LOG -> responses.json(200, service.log(userId, scheduleId(request)));
+      default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
+    };
+  }
+
+  private static String scheduleId(ApiRequest request) {
+    return request.pathParameter("scheduleId", Names.SCHEDULE_ID, "a schedule id");
+  }
+
+  private static int limit(ApiRequest request) {
+    String raw = request.query().get("limit");
+    if (raw == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(raw);
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidRequestException("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+  }
+}
