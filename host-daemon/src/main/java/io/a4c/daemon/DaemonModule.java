@@ -7,12 +7,15 @@ import dagger.Provides;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.DockerClients;
 import io.a4c.events.EventJson;
+import java.time.Duration;
+import javax.inject.Named;
 import javax.inject.Singleton;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Third-party clients of a host daemon. */
@@ -24,6 +27,30 @@ final class DaemonModule {
   @Singleton
   static DockerClient docker(DaemonConfig config) {
     return DockerClients.connect(config.dockerHost());
+  }
+
+  /** The builder's client: a build step may print nothing for a long time, so reads wait longer. */
+  @Provides
+  @Singleton
+  @Named("builds")
+  static DockerClient buildsDocker(DaemonConfig config) {
+    return DockerClients.connect(config.dockerHost(), Duration.ofMinutes(30));
+  }
+
+  @Provides
+  @Singleton
+  static LambdaClient lambda(DaemonConfig config) {
+    var builder =
+        LambdaClient.builder()
+            .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build())
+            .region(Region.of(config.region()));
+    if (config.builder().lambdaEndpoint().isPresent()) {
+      builder.endpointOverride(config.builder().lambdaEndpoint().get());
+      builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+    } else {
+      builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+    }
+    return builder.build();
   }
 
   @Provides

@@ -1,6 +1,7 @@
 package io.a4c.daemon;
 
 import dagger.BindsInstance;
+import io.a4c.daemon.builds.BuildWorker;
 import dagger.Component;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.workspaces.StepObserver;
@@ -12,6 +13,9 @@ import javax.inject.Singleton;
 @Component(modules = DaemonModule.class)
 public interface HostDaemonComponent {
   HostDaemon daemon();
+
+  /** The builder role; {@link BuildWorker#start} does nothing unless the config enables it. */
+  BuildWorker buildWorker();
 
   /** Builds the graph from configuration and a clock. */
   @Component.Factory

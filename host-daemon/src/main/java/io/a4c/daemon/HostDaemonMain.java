@@ -15,8 +15,18 @@ public final class HostDaemonMain {
       System.exit(2);
       return;
     }
-    HostDaemon daemon = HostDaemonComponent.create(config).daemon();
-    Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
+    HostDaemonComponent component = HostDaemonComponent.create(config);
+    HostDaemon daemon = component.daemon();
+    var builder = component.buildWorker();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  builder.close(); // jobs in hand come back to other builders
+                  daemon.close();
+                },
+                "shutdown"));
     daemon.start();
+    builder.start();
   }
 }

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param createAttempts how many times a create is tried after transient failures
  * @param retryBackoff the wait before the second attempt; doubled for each further one
  * @param eventKey the key this host signs its events with, when the consumer checks signatures
+ * @param builder the builder role's settings; {@link Builder#enabled()} false on hosts that only
+ *     run workspaces
  */
 public record DaemonConfig(
     String hostId,
@@ -31,11 +33,46 @@ public record DaemonConfig(
     Duration retryBackoff,
     String region,
     Optional<URI> sqsEndpoint,
-    Optional<byte[]> eventKey) {
+    Optional<byte[]> eventKey,
+    Builder builder) {
 
   public DaemonConfig {
     Names.require(DaemonEnv.HOST_ID, hostId, Names.HOST_ID);
     eventKey = eventKey.map(byte[]::clone);
+  }
+
+  /**
+   * The builder role.
+   *
+   * @param registry where images are pushed, {@code host[:port]}
+   * @param concurrency builds run at once, at most
+   * @param claimFunction the build-claim function's name or ARN
+   * @param visibility how long a taken job stays hidden; extended while the build runs
+   * @param lambdaEndpoint endpoint override, for the local runtime and tests only
+   */
+  public record Builder(
+      boolean enabled,
+      String queueUrl,
+      String registry,
+      int concurrency,
+      String claimFunction,
+      Duration visibility,
+      Optional<URI> lambdaEndpoint) {
+    /** A daemon that builds nothing. */
+    public static Builder disabled() {
+      return new Builder(false, null, null, 0, null, Duration.ofMinutes(5), Optional.empty());
+    }
+
+    public Builder {
+      if (enabled) {
+        Names.requireText(DaemonEnv.BUILD_QUEUE_URL, queueUrl);
+        Names.requireText(DaemonEnv.IMAGE_REGISTRY, registry);
+        Names.requireText(DaemonEnv.BUILD_CLAIM_FUNCTION, claimFunction);
+        if (concurrency < 1) {
+          throw new IllegalArgumentException(DaemonEnv.BUILD_CONCURRENCY + " must be at least 1");
+        }
+      }
+    }
   }
 
   /**
@@ -64,7 +101,31 @@ public record DaemonConfig(
         Duration.ofSeconds(1),
         env.getOrDefault(DaemonEnv.AWS_REGION, "us-east-1"),
         endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint)),
-        eventKey(env));
+        eventKey(env),
+        builder(env));
+  }
+
+  private static Builder builder(Map<String, String> env) {
+    String enabled = env.getOrDefault(DaemonEnv.BUILDER, "false").trim();
+    if (!enabled.equals("true") && !enabled.equals("false")) {
+      throw new IllegalStateException("environment variable " + DaemonEnv.BUILDER + " must be true or false, was " + enabled);
+    }
+    if (enabled.equals("false")) {
+      return Builder.disabled();
+    }
+    String registry = required(env, DaemonEnv.IMAGE_REGISTRY);
+    if (!registry.matches("[a-z0-9.-]+(:[0-9]{1,5})?")) {
+      throw new IllegalStateException("environment variable " + DaemonEnv.IMAGE_REGISTRY + " must be host[:port], was " + registry);
+    }
+    String lambda = env.get(DaemonEnv.LAMBDA_ENDPOINT);
+    return new Builder(
+        true,
+        required(env, DaemonEnv.BUILD_QUEUE_URL),
+        registry,
+        (int) number(env, DaemonEnv.BUILD_CONCURRENCY, 2, 1, 64),
+        required(env, DaemonEnv.BUILD_CLAIM_FUNCTION),
+        Duration.ofSeconds(number(env, DaemonEnv.BUILD_VISIBILITY_SECONDS, 300, 10, 43_200)),
+        lambda == null || lambda.isBlank() ? Optional.empty() : Optional.of(URI.create(lambda)));
   }
 
   private static Optional<byte[]> eventKey(Map<String, String> env) {

@@ -48,6 +48,34 @@ public final class DaemonEnv {
   /** Optional endpoint override for SQS (local runtime and tests only). */
   public static final String SQS_ENDPOINT = "A4C_SQS_ENDPOINT";
 
+  /** {@code true} makes this daemon a builder too: it takes jobs from the build queue. */
+  public static final String BUILDER = "A4C_BUILDER";
+
+  /** URL of the build queue a builder takes jobs from. */
+  public static final String BUILD_QUEUE_URL = "A4C_BUILD_QUEUE_URL";
+
+  /**
+   * The registry builders push to and hosts pull from: {@code host[:port]} (locally
+   * {@code 10.250.0.1:5000}, in AWS the account's ECR registry). Images are tagged
+   * {@code <registry>/a4c/<project>:<parent>-<arch>-<change>}.
+   */
+  public static final String IMAGE_REGISTRY = "A4C_IMAGE_REGISTRY";
+
+  /** How many builds a builder runs at once (default 2). */
+  public static final String BUILD_CONCURRENCY = "A4C_BUILD_CONCURRENCY";
+
+  /** Name or ARN of the build-claim function a builder invokes to take a build. */
+  public static final String BUILD_CLAIM_FUNCTION = "A4C_BUILD_CLAIM_FUNCTION";
+
+  /**
+   * Seconds a taken job stays hidden on the build queue; a builder extends it while it works, so a
+   * dead builder's job comes back within this time (default 300, the queue's own setting).
+   */
+  public static final String BUILD_VISIBILITY_SECONDS = "A4C_BUILD_VISIBILITY_SECONDS";
+
+  /** Optional endpoint override for Lambda (local runtime and tests only). */
+  public static final String LAMBDA_ENDPOINT = "A4C_LAMBDA_ENDPOINT";
+
   /** The AWS region. */
   public static final String AWS_REGION = "AWS_REGION";
 

@@ -15,6 +15,11 @@ public final class DockerClients {
    * timeouts so a hung engine shows as a transient failure instead of a stuck daemon.
    */
   public static DockerClient connect(String dockerHost) {
+    return connect(dockerHost, Duration.ofMinutes(2));
+  }
+
+  /** A client whose reads wait up to {@code responseTimeout} (builds stream for a long time). */
+  public static DockerClient connect(String dockerHost, Duration responseTimeout) {
     var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
     var http =
         new ApacheDockerHttpClient.Builder()
@@ -22,7 +27,7 @@ public final class DockerClients {
             .sslConfig(config.getSSLConfig())
             .maxConnections(32)
             .connectionTimeout(Duration.ofSeconds(5))
-            .responseTimeout(Duration.ofMinutes(2))
+            .responseTimeout(responseTimeout)
             .build();
     return DockerClientImpl.getInstance(config, http);
   }

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
 import io.a4c.events.CreateWorkspace;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,7 @@ public final class DockerWorkspaceRuntime {
   private static final Capability[] DROPPED = {Capability.NET_RAW, Capability.MKNOD, Capability.AUDIT_WRITE};
 
   private static final long SETUP_TIMEOUT_MINUTES = 30;
+  private static final long PULL_TIMEOUT_MINUTES = 30;
 
   private final DockerClient docker;
 
@@ -52,6 +54,7 @@ public final class DockerWorkspaceRuntime {
             .withCapDrop(DROPPED)
             .withSecurityOpts(List.of("no-new-privileges"))
             .withRestartPolicy(RestartPolicy.unlessStoppedRestart());
+    pullIfAbsent(spec.imageRef());
     return call(
         "create the container",
         () ->
@@ -67,6 +70,38 @@ public final class DockerWorkspaceRuntime {
                 .withHostConfig(hostConfig)
                 .exec()
                 .getId());
+  }
+
+  /**
+   * Pulls the image from its registry when this host lacks it (a build pushed it from another
+   * host). A local-only image (no registry in its name) that is absent fails as before, at create.
+   */
+  public void pullIfAbsent(String imageRef) {
+    try {
+      docker.inspectImageCmd(imageRef).exec();
+      return;
+    } catch (NotFoundException e) {
+      // not here: pull it below
+    } catch (RuntimeException e) {
+      return; // let create report what is wrong with the engine
+    }
+    int slash = imageRef.indexOf('/');
+    if (slash < 0 || !imageRef.substring(0, slash).matches(".*[.:].*")) {
+      return;
+    }
+    call(
+        "pull the image " + imageRef,
+        () -> {
+          try {
+            if (!docker.pullImageCmd(imageRef).exec(new ResultCallback.Adapter<PullResponseItem>()).awaitCompletion(PULL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+              throw new StepFailure("pulling " + imageRef + " did not finish in " + PULL_TIMEOUT_MINUTES + " min", true, null);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted while pulling " + imageRef, true, e);
+          }
+          return null;
+        });
   }
 
   /** Starts the container. */

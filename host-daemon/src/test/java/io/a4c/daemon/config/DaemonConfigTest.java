@@ -25,6 +25,30 @@ public class DaemonConfigTest {
     assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.capacity()).isEqualTo(20);
     assertThat(config.sqsEndpoint()).isEmpty();
+    assertThat(config.builder().enabled()).isFalse();
+  }
+
+  @Test
+  void aBuilderNeedsItsQueueRegistryAndClaimFunctionAndNamesWhatIsMissing() {
+    var env = minimal();
+    env.put(DaemonEnv.BUILDER, "true");
+    env.put(DaemonEnv.BUILD_QUEUE_URL, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds");
+    env.put(DaemonEnv.IMAGE_REGISTRY, "10.250.0.1:5000");
+    env.put(DaemonEnv.BUILD_CLAIM_FUNCTION, "a4c-prod-BuildClaim");
+    var builder = DaemonConfig.fromEnvironment(env).builder();
+    assertThat(builder.enabled()).isTrue();
+    assertThat(builder.concurrency()).isEqualTo(2);
+    assertThat(builder.visibility()).isEqualTo(Duration.ofMinutes(5));
+
+    var noRegistry = new java.util.HashMap<>(env);
+    noRegistry.remove(DaemonEnv.IMAGE_REGISTRY);
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noRegistry)).hasMessageContaining("A4C_IMAGE_REGISTRY");
+    var shellRegistry = new java.util.HashMap<>(env);
+    shellRegistry.put(DaemonEnv.IMAGE_REGISTRY, "evil;rm");
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(shellRegistry)).hasMessageContaining("A4C_IMAGE_REGISTRY");
+    var tooMany = new java.util.HashMap<>(env);
+    tooMany.put(DaemonEnv.BUILD_CONCURRENCY, "0");
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(tooMany)).hasMessageContaining("A4C_BUILD_CONCURRENCY");
   }
 
   @Test

@@ -1,0 +1,69 @@
+package io.a4c.daemon.builds;
+
+import io.a4c.daemon.config.DaemonConfig;
+import java.time.Duration;
+import java.util.List;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * The shared build queue, as a builder uses it: receive jobs with their receive count (the claim's
+ * attempt), keep a job hidden while building it, delete it when done, hand it back when a build
+ * could not run here. Thread-safe.
+ */
+@Singleton
+public final class BuildQueue {
+  private final SqsClient sqs;
+  private final String url;
+  private final Duration visibility;
+  private final Duration pollWait;
+
+  @Inject
+  public BuildQueue(SqsClient sqs, DaemonConfig config) {
+    this.sqs = sqs;
+    this.url = config.builder().queueUrl();
+    this.visibility = config.builder().visibility();
+    this.pollWait = config.pollWait();
+  }
+
+  /** Long-polls for up to {@code max} jobs, each hidden for the visibility timeout. */
+  public List<Message> receive(int max) {
+    return sqs.receiveMessage(
+            b ->
+                b.queueUrl(url)
+                    .maxNumberOfMessages(Math.min(max, 10))
+                    .waitTimeSeconds((int) pollWait.toSeconds())
+                    .visibilityTimeout((int) visibility.toSeconds())
+                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+        .messages();
+  }
+
+  /** The delivery's receive count: 1 on first delivery, more when it came back. */
+  public static int receiveCount(Message message) {
+    String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+    return count == null ? 1 : Math.max(1, Integer.parseInt(count));
+  }
+
+  /** The job is done (built, failed for good, or someone else's): it will not come back. */
+  public void delete(Message message) {
+    sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
+  }
+
+  /** Keeps the job hidden for another visibility timeout: the builder's heartbeat. */
+  public void extend(Message message) {
+    sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()).visibilityTimeout((int) visibility.toSeconds()));
+  }
+
+  /** Hands the job back: visible again after {@code delay}. */
+  public void release(Message message, Duration delay) {
+    sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()).visibilityTimeout((int) delay.toSeconds()));
+  }
+
+  /** How often a running build extends its job's visibility. */
+  public Duration heartbeat() {
+    return visibility.dividedBy(3);
+  }
+}

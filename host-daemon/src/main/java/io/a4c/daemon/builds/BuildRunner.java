@@ -1,0 +1,140 @@
+package io.a4c.daemon.builds;
+
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.events.BuildEnded;
+import io.a4c.events.BuildJob;
+import io.a4c.events.BuildStatus;
+import io.a4c.events.Names;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one claimed build: sources into a fresh build context (a real git checkout; Perforce is
+ * synced by the rendered Dockerfile), the Dockerfile from the template, {@code docker build},
+ * {@code docker push}, and the report. A permanent failure is a FAILED report with the reason; a
+ * transient one is thrown, so the job is handed back. The context is removed afterwards.
+ */
+@Singleton
+public final class BuildRunner {
+  private static final Logger log = LoggerFactory.getLogger(BuildRunner.class);
+
+  private final GitCheckout git;
+  private final DockerfileTemplate template;
+  private final DockerImageBuilder images;
+  private final Clock clock;
+  private final String hostId;
+  private final String registry;
+  private final Path workDir;
+
+  @Inject
+  public BuildRunner(GitCheckout git, DockerfileTemplate template, DockerImageBuilder images, Clock clock, DaemonConfig config) {
+    this.git = git;
+    this.template = template;
+    this.images = images;
+    this.clock = clock;
+    this.hostId = config.hostId();
+    this.registry = config.builder().registry();
+    this.workDir = config.dataDir().resolve("builds");
+  }
+
+  /** The tag of a build: {@code <registry>/a4c/<project>:<parent>-<arch>-<change>}. */
+  public static String tag(String registry, BuildJob job, String change) {
+    return Names.require(
+        "imageRef", registry + "/a4c/" + job.projectName() + ":" + job.parentName() + "-" + job.arch().wireName() + "-" + change, Names.IMAGE_REF);
+  }
+
+  /**
+   * Builds and pushes the job's image.
+   *
+   * @param onStream receives each engine stream, so that the caller can stop the build
+   * @return the report to publish: COMPLETED with the image, or FAILED with the reason
+   * @throws BuildFailure a transient failure: hand the job back
+   */
+  public BuildEnded run(BuildJob job, String workerId, int attempt, Consumer<Closeable> onStream)
+      throws BuildFailure, InterruptedException {
+    var buildLog = new BuildLog(BuildEnded.MAX_LOG_CHARS);
+    buildLog.line("A4C build " + job.scheduleId() + " attempt " + attempt + " on " + workerId);
+    Path context = workDir.resolve(job.scheduleId() + "-" + attempt);
+    String change = job.change();
+    try {
+      recreate(context);
+      String commit = null;
+      if (job.spec().source().isGit()) {
+        try {
+          commit = git.checkout(job.spec().source().url(), job.parentName(), job.change(), context.resolve("src"), buildLog);
+        } catch (GitCheckout.CheckoutFailed e) {
+          return failed(job, workerId, attempt, change, "source sync failed: " + e.getMessage(), buildLog);
+        }
+        if (change == null) {
+          change = commit.substring(0, 12);
+        }
+      } else if (change == null) {
+        change = DockerfileTemplate.HEAD;
+      }
+      String dockerfile = template.render(job, change, commit);
+      Files.writeString(context.resolve("Dockerfile"), dockerfile);
+      Files.writeString(context.resolve(".dockerignore"), "src/.git\n");
+      buildLog.line("--- Dockerfile ---\n" + dockerfile + "------------------");
+      String tag = tag(registry, job, change);
+      try {
+        images.build(
+            context, tag, Map.of("io.a4c.schedule-id", job.scheduleId(), "io.a4c.project", job.projectName()), buildLog, onStream);
+      } catch (BuildFailure e) {
+        if (e.isTransient()) {
+          throw e;
+        }
+        return failed(job, workerId, attempt, change, "a Dockerfile step failed: " + e.getMessage(), buildLog);
+      }
+      buildLog.line("--- push " + tag + " ---");
+      String digest = images.push(tag, buildLog, onStream);
+      buildLog.line("pushed " + tag + (digest == null ? "" : " " + digest));
+      log.atInfo().addKeyValue("scheduleId", job.scheduleId()).addKeyValue("workerId", workerId).addKeyValue("imageRef", tag).log("build pushed");
+      return BuildEnded.of(
+          hostId, job.scheduleId(), job.userId(), workerId, attempt, BuildStatus.COMPLETED, change, tag, digest, null,
+          buildLog.text(), clock.instant());
+    } catch (IllegalArgumentException e) {
+      // A value broke its rule at render time: refused, never rendered.
+      return failed(job, workerId, attempt, change, "the build was refused: " + e.getMessage(), buildLog);
+    } catch (IOException e) {
+      throw new BuildFailure("the build context could not be written: " + e.getMessage(), true, e);
+    } finally {
+      delete(context);
+    }
+  }
+
+  private BuildEnded failed(BuildJob job, String workerId, int attempt, String change, String reason, BuildLog buildLog) {
+    buildLog.line("FAILED: " + reason);
+    log.atInfo().addKeyValue("scheduleId", job.scheduleId()).addKeyValue("workerId", workerId).log("build failed: {}", reason);
+    return BuildEnded.of(
+        hostId, job.scheduleId(), job.userId(), workerId, attempt, BuildStatus.FAILED, change, null, null, reason,
+        buildLog.text(), clock.instant());
+  }
+
+  private static void recreate(Path dir) throws IOException {
+    delete(dir);
+    Files.createDirectories(dir);
+  }
+
+  private static void delete(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + dir, e);
+    }
+  }
+}

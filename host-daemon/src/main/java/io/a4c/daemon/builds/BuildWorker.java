@@ -1,0 +1,293 @@
+package io.a4c.daemon.builds;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import io.a4c.daemon.aws.HostEventPublisher;
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.events.Arch;
+import io.a4c.events.BuildClaim;
+import io.a4c.events.BuildEnded;
+import io.a4c.events.BuildJob;
+import io.a4c.events.BuildMessage;
+import io.a4c.events.BuilderStatus;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * A host's builder role: takes jobs from the build queue, at most {@code concurrency} at once,
+ * claims each through the build-claim function and runs only what it was granted, extends the
+ * job's visibility while building (the heartbeat that keeps other builders off it), reports the
+ * end on the host-events queue, then deletes the job. A job refused (someone else holds it, or it
+ * ended or was cancelled) is deleted unrun; a job that hit a transient failure is handed back.
+ * If the builder dies, the job's visibility runs out and another builder's later delivery takes
+ * the claim over. It also reports its own status, so waiting builds can say why they wait.
+ */
+@Singleton
+public final class BuildWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BuildWorker.class);
+  private static final Duration RETRY_DELAY = Duration.ofSeconds(10);
+
+  /** One build in hand, stoppable. */
+  private static final class Running {
+    final Thread thread;
+    final List<Closeable> streams = new CopyOnWriteArrayList<>();
+    volatile ScheduledFuture<?> keepAlive;
+    volatile boolean abandoned;
+
+    Running(Thread thread) {
+      this.thread = thread;
+    }
+  }
+
+  private final DaemonConfig.Builder settings;
+  private final String hostId;
+  private final BuildQueue queue;
+  private final BuildClaims claims;
+  private final BuildRunner runner;
+  private final HostEventPublisher events;
+  private final DockerClient docker;
+  private final ObjectMapper json;
+  private final Clock clock;
+  private final Duration statusInterval;
+  private final BitSet busySlots = new BitSet();
+  private final Set<Running> running = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger claimsRefused = new AtomicInteger();
+  private final AtomicInteger buildsRun = new AtomicInteger();
+  private ScheduledExecutorService timers;
+  private volatile boolean accepting;
+  private volatile boolean stopped = true;
+  private volatile Arch arch;
+  private Thread loop;
+
+  @Inject
+  public BuildWorker(
+      DaemonConfig config, BuildQueue queue, BuildClaims claims, BuildRunner runner, HostEventPublisher events,
+      DockerClient docker, ObjectMapper json, Clock clock) {
+    this.settings = config.builder();
+    this.hostId = config.hostId();
+    this.queue = queue;
+    this.claims = claims;
+    this.runner = runner;
+    this.events = events;
+    this.docker = docker;
+    this.json = json;
+    this.clock = clock;
+    this.statusInterval = config.heartbeatInterval();
+  }
+
+  /** Starts taking jobs, if this host is a builder; a no-op otherwise or when running. */
+  public synchronized void start() {
+    if (!settings.enabled() || !stopped) {
+      return;
+    }
+    arch = Arch.parse(docker.infoCmd().exec().getArchitecture());
+    stopped = false;
+    accepting = true;
+    timers = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("builder-timers-" + hostId).factory());
+    timers.scheduleAtFixedRate(this::reportStatus, 0, statusInterval.toMillis(), TimeUnit.MILLISECONDS);
+    loop = Thread.ofPlatform().daemon().name("builder-" + hostId).start(this::takeJobs);
+    log.atInfo().addKeyValue("hostId", hostId).addKeyValue("concurrency", settings.concurrency()).log("builder started");
+  }
+
+  /** Stops taking new jobs; builds in hand go on. */
+  public void pause() {
+    accepting = false;
+    reportStatus();
+  }
+
+  /** Takes jobs again after {@link #pause}. */
+  public void resume() {
+    accepting = true;
+    reportStatus();
+  }
+
+  /**
+   * Stops as a crash would: no new jobs, builds in hand abandoned (their engine streams closed, no
+   * report, no delete, no more visibility extensions), so their jobs come back to other builders
+   * once their visibility runs out. {@link #start} brings the builder back.
+   */
+  public synchronized void kill() {
+    stopped = true;
+    accepting = false;
+    for (Running build : running) {
+      build.abandoned = true;
+      if (build.keepAlive != null) {
+        build.keepAlive.cancel(false);
+      }
+      build.streams.forEach(DockerImageBuilder::closeQuietly);
+      build.thread.interrupt();
+    }
+    if (timers != null) {
+      timers.shutdownNow();
+    }
+    if (loop != null) {
+      loop.interrupt();
+    }
+    log.atWarn().addKeyValue("hostId", hostId).addKeyValue("abandoned", running.size()).log("builder killed");
+  }
+
+  /** Builds running now. */
+  public int runningBuilds() {
+    return running.size();
+  }
+
+  /** Claims this builder was refused (duplicates it dropped), since it was made. */
+  public int claimsRefused() {
+    return claimsRefused.get();
+  }
+
+  /** Builds this builder ran to a report, since it was made. */
+  public int buildsRun() {
+    return buildsRun.get();
+  }
+
+  @Override
+  public void close() {
+    kill();
+  }
+
+  private void takeJobs() {
+    while (!stopped) {
+      try {
+        int free = freeSlots();
+        if (!accepting || free == 0) {
+          Thread.sleep(100);
+          continue;
+        }
+        for (Message message : queue.receive(free)) {
+          int slot = takeSlot();
+          Thread.ofVirtual().name("build-" + hostId + "/" + slot).start(() -> handle(message, slot));
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (Exception e) {
+        if (!stopped) {
+          log.atWarn().addKeyValue("hostId", hostId).setCause(e).log("build queue poll failed; retrying");
+          try {
+            Thread.sleep(1000);
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  private void handle(Message message, int slot) {
+    var build = new Running(Thread.currentThread());
+    running.add(build);
+    String workerId = hostId + "/" + slot;
+    try {
+      BuildJob job;
+      try {
+        job = (BuildJob) json.readValue(message.body(), BuildMessage.class);
+      } catch (IOException | IllegalArgumentException e) {
+        log.atError().addKeyValue("messageId", message.messageId()).setCause(e).log("unreadable build job dropped");
+        queue.delete(message);
+        return;
+      }
+      if (job.arch() != arch) {
+        // One queue serves every arch: leave it for a builder of its own.
+        queue.release(message, Duration.ZERO);
+        return;
+      }
+      int attempt = BuildQueue.receiveCount(message);
+      var answer = claims.claim(BuildClaim.of(job.scheduleId(), job.userId(), hostId, workerId, attempt));
+      if (build.abandoned) {
+        return;
+      }
+      if (!answer.granted()) {
+        claimsRefused.incrementAndGet();
+        log.atInfo().addKeyValue("scheduleId", job.scheduleId()).addKeyValue("workerId", workerId).log("claim refused ({}); job dropped", answer.reason());
+        queue.delete(message);
+        return;
+      }
+      build.keepAlive =
+          timers.scheduleAtFixedRate(
+              () -> extendQuietly(message, build), queue.heartbeat().toMillis(), queue.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+      BuildEnded report;
+      try {
+        report = runner.run(job, workerId, attempt, build.streams::add);
+      } catch (BuildFailure e) {
+        if (!build.abandoned) {
+          log.atWarn().addKeyValue("scheduleId", job.scheduleId()).addKeyValue("workerId", workerId).log("build hit a transient failure; handing it back: {}", e.getMessage());
+          build.keepAlive.cancel(false);
+          queue.release(message, RETRY_DELAY);
+        }
+        return;
+      }
+      build.keepAlive.cancel(false);
+      if (build.abandoned) {
+        return;
+      }
+      events.publish(report);
+      queue.delete(message);
+      buildsRun.incrementAndGet();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      if (!build.abandoned) {
+        log.atWarn().addKeyValue("messageId", message.messageId()).addKeyValue("workerId", workerId).setCause(e).log("build job not handled; it will come back");
+      }
+    } finally {
+      if (build.keepAlive != null) {
+        build.keepAlive.cancel(false);
+      }
+      running.remove(build);
+      freeSlot(slot);
+    }
+  }
+
+  private void extendQuietly(Message message, Running build) {
+    if (build.abandoned) {
+      return;
+    }
+    try {
+      queue.extend(message);
+    } catch (RuntimeException e) {
+      log.atWarn().addKeyValue("messageId", message.messageId()).setCause(e).log("build visibility not extended");
+    }
+  }
+
+  private void reportStatus() {
+    if (arch == null) {
+      return;
+    }
+    try {
+      events.publish(BuilderStatus.of(hostId, arch, settings.concurrency(), running.size(), accepting && !stopped, clock.instant()));
+    } catch (RuntimeException e) {
+      log.atWarn().addKeyValue("hostId", hostId).setCause(e).log("builder status not sent");
+    }
+  }
+
+  private synchronized int freeSlots() {
+    return settings.concurrency() - busySlots.cardinality();
+  }
+
+  private synchronized int takeSlot() {
+    int slot = busySlots.nextClearBit(0);
+    busySlots.set(slot);
+    return slot;
+  }
+
+  private synchronized void freeSlot(int slot) {
+    busySlots.clear(slot);
+  }
+}

@@ -1,0 +1,144 @@
+package io.a4c.daemon.builds;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.BuildResponseItem;
+import com.github.dockerjava.api.model.PushResponseItem;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.inject.Inject;
+import javax.inject.Named;
+import javax.inject.Singleton;
+
+/**
+ * Builds an image from a build context with the host's Docker engine (docker-java), streaming the
+ * engine's output into the build's log, and pushes it to the registry. Each call hands its stream
+ * to {@code onStream}, so a builder that is stopped can close it (the engine then cancels the
+ * build). Thread-safe.
+ */
+@Singleton
+public final class DockerImageBuilder {
+  static final long BUILD_TIMEOUT_MINUTES = 120;
+  static final long PUSH_TIMEOUT_MINUTES = 60;
+
+  private final DockerClient docker;
+
+  @Inject
+  public DockerImageBuilder(@Named("builds") DockerClient docker) {
+    this.docker = docker;
+  }
+
+  /** Builds {@code context} (its {@code Dockerfile}) as {@code tag}; returns the image id. */
+  public String build(Path context, String tag, Map<String, String> labels, BuildLog log, Consumer<Closeable> onStream)
+      throws BuildFailure, InterruptedException {
+    var callback =
+        new BuildImageResultCallback() {
+          @Override
+          public void onNext(BuildResponseItem item) {
+            if (item.getStream() != null) {
+              log.text(item.getStream());
+            }
+            if (item.isErrorIndicated() && item.getErrorDetail() != null) {
+              log.line("ERROR: " + item.getErrorDetail().getMessage());
+            }
+            super.onNext(item);
+          }
+        };
+    try {
+      docker
+          .buildImageCmd()
+          .withBaseDirectory(context.toFile())
+          .withDockerfile(context.resolve("Dockerfile").toFile())
+          .withTags(Set.of(tag))
+          .withLabels(labels)
+          .withPull(false)
+          .withRemove(true)
+          .withForcerm(true)
+          .exec(callback);
+      onStream.accept(callback);
+      return callback.awaitImageId(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+    } catch (DockerClientException e) {
+      // The engine answered that a step failed: the Dockerfile's fault, not worth another try.
+      throw new BuildFailure(firstLine(e.getMessage()), false, e);
+    } catch (DockerException e) {
+      throw new BuildFailure("the Docker engine refused the build: " + firstLine(e.getMessage()), e.getHttpStatus() >= 500, e);
+    } catch (RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("build stopped");
+      }
+      throw new BuildFailure("the Docker engine did not answer during the build", true, e);
+    }
+  }
+
+  /** Pushes {@code tag} to its registry; returns the digest the registry gave it. */
+  public String push(String tag, BuildLog log, Consumer<Closeable> onStream) throws BuildFailure, InterruptedException {
+    int colon = tag.lastIndexOf(':');
+    String repository = tag.substring(0, colon);
+    String[] error = {null};
+    var callback =
+        new ResultCallback.Adapter<PushResponseItem>() {
+          @Override
+          public void onNext(PushResponseItem item) {
+            if (item.getErrorDetail() != null) {
+              error[0] = item.getErrorDetail().getMessage();
+              log.line("ERROR: " + error[0]);
+            } else if (item.getStatus() != null && item.getProgressDetail() == null) {
+              log.line((item.getId() == null ? "" : item.getId() + ": ") + item.getStatus());
+            }
+          }
+        };
+    try {
+      docker.pushImageCmd(repository).withTag(tag.substring(colon + 1)).exec(callback);
+      onStream.accept(callback);
+      if (!callback.awaitCompletion(PUSH_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+        throw new BuildFailure("the push did not finish in " + PUSH_TIMEOUT_MINUTES + " min", true, null);
+      }
+    } catch (DockerException e) {
+      throw new BuildFailure("the push was refused: " + firstLine(e.getMessage()), true, e);
+    } catch (RuntimeException e) {
+      throw new BuildFailure("the Docker engine did not answer during the push", true, e);
+    }
+    if (error[0] != null) {
+      throw new BuildFailure("the registry refused the push: " + error[0], true, null);
+    }
+    var digests = docker.inspectImageCmd(tag).exec().getRepoDigests();
+    return digests == null
+        ? null
+        : digests.stream().filter(d -> d.startsWith(repository + "@")).map(d -> d.substring(repository.length() + 1)).findFirst().orElse(null);
+  }
+
+  /** Removes a local tag (the image stays if other tags hold it). */
+  public void untag(String tag) {
+    try {
+      docker.removeImageCmd(tag).withNoPrune(false).exec();
+    } catch (RuntimeException e) {
+      // already gone
+    }
+  }
+
+  static void closeQuietly(Closeable stream) {
+    try {
+      stream.close();
+    } catch (IOException | RuntimeException e) {
+      // stopping anyway
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    String text = message.strip();
+    int newline = text.indexOf('\n');
+    text = newline >= 0 ? text.substring(0, newline) : text;
+    return text.length() <= 300 ? text : text.substring(0, 300) + "…";
+  }
+}

@@ -1,0 +1,105 @@
+package io.a4c.daemon.builds;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.Template;
+import io.a4c.events.BuildJob;
+import io.a4c.events.BuildSource;
+import io.a4c.events.Names;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * Renders a build's Dockerfile from the template {@code Dockerfile.mustache} (JMustache) and the
+ * job's spec: base image, tools installed with apt-get, the source sync, the setup steps.
+ *
+ * <p>Nothing reaches the text unchecked: every value has matched its rule in the job's contract
+ * (no shell characters in tools, change, depot path or URL), and is checked again here. Setup steps
+ * and the Perforce sync are written in exec form, as JSON arrays, so no Dockerfile or shell parsing
+ * of those lines can be steered by their content. Thread-safe.
+ */
+@Singleton
+public final class DockerfileTemplate {
+  /** The change label of a Perforce build of the newest change. */
+  public static final String HEAD = "head";
+
+  private static final String RESOURCE = "/io/a4c/daemon/builds/Dockerfile.mustache";
+
+  private final Template template;
+  private final ObjectMapper json;
+
+  @Inject
+  public DockerfileTemplate(ObjectMapper json) {
+    this.json = json;
+    try (InputStream in = Objects.requireNonNull(DockerfileTemplate.class.getResourceAsStream(RESOURCE), RESOURCE);
+        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+      // Values are checked, not escaped: HTML escaping would only corrupt them.
+      this.template = Mustache.compiler().escapeHTML(false).strictSections(false).compile(reader);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + RESOURCE, e);
+    }
+  }
+
+  /**
+   * The Dockerfile of a job.
+   *
+   * @param change the change to build: the job's, or the one the builder resolved
+   * @param commit for git sources: the commit checked out into {@code src/}
+   */
+  public String render(BuildJob job, String change, String commit) {
+    Names.require("change", change, Names.CHANGE);
+    var spec = job.spec();
+    Map<String, Object> values = new HashMap<>();
+    values.put("project", Names.require("projectName", job.projectName(), Names.PROJECT_NAME));
+    values.put("parent", Names.require("parentName", job.parentName(), Names.PARENT_NAME));
+    values.put("arch", job.arch().wireName());
+    values.put("change", change);
+    values.put("scheduleId", Names.require("scheduleId", job.scheduleId(), Names.SCHEDULE_ID));
+    values.put("baseImage", Names.require("baseImage", spec.baseImage(), Names.IMAGE_REF));
+    if (!spec.tools().isEmpty()) {
+      spec.tools().forEach(tool -> Names.require("tools", tool, Names.TOOL));
+      values.put("tools", Map.of("list", String.join(" ", spec.tools())));
+    }
+    BuildSource source = spec.source();
+    if (source.isGit()) {
+      values.put("git", Map.of("url", Names.require("source.url", source.url(), Names.GIT_URL), "commit", Names.require("commit", commit, Names.CHANGE)));
+    } else {
+      values.put("perforce", Map.of("syncCommand", execForm(perforceSync(source, change))));
+    }
+    values.put(
+        "setup",
+        spec.setup().stream()
+            .map(step -> Map.of("command", execForm(List.of("/bin/sh", "-c", Names.require("setup", step, Names.SETUP_COMMAND)))))
+            .toList());
+    return template.execute(values);
+  }
+
+  /**
+   * The Perforce sync of a depot path at a change, {@code p4 sync //depot/path/...@<change>}; at
+   * {@code #head} for {@link #HEAD} (a recurring build of the newest change).
+   */
+  public static List<String> perforceSync(BuildSource source, String change) {
+    String depotPath = Names.require("source.depotPath", source.depotPath(), Names.DEPOT_PATH);
+    String revision = HEAD.equals(change) ? "#head" : "@" + Names.require("change", change, Names.CHANGE);
+    return List.of("p4", "sync", depotPath + revision);
+  }
+
+  private String execForm(List<String> command) {
+    try {
+      return json.writeValueAsString(command);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("command could not be written", e);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.a4c.daemon.builds;
+
+import io.a4c.events.Names;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Singleton;
+
+/**
+ * A real {@code git clone} and {@code git checkout} of a build's sources into its build context,
+ * on the builder (so the base image needs no git and the sources are copied into the image).
+ * Arguments are passed as an argument vector, never through a shell, after their rules. Needs
+ * {@code git} on the builder host. Thread-safe.
+ */
+@Singleton
+public final class GitCheckout {
+  private static final long TIMEOUT_MINUTES = 15;
+
+  /** A checkout failed; the message says which command and what git printed. */
+  public static final class CheckoutFailed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CheckoutFailed(String message) {
+      super(message);
+    }
+  }
+
+  @javax.inject.Inject
+  public GitCheckout() {}
+
+  /**
+   * Clones {@code url} into {@code dir} and checks out {@code change}, or the parent branch's
+   * newest commit when {@code change} is null.
+   *
+   * @return the full commit id checked out
+   */
+  public String checkout(String url, String parent, String change, Path dir, BuildLog log)
+      throws CheckoutFailed, InterruptedException {
+    Names.require("source.url", url, Names.GIT_URL);
+    Names.require("parentName", parent, Names.PARENT_NAME);
+    String target = change == null ? "origin/" + parent : Names.require("change", change, Names.CHANGE);
+    run(log, List.of("git", "clone", "--quiet", "--no-checkout", "--", url, dir.toString()), null);
+    run(log, List.of("git", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", target, "--"), dir);
+    String commit = run(log, List.of("git", "rev-parse", "HEAD"), dir).strip();
+    log.line("checked out " + commit);
+    return commit;
+  }
+
+  private static String run(BuildLog log, List<String> command, Path dir) throws CheckoutFailed, InterruptedException {
+    log.line("$ " + String.join(" ", command));
+    var builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+    if (dir != null) {
+      builder.directory(dir.toFile());
+    }
+    builder.environment().put("GIT_TERMINAL_PROMPT", "0");
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new CheckoutFailed("could not run git (is it installed on the builder?): " + e.getMessage());
+    }
+    String output;
+    try {
+      output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      output = "";
+    }
+    if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new CheckoutFailed(command.get(1) + " did not finish in " + TIMEOUT_MINUTES + " min");
+    }
+    log.text(output);
+    if (process.exitValue() != 0) {
+      String last = output.strip();
+      int cut = last.lastIndexOf('\n');
+      last = cut >= 0 ? last.substring(cut + 1) : last;
+      throw new CheckoutFailed("git " + command.get(command.get(1).equals("-c") ? 3 : 1) + " failed: " + (last.isEmpty() ? "exit " + process.exitValue() : last));
+    }
+    return output;
+  }
+}
