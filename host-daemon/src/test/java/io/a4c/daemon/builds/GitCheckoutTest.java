@@ -1,0 +1,61 @@
+package io.a4c.daemon.builds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real git repository on disk, cloned and checked out by the builder's checkout. */
+class GitCheckoutTest {
+  @TempDir Path dir;
+
+  static String git(Path where, String... args) throws Exception {
+    var command = new java.util.ArrayList<>(List.of("git", "-c", "user.name=a4c", "-c", "user.email=a4c@example.com"));
+    command.addAll(List.of(args));
+    var process = new ProcessBuilder(command).directory(where.toFile()).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor()).as(out).isZero();
+    return out.strip();
+  }
+
+  @Test
+  void checksOutTheNamedChangeOrTheParentsNewestCommit() throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    git(repo, "init", "--quiet", "--initial-branch=main");
+    Files.writeString(repo.resolve("VERSION"), "one\n");
+    git(repo, "add", "VERSION");
+    git(repo, "commit", "--quiet", "-m", "one");
+    String first = git(repo, "rev-parse", "HEAD");
+    Files.writeString(repo.resolve("VERSION"), "two\n");
+    git(repo, "commit", "--quiet", "-am", "two");
+    String second = git(repo, "rev-parse", "HEAD");
+
+    var checkout = new GitCheckout();
+    var log = new BuildLog(64 * 1024);
+    String atFirst = checkout.checkout("file://" + repo, "main", first.substring(0, 10), dir.resolve("a"), log);
+    String newest = checkout.checkout("file://" + repo, "main", null, dir.resolve("b"), log);
+
+    assertThat(atFirst).isEqualTo(first);
+    assertThat(Files.readString(dir.resolve("a/VERSION"))).isEqualTo("one\n");
+    assertThat(newest).isEqualTo(second);
+    assertThat(Files.readString(dir.resolve("b/VERSION"))).isEqualTo("two\n");
+    assertThat(log.text()).contains("$ git clone --quiet --no-checkout -- file://" + repo);
+  }
+
+  @Test
+  void anUnknownChangeIsAFailureThatSaysSo() throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    git(repo, "init", "--quiet", "--initial-branch=main");
+    Files.writeString(repo.resolve("f"), "x");
+    git(repo, "add", "f");
+    git(repo, "commit", "--quiet", "-m", "x");
+
+    assertThatThrownBy(() -> new GitCheckout().checkout("file://" + repo, "main", "no-such-rev", dir.resolve("c"), new BuildLog(64 * 1024)))
+        .isInstanceOf(GitCheckout.CheckoutFailed.class)
+        .hasMessageContaining("git checkout failed");
+  }
+}
