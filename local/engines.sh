@@ -45,7 +45,9 @@ usage() {
 usage: local/engines.sh COMMAND
 
   install          apt-get install what is missing (docker.io docker-registry busybox-static
-                   iproute2 git, maven if mvn is missing); no apt call when all is present
+                   iproute2 git, maven if mvn is missing, nodejs and npm if node is missing);
+                   no apt call when all is present; npm ci of local/ses (the local SES
+                   endpoint, aws-ses-v2-local) when its node_modules is missing
   up [N]           run hosts h1..hN (default 1), the bridge $BRIDGE and the registry $REGISTRY,
                    make sure $BASE_IMAGE is on every host, print A4C_DOCKER_HOSTS=...
   stop HOST [--kill]
@@ -159,14 +161,28 @@ cmd_install() {
     installed "$p" || missing+=("$p")
   done
   command -v mvn >/dev/null || missing+=(maven)
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
   if ((${#missing[@]} == 0)); then
-    log "install: all present"
+    log "install: all packages present"
+  else
+    log "install: apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >&2
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+  fi
+  install_ses
+}
+
+# The local SES endpoint the runtime starts for build emails, pinned by local/ses/package-lock.json.
+install_ses() {
+  local dir
+  dir="$(dirname "$(readlink -f "$0")")/ses"
+  if [[ -f "$dir/node_modules/aws-ses-v2-local/dist/cli.js" ]]; then
     return 0
   fi
-  log "install: apt-get install ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >&2
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+  log "install: npm ci in $dir (aws-ses-v2-local)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
 }
 
 require_tools() {

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param stuckAfter age after which a create or delete that has not moved is re-driven or failed
  * @param tokens how bearer tokens are verified
  * @param maxWorkspacesPerUser the default per-user workspace quota
+ * @param builds the image builds' local settings
  */
 public record LocalConfig(
     int port,
@@ -39,7 +40,8 @@ public record LocalConfig(
     int dynamoDbPort,
     int sqsPort,
     TokenSettings tokens,
-    int maxWorkspacesPerUser) {
+    int maxWorkspacesPerUser,
+    Builds builds) {
 
   /**
    * Which tokens the local gateway accepts.
@@ -53,6 +55,19 @@ public record LocalConfig(
       return new TokenSettings(Optional.empty(), Optional.empty(), LocalTokens.DEV_AUDIENCE);
     }
   }
+
+  /**
+   * Image builds locally: every host daemon is also a builder.
+   *
+   * @param registry where builders push and hosts pull, {@code host:port}
+   * @param concurrency builds per builder at once
+   * @param visibility how long a taken job stays hidden (its holder extends it while building)
+   * @param maxReceives receives before the build queue dead-letters a job
+   * @param recurringTick how often the recurring-builds scheduler ticks
+   * @param sesDirectory where aws-ses-v2-local is installed, if set explicitly
+   */
+  public record Builds(
+      String registry, int concurrency, Duration visibility, int maxReceives, Duration recurringTick, Path sesDirectory) {}
 
   /**
    * Reads the configuration from an environment map.
@@ -78,7 +93,14 @@ public record LocalConfig(
         (int) number(env, LocalEnv.DYNAMODB_PORT, 0),
         (int) number(env, LocalEnv.SQS_PORT, 0),
         tokenSettings(env),
-        (int) Math.max(0, number(env, LocalEnv.MAX_WORKSPACES_PER_USER, 10)));
+        (int) Math.max(0, number(env, LocalEnv.MAX_WORKSPACES_PER_USER, 10)),
+        new Builds(
+            env.getOrDefault(LocalEnv.IMAGE_REGISTRY, "10.250.0.1:5000"),
+            (int) Math.max(1, number(env, LocalEnv.BUILD_CONCURRENCY, 2)),
+            Duration.ofSeconds(Math.max(5, number(env, LocalEnv.BUILD_VISIBILITY_SECONDS, 300))),
+            (int) Math.max(1, number(env, LocalEnv.BUILD_MAX_RECEIVES, 3)),
+            Duration.ofSeconds(Math.max(1, number(env, LocalEnv.RECURRING_TICK_SECONDS, 60))),
+            env.containsKey(LocalEnv.SES_LOCAL_DIR) ? Path.of(env.get(LocalEnv.SES_LOCAL_DIR)) : null));
   }
 
   private static TokenSettings tokenSettings(Map<String, String> env) {

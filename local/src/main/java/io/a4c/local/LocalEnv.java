@@ -59,6 +59,27 @@ public final class LocalEnv {
 
   /** Most workspaces a user may hold at once, unless a project overrides it (default 10). */
   public static final String MAX_WORKSPACES_PER_USER = "A4C_MAX_WORKSPACES_PER_USER";
+  /** Registry the local builders push to and hosts pull from (default {@code 10.250.0.1:5000}). */
+  public static final String IMAGE_REGISTRY = "A4C_IMAGE_REGISTRY";
+
+  /** Builds each local builder runs at once (default 2). */
+  public static final String BUILD_CONCURRENCY = "A4C_BUILD_CONCURRENCY";
+
+  /** Seconds a taken build job stays hidden before it returns to another builder (default 300). */
+  public static final String BUILD_VISIBILITY_SECONDS = "A4C_BUILD_VISIBILITY_SECONDS";
+
+  /** Receives of a build job before the build queue dead-letters it (default 3, as in AWS). */
+  public static final String BUILD_MAX_RECEIVES = "A4C_BUILD_MAX_RECEIVES";
+
+  /** Seconds between ticks of the recurring-builds scheduler (default 60). */
+  public static final String RECURRING_TICK_SECONDS = "A4C_RECURRING_TICK_SECONDS";
+
+  /**
+   * Directory holding the npm package aws-ses-v2-local (its {@code node_modules}); default
+   * {@code local/ses} or {@code ses} under the working directory. {@code local/engines.sh install}
+   * puts it there.
+   */
+  public static final String SES_LOCAL_DIR = "A4C_SES_LOCAL_DIR";
 
   private LocalEnv() {}
 }

@@ -3,6 +3,7 @@ package io.a4c.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.a4c.daemon.HostDaemon;
 import io.a4c.daemon.HostDaemonComponent;
+import io.a4c.daemon.builds.BuildWorker;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.DockerClients;
 import io.a4c.events.EventJson;
@@ -41,7 +42,9 @@ public final class LocalRuntime implements AutoCloseable {
   private final LocalConfig config;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Map<String, HostDaemon> daemons = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, BuildWorker> builders = new java.util.concurrent.ConcurrentHashMap<>();
   private String hostEventsUrl;
+  private LocalBuilds builds;
   private EmbeddedDynamoDb dynamoDb;
   private EmbeddedSqs sqs;
   private ApiGatewayServer gateway;
@@ -83,6 +86,8 @@ public final class LocalRuntime implements AutoCloseable {
     SqsClient sqsClient = newSqsClient();
     started.push(sqsClient);
     hostEventsUrl = sqsClient.createQueue(b -> b.queueName(HOST_EVENTS_QUEUE)).queueUrl();
+    builds = LocalBuilds.prepare(config, sqsClient);
+    started.push(builds);
 
     var random = new java.security.SecureRandom();
     for (String hostId : config.dockerHosts().keySet()) {
@@ -97,7 +102,10 @@ public final class LocalRuntime implements AutoCloseable {
     gateway =
         new ApiGatewayServer(
             config.port(),
-            Map.of(ApiRoutes.Function.WORKSPACES, functions.workspacesApi(), ApiRoutes.Function.ADMIN, functions.adminApi()),
+            Map.of(
+                ApiRoutes.Function.WORKSPACES, functions.workspacesApi(),
+                ApiRoutes.Function.ADMIN, functions.adminApi(),
+                ApiRoutes.Function.IMAGE_SCHEDULES, functions.imageSchedulesApi()),
             tokens,
             json,
             () -> healthy);
@@ -110,6 +118,7 @@ public final class LocalRuntime implements AutoCloseable {
             functions.hostEventsConsumer()::handle, config.pollWait());
     poller.start(2);
     started.push(poller);
+    builds.start(functions, sqsClient);
 
     // What the EventBridge rate rule does in AWS: run the sweeper now and then.
     var sweeps =
@@ -153,8 +162,9 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   private FunctionsConfig functionsConfig() {
-    return FunctionsConfig.fromEnvironment(
-        Map.ofEntries(
+    var env =
+        new java.util.HashMap<>(
+            Map.ofEntries(
             Map.entry(FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES),
             Map.entry(FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS),
             Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
@@ -178,6 +188,8 @@ public final class LocalRuntime implements AutoCloseable {
             Map.entry(FunctionsEnv.AWS_REGION, REGION),
             Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
             Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString())));
+    env.putAll(builds.functionsEnvironment());
+    return FunctionsConfig.fromEnvironment(env);
   }
 
   private LocalTokens tokens(LocalConfig.TokenSettings settings) throws java.io.IOException {
@@ -209,7 +221,8 @@ public final class LocalRuntime implements AutoCloseable {
         java.time.Duration.ofMillis(500),
         REGION,
         Optional.of(sqs.endpoint()),
-        Optional.ofNullable(hostEventKeys.get(hostId)));
+        Optional.ofNullable(hostEventKeys.get(hostId)),
+        builds.builderConfig());
   }
 
   /** The HTTP API's base URI, e.g. {@code http://127.0.0.1:8080}. */
@@ -272,10 +285,16 @@ public final class LocalRuntime implements AutoCloseable {
       throw new IllegalStateException("the daemon of " + hostId + " runs already");
     }
     String endpoint = config.dockerHosts().get(hostId);
-    HostDaemon daemon = HostDaemonComponent.create(daemonConfig(hostId, endpoint, hostEventsUrl), observer).daemon();
+    var component = HostDaemonComponent.create(daemonConfig(hostId, endpoint, hostEventsUrl), observer);
+    HostDaemon daemon = component.daemon();
     daemon.start();
     started.push(daemon);
     daemons.put(hostId, daemon);
+    // The same process is the host's builder too: it starts and dies with the daemon.
+    BuildWorker builder = component.buildWorker();
+    builder.start();
+    started.push(builder);
+    builders.put(hostId, builder);
     return daemon;
   }
 
@@ -285,6 +304,10 @@ public final class LocalRuntime implements AutoCloseable {
    */
   public synchronized void stopDaemon(String hostId) {
     HostDaemon daemon = daemons.remove(hostId);
+    BuildWorker builder = builders.remove(hostId);
+    if (builder != null) {
+      builder.kill();
+    }
     if (daemon != null) {
       daemon.close();
     }
@@ -293,6 +316,26 @@ public final class LocalRuntime implements AutoCloseable {
   /** The running host daemons by host id. */
   public Map<String, HostDaemon> daemons() {
     return Map.copyOf(daemons);
+  }
+
+  /** The builder role of each running host daemon, in the order of {@code A4C_DOCKER_HOSTS}. */
+  public List<BuildWorker> builders() {
+    return config.dockerHosts().keySet().stream().map(builders::get).filter(java.util.Objects::nonNull).toList();
+  }
+
+  /** The builder role of one host's daemon. */
+  public BuildWorker builder(String hostId) {
+    return builders.get(hostId);
+  }
+
+  /** The SES endpoint; {@code GET <endpoint>/store} lists the emails it received. */
+  public URI sesEndpoint() {
+    return builds.sesEndpoint();
+  }
+
+  /** The build queue's URL. */
+  public String buildQueueUrl() {
+    return builds.queueUrl();
   }
 
   /** The configuration it runs with. */

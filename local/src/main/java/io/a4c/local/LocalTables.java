@@ -24,6 +24,8 @@ final class LocalTables {
   static final String IDEMPOTENCY = "a4c-idempotency";
   static final String AUDIT = "a4c-audit";
   static final String USAGE = "a4c-usage";
+  static final String BUILD_SCHEDULES = "a4c-build-schedules";
+  static final String BUILD_LOGS = "a4c-build-logs";
 
   private LocalTables() {}
 
@@ -74,6 +76,19 @@ final class LocalTables {
                     .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                     .build()));
     create(dynamo, CreateTableRequest.builder().tableName(USAGE).keySchema(hash("userId")).attributeDefinitions(string("userId")));
+    create(
+        dynamo,
+        CreateTableRequest.builder()
+            .tableName(BUILD_SCHEDULES)
+            .keySchema(hash("userId"), range("scheduleId"))
+            .attributeDefinitions(string("userId"), string("scheduleId"), string("status"), string("scheduledAt"))
+            .globalSecondaryIndexes(
+                GlobalSecondaryIndex.builder()
+                    .indexName("byStatus")
+                    .keySchema(hash("status"), range("scheduledAt"))
+                    .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                    .build()));
+    create(dynamo, CreateTableRequest.builder().tableName(BUILD_LOGS).keySchema(hash("scheduleId")).attributeDefinitions(string("scheduleId")));
   }
 
   private static void create(DynamoDbClient dynamo, CreateTableRequest.Builder request) {
@@ -114,6 +129,6 @@ final class LocalTables {
   }
 
   static List<String> names() {
-    return List.of(WORKSPACES, PROJECTS, IMAGES, HOSTS, IDEMPOTENCY, AUDIT, USAGE);
+    return List.of(WORKSPACES, PROJECTS, IMAGES, HOSTS, IDEMPOTENCY, AUDIT, USAGE, BUILD_SCHEDULES, BUILD_LOGS);
   }
 }

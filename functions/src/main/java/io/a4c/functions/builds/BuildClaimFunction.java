@@ -28,6 +28,11 @@ public final class BuildClaimFunction implements RequestStreamHandler {
     this.lease = lease;
   }
 
+  /** The function over an existing graph's lease (the local runtime's Lambda stand-in). */
+  public static BuildClaimFunction local(BuildLease lease) {
+    return new BuildClaimFunction(lease);
+  }
+
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     handle(input, output);
