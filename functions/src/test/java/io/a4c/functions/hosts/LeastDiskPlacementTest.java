@@ -60,6 +60,20 @@ class LeastDiskPlacementTest {
   }
 
   @Test
+  void aRegistryImageGoesToItsHoldersFirstThenToHostsThatCanPullIt() {
+    String built = "10.250.0.1:5000/a4c/kernel:main-amd64-7";
+    var hosts =
+        List.of(
+            host("lacks-light", Arch.AMD64, HostStatus.ACTIVE, 1, List.of(), 0, NOW),
+            host("holds-heavy", Arch.AMD64, HostStatus.ACTIVE, 900_000, List.of(built), 0, NOW),
+            host("holds-full", Arch.AMD64, HostStatus.ACTIVE, 1, List.of(built), 10, NOW));
+
+    assertThat(placement.candidates(hosts, Arch.AMD64, built, NOW)).extracting(Host::hostId).containsExactly("holds-heavy", "lacks-light");
+    assertThat(LeastDiskPlacement.inRegistry("a4c-base:busybox")).isFalse();
+    assertThat(LeastDiskPlacement.inRegistry("registry/kernel:main-1")).isFalse();
+  }
+
+  @Test
   void breaksDiskTiesByFewerWorkspacesThenHostId() {
     var hosts =
         List.of(

@@ -84,6 +84,50 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
+  /** Runs a command in a container and returns what it printed. */
+  public String exec(String hostId, String containerId, String... command) {
+    var docker = docker(hostId);
+    String execId = docker.execCreateCmd(containerId).withCmd(command).withAttachStdout(true).withAttachStderr(true).exec().getId();
+    var out = new StringBuilder();
+    try {
+      docker
+          .execStartCmd(execId)
+          .exec(
+              new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                @Override
+                public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                  out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+              })
+          .awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return out.toString();
+  }
+
+  /** Whether a host's engine holds an image. */
+  public boolean holds(String hostId, String imageRef) {
+    try {
+      docker(hostId).inspectImageCmd(imageRef).exec();
+      return true;
+    } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Removes an image (by reference) from every host that holds it. */
+  public void removeEverywhere(String imageRef) {
+    engines.values().forEach(docker -> {
+      try {
+        docker.removeImageCmd(imageRef).withForce(true).exec();
+      } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+        // not on this host
+      }
+    });
+  }
+
   /** Tags {@code source} as {@code target} on one host only. */
   public void tag(String hostId, String source, String target) {
     int colon = target.lastIndexOf(':');

@@ -55,6 +55,67 @@ public final class Scenario {
     return project;
   }
 
+  /** Creates a git project whose sources are {@code repo}, built on busybox with the given setup steps. */
+  public String createGitProject(String name, GitRepo repo, String... setup) {
+    String project = project(name);
+    var reply = api.put("/v1/projects/" + project, api.adminToken(), gitProjectJson(repo, "[]", setup));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    return project;
+  }
+
+  /** A git project's configuration as JSON, with extra fields appended ({@code "recurringBuilds": …}). */
+  public static String gitProjectJson(GitRepo repo, String recurringBuilds, String... setup) {
+    var setupJson = new StringBuilder("[");
+    for (int i = 0; i < setup.length; i++) {
+      setupJson.append(i == 0 ? "" : ",").append('"').append(setup[i].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+    }
+    setupJson.append(']');
+    return """
+        {"source": {"type": "git", "url": "%s"},
+         "baseImage": "a4c-base:busybox", "tools": [], "parents": ["main"], "setup": %s,
+         "workspaceSize": {"cpus": 0.5, "memoryMb": 128, "pids": 128},
+         "recurringBuilds": %s}
+        """
+        .formatted(repo.url(), setupJson, recurringBuilds);
+  }
+
+  /** Schedules a build of the project's main at {@code change}; returns the 202 reply. */
+  public ApiClient.Reply scheduleBuild(String user, String project, String change) {
+    var reply =
+        api.post(
+            "/v1/users/" + user + "/image-schedules",
+            api.tokenOf(user),
+            """
+            {"imageName": "test-image", "project": "%s", "change": "%s"}
+            """
+                .formatted(project, change));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+    return reply;
+  }
+
+  /** Waits until the build reaches {@code status}; fails early if it ended otherwise. */
+  public ApiClient.Reply awaitBuild(String user, String scheduleId, String status) {
+    String path = "/v1/users/" + user + "/image-schedules/" + scheduleId;
+    return await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              var reply = api.get(path, api.tokenOf(user));
+              String now = reply.at("/status");
+              if (!now.equals(status) && java.util.List.of("COMPLETED", "FAILED", "CANCELLED").contains(now)) {
+                throw new AssertionError("build ended " + now + " instead of " + status + ": " + reply.body());
+              }
+              return reply;
+            },
+            reply -> status.equals(reply.at("/status")));
+  }
+
+  /** The address build emails of a scenario user go to locally. */
+  public static String emailOf(String user) {
+    return user + "@users.a4c.local";
+  }
+
   /** Registers {@code imageRef} as the project's image of parent main for an arch. */
   public void registerImage(String project, String arch, String change, String imageRef) {
     var reply =

@@ -26,7 +26,7 @@ public final class SharedRuntime implements ParameterResolver {
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == LocalRuntime.class || type == ApiClient.class || type == Fleet.class;
+    return type == LocalRuntime.class || type == ApiClient.class || type == Fleet.class || type == Mailbox.class;
   }
 
   @Override
@@ -39,6 +39,9 @@ public final class SharedRuntime implements ParameterResolver {
     }
     if (type == ApiClient.class) {
       return new ApiClient(started.runtime);
+    }
+    if (type == Mailbox.class) {
+      return new Mailbox(started.runtime.sesEndpoint());
     }
     return started.fleet;
   }
@@ -84,23 +87,32 @@ public final class SharedRuntime implements ParameterResolver {
         String hosts = System.getenv().getOrDefault("A4C_TEST_DOCKER_HOSTS", "h1=unix:///var/run/docker.sock");
         var config =
             LocalConfig.fromEnvironment(
-                Map.of(
-                    LocalEnv.PORT, "0",
-                    LocalEnv.DATA_DIR, Files.createTempDirectory("a4c-test").toString(),
-                    LocalEnv.DOCKER_HOSTS, hosts,
-                    LocalEnv.HEARTBEAT_SECONDS, "1",
+                Map.ofEntries(
+                    Map.entry(LocalEnv.PORT, "0"),
+                    Map.entry(LocalEnv.DATA_DIR, Files.createTempDirectory("a4c-test").toString()),
+                    Map.entry(LocalEnv.DOCKER_HOSTS, hosts),
+                    Map.entry(LocalEnv.HEARTBEAT_SECONDS, "1"),
                     // Generous: on a loaded machine a late heartbeat must not look like a dead host.
-                    LocalEnv.HOST_DOWN_AFTER_MISSED_BEATS, "30",
-                    LocalEnv.RECONCILE_SECONDS, "1",
-                    LocalEnv.RECONCILE_GRACE_SECONDS, "3",
-                    LocalEnv.COMMAND_VISIBILITY_SECONDS, "4",
-                    LocalEnv.SWEEP_SECONDS, "1",
-                    LocalEnv.STUCK_AFTER_SECONDS, "20"));
+                    Map.entry(LocalEnv.HOST_DOWN_AFTER_MISSED_BEATS, "30"),
+                    Map.entry(LocalEnv.RECONCILE_SECONDS, "1"),
+                    Map.entry(LocalEnv.RECONCILE_GRACE_SECONDS, "3"),
+                    Map.entry(LocalEnv.COMMAND_VISIBILITY_SECONDS, "4"),
+                    Map.entry(LocalEnv.SWEEP_SECONDS, "1"),
+                    Map.entry(LocalEnv.STUCK_AFTER_SECONDS, "20"),
+                    Map.entry(LocalEnv.IMAGE_REGISTRY, registry()),
+                    // A killed builder's job comes back within seconds, not the five minutes of AWS.
+                    Map.entry(LocalEnv.BUILD_VISIBILITY_SECONDS, "6"),
+                    Map.entry(LocalEnv.RECURRING_TICK_SECONDS, "1")));
         var runtime = LocalRuntime.start(config);
         return new Started(runtime, new Fleet(config.dockerHosts()));
       } catch (Exception e) {
         throw new IllegalStateException("the local runtime did not start: " + e.getMessage(), e);
       }
+    }
+
+    /** The registry the engines share: {@code A4C_TEST_REGISTRY} (what ./a4c test exports). */
+    static String registry() {
+      return System.getenv().getOrDefault("A4C_TEST_REGISTRY", "10.250.0.1:5000");
     }
 
     @Override
