@@ -62,6 +62,11 @@ public final class BuildQueue {
     sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()).visibilityTimeout((int) delay.toSeconds()));
   }
 
+  /** How long a receive waits for jobs. */
+  public Duration pollWait() {
+    return pollWait;
+  }
+
   /** How often a running build extends its job's visibility. */
   public Duration heartbeat() {
     return visibility.dividedBy(3);

@@ -74,6 +74,8 @@ public final class BuildWorker implements AutoCloseable {
   private volatile boolean accepting;
   private volatile boolean stopped = true;
   private volatile Arch arch;
+  private volatile int generation;
+  private volatile boolean receiving;
   private Thread loop;
 
   @Inject
@@ -102,13 +104,18 @@ public final class BuildWorker implements AutoCloseable {
     accepting = true;
     timers = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("builder-timers-" + hostId).factory());
     timers.scheduleAtFixedRate(this::reportStatus, 0, statusInterval.toMillis(), TimeUnit.MILLISECONDS);
-    loop = Thread.ofPlatform().daemon().name("builder-" + hostId).start(this::takeJobs);
+    int current = ++generation;
+    loop = Thread.ofPlatform().daemon().name("builder-" + hostId).start(() -> takeJobs(current));
     log.atInfo().addKeyValue("hostId", hostId).addKeyValue("concurrency", settings.concurrency()).log("builder started");
   }
 
-  /** Stops taking new jobs; builds in hand go on. */
-  public void pause() {
+  /** Stops taking new jobs, and returns once no receive is in flight; builds in hand go on. */
+  public void pause() throws InterruptedException {
     accepting = false;
+    long deadline = System.nanoTime() + queue.pollWait().plusSeconds(5).toNanos();
+    while (receiving && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     reportStatus();
   }
 
@@ -163,15 +170,25 @@ public final class BuildWorker implements AutoCloseable {
     kill();
   }
 
-  private void takeJobs() {
-    while (!stopped) {
+  private void takeJobs(int current) {
+    while (!stopped && generation == current) {
       try {
         int free = freeSlots();
         if (!accepting || free == 0) {
           Thread.sleep(100);
           continue;
         }
-        for (Message message : queue.receive(free)) {
+        List<Message> messages;
+        receiving = true;
+        try {
+          if (!accepting) {
+            continue;
+          }
+          messages = queue.receive(free);
+        } finally {
+          receiving = false;
+        }
+        for (Message message : messages) {
           int slot = takeSlot();
           Thread.ofVirtual().name("build-" + hostId + "/" + slot).start(() -> handle(message, slot));
         }

@@ -1,0 +1,121 @@
+package io.a4c.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.a4c.daemon.builds.BuildWorker;
+import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.BuildQueueProbe;
+import io.a4c.local.testing.GitRepo;
+import io.a4c.local.testing.Mailbox;
+import io.a4c.local.testing.Scenario;
+import io.a4c.local.testing.SharedRuntime;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What SQS and builders do to a build: duplicate deliveries, builders racing, a builder dying
+ * mid-build, a job nobody finishes. Whatever happens, a build runs to one end, once, with one email.
+ */
+@ExtendWith(SharedRuntime.class)
+class BuildDeliveryTest {
+
+  @Test
+  void theSameJobDeliveredTwiceToTwoBuildersAtOnceRunsOneBuildWithOneCompletedAndOneEmail(
+      ApiClient api, Mailbox mailbox, LocalRuntime runtime) throws Exception {
+    var scenario = new Scenario(api);
+    var repo = GitRepo.create();
+    String change = repo.commit("README", "twice\n").substring(0, 12);
+    String project = scenario.createGitProject("twice", repo, "echo built once > /once");
+    String carol = scenario.user("carol");
+    try (var probe = new BuildQueueProbe(runtime)) {
+      probe.pauseAll();
+      String id = scenario.scheduleBuild(carol, project, change).at("/scheduleId");
+      var job = probe.receive(30);
+      assertThat(job).as("the job on the build queue").isNotNull();
+      probe.delete(job);
+      int runBefore = probe.buildsRun();
+      int refusedBefore = probe.claimsRefused();
+
+      probe.send(job.body());
+      probe.send(job.body());
+      // Two builders, both taking jobs from the same moment.
+      var builders = probe.builders();
+      builders.get(0).resume();
+      builders.get(builders.size() > 1 ? 1 : 0).resume();
+
+      var done = scenario.awaitBuild(carol, id, "COMPLETED");
+      await().atMost(Duration.ofSeconds(30)).until(() -> probe.claimsRefused() - refusedBefore == 1);
+      assertThat(probe.buildsRun() - runBefore).as("builds run").isEqualTo(1);
+      assertThat(done.at("/attempts")).isEqualTo("1");
+      await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.to(Scenario.emailOf(carol)).size() == 1);
+
+      // The builder's report delivered again changes nothing and sends nothing.
+      String hostId = done.at("/workerId").split("/")[0];
+      probe.sendHostEvent(
+          """
+          {"type": "BuildEnded", "version": 1, "hostId": "%s", "scheduleId": "%s", "userId": "%s", "workerId": "%s",
+           "attempt": 1, "status": "COMPLETED", "change": "%s", "imageRef": "%s", "digest": "%s", "log": "again",
+           "at": "2030-01-01T00:00:00Z"}
+          """
+              .formatted(hostId, id, carol, done.at("/workerId"), change, done.at("/imageRef"), done.at("/digest")));
+      await().atMost(Duration.ofSeconds(10)).until(probe::hostEventsDrained);
+      var after = api.get("/v1/users/" + carol + "/image-schedules/" + id, api.tokenOf(carol));
+      assertThat(after.at("/status")).isEqualTo("COMPLETED");
+      assertThat(after.at("/updatedAt")).isEqualTo(done.at("/updatedAt"));
+      assertThat(mailbox.to(Scenario.emailOf(carol))).hasSize(1);
+      assertThat(api.get("/v1/users/" + carol + "/image-schedules/" + id + "/log", api.tokenOf(carol)).at("/log")).isNotEqualTo("again");
+    }
+  }
+
+  @Test
+  void aBuilderKilledMidBuildLetsAnotherBuilderTakeTheJobOverAndComplete(ApiClient api, Mailbox mailbox, LocalRuntime runtime) {
+    var scenario = new Scenario(api);
+    var repo = GitRepo.create();
+    String change = repo.commit("README", "slow\n").substring(0, 12);
+    String project = scenario.createGitProject("slow", repo, "sleep 8", "echo done > /done");
+    String dave = scenario.user("dave");
+    try (var probe = new BuildQueueProbe(runtime)) {
+      String id = scenario.scheduleBuild(dave, project, change).at("/scheduleId");
+      var taken = scenario.awaitBuild(dave, id, "IN_PROGRESS");
+      String firstHost = taken.at("/workerId").split("/")[0];
+      BuildWorker first = probe.builderOf(firstHost);
+      try {
+        first.kill();
+
+        var done = scenario.awaitBuild(dave, id, "COMPLETED");
+        assertThat(done.at("/workerId")).doesNotStartWith(firstHost + "/");
+        assertThat(done.at("/attempts")).isEqualTo("2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.to(Scenario.emailOf(dave)).size() == 1);
+        assertThat(api.get("/v1/users/" + dave + "/image-schedules/" + id + "/log", api.tokenOf(dave)).at("/attempt")).isEqualTo("2");
+      } finally {
+        first.start();
+      }
+    }
+  }
+
+  @Test
+  void aJobThatNoBuilderFinishesGoesToTheDeadLetterQueueAndItsBuildFailsWithTheReason(
+      ApiClient api, Mailbox mailbox, LocalRuntime runtime) throws Exception {
+    var scenario = new Scenario(api);
+    var repo = GitRepo.create();
+    String change = repo.commit("README", "lost\n").substring(0, 12);
+    String project = scenario.createGitProject("lost", repo);
+    String erin = scenario.user("erin");
+    try (var probe = new BuildQueueProbe(runtime)) {
+      probe.pauseAll();
+      String id = scenario.scheduleBuild(erin, project, change).at("/scheduleId");
+      // Taken and never finished, as many times as the queue allows (3 locally, as in AWS).
+      for (int receive = 1; receive <= runtime.config().builds().maxReceives(); receive++) {
+        assertThat(probe.receive(0)).as("receive " + receive).isNotNull();
+      }
+      probe.receive(0); // one more: the queue moves it to its dead-letter queue instead
+
+      var failed = scenario.awaitBuild(erin, id, "FAILED");
+      assertThat(failed.at("/reason")).contains("no builder finished the build").contains("3 times");
+      await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.to(Scenario.emailOf(erin)).size() == 1);
+      assertThat(mailbox.to(Scenario.emailOf(erin)).getFirst().text()).contains("no builder finished the build");
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.a4c.local.testing;
+
+import io.a4c.daemon.builds.BuildWorker;
+import io.a4c.local.LocalRuntime;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The test's own hands on the build queue and the builders: pause them, take a job off the queue,
+ * put copies back, count what they did.
+ */
+public final class BuildQueueProbe implements AutoCloseable {
+  private final LocalRuntime runtime;
+  private final SqsClient sqs;
+
+  public BuildQueueProbe(LocalRuntime runtime) {
+    this.runtime = runtime;
+    this.sqs =
+        SqsClient.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .endpointOverride(runtime.sqsEndpoint())
+            .build();
+  }
+
+  public List<BuildWorker> builders() {
+    return runtime.builders();
+  }
+
+  /** The builder of a host. */
+  public BuildWorker builderOf(String hostId) {
+    for (int i = 0; i < runtime.daemons().size(); i++) {
+      if (runtime.daemons().get(i).hostId().equals(hostId)) {
+        return runtime.builders().get(i);
+      }
+    }
+    throw new IllegalArgumentException("no host " + hostId);
+  }
+
+  public void pauseAll() throws InterruptedException {
+    for (BuildWorker builder : builders()) {
+      builder.pause();
+    }
+  }
+
+  public void resumeAll() {
+    builders().forEach(BuildWorker::resume);
+  }
+
+  /** Receives one job (hidden for {@code visibilitySeconds}), waiting up to a few seconds for it. */
+  public Message receive(int visibilitySeconds) {
+    for (int i = 0; i < 5; i++) {
+      var messages =
+          sqs.receiveMessage(b -> b.queueUrl(runtime.buildQueueUrl()).maxNumberOfMessages(1).waitTimeSeconds(2).visibilityTimeout(visibilitySeconds)).messages();
+      if (!messages.isEmpty()) {
+        return messages.getFirst();
+      }
+    }
+    return null;
+  }
+
+  public void delete(Message message) {
+    sqs.deleteMessage(b -> b.queueUrl(runtime.buildQueueUrl()).receiptHandle(message.receiptHandle()));
+  }
+
+  public void send(String body) {
+    sqs.sendMessage(b -> b.queueUrl(runtime.buildQueueUrl()).messageBody(body));
+  }
+
+  /** Sends a raw host event, as a daemon would. */
+  public void sendHostEvent(String body) {
+    String url = sqs.getQueueUrl(b -> b.queueName("a4c-host-events")).queueUrl();
+    sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
+  }
+
+  /** Whether the host-events queue has nothing waiting or in flight. */
+  public boolean hostEventsDrained() {
+    String url = sqs.getQueueUrl(b -> b.queueName("a4c-host-events")).queueUrl();
+    var attributes =
+        sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
+            .attributesAsStrings();
+    return "0".equals(attributes.get("ApproximateNumberOfMessages")) && "0".equals(attributes.get("ApproximateNumberOfMessagesNotVisible"));
+  }
+
+  public int buildsRun() {
+    return builders().stream().mapToInt(BuildWorker::buildsRun).sum();
+  }
+
+  public int claimsRefused() {
+    return builders().stream().mapToInt(BuildWorker::claimsRefused).sum();
+  }
+
+  @Override
+  public void close() {
+    resumeAll();
+    sqs.close();
+  }
+}
