@@ -65,7 +65,8 @@ public final class A4cStack extends Stack {
             context.hostIds(),
             context.hostTrustAnchorArn(),
             queues,
-            registry.repository());
+            registry.repository(),
+            functions.buildClaim());
     var roleIds = new java.util.LinkedHashMap<String, String>();
     hostRoles.roles().forEach((hostId, role) -> roleIds.put(hostId, role.getRoleId()));
     functions.trustHostRoles(roleIds);
@@ -80,7 +81,11 @@ public final class A4cStack extends Stack {
         "HostQueuePrefix",
         queues.hostQueuePrefix(),
         "host daemons and functions: " + DaemonEnv.HOST_QUEUE_PREFIX);
-    output("BuildQueueUrl", queues.builds().getQueueUrl(), "host daemons' builders");
+    output("BuildQueueUrl", queues.builds().getQueueUrl(), "host daemons: " + DaemonEnv.BUILD_QUEUE_URL);
+    output(
+        "BuildClaimFunction",
+        functions.buildClaim().getFunctionArn(),
+        "host daemons: " + DaemonEnv.BUILD_CLAIM_FUNCTION);
     output("HostEventsDlqUrl", queues.hostEventsDlq().getQueueUrl(), "parked host events");
     output("BuildDlqUrl", queues.buildsDlq().getQueueUrl(), "parked builds");
     output("WorkspacesTable", tables.workspaces().getTableName(), FunctionsEnv.WORKSPACES_TABLE);
@@ -91,7 +96,7 @@ public final class A4cStack extends Stack {
     output(
         "ImageRepositoryUri",
         registry.repository().getRepositoryUri(),
-        "where builders push and hosts pull images");
+        "where builders push and hosts pull images (its host part: " + DaemonEnv.IMAGE_REGISTRY + ")");
     output(
         "EmailConfigurationSet",
         email.configurationSet().getConfigurationSetName(),

@@ -106,6 +106,7 @@ public final class Api extends Construct {
     route(SCHEDULES_PATH, schedules, HttpMethod.POST, HttpMethod.GET);
     route(SCHEDULE_PATH, schedules, HttpMethod.GET, HttpMethod.DELETE);
     route(SCHEDULE_PATH + "/log", schedules, HttpMethod.GET);
+    route("/v1/recurring-builds", schedules, HttpMethod.GET, HttpMethod.PUT);
   }
 
   private static IAccessLogSettings accessLogSettings(LogGroup logs) {

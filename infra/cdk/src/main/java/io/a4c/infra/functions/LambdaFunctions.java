@@ -46,6 +46,8 @@ public final class LambdaFunctions extends Construct {
   public static final String HOST_EVENTS = "io.a4c.functions.hosts.HostEventsFunction";
   public static final String RECURRING_BUILDS = "io.a4c.functions.builds.RecurringBuildsFunction";
   public static final String SWEEPER = "io.a4c.functions.sweeper.SweeperFunction";
+  public static final String BUILD_CLAIM = "io.a4c.functions.builds.BuildClaimFunction";
+  public static final String BUILD_DEAD_LETTERS = "io.a4c.functions.builds.BuildDeadLettersFunction";
 
   private static final Duration API_TIMEOUT = Duration.seconds(10);
   private static final Duration SCHEDULED_TIMEOUT = Duration.seconds(60);
@@ -62,6 +64,8 @@ public final class LambdaFunctions extends Construct {
   private final Alias sweeper;
   private final List<Function> all = new java.util.ArrayList<>();
   private final Secret pageTokenKey;
+  private final Alias buildClaim;
+  private final Alias buildDeadLetters;
 
   public LambdaFunctions(
       Construct scope,
@@ -83,7 +87,7 @@ public final class LambdaFunctions extends Construct {
                 SecretStringGenerator.builder().passwordLength(64).excludePunctuation(true).includeSpace(false).build())
             .removalPolicy(settings.removalPolicy())
             .build();
-    this.environment = environment(context, tables, queues);
+    this.environment = environment(context, tables, queues, email);
     environment.put(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey.getSecretValue().unsafeUnwrap());
 
     workspacesApi = function("WorkspacesApi", WORKSPACES_API, settings.apiMemoryMb(), API_TIMEOUT);
@@ -111,7 +115,8 @@ public final class LambdaFunctions extends Construct {
     // The builds-in-flight quota hook (UsageCounters.Counter.BUILDS_IN_FLIGHT).
     tables.usage().grantReadWriteData(imageSchedulesApi);
     tables.audit().grantWriteData(imageSchedulesApi);
-    readOnly(imageSchedulesApi, tables.projects(), tables.images());
+    // Hosts: which hold an image, and what builders report (why a build waits).
+    readOnly(imageSchedulesApi, tables.projects(), tables.images(), tables.hosts(), tables.buildLogs());
     queues.builds().grantSendMessages(imageSchedulesApi);
 
     hostEvents =
@@ -122,7 +127,7 @@ public final class LambdaFunctions extends Construct {
             Queues.HOST_EVENTS_CONSUMER_TIMEOUT,
             settings.hostEventsConcurrency());
     for (var table :
-        List.of(tables.workspaces(), tables.hosts(), tables.images(), tables.buildSchedules(), tables.usage())) {
+        List.of(tables.workspaces(), tables.hosts(), tables.images(), tables.buildSchedules(), tables.usage(), tables.buildLogs())) {
       table.grantReadWriteData(hostEvents);
     }
     // Rejected host events (impersonation) are audited.
@@ -145,6 +150,17 @@ public final class LambdaFunctions extends Construct {
     readOnly(recurringBuilds, tables.projects(), tables.images());
     queues.builds().grantSendMessages(recurringBuilds);
 
+    // Builders invoke it synchronously (their host roles may) to take a build: the one conditional
+    // write that decides which builder runs it.
+    buildClaim = function("BuildClaim", BUILD_CLAIM, settings.workerMemoryMb(), API_TIMEOUT);
+    tables.buildSchedules().grantReadWriteData(buildClaim);
+
+    buildDeadLetters = function("BuildDeadLetters", BUILD_DEAD_LETTERS, settings.workerMemoryMb(), SCHEDULED_TIMEOUT);
+    tables.buildSchedules().grantReadWriteData(buildDeadLetters);
+    email.grantSend(buildDeadLetters);
+    buildDeadLetters.addEventSource(
+        SqsEventSource.Builder.create(queues.buildsDlq()).batchSize(10).reportBatchItemFailures(true).build());
+
     sweeper = function("Sweeper", SWEEPER, settings.workerMemoryMb(), SCHEDULED_TIMEOUT);
     for (var table : List.of(tables.workspaces(), tables.hosts(), tables.buildSchedules(), tables.usage())) {
       table.grantReadWriteData(sweeper);
@@ -156,7 +172,7 @@ public final class LambdaFunctions extends Construct {
   }
 
   private static Map<String, String> environment(
-      DeployContext context, Tables tables, Queues queues) {
+      DeployContext context, Tables tables, Queues queues, EmailSending email) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put(FunctionsEnv.WORKSPACES_TABLE, tables.workspaces().getTableName());
     env.put(FunctionsEnv.PROJECTS_TABLE, tables.projects().getTableName());
@@ -173,6 +189,12 @@ public final class LambdaFunctions extends Construct {
         Integer.toString(context.settings().hostStaleAfter().toSeconds().intValue()));
     env.put(FunctionsEnv.ADMIN_CLAIM, context.adminClaim());
     context.workspaceDomain().ifPresent(d -> env.put(FunctionsEnv.WORKSPACE_DOMAIN, d));
+    env.put(FunctionsEnv.BUILD_QUEUE_URL, queues.builds().getQueueUrl());
+    env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, tables.buildSchedules().getTableName());
+    env.put(FunctionsEnv.BUILD_LOGS_TABLE, tables.buildLogs().getTableName());
+    env.put(FunctionsEnv.BUILD_MAX_RECEIVES, Integer.toString(Queues.BUILD_MAX_RECEIVES));
+    env.put(FunctionsEnv.EMAIL_SENDER, context.senderEmail());
+    env.put(FunctionsEnv.EMAIL_CONFIGURATION_SET, email.configurationSet().getConfigurationSetName());
     return env;
   }
 
@@ -271,5 +293,13 @@ public final class LambdaFunctions extends Construct {
 
   public Alias sweeper() {
     return sweeper;
+  }
+
+  public Alias buildClaim() {
+    return buildClaim;
+  }
+
+  public Alias buildDeadLetters() {
+    return buildDeadLetters;
   }
 }

@@ -12,6 +12,7 @@ import software.amazon.awscdk.services.iam.AccountRootPrincipal;
 import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.rolesanywhere.CfnProfile;
 import software.constructs.Construct;
@@ -22,7 +23,8 @@ import software.constructs.Construct;
  *
  * <p>A host role may create and consume only its own FIFO command queue ({@code
  * <prefix><hostId>.fifo}, created by the daemon at start), send to host-events, consume the build
- * queue (every host is also a builder) and pull and push images in the A4C repository. The only
+ * queue (every host is also a builder), invoke the build-claim function, and pull and push images
+ * in the A4C repository. The only
  * {@code *} resource is {@code ecr:GetAuthorizationToken}, which IAM defines on no resource.
  *
  * <p>Why a role per host rather than one role for every host with a {@code <prefix>*} queue ARN:
@@ -57,7 +59,8 @@ public final class HostRoles extends Construct {
       List<String> hostIds,
       Optional<String> trustAnchorArn,
       Queues queues,
-      IRepository repository) {
+      IRepository repository,
+      IFunction buildClaim) {
     super(scope, id);
     for (String hostId : hostIds) {
       Role role =
@@ -86,6 +89,8 @@ public final class HostRoles extends Construct {
       queues.hostEvents().grantSendMessages(role);
       queues.builds().grantConsumeMessages(role);
       repository.grantPullPush(role);
+      // A builder takes a build by invoking the claim function (it has no table access itself).
+      buildClaim.grantInvoke(role);
       roles.put(hostId, role);
     }
     if (trustAnchorArn.isPresent() && !roles.isEmpty()) {

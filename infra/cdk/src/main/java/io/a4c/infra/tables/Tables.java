@@ -38,6 +38,7 @@ public final class Tables extends Construct {
   private final Table idempotency;
   private final Table audit;
   private final Table usage;
+  private final Table buildLogs;
 
   /** Sparse index of the audit trail by the user whose resource an entry is about. */
   public static final String AUDIT_BY_USER = "byUser";
@@ -90,6 +91,8 @@ public final class Tables extends Construct {
             .sortKey(key("scheduledAt"))
             .projectionType(ProjectionType.ALL)
             .build());
+    // One item per build: its last attempt's log (head and tail when long).
+    buildLogs = table("BuildLogs", key("scheduleId"), null);
   }
 
   private Table table(String id, Attribute partitionKey, Attribute sortKey) {
@@ -143,5 +146,9 @@ public final class Tables extends Construct {
 
   public Table buildSchedules() {
     return buildSchedules;
+  }
+
+  public Table buildLogs() {
+    return buildLogs;
   }
 }

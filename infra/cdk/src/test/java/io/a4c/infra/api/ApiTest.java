@@ -38,7 +38,9 @@ class ApiTest {
             "GET /v1/users/{userId}/image-schedules",
             "GET /v1/users/{userId}/image-schedules/{scheduleId}",
             "DELETE /v1/users/{userId}/image-schedules/{scheduleId}",
-            "GET /v1/users/{userId}/image-schedules/{scheduleId}/log");
+            "GET /v1/users/{userId}/image-schedules/{scheduleId}/log",
+            "GET /v1/recurring-builds",
+            "PUT /v1/recurring-builds");
   }
 
   @Test

@@ -23,7 +23,7 @@ class LambdaFunctionsTest {
 
   @Test
   void everyHandlerRunsOnJava21WithSnapStartOnPublishedVersions() {
-    template.resourceCountIs("AWS::Lambda::Function", 6);
+    template.resourceCountIs("AWS::Lambda::Function", 8);
     template.allResourcesProperties(
         "AWS::Lambda::Function",
         Map.of("Runtime", "java21", "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
@@ -38,13 +38,15 @@ class LambdaFunctionsTest {
             "io.a4c.functions.builds.ImageSchedulesApiFunction::handleRequest",
             "io.a4c.functions.hosts.HostEventsFunction::handleRequest",
             "io.a4c.functions.builds.RecurringBuildsFunction::handleRequest",
-            "io.a4c.functions.sweeper.SweeperFunction::handleRequest");
+            "io.a4c.functions.sweeper.SweeperFunction::handleRequest",
+            "io.a4c.functions.builds.BuildClaimFunction::handleRequest",
+            "io.a4c.functions.builds.BuildDeadLettersFunction::handleRequest");
   }
 
   @Test
   void everyFunctionIsPublishedBehindALiveAlias() {
-    template.resourceCountIs("AWS::Lambda::Version", 6);
-    template.resourceCountIs("AWS::Lambda::Alias", 6);
+    template.resourceCountIs("AWS::Lambda::Version", 8);
+    template.resourceCountIs("AWS::Lambda::Alias", 8);
     template.allResourcesProperties(
         "AWS::Lambda::Alias",
         Map.of(
@@ -81,8 +83,11 @@ class LambdaFunctionsTest {
             "ScalingConfig", Map.of("MaximumConcurrency", 10)));
     // The mapping invokes the alias (its name is "<function>:live"), not $LATEST.
     Object target =
-        properties(
-                resources(template, "AWS::Lambda::EventSourceMapping").values().iterator().next())
+        resources(template, "AWS::Lambda::EventSourceMapping").values().stream()
+            .map(TemplateJson::properties)
+            .filter(p -> p.get("EventSourceArn").toString().contains(logicalId(stack.queues().hostEvents())))
+            .findFirst()
+            .orElseThrow()
             .get("FunctionName");
     assertThat(target.toString())
         .contains(logicalId(stack.functions().hostEvents()))
@@ -106,8 +111,15 @@ class LambdaFunctionsTest {
             FunctionsEnv.HOST_ROLE_IDS,
             FunctionsEnv.HOST_QUEUE_PREFIX,
             FunctionsEnv.HOST_STALE_AFTER_SECONDS,
-            FunctionsEnv.ADMIN_CLAIM)
+            FunctionsEnv.ADMIN_CLAIM,
+            FunctionsEnv.BUILD_QUEUE_URL,
+            FunctionsEnv.BUILD_SCHEDULES_TABLE,
+            FunctionsEnv.BUILD_LOGS_TABLE,
+            FunctionsEnv.BUILD_MAX_RECEIVES,
+            FunctionsEnv.EMAIL_SENDER,
+            FunctionsEnv.EMAIL_CONFIGURATION_SET)
         .containsEntry(FunctionsEnv.HOST_AUTH, "sender-id")
+        .containsEntry(FunctionsEnv.EMAIL_SENDER, "builds@example.com")
         .containsEntry(FunctionsEnv.HOST_QUEUE_PREFIX, "a4c-prod-host-")
         .containsEntry(FunctionsEnv.ADMIN_CLAIM, "admin")
         .containsEntry(
@@ -148,7 +160,7 @@ class LambdaFunctionsTest {
   }
 
   @Test
-  void onlyTheHostEventsConsumerMaySendEmail() {
+  void onlyTheConsumersThatEndBuildsMaySendEmail() {
     for (Alias function : aliases()) {
       boolean sendsEmail =
           TemplateJson.statementsOfRole(template, roleOf(function)).stream()
@@ -156,8 +168,25 @@ class LambdaFunctionsTest {
               .anyMatch(action -> action.toString().startsWith("ses:"));
       assertThat(sendsEmail)
           .as(function.getNode().getId())
-          .isEqualTo(function == stack.functions().hostEvents());
+          .isEqualTo(function == stack.functions().hostEvents() || function == stack.functions().buildDeadLetters());
     }
+  }
+
+  @Test
+  void buildersMayInvokeTheClaimFunctionAndTheBuildDeadLetterQueueFailsBuilds() {
+    String h1 = logicalId(stack.hostRoles().roles().get("h1"));
+    boolean invokes =
+        TemplateJson.statementsOfRole(template, h1).stream()
+            .anyMatch(s -> TemplateJson.asList(s.get("Action")).contains("lambda:InvokeFunction"));
+    assertThat(invokes).isTrue();
+    Object target =
+        resources(template, "AWS::Lambda::EventSourceMapping").values().stream()
+            .map(TemplateJson::properties)
+            .filter(p -> p.get("EventSourceArn").toString().contains(logicalId(stack.queues().buildsDlq())))
+            .findFirst()
+            .orElseThrow()
+            .get("FunctionName");
+    assertThat(target.toString()).contains(logicalId(stack.functions().buildDeadLetters()));
   }
 
   @Test
@@ -174,7 +203,9 @@ class LambdaFunctionsTest {
         f.imageSchedulesApi(),
         f.hostEvents(),
         f.recurringBuilds(),
-        f.sweeper());
+        f.sweeper(),
+        f.buildClaim(),
+        f.buildDeadLetters());
   }
 
   private Map<String, Object> functionProperties(Alias alias) {
