@@ -190,7 +190,10 @@ public final class BuildWorker implements AutoCloseable {
         }
         for (Message message : messages) {
           int slot = takeSlot();
-          Thread.ofVirtual().name("build-" + hostId + "/" + slot).start(() -> handle(message, slot));
+          // A platform thread per build: docker-java's Unix-socket reads are native calls that
+          // would pin a virtual thread's carrier for the whole build, starving every other
+          // virtual thread of the process (the local runtime's API among them).
+          Thread.ofPlatform().daemon().name("build-" + hostId + "/" + slot).start(() -> handle(message, slot));
         }
       } catch (InterruptedException e) {
         return;

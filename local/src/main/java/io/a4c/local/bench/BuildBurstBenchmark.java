@@ -1,0 +1,299 @@
+package io.a4c.local.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.a4c.daemon.builds.BuildWorker;
+import io.a4c.daemon.docker.DockerClients;
+import io.a4c.local.LocalConfig;
+import io.a4c.local.LocalEnv;
+import io.a4c.local.LocalRuntime;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Image builds under heavy load: {@code builds} builds scheduled in a burst through the API by
+ * {@code clients} concurrent clients, drained by one builder per Docker engine (three with
+ * {@code A4C_DOCKER_HOSTS} of ./a4c test) through the real queue, claim function, registry and SES
+ * endpoint. The build is trivial (busybox, a one-file git checkout at a tag per build copied into
+ * the image), so the figures are the machinery's: API latency while the burst lands, drain time,
+ * builds per second, and the duplicates (builds run more than once) and lost builds (not
+ * COMPLETED), both of which must be 0. Removes the tags it made from the engines afterwards.
+ *
+ * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.BuildBurstBenchmark [builds]
+ * [clients] [concurrency]} (defaults 1000, 16, 2). Needs the engines and the registry
+ * ({@code local/engines.sh up 3}) and the local SES endpoint ({@code local/engines.sh install}).
+ */
+public final class BuildBurstBenchmark {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int USERS = 20;
+
+  private BuildBurstBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int builds = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    int clients = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+    String concurrency = args.length > 2 ? args[2] : "2";
+    System.setProperty("logback.configurationFile", "logback-bench.xml");
+    String hosts = System.getenv().getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock");
+    var config =
+        LocalConfig.fromEnvironment(
+            Map.of(
+                LocalEnv.PORT, "0",
+                LocalEnv.DATA_DIR, Files.createTempDirectory("a4c-bench").toString(),
+                LocalEnv.DOCKER_HOSTS, hosts,
+                LocalEnv.HEARTBEAT_SECONDS, "2",
+                LocalEnv.BUILD_CONCURRENCY, concurrency,
+                LocalEnv.IMAGE_REGISTRY, System.getenv().getOrDefault(LocalEnv.IMAGE_REGISTRY, "10.250.0.1:5000")));
+    Path repo = gitRepoWithTags(builds);
+    String project = "burst-" + Long.toString(System.currentTimeMillis(), 36);
+    try (var runtime = LocalRuntime.start(config)) {
+      var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      String admin = runtime.mintToken("bench-admin", true);
+      var put =
+          send(http, "PUT", runtime.baseUri() + "/v1/projects/" + project, admin,
+              """
+              {"source": {"type": "git", "url": "file://%s"}, "baseImage": "a4c-base:busybox", "tools": [],
+               "parents": ["main"], "setup": []}
+              """.formatted(repo));
+      check(put, 200);
+      Map<String, String> tokens = new HashMap<>();
+      for (int u = 0; u < USERS; u++) {
+        tokens.put("bench-" + u, runtime.mintToken("bench-" + u, false));
+      }
+      for (int i = 0; i < 20; i++) { // warm the API path (not counted)
+        check(send(http, "GET", runtime.baseUri() + "/v1/users/bench-0/image-schedules", tokens.get("bench-0"), null), 200);
+      }
+
+      // Baseline: the same POSTs with no build running (builders paused), then cancelled. This also
+      // warms the path, so the burst's figures are not the JIT's.
+      for (BuildWorker builder : runtime.builders()) {
+        builder.pause();
+      }
+      long[] baseline = new long[Math.min(200, builds)];
+      for (int i = 0; i < baseline.length; i++) {
+        String user = "bench-" + (i % USERS);
+        long start = System.nanoTime();
+        var reply =
+            send(http, "POST", runtime.baseUri() + "/v1/users/" + user + "/image-schedules", tokens.get(user),
+                "{\"imageName\": \"warm\", \"project\": \"%s\", \"change\": \"%s\"}".formatted(project, tag(i)));
+        baseline[i] = System.nanoTime() - start;
+        check(reply, 202);
+        String id = JSON.readTree(reply.body()).get("scheduleId").asText();
+        check(send(http, "DELETE", runtime.baseUri() + "/v1/users/" + user + "/image-schedules/" + id, tokens.get(user), null), 200);
+      }
+      Arrays.sort(baseline);
+      runtime.builders().forEach(BuildWorker::resume);
+      System.out.printf(
+          "baseline: %d POSTs one at a time with no build running: p50 %.1f ms, p99 %.1f ms (then cancelled; their jobs are refused by the builders)%n",
+          baseline.length, pct(baseline, 50), pct(baseline, 99));
+
+      System.out.printf("scheduling %d builds with %d clients; %d builders x %s slots%n", builds, clients, runtime.builders().size(), concurrency);
+      var latencies = new ConcurrentLinkedQueue<Long>();
+      var failures = new AtomicInteger();
+      var next = new AtomicInteger();
+      long burstStart = System.nanoTime();
+      try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int c = 0; c < clients; c++) {
+          pool.submit(
+              () -> {
+                for (int i = next.getAndIncrement(); i < builds; i = next.getAndIncrement()) {
+                  String user = "bench-" + (i % USERS);
+                  String body = "{\"imageName\": \"burst\", \"project\": \"%s\", \"change\": \"%s\"}".formatted(project, tag(i));
+                  long start = System.nanoTime();
+                  try {
+                    var reply = send(http, "POST", runtime.baseUri() + "/v1/users/" + user + "/image-schedules", tokens.get(user), body);
+                    latencies.add(System.nanoTime() - start);
+                    if (reply.statusCode() != 202) {
+                      failures.incrementAndGet();
+                      System.err.println("POST " + reply.statusCode() + " " + reply.body());
+                    }
+                  } catch (Exception e) {
+                    failures.incrementAndGet();
+                  }
+                }
+                return null;
+              });
+        }
+      }
+      long burstNanos = System.nanoTime() - burstStart;
+
+      // Drain: every schedule ends, or 30 minutes pass.
+      long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+      Map<String, Integer> status = Map.of();
+      while (System.nanoTime() < deadline) {
+        status = statusCounts(http, runtime, tokens);
+        int ended = status.getOrDefault("COMPLETED", 0) + status.getOrDefault("FAILED", 0);
+        if (ended >= builds - failures.get()) {
+          break;
+        }
+        Thread.sleep(1000);
+      }
+      long drainNanos = System.nanoTime() - burstStart;
+      var endStats = endStats(http, runtime, tokens);
+      int run = runtime.builders().stream().mapToInt(BuildWorker::buildsRun).sum();
+      int refused = runtime.builders().stream().mapToInt(BuildWorker::claimsRefused).sum();
+      int emails = emailCount(http, runtime.sesEndpoint());
+      int completed = status.getOrDefault("COMPLETED", 0);
+
+      long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      System.out.println();
+      System.out.println("| builds | clients | builders x slots | POST p50 ms | POST p99 ms | POST max ms | burst s | drain s | builds/s | completed | duplicates | lost | emails |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+      System.out.printf(
+          "| %d | %d | %d x %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %d | %d | %d | %d |%n",
+          builds, clients, runtime.builders().size(), concurrency, pct(sorted, 50), pct(sorted, 99), pct(sorted, 100),
+          burstNanos / 1e9, (endStats.lastEndMillis() - endStats.firstScheduledMillis()) / 1e3,
+          completed / ((endStats.lastEndMillis() - endStats.firstScheduledMillis()) / 1e3), completed,
+          Math.max(0, run - (builds - failures.get())) + endStats.retaken(), builds - completed, emails);
+      System.out.printf(
+          "statuses %s; POST failures %d; builds run by builders %d; claims refused %d; schedules taken more than once %d; wall drain %.1f s%n",
+          status, failures.get(), run, refused, endStats.retaken(), drainNanos / 1e9);
+    } finally {
+      untag(hosts, config.builds().registry(), project, builds);
+    }
+  }
+
+  private record EndStats(long firstScheduledMillis, long lastEndMillis, int retaken) {}
+
+  private static Map<String, Integer> statusCounts(HttpClient http, LocalRuntime runtime, Map<String, String> tokens) throws Exception {
+    Map<String, Integer> counts = new HashMap<>();
+    forEachSchedule(http, runtime, tokens, s -> {
+      if (!s.path("imageName").asText().equals("warm")) {
+        counts.merge(s.path("status").asText(), 1, Integer::sum);
+      }
+    });
+    return counts;
+  }
+
+  private static EndStats endStats(HttpClient http, LocalRuntime runtime, Map<String, String> tokens) throws Exception {
+    long[] first = {Long.MAX_VALUE};
+    long[] last = {0};
+    int[] retaken = {0};
+    forEachSchedule(
+        http, runtime, tokens,
+        s -> {
+          if (s.path("imageName").asText().equals("warm")) {
+            return;
+          }
+          first[0] = Math.min(first[0], java.time.Instant.parse(s.path("scheduledAt").asText()).toEpochMilli());
+          if (s.hasNonNull("endedAt")) {
+            last[0] = Math.max(last[0], java.time.Instant.parse(s.path("endedAt").asText()).toEpochMilli());
+          }
+          if (s.path("attempts").asInt() > 1) {
+            retaken[0]++;
+          }
+        });
+    return new EndStats(first[0], last[0], retaken[0]);
+  }
+
+  private static void forEachSchedule(
+      HttpClient http, LocalRuntime runtime, Map<String, String> tokens, java.util.function.Consumer<JsonNode> each) throws Exception {
+    for (var user : tokens.entrySet()) {
+      String token = null;
+      do {
+        var reply =
+            send(http, "GET", runtime.baseUri() + "/v1/users/" + user.getKey() + "/image-schedules?limit=100" + (token == null ? "" : "&nextToken=" + token), user.getValue(), null);
+        check(reply, 200);
+        JsonNode page = JSON.readTree(reply.body());
+        page.path("items").forEach(each);
+        token = page.hasNonNull("nextToken") ? page.get("nextToken").asText() : null;
+      } while (token != null);
+    }
+  }
+
+  private static int emailCount(HttpClient http, URI ses) throws Exception {
+    var reply = http.send(HttpRequest.newBuilder(ses.resolve("/store")).build(), HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(reply.body()).path("emails").size();
+  }
+
+  private static String tag(int i) {
+    return "b" + String.format("%05d", i);
+  }
+
+  /** A repository with one commit and a tag per build, so every build has its own change. */
+  private static Path gitRepoWithTags(int builds) throws Exception {
+    Path dir = Files.createTempDirectory("a4c-bench-git");
+    git(dir, null, "init", "--quiet", "--initial-branch=main");
+    Files.writeString(dir.resolve("VERSION"), "bench\n");
+    git(dir, null, "add", "VERSION");
+    git(dir, null, "-c", "user.name=bench", "-c", "user.email=bench@a4c.local", "commit", "--quiet", "-m", "bench");
+    String head = git(dir, null, "rev-parse", "HEAD").strip();
+    var refs = new StringBuilder();
+    for (int i = 0; i < builds; i++) {
+      refs.append("create refs/tags/").append(tag(i)).append(' ').append(head).append('\n');
+    }
+    git(dir, refs.toString(), "update-ref", "--stdin");
+    return dir;
+  }
+
+  private static String git(Path dir, String input, String... args) throws IOException, InterruptedException {
+    var command = new ArrayList<>(List.of("git"));
+    command.addAll(Arrays.asList(args));
+    var process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    if (input != null) {
+      process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+    }
+    process.getOutputStream().close();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("git " + String.join(" ", args) + ": " + out);
+    }
+    return out;
+  }
+
+  private static void untag(String hosts, String registry, String project, int builds) {
+    for (String endpoint : LocalConfig.fromEnvironment(Map.of(LocalEnv.DOCKER_HOSTS, hosts)).dockerHosts().values()) {
+      try (var docker = DockerClients.connect(endpoint)) {
+        for (int i = 0; i < builds; i++) {
+          try {
+            docker.removeImageCmd(registry + "/a4c/" + project + ":main-amd64-" + tag(i)).exec();
+          } catch (RuntimeException e) {
+            // not on this host
+          }
+        }
+      } catch (IOException e) {
+        // closing
+      }
+    }
+  }
+
+  private static HttpResponse<String> send(HttpClient http, String method, String url, String token, String body) throws Exception {
+    var request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("authorization", "Bearer " + token)
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("content-type", "application/json");
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void check(HttpResponse<String> reply, int status) {
+    if (reply.statusCode() != status) {
+      throw new IllegalStateException("unexpected " + reply.statusCode() + ": " + reply.body());
+    }
+  }
+
+  private static double pct(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+  }
+}
