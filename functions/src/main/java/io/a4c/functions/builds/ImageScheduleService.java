@@ -103,7 +103,8 @@ public final class ImageScheduleService {
         .addKeyValue("projectName", project.projectName())
         .addKeyValue("change", request.change())
         .log("build scheduled");
-    return ImageScheduleView.of(schedule, new Waiting(0, "queued", "on the build queue"), List.of());
+    // Where it stands is read on GET; the 202 answers without reading the whole queue.
+    return ImageScheduleView.of(schedule, null, List.of());
   }
 
   /** One page of the user's schedules, waiting ones explained. */

@@ -152,16 +152,18 @@ public final class BuildBurstBenchmark {
 
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       System.out.println();
-      System.out.println("| builds | clients | builders x slots | POST p50 ms | POST p99 ms | POST max ms | burst s | drain s | builds/s | completed | duplicates | lost | emails |");
-      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+      System.out.println("| builds | clients | builders x slots | POST p50 ms | POST p99 ms | POST max ms | burst s | drain s | builds/s | completed | duplicates | lost | emails | retried |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
       System.out.printf(
-          "| %d | %d | %d x %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %d | %d | %d | %d |%n",
+          "| %d | %d | %d x %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %d | %d | %d | %d | %d |%n",
           builds, clients, runtime.builders().size(), concurrency, pct(sorted, 50), pct(sorted, 99), pct(sorted, 100),
           burstNanos / 1e9, (endStats.lastEndMillis() - endStats.firstScheduledMillis()) / 1e3,
           completed / ((endStats.lastEndMillis() - endStats.firstScheduledMillis()) / 1e3), completed,
-          Math.max(0, run - (builds - failures.get())) + endStats.retaken(), builds - completed, emails);
+          // A duplicate is a build run to its end more than once: more builder reports than builds.
+          Math.max(0, run - (builds - failures.get())), builds - completed, emails, endStats.retaken());
       System.out.printf(
-          "statuses %s; POST failures %d; builds run by builders %d; claims refused %d; schedules taken more than once %d; wall drain %.1f s%n",
+          "statuses %s; POST failures %d; builds run to a report by builders %d; claims refused %d;"
+              + " schedules taken more than once (retried after a transient failure or a dead builder) %d; wall drain %.1f s%n",
           status, failures.get(), run, refused, endStats.retaken(), drainNanos / 1e9);
     } finally {
       untag(hosts, config.builds().registry(), project, builds);

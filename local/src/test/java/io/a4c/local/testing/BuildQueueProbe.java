@@ -35,12 +35,11 @@ public final class BuildQueueProbe implements AutoCloseable {
 
   /** The builder of a host. */
   public BuildWorker builderOf(String hostId) {
-    for (int i = 0; i < runtime.daemons().size(); i++) {
-      if (runtime.daemons().get(i).hostId().equals(hostId)) {
-        return runtime.builders().get(i);
-      }
+    var builder = runtime.builder(hostId);
+    if (builder == null) {
+      throw new IllegalArgumentException("no builder runs on " + hostId);
     }
-    throw new IllegalArgumentException("no host " + hostId);
+    return builder;
   }
 
   public void pauseAll() throws InterruptedException {
