@@ -318,6 +318,15 @@ public final class LocalRuntime implements AutoCloseable {
     return Map.copyOf(daemons);
   }
 
+  /**
+   * The key a host's daemon signs its events with, for tests that replay a host's own report (a
+   * duplicate delivery). Local runtime only: in AWS the queue's SenderId names the host.
+   */
+  public byte[] hostEventKey(String hostId) {
+    byte[] key = hostEventKeys.get(hostId);
+    return key == null ? null : key.clone();
+  }
+
   /** The builder role of each running host daemon, in the order of {@code A4C_DOCKER_HOSTS}. */
   public List<BuildWorker> builders() {
     return config.dockerHosts().keySet().stream().map(builders::get).filter(java.util.Objects::nonNull).toList();

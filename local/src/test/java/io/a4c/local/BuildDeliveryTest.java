@@ -54,6 +54,7 @@ class BuildDeliveryTest {
       // The builder's report delivered again changes nothing and sends nothing.
       String hostId = done.at("/workerId").split("/")[0];
       probe.sendHostEvent(
+          hostId,
           """
           {"type": "BuildEnded", "version": 1, "hostId": "%s", "scheduleId": "%s", "userId": "%s", "workerId": "%s",
            "attempt": 1, "status": "COMPLETED", "change": "%s", "imageRef": "%s", "digest": "%s", "log": "again",

@@ -78,6 +78,30 @@ class BuildRequestTest {
   }
 
   @Test
+  void aUserAtTheProjectsBuildQuotaIsRefusedWith429UntilABuildEnds(ApiClient api, LocalRuntime runtime) throws Exception {
+    var scenario = new Scenario(api);
+    var repo = GitRepo.create();
+    String change = repo.commit("README", "quota\n").substring(0, 12);
+    String project = scenario.project("quota");
+    String body = Scenario.gitProjectJson(repo, "[]").replace("\"recurringBuilds\"", "\"quotas\": {\"maxBuildsInFlightPerUser\": 1}, \"recurringBuilds\"");
+    assertThat(api.put("/v1/projects/" + project, api.adminToken(), body).status()).isEqualTo(200);
+    String gina = scenario.user("gina");
+    try (var probe = new BuildQueueProbe(runtime)) {
+      probe.pauseAll();
+      String first = scenario.scheduleBuild(gina, project, change).at("/scheduleId");
+
+      var refused =
+          api.post("/v1/users/" + gina + "/image-schedules", api.tokenOf(gina),
+              "{\"imageName\": \"x\", \"project\": \"%s\", \"change\": \"%s\"}".formatted(project, change));
+      assertThat(refused.status()).isEqualTo(429);
+      assertThat(refused.at("/reason")).isEqualTo("build-quota");
+
+      assertThat(api.delete("/v1/users/" + gina + "/image-schedules/" + first, api.tokenOf(gina)).status()).isEqualTo(200);
+      assertThat(scenario.scheduleBuild(gina, project, change).status()).isEqualTo(202);
+    }
+  }
+
+  @Test
   void waitingBuildsShowTheirPlaceAndWhyAndCanBeCancelledUntilABuilderTakesThem(ApiClient api, LocalRuntime runtime) throws Exception {
     var scenario = new Scenario(api);
     var repo = GitRepo.create();

@@ -240,6 +240,29 @@ public final class BuildScheduleStore {
     return count;
   }
 
+  /** How many of a user's builds are SCHEDULED or IN_PROGRESS (strongly consistent). */
+  int countInFlight(String userId) {
+    int count = 0;
+    var pages =
+        dynamo.queryPaginator(
+            b ->
+                b.tableName(table)
+                    .keyConditionExpression("userId = :u")
+                    .filterExpression("#status IN (:s, :p)")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":u", s(userId),
+                            ":s", s(BuildStatus.SCHEDULED.name()),
+                            ":p", s(BuildStatus.IN_PROGRESS.name())))
+                    .consistentRead(true)
+                    .select(Select.COUNT));
+    for (var page : pages) {
+      count += page.count();
+    }
+    return count;
+  }
+
   /** Whether recurring builds are paused. */
   RecurringSettings recurringSettings() {
     var item =

@@ -12,6 +12,7 @@ import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import io.a4c.functions.projects.Project;
 import io.a4c.functions.projects.ProjectService;
+import io.a4c.functions.quotas.QuotaExceededException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class ImageScheduleService {
   private final ScheduleIds ids;
   private final Clock clock;
   private final String userEmailDomain;
+  private final int defaultBuildQuota;
 
   @Inject
   public ImageScheduleService(
@@ -61,6 +63,7 @@ public final class ImageScheduleService {
     this.ids = ids;
     this.clock = clock;
     this.userEmailDomain = config.builds().userEmailDomain();
+    this.defaultBuildQuota = config.security().maxBuildsInFlightPerUser();
   }
 
   /**
@@ -77,6 +80,7 @@ public final class ImageScheduleService {
       throw new InvalidRequestException("parentName", "parentName must be one of project " + project.projectName() + "'s parents: " + parents);
     }
     Arch arch = request.parsedArch();
+    requireQuota(userId, project);
     Instant now = clock.instant();
     String scheduleId = ids.next();
     var job =
@@ -105,6 +109,25 @@ public final class ImageScheduleService {
         .log("build scheduled");
     // Where it stands is read on GET; the 202 answers without reading the whole queue.
     return ImageScheduleView.of(schedule, null, List.of());
+  }
+
+  /**
+   * The builds-in-flight quota: the project's override, else the deployment's default. Counted
+   * at schedule time, so simultaneous requests of one user may pass it by as many as they are.
+   */
+  private void requireQuota(String userId, Project project) {
+    var quotas = project.config().quotas();
+    int quota =
+        quotas != null && quotas.maxBuildsInFlightPerUser() != null ? quotas.maxBuildsInFlightPerUser() : defaultBuildQuota;
+    int inFlight = schedules.countInFlight(userId);
+    if (inFlight >= quota) {
+      log.atInfo().addKeyValue("userId", userId).addKeyValue("projectName", project.projectName()).addKeyValue("quota", quota).log("build quota reached");
+      throw new QuotaExceededException(
+          "you have " + inFlight + " build" + (inFlight == 1 ? "" : "s") + " scheduled or in progress; at most " + quota
+              + " are allowed when scheduling one of project " + project.projectName()
+              + ". Wait for one to end (or cancel one), then try again",
+          "build-quota");
+    }
   }
 
   /** One page of the user's schedules, waiting ones explained. */

@@ -54,7 +54,6 @@ public final class HostEventsConsumer {
       HostEventSenders senders,
       AuditLog audit,
       BuildReports builds) {
-    this.builds = builds;
     this.json = json;
     this.senders = senders;
     this.audit = audit;

@@ -8,7 +8,7 @@ import io.a4c.functions.http.InvalidRequestException;
  * @param maxWorkspacesPerUser the most workspaces a user may hold when creating one of this
  *     project (0 to 1000)
  * @param maxBuildsInFlightPerUser the most builds a user may have in flight when scheduling one of
- *     this project (0 to 1000; enforced by the image-schedules API once it lands)
+ *     this project (0 to 1000; enforced by the image-schedules API)
  */
 public record ProjectQuotas(Integer maxWorkspacesPerUser, Integer maxBuildsInFlightPerUser) {
   static final int MAX = 1000;

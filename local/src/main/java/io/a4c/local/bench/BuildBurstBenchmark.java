@@ -68,7 +68,7 @@ public final class BuildBurstBenchmark {
           send(http, "PUT", runtime.baseUri() + "/v1/projects/" + project, admin,
               """
               {"source": {"type": "git", "url": "file://%s"}, "baseImage": "a4c-base:busybox", "tools": [],
-               "parents": ["main"], "setup": []}
+               "parents": ["main"], "setup": [], "quotas": {"maxBuildsInFlightPerUser": 1000}}
               """.formatted(repo));
       check(put, 200);
       Map<String, String> tokens = new HashMap<>();

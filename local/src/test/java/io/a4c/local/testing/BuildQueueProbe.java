@@ -72,10 +72,18 @@ public final class BuildQueueProbe implements AutoCloseable {
     sqs.sendMessage(b -> b.queueUrl(runtime.buildQueueUrl()).messageBody(body));
   }
 
-  /** Sends a raw host event, as a daemon would. */
-  public void sendHostEvent(String body) {
+  /** Sends a raw host event as host {@code hostId}'s daemon would: signed with its key. */
+  public void sendHostEvent(String hostId, String body) {
     String url = sqs.getQueueUrl(b -> b.queueName("a4c-host-events")).queueUrl();
-    sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
+    String signature = io.a4c.events.HostEventSignatures.sign(runtime.hostEventKey(hostId), body);
+    sqs.sendMessage(
+        b ->
+            b.queueUrl(url)
+                .messageBody(body)
+                .messageAttributes(
+                    java.util.Map.of(
+                        io.a4c.events.HostEventSignatures.ATTRIBUTE,
+                        software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder().dataType("String").stringValue(signature).build())));
   }
 
   /** Whether the host-events queue has nothing waiting or in flight. */
