@@ -260,8 +260,8 @@ public final class LocalRuntime implements AutoCloseable {
     return sqs.endpoint();
   }
 
-  /** A host's event key (tests sign impersonating events with it). */
-  byte[] hostEventKey(String hostId) {
+  /** A host's event key (tests sign impersonating events, or replay a host's own report, with it). */
+  public byte[] hostEventKey(String hostId) {
     return hostEventKeys.get(hostId).clone();
   }
 
@@ -316,15 +316,6 @@ public final class LocalRuntime implements AutoCloseable {
   /** The running host daemons by host id. */
   public Map<String, HostDaemon> daemons() {
     return Map.copyOf(daemons);
-  }
-
-  /**
-   * The key a host's daemon signs its events with, for tests that replay a host's own report (a
-   * duplicate delivery). Local runtime only: in AWS the queue's SenderId names the host.
-   */
-  public byte[] hostEventKey(String hostId) {
-    byte[] key = hostEventKeys.get(hostId);
-    return key == null ? null : key.clone();
   }
 
   /** The builder role of each running host daemon, in the order of {@code A4C_DOCKER_HOSTS}. */
