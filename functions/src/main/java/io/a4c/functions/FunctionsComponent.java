@@ -10,6 +10,7 @@ import io.a4c.functions.builds.RecurringBuilds;
 import io.a4c.functions.aws.AwsModule;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.HostEventsConsumer;
+import io.a4c.functions.priming.SnapStartPriming;
 import io.a4c.functions.workspaces.WorkspacesApi;
 import java.time.Clock;
 import java.util.Map;
@@ -36,6 +37,9 @@ public interface FunctionsComponent {
   BuildDeadLetters buildDeadLetters();
 
   RecurringBuilds recurringBuilds();
+
+  /** SnapStart priming: each Lambda entry point registers itself with it. */
+  SnapStartPriming priming();
 
   /** Builds the graph from configuration and a clock. */
   @Component.Factory

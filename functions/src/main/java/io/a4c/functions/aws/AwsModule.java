@@ -3,11 +3,15 @@ package io.a4c.functions.aws;
 import dagger.Module;
 import dagger.Provides;
 import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.priming.PrimingCredentials;
+import io.a4c.functions.priming.PrimingHttpClient;
+import io.a4c.functions.priming.SnapStartPriming;
 import javax.inject.Singleton;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -15,8 +19,10 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The AWS clients, one of each per function instance. The URL-connection HTTP client keeps the
- * artifact small and the cold start short; endpoint overrides point them at the local emulators.
+ * The AWS clients, one of each per function instance, sharing one HTTP client. The URL-connection
+ * HTTP client keeps the artifact small and the cold start short; endpoint overrides point them at
+ * the local emulators. HTTP and credentials pass through SnapStart priming, which answers AWS
+ * offline while it runs (see {@link SnapStartPriming}).
  */
 @Module
 public final class AwsModule {
@@ -24,10 +30,10 @@ public final class AwsModule {
 
   @Provides
   @Singleton
-  static DynamoDbClient dynamoDb(FunctionsConfig config, AwsCredentialsProvider credentials) {
+  static DynamoDbClient dynamoDb(FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
     var builder =
         DynamoDbClient.builder()
-            .httpClient(UrlConnectionHttpClient.create())
+            .httpClient(http)
             .region(Region.of(config.region()))
             .credentialsProvider(credentials);
     config.dynamoDbEndpoint().ifPresent(builder::endpointOverride);
@@ -36,10 +42,10 @@ public final class AwsModule {
 
   @Provides
   @Singleton
-  static SqsClient sqs(FunctionsConfig config, AwsCredentialsProvider credentials) {
+  static SqsClient sqs(FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
     var builder =
         SqsClient.builder()
-            .httpClient(UrlConnectionHttpClient.create())
+            .httpClient(http)
             .region(Region.of(config.region()))
             .credentialsProvider(credentials);
     config.sqsEndpoint().ifPresent(builder::endpointOverride);
@@ -48,23 +54,30 @@ public final class AwsModule {
 
   @Provides
   @Singleton
-  static SesV2Client ses(FunctionsConfig config, AwsCredentialsProvider credentials) {
+  static SesV2Client ses(FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
     var builder =
         SesV2Client.builder()
-            .httpClient(UrlConnectionHttpClient.create())
+            .httpClient(http)
             .region(Region.of(config.region()))
             .credentialsProvider(credentials);
     config.builds().sesEndpoint().ifPresent(builder::endpointOverride);
     return builder.build();
   }
 
+  /** One HTTP client for every AWS client. */
+  @Provides
+  @Singleton
+  static SdkHttpClient http(SnapStartPriming priming) {
+    return new PrimingHttpClient(UrlConnectionHttpClient.create(), priming);
+  }
+
   /** Real credentials in AWS; fixed dummy ones when talking to the local emulators. */
   @Provides
   @Singleton
-  static AwsCredentialsProvider credentials(FunctionsConfig config) {
+  static AwsCredentialsProvider credentials(FunctionsConfig config, SnapStartPriming priming) {
     if (config.dynamoDbEndpoint().isPresent() || config.sqsEndpoint().isPresent()) {
-      return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+      return new PrimingCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")), priming);
     }
-    return DefaultCredentialsProvider.builder().build();
+    return new PrimingCredentials(DefaultCredentialsProvider.builder().build(), priming);
   }
 }

@@ -5,13 +5,19 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.a4c.functions.FunctionsComponent;
+import io.a4c.functions.priming.PrimingEvents;
 
 /** Lambda entry point of the host-events queue consumer (ReportBatchItemFailures on). */
 public final class HostEventsFunction implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private final HostEventsConsumer consumer;
 
   public HostEventsFunction() {
-    this(FunctionsComponent.fromEnvironment(System.getenv()).hostEventsConsumer());
+    this(FunctionsComponent.fromEnvironment(System.getenv()));
+  }
+
+  private HostEventsFunction(FunctionsComponent graph) {
+    this(graph.hostEventsConsumer());
+    graph.priming().register(this, PrimingEvents::hostEvents);
   }
 
   HostEventsFunction(HostEventsConsumer consumer) {

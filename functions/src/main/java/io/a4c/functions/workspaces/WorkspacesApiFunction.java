@@ -6,13 +6,19 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.a4c.functions.FunctionsComponent;
 import io.a4c.functions.http.ApiHandler;
+import io.a4c.functions.priming.PrimingEvents;
 
 /** Lambda entry point of the workspace routes. */
 public final class WorkspacesApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private final ApiHandler api;
 
   public WorkspacesApiFunction() {
-    this(FunctionsComponent.fromEnvironment(System.getenv()).workspacesApi());
+    this(FunctionsComponent.fromEnvironment(System.getenv()));
+  }
+
+  private WorkspacesApiFunction(FunctionsComponent graph) {
+    this(graph.workspacesApi());
+    graph.priming().register(this, PrimingEvents::workspacesApi);
   }
 
   WorkspacesApiFunction(ApiHandler api) {

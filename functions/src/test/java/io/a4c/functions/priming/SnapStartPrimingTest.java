@@ -1,0 +1,143 @@
+package io.a4c.functions.priming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.a4c.functions.FunctionsComponent;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.config.FunctionsConfigTest;
+import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.functions.http.ApiHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+
+/**
+ * Priming runs each function's events through the real graph with AWS answered offline. The
+ * clients point at a closed port: any request that left the process would fail, and show up as a
+ * 5xx or a batch failure.
+ */
+class SnapStartPrimingTest {
+  private final FunctionsComponent graph;
+
+  SnapStartPrimingTest() {
+    var env = FunctionsConfigTest.minimal();
+    env.put(FunctionsEnv.DYNAMODB_ENDPOINT, "http://127.0.0.1:9");
+    env.put(FunctionsEnv.SQS_ENDPOINT, "http://127.0.0.1:9");
+    graph = FunctionsComponent.create(FunctionsConfig.fromEnvironment(env), Clock.systemUTC());
+  }
+
+  @Test
+  void workspacesApiEventsWalkListGetCreateDeleteAndTheEdgesWithoutLeavingTheProcess() {
+    var statuses = primeApi(lambda(graph.workspacesApi()), PrimingEvents.workspacesApi());
+
+    // list (empty page), get/create/delete find nothing, bad arch, bad JSON, another user's path, no claims
+    assertThat(statuses).containsExactly(200, 404, 404, 400, 400, 404, 404, 401);
+  }
+
+  @Test
+  void adminApiEventsWalkHostsProjectsAndImagesWithoutLeavingTheProcess() {
+    var statuses = primeApi(lambda(graph.adminApi()), PrimingEvents.adminApi());
+
+    // hosts (none), put project (written offline), get project and its image find nothing, bad source, not an admin
+    assertThat(statuses).containsExactly(200, 200, 404, 404, 400, 403);
+  }
+
+  @Test
+  void hostEventsAreAppliedOfflineWithoutFailures() {
+    List<SQSBatchResponse> responses = new ArrayList<>();
+    RequestHandler<SQSEvent, SQSBatchResponse> handler =
+        (event, context) -> record(responses, graph.hostEventsConsumer().handle(event));
+
+    int failed = graph.priming().prime(handler, PrimingEvents.hostEvents());
+
+    assertThat(failed).isZero();
+    assertThat(responses).singleElement().satisfies(r -> assertThat(r.getBatchItemFailures()).isEmpty());
+  }
+
+  @Test
+  void onlyThePrimingThreadIsAnsweredOffline() throws Exception {
+    List<HttpExecuteRequest> delegated = new ArrayList<>();
+    var real =
+        new SdkHttpClient() {
+          @Override
+          public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            delegated.add(request);
+            return null;
+          }
+
+          @Override
+          public void close() {}
+        };
+    var http = new PrimingHttpClient(real, graph.priming());
+    var request =
+        HttpExecuteRequest.builder()
+            .request(SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(URI.create("https://dynamodb.example")).build())
+            .build();
+    List<Integer> offline = new ArrayList<>();
+    RequestHandler<String, Void> handler =
+        (event, context) -> {
+          try {
+            offline.add(http.prepareRequest(request).call().httpResponse().statusCode());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return null;
+        };
+
+    graph.priming().prime(handler, List.of("one"));
+    http.prepareRequest(request);
+
+    assertThat(offline).containsExactly(200);
+    assertThat(delegated).containsExactly(request);
+  }
+
+  @Test
+  void aHandlerThatThrowsIsCountedAndTheRestStillRun() {
+    List<String> seen = new ArrayList<>();
+    RequestHandler<String, String> handler =
+        (event, context) -> {
+          seen.add(event);
+          if (event.equals("boom")) {
+            throw new IllegalStateException("boom");
+          }
+          return event;
+        };
+
+    int failed = graph.priming().prime(handler, List.of("a", "boom", "b"));
+
+    assertThat(failed).isEqualTo(1);
+    assertThat(seen).containsExactly("a", "boom", "b");
+  }
+
+  private List<Integer> primeApi(
+      RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> api, List<APIGatewayV2HTTPEvent> events) {
+    List<APIGatewayV2HTTPResponse> responses = new ArrayList<>();
+    RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> recording =
+        (event, context) -> record(responses, api.handleRequest(event, context));
+    assertThat(graph.priming().prime(recording, events)).isZero();
+    return responses.stream().map(APIGatewayV2HTTPResponse::getStatusCode).toList();
+  }
+
+  private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> lambda(ApiHandler api) {
+    return (event, context) -> api.handle(event);
+  }
+
+  private static <T> T record(List<T> into, T value) {
+    into.add(value);
+    return value;
+  }
+}
