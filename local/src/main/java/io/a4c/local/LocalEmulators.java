@@ -1,0 +1,110 @@
+package io.a4c.local;
+
+import io.a4c.functions.config.FunctionsEnv;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * DynamoDB Local with A4C's tables and ElasticMQ, on free loopback ports, without the rest of the
+ * runtime (no Docker engine, no HTTP server): what a benchmark of the functions alone needs.
+ * Closing stops both.
+ */
+public final class LocalEmulators implements AutoCloseable {
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final EmbeddedDynamoDb dynamoDb;
+  private final EmbeddedSqs sqs;
+
+  private LocalEmulators(Path dataDir) throws Exception {
+    try {
+      dynamoDb = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"), 0);
+      started.push(dynamoDb);
+      sqs = EmbeddedSqs.start(0);
+      started.push(sqs);
+      try (DynamoDbClient dynamo = dynamoDbClient()) {
+        LocalTables.ensure(dynamo);
+      }
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Starts both emulators; DynamoDB Local keeps its data under {@code dataDir}. */
+  public static LocalEmulators start(Path dataDir) throws Exception {
+    return new LocalEmulators(dataDir);
+  }
+
+  /**
+   * The functions' environment for these emulators: tables, endpoints and region, plus the given
+   * host queue prefix. Other variables keep their defaults.
+   */
+  public Map<String, String> functionsEnvironment(String hostQueuePrefix) {
+    return Map.of(
+        FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES,
+        FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS,
+        FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES,
+        FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS,
+        FunctionsEnv.HOST_QUEUE_PREFIX, hostQueuePrefix,
+        FunctionsEnv.AWS_REGION, LocalRuntime.REGION,
+        FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString(),
+        FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString());
+  }
+
+  /** A DynamoDB client for DynamoDB Local; the caller closes it. */
+  public DynamoDbClient dynamoDbClient() {
+    return DynamoDbClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(Region.of(LocalRuntime.REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .endpointOverride(dynamoDb.endpoint())
+        .build();
+  }
+
+  /** An SQS client for ElasticMQ; the caller closes it. */
+  public SqsClient sqsClient() {
+    return SqsClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(Region.of(LocalRuntime.REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .endpointOverride(sqs.endpoint())
+        .build();
+  }
+
+  /** DynamoDB Local's endpoint. */
+  public URI dynamoDbEndpoint() {
+    return dynamoDb.endpoint();
+  }
+
+  /** ElasticMQ's endpoint. */
+  public URI sqsEndpoint() {
+    return sqs.endpoint();
+  }
+
+  @Override
+  public void close() throws Exception {
+    Exception failure = null;
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}

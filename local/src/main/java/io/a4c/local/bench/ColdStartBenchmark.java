@@ -1,0 +1,292 @@
+package io.a4c.local.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.a4c.events.HostQueues;
+import io.a4c.functions.FunctionsComponent;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.local.LocalEmulators;
+import io.a4c.local.bench.coldstart.FirstEvent;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Cold start of each Lambda function, measured as fresh JVMs that hold only the functions' shaded
+ * jar: process start → first event handled, against DynamoDB Local and ElasticMQ started here
+ * (no Docker engine needed). Each case runs {@code runs} times plain and {@code runs} times
+ * primed, alternating, and reports medians in ms.
+ *
+ * <ul>
+ *   <li><b>plain</b>: what a Lambda cold start without SnapStart does — JVM start, decode the
+ *       event, construct the entry class (builds the Dagger graph and the SDK clients), handle the
+ *       event.
+ *   <li><b>primed</b>: the same, but between construction and the event the child runs what a
+ *       SnapStart snapshot runs ({@code org.crac.Core.checkpointRestore()} through a stand-in CRaC
+ *       implementation: GC, every registered {@code beforeCheckpoint}, every {@code
+ *       afterRestore}). The first event after that is what a restored snapshot has left to do;
+ *       restoring the snapshot itself cannot be measured here.
+ * </ul>
+ *
+ * <p>Child JVMs run with the Lambda java runtimes' flags ({@code -XX:+UseSerialGC
+ * -XX:TieredStopAtLevel=1 -Xshare:auto}) on this process's JDK. The state is seeded first with the
+ * functions themselves (a project, a COMPLETED image, a fresh heartbeat of host h1 and its FIFO
+ * command queue), so every first event succeeds for real: a child whose response is not the
+ * expected one fails the benchmark, which makes it a check of the shaded jar too.
+ *
+ * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.ColdStartBenchmark
+ * [functions jar] [runs] [--plain-only]} (defaults {@code functions/target/a4c-functions.jar},
+ * 10); {@code --plain-only} measures a jar that has no priming, e.g. an older build.
+ */
+public final class ColdStartBenchmark {
+  private static final String FIXTURES = "/bench/coldstart/";
+  private static final String HOST_QUEUE_PREFIX = "a4c-bench-host-";
+  private static final String CRAC_STAND_IN = "io.a4c.local.bench.coldstart.crac";
+  private static final List<String> CHILD_CLASSES =
+      List.of(
+          "io/a4c/local/bench/coldstart/FirstEvent.class",
+          "io/a4c/local/bench/coldstart/crac/Core.class",
+          "io/a4c/local/bench/coldstart/crac/Context.class",
+          "io/a4c/local/bench/coldstart/crac/Resource.class",
+          "io/a4c/local/bench/coldstart/crac/CheckpointException.class",
+          "io/a4c/local/bench/coldstart/crac/RestoreException.class");
+
+  /** One function and the first event it gets. */
+  record Case(String name, String handler, String kind, String event, String expected) {}
+
+  static final List<Case> CASES =
+      List.of(
+          new Case("workspaces API: POST create", "io.a4c.functions.workspaces.WorkspacesApiFunction", "api", "create-workspace.json", "status=202"),
+          new Case("workspaces API: GET list", "io.a4c.functions.workspaces.WorkspacesApiFunction", "api", "list-workspaces.json", "status=200"),
+          new Case("admin API: GET /v1/hosts", "io.a4c.functions.admin.AdminApiFunction", "api", "list-hosts.json", "status=200"),
+          new Case("host events: heartbeat", "io.a4c.functions.hosts.HostEventsFunction", "sqs", "heartbeat.json", "failures=0"));
+
+  /** The child's stamps, in ms from the moment before the process was started. */
+  record Run(double main, double constructed, double restored, double decoded, double done) {
+    /** Lambda's "Init Duration": JVM and runtime start, entry class constructed. */
+    double init() {
+      return constructed;
+    }
+
+    double priming() {
+      return restored - constructed;
+    }
+
+    double decode() {
+      return decoded - restored;
+    }
+
+    double handle() {
+      return done - decoded;
+    }
+  }
+
+  private ColdStartBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Path jar = Path.of(args.length > 0 ? args[0] : "functions/target/a4c-functions.jar").toAbsolutePath();
+    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    boolean plainOnly = args.length > 2 && args[2].equals("--plain-only");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException("no functions jar at " + jar + "; build it: mvn -B -pl functions -am package");
+    }
+    System.setProperty("logback.configurationFile", "logback-local.xml");
+    Path work = Files.createTempDirectory("a4c-coldstart");
+    try (var emulators = LocalEmulators.start(work)) {
+      Map<String, String> env = new HashMap<>(emulators.functionsEnvironment(HOST_QUEUE_PREFIX));
+      // The runs take minutes; the seeded heartbeat must stay a placement candidate throughout.
+      env.put(FunctionsEnv.HOST_STALE_AFTER_SECONDS, "86400");
+      seed(emulators, env);
+      Path classes = childClasses(work.resolve("child-classes"));
+
+      Map<Case, List<Run>> plain = new LinkedHashMap<>();
+      Map<Case, List<Run>> primed = new LinkedHashMap<>();
+      int run = 0;
+      for (int i = 0; i < runs; i++) {
+        for (Case c : CASES) {
+          plain.computeIfAbsent(c, k -> new ArrayList<>()).add(child(c, false, jar, classes, env, work, run++));
+          if (!plainOnly) {
+            primed.computeIfAbsent(c, k -> new ArrayList<>()).add(child(c, true, jar, classes, env, work, run++));
+          }
+        }
+        System.out.printf("round %d of %d done%n", i + 1, runs);
+      }
+      report(jar, runs, plain, primed);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private static void seed(LocalEmulators emulators, Map<String, String> env) throws IOException {
+    try (var sqs = emulators.sqsClient()) {
+      sqs.createQueue(
+          b ->
+              b.queueName(HostQueues.commandQueueName(HOST_QUEUE_PREFIX, "h1"))
+                  .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")));
+    }
+    var functions = FunctionsComponent.create(FunctionsConfig.fromEnvironment(env), Clock.systemUTC());
+    expect(functions.adminApi().handle(apiEvent("put-project.json", 0)), 200, "put-project");
+    expect(functions.adminApi().handle(apiEvent("register-image.json", 0)), 201, "register-image");
+    var beat = functions.hostEventsConsumer().handle(json().readValue(fixture("heartbeat.json", 0), SQSEvent.class));
+    if (!beat.getBatchItemFailures().isEmpty()) {
+      throw new IllegalStateException("seeding the heartbeat failed");
+    }
+  }
+
+  private static APIGatewayV2HTTPEvent apiEvent(String name, int run) throws IOException {
+    return json().readValue(fixture(name, run), APIGatewayV2HTTPEvent.class);
+  }
+
+  private static void expect(APIGatewayV2HTTPResponse response, int status, String step) {
+    if (response.getStatusCode() != status) {
+      throw new IllegalStateException(step + " answered " + response.getStatusCode() + ": " + response.getBody());
+    }
+  }
+
+  private static ObjectMapper json() {
+    return JsonMapper.builder()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+        .configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES, true)
+        .build();
+  }
+
+  /** A fixture with its placeholders filled: {@code {{run}}} and {@code {{now}}}. */
+  private static String fixture(String name, int run) throws IOException {
+    try (InputStream in = ColdStartBenchmark.class.getResourceAsStream(FIXTURES + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing fixture " + FIXTURES + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .replace("{{run}}", Integer.toString(run))
+          .replace("{{now}}", Instant.now().toString());
+    }
+  }
+
+  /** Copies the child's few classes out of this class path, so the child sees nothing else of it. */
+  private static Path childClasses(Path dir) throws IOException {
+    for (String name : CHILD_CLASSES) {
+      try (InputStream in = ColdStartBenchmark.class.getResourceAsStream("/" + name)) {
+        if (in == null) {
+          throw new IllegalStateException("missing class " + name);
+        }
+        Path target = dir.resolve(name);
+        Files.createDirectories(target.getParent());
+        Files.copy(in, target);
+      }
+    }
+    return dir;
+  }
+
+  private static Run child(Case c, boolean prime, Path jar, Path classes, Map<String, String> env, Path work, int run)
+      throws Exception {
+    Path event = work.resolve("event-" + run + ".json");
+    Files.writeString(event, fixture(c.event(), run));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    var command =
+        List.of(
+            java,
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Xshare:auto",
+            "-Djava.net.preferIPv4Stack=true",
+            "-Dorg.crac.Core.Compat=" + CRAC_STAND_IN,
+            "-cp",
+            jar + File.pathSeparator + classes,
+            FirstEvent.class.getName(),
+            c.handler(),
+            c.kind(),
+            event.toString(),
+            prime ? "primed" : "plain");
+    var builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    long start = System.nanoTime();
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int exit = process.waitFor();
+    String result =
+        output.lines().filter(line -> line.startsWith(FirstEvent.RESULT + " ")).findFirst().orElse(null);
+    if (exit != 0 || result == null || !result.contains(" " + c.expected())) {
+      throw new IllegalStateException(
+          c.name() + (prime ? " (primed)" : "") + ": exit " + exit + ", expected " + c.expected() + "; output:\n" + output);
+    }
+    Map<String, String> stamps = new HashMap<>();
+    for (String part : result.split(" ")) {
+      int eq = part.indexOf('=');
+      if (eq > 0) {
+        stamps.put(part.substring(0, eq), part.substring(eq + 1));
+      }
+    }
+    if (prime && Integer.parseInt(stamps.get("primedResources")) < 1) {
+      throw new IllegalStateException(c.name() + ": no priming resource was registered and alive at the checkpoint");
+    }
+    Files.delete(event);
+    return new Run(
+        ms(stamps, "main", start), ms(stamps, "constructed", start), ms(stamps, "restored", start),
+        ms(stamps, "decoded", start), ms(stamps, "done", start));
+  }
+
+  private static double ms(Map<String, String> stamps, String key, long start) {
+    return (Long.parseLong(stamps.get(key)) - start) / 1e6;
+  }
+
+  private static void report(Path jar, int runs, Map<Case, List<Run>> plain, Map<Case, List<Run>> primed)
+      throws IOException {
+    System.out.println();
+    System.out.printf(
+        "functions jar: %s, %,d bytes; %s %s; median of %d fresh JVMs, ms%n",
+        jar.getFileName(), Files.size(jar), System.getProperty("java.vm.name"), System.getProperty("java.version"), runs);
+    System.out.println();
+    System.out.println(
+        "| function: first event | JVM start → main | init: process start → handler constructed | decode event | handle event | **plain: process start → first event handled** | priming (before snapshot) | primed: decode | **primed: handle event after restore** |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
+    for (Case c : CASES) {
+      List<Run> p = plain.get(c);
+      List<Run> q = primed.getOrDefault(c, List.of());
+      System.out.printf(
+          "| %s | %.0f | %.0f | %.0f | %.0f | **%.0f** | %.0f | %.0f | **%.0f** |%n",
+          c.name(),
+          median(p, Run::main),
+          median(p, Run::init),
+          median(p, Run::decode),
+          median(p, Run::handle),
+          median(p, Run::done),
+          median(q, Run::priming),
+          median(q, Run::decode),
+          median(q, Run::handle));
+    }
+  }
+
+  private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+    double[] values = runs.stream().mapToDouble(value).toArray();
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    Arrays.sort(values);
+    int n = values.length;
+    return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.a4c.local.bench.coldstart;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The child JVM of {@link io.a4c.local.bench.ColdStartBenchmark}: a stand-in for the Lambda
+ * runtime that constructs the entry class with its no-arg constructor as Lambda's init does,
+ * optionally takes a "snapshot" ({@code org.crac.Core.checkpointRestore()}, which runs the
+ * registered priming), decodes one event and handles it, and prints one line of {@link
+ * System#nanoTime} stamps for the parent (on Linux both read the same monotonic clock).
+ *
+ * <p>It runs with only the functions' shaded jar and these classes on its class path, so it uses
+ * nothing but the JDK and what that jar holds.
+ *
+ * <p>{@code FirstEvent <handler class> <api|sqs> <event json file> <plain|primed>}
+ */
+public final class FirstEvent {
+  /** Prefix of the result line the parent looks for among the function's own log lines. */
+  public static final String RESULT = "a4c-coldstart";
+
+  private FirstEvent() {}
+
+  @SuppressWarnings("unchecked")
+  public static void main(String[] args) throws Exception {
+    long main = System.nanoTime();
+    String handlerClass = args[0];
+    boolean api = args[1].equals("api");
+    Path eventFile = Path.of(args[2]);
+    boolean primed = args[3].equals("primed");
+
+    // Lambda's order: init constructs the handler; a snapshot (if any) is taken after init; an
+    // invocation decodes the event (with the runtime's own serializer) and calls the handler.
+    var handler = (RequestHandler<Object, Object>) Class.forName(handlerClass).getConstructor().newInstance();
+    long constructed = System.nanoTime();
+
+    long restored = constructed;
+    if (primed) {
+      org.crac.Core.checkpointRestore();
+      restored = System.nanoTime();
+    }
+
+    // (Case-insensitive: SQS events say "Records" and "eventSourceARN", the POJOs records and eventSourceArn.)
+    var mapper =
+        JsonMapper.builder()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES, true)
+            .build();
+    Class<?> type = api ? APIGatewayV2HTTPEvent.class : SQSEvent.class;
+    Object event = mapper.readValue(Files.readAllBytes(eventFile), type);
+    long decoded = System.nanoTime();
+
+    Object response = handler.handleRequest(event, null);
+    long done = System.nanoTime();
+
+    String outcome =
+        switch (response) {
+          case APIGatewayV2HTTPResponse http -> "status=" + http.getStatusCode();
+          case SQSBatchResponse batch -> "failures=" + batch.getBatchItemFailures().size();
+          default -> "response=" + response;
+        };
+    System.out.println(
+        RESULT + " main=" + main + " decoded=" + decoded + " constructed=" + constructed + " restored=" + restored
+            + " done=" + done + " primedResources=" + io.a4c.local.bench.coldstart.crac.Core.primedResources()
+            + " " + outcome);
+  }
+}
