@@ -57,6 +57,16 @@ class SnapStartPrimingTest {
   }
 
   @Test
+  void inTheAwsConfigurationPrimingFetchesNoCredentialsAndReachesNoEndpoint() {
+    // No endpoint overrides: real AWS endpoints and the default credentials chain, as in Lambda.
+    var aws = FunctionsComponent.create(FunctionsConfig.fromEnvironment(FunctionsConfigTest.minimal()), Clock.systemUTC());
+
+    var statuses = primeApi(aws.priming(), lambda(aws.workspacesApi()), PrimingEvents.workspacesApi());
+
+    assertThat(statuses).containsExactly(200, 404, 404, 400, 400, 404, 404, 401);
+  }
+
+  @Test
   void hostEventsAreAppliedOfflineWithoutFailures() {
     List<SQSBatchResponse> responses = new ArrayList<>();
     RequestHandler<SQSEvent, SQSBatchResponse> handler =
@@ -125,10 +135,17 @@ class SnapStartPrimingTest {
 
   private List<Integer> primeApi(
       RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> api, List<APIGatewayV2HTTPEvent> events) {
+    return primeApi(graph.priming(), api, events);
+  }
+
+  private static List<Integer> primeApi(
+      SnapStartPriming priming,
+      RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> api,
+      List<APIGatewayV2HTTPEvent> events) {
     List<APIGatewayV2HTTPResponse> responses = new ArrayList<>();
     RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> recording =
         (event, context) -> record(responses, api.handleRequest(event, context));
-    assertThat(graph.priming().prime(recording, events)).isZero();
+    assertThat(priming.prime(recording, events)).isZero();
     return responses.stream().map(APIGatewayV2HTTPResponse::getStatusCode).toList();
   }
 
