@@ -36,9 +36,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * primed, alternating, and reports medians in ms.
  *
  * <ul>
- *   <li><b>plain</b>: what a Lambda cold start without SnapStart does — JVM start, decode the
- *       event, construct the entry class (builds the Dagger graph and the SDK clients), handle the
- *       event.
+ *   <li><b>plain</b>: what a Lambda cold start without SnapStart does — JVM start, construct the
+ *       entry class (Lambda's init: the Dagger graph, logging, the SDK clients), decode the event,
+ *       handle it.
  *   <li><b>primed</b>: the same, but between construction and the event the child runs what a
  *       SnapStart snapshot runs ({@code org.crac.Core.checkpointRestore()} through a stand-in CRaC
  *       implementation: GC, every registered {@code beforeCheckpoint}, every {@code
@@ -80,7 +80,7 @@ public final class ColdStartBenchmark {
           new Case("host events: heartbeat", "io.a4c.functions.hosts.HostEventsFunction", "sqs", "heartbeat.json", "failures=0"));
 
   /** The child's stamps, in ms from the moment before the process was started. */
-  record Run(double main, double constructed, double restored, double decoded, double done) {
+  record Run(double main, double constructed, double restored, double decoded, double done, double cpu) {
     /** Lambda's "Init Duration": JVM and runtime start, entry class constructed. */
     double init() {
       return constructed;
@@ -117,6 +117,7 @@ public final class ColdStartBenchmark {
       seed(emulators, env);
       Path classes = childClasses(work.resolve("child-classes"));
 
+      String loadBefore = loadAverage();
       Map<Case, List<Run>> plain = new LinkedHashMap<>();
       Map<Case, List<Run>> primed = new LinkedHashMap<>();
       int run = 0;
@@ -130,6 +131,7 @@ public final class ColdStartBenchmark {
         System.out.printf("round %d of %d done%n", i + 1, runs);
       }
       report(jar, runs, plain, primed);
+      System.out.printf("%nload average (1, 5, 15 min) before: %s, after: %s%n", loadBefore, loadAverage());
     } finally {
       deleteTree(work);
     }
@@ -240,7 +242,17 @@ public final class ColdStartBenchmark {
     Files.delete(event);
     return new Run(
         ms(stamps, "main", start), ms(stamps, "constructed", start), ms(stamps, "restored", start),
-        ms(stamps, "decoded", start), ms(stamps, "done", start));
+        ms(stamps, "decoded", start), ms(stamps, "done", start), Double.parseDouble(stamps.get("cpuMs")));
+  }
+
+  /** The machine's load average, when it tells: other work on the machine slows every figure. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static double ms(Map<String, String> stamps, String key, long start) {
@@ -255,19 +267,20 @@ public final class ColdStartBenchmark {
         jar.getFileName(), Files.size(jar), System.getProperty("java.vm.name"), System.getProperty("java.version"), runs);
     System.out.println();
     System.out.println(
-        "| function: first event | JVM start → main | init: process start → handler constructed | decode event | handle event | **plain: process start → first event handled** | priming (before snapshot) | primed: decode | **primed: handle event after restore** |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+        "| function: first event | JVM start → main | init: process start → handler constructed | decode event | handle event | **plain: process start → first event handled** | plain: CPU, all threads | priming (before snapshot) | primed: decode | **primed: handle event after restore** |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     for (Case c : CASES) {
       List<Run> p = plain.get(c);
       List<Run> q = primed.getOrDefault(c, List.of());
       System.out.printf(
-          "| %s | %.0f | %.0f | %.0f | %.0f | **%.0f** | %.0f | %.0f | **%.0f** |%n",
+          "| %s | %.0f | %.0f | %.0f | %.0f | **%.0f** | %.0f | %.0f | %.0f | **%.0f** |%n",
           c.name(),
           median(p, Run::main),
           median(p, Run::init),
           median(p, Run::decode),
           median(p, Run::handle),
           median(p, Run::done),
+          median(p, Run::cpu),
           median(q, Run::priming),
           median(q, Run::decode),
           median(q, Run::handle));

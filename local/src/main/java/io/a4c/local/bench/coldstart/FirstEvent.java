@@ -60,6 +60,8 @@ public final class FirstEvent {
 
     Object response = handler.handleRequest(event, null);
     long done = System.nanoTime();
+    // CPU of all threads (JIT and GC included) until now: less at the mercy of a busy machine.
+    long cpuMs = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
 
     String outcome =
         switch (response) {
@@ -69,7 +71,7 @@ public final class FirstEvent {
         };
     System.out.println(
         RESULT + " main=" + main + " decoded=" + decoded + " constructed=" + constructed + " restored=" + restored
-            + " done=" + done + " primedResources=" + io.a4c.local.bench.coldstart.crac.Core.primedResources()
+            + " done=" + done + " cpuMs=" + cpuMs + " primedResources=" + io.a4c.local.bench.coldstart.crac.Core.primedResources()
             + " " + outcome);
   }
 }
