@@ -30,6 +30,7 @@ public interface FunctionsComponent {
   HostEventsConsumer hostEventsConsumer();
 
   io.a4c.functions.sweeper.Sweeper sweeper();
+
   ImageSchedulesApi imageSchedulesApi();
 
   BuildLease buildLease();

@@ -48,15 +48,16 @@ public final class LocalEmulators implements AutoCloseable {
    * host queue prefix. Other variables keep their defaults.
    */
   public Map<String, String> functionsEnvironment(String hostQueuePrefix) {
-    return Map.of(
-        FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES,
-        FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS,
-        FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES,
-        FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS,
-        FunctionsEnv.HOST_QUEUE_PREFIX, hostQueuePrefix,
-        FunctionsEnv.AWS_REGION, LocalRuntime.REGION,
-        FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString(),
-        FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString());
+    return Map.ofEntries(
+        Map.entry(FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES),
+        Map.entry(FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS),
+        Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
+        Map.entry(FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS),
+        Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
+        Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, hostQueuePrefix),
+        Map.entry(FunctionsEnv.AWS_REGION, LocalRuntime.REGION),
+        Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
+        Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString()));
   }
 
   /** A DynamoDB client for DynamoDB Local; the caller closes it. */

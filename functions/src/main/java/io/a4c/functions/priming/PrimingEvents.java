@@ -42,7 +42,10 @@ public final class PrimingEvents {
 
   private PrimingEvents() {}
 
-  /** Events for the workspaces API: list, get, create, delete, and the 400/401/404 edges. */
+  /**
+   * Events for the workspaces API: list, get, create (with an idempotency key), delete, and the
+   * 400/401/404 edges.
+   */
   public static List<APIGatewayV2HTTPEvent> workspacesApi() {
     Map<String, String> user = Map.of("userId", USER);
     Map<String, String> workspace = Map.of("userId", USER, "workspaceId", WORKSPACE_ID);
@@ -50,7 +53,8 @@ public final class PrimingEvents {
         api("GET", WORKSPACES, user, Map.of("limit", "50"), claims(false), null),
         api("GET", WORKSPACE, workspace, Map.of(), claims(false), null),
         api("POST", WORKSPACES, user, Map.of(), claims(false),
-            "{\"projectName\":\"" + PROJECT_NAME + "\",\"parentName\":\"main\",\"arch\":\"amd64\",\"name\":\"priming\"}"),
+            "{\"projectName\":\"" + PROJECT_NAME + "\",\"parentName\":\"main\",\"arch\":\"amd64\",\"name\":\"priming\"}",
+            Map.of("idempotency-key", "priming")),
         api("POST", WORKSPACES, user, Map.of(), claims(false),
             "{\"projectName\":\"" + PROJECT_NAME + "\",\"parentName\":\"main\",\"arch\":\"sparc\"}"),
         api("POST", WORKSPACES, user, Map.of(), claims(false), "{\"projectName\":"),
@@ -86,6 +90,18 @@ public final class PrimingEvents {
                     null, null, null, now))));
   }
 
+  /** One scheduled event for the sweeper: a sweep that finds no host and no stuck workspace. */
+  public static List<Map<String, Object>> sweeper() {
+    return List.of(
+        Map.of(
+            "version", "0",
+            "id", "priming",
+            "detail-type", "Scheduled Event",
+            "source", "aws.events",
+            "time", Instant.now().toString(),
+            "detail", Map.of()));
+  }
+
   /**
    * An API Gateway HTTP API (v2) event as API Gateway sends it after the JWT authorizer.
    *
@@ -96,6 +112,13 @@ public final class PrimingEvents {
   public static APIGatewayV2HTTPEvent api(
       String method, String path, Map<String, String> pathParameters, Map<String, String> query,
       Map<String, String> claims, String body) {
+    return api(method, path, pathParameters, query, claims, body, Map.of());
+  }
+
+  /** The same, with extra request headers (lower-case names, as API Gateway v2 passes them). */
+  public static APIGatewayV2HTTPEvent api(
+      String method, String path, Map<String, String> pathParameters, Map<String, String> query,
+      Map<String, String> claims, String body, Map<String, String> extraHeaders) {
     String rawPath = path;
     for (var parameter : pathParameters.entrySet()) {
       rawPath = rawPath.replace("{" + parameter.getKey() + "}", parameter.getValue());
@@ -104,6 +127,7 @@ public final class PrimingEvents {
     if (body != null) {
       headers.put("content-type", "application/json");
     }
+    headers.putAll(extraHeaders);
     var context =
         RequestContext.builder()
             .withRequestId("priming")

@@ -2,15 +2,25 @@ package io.a4c.functions.sweeper;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.a4c.functions.FunctionsComponent;
+import io.a4c.functions.priming.PrimingEvents;
+import java.util.Map;
 
-/** Lambda entry point of the sweeper, on an EventBridge rate rule. */
-public final class SweeperFunction implements RequestHandler<ScheduledEvent, Sweeper.Result> {
+/**
+ * Lambda entry point of the sweeper, on an EventBridge rate rule. The event is not read; it
+ * arrives as a map because {@code ScheduledEvent} types its time with Joda-Time, which the
+ * functions' jar leaves out.
+ */
+public final class SweeperFunction implements RequestHandler<Map<String, Object>, Sweeper.Result> {
   private final Sweeper sweeper;
 
   public SweeperFunction() {
-    this(FunctionsComponent.fromEnvironment(System.getenv()).sweeper());
+    this(FunctionsComponent.fromEnvironment(System.getenv()));
+  }
+
+  private SweeperFunction(FunctionsComponent graph) {
+    this(graph.sweeper());
+    graph.priming().register(this, PrimingEvents::sweeper);
   }
 
   SweeperFunction(Sweeper sweeper) {
@@ -18,7 +28,7 @@ public final class SweeperFunction implements RequestHandler<ScheduledEvent, Swe
   }
 
   @Override
-  public Sweeper.Result handleRequest(ScheduledEvent event, Context context) {
+  public Sweeper.Result handleRequest(Map<String, Object> event, Context context) {
     return sweeper.sweep();
   }
 }

@@ -12,12 +12,14 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.config.FunctionsEnv;
 import io.a4c.functions.http.ApiHandler;
+import io.a4c.functions.sweeper.Sweeper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -76,6 +78,16 @@ class SnapStartPrimingTest {
 
     assertThat(failed).isZero();
     assertThat(responses).singleElement().satisfies(r -> assertThat(r.getBatchItemFailures()).isEmpty());
+  }
+
+  @Test
+  void theSweeperSweepsNothingOffline() {
+    List<Sweeper.Result> results = new ArrayList<>();
+    RequestHandler<Map<String, Object>, Sweeper.Result> handler =
+        (event, context) -> record(results, graph.sweeper().sweep());
+
+    assertThat(graph.priming().prime(handler, PrimingEvents.sweeper())).isZero();
+    assertThat(results).containsExactly(new Sweeper.Result(0, 0, 0));
   }
 
   @Test

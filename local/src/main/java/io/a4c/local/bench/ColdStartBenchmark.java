@@ -77,7 +77,9 @@ public final class ColdStartBenchmark {
           new Case("workspaces API: POST create", "io.a4c.functions.workspaces.WorkspacesApiFunction", "api", "create-workspace.json", "status=202"),
           new Case("workspaces API: GET list", "io.a4c.functions.workspaces.WorkspacesApiFunction", "api", "list-workspaces.json", "status=200"),
           new Case("admin API: GET /v1/hosts", "io.a4c.functions.admin.AdminApiFunction", "api", "list-hosts.json", "status=200"),
-          new Case("host events: heartbeat", "io.a4c.functions.hosts.HostEventsFunction", "sqs", "heartbeat.json", "failures=0"));
+          new Case("host events: heartbeat", "io.a4c.functions.hosts.HostEventsFunction", "sqs", "heartbeat.json", "failures=0"),
+          new Case("sweeper: scheduled event", "io.a4c.functions.sweeper.SweeperFunction", "map", "scheduled.json",
+              "response=Result[hostsMarkedDown=0, workspacesRedriven=0, workspacesFailed=0]"));
 
   /** The child's stamps, in ms from the moment before the process was started. */
   record Run(double main, double constructed, double restored, double decoded, double done, double cpu) {
@@ -114,6 +116,9 @@ public final class ColdStartBenchmark {
       Map<String, String> env = new HashMap<>(emulators.functionsEnvironment(HOST_QUEUE_PREFIX));
       // The runs take minutes; the seeded heartbeat must stay a placement candidate throughout.
       env.put(FunctionsEnv.HOST_STALE_AFTER_SECONDS, "86400");
+      // ... and the sweeper case must neither mark the host DOWN nor re-drive the created workspaces.
+      env.put(FunctionsEnv.HOST_HEARTBEAT_SECONDS, "86400");
+      env.put(FunctionsEnv.STUCK_AFTER_SECONDS, "86400");
       seed(emulators, env);
       Path classes = childClasses(work.resolve("child-classes"));
 

@@ -21,7 +21,7 @@ import java.nio.file.Path;
  * <p>It runs with only the functions' shaded jar and these classes on its class path, so it uses
  * nothing but the JDK and what that jar holds.
  *
- * <p>{@code FirstEvent <handler class> <api|sqs> <event json file> <plain|primed>}
+ * <p>{@code FirstEvent <handler class> <api|sqs|map> <event json file> <plain|primed>}
  */
 public final class FirstEvent {
   /** Prefix of the result line the parent looks for among the function's own log lines. */
@@ -33,7 +33,7 @@ public final class FirstEvent {
   public static void main(String[] args) throws Exception {
     long main = System.nanoTime();
     String handlerClass = args[0];
-    boolean api = args[1].equals("api");
+    String kind = args[1];
     Path eventFile = Path.of(args[2]);
     boolean primed = args[3].equals("primed");
 
@@ -54,7 +54,12 @@ public final class FirstEvent {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES, true)
             .build();
-    Class<?> type = api ? APIGatewayV2HTTPEvent.class : SQSEvent.class;
+    Class<?> type =
+        switch (kind) {
+          case "api" -> APIGatewayV2HTTPEvent.class;
+          case "sqs" -> SQSEvent.class;
+          default -> java.util.Map.class;
+        };
     Object event = mapper.readValue(Files.readAllBytes(eventFile), type);
     long decoded = System.nanoTime();
 
