@@ -14,9 +14,11 @@ import io.a4c.events.Arch;
 import io.a4c.events.EventJson;
 import io.a4c.events.Heartbeat;
 import io.a4c.events.HostEvent;
+import io.a4c.events.HostInventory;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.events.WorkspaceStep;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,16 +80,24 @@ public final class PrimingEvents {
         api("GET", HOSTS, Map.of(), Map.of(), claims(false), null));
   }
 
-  /** One batch for the host-events consumer: a heartbeat and a status report. */
+  /**
+   * One batch for the host-events consumer: a heartbeat, a status report, and an inventory whose
+   * one old container has no record (so the reconciler sends its removal, answered offline).
+   */
   public static List<SQSEvent> hostEvents() {
     Instant now = Instant.now();
+    Instant old = now.minus(Duration.ofDays(1));
     return List.of(
         sqs(
             List.of(
                 Heartbeat.of("a4c-priming", Arch.AMD64, 0, 1, List.of(), 0, 0, now),
                 WorkspaceStatus.of(
                     "a4c-priming", WORKSPACE_ID, USER, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED,
-                    null, null, null, now))));
+                    null, null, null, now),
+                HostInventory.of(
+                    "a4c-priming",
+                    List.of(new HostInventory.Entry(WORKSPACE_ID, USER, "c0ffee", "running", old)),
+                    now))));
   }
 
   /** One scheduled event for the sweeper: a sweep that finds no host and no stuck workspace. */

@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>While priming, every AWS call made on the priming thread is answered offline by {@link
  * PrimingHttpClient} with an empty success, signed with dummy credentials by {@link
  * PrimingCredentials}: nothing reaches AWS, no connection is open and no credential is fetched
- * when the snapshot is taken, so nothing of one instance is shared by all restored ones. Priming
- * draws no ids (the events fail before an id is needed or need none); {@code SecureRandom} reads
- * the kernel's entropy on every call anyway. Without SnapStart (plain Lambda, the local runtime,
- * tests) nothing calls the hook and registration costs nothing.
+ * when the snapshot is taken, so nothing of one instance is shared by all restored ones. No id
+ * made while priming is kept (the one command id drawn goes to the offline answer), and the
+ * default {@code SecureRandom} behind ids reads the kernel's entropy on every call, so restored
+ * instances do not repeat each other. Without SnapStart (plain Lambda, the local runtime, tests)
+ * nothing calls the hook and registration costs nothing.
  *
  * <p>Priming never fails the snapshot: a failed event is logged and the next one runs.
  * Thread-safe.

@@ -32,6 +32,8 @@ class HostDaemonEnvExampleTest {
     assertThat(config.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
     assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/a4c-daemon"));
+    assertThat(config.reconcileInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.commandVisibility()).isEqualTo(Duration.ofSeconds(120));
     assertThat(config.sqsEndpoint()).as("a real host talks to AWS").isEmpty();
   }
 
