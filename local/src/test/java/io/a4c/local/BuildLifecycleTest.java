@@ -58,6 +58,13 @@ class BuildLifecycleTest {
     assertThat(emails.getFirst().subject()).contains("completed").contains(project);
     assertThat(emails.getFirst().text()).contains(imageRef);
 
+    // The audit trail says who asked for it and who built it.
+    String trail = api.get("/v1/audit?userId=" + alice + "&limit=50", api.adminToken()).body();
+    assertThat(trail)
+        .contains("\"action\":\"build.schedule\"")
+        .contains("\"action\":\"build.completed\"")
+        .contains("schedule:" + id);
+
     // The log is the owner's to read, and nobody else's.
     var log = api.get("/v1/users/" + alice + "/image-schedules/" + id + "/log", api.tokenOf(alice));
     assertThat(log.status()).isEqualTo(200);

@@ -7,6 +7,7 @@ import io.a4c.functions.projects.Image;
 import io.a4c.functions.projects.ImageStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -28,10 +29,18 @@ public final class BuildReports {
   private final BuilderStore builders;
   private final BuildEmails emails;
   private final Clock clock;
+  private final io.a4c.functions.audit.AuditLog audit;
 
   @Inject
   public BuildReports(
-      BuildScheduleStore schedules, BuildLogStore logs, ImageStore images, BuilderStore builders, BuildEmails emails, Clock clock) {
+      BuildScheduleStore schedules,
+      BuildLogStore logs,
+      ImageStore images,
+      BuilderStore builders,
+      BuildEmails emails,
+      Clock clock,
+      io.a4c.functions.audit.AuditLog audit) {
+    this.audit = audit;
     this.schedules = schedules;
     this.logs = logs;
     this.images = images;
@@ -76,6 +85,13 @@ public final class BuildReports {
     }
     emails.sendOnce(after);
     if (moved) {
+      // Who built what: the builder (a host) is the actor; the schedule's owner is the user.
+      audit.record(
+          io.a4c.functions.audit.Origin.host(report.hostId(), null),
+          after.status() == BuildStatus.COMPLETED ? "build.completed" : "build.failed",
+          after.userId(),
+          "schedule:" + after.scheduleId(),
+          after.imageRef() == null ? Map.of("workerId", report.workerId()) : Map.of("workerId", report.workerId(), "imageRef", after.imageRef()));
       log.atInfo()
           .addKeyValue("scheduleId", report.scheduleId())
           .addKeyValue("status", report.status())

@@ -8,6 +8,8 @@ import static io.a4c.functions.http.ApiRoutes.RECURRING_BUILDS;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.a4c.events.Names;
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.Origin;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.http.ApiHandler;
 import io.a4c.functions.http.ApiRequest;
@@ -39,12 +41,14 @@ public final class ImageSchedulesApi implements ApiHandler {
 
   private final ImageScheduleService service;
   private final ApiResponses responses;
+  private final AuditLog audit;
   private final String adminClaim;
 
   @Inject
-  public ImageSchedulesApi(ImageScheduleService service, ApiResponses responses, FunctionsConfig config) {
+  public ImageSchedulesApi(ImageScheduleService service, ApiResponses responses, AuditLog audit, FunctionsConfig config) {
     this.service = service;
     this.responses = responses;
+    this.audit = audit;
     this.adminClaim = config.adminClaim();
   }
 
@@ -59,8 +63,13 @@ public final class ImageSchedulesApi implements ApiHandler {
       caller.requireAdmin();
       return switch (request.routeKey()) {
         case "GET " + RECURRING_BUILDS -> responses.json(200, service.recurringSettings());
-        case "PUT " + RECURRING_BUILDS ->
-            responses.json(200, service.setRecurringPaused(responses.read(request, RecurringSwitch.class).paused(), caller.subject()));
+        case "PUT " + RECURRING_BUILDS -> {
+          boolean paused = responses.read(request, RecurringSwitch.class).paused();
+          var settings = service.setRecurringPaused(paused, caller.subject());
+          audit.record(
+              Origin.of(caller, request), paused ? "builds.recurring-paused" : "builds.recurring-resumed", null, "recurring-builds", Map.of());
+          yield responses.json(200, settings);
+        }
         default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
       };
     }
@@ -70,11 +79,21 @@ public final class ImageSchedulesApi implements ApiHandler {
       case "POST " + IMAGE_SCHEDULES -> {
         var body = responses.read(request, CreateImageScheduleRequest.class);
         var created = service.schedule(userId, request.claims().get("email"), body);
+        audit.record(
+            Origin.of(caller, request),
+            "build.schedule",
+            userId,
+            "schedule:" + created.scheduleId(),
+            Map.of("project", created.projectName(), "change", String.valueOf(created.change())));
         yield responses.json(202, created, Map.of("location", request.path() + "/" + created.scheduleId()));
       }
       case "GET " + IMAGE_SCHEDULES -> responses.json(200, service.list(userId, limit(request), request.query().get("nextToken")));
       case "GET " + IMAGE_SCHEDULE -> responses.json(200, service.get(userId, scheduleId(request)));
-      case "DELETE " + IMAGE_SCHEDULE -> responses.json(200, service.cancel(userId, scheduleId(request)));
+      case "DELETE " + IMAGE_SCHEDULE -> {
+        var cancelled = service.cancel(userId, scheduleId(request));
+        audit.record(Origin.of(caller, request), "build.cancel", userId, "schedule:" + cancelled.scheduleId(), Map.of());
+        yield responses.json(200, cancelled);
+      }
       case "GET " + IMAGE_SCHEDULE_LOG -> responses.json(200, service.log(userId, scheduleId(request)));
       default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
     };
