@@ -16,6 +16,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.a4c.functions.http.ApiRoutes;
 import io.a4c.local.testing.ApiClient;
 import io.a4c.local.testing.Fleet;
+import io.a4c.local.testing.GitRepo;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ class AccessMatrixTest {
   }
 
   @TestFactory
-  Stream<DynamicTest> everyRouteAnswersEveryRoleAsItMust(ApiClient api, Fleet fleet) throws Exception {
+  Stream<DynamicTest> everyRouteAnswersEveryRoleAsItMust(ApiClient api, Fleet fleet, LocalRuntime runtime) throws Exception {
     var scenario = new Scenario(api);
     String project = scenario.createProject("matrix");
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
@@ -117,6 +118,25 @@ class AccessMatrixTest {
           made.add(id);
           return id;
         };
+    // Image schedules: one build that ended (it has a log), then builders paused so that the
+    // samples' builds stay SCHEDULED (cancellable) until the clean-up resumes them.
+    var repo = GitRepo.create();
+    String change = repo.commit("README", "matrix\n").substring(0, 12);
+    String buildProject = scenario.project("matrix-build");
+    // Every role's DELETE sample schedules a build, and only the allowed ones cancel theirs.
+    String buildProjectBody =
+        Scenario.gitProjectJson(repo, "[]", "exit 1")
+            .replace("\"recurringBuilds\"", "\"quotas\": {\"maxBuildsInFlightPerUser\": 100}, \"recurringBuilds\"");
+    assertThat(api.put("/v1/projects/" + buildProject, api.adminToken(), buildProjectBody).status()).isEqualTo(200);
+    String ended = scenario.scheduleBuild(owner, buildProject, change).at("/scheduleId");
+    scenario.awaitBuild(owner, ended, "FAILED");
+    for (var builder : runtime.builders()) {
+      builder.pause();
+    }
+    String buildBody = "{\"imageName\": \"matrix\", \"project\": \"" + buildProject + "\", \"change\": \"" + change + "\"}";
+    String waiting = scenario.scheduleBuild(owner, buildProject, change).at("/scheduleId");
+    Supplier<String> cancellable = () -> scenario.scheduleBuild(owner, buildProject, change).at("/scheduleId");
+    String schedules = "/v1/users/" + owner + "/image-schedules";
     String projectBody =
         """
         {"source": {"type": "git", "url": "https://git.example.com/m.git"}, "baseImage": "a4c-base:busybox",
@@ -140,7 +160,14 @@ class AccessMatrixTest {
                         201)),
             Map.entry("GET " + ApiRoutes.HOSTS, () -> new Sample("/v1/hosts", null, 200)),
             Map.entry("PUT " + ApiRoutes.HOST_STATUS, () -> new Sample("/v1/hosts/" + hostId + "/status", () -> "{\"status\": \"ACTIVE\"}", 200)),
-            Map.entry("GET " + ApiRoutes.AUDIT, () -> new Sample("/v1/audit?limit=5", null, 200)));
+            Map.entry("GET " + ApiRoutes.AUDIT, () -> new Sample("/v1/audit?limit=5", null, 200)),
+            Map.entry("POST " + ApiRoutes.IMAGE_SCHEDULES, () -> new Sample(schedules, () -> buildBody, 202)),
+            Map.entry("GET " + ApiRoutes.IMAGE_SCHEDULES, () -> new Sample(schedules, null, 200)),
+            Map.entry("GET " + ApiRoutes.IMAGE_SCHEDULE, () -> new Sample(schedules + "/" + waiting, null, 200)),
+            Map.entry("DELETE " + ApiRoutes.IMAGE_SCHEDULE, () -> new Sample(schedules + "/" + cancellable.get(), null, 200)),
+            Map.entry("GET " + ApiRoutes.IMAGE_SCHEDULE_LOG, () -> new Sample(schedules + "/" + ended + "/log", null, 200)),
+            Map.entry("GET " + ApiRoutes.RECURRING_BUILDS, () -> new Sample("/v1/recurring-builds", null, 200)),
+            Map.entry("PUT " + ApiRoutes.RECURRING_BUILDS, () -> new Sample("/v1/recurring-builds", () -> "{\"paused\": false}", 200)));
 
     Set<String> routes = new LinkedHashSet<>(ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).toList());
     routes.addAll(openApiRoutes());
@@ -186,6 +213,7 @@ class AccessMatrixTest {
         dynamicTest(
             "clean up",
             () -> {
+              runtime.builders().forEach(io.a4c.daemon.builds.BuildWorker::resume);
               for (var reply : api.get("/v1/users/" + owner + "/workspaces", api.tokenOf(owner)).json().get("items")) {
                 api.delete("/v1/users/" + owner + "/workspaces/" + reply.get("workspaceId").asText(), api.tokenOf(owner));
               }

@@ -84,7 +84,7 @@ class TokenRejectionTest {
 
     for (ApiRoutes.Route route : ApiRoutes.ALL) {
       String path = route.path().replace("{userId}", user).replace("{workspaceId}", "ws-0000000000000000000000zzzz")
-          .replace("{projectName}", "p").replace("{hostId}", "h1");
+          .replace("{projectName}", "p").replace("{hostId}", "h1").replace("{scheduleId}", "bs-0000000000000000000000zzzz");
       for (var entry : bad.entrySet()) {
         var reply = api.send(route.method(), path, entry.getValue(), "{}", "application/json");
         assertThat(reply.status()).as(route.key() + " with a token " + entry.getKey()).isEqualTo(401);
