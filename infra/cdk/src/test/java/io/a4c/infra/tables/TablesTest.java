@@ -18,7 +18,7 @@ class TablesTest {
   @ValueSource(strings = {TestStacks.DEV, TestStacks.PROD})
   void everyTableIsOnDemandWithPointInTimeRecovery(String env) {
     Template template = TestStacks.template(env);
-    template.resourceCountIs("AWS::DynamoDB::Table", 8);
+    template.resourceCountIs("AWS::DynamoDB::Table", 9);
     template.allResourcesProperties(
         "AWS::DynamoDB::Table",
         Map.of(
