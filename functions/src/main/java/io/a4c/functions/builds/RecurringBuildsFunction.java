@@ -2,11 +2,15 @@ package io.a4c.functions.builds;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.a4c.functions.FunctionsComponent;
+import java.util.Map;
 
-/** Lambda entry point of the recurring-builds tick, on an EventBridge schedule. */
-public final class RecurringBuildsFunction implements RequestHandler<ScheduledEvent, String> {
+/**
+ * Lambda entry point of the recurring-builds tick, on an EventBridge schedule. The event is taken
+ * as a map: {@code ScheduledEvent} carries a Joda-Time date, and Joda-Time is not in the
+ * minimized jar (the runtime would fail to load the type).
+ */
+public final class RecurringBuildsFunction implements RequestHandler<Map<String, Object>, String> {
   private final RecurringBuilds recurring;
 
   public RecurringBuildsFunction() {
@@ -18,7 +22,7 @@ public final class RecurringBuildsFunction implements RequestHandler<ScheduledEv
   }
 
   @Override
-  public String handleRequest(ScheduledEvent event, Context context) {
+  public String handleRequest(Map<String, Object> event, Context context) {
     return recurring.tick().toString();
   }
 }
