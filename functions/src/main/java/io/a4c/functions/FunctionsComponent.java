@@ -39,6 +39,9 @@ public interface FunctionsComponent {
 
   RecurringBuilds recurringBuilds();
 
+  /** The configuration the graph was built with. */
+  FunctionsConfig config();
+
   /** SnapStart priming: each Lambda entry point registers itself with it. */
   SnapStartPriming priming();
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.a4c.events.BuildClaim;
 import io.a4c.events.EventJson;
 import io.a4c.functions.FunctionsComponent;
+import io.a4c.functions.priming.PrimingEvents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +22,12 @@ public final class BuildClaimFunction implements RequestStreamHandler {
   private final BuildLease lease;
 
   public BuildClaimFunction() {
-    this(FunctionsComponent.fromEnvironment(System.getenv()).buildLease());
+    this(FunctionsComponent.fromEnvironment(System.getenv()));
+  }
+
+  private BuildClaimFunction(FunctionsComponent graph) {
+    this(graph.buildLease());
+    graph.priming().register(this, PrimingEvents::buildClaim);
   }
 
   BuildClaimFunction(BuildLease lease) {

@@ -5,13 +5,19 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.a4c.functions.FunctionsComponent;
+import io.a4c.functions.priming.PrimingEvents;
 
 /** Lambda entry point of the build dead-letter queue's consumer (ReportBatchItemFailures on). */
 public final class BuildDeadLettersFunction implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private final BuildDeadLetters consumer;
 
   public BuildDeadLettersFunction() {
-    this(FunctionsComponent.fromEnvironment(System.getenv()).buildDeadLetters());
+    this(FunctionsComponent.fromEnvironment(System.getenv()));
+  }
+
+  private BuildDeadLettersFunction(FunctionsComponent graph) {
+    this(graph.buildDeadLetters());
+    graph.priming().register(this, PrimingEvents::buildDeadLetters);
   }
 
   BuildDeadLettersFunction(BuildDeadLetters consumer) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.a4c.functions.FunctionsComponent;
+import io.a4c.functions.priming.PrimingEvents;
 import io.a4c.functions.http.ApiHandler;
 
 /** Lambda entry point of the image-schedule routes and the recurring-builds switch. */
@@ -12,7 +13,12 @@ public final class ImageSchedulesApiFunction implements RequestHandler<APIGatewa
   private final ApiHandler api;
 
   public ImageSchedulesApiFunction() {
-    this(FunctionsComponent.fromEnvironment(System.getenv()).imageSchedulesApi());
+    this(FunctionsComponent.fromEnvironment(System.getenv()));
+  }
+
+  private ImageSchedulesApiFunction(FunctionsComponent graph) {
+    this(graph.imageSchedulesApi());
+    graph.priming().register(this, PrimingEvents::imageSchedulesApi);
   }
 
   ImageSchedulesApiFunction(ApiHandler api) {

@@ -17,7 +17,7 @@ public final class HostEventsFunction implements RequestHandler<SQSEvent, SQSBat
 
   private HostEventsFunction(FunctionsComponent graph) {
     this(graph.hostEventsConsumer());
-    graph.priming().register(this, PrimingEvents::hostEvents);
+    graph.priming().register(this, () -> PrimingEvents.hostEvents(graph.config().security()));
   }
 
   HostEventsFunction(HostEventsConsumer consumer) {

@@ -1,6 +1,8 @@
 package io.a4c.functions.priming;
 
 import static io.a4c.functions.http.ApiRoutes.HOSTS;
+import static io.a4c.functions.http.ApiRoutes.IMAGE_SCHEDULE;
+import static io.a4c.functions.http.ApiRoutes.IMAGE_SCHEDULES;
 import static io.a4c.functions.http.ApiRoutes.PROJECT;
 import static io.a4c.functions.http.ApiRoutes.PROJECT_IMAGES;
 import static io.a4c.functions.http.ApiRoutes.WORKSPACE;
@@ -11,19 +13,28 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.Reques
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.a4c.events.Arch;
+import io.a4c.events.BuildClaim;
+import io.a4c.events.BuildJob;
+import io.a4c.events.BuildKind;
+import io.a4c.events.BuildMessage;
+import io.a4c.events.BuildSource;
+import io.a4c.events.BuildSpec;
 import io.a4c.events.EventJson;
 import io.a4c.events.Heartbeat;
 import io.a4c.events.HostEvent;
+import io.a4c.events.HostEventSignatures;
 import io.a4c.events.HostInventory;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.events.WorkspaceStep;
+import io.a4c.functions.config.FunctionsConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Synthetic events for {@link SnapStartPriming}: builders for API Gateway v2 and SQS events, and
@@ -40,6 +51,7 @@ public final class PrimingEvents {
   public static final String USER = "a4c-priming";
 
   private static final String WORKSPACE_ID = "ws-00000000000000000000000000";
+  private static final String SCHEDULE_ID = "bs-00000000000000000000000000";
   private static final String PROJECT_NAME = "a4c-priming";
 
   private PrimingEvents() {}
@@ -83,21 +95,89 @@ public final class PrimingEvents {
   /**
    * One batch for the host-events consumer: a heartbeat, a status report, and an inventory whose
    * one old container has no record (so the reconciler sends its removal, answered offline).
+   *
+   * <p>The consumer accepts only events their host sent (SQS SenderId in AWS, a signature
+   * locally), so the batch speaks for the first host configured for that check, stamped as that
+   * host's messages would be; with none configured it speaks for a host of its own. The batch is
+   * made and handled inside this process only, and every write it causes is answered offline.
    */
-  public static List<SQSEvent> hostEvents() {
+  public static List<SQSEvent> hostEvents(FunctionsConfig.Security security) {
+    String hostId = "a4c-priming";
+    String roleId = "AROAPRIMING";
+    byte[] key = null;
+    if (security.hostAuth() == FunctionsConfig.HostAuth.SENDER_ID && !security.hostRoleIds().isEmpty()) {
+      hostId = new TreeMap<>(security.hostRoleIds()).firstKey();
+      roleId = security.hostRoleIds().get(hostId);
+    } else if (security.hostAuth() == FunctionsConfig.HostAuth.SIGNATURE && !security.hostEventKeys().isEmpty()) {
+      hostId = new TreeMap<>(security.hostEventKeys()).firstKey();
+      key = security.hostEventKeys().get(hostId).bytes();
+    }
     Instant now = Instant.now();
     Instant old = now.minus(Duration.ofDays(1));
+    var events =
+        List.<HostEvent>of(
+            Heartbeat.of(hostId, Arch.AMD64, 0, 1, List.of(), 0, 0, now),
+            WorkspaceStatus.of(
+                hostId, WORKSPACE_ID, USER, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, null, null, null, now),
+            HostInventory.of(hostId, List.of(new HostInventory.Entry(WORKSPACE_ID, USER, "c0ffee", "running", old)), now));
+    var sqsEvent = sqs(events);
+    for (var message : sqsEvent.getRecords()) {
+      message.setAttributes(Map.of("ApproximateReceiveCount", "1", "SenderId", roleId + ":" + hostId));
+      if (key != null) {
+        var signature = new SQSEvent.MessageAttribute();
+        signature.setDataType("String");
+        signature.setStringValue(HostEventSignatures.sign(key, message.getBody()));
+        message.setMessageAttributes(Map.of(HostEventSignatures.ATTRIBUTE, signature));
+      }
+    }
+    return List.of(sqsEvent);
+  }
+
+  /** Events for the image-schedules API: list, get, cancel, and the 400/401 edges. */
+  public static List<APIGatewayV2HTTPEvent> imageSchedulesApi() {
+    Map<String, String> user = Map.of("userId", USER);
+    Map<String, String> schedule = Map.of("userId", USER, "scheduleId", SCHEDULE_ID);
     return List.of(
-        sqs(
-            List.of(
-                Heartbeat.of("a4c-priming", Arch.AMD64, 0, 1, List.of(), 0, 0, now),
-                WorkspaceStatus.of(
-                    "a4c-priming", WORKSPACE_ID, USER, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED,
-                    null, null, null, now),
-                HostInventory.of(
-                    "a4c-priming",
-                    List.of(new HostInventory.Entry(WORKSPACE_ID, USER, "c0ffee", "running", old)),
-                    now))));
+        api("GET", IMAGE_SCHEDULES, user, Map.of("limit", "50"), claims(false), null),
+        api("GET", IMAGE_SCHEDULE, schedule, Map.of(), claims(false), null),
+        api("DELETE", IMAGE_SCHEDULE, schedule, Map.of(), claims(false), null),
+        api("POST", IMAGE_SCHEDULES, user, Map.of(), claims(false), "{\"projectName\":\"" + PROJECT_NAME + "\",\"arch\":\"sparc\"}"),
+        api("GET", IMAGE_SCHEDULES, user, Map.of(), Map.of(), null));
+  }
+
+  /** One tick of recurring builds, which finds no project to build. */
+  public static List<Map<String, Object>> recurringBuilds() {
+    return sweeper();
+  }
+
+  /** One dead-lettered build of a schedule that does not exist (a leftover: nothing to fail). */
+  public static List<SQSEvent> buildDeadLetters() {
+    var job =
+        BuildJob.of(
+            SCHEDULE_ID, USER, BuildKind.USER, PROJECT_NAME, "main", Arch.AMD64, "1",
+            new BuildSpec("debian:bookworm", List.of("git"), List.of("true"), BuildSource.git("https://git.example.com/priming.git")),
+            Instant.now());
+    try {
+      var body = EventJson.newMapper().writerFor(BuildMessage.class).writeValueAsString(job);
+      var sqsEvent = new SQSEvent();
+      sqsEvent.setRecords(List.of(message(body)));
+      return List.of(sqsEvent);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("priming event could not be serialised", e);
+    }
+  }
+
+  /**
+   * One claim, as a builder invokes the claim function with it. Its conditional write is answered
+   * offline with success, so the claim is granted — in the snapshot's imagination only.
+   */
+  public static List<byte[]> buildClaim() {
+    try {
+      return List.of(
+          EventJson.newMapper().writeValueAsBytes(BuildClaim.of(SCHEDULE_ID, USER, "a4c-priming", "a4c-priming/0", 1)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("priming event could not be serialised", e);
+    }
   }
 
   /** One scheduled event for the sweeper: a sweep that finds no host and no stuck workspace. */

@@ -2,6 +2,11 @@ package io.a4c.functions.priming;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,6 +72,36 @@ public final class SnapStartPriming {
   }
 
   /**
+   * Registers a snapshot hook for a stream handler: each event is the bytes of one request.
+   *
+   * @see #register(RequestHandler, Supplier)
+   */
+  public void register(RequestStreamHandler handler, Supplier<List<byte[]>> events) {
+    register(bytes(handler), events);
+  }
+
+  /** A stream handler as a handler of byte arrays: the request's bytes in, the response's out. */
+  static RequestHandler<byte[], byte[]> bytes(RequestStreamHandler handler) {
+    return new RequestHandler<>() {
+      @Override
+      public byte[] handleRequest(byte[] input, Context context) {
+        var output = new ByteArrayOutputStream();
+        try {
+          handler.handleRequest(new ByteArrayInputStream(input), output, context);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        return output.toByteArray();
+      }
+
+      @Override
+      public String toString() {
+        return handler.getClass().getName();
+      }
+    };
+  }
+
+  /**
    * Runs {@code handler} on each event with AWS answered offline; what the snapshot hook does.
    *
    * @return how many events threw (a handler that maps failures to responses never throws)
@@ -81,19 +116,23 @@ public final class SnapStartPriming {
           handler.handleRequest(event, PrimingContext.INSTANCE);
         } catch (RuntimeException e) {
           failed++;
-          log.atWarn().addKeyValue("handler", handler.getClass().getName()).setCause(e).log("priming event failed");
+          log.atWarn().addKeyValue("handler", name(handler)).setCause(e).log("priming event failed");
         }
       }
     } finally {
       priming.remove();
     }
     log.atInfo()
-        .addKeyValue("handler", handler.getClass().getName())
+        .addKeyValue("handler", name(handler))
         .addKeyValue("events", events.size())
         .addKeyValue("failed", failed)
         .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
         .log("primed before snapshot");
     return failed;
+  }
+
+  private static String name(Object handler) {
+    return handler.getClass().isAnonymousClass() ? handler.toString() : handler.getClass().getName();
   }
 
   /** Whether the current thread is priming: its AWS calls must not leave the process. */
@@ -117,7 +156,7 @@ public final class SnapStartPriming {
         prime(handler, events.get());
       } catch (RuntimeException | Error e) {
         // A failed priming must not cost the snapshot: restored instances are merely colder.
-        log.atWarn().addKeyValue("handler", handler.getClass().getName()).setCause(e).log("priming failed");
+        log.atWarn().addKeyValue("handler", name(handler)).setCause(e).log("priming failed");
       }
     }
 

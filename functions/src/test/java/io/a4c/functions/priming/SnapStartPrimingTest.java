@@ -7,7 +7,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.a4c.events.EventJson;
 import io.a4c.functions.FunctionsComponent;
+import io.a4c.functions.hosts.HostEventSenders;
+import io.a4c.functions.builds.BuildClaimFunction;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.config.FunctionsEnv;
@@ -16,6 +19,7 @@ import io.a4c.functions.sweeper.Sweeper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,10 +78,59 @@ class SnapStartPrimingTest {
     RequestHandler<SQSEvent, SQSBatchResponse> handler =
         (event, context) -> record(responses, graph.hostEventsConsumer().handle(event));
 
-    int failed = graph.priming().prime(handler, PrimingEvents.hostEvents());
+    int failed = graph.priming().prime(handler, PrimingEvents.hostEvents(graph.config().security()));
 
     assertThat(failed).isZero();
     assertThat(responses).singleElement().satisfies(r -> assertThat(r.getBatchItemFailures()).isEmpty());
+  }
+
+  @Test
+  void hostEventsPassTheSenderCheckInEveryConfiguration() throws Exception {
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    var configurations =
+        List.of(
+            Map.<String, String>of(),
+            Map.of(FunctionsEnv.HOST_ROLE_IDS, "h2=AROAHOSTTWO,h1=AROAHOSTONE"),
+            Map.of(FunctionsEnv.HOST_AUTH, "signature", FunctionsEnv.HOST_EVENT_KEYS, "h1=" + key));
+    for (var extra : configurations) {
+      var env = FunctionsConfigTest.minimal();
+      env.putAll(extra);
+      var config = FunctionsConfig.fromEnvironment(env);
+      var senders = new HostEventSenders(config);
+
+      for (var message : PrimingEvents.hostEvents(config.security()).getFirst().getRecords()) {
+        assertThat(senders.refusal(message, EventJson.newMapper().readTree(message.getBody()).path("hostId").asText()))
+            .as("%s in %s", message.getBody(), extra)
+            .isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void imageSchedulesApiEventsWalkListGetCancelAndTheEdgesWithoutLeavingTheProcess() {
+    var statuses = primeApi(lambda(graph.imageSchedulesApi()), PrimingEvents.imageSchedulesApi());
+
+    // list (empty page), get and cancel find nothing, bad arch, no claims
+    assertThat(statuses).containsExactly(200, 404, 404, 400, 401);
+  }
+
+  @Test
+  void buildFunctionsPrimeOfflineWithoutFailures() {
+    List<Object> results = new ArrayList<>();
+    RequestHandler<Map<String, Object>, String> recurring = (event, context) -> record(results, graph.recurringBuilds().tick()).toString();
+    RequestHandler<SQSEvent, SQSBatchResponse> deadLetters =
+        (event, context) -> record(results, graph.buildDeadLetters().handle(event));
+    var claimFunction = SnapStartPriming.bytes(BuildClaimFunction.local(graph.buildLease()));
+    RequestHandler<byte[], String> claim =
+        (event, context) -> record(results, new String(claimFunction.handleRequest(event, context), StandardCharsets.UTF_8));
+
+    assertThat(graph.priming().prime(recurring, PrimingEvents.recurringBuilds())).isZero();
+    assertThat(graph.priming().prime(deadLetters, PrimingEvents.buildDeadLetters())).isZero();
+    assertThat(graph.priming().prime(claim, PrimingEvents.buildClaim())).isZero();
+    assertThat(results).hasSize(3);
+    assertThat(((SQSBatchResponse) results.get(1)).getBatchItemFailures()).isEmpty();
+    // The claim's conditional write "succeeds" offline: granted, and nothing left the process.
+    assertThat((String) results.get(2)).as("the claim's answer").contains("\"granted\":true");
   }
 
   @Test
@@ -165,7 +218,7 @@ class SnapStartPrimingTest {
     return (event, context) -> api.handle(event);
   }
 
-  private static <T> T record(List<T> into, T value) {
+  private static <T, V extends T> V record(List<T> into, V value) {
     into.add(value);
     return value;
   }
