@@ -22,6 +22,8 @@ public final class LocalEmulators implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final EmbeddedDynamoDb dynamoDb;
   private final EmbeddedSqs sqs;
+  private final String pageTokenKey;
+  private final String buildQueueUrl;
 
   private LocalEmulators(Path dataDir) throws Exception {
     try {
@@ -32,6 +34,10 @@ public final class LocalEmulators implements AutoCloseable {
       try (DynamoDbClient dynamo = dynamoDbClient()) {
         LocalTables.ensure(dynamo);
       }
+      try (SqsClient client = sqsClient()) {
+        buildQueueUrl = client.createQueue(b -> b.queueName("a4c-builds")).queueUrl();
+      }
+      pageTokenKey = LocalSecrets.pageTokenKey(dataDir);
     } catch (Exception e) {
       close();
       throw e;
@@ -44,8 +50,10 @@ public final class LocalEmulators implements AutoCloseable {
   }
 
   /**
-   * The functions' environment for these emulators: tables, endpoints and region, plus the given
-   * host queue prefix. Other variables keep their defaults.
+   * The functions' environment for these emulators: tables, queues, endpoints, region and a page
+   * token key, plus the given host queue prefix. Other variables keep their defaults, so hosts
+   * are authenticated as in AWS, by the SenderId of their messages. No email endpoint: nothing
+   * here sends mail.
    */
   public Map<String, String> functionsEnvironment(String hostQueuePrefix) {
     return Map.ofEntries(
@@ -54,6 +62,13 @@ public final class LocalEmulators implements AutoCloseable {
         Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
         Map.entry(FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS),
         Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
+        Map.entry(FunctionsEnv.AUDIT_TABLE, LocalTables.AUDIT),
+        Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),
+        Map.entry(FunctionsEnv.BUILD_SCHEDULES_TABLE, LocalTables.BUILD_SCHEDULES),
+        Map.entry(FunctionsEnv.BUILD_LOGS_TABLE, LocalTables.BUILD_LOGS),
+        Map.entry(FunctionsEnv.BUILD_QUEUE_URL, buildQueueUrl),
+        Map.entry(FunctionsEnv.EMAIL_SENDER, LocalBuilds.EMAIL_SENDER),
+        Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey),
         Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, hostQueuePrefix),
         Map.entry(FunctionsEnv.AWS_REGION, LocalRuntime.REGION),
         Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
