@@ -78,6 +78,8 @@ public final class ColdStartBenchmark {
           new Case("workspaces API: GET list", "io.a4c.functions.workspaces.WorkspacesApiFunction", "api", "list-workspaces.json", "status=200"),
           new Case("admin API: GET /v1/hosts", "io.a4c.functions.admin.AdminApiFunction", "api", "list-hosts.json", "status=200"),
           new Case("host events: heartbeat", "io.a4c.functions.hosts.HostEventsFunction", "sqs", "heartbeat.json", "failures=0"),
+          new Case("image-schedules API: GET list", "io.a4c.functions.builds.ImageSchedulesApiFunction", "api", "list-image-schedules.json", "status=200"),
+          new Case("recurring builds: scheduled tick", "io.a4c.functions.builds.RecurringBuildsFunction", "map", "scheduled.json", "response=Tick["),
           new Case("sweeper: scheduled event", "io.a4c.functions.sweeper.SweeperFunction", "map", "scheduled.json",
               "response=Result[hostsMarkedDown=0, workspacesRedriven=0, workspacesFailed=0]"));
 
