@@ -193,7 +193,10 @@ public final class ColdStartBenchmark {
         .build();
   }
 
-  /** A fixture with its placeholders filled: {@code {{run}}} and {@code {{now}}}. */
+  /**
+   * A fixture with its placeholders filled: {@code {{run}}} and {@code {{now}}}. Each create is by
+   * a user of its own ({@code bench-user-<run>}), so the per-user workspace quota never answers.
+   */
   private static String fixture(String name, int run) throws IOException {
     try (InputStream in = ColdStartBenchmark.class.getResourceAsStream(FIXTURES + name)) {
       if (in == null) {
