@@ -3,6 +3,7 @@ package io.a4c.functions.builds;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.a4c.functions.FunctionsComponent;
+import io.a4c.functions.priming.PrimingEvents;
 import java.util.Map;
 
 /**
@@ -14,7 +15,12 @@ public final class RecurringBuildsFunction implements RequestHandler<Map<String,
   private final RecurringBuilds recurring;
 
   public RecurringBuildsFunction() {
-    this(FunctionsComponent.fromEnvironment(System.getenv()).recurringBuilds());
+    this(FunctionsComponent.fromEnvironment(System.getenv()));
+  }
+
+  private RecurringBuildsFunction(FunctionsComponent graph) {
+    this(graph.recurringBuilds());
+    graph.priming().register(this, PrimingEvents::recurringBuilds);
   }
 
   RecurringBuildsFunction(RecurringBuilds recurring) {
