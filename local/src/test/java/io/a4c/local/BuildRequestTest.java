@@ -11,6 +11,11 @@ import io.a4c.local.testing.GitRepo;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,6 +103,37 @@ class BuildRequestTest {
 
       assertThat(api.delete("/v1/users/" + gina + "/image-schedules/" + first, api.tokenOf(gina)).status()).isEqualTo(200);
       assertThat(scenario.scheduleBuild(gina, project, change).status()).isEqualTo(202);
+    }
+  }
+
+  @Test
+  void simultaneousRequestsCannotPassTheBuildQuotaTogether(ApiClient api, LocalRuntime runtime) throws Exception {
+    var scenario = new Scenario(api);
+    var repo = GitRepo.create();
+    String change = repo.commit("README", "rush\n").substring(0, 12);
+    String project = scenario.project("rush");
+    String body = Scenario.gitProjectJson(repo, "[]").replace("\"recurringBuilds\"", "\"quotas\": {\"maxBuildsInFlightPerUser\": 3}, \"recurringBuilds\"");
+    assertThat(api.put("/v1/projects/" + project, api.adminToken(), body).status()).isEqualTo(200);
+    String hank = scenario.user("hank");
+    String request = "{\"imageName\": \"x\", \"project\": \"%s\", \"change\": \"%s\"}".formatted(project, change);
+    try (var probe = new BuildQueueProbe(runtime)) {
+      probe.pauseAll();
+      Callable<ApiClient.Reply> schedule = () -> api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request);
+      List<ApiClient.Reply> replies = new ArrayList<>();
+      try (var pool = Executors.newFixedThreadPool(12)) {
+        for (var future : pool.invokeAll(Collections.nCopies(12, schedule))) {
+          replies.add(future.get());
+        }
+      }
+
+      assertThat(replies).extracting(ApiClient.Reply::status).containsOnly(202, 429);
+      assertThat(replies.stream().filter(r -> r.status() == 202)).hasSize(3);
+      var held = api.get("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank)).json().get("items");
+      assertThat(held).hasSize(3);
+      // Ending a build gives its place back: a cancel frees exactly one.
+      api.delete("/v1/users/" + hank + "/image-schedules/" + held.get(0).get("scheduleId").asText(), api.tokenOf(hank));
+      assertThat(api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request).status()).isEqualTo(202);
+      assertThat(api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request).status()).isEqualTo(429);
     }
   }
 

@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.a4c.daemon.workspaces.StepObserver;
 import io.a4c.events.HostQueues;
 import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.BuildQueueProbe;
 import io.a4c.local.testing.FaultFigures;
 import io.a4c.local.testing.Fleet;
+import io.a4c.local.testing.GitRepo;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Work whose queue message was lost is re-driven by the sweeper past its deadline. */
 @ExtendWith(SharedRuntime.class)
@@ -53,5 +59,52 @@ class SweeperTest {
     assertThat(fleet.containersOfWorkspace(hostId, id)).hasSize(1);
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
+  }
+
+  /**
+   * A build's job goes missing after the build was written SCHEDULED: purged from the queue after it
+   * was sent ("lost"), or never sent because the scheduler died between the write and marking it
+   * queued ("never-sent", made by writing that state back into the record). Either way the sweeper
+   * sends it past the deadline and the build completes, once.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"lost", "never-sent"})
+  void aBuildWhoseJobIsNotOnTheQueueIsSentAgainAndCompletesOnce(String how, ApiClient api, LocalRuntime runtime) throws Exception {
+    var scenario = new Scenario(api);
+    var repo = GitRepo.create();
+    String change = repo.commit("README", how + "\n").substring(0, 12);
+    String project = scenario.createGitProject("lostjob", repo);
+    String user = scenario.user("lorna");
+    String id;
+    long injected;
+    try (var probe = new BuildQueueProbe(runtime);
+        var sqs = runtime.newSqsClient();
+        var dynamo = runtime.newDynamoDbClient()) {
+      int refusedBefore = probe.claimsRefused();
+      probe.pauseAll();
+      try {
+        id = scenario.scheduleBuild(user, project, change).at("/scheduleId");
+        sqs.purgeQueue(b -> b.queueUrl(runtime.buildQueueUrl()));
+        if (how.equals("never-sent")) {
+          dynamo.updateItem(
+              b ->
+                  b.tableName(LocalTables.BUILD_SCHEDULES)
+                      .key(Map.of("userId", AttributeValue.fromS(user), "scheduleId", AttributeValue.fromS(id)))
+                      .updateExpression("SET queued = :false REMOVE lastSentAt")
+                      .expressionAttributeValues(Map.of(":false", AttributeValue.fromBool(false))));
+        }
+        injected = System.nanoTime();
+      } finally {
+        probe.resumeAll();
+      }
+      assertThat(api.get("/v1/users/" + user + "/image-schedules/" + id, api.tokenOf(user)).at("/status")).isEqualTo("SCHEDULED");
+
+      var built = scenario.awaitBuild(user, id, "COMPLETED");
+
+      FaultFigures.converged("build job " + how + " (stuck deadline 20 s)", injected);
+      assertThat(built.at("/attempts")).isEqualTo("1");
+      // Sent once more, not once per sweep: no builder was handed a second copy.
+      assertThat(probe.claimsRefused()).isEqualTo(refusedBefore);
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.a4c.functions.builds;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.a4c.events.Arch;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildMessage;
 import io.a4c.functions.config.FunctionsConfig;
@@ -13,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** Puts build jobs on the build queue (a standard queue; duplicates are the claim's problem). */
 @Singleton
@@ -37,6 +39,25 @@ public final class BuildJobSender {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("build job could not be serialised", e);
     }
+  }
+
+  /**
+   * Whether the build queue of {@code arch} holds no message at all: none visible, none being
+   * worked on, none delayed. SQS's counts are approximate, so a true answer may be wrong by a
+   * moment; a caller acting on it must be harmless when it is (a duplicate job is: the claim
+   * refuses it).
+   */
+  public boolean queueEmpty(Arch arch) {
+    var attributes =
+        sqs.getQueueAttributes(
+                b ->
+                    b.queueUrl(queueUrl)
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+            .attributes();
+    return attributes.size() == 3 && attributes.values().stream().allMatch("0"::equals);
   }
 
   /**

@@ -16,7 +16,8 @@ import java.time.Instant;
  * @param workerId the builder slot that holds (or last held) it
  * @param notifyEmail where the end-of-build email goes; null for none
  * @param queued whether its job is on the build queue (held recurring builds are not yet)
- * @param job the job's JSON, kept so that a held build can be sent later
+ * @param job the job's JSON, kept so that a held build can be sent later, and a lost one again
+ * @param lastSentAt when its job was last put on the build queue; null while it was not
  */
 public record BuildSchedule(
     String userId,
@@ -41,4 +42,5 @@ public record BuildSchedule(
     Instant scheduledAt,
     Instant startedAt,
     Instant endedAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    Instant lastSentAt) {}

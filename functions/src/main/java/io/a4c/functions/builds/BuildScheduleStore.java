@@ -6,6 +6,7 @@ import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildKind;
 import io.a4c.events.BuildStatus;
 import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.quotas.UsageCounters;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,15 +18,24 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Image schedules in DynamoDB: partition userId, sort scheduleId, so a user's list is one Query;
  * GSI {@code byStatus} (status, scheduledAt) orders the waiting builds for queue positions and the
  * recurring scheduler. Every status change is an update conditioned on {@link
  * BuildStatus#allowedFrom} of its target (and on the claim's attempt where a builder reports), so
- * duplicates and late reports change nothing. Thread-safe.
+ * duplicates and late reports change nothing.
+ *
+ * <p>A user's builds in flight are counted in {@link UsageCounters.Counter#BUILDS_IN_FLIGHT}: the
+ * write of a SCHEDULED user build reserves one unit in the same transaction (which fails at the
+ * quota, so simultaneous requests cannot pass it together), and every write that ends a build
+ * (COMPLETED, FAILED, CANCELLED, or the removal of an unsent one) gives it back in its
+ * transaction. Recurring builds ({@link RecurringBuilds#OWNER}) are not counted. Thread-safe.
  */
 @Singleton
 public final class BuildScheduleStore {
@@ -42,16 +52,25 @@ public final class BuildScheduleStore {
   /** A page as stored: the items and the id to continue after, if any. */
   record StoredPage(List<BuildSchedule> items, String lastScheduleId) {}
 
+  /** The user's builds-in-flight quota was reached: nothing was written. */
+  static final class QuotaReached extends RuntimeException {
+    QuotaReached() {
+      super(null, null, false, false);
+    }
+  }
+
   private final DynamoDbClient dynamo;
+  private final UsageCounters usage;
   private final String table;
 
   @Inject
-  BuildScheduleStore(DynamoDbClient dynamo, FunctionsConfig config) {
+  BuildScheduleStore(DynamoDbClient dynamo, UsageCounters usage, FunctionsConfig config) {
     this.dynamo = dynamo;
+    this.usage = usage;
     this.table = config.builds().schedulesTable();
   }
 
-  /** Writes a new schedule; false when one of that id exists (a recurring firing seen twice). */
+  /** Writes a new recurring schedule; false when one of that id exists (a firing seen twice). */
   boolean insert(BuildSchedule schedule) {
     try {
       dynamo.putItem(b -> b.tableName(table).item(toItem(schedule)).conditionExpression("attribute_not_exists(scheduleId)"));
@@ -59,6 +78,32 @@ public final class BuildScheduleStore {
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
+  }
+
+  /**
+   * Writes a new user schedule and reserves one of the user's {@code quota} builds in flight, in one
+   * transaction.
+   *
+   * @throws QuotaReached when the user has {@code quota} builds in flight (nothing is written)
+   */
+  void insertCounted(BuildSchedule schedule, int quota) {
+    var put =
+        TransactWriteItem.builder()
+            .put(p -> p.tableName(table).item(toItem(schedule)).conditionExpression("attribute_not_exists(scheduleId)"))
+            .build();
+    try {
+      dynamo.transactWriteItems(t -> t.transactItems(put, usage.reserve(schedule.userId(), UsageCounters.Counter.BUILDS_IN_FLIGHT, quota)));
+    } catch (TransactionCanceledException e) {
+      if (failed(e.cancellationReasons(), 1)) {
+        throw new QuotaReached();
+      }
+      throw e;
+    }
+  }
+
+  /** How many builds in flight the user's counter holds. */
+  long inFlight(String userId) {
+    return usage.current(userId, UsageCounters.Counter.BUILDS_IN_FLIGHT);
   }
 
   Optional<BuildSchedule> get(String userId, String scheduleId, boolean consistent) {
@@ -89,31 +134,52 @@ public final class BuildScheduleStore {
     return new StoredPage(items, last);
   }
 
-  /** Marks a held schedule's job as sent; false when it is no longer SCHEDULED and held. */
+  /** Marks a schedule's job as sent; false when it is no longer SCHEDULED and unsent. */
   boolean markQueued(BuildSchedule schedule, Instant now) {
     return update(
         schedule.userId(),
         schedule.scheduleId(),
-        "SET queued = :true, updatedAt = :now",
+        "SET queued = :true, lastSentAt = :now, updatedAt = :now",
         "#status = :scheduled AND queued = :false",
         Map.of(":true", AttributeValue.fromBool(true), ":false", AttributeValue.fromBool(false), ":now", s(now.toString()),
             ":scheduled", s(BuildStatus.SCHEDULED.name())));
   }
 
-  /** Removes a schedule whose job could not be sent; only while nobody took it. */
-  boolean deleteUnsent(String userId, String scheduleId) {
-    try {
-      dynamo.deleteItem(
-          b ->
-              b.tableName(table)
-                  .key(key(userId, scheduleId))
-                  .conditionExpression("#status = :scheduled")
-                  .expressionAttributeNames(Map.of("#status", "status"))
-                  .expressionAttributeValues(Map.of(":scheduled", s(BuildStatus.SCHEDULED.name()))));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
+  /**
+   * Takes the right to send a queued schedule's job again: moves {@code lastSentAt} from what the
+   * caller read to now, so that of two sweeps at once only one re-sends it; false when it is no
+   * longer SCHEDULED or someone else did.
+   */
+  boolean markResent(BuildSchedule schedule, Instant now) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":now", s(now.toString()));
+    values.put(":scheduled", s(BuildStatus.SCHEDULED.name()));
+    values.put(":true", AttributeValue.fromBool(true));
+    String sent;
+    if (schedule.lastSentAt() == null) {
+      sent = "attribute_not_exists(lastSentAt)";
+    } else {
+      sent = "lastSentAt = :read";
+      values.put(":read", s(schedule.lastSentAt().toString()));
     }
+    return update(
+        schedule.userId(), schedule.scheduleId(), "SET lastSentAt = :now, updatedAt = :now",
+        "#status = :scheduled AND queued = :true AND " + sent, values);
+  }
+
+  /** Removes a schedule whose job could not be sent, giving its quota back; only while nobody took it. */
+  boolean deleteUnsent(String userId, String scheduleId) {
+    var delete =
+        TransactWriteItem.builder()
+            .delete(
+                d ->
+                    d.tableName(table)
+                        .key(key(userId, scheduleId))
+                        .conditionExpression("#status = :scheduled")
+                        .expressionAttributeNames(Map.of("#status", "status"))
+                        .expressionAttributeValues(Map.of(":scheduled", s(BuildStatus.SCHEDULED.name()))))
+            .build();
+    return writeEnding(userId, delete);
   }
 
   /** SCHEDULED → CANCELLED. */
@@ -121,7 +187,7 @@ public final class BuildScheduleStore {
     var values = statusValues(BuildStatus.CANCELLED);
     values.put(":now", s(now.toString()));
     values.put(":reason", s("cancelled by its owner"));
-    return update(userId, scheduleId, "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason", statusCondition(BuildStatus.CANCELLED), values);
+    return ending(userId, scheduleId, "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason", statusCondition(BuildStatus.CANCELLED), values);
   }
 
   /**
@@ -156,7 +222,7 @@ public final class BuildScheduleStore {
     optional(set, values, "digest", report.digest());
     optional(set, values, "reason", report.reason());
     optional(set, values, "change", report.change());
-    return update(
+    return ending(
         report.userId(),
         report.scheduleId(),
         set.toString(),
@@ -169,7 +235,7 @@ public final class BuildScheduleStore {
     var values = statusValues(BuildStatus.FAILED);
     values.put(":now", s(now.toString()));
     values.put(":reason", s(reason));
-    return update(userId, scheduleId, "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason", statusCondition(BuildStatus.FAILED), values);
+    return ending(userId, scheduleId, "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason", statusCondition(BuildStatus.FAILED), values);
   }
 
   /**
@@ -240,29 +306,6 @@ public final class BuildScheduleStore {
     return count;
   }
 
-  /** How many of a user's builds are SCHEDULED or IN_PROGRESS (strongly consistent). */
-  int countInFlight(String userId) {
-    int count = 0;
-    var pages =
-        dynamo.queryPaginator(
-            b ->
-                b.tableName(table)
-                    .keyConditionExpression("userId = :u")
-                    .filterExpression("#status IN (:s, :p)")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":u", s(userId),
-                            ":s", s(BuildStatus.SCHEDULED.name()),
-                            ":p", s(BuildStatus.IN_PROGRESS.name())))
-                    .consistentRead(true)
-                    .select(Select.COUNT));
-    for (var page : pages) {
-      count += page.count();
-    }
-    return count;
-  }
-
   /** Whether recurring builds are paused. */
   RecurringSettings recurringSettings() {
     var item =
@@ -284,10 +327,6 @@ public final class BuildScheduleStore {
 
   private boolean update(
       String userId, String scheduleId, String updateExpression, String condition, Map<String, AttributeValue> values) {
-    Map<String, String> names = new HashMap<>();
-    if (updateExpression.contains("#status") || condition.contains("#status")) {
-      names.put("#status", "status");
-    }
     try {
       dynamo.updateItem(
           b -> {
@@ -296,14 +335,71 @@ public final class BuildScheduleStore {
                 .updateExpression(updateExpression)
                 .conditionExpression("attribute_exists(scheduleId) AND " + condition)
                 .expressionAttributeValues(values);
-            if (!names.isEmpty()) {
-              b.expressionAttributeNames(names);
-            }
+            statusName(updateExpression, condition).ifPresent(b::expressionAttributeNames);
           });
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
+  }
+
+  /** An update that ends a build: it gives the user's build in flight back in the same transaction. */
+  private boolean ending(
+      String userId, String scheduleId, String updateExpression, String condition, Map<String, AttributeValue> values) {
+    if (RecurringBuilds.OWNER.equals(userId)) {
+      return update(userId, scheduleId, updateExpression, condition, values);
+    }
+    var write =
+        TransactWriteItem.builder()
+            .update(
+                u -> {
+                  u.tableName(table)
+                      .key(key(userId, scheduleId))
+                      .updateExpression(updateExpression)
+                      .conditionExpression("attribute_exists(scheduleId) AND " + condition)
+                      .expressionAttributeValues(values);
+                  statusName(updateExpression, condition).ifPresent(u::expressionAttributeNames);
+                })
+            .build();
+    return writeEnding(userId, write);
+  }
+
+  /**
+   * Writes {@code write} (the build's own item) with the release of one build in flight. A counter
+   * already at zero (builds scheduled before the counter existed) does not block the write: it is
+   * made alone. False when the build's own condition failed.
+   */
+  private boolean writeEnding(String userId, TransactWriteItem write) {
+    try {
+      dynamo.transactWriteItems(t -> t.transactItems(write, usage.release(userId, UsageCounters.Counter.BUILDS_IN_FLIGHT)));
+      return true;
+    } catch (TransactionCanceledException e) {
+      if (failed(e.cancellationReasons(), 0)) {
+        return false;
+      }
+      if (!failed(e.cancellationReasons(), 1)) {
+        throw e;
+      }
+    }
+    try {
+      dynamo.transactWriteItems(t -> t.transactItems(write));
+      return true;
+    } catch (TransactionCanceledException e) {
+      if (failed(e.cancellationReasons(), 0)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static boolean failed(List<CancellationReason> reasons, int index) {
+    return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
+  }
+
+  private static Optional<Map<String, String>> statusName(String updateExpression, String condition) {
+    return updateExpression.contains("#status") || condition.contains("#status")
+        ? Optional.of(Map.of("#status", "status"))
+        : Optional.empty();
   }
 
   /** {@code #status IN (…)}: exactly the states {@link BuildStatus#allowedFrom} allows for the target. */
@@ -374,6 +470,9 @@ public final class BuildScheduleStore {
       item.put("endedAt", s(b.endedAt().toString()));
     }
     item.put("updatedAt", s(b.updatedAt().toString()));
+    if (b.lastSentAt() != null) {
+      item.put("lastSentAt", s(b.lastSentAt().toString()));
+    }
     return item;
   }
 
@@ -401,7 +500,8 @@ public final class BuildScheduleStore {
         instant(item, "scheduledAt"),
         instant(item, "startedAt"),
         instant(item, "endedAt"),
-        instant(item, "updatedAt"));
+        instant(item, "updatedAt"),
+        instant(item, "lastSentAt"));
   }
 
   private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

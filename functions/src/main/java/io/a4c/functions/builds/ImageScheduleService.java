@@ -13,6 +13,7 @@ import io.a4c.functions.http.ProblemType;
 import io.a4c.functions.projects.Project;
 import io.a4c.functions.projects.ProjectService;
 import io.a4c.functions.quotas.QuotaExceededException;
+import io.a4c.functions.quotas.Quotas;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -39,9 +40,9 @@ public final class ImageScheduleService {
   private final ProjectService projects;
   private final HostService hosts;
   private final ScheduleIds ids;
+  private final Quotas quotas;
   private final Clock clock;
   private final String userEmailDomain;
-  private final int defaultBuildQuota;
 
   @Inject
   public ImageScheduleService(
@@ -52,6 +53,7 @@ public final class ImageScheduleService {
       ProjectService projects,
       HostService hosts,
       ScheduleIds ids,
+      Quotas quotas,
       Clock clock,
       FunctionsConfig config) {
     this.schedules = schedules;
@@ -61,14 +63,16 @@ public final class ImageScheduleService {
     this.projects = projects;
     this.hosts = hosts;
     this.ids = ids;
+    this.quotas = quotas;
     this.clock = clock;
     this.userEmailDomain = config.builds().userEmailDomain();
-    this.defaultBuildQuota = config.security().maxBuildsInFlightPerUser();
   }
 
   /**
-   * Schedules a build: writes it SCHEDULED, then puts its job on the build queue. If the job cannot
-   * be sent the record is removed again and the caller gets a 503.
+   * Schedules a build: writes it SCHEDULED (reserving one of the user's builds in flight), puts
+   * its job on the build queue, then marks it queued. If the job cannot be sent the record is
+   * removed again and the caller gets a 503; if this dies between the write and the mark, the
+   * {@link LostBuildJobs sweeper} sends it.
    *
    * @param emailClaim the caller's {@code email} claim, or null
    */
@@ -80,7 +84,6 @@ public final class ImageScheduleService {
       throw new InvalidRequestException("parentName", "parentName must be one of project " + project.projectName() + "'s parents: " + parents);
     }
     Arch arch = request.parsedArch();
-    requireQuota(userId, project);
     Instant now = clock.instant();
     String scheduleId = ids.next();
     var job =
@@ -90,9 +93,14 @@ public final class ImageScheduleService {
     var schedule =
         new BuildSchedule(
             userId, scheduleId, request.imageName(), project.projectName(), parent, arch, request.change(), BuildKind.USER,
-            BuildStatus.SCHEDULED, 0, 0, null, null, null, null, null, recipient(userId, emailClaim), true, jobJson,
-            now, null, null, now);
-    schedules.insert(schedule);
+            BuildStatus.SCHEDULED, 0, 0, null, null, null, null, null, recipient(userId, emailClaim), false, jobJson,
+            now, null, null, now, null);
+    int quota = quotas.buildsInFlight(project);
+    try {
+      schedules.insertCounted(schedule, quota);
+    } catch (BuildScheduleStore.QuotaReached e) {
+      throw overQuota(userId, project, quota);
+    }
     try {
       jobs.send(scheduleId, jobJson);
     } catch (RuntimeException e) {
@@ -101,6 +109,7 @@ public final class ImageScheduleService {
       }
       throw e;
     }
+    schedules.markQueued(schedule, clock.instant());
     log.atInfo()
         .addKeyValue("scheduleId", scheduleId)
         .addKeyValue("userId", userId)
@@ -111,23 +120,15 @@ public final class ImageScheduleService {
     return ImageScheduleView.of(schedule, null, List.of());
   }
 
-  /**
-   * The builds-in-flight quota: the project's override, else the deployment's default. Counted
-   * at schedule time, so simultaneous requests of one user may pass it by as many as they are.
-   */
-  private void requireQuota(String userId, Project project) {
-    var quotas = project.config().quotas();
-    int quota =
-        quotas != null && quotas.maxBuildsInFlightPerUser() != null ? quotas.maxBuildsInFlightPerUser() : defaultBuildQuota;
-    int inFlight = schedules.countInFlight(userId);
-    if (inFlight >= quota) {
-      log.atInfo().addKeyValue("userId", userId).addKeyValue("projectName", project.projectName()).addKeyValue("quota", quota).log("build quota reached");
-      throw new QuotaExceededException(
-          "you have " + inFlight + " build" + (inFlight == 1 ? "" : "s") + " scheduled or in progress; at most " + quota
-              + " are allowed when scheduling one of project " + project.projectName()
-              + ". Wait for one to end (or cancel one), then try again",
-          "build-quota");
-    }
+  /** The 429 for a user at the builds-in-flight quota (the project's override, else the default). */
+  private QuotaExceededException overQuota(String userId, Project project, int quota) {
+    long inFlight = schedules.inFlight(userId);
+    log.atInfo().addKeyValue("userId", userId).addKeyValue("projectName", project.projectName()).addKeyValue("quota", quota).log("build quota reached");
+    return new QuotaExceededException(
+        "you have " + inFlight + " build" + (inFlight == 1 ? "" : "s") + " scheduled or in progress; at most " + quota
+            + " are allowed when scheduling one of project " + project.projectName()
+            + ". Wait for one to end (or cancel one), then try again",
+        "build-quota");
   }
 
   /** One page of the user's schedules, waiting ones explained. */

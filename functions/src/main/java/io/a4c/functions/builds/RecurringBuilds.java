@@ -93,7 +93,7 @@ public final class RecurringBuilds {
         new BuildSchedule(
             OWNER, scheduleId, "recurring", project.projectName(), recurring.parentName(), recurring.parsedArch(), null,
             BuildKind.RECURRING, BuildStatus.SCHEDULED, 0, 0, null, null, null, null, null, null, false, jobs.toJson(job),
-            now, null, null, now);
+            now, null, null, now, null);
     boolean created = schedules.insert(schedule);
     if (created) {
       log.atInfo().addKeyValue("scheduleId", scheduleId).addKeyValue("projectName", project.projectName())

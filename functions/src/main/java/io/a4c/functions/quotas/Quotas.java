@@ -30,10 +30,9 @@ public final class Quotas {
   }
 
   /**
-   * How many builds a user may have in flight when scheduling one of {@code project}. The hook for
-   * the image-schedules API (issue 3): reserve {@link UsageCounters.Counter#BUILDS_IN_FLIGHT} with
-   * this limit in the transaction that writes a SCHEDULED build, release it in the one that writes
-   * its end state.
+   * How many builds a user may have in flight when scheduling one of {@code project}: the build
+   * store reserves {@link UsageCounters.Counter#BUILDS_IN_FLIGHT} with this limit in the
+   * transaction that writes a SCHEDULED build and releases it in the one that writes its end.
    */
   public int buildsInFlight(Project project) {
     ProjectQuotas quotas = project.config().quotas();

@@ -1,5 +1,6 @@
 package io.a4c.functions.sweeper;
 
+import io.a4c.functions.builds.LostBuildJobs;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostStatus;
@@ -15,26 +16,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs on a schedule (EventBridge rate rule; the local runtime's scheduler): marks hosts whose
- * heartbeats stopped DOWN, and re-drives or fails workspaces stuck past their deadline. Every
- * write is conditional, so two sweeps at once do each thing once. Safe to run at any time.
+ * heartbeats stopped DOWN, re-drives or fails workspaces stuck past their deadline, and sends again
+ * the jobs of waiting builds that are not on the build queue ({@link LostBuildJobs}). Every write
+ * is conditional, so two sweeps at once do each thing once. Safe to run at any time.
  */
 @Singleton
 public final class Sweeper {
   private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
 
   /** What one sweep did, for logs and tests. */
-  public record Result(int hostsMarkedDown, int workspacesRedriven, int workspacesFailed) {}
+  public record Result(int hostsMarkedDown, int workspacesRedriven, int workspacesFailed, int buildJobsResent) {}
 
   private final HostStore hosts;
   private final WorkspaceService workspaces;
+  private final LostBuildJobs lostBuildJobs;
   private final Clock clock;
   private final Duration downAfter;
   private final Duration stuckAfter;
 
   @Inject
-  public Sweeper(HostStore hosts, WorkspaceService workspaces, Clock clock, FunctionsConfig config) {
+  public Sweeper(
+      HostStore hosts, WorkspaceService workspaces, LostBuildJobs lostBuildJobs, Clock clock, FunctionsConfig config) {
     this.hosts = hosts;
     this.workspaces = workspaces;
+    this.lostBuildJobs = lostBuildJobs;
     this.clock = clock;
     this.downAfter = config.hostDownAfter();
     this.stuckAfter = config.stuckAfter();
@@ -52,6 +57,7 @@ public final class Sweeper {
       }
     }
     var stuck = workspaces.sweepStuck(now.minus(stuckAfter));
-    return new Result(down, stuck.redriven(), stuck.failed());
+    int resent = lostBuildJobs.resend(now.minus(stuckAfter));
+    return new Result(down, stuck.redriven(), stuck.failed(), resent);
   }
 }

@@ -112,7 +112,7 @@ public final class LambdaFunctions extends Construct {
     imageSchedulesApi =
         function("ImageSchedulesApi", IMAGE_SCHEDULES_API, settings.apiMemoryMb(), API_TIMEOUT);
     tables.buildSchedules().grantReadWriteData(imageSchedulesApi);
-    // The builds-in-flight quota hook (UsageCounters.Counter.BUILDS_IN_FLIGHT).
+    // The builds-in-flight quota: reserved with a schedule, released by a cancel.
     tables.usage().grantReadWriteData(imageSchedulesApi);
     tables.audit().grantWriteData(imageSchedulesApi);
     // Hosts: which hold an image, and what builders report (why a build waits).
@@ -157,6 +157,8 @@ public final class LambdaFunctions extends Construct {
 
     buildDeadLetters = function("BuildDeadLetters", BUILD_DEAD_LETTERS, settings.workerMemoryMb(), SCHEDULED_TIMEOUT);
     tables.buildSchedules().grantReadWriteData(buildDeadLetters);
+    // A dead-lettered build is FAILED, which releases its place in the builds-in-flight quota.
+    tables.usage().grantReadWriteData(buildDeadLetters);
     email.grantSend(buildDeadLetters);
     buildDeadLetters.addEventSource(
         SqsEventSource.Builder.create(queues.buildsDlq()).batchSize(10).reportBatchItemFailures(true).build());

@@ -173,6 +173,22 @@ class LambdaFunctionsTest {
   }
 
   @Test
+  void everyFunctionThatEndsABuildMayWriteTheUsageCounters() {
+    // Ending a build (cancel, a builder's report, the dead-letter queue) releases its place in the
+    // builds-in-flight quota in the same transaction: without the grant the transaction fails.
+    String usage = logicalId(stack.tables().usage());
+    for (Alias function :
+        List.of(stack.functions().imageSchedulesApi(), stack.functions().hostEvents(), stack.functions().buildDeadLetters())) {
+      boolean writes =
+          TemplateJson.statementsOfRole(template, roleOf(function)).stream()
+              .filter(s -> s.get("Resource").toString().contains(usage))
+              .flatMap(s -> TemplateJson.asList(s.get("Action")).stream())
+              .anyMatch("dynamodb:UpdateItem"::equals);
+      assertThat(writes).as(function.getNode().getId()).isTrue();
+    }
+  }
+
+  @Test
   void buildersMayInvokeTheClaimFunctionAndTheBuildDeadLetterQueueFailsBuilds() {
     String h1 = logicalId(stack.hostRoles().roles().get("h1"));
     boolean invokes =

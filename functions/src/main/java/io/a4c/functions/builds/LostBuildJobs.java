@@ -1,0 +1,92 @@
+package io.a4c.functions.builds;
+
+import io.a4c.events.Arch;
+import io.a4c.events.BuildKind;
+import io.a4c.events.BuildStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds SCHEDULED builds whose job is not on the build queue and sends it again; the sweeper's
+ * part for builds. A job goes missing in two ways, told apart so that nothing is sent twice under
+ * load:
+ *
+ * <ul>
+ *   <li><b>Never sent</b>: the scheduler died between writing the build and marking it queued (a
+ *       user build still {@code queued = false} past the deadline). Sent, then marked.
+ *   <li><b>Sent and lost</b> (a queue purged or restarted, a message deleted by mistake): builds
+ *       wait past the deadline since their last send while their arch's queue holds no message at
+ *       all. A busy queue proves nothing either way, so nothing is re-sent while it holds any; a
+ *       job lost behind a long queue is re-sent once that queue drains. Each re-send first moves
+ *       the build's {@code lastSentAt} conditionally, so two sweeps at once send it once.
+ * </ul>
+ *
+ * A duplicate job is harmless either way: the claim lets one builder run a build. Held recurring
+ * builds are not this class's: the recurring tick releases them. Thread-safe.
+ */
+@Singleton
+public final class LostBuildJobs {
+  private static final Logger log = LoggerFactory.getLogger(LostBuildJobs.class);
+
+  private final BuildScheduleStore schedules;
+  private final BuildJobSender jobs;
+  private final Clock clock;
+
+  @Inject
+  public LostBuildJobs(BuildScheduleStore schedules, BuildJobSender jobs, Clock clock) {
+    this.schedules = schedules;
+    this.jobs = jobs;
+    this.clock = clock;
+  }
+
+  /**
+   * Sends again the jobs of builds waiting since before {@code staleBefore} that are not on the
+   * queue.
+   *
+   * @return how many jobs were sent
+   */
+  public int resend(Instant staleBefore) {
+    Instant now = clock.instant();
+    int sent = 0;
+    List<BuildSchedule> waiting = schedules.withStatus(BuildStatus.SCHEDULED);
+    for (BuildSchedule build : waiting) {
+      if (build.kind() == BuildKind.USER && !build.queued() && build.scheduledAt().isBefore(staleBefore)) {
+        jobs.send(build.scheduleId(), build.job());
+        schedules.markQueued(build, now);
+        log.atWarn().addKeyValue("scheduleId", build.scheduleId()).log("build job never sent: sent");
+        sent++;
+      }
+    }
+    Map<Arch, List<BuildSchedule>> stale =
+        waiting.stream()
+            .filter(b -> b.queued() && sentAt(b).isBefore(staleBefore))
+            .collect(Collectors.groupingBy(BuildSchedule::arch));
+    for (var entry : stale.entrySet()) {
+      if (!jobs.queueEmpty(entry.getKey())) {
+        continue;
+      }
+      for (BuildSchedule build : entry.getValue()) {
+        if (schedules.markResent(build, now)) {
+          jobs.send(build.scheduleId(), build.job());
+          log.atWarn()
+              .addKeyValue("scheduleId", build.scheduleId())
+              .addKeyValue("lastSentAt", sentAt(build))
+              .log("build job lost from an empty queue: sent again");
+          sent++;
+        }
+      }
+    }
+    return sent;
+  }
+
+  private static Instant sentAt(BuildSchedule build) {
+    return build.lastSentAt() != null ? build.lastSentAt() : build.scheduledAt();
+  }
+}
