@@ -6,11 +6,15 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.priming.PrimingCredentials;
 import io.a4c.functions.priming.PrimingHttpClient;
 import io.a4c.functions.priming.SnapStartPriming;
+import java.net.URI;
+import java.util.Optional;
 import javax.inject.Singleton;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -31,36 +35,26 @@ public final class AwsModule {
   @Provides
   @Singleton
   static DynamoDbClient dynamoDb(FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
-    var builder =
-        DynamoDbClient.builder()
-            .httpClient(http)
-            .region(Region.of(config.region()))
-            .credentialsProvider(credentials);
-    config.dynamoDbEndpoint().ifPresent(builder::endpointOverride);
-    return builder.build();
+    return build(DynamoDbClient.builder(), config, http, credentials, config.dynamoDbEndpoint());
   }
 
   @Provides
   @Singleton
   static SqsClient sqs(FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
-    var builder =
-        SqsClient.builder()
-            .httpClient(http)
-            .region(Region.of(config.region()))
-            .credentialsProvider(credentials);
-    config.sqsEndpoint().ifPresent(builder::endpointOverride);
-    return builder.build();
+    return build(SqsClient.builder(), config, http, credentials, config.sqsEndpoint());
   }
 
   @Provides
   @Singleton
   static SesV2Client ses(FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
-    var builder =
-        SesV2Client.builder()
-            .httpClient(http)
-            .region(Region.of(config.region()))
-            .credentialsProvider(credentials);
-    config.builds().sesEndpoint().ifPresent(builder::endpointOverride);
+    return build(SesV2Client.builder(), config, http, credentials, config.builds().sesEndpoint());
+  }
+
+  /** A client of the function's region, on the shared HTTP client, at the endpoint override if any. */
+  private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+      B builder, FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials, Optional<URI> endpoint) {
+    builder.httpClient(http).region(Region.of(config.region())).credentialsProvider(credentials);
+    endpoint.ifPresent(builder::endpointOverride);
     return builder.build();
   }
 

@@ -17,6 +17,7 @@ import io.a4c.functions.http.ApiResponses;
 import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
+import io.a4c.functions.http.Validation;
 import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -87,7 +88,7 @@ public final class ImageSchedulesApi implements ApiHandler {
             Map.of("project", created.projectName(), "change", String.valueOf(created.change())));
         yield responses.json(202, created, Map.of("location", request.path() + "/" + created.scheduleId()));
       }
-      case "GET " + IMAGE_SCHEDULES -> responses.json(200, service.list(userId, limit(request), request.query().get("nextToken")));
+      case "GET " + IMAGE_SCHEDULES -> responses.json(200, service.list(userId, Validation.limit(request.query().get("limit"), DEFAULT_LIMIT, MAX_LIMIT), request.query().get("nextToken")));
       case "GET " + IMAGE_SCHEDULE -> responses.json(200, service.get(userId, scheduleId(request)));
       case "DELETE " + IMAGE_SCHEDULE -> {
         var cancelled = service.cancel(userId, scheduleId(request));
@@ -101,21 +102,5 @@ public final class ImageSchedulesApi implements ApiHandler {
 
   private static String scheduleId(ApiRequest request) {
     return request.pathParameter("scheduleId", Names.SCHEDULE_ID, "a schedule id");
-  }
-
-  private static int limit(ApiRequest request) {
-    String raw = request.query().get("limit");
-    if (raw == null) {
-      return DEFAULT_LIMIT;
-    }
-    try {
-      int limit = Integer.parseInt(raw);
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new InvalidRequestException("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
   }
 }

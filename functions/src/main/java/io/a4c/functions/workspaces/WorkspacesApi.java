@@ -14,6 +14,7 @@ import io.a4c.functions.http.ApiResponses;
 import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
+import io.a4c.functions.http.Validation;
 import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -56,7 +57,7 @@ public final class WorkspacesApi implements ApiHandler {
         var created = service.create(origin, userId, body, idempotencyKey(request));
         yield responses.json(202, created, Map.of("location", request.path() + "/" + created.workspaceId()));
       }
-      case "GET " + WORKSPACES -> responses.json(200, service.list(userId, limit(request), request.query().get("nextToken")));
+      case "GET " + WORKSPACES -> responses.json(200, service.list(userId, Validation.limit(request.query().get("limit"), DEFAULT_LIMIT, MAX_LIMIT), request.query().get("nextToken")));
       case "GET " + WORKSPACE -> responses.json(200, service.get(userId, workspaceId(request)));
       case "DELETE " + WORKSPACE -> {
         if (force(request)) {
@@ -92,21 +93,5 @@ public final class WorkspacesApi implements ApiHandler {
 
   private static String workspaceId(ApiRequest request) {
     return request.pathParameter("workspaceId", Names.WORKSPACE_ID, "a workspace id");
-  }
-
-  private static int limit(ApiRequest request) {
-    String raw = request.query().get("limit");
-    if (raw == null) {
-      return DEFAULT_LIMIT;
-    }
-    try {
-      int limit = Integer.parseInt(raw);
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new InvalidRequestException("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
   }
 }
