@@ -81,7 +81,11 @@ public final class ColdStartBenchmark {
           new Case("image-schedules API: GET list", "io.a4c.functions.builds.ImageSchedulesApiFunction", "api", "list-image-schedules.json", "status=200"),
           new Case("recurring builds: scheduled tick", "io.a4c.functions.builds.RecurringBuildsFunction", "map", "scheduled.json", "response=Tick["),
           new Case("sweeper: scheduled event", "io.a4c.functions.sweeper.SweeperFunction", "map", "scheduled.json",
-              "response=Result[hostsMarkedDown=0, workspacesRedriven=0, workspacesFailed=0]"));
+              "response=Result[hostsMarkedDown=0, workspacesRedriven=0, workspacesFailed=0, buildJobsResent=0]"),
+          new Case("build claim: a claim (refused: no such build)", "io.a4c.functions.builds.BuildClaimFunction", "stream", "build-claim.json",
+              "response={\"version\":1,\"granted\":false"),
+          new Case("build dead letters: a dead-lettered job", "io.a4c.functions.builds.BuildDeadLettersFunction", "sqs", "dead-lettered-build.json",
+              "failures=0"));
 
   /** The child's stamps, in ms from the moment before the process was started. */
   record Run(double main, double constructed, double restored, double decoded, double done, double cpu) {
