@@ -14,8 +14,10 @@ public record HostInventory(int version, String hostId, List<Entry> containers, 
    *
    * @param state Docker's state: created, running, exited, …
    * @param createdAt when the engine created it; the reconciler leaves young containers alone
+   * @param ip its address now, when it is running (a container the engine restarted may have a
+   *     new one); null otherwise, and from daemons older than this field
    */
-  public record Entry(String workspaceId, String userId, String containerId, String state, Instant createdAt) {
+  public record Entry(String workspaceId, String userId, String containerId, String state, Instant createdAt, String ip) {
     public Entry {
       Names.require("workspaceId", workspaceId, Names.WORKSPACE_ID);
       Names.require("userId", userId, Names.USER_ID);

@@ -9,6 +9,8 @@ import io.a4c.local.testing.FaultFigures;
 import io.a4c.local.testing.Fleet;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,47 @@ class ReconcilerTest {
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
     assertThat(fleet.containersOf(user)).isEmpty();
+  }
+
+  /**
+   * dockerd restarts a stopped workspace container (restart policy unless-stopped); on the default
+   * bridge it may get another address, here forced by a container that takes the old one first.
+   */
+  @Test
+  void aContainerRestartedAtANewAddressHasItsHostnameEntryAndRecordMovedThere(ApiClient api, Fleet fleet, LocalRuntime runtime)
+      throws Exception {
+    var scenario = new Scenario(api);
+    String project = scenario.createProject("recon4");
+    scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
+    String user = scenario.user("ines");
+    var running = scenario.createRunning(user, project);
+    String id = running.at("/workspaceId");
+    String hostId = running.at("/hostId");
+    String containerId = running.at("/containerId");
+    String before = running.at("/ip");
+    var docker = fleet.docker(hostId);
+    Path hostsFile = runtime.config().dataDir().resolve("hosts").resolve(hostId).resolve("hosts");
+
+    docker.stopContainerCmd(containerId).withTimeout(0).exec();
+    String filler = docker.createContainerCmd("a4c-base:busybox").withCmd("sleep", "600").exec().getId();
+    try {
+      docker.startContainerCmd(filler).exec();
+      docker.startContainerCmd(containerId).exec();
+      String after =
+          docker.inspectContainerCmd(containerId).exec().getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
+      assertThat(after).as("the engine gave the restarted container another address").isNotEqualTo(before);
+      long injected = System.nanoTime();
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> after.equals(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/ip")));
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(hostsFile).contains(after + " " + running.at("/hostname")));
+      FaultFigures.converged("container restarted at a new address", injected);
+      assertThat(Files.readString(hostsFile)).doesNotContain(before + " " + running.at("/hostname"));
+      assertThat(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/state")).isEqualTo("RUNNING");
+    } finally {
+      docker.removeContainerCmd(filler).withForce(true).exec();
+    }
+    api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
+    scenario.awaitGone(user, id);
   }
 
   @Test

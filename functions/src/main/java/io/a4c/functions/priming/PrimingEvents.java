@@ -119,7 +119,7 @@ public final class PrimingEvents {
             Heartbeat.of(hostId, Arch.AMD64, 0, 1, List.of(), 0, 0, now),
             WorkspaceStatus.of(
                 hostId, WORKSPACE_ID, USER, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, null, null, null, now),
-            HostInventory.of(hostId, List.of(new HostInventory.Entry(WORKSPACE_ID, USER, "c0ffee", "running", old)), now));
+            HostInventory.of(hostId, List.of(new HostInventory.Entry(WORKSPACE_ID, USER, "c0ffee", "running", old, "172.17.0.2")), now));
     var sqsEvent = sqs(events);
     for (var message : sqsEvent.getRecords()) {
       message.setAttributes(Map.of("ApproximateReceiveCount", "1", "SenderId", roleId + ":" + hostId));

@@ -44,6 +44,13 @@ public record Workspace(
         containerId, ip, state, step, reason, version + 1, createdAt, at, redrives, hostReachable);
   }
 
+  /** This workspace at a new address (its container got another one) at {@code at}, one version on. */
+  public Workspace readdressed(String ip, Instant at) {
+    return new Workspace(
+        userId, workspaceId, name, projectName, parentName, arch, change, imageRef, hostId, hostname,
+        containerId, ip, state, step, reason, version + 1, createdAt, at, redrives, hostReachable);
+  }
+
   /** This workspace re-driven by the sweeper at {@code at}, one version on. */
   public Workspace redriven(Instant at) {
     return new Workspace(

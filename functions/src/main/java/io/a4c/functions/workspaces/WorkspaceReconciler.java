@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *       record is FAILED with a reason the user can act on. PENDING and CREATING are the
  *       sweeper's (their container may not exist yet).
  *   <li>A container with no record, or whose record is FAILED: the host is told to remove it.
+ *   <li>A RUNNING record whose container now has another address (the engine restarted it): the
+ *       record takes the new address, as the host's hostname entry already did.
  * </ul>
  *
  * Idempotent: a repeated inventory repeats only conditional writes and idempotent commands.
@@ -66,6 +68,9 @@ public final class WorkspaceReconciler {
     }
     for (HostInventory.Entry container : containers.values()) {
       Workspace record = records.get(container.workspaceId());
+      if (record != null && movedAddress(record, container)) {
+        readdress(record, container.ip());
+      }
       boolean stray = record == null || record.state() == WorkspaceState.FAILED;
       if (stray && container.createdAt().isBefore(settled) && (record == null || record.updatedAt().isBefore(settled))) {
         commands.send(DeleteWorkspace.of(ids.commandId(), inventory.hostId(), container.workspaceId(), container.userId()));
@@ -75,6 +80,24 @@ public final class WorkspaceReconciler {
             .addKeyValue("record", record == null ? "none" : record.state())
             .log("stray container: removal sent");
       }
+    }
+  }
+
+  private static boolean movedAddress(Workspace record, HostInventory.Entry container) {
+    return record.state() == WorkspaceState.RUNNING
+        && container.ip() != null
+        && container.containerId().equals(record.containerId())
+        && !container.ip().equals(record.ip());
+  }
+
+  private void readdress(Workspace record, String ip) {
+    if (workspaces.replace(record, record.readdressed(ip, clock.instant()))) {
+      log.atWarn()
+          .addKeyValue("workspaceId", record.workspaceId())
+          .addKeyValue("hostId", record.hostId())
+          .addKeyValue("was", record.ip())
+          .addKeyValue("ip", ip)
+          .log("container has a new address: record updated");
     }
   }
 

@@ -181,6 +181,18 @@ public final class DockerWorkspaceRuntime {
         });
   }
 
+  /** A listed container's address on its first network that gives one, if any. */
+  public static Optional<String> ipOf(Container container) {
+    var settings = container.getNetworkSettings();
+    if (settings == null || settings.getNetworks() == null) {
+      return Optional.empty();
+    }
+    return settings.getNetworks().values().stream()
+        .map(n -> n.getIpAddress())
+        .filter(ip -> ip != null && !ip.isEmpty())
+        .findFirst();
+  }
+
   /** The workspace's container, running or not, if it exists. */
   public Optional<Container> find(String workspaceId) {
     var found =

@@ -23,9 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This host's half of reconciliation (the seed's cleanup daemon): reports every container
- * labelled as A4C's, so the events consumer can compare them with the records placed here and
- * send back what to remove; and drops hostname entries whose container is gone. The daemon has
- * no database access: what to do about records is decided centrally.
+ * labelled as A4C's with its address, so the events consumer can compare them with the records
+ * placed here, send back what to remove and correct a recorded address; drops hostname entries
+ * whose container is gone; and points an entry at its container's address when the engine gave
+ * the container a new one (dockerd restarts a stopped workspace container, and the default bridge
+ * may hand it another address). The daemon has no database access: what to do about records is
+ * decided centrally.
  */
 @Singleton
 public final class InventoryPublisher {
@@ -59,6 +62,7 @@ public final class InventoryPublisher {
     try {
       List<HostInventory.Entry> entries = new ArrayList<>();
       Set<String> present = new HashSet<>();
+      var entriesNow = hostnames.all();
       for (Container container : docker.managedContainers()) {
         Map<String, String> labels = container.getLabels();
         String workspaceId = labels == null ? null : labels.get(ContainerLabels.WORKSPACE_ID);
@@ -69,11 +73,17 @@ public final class InventoryPublisher {
           continue;
         }
         present.add(workspaceId);
+        String ip = "running".equals(container.getState()) ? DockerWorkspaceRuntime.ipOf(container).orElse(null) : null;
+        var entry = entriesNow.get(workspaceId);
+        if (ip != null && entry != null && !ip.equals(entry.ip())) {
+          hostnames.put(workspaceId, ip, entry.hostname());
+          log.atWarn().addKeyValue("workspaceId", workspaceId).addKeyValue("was", entry.ip()).addKeyValue("ip", ip).log("hostname entry moved to the container's new address");
+        }
         entries.add(
             new HostInventory.Entry(
-                workspaceId, userId, container.getId(), container.getState(), Instant.ofEpochSecond(container.getCreated())));
+                workspaceId, userId, container.getId(), container.getState(), Instant.ofEpochSecond(container.getCreated()), ip));
       }
-      for (String workspaceId : hostnames.all().keySet()) {
+      for (String workspaceId : entriesNow.keySet()) {
         if (!present.contains(workspaceId)) {
           hostnames.remove(workspaceId);
           log.atInfo().addKeyValue("workspaceId", workspaceId).log("hostname entry without a container removed");
