@@ -10,7 +10,7 @@ class NamesTest {
   @ValueSource(
       strings = {
         "a4c-base:busybox",
-        "10.250.0.1:5000/a4c/kernel:main-amd64-1234",
+        "10.250.0.1:5000/a4c-images:kernel_main_amd64_1234",
         "registry.example.com/team/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
       })
   void acceptsImageReferencesDockerAccepts(String ref) {

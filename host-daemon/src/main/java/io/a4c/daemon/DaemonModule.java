@@ -6,7 +6,11 @@ import dagger.Module;
 import dagger.Provides;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.DockerClients;
+import io.a4c.daemon.registry.EcrRegistryAuth;
+import io.a4c.daemon.registry.RegistryAuth;
+import io.a4c.daemon.registry.RegistryLogin;
 import io.a4c.events.EventJson;
+import java.time.Clock;
 import java.time.Duration;
 import javax.inject.Named;
 import javax.inject.Singleton;
@@ -15,6 +19,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -71,6 +76,28 @@ final class DaemonModule {
       builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
     }
     return builder.build();
+  }
+
+  /**
+   * The registry login {@link DaemonConfig#registryLogin()} names. ECR's client talks to the
+   * registry's own region (from its host name), which need not be the daemon's.
+   */
+  @Provides
+  @Singleton
+  static RegistryAuth registryAuth(DaemonConfig config, Clock clock) {
+    return switch (config.registryLogin()) {
+      case NONE -> RegistryAuth.NONE;
+      case ECR -> {
+        var repository = config.imageRepository().orElseThrow();
+        var ecr =
+            EcrClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build())
+                .region(Region.of(RegistryLogin.ecrRegion(repository.registry()).orElse(config.region())))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .build();
+        yield new EcrRegistryAuth(repository, ecr, clock);
+      }
+    };
   }
 
   @Provides

@@ -116,7 +116,7 @@ final class LocalBuilds implements AutoCloseable {
   DaemonConfig.Builder builderConfig() {
     var builds = config.builds();
     return new DaemonConfig.Builder(
-        true, queueUrl, builds.registry(), builds.concurrency(), CLAIM_FUNCTION, builds.visibility(), Optional.of(lambda.endpoint()));
+        true, queueUrl, builds.concurrency(), CLAIM_FUNCTION, builds.visibility(), Optional.of(lambda.endpoint()));
   }
 
   String queueUrl() {

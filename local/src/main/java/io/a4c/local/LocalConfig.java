@@ -1,5 +1,6 @@
 package io.a4c.local;
 
+import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.events.Names;
 import java.net.URI;
 import java.nio.file.Path;
@@ -43,6 +44,9 @@ public record LocalConfig(
     int maxWorkspacesPerUser,
     Builds builds) {
 
+  /** The local registry (local/engines.sh runs it) and the repository the builds go to. */
+  public static final String DEFAULT_IMAGE_REPOSITORY = "10.250.0.1:5000/a4c-images";
+
   /**
    * Which tokens the local gateway accepts.
    *
@@ -59,7 +63,7 @@ public record LocalConfig(
   /**
    * Image builds locally: every host daemon is also a builder.
    *
-   * @param registry where builders push and hosts pull, {@code host:port}
+   * @param repository where builders push and hosts pull, {@code host[:port]/path}
    * @param concurrency builds per builder at once
    * @param visibility how long a taken job stays hidden (its holder extends it while building)
    * @param maxReceives receives before the build queue dead-letters a job
@@ -67,7 +71,7 @@ public record LocalConfig(
    * @param sesDirectory where aws-ses-v2-local is installed, if set explicitly
    */
   public record Builds(
-      String registry, int concurrency, Duration visibility, int maxReceives, Duration recurringTick, Path sesDirectory) {}
+      ImageRepository repository, int concurrency, Duration visibility, int maxReceives, Duration recurringTick, Path sesDirectory) {}
 
   /**
    * Reads the configuration from an environment map.
@@ -95,12 +99,20 @@ public record LocalConfig(
         tokenSettings(env),
         (int) Math.max(0, number(env, LocalEnv.MAX_WORKSPACES_PER_USER, 10)),
         new Builds(
-            env.getOrDefault(LocalEnv.IMAGE_REGISTRY, "10.250.0.1:5000"),
+            imageRepository(env.getOrDefault(LocalEnv.IMAGE_REPOSITORY, DEFAULT_IMAGE_REPOSITORY)),
             (int) Math.max(1, number(env, LocalEnv.BUILD_CONCURRENCY, 2)),
             Duration.ofSeconds(Math.max(5, number(env, LocalEnv.BUILD_VISIBILITY_SECONDS, 300))),
             (int) Math.max(1, number(env, LocalEnv.BUILD_MAX_RECEIVES, 3)),
             Duration.ofSeconds(Math.max(1, number(env, LocalEnv.RECURRING_TICK_SECONDS, 60))),
             env.containsKey(LocalEnv.SES_LOCAL_DIR) ? Path.of(env.get(LocalEnv.SES_LOCAL_DIR)) : null));
+  }
+
+  private static ImageRepository imageRepository(String value) {
+    try {
+      return ImageRepository.parse(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("environment variable " + LocalEnv.IMAGE_REPOSITORY + ": " + e.getMessage(), e);
+    }
   }
 
   private static TokenSettings tokenSettings(Map<String, String> env) {

@@ -59,8 +59,12 @@ public final class LocalEnv {
 
   /** Most workspaces a user may hold at once, unless a project overrides it (default 10). */
   public static final String MAX_WORKSPACES_PER_USER = "A4C_MAX_WORKSPACES_PER_USER";
-  /** Registry the local builders push to and hosts pull from (default {@code 10.250.0.1:5000}). */
-  public static final String IMAGE_REGISTRY = "A4C_IMAGE_REGISTRY";
+
+  /**
+   * The repository the local builders push to and hosts pull from, {@code host[:port]/path}
+   * (default {@code 10.250.0.1:5000/a4c-images}); the local registry needs no login.
+   */
+  public static final String IMAGE_REPOSITORY = "A4C_IMAGE_REPOSITORY";
 
   /** Builds each local builder runs at once (default 2). */
   public static final String BUILD_CONCURRENCY = "A4C_BUILD_CONCURRENCY";

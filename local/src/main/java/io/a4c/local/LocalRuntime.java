@@ -6,6 +6,7 @@ import io.a4c.daemon.HostDaemonComponent;
 import io.a4c.daemon.builds.BuildWorker;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.DockerClients;
+import io.a4c.daemon.registry.RegistryLogin;
 import io.a4c.events.EventJson;
 import io.a4c.functions.FunctionsComponent;
 import io.a4c.functions.config.FunctionsConfig;
@@ -222,6 +223,8 @@ public final class LocalRuntime implements AutoCloseable {
         REGION,
         Optional.of(sqs.endpoint()),
         Optional.ofNullable(hostEventKeys.get(hostId)),
+        Optional.of(config.builds().repository()),
+        RegistryLogin.NONE,
         builds.builderConfig());
   }
 

@@ -36,8 +36,9 @@ class BuildLifecycleTest {
     assertThat(scheduled.headers().get("location")).containsExactly("/v1/users/" + alice + "/image-schedules/" + id);
 
     var done = scenario.awaitBuild(alice, id, "COMPLETED");
-    String registry = runtime.config().builds().registry();
-    String imageRef = registry + "/a4c/" + project + ":main-amd64-" + change;
+    var repository = runtime.config().builds().repository();
+    // One repository for every project; the project leads the tag.
+    String imageRef = repository + ":" + project + "_main_amd64_" + change;
     assertThat(done.at("/imageRef")).isEqualTo(imageRef);
     assertThat(done.at("/digest")).startsWith("sha256:");
     assertThat(done.at("/attempts")).isEqualTo("1");
@@ -48,9 +49,11 @@ class BuildLifecycleTest {
     // In the registry, by its tag.
     var tags =
         HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/a4c/" + project + "/tags/list")).build(), HttpResponse.BodyHandlers.ofString());
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + repository.registry() + "/v2/" + repository.path() + "/tags/list")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(tags.statusCode()).isEqualTo(200);
-    assertThat(tags.body()).contains("\"main-amd64-" + change + "\"");
+    assertThat(tags.body()).contains("\"" + project + "_main_amd64_" + change + "\"");
 
     // One email, saying so.
     var emails = await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.to(Scenario.emailOf(alice)), list -> !list.isEmpty());

@@ -48,7 +48,7 @@ class RecurringBuildsTest {
       JsonNode build = built.stream().filter(b -> b.path("status").asText().equals("COMPLETED")).findFirst().orElseThrow();
       assertThat(build.path("kind").asText()).isEqualTo("RECURRING");
       assertThat(build.path("change").asText()).isEqualTo(newest.substring(0, 12));
-      assertThat(build.path("imageRef").asText()).endsWith("/a4c/" + project + ":main-amd64-" + newest.substring(0, 12));
+      assertThat(build.path("imageRef").asText()).endsWith("/a4c-images:" + project + "_main_amd64_" + newest.substring(0, 12));
     } finally {
       api.put("/v1/projects/" + project, admin, Scenario.gitProjectJson(repo, "[]"));
       api.put("/v1/recurring-builds", admin, "{\"paused\": false}");

@@ -61,7 +61,7 @@ class LeastDiskPlacementTest {
 
   @Test
   void aRegistryImageGoesToItsHoldersFirstThenToHostsThatCanPullIt() {
-    String built = "10.250.0.1:5000/a4c/kernel:main-amd64-7";
+    String built = "10.250.0.1:5000/a4c-images:kernel_main_amd64_7";
     var hosts =
         List.of(
             host("lacks-light", Arch.AMD64, HostStatus.ACTIVE, 1, List.of(), 0, NOW),
@@ -69,6 +69,7 @@ class LeastDiskPlacementTest {
             host("holds-full", Arch.AMD64, HostStatus.ACTIVE, 1, List.of(built), 10, NOW));
 
     assertThat(placement.candidates(hosts, Arch.AMD64, built, NOW)).extracting(Host::hostId).containsExactly("holds-heavy", "lacks-light");
+    assertThat(LeastDiskPlacement.inRegistry("123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images:kernel_main_amd64_7")).isTrue();
     assertThat(LeastDiskPlacement.inRegistry("a4c-base:busybox")).isFalse();
     assertThat(LeastDiskPlacement.inRegistry("registry/kernel:main-1")).isFalse();
   }

@@ -1,10 +1,10 @@
 package io.a4c.daemon.builds;
 
 import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildStatus;
-import io.a4c.events.Names;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javax.inject.Inject;
@@ -35,7 +36,8 @@ public final class BuildRunner {
   private final DockerImageBuilder images;
   private final Clock clock;
   private final String hostId;
-  private final String registry;
+  /** Present on every builder (the configuration insists); the graph is made on every host. */
+  private final Optional<ImageRepository> repository;
   private final Path workDir;
 
   @Inject
@@ -45,14 +47,13 @@ public final class BuildRunner {
     this.images = images;
     this.clock = clock;
     this.hostId = config.hostId();
-    this.registry = config.builder().registry();
+    this.repository = config.imageRepository();
     this.workDir = config.dataDir().resolve("builds");
   }
 
-  /** The tag of a build: {@code <registry>/a4c/<project>:<parent>-<arch>-<change>}. */
-  public static String tag(String registry, BuildJob job, String change) {
-    return Names.require(
-        "imageRef", registry + "/a4c/" + job.projectName() + ":" + job.parentName() + "-" + job.arch().wireName() + "-" + change, Names.IMAGE_REF);
+  /** The image a build makes: {@code <repository>:<project>_<parent>_<arch>_<change>}. */
+  public static String imageRef(ImageRepository repository, BuildJob job, String change) {
+    return repository.imageRef(job.projectName(), job.parentName(), job.arch(), change);
   }
 
   /**
@@ -87,10 +88,15 @@ public final class BuildRunner {
       Files.writeString(context.resolve("Dockerfile"), dockerfile);
       Files.writeString(context.resolve(".dockerignore"), "src/.git\n");
       buildLog.line("--- Dockerfile ---\n" + dockerfile + "------------------");
-      String tag = tag(registry, job, change);
+      String tag = imageRef(repository.orElseThrow(), job, change);
       try {
         images.build(
-            context, tag, Map.of("io.a4c.schedule-id", job.scheduleId(), "io.a4c.project", job.projectName()), buildLog, onStream);
+            context,
+            tag,
+            job.spec().baseImage(),
+            Map.of("io.a4c.schedule-id", job.scheduleId(), "io.a4c.project", job.projectName()),
+            buildLog,
+            onStream);
       } catch (BuildFailure e) {
         if (e.isTransient()) {
           throw e;

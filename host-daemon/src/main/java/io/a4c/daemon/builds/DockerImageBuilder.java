@@ -5,12 +5,17 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.PushResponseItem;
+import io.a4c.daemon.registry.RegistryAuth;
+import io.a4c.daemon.registry.RegistryLoginFailed;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -20,9 +25,10 @@ import javax.inject.Singleton;
 
 /**
  * Builds an image from a build context with the host's Docker engine (docker-java), streaming the
- * engine's output into the build's log, and pushes it to the registry. Each call hands its stream
- * to {@code onStream}, so a builder that is stopped can close it (the engine then cancels the
- * build). Thread-safe.
+ * engine's output into the build's log, and pushes it to the registry, sending the {@link
+ * RegistryAuth} credentials (to the build too, for a base image in the same registry). Each call
+ * hands its stream to {@code onStream}, so a builder that is stopped can close it (the engine then
+ * cancels the build). Thread-safe.
  */
 @Singleton
 public final class DockerImageBuilder {
@@ -30,14 +36,20 @@ public final class DockerImageBuilder {
   static final long PUSH_TIMEOUT_MINUTES = 60;
 
   private final DockerClient docker;
+  private final RegistryAuth auth;
 
   @Inject
-  public DockerImageBuilder(@Named("builds") DockerClient docker) {
+  public DockerImageBuilder(@Named("builds") DockerClient docker, RegistryAuth auth) {
     this.docker = docker;
+    this.auth = auth;
   }
 
-  /** Builds {@code context} (its {@code Dockerfile}) as {@code tag}; returns the image id. */
-  public String build(Path context, String tag, Map<String, String> labels, BuildLog log, Consumer<Closeable> onStream)
+  /**
+   * Builds {@code context} (its {@code Dockerfile}, which starts {@code FROM baseImage}) as {@code
+   * tag}; returns the image id.
+   */
+  public String build(
+      Path context, String tag, String baseImage, Map<String, String> labels, BuildLog log, Consumer<Closeable> onStream)
       throws BuildFailure, InterruptedException {
     var callback =
         new BuildImageResultCallback() {
@@ -53,8 +65,15 @@ public final class DockerImageBuilder {
           }
         };
     try {
-      docker
-          .buildImageCmd()
+      var command = docker.buildImageCmd();
+      credentials(baseImage)
+          .ifPresent(
+              credentials -> {
+                var configurations = new AuthConfigurations();
+                configurations.addConfig(credentials);
+                command.withBuildAuthConfigs(configurations);
+              });
+      command
           .withBaseDirectory(context.toFile())
           .withDockerfile(context.resolve("Dockerfile").toFile())
           .withTags(Set.of(tag))
@@ -96,7 +115,9 @@ public final class DockerImageBuilder {
           }
         };
     try {
-      docker.pushImageCmd(repository).withTag(tag.substring(colon + 1)).exec(callback);
+      var command = docker.pushImageCmd(repository).withTag(tag.substring(colon + 1));
+      credentials(tag).ifPresent(command::withAuthConfig);
+      command.exec(callback);
       onStream.accept(callback);
       if (!callback.awaitCompletion(PUSH_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
         throw new BuildFailure("the push did not finish in " + PUSH_TIMEOUT_MINUTES + " min", true, null);
@@ -113,6 +134,14 @@ public final class DockerImageBuilder {
     return digests == null
         ? null
         : digests.stream().filter(d -> d.startsWith(repository + "@")).map(d -> d.substring(repository.length() + 1)).findFirst().orElse(null);
+  }
+
+  private Optional<AuthConfig> credentials(String imageRef) throws BuildFailure {
+    try {
+      return auth.forImage(imageRef);
+    } catch (RegistryLoginFailed e) {
+      throw new BuildFailure("no registry login: " + e.getMessage(), true, e);
+    }
   }
 
   /** Removes a local tag (the image stays if other tags hold it). */

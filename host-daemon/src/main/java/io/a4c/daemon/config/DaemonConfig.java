@@ -1,5 +1,7 @@
 package io.a4c.daemon.config;
 
+import io.a4c.daemon.registry.ImageRepository;
+import io.a4c.daemon.registry.RegistryLogin;
 import io.a4c.events.Names;
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,6 +17,9 @@ import java.util.Optional;
  * @param createAttempts how many times a create is tried after transient failures
  * @param retryBackoff the wait before the second attempt; doubled for each further one
  * @param eventKey the key this host signs its events with, when the consumer checks signatures
+ * @param imageRepository the one repository builders push to and hosts pull from; a builder needs
+ *     it, and a host needs it to pull from a registry that wants a login
+ * @param registryLogin how pushes and pulls log in to {@code imageRepository}'s registry
  * @param builder the builder role's settings; {@link Builder#enabled()} false on hosts that only
  *     run workspaces
  */
@@ -34,17 +39,24 @@ public record DaemonConfig(
     String region,
     Optional<URI> sqsEndpoint,
     Optional<byte[]> eventKey,
+    Optional<ImageRepository> imageRepository,
+    RegistryLogin registryLogin,
     Builder builder) {
 
   public DaemonConfig {
     Names.require(DaemonEnv.HOST_ID, hostId, Names.HOST_ID);
     eventKey = eventKey.map(byte[]::clone);
+    if (builder.enabled() && imageRepository.isEmpty()) {
+      throw new IllegalArgumentException(DaemonEnv.IMAGE_REPOSITORY + " must be set on a builder");
+    }
+    if (registryLogin != RegistryLogin.NONE && imageRepository.isEmpty()) {
+      throw new IllegalArgumentException(DaemonEnv.REGISTRY_LOGIN + " " + registryLogin + " needs " + DaemonEnv.IMAGE_REPOSITORY);
+    }
   }
 
   /**
    * The builder role.
    *
-   * @param registry where images are pushed, {@code host[:port]}
    * @param concurrency builds run at once, at most
    * @param claimFunction the build-claim function's name or ARN
    * @param visibility how long a taken job stays hidden; extended while the build runs
@@ -53,20 +65,18 @@ public record DaemonConfig(
   public record Builder(
       boolean enabled,
       String queueUrl,
-      String registry,
       int concurrency,
       String claimFunction,
       Duration visibility,
       Optional<URI> lambdaEndpoint) {
     /** A daemon that builds nothing. */
     public static Builder disabled() {
-      return new Builder(false, null, null, 0, null, Duration.ofMinutes(5), Optional.empty());
+      return new Builder(false, null, 0, null, Duration.ofMinutes(5), Optional.empty());
     }
 
     public Builder {
       if (enabled) {
         Names.requireText(DaemonEnv.BUILD_QUEUE_URL, queueUrl);
-        Names.requireText(DaemonEnv.IMAGE_REGISTRY, registry);
         Names.requireText(DaemonEnv.BUILD_CLAIM_FUNCTION, claimFunction);
         if (concurrency < 1) {
           throw new IllegalArgumentException(DaemonEnv.BUILD_CONCURRENCY + " must be at least 1");
@@ -86,6 +96,17 @@ public record DaemonConfig(
       throw new IllegalStateException(DaemonEnv.HOST_ID + " must be lowercase letters, digits and - (up to 40), was " + hostId);
     }
     String endpoint = env.get(DaemonEnv.SQS_ENDPOINT);
+    Optional<ImageRepository> repository = imageRepository(env);
+    Builder builder = builder(env);
+    if (builder.enabled() && repository.isEmpty()) {
+      throw new IllegalStateException("environment variable " + DaemonEnv.IMAGE_REPOSITORY + " must be set on a builder");
+    }
+    RegistryLogin login;
+    try {
+      login = RegistryLogin.choose(env.get(DaemonEnv.REGISTRY_LOGIN), repository);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("environment variable " + DaemonEnv.REGISTRY_LOGIN + ": " + e.getMessage(), e);
+    }
     return new DaemonConfig(
         hostId,
         env.getOrDefault(DaemonEnv.DOCKER_HOST, "unix:///var/run/docker.sock"),
@@ -102,7 +123,21 @@ public record DaemonConfig(
         env.getOrDefault(DaemonEnv.AWS_REGION, "us-east-1"),
         endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint)),
         eventKey(env),
-        builder(env));
+        repository,
+        login,
+        builder);
+  }
+
+  private static Optional<ImageRepository> imageRepository(Map<String, String> env) {
+    String value = env.get(DaemonEnv.IMAGE_REPOSITORY);
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ImageRepository.parse(value.trim()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("environment variable " + DaemonEnv.IMAGE_REPOSITORY + ": " + e.getMessage(), e);
+    }
   }
 
   private static Builder builder(Map<String, String> env) {
@@ -113,15 +148,10 @@ public record DaemonConfig(
     if (enabled.equals("false")) {
       return Builder.disabled();
     }
-    String registry = required(env, DaemonEnv.IMAGE_REGISTRY);
-    if (!registry.matches("[a-z0-9.-]+(:[0-9]{1,5})?")) {
-      throw new IllegalStateException("environment variable " + DaemonEnv.IMAGE_REGISTRY + " must be host[:port], was " + registry);
-    }
     String lambda = env.get(DaemonEnv.LAMBDA_ENDPOINT);
     return new Builder(
         true,
         required(env, DaemonEnv.BUILD_QUEUE_URL),
-        registry,
         (int) number(env, DaemonEnv.BUILD_CONCURRENCY, 2, 1, 64),
         required(env, DaemonEnv.BUILD_CLAIM_FUNCTION),
         Duration.ofSeconds(number(env, DaemonEnv.BUILD_VISIBILITY_SECONDS, 300, 10, 43_200)),

@@ -55,11 +55,19 @@ public final class DaemonEnv {
   public static final String BUILD_QUEUE_URL = "A4C_BUILD_QUEUE_URL";
 
   /**
-   * The registry builders push to and hosts pull from: {@code host[:port]} (locally
-   * {@code 10.250.0.1:5000}, in AWS the account's ECR registry). Images are tagged
-   * {@code <registry>/a4c/<project>:<parent>-<arch>-<change>}.
+   * The one repository builders push to and hosts pull from: {@code host[:port]/path} (locally
+   * {@code 10.250.0.1:5000/a4c-images}, in AWS the stack output {@code ImageRepositoryUri}).
+   * Images are {@code <repository>:<project>_<parent>_<arch>_<change>} (see {@code
+   * io.a4c.events.ImageTags}). Required on a builder; on every host that pulls from a registry
+   * that needs a login.
    */
-  public static final String IMAGE_REGISTRY = "A4C_IMAGE_REGISTRY";
+  public static final String IMAGE_REPOSITORY = "A4C_IMAGE_REPOSITORY";
+
+  /**
+   * How pushes and pulls log in to the repository's registry: {@code auto} (the default: ECR's
+   * token for an ECR registry, none otherwise), {@code ecr} or {@code none}.
+   */
+  public static final String REGISTRY_LOGIN = "A4C_REGISTRY_LOGIN";
 
   /** How many builds a builder runs at once (default 2). */
   public static final String BUILD_CONCURRENCY = "A4C_BUILD_CONCURRENCY";

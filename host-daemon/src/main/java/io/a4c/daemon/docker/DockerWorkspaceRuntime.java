@@ -10,6 +10,9 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
+import io.a4c.daemon.registry.ImageRepository;
+import io.a4c.daemon.registry.RegistryAuth;
+import io.a4c.daemon.registry.RegistryLoginFailed;
 import io.a4c.events.CreateWorkspace;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,10 +37,12 @@ public final class DockerWorkspaceRuntime {
   private static final long PULL_TIMEOUT_MINUTES = 30;
 
   private final DockerClient docker;
+  private final RegistryAuth auth;
 
   @Inject
-  public DockerWorkspaceRuntime(DockerClient docker) {
+  public DockerWorkspaceRuntime(DockerClient docker, RegistryAuth auth) {
     this.docker = docker;
+    this.auth = auth;
   }
 
   /** Creates the container (not started) and returns its id. */
@@ -74,7 +79,8 @@ public final class DockerWorkspaceRuntime {
 
   /**
    * Pulls the image from its registry when this host lacks it (a build pushed it from another
-   * host). A local-only image (no registry in its name) that is absent fails as before, at create.
+   * host), with the {@link RegistryAuth} credentials for an image in the daemon's repository. A
+   * local-only image (no registry in its name) that is absent fails as before, at create.
    */
   public void pullIfAbsent(String imageRef) {
     try {
@@ -85,15 +91,20 @@ public final class DockerWorkspaceRuntime {
     } catch (RuntimeException e) {
       return; // let create report what is wrong with the engine
     }
-    int slash = imageRef.indexOf('/');
-    if (slash < 0 || !imageRef.substring(0, slash).matches(".*[.:].*")) {
+    if (ImageRepository.registryOf(imageRef).isEmpty()) {
       return;
     }
     call(
         "pull the image " + imageRef,
         () -> {
+          var pull = docker.pullImageCmd(imageRef);
           try {
-            if (!docker.pullImageCmd(imageRef).exec(new ResultCallback.Adapter<PullResponseItem>()).awaitCompletion(PULL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            auth.forImage(imageRef).ifPresent(pull::withAuthConfig);
+          } catch (RegistryLoginFailed e) {
+            throw new StepFailure("no registry login to pull " + imageRef + ": " + e.getMessage(), true, e);
+          }
+          try {
+            if (!pull.exec(new ResultCallback.Adapter<PullResponseItem>()).awaitCompletion(PULL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
               throw new StepFailure("pulling " + imageRef + " did not finish in " + PULL_TIMEOUT_MINUTES + " min", true, null);
             }
           } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package io.a4c.daemon.builds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.events.Arch;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildKind;
@@ -77,8 +78,9 @@ class DockerfileTemplateTest {
   }
 
   @Test
-  void imagesAreTaggedByRegistryProjectParentArchAndChange() {
+  void imagesGoToTheOneRepositoryTaggedByProjectParentArchAndChange() {
     var job = job(BuildSource.perforce("//depot/kernel/main/..."), List.of(), List.of());
-    assertThat(BuildRunner.tag("10.250.0.1:5000", job, "1234")).isEqualTo("10.250.0.1:5000/a4c/kernel:main-amd64-1234");
+    assertThat(BuildRunner.imageRef(ImageRepository.parse("10.250.0.1:5000/a4c-images"), job, "1234"))
+        .isEqualTo("10.250.0.1:5000/a4c-images:kernel_main_amd64_1234");
   }
 }

@@ -3,6 +3,7 @@ package io.a4c.daemon.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.a4c.daemon.registry.RegistryLogin;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,26 +27,30 @@ public class DaemonConfigTest {
     assertThat(config.capacity()).isEqualTo(20);
     assertThat(config.sqsEndpoint()).isEmpty();
     assertThat(config.builder().enabled()).isFalse();
+    assertThat(config.imageRepository()).isEmpty();
+    assertThat(config.registryLogin()).isEqualTo(RegistryLogin.NONE);
   }
 
   @Test
-  void aBuilderNeedsItsQueueRegistryAndClaimFunctionAndNamesWhatIsMissing() {
+  void aBuilderNeedsItsQueueRepositoryAndClaimFunctionAndNamesWhatIsMissing() {
     var env = minimal();
     env.put(DaemonEnv.BUILDER, "true");
     env.put(DaemonEnv.BUILD_QUEUE_URL, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds");
-    env.put(DaemonEnv.IMAGE_REGISTRY, "10.250.0.1:5000");
+    env.put(DaemonEnv.IMAGE_REPOSITORY, "10.250.0.1:5000/a4c-images");
     env.put(DaemonEnv.BUILD_CLAIM_FUNCTION, "a4c-prod-BuildClaim");
     var builder = DaemonConfig.fromEnvironment(env).builder();
     assertThat(builder.enabled()).isTrue();
     assertThat(builder.concurrency()).isEqualTo(2);
     assertThat(builder.visibility()).isEqualTo(Duration.ofMinutes(5));
 
-    var noRegistry = new java.util.HashMap<>(env);
-    noRegistry.remove(DaemonEnv.IMAGE_REGISTRY);
-    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noRegistry)).hasMessageContaining("A4C_IMAGE_REGISTRY");
-    var shellRegistry = new java.util.HashMap<>(env);
-    shellRegistry.put(DaemonEnv.IMAGE_REGISTRY, "evil;rm");
-    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(shellRegistry)).hasMessageContaining("A4C_IMAGE_REGISTRY");
+    var noRepository = new java.util.HashMap<>(env);
+    noRepository.remove(DaemonEnv.IMAGE_REPOSITORY);
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noRepository)).hasMessageContaining("A4C_IMAGE_REPOSITORY");
+    for (String bad : new String[] {"evil;rm/x", "10.250.0.1:5000", "10.250.0.1:5000/A4C", "busybox/a4c"}) {
+      var badRepository = new java.util.HashMap<>(env);
+      badRepository.put(DaemonEnv.IMAGE_REPOSITORY, bad);
+      assertThatThrownBy(() -> DaemonConfig.fromEnvironment(badRepository)).as(bad).hasMessageContaining("A4C_IMAGE_REPOSITORY");
+    }
     var tooMany = new java.util.HashMap<>(env);
     tooMany.put(DaemonEnv.BUILD_CONCURRENCY, "0");
     assertThatThrownBy(() -> DaemonConfig.fromEnvironment(tooMany)).hasMessageContaining("A4C_BUILD_CONCURRENCY");
@@ -64,5 +69,53 @@ public class DaemonConfigTest {
     var badBeat = minimal();
     badBeat.put(DaemonEnv.HEARTBEAT_SECONDS, "0");
     assertThatThrownBy(() -> DaemonConfig.fromEnvironment(badBeat)).hasMessageContaining("A4C_HEARTBEAT_SECONDS");
+  }
+
+  @Test
+  void anEcrRepositoryLogsInToEcrAndAnyOtherRegistryWithNothing() {
+    assertThat(loginFor("123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images", null)).isEqualTo(RegistryLogin.ECR);
+    assertThat(loginFor("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/a4c-images", "auto")).isEqualTo(RegistryLogin.ECR);
+    assertThat(loginFor("123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/a4c-images", "")).isEqualTo(RegistryLogin.ECR);
+    assertThat(loginFor("10.250.0.1:5000/a4c-images", null)).isEqualTo(RegistryLogin.NONE);
+    assertThat(loginFor("registry.example.com/a4c-images", null)).isEqualTo(RegistryLogin.NONE);
+    // An ECR-looking name that is not one: another domain, or not a 12-digit account.
+    assertThat(loginFor("123456789012.dkr.ecr.eu-west-1.amazonaws.com.evil.example/a4c", null)).isEqualTo(RegistryLogin.NONE);
+    assertThat(loginFor("1234.dkr.ecr.eu-west-1.amazonaws.com/a4c", null)).isEqualTo(RegistryLogin.NONE);
+  }
+
+  @Test
+  void theLoginSettingOverridesTheChoiceAndIsChecked() {
+    assertThat(loginFor("123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images", "none")).isEqualTo(RegistryLogin.NONE);
+    assertThat(loginFor("ecr.internal.example:443/a4c-images", "ECR")).isEqualTo(RegistryLogin.ECR);
+
+    var unknown = minimal();
+    unknown.put(DaemonEnv.IMAGE_REPOSITORY, "10.250.0.1:5000/a4c-images");
+    unknown.put(DaemonEnv.REGISTRY_LOGIN, "basic");
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(unknown)).hasMessageContaining("A4C_REGISTRY_LOGIN");
+    var ecrWithoutRepository = minimal();
+    ecrWithoutRepository.put(DaemonEnv.REGISTRY_LOGIN, "ecr");
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(ecrWithoutRepository)).hasMessageContaining("A4C_REGISTRY_LOGIN");
+    assertThat(DaemonConfig.fromEnvironment(minimal()).registryLogin()).as("no repository, nothing to log in to").isEqualTo(RegistryLogin.NONE);
+  }
+
+  @Test
+  void aHostThatOnlyRunsWorkspacesMayNameTheRepositoryItPullsFrom() {
+    var env = minimal();
+    env.put(DaemonEnv.IMAGE_REPOSITORY, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images");
+    var config = DaemonConfig.fromEnvironment(env);
+
+    assertThat(config.builder().enabled()).isFalse();
+    assertThat(config.imageRepository().orElseThrow().registry()).isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+    assertThat(config.imageRepository().orElseThrow().path()).isEqualTo("a4c-prod-images");
+    assertThat(config.registryLogin()).isEqualTo(RegistryLogin.ECR);
+  }
+
+  private static RegistryLogin loginFor(String repository, String setting) {
+    var env = minimal();
+    env.put(DaemonEnv.IMAGE_REPOSITORY, repository);
+    if (setting != null) {
+      env.put(DaemonEnv.REGISTRY_LOGIN, setting);
+    }
+    return DaemonConfig.fromEnvironment(env).registryLogin();
   }
 }

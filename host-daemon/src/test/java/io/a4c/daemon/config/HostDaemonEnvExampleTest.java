@@ -2,6 +2,7 @@ package io.a4c.daemon.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.a4c.daemon.registry.RegistryLogin;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -35,6 +36,9 @@ class HostDaemonEnvExampleTest {
     assertThat(config.reconcileInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.commandVisibility()).isEqualTo(Duration.ofSeconds(120));
     assertThat(config.sqsEndpoint()).as("a real host talks to AWS").isEmpty();
+    assertThat(config.imageRepository().orElseThrow().registry()).isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+    assertThat(config.registryLogin()).as("an ECR repository logs in to ECR").isEqualTo(RegistryLogin.ECR);
+    assertThat(config.builder().enabled()).isTrue();
   }
 
   @Test

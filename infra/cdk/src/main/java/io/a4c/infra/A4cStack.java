@@ -52,7 +52,7 @@ public final class A4cStack extends Stack {
     queues = new Queues(this, "Queues", settings);
     EmailSending email = new EmailSending(this, "Email", settings, context.senderEmail());
     ImageRegistry registry =
-        new ImageRegistry(this, "Registry", settings, context.imageTagPrefixes());
+        new ImageRegistry(this, "Registry", settings, context.imageProjects());
     functions =
         new LambdaFunctions(this, "Functions", context, functionsCode, tables, queues, email);
     api = new Api(this, "Api", settings, context, functions);
@@ -96,7 +96,7 @@ public final class A4cStack extends Stack {
     output(
         "ImageRepositoryUri",
         registry.repository().getRepositoryUri(),
-        "where builders push and hosts pull images (its host part: " + DaemonEnv.IMAGE_REGISTRY + ")");
+        "host daemons: " + DaemonEnv.IMAGE_REPOSITORY + " (where builders push and hosts pull images)");
     output(
         "EmailConfigurationSet",
         email.configurationSet().getConfigurationSetName(),

@@ -23,6 +23,9 @@ class A4cStackTest {
             "a4c-prod-host-",
             "Description",
             Match.stringLikeRegexp(".*" + DaemonEnv.HOST_QUEUE_PREFIX)));
+    // Its value is A4C_IMAGE_REPOSITORY as it stands: host/path, no tag.
+    template.hasOutput(
+        "ImageRepositoryUri", Map.of("Description", Match.stringLikeRegexp(".*" + DaemonEnv.IMAGE_REPOSITORY + " .*")));
     for (String output :
         new String[] {
           "ApiUrl", "BuildQueueUrl", "ImageRepositoryUri", "WorkspacesTable", "ProjectsTable",

@@ -69,7 +69,7 @@ public final class TestStacks {
       case PROD -> {
         context.put("env", "prod");
         context.put("alarmEmail", "ops@example.com");
-        context.put("imageTagPrefixes", "game-,engine-");
+        context.put("imageProjects", "game,engine");
       }
       case PROD_ROLES_ANYWHERE -> {
         context.put("env", "prod");

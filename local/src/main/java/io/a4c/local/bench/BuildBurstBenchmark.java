@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.a4c.daemon.builds.BuildWorker;
 import io.a4c.daemon.docker.DockerClients;
+import io.a4c.daemon.registry.ImageRepository;
+import io.a4c.events.Arch;
 import io.a4c.local.LocalConfig;
 import io.a4c.local.LocalEnv;
 import io.a4c.local.LocalRuntime;
@@ -58,7 +60,8 @@ public final class BuildBurstBenchmark {
                 LocalEnv.DOCKER_HOSTS, hosts,
                 LocalEnv.HEARTBEAT_SECONDS, "2",
                 LocalEnv.BUILD_CONCURRENCY, concurrency,
-                LocalEnv.IMAGE_REGISTRY, System.getenv().getOrDefault(LocalEnv.IMAGE_REGISTRY, "10.250.0.1:5000")));
+                LocalEnv.IMAGE_REPOSITORY,
+                System.getenv().getOrDefault(LocalEnv.IMAGE_REPOSITORY, LocalConfig.DEFAULT_IMAGE_REPOSITORY)));
     Path repo = gitRepoWithTags(builds);
     String project = "burst-" + Long.toString(System.currentTimeMillis(), 36);
     try (var runtime = LocalRuntime.start(config)) {
@@ -166,7 +169,7 @@ public final class BuildBurstBenchmark {
               + " schedules taken more than once (retried after a transient failure or a dead builder) %d; wall drain %.1f s%n",
           status, failures.get(), run, refused, endStats.retaken(), drainNanos / 1e9);
     } finally {
-      untag(hosts, config.builds().registry(), project, builds);
+      untag(hosts, config.builds().repository(), project, builds);
     }
   }
 
@@ -258,12 +261,12 @@ public final class BuildBurstBenchmark {
     return out;
   }
 
-  private static void untag(String hosts, String registry, String project, int builds) {
+  private static void untag(String hosts, ImageRepository repository, String project, int builds) {
     for (String endpoint : LocalConfig.fromEnvironment(Map.of(LocalEnv.DOCKER_HOSTS, hosts)).dockerHosts().values()) {
       try (var docker = DockerClients.connect(endpoint)) {
         for (int i = 0; i < builds; i++) {
           try {
-            docker.removeImageCmd(registry + "/a4c/" + project + ":main-amd64-" + tag(i)).exec();
+            docker.removeImageCmd(repository.imageRef(project, "main", Arch.AMD64, tag(i))).exec();
           } catch (RuntimeException e) {
             // not on this host
           }

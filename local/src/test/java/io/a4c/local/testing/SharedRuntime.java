@@ -99,7 +99,7 @@ public final class SharedRuntime implements ParameterResolver {
                     Map.entry(LocalEnv.COMMAND_VISIBILITY_SECONDS, "4"),
                     Map.entry(LocalEnv.SWEEP_SECONDS, "1"),
                     Map.entry(LocalEnv.STUCK_AFTER_SECONDS, "20"),
-                    Map.entry(LocalEnv.IMAGE_REGISTRY, registry()),
+                    Map.entry(LocalEnv.IMAGE_REPOSITORY, registry() + "/a4c-images"),
                     // A killed builder's job comes back within seconds, not the five minutes of AWS.
                     Map.entry(LocalEnv.BUILD_VISIBILITY_SECONDS, "6"),
                     Map.entry(LocalEnv.RECURRING_TICK_SECONDS, "1")));

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * @param hostTrustAnchorArn an IAM Roles Anywhere trust anchor: when set, a host role can be taken
  *     only with a certificate whose common name is the host id
  * @param alarmEmail where alarms are emailed; empty leaves the topic without subscribers
- * @param imageTagPrefixes image tag prefixes (e.g. one per project) whose newest images are kept
+ * @param imageProjects projects whose newest images the registry keeps, each by its tag prefix
  * @param functionsJar path of the functions' shaded jar; empty uses the conventional path
  */
 public record DeployContext(
@@ -36,19 +36,18 @@ public record DeployContext(
     List<String> hostIds,
     Optional<String> hostTrustAnchorArn,
     Optional<String> alarmEmail,
-    List<String> imageTagPrefixes,
+    List<String> imageProjects,
     Optional<String> functionsJar) {
 
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   private static final Pattern CLAIM = Pattern.compile("[A-Za-z0-9_:./-]{1,128}");
-  private static final Pattern TAG_PREFIX = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Pattern TRUST_ANCHOR_ARN =
       Pattern.compile("arn:aws[a-z-]*:rolesanywhere:[a-z0-9-]+:\\d{12}:trust-anchor/[0-9a-f-]{36}");
 
   public DeployContext {
     jwtAudience = List.copyOf(jwtAudience);
     hostIds = List.copyOf(hostIds);
-    imageTagPrefixes = List.copyOf(imageTagPrefixes);
+    imageProjects = List.copyOf(imageProjects);
     if (!jwtIssuer.startsWith("https://")) {
       throw new IllegalArgumentException(
           "context 'jwtIssuer' must be an https URL, was " + jwtIssuer);
@@ -68,7 +67,7 @@ public record DeployContext(
     }
     hostTrustAnchorArn.ifPresent(a -> requireMatch("hostTrustAnchorArn", a, TRUST_ANCHOR_ARN));
     alarmEmail.ifPresent(a -> requireMatch("alarmEmail", a, EMAIL));
-    imageTagPrefixes.forEach(p -> requireMatch("imageTagPrefixes", p, TAG_PREFIX));
+    imageProjects.forEach(p -> requireMatch("imageProjects", p, Names.PROJECT_NAME));
   }
 
   /**
@@ -87,7 +86,7 @@ public record DeployContext(
         list(lookup, "hosts"),
         optionalText(lookup, "hostTrustAnchorArn"),
         optionalText(lookup, "alarmEmail"),
-        list(lookup, "imageTagPrefixes"),
+        list(lookup, "imageProjects"),
         optionalText(lookup, "functionsJar"));
   }
 

@@ -69,6 +69,17 @@ class DeployContextTest {
   }
 
   @Test
+  void imageProjectsAreProjectNamesSoTheirTagPrefixIsTheOneBuildersUse() {
+    Map<String, Object> context = minimal();
+    context.put("imageProjects", "game,engine-2");
+    assertThat(DeployContext.read(context::get).imageProjects()).containsExactly("game", "engine-2");
+
+    // A tag prefix in place of the project name is refused: its rule would match no tag.
+    context.put("imageProjects", "game_");
+    assertThatThrownBy(() -> DeployContext.read(context::get)).hasMessageContaining("'imageProjects'").hasMessageContaining("game_");
+  }
+
+  @Test
   void aTrustAnchorMustBeARolesAnywhereArn() {
     Map<String, Object> context = minimal();
     context.put("hostTrustAnchorArn", "arn:aws:iam::123456789012:role/x");

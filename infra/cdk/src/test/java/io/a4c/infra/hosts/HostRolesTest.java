@@ -50,6 +50,20 @@ class HostRolesTest {
   }
 
   @Test
+  void everyHostMayGetTheRegistryLoginItsPushesAndPullsSend() {
+    // The daemon's ECR login (EcrRegistryAuth) calls GetAuthorizationToken, which IAM scopes to "*".
+    for (Role role : stack.hostRoles().roles().values()) {
+      assertThat(statements(role))
+          .anySatisfy(
+              s -> {
+                assertThat(asList(s.get("Action"))).contains("ecr:GetAuthorizationToken");
+                assertThat(asList(s.get("Resource"))).containsExactly("*");
+                assertThat(s.get("Effect")).isEqualTo("Allow");
+              });
+    }
+  }
+
+  @Test
   void aHostMayCreateAndConsumeOnlyItsOwnCommandQueue() {
     Role h1 = stack.hostRoles().roles().get("h1");
     List<Object> queueResources =
@@ -95,12 +109,16 @@ class HostRolesTest {
             List.of(
                 logicalId(stack.getNode().findChild("Registry").getNode().findChild("Images")),
                 "Arn"));
+    // Everything docker pull and docker push ask of the repository.
     assertThat(actionsOn(h1, repository))
         .contains(
+            "ecr:BatchCheckLayerAvailability",
             "ecr:BatchGetImage",
             "ecr:GetDownloadUrlForLayer",
-            "ecr:PutImage",
-            "ecr:CompleteLayerUpload");
+            "ecr:InitiateLayerUpload",
+            "ecr:UploadLayerPart",
+            "ecr:CompleteLayerUpload",
+            "ecr:PutImage");
   }
 
   @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.a4c.events.Arch;
+import io.a4c.events.ImageTags;
 import io.a4c.infra.TestStacks;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,7 @@ import software.amazon.awscdk.assertions.Match;
 class ImageRegistryTest {
 
   @Test
-  void untaggedImagesExpireAfterADayAndEachTagPrefixKeepsItsNewest() throws Exception {
+  void untaggedImagesExpireAfterADayAndEachProjectKeepsItsNewestByItsTagPrefix() throws Exception {
     JsonNode rules = lifecycleRules(TestStacks.PROD);
     List<String> selections = new ArrayList<>();
     for (JsonNode rule : rules) {
@@ -26,16 +28,18 @@ class ImageRegistryTest {
         .containsExactly(
             "{\"tagStatus\":\"untagged\",\"countType\":\"sinceImagePushed\",\"countNumber\":1,"
                 + "\"countUnit\":\"days\"}",
-            "{\"tagStatus\":\"tagged\",\"tagPrefixList\":[\"game-\"],"
+            "{\"tagStatus\":\"tagged\",\"tagPrefixList\":[\"game_\"],"
                 + "\"countType\":\"imageCountMoreThan\",\"countNumber\":20}",
-            "{\"tagStatus\":\"tagged\",\"tagPrefixList\":[\"engine-\"],"
+            "{\"tagStatus\":\"tagged\",\"tagPrefixList\":[\"engine_\"],"
                 + "\"countType\":\"imageCountMoreThan\",\"countNumber\":20}",
             "{\"tagStatus\":\"any\",\"countType\":\"imageCountMoreThan\",\"countNumber\":1000}");
     assertThat(rules.findValuesAsText("type")).containsOnly("expire");
+    // The prefix is the one builders tag with: a project's tags start with it.
+    assertThat(ImageTags.of("game", "main", Arch.AMD64, "4711")).startsWith("game_");
   }
 
   @Test
-  void withoutTagPrefixesOnlyTheUntaggedRuleAndTheCapRemain() throws Exception {
+  void withoutProjectsOnlyTheUntaggedRuleAndTheCapRemain() throws Exception {
     assertThat(lifecycleRules(TestStacks.DEV).findValuesAsText("tagStatus"))
         .containsExactly("untagged", "any");
   }
