@@ -67,7 +67,7 @@ public final class ImageScheduleService {
   }
 
   /**
-   * Schedules a build: writes it SCHEDULED, then puts its job on the build queue. If the job cannot
+   * Schedules a build: writes it SCHEDULED, then puts its job on its arch's build queue. If the job cannot
    * be sent the record is removed again and the caller gets a 503.
    *
    * @param emailClaim the caller's {@code email} claim, or null
@@ -94,7 +94,7 @@ public final class ImageScheduleService {
             now, null, null, now);
     schedules.insert(schedule);
     try {
-      jobs.send(scheduleId, jobJson);
+      jobs.send(scheduleId, arch, jobJson);
     } catch (RuntimeException e) {
       if (!schedules.deleteUnsent(userId, scheduleId)) {
         log.atError().addKeyValue("scheduleId", scheduleId).log("rollback of an unsent build failed");

@@ -122,7 +122,7 @@ public final class RecurringBuilds {
       }
       // Send, then mark: a tick that dies in between leaves a duplicate job at worst, which the
       // claim turns into a no-op; marking first could leave a build marked queued but never sent.
-      jobs.send(build.scheduleId(), build.job());
+      jobs.send(build.scheduleId(), build.arch(), build.job());
       schedules.markQueued(build, now);
       released++;
     }

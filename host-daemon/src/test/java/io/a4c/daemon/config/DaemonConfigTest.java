@@ -3,6 +3,7 @@ package io.a4c.daemon.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.a4c.events.Arch;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,7 +33,7 @@ public class DaemonConfigTest {
   void aBuilderNeedsItsQueueRegistryAndClaimFunctionAndNamesWhatIsMissing() {
     var env = minimal();
     env.put(DaemonEnv.BUILDER, "true");
-    env.put(DaemonEnv.BUILD_QUEUE_URL, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds");
+    env.put(DaemonEnv.BUILD_QUEUE_URL_AMD64, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-amd64");
     env.put(DaemonEnv.IMAGE_REGISTRY, "10.250.0.1:5000");
     env.put(DaemonEnv.BUILD_CLAIM_FUNCTION, "a4c-prod-BuildClaim");
     var builder = DaemonConfig.fromEnvironment(env).builder();
@@ -40,6 +41,10 @@ public class DaemonConfigTest {
     assertThat(builder.concurrency()).isEqualTo(2);
     assertThat(builder.visibility()).isEqualTo(Duration.ofMinutes(5));
 
+    var noQueue = new java.util.HashMap<>(env);
+    noQueue.remove(DaemonEnv.BUILD_QUEUE_URL_AMD64);
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noQueue))
+        .hasMessageContaining("A4C_BUILD_QUEUE_URL_AMD64").hasMessageContaining("A4C_BUILD_QUEUE_URL_ARM64");
     var noRegistry = new java.util.HashMap<>(env);
     noRegistry.remove(DaemonEnv.IMAGE_REGISTRY);
     assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noRegistry)).hasMessageContaining("A4C_IMAGE_REGISTRY");
@@ -49,6 +54,22 @@ public class DaemonConfigTest {
     var tooMany = new java.util.HashMap<>(env);
     tooMany.put(DaemonEnv.BUILD_CONCURRENCY, "0");
     assertThatThrownBy(() -> DaemonConfig.fromEnvironment(tooMany)).hasMessageContaining("A4C_BUILD_CONCURRENCY");
+  }
+
+  @Test
+  void aBuilderPollsTheQueueOfItsOwnArchAndNamesTheVariableWhenItHasNone() {
+    var env = minimal();
+    env.put(DaemonEnv.BUILDER, "true");
+    env.put(DaemonEnv.BUILD_QUEUE_URL_ARM64, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-arm64");
+    env.put(DaemonEnv.IMAGE_REGISTRY, "10.250.0.1:5000");
+    env.put(DaemonEnv.BUILD_CLAIM_FUNCTION, "a4c-prod-BuildClaim");
+    var builder = DaemonConfig.fromEnvironment(env).builder();
+
+    assertThat(builder.queueUrl(Arch.ARM64)).endsWith("/a4c-builds-arm64");
+    assertThatThrownBy(() -> builder.queueUrl(Arch.AMD64))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("A4C_BUILD_QUEUE_URL_AMD64")
+        .hasMessageContaining("amd64");
   }
 
   @Test

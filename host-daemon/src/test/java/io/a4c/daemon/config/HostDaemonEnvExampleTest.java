@@ -2,6 +2,7 @@ package io.a4c.daemon.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.a4c.events.Arch;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -35,6 +36,7 @@ class HostDaemonEnvExampleTest {
     assertThat(config.reconcileInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.commandVisibility()).isEqualTo(Duration.ofSeconds(120));
     assertThat(config.sqsEndpoint()).as("a real host talks to AWS").isEmpty();
+    assertThat(config.builder().queueUrls()).as("one file for hosts of either arch").containsOnlyKeys(Arch.values());
   }
 
   @Test

@@ -25,7 +25,7 @@ class A4cStackTest {
             Match.stringLikeRegexp(".*" + DaemonEnv.HOST_QUEUE_PREFIX)));
     for (String output :
         new String[] {
-          "ApiUrl", "BuildQueueUrl", "ImageRepositoryUri", "WorkspacesTable", "ProjectsTable",
+          "ApiUrl", "BuildQueueUrlAmd64", "BuildQueueUrlArm64", "BuildDlqUrlAmd64", "BuildDlqUrlArm64", "ImageRepositoryUri", "WorkspacesTable", "ProjectsTable",
           "ImagesTable", "HostsTable", "BuildSchedulesTable", "HostRoleh1", "HostRolerackD2"
         }) {
       template.hasOutput(output, Match.anyValue());
