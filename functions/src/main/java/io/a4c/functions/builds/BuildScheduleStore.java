@@ -211,11 +211,18 @@ public final class BuildScheduleStore {
     return all;
   }
 
-  /** How many SCHEDULED builds of {@code kinds} were scheduled before {@code at}. */
-  int countWaitingBefore(Instant at, Set<BuildKind> kinds) {
+  /**
+   * How many SCHEDULED builds of {@code kinds} were scheduled before {@code at}, of {@code arch}
+   * only unless it is null.
+   */
+  int countWaitingBefore(Instant at, Set<BuildKind> kinds, Arch arch) {
     int count = 0;
-    var names = Map.of("#status", "status", "#kind", "kind");
+    var names = new HashMap<>(Map.of("#status", "status", "#kind", "kind"));
     Map<String, AttributeValue> values = new HashMap<>();
+    if (arch != null) {
+      names.put("#arch", "arch");
+      values.put(":arch", s(arch.wireName()));
+    }
     values.put(":s", s(BuildStatus.SCHEDULED.name()));
     values.put(":at", s(Times.sortable(at)));
     List<String> kindTerms = new ArrayList<>();
@@ -224,13 +231,14 @@ public final class BuildScheduleStore {
       values.put(":k" + i, s(kind.name()));
       kindTerms.add(":k" + i++);
     }
+    String filter = "#kind IN (" + String.join(", ", kindTerms) + ")" + (arch == null ? "" : " AND #arch = :arch");
     var pages =
         dynamo.queryPaginator(
             b ->
                 b.tableName(table)
                     .indexName(BY_STATUS)
                     .keyConditionExpression("#status = :s AND scheduledAt < :at")
-                    .filterExpression("#kind IN (" + String.join(", ", kindTerms) + ")")
+                    .filterExpression(filter)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
                     .select(Select.COUNT));

@@ -30,7 +30,7 @@ public final class BuildWaits {
       this.now = clock.instant();
       this.builders = builderStore.all();
       this.settings = schedules.recurringSettings();
-      this.userBuildsWaiting = schedules.countWaitingBefore(now.plus(Duration.ofDays(1)), EnumSet.of(BuildKind.USER));
+      this.userBuildsWaiting = schedules.countWaitingBefore(now.plus(Duration.ofDays(1)), EnumSet.of(BuildKind.USER), null);
     }
 
     /** Where {@code build} stands; null unless it is SCHEDULED. */
@@ -38,10 +38,12 @@ public final class BuildWaits {
       if (build.status() != BuildStatus.SCHEDULED) {
         return null;
       }
+      // A user build waits on its arch's queue, behind that arch's user builds only; recurring
+      // builds are released one fleet-wide order, behind every user build, whatever the arch.
       int position =
           build.kind() == BuildKind.USER
-              ? schedules.countWaitingBefore(build.scheduledAt(), EnumSet.of(BuildKind.USER)) + 1
-              : userBuildsWaiting + schedules.countWaitingBefore(build.scheduledAt(), EnumSet.of(BuildKind.RECURRING)) + 1;
+              ? schedules.countWaitingBefore(build.scheduledAt(), EnumSet.of(BuildKind.USER), build.arch()) + 1
+              : userBuildsWaiting + schedules.countWaitingBefore(build.scheduledAt(), EnumSet.of(BuildKind.RECURRING), null) + 1;
       if (build.kind() == BuildKind.RECURRING && !build.queued()) {
         if (settings.paused()) {
           return new Waiting(position, "recurring-paused", "recurring builds are paused by an administrator");
@@ -74,7 +76,7 @@ public final class BuildWaits {
             position, "builders-busy",
             "all " + live.size() + " builder(s) of arch " + arch.wireName() + " are busy (" + running + " of " + slots + " slots)");
       }
-      return new Waiting(position, "queued", "on the build queue; a free builder (" + (slots - running) + " of " + slots + " slots) takes it next");
+      return new Waiting(position, "queued", "on the " + arch.wireName() + " build queue; a free builder (" + (slots - running) + " of " + slots + " slots) takes it next");
     }
   }
 
