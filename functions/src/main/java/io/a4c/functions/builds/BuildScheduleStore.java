@@ -211,18 +211,12 @@ public final class BuildScheduleStore {
     return all;
   }
 
-  /**
-   * How many SCHEDULED builds of {@code kinds} were scheduled before {@code at}, of {@code arch}
-   * only unless it is null.
-   */
+  /** How many SCHEDULED builds of {@code kinds} and {@code arch} were scheduled before {@code at}. */
   int countWaitingBefore(Instant at, Set<BuildKind> kinds, Arch arch) {
     int count = 0;
-    var names = new HashMap<>(Map.of("#status", "status", "#kind", "kind"));
+    var names = Map.of("#status", "status", "#kind", "kind", "#arch", "arch");
     Map<String, AttributeValue> values = new HashMap<>();
-    if (arch != null) {
-      names.put("#arch", "arch");
-      values.put(":arch", s(arch.wireName()));
-    }
+    values.put(":arch", s(arch.wireName()));
     values.put(":s", s(BuildStatus.SCHEDULED.name()));
     values.put(":at", s(Times.sortable(at)));
     List<String> kindTerms = new ArrayList<>();
@@ -231,7 +225,7 @@ public final class BuildScheduleStore {
       values.put(":k" + i, s(kind.name()));
       kindTerms.add(":k" + i++);
     }
-    String filter = "#kind IN (" + String.join(", ", kindTerms) + ")" + (arch == null ? "" : " AND #arch = :arch");
+    String filter = "#kind IN (" + String.join(", ", kindTerms) + ") AND #arch = :arch";
     var pages =
         dynamo.queryPaginator(
             b ->

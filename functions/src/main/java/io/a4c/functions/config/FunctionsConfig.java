@@ -71,7 +71,7 @@ public record FunctionsConfig(
    *
    * @param queueUrls the build queue of every arch: a job goes to its arch's queue only
    * @param maxReceives receives of a job before the build queue dead-letters it
-   * @param recurringInFlight recurring builds that may be queued or running at once
+   * @param recurringInFlight recurring builds of one arch that may be queued or running at once
    * @param emailConfigurationSet SES configuration set, or null
    * @param userEmailDomain domain for users whose token has no email claim, or null
    * @param sesEndpoint endpoint override, for the local runtime and tests only

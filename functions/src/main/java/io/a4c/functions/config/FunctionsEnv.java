@@ -113,7 +113,7 @@ public final class FunctionsEnv {
   /** How many receives the build queue allows before its dead-letter queue (for the failure reason). */
   public static final String BUILD_MAX_RECEIVES = "A4C_BUILD_MAX_RECEIVES";
 
-  /** How many recurring builds may be queued or running at once (default 1): the rest wait. */
+  /** How many recurring builds of each arch may be queued or running at once (default 1): the rest wait. */
   public static final String RECURRING_BUILDS_IN_FLIGHT = "A4C_RECURRING_BUILDS_IN_FLIGHT";
 
   /** The verified SES identity build emails are sent from. */
