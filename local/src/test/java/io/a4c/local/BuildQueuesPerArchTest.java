@@ -14,6 +14,7 @@ import io.a4c.local.testing.SharedRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -27,6 +28,14 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 class BuildQueuesPerArchTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Only this class makes arm64 builds and no builder takes their jobs: leave none behind. */
+  @AfterEach
+  void emptyTheArm64Queue(LocalRuntime runtime) {
+    try (var probe = new BuildQueueProbe(runtime)) {
+      probe.purge(Arch.ARM64);
+    }
+  }
+
   @Test
   void aJobOfEachArchLandsOnTheQueueOfItsArchOnly(ApiClient api, LocalRuntime runtime) throws Exception {
     var scenario = new Scenario(api);
@@ -38,31 +47,31 @@ class BuildQueuesPerArchTest {
       probe.pauseAll();
       String amd64 = scenario.scheduleBuild(ivan, project, change, "amd64").at("/scheduleId");
       String arm64 = scenario.scheduleBuild(ivan, project, change, "arm64").at("/scheduleId");
-
-      // Only this class schedules arm64 builds: the arm64 queue holds this one job.
-      var onArm64 = probe.receive(Arch.ARM64, 30);
-      assertThat(onArm64).as("the job on the arm64 queue").isNotNull();
-      assertThat(JSON.readTree(onArm64.body()).path("scheduleId").asText()).isEqualTo(arm64);
-      assertThat(JSON.readTree(onArm64.body()).path("arch").asText()).isEqualTo("arm64");
-      // Other tests may have left amd64 jobs: take them all, find ours, and never the arm64 one.
       List<Message> onAmd64 = new ArrayList<>();
-      for (Message m = probe.receive(Arch.AMD64, 30); m != null; m = probe.receive(Arch.AMD64, 30)) {
-        onAmd64.add(m);
-      }
-      List<String> amd64Ids = new ArrayList<>();
-      for (Message m : onAmd64) {
-        amd64Ids.add(JSON.readTree(m.body()).path("scheduleId").asText());
-      }
-      assertThat(amd64Ids).contains(amd64).doesNotContain(arm64);
-
-      // Cancelled, their jobs are refused at the claim; put back, they leave no stranger behind.
-      for (String id : List.of(amd64, arm64)) {
-        assertThat(api.delete("/v1/users/" + ivan + "/image-schedules/" + id, api.tokenOf(ivan)).status()).isEqualTo(200);
-      }
-      probe.delete(Arch.ARM64, onArm64);
-      for (Message m : onAmd64) {
-        probe.send(Arch.AMD64, m.body());
-        probe.delete(Arch.AMD64, m);
+      try {
+        // Only this class schedules arm64 builds, and leaves their queue empty: this is its one job.
+        var onArm64 = probe.receive(Arch.ARM64, 30);
+        assertThat(onArm64).as("the job on the arm64 queue").isNotNull();
+        assertThat(JSON.readTree(onArm64.body()).path("scheduleId").asText()).isEqualTo(arm64);
+        assertThat(JSON.readTree(onArm64.body()).path("arch").asText()).isEqualTo("arm64");
+        // Other tests may have left amd64 jobs: take them all, find ours, and never the arm64 one.
+        for (Message m = probe.receive(Arch.AMD64, 30); m != null; m = probe.receive(Arch.AMD64, 30)) {
+          onAmd64.add(m);
+        }
+        List<String> amd64Ids = new ArrayList<>();
+        for (Message m : onAmd64) {
+          amd64Ids.add(JSON.readTree(m.body()).path("scheduleId").asText());
+        }
+        assertThat(amd64Ids).contains(amd64).doesNotContain(arm64);
+      } finally {
+        // Cancelled, the amd64 job is refused at the claim once put back, with the others'.
+        for (String id : List.of(amd64, arm64)) {
+          api.delete("/v1/users/" + ivan + "/image-schedules/" + id, api.tokenOf(ivan));
+        }
+        for (Message m : onAmd64) {
+          probe.send(Arch.AMD64, m.body());
+          probe.delete(Arch.AMD64, m);
+        }
       }
     }
   }
@@ -100,5 +109,46 @@ class BuildQueuesPerArchTest {
       assertThat(failed.at("/reason")).contains("no builder finished the build");
       await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.to(Scenario.emailOf(judy)).size() == 2);
     }
+  }
+
+  @Test
+  void anArm64UserBuildThatNoBuilderServesHoldsBackNoAmd64RecurringBuild(ApiClient api) throws Exception {
+    var scenario = new Scenario(api);
+    var repo = GitRepo.create();
+    String change = repo.commit("README", "held\n").substring(0, 12);
+    String project = scenario.project("unheld");
+    String admin = api.adminToken();
+    String kim = scenario.user("kim");
+    String arm64 = null;
+    try {
+      assertThat(api.put("/v1/projects/" + project, admin, Scenario.gitProjectJson(repo, "[]")).status()).isEqualTo(200);
+      arm64 = scenario.scheduleBuild(kim, project, change, "arm64").at("/scheduleId");
+      var cron = api.put("/v1/projects/" + project, admin,
+          Scenario.gitProjectJson(repo, "[{\"parentName\": \"main\", \"arch\": \"amd64\", \"cron\": \"cron(* * * * ? *)\"}]"));
+      assertThat(cron.status()).as(cron.body()).isEqualTo(200);
+
+      // Ticks (every second here) release the amd64 recurring build although a user build waits:
+      // that one is arm64, on a queue no amd64 builder takes from.
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> recurringStatuses(api, project).contains("COMPLETED"));
+      assertThat(api.get("/v1/users/" + kim + "/image-schedules/" + arm64, api.tokenOf(kim)).at("/status")).isEqualTo("SCHEDULED");
+    } finally {
+      api.put("/v1/projects/" + project, admin, Scenario.gitProjectJson(repo, "[]"));
+      if (arm64 != null) {
+        api.delete("/v1/users/" + kim + "/image-schedules/" + arm64, api.tokenOf(kim));
+      }
+    }
+  }
+
+  private static List<String> recurringStatuses(ApiClient api, String project) {
+    List<String> statuses = new ArrayList<>();
+    api.get("/v1/users/a4c-recurring/image-schedules?limit=100", api.adminToken()).json().get("items").forEach(b -> {
+      if (b.path("projectName").asText().equals(project)) {
+        statuses.add(b.path("status").asText());
+      }
+    });
+    return statuses;
   }
 }

@@ -99,6 +99,11 @@ public final class BuildQueueProbe implements AutoCloseable {
     sqs.sendMessage(b -> b.queueUrl(runtime.buildQueueUrl(arch)).messageBody(body));
   }
 
+  /** Empties {@code arch}'s build queue. */
+  public void purge(Arch arch) {
+    sqs.purgeQueue(b -> b.queueUrl(runtime.buildQueueUrl(arch)));
+  }
+
   /** Parks a job in {@code arch}'s dead-letter queue, as SQS does after the last receive. */
   public void sendToDeadLetterQueue(Arch arch, String body) {
     sqs.sendMessage(b -> b.queueUrl(runtime.buildDeadLetterQueueUrl(arch)).messageBody(body));
