@@ -29,13 +29,19 @@ public class DaemonConfigTest {
     assertThat(config.builder().enabled()).isFalse();
   }
 
-  @Test
-  void aBuilderNeedsItsQueueRegistryAndClaimFunctionAndNamesWhatIsMissing() {
+  /** A builder's environment with the build queue of one arch only. */
+  private static Map<String, String> builderWithQueueOf(Arch arch) {
     var env = minimal();
     env.put(DaemonEnv.BUILDER, "true");
-    env.put(DaemonEnv.BUILD_QUEUE_URL_AMD64, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-amd64");
+    env.put(DaemonEnv.buildQueueUrl(arch), "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-" + arch.wireName());
     env.put(DaemonEnv.IMAGE_REGISTRY, "10.250.0.1:5000");
     env.put(DaemonEnv.BUILD_CLAIM_FUNCTION, "a4c-prod-BuildClaim");
+    return env;
+  }
+
+  @Test
+  void aBuilderNeedsItsQueueRegistryAndClaimFunctionAndNamesWhatIsMissing() {
+    var env = builderWithQueueOf(Arch.AMD64);
     var builder = DaemonConfig.fromEnvironment(env).builder();
     assertThat(builder.enabled()).isTrue();
     assertThat(builder.concurrency()).isEqualTo(2);
@@ -58,12 +64,7 @@ public class DaemonConfigTest {
 
   @Test
   void aBuilderPollsTheQueueOfItsOwnArchAndNamesTheVariableWhenItHasNone() {
-    var env = minimal();
-    env.put(DaemonEnv.BUILDER, "true");
-    env.put(DaemonEnv.BUILD_QUEUE_URL_ARM64, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-arm64");
-    env.put(DaemonEnv.IMAGE_REGISTRY, "10.250.0.1:5000");
-    env.put(DaemonEnv.BUILD_CLAIM_FUNCTION, "a4c-prod-BuildClaim");
-    var builder = DaemonConfig.fromEnvironment(env).builder();
+    var builder = DaemonConfig.fromEnvironment(builderWithQueueOf(Arch.ARM64)).builder();
 
     assertThat(builder.queueUrl(Arch.ARM64)).endsWith("/a4c-builds-arm64");
     assertThatThrownBy(() -> builder.queueUrl(Arch.AMD64))
