@@ -27,6 +27,12 @@ public final class HostDaemonMain {
                 },
                 "shutdown"));
     daemon.start();
-    builder.start();
+    try {
+      builder.start();
+    } catch (IllegalStateException e) {
+      // No build queue of this engine's arch: a configuration error, found once the engine answers.
+      System.err.println("a4c-host-daemon: " + e.getMessage());
+      System.exit(2);
+    }
   }
 }

@@ -1,12 +1,14 @@
 package io.a4c.local;
 
 import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.events.Arch;
 import io.a4c.functions.FunctionsComponent;
 import io.a4c.functions.builds.BuildClaimFunction;
 import io.a4c.functions.config.FunctionsEnv;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,61 +21,71 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The image builds' part of the local runtime, what the CDK app makes in AWS: the build queue
- * with its dead-letter queue (ElasticMQ, redrive after N receives), the SES endpoint
- * (aws-ses-v2-local), the build-claim function behind a Lambda Invoke stand-in, a poller that
- * hands the dead-letter queue to its consumer, and a scheduler that ticks recurring builds as
- * EventBridge would. Every host daemon is a builder.
+ * The image builds' part of the local runtime, what the CDK app makes in AWS: a build queue per
+ * arch, each with its dead-letter queue (ElasticMQ, redrive after N receives), the SES endpoint
+ * (aws-ses-v2-local), the build-claim function behind a Lambda Invoke stand-in, a poller per
+ * dead-letter queue that hands it to its consumer, and a scheduler that ticks recurring builds as
+ * EventBridge would. Every host daemon is a builder, given every arch's queue: it polls its
+ * engine's.
  */
 final class LocalBuilds implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalBuilds.class);
-  static final String BUILD_QUEUE = "a4c-builds";
-  static final String BUILD_DLQ = "a4c-builds-dlq";
   static final String CLAIM_FUNCTION = "a4c-build-claim";
   static final String EMAIL_SENDER = "builds@a4c.local";
   static final String USER_EMAIL_DOMAIN = "users.a4c.local";
 
+  /** One arch's build queue and its dead-letter queue. */
+  private record ArchQueues(String url, String dlqUrl, String dlqArn) {}
+
   private final LocalConfig config;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
-  private final String queueUrl;
-  private final String dlqUrl;
-  private final String dlqArn;
+  private final Map<Arch, ArchQueues> queues;
   private final LocalSes ses;
   private LambdaInvokeServer lambda;
 
-  private LocalBuilds(LocalConfig config, String queueUrl, String dlqUrl, String dlqArn, LocalSes ses) {
+  private LocalBuilds(LocalConfig config, Map<Arch, ArchQueues> queues, LocalSes ses) {
     this.config = config;
-    this.queueUrl = queueUrl;
-    this.dlqUrl = dlqUrl;
-    this.dlqArn = dlqArn;
+    this.queues = Map.copyOf(queues);
     this.ses = ses;
     started.push(ses);
   }
 
+  /** The build queue's name for {@code arch}, e.g. {@code a4c-builds-amd64}. */
+  static String queueName(Arch arch) {
+    return "a4c-builds-" + arch.wireName();
+  }
+
   /** Creates the queues and starts the SES endpoint: what the functions' configuration names. */
   static LocalBuilds prepare(LocalConfig config, SqsClient sqs) throws Exception {
-    var builds = config.builds();
-    String dlqUrl = sqs.createQueue(b -> b.queueName(BUILD_DLQ)).queueUrl();
+    Map<Arch, ArchQueues> queues = new EnumMap<>(Arch.class);
+    for (Arch arch : Arch.values()) {
+      queues.put(arch, createQueues(sqs, queueName(arch), config.builds()));
+    }
+    LocalSes ses = LocalSes.start(config.builds().sesDirectory(), config.dataDir());
+    return new LocalBuilds(config, queues, ses);
+  }
+
+  private static ArchQueues createQueues(SqsClient sqs, String name, LocalConfig.Builds builds) {
+    String dlqUrl = sqs.createQueue(b -> b.queueName(name + "-dlq")).queueUrl();
     String dlqArn =
         sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
     String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + builds.maxReceives() + "\"}";
-    String queueUrl =
+    String url =
         sqs.createQueue(
                 b ->
-                    b.queueName(BUILD_QUEUE)
+                    b.queueName(name)
                         .attributes(
                             Map.of(
                                 QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(builds.visibility().toSeconds()),
                                 QueueAttributeName.REDRIVE_POLICY, redrive)))
             .queueUrl();
-    LocalSes ses = LocalSes.start(builds.sesDirectory(), config.dataDir());
-    return new LocalBuilds(config, queueUrl, dlqUrl, dlqArn, ses);
+    return new ArchQueues(url, dlqUrl, dlqArn);
   }
 
   /** The functions' build settings. */
   Map<String, String> functionsEnvironment() {
     Map<String, String> env = new HashMap<>();
-    env.put(FunctionsEnv.BUILD_QUEUE_URL, queueUrl);
+    queues.forEach((arch, q) -> env.put(FunctionsEnv.buildQueueUrl(arch), q.url()));
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, LocalTables.BUILD_SCHEDULES);
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, LocalTables.BUILD_LOGS);
     env.put(FunctionsEnv.BUILD_MAX_RECEIVES, Integer.toString(config.builds().maxReceives()));
@@ -87,10 +99,12 @@ final class LocalBuilds implements AutoCloseable {
   void start(FunctionsComponent functions, SqsClient sqs) throws Exception {
     lambda = new LambdaInvokeServer(Map.of(CLAIM_FUNCTION, claimFunction(functions)));
     started.push(lambda);
-    var deadLetters =
-        new SqsEventSourcePoller(sqs, dlqUrl, dlqArn, functions.buildDeadLetters()::handle, config.pollWait());
-    deadLetters.start(1);
-    started.push(deadLetters);
+    for (ArchQueues q : queues.values()) {
+      var deadLetters =
+          new SqsEventSourcePoller(sqs, q.dlqUrl(), q.dlqArn(), functions.buildDeadLetters()::handle, config.pollWait());
+      deadLetters.start(1);
+      started.push(deadLetters);
+    }
     ScheduledExecutorService ticker =
         Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("recurring-builds").factory());
     var recurring = functions.recurringBuilds();
@@ -112,19 +126,21 @@ final class LocalBuilds implements AutoCloseable {
     return function::handle;
   }
 
-  /** Every local daemon's builder role. */
+  /** Every local daemon's builder role: every arch's queue, of which it polls its engine's. */
   DaemonConfig.Builder builderConfig() {
     var builds = config.builds();
+    Map<Arch, String> urls = new EnumMap<>(Arch.class);
+    queues.forEach((arch, q) -> urls.put(arch, q.url()));
     return new DaemonConfig.Builder(
-        true, queueUrl, builds.concurrency(), CLAIM_FUNCTION, builds.visibility(), Optional.of(lambda.endpoint()));
+        true, urls, builds.concurrency(), CLAIM_FUNCTION, builds.visibility(), Optional.of(lambda.endpoint()));
   }
 
-  String queueUrl() {
-    return queueUrl;
+  String queueUrl(Arch arch) {
+    return queues.get(arch).url();
   }
 
-  String deadLetterQueueUrl() {
-    return dlqUrl;
+  String deadLetterQueueUrl(Arch arch) {
+    return queues.get(arch).dlqUrl();
   }
 
   URI sesEndpoint() {

@@ -1,10 +1,12 @@
 package io.a4c.local;
 
+import io.a4c.events.Arch;
 import io.a4c.functions.config.FunctionsEnv;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -23,7 +25,7 @@ public final class LocalEmulators implements AutoCloseable {
   private final EmbeddedDynamoDb dynamoDb;
   private final EmbeddedSqs sqs;
   private final String pageTokenKey;
-  private final String buildQueueUrl;
+  private final Map<String, String> buildQueueUrls = new HashMap<>();
 
   private LocalEmulators(Path dataDir) throws Exception {
     try {
@@ -35,7 +37,9 @@ public final class LocalEmulators implements AutoCloseable {
         LocalTables.ensure(dynamo);
       }
       try (SqsClient client = sqsClient()) {
-        buildQueueUrl = client.createQueue(b -> b.queueName("a4c-builds")).queueUrl();
+        for (Arch arch : Arch.values()) {
+          buildQueueUrls.put(FunctionsEnv.buildQueueUrl(arch), client.createQueue(b -> b.queueName(LocalBuilds.queueName(arch))).queueUrl());
+        }
       }
       pageTokenKey = LocalSecrets.pageTokenKey(dataDir);
     } catch (Exception e) {
@@ -56,7 +60,8 @@ public final class LocalEmulators implements AutoCloseable {
    * here sends mail.
    */
   public Map<String, String> functionsEnvironment(String hostQueuePrefix) {
-    return Map.ofEntries(
+    var env = new HashMap<>(buildQueueUrls);
+    env.putAll(Map.ofEntries(
         Map.entry(FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES),
         Map.entry(FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS),
         Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
@@ -66,13 +71,13 @@ public final class LocalEmulators implements AutoCloseable {
         Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),
         Map.entry(FunctionsEnv.BUILD_SCHEDULES_TABLE, LocalTables.BUILD_SCHEDULES),
         Map.entry(FunctionsEnv.BUILD_LOGS_TABLE, LocalTables.BUILD_LOGS),
-        Map.entry(FunctionsEnv.BUILD_QUEUE_URL, buildQueueUrl),
         Map.entry(FunctionsEnv.EMAIL_SENDER, LocalBuilds.EMAIL_SENDER),
         Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey),
         Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, hostQueuePrefix),
         Map.entry(FunctionsEnv.AWS_REGION, LocalRuntime.REGION),
         Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
-        Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString()));
+        Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString())));
+    return Map.copyOf(env);
   }
 
   /** A DynamoDB client for DynamoDB Local; the caller closes it. */

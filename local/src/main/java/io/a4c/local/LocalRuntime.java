@@ -7,6 +7,7 @@ import io.a4c.daemon.builds.BuildWorker;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.DockerClients;
 import io.a4c.daemon.registry.RegistryLogin;
+import io.a4c.events.Arch;
 import io.a4c.events.EventJson;
 import io.a4c.functions.FunctionsComponent;
 import io.a4c.functions.config.FunctionsConfig;
@@ -336,9 +337,14 @@ public final class LocalRuntime implements AutoCloseable {
     return builds.sesEndpoint();
   }
 
-  /** The build queue's URL. */
-  public String buildQueueUrl() {
-    return builds.queueUrl();
+  /** The URL of the build queue of {@code arch}. */
+  public String buildQueueUrl(Arch arch) {
+    return builds.queueUrl(arch);
+  }
+
+  /** The URL of the dead-letter queue of {@code arch}'s build queue. */
+  public String buildDeadLetterQueueUrl(Arch arch) {
+    return builds.deadLetterQueueUrl(arch);
   }
 
   /** The configuration it runs with. */

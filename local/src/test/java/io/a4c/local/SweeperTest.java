@@ -84,7 +84,7 @@ class SweeperTest {
       probe.pauseAll();
       try {
         id = scenario.scheduleBuild(user, project, change).at("/scheduleId");
-        sqs.purgeQueue(b -> b.queueUrl(runtime.buildQueueUrl()));
+        sqs.purgeQueue(b -> b.queueUrl(runtime.buildQueueUrl(io.a4c.events.Arch.AMD64)));
         if (how.equals("never-sent")) {
           dynamo.updateItem(
               b ->

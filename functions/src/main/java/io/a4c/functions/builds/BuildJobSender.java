@@ -16,20 +16,23 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** Puts build jobs on the build queue (a standard queue; duplicates are the claim's problem). */
+/**
+ * Puts build jobs on their arch's build queue (standard queues, one per arch, so a builder only
+ * ever receives jobs it can build; duplicates are the claim's problem). Thread-safe.
+ */
 @Singleton
 public final class BuildJobSender {
   private static final Logger log = LoggerFactory.getLogger(BuildJobSender.class);
 
   private final SqsClient sqs;
   private final ObjectMapper json;
-  private final String queueUrl;
+  private final FunctionsConfig.Builds settings;
 
   @Inject
   public BuildJobSender(SqsClient sqs, ObjectMapper json, FunctionsConfig config) {
     this.sqs = sqs;
     this.json = json;
-    this.queueUrl = config.builds().queueUrl();
+    this.settings = config.builds();
   }
 
   /** The job's JSON, as queued and as kept on a held schedule. */
@@ -51,7 +54,7 @@ public final class BuildJobSender {
     var attributes =
         sqs.getQueueAttributes(
                 b ->
-                    b.queueUrl(queueUrl)
+                    b.queueUrl(settings.queueUrl(arch))
                         .attributeNames(
                             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
@@ -61,16 +64,17 @@ public final class BuildJobSender {
   }
 
   /**
-   * Sends a job's JSON.
+   * Sends a job's JSON to the build queue of {@code arch}, the job's own.
    *
    * @throws ProblemException 503 when SQS cannot be reached
    */
-  public void send(String scheduleId, String jobJson) {
+  public void send(String scheduleId, Arch arch, String jobJson) {
     try {
-      sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(jobJson));
+      sqs.sendMessage(b -> b.queueUrl(settings.queueUrl(arch)).messageBody(jobJson));
     } catch (SdkException e) {
-      log.atWarn().addKeyValue("scheduleId", scheduleId).setCause(e).log("build job not sent");
-      throw new ProblemException(ProblemType.UNAVAILABLE, "the build queue cannot be reached; try again", null, "queue-unreachable");
+      log.atWarn().addKeyValue("scheduleId", scheduleId).addKeyValue("arch", arch.wireName()).setCause(e).log("build job not sent");
+      throw new ProblemException(
+          ProblemType.UNAVAILABLE, "the " + arch.wireName() + " build queue cannot be reached; try again", null, "queue-unreachable");
     }
   }
 }

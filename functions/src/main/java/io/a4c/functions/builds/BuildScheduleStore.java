@@ -277,11 +277,12 @@ public final class BuildScheduleStore {
     return all;
   }
 
-  /** How many SCHEDULED builds of {@code kinds} were scheduled before {@code at}. */
-  int countWaitingBefore(Instant at, Set<BuildKind> kinds) {
+  /** How many SCHEDULED builds of {@code kinds} and {@code arch} were scheduled before {@code at}. */
+  int countWaitingBefore(Instant at, Set<BuildKind> kinds, Arch arch) {
     int count = 0;
-    var names = Map.of("#status", "status", "#kind", "kind");
+    var names = Map.of("#status", "status", "#kind", "kind", "#arch", "arch");
     Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":arch", s(arch.wireName()));
     values.put(":s", s(BuildStatus.SCHEDULED.name()));
     values.put(":at", s(Times.sortable(at)));
     List<String> kindTerms = new ArrayList<>();
@@ -290,13 +291,14 @@ public final class BuildScheduleStore {
       values.put(":k" + i, s(kind.name()));
       kindTerms.add(":k" + i++);
     }
+    String filter = "#kind IN (" + String.join(", ", kindTerms) + ") AND #arch = :arch";
     var pages =
         dynamo.queryPaginator(
             b ->
                 b.tableName(table)
                     .indexName(BY_STATUS)
                     .keyConditionExpression("#status = :s AND scheduledAt < :at")
-                    .filterExpression("#kind IN (" + String.join(", ", kindTerms) + ")")
+                    .filterExpression(filter)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
                     .select(Select.COUNT));

@@ -8,8 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
@@ -23,14 +25,13 @@ public final class BuildWaits {
   final class Snapshot {
     private final List<BuilderStore.Builder> builders;
     private final RecurringSettings settings;
-    private final int userBuildsWaiting;
+    private final Map<Arch, Integer> userBuildsWaiting = new EnumMap<>(Arch.class);
     private final Instant now;
 
     private Snapshot() {
       this.now = clock.instant();
       this.builders = builderStore.all();
       this.settings = schedules.recurringSettings();
-      this.userBuildsWaiting = schedules.countWaitingBefore(now.plus(Duration.ofDays(1)), EnumSet.of(BuildKind.USER));
     }
 
     /** Where {@code build} stands; null unless it is SCHEDULED. */
@@ -38,22 +39,33 @@ public final class BuildWaits {
       if (build.status() != BuildStatus.SCHEDULED) {
         return null;
       }
-      int position =
-          build.kind() == BuildKind.USER
-              ? schedules.countWaitingBefore(build.scheduledAt(), EnumSet.of(BuildKind.USER)) + 1
-              : userBuildsWaiting + schedules.countWaitingBefore(build.scheduledAt(), EnumSet.of(BuildKind.RECURRING)) + 1;
-      if (build.kind() == BuildKind.RECURRING && !build.queued()) {
+      // Each arch has its own queue and its own recurring slots: only builds of its arch are ahead.
+      if (build.kind() == BuildKind.USER) {
+        return forBuilders(build.arch(), schedules.countWaitingBefore(build.scheduledAt(), EnumSet.of(BuildKind.USER), build.arch()) + 1);
+      }
+      int usersWaiting = usersWaiting(build.arch());
+      int position = usersWaiting + schedules.countWaitingBefore(build.scheduledAt(), EnumSet.of(BuildKind.RECURRING), build.arch()) + 1;
+      if (!build.queued()) {
         if (settings.paused()) {
           return new Waiting(position, "recurring-paused", "recurring builds are paused by an administrator");
         }
-        if (userBuildsWaiting > 0) {
+        String arch = build.arch().wireName();
+        if (usersWaiting > 0) {
           return new Waiting(
-              position, "behind-user-builds", userBuildsWaiting + " build(s) asked for by users go first; recurring builds wait for them");
+              position, "behind-user-builds",
+              usersWaiting + " " + arch + " build(s) asked for by users go first; recurring builds of " + arch + " wait for them");
         }
         return new Waiting(
-            position, "recurring-slot", "at most " + recurringInFlight + " recurring build(s) run at once; this one is next in line");
+            position, "recurring-slot",
+            "at most " + recurringInFlight + " recurring build(s) of " + arch + " run at once; this one is next in line");
       }
       return forBuilders(build.arch(), position);
+    }
+
+    /** User builds of {@code arch} waiting now, read once per snapshot. */
+    private int usersWaiting(Arch arch) {
+      return userBuildsWaiting.computeIfAbsent(
+          arch, a -> schedules.countWaitingBefore(now.plus(Duration.ofDays(1)), EnumSet.of(BuildKind.USER), a));
     }
 
     private Waiting forBuilders(Arch arch, int position) {
@@ -74,7 +86,7 @@ public final class BuildWaits {
             position, "builders-busy",
             "all " + live.size() + " builder(s) of arch " + arch.wireName() + " are busy (" + running + " of " + slots + " slots)");
       }
-      return new Waiting(position, "queued", "on the build queue; a free builder (" + (slots - running) + " of " + slots + " slots) takes it next");
+      return new Waiting(position, "queued", "on the " + arch.wireName() + " build queue; a free builder (" + (slots - running) + " of " + slots + " slots) takes it next");
     }
   }
 

@@ -70,8 +70,8 @@ public final class ImageScheduleService {
 
   /**
    * Schedules a build: writes it SCHEDULED (reserving one of the user's builds in flight), puts
-   * its job on the build queue, then marks it queued. If the job cannot be sent the record is
-   * removed again and the caller gets a 503; if this dies between the write and the mark, the
+   * its job on its arch's build queue, then marks it queued. If the job cannot be sent the record
+   * is removed again and the caller gets a 503; if this dies between the write and the mark, the
    * {@link LostBuildJobs sweeper} sends it.
    *
    * @param emailClaim the caller's {@code email} claim, or null
@@ -102,7 +102,7 @@ public final class ImageScheduleService {
       throw overQuota(userId, project, quota);
     }
     try {
-      jobs.send(scheduleId, jobJson);
+      jobs.send(scheduleId, arch, jobJson);
     } catch (RuntimeException e) {
       if (!schedules.deleteUnsent(userId, scheduleId)) {
         log.atError().addKeyValue("scheduleId", scheduleId).log("rollback of an unsent build failed");

@@ -58,7 +58,7 @@ public final class LostBuildJobs {
     List<BuildSchedule> waiting = schedules.withStatus(BuildStatus.SCHEDULED);
     for (BuildSchedule build : waiting) {
       if (build.kind() == BuildKind.USER && !build.queued() && build.scheduledAt().isBefore(staleBefore)) {
-        jobs.send(build.scheduleId(), build.job());
+        jobs.send(build.scheduleId(), build.arch(), build.job());
         schedules.markQueued(build, now);
         log.atWarn().addKeyValue("scheduleId", build.scheduleId()).log("build job never sent: sent");
         sent++;
@@ -74,7 +74,7 @@ public final class LostBuildJobs {
       }
       for (BuildSchedule build : entry.getValue()) {
         if (schedules.markResent(build, now)) {
-          jobs.send(build.scheduleId(), build.job());
+          jobs.send(build.scheduleId(), build.arch(), build.job());
           log.atWarn()
               .addKeyValue("scheduleId", build.scheduleId())
               .addKeyValue("lastSentAt", sentAt(build))

@@ -1,5 +1,6 @@
 package io.a4c.functions.builds;
 
+import io.a4c.events.Arch;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildKind;
 import io.a4c.events.BuildStatus;
@@ -11,6 +12,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -24,9 +29,10 @@ import org.slf4j.LoggerFactory;
  *   <li>For every recurring build whose cron fired in the last {@link #LOOK_BACK}, writes one
  *       SCHEDULED build of the parent's newest change, held off the queue. The schedule id derives
  *       from the firing, so ticks that overlap (or EventBridge's retries) make it once.
- *   <li>Releases held builds to the queue, oldest first, only while no user build waits and fewer
- *       than {@code recurringInFlight} recurring builds are queued or running: user builds go first,
- *       and recurring ones can take at most that many builder slots, so they never starve users.
+ *   <li>Releases held builds to their arch's queue, oldest first, each arch on its own: only while
+ *       no user build of that arch waits and fewer than {@code recurringInFlight} recurring builds
+ *       of that arch are queued or running. User builds go first, and recurring ones can take at
+ *       most that many of an arch's builder slots, so they never starve users.
  * </ol>
  *
  * Nothing happens while an admin has paused recurring builds. Recurring builds belong to the user
@@ -102,14 +108,27 @@ public final class RecurringBuilds {
     return created;
   }
 
+  /**
+   * Releases held builds, each arch on its own: its builders take only its queue, so a user build
+   * of one arch (perhaps one no builder serves, which then waits indefinitely) holds back only
+   * that arch's recurring builds, and each arch has its own {@code recurringInFlight} slots.
+   */
   private int release(Instant now) {
     var waiting = schedules.withStatus(BuildStatus.SCHEDULED);
-    if (waiting.stream().anyMatch(b -> b.kind() == BuildKind.USER)) {
-      return 0;
+    Set<Arch> usersWaiting = EnumSet.noneOf(Arch.class);
+    Map<Arch, Integer> running = new EnumMap<>(Arch.class);
+    for (BuildSchedule b : waiting) {
+      if (b.kind() == BuildKind.USER) {
+        usersWaiting.add(b.arch());
+      } else if (b.queued()) {
+        running.merge(b.arch(), 1, Integer::sum);
+      }
     }
-    long running =
-        waiting.stream().filter(b -> b.kind() == BuildKind.RECURRING && b.queued()).count()
-            + schedules.withStatus(BuildStatus.IN_PROGRESS).stream().filter(b -> b.kind() == BuildKind.RECURRING).count();
+    for (BuildSchedule b : schedules.withStatus(BuildStatus.IN_PROGRESS)) {
+      if (b.kind() == BuildKind.RECURRING) {
+        running.merge(b.arch(), 1, Integer::sum);
+      }
+    }
     var held =
         waiting.stream()
             .filter(b -> b.kind() == BuildKind.RECURRING && !b.queued())
@@ -117,13 +136,14 @@ public final class RecurringBuilds {
             .toList();
     int released = 0;
     for (BuildSchedule build : held) {
-      if (running + released >= inFlight) {
-        break;
+      if (usersWaiting.contains(build.arch()) || running.getOrDefault(build.arch(), 0) >= inFlight) {
+        continue;
       }
       // Send, then mark: a tick that dies in between leaves a duplicate job at worst, which the
       // claim turns into a no-op; marking first could leave a build marked queued but never sent.
-      jobs.send(build.scheduleId(), build.job());
+      jobs.send(build.scheduleId(), build.arch(), build.job());
       schedules.markQueued(build, now);
+      running.merge(build.arch(), 1, Integer::sum);
       released++;
     }
     return released;

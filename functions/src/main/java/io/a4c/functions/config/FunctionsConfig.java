@@ -1,7 +1,9 @@
 package io.a4c.functions.config;
 
+import io.a4c.events.Arch;
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,7 +13,7 @@ import java.util.Optional;
  * @param dynamoDbEndpoint endpoint override, for the local runtime and tests only
  * @param sqsEndpoint endpoint override, for the local runtime and tests only
  * @param security the audit trail, quotas, pagination key and how host events are authenticated
- * @param builds the image builds' tables, queue and email settings
+ * @param builds the image builds' tables, queues (one per arch) and email settings
  */
 public record FunctionsConfig(
     String workspacesTable,
@@ -67,14 +69,15 @@ public record FunctionsConfig(
   /**
    * The image builds' settings.
    *
+   * @param queueUrls the build queue of every arch: a job goes to its arch's queue only
    * @param maxReceives receives of a job before the build queue dead-letters it
-   * @param recurringInFlight recurring builds that may be queued or running at once
+   * @param recurringInFlight recurring builds of one arch that may be queued or running at once
    * @param emailConfigurationSet SES configuration set, or null
    * @param userEmailDomain domain for users whose token has no email claim, or null
    * @param sesEndpoint endpoint override, for the local runtime and tests only
    */
   public record Builds(
-      String queueUrl,
+      Map<Arch, String> queueUrls,
       String schedulesTable,
       String logsTable,
       int maxReceives,
@@ -82,7 +85,21 @@ public record FunctionsConfig(
       String emailSender,
       String emailConfigurationSet,
       String userEmailDomain,
-      Optional<URI> sesEndpoint) {}
+      Optional<URI> sesEndpoint) {
+    public Builds {
+      queueUrls = Map.copyOf(queueUrls);
+      for (Arch arch : Arch.values()) {
+        if (!queueUrls.containsKey(arch)) {
+          throw new IllegalArgumentException("no build queue for arch " + arch.wireName());
+        }
+      }
+    }
+
+    /** The build queue of {@code arch}. */
+    public String queueUrl(Arch arch) {
+      return queueUrls.get(arch);
+    }
+  }
 
   /**
    * Reads the configuration from an environment map ({@code System.getenv()} at the entry point).
@@ -109,7 +126,7 @@ public record FunctionsConfig(
         uri(env, FunctionsEnv.SQS_ENDPOINT),
         security(env),
         new Builds(
-            required(env, FunctionsEnv.BUILD_QUEUE_URL),
+            buildQueueUrls(env),
             required(env, FunctionsEnv.BUILD_SCHEDULES_TABLE),
             required(env, FunctionsEnv.BUILD_LOGS_TABLE),
             (int) positive(env, FunctionsEnv.BUILD_MAX_RECEIVES, 3),
@@ -118,6 +135,14 @@ public record FunctionsConfig(
             blankToNull(env.get(FunctionsEnv.EMAIL_CONFIGURATION_SET)),
             blankToNull(env.get(FunctionsEnv.USER_EMAIL_DOMAIN)),
             uri(env, FunctionsEnv.SES_ENDPOINT)));
+  }
+
+  private static Map<Arch, String> buildQueueUrls(Map<String, String> env) {
+    Map<Arch, String> urls = new EnumMap<>(Arch.class);
+    for (Arch arch : Arch.values()) {
+      urls.put(arch, required(env, FunctionsEnv.buildQueueUrl(arch)));
+    }
+    return urls;
   }
 
   private static String blankToNull(String value) {

@@ -1,5 +1,7 @@
 package io.a4c.functions.config;
 
+import io.a4c.events.Arch;
+
 /**
  * Names of the environment variables the functions read. The CDK app sets exactly these, so a
  * rename here is a rename there.
@@ -85,8 +87,22 @@ public final class FunctionsEnv {
   /** Optional endpoint override for SQS (local runtime and tests only). */
   public static final String SQS_ENDPOINT = "A4C_SQS_ENDPOINT";
 
-  /** URL of the build queue: the image-schedules API and recurring builds send jobs to it. */
-  public static final String BUILD_QUEUE_URL = "A4C_BUILD_QUEUE_URL";
+  /**
+   * URL of the amd64 build queue: the image-schedules API, recurring builds and the sweeper send
+   * amd64 jobs to it, and only amd64 builders poll it.
+   */
+  public static final String BUILD_QUEUE_URL_AMD64 = "A4C_BUILD_QUEUE_URL_AMD64";
+
+  /** URL of the arm64 build queue, as {@link #BUILD_QUEUE_URL_AMD64} for arm64 jobs. */
+  public static final String BUILD_QUEUE_URL_ARM64 = "A4C_BUILD_QUEUE_URL_ARM64";
+
+  /** The variable naming the build queue of {@code arch}: one queue per arch, each with its DLQ. */
+  public static String buildQueueUrl(Arch arch) {
+    return switch (arch) {
+      case AMD64 -> BUILD_QUEUE_URL_AMD64;
+      case ARM64 -> BUILD_QUEUE_URL_ARM64;
+    };
+  }
 
   /** DynamoDB table of image schedules, keyed by userId (PK) and scheduleId (SK), GSI {@code byStatus}. */
   public static final String BUILD_SCHEDULES_TABLE = "A4C_BUILD_SCHEDULES_TABLE";
@@ -97,7 +113,7 @@ public final class FunctionsEnv {
   /** How many receives the build queue allows before its dead-letter queue (for the failure reason). */
   public static final String BUILD_MAX_RECEIVES = "A4C_BUILD_MAX_RECEIVES";
 
-  /** How many recurring builds may be queued or running at once (default 1): the rest wait. */
+  /** How many recurring builds of each arch may be queued or running at once (default 1): the rest wait. */
   public static final String RECURRING_BUILDS_IN_FLIGHT = "A4C_RECURRING_BUILDS_IN_FLIGHT";
 
   /** The verified SES identity build emails are sent from. */

@@ -3,6 +3,7 @@ package io.a4c.functions.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.a4c.events.Arch;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +24,8 @@ public class FunctionsConfigTest {
     env.put(FunctionsEnv.AUDIT_TABLE, "a");
     env.put(FunctionsEnv.USAGE_TABLE, "u");
     env.put(FunctionsEnv.PAGE_TOKEN_KEY, KEY);
-    env.put(FunctionsEnv.BUILD_QUEUE_URL, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds");
+    env.put(FunctionsEnv.BUILD_QUEUE_URL_AMD64, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-amd64");
+    env.put(FunctionsEnv.BUILD_QUEUE_URL_ARM64, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-arm64");
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, "bs");
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, "bl");
     env.put(FunctionsEnv.EMAIL_SENDER, "builds@example.com");
@@ -92,8 +94,19 @@ public class FunctionsConfigTest {
     malformed.put(FunctionsEnv.HOST_STALE_AFTER_SECONDS, "soon");
     assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(malformed)).hasMessageContaining("A4C_HOST_STALE_AFTER_SECONDS");
 
-    var noBuildQueue = minimal();
-    noBuildQueue.remove(FunctionsEnv.BUILD_QUEUE_URL);
-    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(noBuildQueue)).hasMessageContaining("A4C_BUILD_QUEUE_URL");
+    var noArm64Queue = minimal();
+    noArm64Queue.remove(FunctionsEnv.BUILD_QUEUE_URL_ARM64);
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(noArm64Queue)).hasMessageContaining("A4C_BUILD_QUEUE_URL_ARM64");
+  }
+
+  @Test
+  void everyArchHasItsOwnBuildQueue() {
+    var builds = FunctionsConfig.fromEnvironment(minimal()).builds();
+
+    assertThat(builds.queueUrl(Arch.AMD64)).endsWith("/a4c-builds-amd64");
+    assertThat(builds.queueUrl(Arch.ARM64)).endsWith("/a4c-builds-arm64");
+    for (Arch arch : Arch.values()) {
+      assertThat(FunctionsEnv.buildQueueUrl(arch)).isEqualTo("A4C_BUILD_QUEUE_URL_" + arch.wireName().toUpperCase(java.util.Locale.ROOT));
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.a4c.daemon.builds;
 
 import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.events.Arch;
 import java.time.Duration;
 import java.util.List;
 import javax.inject.Inject;
@@ -10,23 +11,35 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * The shared build queue, as a builder uses it: receive jobs with their receive count (the claim's
- * attempt), keep a job hidden while building it, delete it when done, hand it back when a build
- * could not run here. Thread-safe.
+ * The build queue of this builder's arch, as a builder uses it: receive jobs with their receive
+ * count (the claim's attempt), keep a job hidden while building it, delete it when done, hand it
+ * back when a build could not run here. Each arch has its own queue, so a builder never receives
+ * a job it cannot build. {@link #open} picks the queue once the engine has told the arch, before
+ * the first receive. Thread-safe.
  */
 @Singleton
 public final class BuildQueue {
   private final SqsClient sqs;
-  private final String url;
+  private final DaemonConfig.Builder settings;
   private final Duration visibility;
   private final Duration pollWait;
+  private volatile String url;
 
   @Inject
   public BuildQueue(SqsClient sqs, DaemonConfig config) {
     this.sqs = sqs;
-    this.url = config.builder().queueUrl();
+    this.settings = config.builder();
     this.visibility = config.builder().visibility();
     this.pollWait = config.pollWait();
+  }
+
+  /**
+   * Uses the build queue of {@code arch} from now on.
+   *
+   * @throws IllegalStateException naming the variable, when no queue of that arch is configured
+   */
+  public void open(Arch arch) {
+    url = settings.queueUrl(arch);
   }
 
   /** Long-polls for up to {@code max} jobs, each hidden for the visibility timeout. */

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * A host's builder role: takes jobs from the build queue, at most {@code concurrency} at once,
+ * A host's builder role: takes jobs from the build queue of its engine's arch (and no other), at
+ * most {@code concurrency} at once,
  * claims each through the build-claim function and runs only what it was granted, extends the
  * job's visibility while building (the heartbeat that keeps other builders off it), reports the
  * end on the host-events queue, then deletes the job. A job refused (someone else holds it, or it
@@ -94,19 +95,26 @@ public final class BuildWorker implements AutoCloseable {
     this.statusInterval = config.heartbeatInterval();
   }
 
-  /** Starts taking jobs, if this host is a builder; a no-op otherwise or when running. */
+  /**
+   * Starts taking jobs from the build queue of the engine's arch, if this host is a builder; a
+   * no-op otherwise or when running.
+   *
+   * @throws IllegalStateException naming the variable, when no build queue of that arch is configured
+   */
   public synchronized void start() {
     if (!settings.enabled() || !stopped) {
       return;
     }
     arch = Arch.parse(docker.infoCmd().exec().getArchitecture());
+    queue.open(arch);
     stopped = false;
     accepting = true;
     timers = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("builder-timers-" + hostId).factory());
     timers.scheduleAtFixedRate(this::reportStatus, 0, statusInterval.toMillis(), TimeUnit.MILLISECONDS);
     int current = ++generation;
     loop = Thread.ofPlatform().daemon().name("builder-" + hostId).start(() -> takeJobs(current));
-    log.atInfo().addKeyValue("hostId", hostId).addKeyValue("concurrency", settings.concurrency()).log("builder started");
+    log.atInfo().addKeyValue("hostId", hostId).addKeyValue("arch", arch.wireName()).addKeyValue("concurrency", settings.concurrency())
+        .log("builder started");
   }
 
   /** Stops taking new jobs, and returns once no receive is in flight; builds in hand go on. */
@@ -224,7 +232,11 @@ public final class BuildWorker implements AutoCloseable {
         return;
       }
       if (job.arch() != arch) {
-        // One queue serves every arch: leave it for a builder of its own.
+        // A safety net only: each arch has its own queue, so a job of another arch here was put
+        // on the wrong queue (by hand, or a redrive to the wrong one). Handed back, it runs out of
+        // receives and its build fails through the dead-letter queue, rather than wait unseen.
+        log.atWarn().addKeyValue("scheduleId", job.scheduleId()).addKeyValue("arch", job.arch().wireName())
+            .log("a job of another arch on this builder's queue; handed back");
         queue.release(message, Duration.ZERO);
         return;
       }

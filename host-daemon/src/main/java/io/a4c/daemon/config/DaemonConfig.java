@@ -2,10 +2,12 @@ package io.a4c.daemon.config;
 
 import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.daemon.registry.RegistryLogin;
+import io.a4c.events.Arch;
 import io.a4c.events.Names;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -57,6 +59,7 @@ public record DaemonConfig(
   /**
    * The builder role.
    *
+   * @param queueUrls the build queue of each arch given; the builder polls only its engine's
    * @param concurrency builds run at once, at most
    * @param claimFunction the build-claim function's name or ARN
    * @param visibility how long a taken job stays hidden; extended while the build runs
@@ -64,24 +67,42 @@ public record DaemonConfig(
    */
   public record Builder(
       boolean enabled,
-      String queueUrl,
+      Map<Arch, String> queueUrls,
       int concurrency,
       String claimFunction,
       Duration visibility,
       Optional<URI> lambdaEndpoint) {
     /** A daemon that builds nothing. */
     public static Builder disabled() {
-      return new Builder(false, null, 0, null, Duration.ofMinutes(5), Optional.empty());
+      return new Builder(false, Map.of(), 0, null, Duration.ofMinutes(5), Optional.empty());
     }
 
     public Builder {
+      queueUrls = Map.copyOf(queueUrls);
       if (enabled) {
-        Names.requireText(DaemonEnv.BUILD_QUEUE_URL, queueUrl);
+        if (queueUrls.isEmpty()) {
+          throw new IllegalArgumentException(
+              DaemonEnv.BUILD_QUEUE_URL_AMD64 + " or " + DaemonEnv.BUILD_QUEUE_URL_ARM64 + " must be set for a builder");
+        }
         Names.requireText(DaemonEnv.BUILD_CLAIM_FUNCTION, claimFunction);
         if (concurrency < 1) {
           throw new IllegalArgumentException(DaemonEnv.BUILD_CONCURRENCY + " must be at least 1");
         }
       }
+    }
+
+    /**
+     * The build queue of {@code arch}, the builder's engine's.
+     *
+     * @throws IllegalStateException naming the variable, when this host was given no queue of its arch
+     */
+    public String queueUrl(Arch arch) {
+      String url = queueUrls.get(arch);
+      if (url == null) {
+        throw new IllegalStateException(
+            "environment variable " + DaemonEnv.buildQueueUrl(arch) + " must be set: this builder's engine is " + arch.wireName());
+      }
+      return url;
     }
   }
 
@@ -151,11 +172,28 @@ public record DaemonConfig(
     String lambda = env.get(DaemonEnv.LAMBDA_ENDPOINT);
     return new Builder(
         true,
-        required(env, DaemonEnv.BUILD_QUEUE_URL),
+        buildQueueUrls(env),
         (int) number(env, DaemonEnv.BUILD_CONCURRENCY, 2, 1, 64),
         required(env, DaemonEnv.BUILD_CLAIM_FUNCTION),
         Duration.ofSeconds(number(env, DaemonEnv.BUILD_VISIBILITY_SECONDS, 300, 10, 43_200)),
         lambda == null || lambda.isBlank() ? Optional.empty() : Optional.of(URI.create(lambda)));
+  }
+
+  /** The build queues given, by arch; a builder needs at least the one of its own arch. */
+  private static Map<Arch, String> buildQueueUrls(Map<String, String> env) {
+    Map<Arch, String> urls = new EnumMap<>(Arch.class);
+    for (Arch arch : Arch.values()) {
+      String url = env.get(DaemonEnv.buildQueueUrl(arch));
+      if (url != null && !url.isBlank()) {
+        urls.put(arch, url.trim());
+      }
+    }
+    if (urls.isEmpty()) {
+      throw new IllegalStateException(
+          "environment variable " + DaemonEnv.BUILD_QUEUE_URL_AMD64 + " or " + DaemonEnv.BUILD_QUEUE_URL_ARM64
+              + " must be set: the build queue of this builder's arch");
+    }
+    return urls;
   }
 
   private static Optional<byte[]> eventKey(Map<String, String> env) {

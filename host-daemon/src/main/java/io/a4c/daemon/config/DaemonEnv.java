@@ -1,5 +1,7 @@
 package io.a4c.daemon.config;
 
+import io.a4c.events.Arch;
+
 /**
  * Names of the environment variables (or {@code /etc/a4c/host-daemon.env} entries) the host
  * daemon reads. The CDK app's outputs and the deploy guide use exactly these.
@@ -51,8 +53,23 @@ public final class DaemonEnv {
   /** {@code true} makes this daemon a builder too: it takes jobs from the build queue. */
   public static final String BUILDER = "A4C_BUILDER";
 
-  /** URL of the build queue a builder takes jobs from. */
-  public static final String BUILD_QUEUE_URL = "A4C_BUILD_QUEUE_URL";
+  /**
+   * URL of the amd64 build queue (stack output BuildQueueUrlAmd64). A builder polls only the queue
+   * of its engine's arch, so every host may carry the same pair of URLs; a builder needs at least
+   * the one of its own arch.
+   */
+  public static final String BUILD_QUEUE_URL_AMD64 = "A4C_BUILD_QUEUE_URL_AMD64";
+
+  /** URL of the arm64 build queue (stack output BuildQueueUrlArm64); see {@link #BUILD_QUEUE_URL_AMD64}. */
+  public static final String BUILD_QUEUE_URL_ARM64 = "A4C_BUILD_QUEUE_URL_ARM64";
+
+  /** The variable naming the build queue of {@code arch}. */
+  public static String buildQueueUrl(Arch arch) {
+    return switch (arch) {
+      case AMD64 -> BUILD_QUEUE_URL_AMD64;
+      case ARM64 -> BUILD_QUEUE_URL_ARM64;
+    };
+  }
 
   /**
    * The one repository builders push to and hosts pull from: {@code host[:port]/path} (locally

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.a4c.daemon.registry.RegistryLogin;
+import io.a4c.events.Arch;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,18 +32,28 @@ public class DaemonConfigTest {
     assertThat(config.registryLogin()).isEqualTo(RegistryLogin.NONE);
   }
 
-  @Test
-  void aBuilderNeedsItsQueueRepositoryAndClaimFunctionAndNamesWhatIsMissing() {
+  /** A builder's environment with the build queue of one arch only. */
+  private static Map<String, String> builderWithQueueOf(Arch arch) {
     var env = minimal();
     env.put(DaemonEnv.BUILDER, "true");
-    env.put(DaemonEnv.BUILD_QUEUE_URL, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds");
+    env.put(DaemonEnv.buildQueueUrl(arch), "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-" + arch.wireName());
     env.put(DaemonEnv.IMAGE_REPOSITORY, "10.250.0.1:5000/a4c-images");
     env.put(DaemonEnv.BUILD_CLAIM_FUNCTION, "a4c-prod-BuildClaim");
+    return env;
+  }
+
+  @Test
+  void aBuilderNeedsItsQueueRegistryAndClaimFunctionAndNamesWhatIsMissing() {
+    var env = builderWithQueueOf(Arch.AMD64);
     var builder = DaemonConfig.fromEnvironment(env).builder();
     assertThat(builder.enabled()).isTrue();
     assertThat(builder.concurrency()).isEqualTo(2);
     assertThat(builder.visibility()).isEqualTo(Duration.ofMinutes(5));
 
+    var noQueue = new java.util.HashMap<>(env);
+    noQueue.remove(DaemonEnv.BUILD_QUEUE_URL_AMD64);
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noQueue))
+        .hasMessageContaining("A4C_BUILD_QUEUE_URL_AMD64").hasMessageContaining("A4C_BUILD_QUEUE_URL_ARM64");
     var noRepository = new java.util.HashMap<>(env);
     noRepository.remove(DaemonEnv.IMAGE_REPOSITORY);
     assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noRepository)).hasMessageContaining("A4C_IMAGE_REPOSITORY");
@@ -54,6 +65,17 @@ public class DaemonConfigTest {
     var tooMany = new java.util.HashMap<>(env);
     tooMany.put(DaemonEnv.BUILD_CONCURRENCY, "0");
     assertThatThrownBy(() -> DaemonConfig.fromEnvironment(tooMany)).hasMessageContaining("A4C_BUILD_CONCURRENCY");
+  }
+
+  @Test
+  void aBuilderPollsTheQueueOfItsOwnArchAndNamesTheVariableWhenItHasNone() {
+    var builder = DaemonConfig.fromEnvironment(builderWithQueueOf(Arch.ARM64)).builder();
+
+    assertThat(builder.queueUrl(Arch.ARM64)).endsWith("/a4c-builds-arm64");
+    assertThatThrownBy(() -> builder.queueUrl(Arch.AMD64))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("A4C_BUILD_QUEUE_URL_AMD64")
+        .hasMessageContaining("amd64");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.a4c.daemon.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.a4c.daemon.registry.RegistryLogin;
+import io.a4c.events.Arch;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -39,6 +40,7 @@ class HostDaemonEnvExampleTest {
     assertThat(config.imageRepository().orElseThrow().registry()).isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com");
     assertThat(config.registryLogin()).as("an ECR repository logs in to ECR").isEqualTo(RegistryLogin.ECR);
     assertThat(config.builder().enabled()).isTrue();
+    assertThat(config.builder().queueUrls()).as("one file for hosts of either arch").containsOnlyKeys(Arch.values());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.a4c.infra;
 
 import io.a4c.daemon.config.DaemonEnv;
+import io.a4c.events.Arch;
 import io.a4c.functions.config.FunctionsEnv;
 import io.a4c.infra.alarms.Alarms;
 import io.a4c.infra.api.Api;
@@ -81,13 +82,21 @@ public final class A4cStack extends Stack {
         "HostQueuePrefix",
         queues.hostQueuePrefix(),
         "host daemons and functions: " + DaemonEnv.HOST_QUEUE_PREFIX);
-    output("BuildQueueUrl", queues.builds().getQueueUrl(), "host daemons: " + DaemonEnv.BUILD_QUEUE_URL);
+    for (Arch arch : Arch.values()) {
+      output(
+          "BuildQueueUrl" + Queues.idSuffix(arch),
+          queues.builds(arch).getQueueUrl(),
+          "host daemons: " + DaemonEnv.buildQueueUrl(arch));
+      output(
+          "BuildDlqUrl" + Queues.idSuffix(arch),
+          queues.buildsDlq(arch).getQueueUrl(),
+          "parked " + arch.wireName() + " builds");
+    }
     output(
         "BuildClaimFunction",
         functions.buildClaim().getFunctionArn(),
         "host daemons: " + DaemonEnv.BUILD_CLAIM_FUNCTION);
     output("HostEventsDlqUrl", queues.hostEventsDlq().getQueueUrl(), "parked host events");
-    output("BuildDlqUrl", queues.buildsDlq().getQueueUrl(), "parked builds");
     output("WorkspacesTable", tables.workspaces().getTableName(), FunctionsEnv.WORKSPACES_TABLE);
     output("ProjectsTable", tables.projects().getTableName(), FunctionsEnv.PROJECTS_TABLE);
     output("ImagesTable", tables.images().getTableName(), FunctionsEnv.IMAGES_TABLE);

@@ -28,7 +28,7 @@ class A4cStackTest {
         "ImageRepositoryUri", Map.of("Description", Match.stringLikeRegexp(".*" + DaemonEnv.IMAGE_REPOSITORY + " .*")));
     for (String output :
         new String[] {
-          "ApiUrl", "BuildQueueUrl", "ImageRepositoryUri", "WorkspacesTable", "ProjectsTable",
+          "ApiUrl", "BuildQueueUrlAmd64", "BuildQueueUrlArm64", "BuildDlqUrlAmd64", "BuildDlqUrlArm64", "ImageRepositoryUri", "WorkspacesTable", "ProjectsTable",
           "ImagesTable", "HostsTable", "BuildSchedulesTable", "HostRoleh1", "HostRolerackD2"
         }) {
       template.hasOutput(output, Match.anyValue());

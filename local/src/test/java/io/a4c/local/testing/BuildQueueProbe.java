@@ -1,6 +1,7 @@
 package io.a4c.local.testing;
 
 import io.a4c.daemon.builds.BuildWorker;
+import io.a4c.events.Arch;
 import io.a4c.local.LocalRuntime;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -9,10 +10,11 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * The test's own hands on the build queue and the builders: pause them, take a job off the queue,
- * put copies back, count what they did.
+ * The test's own hands on the build queues (one per arch) and the builders: pause them, take a job
+ * off a queue, put copies back, count what they did.
  */
 public final class BuildQueueProbe implements AutoCloseable {
   private final LocalRuntime runtime;
@@ -52,11 +54,26 @@ public final class BuildQueueProbe implements AutoCloseable {
     builders().forEach(BuildWorker::resume);
   }
 
-  /** Receives one job (hidden for {@code visibilitySeconds}), waiting up to a few seconds for it. */
+  /** Receives one job from the amd64 queue, where the builds of {@link Scenario} go (the API's default arch). */
   public Message receive(int visibilitySeconds) {
+    return receive(Arch.AMD64, visibilitySeconds);
+  }
+
+  /**
+   * Receives one job from {@code arch}'s build queue (hidden for {@code visibilitySeconds}), with
+   * its receive count, waiting up to a few seconds for it.
+   */
+  public Message receive(Arch arch, int visibilitySeconds) {
     for (int i = 0; i < 5; i++) {
       var messages =
-          sqs.receiveMessage(b -> b.queueUrl(runtime.buildQueueUrl()).maxNumberOfMessages(1).waitTimeSeconds(2).visibilityTimeout(visibilitySeconds)).messages();
+          sqs.receiveMessage(
+                  b ->
+                      b.queueUrl(runtime.buildQueueUrl(arch))
+                          .maxNumberOfMessages(1)
+                          .waitTimeSeconds(2)
+                          .visibilityTimeout(visibilitySeconds)
+                          .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+              .messages();
       if (!messages.isEmpty()) {
         return messages.getFirst();
       }
@@ -64,12 +81,32 @@ public final class BuildQueueProbe implements AutoCloseable {
     return null;
   }
 
+  /** Deletes a job received from the amd64 queue. */
   public void delete(Message message) {
-    sqs.deleteMessage(b -> b.queueUrl(runtime.buildQueueUrl()).receiptHandle(message.receiptHandle()));
+    delete(Arch.AMD64, message);
   }
 
+  public void delete(Arch arch, Message message) {
+    sqs.deleteMessage(b -> b.queueUrl(runtime.buildQueueUrl(arch)).receiptHandle(message.receiptHandle()));
+  }
+
+  /** Puts a job on the amd64 queue. */
   public void send(String body) {
-    sqs.sendMessage(b -> b.queueUrl(runtime.buildQueueUrl()).messageBody(body));
+    send(Arch.AMD64, body);
+  }
+
+  public void send(Arch arch, String body) {
+    sqs.sendMessage(b -> b.queueUrl(runtime.buildQueueUrl(arch)).messageBody(body));
+  }
+
+  /** Empties {@code arch}'s build queue. */
+  public void purge(Arch arch) {
+    sqs.purgeQueue(b -> b.queueUrl(runtime.buildQueueUrl(arch)));
+  }
+
+  /** Parks a job in {@code arch}'s dead-letter queue, as SQS does after the last receive. */
+  public void sendToDeadLetterQueue(Arch arch, String body) {
+    sqs.sendMessage(b -> b.queueUrl(runtime.buildDeadLetterQueueUrl(arch)).messageBody(body));
   }
 
   /** Sends a raw host event as host {@code hostId}'s daemon would: signed with its key. */

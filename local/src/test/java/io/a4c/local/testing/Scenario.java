@@ -79,16 +79,21 @@ public final class Scenario {
         .formatted(repo.url(), setupJson, recurringBuilds);
   }
 
-  /** Schedules a build of the project's main at {@code change}; returns the 202 reply. */
+  /** Schedules a build of the project's main at {@code change}, for the default arch (amd64); returns the 202 reply. */
   public ApiClient.Reply scheduleBuild(String user, String project, String change) {
+    return scheduleBuild(user, project, change, "amd64");
+  }
+
+  /** Schedules a build of the project's main at {@code change} for {@code arch}; returns the 202 reply. */
+  public ApiClient.Reply scheduleBuild(String user, String project, String change, String arch) {
     var reply =
         api.post(
             "/v1/users/" + user + "/image-schedules",
             api.tokenOf(user),
             """
-            {"imageName": "test-image", "project": "%s", "change": "%s"}
+            {"imageName": "test-image", "project": "%s", "change": "%s", "arch": "%s"}
             """
-                .formatted(project, change));
+                .formatted(project, change, arch));
     assertThat(reply.status()).as(reply.body()).isEqualTo(202);
     return reply;
   }

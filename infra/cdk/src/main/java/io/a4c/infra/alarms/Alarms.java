@@ -1,5 +1,6 @@
 package io.a4c.infra.alarms;
 
+import io.a4c.events.Arch;
 import io.a4c.infra.api.Api;
 import io.a4c.infra.config.EnvSettings;
 import io.a4c.infra.queues.Queues;
@@ -24,13 +25,22 @@ import software.constructs.Construct;
 /**
  * The alarms an operator is paged for, all notifying one SNS topic (with an email subscription when
  * {@code alarmEmail} is given): API 5xx, the list route's p99 latency above 100 ms, any message in
- * a dead-letter queue, and host events waiting too long to be consumed.
+ * a dead-letter queue (every arch's build DLQ included), host events waiting too long to be
+ * consumed, and a build job waiting too long on its arch's queue.
  *
  * <p>Missing data is "not breaching" throughout: a quiet API or an empty queue is healthy.
  */
 public final class Alarms extends Construct {
   /** The user's bound on listing workspaces, in milliseconds. */
   public static final int LIST_LATENCY_P99_MS = 100;
+
+  /**
+   * How old the oldest job on an arch's build queue may get before alarming. A job of an arch no
+   * builder serves is never received, so it never reaches the DLQ: this alarm is what tells of it
+   * (before the queue's four-day retention drops it). It also fires when an arch's builders fall an
+   * hour behind, or a single build runs over an hour (a job in flight counts too).
+   */
+  public static final Duration BUILD_QUEUE_MAX_AGE = Duration.hours(1);
 
   private final Topic topic;
   private final List<Alarm> alarms = new ArrayList<>();
@@ -70,7 +80,23 @@ public final class Alarms extends Construct {
             + " ms for 15 minutes");
 
     dlqAlarm("HostEventsDlqNotEmpty", queues.hostEventsDlq(), "host events");
-    dlqAlarm("BuildsDlqNotEmpty", queues.buildsDlq(), "builds");
+    for (Arch arch : Arch.values()) {
+      String suffix = Queues.idSuffix(arch);
+      dlqAlarm("BuildsDlq" + suffix + "NotEmpty", queues.buildsDlq(arch), arch.wireName() + " builds");
+      alarm(
+          "Builds" + suffix + "OldestMessage",
+          queues.builds(arch).metricApproximateAgeOfOldestMessage(oneMinute("Maximum")),
+          BUILD_QUEUE_MAX_AGE.toSeconds().intValue(),
+          ComparisonOperator.GREATER_THAN_THRESHOLD,
+          5,
+          "a job has waited on the "
+              + arch.wireName()
+              + " build queue more than "
+              + BUILD_QUEUE_MAX_AGE.toHours().intValue()
+              + " h: no "
+              + arch.wireName()
+              + " builder takes jobs, or they are far behind");
+    }
 
     alarm(
         "HostEventsOldestMessage",

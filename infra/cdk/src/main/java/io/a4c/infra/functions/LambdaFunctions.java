@@ -1,5 +1,6 @@
 package io.a4c.infra.functions;
 
+import io.a4c.events.Arch;
 import io.a4c.functions.config.FunctionsEnv;
 import io.a4c.infra.config.DeployContext;
 import io.a4c.infra.config.EnvSettings;
@@ -117,7 +118,7 @@ public final class LambdaFunctions extends Construct {
     tables.audit().grantWriteData(imageSchedulesApi);
     // Hosts: which hold an image, and what builders report (why a build waits).
     readOnly(imageSchedulesApi, tables.projects(), tables.images(), tables.hosts(), tables.buildLogs());
-    queues.builds().grantSendMessages(imageSchedulesApi);
+    queues.allBuilds().forEach(queue -> queue.grantSendMessages(imageSchedulesApi));
 
     hostEvents =
         function(
@@ -148,7 +149,7 @@ public final class LambdaFunctions extends Construct {
         function("RecurringBuilds", RECURRING_BUILDS, settings.workerMemoryMb(), SCHEDULED_TIMEOUT);
     tables.buildSchedules().grantReadWriteData(recurringBuilds);
     readOnly(recurringBuilds, tables.projects(), tables.images());
-    queues.builds().grantSendMessages(recurringBuilds);
+    queues.allBuilds().forEach(queue -> queue.grantSendMessages(recurringBuilds));
 
     // Builders invoke it synchronously (their host roles may) to take a build: the one conditional
     // write that decides which builder runs it.
@@ -160,8 +161,10 @@ public final class LambdaFunctions extends Construct {
     // A dead-lettered build is FAILED, which releases its place in the builds-in-flight quota.
     tables.usage().grantReadWriteData(buildDeadLetters);
     email.grantSend(buildDeadLetters);
-    buildDeadLetters.addEventSource(
-        SqsEventSource.Builder.create(queues.buildsDlq()).batchSize(10).reportBatchItemFailures(true).build());
+    // One consumer for every arch's dead-letter queue: a dead letter fails its build whatever the arch.
+    for (var dlq : queues.allBuildsDlqs()) {
+      buildDeadLetters.addEventSource(SqsEventSource.Builder.create(dlq).batchSize(10).reportBatchItemFailures(true).build());
+    }
 
     sweeper = function("Sweeper", SWEEPER, settings.workerMemoryMb(), SCHEDULED_TIMEOUT);
     for (var table : List.of(tables.workspaces(), tables.hosts(), tables.buildSchedules(), tables.usage())) {
@@ -169,7 +172,7 @@ public final class LambdaFunctions extends Construct {
     }
     tables.audit().grantWriteData(sweeper);
     readOnly(sweeper, tables.images());
-    queues.builds().grantSendMessages(sweeper);
+    queues.allBuilds().forEach(queue -> queue.grantSendMessages(sweeper));
     sendToHostQueues(sweeper, queues);
   }
 
@@ -191,7 +194,9 @@ public final class LambdaFunctions extends Construct {
         Integer.toString(context.settings().hostStaleAfter().toSeconds().intValue()));
     env.put(FunctionsEnv.ADMIN_CLAIM, context.adminClaim());
     context.workspaceDomain().ifPresent(d -> env.put(FunctionsEnv.WORKSPACE_DOMAIN, d));
-    env.put(FunctionsEnv.BUILD_QUEUE_URL, queues.builds().getQueueUrl());
+    for (Arch arch : Arch.values()) {
+      env.put(FunctionsEnv.buildQueueUrl(arch), queues.builds(arch).getQueueUrl());
+    }
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, tables.buildSchedules().getTableName());
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, tables.buildLogs().getTableName());
     env.put(FunctionsEnv.BUILD_MAX_RECEIVES, Integer.toString(Queues.BUILD_MAX_RECEIVES));

@@ -87,7 +87,9 @@ public final class HostRoles extends Construct {
               .resources(List.of(queues.hostQueueArn(hostId)))
               .build());
       queues.hostEvents().grantSendMessages(role);
-      queues.builds().grantConsumeMessages(role);
+      // The stack does not know a host's arch: its role may consume every arch's build queue,
+      // and its daemon polls only its engine's.
+      queues.allBuilds().forEach(queue -> queue.grantConsumeMessages(role));
       repository.grantPullPush(role);
       // A builder takes a build by invoking the claim function (it has no table access itself).
       buildClaim.grantInvoke(role);

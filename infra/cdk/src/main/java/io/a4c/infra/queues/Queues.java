@@ -1,7 +1,13 @@
 package io.a4c.infra.queues;
 
+import io.a4c.events.Arch;
 import io.a4c.events.HostQueues;
 import io.a4c.infra.config.EnvSettings;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import software.amazon.awscdk.Arn;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
@@ -15,9 +21,10 @@ import software.constructs.Construct;
 /**
  * The shared SQS queues and the naming of the per-host ones.
  *
- * <p>Two standard queues live in the stack, each with a dead-letter queue: host-events (daemons
- * report, the events function consumes) and builds (the functions schedule, any host's builder
- * takes). Per-host command queues are FIFO and are <em>not</em> in the stack: each daemon creates
+ * <p>Standard queues live in the stack, each with a dead-letter queue: host-events (daemons
+ * report, the events function consumes) and one builds queue per {@link Arch} (the functions
+ * schedule a job on its arch's queue; builders of that arch take it, so no builder receives a job
+ * it would have to hand back). Per-host command queues are FIFO and are <em>not</em> in the stack: each daemon creates
  * {@code <prefix><hostId>.fifo} when it starts, so adding a host needs no queue deployment. This
  * class only names them, for the grants.
  */
@@ -43,8 +50,8 @@ public final class Queues extends Construct {
   private final String hostQueuePrefix;
   private final Queue hostEvents;
   private final Queue hostEventsDlq;
-  private final Queue builds;
-  private final Queue buildsDlq;
+  private final Map<Arch, Queue> builds = new EnumMap<>(Arch.class);
+  private final Map<Arch, Queue> buildsDlqs = new EnumMap<>(Arch.class);
 
   public Queues(Construct scope, String id, EnvSettings settings) {
     super(scope, id);
@@ -65,19 +72,26 @@ public final class Queues extends Construct {
                     .build())
             .build();
 
-    buildsDlq = deadLetterQueue("BuildsDlq");
-    builds =
-        Queue.Builder.create(this, "Builds")
-            .encryption(QueueEncryption.SQS_MANAGED)
-            .enforceSsl(true)
-            .visibilityTimeout(BUILD_VISIBILITY)
-            .retentionPeriod(Duration.days(4))
-            .deadLetterQueue(
-                DeadLetterQueue.builder()
-                    .queue(buildsDlq)
-                    .maxReceiveCount(BUILD_MAX_RECEIVES)
-                    .build())
-            .build();
+    for (Arch arch : Arch.values()) {
+      Queue dlq = deadLetterQueue("BuildsDlq" + idSuffix(arch));
+      buildsDlqs.put(arch, dlq);
+      builds.put(
+          arch,
+          Queue.Builder.create(this, "Builds" + idSuffix(arch))
+              .encryption(QueueEncryption.SQS_MANAGED)
+              .enforceSsl(true)
+              .visibilityTimeout(BUILD_VISIBILITY)
+              .retentionPeriod(Duration.days(4))
+              .deadLetterQueue(
+                  DeadLetterQueue.builder().queue(dlq).maxReceiveCount(BUILD_MAX_RECEIVES).build())
+              .build());
+    }
+  }
+
+  /** {@code Amd64}, {@code Arm64}: how an arch's constructs and outputs are named. */
+  public static String idSuffix(Arch arch) {
+    String name = arch.wireName();
+    return name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
   }
 
   private Queue deadLetterQueue(String id) {
@@ -127,11 +141,23 @@ public final class Queues extends Construct {
     return hostEventsDlq;
   }
 
-  public Queue builds() {
-    return builds;
+  /** The build queue of {@code arch}. */
+  public Queue builds(Arch arch) {
+    return builds.get(arch);
   }
 
-  public Queue buildsDlq() {
-    return buildsDlq;
+  /** The dead-letter queue of {@code arch}'s build queue. */
+  public Queue buildsDlq(Arch arch) {
+    return buildsDlqs.get(arch);
+  }
+
+  /** Every arch's build queue, in {@link Arch} order. */
+  public Collection<Queue> allBuilds() {
+    return Collections.unmodifiableCollection(builds.values());
+  }
+
+  /** Every arch's build dead-letter queue, in {@link Arch} order. */
+  public Collection<Queue> allBuildsDlqs() {
+    return Collections.unmodifiableCollection(buildsDlqs.values());
   }
 }

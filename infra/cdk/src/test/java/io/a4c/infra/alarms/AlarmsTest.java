@@ -2,6 +2,7 @@ package io.a4c.infra.alarms;
 
 import static io.a4c.infra.TemplateJson.logicalId;
 
+import io.a4c.events.Arch;
 import io.a4c.infra.A4cStack;
 import io.a4c.infra.TestStacks;
 import io.a4c.infra.api.Api;
@@ -18,7 +19,8 @@ class AlarmsTest {
 
   @Test
   void everyDeadLetterQueueAlarmsOnItsFirstMessage() {
-    for (IQueue dlq : List.of(stack.queues().hostEventsDlq(), stack.queues().buildsDlq())) {
+    for (IQueue dlq :
+        List.of(stack.queues().hostEventsDlq(), stack.queues().buildsDlq(Arch.AMD64), stack.queues().buildsDlq(Arch.ARM64))) {
       template.hasResourceProperties(
           "AWS::CloudWatch::Alarm",
           Map.of(
@@ -50,6 +52,25 @@ class AlarmsTest {
             "Maximum",
             "Threshold",
             300));
+  }
+
+  @Test
+  void aJobWaitingAnHourOnAnyArchsBuildQueueRaisesAnAlarm() {
+    for (Arch arch : Arch.values()) {
+      template.hasResourceProperties(
+          "AWS::CloudWatch::Alarm",
+          Map.of(
+              "MetricName",
+              "ApproximateAgeOfOldestMessage",
+              "Dimensions",
+              List.of(Map.of("Name", "QueueName", "Value", queueName(stack.queues().builds(arch)))),
+              "Statistic",
+              "Maximum",
+              "Threshold",
+              3600,
+              "AlarmDescription",
+              Match.stringLikeRegexp(".*" + arch.wireName() + " build queue.*")));
+    }
   }
 
   @Test
@@ -88,7 +109,8 @@ class AlarmsTest {
   @Test
   void everyAlarmNotifiesTheTopicAndQuietMetricsAreHealthy() {
     Map<String, String> topic = Map.of("Ref", logicalId(stack.alarms().topic()));
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 5);
+    // API 5xx, list latency, host-events DLQ and age; per arch, the build DLQ and the queue's age.
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 4 + 2 * Arch.values().length);
     template.allResourcesProperties(
         "AWS::CloudWatch::Alarm",
         Map.of(

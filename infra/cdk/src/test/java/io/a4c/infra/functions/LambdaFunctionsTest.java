@@ -5,6 +5,7 @@ import static io.a4c.infra.TemplateJson.properties;
 import static io.a4c.infra.TemplateJson.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.a4c.events.Arch;
 import io.a4c.functions.config.FunctionsEnv;
 import io.a4c.infra.A4cStack;
 import io.a4c.infra.TemplateJson;
@@ -112,7 +113,8 @@ class LambdaFunctionsTest {
             FunctionsEnv.HOST_QUEUE_PREFIX,
             FunctionsEnv.HOST_STALE_AFTER_SECONDS,
             FunctionsEnv.ADMIN_CLAIM,
-            FunctionsEnv.BUILD_QUEUE_URL,
+            FunctionsEnv.BUILD_QUEUE_URL_AMD64,
+            FunctionsEnv.BUILD_QUEUE_URL_ARM64,
             FunctionsEnv.BUILD_SCHEDULES_TABLE,
             FunctionsEnv.BUILD_LOGS_TABLE,
             FunctionsEnv.BUILD_MAX_RECEIVES,
@@ -123,7 +125,9 @@ class LambdaFunctionsTest {
         .containsEntry(FunctionsEnv.HOST_QUEUE_PREFIX, "a4c-prod-host-")
         .containsEntry(FunctionsEnv.ADMIN_CLAIM, "admin")
         .containsEntry(
-            FunctionsEnv.WORKSPACES_TABLE, Map.of("Ref", logicalId(stack.tables().workspaces())));
+            FunctionsEnv.WORKSPACES_TABLE, Map.of("Ref", logicalId(stack.tables().workspaces())))
+        .containsEntry(FunctionsEnv.BUILD_QUEUE_URL_AMD64, Map.of("Ref", logicalId(stack.queues().builds(Arch.AMD64))))
+        .containsEntry(FunctionsEnv.BUILD_QUEUE_URL_ARM64, Map.of("Ref", logicalId(stack.queues().builds(Arch.ARM64))));
     for (var function : resources(template, "AWS::Lambda::Function").values()) {
       assertThat(TemplateJson.properties(function).get("Environment"))
           .isEqualTo(Map.of("Variables", variables));
@@ -195,14 +199,31 @@ class LambdaFunctionsTest {
         TemplateJson.statementsOfRole(template, h1).stream()
             .anyMatch(s -> TemplateJson.asList(s.get("Action")).contains("lambda:InvokeFunction"));
     assertThat(invokes).isTrue();
-    Object target =
-        resources(template, "AWS::Lambda::EventSourceMapping").values().stream()
-            .map(TemplateJson::properties)
-            .filter(p -> p.get("EventSourceArn").toString().contains(logicalId(stack.queues().buildsDlq())))
-            .findFirst()
-            .orElseThrow()
-            .get("FunctionName");
-    assertThat(target.toString()).contains(logicalId(stack.functions().buildDeadLetters()));
+    for (Arch arch : Arch.values()) {
+      Object target =
+          resources(template, "AWS::Lambda::EventSourceMapping").values().stream()
+              .map(TemplateJson::properties)
+              .filter(p -> p.get("EventSourceArn").toString().contains(logicalId(stack.queues().buildsDlq(arch))))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no consumer of the " + arch.wireName() + " build DLQ"))
+              .get("FunctionName");
+      assertThat(target.toString()).as(arch.wireName()).contains(logicalId(stack.functions().buildDeadLetters()));
+    }
+  }
+
+  @Test
+  void theFunctionsThatScheduleBuildsMaySendToEveryArchsBuildQueueAndNothingElseMay() {
+    var senders = List.of(stack.functions().imageSchedulesApi(), stack.functions().recurringBuilds(), stack.functions().sweeper());
+    for (Alias function : aliases()) {
+      for (Arch arch : Arch.values()) {
+        Object queueArn = Map.of("Fn::GetAtt", List.of(logicalId(stack.queues().builds(arch)), "Arn"));
+        boolean sends =
+            TemplateJson.statementsOfRole(template, roleOf(function)).stream()
+                .filter(s -> TemplateJson.asList(s.get("Resource")).contains(queueArn))
+                .anyMatch(s -> TemplateJson.asList(s.get("Action")).contains("sqs:SendMessage"));
+        assertThat(sends).as(function.getNode().getId() + " on " + arch.wireName()).isEqualTo(senders.contains(function));
+      }
+    }
   }
 
   @Test

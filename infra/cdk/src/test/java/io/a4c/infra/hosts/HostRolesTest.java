@@ -7,6 +7,7 @@ import static io.a4c.infra.TemplateJson.resources;
 import static io.a4c.infra.TemplateJson.statementsOfRole;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.a4c.events.Arch;
 import io.a4c.infra.A4cStack;
 import io.a4c.infra.TestStacks;
 import java.util.List;
@@ -78,7 +79,8 @@ class HostRolesTest {
         .containsExactlyInAnyOrder(
             "arn:aws:sqs:eu-west-1:123456789012:a4c-prod-host-h1.fifo",
             arn(stack.queues().hostEvents()),
-            arn(stack.queues().builds()));
+            arn(stack.queues().builds(Arch.AMD64)),
+            arn(stack.queues().builds(Arch.ARM64)));
 
     var ownQueue =
         statements(h1).stream()
@@ -95,9 +97,13 @@ class HostRolesTest {
     assertThat(actionsOn(h1, arn(stack.queues().hostEvents())))
         .contains("sqs:SendMessage")
         .doesNotContain("sqs:ReceiveMessage", "sqs:DeleteMessage");
-    assertThat(actionsOn(h1, arn(stack.queues().builds())))
-        .contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility")
-        .doesNotContain("sqs:SendMessage");
+    // Every arch's build queue: the stack does not know a host's arch, its daemon polls its own.
+    for (Arch arch : Arch.values()) {
+      assertThat(actionsOn(h1, arn(stack.queues().builds(arch))))
+          .as(arch.wireName())
+          .contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility")
+          .doesNotContain("sqs:SendMessage");
+    }
   }
 
   @Test

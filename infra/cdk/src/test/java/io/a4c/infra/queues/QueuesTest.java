@@ -2,6 +2,7 @@ package io.a4c.infra.queues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.a4c.events.Arch;
 import io.a4c.infra.TemplateJson;
 import io.a4c.infra.TestStacks;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.sqs.IQueue;
+import software.amazon.awscdk.services.sqs.Queue;
 
 class QueuesTest {
   private final A4cStackView prod = new A4cStackView(TestStacks.PROD);
@@ -29,23 +31,30 @@ class QueuesTest {
   }
 
   @Test
-  void buildsGoToTheirOwnDeadLetterQueueAfterThreeReceives() {
-    prod.template()
-        .hasResourceProperties(
-            "AWS::SQS::Queue",
-            Map.of(
-                "RedrivePolicy",
-                Map.of(
-                    "deadLetterTargetArn",
-                    prod.arnOf(prod.queues().buildsDlq()),
-                    "maxReceiveCount",
-                    Queues.BUILD_MAX_RECEIVES)));
+  void everyArchHasItsOwnBuildQueueGoingToItsOwnDeadLetterQueueAfterThreeReceives() {
+    for (Arch arch : Arch.values()) {
+      Queue builds = prod.queues().builds(arch);
+      Map<String, Object> properties =
+          TemplateJson.properties(
+              TemplateJson.resources(prod.template(), "AWS::SQS::Queue").get(TemplateJson.logicalId(builds)));
+      assertThat(properties.get("RedrivePolicy"))
+          .as(arch.wireName())
+          .isEqualTo(
+              Map.of(
+                  "deadLetterTargetArn",
+                  prod.arnOf(prod.queues().buildsDlq(arch)),
+                  "maxReceiveCount",
+                  Queues.BUILD_MAX_RECEIVES));
+    }
+    assertThat(prod.queues().builds(Arch.AMD64)).isNotSameAs(prod.queues().builds(Arch.ARM64));
+    assertThat(prod.queues().buildsDlq(Arch.AMD64)).isNotSameAs(prod.queues().buildsDlq(Arch.ARM64));
   }
 
   @Test
   void sharedQueuesAreStandardEncryptedAndTheStackMakesNoHostQueue() {
     Template template = prod.template();
-    template.resourceCountIs("AWS::SQS::Queue", 4);
+    // host events and its DLQ, and a build queue and its DLQ per arch.
+    template.resourceCountIs("AWS::SQS::Queue", 2 + 2 * Arch.values().length);
     template.allResourcesProperties(
         "AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true, "FifoQueue", Match.absent()));
   }
