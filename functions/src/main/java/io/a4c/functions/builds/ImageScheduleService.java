@@ -4,6 +4,8 @@ import io.a4c.events.Arch;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildKind;
 import io.a4c.events.BuildStatus;
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.Origin;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostService;
@@ -17,6 +19,7 @@ import io.a4c.functions.quotas.Quotas;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Users' image schedules: schedule (write SCHEDULED, then queue the job), list, read with the wait
  * explained, cancel before a builder takes it, read the log; and the admin's recurring-builds
- * switch. Thread-safe.
+ * switch. Schedules, cancels and the switch are audited. Thread-safe.
  */
 @Singleton
 public final class ImageScheduleService {
@@ -41,6 +44,7 @@ public final class ImageScheduleService {
   private final HostService hosts;
   private final ScheduleIds ids;
   private final Quotas quotas;
+  private final AuditLog audit;
   private final Clock clock;
   private final String userEmailDomain;
 
@@ -54,6 +58,7 @@ public final class ImageScheduleService {
       HostService hosts,
       ScheduleIds ids,
       Quotas quotas,
+      AuditLog audit,
       Clock clock,
       FunctionsConfig config) {
     this.schedules = schedules;
@@ -64,6 +69,7 @@ public final class ImageScheduleService {
     this.hosts = hosts;
     this.ids = ids;
     this.quotas = quotas;
+    this.audit = audit;
     this.clock = clock;
     this.userEmailDomain = config.builds().userEmailDomain();
   }
@@ -76,7 +82,7 @@ public final class ImageScheduleService {
    *
    * @param emailClaim the caller's {@code email} claim, or null
    */
-  public ImageScheduleView schedule(String userId, String emailClaim, CreateImageScheduleRequest request) {
+  public ImageScheduleView schedule(Origin origin, String userId, String emailClaim, CreateImageScheduleRequest request) {
     Project project = projects.get(request.project());
     List<String> parents = project.config().parents();
     String parent = request.parentName() == null ? parents.getFirst() : request.parentName();
@@ -110,6 +116,9 @@ public final class ImageScheduleService {
       throw e;
     }
     schedules.markQueued(schedule, clock.instant());
+    audit.record(
+        origin, "build.schedule", userId, "schedule:" + scheduleId,
+        Map.of("project", project.projectName(), "change", String.valueOf(request.change())));
     log.atInfo()
         .addKeyValue("scheduleId", scheduleId)
         .addKeyValue("userId", userId)
@@ -156,7 +165,7 @@ public final class ImageScheduleService {
    *
    * @throws ProblemException 409 once a builder took it (or it ended)
    */
-  public ImageScheduleView cancel(String userId, String scheduleId) {
+  public ImageScheduleView cancel(Origin origin, String userId, String scheduleId) {
     BuildSchedule build = find(userId, scheduleId, true);
     if (build.status() == BuildStatus.CANCELLED) {
       return ImageScheduleView.of(build, null, List.of());
@@ -167,6 +176,7 @@ public final class ImageScheduleService {
           ProblemType.CONFLICT, "the build is " + now.status() + "; only a build no builder has taken can be cancelled", null, "not-cancellable");
     }
     log.atInfo().addKeyValue("scheduleId", scheduleId).addKeyValue("userId", userId).log("build cancelled");
+    audit.record(origin, "build.cancel", userId, "schedule:" + scheduleId, Map.of());
     return ImageScheduleView.of(find(userId, scheduleId, true), null, List.of());
   }
 
@@ -185,10 +195,11 @@ public final class ImageScheduleService {
   }
 
   /** Pauses or resumes recurring builds. */
-  public RecurringSettings setRecurringPaused(boolean paused, String admin) {
-    var settings = new RecurringSettings(paused, admin, clock.instant());
+  public RecurringSettings setRecurringPaused(Origin origin, boolean paused) {
+    var settings = new RecurringSettings(paused, origin.actor(), clock.instant());
     schedules.putRecurringSettings(settings);
-    log.atInfo().addKeyValue("paused", paused).addKeyValue("by", admin).log("recurring builds switched");
+    log.atInfo().addKeyValue("paused", paused).addKeyValue("by", origin.actor()).log("recurring builds switched");
+    audit.record(origin, paused ? "builds.recurring-paused" : "builds.recurring-resumed", null, "recurring-builds", Map.of());
     return settings;
   }
 

@@ -8,7 +8,6 @@ import static io.a4c.functions.http.ApiRoutes.RECURRING_BUILDS;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.a4c.events.Names;
-import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.http.ApiHandler;
@@ -42,14 +41,12 @@ public final class ImageSchedulesApi implements ApiHandler {
 
   private final ImageScheduleService service;
   private final ApiResponses responses;
-  private final AuditLog audit;
   private final String adminClaim;
 
   @Inject
-  public ImageSchedulesApi(ImageScheduleService service, ApiResponses responses, AuditLog audit, FunctionsConfig config) {
+  public ImageSchedulesApi(ImageScheduleService service, ApiResponses responses, FunctionsConfig config) {
     this.service = service;
     this.responses = responses;
-    this.audit = audit;
     this.adminClaim = config.adminClaim();
   }
 
@@ -66,10 +63,7 @@ public final class ImageSchedulesApi implements ApiHandler {
         case "GET " + RECURRING_BUILDS -> responses.json(200, service.recurringSettings());
         case "PUT " + RECURRING_BUILDS -> {
           boolean paused = responses.read(request, RecurringSwitch.class).paused();
-          var settings = service.setRecurringPaused(paused, caller.subject());
-          audit.record(
-              Origin.of(caller, request), paused ? "builds.recurring-paused" : "builds.recurring-resumed", null, "recurring-builds", Map.of());
-          yield responses.json(200, settings);
+          yield responses.json(200, service.setRecurringPaused(Origin.of(caller, request), paused));
         }
         default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
       };
@@ -79,22 +73,12 @@ public final class ImageSchedulesApi implements ApiHandler {
     return switch (request.routeKey()) {
       case "POST " + IMAGE_SCHEDULES -> {
         var body = responses.read(request, CreateImageScheduleRequest.class);
-        var created = service.schedule(userId, request.claims().get("email"), body);
-        audit.record(
-            Origin.of(caller, request),
-            "build.schedule",
-            userId,
-            "schedule:" + created.scheduleId(),
-            Map.of("project", created.projectName(), "change", String.valueOf(created.change())));
+        var created = service.schedule(Origin.of(caller, request), userId, request.claims().get("email"), body);
         yield responses.json(202, created, Map.of("location", request.path() + "/" + created.scheduleId()));
       }
       case "GET " + IMAGE_SCHEDULES -> responses.json(200, service.list(userId, Validation.limit(request.query().get("limit"), DEFAULT_LIMIT, MAX_LIMIT), request.query().get("nextToken")));
       case "GET " + IMAGE_SCHEDULE -> responses.json(200, service.get(userId, scheduleId(request)));
-      case "DELETE " + IMAGE_SCHEDULE -> {
-        var cancelled = service.cancel(userId, scheduleId(request));
-        audit.record(Origin.of(caller, request), "build.cancel", userId, "schedule:" + cancelled.scheduleId(), Map.of());
-        yield responses.json(200, cancelled);
-      }
+      case "DELETE " + IMAGE_SCHEDULE -> responses.json(200, service.cancel(Origin.of(caller, request), userId, scheduleId(request)));
       case "GET " + IMAGE_SCHEDULE_LOG -> responses.json(200, service.log(userId, scheduleId(request)));
       default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
     };
