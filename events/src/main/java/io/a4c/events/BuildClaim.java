@@ -5,10 +5,11 @@ package io.a4c.events;
  * it. Sent to the build-claim function, which answers with a {@link BuildClaimAnswer}.
  *
  * @param workerId the builder slot asking, {@code <hostId>/<slot>}
- * @param attempt the job message's receive count: a later delivery (the holder died and the
- *     message came back) may take over a claim made by an earlier one, never the other way round
+ * @param attempt the job message's receive count: a later delivery (the holder died and the message
+ *     came back) may take over a claim made by an earlier one, never the other way round
  */
-public record BuildClaim(int version, String scheduleId, String userId, String hostId, String workerId, int attempt) {
+public record BuildClaim(
+    int version, String scheduleId, String userId, String hostId, String workerId, int attempt) {
   public BuildClaim {
     Versions.require("BuildClaim", version);
     Names.require("scheduleId", scheduleId, Names.SCHEDULE_ID);
@@ -21,7 +22,8 @@ public record BuildClaim(int version, String scheduleId, String userId, String h
   }
 
   /** A version-1 claim. */
-  public static BuildClaim of(String scheduleId, String userId, String hostId, String workerId, int attempt) {
+  public static BuildClaim of(
+      String scheduleId, String userId, String hostId, String workerId, int attempt) {
     return new BuildClaim(Versions.CURRENT, scheduleId, userId, hostId, workerId, attempt);
   }
 }

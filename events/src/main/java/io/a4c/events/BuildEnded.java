@@ -56,9 +56,31 @@ public record BuildEnded(
 
   /** A version-1 report. */
   public static BuildEnded of(
-      String hostId, String scheduleId, String userId, String workerId, int attempt, BuildStatus status,
-      String change, String imageRef, String digest, String reason, String log, Instant at) {
+      String hostId,
+      String scheduleId,
+      String userId,
+      String workerId,
+      int attempt,
+      BuildStatus status,
+      String change,
+      String imageRef,
+      String digest,
+      String reason,
+      String log,
+      Instant at) {
     return new BuildEnded(
-        Versions.CURRENT, hostId, scheduleId, userId, workerId, attempt, status, change, imageRef, digest, reason, log, at);
+        Versions.CURRENT,
+        hostId,
+        scheduleId,
+        userId,
+        workerId,
+        attempt,
+        status,
+        change,
+        imageRef,
+        digest,
+        reason,
+        log,
+        at);
   }
 }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One build on the build queue: everything a builder needs, so builders read no table. A job may
- * be delivered more than once; the claim ({@link BuildClaim}) makes sure one builder runs it.
+ * One build on the build queue: everything a builder needs, so builders read no table. A job may be
+ * delivered more than once; the claim ({@link BuildClaim}) makes sure one builder runs it.
  *
  * @param change the source change to build; null means the parent's newest (recurring builds),
  *     which the builder resolves and reports
@@ -39,9 +39,25 @@ public record BuildJob(
 
   /** A version-1 job. */
   public static BuildJob of(
-      String scheduleId, String userId, BuildKind kind, String projectName, String parentName, Arch arch,
-      String change, BuildSpec spec, Instant scheduledAt) {
+      String scheduleId,
+      String userId,
+      BuildKind kind,
+      String projectName,
+      String parentName,
+      Arch arch,
+      String change,
+      BuildSpec spec,
+      Instant scheduledAt) {
     return new BuildJob(
-        Versions.CURRENT, scheduleId, userId, kind, projectName, parentName, arch, change, spec, scheduledAt);
+        Versions.CURRENT,
+        scheduleId,
+        userId,
+        kind,
+        projectName,
+        parentName,
+        arch,
+        change,
+        spec,
+        scheduledAt);
   }
 }

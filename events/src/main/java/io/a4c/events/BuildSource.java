@@ -3,8 +3,8 @@ package io.a4c.events;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
- * Where a build's sources come from. Every value has passed its rule here, so nothing a shell
- * would interpret can reach a Dockerfile or a command line through it.
+ * Where a build's sources come from. Every value has passed its rule here, so nothing a shell would
+ * interpret can reach a Dockerfile or a command line through it.
  *
  * @param type {@code perforce} or {@code git}
  * @param depotPath for perforce: {@code //depot/path/...}

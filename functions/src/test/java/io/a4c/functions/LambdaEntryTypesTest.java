@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * Every Lambda entry class, found in the compiled classes, takes and returns types the runtime can
  * inspect with what the functions' jar holds. The jar leaves Joda-Time out, so an event type with
  * Joda dates (ScheduledEvent, S3Event, ...) would fail only in Lambda, at the first invocation
- * (NoClassDefFoundError). The test class path has Joda-Time (DynamoDB Local brings it), so the
- * test looks for Joda types in the event types' methods instead of waiting for a failure.
+ * (NoClassDefFoundError). The test class path has Joda-Time (DynamoDB Local brings it), so the test
+ * looks for Joda types in the event types' methods instead of waiting for a failure.
  */
 class LambdaEntryTypesTest {
   @Test
@@ -37,7 +37,9 @@ class LambdaEntryTypesTest {
       }
       for (Type type : handlerTypeArguments(entry)) {
         Class<?> raw = (Class<?>) (type instanceof ParameterizedType p ? p.getRawType() : type);
-        assertThat(jodaTypesIn(raw, new HashSet<>())).as("Joda-Time in the event type of %s", entry.getSimpleName()).isEmpty();
+        assertThat(jodaTypesIn(raw, new HashSet<>()))
+            .as("Joda-Time in the event type of %s", entry.getSimpleName())
+            .isEmpty();
       }
     }
   }
@@ -71,14 +73,20 @@ class LambdaEntryTypesTest {
     throw new AssertionError(entry + " implements RequestHandler without type arguments");
   }
 
-  private static List<Class<?>> entryClasses() throws URISyntaxException, java.io.IOException, ClassNotFoundException {
-    Path root = Path.of(FunctionsComponent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  private static List<Class<?>> entryClasses()
+      throws URISyntaxException, java.io.IOException, ClassNotFoundException {
+    Path root =
+        Path.of(
+            FunctionsComponent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<Class<?>> entries = new ArrayList<>();
     try (var files = Files.walk(root)) {
       for (Path file : files.filter(f -> f.toString().endsWith("Function.class")).toList()) {
-        String name = root.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
+        String name =
+            root.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
         Class<?> type = Class.forName(name, false, LambdaEntryTypesTest.class.getClassLoader());
-        boolean handler = RequestHandler.class.isAssignableFrom(type) || RequestStreamHandler.class.isAssignableFrom(type);
+        boolean handler =
+            RequestHandler.class.isAssignableFrom(type)
+                || RequestStreamHandler.class.isAssignableFrom(type);
         if (handler && Modifier.isPublic(type.getModifiers()) && !type.isInterface()) {
           entries.add(type);
         }

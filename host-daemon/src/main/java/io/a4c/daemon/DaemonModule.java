@@ -47,11 +47,13 @@ final class DaemonModule {
   static LambdaClient lambda(DaemonConfig config) {
     var builder =
         LambdaClient.builder()
-            .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build())
+            .httpClient(
+                UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build())
             .region(Region.of(config.region()));
     if (config.builder().lambdaEndpoint().isPresent()) {
       builder.endpointOverride(config.builder().lambdaEndpoint().get());
-      builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+      builder.credentialsProvider(
+          StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
     } else {
       builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
     }
@@ -71,7 +73,8 @@ final class DaemonModule {
             .region(Region.of(config.region()));
     if (config.sqsEndpoint().isPresent()) {
       builder.endpointOverride(config.sqsEndpoint().get());
-      builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+      builder.credentialsProvider(
+          StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
     } else {
       builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
     }
@@ -91,8 +94,11 @@ final class DaemonModule {
         var repository = config.imageRepository().orElseThrow();
         var ecr =
             EcrClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build())
-                .region(Region.of(RegistryLogin.ecrRegion(repository.registry()).orElse(config.region())))
+                .httpClient(
+                    UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build())
+                .region(
+                    Region.of(
+                        RegistryLogin.ecrRegion(repository.registry()).orElse(config.region())))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .build();
         yield new EcrRegistryAuth(repository, ecr, clock);

@@ -1,11 +1,11 @@
 package io.a4c.daemon;
 
+import com.github.dockerjava.api.DockerClient;
 import io.a4c.daemon.aws.CommandQueue;
 import io.a4c.daemon.commands.HostCommandConsumer;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.heartbeat.HeartbeatPublisher;
 import io.a4c.daemon.reconcile.InventoryPublisher;
-import com.github.dockerjava.api.DockerClient;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,10 +47,12 @@ public final class HostDaemon implements AutoCloseable {
     this.heartbeat = heartbeat;
     this.consumer = consumer;
     this.beats =
-        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("heartbeat-" + config.hostId()).factory());
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("heartbeat-" + config.hostId()).factory());
     // Its own thread: a slow inventory must never delay a heartbeat (a late beat looks like death).
     this.inventories =
-        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("inventory-" + config.hostId()).factory());
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("inventory-" + config.hostId()).factory());
   }
 
   /**
@@ -63,16 +65,29 @@ public final class HostDaemon implements AutoCloseable {
       docker.pingCmd().exec();
     } catch (RuntimeException e) {
       throw new IllegalStateException(
-          "host " + config.hostId() + ": the Docker engine at " + config.dockerHost() + " does not answer; is dockerd running?", e);
+          "host "
+              + config.hostId()
+              + ": the Docker engine at "
+              + config.dockerHost()
+              + " does not answer; is dockerd running?",
+          e);
     }
     queue.ensureExists();
     running = true;
     heartbeat.beat();
-    beats.scheduleAtFixedRate(heartbeat::beat, heartbeat.interval().toMillis(), heartbeat.interval().toMillis(), TimeUnit.MILLISECONDS);
+    beats.scheduleAtFixedRate(
+        heartbeat::beat,
+        heartbeat.interval().toMillis(),
+        heartbeat.interval().toMillis(),
+        TimeUnit.MILLISECONDS);
     // Reconcile right after a (re)start, then on the interval.
-    inventories.scheduleWithFixedDelay(inventory::publish, 0, inventory.interval().toMillis(), TimeUnit.MILLISECONDS);
+    inventories.scheduleWithFixedDelay(
+        inventory::publish, 0, inventory.interval().toMillis(), TimeUnit.MILLISECONDS);
     loop = Thread.ofPlatform().name("commands-" + config.hostId()).start(this::consume);
-    log.atInfo().addKeyValue("hostId", config.hostId()).addKeyValue("dockerHost", config.dockerHost()).log("host daemon started");
+    log.atInfo()
+        .addKeyValue("hostId", config.hostId())
+        .addKeyValue("dockerHost", config.dockerHost())
+        .log("host daemon started");
   }
 
   /** Sends one heartbeat now (besides the schedule). */
@@ -93,7 +108,10 @@ public final class HostDaemon implements AutoCloseable {
         return;
       } catch (Exception e) {
         if (running) {
-          log.atWarn().addKeyValue("hostId", config.hostId()).setCause(e).log("command poll failed; retrying");
+          log.atWarn()
+              .addKeyValue("hostId", config.hostId())
+              .setCause(e)
+              .log("command poll failed; retrying");
           try {
             Thread.sleep(1000);
           } catch (InterruptedException ie) {

@@ -1,8 +1,8 @@
 package io.a4c.daemon;
 
 import dagger.BindsInstance;
-import io.a4c.daemon.builds.BuildWorker;
 import dagger.Component;
+import io.a4c.daemon.builds.BuildWorker;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.workspaces.StepObserver;
 import java.time.Clock;
@@ -21,7 +21,9 @@ public interface HostDaemonComponent {
   @Component.Factory
   interface Factory {
     HostDaemonComponent create(
-        @BindsInstance DaemonConfig config, @BindsInstance Clock clock, @BindsInstance StepObserver observer);
+        @BindsInstance DaemonConfig config,
+        @BindsInstance Clock clock,
+        @BindsInstance StepObserver observer);
   }
 
   /** A graph for {@code config} with the system clock. */

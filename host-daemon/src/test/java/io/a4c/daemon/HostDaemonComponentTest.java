@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The graph is made on every host, builder or not, as {@code HostDaemonMain} makes it (no engine or AWS is called). */
+/**
+ * The graph is made on every host, builder or not, as {@code HostDaemonMain} makes it (no engine or
+ * AWS is called).
+ */
 class HostDaemonComponentTest {
   @TempDir Path dataDir;
 
@@ -27,7 +30,8 @@ class HostDaemonComponentTest {
   void aHostWithAnEcrRepositoryMakesItsGraphWithEcrsClientButNoCallToAws() {
     var env = DaemonConfigTest.minimal();
     env.put(DaemonEnv.DATA_DIR, dataDir.toString());
-    env.put(DaemonEnv.IMAGE_REPOSITORY, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images");
+    env.put(
+        DaemonEnv.IMAGE_REPOSITORY, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images");
     var component = HostDaemonComponent.create(DaemonConfig.fromEnvironment(env));
 
     assertThat(component.daemon()).isNotNull();

@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What API Gateway (HTTP API, JWT authorizer) does in AWS, on 127.0.0.1: matches the route,
- * verifies the bearer token and fills the same claims, turns the request into a v2 event, calls
- * the same handler the Lambda function runs, and writes its response back. Plus two local-only
- * routes: {@code GET /healthz} and {@code POST /local/tokens} (development tokens).
+ * verifies the bearer token and fills the same claims, turns the request into a v2 event, calls the
+ * same handler the Lambda function runs, and writes its response back. Plus two local-only routes:
+ * {@code GET /healthz} and {@code POST /local/tokens} (development tokens).
  */
 final class ApiGatewayServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiGatewayServer.class);
@@ -52,7 +52,11 @@ final class ApiGatewayServer implements AutoCloseable {
   private final BooleanSupplier healthy;
 
   ApiGatewayServer(
-      int port, Map<ApiRoutes.Function, ApiHandler> functions, LocalTokens tokens, ObjectMapper json, BooleanSupplier healthy)
+      int port,
+      Map<ApiRoutes.Function, ApiHandler> functions,
+      LocalTokens tokens,
+      ObjectMapper json,
+      BooleanSupplier healthy)
       throws IOException {
     this.functions = functions;
     this.tokens = tokens;
@@ -61,7 +65,8 @@ final class ApiGatewayServer implements AutoCloseable {
     // The JDK server leaves Nagle's algorithm on, which with delayed ACKs adds ~40 ms to every
     // response written in two parts (headers, body). Read when the server class first loads.
     System.setProperty("sun.net.httpserver.nodelay", "true");
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+    this.server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
     server.setExecutor(executor);
     server.createContext("/", this::exchange);
   }
@@ -87,17 +92,31 @@ final class ApiGatewayServer implements AutoCloseable {
       String path = exchange.getRequestURI().getRawPath();
       byte[] body = readBody(exchange.getRequestBody());
       if (body == null) {
-        problem(exchange, ProblemType.PAYLOAD_TOO_LARGE, "the body is larger than " + MAX_PAYLOAD_BYTES + " bytes", path, requestId);
+        problem(
+            exchange,
+            ProblemType.PAYLOAD_TOO_LARGE,
+            "the body is larger than " + MAX_PAYLOAD_BYTES + " bytes",
+            path,
+            requestId);
         return;
       }
       if (path.equals("/healthz") && method.equals("GET")) {
         boolean up = healthy.getAsBoolean();
-        write(exchange, up ? 200 : 503, "application/json", json.writeValueAsBytes(Map.of("status", up ? "ok" : "starting")));
+        write(
+            exchange,
+            up ? 200 : 503,
+            "application/json",
+            json.writeValueAsBytes(Map.of("status", up ? "ok" : "starting")));
         return;
       }
       if (path.equals("/local/tokens") && method.equals("POST")) {
         if (!tokens.canMint()) {
-          problem(exchange, ProblemType.NOT_FOUND, "development tokens are off: tokens come from " + tokens.issuer(), path, requestId);
+          problem(
+              exchange,
+              ProblemType.NOT_FOUND,
+              "development tokens are off: tokens come from " + tokens.issuer(),
+              path,
+              requestId);
           return;
         }
         mintToken(exchange, body, path, requestId);
@@ -107,19 +126,31 @@ final class ApiGatewayServer implements AutoCloseable {
         route(exchange, method, path, body, requestId);
       } catch (IllegalArgumentException e) {
         // URLDecoder refuses a bad %-escape in the path or query; API Gateway answers 400 too.
-        problem(exchange, ProblemType.INVALID, "the request's path or query is not well-formed", path, requestId);
+        problem(
+            exchange,
+            ProblemType.INVALID,
+            "the request's path or query is not well-formed",
+            path,
+            requestId);
       }
     } catch (Exception e) {
       log.atError().addKeyValue("requestId", requestId).setCause(e).log("local gateway failed");
       try {
-        problem(exchange, ProblemType.INTERNAL, "internal error; quote the request id", exchange.getRequestURI().getRawPath(), requestId);
+        problem(
+            exchange,
+            ProblemType.INTERNAL,
+            "internal error; quote the request id",
+            exchange.getRequestURI().getRawPath(),
+            requestId);
       } catch (Exception alreadyAnswering) {
         // the response had started: the client sees the connection close
       }
     }
   }
 
-  private void route(HttpExchange exchange, String method, String path, byte[] body, String requestId) throws IOException {
+  private void route(
+      HttpExchange exchange, String method, String path, byte[] body, String requestId)
+      throws IOException {
     Set<String> allowed = new LinkedHashSet<>();
     for (ApiRoutes.Route route : ApiRoutes.ALL) {
       Optional<Map<String, String>> parameters = match(route.path(), path);
@@ -132,7 +163,12 @@ final class ApiGatewayServer implements AutoCloseable {
       }
       Optional<Map<String, String>> claims = bearer(exchange).flatMap(tokens::verify);
       if (claims.isEmpty()) {
-        problem(exchange, ProblemType.UNAUTHORIZED, "a valid bearer token is required", path, requestId);
+        problem(
+            exchange,
+            ProblemType.UNAUTHORIZED,
+            "a valid bearer token is required",
+            path,
+            requestId);
         return;
       }
       var event = event(exchange, route, path, parameters.get(), body, claims.get(), requestId);
@@ -142,26 +178,42 @@ final class ApiGatewayServer implements AutoCloseable {
     }
     if (!allowed.isEmpty()) {
       exchange.getResponseHeaders().add("allow", String.join(", ", allowed));
-      problem(exchange, ProblemType.METHOD_NOT_ALLOWED, "this route takes " + String.join(", ", allowed), path, requestId);
+      problem(
+          exchange,
+          ProblemType.METHOD_NOT_ALLOWED,
+          "this route takes " + String.join(", ", allowed),
+          path,
+          requestId);
     } else {
       problem(exchange, ProblemType.NOT_FOUND, "no such route", path, requestId);
     }
   }
 
-  private void mintToken(HttpExchange exchange, byte[] body, String path, String requestId) throws IOException {
+  private void mintToken(HttpExchange exchange, byte[] body, String path, String requestId)
+      throws IOException {
     JsonNode request;
     try {
       request = json.readTree(body);
     } catch (IOException e) {
       request = null;
     }
-    String sub = request == null || !request.path("sub").isTextual() ? null : request.get("sub").asText();
+    String sub =
+        request == null || !request.path("sub").isTextual() ? null : request.get("sub").asText();
     if (sub == null || !Names.USER_ID.matcher(sub).matches()) {
-      problem(exchange, ProblemType.INVALID, "send {\"sub\": \"<user id>\", \"admin\": false}; sub is letters, digits and . _ @ -", path, requestId);
+      problem(
+          exchange,
+          ProblemType.INVALID,
+          "send {\"sub\": \"<user id>\", \"admin\": false}; sub is letters, digits and . _ @ -",
+          path,
+          requestId);
       return;
     }
     boolean admin = request.path("admin").asBoolean(false);
-    write(exchange, 200, "application/json", json.writeValueAsBytes(Map.of("token", tokens.mint(sub, admin))));
+    write(
+        exchange,
+        200,
+        "application/json",
+        json.writeValueAsBytes(Map.of("token", tokens.mint(sub, admin))));
   }
 
   private static Optional<String> bearer(HttpExchange exchange) {
@@ -185,7 +237,9 @@ final class ApiGatewayServer implements AutoCloseable {
         if (have[i].isEmpty()) {
           return Optional.empty();
         }
-        parameters.put(want[i].substring(1, want[i].length() - 1), URLDecoder.decode(have[i].replace("+", "%2B"), StandardCharsets.UTF_8));
+        parameters.put(
+            want[i].substring(1, want[i].length() - 1),
+            URLDecoder.decode(have[i].replace("+", "%2B"), StandardCharsets.UTF_8));
       } else if (!want[i].equals(have[i])) {
         return Optional.empty();
       }
@@ -194,18 +248,27 @@ final class ApiGatewayServer implements AutoCloseable {
   }
 
   private static APIGatewayV2HTTPEvent event(
-      HttpExchange exchange, ApiRoutes.Route route, String path, Map<String, String> parameters, byte[] body,
-      Map<String, String> claims, String requestId) {
+      HttpExchange exchange,
+      ApiRoutes.Route route,
+      String path,
+      Map<String, String> parameters,
+      byte[] body,
+      Map<String, String> claims,
+      String requestId) {
     Map<String, String> headers = new HashMap<>();
-    exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
+    exchange
+        .getRequestHeaders()
+        .forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
     String rawQuery = exchange.getRequestURI().getRawQuery();
     Map<String, String> query = null;
     if (rawQuery != null && !rawQuery.isEmpty()) {
       query = new HashMap<>();
       for (String pair : rawQuery.split("&")) {
         int eq = pair.indexOf('=');
-        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        String name =
+            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value =
+            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
         query.merge(name, value, (a, b) -> a + "," + b);
       }
     }
@@ -226,7 +289,8 @@ final class ApiGatewayServer implements AutoCloseable {
             .withAuthorizer(
                 APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
                     .withJwt(
-                        APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                        APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
+                            .builder()
                             .withClaims(claims)
                             .withScopes(List.of())
                             .build())
@@ -246,11 +310,17 @@ final class ApiGatewayServer implements AutoCloseable {
         .build();
   }
 
-  private static void respond(HttpExchange exchange, APIGatewayV2HTTPResponse response) throws IOException {
+  private static void respond(HttpExchange exchange, APIGatewayV2HTTPResponse response)
+      throws IOException {
     if (response.getHeaders() != null) {
-      response.getHeaders().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+      response
+          .getHeaders()
+          .forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
     }
-    byte[] bytes = response.getBody() == null ? new byte[0] : response.getBody().getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        response.getBody() == null
+            ? new byte[0]
+            : response.getBody().getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(response.getStatusCode(), bytes.length == 0 ? -1 : bytes.length);
     if (bytes.length > 0) {
       try (OutputStream out = exchange.getResponseBody()) {
@@ -259,12 +329,16 @@ final class ApiGatewayServer implements AutoCloseable {
     }
   }
 
-  private void problem(HttpExchange exchange, ProblemType type, String detail, String path, String requestId) throws IOException {
-    var body = new Problem(type.uri(), type.title(), type.status(), detail, path, null, null, requestId);
+  private void problem(
+      HttpExchange exchange, ProblemType type, String detail, String path, String requestId)
+      throws IOException {
+    var body =
+        new Problem(type.uri(), type.title(), type.status(), detail, path, null, null, requestId);
     write(exchange, type.status(), "application/problem+json", json.writeValueAsBytes(body));
   }
 
-  private static void write(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
+  private static void write(HttpExchange exchange, int status, String contentType, byte[] bytes)
+      throws IOException {
     exchange.getResponseHeaders().set("content-type", contentType);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {

@@ -21,7 +21,14 @@ final class EmbeddedDynamoDb implements AutoCloseable {
     int chosen = port == 0 ? FreePorts.pick() : port;
     var server =
         ServerRunner.createServerFromCommandLineArgs(
-            new String[] {"-port", Integer.toString(chosen), "-dbPath", dataDir.toString(), "-sharedDb", "-disableTelemetry"});
+            new String[] {
+              "-port",
+              Integer.toString(chosen),
+              "-dbPath",
+              dataDir.toString(),
+              "-sharedDb",
+              "-disableTelemetry"
+            });
     server.start();
     return new EmbeddedDynamoDb(server, chosen);
   }

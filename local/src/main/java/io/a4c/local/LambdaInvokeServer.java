@@ -52,11 +52,19 @@ final class LambdaInvokeServer implements AutoCloseable {
   private void invoke(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      String name = path.startsWith(PREFIX) && path.endsWith("/invocations") ? path.substring(PREFIX.length(), path.length() - "/invocations".length()) : "";
+      String name =
+          path.startsWith(PREFIX) && path.endsWith("/invocations")
+              ? path.substring(PREFIX.length(), path.length() - "/invocations".length())
+              : "";
       StreamFunction function = functions.get(name);
       byte[] payload = exchange.getRequestBody().readAllBytes();
       if (!"POST".equals(exchange.getRequestMethod()) || function == null) {
-        write(exchange, 404, null, ("{\"Type\":\"User\",\"message\":\"Function not found: " + name + "\"}").getBytes(StandardCharsets.UTF_8));
+        write(
+            exchange,
+            404,
+            null,
+            ("{\"Type\":\"User\",\"message\":\"Function not found: " + name + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
         return;
       }
       var output = new ByteArrayOutputStream();
@@ -66,12 +74,22 @@ final class LambdaInvokeServer implements AutoCloseable {
       } catch (Exception e) {
         log.atWarn().addKeyValue("function", name).setCause(e).log("function failed");
         String message = String.valueOf(e.getMessage()).replace("\\", "\\\\").replace("\"", "'");
-        write(exchange, 200, "Unhandled", ("{\"errorMessage\":\"" + message + "\",\"errorType\":\"" + e.getClass().getSimpleName() + "\"}").getBytes(StandardCharsets.UTF_8));
+        write(
+            exchange,
+            200,
+            "Unhandled",
+            ("{\"errorMessage\":\""
+                    + message
+                    + "\",\"errorType\":\""
+                    + e.getClass().getSimpleName()
+                    + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
       }
     }
   }
 
-  private static void write(HttpExchange exchange, int status, String functionError, byte[] body) throws IOException {
+  private static void write(HttpExchange exchange, int status, String functionError, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().set("content-type", "application/json");
     exchange.getResponseHeaders().set("x-amz-executed-version", "$LATEST");
     if (functionError != null) {

@@ -68,16 +68,25 @@ final class LocalBuilds implements AutoCloseable {
   private static ArchQueues createQueues(SqsClient sqs, String name, LocalConfig.Builds builds) {
     String dlqUrl = sqs.createQueue(b -> b.queueName(name + "-dlq")).queueUrl();
     String dlqArn =
-        sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
-    String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + builds.maxReceives() + "\"}";
+        sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    String redrive =
+        "{\"deadLetterTargetArn\":\""
+            + dlqArn
+            + "\",\"maxReceiveCount\":\""
+            + builds.maxReceives()
+            + "\"}";
     String url =
         sqs.createQueue(
                 b ->
                     b.queueName(name)
                         .attributes(
                             Map.of(
-                                QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(builds.visibility().toSeconds()),
-                                QueueAttributeName.REDRIVE_POLICY, redrive)))
+                                QueueAttributeName.VISIBILITY_TIMEOUT,
+                                Long.toString(builds.visibility().toSeconds()),
+                                QueueAttributeName.REDRIVE_POLICY,
+                                redrive)))
             .queueUrl();
     return new ArchQueues(url, dlqUrl, dlqArn);
   }
@@ -95,18 +104,22 @@ final class LocalBuilds implements AutoCloseable {
     return env;
   }
 
-  /** Starts what runs the functions: the claim function's endpoint, the DLQ poller, the scheduler. */
+  /**
+   * Starts what runs the functions: the claim function's endpoint, the DLQ poller, the scheduler.
+   */
   void start(FunctionsComponent functions, SqsClient sqs) throws Exception {
     lambda = new LambdaInvokeServer(Map.of(CLAIM_FUNCTION, claimFunction(functions)));
     started.push(lambda);
     for (ArchQueues q : queues.values()) {
       var deadLetters =
-          new SqsEventSourcePoller(sqs, q.dlqUrl(), q.dlqArn(), functions.buildDeadLetters()::handle, config.pollWait());
+          new SqsEventSourcePoller(
+              sqs, q.dlqUrl(), q.dlqArn(), functions.buildDeadLetters()::handle, config.pollWait());
       deadLetters.start(1);
       started.push(deadLetters);
     }
     ScheduledExecutorService ticker =
-        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("recurring-builds").factory());
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("recurring-builds").factory());
     var recurring = functions.recurringBuilds();
     long every = config.builds().recurringTick().toMillis();
     ticker.scheduleWithFixedDelay(
@@ -117,7 +130,9 @@ final class LocalBuilds implements AutoCloseable {
             log.atWarn().setCause(e).log("recurring builds tick failed");
           }
         },
-        every, every, TimeUnit.MILLISECONDS);
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
     started.push(ticker::shutdownNow);
   }
 
@@ -132,7 +147,12 @@ final class LocalBuilds implements AutoCloseable {
     Map<Arch, String> urls = new EnumMap<>(Arch.class);
     queues.forEach((arch, q) -> urls.put(arch, q.url()));
     return new DaemonConfig.Builder(
-        true, urls, builds.concurrency(), CLAIM_FUNCTION, builds.visibility(), Optional.of(lambda.endpoint()));
+        true,
+        urls,
+        builds.concurrency(),
+        CLAIM_FUNCTION,
+        builds.visibility(),
+        Optional.of(lambda.endpoint()));
   }
 
   String queueUrl(Arch arch) {

@@ -71,7 +71,12 @@ public record LocalConfig(
    * @param sesDirectory where aws-ses-v2-local is installed, if set explicitly
    */
   public record Builds(
-      ImageRepository repository, int concurrency, Duration visibility, int maxReceives, Duration recurringTick, Path sesDirectory) {}
+      ImageRepository repository,
+      int concurrency,
+      Duration visibility,
+      int maxReceives,
+      Duration recurringTick,
+      Path sesDirectory) {}
 
   /**
    * Reads the configuration from an environment map.
@@ -80,7 +85,9 @@ public record LocalConfig(
    */
   public static LocalConfig fromEnvironment(Map<String, String> env) {
     Path dataDir =
-        Path.of(env.getOrDefault(LocalEnv.DATA_DIR, Path.of(System.getProperty("user.home"), ".a4c").toString()));
+        Path.of(
+            env.getOrDefault(
+                LocalEnv.DATA_DIR, Path.of(System.getProperty("user.home"), ".a4c").toString()));
     Duration heartbeat = Duration.ofSeconds(number(env, LocalEnv.HEARTBEAT_SECONDS, 5));
     return new LocalConfig(
         (int) number(env, LocalEnv.PORT, 8080),
@@ -104,24 +111,33 @@ public record LocalConfig(
             Duration.ofSeconds(Math.max(5, number(env, LocalEnv.BUILD_VISIBILITY_SECONDS, 300))),
             (int) Math.max(1, number(env, LocalEnv.BUILD_MAX_RECEIVES, 3)),
             Duration.ofSeconds(Math.max(1, number(env, LocalEnv.RECURRING_TICK_SECONDS, 60))),
-            env.containsKey(LocalEnv.SES_LOCAL_DIR) ? Path.of(env.get(LocalEnv.SES_LOCAL_DIR)) : null));
+            env.containsKey(LocalEnv.SES_LOCAL_DIR)
+                ? Path.of(env.get(LocalEnv.SES_LOCAL_DIR))
+                : null));
   }
 
   private static ImageRepository imageRepository(String value) {
     try {
       return ImageRepository.parse(value.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("environment variable " + LocalEnv.IMAGE_REPOSITORY + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "environment variable " + LocalEnv.IMAGE_REPOSITORY + ": " + e.getMessage(), e);
     }
   }
 
   private static TokenSettings tokenSettings(Map<String, String> env) {
     String issuer = blankToNull(env.get(LocalEnv.JWT_ISSUER));
     String jwks = blankToNull(env.get(LocalEnv.JWKS_URL));
-    String audience = Optional.ofNullable(blankToNull(env.get(LocalEnv.JWT_AUDIENCE))).orElse(LocalTokens.DEV_AUDIENCE);
+    String audience =
+        Optional.ofNullable(blankToNull(env.get(LocalEnv.JWT_AUDIENCE)))
+            .orElse(LocalTokens.DEV_AUDIENCE);
     if ((issuer == null) != (jwks == null)) {
       throw new IllegalStateException(
-          "environment variables " + LocalEnv.JWT_ISSUER + " and " + LocalEnv.JWKS_URL + " must be set together (or neither)");
+          "environment variables "
+              + LocalEnv.JWT_ISSUER
+              + " and "
+              + LocalEnv.JWKS_URL
+              + " must be set together (or neither)");
     }
     if (issuer == null) {
       return new TokenSettings(Optional.empty(), Optional.empty(), audience);
@@ -130,11 +146,16 @@ public record LocalConfig(
     try {
       uri = new URI(jwks.trim());
     } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException("environment variable " + LocalEnv.JWKS_URL + " must be a URL, was " + jwks);
-    }
-    if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && isLoopback(uri.getHost()))) {
       throw new IllegalStateException(
-          "environment variable " + LocalEnv.JWKS_URL + " must be an https URL (http only on 127.0.0.1/localhost), was " + jwks);
+          "environment variable " + LocalEnv.JWKS_URL + " must be a URL, was " + jwks);
+    }
+    if (!"https".equals(uri.getScheme())
+        && !("http".equals(uri.getScheme()) && isLoopback(uri.getHost()))) {
+      throw new IllegalStateException(
+          "environment variable "
+              + LocalEnv.JWKS_URL
+              + " must be an https URL (http only on 127.0.0.1/localhost), was "
+              + jwks);
     }
     return new TokenSettings(Optional.of(issuer.trim()), Optional.of(uri), audience.trim());
   }
@@ -165,13 +186,19 @@ public record LocalConfig(
       String id = eq > 0 ? entry.substring(0, eq) : "h" + (i + 1);
       String endpoint = eq > 0 ? entry.substring(eq + 1) : entry;
       if (!Names.HOST_ID.matcher(id).matches()) {
-        throw new IllegalStateException(LocalEnv.DOCKER_HOSTS + ": host id " + id + " must be lowercase letters, digits and -");
+        throw new IllegalStateException(
+            LocalEnv.DOCKER_HOSTS + ": host id " + id + " must be lowercase letters, digits and -");
       }
       if (!endpoint.startsWith("unix://") && !endpoint.startsWith("tcp://")) {
-        throw new IllegalStateException(LocalEnv.DOCKER_HOSTS + ": " + endpoint + " is not a unix:// or tcp:// Docker endpoint");
+        throw new IllegalStateException(
+            LocalEnv.DOCKER_HOSTS
+                + ": "
+                + endpoint
+                + " is not a unix:// or tcp:// Docker endpoint");
       }
       if (hosts.put(id, endpoint) != null) {
-        throw new IllegalStateException(LocalEnv.DOCKER_HOSTS + ": host id " + id + " appears twice");
+        throw new IllegalStateException(
+            LocalEnv.DOCKER_HOSTS + ": host id " + id + " appears twice");
       }
     }
     return hosts;
@@ -190,6 +217,7 @@ public record LocalConfig(
     } catch (NumberFormatException e) {
       // reported below with the variable's name
     }
-    throw new IllegalStateException("environment variable " + name + " must be a number from 0 to 65535, was " + value);
+    throw new IllegalStateException(
+        "environment variable " + name + " must be a number from 0 to 65535, was " + value);
   }
 }

@@ -38,7 +38,9 @@ public final class LocalEmulators implements AutoCloseable {
       }
       try (SqsClient client = sqsClient()) {
         for (Arch arch : Arch.values()) {
-          buildQueueUrls.put(FunctionsEnv.buildQueueUrl(arch), client.createQueue(b -> b.queueName(LocalBuilds.queueName(arch))).queueUrl());
+          buildQueueUrls.put(
+              FunctionsEnv.buildQueueUrl(arch),
+              client.createQueue(b -> b.queueName(LocalBuilds.queueName(arch))).queueUrl());
         }
       }
       pageTokenKey = LocalSecrets.pageTokenKey(dataDir);
@@ -55,28 +57,29 @@ public final class LocalEmulators implements AutoCloseable {
 
   /**
    * The functions' environment for these emulators: tables, queues, endpoints, region and a page
-   * token key, plus the given host queue prefix. Other variables keep their defaults, so hosts
-   * are authenticated as in AWS, by the SenderId of their messages. No email endpoint: nothing
-   * here sends mail.
+   * token key, plus the given host queue prefix. Other variables keep their defaults, so hosts are
+   * authenticated as in AWS, by the SenderId of their messages. No email endpoint: nothing here
+   * sends mail.
    */
   public Map<String, String> functionsEnvironment(String hostQueuePrefix) {
     var env = new HashMap<>(buildQueueUrls);
-    env.putAll(Map.ofEntries(
-        Map.entry(FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES),
-        Map.entry(FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS),
-        Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
-        Map.entry(FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS),
-        Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
-        Map.entry(FunctionsEnv.AUDIT_TABLE, LocalTables.AUDIT),
-        Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),
-        Map.entry(FunctionsEnv.BUILD_SCHEDULES_TABLE, LocalTables.BUILD_SCHEDULES),
-        Map.entry(FunctionsEnv.BUILD_LOGS_TABLE, LocalTables.BUILD_LOGS),
-        Map.entry(FunctionsEnv.EMAIL_SENDER, LocalBuilds.EMAIL_SENDER),
-        Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey),
-        Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, hostQueuePrefix),
-        Map.entry(FunctionsEnv.AWS_REGION, LocalRuntime.REGION),
-        Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
-        Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString())));
+    env.putAll(
+        Map.ofEntries(
+            Map.entry(FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES),
+            Map.entry(FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS),
+            Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
+            Map.entry(FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS),
+            Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
+            Map.entry(FunctionsEnv.AUDIT_TABLE, LocalTables.AUDIT),
+            Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),
+            Map.entry(FunctionsEnv.BUILD_SCHEDULES_TABLE, LocalTables.BUILD_SCHEDULES),
+            Map.entry(FunctionsEnv.BUILD_LOGS_TABLE, LocalTables.BUILD_LOGS),
+            Map.entry(FunctionsEnv.EMAIL_SENDER, LocalBuilds.EMAIL_SENDER),
+            Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey),
+            Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, hostQueuePrefix),
+            Map.entry(FunctionsEnv.AWS_REGION, LocalRuntime.REGION),
+            Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
+            Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString())));
     return Map.copyOf(env);
   }
 
@@ -85,7 +88,8 @@ public final class LocalEmulators implements AutoCloseable {
     return DynamoDbClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .region(Region.of(LocalRuntime.REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
         .endpointOverride(dynamoDb.endpoint())
         .build();
   }
@@ -95,7 +99,8 @@ public final class LocalEmulators implements AutoCloseable {
     return SqsClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .region(Region.of(LocalRuntime.REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
         .endpointOverride(sqs.endpoint())
         .build();
   }

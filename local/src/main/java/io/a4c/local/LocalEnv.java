@@ -9,8 +9,9 @@ public final class LocalEnv {
   public static final String DATA_DIR = "A4C_DATA_DIR";
 
   /**
-   * Docker endpoints, comma-separated, each optionally named: {@code h1=unix:///var/run/docker.sock,
-   * h2=unix:///run/a4c/h2.sock}. One host daemon runs per entry. Default: the local socket as h1.
+   * Docker endpoints, comma-separated, each optionally named: {@code
+   * h1=unix:///var/run/docker.sock, h2=unix:///run/a4c/h2.sock}. One host daemon runs per entry.
+   * Default: the local socket as h1.
    */
   public static final String DOCKER_HOSTS = "A4C_DOCKER_HOSTS";
 
@@ -35,7 +36,9 @@ public final class LocalEnv {
   /** Seconds between sweeps (hosts DOWN, stuck work; default 15). */
   public static final String SWEEP_SECONDS = "A4C_SWEEP_SECONDS";
 
-  /** Seconds after which a create or delete that has not moved is re-driven or failed (default 300). */
+  /**
+   * Seconds after which a create or delete that has not moved is re-driven or failed (default 300).
+   */
   public static final String STUCK_AFTER_SECONDS = "A4C_STUCK_AFTER_SECONDS";
 
   /** Fixed port for DynamoDB Local (default: a free one), to point other tools at it. */
@@ -79,9 +82,9 @@ public final class LocalEnv {
   public static final String RECURRING_TICK_SECONDS = "A4C_RECURRING_TICK_SECONDS";
 
   /**
-   * Directory holding the npm package aws-ses-v2-local (its {@code node_modules}); default
-   * {@code local/ses} or {@code ses} under the working directory. {@code local/engines.sh install}
-   * puts it there.
+   * Directory holding the npm package aws-ses-v2-local (its {@code node_modules}); default {@code
+   * local/ses} or {@code ses} under the working directory. {@code local/engines.sh install} puts it
+   * there.
    */
   public static final String SES_LOCAL_DIR = "A4C_SES_LOCAL_DIR";
 

@@ -38,8 +38,12 @@ public final class LocalMain {
         "A4C local runtime on %s (hosts %s, data in %s)%n"
             + "  development token: curl -s -X POST %s/local/tokens -d '{\"sub\":\"alice\"}'%n"
             + "  build emails (SES endpoint): %s/ (GET %s/store lists them)%n",
-        runtime.baseUri(), runtime.config().dockerHosts().keySet(), runtime.config().dataDir(), runtime.baseUri(),
-        runtime.sesEndpoint(), runtime.sesEndpoint());
+        runtime.baseUri(),
+        runtime.config().dockerHosts().keySet(),
+        runtime.config().dataDir(),
+        runtime.baseUri(),
+        runtime.sesEndpoint(),
+        runtime.sesEndpoint());
     done.await();
   }
 }

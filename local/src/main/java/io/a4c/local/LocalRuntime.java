@@ -32,8 +32,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * All of A4C on one machine: DynamoDB Local and ElasticMQ in-process, the functions behind a local
- * API Gateway stand-in, an SQS poller per consumer, and a host daemon per Docker engine. Starts
- * in dependency order; a failure part-way closes what had started.
+ * API Gateway stand-in, an SQS poller per consumer, and a host daemon per Docker engine. Starts in
+ * dependency order; a failure part-way closes what had started.
  */
 public final class LocalRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalRuntime.class);
@@ -52,6 +52,7 @@ public final class LocalRuntime implements AutoCloseable {
   private ApiGatewayServer gateway;
   private LocalTokens tokens;
   private volatile boolean healthy;
+
   /** Each host's event key: its daemon signs with it, the consumer checks with it. Per start. */
   private final Map<String, byte[]> hostEventKeys = new java.util.LinkedHashMap<>();
 
@@ -97,8 +98,7 @@ public final class LocalRuntime implements AutoCloseable {
       random.nextBytes(key);
       hostEventKeys.put(hostId, key);
     }
-    FunctionsComponent functions =
-        FunctionsComponent.create(functionsConfig(), Clock.systemUTC());
+    FunctionsComponent functions = FunctionsComponent.create(functionsConfig(), Clock.systemUTC());
     ObjectMapper json = EventJson.newMapper();
     tokens = tokens(config.tokens());
     gateway =
@@ -116,15 +116,19 @@ public final class LocalRuntime implements AutoCloseable {
 
     var poller =
         new SqsEventSourcePoller(
-            sqsClient, hostEventsUrl, "arn:aws:sqs:" + REGION + ":000000000000:" + HOST_EVENTS_QUEUE,
-            functions.hostEventsConsumer()::handle, config.pollWait());
+            sqsClient,
+            hostEventsUrl,
+            "arn:aws:sqs:" + REGION + ":000000000000:" + HOST_EVENTS_QUEUE,
+            functions.hostEventsConsumer()::handle,
+            config.pollWait());
     poller.start(2);
     started.push(poller);
     builds.start(functions, sqsClient);
 
     // What the EventBridge rate rule does in AWS: run the sweeper now and then.
     var sweeps =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("sweeper").factory());
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("sweeper").factory());
     var sweeper = functions.sweeper();
     sweeps.scheduleWithFixedDelay(
         () -> {
@@ -157,8 +161,14 @@ public final class LocalRuntime implements AutoCloseable {
         docker.pingCmd().exec();
       } catch (Exception e) {
         throw new IllegalStateException(
-            "host " + host.getKey() + ": no Docker engine answers at " + host.getValue()
-                + " (start dockerd, or set " + LocalEnv.DOCKER_HOSTS + "; ./a4c run starts one for you)", e);
+            "host "
+                + host.getKey()
+                + ": no Docker engine answers at "
+                + host.getValue()
+                + " (start dockerd, or set "
+                + LocalEnv.DOCKER_HOSTS
+                + "; ./a4c run starts one for you)",
+            e);
       }
     }
   }
@@ -167,29 +177,43 @@ public final class LocalRuntime implements AutoCloseable {
     var env =
         new java.util.HashMap<>(
             Map.ofEntries(
-            Map.entry(FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES),
-            Map.entry(FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS),
-            Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
-            Map.entry(FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS),
-            Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
-            Map.entry(FunctionsEnv.AUDIT_TABLE, LocalTables.AUDIT),
-            Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),
-            Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, LocalSecrets.pageTokenKey(config.dataDir())),
-            Map.entry(FunctionsEnv.MAX_WORKSPACES_PER_USER, Integer.toString(config.maxWorkspacesPerUser())),
-            // ElasticMQ stamps no sender on a message: hosts sign their events instead.
-            Map.entry(FunctionsEnv.HOST_AUTH, "signature"),
-            Map.entry(FunctionsEnv.HOST_EVENT_KEYS, hostEventKeysSetting()),
-            Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX),
-            Map.entry(FunctionsEnv.HOST_STALE_AFTER_SECONDS, Long.toString(config.hostStaleAfter().toSeconds())),
-            Map.entry(FunctionsEnv.RECONCILE_GRACE_SECONDS, Long.toString(Math.max(1, config.reconcileGrace().toSeconds()))),
-            Map.entry(FunctionsEnv.HOST_HEARTBEAT_SECONDS, Long.toString(config.heartbeat().toSeconds())),
-            Map.entry(
-                FunctionsEnv.HOST_DOWN_AFTER_MISSED_BEATS,
-                Long.toString(Math.max(1, config.hostStaleAfter().toSeconds() / Math.max(1, config.heartbeat().toSeconds())))),
-            Map.entry(FunctionsEnv.STUCK_AFTER_SECONDS, Long.toString(config.stuckAfter().toSeconds())),
-            Map.entry(FunctionsEnv.AWS_REGION, REGION),
-            Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
-            Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString())));
+                Map.entry(FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES),
+                Map.entry(FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS),
+                Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
+                Map.entry(FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS),
+                Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
+                Map.entry(FunctionsEnv.AUDIT_TABLE, LocalTables.AUDIT),
+                Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),
+                Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, LocalSecrets.pageTokenKey(config.dataDir())),
+                Map.entry(
+                    FunctionsEnv.MAX_WORKSPACES_PER_USER,
+                    Integer.toString(config.maxWorkspacesPerUser())),
+                // ElasticMQ stamps no sender on a message: hosts sign their events instead.
+                Map.entry(FunctionsEnv.HOST_AUTH, "signature"),
+                Map.entry(FunctionsEnv.HOST_EVENT_KEYS, hostEventKeysSetting()),
+                Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX),
+                Map.entry(
+                    FunctionsEnv.HOST_STALE_AFTER_SECONDS,
+                    Long.toString(config.hostStaleAfter().toSeconds())),
+                Map.entry(
+                    FunctionsEnv.RECONCILE_GRACE_SECONDS,
+                    Long.toString(Math.max(1, config.reconcileGrace().toSeconds()))),
+                Map.entry(
+                    FunctionsEnv.HOST_HEARTBEAT_SECONDS,
+                    Long.toString(config.heartbeat().toSeconds())),
+                Map.entry(
+                    FunctionsEnv.HOST_DOWN_AFTER_MISSED_BEATS,
+                    Long.toString(
+                        Math.max(
+                            1,
+                            config.hostStaleAfter().toSeconds()
+                                / Math.max(1, config.heartbeat().toSeconds())))),
+                Map.entry(
+                    FunctionsEnv.STUCK_AFTER_SECONDS,
+                    Long.toString(config.stuckAfter().toSeconds())),
+                Map.entry(FunctionsEnv.AWS_REGION, REGION),
+                Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
+                Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString())));
     env.putAll(builds.functionsEnvironment());
     return FunctionsConfig.fromEnvironment(env);
   }
@@ -198,12 +222,17 @@ public final class LocalRuntime implements AutoCloseable {
     if (settings.issuer().isEmpty()) {
       return LocalTokens.development(config.dataDir(), Clock.systemUTC());
     }
-    return LocalTokens.issuer(settings.issuer().get(), settings.jwksUrl().orElseThrow().toURL(), settings.audience(), Clock.systemUTC());
+    return LocalTokens.issuer(
+        settings.issuer().get(),
+        settings.jwksUrl().orElseThrow().toURL(),
+        settings.audience(),
+        Clock.systemUTC());
   }
 
   private String hostEventKeysSetting() {
     var entries = new ArrayList<String>();
-    hostEventKeys.forEach((host, key) -> entries.add(host + "=" + java.util.Base64.getEncoder().encodeToString(key)));
+    hostEventKeys.forEach(
+        (host, key) -> entries.add(host + "=" + java.util.Base64.getEncoder().encodeToString(key)));
     return String.join(",", entries);
   }
 
@@ -239,7 +268,8 @@ public final class LocalRuntime implements AutoCloseable {
     return DynamoDbClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .region(Region.of(REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
         .endpointOverride(dynamoDb.endpoint())
         .build();
   }
@@ -247,9 +277,13 @@ public final class LocalRuntime implements AutoCloseable {
   /** A new client of the embedded ElasticMQ, fit for long polls (the caller closes it). */
   public SqsClient newSqsClient() {
     return SqsClient.builder()
-        .httpClient(UrlConnectionHttpClient.builder().socketTimeout(config.pollWait().plusSeconds(10)).build())
+        .httpClient(
+            UrlConnectionHttpClient.builder()
+                .socketTimeout(config.pollWait().plusSeconds(10))
+                .build())
         .region(Region.of(REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
         .endpointOverride(sqs.endpoint())
         .build();
   }
@@ -264,7 +298,9 @@ public final class LocalRuntime implements AutoCloseable {
     return sqs.endpoint();
   }
 
-  /** A host's event key (tests sign impersonating events, or replay a host's own report, with it). */
+  /**
+   * A host's event key (tests sign impersonating events, or replay a host's own report, with it).
+   */
   public byte[] hostEventKey(String hostId) {
     return hostEventKeys.get(hostId).clone();
   }
@@ -284,12 +320,14 @@ public final class LocalRuntime implements AutoCloseable {
    *
    * @param observer told of every completed create step (fault-injection tests)
    */
-  public synchronized HostDaemon startDaemon(String hostId, io.a4c.daemon.workspaces.StepObserver observer) {
+  public synchronized HostDaemon startDaemon(
+      String hostId, io.a4c.daemon.workspaces.StepObserver observer) {
     if (daemons.containsKey(hostId)) {
       throw new IllegalStateException("the daemon of " + hostId + " runs already");
     }
     String endpoint = config.dockerHosts().get(hostId);
-    var component = HostDaemonComponent.create(daemonConfig(hostId, endpoint, hostEventsUrl), observer);
+    var component =
+        HostDaemonComponent.create(daemonConfig(hostId, endpoint, hostEventsUrl), observer);
     HostDaemon daemon = component.daemon();
     daemon.start();
     started.push(daemon);
@@ -324,7 +362,10 @@ public final class LocalRuntime implements AutoCloseable {
 
   /** The builder role of each running host daemon, in the order of {@code A4C_DOCKER_HOSTS}. */
   public List<BuildWorker> builders() {
-    return config.dockerHosts().keySet().stream().map(builders::get).filter(java.util.Objects::nonNull).toList();
+    return config.dockerHosts().keySet().stream()
+        .map(builders::get)
+        .filter(java.util.Objects::nonNull)
+        .toList();
   }
 
   /** The builder role of one host's daemon. */

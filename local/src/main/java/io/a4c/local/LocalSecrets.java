@@ -9,7 +9,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-
 /**
  * Keys the local runtime keeps in its data directory, made on first use, readable by its owner
  * only: what Secrets Manager holds in AWS.
@@ -17,7 +16,9 @@ import java.util.Base64;
 final class LocalSecrets {
   private LocalSecrets() {}
 
-  /** The pagination-token key ({@code page-token-key}), base64; tokens stay good across restarts. */
+  /**
+   * The pagination-token key ({@code page-token-key}), base64; tokens stay good across restarts.
+   */
   static String pageTokenKey(Path dataDir) {
     Path file = dataDir.resolve("page-token-key");
     try {
@@ -25,8 +26,11 @@ final class LocalSecrets {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Files.createDirectories(dataDir);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, Base64.getEncoder().encodeToString(key), StandardOpenOption.TRUNCATE_EXISTING);
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(
+            file, Base64.getEncoder().encodeToString(key), StandardOpenOption.TRUNCATE_EXISTING);
       }
       return Files.readString(file).trim();
     } catch (IOException e) {

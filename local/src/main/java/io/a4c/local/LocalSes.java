@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An SES v2-compatible endpoint on 127.0.0.1: the npm package aws-ses-v2-local, run with Node as
- * a child process. The functions' SES client sends to it as to SES; what it received is listed at
- * {@code GET /store} (and shown at {@code /}), which the tests read. Its output goes to
- * {@code <dataDir>/ses.log}.
+ * An SES v2-compatible endpoint on 127.0.0.1: the npm package aws-ses-v2-local, run with Node as a
+ * child process. The functions' SES client sends to it as to SES; what it received is listed at
+ * {@code GET /store} (and shown at {@code /}), which the tests read. Its output goes to {@code
+ * <dataDir>/ses.log}.
  */
 final class LocalSes implements AutoCloseable {
   static final String PACKAGE = "aws-ses-v2-local";
@@ -35,12 +35,14 @@ final class LocalSes implements AutoCloseable {
    *
    * @throws IllegalStateException naming what to install when Node or the package is missing
    */
-  static LocalSes start(Path explicitDirectory, Path dataDir) throws IOException, InterruptedException {
+  static LocalSes start(Path explicitDirectory, Path dataDir)
+      throws IOException, InterruptedException {
     Path cli = find(explicitDirectory);
     int port = FreePorts.pick();
     Files.createDirectories(dataDir);
     var process =
-        new ProcessBuilder("node", cli.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port))
+        new ProcessBuilder(
+                "node", cli.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("ses.log").toFile()))
             .start();
@@ -68,8 +70,12 @@ final class LocalSes implements AutoCloseable {
       }
     }
     throw new IllegalStateException(
-        "the local SES endpoint (npm package " + PACKAGE + ") is not installed in " + candidates
-            + ": run local/engines.sh install (or npm ci --prefix local/ses), or set " + LocalEnv.SES_LOCAL_DIR);
+        "the local SES endpoint (npm package "
+            + PACKAGE
+            + ") is not installed in "
+            + candidates
+            + ": run local/engines.sh install (or npm ci --prefix local/ses), or set "
+            + LocalEnv.SES_LOCAL_DIR);
   }
 
   private void awaitHealthy() throws InterruptedException {
@@ -77,10 +83,18 @@ final class LocalSes implements AutoCloseable {
     Instant deadline = Instant.now().plus(START_WAIT);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the local SES endpoint exited at start (exit " + process.exitValue() + "); see ses.log in the data directory");
+        throw new IllegalStateException(
+            "the local SES endpoint exited at start (exit "
+                + process.exitValue()
+                + "); see ses.log in the data directory");
       }
       try {
-        var response = http.send(HttpRequest.newBuilder(endpoint().resolve("/health-check")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        var response =
+            http.send(
+                HttpRequest.newBuilder(endpoint().resolve("/health-check"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 200) {
           return;
         }
@@ -89,7 +103,10 @@ final class LocalSes implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("the local SES endpoint did not answer within " + START_WAIT.toSeconds() + " s; see ses.log in the data directory");
+    throw new IllegalStateException(
+        "the local SES endpoint did not answer within "
+            + START_WAIT.toSeconds()
+            + " s; see ses.log in the data directory");
   }
 
   URI endpoint() {

@@ -13,9 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
-/**
- * Creates the tables locally with the same keys the CDK app declares (infra/cdk), if missing.
- */
+/** Creates the tables locally with the same keys the CDK app declares (infra/cdk), if missing. */
 final class LocalTables {
   static final String WORKSPACES = "a4c-workspaces";
   static final String PROJECTS = "a4c-projects";
@@ -48,20 +46,39 @@ final class LocalTables {
         CreateTableRequest.builder()
             .tableName(WORKSPACES)
             .keySchema(hash("userId"), range("workspaceId"))
-            .attributeDefinitions(string("userId"), string("workspaceId"), string("hostId"), string("inFlight"), string("updatedAt"))
+            .attributeDefinitions(
+                string("userId"),
+                string("workspaceId"),
+                string("hostId"),
+                string("inFlight"),
+                string("updatedAt"))
             .globalSecondaryIndexes(byHost, byInFlight));
-    addMissingIndex(dynamo, WORKSPACES, byInFlight, List.of(string("inFlight"), string("updatedAt")));
-    create(dynamo, CreateTableRequest.builder().tableName(PROJECTS).keySchema(hash("projectName")).attributeDefinitions(string("projectName")));
+    addMissingIndex(
+        dynamo, WORKSPACES, byInFlight, List.of(string("inFlight"), string("updatedAt")));
+    create(
+        dynamo,
+        CreateTableRequest.builder()
+            .tableName(PROJECTS)
+            .keySchema(hash("projectName"))
+            .attributeDefinitions(string("projectName")));
     create(
         dynamo,
         CreateTableRequest.builder()
             .tableName(IMAGES)
             .keySchema(hash("imageKey"), range("change"))
             .attributeDefinitions(string("imageKey"), string("change")));
-    create(dynamo, CreateTableRequest.builder().tableName(HOSTS).keySchema(hash("hostId")).attributeDefinitions(string("hostId")));
     create(
         dynamo,
-        CreateTableRequest.builder().tableName(IDEMPOTENCY).keySchema(hash("idempotencyKey")).attributeDefinitions(string("idempotencyKey")));
+        CreateTableRequest.builder()
+            .tableName(HOSTS)
+            .keySchema(hash("hostId"))
+            .attributeDefinitions(string("hostId")));
+    create(
+        dynamo,
+        CreateTableRequest.builder()
+            .tableName(IDEMPOTENCY)
+            .keySchema(hash("idempotencyKey"))
+            .attributeDefinitions(string("idempotencyKey")));
     // The audit trail: one stream, newest first; sparse index byUser for one user's entries.
     create(
         dynamo,
@@ -75,20 +92,31 @@ final class LocalTables {
                     .keySchema(hash("userId"), range("entryId"))
                     .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                     .build()));
-    create(dynamo, CreateTableRequest.builder().tableName(USAGE).keySchema(hash("userId")).attributeDefinitions(string("userId")));
+    create(
+        dynamo,
+        CreateTableRequest.builder()
+            .tableName(USAGE)
+            .keySchema(hash("userId"))
+            .attributeDefinitions(string("userId")));
     create(
         dynamo,
         CreateTableRequest.builder()
             .tableName(BUILD_SCHEDULES)
             .keySchema(hash("userId"), range("scheduleId"))
-            .attributeDefinitions(string("userId"), string("scheduleId"), string("status"), string("scheduledAt"))
+            .attributeDefinitions(
+                string("userId"), string("scheduleId"), string("status"), string("scheduledAt"))
             .globalSecondaryIndexes(
                 GlobalSecondaryIndex.builder()
                     .indexName("byStatus")
                     .keySchema(hash("status"), range("scheduledAt"))
                     .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                     .build()));
-    create(dynamo, CreateTableRequest.builder().tableName(BUILD_LOGS).keySchema(hash("scheduleId")).attributeDefinitions(string("scheduleId")));
+    create(
+        dynamo,
+        CreateTableRequest.builder()
+            .tableName(BUILD_LOGS)
+            .keySchema(hash("scheduleId"))
+            .attributeDefinitions(string("scheduleId")));
   }
 
   private static void create(DynamoDbClient dynamo, CreateTableRequest.Builder request) {
@@ -101,7 +129,10 @@ final class LocalTables {
 
   /** Data directories from before an index existed get it added. */
   private static void addMissingIndex(
-      DynamoDbClient dynamo, String table, GlobalSecondaryIndex index, List<AttributeDefinition> attributes) {
+      DynamoDbClient dynamo,
+      String table,
+      GlobalSecondaryIndex index,
+      List<AttributeDefinition> attributes) {
     var existing = dynamo.describeTable(b -> b.tableName(table)).table().globalSecondaryIndexes();
     if (existing.stream().anyMatch(i -> i.indexName().equals(index.indexName()))) {
       return;
@@ -113,7 +144,10 @@ final class LocalTables {
                 .globalSecondaryIndexUpdates(
                     u ->
                         u.create(
-                            c -> c.indexName(index.indexName()).keySchema(index.keySchema()).projection(index.projection()))));
+                            c ->
+                                c.indexName(index.indexName())
+                                    .keySchema(index.keySchema())
+                                    .projection(index.projection()))));
   }
 
   private static KeySchemaElement hash(String name) {
@@ -125,10 +159,22 @@ final class LocalTables {
   }
 
   private static AttributeDefinition string(String name) {
-    return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    return AttributeDefinition.builder()
+        .attributeName(name)
+        .attributeType(ScalarAttributeType.S)
+        .build();
   }
 
   static List<String> names() {
-    return List.of(WORKSPACES, PROJECTS, IMAGES, HOSTS, IDEMPOTENCY, AUDIT, USAGE, BUILD_SCHEDULES, BUILD_LOGS);
+    return List.of(
+        WORKSPACES,
+        PROJECTS,
+        IMAGES,
+        HOSTS,
+        IDEMPOTENCY,
+        AUDIT,
+        USAGE,
+        BUILD_SCHEDULES,
+        BUILD_LOGS);
   }
 }

@@ -34,13 +34,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Verifies bearer tokens the way API Gateway's JWT authorizer does, with nimbus-jose-jwt, and
- * fills the same flattened claims. Two modes:
+ * Verifies bearer tokens the way API Gateway's JWT authorizer does, with nimbus-jose-jwt, and fills
+ * the same flattened claims. Two modes:
  *
  * <ul>
  *   <li><b>development</b> (default): an ES256 key kept in the data directory signs and verifies
- *       tokens of issuer {@value #DEV_ISSUER}, audience {@value #DEV_AUDIENCE}; {@link #mint}
- *       makes them ({@code POST /local/tokens}).
+ *       tokens of issuer {@value #DEV_ISSUER}, audience {@value #DEV_AUDIENCE}; {@link #mint} makes
+ *       them ({@code POST /local/tokens}).
  *   <li><b>issuer</b> ({@code A4C_JWT_ISSUER} + {@code A4C_JWKS_URL}): tokens of a real identity
  *       provider, verified against its JWKS (fetched, cached and refreshed on an unknown key id);
  *       nothing is minted.
@@ -71,9 +71,15 @@ final class LocalTokens {
   /** What a real identity provider may sign with: asymmetric algorithms only. */
   static final Set<JWSAlgorithm> ISSUER_ALGORITHMS =
       Set.of(
-          JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-          JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
-          JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+          JWSAlgorithm.RS256,
+          JWSAlgorithm.RS384,
+          JWSAlgorithm.RS512,
+          JWSAlgorithm.PS256,
+          JWSAlgorithm.PS384,
+          JWSAlgorithm.PS512,
+          JWSAlgorithm.ES256,
+          JWSAlgorithm.ES384,
+          JWSAlgorithm.ES512);
 
   /** Claims of a verified token and until when they may be reused. */
   private record Verified(Map<String, String> claims, Instant until) {}
@@ -86,14 +92,22 @@ final class LocalTokens {
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
   private LocalTokens(
-      Optional<ECKey> devKey, String issuer, String audience, JWKSource<SecurityContext> keys, Set<JWSAlgorithm> algorithms, Clock clock) {
+      Optional<ECKey> devKey,
+      String issuer,
+      String audience,
+      JWKSource<SecurityContext> keys,
+      Set<JWSAlgorithm> algorithms,
+      Clock clock) {
     this.devKey = devKey;
     this.issuer = issuer;
     this.audience = audience;
     this.clock = clock;
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
     var claimsVerifier =
-        new DefaultJWTClaimsVerifier<>(audience, new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iss")) {
+        new DefaultJWTClaimsVerifier<>(
+            audience,
+            new JWTClaimsSet.Builder().issuer(issuer).build(),
+            Set.of("sub", "exp", "iss")) {
           @Override
           protected Date currentTime() {
             return Date.from(clock.instant());
@@ -120,12 +134,20 @@ final class LocalTokens {
       throw new IOException("cannot read or make the development key " + file, e);
     }
     return new LocalTokens(
-        Optional.of(key), DEV_ISSUER, DEV_AUDIENCE, new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK())), Set.of(JWSAlgorithm.ES256), clock);
+        Optional.of(key),
+        DEV_ISSUER,
+        DEV_AUDIENCE,
+        new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK())),
+        Set.of(JWSAlgorithm.ES256),
+        clock);
   }
 
-  /** Issuer mode: tokens of {@code issuer} for {@code audience}, keys from its JWKS at {@code jwks}. */
+  /**
+   * Issuer mode: tokens of {@code issuer} for {@code audience}, keys from its JWKS at {@code jwks}.
+   */
   static LocalTokens issuer(String issuer, URL jwks, String audience, Clock clock) {
-    JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwks).retrying(true).build();
+    JWKSource<SecurityContext> keys =
+        JWKSourceBuilder.<SecurityContext>create(jwks).retrying(true).build();
     return new LocalTokens(Optional.empty(), issuer, audience, keys, ISSUER_ALGORITHMS, clock);
   }
 
@@ -141,7 +163,9 @@ final class LocalTokens {
 
   /** A signed development token for {@code subject}. */
   String mint(String subject, boolean admin) {
-    ECKey key = devKey.orElseThrow(() -> new IllegalStateException("development tokens are off: an issuer is configured"));
+    ECKey key =
+        devKey.orElseThrow(
+            () -> new IllegalStateException("development tokens are off: an issuer is configured"));
     var now = clock.instant();
     var claims =
         new JWTClaimsSet.Builder()
@@ -152,7 +176,9 @@ final class LocalTokens {
             .expirationTime(Date.from(now.plus(LIFETIME)))
             .claim("admin", admin)
             .build();
-    var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+    var jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
     try {
       jwt.sign(new ECDSASigner(key));
     } catch (JOSEException e) {
@@ -163,8 +189,8 @@ final class LocalTokens {
 
   /**
    * The claims of a valid token, flattened to strings as API Gateway passes them to a function;
-   * empty for a missing, malformed, unsigned, forged, tampered, expired, not yet valid, foreign
-   * or misdirected one. The reason is never logged with the token.
+   * empty for a missing, malformed, unsigned, forged, tampered, expired, not yet valid, foreign or
+   * misdirected one. The reason is never logged with the token.
    */
   Optional<Map<String, String>> verify(String token) {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {

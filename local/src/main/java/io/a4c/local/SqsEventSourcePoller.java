@@ -18,9 +18,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * What a Lambda event source mapping with ReportBatchItemFailures does: long-polls a queue,
- * hands batches to the same consumer the function runs, deletes the records it did not report as
- * failed, and leaves the failed ones to reappear after their visibility timeout.
+ * What a Lambda event source mapping with ReportBatchItemFailures does: long-polls a queue, hands
+ * batches to the same consumer the function runs, deletes the records it did not report as failed,
+ * and leaves the failed ones to reappear after their visibility timeout.
  */
 final class SqsEventSourcePoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SqsEventSourcePoller.class);
@@ -33,7 +33,12 @@ final class SqsEventSourcePoller implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running;
 
-  SqsEventSourcePoller(SqsClient sqs, String queueUrl, String queueArn, Function<SQSEvent, SQSBatchResponse> consumer, Duration wait) {
+  SqsEventSourcePoller(
+      SqsClient sqs,
+      String queueUrl,
+      String queueArn,
+      Function<SQSEvent, SQSBatchResponse> consumer,
+      Duration wait) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.queueArn = queueArn;
@@ -69,7 +74,8 @@ final class SqsEventSourcePoller implements AutoCloseable {
                         .maxNumberOfMessages(10)
                         .waitTimeSeconds((int) wait.toSeconds())
                         .messageSystemAttributeNames(
-                            MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, MessageSystemAttributeName.SENDER_ID)
+                            MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                            MessageSystemAttributeName.SENDER_ID)
                         .messageAttributeNames("All"))
             .messages();
     if (messages.isEmpty()) {
@@ -87,12 +93,15 @@ final class SqsEventSourcePoller implements AutoCloseable {
       record.setAttributes(message.attributesAsStrings());
       // Message attributes as Lambda passes them (the host signature travels in one).
       Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
-      message.messageAttributes().forEach((name, value) -> {
-        var attribute = new SQSEvent.MessageAttribute();
-        attribute.setDataType(value.dataType());
-        attribute.setStringValue(value.stringValue());
-        attributes.put(name, attribute);
-      });
+      message
+          .messageAttributes()
+          .forEach(
+              (name, value) -> {
+                var attribute = new SQSEvent.MessageAttribute();
+                attribute.setDataType(value.dataType());
+                attribute.setStringValue(value.stringValue());
+                attributes.put(name, attribute);
+              });
       record.setMessageAttributes(attributes);
       records.add(record);
     }
@@ -105,13 +114,21 @@ final class SqsEventSourcePoller implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       // A consumer that throws fails the whole batch, as in Lambda.
-      log.atError().addKeyValue("queueUrl", queueUrl).setCause(e).log("consumer threw; the batch will be redelivered");
+      log.atError()
+          .addKeyValue("queueUrl", queueUrl)
+          .setCause(e)
+          .log("consumer threw; the batch will be redelivered");
       return;
     }
     var done =
         messages.stream()
             .filter(m -> !failed.contains(m.messageId()))
-            .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle()).build())
+            .map(
+                m ->
+                    DeleteMessageBatchRequestEntry.builder()
+                        .id(m.messageId())
+                        .receiptHandle(m.receiptHandle())
+                        .build())
             .toList();
     if (!done.isEmpty()) {
       sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));

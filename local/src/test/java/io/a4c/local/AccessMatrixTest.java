@@ -43,8 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * serves), and each must be in both; a route with no sample request here fails the test, so a new
  * route cannot be forgotten. Rules: a route under {@code /v1/users/{userId}} is the user's — their
  * own gets the route's success status, anyone else's a 404 (no existence leak), an admin the
- * success status; any other route is the admins' — 403 for users. No token or a bad one is always
- * a 401.
+ * success status; any other route is the admins' — 403 for users. No token or a bad one is always a
+ * 401.
  */
 @ExtendWith(SharedRuntime.class)
 class AccessMatrixTest {
@@ -66,7 +66,9 @@ class AccessMatrixTest {
    */
   record Sample(String path, Supplier<String> body, int success) {}
 
-  /** The routes the OpenAPI document declares, as {@code METHOD /path} keys; empty when it has none. */
+  /**
+   * The routes the OpenAPI document declares, as {@code METHOD /path} keys; empty when it has none.
+   */
   static Set<String> openApiRoutes() throws Exception {
     Path doc = Path.of("..", "docs", "openapi.yaml");
     if (!Files.exists(doc)) {
@@ -77,13 +79,19 @@ class AccessMatrixTest {
       return routes;
     }
     JsonNode paths = new ObjectMapper(new YAMLFactory()).readTree(doc.toFile()).path("paths");
-    paths.fieldNames().forEachRemaining(
-        path ->
-            paths.get(path).fieldNames().forEachRemaining(method -> {
-              if (Set.of("get", "put", "post", "delete", "patch").contains(method)) {
-                routes.add(method.toUpperCase() + " " + path);
-              }
-            }));
+    paths
+        .fieldNames()
+        .forEachRemaining(
+            path ->
+                paths
+                    .get(path)
+                    .fieldNames()
+                    .forEachRemaining(
+                        method -> {
+                          if (Set.of("get", "put", "post", "delete", "patch").contains(method)) {
+                            routes.add(method.toUpperCase() + " " + path);
+                          }
+                        }));
     return routes;
   }
 
@@ -94,21 +102,26 @@ class AccessMatrixTest {
   void theOpenApiDocumentAndTheRouteTableNameTheSameRoutes() throws Exception {
     Set<String> documented = openApiRoutes();
     documented.removeAll(LOCAL_ONLY);
-    Set<String> served = new LinkedHashSet<>(ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).toList());
+    Set<String> served =
+        new LinkedHashSet<>(ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).toList());
     if (!documented.isEmpty()) {
-      assertThat(documented).as("routes in docs/openapi.yaml").containsExactlyInAnyOrderElementsOf(served);
+      assertThat(documented)
+          .as("routes in docs/openapi.yaml")
+          .containsExactlyInAnyOrderElementsOf(served);
     }
   }
 
   @TestFactory
-  Stream<DynamicTest> everyRouteAnswersEveryRoleAsItMust(ApiClient api, Fleet fleet, LocalRuntime runtime) throws Exception {
+  Stream<DynamicTest> everyRouteAnswersEveryRoleAsItMust(
+      ApiClient api, Fleet fleet, LocalRuntime runtime) throws Exception {
     var scenario = new Scenario(api);
     String project = scenario.createProject("matrix");
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
     String owner = scenario.user("owner");
     String other = scenario.user("other");
     String hostId = fleet.hostIds().get(0);
-    String createBody = "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}";
+    String createBody =
+        "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}";
     String readable = scenario.requestWorkspace(owner, project, "amd64").at("/workspaceId");
     List<String> made = new ArrayList<>(List.of(readable));
     // DELETE succeeds once per workspace: each allowed role deletes a fresh one.
@@ -126,16 +139,25 @@ class AccessMatrixTest {
     // Every role's DELETE sample schedules a build, and only the allowed ones cancel theirs.
     String buildProjectBody =
         Scenario.gitProjectJson(repo, "[]", "exit 1")
-            .replace("\"recurringBuilds\"", "\"quotas\": {\"maxBuildsInFlightPerUser\": 100}, \"recurringBuilds\"");
-    assertThat(api.put("/v1/projects/" + buildProject, api.adminToken(), buildProjectBody).status()).isEqualTo(200);
+            .replace(
+                "\"recurringBuilds\"",
+                "\"quotas\": {\"maxBuildsInFlightPerUser\": 100}, \"recurringBuilds\"");
+    assertThat(api.put("/v1/projects/" + buildProject, api.adminToken(), buildProjectBody).status())
+        .isEqualTo(200);
     String ended = scenario.scheduleBuild(owner, buildProject, change).at("/scheduleId");
     scenario.awaitBuild(owner, ended, "FAILED");
     for (var builder : runtime.builders()) {
       builder.pause();
     }
-    String buildBody = "{\"imageName\": \"matrix\", \"project\": \"" + buildProject + "\", \"change\": \"" + change + "\"}";
+    String buildBody =
+        "{\"imageName\": \"matrix\", \"project\": \""
+            + buildProject
+            + "\", \"change\": \""
+            + change
+            + "\"}";
     String waiting = scenario.scheduleBuild(owner, buildProject, change).at("/scheduleId");
-    Supplier<String> cancellable = () -> scenario.scheduleBuild(owner, buildProject, change).at("/scheduleId");
+    Supplier<String> cancellable =
+        () -> scenario.scheduleBuild(owner, buildProject, change).at("/scheduleId");
     String schedules = "/v1/users/" + owner + "/image-schedules";
     String projectBody =
         """
@@ -144,32 +166,63 @@ class AccessMatrixTest {
 
     Map<String, Supplier<Sample>> samples =
         Map.ofEntries(
-            Map.entry("POST " + ApiRoutes.WORKSPACES, () -> new Sample("/v1/users/" + owner + "/workspaces", () -> createBody, 202)),
-            Map.entry("GET " + ApiRoutes.WORKSPACES, () -> new Sample("/v1/users/" + owner + "/workspaces", null, 200)),
-            Map.entry("GET " + ApiRoutes.WORKSPACE, () -> new Sample("/v1/users/" + owner + "/workspaces/" + readable, null, 200)),
             Map.entry(
-                "DELETE " + ApiRoutes.WORKSPACE, () -> new Sample("/v1/users/" + owner + "/workspaces/" + deletable.get(), null, 202)),
-            Map.entry("PUT " + ApiRoutes.PROJECT, () -> new Sample("/v1/projects/" + scenario.project("matrix-put"), () -> projectBody, 200)),
-            Map.entry("GET " + ApiRoutes.PROJECT, () -> new Sample("/v1/projects/" + project, null, 200)),
+                "POST " + ApiRoutes.WORKSPACES,
+                () -> new Sample("/v1/users/" + owner + "/workspaces", () -> createBody, 202)),
+            Map.entry(
+                "GET " + ApiRoutes.WORKSPACES,
+                () -> new Sample("/v1/users/" + owner + "/workspaces", null, 200)),
+            Map.entry(
+                "GET " + ApiRoutes.WORKSPACE,
+                () -> new Sample("/v1/users/" + owner + "/workspaces/" + readable, null, 200)),
+            Map.entry(
+                "DELETE " + ApiRoutes.WORKSPACE,
+                () ->
+                    new Sample("/v1/users/" + owner + "/workspaces/" + deletable.get(), null, 202)),
+            Map.entry(
+                "PUT " + ApiRoutes.PROJECT,
+                () ->
+                    new Sample(
+                        "/v1/projects/" + scenario.project("matrix-put"), () -> projectBody, 200)),
+            Map.entry(
+                "GET " + ApiRoutes.PROJECT, () -> new Sample("/v1/projects/" + project, null, 200)),
             Map.entry(
                 "POST " + ApiRoutes.PROJECT_IMAGES,
                 () ->
                     new Sample(
                         "/v1/projects/" + project + "/images",
-                        () -> "{\"parentName\": \"main\", \"arch\": \"amd64\", \"change\": \"2\", \"imageRef\": \"a4c-base:busybox\"}",
+                        () ->
+                            "{\"parentName\": \"main\", \"arch\": \"amd64\", \"change\": \"2\", \"imageRef\": \"a4c-base:busybox\"}",
                         201)),
             Map.entry("GET " + ApiRoutes.HOSTS, () -> new Sample("/v1/hosts", null, 200)),
-            Map.entry("PUT " + ApiRoutes.HOST_STATUS, () -> new Sample("/v1/hosts/" + hostId + "/status", () -> "{\"status\": \"ACTIVE\"}", 200)),
+            Map.entry(
+                "PUT " + ApiRoutes.HOST_STATUS,
+                () ->
+                    new Sample(
+                        "/v1/hosts/" + hostId + "/status", () -> "{\"status\": \"ACTIVE\"}", 200)),
             Map.entry("GET " + ApiRoutes.AUDIT, () -> new Sample("/v1/audit?limit=5", null, 200)),
-            Map.entry("POST " + ApiRoutes.IMAGE_SCHEDULES, () -> new Sample(schedules, () -> buildBody, 202)),
+            Map.entry(
+                "POST " + ApiRoutes.IMAGE_SCHEDULES,
+                () -> new Sample(schedules, () -> buildBody, 202)),
             Map.entry("GET " + ApiRoutes.IMAGE_SCHEDULES, () -> new Sample(schedules, null, 200)),
-            Map.entry("GET " + ApiRoutes.IMAGE_SCHEDULE, () -> new Sample(schedules + "/" + waiting, null, 200)),
-            Map.entry("DELETE " + ApiRoutes.IMAGE_SCHEDULE, () -> new Sample(schedules + "/" + cancellable.get(), null, 200)),
-            Map.entry("GET " + ApiRoutes.IMAGE_SCHEDULE_LOG, () -> new Sample(schedules + "/" + ended + "/log", null, 200)),
-            Map.entry("GET " + ApiRoutes.RECURRING_BUILDS, () -> new Sample("/v1/recurring-builds", null, 200)),
-            Map.entry("PUT " + ApiRoutes.RECURRING_BUILDS, () -> new Sample("/v1/recurring-builds", () -> "{\"paused\": false}", 200)));
+            Map.entry(
+                "GET " + ApiRoutes.IMAGE_SCHEDULE,
+                () -> new Sample(schedules + "/" + waiting, null, 200)),
+            Map.entry(
+                "DELETE " + ApiRoutes.IMAGE_SCHEDULE,
+                () -> new Sample(schedules + "/" + cancellable.get(), null, 200)),
+            Map.entry(
+                "GET " + ApiRoutes.IMAGE_SCHEDULE_LOG,
+                () -> new Sample(schedules + "/" + ended + "/log", null, 200)),
+            Map.entry(
+                "GET " + ApiRoutes.RECURRING_BUILDS,
+                () -> new Sample("/v1/recurring-builds", null, 200)),
+            Map.entry(
+                "PUT " + ApiRoutes.RECURRING_BUILDS,
+                () -> new Sample("/v1/recurring-builds", () -> "{\"paused\": false}", 200)));
 
-    Set<String> routes = new LinkedHashSet<>(ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).toList());
+    Set<String> routes =
+        new LinkedHashSet<>(ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).toList());
     routes.addAll(openApiRoutes());
     routes.removeAll(LOCAL_ONLY);
     String badToken = forgedAdminToken(owner);
@@ -183,7 +236,9 @@ class AccessMatrixTest {
             dynamicTest(
                 route + " as " + role,
                 () -> {
-                  assertThat(samples).as("a sample request for " + route + " in AccessMatrixTest").containsKey(route);
+                  assertThat(samples)
+                      .as("a sample request for " + route + " in AccessMatrixTest")
+                      .containsKey(route);
                   Sample sample = samples.get(route).get();
                   String token =
                       switch (role) {
@@ -202,7 +257,9 @@ class AccessMatrixTest {
                       };
                   String body = sample.body() == null ? null : sample.body().get();
                   var reply = api.send(method, sample.path(), token, body, "application/json");
-                  assertThat(reply.status()).as(route + " as " + role + ": " + reply.body()).isEqualTo(expected);
+                  assertThat(reply.status())
+                      .as(route + " as " + role + ": " + reply.body())
+                      .isEqualTo(expected);
                   if (expected >= 400) {
                     assertThat(reply.contentType()).isEqualTo("application/problem+json");
                   }
@@ -214,8 +271,13 @@ class AccessMatrixTest {
             "clean up",
             () -> {
               runtime.builders().forEach(io.a4c.daemon.builds.BuildWorker::resume);
-              for (var reply : api.get("/v1/users/" + owner + "/workspaces", api.tokenOf(owner)).json().get("items")) {
-                api.delete("/v1/users/" + owner + "/workspaces/" + reply.get("workspaceId").asText(), api.tokenOf(owner));
+              for (var reply :
+                  api.get("/v1/users/" + owner + "/workspaces", api.tokenOf(owner))
+                      .json()
+                      .get("items")) {
+                api.delete(
+                    "/v1/users/" + owner + "/workspaces/" + reply.get("workspaceId").asText(),
+                    api.tokenOf(owner));
               }
               for (String id : made) {
                 scenario.awaitGone(owner, id);

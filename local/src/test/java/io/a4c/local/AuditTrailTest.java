@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who created and deleted what, when, from which request, for admins only, paginated — and
- * neither the trail nor any log line ever holds a token.
+ * Who created and deleted what, when, from which request, for admins only, paginated — and neither
+ * the trail nor any log line ever holds a token.
  */
 @ExtendWith(SharedRuntime.class)
 class AuditTrailTest {
@@ -36,7 +36,8 @@ class AuditTrailTest {
       String id = created.at("/workspaceId");
       var deleted = api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
       assertThat(deleted.status()).isEqualTo(202);
-      // A refused request and a failing token are noise the trail must not hold, and logs must not print.
+      // A refused request and a failing token are noise the trail must not hold, and logs must not
+      // print.
       api.get("/v1/users/" + user + "/workspaces", api.tokenOf(user) + "x");
       api.get("/v1/audit", api.tokenOf(user));
 
@@ -51,13 +52,15 @@ class AuditTrailTest {
       assertThat(newest.path("at").asText()).isNotBlank();
       String next = page.at("/nextToken");
       assertThat(next).isNotBlank();
-      var older = api.get("/v1/audit?userId=" + user + "&limit=1&nextToken=" + next, api.adminToken());
+      var older =
+          api.get("/v1/audit?userId=" + user + "&limit=1&nextToken=" + next, api.adminToken());
       var create = older.json().get("items").get(0);
       assertThat(create.path("action").asText()).isEqualTo("workspace.create");
       assertThat(create.path("details").path("projectName").asText()).isEqualTo(project);
       assertThat(create.path("requestId").asText()).isNotEqualTo(newest.path("requestId").asText());
       // The token of one filter does not page another.
-      assertThat(api.get("/v1/audit?limit=1&nextToken=" + next, api.adminToken()).status()).isEqualTo(400);
+      assertThat(api.get("/v1/audit?limit=1&nextToken=" + next, api.adminToken()).status())
+          .isEqualTo(400);
       // Everyone's trail holds the admin's project write too.
       var all = api.get("/v1/audit?limit=100", api.adminToken()).body();
       assertThat(all).contains("project:" + project).contains("\"action\":\"image.register\"");
@@ -70,7 +73,14 @@ class AuditTrailTest {
       }
       List<String> lines = new ArrayList<>();
       for (ILoggingEvent event : logs.list) {
-        lines.add(event.getFormattedMessage() + " " + event.getKeyValuePairs() + " " + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage()));
+        lines.add(
+            event.getFormattedMessage()
+                + " "
+                + event.getKeyValuePairs()
+                + " "
+                + (event.getThrowableProxy() == null
+                    ? ""
+                    : event.getThrowableProxy().getMessage()));
       }
       assertThat(lines).isNotEmpty();
       for (String line : lines) {

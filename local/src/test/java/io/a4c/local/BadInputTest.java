@@ -37,53 +37,115 @@ class BadInputTest {
     return Stream.of(
         Arguments.of("malformed JSON", "{\"projectName\": ", 400, null),
         Arguments.of("not an object", "[1, 2]", 400, null),
-        Arguments.of("missing projectName", "{\"parentName\": \"main\", \"arch\": \"amd64\"}", 400, "projectName"),
-        Arguments.of("missing arch", "{\"projectName\": \"PROJECT\", \"parentName\": \"main\"}", 400, "arch"),
-        Arguments.of("unknown arch", "{\"projectName\": \"PROJECT\", \"parentName\": \"main\", \"arch\": \"sparc\"}", 400, "arch"),
-        Arguments.of("unknown field", "{\"projectName\": \"PROJECT\", \"parentName\": \"main\", \"arch\": \"amd64\", \"privileged\": true}", 400, "privileged"),
-        Arguments.of("wrong type", "{\"projectName\": 7, \"parentName\": \"main\", \"arch\": \"amd64\"}", 400, "projectName"),
-        Arguments.of("shell in a name", "{\"projectName\": \"PROJECT\", \"parentName\": \"main; rm -rf /\", \"arch\": \"amd64\"}", 400, "parentName"),
-        Arguments.of("unknown parent", "{\"projectName\": \"PROJECT\", \"parentName\": \"release-9\", \"arch\": \"amd64\"}", 400, "parentName"),
-        Arguments.of("unknown project", "{\"projectName\": \"no-such-project-x\", \"parentName\": \"main\", \"arch\": \"amd64\"}", 404, "projectName"),
-        Arguments.of("change with no image", "{\"projectName\": \"PROJECT\", \"parentName\": \"main\", \"arch\": \"amd64\", \"change\": \"999\"}", 409, "change"),
-        Arguments.of("oversized body", "{\"projectName\": \"PROJECT\", \"parentName\": \"main\", \"arch\": \"amd64\", \"name\": \"" + "x".repeat(70_000) + "\"}", 413, null));
+        Arguments.of(
+            "missing projectName",
+            "{\"parentName\": \"main\", \"arch\": \"amd64\"}",
+            400,
+            "projectName"),
+        Arguments.of(
+            "missing arch",
+            "{\"projectName\": \"PROJECT\", \"parentName\": \"main\"}",
+            400,
+            "arch"),
+        Arguments.of(
+            "unknown arch",
+            "{\"projectName\": \"PROJECT\", \"parentName\": \"main\", \"arch\": \"sparc\"}",
+            400,
+            "arch"),
+        Arguments.of(
+            "unknown field",
+            "{\"projectName\": \"PROJECT\", \"parentName\": \"main\", \"arch\": \"amd64\", \"privileged\": true}",
+            400,
+            "privileged"),
+        Arguments.of(
+            "wrong type",
+            "{\"projectName\": 7, \"parentName\": \"main\", \"arch\": \"amd64\"}",
+            400,
+            "projectName"),
+        Arguments.of(
+            "shell in a name",
+            "{\"projectName\": \"PROJECT\", \"parentName\": \"main; rm -rf /\", \"arch\": \"amd64\"}",
+            400,
+            "parentName"),
+        Arguments.of(
+            "unknown parent",
+            "{\"projectName\": \"PROJECT\", \"parentName\": \"release-9\", \"arch\": \"amd64\"}",
+            400,
+            "parentName"),
+        Arguments.of(
+            "unknown project",
+            "{\"projectName\": \"no-such-project-x\", \"parentName\": \"main\", \"arch\": \"amd64\"}",
+            404,
+            "projectName"),
+        Arguments.of(
+            "change with no image",
+            "{\"projectName\": \"PROJECT\", \"parentName\": \"main\", \"arch\": \"amd64\", \"change\": \"999\"}",
+            409,
+            "change"),
+        Arguments.of(
+            "oversized body",
+            "{\"projectName\": \"PROJECT\", \"parentName\": \"main\", \"arch\": \"amd64\", \"name\": \""
+                + "x".repeat(70_000)
+                + "\"}",
+            413,
+            null));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badCreateBodies")
-  void aBadCreateIsAProblemThatWritesNothingAndCreatesNoContainer(String what, String body, int status, String field) {
-    var reply = api.post("/v1/users/" + user + "/workspaces", api.tokenOf(user), body.replace("PROJECT", project));
+  void aBadCreateIsAProblemThatWritesNothingAndCreatesNoContainer(
+      String what, String body, int status, String field) {
+    var reply =
+        api.post(
+            "/v1/users/" + user + "/workspaces",
+            api.tokenOf(user),
+            body.replace("PROJECT", project));
 
     assertThat(reply.status()).as(reply.body()).isEqualTo(status);
     assertThat(reply.contentType()).isEqualTo("application/problem+json");
     assertThat(reply.at("/status")).isEqualTo(Integer.toString(status));
     assertThat(reply.at("/type")).startsWith("https://a4c.io/problems/");
-    assertThat(reply.at("/detail")).isNotBlank().doesNotContain("Exception").doesNotContain("at io.a4c");
+    assertThat(reply.at("/detail"))
+        .isNotBlank()
+        .doesNotContain("Exception")
+        .doesNotContain("at io.a4c");
     if (field != null) {
       assertThat(reply.at("/field")).isEqualTo(field);
     }
-    assertThat(api.get("/v1/users/" + user + "/workspaces", api.tokenOf(user)).json().get("items")).isEmpty();
+    assertThat(api.get("/v1/users/" + user + "/workspaces", api.tokenOf(user)).json().get("items"))
+        .isEmpty();
     assertThat(fleet.containersOf(user)).isEmpty();
   }
 
   @Test
   void aBodyThatIsNotJsonIs415() {
-    var reply = api.send("POST", "/v1/users/" + user + "/workspaces", api.tokenOf(user), "projectName=x", "application/x-www-form-urlencoded");
+    var reply =
+        api.send(
+            "POST",
+            "/v1/users/" + user + "/workspaces",
+            api.tokenOf(user),
+            "projectName=x",
+            "application/x-www-form-urlencoded");
 
     assertThat(reply.status()).isEqualTo(415);
-    assertThat(api.get("/v1/users/" + user + "/workspaces", api.tokenOf(user)).json().get("items")).isEmpty();
+    assertThat(api.get("/v1/users/" + user + "/workspaces", api.tokenOf(user)).json().get("items"))
+        .isEmpty();
   }
 
   @Test
   void badPathsAndQueriesAreProblemsToo() {
     String base = "/v1/users/" + user + "/workspaces";
     assertThat(api.get(base + "/not-a-workspace-id", api.tokenOf(user)).status()).isEqualTo(404);
-    assertThat(api.get(base + "/ws-00000000000000000000000000", api.tokenOf(user)).status()).isEqualTo(404);
+    assertThat(api.get(base + "/ws-00000000000000000000000000", api.tokenOf(user)).status())
+        .isEqualTo(404);
     assertThat(api.get(base + "?limit=0", api.tokenOf(user)).at("/field")).isEqualTo("limit");
     assertThat(api.get(base + "?limit=abc", api.tokenOf(user)).status()).isEqualTo(400);
-    assertThat(api.get(base + "?nextToken=forged", api.tokenOf(user)).at("/field")).isEqualTo("nextToken");
-    assertThat(api.send("PATCH", base, api.tokenOf(user), "{}", "application/json").status()).isEqualTo(405);
-    assertThat(api.sendToUndocumentedPath("GET", "/v1/nothing-here", api.tokenOf(user)).status()).isEqualTo(404);
+    assertThat(api.get(base + "?nextToken=forged", api.tokenOf(user)).at("/field"))
+        .isEqualTo("nextToken");
+    assertThat(api.send("PATCH", base, api.tokenOf(user), "{}", "application/json").status())
+        .isEqualTo(405);
+    assertThat(api.sendToUndocumentedPath("GET", "/v1/nothing-here", api.tokenOf(user)).status())
+        .isEqualTo(404);
   }
 
   @Test

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What SQS and builders do to a build: duplicate deliveries, builders racing, a builder dying
- * mid-build, a job nobody finishes. Whatever happens, a build runs to one end, once, with one email.
+ * mid-build, a job nobody finishes. Whatever happens, a build runs to one end, once, with one
+ * email.
  */
 @ExtendWith(SharedRuntime.class)
 class BuildDeliveryTest {
@@ -46,10 +47,14 @@ class BuildDeliveryTest {
       builders.get(builders.size() > 1 ? 1 : 0).resume();
 
       var done = scenario.awaitBuild(carol, id, "COMPLETED");
-      await().atMost(Duration.ofSeconds(30)).until(() -> probe.claimsRefused() - refusedBefore == 1);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> probe.claimsRefused() - refusedBefore == 1);
       assertThat(probe.buildsRun() - runBefore).as("builds run").isEqualTo(1);
       assertThat(done.at("/attempts")).isEqualTo("1");
-      await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.to(Scenario.emailOf(carol)).size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> mailbox.to(Scenario.emailOf(carol)).size() == 1);
 
       // The builder's report delivered again changes nothing and sends nothing.
       String hostId = done.at("/workerId").split("/")[0];
@@ -60,18 +65,29 @@ class BuildDeliveryTest {
            "attempt": 1, "status": "COMPLETED", "change": "%s", "imageRef": "%s", "digest": "%s", "log": "again",
            "at": "2030-01-01T00:00:00Z"}
           """
-              .formatted(hostId, id, carol, done.at("/workerId"), change, done.at("/imageRef"), done.at("/digest")));
+              .formatted(
+                  hostId,
+                  id,
+                  carol,
+                  done.at("/workerId"),
+                  change,
+                  done.at("/imageRef"),
+                  done.at("/digest")));
       await().atMost(Duration.ofSeconds(10)).until(probe::hostEventsDrained);
       var after = api.get("/v1/users/" + carol + "/image-schedules/" + id, api.tokenOf(carol));
       assertThat(after.at("/status")).isEqualTo("COMPLETED");
       assertThat(after.at("/updatedAt")).isEqualTo(done.at("/updatedAt"));
       assertThat(mailbox.to(Scenario.emailOf(carol))).hasSize(1);
-      assertThat(api.get("/v1/users/" + carol + "/image-schedules/" + id + "/log", api.tokenOf(carol)).at("/log")).isNotEqualTo("again");
+      assertThat(
+              api.get("/v1/users/" + carol + "/image-schedules/" + id + "/log", api.tokenOf(carol))
+                  .at("/log"))
+          .isNotEqualTo("again");
     }
   }
 
   @Test
-  void aBuilderKilledMidBuildLetsAnotherBuilderTakeTheJobOverAndComplete(ApiClient api, Mailbox mailbox, LocalRuntime runtime) {
+  void aBuilderKilledMidBuildLetsAnotherBuilderTakeTheJobOverAndComplete(
+      ApiClient api, Mailbox mailbox, LocalRuntime runtime) {
     var scenario = new Scenario(api);
     var repo = GitRepo.create();
     String change = repo.commit("README", "slow\n").substring(0, 12);
@@ -88,8 +104,13 @@ class BuildDeliveryTest {
         var done = scenario.awaitBuild(dave, id, "COMPLETED");
         assertThat(done.at("/workerId")).doesNotStartWith(firstHost + "/");
         assertThat(done.at("/attempts")).isEqualTo("2");
-        await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.to(Scenario.emailOf(dave)).size() == 1);
-        assertThat(api.get("/v1/users/" + dave + "/image-schedules/" + id + "/log", api.tokenOf(dave)).at("/attempt")).isEqualTo("2");
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> mailbox.to(Scenario.emailOf(dave)).size() == 1);
+        assertThat(
+                api.get("/v1/users/" + dave + "/image-schedules/" + id + "/log", api.tokenOf(dave))
+                    .at("/attempt"))
+            .isEqualTo("2");
       } finally {
         first.start();
       }
@@ -114,9 +135,14 @@ class BuildDeliveryTest {
       probe.receive(0); // one more: the queue moves it to its dead-letter queue instead
 
       var failed = scenario.awaitBuild(erin, id, "FAILED");
-      assertThat(failed.at("/reason")).contains("no builder finished the build").contains("3 times");
-      await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.to(Scenario.emailOf(erin)).size() == 1);
-      assertThat(mailbox.to(Scenario.emailOf(erin)).getFirst().text()).contains("no builder finished the build");
+      assertThat(failed.at("/reason"))
+          .contains("no builder finished the build")
+          .contains("3 times");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> mailbox.to(Scenario.emailOf(erin)).size() == 1);
+      assertThat(mailbox.to(Scenario.emailOf(erin)).getFirst().text())
+          .contains("no builder finished the build");
     }
   }
 }

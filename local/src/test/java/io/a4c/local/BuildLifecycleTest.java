@@ -27,13 +27,16 @@ class BuildLifecycleTest {
     var scenario = new Scenario(api);
     var repo = GitRepo.create();
     String change = repo.commit("hello.txt", "hello from the source\n").substring(0, 12);
-    String project = scenario.createGitProject("built", repo, "cp /src/hello.txt /built-from", "echo setup ran > /setup-ran");
+    String project =
+        scenario.createGitProject(
+            "built", repo, "cp /src/hello.txt /built-from", "echo setup ran > /setup-ran");
     String alice = scenario.user("alice");
 
     var scheduled = scenario.scheduleBuild(alice, project, change);
     assertThat(scheduled.at("/status")).isEqualTo("SCHEDULED");
     String id = scheduled.at("/scheduleId");
-    assertThat(scheduled.headers().get("location")).containsExactly("/v1/users/" + alice + "/image-schedules/" + id);
+    assertThat(scheduled.headers().get("location"))
+        .containsExactly("/v1/users/" + alice + "/image-schedules/" + id);
 
     var done = scenario.awaitBuild(alice, id, "COMPLETED");
     var repository = runtime.config().builds().repository();
@@ -50,13 +53,23 @@ class BuildLifecycleTest {
     var tags =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://" + repository.registry() + "/v2/" + repository.path() + "/tags/list")).build(),
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://"
+                                + repository.registry()
+                                + "/v2/"
+                                + repository.path()
+                                + "/tags/list"))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(tags.statusCode()).isEqualTo(200);
     assertThat(tags.body()).contains("\"" + project + "_main_amd64_" + change + "\"");
 
     // One email, saying so.
-    var emails = await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.to(Scenario.emailOf(alice)), list -> !list.isEmpty());
+    var emails =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> mailbox.to(Scenario.emailOf(alice)), list -> !list.isEmpty());
     assertThat(emails).hasSize(1);
     assertThat(emails.getFirst().subject()).contains("completed").contains(project);
     assertThat(emails.getFirst().text()).contains(imageRef);
@@ -71,20 +84,37 @@ class BuildLifecycleTest {
     // The log is the owner's to read, and nobody else's.
     var log = api.get("/v1/users/" + alice + "/image-schedules/" + id + "/log", api.tokenOf(alice));
     assertThat(log.status()).isEqualTo(200);
-    assertThat(log.at("/log")).contains("checked out ").contains("COPY src/ /src/").contains("pushed " + imageRef);
-    assertThat(api.get("/v1/users/" + alice + "/image-schedules/" + id + "/log", api.tokenOf(scenario.user("eve"))).status()).isEqualTo(404);
+    assertThat(log.at("/log"))
+        .contains("checked out ")
+        .contains("COPY src/ /src/")
+        .contains("pushed " + imageRef);
+    assertThat(
+            api.get(
+                    "/v1/users/" + alice + "/image-schedules/" + id + "/log",
+                    api.tokenOf(scenario.user("eve")))
+                .status())
+        .isEqualTo(404);
 
     // No host holds the image any more: the workspace's host pulls it from the registry.
     fleet.removeEverywhere(imageRef);
-    await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v1/users/" + alice + "/image-schedules/" + id, api.tokenOf(alice)).json().get("imageHosts").isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                api.get("/v1/users/" + alice + "/image-schedules/" + id, api.tokenOf(alice))
+                    .json()
+                    .get("imageHosts")
+                    .isEmpty());
     var workspace = scenario.createRunning(alice, project);
     String hostId = workspace.at("/hostId");
     assertThat(workspace.at("/imageRef")).isEqualTo(imageRef);
     assertThat(workspace.at("/change")).isEqualTo(change);
     var container = fleet.containersOfWorkspace(hostId, workspace.at("/workspaceId")).getFirst();
-    assertThat(fleet.exec(hostId, container.getId(), "cat", "/built-from", "/setup-ran")).isEqualTo("hello from the source\nsetup ran\n");
+    assertThat(fleet.exec(hostId, container.getId(), "cat", "/built-from", "/setup-ran"))
+        .isEqualTo("hello from the source\nsetup ran\n");
 
-    api.delete("/v1/users/" + alice + "/workspaces/" + workspace.at("/workspaceId"), api.tokenOf(alice));
+    api.delete(
+        "/v1/users/" + alice + "/workspaces/" + workspace.at("/workspaceId"), api.tokenOf(alice));
     scenario.awaitGone(alice, workspace.at("/workspaceId"));
   }
 
@@ -94,7 +124,9 @@ class BuildLifecycleTest {
     var scenario = new Scenario(api);
     var repo = GitRepo.create();
     String change = repo.commit("Makefile", "all:\n\tfalse\n").substring(0, 12);
-    String project = scenario.createGitProject("broken", repo, "echo compiling", "echo compiler error >&2; exit 7");
+    String project =
+        scenario.createGitProject(
+            "broken", repo, "echo compiling", "echo compiler error >&2; exit 7");
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
     String bob = scenario.user("bob");
 
@@ -103,16 +135,26 @@ class BuildLifecycleTest {
 
     assertThat(failed.at("/reason")).contains("a Dockerfile step failed").contains("7");
     assertThat(failed.at("/imageRef")).isNull();
-    var emails = await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.to(Scenario.emailOf(bob)), list -> !list.isEmpty());
+    var emails =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> mailbox.to(Scenario.emailOf(bob)), list -> !list.isEmpty());
     assertThat(emails).hasSize(1);
     assertThat(emails.getFirst().subject()).contains("failed");
     assertThat(emails.getFirst().text()).contains("a Dockerfile step failed");
-    assertThat(api.get("/v1/users/" + bob + "/image-schedules/" + id + "/log", api.tokenOf(bob)).at("/log")).contains("compiler error");
+    assertThat(
+            api.get("/v1/users/" + bob + "/image-schedules/" + id + "/log", api.tokenOf(bob))
+                .at("/log"))
+        .contains("compiler error");
 
-    // Nothing half-built reaches a workspace: that change has no image, and the newest is the old one.
+    // Nothing half-built reaches a workspace: that change has no image, and the newest is the old
+    // one.
     var atChange =
-        api.post("/v1/users/" + bob + "/workspaces", api.tokenOf(bob),
-            "{\"projectName\": \"%s\", \"parentName\": \"main\", \"arch\": \"amd64\", \"change\": \"%s\"}".formatted(project, change));
+        api.post(
+            "/v1/users/" + bob + "/workspaces",
+            api.tokenOf(bob),
+            "{\"projectName\": \"%s\", \"parentName\": \"main\", \"arch\": \"amd64\", \"change\": \"%s\"}"
+                .formatted(project, change));
     assertThat(atChange.status()).isEqualTo(409);
     var newest = scenario.requestWorkspace(bob, project, "amd64");
     assertThat(newest.status()).isEqualTo(202);

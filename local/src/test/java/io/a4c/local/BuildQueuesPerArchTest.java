@@ -37,7 +37,8 @@ class BuildQueuesPerArchTest {
   }
 
   @Test
-  void aJobOfEachArchLandsOnTheQueueOfItsArchOnly(ApiClient api, LocalRuntime runtime) throws Exception {
+  void aJobOfEachArchLandsOnTheQueueOfItsArchOnly(ApiClient api, LocalRuntime runtime)
+      throws Exception {
     var scenario = new Scenario(api);
     var repo = GitRepo.create();
     String change = repo.commit("README", "routed\n").substring(0, 12);
@@ -49,13 +50,16 @@ class BuildQueuesPerArchTest {
       String arm64 = scenario.scheduleBuild(ivan, project, change, "arm64").at("/scheduleId");
       List<Message> onAmd64 = new ArrayList<>();
       try {
-        // Only this class schedules arm64 builds, and leaves their queue empty: this is its one job.
+        // Only this class schedules arm64 builds, and leaves their queue empty: this is its one
+        // job.
         var onArm64 = probe.receive(Arch.ARM64, 30);
         assertThat(onArm64).as("the job on the arm64 queue").isNotNull();
         assertThat(JSON.readTree(onArm64.body()).path("scheduleId").asText()).isEqualTo(arm64);
         assertThat(JSON.readTree(onArm64.body()).path("arch").asText()).isEqualTo("arm64");
         // Other tests may have left amd64 jobs: take them all, find ours, and never the arm64 one.
-        for (Message m = probe.receive(Arch.AMD64, 30); m != null; m = probe.receive(Arch.AMD64, 30)) {
+        for (Message m = probe.receive(Arch.AMD64, 30);
+            m != null;
+            m = probe.receive(Arch.AMD64, 30)) {
           onAmd64.add(m);
         }
         List<String> amd64Ids = new ArrayList<>();
@@ -94,12 +98,16 @@ class BuildQueuesPerArchTest {
       assertThat(waiting.at("/status")).isEqualTo("SCHEDULED");
       assertThat(waiting.at("/waiting/code")).isEqualTo("no-builder-for-arch");
       assertThat(waiting.at("/waiting/reason")).contains("no builder of arch arm64");
-      assertThat(waiting.json().at("/waiting/position").asInt()).as("behind no amd64 build").isEqualTo(1);
-      // Every builder polled all along, yet the arm64 job was never handed out: ours is its first receive.
+      assertThat(waiting.json().at("/waiting/position").asInt())
+          .as("behind no amd64 build")
+          .isEqualTo(1);
+      // Every builder polled all along, yet the arm64 job was never handed out: ours is its first
+      // receive.
       var job = probe.receive(Arch.ARM64, 30);
       assertThat(job).as("the arm64 job, still on its queue").isNotNull();
       assertThat(JSON.readTree(job.body()).path("scheduleId").asText()).isEqualTo(arm64);
-      assertThat(job.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).isEqualTo("1");
+      assertThat(job.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+          .isEqualTo("1");
 
       // Parked in the arm64 dead-letter queue, as SQS would after its last receive: that queue's
       // consumer fails the build too.
@@ -107,12 +115,15 @@ class BuildQueuesPerArchTest {
       probe.delete(Arch.ARM64, job);
       var failed = scenario.awaitBuild(judy, arm64, "FAILED");
       assertThat(failed.at("/reason")).contains("no builder finished the build");
-      await().atMost(Duration.ofSeconds(10)).until(() -> mailbox.to(Scenario.emailOf(judy)).size() == 2);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> mailbox.to(Scenario.emailOf(judy)).size() == 2);
     }
   }
 
   @Test
-  void anArm64UserBuildThatNoBuilderServesHoldsBackNoAmd64RecurringBuild(ApiClient api) throws Exception {
+  void anArm64UserBuildThatNoBuilderServesHoldsBackNoAmd64RecurringBuild(ApiClient api)
+      throws Exception {
     var scenario = new Scenario(api);
     var repo = GitRepo.create();
     String change = repo.commit("README", "held\n").substring(0, 12);
@@ -121,10 +132,18 @@ class BuildQueuesPerArchTest {
     String kim = scenario.user("kim");
     String arm64 = null;
     try {
-      assertThat(api.put("/v1/projects/" + project, admin, Scenario.gitProjectJson(repo, "[]")).status()).isEqualTo(200);
+      assertThat(
+              api.put("/v1/projects/" + project, admin, Scenario.gitProjectJson(repo, "[]"))
+                  .status())
+          .isEqualTo(200);
       arm64 = scenario.scheduleBuild(kim, project, change, "arm64").at("/scheduleId");
-      var cron = api.put("/v1/projects/" + project, admin,
-          Scenario.gitProjectJson(repo, "[{\"parentName\": \"main\", \"arch\": \"amd64\", \"cron\": \"cron(* * * * ? *)\"}]"));
+      var cron =
+          api.put(
+              "/v1/projects/" + project,
+              admin,
+              Scenario.gitProjectJson(
+                  repo,
+                  "[{\"parentName\": \"main\", \"arch\": \"amd64\", \"cron\": \"cron(* * * * ? *)\"}]"));
       assertThat(cron.status()).as(cron.body()).isEqualTo(200);
 
       // Ticks (every second here) release the amd64 recurring build although a user build waits:
@@ -133,7 +152,10 @@ class BuildQueuesPerArchTest {
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(500))
           .until(() -> recurringStatuses(api, project).contains("COMPLETED"));
-      assertThat(api.get("/v1/users/" + kim + "/image-schedules/" + arm64, api.tokenOf(kim)).at("/status")).isEqualTo("SCHEDULED");
+      assertThat(
+              api.get("/v1/users/" + kim + "/image-schedules/" + arm64, api.tokenOf(kim))
+                  .at("/status"))
+          .isEqualTo("SCHEDULED");
     } finally {
       api.put("/v1/projects/" + project, admin, Scenario.gitProjectJson(repo, "[]"));
       if (arm64 != null) {
@@ -144,11 +166,15 @@ class BuildQueuesPerArchTest {
 
   private static List<String> recurringStatuses(ApiClient api, String project) {
     List<String> statuses = new ArrayList<>();
-    api.get("/v1/users/a4c-recurring/image-schedules?limit=100", api.adminToken()).json().get("items").forEach(b -> {
-      if (b.path("projectName").asText().equals(project)) {
-        statuses.add(b.path("status").asText());
-      }
-    });
+    api.get("/v1/users/a4c-recurring/image-schedules?limit=100", api.adminToken())
+        .json()
+        .get("items")
+        .forEach(
+            b -> {
+              if (b.path("projectName").asText().equals(project)) {
+                statuses.add(b.path("status").asText());
+              }
+            });
     return statuses;
   }
 }

@@ -69,26 +69,40 @@ class BuildRequestTest {
         "no change                | change    | {\"imageName\": \"x\", \"project\": \"PROJECT\"}",
         "an unknown parent        | parentName | {\"imageName\": \"x\", \"project\": \"PROJECT\", \"change\": \"1\", \"parentName\": \"release\"}"
       })
-  void aBuildRequestWithShellCharactersIsRefusedAndNothingIsScheduled(String what, String field, String body, ApiClient api) {
+  void aBuildRequestWithShellCharactersIsRefusedAndNothingIsScheduled(
+      String what, String field, String body, ApiClient api) {
     var scenario = new Scenario(api);
     String project = scenario.createProject("metabuild");
     String user = scenario.user("mallory");
 
-    var reply = api.post("/v1/users/" + user + "/image-schedules", api.tokenOf(user), body.replace("PROJECT", project));
+    var reply =
+        api.post(
+            "/v1/users/" + user + "/image-schedules",
+            api.tokenOf(user),
+            body.replace("PROJECT", project));
 
     assertThat(reply.status()).as(reply.body()).isEqualTo(400);
     assertThat(reply.contentType()).isEqualTo("application/problem+json");
     assertThat(reply.at("/field")).isEqualTo(field);
-    assertThat(api.get("/v1/users/" + user + "/image-schedules", api.tokenOf(user)).json().get("items")).isEmpty();
+    assertThat(
+            api.get("/v1/users/" + user + "/image-schedules", api.tokenOf(user))
+                .json()
+                .get("items"))
+        .isEmpty();
   }
 
   @Test
-  void aUserAtTheProjectsBuildQuotaIsRefusedWith429UntilABuildEnds(ApiClient api, LocalRuntime runtime) throws Exception {
+  void aUserAtTheProjectsBuildQuotaIsRefusedWith429UntilABuildEnds(
+      ApiClient api, LocalRuntime runtime) throws Exception {
     var scenario = new Scenario(api);
     var repo = GitRepo.create();
     String change = repo.commit("README", "quota\n").substring(0, 12);
     String project = scenario.project("quota");
-    String body = Scenario.gitProjectJson(repo, "[]").replace("\"recurringBuilds\"", "\"quotas\": {\"maxBuildsInFlightPerUser\": 1}, \"recurringBuilds\"");
+    String body =
+        Scenario.gitProjectJson(repo, "[]")
+            .replace(
+                "\"recurringBuilds\"",
+                "\"quotas\": {\"maxBuildsInFlightPerUser\": 1}, \"recurringBuilds\"");
     assertThat(api.put("/v1/projects/" + project, api.adminToken(), body).status()).isEqualTo(200);
     String gina = scenario.user("gina");
     try (var probe = new BuildQueueProbe(runtime)) {
@@ -96,29 +110,43 @@ class BuildRequestTest {
       String first = scenario.scheduleBuild(gina, project, change).at("/scheduleId");
 
       var refused =
-          api.post("/v1/users/" + gina + "/image-schedules", api.tokenOf(gina),
-              "{\"imageName\": \"x\", \"project\": \"%s\", \"change\": \"%s\"}".formatted(project, change));
+          api.post(
+              "/v1/users/" + gina + "/image-schedules",
+              api.tokenOf(gina),
+              "{\"imageName\": \"x\", \"project\": \"%s\", \"change\": \"%s\"}"
+                  .formatted(project, change));
       assertThat(refused.status()).isEqualTo(429);
       assertThat(refused.at("/reason")).isEqualTo("build-quota");
 
-      assertThat(api.delete("/v1/users/" + gina + "/image-schedules/" + first, api.tokenOf(gina)).status()).isEqualTo(200);
+      assertThat(
+              api.delete("/v1/users/" + gina + "/image-schedules/" + first, api.tokenOf(gina))
+                  .status())
+          .isEqualTo(200);
       assertThat(scenario.scheduleBuild(gina, project, change).status()).isEqualTo(202);
     }
   }
 
   @Test
-  void simultaneousRequestsCannotPassTheBuildQuotaTogether(ApiClient api, LocalRuntime runtime) throws Exception {
+  void simultaneousRequestsCannotPassTheBuildQuotaTogether(ApiClient api, LocalRuntime runtime)
+      throws Exception {
     var scenario = new Scenario(api);
     var repo = GitRepo.create();
     String change = repo.commit("README", "rush\n").substring(0, 12);
     String project = scenario.project("rush");
-    String body = Scenario.gitProjectJson(repo, "[]").replace("\"recurringBuilds\"", "\"quotas\": {\"maxBuildsInFlightPerUser\": 3}, \"recurringBuilds\"");
+    String body =
+        Scenario.gitProjectJson(repo, "[]")
+            .replace(
+                "\"recurringBuilds\"",
+                "\"quotas\": {\"maxBuildsInFlightPerUser\": 3}, \"recurringBuilds\"");
     assertThat(api.put("/v1/projects/" + project, api.adminToken(), body).status()).isEqualTo(200);
     String hank = scenario.user("hank");
-    String request = "{\"imageName\": \"x\", \"project\": \"%s\", \"change\": \"%s\"}".formatted(project, change);
+    String request =
+        "{\"imageName\": \"x\", \"project\": \"%s\", \"change\": \"%s\"}"
+            .formatted(project, change);
     try (var probe = new BuildQueueProbe(runtime)) {
       probe.pauseAll();
-      Callable<ApiClient.Reply> schedule = () -> api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request);
+      Callable<ApiClient.Reply> schedule =
+          () -> api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request);
       List<ApiClient.Reply> replies = new ArrayList<>();
       try (var pool = Executors.newFixedThreadPool(12)) {
         for (var future : pool.invokeAll(Collections.nCopies(12, schedule))) {
@@ -128,17 +156,27 @@ class BuildRequestTest {
 
       assertThat(replies).extracting(ApiClient.Reply::status).containsOnly(202, 429);
       assertThat(replies.stream().filter(r -> r.status() == 202)).hasSize(3);
-      var held = api.get("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank)).json().get("items");
+      var held =
+          api.get("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank)).json().get("items");
       assertThat(held).hasSize(3);
       // Ending a build gives its place back: a cancel frees exactly one.
-      api.delete("/v1/users/" + hank + "/image-schedules/" + held.get(0).get("scheduleId").asText(), api.tokenOf(hank));
-      assertThat(api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request).status()).isEqualTo(202);
-      assertThat(api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request).status()).isEqualTo(429);
+      api.delete(
+          "/v1/users/" + hank + "/image-schedules/" + held.get(0).get("scheduleId").asText(),
+          api.tokenOf(hank));
+      assertThat(
+              api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request)
+                  .status())
+          .isEqualTo(202);
+      assertThat(
+              api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request)
+                  .status())
+          .isEqualTo(429);
     }
   }
 
   @Test
-  void waitingBuildsShowTheirPlaceAndWhyAndCanBeCancelledUntilABuilderTakesThem(ApiClient api, LocalRuntime runtime) throws Exception {
+  void waitingBuildsShowTheirPlaceAndWhyAndCanBeCancelledUntilABuilderTakesThem(
+      ApiClient api, LocalRuntime runtime) throws Exception {
     var scenario = new Scenario(api);
     var repo = GitRepo.create();
     String change = repo.commit("README", "wait\n").substring(0, 12);
@@ -152,15 +190,22 @@ class BuildRequestTest {
       var waiting =
           await()
               .atMost(Duration.ofSeconds(10))
-              .until(() -> api.get("/v1/users/" + frank + "/image-schedules/" + second, api.tokenOf(frank)), r -> "builders-down".equals(r.at("/waiting/code")));
+              .until(
+                  () ->
+                      api.get(
+                          "/v1/users/" + frank + "/image-schedules/" + second, api.tokenOf(frank)),
+                  r -> "builders-down".equals(r.at("/waiting/code")));
       assertThat(waiting.at("/status")).isEqualTo("SCHEDULED");
       assertThat(waiting.json().at("/waiting/position").asInt()).isGreaterThanOrEqualTo(2);
-      assertThat(waiting.at("/waiting/reason")).contains("every builder of arch amd64 is down or stopped");
+      assertThat(waiting.at("/waiting/reason"))
+          .contains("every builder of arch amd64 is down or stopped");
       var list = api.get("/v1/users/" + frank + "/image-schedules", api.tokenOf(frank));
       assertThat(list.json().get("items")).hasSize(2);
-      assertThat(list.json().at("/items/0/waiting/position").asInt()).isLessThan(list.json().at("/items/1/waiting/position").asInt());
+      assertThat(list.json().at("/items/0/waiting/position").asInt())
+          .isLessThan(list.json().at("/items/1/waiting/position").asInt());
 
-      var cancelled = api.delete("/v1/users/" + frank + "/image-schedules/" + first, api.tokenOf(frank));
+      var cancelled =
+          api.delete("/v1/users/" + frank + "/image-schedules/" + first, api.tokenOf(frank));
       assertThat(cancelled.status()).isEqualTo(200);
       assertThat(cancelled.at("/status")).isEqualTo("CANCELLED");
       probe.resumeAll();
@@ -169,8 +214,12 @@ class BuildRequestTest {
 
       // The cancelled one's job reached a builder, which was refused the claim and dropped it.
       await().atMost(Duration.ofSeconds(20)).until(() -> probe.claimsRefused() >= 1);
-      assertThat(api.get("/v1/users/" + frank + "/image-schedules/" + first, api.tokenOf(frank)).at("/status")).isEqualTo("CANCELLED");
-      var tooLate = api.delete("/v1/users/" + frank + "/image-schedules/" + second, api.tokenOf(frank));
+      assertThat(
+              api.get("/v1/users/" + frank + "/image-schedules/" + first, api.tokenOf(frank))
+                  .at("/status"))
+          .isEqualTo("CANCELLED");
+      var tooLate =
+          api.delete("/v1/users/" + frank + "/image-schedules/" + second, api.tokenOf(frank));
       assertThat(tooLate.status()).isEqualTo(409);
       assertThat(tooLate.at("/detail")).contains("COMPLETED");
     }

@@ -27,7 +27,8 @@ class ContainerConfinementTest {
   @Test
   void aWorkspaceContainerIsConfined(ApiClient api, Fleet fleet) throws Exception {
     var scenario = new Scenario(api);
-    String project = scenario.createProject("confined"); // workspaceSize: 0.5 CPU, 128 MiB, 128 pids
+    String project =
+        scenario.createProject("confined"); // workspaceSize: 0.5 CPU, 128 MiB, 128 pids
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
     String user = scenario.user("confined");
     var running = scenario.createRunning(user, project);
@@ -42,7 +43,8 @@ class ContainerConfinementTest {
     assertThat(host.getNanoCPUs()).isEqualTo(500_000_000L);
     assertThat(host.getMemory()).isEqualTo(128L * 1024 * 1024);
     assertThat(host.getPidsLimit()).isEqualTo(128L);
-    assertThat(host.getCapDrop()).contains(Capability.NET_RAW, Capability.MKNOD, Capability.AUDIT_WRITE);
+    assertThat(host.getCapDrop())
+        .contains(Capability.NET_RAW, Capability.MKNOD, Capability.AUDIT_WRITE);
     assertThat(host.getCapAdd() == null ? List.of() : List.of(host.getCapAdd())).isEmpty();
     assertThat(host.getSecurityOpts()).contains("no-new-privileges");
     assertThat(host.getBinds() == null ? List.of() : List.of(host.getBinds())).isEmpty();
@@ -55,8 +57,14 @@ class ContainerConfinementTest {
     assertThat(inspect.getMounts()).isEmpty();
 
     // From inside: no Docker socket, no new privileges, NET_RAW (bit 13) not in the bounding set.
-    assertThat(exec(docker, container.getId(), "test -e /var/run/docker.sock || test -e /run/docker.sock; echo $?")).isEqualTo("1");
-    assertThat(exec(docker, container.getId(), "grep NoNewPrivs /proc/self/status | tr -dc 0-9")).isEqualTo("1");
+    assertThat(
+            exec(
+                docker,
+                container.getId(),
+                "test -e /var/run/docker.sock || test -e /run/docker.sock; echo $?"))
+        .isEqualTo("1");
+    assertThat(exec(docker, container.getId(), "grep NoNewPrivs /proc/self/status | tr -dc 0-9"))
+        .isEqualTo("1");
     String bounding = exec(docker, container.getId(), "grep CapBnd /proc/self/status | cut -f2");
     assertThat(Long.parseLong(bounding, 16) & (1L << 13)).isZero();
 
@@ -64,9 +72,16 @@ class ContainerConfinementTest {
     scenario.awaitGone(user, workspaceId);
   }
 
-  private static String exec(DockerClient docker, String containerId, String command) throws InterruptedException {
+  private static String exec(DockerClient docker, String containerId, String command)
+      throws InterruptedException {
     String execId =
-        docker.execCreateCmd(containerId).withCmd("sh", "-c", command).withAttachStdout(true).withAttachStderr(true).exec().getId();
+        docker
+            .execCreateCmd(containerId)
+            .withCmd("sh", "-c", command)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .exec()
+            .getId();
     var out = new StringBuilder();
     docker
         .execStartCmd(execId)

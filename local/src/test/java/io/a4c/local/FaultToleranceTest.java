@@ -46,7 +46,8 @@ class FaultToleranceTest {
     private static final long serialVersionUID = 1L;
   }
 
-  private static String pinnedProject(Scenario scenario, Fleet fleet, String hostId, String name, String... setup) {
+  private static String pinnedProject(
+      Scenario scenario, Fleet fleet, String hostId, String name, String... setup) {
     String project = scenario.createProject(name, setup);
     String image = "a4c-test/" + project + ":1";
     fleet.tag(hostId, "a4c-base:busybox", image);
@@ -57,7 +58,11 @@ class FaultToleranceTest {
   private static void awaitImageSeen(ApiClient api, String hostId, String project) {
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> api.get("/v1/hosts", api.adminToken()).body().contains("a4c-test/" + project + ":1"));
+        .until(
+            () ->
+                api.get("/v1/hosts", api.adminToken())
+                    .body()
+                    .contains("a4c-test/" + project + ":1"));
   }
 
   @ParameterizedTest(name = "daemon dies after {0}")
@@ -68,7 +73,8 @@ class FaultToleranceTest {
       WorkspaceStep step, ApiClient api, Fleet fleet, LocalRuntime runtime) throws Exception {
     String hostId = fleet.hostIds().get(fleet.hostIds().size() > 1 ? 1 : 0);
     var scenario = new Scenario(api);
-    String project = pinnedProject(scenario, fleet, hostId, "crash", "echo set up > /tmp/a4c-setup");
+    String project =
+        pinnedProject(scenario, fleet, hostId, "crash", "echo set up > /tmp/a4c-setup");
     awaitImageSeen(api, hostId, project);
     String user = scenario.user("crash");
     var crashed = new CountDownLatch(1);
@@ -101,7 +107,9 @@ class FaultToleranceTest {
 
   @Test
   void aDockerEngineStoppedMidCreateStillEndsWithOneRunningContainer(ApiClient api, Fleet fleet) {
-    assumeTrue(fleet.hostIds().size() >= 3, "needs an engine of its own to stop (./a4c test starts three)");
+    assumeTrue(
+        fleet.hostIds().size() >= 3,
+        "needs an engine of its own to stop (./a4c test starts three)");
     String hostId = fleet.hostIds().getLast();
     var scenario = new Scenario(api);
     String project = pinnedProject(scenario, fleet, hostId, "engine", "sleep 3");
@@ -113,7 +121,12 @@ class FaultToleranceTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> "STARTED".equals(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/step")));
+        .until(
+            () ->
+                "STARTED"
+                    .equals(
+                        api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user))
+                            .at("/step")));
     long injected = System.nanoTime();
     try {
       fleet.stopEngine(hostId);
@@ -128,19 +141,24 @@ class FaultToleranceTest {
                 () -> api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)),
                 r -> "RUNNING".equals(r.at("/state")) || "FAILED".equals(r.at("/state")));
     if ("RUNNING".equals(done.at("/state"))) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> fleet.containersOfWorkspace(hostId, id).size() == 1);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> fleet.containersOfWorkspace(hostId, id).size() == 1);
     } else {
-      await().atMost(Duration.ofSeconds(30)).until(() -> fleet.containersOfWorkspace(hostId, id).isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> fleet.containersOfWorkspace(hostId, id).isEmpty());
     }
-    FaultFigures.converged("dockerd stopped mid-create (ended " + done.at("/state") + ")", injected);
+    FaultFigures.converged(
+        "dockerd stopped mid-create (ended " + done.at("/state") + ")", injected);
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
     await().atMost(Duration.ofSeconds(30)).until(() -> fleet.containersOf(user).isEmpty());
   }
 
   @Test
-  void everyCommandAndEventDeliveredTwiceChangesNothingTwice(ApiClient api, Fleet fleet, LocalRuntime runtime)
-      throws Exception {
+  void everyCommandAndEventDeliveredTwiceChangesNothingTwice(
+      ApiClient api, Fleet fleet, LocalRuntime runtime) throws Exception {
     String hostId = fleet.hostIds().getFirst();
     var scenario = new Scenario(api);
     String project = pinnedProject(scenario, fleet, hostId, "twice");
@@ -155,42 +173,115 @@ class FaultToleranceTest {
     ObjectMapper json = EventJson.newMapper();
     long injected = System.nanoTime();
 
-    try (var sqs =
-        runtime.newSqsClient()) {
+    try (var sqs = runtime.newSqsClient()) {
       String events = sqs.getQueueUrl(b -> b.queueName("a4c-host-events")).queueUrl();
-      String commands = sqs.getQueueUrl(b -> b.queueName(HostQueues.commandQueueName("a4c-host-", hostId))).queueUrl();
+      String commands =
+          sqs.getQueueUrl(b -> b.queueName(HostQueues.commandQueueName("a4c-host-", hostId)))
+              .queueUrl();
       Instant at = Instant.now();
       // Every event of the create, again, and the create command, again.
       for (var event :
           List.of(
-              WorkspaceStatus.of(hostId, id, user, WorkspaceState.CREATING, WorkspaceStep.ACCEPTED, null, null, null, at),
-              WorkspaceStatus.of(hostId, id, user, WorkspaceState.CREATING, WorkspaceStep.CONTAINER_CREATED, containerId, null, null, at),
-              WorkspaceStatus.of(hostId, id, user, WorkspaceState.CREATING, WorkspaceStep.STARTED, containerId, null, null, at),
-              WorkspaceStatus.of(hostId, id, user, WorkspaceState.CREATING, WorkspaceStep.SETUP_DONE, containerId, null, null, at),
-              WorkspaceStatus.of(hostId, id, user, WorkspaceState.CREATING, WorkspaceStep.IP_ASSIGNED, containerId, ip, null, at),
-              WorkspaceStatus.of(hostId, id, user, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, containerId, ip, null, at))) {
+              WorkspaceStatus.of(
+                  hostId,
+                  id,
+                  user,
+                  WorkspaceState.CREATING,
+                  WorkspaceStep.ACCEPTED,
+                  null,
+                  null,
+                  null,
+                  at),
+              WorkspaceStatus.of(
+                  hostId,
+                  id,
+                  user,
+                  WorkspaceState.CREATING,
+                  WorkspaceStep.CONTAINER_CREATED,
+                  containerId,
+                  null,
+                  null,
+                  at),
+              WorkspaceStatus.of(
+                  hostId,
+                  id,
+                  user,
+                  WorkspaceState.CREATING,
+                  WorkspaceStep.STARTED,
+                  containerId,
+                  null,
+                  null,
+                  at),
+              WorkspaceStatus.of(
+                  hostId,
+                  id,
+                  user,
+                  WorkspaceState.CREATING,
+                  WorkspaceStep.SETUP_DONE,
+                  containerId,
+                  null,
+                  null,
+                  at),
+              WorkspaceStatus.of(
+                  hostId,
+                  id,
+                  user,
+                  WorkspaceState.CREATING,
+                  WorkspaceStep.IP_ASSIGNED,
+                  containerId,
+                  ip,
+                  null,
+                  at),
+              WorkspaceStatus.of(
+                  hostId,
+                  id,
+                  user,
+                  WorkspaceState.RUNNING,
+                  WorkspaceStep.HOSTNAME_REGISTERED,
+                  containerId,
+                  ip,
+                  null,
+                  at))) {
         String body = json.writerFor(HostEvent.class).writeValueAsString(event);
         sqs.sendMessage(b -> b.queueUrl(events).messageBody(body));
       }
-      var spec = new WorkspaceSpec(running.at("/imageRef"), running.at("/hostname"), List.of(), 0.5, 128, 128);
-      sendCommand(sqs, json, commands, CreateWorkspace.of(UUID.randomUUID().toString(), hostId, id, user, spec));
+      var spec =
+          new WorkspaceSpec(
+              running.at("/imageRef"), running.at("/hostname"), List.of(), 0.5, 128, 128);
+      sendCommand(
+          sqs,
+          json,
+          commands,
+          CreateWorkspace.of(UUID.randomUUID().toString(), hostId, id, user, spec));
 
       await()
           .during(Duration.ofSeconds(4))
           .atMost(Duration.ofSeconds(8))
           .until(
               () ->
-                  version.equals(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/version"))
+                  version.equals(
+                          api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user))
+                              .at("/version"))
                       && fleet.containersOfWorkspace(hostId, id).size() == 1);
 
       api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
       scenario.awaitGone(user, id);
       // The delete command and its DELETED report, again: the slot must not be released twice.
-      sendCommand(sqs, json, commands, DeleteWorkspace.of(UUID.randomUUID().toString(), hostId, id, user));
+      sendCommand(
+          sqs, json, commands, DeleteWorkspace.of(UUID.randomUUID().toString(), hostId, id, user));
       String deleted =
           json.writerFor(HostEvent.class)
               .writeValueAsString(
-                  WorkspaceStatus.of(hostId, id, user, WorkspaceState.DELETED, WorkspaceStep.REMOVED, null, null, null, Instant.now()));
+                  WorkspaceStatus.of(
+                      hostId,
+                      id,
+                      user,
+                      WorkspaceState.DELETED,
+                      WorkspaceStep.REMOVED,
+                      null,
+                      null,
+                      null,
+                      Instant.now()));
       sqs.sendMessage(b -> b.queueUrl(events).messageBody(deleted));
     }
 
@@ -199,16 +290,22 @@ class FaultToleranceTest {
         .atMost(Duration.ofSeconds(8))
         .until(
             () ->
-                api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).status() == 404
+                api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).status()
+                        == 404
                     && fleet.containersOf(user).isEmpty()
                     && assigned(api, hostId) == assignedBefore);
     FaultFigures.converged("every command and event delivered twice (incl. 4 s watch)", injected);
   }
 
-  private static void sendCommand(SqsClient sqs, ObjectMapper json, String queue, HostCommand command) throws Exception {
+  private static void sendCommand(
+      SqsClient sqs, ObjectMapper json, String queue, HostCommand command) throws Exception {
     String body = json.writerFor(HostCommand.class).writeValueAsString(command);
     sqs.sendMessage(
-        b -> b.queueUrl(queue).messageBody(body).messageGroupId(command.workspaceId()).messageDeduplicationId(command.commandId()));
+        b ->
+            b.queueUrl(queue)
+                .messageBody(body)
+                .messageGroupId(command.workspaceId())
+                .messageDeduplicationId(command.commandId()));
   }
 
   private static int assigned(ApiClient api, String hostId) {

@@ -41,7 +41,9 @@ class HostHealthTest {
     String pinned = scenario.createProject("health-pinned");
     fleet.tag(down, "a4c-base:busybox", "a4c-test/" + pinned + ":1");
     scenario.registerImage(pinned, "amd64", "1", "a4c-test/" + pinned + ":1");
-    await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/hosts", api.adminToken()).body().contains(pinned));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> api.get("/v1/hosts", api.adminToken()).body().contains(pinned));
     var onDownHost = scenario.createRunning(user, pinned);
     assertThat(onDownHost.at("/hostId")).isEqualTo(down);
     List<String> ids = new ArrayList<>(List.of(onDownHost.at("/workspaceId")));
@@ -65,9 +67,15 @@ class HostHealthTest {
           .atMost(Duration.ofSeconds(10))
           .until(
               () ->
-                  "false".equals(
-                      api.get("/v1/users/" + user + "/workspaces/" + onDownHost.at("/workspaceId"), api.tokenOf(user))
-                          .at("/hostReachable")));
+                  "false"
+                      .equals(
+                          api.get(
+                                  "/v1/users/"
+                                      + user
+                                      + "/workspaces/"
+                                      + onDownHost.at("/workspaceId"),
+                                  api.tokenOf(user))
+                              .at("/hostReachable")));
     } finally {
       injected = System.nanoTime();
       fleet.startEngine(down);
@@ -89,22 +97,40 @@ class HostHealthTest {
     String project = scenario.createProject("drain");
     fleet.tag(drained, "a4c-base:busybox", "a4c-test/" + project + ":1");
     scenario.registerImage(project, "amd64", "1", "a4c-test/" + project + ":1");
-    await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/hosts", api.adminToken()).body().contains(project));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> api.get("/v1/hosts", api.adminToken()).body().contains(project));
     String user = scenario.user("olga");
 
-    var drain = api.put("/v1/hosts/" + drained + "/status", api.adminToken(), "{\"status\": \"DRAINING\"}");
+    var drain =
+        api.put("/v1/hosts/" + drained + "/status", api.adminToken(), "{\"status\": \"DRAINING\"}");
     try {
       assertThat(drain.status()).as(drain.body()).isEqualTo(200);
       assertThat(drain.at("/status")).isEqualTo("DRAINING");
       var refused = scenario.requestWorkspace(user, project, "amd64");
       assertThat(refused.status()).isEqualTo(503);
       assertThat(refused.at("/reason")).isEqualTo("no-live-host");
-      assertThat(api.put("/v1/hosts/" + drained + "/status", api.tokenOf(user), "{\"status\": \"ACTIVE\"}").status())
+      assertThat(
+              api.put(
+                      "/v1/hosts/" + drained + "/status",
+                      api.tokenOf(user),
+                      "{\"status\": \"ACTIVE\"}")
+                  .status())
           .isEqualTo(403);
-      assertThat(api.put("/v1/hosts/" + drained + "/status", api.adminToken(), "{\"status\": \"DOWN\"}").at("/field"))
+      assertThat(
+              api.put(
+                      "/v1/hosts/" + drained + "/status",
+                      api.adminToken(),
+                      "{\"status\": \"DOWN\"}")
+                  .at("/field"))
           .isEqualTo("status");
     } finally {
-      assertThat(api.put("/v1/hosts/" + drained + "/status", api.adminToken(), "{\"status\": \"ACTIVE\"}").status())
+      assertThat(
+              api.put(
+                      "/v1/hosts/" + drained + "/status",
+                      api.adminToken(),
+                      "{\"status\": \"ACTIVE\"}")
+                  .status())
           .isEqualTo(200);
     }
     var placed = scenario.requestWorkspace(user, project, "amd64");
@@ -116,7 +142,8 @@ class HostHealthTest {
   }
 
   @Test
-  void anAdminCanForceDeleteAWorkspaceAndTheReconcilerRemovesItsContainer(ApiClient api, Fleet fleet) {
+  void anAdminCanForceDeleteAWorkspaceAndTheReconcilerRemovesItsContainer(
+      ApiClient api, Fleet fleet) {
     var scenario = new Scenario(api);
     String project = scenario.createProject("force");
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");

@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 class HostImpersonationTest {
 
   @Test
-  void anotherHostCannotReportForAWorkspaceAndEachAttemptIsAudited(LocalRuntime runtime, ApiClient api, Fleet fleet) throws Exception {
+  void anotherHostCannotReportForAWorkspaceAndEachAttemptIsAudited(
+      LocalRuntime runtime, ApiClient api, Fleet fleet) throws Exception {
     var scenario = new Scenario(api);
     String project = scenario.createProject("impersonation");
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
@@ -44,29 +45,52 @@ class HostImpersonationTest {
     var running = scenario.createRunning(user, project);
     String workspaceId = running.at("/workspaceId");
     String home = running.at("/hostId");
-    String intruder = fleet.hostIds().stream().filter(h -> !h.equals(home)).findFirst().orElse(null);
+    String intruder =
+        fleet.hostIds().stream().filter(h -> !h.equals(home)).findFirst().orElse(null);
     String path = "/v1/users/" + user + "/workspaces/" + workspaceId;
     String version = running.at("/version");
 
     var json = EventJson.newMapper().writerFor(HostEvent.class);
     String claimsHome =
         json.writeValueAsString(
-            WorkspaceStatus.of(home, workspaceId, user, WorkspaceState.FAILED, WorkspaceStep.HOSTNAME_REGISTERED, null, null, "forged", Instant.now()));
+            WorkspaceStatus.of(
+                home,
+                workspaceId,
+                user,
+                WorkspaceState.FAILED,
+                WorkspaceStep.HOSTNAME_REGISTERED,
+                null,
+                null,
+                "forged",
+                Instant.now()));
     List<Map.Entry<String, String>> forged = new ArrayList<>();
     forged.add(Map.entry(claimsHome, "")); // unsigned
     if (intruder != null) {
-      forged.add(Map.entry(claimsHome, HostEventSignatures.sign(runtime.hostEventKey(intruder), claimsHome)));
+      forged.add(
+          Map.entry(
+              claimsHome, HostEventSignatures.sign(runtime.hostEventKey(intruder), claimsHome)));
       String honest =
           json.writeValueAsString(
-              WorkspaceStatus.of(intruder, workspaceId, user, WorkspaceState.DELETED, WorkspaceStep.REMOVED, null, null, null, Instant.now()));
-      forged.add(Map.entry(honest, HostEventSignatures.sign(runtime.hostEventKey(intruder), honest)));
+              WorkspaceStatus.of(
+                  intruder,
+                  workspaceId,
+                  user,
+                  WorkspaceState.DELETED,
+                  WorkspaceStep.REMOVED,
+                  null,
+                  null,
+                  null,
+                  Instant.now()));
+      forged.add(
+          Map.entry(honest, HostEventSignatures.sign(runtime.hostEventKey(intruder), honest)));
     }
 
     try (var sqs =
         SqsClient.builder()
             .endpointOverride(runtime.sqsEndpoint())
             .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
             .build()) {
       for (var message : forged) {
         sqs.sendMessage(
@@ -76,7 +100,10 @@ class HostImpersonationTest {
                 b.messageAttributes(
                     Map.of(
                         HostEventSignatures.ATTRIBUTE,
-                        MessageAttributeValue.builder().dataType("String").stringValue(message.getValue()).build()));
+                        MessageAttributeValue.builder()
+                            .dataType("String")
+                            .stringValue(message.getValue())
+                            .build()));
               }
             });
       }
@@ -102,14 +129,24 @@ class HostImpersonationTest {
     List<String> reasons = new ArrayList<>();
     for (var item : entries) {
       if ("host-event.rejected".equals(item.path("action").asText())) {
-        reasons.add(item.path("target").asText() + ": " + item.path("details").path("why").asText());
+        reasons.add(
+            item.path("target").asText() + ": " + item.path("details").path("why").asText());
         assertThat(item.path("details").path("workspaceId").asText()).isEqualTo(workspaceId);
       }
     }
-    assertThat(reasons).anySatisfy(r -> assertThat(r).isEqualTo("host:" + home + ": the message is not signed"));
+    assertThat(reasons)
+        .anySatisfy(r -> assertThat(r).isEqualTo("host:" + home + ": the message is not signed"));
     if (intruder != null) {
-      assertThat(reasons).anySatisfy(r -> assertThat(r).isEqualTo("host:" + home + ": the signature is not host " + home + "'s"));
-      assertThat(reasons).anySatisfy(r -> assertThat(r).isEqualTo("host:" + intruder + ": the workspace is placed on host " + home));
+      assertThat(reasons)
+          .anySatisfy(
+              r ->
+                  assertThat(r)
+                      .isEqualTo("host:" + home + ": the signature is not host " + home + "'s"));
+      assertThat(reasons)
+          .anySatisfy(
+              r ->
+                  assertThat(r)
+                      .isEqualTo("host:" + intruder + ": the workspace is placed on host " + home));
     }
 
     api.delete(path, api.tokenOf(user));

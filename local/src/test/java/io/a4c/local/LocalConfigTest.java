@@ -9,15 +9,22 @@ import org.junit.jupiter.api.Test;
 class LocalConfigTest {
   @Test
   void namesUnnamedDockerHostsByPositionAndKeepsNamedOnes() {
-    assertThat(LocalConfig.parseDockerHosts("unix:///var/run/docker.sock, edge=unix:///run/a4c/h2.sock"))
-        .containsExactly(Map.entry("h1", "unix:///var/run/docker.sock"), Map.entry("edge", "unix:///run/a4c/h2.sock"));
+    assertThat(
+            LocalConfig.parseDockerHosts(
+                "unix:///var/run/docker.sock, edge=unix:///run/a4c/h2.sock"))
+        .containsExactly(
+            Map.entry("h1", "unix:///var/run/docker.sock"),
+            Map.entry("edge", "unix:///run/a4c/h2.sock"));
   }
 
   @Test
   void refusesDuplicateIdsAndEndpointsThatAreNotDockerEndpoints() {
-    assertThatThrownBy(() -> LocalConfig.parseDockerHosts("a=unix:///x,a=unix:///y")).hasMessageContaining("appears twice");
-    assertThatThrownBy(() -> LocalConfig.parseDockerHosts("http://example")).hasMessageContaining("A4C_DOCKER_HOSTS");
-    assertThatThrownBy(() -> LocalConfig.parseDockerHosts(" , ")).hasMessageContaining("names no Docker endpoint");
+    assertThatThrownBy(() -> LocalConfig.parseDockerHosts("a=unix:///x,a=unix:///y"))
+        .hasMessageContaining("appears twice");
+    assertThatThrownBy(() -> LocalConfig.parseDockerHosts("http://example"))
+        .hasMessageContaining("A4C_DOCKER_HOSTS");
+    assertThatThrownBy(() -> LocalConfig.parseDockerHosts(" , "))
+        .hasMessageContaining("names no Docker endpoint");
   }
 
   @Test
@@ -25,6 +32,7 @@ class LocalConfigTest {
     var config = LocalConfig.fromEnvironment(Map.of());
 
     assertThat(config.port()).isEqualTo(8080);
-    assertThat(config.dockerHosts()).containsExactly(Map.entry("h1", "unix:///var/run/docker.sock"));
+    assertThat(config.dockerHosts())
+        .containsExactly(Map.entry("h1", "unix:///var/run/docker.sock"));
   }
 }

@@ -15,7 +15,13 @@ class LocalRuntimeStartTest {
 
   private LocalConfig config(String dockerHosts) {
     return LocalConfig.fromEnvironment(
-        Map.of(LocalEnv.PORT, "0", LocalEnv.DATA_DIR, dataDir.toString(), LocalEnv.DOCKER_HOSTS, dockerHosts));
+        Map.of(
+            LocalEnv.PORT,
+            "0",
+            LocalEnv.DATA_DIR,
+            dataDir.toString(),
+            LocalEnv.DOCKER_HOSTS,
+            dockerHosts));
   }
 
   @Test

@@ -10,7 +10,6 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -83,7 +82,9 @@ class LocalTokensTest {
           exchange.close();
         });
     jwksServer.start();
-    URI url = URI.create("http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/.well-known/jwks.json");
+    URI url =
+        URI.create(
+            "http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/.well-known/jwks.json");
     issuerMode = LocalTokens.issuer(ISSUER, url.toURL(), "a4c-api", clock);
     Path dir = Files.createTempDirectory("a4c-tokens");
     devMode = LocalTokens.development(dir, clock);
@@ -104,7 +105,13 @@ class LocalTokensTest {
   }
 
   private String signedByIdp(JWTClaimsSet claims) throws Exception {
-    var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("idp-1").type(JOSEObjectType.JWT).build(), claims);
+    var jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID("idp-1")
+                .type(JOSEObjectType.JWT)
+                .build(),
+            claims);
     jwt.sign(new RSASSASigner(idpKey));
     return jwt.serialize();
   }
@@ -120,14 +127,17 @@ class LocalTokensTest {
 
   @Test
   void expiredNotYetValidWrongIssuerAndWrongAudienceAre401() throws Exception {
-    String expired = signedByIdp(claims().expirationTime(Date.from(NOW.minus(Duration.ofMinutes(5)))).build());
-    String notYetValid = signedByIdp(claims().notBeforeTime(Date.from(NOW.plus(Duration.ofMinutes(5)))).build());
+    String expired =
+        signedByIdp(claims().expirationTime(Date.from(NOW.minus(Duration.ofMinutes(5)))).build());
+    String notYetValid =
+        signedByIdp(claims().notBeforeTime(Date.from(NOW.plus(Duration.ofMinutes(5)))).build());
     String wrongIssuer = signedByIdp(claims().issuer("https://evil.example.test/").build());
     String wrongAudience = signedByIdp(claims().audience("another-api").build());
     String noExpiry = signedByIdp(claims().expirationTime(null).build());
     String noSubject = signedByIdp(claims().subject(null).build());
 
-    for (String token : new String[] {expired, notYetValid, wrongIssuer, wrongAudience, noExpiry, noSubject}) {
+    for (String token :
+        new String[] {expired, notYetValid, wrongIssuer, wrongAudience, noExpiry, noSubject}) {
       assertThat(issuerMode.verify(token)).isEmpty();
     }
     assertThat(issuerMode.cached()).isZero();
@@ -137,24 +147,50 @@ class LocalTokensTest {
   void unsignedWrongKeyHmacConfusionTamperedAndGarbageTokensAre401() throws Exception {
     String unsigned = new PlainJWT(new PlainHeader(), claims().build()).serialize();
     var otherKey = new RSAKeyGenerator(2048).keyID("idp-1").generate();
-    var wrongKeyJwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("idp-1").build(), claims().build());
+    var wrongKeyJwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("idp-1").build(), claims().build());
     wrongKeyJwt.sign(new RSASSASigner(otherKey));
     // HS256 signed with the public key's bytes: the classic algorithm confusion.
-    var confused = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("idp-1").build(), claims().build());
+    var confused =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("idp-1").build(), claims().build());
     confused.sign(new MACSigner(idpKey.toPublicJWK().toRSAPublicKey().getEncoded()));
     String good = signedByIdp(claims().build());
     String[] parts = good.split("\\.");
     String tamperedClaims =
-        parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-            claims().subject("root").claim("admin", true).build().toString().getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
-    String tamperedSignature = good.substring(0, good.length() - 3) + (good.endsWith("AAA") ? "BBB" : "AAA");
+        parts[0]
+            + "."
+            + java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                    claims()
+                        .subject("root")
+                        .claim("admin", true)
+                        .build()
+                        .toString()
+                        .getBytes(StandardCharsets.UTF_8))
+            + "."
+            + parts[2];
+    String tamperedSignature =
+        good.substring(0, good.length() - 3) + (good.endsWith("AAA") ? "BBB" : "AAA");
 
     for (String token :
         new String[] {
-          unsigned, unsigned + "e30", wrongKeyJwt.serialize(), confused.serialize(), tamperedClaims, tamperedSignature,
-          "", "not.a.token", "a".repeat(10_000), good + ".extra"
+          unsigned,
+          unsigned + "e30",
+          wrongKeyJwt.serialize(),
+          confused.serialize(),
+          tamperedClaims,
+          tamperedSignature,
+          "",
+          "not.a.token",
+          "a".repeat(10_000),
+          good + ".extra"
         }) {
-      assertThat(issuerMode.verify(token)).as(token.length() > 60 ? token.substring(0, 60) : token).isEmpty();
+      assertThat(issuerMode.verify(token))
+          .as(token.length() > 60 ? token.substring(0, 60) : token)
+          .isEmpty();
     }
     assertThat(issuerMode.cached()).isZero();
     assertThat(issuerMode.verify(good)).isPresent();
@@ -177,12 +213,16 @@ class LocalTokensTest {
 
     assertThat(devMode.verify(forged.serialize())).isEmpty();
     assertThat(devMode.verify(signedByIdp(claims().build()))).isEmpty();
-    assertThat(devMode.verify(devMode.mint("alice", false))).get().extracting(c -> c.get("sub")).isEqualTo("alice");
+    assertThat(devMode.verify(devMode.mint("alice", false)))
+        .get()
+        .extracting(c -> c.get("sub"))
+        .isEqualTo("alice");
   }
 
   @Test
   void aCachedVerdictNeverOutlivesTheTokensExpiry() throws Exception {
-    String shortLived = signedByIdp(claims().expirationTime(Date.from(NOW.plus(Duration.ofMinutes(2)))).build());
+    String shortLived =
+        signedByIdp(claims().expirationTime(Date.from(NOW.plus(Duration.ofMinutes(2)))).build());
     assertThat(issuerMode.verify(shortLived)).isPresent();
     assertThat(issuerMode.cached()).isEqualTo(1);
 
@@ -197,7 +237,9 @@ class LocalTokensTest {
     String token = devMode.mint("bob", true);
 
     assertThat(devMode.canMint()).isTrue();
-    assertThat(devMode.verify(token).orElseThrow()).containsEntry("sub", "bob").containsEntry("admin", "true");
+    assertThat(devMode.verify(token).orElseThrow())
+        .containsEntry("sub", "bob")
+        .containsEntry("admin", "true");
     assertThat(issuerMode.verify(token)).isEmpty();
   }
 }

@@ -39,10 +39,16 @@ class PaginationTokenTest {
     var borrowedByAdmin = api.get(bobsList + "?limit=1&nextToken=" + token, api.adminToken());
     // Crafted: the same shape, Bob's workspace as the position, the MAC copied from Alice's.
     String crafted =
-        Base64.getUrlEncoder().withoutPadding().encodeToString(bobs.getBytes(StandardCharsets.UTF_8)) + token.substring(token.indexOf('.'));
+        Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(bobs.getBytes(StandardCharsets.UTF_8))
+            + token.substring(token.indexOf('.'));
     var craftedReply = api.get(bobsList + "?nextToken=" + crafted, api.tokenOf(bob));
     // The unsigned form earlier builds issued.
-    String legacy = Base64.getUrlEncoder().withoutPadding().encodeToString(("v1:" + first).getBytes(StandardCharsets.UTF_8));
+    String legacy =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(("v1:" + first).getBytes(StandardCharsets.UTF_8));
     var legacyReply = api.get(alicesList + "?nextToken=" + legacy, api.tokenOf(alice));
 
     for (var reply : new ApiClient.Reply[] {borrowed, borrowedByAdmin, craftedReply, legacyReply}) {

@@ -80,7 +80,8 @@ class PlacementTest {
     assertThat(reply.at("/reason")).isEqualTo("no-host-for-arch");
     assertThat(reply.at("/detail")).contains("arm64");
     assertThat(reply.headers()).containsKey("retry-after");
-    assertThat(api.get("/v1/users/" + erin + "/workspaces", api.tokenOf(erin)).json().get("items")).isEmpty();
+    assertThat(api.get("/v1/users/" + erin + "/workspaces", api.tokenOf(erin)).json().get("items"))
+        .isEmpty();
     assertThat(fleet.containersOf(erin)).isEmpty();
   }
 
@@ -96,7 +97,9 @@ class PlacementTest {
     assertThat(reply.status()).isEqualTo(503);
     assertThat(reply.at("/reason")).isEqualTo("image-not-on-any-host");
     assertThat(reply.at("/detail")).contains("a4c-test/nowhere-" + project + ":1");
-    assertThat(api.get("/v1/users/" + frank + "/workspaces", api.tokenOf(frank)).json().get("items")).isEmpty();
+    assertThat(
+            api.get("/v1/users/" + frank + "/workspaces", api.tokenOf(frank)).json().get("items"))
+        .isEmpty();
     assertThat(fleet.containersOf(frank)).isEmpty();
   }
 
@@ -117,7 +120,8 @@ class PlacementTest {
               int seen = 0;
               for (JsonNode host : hosts) {
                 String wanted = imageByHost.get(host.get("hostId").asText());
-                if (wanted != null && host.get("images").toString().contains("\"" + wanted + "\"")) {
+                if (wanted != null
+                    && host.get("images").toString().contains("\"" + wanted + "\"")) {
                   seen++;
                 }
               }

@@ -14,12 +14,15 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Per-user workspace quotas: counted in the create transaction, so even a burst cannot pass them. */
+/**
+ * Per-user workspace quotas: counted in the create transaction, so even a burst cannot pass them.
+ */
 @ExtendWith(SharedRuntime.class)
 class QuotaTest {
 
   @Test
-  void theWorkspaceAfterTheQuotaIs429UntilOneIsDeleted(ApiClient api, Fleet fleet) throws Exception {
+  void theWorkspaceAfterTheQuotaIs429UntilOneIsDeleted(ApiClient api, Fleet fleet)
+      throws Exception {
     var scenario = new Scenario(api);
     String project = scenario.project("quota");
     var put =
@@ -62,7 +65,10 @@ class QuotaTest {
       assertThat(reply.contentType()).isEqualTo("application/problem+json");
       assertThat(reply.at("/type")).isEqualTo("https://a4c.io/problems/quota-exceeded");
       assertThat(reply.at("/reason")).isEqualTo("workspace-quota");
-      assertThat(reply.at("/detail")).contains("you hold 2 workspaces").contains("at most 2").contains("Delete a workspace");
+      assertThat(reply.at("/detail"))
+          .contains("you hold 2 workspaces")
+          .contains("at most 2")
+          .contains("Delete a workspace");
       assertThat(reply.headers().get("retry-after")).containsExactly("30");
     }
     assertThat(api.get(list, api.tokenOf(user)).json().get("items")).hasSize(2);

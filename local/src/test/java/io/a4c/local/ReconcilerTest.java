@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class ReconcilerTest {
 
   @Test
-  void aContainerRemovedBehindA4csBackLeavesTheWorkspaceFailedWithAReason(ApiClient api, Fleet fleet) {
+  void aContainerRemovedBehindA4csBackLeavesTheWorkspaceFailedWithAReason(
+      ApiClient api, Fleet fleet) {
     var scenario = new Scenario(api);
     String project = scenario.createProject("recon1");
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
@@ -39,7 +40,9 @@ class ReconcilerTest {
 
     var failed = scenario.awaitState(user, id, "FAILED");
     FaultFigures.converged("container removed behind A4C's back", injected);
-    assertThat(failed.at("/reason")).contains("removed on host " + hostId + " outside A4C").contains("delete this workspace");
+    assertThat(failed.at("/reason"))
+        .contains("removed on host " + hostId + " outside A4C")
+        .contains("delete this workspace");
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
     assertThat(fleet.containersOf(user)).isEmpty();
@@ -50,8 +53,8 @@ class ReconcilerTest {
    * bridge it may get another address, here forced by a container that takes the old one first.
    */
   @Test
-  void aContainerRestartedAtANewAddressHasItsHostnameEntryAndRecordMovedThere(ApiClient api, Fleet fleet, LocalRuntime runtime)
-      throws Exception {
+  void aContainerRestartedAtANewAddressHasItsHostnameEntryAndRecordMovedThere(
+      ApiClient api, Fleet fleet, LocalRuntime runtime) throws Exception {
     var scenario = new Scenario(api);
     String project = scenario.createProject("recon4");
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
@@ -65,20 +68,41 @@ class ReconcilerTest {
     Path hostsFile = runtime.config().dataDir().resolve("hosts").resolve(hostId).resolve("hosts");
 
     docker.stopContainerCmd(containerId).withTimeout(0).exec();
-    String filler = docker.createContainerCmd("a4c-base:busybox").withCmd("sleep", "600").exec().getId();
+    String filler =
+        docker.createContainerCmd("a4c-base:busybox").withCmd("sleep", "600").exec().getId();
     try {
       docker.startContainerCmd(filler).exec();
       docker.startContainerCmd(containerId).exec();
       String after =
-          docker.inspectContainerCmd(containerId).exec().getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
-      assertThat(after).as("the engine gave the restarted container another address").isNotEqualTo(before);
+          docker
+              .inspectContainerCmd(containerId)
+              .exec()
+              .getNetworkSettings()
+              .getNetworks()
+              .values()
+              .iterator()
+              .next()
+              .getIpAddress();
+      assertThat(after)
+          .as("the engine gave the restarted container another address")
+          .isNotEqualTo(before);
       long injected = System.nanoTime();
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> after.equals(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/ip")));
-      await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(hostsFile).contains(after + " " + running.at("/hostname")));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  after.equals(
+                      api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user))
+                          .at("/ip")));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(hostsFile).contains(after + " " + running.at("/hostname")));
       FaultFigures.converged("container restarted at a new address", injected);
-      assertThat(Files.readString(hostsFile)).doesNotContain(before + " " + running.at("/hostname"));
-      assertThat(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/state")).isEqualTo("RUNNING");
+      assertThat(Files.readString(hostsFile))
+          .doesNotContain(before + " " + running.at("/hostname"));
+      assertThat(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/state"))
+          .isEqualTo("RUNNING");
     } finally {
       docker.removeContainerCmd(filler).withForce(true).exec();
     }
@@ -106,7 +130,8 @@ class ReconcilerTest {
   }
 
   @Test
-  void aRecordDeletedByHandLeavesAStrayContainerThatIsRemoved(ApiClient api, Fleet fleet, LocalRuntime runtime) {
+  void aRecordDeletedByHandLeavesAStrayContainerThatIsRemoved(
+      ApiClient api, Fleet fleet, LocalRuntime runtime) {
     var scenario = new Scenario(api);
     String project = scenario.createProject("recon3");
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
@@ -115,16 +140,21 @@ class ReconcilerTest {
     String id = running.at("/workspaceId");
 
     long injected = System.nanoTime();
-    try (var dynamo =
-        runtime.newDynamoDbClient()) {
+    try (var dynamo = runtime.newDynamoDbClient()) {
       dynamo.deleteItem(
           b ->
               b.tableName("a4c-workspaces")
-                  .key(Map.of("userId", AttributeValue.fromS(user), "workspaceId", AttributeValue.fromS(id))));
+                  .key(
+                      Map.of(
+                          "userId",
+                          AttributeValue.fromS(user),
+                          "workspaceId",
+                          AttributeValue.fromS(id))));
     }
 
     await().atMost(Duration.ofSeconds(30)).until(() -> fleet.containersOf(user).isEmpty());
     FaultFigures.converged("record deleted by hand", injected);
-    assertThat(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).status()).isEqualTo(404);
+    assertThat(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).status())
+        .isEqualTo(404);
   }
 }

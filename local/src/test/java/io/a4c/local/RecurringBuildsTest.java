@@ -30,25 +30,48 @@ class RecurringBuildsTest {
       var paused = api.put("/v1/recurring-builds", admin, "{\"paused\": true}");
       assertThat(paused.status()).isEqualTo(200);
       assertThat(paused.at("/paused")).isEqualTo("true");
-      assertThat(api.put("/v1/recurring-builds", api.tokenOf(scenario.user("not-admin")), "{\"paused\": false}").status()).isEqualTo(403);
+      assertThat(
+              api.put(
+                      "/v1/recurring-builds",
+                      api.tokenOf(scenario.user("not-admin")),
+                      "{\"paused\": false}")
+                  .status())
+          .isEqualTo(403);
       var put =
-          api.put("/v1/projects/" + project, admin,
-              Scenario.gitProjectJson(repo, "[{\"parentName\": \"main\", \"cron\": \"cron(* * * * ? *)\"}]", "cat /src/VERSION"));
+          api.put(
+              "/v1/projects/" + project,
+              admin,
+              Scenario.gitProjectJson(
+                  repo,
+                  "[{\"parentName\": \"main\", \"cron\": \"cron(* * * * ? *)\"}]",
+                  "cat /src/VERSION"));
       assertThat(put.status()).as(put.body()).isEqualTo(200);
 
       // Paused: ticks (every second here) schedule nothing for it.
-      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> recurringOf(api, project).isEmpty());
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> recurringOf(api, project).isEmpty());
 
-      assertThat(api.put("/v1/recurring-builds", admin, "{\"paused\": false}").at("/paused")).isEqualTo("false");
+      assertThat(api.put("/v1/recurring-builds", admin, "{\"paused\": false}").at("/paused"))
+          .isEqualTo("false");
       var built =
           await()
               .atMost(Duration.ofSeconds(120))
               .pollInterval(Duration.ofMillis(500))
-              .until(() -> recurringOf(api, project), list -> list.stream().anyMatch(b -> b.path("status").asText().equals("COMPLETED")));
-      JsonNode build = built.stream().filter(b -> b.path("status").asText().equals("COMPLETED")).findFirst().orElseThrow();
+              .until(
+                  () -> recurringOf(api, project),
+                  list ->
+                      list.stream().anyMatch(b -> b.path("status").asText().equals("COMPLETED")));
+      JsonNode build =
+          built.stream()
+              .filter(b -> b.path("status").asText().equals("COMPLETED"))
+              .findFirst()
+              .orElseThrow();
       assertThat(build.path("kind").asText()).isEqualTo("RECURRING");
       assertThat(build.path("change").asText()).isEqualTo(newest.substring(0, 12));
-      assertThat(build.path("imageRef").asText()).endsWith("/a4c-images:" + project + "_main_amd64_" + newest.substring(0, 12));
+      assertThat(build.path("imageRef").asText())
+          .endsWith("/a4c-images:" + project + "_main_amd64_" + newest.substring(0, 12));
     } finally {
       api.put("/v1/projects/" + project, admin, Scenario.gitProjectJson(repo, "[]"));
       api.put("/v1/recurring-builds", admin, "{\"paused\": false}");
@@ -60,12 +83,18 @@ class RecurringBuildsTest {
     String token = null;
     do {
       var page =
-          api.get("/v1/users/a4c-recurring/image-schedules?limit=100" + (token == null ? "" : "&nextToken=" + token), api.adminToken());
-      page.json().get("items").forEach(b -> {
-        if (b.path("projectName").asText().equals(project)) {
-          found.add(b);
-        }
-      });
+          api.get(
+              "/v1/users/a4c-recurring/image-schedules?limit=100"
+                  + (token == null ? "" : "&nextToken=" + token),
+              api.adminToken());
+      page.json()
+          .get("items")
+          .forEach(
+              b -> {
+                if (b.path("projectName").asText().equals(project)) {
+                  found.add(b);
+                }
+              });
       token = page.at("/nextToken");
     } while (token != null);
     return found;

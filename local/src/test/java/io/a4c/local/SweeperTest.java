@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class SweeperTest {
 
   @Test
-  void aCreateWhoseCommandWasLostIsSentAgainAndEndsRunning(ApiClient api, Fleet fleet, LocalRuntime runtime) {
+  void aCreateWhoseCommandWasLostIsSentAgainAndEndsRunning(
+      ApiClient api, Fleet fleet, LocalRuntime runtime) {
     String hostId = fleet.hostIds().getFirst();
     var scenario = new Scenario(api);
     String project = scenario.createProject("lost");
@@ -39,18 +40,20 @@ class SweeperTest {
     runtime.stopDaemon(hostId);
     String id;
     long injected;
-    try (var sqs =
-        runtime.newSqsClient()) {
+    try (var sqs = runtime.newSqsClient()) {
       var created = scenario.requestWorkspace(user, project, "amd64");
       assertThat(created.status()).as(created.body()).isEqualTo(202);
       id = created.at("/workspaceId");
-      String queue = sqs.getQueueUrl(b -> b.queueName(HostQueues.commandQueueName("a4c-host-", hostId))).queueUrl();
+      String queue =
+          sqs.getQueueUrl(b -> b.queueName(HostQueues.commandQueueName("a4c-host-", hostId)))
+              .queueUrl();
       sqs.purgeQueue(b -> b.queueUrl(queue));
       injected = System.nanoTime();
     } finally {
       runtime.startDaemon(hostId, StepObserver.NONE);
     }
-    assertThat(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/state")).isEqualTo("PENDING");
+    assertThat(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/state"))
+        .isEqualTo("PENDING");
 
     var running = scenario.awaitState(user, id, "RUNNING");
 
@@ -62,14 +65,15 @@ class SweeperTest {
   }
 
   /**
-   * A build's job goes missing after the build was written SCHEDULED: purged from the queue after it
-   * was sent ("lost"), or never sent because the scheduler died between the write and marking it
+   * A build's job goes missing after the build was written SCHEDULED: purged from the queue after
+   * it was sent ("lost"), or never sent because the scheduler died between the write and marking it
    * queued ("never-sent", made by writing that state back into the record). Either way the sweeper
    * sends it past the deadline and the build completes, once.
    */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"lost", "never-sent"})
-  void aBuildWhoseJobIsNotOnTheQueueIsSentAgainAndCompletesOnce(String how, ApiClient api, LocalRuntime runtime) throws Exception {
+  void aBuildWhoseJobIsNotOnTheQueueIsSentAgainAndCompletesOnce(
+      String how, ApiClient api, LocalRuntime runtime) throws Exception {
     var scenario = new Scenario(api);
     var repo = GitRepo.create();
     String change = repo.commit("README", how + "\n").substring(0, 12);
@@ -89,7 +93,12 @@ class SweeperTest {
           dynamo.updateItem(
               b ->
                   b.tableName(LocalTables.BUILD_SCHEDULES)
-                      .key(Map.of("userId", AttributeValue.fromS(user), "scheduleId", AttributeValue.fromS(id)))
+                      .key(
+                          Map.of(
+                              "userId",
+                              AttributeValue.fromS(user),
+                              "scheduleId",
+                              AttributeValue.fromS(id)))
                       .updateExpression("SET queued = :false REMOVE lastSentAt")
                       .expressionAttributeValues(Map.of(":false", AttributeValue.fromBool(false))));
         }
@@ -97,7 +106,10 @@ class SweeperTest {
       } finally {
         probe.resumeAll();
       }
-      assertThat(api.get("/v1/users/" + user + "/image-schedules/" + id, api.tokenOf(user)).at("/status")).isEqualTo("SCHEDULED");
+      assertThat(
+              api.get("/v1/users/" + user + "/image-schedules/" + id, api.tokenOf(user))
+                  .at("/status"))
+          .isEqualTo("SCHEDULED");
 
       var built = scenario.awaitBuild(user, id, "COMPLETED");
 

@@ -31,7 +31,8 @@ class WorkspaceLifecycleTest {
     String hostId = created.at("/hostId");
     String hostname = created.at("/hostname");
     assertThat(hostname).isEqualTo(id + ".ws.a4c.internal");
-    assertThat(created.headers().get("location")).containsExactly("/v1/users/" + alice + "/workspaces/" + id);
+    assertThat(created.headers().get("location"))
+        .containsExactly("/v1/users/" + alice + "/workspaces/" + id);
 
     var running = scenario.awaitState(alice, id, "RUNNING");
     assertThat(running.at("/step")).isEqualTo("HOSTNAME_REGISTERED");
@@ -53,7 +54,8 @@ class WorkspaceLifecycleTest {
     assertThat(inspected.getHostConfig().getPrivileged()).isFalse();
     assertThat(inspected.getHostConfig().getMemory()).isEqualTo(128L * 1024 * 1024);
     assertThat(inspected.getHostConfig().getPidsLimit()).isEqualTo(128L);
-    assertThat(inspected.getNetworkSettings().getNetworks().values().iterator().next().getIpAddress())
+    assertThat(
+            inspected.getNetworkSettings().getNetworks().values().iterator().next().getIpAddress())
         .isEqualTo(running.at("/ip"));
     Path hostsFile = runtime.config().dataDir().resolve("hosts").resolve(hostId).resolve("hosts");
     assertThat(Files.readString(hostsFile)).contains(running.at("/ip") + " " + hostname);
@@ -71,13 +73,17 @@ class WorkspaceLifecycleTest {
 
     assertThat(fleet.containersOfWorkspace(hostId, id)).isEmpty();
     assertThat(Files.readString(hostsFile)).doesNotContain(hostname);
-    assertThat(api.get("/v1/users/" + alice + "/workspaces", api.tokenOf(alice)).json().get("items")).isEmpty();
+    assertThat(
+            api.get("/v1/users/" + alice + "/workspaces", api.tokenOf(alice)).json().get("items"))
+        .isEmpty();
   }
 
   @Test
-  void setupCommandThatFailsLeavesTheWorkspaceFailedWithTheReasonAndNoContainer(ApiClient api, Fleet fleet) {
+  void setupCommandThatFailsLeavesTheWorkspaceFailedWithTheReasonAndNoContainer(
+      ApiClient api, Fleet fleet) {
     var scenario = new Scenario(api);
-    String project = scenario.createProject("badsetup", "echo step-one", "echo missing-tool >&2; exit 3");
+    String project =
+        scenario.createProject("badsetup", "echo step-one", "echo missing-tool >&2; exit 3");
     scenario.registerImage(project, "amd64", "7", "a4c-base:busybox");
     String alice = scenario.user("alice");
 
@@ -85,10 +91,13 @@ class WorkspaceLifecycleTest {
     String id = created.at("/workspaceId");
     var failed = scenario.awaitState(alice, id, "FAILED");
 
-    assertThat(failed.at("/reason")).contains("setup command 2 exited with 3").contains("missing-tool");
+    assertThat(failed.at("/reason"))
+        .contains("setup command 2 exited with 3")
+        .contains("missing-tool");
     assertThat(fleet.containersOfWorkspace(created.at("/hostId"), id)).isEmpty();
 
-    assertThat(api.delete("/v1/users/" + alice + "/workspaces/" + id, api.tokenOf(alice)).status()).isEqualTo(202);
+    assertThat(api.delete("/v1/users/" + alice + "/workspaces/" + id, api.tokenOf(alice)).status())
+        .isEqualTo(202);
     scenario.awaitGone(alice, id);
   }
 
@@ -108,7 +117,8 @@ class WorkspaceLifecycleTest {
     String token = first.at("/nextToken");
     assertThat(token).isNotBlank();
     var second =
-        api.get("/v1/users/" + carol + "/workspaces?limit=2&nextToken=" + token, api.tokenOf(carol));
+        api.get(
+            "/v1/users/" + carol + "/workspaces?limit=2&nextToken=" + token, api.tokenOf(carol));
     var seen = new java.util.ArrayList<String>();
     first.json().get("items").forEach(n -> seen.add(n.get("workspaceId").asText()));
     second.json().get("items").forEach(n -> seen.add(n.get("workspaceId").asText()));

@@ -27,7 +27,10 @@ import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
-/** The admin routes: projects, their images, hosts, the audit trail. Every route needs the admin claim. */
+/**
+ * The admin routes: projects, their images, hosts, the audit trail. Every route needs the admin
+ * claim.
+ */
 @Singleton
 public final class AdminApi implements ApiHandler {
   private final ProjectService projects;
@@ -37,7 +40,12 @@ public final class AdminApi implements ApiHandler {
   private final String adminClaim;
 
   @Inject
-  public AdminApi(ProjectService projects, HostService hosts, AuditLog audit, ApiResponses responses, FunctionsConfig config) {
+  public AdminApi(
+      ProjectService projects,
+      HostService hosts,
+      AuditLog audit,
+      ApiResponses responses,
+      FunctionsConfig config) {
     this.projects = projects;
     this.hosts = hosts;
     this.audit = audit;
@@ -57,21 +65,34 @@ public final class AdminApi implements ApiHandler {
     return switch (request.routeKey()) {
       case "PUT " + PROJECT -> {
         String name = projectName(request);
-        yield responses.json(200, projects.put(origin, name, responses.read(request, ProjectConfig.class)));
+        yield responses.json(
+            200, projects.put(origin, name, responses.read(request, ProjectConfig.class)));
       }
       case "GET " + PROJECT -> responses.json(200, projects.get(projectName(request)));
       case "POST " + PROJECT_IMAGES ->
           responses.json(
-              201, projects.registerImage(origin, projectName(request), responses.read(request, RegisterImageRequest.class)));
+              201,
+              projects.registerImage(
+                  origin,
+                  projectName(request),
+                  responses.read(request, RegisterImageRequest.class)));
       case "GET " + HOSTS -> responses.json(200, Map.of("items", hosts.list()));
       case "PUT " + HOST_STATUS -> {
         String hostId = request.pathParameter("hostId", Names.HOST_ID, "a host id");
         yield responses.json(
-            200, hosts.setStatus(origin, hostId, responses.read(request, io.a4c.functions.hosts.HostStatusRequest.class)));
+            200,
+            hosts.setStatus(
+                origin,
+                hostId,
+                responses.read(request, io.a4c.functions.hosts.HostStatusRequest.class)));
       }
       case "GET " + AUDIT -> {
         String userId =
-            Validation.optional("userId", request.query().get("userId"), Names.USER_ID, "letters, digits and . _ @ - (up to 128)");
+            Validation.optional(
+                "userId",
+                request.query().get("userId"),
+                Names.USER_ID,
+                "letters, digits and . _ @ - (up to 128)");
         int limit = Validation.limit(request.query().get("limit"), 50, 100);
         yield responses.json(200, audit.page(userId, limit, request.query().get("nextToken")));
       }
@@ -84,7 +105,8 @@ public final class AdminApi implements ApiHandler {
     if (name == null || !Names.PROJECT_NAME.matcher(name).matches()) {
       if ("PUT".equals(request.routeKey().split(" ")[0])) {
         throw new io.a4c.functions.http.InvalidRequestException(
-            "projectName", "projectName must be a lowercase letter, then lowercase letters, digits and - (up to 63)");
+            "projectName",
+            "projectName must be a lowercase letter, then lowercase letters, digits and - (up to 63)");
       }
       throw new ProjectNotFoundException(String.valueOf(name));
     }

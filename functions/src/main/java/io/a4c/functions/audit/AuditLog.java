@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes and reads the audit trail. Services record an action after it took effect; a failed
- * write does not undo the action (it happened) but is logged at ERROR with the whole entry, so the
- * log is the trail of last resort. Only admins read it ({@code GET /v1/audit}). Thread-safe.
+ * Writes and reads the audit trail. Services record an action after it took effect; a failed write
+ * does not undo the action (it happened) but is logged at ERROR with the whole entry, so the log is
+ * the trail of last resort. Only admins read it ({@code GET /v1/audit}). Thread-safe.
  */
 @Singleton
 public final class AuditLog {
@@ -26,7 +26,8 @@ public final class AuditLog {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   /** What an entry id looks like; a page token must name one. */
-  static final Pattern ENTRY_ID = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{9}Z#[0-9a-f]{12}");
+  static final Pattern ENTRY_ID =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{9}Z#[0-9a-f]{12}");
 
   private final AuditStore store;
   private final PageTokens tokens;
@@ -46,7 +47,8 @@ public final class AuditLog {
    * @param userId whose resource it was, or null
    * @param details a few names; never tokens, keys or bodies
    */
-  public void record(Origin origin, String action, String userId, String target, Map<String, String> details) {
+  public void record(
+      Origin origin, String action, String userId, String target, Map<String, String> details) {
     Instant at = clock.instant();
     byte[] noise = new byte[6];
     random.nextBytes(noise);

@@ -51,12 +51,17 @@ public final class AuditStore {
           "details",
           AttributeValue.fromM(
               entry.details().entrySet().stream()
-                  .collect(Collectors.toMap(Map.Entry::getKey, e -> AttributeValue.fromS(e.getValue())))));
+                  .collect(
+                      Collectors.toMap(
+                          Map.Entry::getKey, e -> AttributeValue.fromS(e.getValue())))));
     }
-    dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(entryId)"));
+    dynamo.putItem(
+        b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(entryId)"));
   }
 
-  /** Up to {@code limit} entries older than {@code afterEntryId}, of one user or (null) everyone. */
+  /**
+   * Up to {@code limit} entries older than {@code afterEntryId}, of one user or (null) everyone.
+   */
   StoredPage page(String userId, int limit, String afterEntryId) {
     var response =
         dynamo.query(
@@ -67,7 +72,12 @@ public final class AuditStore {
                     .expressionAttributeNames(Map.of("#stream", "stream"))
                     .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(STREAM)));
                 if (afterEntryId != null) {
-                  b.exclusiveStartKey(Map.of("stream", AttributeValue.fromS(STREAM), "entryId", AttributeValue.fromS(afterEntryId)));
+                  b.exclusiveStartKey(
+                      Map.of(
+                          "stream",
+                          AttributeValue.fromS(STREAM),
+                          "entryId",
+                          AttributeValue.fromS(afterEntryId)));
                 }
               } else {
                 b.indexName(BY_USER)

@@ -11,7 +11,8 @@ package io.a4c.functions.audit;
  */
 public record Origin(String actor, boolean admin, String requestId, String sourceIp) {
   /** The caller of an API request. */
-  public static Origin of(io.a4c.functions.http.Caller caller, io.a4c.functions.http.ApiRequest request) {
+  public static Origin of(
+      io.a4c.functions.http.Caller caller, io.a4c.functions.http.ApiRequest request) {
     return new Origin(caller.subject(), caller.admin(), request.requestId(), request.sourceIp());
   }
 

@@ -10,8 +10,8 @@ import java.net.URI;
 import java.util.Optional;
 import javax.inject.Singleton;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -34,25 +34,34 @@ public final class AwsModule {
 
   @Provides
   @Singleton
-  static DynamoDbClient dynamoDb(FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
+  static DynamoDbClient dynamoDb(
+      FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
     return build(DynamoDbClient.builder(), config, http, credentials, config.dynamoDbEndpoint());
   }
 
   @Provides
   @Singleton
-  static SqsClient sqs(FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
+  static SqsClient sqs(
+      FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
     return build(SqsClient.builder(), config, http, credentials, config.sqsEndpoint());
   }
 
   @Provides
   @Singleton
-  static SesV2Client ses(FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
+  static SesV2Client ses(
+      FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
     return build(SesV2Client.builder(), config, http, credentials, config.builds().sesEndpoint());
   }
 
-  /** A client of the function's region, on the shared HTTP client, at the endpoint override if any. */
+  /**
+   * A client of the function's region, on the shared HTTP client, at the endpoint override if any.
+   */
   private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
-      B builder, FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials, Optional<URI> endpoint) {
+      B builder,
+      FunctionsConfig config,
+      SdkHttpClient http,
+      AwsCredentialsProvider credentials,
+      Optional<URI> endpoint) {
     builder.httpClient(http).region(Region.of(config.region())).credentialsProvider(credentials);
     endpoint.ifPresent(builder::endpointOverride);
     return builder.build();
@@ -70,7 +79,8 @@ public final class AwsModule {
   @Singleton
   static AwsCredentialsProvider credentials(FunctionsConfig config, SnapStartPriming priming) {
     if (config.dynamoDbEndpoint().isPresent() || config.sqsEndpoint().isPresent()) {
-      return new PrimingCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")), priming);
+      return new PrimingCredentials(
+          StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")), priming);
     }
     return new PrimingCredentials(DefaultCredentialsProvider.builder().build(), priming);
   }

@@ -40,7 +40,8 @@ public final class BuildClaimFunction implements RequestStreamHandler {
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
     handle(input, output);
   }
 

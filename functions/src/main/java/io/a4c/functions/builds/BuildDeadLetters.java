@@ -32,7 +32,12 @@ public final class BuildDeadLetters {
   private final int maxReceives;
 
   @Inject
-  BuildDeadLetters(ObjectMapper json, BuildScheduleStore schedules, BuildEmails emails, Clock clock, FunctionsConfig config) {
+  BuildDeadLetters(
+      ObjectMapper json,
+      BuildScheduleStore schedules,
+      BuildEmails emails,
+      Clock clock,
+      FunctionsConfig config) {
     this.json = json;
     this.schedules = schedules;
     this.emails = emails;
@@ -48,13 +53,19 @@ public final class BuildDeadLetters {
       try {
         job = (BuildJob) json.readValue(message.getBody(), BuildMessage.class);
       } catch (IOException | IllegalArgumentException e) {
-        log.atError().addKeyValue("messageId", message.getMessageId()).setCause(e).log("unreadable dead-lettered build dropped");
+        log.atError()
+            .addKeyValue("messageId", message.getMessageId())
+            .setCause(e)
+            .log("unreadable dead-lettered build dropped");
         continue;
       }
       try {
         fail(job);
       } catch (Exception e) {
-        log.atWarn().addKeyValue("scheduleId", job.scheduleId()).setCause(e).log("dead-lettered build not applied; it will be retried");
+        log.atWarn()
+            .addKeyValue("scheduleId", job.scheduleId())
+            .setCause(e)
+            .log("dead-lettered build not applied; it will be retried");
         failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
       }
     }
@@ -63,7 +74,9 @@ public final class BuildDeadLetters {
 
   private void fail(BuildJob job) {
     var stored = schedules.get(job.userId(), job.scheduleId(), true);
-    if (stored.isEmpty() || stored.get().status().isFinal() && stored.get().status() != io.a4c.events.BuildStatus.FAILED) {
+    if (stored.isEmpty()
+        || stored.get().status().isFinal()
+            && stored.get().status() != io.a4c.events.BuildStatus.FAILED) {
       return; // completed or cancelled: the dead letter is a leftover duplicate
     }
     BuildSchedule build = stored.get();
@@ -71,7 +84,9 @@ public final class BuildDeadLetters {
         "no builder finished the build: its job was handed out "
             + maxReceives
             + " times and every builder that took it stopped or lost it"
-            + (build.workerId() == null ? "" : " (last: " + build.workerId() + ", attempt " + build.attempt() + ")");
+            + (build.workerId() == null
+                ? ""
+                : " (last: " + build.workerId() + ", attempt " + build.attempt() + ")");
     if (schedules.failUnfinished(job.userId(), job.scheduleId(), reason, clock.instant())) {
       log.atWarn().addKeyValue("scheduleId", job.scheduleId()).log("build failed: dead-lettered");
     }

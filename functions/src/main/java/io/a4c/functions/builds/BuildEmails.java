@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a finished build's email once: whoever takes the record's email claim (a conditional
- * write) sends, then marks it sent; a failed send gives the claim back and throws, so the report's
+ * Sends a finished build's email once: whoever takes the record's email claim (a conditional write)
+ * sends, then marks it sent; a failed send gives the claim back and throws, so the report's
  * redelivery tries again. Duplicate reports handled at the same time find the claim taken.
  */
 @Singleton
@@ -43,6 +43,9 @@ public final class BuildEmails {
       throw e;
     }
     schedules.markEmailed(build, claimId, clock.instant());
-    log.atInfo().addKeyValue("scheduleId", build.scheduleId()).addKeyValue("status", build.status()).log("build email sent");
+    log.atInfo()
+        .addKeyValue("scheduleId", build.scheduleId())
+        .addKeyValue("status", build.status())
+        .log("build email sent");
   }
 }

@@ -72,9 +72,16 @@ public final class BuildJobSender {
     try {
       sqs.sendMessage(b -> b.queueUrl(settings.queueUrl(arch)).messageBody(jobJson));
     } catch (SdkException e) {
-      log.atWarn().addKeyValue("scheduleId", scheduleId).addKeyValue("arch", arch.wireName()).setCause(e).log("build job not sent");
+      log.atWarn()
+          .addKeyValue("scheduleId", scheduleId)
+          .addKeyValue("arch", arch.wireName())
+          .setCause(e)
+          .log("build job not sent");
       throw new ProblemException(
-          ProblemType.UNAVAILABLE, "the " + arch.wireName() + " build queue cannot be reached; try again", null, "queue-unreachable");
+          ProblemType.UNAVAILABLE,
+          "the " + arch.wireName() + " build queue cannot be reached; try again",
+          null,
+          "queue-unreachable");
     }
   }
 }

@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides which builder runs a build: the SCHEDULED → IN_PROGRESS conditional write, made here on
- * a builder's request because builders have no table access. Exactly one claim per delivery
- * attempt wins; a later delivery of the job (its holder died, the message came back) may take the
- * build over, an earlier or equal one never. Repeating a granted claim (the answer was lost) is
- * granted again. Thread-safe.
+ * Decides which builder runs a build: the SCHEDULED → IN_PROGRESS conditional write, made here on a
+ * builder's request because builders have no table access. Exactly one claim per delivery attempt
+ * wins; a later delivery of the job (its holder died, the message came back) may take the build
+ * over, an earlier or equal one never. Repeating a granted claim (the answer was lost) is granted
+ * again. Thread-safe.
  */
 @Singleton
 public final class BuildLease {
@@ -44,7 +44,9 @@ public final class BuildLease {
       return BuildClaimAnswer.refuse(null, "no such build");
     }
     var build = current.get();
-    if (build.status() == BuildStatus.IN_PROGRESS && claim.workerId().equals(build.workerId()) && claim.attempt() == build.attempt()) {
+    if (build.status() == BuildStatus.IN_PROGRESS
+        && claim.workerId().equals(build.workerId())
+        && claim.attempt() == build.attempt()) {
       return BuildClaimAnswer.grant();
     }
     String reason =

@@ -41,7 +41,11 @@ public final class BuildLogStore {
   }
 
   Optional<BuildLog> get(String scheduleId) {
-    var item = dynamo.getItem(b -> b.tableName(table).key(Map.of("scheduleId", AttributeValue.fromS(scheduleId)))).item();
+    var item =
+        dynamo
+            .getItem(
+                b -> b.tableName(table).key(Map.of("scheduleId", AttributeValue.fromS(scheduleId))))
+            .item();
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }

@@ -9,4 +9,5 @@ import java.time.Instant;
  * @param attempt which attempt wrote it (a build retried after its builder died has the last one's)
  * @param log the builder's output: source sync, Dockerfile steps, push; head and tail when long
  */
-public record BuildLogView(String scheduleId, BuildStatus status, int attempt, String log, Instant writtenAt) {}
+public record BuildLogView(
+    String scheduleId, BuildStatus status, int attempt, String log, Instant writtenAt) {}

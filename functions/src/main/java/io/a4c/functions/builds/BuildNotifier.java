@@ -7,8 +7,8 @@ import javax.inject.Singleton;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
- * Tells a build's owner it ended, by email through SES (v2 API). One plain-text message; the
- * caller makes sure it is sent once per build. Thread-safe.
+ * Tells a build's owner it ended, by email through SES (v2 API). One plain-text message; the caller
+ * makes sure it is sent once per build. Thread-safe.
  */
 @Singleton
 public final class BuildNotifier {
@@ -25,16 +25,26 @@ public final class BuildNotifier {
 
   /** Sends the end-of-build email; throws when SES does not take it. */
   public void send(BuildSchedule build, String to) {
-    String what = build.projectName() + " " + build.parentName() + " " + build.arch().wireName()
-        + (build.change() == null ? "" : " at change " + build.change());
+    String what =
+        build.projectName()
+            + " "
+            + build.parentName()
+            + " "
+            + build.arch().wireName()
+            + (build.change() == null ? "" : " at change " + build.change());
     String subject =
         build.status() == BuildStatus.COMPLETED
             ? "A4C build completed: " + what
             : "A4C build " + build.status().name().toLowerCase() + ": " + what;
     StringBuilder body = new StringBuilder();
-    body.append("Your image build ").append(build.scheduleId())
+    body.append("Your image build ")
+        .append(build.scheduleId())
         .append(build.imageName() == null ? "" : " (" + build.imageName() + ")")
-        .append(" of ").append(what).append(" is ").append(build.status()).append(".\n\n");
+        .append(" of ")
+        .append(what)
+        .append(" is ")
+        .append(build.status())
+        .append(".\n\n");
     if (build.status() == BuildStatus.COMPLETED) {
       body.append("Image: ").append(build.imageRef()).append('\n');
       if (build.digest() != null) {
@@ -44,12 +54,21 @@ public final class BuildNotifier {
     } else if (build.reason() != null) {
       body.append("Reason: ").append(build.reason()).append('\n');
     }
-    body.append("\nLog: GET /v1/users/").append(build.userId()).append("/image-schedules/").append(build.scheduleId()).append("/log\n");
+    body.append("\nLog: GET /v1/users/")
+        .append(build.userId())
+        .append("/image-schedules/")
+        .append(build.scheduleId())
+        .append("/log\n");
     ses.sendEmail(
         b -> {
           b.fromEmailAddress(sender)
               .destination(d -> d.toAddresses(to))
-              .content(c -> c.simple(m -> m.subject(t -> t.data(subject)).body(x -> x.text(t -> t.data(body.toString())))));
+              .content(
+                  c ->
+                      c.simple(
+                          m ->
+                              m.subject(t -> t.data(subject))
+                                  .body(x -> x.text(t -> t.data(body.toString())))));
           if (configurationSet != null) {
             b.configurationSetName(configurationSet);
           }

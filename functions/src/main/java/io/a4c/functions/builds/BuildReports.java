@@ -53,11 +53,14 @@ public final class BuildReports {
   public boolean apply(BuildEnded report) {
     var stored = schedules.get(report.userId(), report.scheduleId(), true);
     if (stored.isEmpty()) {
-      log.atWarn().addKeyValue("scheduleId", report.scheduleId()).log("report for an unknown build; dropped");
+      log.atWarn()
+          .addKeyValue("scheduleId", report.scheduleId())
+          .log("report for an unknown build; dropped");
       return false;
     }
     BuildSchedule before = stored.get();
-    boolean holder = report.workerId().equals(before.workerId()) && report.attempt() == before.attempt();
+    boolean holder =
+        report.workerId().equals(before.workerId()) && report.attempt() == before.attempt();
     if (!holder) {
       log.atInfo()
           .addKeyValue("scheduleId", report.scheduleId())
@@ -80,7 +83,13 @@ public final class BuildReports {
     }
     if (after.status() == BuildStatus.COMPLETED) {
       images.put(
-          new Image(after.projectName(), after.parentName(), after.arch(), after.change(), after.imageRef(), Image.COMPLETED,
+          new Image(
+              after.projectName(),
+              after.parentName(),
+              after.arch(),
+              after.change(),
+              after.imageRef(),
+              Image.COMPLETED,
               after.endedAt()));
     }
     emails.sendOnce(after);
@@ -91,7 +100,9 @@ public final class BuildReports {
           after.status() == BuildStatus.COMPLETED ? "build.completed" : "build.failed",
           after.userId(),
           "schedule:" + after.scheduleId(),
-          after.imageRef() == null ? Map.of("workerId", report.workerId()) : Map.of("workerId", report.workerId(), "imageRef", after.imageRef()));
+          after.imageRef() == null
+              ? Map.of("workerId", report.workerId())
+              : Map.of("workerId", report.workerId(), "imageRef", after.imageRef()));
       log.atInfo()
           .addKeyValue("scheduleId", report.scheduleId())
           .addKeyValue("status", report.status())
@@ -105,7 +116,9 @@ public final class BuildReports {
   /** Records a builder's status; an older report than stored is dropped. */
   public void record(BuilderStatus status) {
     if (!builders.record(status)) {
-      log.atDebug().addKeyValue("hostId", status.hostId()).log("builder status dropped (stale, or no heartbeat yet)");
+      log.atDebug()
+          .addKeyValue("hostId", status.hostId())
+          .log("builder status dropped (stale, or no heartbeat yet)");
     }
   }
 }

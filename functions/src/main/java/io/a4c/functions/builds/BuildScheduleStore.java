@@ -34,20 +34,42 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * <p>A user's builds in flight are counted in {@link UsageCounters.Counter#BUILDS_IN_FLIGHT}: the
  * write of a SCHEDULED user build reserves one unit in the same transaction (which fails at the
  * quota, so simultaneous requests cannot pass it together), and every write that ends a build
- * (COMPLETED, FAILED, CANCELLED, or the removal of an unsent one) gives it back in its
- * transaction. Recurring builds ({@link RecurringBuilds#OWNER}) are not counted. Thread-safe.
+ * (COMPLETED, FAILED, CANCELLED, or the removal of an unsent one) gives it back in its transaction.
+ * Recurring builds ({@link RecurringBuilds#OWNER}) are not counted. Thread-safe.
  */
 @Singleton
 public final class BuildScheduleStore {
   static final String BY_STATUS = "byStatus";
-  /** Partition of the recurring-builds settings item; never a user id (those start alphanumeric). */
+
+  /**
+   * Partition of the recurring-builds settings item; never a user id (those start alphanumeric).
+   */
   static final String SETTINGS_PARTITION = "#settings";
 
   private static final List<String> LIST_ATTRIBUTES =
       List.of(
-          "userId", "scheduleId", "imageName", "projectName", "parentName", "arch", "change", "kind", "status",
-          "attempt", "attempts", "workerId", "hostId", "imageRef", "digest", "reason", "notifyEmail", "queued",
-          "scheduledAt", "startedAt", "endedAt", "updatedAt");
+          "userId",
+          "scheduleId",
+          "imageName",
+          "projectName",
+          "parentName",
+          "arch",
+          "change",
+          "kind",
+          "status",
+          "attempt",
+          "attempts",
+          "workerId",
+          "hostId",
+          "imageRef",
+          "digest",
+          "reason",
+          "notifyEmail",
+          "queued",
+          "scheduledAt",
+          "startedAt",
+          "endedAt",
+          "updatedAt");
 
   /** A page as stored: the items and the id to continue after, if any. */
   record StoredPage(List<BuildSchedule> items, String lastScheduleId) {}
@@ -73,7 +95,11 @@ public final class BuildScheduleStore {
   /** Writes a new recurring schedule; false when one of that id exists (a firing seen twice). */
   boolean insert(BuildSchedule schedule) {
     try {
-      dynamo.putItem(b -> b.tableName(table).item(toItem(schedule)).conditionExpression("attribute_not_exists(scheduleId)"));
+      dynamo.putItem(
+          b ->
+              b.tableName(table)
+                  .item(toItem(schedule))
+                  .conditionExpression("attribute_not_exists(scheduleId)"));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -81,18 +107,26 @@ public final class BuildScheduleStore {
   }
 
   /**
-   * Writes a new user schedule and reserves one of the user's {@code quota} builds in flight, in one
-   * transaction.
+   * Writes a new user schedule and reserves one of the user's {@code quota} builds in flight, in
+   * one transaction.
    *
    * @throws QuotaReached when the user has {@code quota} builds in flight (nothing is written)
    */
   void insertCounted(BuildSchedule schedule, int quota) {
     var put =
         TransactWriteItem.builder()
-            .put(p -> p.tableName(table).item(toItem(schedule)).conditionExpression("attribute_not_exists(scheduleId)"))
+            .put(
+                p ->
+                    p.tableName(table)
+                        .item(toItem(schedule))
+                        .conditionExpression("attribute_not_exists(scheduleId)"))
             .build();
     try {
-      dynamo.transactWriteItems(t -> t.transactItems(put, usage.reserve(schedule.userId(), UsageCounters.Counter.BUILDS_IN_FLIGHT, quota)));
+      dynamo.transactWriteItems(
+          t ->
+              t.transactItems(
+                  put,
+                  usage.reserve(schedule.userId(), UsageCounters.Counter.BUILDS_IN_FLIGHT, quota)));
     } catch (TransactionCanceledException e) {
       if (failed(e.cancellationReasons(), 1)) {
         throw new QuotaReached();
@@ -107,11 +141,17 @@ public final class BuildScheduleStore {
   }
 
   Optional<BuildSchedule> get(String userId, String scheduleId, boolean consistent) {
-    var item = dynamo.getItem(b -> b.tableName(table).key(key(userId, scheduleId)).consistentRead(consistent)).item();
+    var item =
+        dynamo
+            .getItem(
+                b -> b.tableName(table).key(key(userId, scheduleId)).consistentRead(consistent))
+            .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
   }
 
-  /** Up to {@code limit} of a user's schedules after {@code afterScheduleId} (null: from the start). */
+  /**
+   * Up to {@code limit} of a user's schedules after {@code afterScheduleId} (null: from the start).
+   */
   StoredPage list(String userId, int limit, String afterScheduleId) {
     var response =
         dynamo.query(
@@ -141,8 +181,15 @@ public final class BuildScheduleStore {
         schedule.scheduleId(),
         "SET queued = :true, lastSentAt = :now, updatedAt = :now",
         "#status = :scheduled AND queued = :false",
-        Map.of(":true", AttributeValue.fromBool(true), ":false", AttributeValue.fromBool(false), ":now", s(now.toString()),
-            ":scheduled", s(BuildStatus.SCHEDULED.name())));
+        Map.of(
+            ":true",
+            AttributeValue.fromBool(true),
+            ":false",
+            AttributeValue.fromBool(false),
+            ":now",
+            s(now.toString()),
+            ":scheduled",
+            s(BuildStatus.SCHEDULED.name())));
   }
 
   /**
@@ -163,11 +210,17 @@ public final class BuildScheduleStore {
       values.put(":read", s(schedule.lastSentAt().toString()));
     }
     return update(
-        schedule.userId(), schedule.scheduleId(), "SET lastSentAt = :now, updatedAt = :now",
-        "#status = :scheduled AND queued = :true AND " + sent, values);
+        schedule.userId(),
+        schedule.scheduleId(),
+        "SET lastSentAt = :now, updatedAt = :now",
+        "#status = :scheduled AND queued = :true AND " + sent,
+        values);
   }
 
-  /** Removes a schedule whose job could not be sent, giving its quota back; only while nobody took it. */
+  /**
+   * Removes a schedule whose job could not be sent, giving its quota back; only while nobody took
+   * it.
+   */
   boolean deleteUnsent(String userId, String scheduleId) {
     var delete =
         TransactWriteItem.builder()
@@ -177,7 +230,8 @@ public final class BuildScheduleStore {
                         .key(key(userId, scheduleId))
                         .conditionExpression("#status = :scheduled")
                         .expressionAttributeNames(Map.of("#status", "status"))
-                        .expressionAttributeValues(Map.of(":scheduled", s(BuildStatus.SCHEDULED.name()))))
+                        .expressionAttributeValues(
+                            Map.of(":scheduled", s(BuildStatus.SCHEDULED.name()))))
             .build();
     return writeEnding(userId, delete);
   }
@@ -187,7 +241,12 @@ public final class BuildScheduleStore {
     var values = statusValues(BuildStatus.CANCELLED);
     values.put(":now", s(now.toString()));
     values.put(":reason", s("cancelled by its owner"));
-    return ending(userId, scheduleId, "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason", statusCondition(BuildStatus.CANCELLED), values);
+    return ending(
+        userId,
+        scheduleId,
+        "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason",
+        statusCondition(BuildStatus.CANCELLED),
+        values);
   }
 
   /**
@@ -207,7 +266,8 @@ public final class BuildScheduleStore {
         claim.scheduleId(),
         "SET #status = :target, attempt = :attempt, attempts = attempts + :one, workerId = :worker, hostId = :host,"
             + " startedAt = :now, updatedAt = :now",
-        statusCondition(BuildStatus.IN_PROGRESS) + " AND (#status <> :inProgress OR attempt < :attempt)",
+        statusCondition(BuildStatus.IN_PROGRESS)
+            + " AND (#status <> :inProgress OR attempt < :attempt)",
         values);
   }
 
@@ -217,7 +277,8 @@ public final class BuildScheduleStore {
     values.put(":attempt", n(report.attempt()));
     values.put(":worker", s(report.workerId()));
     values.put(":now", s(now.toString()));
-    StringBuilder set = new StringBuilder("SET #status = :target, endedAt = :now, updatedAt = :now");
+    StringBuilder set =
+        new StringBuilder("SET #status = :target, endedAt = :now, updatedAt = :now");
     optional(set, values, "imageRef", report.imageRef());
     optional(set, values, "digest", report.digest());
     optional(set, values, "reason", report.reason());
@@ -235,7 +296,12 @@ public final class BuildScheduleStore {
     var values = statusValues(BuildStatus.FAILED);
     values.put(":now", s(now.toString()));
     values.put(":reason", s(reason));
-    return ending(userId, scheduleId, "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason", statusCondition(BuildStatus.FAILED), values);
+    return ending(
+        userId,
+        scheduleId,
+        "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason",
+        statusCondition(BuildStatus.FAILED),
+        values);
   }
 
   /**
@@ -253,19 +319,30 @@ public final class BuildScheduleStore {
 
   /** Gives the email claim back after a failed send, so a retry may take it. */
   void releaseEmail(BuildSchedule schedule, String claimId) {
-    update(schedule.userId(), schedule.scheduleId(), "REMOVE emailClaim", "emailClaim = :claim", new HashMap<>(Map.of(":claim", s(claimId))));
+    update(
+        schedule.userId(),
+        schedule.scheduleId(),
+        "REMOVE emailClaim",
+        "emailClaim = :claim",
+        new HashMap<>(Map.of(":claim", s(claimId))));
   }
 
   void markEmailed(BuildSchedule schedule, String claimId, Instant now) {
     update(
-        schedule.userId(), schedule.scheduleId(), "SET emailSentAt = :now", "emailClaim = :claim",
+        schedule.userId(),
+        schedule.scheduleId(),
+        "SET emailSentAt = :now",
+        "emailClaim = :claim",
         new HashMap<>(Map.of(":claim", s(claimId), ":now", s(now.toString()))));
   }
 
-  /** Every build in {@code status}, oldest first (from the byStatus index: eventually consistent). */
+  /**
+   * Every build in {@code status}, oldest first (from the byStatus index: eventually consistent).
+   */
   List<BuildSchedule> withStatus(BuildStatus status) {
     List<BuildSchedule> all = new ArrayList<>();
-    dynamo.queryPaginator(
+    dynamo
+        .queryPaginator(
             b ->
                 b.tableName(table)
                     .indexName(BY_STATUS)
@@ -277,7 +354,9 @@ public final class BuildScheduleStore {
     return all;
   }
 
-  /** How many SCHEDULED builds of {@code kinds} and {@code arch} were scheduled before {@code at}. */
+  /**
+   * How many SCHEDULED builds of {@code kinds} and {@code arch} were scheduled before {@code at}.
+   */
   int countWaitingBefore(Instant at, Set<BuildKind> kinds, Arch arch) {
     int count = 0;
     var names = Map.of("#status", "status", "#kind", "kind", "#arch", "arch");
@@ -311,12 +390,20 @@ public final class BuildScheduleStore {
   /** Whether recurring builds are paused. */
   RecurringSettings recurringSettings() {
     var item =
-        dynamo.getItem(b -> b.tableName(table).key(key(SETTINGS_PARTITION, "recurring")).consistentRead(true)).item();
+        dynamo
+            .getItem(
+                b ->
+                    b.tableName(table)
+                        .key(key(SETTINGS_PARTITION, "recurring"))
+                        .consistentRead(true))
+            .item();
     if (item == null || item.isEmpty()) {
       return new RecurringSettings(false, null, null);
     }
     return new RecurringSettings(
-        item.get("paused").bool(), string(item, "updatedBy"), item.containsKey("updatedAt") ? Instant.parse(string(item, "updatedAt")) : null);
+        item.get("paused").bool(),
+        string(item, "updatedBy"),
+        item.containsKey("updatedAt") ? Instant.parse(string(item, "updatedAt")) : null);
   }
 
   void putRecurringSettings(RecurringSettings settings) {
@@ -328,7 +415,11 @@ public final class BuildScheduleStore {
   }
 
   private boolean update(
-      String userId, String scheduleId, String updateExpression, String condition, Map<String, AttributeValue> values) {
+      String userId,
+      String scheduleId,
+      String updateExpression,
+      String condition,
+      Map<String, AttributeValue> values) {
     try {
       dynamo.updateItem(
           b -> {
@@ -345,9 +436,15 @@ public final class BuildScheduleStore {
     }
   }
 
-  /** An update that ends a build: it gives the user's build in flight back in the same transaction. */
+  /**
+   * An update that ends a build: it gives the user's build in flight back in the same transaction.
+   */
   private boolean ending(
-      String userId, String scheduleId, String updateExpression, String condition, Map<String, AttributeValue> values) {
+      String userId,
+      String scheduleId,
+      String updateExpression,
+      String condition,
+      Map<String, AttributeValue> values) {
     if (RecurringBuilds.OWNER.equals(userId)) {
       return update(userId, scheduleId, updateExpression, condition, values);
     }
@@ -373,7 +470,10 @@ public final class BuildScheduleStore {
    */
   private boolean writeEnding(String userId, TransactWriteItem write) {
     try {
-      dynamo.transactWriteItems(t -> t.transactItems(write, usage.release(userId, UsageCounters.Counter.BUILDS_IN_FLIGHT)));
+      dynamo.transactWriteItems(
+          t ->
+              t.transactItems(
+                  write, usage.release(userId, UsageCounters.Counter.BUILDS_IN_FLIGHT)));
       return true;
     } catch (TransactionCanceledException e) {
       if (failed(e.cancellationReasons(), 0)) {
@@ -398,13 +498,17 @@ public final class BuildScheduleStore {
     return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
   }
 
-  private static Optional<Map<String, String>> statusName(String updateExpression, String condition) {
+  private static Optional<Map<String, String>> statusName(
+      String updateExpression, String condition) {
     return updateExpression.contains("#status") || condition.contains("#status")
         ? Optional.of(Map.of("#status", "status"))
         : Optional.empty();
   }
 
-  /** {@code #status IN (…)}: exactly the states {@link BuildStatus#allowedFrom} allows for the target. */
+  /**
+   * {@code #status IN (…)}: exactly the states {@link BuildStatus#allowedFrom} allows for the
+   * target.
+   */
   private static String statusCondition(BuildStatus target) {
     List<String> terms = new ArrayList<>();
     for (BuildStatus from : BuildStatus.allowedFrom(target)) {
@@ -422,7 +526,8 @@ public final class BuildScheduleStore {
     return values;
   }
 
-  private static void optional(StringBuilder set, Map<String, AttributeValue> values, String name, String value) {
+  private static void optional(
+      StringBuilder set, Map<String, AttributeValue> values, String name, String value) {
     if (value != null) {
       set.append(", ").append(name).append(" = :").append(name);
       values.put(":" + name, s(value));

@@ -23,7 +23,8 @@ final class BuildSpecs {
               : BuildSource.perforce(config.source().depotPath());
       return new BuildSpec(config.baseImage(), config.tools(), config.setup(), source);
     } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("project", "the project's configuration cannot be built: " + e.getMessage());
+      throw new InvalidRequestException(
+          "project", "the project's configuration cannot be built: " + e.getMessage());
     }
   }
 }

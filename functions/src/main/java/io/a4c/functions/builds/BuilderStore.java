@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 @Singleton
 public final class BuilderStore {
   /** A builder as last reported. */
-  public record Builder(String hostId, Arch arch, int slots, int running, boolean accepting, Instant seenAt) {}
+  public record Builder(
+      String hostId, Arch arch, int slots, int running, boolean accepting, Instant seenAt) {}
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -42,7 +43,8 @@ public final class BuilderStore {
                   .updateExpression(
                       "SET builderArch = :arch, builderSlots = :slots, builderRunning = :running,"
                           + " builderAccepting = :accepting, builderSeenMs = :at")
-                  .conditionExpression("attribute_exists(hostId) AND (attribute_not_exists(builderSeenMs) OR builderSeenMs < :at)")
+                  .conditionExpression(
+                      "attribute_exists(hostId) AND (attribute_not_exists(builderSeenMs) OR builderSeenMs < :at)")
                   .expressionAttributeValues(
                       Map.of(
                           ":arch", AttributeValue.fromS(status.arch().wireName()),
@@ -59,10 +61,12 @@ public final class BuilderStore {
   /** Every host that ever reported as a builder. */
   List<Builder> all() {
     List<Builder> builders = new ArrayList<>();
-    dynamo.scanPaginator(
+    dynamo
+        .scanPaginator(
             b ->
                 b.tableName(table)
-                    .projectionExpression("hostId, builderArch, builderSlots, builderRunning, builderAccepting, builderSeenMs"))
+                    .projectionExpression(
+                        "hostId, builderArch, builderSlots, builderRunning, builderAccepting, builderSeenMs"))
         .items()
         .forEach(
             item -> {

@@ -15,14 +15,24 @@ import java.util.regex.Pattern;
  * @param parentName the stream or branch; the project's first parent when absent
  * @param arch {@code amd64} (default) or {@code arm64}
  */
-public record CreateImageScheduleRequest(String imageName, String project, String change, String parentName, String arch) {
+public record CreateImageScheduleRequest(
+    String imageName, String project, String change, String parentName, String arch) {
   static final Pattern IMAGE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
   public CreateImageScheduleRequest {
     Validation.require("imageName", imageName, IMAGE_NAME, "letters, digits and . _ - (up to 63)");
-    Validation.require("project", project, Names.PROJECT_NAME, "a lowercase letter, then lowercase letters, digits and - (up to 63)");
-    Validation.require("change", change, Names.CHANGE, "a change number or git revision (letters, digits, . _ -; no shell characters)");
-    Validation.optional("parentName", parentName, Names.PARENT_NAME, "letters, digits and . _ - (up to 64)");
+    Validation.require(
+        "project",
+        project,
+        Names.PROJECT_NAME,
+        "a lowercase letter, then lowercase letters, digits and - (up to 63)");
+    Validation.require(
+        "change",
+        change,
+        Names.CHANGE,
+        "a change number or git revision (letters, digits, . _ -; no shell characters)");
+    Validation.optional(
+        "parentName", parentName, Names.PARENT_NAME, "letters, digits and . _ - (up to 64)");
     if (arch != null) {
       parse(arch);
     }

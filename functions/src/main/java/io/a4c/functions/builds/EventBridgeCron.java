@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * An EventBridge cron expression, {@code cron(Minutes Hours Day-of-month Month Day-of-week Year)},
  * in UTC, with EventBridge's rules: {@code , - * /} in every field, {@code ?} in exactly one of the
- * day fields, {@code L} and {@code W} in day-of-month, {@code L} and {@code #} in day-of-week, month
- * and day names ({@code JAN}, {@code MON}), day-of-week 1 = Sunday. Immutable and thread-safe.
+ * day fields, {@code L} and {@code W} in day-of-month, {@code L} and {@code #} in day-of-week,
+ * month and day names ({@code JAN}, {@code MON}), day-of-week 1 = Sunday. Immutable and
+ * thread-safe.
  */
 public final class EventBridgeCron {
   private static final List<String> MONTHS =
@@ -30,7 +31,8 @@ public final class EventBridgeCron {
   private final BitSet years;
   private final DayRule days;
 
-  private EventBridgeCron(String expression, BitSet minutes, BitSet hours, BitSet months, BitSet years, DayRule days) {
+  private EventBridgeCron(
+      String expression, BitSet minutes, BitSet hours, BitSet months, BitSet years, DayRule days) {
     this.expression = expression;
     this.minutes = minutes;
     this.hours = hours;
@@ -46,11 +48,14 @@ public final class EventBridgeCron {
    */
   public static EventBridgeCron parse(String expression) {
     if (expression == null || !expression.startsWith("cron(") || !expression.endsWith(")")) {
-      throw new IllegalArgumentException("must be cron(Minutes Hours Day-of-month Month Day-of-week Year)");
+      throw new IllegalArgumentException(
+          "must be cron(Minutes Hours Day-of-month Month Day-of-week Year)");
     }
     String[] fields = expression.substring(5, expression.length() - 1).trim().split("\\s+");
     if (fields.length != 6) {
-      throw new IllegalArgumentException("must have 6 fields (Minutes Hours Day-of-month Month Day-of-week Year), has " + fields.length);
+      throw new IllegalArgumentException(
+          "must have 6 fields (Minutes Hours Day-of-month Month Day-of-week Year), has "
+              + fields.length);
     }
     boolean domAny = fields[2].equals("?");
     boolean dowAny = fields[4].equals("?");
@@ -70,11 +75,16 @@ public final class EventBridgeCron {
     return expression;
   }
 
-  /** The latest time it fires at or before {@code at}, looking back no further than {@code notBefore}. */
+  /**
+   * The latest time it fires at or before {@code at}, looking back no further than {@code
+   * notBefore}.
+   */
   public Optional<Instant> latestFire(Instant at, Instant notBefore) {
     LocalDateTime end = LocalDateTime.ofInstant(at, ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES);
     LocalDateTime start = LocalDateTime.ofInstant(notBefore, ZoneOffset.UTC);
-    for (LocalDate day = end.toLocalDate(); !day.isBefore(start.toLocalDate()); day = day.minusDays(1)) {
+    for (LocalDate day = end.toLocalDate();
+        !day.isBefore(start.toLocalDate());
+        day = day.minusDays(1)) {
       if (!years.get(day.getYear()) || !months.get(day.getMonthValue()) || !days.matches(day)) {
         continue;
       }
@@ -84,7 +94,9 @@ public final class EventBridgeCron {
         int m = minutes.previousSetBit(lastMinute);
         if (m >= 0) {
           LocalDateTime fire = day.atTime(h, m);
-          return fire.isBefore(start) ? Optional.empty() : Optional.of(fire.toInstant(ZoneOffset.UTC));
+          return fire.isBefore(start)
+              ? Optional.empty()
+              : Optional.of(fire.toInstant(ZoneOffset.UTC));
         }
       }
     }
@@ -119,7 +131,8 @@ public final class EventBridgeCron {
   private static DayRule dayOfWeek(String spec) {
     if (spec.endsWith("L") && spec.length() > 1) {
       int dow = dayNumber(spec.substring(0, spec.length() - 1));
-      return day -> dayNumberOf(day) == dow && day.plusWeeks(1).getMonthValue() != day.getMonthValue();
+      return day ->
+          dayNumberOf(day) == dow && day.plusWeeks(1).getMonthValue() != day.getMonthValue();
     }
     int hash = spec.indexOf('#');
     if (hash > 0) {
@@ -213,6 +226,11 @@ public final class EventBridgeCron {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(name + ": " + (text.isEmpty() ? "a value is missing" : text + " is not from " + min + " to " + max));
+    throw new IllegalArgumentException(
+        name
+            + ": "
+            + (text.isEmpty()
+                ? "a value is missing"
+                : text + " is not from " + min + " to " + max));
   }
 }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class ImageScheduleService {
   private static final Logger log = LoggerFactory.getLogger(ImageScheduleService.class);
-  private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,200}\\.[A-Za-z]{2,63}");
+  private static final Pattern EMAIL =
+      Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,200}\\.[A-Za-z]{2,63}");
 
   private final BuildScheduleStore schedules;
   private final BuildLogStore logs;
@@ -75,32 +76,64 @@ public final class ImageScheduleService {
   }
 
   /**
-   * Schedules a build: writes it SCHEDULED (reserving one of the user's builds in flight), puts
-   * its job on its arch's build queue, then marks it queued. If the job cannot be sent the record
-   * is removed again and the caller gets a 503; if this dies between the write and the mark, the
+   * Schedules a build: writes it SCHEDULED (reserving one of the user's builds in flight), puts its
+   * job on its arch's build queue, then marks it queued. If the job cannot be sent the record is
+   * removed again and the caller gets a 503; if this dies between the write and the mark, the
    * {@link LostBuildJobs sweeper} sends it.
    *
    * @param emailClaim the caller's {@code email} claim, or null
    */
-  public ImageScheduleView schedule(Origin origin, String userId, String emailClaim, CreateImageScheduleRequest request) {
+  public ImageScheduleView schedule(
+      Origin origin, String userId, String emailClaim, CreateImageScheduleRequest request) {
     Project project = projects.get(request.project());
     List<String> parents = project.config().parents();
     String parent = request.parentName() == null ? parents.getFirst() : request.parentName();
     if (!parents.contains(parent)) {
-      throw new InvalidRequestException("parentName", "parentName must be one of project " + project.projectName() + "'s parents: " + parents);
+      throw new InvalidRequestException(
+          "parentName",
+          "parentName must be one of project " + project.projectName() + "'s parents: " + parents);
     }
     Arch arch = request.parsedArch();
     Instant now = clock.instant();
     String scheduleId = ids.next();
     var job =
-        BuildJob.of(scheduleId, userId, BuildKind.USER, project.projectName(), parent, arch, request.change(),
-            BuildSpecs.of(project.config()), now);
+        BuildJob.of(
+            scheduleId,
+            userId,
+            BuildKind.USER,
+            project.projectName(),
+            parent,
+            arch,
+            request.change(),
+            BuildSpecs.of(project.config()),
+            now);
     String jobJson = jobs.toJson(job);
     var schedule =
         new BuildSchedule(
-            userId, scheduleId, request.imageName(), project.projectName(), parent, arch, request.change(), BuildKind.USER,
-            BuildStatus.SCHEDULED, 0, 0, null, null, null, null, null, recipient(userId, emailClaim), false, jobJson,
-            now, null, null, now, null);
+            userId,
+            scheduleId,
+            request.imageName(),
+            project.projectName(),
+            parent,
+            arch,
+            request.change(),
+            BuildKind.USER,
+            BuildStatus.SCHEDULED,
+            0,
+            0,
+            null,
+            null,
+            null,
+            null,
+            null,
+            recipient(userId, emailClaim),
+            false,
+            jobJson,
+            now,
+            null,
+            null,
+            now,
+            null);
     int quota = quotas.buildsInFlight(project);
     try {
       schedules.insertCounted(schedule, quota);
@@ -111,13 +144,18 @@ public final class ImageScheduleService {
       jobs.send(scheduleId, arch, jobJson);
     } catch (RuntimeException e) {
       if (!schedules.deleteUnsent(userId, scheduleId)) {
-        log.atError().addKeyValue("scheduleId", scheduleId).log("rollback of an unsent build failed");
+        log.atError()
+            .addKeyValue("scheduleId", scheduleId)
+            .log("rollback of an unsent build failed");
       }
       throw e;
     }
     schedules.markQueued(schedule, clock.instant());
     audit.record(
-        origin, "build.schedule", userId, "schedule:" + scheduleId,
+        origin,
+        "build.schedule",
+        userId,
+        "schedule:" + scheduleId,
         Map.of("project", project.projectName(), "change", String.valueOf(request.change())));
     log.atInfo()
         .addKeyValue("scheduleId", scheduleId)
@@ -129,13 +167,25 @@ public final class ImageScheduleService {
     return ImageScheduleView.of(schedule, null, List.of());
   }
 
-  /** The 429 for a user at the builds-in-flight quota (the project's override, else the default). */
+  /**
+   * The 429 for a user at the builds-in-flight quota (the project's override, else the default).
+   */
   private QuotaExceededException overQuota(String userId, Project project, int quota) {
     long inFlight = schedules.inFlight(userId);
-    log.atInfo().addKeyValue("userId", userId).addKeyValue("projectName", project.projectName()).addKeyValue("quota", quota).log("build quota reached");
+    log.atInfo()
+        .addKeyValue("userId", userId)
+        .addKeyValue("projectName", project.projectName())
+        .addKeyValue("quota", quota)
+        .log("build quota reached");
     return new QuotaExceededException(
-        "you have " + inFlight + " build" + (inFlight == 1 ? "" : "s") + " scheduled or in progress; at most " + quota
-            + " are allowed when scheduling one of project " + project.projectName()
+        "you have "
+            + inFlight
+            + " build"
+            + (inFlight == 1 ? "" : "s")
+            + " scheduled or in progress; at most "
+            + quota
+            + " are allowed when scheduling one of project "
+            + project.projectName()
             + ". Wait for one to end (or cancel one), then try again",
         "build-quota");
   }
@@ -143,11 +193,20 @@ public final class ImageScheduleService {
   /** One page of the user's schedules, waiting ones explained. */
   public ImageSchedulePage list(String userId, int limit, String nextToken) {
     var page = schedules.list(userId, limit, SchedulePageTokens.decode(nextToken));
-    var snapshot = page.items().stream().anyMatch(b -> b.status() == BuildStatus.SCHEDULED) ? waits.snapshot() : null;
-    List<Host> fleet = page.items().stream().anyMatch(b -> b.imageRef() != null) ? hosts.list() : List.of();
+    var snapshot =
+        page.items().stream().anyMatch(b -> b.status() == BuildStatus.SCHEDULED)
+            ? waits.snapshot()
+            : null;
+    List<Host> fleet =
+        page.items().stream().anyMatch(b -> b.imageRef() != null) ? hosts.list() : List.of();
     var views =
         page.items().stream()
-            .map(b -> ImageScheduleView.of(b, snapshot == null ? null : snapshot.explain(b), holders(fleet, b.imageRef())))
+            .map(
+                b ->
+                    ImageScheduleView.of(
+                        b,
+                        snapshot == null ? null : snapshot.explain(b),
+                        holders(fleet, b.imageRef())))
             .toList();
     return new ImageSchedulePage(views, SchedulePageTokens.encode(page.lastScheduleId()));
   }
@@ -155,8 +214,12 @@ public final class ImageScheduleService {
   /** The schedule, its wait explained; 404 when the user has none of that id. */
   public ImageScheduleView get(String userId, String scheduleId) {
     BuildSchedule build = find(userId, scheduleId, false);
-    Waiting waiting = build.status() == BuildStatus.SCHEDULED ? waits.snapshot().explain(build) : null;
-    return ImageScheduleView.of(build, waiting, build.imageRef() == null ? List.of() : holders(hosts.list(), build.imageRef()));
+    Waiting waiting =
+        build.status() == BuildStatus.SCHEDULED ? waits.snapshot().explain(build) : null;
+    return ImageScheduleView.of(
+        build,
+        waiting,
+        build.imageRef() == null ? List.of() : holders(hosts.list(), build.imageRef()));
   }
 
   /**
@@ -173,9 +236,15 @@ public final class ImageScheduleService {
     if (!schedules.cancel(userId, scheduleId, clock.instant())) {
       BuildSchedule now = find(userId, scheduleId, true);
       throw new ProblemException(
-          ProblemType.CONFLICT, "the build is " + now.status() + "; only a build no builder has taken can be cancelled", null, "not-cancellable");
+          ProblemType.CONFLICT,
+          "the build is " + now.status() + "; only a build no builder has taken can be cancelled",
+          null,
+          "not-cancellable");
     }
-    log.atInfo().addKeyValue("scheduleId", scheduleId).addKeyValue("userId", userId).log("build cancelled");
+    log.atInfo()
+        .addKeyValue("scheduleId", scheduleId)
+        .addKeyValue("userId", userId)
+        .log("build cancelled");
     audit.record(origin, "build.cancel", userId, "schedule:" + scheduleId, Map.of());
     return ImageScheduleView.of(find(userId, scheduleId, true), null, List.of());
   }
@@ -185,8 +254,15 @@ public final class ImageScheduleService {
     BuildSchedule build = find(userId, scheduleId, false);
     var stored =
         logs.get(scheduleId)
-            .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "build " + scheduleId + " has no log yet (it is " + build.status() + ")", null, "no-log"));
-    return new BuildLogView(scheduleId, build.status(), stored.attempt(), stored.text(), stored.writtenAt());
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.NOT_FOUND,
+                        "build " + scheduleId + " has no log yet (it is " + build.status() + ")",
+                        null,
+                        "no-log"));
+    return new BuildLogView(
+        scheduleId, build.status(), stored.attempt(), stored.text(), stored.writtenAt());
   }
 
   /** Whether recurring builds run. */
@@ -198,20 +274,38 @@ public final class ImageScheduleService {
   public RecurringSettings setRecurringPaused(Origin origin, boolean paused) {
     var settings = new RecurringSettings(paused, origin.actor(), clock.instant());
     schedules.putRecurringSettings(settings);
-    log.atInfo().addKeyValue("paused", paused).addKeyValue("by", origin.actor()).log("recurring builds switched");
-    audit.record(origin, paused ? "builds.recurring-paused" : "builds.recurring-resumed", null, "recurring-builds", Map.of());
+    log.atInfo()
+        .addKeyValue("paused", paused)
+        .addKeyValue("by", origin.actor())
+        .log("recurring builds switched");
+    audit.record(
+        origin,
+        paused ? "builds.recurring-paused" : "builds.recurring-resumed",
+        null,
+        "recurring-builds",
+        Map.of());
     return settings;
   }
 
   private BuildSchedule find(String userId, String scheduleId, boolean consistent) {
-    return schedules.get(userId, scheduleId, consistent).orElseThrow(() -> new ScheduleNotFoundException(scheduleId));
+    return schedules
+        .get(userId, scheduleId, consistent)
+        .orElseThrow(() -> new ScheduleNotFoundException(scheduleId));
   }
 
   private static List<String> holders(List<Host> fleet, String imageRef) {
-    return imageRef == null ? List.of() : fleet.stream().filter(h -> h.images().contains(imageRef)).map(Host::hostId).sorted().toList();
+    return imageRef == null
+        ? List.of()
+        : fleet.stream()
+            .filter(h -> h.images().contains(imageRef))
+            .map(Host::hostId)
+            .sorted()
+            .toList();
   }
 
-  /** The token's email claim; else {@code <userId>@<domain>} when a domain is configured; else none. */
+  /**
+   * The token's email claim; else {@code <userId>@<domain>} when a domain is configured; else none.
+   */
   private String recipient(String userId, String emailClaim) {
     if (emailClaim != null && EMAIL.matcher(emailClaim).matches()) {
       return emailClaim;

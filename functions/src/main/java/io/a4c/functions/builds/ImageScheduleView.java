@@ -40,10 +40,27 @@ public record ImageScheduleView(
 
   static ImageScheduleView of(BuildSchedule b, Waiting waiting, List<String> imageHosts) {
     return new ImageScheduleView(
-        b.scheduleId(), b.userId(), b.imageName(), b.projectName(), b.parentName(), b.arch(), b.change(), b.kind(),
-        b.status(), b.attempts(), b.workerId(), b.hostId(), b.imageRef(), b.digest(),
-        b.imageRef() == null ? null : imageHosts, b.reason(),
+        b.scheduleId(),
+        b.userId(),
+        b.imageName(),
+        b.projectName(),
+        b.parentName(),
+        b.arch(),
+        b.change(),
+        b.kind(),
+        b.status(),
+        b.attempts(),
+        b.workerId(),
+        b.hostId(),
+        b.imageRef(),
+        b.digest(),
+        b.imageRef() == null ? null : imageHosts,
+        b.reason(),
         "/v1/users/" + b.userId() + "/image-schedules/" + b.scheduleId() + "/log",
-        b.scheduledAt(), b.startedAt(), b.endedAt(), b.updatedAt(), waiting);
+        b.scheduledAt(),
+        b.startedAt(),
+        b.endedAt(),
+        b.updatedAt(),
+        waiting);
   }
 }

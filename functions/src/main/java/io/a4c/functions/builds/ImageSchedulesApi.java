@@ -44,7 +44,8 @@ public final class ImageSchedulesApi implements ApiHandler {
   private final String adminClaim;
 
   @Inject
-  public ImageSchedulesApi(ImageScheduleService service, ApiResponses responses, FunctionsConfig config) {
+  public ImageSchedulesApi(
+      ImageScheduleService service, ApiResponses responses, FunctionsConfig config) {
     this.service = service;
     this.responses = responses;
     this.adminClaim = config.adminClaim();
@@ -73,13 +74,25 @@ public final class ImageSchedulesApi implements ApiHandler {
     return switch (request.routeKey()) {
       case "POST " + IMAGE_SCHEDULES -> {
         var body = responses.read(request, CreateImageScheduleRequest.class);
-        var created = service.schedule(Origin.of(caller, request), userId, request.claims().get("email"), body);
-        yield responses.json(202, created, Map.of("location", request.path() + "/" + created.scheduleId()));
+        var created =
+            service.schedule(
+                Origin.of(caller, request), userId, request.claims().get("email"), body);
+        yield responses.json(
+            202, created, Map.of("location", request.path() + "/" + created.scheduleId()));
       }
-      case "GET " + IMAGE_SCHEDULES -> responses.json(200, service.list(userId, Validation.limit(request.query().get("limit"), DEFAULT_LIMIT, MAX_LIMIT), request.query().get("nextToken")));
+      case "GET " + IMAGE_SCHEDULES ->
+          responses.json(
+              200,
+              service.list(
+                  userId,
+                  Validation.limit(request.query().get("limit"), DEFAULT_LIMIT, MAX_LIMIT),
+                  request.query().get("nextToken")));
       case "GET " + IMAGE_SCHEDULE -> responses.json(200, service.get(userId, scheduleId(request)));
-      case "DELETE " + IMAGE_SCHEDULE -> responses.json(200, service.cancel(Origin.of(caller, request), userId, scheduleId(request)));
-      case "GET " + IMAGE_SCHEDULE_LOG -> responses.json(200, service.log(userId, scheduleId(request)));
+      case "DELETE " + IMAGE_SCHEDULE ->
+          responses.json(
+              200, service.cancel(Origin.of(caller, request), userId, scheduleId(request)));
+      case "GET " + IMAGE_SCHEDULE_LOG ->
+          responses.json(200, service.log(userId, scheduleId(request)));
       default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
     };
   }

@@ -5,11 +5,12 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.a4c.functions.FunctionsComponent;
-import io.a4c.functions.priming.PrimingEvents;
 import io.a4c.functions.http.ApiHandler;
+import io.a4c.functions.priming.PrimingEvents;
 
 /** Lambda entry point of the image-schedule routes and the recurring-builds switch. */
-public final class ImageSchedulesApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class ImageSchedulesApiFunction
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private final ApiHandler api;
 
   public ImageSchedulesApiFunction() {

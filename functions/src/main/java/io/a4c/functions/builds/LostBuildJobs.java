@@ -14,9 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds SCHEDULED builds whose job is not on the build queue and sends it again; the sweeper's
- * part for builds. A job goes missing in two ways, told apart so that nothing is sent twice under
- * load:
+ * Finds SCHEDULED builds whose job is not on the build queue and sends it again; the sweeper's part
+ * for builds. A job goes missing in two ways, told apart so that nothing is sent twice under load:
  *
  * <ul>
  *   <li><b>Never sent</b>: the scheduler died between writing the build and marking it queued (a
@@ -57,10 +56,14 @@ public final class LostBuildJobs {
     int sent = 0;
     List<BuildSchedule> waiting = schedules.withStatus(BuildStatus.SCHEDULED);
     for (BuildSchedule build : waiting) {
-      if (build.kind() == BuildKind.USER && !build.queued() && build.scheduledAt().isBefore(staleBefore)) {
+      if (build.kind() == BuildKind.USER
+          && !build.queued()
+          && build.scheduledAt().isBefore(staleBefore)) {
         jobs.send(build.scheduleId(), build.arch(), build.job());
         schedules.markQueued(build, now);
-        log.atWarn().addKeyValue("scheduleId", build.scheduleId()).log("build job never sent: sent");
+        log.atWarn()
+            .addKeyValue("scheduleId", build.scheduleId())
+            .log("build job never sent: sent");
         sent++;
       }
     }

@@ -56,7 +56,11 @@ public final class RecurringBuilds {
 
   @Inject
   public RecurringBuilds(
-      ProjectStore projects, BuildScheduleStore schedules, BuildJobSender jobs, Clock clock, FunctionsConfig config) {
+      ProjectStore projects,
+      BuildScheduleStore schedules,
+      BuildJobSender jobs,
+      Clock clock,
+      FunctionsConfig config) {
     this.projects = projects;
     this.schedules = schedules;
     this.jobs = jobs;
@@ -84,34 +88,77 @@ public final class RecurringBuilds {
     }
     int released = release(now);
     if (scheduled > 0 || released > 0) {
-      log.atInfo().addKeyValue("scheduled", scheduled).addKeyValue("released", released).log("recurring builds tick");
+      log.atInfo()
+          .addKeyValue("scheduled", scheduled)
+          .addKeyValue("released", released)
+          .log("recurring builds tick");
     }
     return new Tick(false, scheduled, released);
   }
 
   private boolean schedule(Project project, RecurringBuild recurring, Instant fire, Instant now) {
-    String what = project.projectName() + "#" + recurring.parentName() + "#" + recurring.arch() + "#" + recurring.cron();
+    String what =
+        project.projectName()
+            + "#"
+            + recurring.parentName()
+            + "#"
+            + recurring.arch()
+            + "#"
+            + recurring.cron();
     String scheduleId = ScheduleIds.recurring(what, fire);
     var job =
-        BuildJob.of(scheduleId, OWNER, BuildKind.RECURRING, project.projectName(), recurring.parentName(),
-            recurring.parsedArch(), null, BuildSpecs.of(project.config()), now);
+        BuildJob.of(
+            scheduleId,
+            OWNER,
+            BuildKind.RECURRING,
+            project.projectName(),
+            recurring.parentName(),
+            recurring.parsedArch(),
+            null,
+            BuildSpecs.of(project.config()),
+            now);
     var schedule =
         new BuildSchedule(
-            OWNER, scheduleId, "recurring", project.projectName(), recurring.parentName(), recurring.parsedArch(), null,
-            BuildKind.RECURRING, BuildStatus.SCHEDULED, 0, 0, null, null, null, null, null, null, false, jobs.toJson(job),
-            now, null, null, now, null);
+            OWNER,
+            scheduleId,
+            "recurring",
+            project.projectName(),
+            recurring.parentName(),
+            recurring.parsedArch(),
+            null,
+            BuildKind.RECURRING,
+            BuildStatus.SCHEDULED,
+            0,
+            0,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            jobs.toJson(job),
+            now,
+            null,
+            null,
+            now,
+            null);
     boolean created = schedules.insert(schedule);
     if (created) {
-      log.atInfo().addKeyValue("scheduleId", scheduleId).addKeyValue("projectName", project.projectName())
-          .addKeyValue("cron", recurring.cron()).addKeyValue("fire", fire).log("recurring build scheduled");
+      log.atInfo()
+          .addKeyValue("scheduleId", scheduleId)
+          .addKeyValue("projectName", project.projectName())
+          .addKeyValue("cron", recurring.cron())
+          .addKeyValue("fire", fire)
+          .log("recurring build scheduled");
     }
     return created;
   }
 
   /**
    * Releases held builds, each arch on its own: its builders take only its queue, so a user build
-   * of one arch (perhaps one no builder serves, which then waits indefinitely) holds back only
-   * that arch's recurring builds, and each arch has its own {@code recurringInFlight} slots.
+   * of one arch (perhaps one no builder serves, which then waits indefinitely) holds back only that
+   * arch's recurring builds, and each arch has its own {@code recurringInFlight} slots.
    */
   private int release(Instant now) {
     var waiting = schedules.withStatus(BuildStatus.SCHEDULED);
@@ -136,7 +183,8 @@ public final class RecurringBuilds {
             .toList();
     int released = 0;
     for (BuildSchedule build : held) {
-      if (usersWaiting.contains(build.arch()) || running.getOrDefault(build.arch(), 0) >= inFlight) {
+      if (usersWaiting.contains(build.arch())
+          || running.getOrDefault(build.arch(), 0) >= inFlight) {
         continue;
       }
       // Send, then mark: a tick that dies in between leaves a duplicate job at worst, which the

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Lambda entry point of the recurring-builds tick, on an EventBridge schedule. The event is taken
- * as a map: {@code ScheduledEvent} carries a Joda-Time date, and Joda-Time is not in the
- * minimized jar (the runtime would fail to load the type).
+ * as a map: {@code ScheduledEvent} carries a Joda-Time date, and Joda-Time is not in the minimized
+ * jar (the runtime would fail to load the type).
  */
 public final class RecurringBuildsFunction implements RequestHandler<Map<String, Object>, String> {
   private final RecurringBuilds recurring;

@@ -37,7 +37,9 @@ public final class ScheduleIds {
   /** The one id of a recurring build of {@code what} firing at {@code fire}. */
   public static String recurring(String what, Instant fire) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest((what + "@" + fire).getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest((what + "@" + fire).getBytes(StandardCharsets.UTF_8));
       return id(fire.toEpochMilli(), hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing", e);

@@ -8,6 +8,7 @@ public class ScheduleNotFoundException extends ProblemException {
   private static final long serialVersionUID = 1L;
 
   public ScheduleNotFoundException(String scheduleId) {
-    super(ProblemType.NOT_FOUND, "no image schedule " + scheduleId, "scheduleId", "unknown-schedule");
+    super(
+        ProblemType.NOT_FOUND, "no image schedule " + scheduleId, "scheduleId", "unknown-schedule");
   }
 }

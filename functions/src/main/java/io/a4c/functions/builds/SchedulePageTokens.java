@@ -17,7 +17,9 @@ final class SchedulePageTokens {
   static String encode(String lastScheduleId) {
     return lastScheduleId == null
         ? null
-        : Base64.getUrlEncoder().withoutPadding().encodeToString((PREFIX + lastScheduleId).getBytes(StandardCharsets.UTF_8));
+        : Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString((PREFIX + lastScheduleId).getBytes(StandardCharsets.UTF_8));
   }
 
   static String decode(String token) {
@@ -26,7 +28,8 @@ final class SchedulePageTokens {
     }
     try {
       String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      if (plain.startsWith(PREFIX) && Names.SCHEDULE_ID.matcher(plain.substring(PREFIX.length())).matches()) {
+      if (plain.startsWith(PREFIX)
+          && Names.SCHEDULE_ID.matcher(plain.substring(PREFIX.length())).matches()) {
         return plain.substring(PREFIX.length());
       }
     } catch (IllegalArgumentException e) {

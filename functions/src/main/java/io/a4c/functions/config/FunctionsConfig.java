@@ -48,7 +48,8 @@ public record FunctionsConfig(
    * @param pageTokenKey seals pagination tokens
    * @param maxWorkspacesPerUser default per-user workspace quota (a project may override it)
    * @param maxBuildsInFlightPerUser default per-user build quota, for the image-schedules API
-   * @param hostRoleIds for {@link HostAuth#SENDER_ID}: each host's IAM role id; empty: session name alone
+   * @param hostRoleIds for {@link HostAuth#SENDER_ID}: each host's IAM role id; empty: session name
+   *     alone
    * @param hostEventKeys for {@link HostAuth#SIGNATURE}: each host's event key
    */
   public record Security(
@@ -118,7 +119,8 @@ public record FunctionsConfig(
         Duration.ofSeconds(positive(env, FunctionsEnv.HOST_STALE_AFTER_SECONDS, 30)),
         Duration.ofSeconds(positive(env, FunctionsEnv.RECONCILE_GRACE_SECONDS, 120)),
         Duration.ofSeconds(
-            positive(env, FunctionsEnv.HOST_HEARTBEAT_SECONDS, 10) * positive(env, FunctionsEnv.HOST_DOWN_AFTER_MISSED_BEATS, 3)),
+            positive(env, FunctionsEnv.HOST_HEARTBEAT_SECONDS, 10)
+                * positive(env, FunctionsEnv.HOST_DOWN_AFTER_MISSED_BEATS, 3)),
         Duration.ofSeconds(positive(env, FunctionsEnv.STUCK_AFTER_SECONDS, 900)),
         env.getOrDefault(FunctionsEnv.ADMIN_CLAIM, "admin"),
         env.getOrDefault(FunctionsEnv.AWS_REGION, "us-east-1"),
@@ -150,7 +152,8 @@ public record FunctionsConfig(
   }
 
   private static Security security(Map<String, String> env) {
-    SecretKey pageTokenKey = key(FunctionsEnv.PAGE_TOKEN_KEY, required(env, FunctionsEnv.PAGE_TOKEN_KEY));
+    SecretKey pageTokenKey =
+        key(FunctionsEnv.PAGE_TOKEN_KEY, required(env, FunctionsEnv.PAGE_TOKEN_KEY));
     String auth = env.getOrDefault(FunctionsEnv.HOST_AUTH, "sender-id").trim();
     HostAuth hostAuth =
         switch (auth) {
@@ -158,21 +161,37 @@ public record FunctionsConfig(
           case "signature" -> HostAuth.SIGNATURE;
           default ->
               throw new IllegalStateException(
-                  "environment variable " + FunctionsEnv.HOST_AUTH + " must be sender-id or signature, was " + auth);
+                  "environment variable "
+                      + FunctionsEnv.HOST_AUTH
+                      + " must be sender-id or signature, was "
+                      + auth);
         };
     Map<String, String> roleIds = new java.util.LinkedHashMap<>();
-    hostMap(env, FunctionsEnv.HOST_ROLE_IDS).forEach((host, id) -> {
-      if (!id.matches("AROA[A-Z0-9]{4,128}")) {
-        throw new IllegalStateException(
-            "environment variable " + FunctionsEnv.HOST_ROLE_IDS + ": the role id of " + host + " must start with AROA");
-      }
-      roleIds.put(host, id);
-    });
+    hostMap(env, FunctionsEnv.HOST_ROLE_IDS)
+        .forEach(
+            (host, id) -> {
+              if (!id.matches("AROA[A-Z0-9]{4,128}")) {
+                throw new IllegalStateException(
+                    "environment variable "
+                        + FunctionsEnv.HOST_ROLE_IDS
+                        + ": the role id of "
+                        + host
+                        + " must start with AROA");
+              }
+              roleIds.put(host, id);
+            });
     Map<String, SecretKey> keys = new java.util.LinkedHashMap<>();
-    hostMap(env, FunctionsEnv.HOST_EVENT_KEYS).forEach((host, value) -> keys.put(host, key(FunctionsEnv.HOST_EVENT_KEYS + " (" + host + ")", value)));
+    hostMap(env, FunctionsEnv.HOST_EVENT_KEYS)
+        .forEach(
+            (host, value) ->
+                keys.put(host, key(FunctionsEnv.HOST_EVENT_KEYS + " (" + host + ")", value)));
     if (hostAuth == HostAuth.SIGNATURE && keys.isEmpty()) {
       throw new IllegalStateException(
-          "environment variable " + FunctionsEnv.HOST_EVENT_KEYS + " must be set when " + FunctionsEnv.HOST_AUTH + " is signature");
+          "environment variable "
+              + FunctionsEnv.HOST_EVENT_KEYS
+              + " must be set when "
+              + FunctionsEnv.HOST_AUTH
+              + " is signature");
     }
     return new Security(
         required(env, FunctionsEnv.AUDIT_TABLE),
@@ -191,7 +210,13 @@ public record FunctionsConfig(
     } catch (IllegalArgumentException e) {
       // The value itself is a secret: never in the message.
       throw new IllegalStateException(
-          "environment variable " + name + " must be a base64 key of at least " + SecretKey.MIN_BYTES + " bytes (" + e.getMessage() + ")");
+          "environment variable "
+              + name
+              + " must be a base64 key of at least "
+              + SecretKey.MIN_BYTES
+              + " bytes ("
+              + e.getMessage()
+              + ")");
     }
   }
 
@@ -206,7 +231,8 @@ public record FunctionsConfig(
       int eq = entry.indexOf('=');
       String host = eq > 0 ? entry.substring(0, eq).trim() : "";
       if (!io.a4c.events.Names.HOST_ID.matcher(host).matches() || eq == entry.length() - 1) {
-        throw new IllegalStateException("environment variable " + name + " must be host=value pairs separated by commas");
+        throw new IllegalStateException(
+            "environment variable " + name + " must be host=value pairs separated by commas");
       }
       map.put(host, entry.substring(eq + 1).trim());
     }
@@ -234,7 +260,8 @@ public record FunctionsConfig(
     } catch (NumberFormatException e) {
       // reported below with the variable's name
     }
-    throw new IllegalStateException("environment variable " + name + " must be a positive number, was " + value);
+    throw new IllegalStateException(
+        "environment variable " + name + " must be a positive number, was " + value);
   }
 
   private static Optional<URI> uri(Map<String, String> env, String name) {
@@ -245,7 +272,8 @@ public record FunctionsConfig(
     try {
       return Optional.of(URI.create(value.trim()));
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("environment variable " + name + " must be a URI, was " + value, e);
+      throw new IllegalStateException(
+          "environment variable " + name + " must be a URI, was " + value, e);
     }
   }
 }

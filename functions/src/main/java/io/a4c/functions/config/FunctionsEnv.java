@@ -7,7 +7,9 @@ import io.a4c.events.Arch;
  * rename here is a rename there.
  */
 public final class FunctionsEnv {
-  /** DynamoDB table of workspaces, keyed by userId (PK) and workspaceId (SK), GSI {@code byHost}. */
+  /**
+   * DynamoDB table of workspaces, keyed by userId (PK) and workspaceId (SK), GSI {@code byHost}.
+   */
   public static final String WORKSPACES_TABLE = "A4C_WORKSPACES_TABLE";
 
   /** DynamoDB table of projects, keyed by projectName. */
@@ -19,7 +21,10 @@ public final class FunctionsEnv {
   /** DynamoDB table of hosts, keyed by hostId. */
   public static final String HOSTS_TABLE = "A4C_HOSTS_TABLE";
 
-  /** DynamoDB table of idempotency keys, keyed by idempotencyKey ({@code <userId>#<key>}), TTL on expiresAt. */
+  /**
+   * DynamoDB table of idempotency keys, keyed by idempotencyKey ({@code <userId>#<key>}), TTL on
+   * expiresAt.
+   */
   public static final String IDEMPOTENCY_TABLE = "A4C_IDEMPOTENCY_TABLE";
 
   /** Prefix of every host's FIFO command queue name: {@code <prefix><hostId>.fifo}. */
@@ -31,7 +36,9 @@ public final class FunctionsEnv {
   /** A host whose last heartbeat is older than this many seconds is not a placement candidate. */
   public static final String HOST_STALE_AFTER_SECONDS = "A4C_HOST_STALE_AFTER_SECONDS";
 
-  /** Age in seconds below which the reconciler leaves containers and records alone (default 120). */
+  /**
+   * Age in seconds below which the reconciler leaves containers and records alone (default 120).
+   */
   public static final String RECONCILE_GRACE_SECONDS = "A4C_RECONCILE_GRACE_SECONDS";
 
   /** The fleet's heartbeat interval in seconds (the daemons' A4C_HEARTBEAT_SECONDS; default 10). */
@@ -40,7 +47,9 @@ public final class FunctionsEnv {
   /** How many heartbeats a host may miss before the sweeper marks it DOWN (default 3). */
   public static final String HOST_DOWN_AFTER_MISSED_BEATS = "A4C_HOST_DOWN_AFTER_MISSED_BEATS";
 
-  /** Seconds after which a create or delete that has not moved is re-driven or failed (default 900). */
+  /**
+   * Seconds after which a create or delete that has not moved is re-driven or failed (default 900).
+   */
   public static final String STUCK_AFTER_SECONDS = "A4C_STUCK_AFTER_SECONDS";
 
   /** Name of the JWT claim that marks an administrator (its value must be {@code true}). */
@@ -69,13 +78,16 @@ public final class FunctionsEnv {
   public static final String MAX_BUILDS_IN_FLIGHT_PER_USER = "A4C_MAX_BUILDS_IN_FLIGHT_PER_USER";
 
   /**
-   * How the host-events consumer proves which host sent a message: {@code sender-id} (AWS: the
-   * SQS SenderId of the host role's session, {@code <roleId>:<hostId>}) or {@code signature}
-   * (the local runtime: an HMAC of the body with the host's own key). Default {@code sender-id}.
+   * How the host-events consumer proves which host sent a message: {@code sender-id} (AWS: the SQS
+   * SenderId of the host role's session, {@code <roleId>:<hostId>}) or {@code signature} (the local
+   * runtime: an HMAC of the body with the host's own key). Default {@code sender-id}.
    */
   public static final String HOST_AUTH = "A4C_HOST_AUTH";
 
-  /** For {@code sender-id}: each host's role id, {@code h1=AROA…,h2=AROA…} (optional, checked when set). */
+  /**
+   * For {@code sender-id}: each host's role id, {@code h1=AROA…,h2=AROA…} (optional, checked when
+   * set).
+   */
   public static final String HOST_ROLE_IDS = "A4C_HOST_ROLE_IDS";
 
   /** For {@code signature}: each host's base64 event key, {@code h1=<key>,h2=<key>}. */
@@ -104,16 +116,24 @@ public final class FunctionsEnv {
     };
   }
 
-  /** DynamoDB table of image schedules, keyed by userId (PK) and scheduleId (SK), GSI {@code byStatus}. */
+  /**
+   * DynamoDB table of image schedules, keyed by userId (PK) and scheduleId (SK), GSI {@code
+   * byStatus}.
+   */
   public static final String BUILD_SCHEDULES_TABLE = "A4C_BUILD_SCHEDULES_TABLE";
 
   /** DynamoDB table of build logs, keyed by scheduleId. */
   public static final String BUILD_LOGS_TABLE = "A4C_BUILD_LOGS_TABLE";
 
-  /** How many receives the build queue allows before its dead-letter queue (for the failure reason). */
+  /**
+   * How many receives the build queue allows before its dead-letter queue (for the failure reason).
+   */
   public static final String BUILD_MAX_RECEIVES = "A4C_BUILD_MAX_RECEIVES";
 
-  /** How many recurring builds of each arch may be queued or running at once (default 1): the rest wait. */
+  /**
+   * How many recurring builds of each arch may be queued or running at once (default 1): the rest
+   * wait.
+   */
   public static final String RECURRING_BUILDS_IN_FLIGHT = "A4C_RECURRING_BUILDS_IN_FLIGHT";
 
   /** The verified SES identity build emails are sent from. */
@@ -123,8 +143,8 @@ public final class FunctionsEnv {
   public static final String EMAIL_CONFIGURATION_SET = "A4C_EMAIL_CONFIGURATION_SET";
 
   /**
-   * Domain of users' addresses when their token carries no {@code email} claim: mail goes to
-   * {@code <userId>@<domain>}. Without it, such users get no email.
+   * Domain of users' addresses when their token carries no {@code email} claim: mail goes to {@code
+   * <userId>@<domain>}. Without it, such users get no email.
    */
   public static final String USER_EMAIL_DOMAIN = "A4C_USER_EMAIL_DOMAIN";
 

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * Key material read from configuration. Its {@code toString} never shows the bytes, so a logged
- * or printed configuration holds no secret.
+ * Key material read from configuration. Its {@code toString} never shows the bytes, so a logged or
+ * printed configuration holds no secret.
  */
 public final class SecretKey {
   /** The shortest key accepted: HMAC-SHA256 wants at least its output size. */

@@ -61,14 +61,26 @@ public final class HostCommandSender {
     } catch (QueueDoesNotExistException e) {
       queueUrls.remove(command.hostId());
       throw new ProblemException(
-          ProblemType.UNAVAILABLE, "host " + command.hostId() + " has no command queue; is its daemon installed?", null, "host-queue-missing");
+          ProblemType.UNAVAILABLE,
+          "host " + command.hostId() + " has no command queue; is its daemon installed?",
+          null,
+          "host-queue-missing");
     } catch (SdkException e) {
-      log.atWarn().addKeyValue("hostId", command.hostId()).addKeyValue("workspaceId", command.workspaceId()).setCause(e).log("command not sent");
-      throw new ProblemException(ProblemType.UNAVAILABLE, "the host command queue cannot be reached; try again", null, "queue-unreachable");
+      log.atWarn()
+          .addKeyValue("hostId", command.hostId())
+          .addKeyValue("workspaceId", command.workspaceId())
+          .setCause(e)
+          .log("command not sent");
+      throw new ProblemException(
+          ProblemType.UNAVAILABLE,
+          "the host command queue cannot be reached; try again",
+          null,
+          "queue-unreachable");
     }
   }
 
   private String lookUp(String hostId) {
-    return sqs.getQueueUrl(b -> b.queueName(HostQueues.commandQueueName(prefix, hostId))).queueUrl();
+    return sqs.getQueueUrl(b -> b.queueName(HostQueues.commandQueueName(prefix, hostId)))
+        .queueUrl();
   }
 }

@@ -18,9 +18,9 @@ import javax.inject.Singleton;
  *       session name is its host id (the role's trust policy insists on it), so the session name
  *       must equal the event's host id, and — when the role ids are configured — the role id must
  *       be that host's own role. A daemon can neither forge nor pick its SenderId.
- *   <li>{@code signature} (local runtime, where ElasticMQ stamps no sender): the message carries
- *       an HMAC of its body made with the sending host's own key; it must verify with the key of
- *       the host the event names.
+ *   <li>{@code signature} (local runtime, where ElasticMQ stamps no sender): the message carries an
+ *       HMAC of its body made with the sending host's own key; it must verify with the key of the
+ *       host the event names.
  * </ul>
  *
  * Pure and thread-safe.
@@ -48,7 +48,10 @@ public final class HostEventSenders {
    */
   public Optional<String> refusal(SQSEvent.SQSMessage message, String hostId) {
     return switch (mode) {
-      case SENDER_ID -> bySenderId(message.getAttributes() == null ? null : message.getAttributes().get(SENDER_ID), hostId);
+      case SENDER_ID ->
+          bySenderId(
+              message.getAttributes() == null ? null : message.getAttributes().get(SENDER_ID),
+              hostId);
       case SIGNATURE -> bySignature(message, hostId);
     };
   }

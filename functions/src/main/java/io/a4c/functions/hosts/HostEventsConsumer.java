@@ -11,8 +11,8 @@ import io.a4c.events.HostInventory;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
-import io.a4c.functions.workspaces.WorkspaceReconciler;
 import io.a4c.functions.builds.BuildReports;
+import io.a4c.functions.workspaces.WorkspaceReconciler;
 import io.a4c.functions.workspaces.WorkspaceService;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * is reported by message id so SQS redelivers only it. A record that can never be read is logged
  * and dropped (redelivering it would not help). Idempotent: every write is conditional.
  *
- * <p>Hosts act only for themselves: before anything is applied, {@link HostEventSenders} checks
- * the message was sent by the host the event names. One that was not is dropped, logged and
- * audited ({@code host-event.rejected}); what it names is further checked by the services (a
- * status report is applied only to a workspace placed on its host).
+ * <p>Hosts act only for themselves: before anything is applied, {@link HostEventSenders} checks the
+ * message was sent by the host the event names. One that was not is dropped, logged and audited
+ * ({@code host-event.rejected}); what it names is further checked by the services (a status report
+ * is applied only to a workspace placed on its host).
  */
 @Singleton
 public final class HostEventsConsumer {
@@ -71,7 +71,10 @@ public final class HostEventsConsumer {
       try {
         hostEvent = json.readValue(message.getBody(), HostEvent.class);
       } catch (IOException | IllegalArgumentException e) {
-        log.atError().addKeyValue("messageId", message.getMessageId()).setCause(e).log("unreadable host event dropped");
+        log.atError()
+            .addKeyValue("messageId", message.getMessageId())
+            .setCause(e)
+            .log("unreadable host event dropped");
         continue;
       }
       var refusal = senders.refusal(message, hostEvent.hostId());
@@ -107,14 +110,22 @@ public final class HostEventsConsumer {
         .addKeyValue("eventType", event.getClass().getSimpleName())
         .addKeyValue("why", why)
         .log("host event from a sender that is not its host; dropped");
-    String sender = message.getAttributes() == null ? null : message.getAttributes().get(HostEventSenders.SENDER_ID);
+    String sender =
+        message.getAttributes() == null
+            ? null
+            : message.getAttributes().get(HostEventSenders.SENDER_ID);
     audit.record(
-        new Origin(sender == null ? "unverified-sender" : "sender:" + sender, false, message.getMessageId(), null),
+        new Origin(
+            sender == null ? "unverified-sender" : "sender:" + sender,
+            false,
+            message.getMessageId(),
+            null),
         "host-event.rejected",
         event instanceof WorkspaceStatus status ? status.userId() : null,
         "host:" + event.hostId(),
         event instanceof WorkspaceStatus status
-            ? Map.of("eventType", "WorkspaceStatus", "workspaceId", status.workspaceId(), "why", why)
+            ? Map.of(
+                "eventType", "WorkspaceStatus", "workspaceId", status.workspaceId(), "why", why)
             : Map.of("eventType", event.getClass().getSimpleName(), "why", why));
   }
 }

@@ -46,19 +46,42 @@ public final class HostService {
         hosts.all().stream()
             .filter(h -> h.hostId().equals(hostId))
             .findFirst()
-            .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no host " + hostId, "hostId", "unknown-host"));
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.NOT_FOUND, "no host " + hostId, "hostId", "unknown-host"));
     HostStatus to = request.parsed();
     if (host.status() == HostStatus.DOWN) {
       throw new ProblemException(
-          ProblemType.CONFLICT, "host " + hostId + " is DOWN; it becomes ACTIVE by itself when it heartbeats again", "status", "host-down");
+          ProblemType.CONFLICT,
+          "host " + hostId + " is DOWN; it becomes ACTIVE by itself when it heartbeats again",
+          "status",
+          "host-down");
     }
     if (host.status() != to && !hosts.setStatus(hostId, host.status(), to)) {
-      throw new ProblemException(ProblemType.CONFLICT, "host " + hostId + " changed status meanwhile; try again");
+      throw new ProblemException(
+          ProblemType.CONFLICT, "host " + hostId + " changed status meanwhile; try again");
     }
-    log.atInfo().addKeyValue("hostId", hostId).addKeyValue("status", to).log("host status set by an admin");
-    audit.record(origin, "host.status", null, "host:" + hostId, java.util.Map.of("from", host.status().name(), "to", to.name()));
+    log.atInfo()
+        .addKeyValue("hostId", hostId)
+        .addKeyValue("status", to)
+        .log("host status set by an admin");
+    audit.record(
+        origin,
+        "host.status",
+        null,
+        "host:" + hostId,
+        java.util.Map.of("from", host.status().name(), "to", to.name()));
     return new Host(
-        host.hostId(), host.arch(), to, host.diskUsedBytes(), host.diskTotalBytes(), host.images(), host.capacity(),
-        host.runningWorkspaces(), host.assignedWorkspaces(), host.lastHeartbeatAt());
+        host.hostId(),
+        host.arch(),
+        to,
+        host.diskUsedBytes(),
+        host.diskTotalBytes(),
+        host.images(),
+        host.capacity(),
+        host.runningWorkspaces(),
+        host.assignedWorkspaces(),
+        host.lastHeartbeatAt());
   }
 }

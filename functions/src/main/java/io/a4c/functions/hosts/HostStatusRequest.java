@@ -19,6 +19,7 @@ public record HostStatusRequest(String status) {
     if ("DRAINING".equals(status)) {
       return HostStatus.DRAINING;
     }
-    throw new InvalidRequestException("status", "status must be ACTIVE or DRAINING (DOWN is set by the sweeper)");
+    throw new InvalidRequestException(
+        "status", "status must be ACTIVE or DRAINING (DOWN is set by the sweeper)");
   }
 }

@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * Hosts in DynamoDB, one item per host. Heartbeats are applied only when newer than the stored
- * one; the status and the reservation counter are never touched by a heartbeat. Thread-safe.
+ * Hosts in DynamoDB, one item per host. Heartbeats are applied only when newer than the stored one;
+ * the status and the reservation counter are never touched by a heartbeat. Thread-safe.
  */
 @Singleton
 public final class HostStore {
@@ -56,7 +56,11 @@ public final class HostStore {
                   .conditionExpression("#status = :from")
                   .expressionAttributeNames(Map.of("#status", "status"))
                   .expressionAttributeValues(
-                      Map.of(":to", AttributeValue.fromS(to.name()), ":from", AttributeValue.fromS(from.name()))));
+                      Map.of(
+                          ":to",
+                          AttributeValue.fromS(to.name()),
+                          ":from",
+                          AttributeValue.fromS(from.name()))));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -96,35 +100,41 @@ public final class HostStore {
     var images = beat.images().stream().map(AttributeValue::fromS).toList();
     try {
       var old =
-          dynamo.updateItem(
-          b ->
-              b.tableName(table)
-                  .key(Map.of("hostId", AttributeValue.fromS(beat.hostId())))
-                  .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD)
-                  .updateExpression(
-                      "SET arch = :arch, diskUsedBytes = :used, diskTotalBytes = :total, images = :images,"
-                          + " #capacity = :capacity, runningWorkspaces = :running, lastHeartbeatMs = :at,"
-                          + " #status = if_not_exists(#status, :active), "
-                          + ASSIGNED
-                          + " = if_not_exists("
-                          + ASSIGNED
-                          + ", :zero)")
-                  .conditionExpression("attribute_not_exists(lastHeartbeatMs) OR lastHeartbeatMs < :at")
-                  .expressionAttributeNames(Map.of("#status", "status", "#capacity", "capacity"))
-                  .expressionAttributeValues(
-                      Map.of(
-                          ":arch", AttributeValue.fromS(beat.arch().wireName()),
-                          ":used", number(beat.diskUsedBytes()),
-                          ":total", number(beat.diskTotalBytes()),
-                          ":images", AttributeValue.fromL(images),
-                          ":capacity", number(beat.capacity()),
-                          ":running", number(beat.runningWorkspaces()),
-                          ":at", number(beat.sentAt().toEpochMilli()),
-                          ":active", AttributeValue.fromS(HostStatus.ACTIVE.name()),
-                          ":zero", number(0))))
-          .attributes();
+          dynamo
+              .updateItem(
+                  b ->
+                      b.tableName(table)
+                          .key(Map.of("hostId", AttributeValue.fromS(beat.hostId())))
+                          .returnValues(
+                              software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD)
+                          .updateExpression(
+                              "SET arch = :arch, diskUsedBytes = :used, diskTotalBytes = :total, images = :images,"
+                                  + " #capacity = :capacity, runningWorkspaces = :running, lastHeartbeatMs = :at,"
+                                  + " #status = if_not_exists(#status, :active), "
+                                  + ASSIGNED
+                                  + " = if_not_exists("
+                                  + ASSIGNED
+                                  + ", :zero)")
+                          .conditionExpression(
+                              "attribute_not_exists(lastHeartbeatMs) OR lastHeartbeatMs < :at")
+                          .expressionAttributeNames(
+                              Map.of("#status", "status", "#capacity", "capacity"))
+                          .expressionAttributeValues(
+                              Map.of(
+                                  ":arch", AttributeValue.fromS(beat.arch().wireName()),
+                                  ":used", number(beat.diskUsedBytes()),
+                                  ":total", number(beat.diskTotalBytes()),
+                                  ":images", AttributeValue.fromL(images),
+                                  ":capacity", number(beat.capacity()),
+                                  ":running", number(beat.runningWorkspaces()),
+                                  ":at", number(beat.sentAt().toEpochMilli()),
+                                  ":active", AttributeValue.fromS(HostStatus.ACTIVE.name()),
+                                  ":zero", number(0))))
+              .attributes();
       // A host that was DOWN and beats again is back: the one transition a heartbeat makes.
-      if (old != null && old.containsKey("status") && HostStatus.DOWN.name().equals(old.get("status").s())) {
+      if (old != null
+          && old.containsKey("status")
+          && HostStatus.DOWN.name().equals(old.get("status").s())) {
         setStatus(beat.hostId(), HostStatus.DOWN, HostStatus.ACTIVE);
       }
       return true;
@@ -144,7 +154,9 @@ public final class HostStore {
         HostStatus.valueOf(item.get("status").s()),
         longOf(item, "diskUsedBytes"),
         longOf(item, "diskTotalBytes"),
-        item.containsKey("images") ? item.get("images").l().stream().map(AttributeValue::s).toList() : List.of(),
+        item.containsKey("images")
+            ? item.get("images").l().stream().map(AttributeValue::s).toList()
+            : List.of(),
         (int) longOf(item, "capacity"),
         (int) longOf(item, "runningWorkspaces"),
         (int) longOf(item, ASSIGNED),

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The parts of an API Gateway HTTP API (v2) event a handler uses: route, path and query
- * parameters, body and caller. Built once per request; services never see the event itself.
+ * The parts of an API Gateway HTTP API (v2) event a handler uses: route, path and query parameters,
+ * body and caller. Built once per request; services never see the event itself.
  *
  * @param sourceIp the client address API Gateway saw (for the audit trail), or null
  */

@@ -2,11 +2,11 @@ package io.a4c.functions.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.Function;
@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads JSON bodies and writes JSON and problem responses: the one place where exceptions become
- * HTTP. Anything that is not a {@link ProblemException} is a generic 500 whose log line carries
- * the request id; no internal message or stack trace ever reaches a response. Thread-safe.
+ * HTTP. Anything that is not a {@link ProblemException} is a generic 500 whose log line carries the
+ * request id; no internal message or stack trace ever reaches a response. Thread-safe.
  */
 @Singleton
 public final class ApiResponses {
@@ -52,7 +52,8 @@ public final class ApiResponses {
           .setCause(e)
           .log("request failed");
       return problem(
-          request, new ProblemException(ProblemType.INTERNAL, "internal error; quote the request id"));
+          request,
+          new ProblemException(ProblemType.INTERNAL, "internal error; quote the request id"));
     }
   }
 
@@ -61,11 +62,16 @@ public final class ApiResponses {
     if (request.body().length > ApiRequest.MAX_BODY_BYTES) {
       throw new ProblemException(
           ProblemType.PAYLOAD_TOO_LARGE,
-          "the body is " + request.body().length + " bytes; at most " + ApiRequest.MAX_BODY_BYTES + " are accepted");
+          "the body is "
+              + request.body().length
+              + " bytes; at most "
+              + ApiRequest.MAX_BODY_BYTES
+              + " are accepted");
     }
     String contentType = request.header("content-type");
     if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
-      throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+      throw new ProblemException(
+          ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
     }
     if (request.body().length == 0) {
       throw new InvalidRequestException(null, "a JSON body is required");
@@ -80,13 +86,18 @@ public final class ApiResponses {
       if (e.getCause() instanceof ProblemException problem) {
         throw problem;
       }
-      throw new InvalidRequestException(fieldOf(e), "the body is not valid: " + e.getOriginalMessage());
+      throw new InvalidRequestException(
+          fieldOf(e), "the body is not valid: " + e.getOriginalMessage());
     } catch (UnrecognizedPropertyException e) {
-      throw new InvalidRequestException(e.getPropertyName(), "unknown field " + e.getPropertyName());
+      throw new InvalidRequestException(
+          e.getPropertyName(), "unknown field " + e.getPropertyName());
     } catch (MismatchedInputException e) {
       String field = fieldOf(e);
       throw new InvalidRequestException(
-          field, field == null ? "the body does not have the expected shape" : field + " has the wrong type");
+          field,
+          field == null
+              ? "the body does not have the expected shape"
+              : field + " has the wrong type");
     } catch (JsonProcessingException e) {
       throw new InvalidRequestException(null, "the body is not well-formed JSON");
     } catch (IOException e) {
@@ -148,7 +159,8 @@ public final class ApiResponses {
   private static String fieldOf(JsonMappingException e) {
     String path =
         e.getPath().stream()
-            .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+            .map(
+                ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
             .collect(Collectors.joining("."))
             .replace(".[", "[");
     return path.isEmpty() ? null : path;

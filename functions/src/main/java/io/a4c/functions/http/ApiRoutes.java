@@ -3,8 +3,8 @@ package io.a4c.functions.http;
 import java.util.List;
 
 /**
- * Every HTTP route and the function that serves it: what API Gateway is configured with in AWS,
- * and what the local runtime routes by. The OpenAPI document lists the same routes (a test checks).
+ * Every HTTP route and the function that serves it: what API Gateway is configured with in AWS, and
+ * what the local runtime routes by. The OpenAPI document lists the same routes (a test checks).
  */
 public final class ApiRoutes {
   /** The functions that serve HTTP routes. */
@@ -36,7 +36,8 @@ public final class ApiRoutes {
   public static final String AUDIT = "/v1/audit";
   public static final String IMAGE_SCHEDULES = "/v1/users/{userId}/image-schedules";
   public static final String IMAGE_SCHEDULE = "/v1/users/{userId}/image-schedules/{scheduleId}";
-  public static final String IMAGE_SCHEDULE_LOG = "/v1/users/{userId}/image-schedules/{scheduleId}/log";
+  public static final String IMAGE_SCHEDULE_LOG =
+      "/v1/users/{userId}/image-schedules/{scheduleId}/log";
   public static final String RECURRING_BUILDS = "/v1/recurring-builds";
 
   public static final List<Route> ALL =

@@ -14,8 +14,8 @@ import javax.inject.Singleton;
 /**
  * Opaque, tamper-evident list tokens: a position sealed with an HMAC over the position and the
  * list's scope (e.g. {@code workspaces/alice}). A token is only ever good for the scope it was
- * issued for, so one crafted or copied to start in another user's list, or edited in any byte, is
- * a 400 naming {@code nextToken}. The key comes from configuration ({@code A4C_PAGE_TOKEN_KEY});
+ * issued for, so one crafted or copied to start in another user's list, or edited in any byte, is a
+ * 400 naming {@code nextToken}. The key comes from configuration ({@code A4C_PAGE_TOKEN_KEY});
  * rotating it makes tokens in flight a 400, and the client starts its listing over. Thread-safe.
  */
 @Singleton
@@ -34,7 +34,9 @@ public final class PageTokens {
     this.key = new SecretKeySpec(config.security().pageTokenKey().bytes(), "HmacSHA256");
   }
 
-  /** The token for continuing {@code scope} after {@code position}; null when there is no next page. */
+  /**
+   * The token for continuing {@code scope} after {@code position}; null when there is no next page.
+   */
   public String seal(String scope, String position) {
     if (position == null) {
       return null;
@@ -46,8 +48,8 @@ public final class PageTokens {
   /**
    * The position a token of {@code scope} names; null for no token.
    *
-   * @throws InvalidRequestException naming {@code nextToken} when the token was not issued by
-   *     this API for this scope, or names a position that breaks {@code rule}
+   * @throws InvalidRequestException naming {@code nextToken} when the token was not issued by this
+   *     API for this scope, or names a position that breaks {@code rule}
    */
   public String open(String scope, String token, Pattern rule) {
     if (token == null) {
@@ -61,7 +63,8 @@ public final class PageTokens {
           byte[] mac = DECODE.decode(token.substring(dot + 1));
           // Only the canonical encoding counts: base64's spare low bits must not make a second
           // spelling of the same token.
-          boolean canonical = (ENCODE.encodeToString(plain) + "." + ENCODE.encodeToString(mac)).equals(token);
+          boolean canonical =
+              (ENCODE.encodeToString(plain) + "." + ENCODE.encodeToString(mac)).equals(token);
           if (canonical && MessageDigest.isEqual(mac, mac(scope, plain))) {
             String position = new String(plain, StandardCharsets.UTF_8);
             if (rule.matcher(position).matches()) {
@@ -73,7 +76,8 @@ public final class PageTokens {
         // not base64: reported below
       }
     }
-    throw new InvalidRequestException("nextToken", "nextToken is not a token this API issued for this list");
+    throw new InvalidRequestException(
+        "nextToken", "nextToken is not a token this API issued for this list");
   }
 
   private byte[] mac(String scope, byte[] position) {

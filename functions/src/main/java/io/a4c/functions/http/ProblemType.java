@@ -13,7 +13,8 @@ public enum ProblemType {
   CONFLICT(409, "conflict", "The request conflicts with the current state"),
   PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "The request body must be JSON"),
-  IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "The idempotency key was used for another request"),
+  IDEMPOTENCY_KEY_REUSED(
+      422, "idempotency-key-reused", "The idempotency key was used for another request"),
   QUOTA_EXCEEDED(429, "quota-exceeded", "A quota is exceeded"),
   INTERNAL(500, "internal", "Internal error"),
   UNAVAILABLE(503, "unavailable", "The service cannot do this right now");

@@ -38,7 +38,10 @@ public final class Validation {
     return List.copyOf(values);
   }
 
-  /** A page size from the {@code limit} query parameter: {@code fallback} when absent, else 1 to {@code max}. */
+  /**
+   * A page size from the {@code limit} query parameter: {@code fallback} when absent, else 1 to
+   * {@code max}.
+   */
   public static int limit(String raw, int fallback, int max) {
     if (raw == null) {
       return fallback;

@@ -15,9 +15,9 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * INFO. Configured in code, found by logback as a service, because parsing a {@code logback.xml}
  * cost a Lambda cold start ~150 ms more.
  *
- * <p>It steps aside, as logback's own precedence would, when a configuration file is named
- * ({@code -Dlogback.configurationFile}, as the local runtime does) or a {@code logback-test.xml}
- * is on the class path (the local runtime's tests).
+ * <p>It steps aside, as logback's own precedence would, when a configuration file is named ({@code
+ * -Dlogback.configurationFile}, as the local runtime does) or a {@code logback-test.xml} is on the
+ * class path (the local runtime's tests).
  */
 public final class JsonConsoleConfigurator extends ContextAwareBase implements Configurator {
   @Override

@@ -40,8 +40,8 @@ import java.util.TreeMap;
  * Synthetic events for {@link SnapStartPriming}: builders for API Gateway v2 and SQS events, and
  * the lists each function primes with. Each list walks the paths a first real event takes —
  * routing, claims, JSON in and out, validation, the store's SDK calls (answered offline: no item,
- * empty pages) and the problem mapper — and none writes anything real: reads find nothing, and
- * the one write that "succeeds" never leaves the process.
+ * empty pages) and the problem mapper — and none writes anything real: reads find nothing, and the
+ * one write that "succeeds" never leaves the process.
  *
  * <p>Lists are built when the snapshot is taken, not at construction, so registering costs an
  * instance that is never snapshotted nothing.
@@ -66,11 +66,25 @@ public final class PrimingEvents {
     return List.of(
         api("GET", WORKSPACES, user, Map.of("limit", "50"), claims(false), null),
         api("GET", WORKSPACE, workspace, Map.of(), claims(false), null),
-        api("POST", WORKSPACES, user, Map.of(), claims(false),
-            "{\"projectName\":\"" + PROJECT_NAME + "\",\"parentName\":\"main\",\"arch\":\"amd64\",\"name\":\"priming\"}",
+        api(
+            "POST",
+            WORKSPACES,
+            user,
+            Map.of(),
+            claims(false),
+            "{\"projectName\":\""
+                + PROJECT_NAME
+                + "\",\"parentName\":\"main\",\"arch\":\"amd64\",\"name\":\"priming\"}",
             Map.of("idempotency-key", "priming")),
-        api("POST", WORKSPACES, user, Map.of(), claims(false),
-            "{\"projectName\":\"" + PROJECT_NAME + "\",\"parentName\":\"main\",\"arch\":\"sparc\"}"),
+        api(
+            "POST",
+            WORKSPACES,
+            user,
+            Map.of(),
+            claims(false),
+            "{\"projectName\":\""
+                + PROJECT_NAME
+                + "\",\"parentName\":\"main\",\"arch\":\"sparc\"}"),
         api("POST", WORKSPACES, user, Map.of(), claims(false), "{\"projectName\":"),
         api("DELETE", WORKSPACE, workspace, Map.of(), claims(false), null),
         api("GET", WORKSPACES, Map.of("userId", USER + "-other"), Map.of(), claims(false), null),
@@ -82,11 +96,21 @@ public final class PrimingEvents {
     Map<String, String> project = Map.of("projectName", PROJECT_NAME);
     return List.of(
         api("GET", HOSTS, Map.of(), Map.of(), claims(true), null),
-        api("PUT", PROJECT, project, Map.of(), claims(true),
+        api(
+            "PUT",
+            PROJECT,
+            project,
+            Map.of(),
+            claims(true),
             "{\"source\":{\"type\":\"git\",\"url\":\"https://git.example.com/priming.git\"},"
                 + "\"baseImage\":\"debian:bookworm\",\"tools\":[\"git\"],\"parents\":[\"main\"],\"setup\":[\"true\"]}"),
         api("GET", PROJECT, project, Map.of(), claims(true), null),
-        api("POST", PROJECT_IMAGES, project, Map.of(), claims(true),
+        api(
+            "POST",
+            PROJECT_IMAGES,
+            project,
+            Map.of(),
+            claims(true),
             "{\"parentName\":\"main\",\"arch\":\"amd64\",\"change\":\"1\",\"imageRef\":\"a4c-priming:1\"}"),
         api("PUT", PROJECT, project, Map.of(), claims(true), "{\"source\":{\"type\":\"svn\"}}"),
         api("GET", HOSTS, Map.of(), Map.of(), claims(false), null));
@@ -96,19 +120,21 @@ public final class PrimingEvents {
    * One batch for the host-events consumer: a heartbeat, a status report, and an inventory whose
    * one old container has no record (so the reconciler sends its removal, answered offline).
    *
-   * <p>The consumer accepts only events their host sent (SQS SenderId in AWS, a signature
-   * locally), so the batch speaks for the first host configured for that check, stamped as that
-   * host's messages would be; with none configured it speaks for a host of its own. The batch is
-   * made and handled inside this process only, and every write it causes is answered offline.
+   * <p>The consumer accepts only events their host sent (SQS SenderId in AWS, a signature locally),
+   * so the batch speaks for the first host configured for that check, stamped as that host's
+   * messages would be; with none configured it speaks for a host of its own. The batch is made and
+   * handled inside this process only, and every write it causes is answered offline.
    */
   public static List<SQSEvent> hostEvents(FunctionsConfig.Security security) {
     String hostId = "a4c-priming";
     String roleId = "AROAPRIMING";
     byte[] key = null;
-    if (security.hostAuth() == FunctionsConfig.HostAuth.SENDER_ID && !security.hostRoleIds().isEmpty()) {
+    if (security.hostAuth() == FunctionsConfig.HostAuth.SENDER_ID
+        && !security.hostRoleIds().isEmpty()) {
       hostId = new TreeMap<>(security.hostRoleIds()).firstKey();
       roleId = security.hostRoleIds().get(hostId);
-    } else if (security.hostAuth() == FunctionsConfig.HostAuth.SIGNATURE && !security.hostEventKeys().isEmpty()) {
+    } else if (security.hostAuth() == FunctionsConfig.HostAuth.SIGNATURE
+        && !security.hostEventKeys().isEmpty()) {
       hostId = new TreeMap<>(security.hostEventKeys()).firstKey();
       key = security.hostEventKeys().get(hostId).bytes();
     }
@@ -118,11 +144,25 @@ public final class PrimingEvents {
         List.<HostEvent>of(
             Heartbeat.of(hostId, Arch.AMD64, 0, 1, List.of(), 0, 0, now),
             WorkspaceStatus.of(
-                hostId, WORKSPACE_ID, USER, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, null, null, null, now),
-            HostInventory.of(hostId, List.of(new HostInventory.Entry(WORKSPACE_ID, USER, "c0ffee", "running", old, "172.17.0.2")), now));
+                hostId,
+                WORKSPACE_ID,
+                USER,
+                WorkspaceState.RUNNING,
+                WorkspaceStep.HOSTNAME_REGISTERED,
+                null,
+                null,
+                null,
+                now),
+            HostInventory.of(
+                hostId,
+                List.of(
+                    new HostInventory.Entry(
+                        WORKSPACE_ID, USER, "c0ffee", "running", old, "172.17.0.2")),
+                now));
     var sqsEvent = sqs(events);
     for (var message : sqsEvent.getRecords()) {
-      message.setAttributes(Map.of("ApproximateReceiveCount", "1", "SenderId", roleId + ":" + hostId));
+      message.setAttributes(
+          Map.of("ApproximateReceiveCount", "1", "SenderId", roleId + ":" + hostId));
       if (key != null) {
         var signature = new SQSEvent.MessageAttribute();
         signature.setDataType("String");
@@ -141,7 +181,13 @@ public final class PrimingEvents {
         api("GET", IMAGE_SCHEDULES, user, Map.of("limit", "50"), claims(false), null),
         api("GET", IMAGE_SCHEDULE, schedule, Map.of(), claims(false), null),
         api("DELETE", IMAGE_SCHEDULE, schedule, Map.of(), claims(false), null),
-        api("POST", IMAGE_SCHEDULES, user, Map.of(), claims(false), "{\"projectName\":\"" + PROJECT_NAME + "\",\"arch\":\"sparc\"}"),
+        api(
+            "POST",
+            IMAGE_SCHEDULES,
+            user,
+            Map.of(),
+            claims(false),
+            "{\"projectName\":\"" + PROJECT_NAME + "\",\"arch\":\"sparc\"}"),
         api("GET", IMAGE_SCHEDULES, user, Map.of(), Map.of(), null));
   }
 
@@ -154,8 +200,18 @@ public final class PrimingEvents {
   public static List<SQSEvent> buildDeadLetters() {
     var job =
         BuildJob.of(
-            SCHEDULE_ID, USER, BuildKind.USER, PROJECT_NAME, "main", Arch.AMD64, "1",
-            new BuildSpec("debian:bookworm", List.of("git"), List.of("true"), BuildSource.git("https://git.example.com/priming.git")),
+            SCHEDULE_ID,
+            USER,
+            BuildKind.USER,
+            PROJECT_NAME,
+            "main",
+            Arch.AMD64,
+            "1",
+            new BuildSpec(
+                "debian:bookworm",
+                List.of("git"),
+                List.of("true"),
+                BuildSource.git("https://git.example.com/priming.git")),
             Instant.now());
     try {
       var body = EventJson.newMapper().writerFor(BuildMessage.class).writeValueAsString(job);
@@ -174,7 +230,9 @@ public final class PrimingEvents {
   public static List<byte[]> buildClaim() {
     try {
       return List.of(
-          EventJson.newMapper().writeValueAsBytes(BuildClaim.of(SCHEDULE_ID, USER, "a4c-priming", "a4c-priming/0", 1)));
+          EventJson.newMapper()
+              .writeValueAsBytes(
+                  BuildClaim.of(SCHEDULE_ID, USER, "a4c-priming", "a4c-priming/0", 1)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("priming event could not be serialised", e);
     }
@@ -200,15 +258,24 @@ public final class PrimingEvents {
    * @param body a JSON body, or null
    */
   public static APIGatewayV2HTTPEvent api(
-      String method, String path, Map<String, String> pathParameters, Map<String, String> query,
-      Map<String, String> claims, String body) {
+      String method,
+      String path,
+      Map<String, String> pathParameters,
+      Map<String, String> query,
+      Map<String, String> claims,
+      String body) {
     return api(method, path, pathParameters, query, claims, body, Map.of());
   }
 
   /** The same, with extra request headers (lower-case names, as API Gateway v2 passes them). */
   public static APIGatewayV2HTTPEvent api(
-      String method, String path, Map<String, String> pathParameters, Map<String, String> query,
-      Map<String, String> claims, String body, Map<String, String> extraHeaders) {
+      String method,
+      String path,
+      Map<String, String> pathParameters,
+      Map<String, String> query,
+      Map<String, String> claims,
+      String body,
+      Map<String, String> extraHeaders) {
     String rawPath = path;
     for (var parameter : pathParameters.entrySet()) {
       rawPath = rawPath.replace("{" + parameter.getKey() + "}", parameter.getValue());
@@ -223,11 +290,21 @@ public final class PrimingEvents {
             .withRequestId("priming")
             .withRouteKey(method + " " + path)
             .withStage("$default")
-            .withHttp(RequestContext.Http.builder().withMethod(method).withPath(rawPath).withProtocol("HTTP/1.1").build());
+            .withHttp(
+                RequestContext.Http.builder()
+                    .withMethod(method)
+                    .withPath(rawPath)
+                    .withProtocol("HTTP/1.1")
+                    .build());
     if (!claims.isEmpty()) {
       context.withAuthorizer(
           RequestContext.Authorizer.builder()
-              .withJwt(RequestContext.Authorizer.JWT.builder().withClaims(claims).withScopes(List.of()).build())
+              .withJwt(
+                  RequestContext.Authorizer.JWT
+                      .builder()
+                      .withClaims(claims)
+                      .withScopes(List.of())
+                      .build())
               .build());
     }
     return APIGatewayV2HTTPEvent.builder()

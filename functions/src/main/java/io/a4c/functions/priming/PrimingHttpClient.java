@@ -16,12 +16,12 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
- * The HTTP client of every AWS client: passes requests to the real one, except on a thread that
- * is priming ({@link SnapStartPriming}), where each request is answered at once, without any I/O,
- * with {@code 200 {}} — an empty success in the JSON protocols DynamoDB and SQS speak: no item, no
- * page, no queue URL. The SDK still builds, signs, sends and parses everything around it, which is
- * the code priming is for. One exception: SQS SendMessage is answered with the MD5 of the body
- * sent, which the SDK checks, so a send succeeds. Thread-safe.
+ * The HTTP client of every AWS client: passes requests to the real one, except on a thread that is
+ * priming ({@link SnapStartPriming}), where each request is answered at once, without any I/O, with
+ * {@code 200 {}} — an empty success in the JSON protocols DynamoDB and SQS speak: no item, no page,
+ * no queue URL. The SDK still builds, signs, sends and parses everything around it, which is the
+ * code priming is for. One exception: SQS SendMessage is answered with the MD5 of the body sent,
+ * which the SDK checks, so a send succeeds. Thread-safe.
  */
 public final class PrimingHttpClient implements SdkHttpClient {
   private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
@@ -62,7 +62,11 @@ public final class PrimingHttpClient implements SdkHttpClient {
 
   private static byte[] answer(HttpExecuteRequest request) throws IOException {
     boolean sendMessage =
-        request.httpRequest().firstMatchingHeader("X-Amz-Target").filter("AmazonSQS.SendMessage"::equals).isPresent();
+        request
+            .httpRequest()
+            .firstMatchingHeader("X-Amz-Target")
+            .filter("AmazonSQS.SendMessage"::equals)
+            .isPresent();
     if (!sendMessage || request.contentStreamProvider().isEmpty()) {
       return EMPTY_JSON;
     }
@@ -72,8 +76,13 @@ public final class PrimingHttpClient implements SdkHttpClient {
     }
     String messageBody = new ObjectMapper().readTree(sent).path("MessageBody").asText();
     try {
-      String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(messageBody.getBytes(StandardCharsets.UTF_8)));
-      return ("{\"MessageId\":\"priming\",\"MD5OfMessageBody\":\"" + md5 + "\"}").getBytes(StandardCharsets.UTF_8);
+      String md5 =
+          HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("MD5")
+                      .digest(messageBody.getBytes(StandardCharsets.UTF_8)));
+      return ("{\"MessageId\":\"priming\",\"MD5OfMessageBody\":\"" + md5 + "\"}")
+          .getBytes(StandardCharsets.UTF_8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("MD5 is required of every JDK", e);
     }

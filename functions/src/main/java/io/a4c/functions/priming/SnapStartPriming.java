@@ -32,15 +32,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While priming, every AWS call made on the priming thread is answered offline by {@link
  * PrimingHttpClient} with an empty success, signed with dummy credentials by {@link
- * PrimingCredentials}: nothing reaches AWS, no connection is open and no credential is fetched
- * when the snapshot is taken, so nothing of one instance is shared by all restored ones. No id
- * made while priming is kept (the one command id drawn goes to the offline answer), and the
- * default {@code SecureRandom} behind ids reads the kernel's entropy on every call, so restored
- * instances do not repeat each other. Without SnapStart (plain Lambda, the local runtime, tests)
- * nothing calls the hook and registration costs nothing.
+ * PrimingCredentials}: nothing reaches AWS, no connection is open and no credential is fetched when
+ * the snapshot is taken, so nothing of one instance is shared by all restored ones. No id made
+ * while priming is kept (the one command id drawn goes to the offline answer), and the default
+ * {@code SecureRandom} behind ids reads the kernel's entropy on every call, so restored instances
+ * do not repeat each other. Without SnapStart (plain Lambda, the local runtime, tests) nothing
+ * calls the hook and registration costs nothing.
  *
- * <p>Priming never fails the snapshot: a failed event is logged and the next one runs.
- * Thread-safe.
+ * <p>Priming never fails the snapshot: a failed event is logged and the next one runs. Thread-safe.
  */
 @Singleton
 public final class SnapStartPriming {
@@ -62,8 +61,8 @@ public final class SnapStartPriming {
    * Registers a snapshot hook that runs {@code handler} on each of the {@code events}, in order.
    *
    * @param handler the entry point, fully constructed
-   * @param events synthetic events that touch no real data (see {@link PrimingEvents}); asked
-   *     for only when a snapshot is taken
+   * @param events synthetic events that touch no real data (see {@link PrimingEvents}); asked for
+   *     only when a snapshot is taken
    */
   public <I> void register(RequestHandler<I, ?> handler, Supplier<List<I>> events) {
     var hook = new Hook<>(handler, events);
@@ -116,7 +115,10 @@ public final class SnapStartPriming {
           handler.handleRequest(event, PrimingContext.INSTANCE);
         } catch (RuntimeException e) {
           failed++;
-          log.atWarn().addKeyValue("handler", name(handler)).setCause(e).log("priming event failed");
+          log.atWarn()
+              .addKeyValue("handler", name(handler))
+              .setCause(e)
+              .log("priming event failed");
         }
       }
     } finally {
@@ -132,7 +134,9 @@ public final class SnapStartPriming {
   }
 
   private static String name(Object handler) {
-    return handler.getClass().isAnonymousClass() ? handler.toString() : handler.getClass().getName();
+    return handler.getClass().isAnonymousClass()
+        ? handler.toString()
+        : handler.getClass().getName();
   }
 
   /** Whether the current thread is priming: its AWS calls must not leave the process. */

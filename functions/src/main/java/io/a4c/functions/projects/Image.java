@@ -9,7 +9,13 @@ import java.time.Instant;
  * @param imageRef what a host's engine pulls or runs
  */
 public record Image(
-    String projectName, String parentName, Arch arch, String change, String imageRef, String status, Instant createdAt) {
+    String projectName,
+    String parentName,
+    Arch arch,
+    String change,
+    String imageRef,
+    String status,
+    Instant createdAt) {
   /** The only status an image reaches workspaces in. */
   public static final String COMPLETED = "COMPLETED";
 

@@ -30,7 +30,9 @@ public final class ImageStore {
   /** Creates or replaces the image of one change. */
   public void put(Image image) {
     Map<String, AttributeValue> item = new HashMap<>();
-    item.put("imageKey", AttributeValue.fromS(Image.key(image.projectName(), image.parentName(), image.arch())));
+    item.put(
+        "imageKey",
+        AttributeValue.fromS(Image.key(image.projectName(), image.parentName(), image.arch())));
     item.put("change", AttributeValue.fromS(image.change()));
     item.put("projectName", AttributeValue.fromS(image.projectName()));
     item.put("parentName", AttributeValue.fromS(image.parentName()));
@@ -42,17 +44,23 @@ public final class ImageStore {
   }
 
   /** The image of exactly that change, if it is COMPLETED. */
-  public Optional<Image> completed(String projectName, String parentName, Arch arch, String change) {
+  public Optional<Image> completed(
+      String projectName, String parentName, Arch arch, String change) {
     var item =
-        dynamo.getItem(
+        dynamo
+            .getItem(
                 b ->
                     b.tableName(table)
                         .key(
                             Map.of(
-                                "imageKey", AttributeValue.fromS(Image.key(projectName, parentName, arch)),
+                                "imageKey",
+                                    AttributeValue.fromS(Image.key(projectName, parentName, arch)),
                                 "change", AttributeValue.fromS(change))))
             .item();
-    return Optional.ofNullable(item).filter(i -> !i.isEmpty()).map(ImageStore::fromItem).filter(ImageStore::isCompleted);
+    return Optional.ofNullable(item)
+        .filter(i -> !i.isEmpty())
+        .map(ImageStore::fromItem)
+        .filter(ImageStore::isCompleted);
   }
 
   /** The newest COMPLETED image of a project's parent and arch. */
@@ -62,7 +70,9 @@ public final class ImageStore {
             b ->
                 b.tableName(table)
                     .keyConditionExpression("imageKey = :k")
-                    .expressionAttributeValues(Map.of(":k", AttributeValue.fromS(Image.key(projectName, parentName, arch)))));
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":k", AttributeValue.fromS(Image.key(projectName, parentName, arch)))));
     return pages.items().stream()
         .map(ImageStore::fromItem)
         .filter(ImageStore::isCompleted)

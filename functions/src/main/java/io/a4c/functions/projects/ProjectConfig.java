@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * A project's configuration as an admin writes it ({@code PUT /v1/projects/{projectName}}): where
- * its sources are, the base image, the tools its images install, its parents (streams or
- * branches), the setup commands run in every new workspace, the workspace size, and overrides of
- * the per-user quotas ({@code quotas}, optional).
+ * its sources are, the base image, the tools its images install, its parents (streams or branches),
+ * the setup commands run in every new workspace, the workspace size, and overrides of the per-user
+ * quotas ({@code quotas}, optional).
  */
 public record ProjectConfig(
     ProjectSource source,
@@ -26,8 +26,8 @@ public record ProjectConfig(
   static final Pattern TOOL = Names.TOOL;
 
   /**
-   * One shell command line: printable ASCII, no control characters or newlines, and not ending in
-   * a backslash (which would join the next line of a rendered script or Dockerfile to it).
+   * One shell command line: printable ASCII, no control characters or newlines, and not ending in a
+   * backslash (which would join the next line of a rendered script or Dockerfile to it).
    */
   static final Pattern SETUP_COMMAND = Names.SETUP_COMMAND;
 
@@ -37,24 +37,36 @@ public record ProjectConfig(
     }
     Validation.require("baseImage", baseImage, Names.IMAGE_REF, "a Docker image reference");
     tools = Validation.requireAll("tools", tools, TOOL, "Debian package names", 100);
-    parents = Validation.requireAll("parents", parents, Names.PARENT_NAME, "letters, digits and . _ - (up to 64)", 50);
+    parents =
+        Validation.requireAll(
+            "parents", parents, Names.PARENT_NAME, "letters, digits and . _ - (up to 64)", 50);
     if (parents.isEmpty()) {
-      throw new InvalidRequestException("parents", "parents must name at least one stream or branch");
+      throw new InvalidRequestException(
+          "parents", "parents must name at least one stream or branch");
     }
-    setup = Validation.requireAll("setup", setup, SETUP_COMMAND, "one printable line of at most 1024 characters, not ending in a backslash", 32);
+    setup =
+        Validation.requireAll(
+            "setup",
+            setup,
+            SETUP_COMMAND,
+            "one printable line of at most 1024 characters, not ending in a backslash",
+            32);
     workspaceSize = Objects.requireNonNullElse(workspaceSize, WorkspaceSize.DEFAULT);
     recurringBuilds = List.copyOf(Objects.requireNonNullElse(recurringBuilds, List.of()));
     if (recurringBuilds.size() > 20) {
-      throw new InvalidRequestException("recurringBuilds", "recurringBuilds may hold at most 20 entries");
+      throw new InvalidRequestException(
+          "recurringBuilds", "recurringBuilds may hold at most 20 entries");
     }
     for (int i = 0; i < recurringBuilds.size(); i++) {
       RecurringBuild recurring = recurringBuilds.get(i);
       if (recurring == null) {
-        throw new InvalidRequestException("recurringBuilds[" + i + "]", "recurringBuilds[" + i + "] is required");
+        throw new InvalidRequestException(
+            "recurringBuilds[" + i + "]", "recurringBuilds[" + i + "] is required");
       }
       if (!parents.contains(recurring.parentName())) {
         throw new InvalidRequestException(
-            "recurringBuilds[" + i + "].parentName", "recurringBuilds[" + i + "].parentName must be one of parents " + parents);
+            "recurringBuilds[" + i + "].parentName",
+            "recurringBuilds[" + i + "].parentName must be one of parents " + parents);
       }
     }
   }

@@ -8,6 +8,7 @@ public class ProjectNotFoundException extends ProblemException {
   private static final long serialVersionUID = 1L;
 
   public ProjectNotFoundException(String projectName) {
-    super(ProblemType.NOT_FOUND, "no project named " + projectName, "projectName", "unknown-project");
+    super(
+        ProblemType.NOT_FOUND, "no project named " + projectName, "projectName", "unknown-project");
   }
 }

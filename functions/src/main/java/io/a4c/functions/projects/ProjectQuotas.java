@@ -5,8 +5,8 @@ import io.a4c.functions.http.InvalidRequestException;
 /**
  * A project's overrides of the per-user quotas; a null member keeps the deployment's default.
  *
- * @param maxWorkspacesPerUser the most workspaces a user may hold when creating one of this
- *     project (0 to 1000)
+ * @param maxWorkspacesPerUser the most workspaces a user may hold when creating one of this project
+ *     (0 to 1000)
  * @param maxBuildsInFlightPerUser the most builds a user may have in flight when scheduling one of
  *     this project (0 to 1000; enforced by the image-schedules API)
  */

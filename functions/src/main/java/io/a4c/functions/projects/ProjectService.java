@@ -55,8 +55,19 @@ public final class ProjectService {
             clock.instant());
     images.put(image);
     audit.record(
-        origin, "image.register", null, "project:" + projectName,
-        Map.of("parentName", image.parentName(), "arch", image.arch().wireName(), "change", image.change(), "imageRef", image.imageRef()));
+        origin,
+        "image.register",
+        null,
+        "project:" + projectName,
+        Map.of(
+            "parentName",
+            image.parentName(),
+            "arch",
+            image.arch().wireName(),
+            "change",
+            image.change(),
+            "imageRef",
+            image.imageRef()));
     return image;
   }
 
@@ -91,7 +102,10 @@ public final class ProjectService {
     if (!project.config().parents().contains(parentName)) {
       throw new InvalidRequestException(
           "parentName",
-          "parentName must be one of project " + project.projectName() + "'s parents: " + project.config().parents());
+          "parentName must be one of project "
+              + project.projectName()
+              + "'s parents: "
+              + project.config().parents());
     }
   }
 }

@@ -14,18 +14,26 @@ import java.util.regex.Pattern;
 public record ProjectSource(String type, String depotPath, String url) {
   /** The contracts' rules: no spaces or shell characters, no {@code ..} path segment. */
   static final Pattern DEPOT_PATH = Names.DEPOT_PATH;
+
   static final Pattern GIT_URL = Names.GIT_URL;
 
   public ProjectSource {
     if ("perforce".equals(type)) {
-      Validation.require("source.depotPath", depotPath, DEPOT_PATH, "a depot path like //depot/project/...");
+      Validation.require(
+          "source.depotPath", depotPath, DEPOT_PATH, "a depot path like //depot/project/...");
       if (url != null) {
-        throw new InvalidRequestException("source.url", "a perforce source takes depotPath, not url");
+        throw new InvalidRequestException(
+            "source.url", "a perforce source takes depotPath, not url");
       }
     } else if ("git".equals(type)) {
-      Validation.require("source.url", url, GIT_URL, "an http(s), ssh, git or file URL without spaces or shell characters");
+      Validation.require(
+          "source.url",
+          url,
+          GIT_URL,
+          "an http(s), ssh, git or file URL without spaces or shell characters");
       if (depotPath != null) {
-        throw new InvalidRequestException("source.depotPath", "a git source takes url, not depotPath");
+        throw new InvalidRequestException(
+            "source.depotPath", "a git source takes url, not depotPath");
       }
     } else {
       throw new InvalidRequestException("source.type", "source.type must be perforce or git");

@@ -11,8 +11,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Projects in DynamoDB, one item per project holding its JSON. Projects are read by name only,
- * so one document attribute is simpler than mapping every field. Thread-safe.
+ * Projects in DynamoDB, one item per project holding its JSON. Projects are read by name only, so
+ * one document attribute is simpler than mapping every field. Thread-safe.
  */
 @Singleton
 public final class ProjectStore {
@@ -46,7 +46,9 @@ public final class ProjectStore {
 
   /** Every project. A handful of items, read by the recurring-builds scheduler only. */
   public java.util.List<Project> all() {
-    return dynamo.scanPaginator(b -> b.tableName(table)).items().stream().map(item -> read(item.get("doc").s())).toList();
+    return dynamo.scanPaginator(b -> b.tableName(table)).items().stream()
+        .map(item -> read(item.get("doc").s()))
+        .toList();
   }
 
   private Project read(String doc) {
@@ -60,7 +62,12 @@ public final class ProjectStore {
   /** The project, if it exists. */
   public Optional<Project> get(String projectName) {
     var item =
-        dynamo.getItem(b -> b.tableName(table).key(Map.of("projectName", AttributeValue.fromS(projectName)))).item();
+        dynamo
+            .getItem(
+                b ->
+                    b.tableName(table)
+                        .key(Map.of("projectName", AttributeValue.fromS(projectName))))
+            .item();
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }

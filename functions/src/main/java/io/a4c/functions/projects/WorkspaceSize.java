@@ -15,13 +15,16 @@ public record WorkspaceSize(double cpus, long memoryMb, long pids) {
 
   public WorkspaceSize {
     if (!(cpus >= 0.1 && cpus <= 64)) {
-      throw new InvalidRequestException("workspaceSize.cpus", "workspaceSize.cpus must be from 0.1 to 64");
+      throw new InvalidRequestException(
+          "workspaceSize.cpus", "workspaceSize.cpus must be from 0.1 to 64");
     }
     if (memoryMb < 64 || memoryMb > 262_144) {
-      throw new InvalidRequestException("workspaceSize.memoryMb", "workspaceSize.memoryMb must be from 64 to 262144");
+      throw new InvalidRequestException(
+          "workspaceSize.memoryMb", "workspaceSize.memoryMb must be from 64 to 262144");
     }
     if (pids < 64 || pids > 65_536) {
-      throw new InvalidRequestException("workspaceSize.pids", "workspaceSize.pids must be from 64 to 65536");
+      throw new InvalidRequestException(
+          "workspaceSize.pids", "workspaceSize.pids must be from 64 to 65536");
     }
   }
 }

@@ -7,8 +7,8 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * The per-user limits in force for an action on a project: the project's override when it sets
- * one, else the deployment's default ({@code A4C_MAX_WORKSPACES_PER_USER}, {@code
+ * The per-user limits in force for an action on a project: the project's override when it sets one,
+ * else the deployment's default ({@code A4C_MAX_WORKSPACES_PER_USER}, {@code
  * A4C_MAX_BUILDS_IN_FLIGHT_PER_USER}). The counters they are checked against are {@link
  * UsageCounters}, moved in the same transaction as the record they count. Thread-safe.
  */
@@ -26,7 +26,9 @@ public final class Quotas {
   /** How many workspaces a user may hold when creating one of {@code project}. */
   public int workspaces(Project project) {
     ProjectQuotas quotas = project.config().quotas();
-    return quotas != null && quotas.maxWorkspacesPerUser() != null ? quotas.maxWorkspacesPerUser() : maxWorkspaces;
+    return quotas != null && quotas.maxWorkspacesPerUser() != null
+        ? quotas.maxWorkspacesPerUser()
+        : maxWorkspaces;
   }
 
   /**
@@ -36,6 +38,8 @@ public final class Quotas {
    */
   public int buildsInFlight(Project project) {
     ProjectQuotas quotas = project.config().quotas();
-    return quotas != null && quotas.maxBuildsInFlightPerUser() != null ? quotas.maxBuildsInFlightPerUser() : maxBuildsInFlight;
+    return quotas != null && quotas.maxBuildsInFlightPerUser() != null
+        ? quotas.maxBuildsInFlightPerUser()
+        : maxBuildsInFlight;
   }
 }

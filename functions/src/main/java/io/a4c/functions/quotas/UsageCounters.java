@@ -9,10 +9,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * Per-user usage counters (table {@code A4C_USAGE_TABLE}, one item per user), moved only inside
- * the transaction that writes or removes what they count: a reservation is a conditional
- * increment that fails at the limit, so concurrent creates can never pass a quota together, and a
- * crash between record and counter is impossible. Thread-safe.
+ * Per-user usage counters (table {@code A4C_USAGE_TABLE}, one item per user), moved only inside the
+ * transaction that writes or removes what they count: a reservation is a conditional increment that
+ * fails at the limit, so concurrent creates can never pass a quota together, and a crash between
+ * record and counter is impossible. Thread-safe.
  */
 @Singleton
 public final class UsageCounters {
@@ -43,7 +43,10 @@ public final class UsageCounters {
     this.table = config.security().usageTable();
   }
 
-  /** The transaction item that takes one unit of {@code counter}, failing its condition at {@code limit}. */
+  /**
+   * The transaction item that takes one unit of {@code counter}, failing its condition at {@code
+   * limit}.
+   */
   public TransactWriteItem reserve(String userId, Counter counter, int limit) {
     return TransactWriteItem.builder()
         .update(
@@ -61,7 +64,9 @@ public final class UsageCounters {
         .build();
   }
 
-  /** The transaction item that gives one unit of {@code counter} back; its condition fails at zero. */
+  /**
+   * The transaction item that gives one unit of {@code counter} back; its condition fails at zero.
+   */
   public TransactWriteItem release(String userId, Counter counter) {
     return TransactWriteItem.builder()
         .update(
@@ -71,7 +76,9 @@ public final class UsageCounters {
                     .updateExpression("SET #c = #c - :one")
                     .conditionExpression("#c > :zero")
                     .expressionAttributeNames(Map.of("#c", counter.attribute()))
-                    .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1"))))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1"))))
         .build();
   }
 

@@ -25,7 +25,8 @@ public final class Sweeper {
   private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
 
   /** What one sweep did, for logs and tests. */
-  public record Result(int hostsMarkedDown, int workspacesRedriven, int workspacesFailed, int buildJobsResent) {}
+  public record Result(
+      int hostsMarkedDown, int workspacesRedriven, int workspacesFailed, int buildJobsResent) {}
 
   private final HostStore hosts;
   private final WorkspaceService workspaces;
@@ -36,7 +37,11 @@ public final class Sweeper {
 
   @Inject
   public Sweeper(
-      HostStore hosts, WorkspaceService workspaces, LostBuildJobs lostBuildJobs, Clock clock, FunctionsConfig config) {
+      HostStore hosts,
+      WorkspaceService workspaces,
+      LostBuildJobs lostBuildJobs,
+      Clock clock,
+      FunctionsConfig config) {
     this.hosts = hosts;
     this.workspaces = workspaces;
     this.lostBuildJobs = lostBuildJobs;
@@ -50,10 +55,17 @@ public final class Sweeper {
     Instant now = clock.instant();
     int down = 0;
     for (Host host : hosts.all()) {
-      boolean silent = host.lastHeartbeatAt() == null || host.lastHeartbeatAt().isBefore(now.minus(downAfter));
-      if (silent && host.status() != HostStatus.DOWN && host.lastHeartbeatAt() != null && hosts.markDown(host)) {
+      boolean silent =
+          host.lastHeartbeatAt() == null || host.lastHeartbeatAt().isBefore(now.minus(downAfter));
+      if (silent
+          && host.status() != HostStatus.DOWN
+          && host.lastHeartbeatAt() != null
+          && hosts.markDown(host)) {
         down++;
-        log.atWarn().addKeyValue("hostId", host.hostId()).addKeyValue("lastHeartbeatAt", host.lastHeartbeatAt()).log("host marked DOWN");
+        log.atWarn()
+            .addKeyValue("hostId", host.hostId())
+            .addKeyValue("lastHeartbeatAt", host.lastHeartbeatAt())
+            .log("host marked DOWN");
       }
     }
     var stuck = workspaces.sweepStuck(now.minus(stuckAfter));

@@ -7,9 +7,9 @@ import io.a4c.functions.priming.PrimingEvents;
 import java.util.Map;
 
 /**
- * Lambda entry point of the sweeper, on an EventBridge rate rule. The event is not read; it
- * arrives as a map because {@code ScheduledEvent} types its time with Joda-Time, which the
- * functions' jar leaves out.
+ * Lambda entry point of the sweeper, on an EventBridge rate rule. The event is not read; it arrives
+ * as a map because {@code ScheduledEvent} types its time with Joda-Time, which the functions' jar
+ * leaves out.
  */
 public final class SweeperFunction implements RequestHandler<Map<String, Object>, Sweeper.Result> {
   private final Sweeper sweeper;

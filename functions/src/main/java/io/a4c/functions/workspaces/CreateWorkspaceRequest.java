@@ -17,12 +17,18 @@ public record CreateWorkspaceRequest(
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,62}");
 
   public CreateWorkspaceRequest {
-    Validation.require("projectName", projectName, Names.PROJECT_NAME, "a lowercase letter, then lowercase letters, digits and - (up to 63)");
-    Validation.require("parentName", parentName, Names.PARENT_NAME, "letters, digits and . _ - (up to 64)");
+    Validation.require(
+        "projectName",
+        projectName,
+        Names.PROJECT_NAME,
+        "a lowercase letter, then lowercase letters, digits and - (up to 63)");
+    Validation.require(
+        "parentName", parentName, Names.PARENT_NAME, "letters, digits and . _ - (up to 64)");
     Validation.require("arch", arch, Pattern.compile(".+"), "amd64 or arm64");
     parse(arch);
     Validation.optional("name", name, NAME, "letters, digits, spaces and . _ - (up to 63)");
-    Validation.optional("change", change, Names.CHANGE, "a change number or git revision (letters, digits, . _ -)");
+    Validation.optional(
+        "change", change, Names.CHANGE, "a change number or git revision (letters, digits, . _ -)");
   }
 
   /** The arch, parsed. */

@@ -7,8 +7,8 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * What an {@code Idempotency-Key} made: the workspace, and a hash of the request that made it, so
- * a retry with the same key and body gets the same workspace and a different body is refused.
+ * What an {@code Idempotency-Key} made: the workspace, and a hash of the request that made it, so a
+ * retry with the same key and body gets the same workspace and a different body is refused.
  *
  * @param key {@code <userId>#<Idempotency-Key>}: keys are per user
  */
@@ -22,7 +22,8 @@ record IdempotencyRecord(String key, String requestHash, String workspaceId) {
 
   static String hash(byte[] canonicalRequest) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonicalRequest));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(canonicalRequest));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing", e);
     }

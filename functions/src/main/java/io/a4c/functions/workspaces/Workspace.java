@@ -40,37 +40,127 @@ public record Workspace(
   /** This workspace moved to {@code state} at {@code at}, one version on. */
   public Workspace moved(WorkspaceState state, WorkspaceStep step, String reason, Instant at) {
     return new Workspace(
-        userId, workspaceId, name, projectName, parentName, arch, change, imageRef, hostId, hostname,
-        containerId, ip, state, step, reason, version + 1, createdAt, at, redrives, hostReachable);
+        userId,
+        workspaceId,
+        name,
+        projectName,
+        parentName,
+        arch,
+        change,
+        imageRef,
+        hostId,
+        hostname,
+        containerId,
+        ip,
+        state,
+        step,
+        reason,
+        version + 1,
+        createdAt,
+        at,
+        redrives,
+        hostReachable);
   }
 
-  /** This workspace at a new address (its container got another one) at {@code at}, one version on. */
+  /**
+   * This workspace at a new address (its container got another one) at {@code at}, one version on.
+   */
   public Workspace readdressed(String ip, Instant at) {
     return new Workspace(
-        userId, workspaceId, name, projectName, parentName, arch, change, imageRef, hostId, hostname,
-        containerId, ip, state, step, reason, version + 1, createdAt, at, redrives, hostReachable);
+        userId,
+        workspaceId,
+        name,
+        projectName,
+        parentName,
+        arch,
+        change,
+        imageRef,
+        hostId,
+        hostname,
+        containerId,
+        ip,
+        state,
+        step,
+        reason,
+        version + 1,
+        createdAt,
+        at,
+        redrives,
+        hostReachable);
   }
 
   /** This workspace re-driven by the sweeper at {@code at}, one version on. */
   public Workspace redriven(Instant at) {
     return new Workspace(
-        userId, workspaceId, name, projectName, parentName, arch, change, imageRef, hostId, hostname,
-        containerId, ip, state, step, reason, version + 1, createdAt, at, redrives + 1, hostReachable);
+        userId,
+        workspaceId,
+        name,
+        projectName,
+        parentName,
+        arch,
+        change,
+        imageRef,
+        hostId,
+        hostname,
+        containerId,
+        ip,
+        state,
+        step,
+        reason,
+        version + 1,
+        createdAt,
+        at,
+        redrives + 1,
+        hostReachable);
   }
 
   /** This workspace as seen with its host's reachability. */
   public Workspace withHostReachable(Boolean reachable) {
     return new Workspace(
-        userId, workspaceId, name, projectName, parentName, arch, change, imageRef, hostId, hostname,
-        containerId, ip, state, step, reason, version, createdAt, updatedAt, redrives, reachable);
+        userId,
+        workspaceId,
+        name,
+        projectName,
+        parentName,
+        arch,
+        change,
+        imageRef,
+        hostId,
+        hostname,
+        containerId,
+        ip,
+        state,
+        step,
+        reason,
+        version,
+        createdAt,
+        updatedAt,
+        redrives,
+        reachable);
   }
 
   /** This workspace with what the host reported about its container. */
   public Workspace withContainer(String containerId, String ip) {
     return new Workspace(
-        userId, workspaceId, name, projectName, parentName, arch, change, imageRef, hostId, hostname,
+        userId,
+        workspaceId,
+        name,
+        projectName,
+        parentName,
+        arch,
+        change,
+        imageRef,
+        hostId,
+        hostname,
         containerId == null ? this.containerId : containerId,
         ip == null ? this.ip : ip,
-        state, step, reason, version, createdAt, updatedAt, redrives, hostReachable);
+        state,
+        step,
+        reason,
+        version,
+        createdAt,
+        updatedAt,
+        redrives,
+        hostReachable);
   }
 }

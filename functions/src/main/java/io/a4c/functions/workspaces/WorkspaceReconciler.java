@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
  * touched, so a workspace being created or deleted is never taken for a stray.
  *
  * <ul>
- *   <li>A record whose container is gone: DELETING — the delete finished and its report was
- *       lost, so the record goes; RUNNING — the container was removed outside A4C, so the
- *       record is FAILED with a reason the user can act on. PENDING and CREATING are the
- *       sweeper's (their container may not exist yet).
+ *   <li>A record whose container is gone: DELETING — the delete finished and its report was lost,
+ *       so the record goes; RUNNING — the container was removed outside A4C, so the record is
+ *       FAILED with a reason the user can act on. PENDING and CREATING are the sweeper's (their
+ *       container may not exist yet).
  *   <li>A container with no record, or whose record is FAILED: the host is told to remove it.
  *   <li>A RUNNING record whose container now has another address (the engine restarted it): the
  *       record takes the new address, as the host's hostname entry already did.
@@ -44,7 +44,11 @@ public final class WorkspaceReconciler {
 
   @Inject
   public WorkspaceReconciler(
-      WorkspaceStore workspaces, HostCommandSender commands, IdGenerator ids, Clock clock, FunctionsConfig config) {
+      WorkspaceStore workspaces,
+      HostCommandSender commands,
+      IdGenerator ids,
+      Clock clock,
+      FunctionsConfig config) {
     this.workspaces = workspaces;
     this.commands = commands;
     this.ids = ids;
@@ -72,8 +76,12 @@ public final class WorkspaceReconciler {
         readdress(record, container.ip());
       }
       boolean stray = record == null || record.state() == WorkspaceState.FAILED;
-      if (stray && container.createdAt().isBefore(settled) && (record == null || record.updatedAt().isBefore(settled))) {
-        commands.send(DeleteWorkspace.of(ids.commandId(), inventory.hostId(), container.workspaceId(), container.userId()));
+      if (stray
+          && container.createdAt().isBefore(settled)
+          && (record == null || record.updatedAt().isBefore(settled))) {
+        commands.send(
+            DeleteWorkspace.of(
+                ids.commandId(), inventory.hostId(), container.workspaceId(), container.userId()));
         log.atInfo()
             .addKeyValue("workspaceId", container.workspaceId())
             .addKeyValue("hostId", inventory.hostId())
@@ -110,7 +118,9 @@ public final class WorkspaceReconciler {
     switch (record.state()) {
       case DELETING -> {
         if (workspaces.removeReleasing(record)) {
-          log.atInfo().addKeyValue("workspaceId", record.workspaceId()).log("delete finished by the reconciler");
+          log.atInfo()
+              .addKeyValue("workspaceId", record.workspaceId())
+              .log("delete finished by the reconciler");
         }
       }
       case RUNNING -> {
@@ -118,10 +128,15 @@ public final class WorkspaceReconciler {
             record.moved(
                 WorkspaceState.FAILED,
                 record.step(),
-                "its container was removed on host " + record.hostId() + " outside A4C; delete this workspace and create a new one",
+                "its container was removed on host "
+                    + record.hostId()
+                    + " outside A4C; delete this workspace and create a new one",
                 clock.instant());
         if (workspaces.replace(record, failed)) {
-          log.atWarn().addKeyValue("workspaceId", record.workspaceId()).addKeyValue("hostId", record.hostId()).log("container gone: workspace FAILED");
+          log.atWarn()
+              .addKeyValue("workspaceId", record.workspaceId())
+              .addKeyValue("hostId", record.hostId())
+              .log("container gone: workspace FAILED");
         }
       }
       default -> {

@@ -2,11 +2,10 @@ package io.a4c.functions.workspaces;
 
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.Names;
 import io.a4c.events.WorkspaceSpec;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
-import io.a4c.events.Names;
-import io.a4c.events.WorkspaceStep;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.config.FunctionsConfig;
@@ -95,7 +94,8 @@ public final class WorkspaceService {
    *     return the workspace the first one made; the same key with another request is a 422
    * @throws QuotaExceededException 429 when the user holds as many workspaces as the quota allows
    */
-  public Workspace create(Origin origin, String userId, CreateWorkspaceRequest request, String idempotencyKey) {
+  public Workspace create(
+      Origin origin, String userId, CreateWorkspaceRequest request, String idempotencyKey) {
     IdempotencyRecord claim = null;
     if (idempotencyKey != null) {
       String key = IdempotencyRecord.key(userId, idempotencyKey);
@@ -133,10 +133,13 @@ public final class WorkspaceService {
                     "idempotent-workspace-deleted"));
   }
 
-  private Workspace place(Origin origin, String userId, CreateWorkspaceRequest request, IdempotencyRecord claim) {
+  private Workspace place(
+      Origin origin, String userId, CreateWorkspaceRequest request, IdempotencyRecord claim) {
     Project project = projects.get(request.projectName());
     int quota = quotas.workspaces(project);
-    Image image = projects.resolveImage(project, request.parentName(), request.parsedArch(), request.change());
+    Image image =
+        projects.resolveImage(
+            project, request.parentName(), request.parsedArch(), request.change());
     Instant now = clock.instant();
     var candidates = placement.candidates(hosts.all(), request.parsedArch(), image.imageRef(), now);
 
@@ -144,12 +147,33 @@ public final class WorkspaceService {
     for (Host host : candidates) {
       var workspace =
           new Workspace(
-              userId, workspaceId, request.name(), project.projectName(), request.parentName(), request.parsedArch(),
-              image.change(), image.imageRef(), host.hostId(), workspaceId + "." + domain, null, null,
-              WorkspaceState.PENDING, null, null, 1, now, now, 0, true);
+              userId,
+              workspaceId,
+              request.name(),
+              project.projectName(),
+              request.parentName(),
+              request.parsedArch(),
+              image.change(),
+              image.imageRef(),
+              host.hostId(),
+              workspaceId + "." + domain,
+              null,
+              null,
+              WorkspaceState.PENDING,
+              null,
+              null,
+              1,
+              now,
+              now,
+              0,
+              true);
       try {
         workspaces.insertReserving(
-            workspace, claim == null ? null : new IdempotencyRecord(claim.key(), claim.requestHash(), workspaceId), quota);
+            workspace,
+            claim == null
+                ? null
+                : new IdempotencyRecord(claim.key(), claim.requestHash(), workspaceId),
+            quota);
       } catch (WorkspaceStore.HostUnavailableForReservation e) {
         continue; // filled up since the scan; the next candidate has more disk in use but room
       } catch (WorkspaceStore.QuotaReached e) {
@@ -157,9 +181,21 @@ public final class WorkspaceService {
       }
       send(workspace, project, claim);
       audit.record(
-          origin, "workspace.create", userId, "workspace:" + workspaceId,
-          Map.of("projectName", project.projectName(), "parentName", request.parentName(), "arch", request.parsedArch().wireName(),
-              "hostId", host.hostId(), "imageRef", image.imageRef()));
+          origin,
+          "workspace.create",
+          userId,
+          "workspace:" + workspaceId,
+          Map.of(
+              "projectName",
+              project.projectName(),
+              "parentName",
+              request.parentName(),
+              "arch",
+              request.parsedArch().wireName(),
+              "hostId",
+              host.hostId(),
+              "imageRef",
+              image.imageRef()));
       log.atInfo()
           .addKeyValue("workspaceId", workspaceId)
           .addKeyValue("userId", userId)
@@ -169,15 +205,26 @@ public final class WorkspaceService {
       return workspace;
     }
     throw new NoHostAvailableException(
-        NoHostAvailableException.Reason.NO_CAPACITY, "every host holding image " + image.imageRef() + " filled up; try again");
+        NoHostAvailableException.Reason.NO_CAPACITY,
+        "every host holding image " + image.imageRef() + " filled up; try again");
   }
 
   private QuotaExceededException overQuota(String userId, Project project, int quota) {
     long held = usage.current(userId, UsageCounters.Counter.WORKSPACES);
-    log.atInfo().addKeyValue("userId", userId).addKeyValue("projectName", project.projectName()).addKeyValue("quota", quota).log("workspace quota reached");
+    log.atInfo()
+        .addKeyValue("userId", userId)
+        .addKeyValue("projectName", project.projectName())
+        .addKeyValue("quota", quota)
+        .log("workspace quota reached");
     return new QuotaExceededException(
-        "you hold " + held + " workspace" + (held == 1 ? "" : "s") + "; at most " + quota
-            + " are allowed when creating one of project " + project.projectName()
+        "you hold "
+            + held
+            + " workspace"
+            + (held == 1 ? "" : "s")
+            + "; at most "
+            + quota
+            + " are allowed when creating one of project "
+            + project.projectName()
             + ". Delete a workspace you no longer need, then try again",
         "workspace-quota");
   }
@@ -187,18 +234,34 @@ public final class WorkspaceService {
     var size = project.config().workspaceSize();
     var spec =
         new WorkspaceSpec(
-            workspace.imageRef(), workspace.hostname(), project.config().setup(), size.cpus(), size.memoryMb(), size.pids());
-    commands.send(CreateWorkspace.of(ids.commandId(), workspace.hostId(), workspace.workspaceId(), workspace.userId(), spec));
+            workspace.imageRef(),
+            workspace.hostname(),
+            project.config().setup(),
+            size.cpus(),
+            size.memoryMb(),
+            size.pids());
+    commands.send(
+        CreateWorkspace.of(
+            ids.commandId(),
+            workspace.hostId(),
+            workspace.workspaceId(),
+            workspace.userId(),
+            spec));
   }
 
-  /** Sends the create command of a workspace just placed; if it cannot be sent, undoes the placement. */
+  /**
+   * Sends the create command of a workspace just placed; if it cannot be sent, undoes the
+   * placement.
+   */
   private void send(Workspace workspace, Project project, IdempotencyRecord claim) {
     try {
       sendCreate(workspace, project);
     } catch (RuntimeException e) {
       // Nothing reached the host: undo the record and the reservation so nothing is left behind.
       if (!workspaces.removeReleasing(workspace)) {
-        log.atError().addKeyValue("workspaceId", workspace.workspaceId()).log("rollback of unsent workspace failed");
+        log.atError()
+            .addKeyValue("workspaceId", workspace.workspaceId())
+            .log("rollback of unsent workspace failed");
       }
       if (claim != null) {
         workspaces.forgetIdempotency(claim.key());
@@ -210,8 +273,12 @@ public final class WorkspaceService {
   /** One page of the user's workspaces, each saying whether its host is reachable. */
   public WorkspacePage list(String userId, int limit, String nextToken) {
     String scope = "workspaces/" + userId;
-    var page = workspaces.list(userId, limit, pageTokens.open(scope, nextToken, Names.WORKSPACE_ID));
-    var items = page.items().stream().map(w -> w.withHostReachable(directory.reachable(w.hostId()))).toList();
+    var page =
+        workspaces.list(userId, limit, pageTokens.open(scope, nextToken, Names.WORKSPACE_ID));
+    var items =
+        page.items().stream()
+            .map(w -> w.withHostReachable(directory.reachable(w.hostId())))
+            .toList();
     return new WorkspacePage(items, pageTokens.seal(scope, page.lastWorkspaceId()));
   }
 
@@ -224,21 +291,32 @@ public final class WorkspaceService {
   }
 
   /**
-   * Removes the record at once and frees its host slot, whatever state it is in (admins only,
-   * for a host that will not come back). A container left on the host is removed by that host's
+   * Removes the record at once and frees its host slot, whatever state it is in (admins only, for a
+   * host that will not come back). A container left on the host is removed by that host's
    * reconciler when it returns, since it no longer has a record.
    */
   public void forceDelete(Origin origin, String userId, String workspaceId) {
     for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       Workspace current =
-          workspaces.get(userId, workspaceId, true).orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
+          workspaces
+              .get(userId, workspaceId, true)
+              .orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
       if (workspaces.removeReleasing(current)) {
-        log.atWarn().addKeyValue("workspaceId", workspaceId).addKeyValue("hostId", current.hostId()).log("workspace force-deleted");
-        audit.record(origin, "workspace.force-delete", userId, "workspace:" + workspaceId, Map.of("hostId", current.hostId()));
+        log.atWarn()
+            .addKeyValue("workspaceId", workspaceId)
+            .addKeyValue("hostId", current.hostId())
+            .log("workspace force-deleted");
+        audit.record(
+            origin,
+            "workspace.force-delete",
+            userId,
+            "workspace:" + workspaceId,
+            Map.of("hostId", current.hostId()));
         return;
       }
     }
-    throw new ProblemException(io.a4c.functions.http.ProblemType.CONFLICT, "the workspace is changing; try again");
+    throw new ProblemException(
+        io.a4c.functions.http.ProblemType.CONFLICT, "the workspace is changing; try again");
   }
 
   /** What a sweep of stuck workspaces did. */
@@ -263,21 +341,30 @@ public final class WorkspaceService {
       Instant now = clock.instant();
       if (stuck.state() == WorkspaceState.DELETING) {
         if (workspaces.replace(stuck, stuck.redriven(now))) {
-          commands.send(DeleteWorkspace.of(ids.commandId(), stuck.hostId(), stuck.workspaceId(), stuck.userId()));
+          commands.send(
+              DeleteWorkspace.of(
+                  ids.commandId(), stuck.hostId(), stuck.workspaceId(), stuck.userId()));
           redriven++;
         }
       } else if (stuck.redrives() >= MAX_REDRIVES) {
         String reason =
-            "creation did not finish on host " + stuck.hostId() + " (last step reached: "
-                + (stuck.step() == null ? "none" : stuck.step()) + "); delete this workspace and try again";
-        if (workspaces.replace(stuck, stuck.moved(WorkspaceState.FAILED, stuck.step(), reason, now))) {
+            "creation did not finish on host "
+                + stuck.hostId()
+                + " (last step reached: "
+                + (stuck.step() == null ? "none" : stuck.step())
+                + "); delete this workspace and try again";
+        if (workspaces.replace(
+            stuck, stuck.moved(WorkspaceState.FAILED, stuck.step(), reason, now))) {
           failed++;
         }
       } else if (workspaces.replace(stuck, stuck.redriven(now))) {
         sendCreate(stuck, projects.get(stuck.projectName()));
         redriven++;
       }
-      log.atInfo().addKeyValue("workspaceId", stuck.workspaceId()).addKeyValue("state", stuck.state()).log("stuck workspace swept");
+      log.atInfo()
+          .addKeyValue("workspaceId", stuck.workspaceId())
+          .addKeyValue("state", stuck.state())
+          .log("stuck workspace swept");
     }
     return new Swept(redriven, failed);
   }
@@ -289,7 +376,9 @@ public final class WorkspaceService {
   public Workspace delete(Origin origin, String userId, String workspaceId) {
     for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       Workspace current =
-          workspaces.get(userId, workspaceId, true).orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
+          workspaces
+              .get(userId, workspaceId, true)
+              .orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
       Workspace deleting = current;
       if (current.state() != WorkspaceState.DELETING) {
         deleting = current.moved(WorkspaceState.DELETING, current.step(), null, clock.instant());
@@ -298,11 +387,20 @@ public final class WorkspaceService {
         }
       }
       commands.send(DeleteWorkspace.of(ids.commandId(), current.hostId(), workspaceId, userId));
-      log.atInfo().addKeyValue("workspaceId", workspaceId).addKeyValue("hostId", current.hostId()).log("delete requested");
-      audit.record(origin, "workspace.delete", userId, "workspace:" + workspaceId, Map.of("hostId", current.hostId()));
+      log.atInfo()
+          .addKeyValue("workspaceId", workspaceId)
+          .addKeyValue("hostId", current.hostId())
+          .log("delete requested");
+      audit.record(
+          origin,
+          "workspace.delete",
+          userId,
+          "workspace:" + workspaceId,
+          Map.of("hostId", current.hostId()));
       return deleting;
     }
-    throw new ProblemException(io.a4c.functions.http.ProblemType.CONFLICT, "the workspace is changing; try again");
+    throw new ProblemException(
+        io.a4c.functions.http.ProblemType.CONFLICT, "the workspace is changing; try again");
   }
 
   /**
@@ -315,7 +413,10 @@ public final class WorkspaceService {
     for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       Optional<Workspace> stored = workspaces.get(status.userId(), status.workspaceId(), true);
       if (stored.isEmpty()) {
-        log.atInfo().addKeyValue("workspaceId", status.workspaceId()).addKeyValue("state", status.state()).log("report for a workspace that is gone; dropped");
+        log.atInfo()
+            .addKeyValue("workspaceId", status.workspaceId())
+            .addKeyValue("state", status.state())
+            .log("report for a workspace that is gone; dropped");
         return false;
       }
       Workspace current = stored.get();
@@ -326,9 +427,17 @@ public final class WorkspaceService {
             .addKeyValue("hostId", current.hostId())
             .log("report from a host the workspace is not on; dropped");
         audit.record(
-            Origin.host(status.hostId(), null), "host-event.rejected", status.userId(), "host:" + status.hostId(),
-            Map.of("eventType", "WorkspaceStatus", "workspaceId", status.workspaceId(),
-                "why", "the workspace is placed on host " + current.hostId()));
+            Origin.host(status.hostId(), null),
+            "host-event.rejected",
+            status.userId(),
+            "host:" + status.hostId(),
+            Map.of(
+                "eventType",
+                "WorkspaceStatus",
+                "workspaceId",
+                status.workspaceId(),
+                "why",
+                "the workspace is placed on host " + current.hostId()));
         return false;
       }
       if (!current.state().canMoveTo(status.state(), current.step(), status.step())) {
@@ -352,6 +461,7 @@ public final class WorkspaceService {
         return true;
       }
     }
-    throw new IllegalStateException("workspace " + status.workspaceId() + " kept changing; the report will be retried");
+    throw new IllegalStateException(
+        "workspace " + status.workspaceId() + " kept changing; the report will be retried");
   }
 }

@@ -5,7 +5,6 @@ import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStep;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.HostStatus;
-import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.quotas.UsageCounters;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,11 +22,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Workspaces in DynamoDB: partition userId, sort workspaceId, so a user's list is one Query.
- * Every write is conditional on the version it read; placement and removal move the host's
- * reservation counter and the user's quota counter in the same transaction, so a crash between
- * them cannot leak a slot and concurrent creates cannot pass a quota.
- * Thread-safe.
+ * Workspaces in DynamoDB: partition userId, sort workspaceId, so a user's list is one Query. Every
+ * write is conditional on the version it read; placement and removal move the host's reservation
+ * counter and the user's quota counter in the same transaction, so a crash between them cannot leak
+ * a slot and concurrent creates cannot pass a quota. Thread-safe.
  */
 @Singleton
 public final class WorkspaceStore {
@@ -54,7 +52,8 @@ public final class WorkspaceStore {
 
   /** ISO-8601 with a fixed nine-digit fraction, so stored instants sort as strings. */
   static final java.time.format.DateTimeFormatter SORTABLE =
-      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+          .withZone(java.time.ZoneOffset.UTC);
 
   /** The attribute of the sparse index {@code byInFlight} (sort key: updatedAt). */
   static final String IN_FLIGHT = "inFlight";
@@ -103,7 +102,11 @@ public final class WorkspaceStore {
     List<TransactWriteItem> items = new ArrayList<>();
     items.add(
         TransactWriteItem.builder()
-            .put(p -> p.tableName(table).item(toItem(workspace)).conditionExpression("attribute_not_exists(workspaceId)"))
+            .put(
+                p ->
+                    p.tableName(table)
+                        .item(toItem(workspace))
+                        .conditionExpression("attribute_not_exists(workspaceId)"))
             .build());
     items.add(
         TransactWriteItem.builder()
@@ -113,7 +116,8 @@ public final class WorkspaceStore {
                         .key(Map.of("hostId", AttributeValue.fromS(workspace.hostId())))
                         .updateExpression("SET assignedWorkspaces = assignedWorkspaces + :one")
                         .conditionExpression("#status = :active AND assignedWorkspaces < #capacity")
-                        .expressionAttributeNames(Map.of("#status", "status", "#capacity", "capacity"))
+                        .expressionAttributeNames(
+                            Map.of("#status", "status", "#capacity", "capacity"))
                         .expressionAttributeValues(
                             Map.of(
                                 ":one", AttributeValue.fromN("1"),
@@ -133,7 +137,11 @@ public final class WorkspaceStore {
                                   "workspaceId", AttributeValue.fromS(idempotency.workspaceId()),
                                   "expiresAt",
                                       AttributeValue.fromN(
-                                          Long.toString(workspace.createdAt().plus(IDEMPOTENCY_TTL).getEpochSecond()))))
+                                          Long.toString(
+                                              workspace
+                                                  .createdAt()
+                                                  .plus(IDEMPOTENCY_TTL)
+                                                  .getEpochSecond()))))
                           .conditionExpression("attribute_not_exists(idempotencyKey)"))
               .build());
     }
@@ -161,28 +169,41 @@ public final class WorkspaceStore {
   /** What an idempotency key made, if it was used. */
   Optional<IdempotencyRecord> idempotency(String key) {
     var item =
-        dynamo.getItem(
-                b -> b.tableName(idempotencyTable).key(Map.of("idempotencyKey", AttributeValue.fromS(key))).consistentRead(true))
+        dynamo
+            .getItem(
+                b ->
+                    b.tableName(idempotencyTable)
+                        .key(Map.of("idempotencyKey", AttributeValue.fromS(key)))
+                        .consistentRead(true))
             .item();
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new IdempotencyRecord(key, item.get("requestHash").s(), item.get("workspaceId").s()));
+    return Optional.of(
+        new IdempotencyRecord(key, item.get("requestHash").s(), item.get("workspaceId").s()));
   }
 
   /** Forgets an idempotency key (its request made nothing after all). */
   void forgetIdempotency(String key) {
-    dynamo.deleteItem(b -> b.tableName(idempotencyTable).key(Map.of("idempotencyKey", AttributeValue.fromS(key))));
+    dynamo.deleteItem(
+        b ->
+            b.tableName(idempotencyTable).key(Map.of("idempotencyKey", AttributeValue.fromS(key))));
   }
 
   /** The workspace, read strongly consistent when about to be written. */
   Optional<Workspace> get(String userId, String workspaceId, boolean consistent) {
     var item =
-        dynamo.getItem(b -> b.tableName(table).key(key(userId, workspaceId)).consistentRead(consistent)).item();
+        dynamo
+            .getItem(
+                b -> b.tableName(table).key(key(userId, workspaceId)).consistentRead(consistent))
+            .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
   }
 
-  /** Up to {@code limit} of a user's workspaces after {@code afterWorkspaceId} (null: from the start). */
+  /**
+   * Up to {@code limit} of a user's workspaces after {@code afterWorkspaceId} (null: from the
+   * start).
+   */
   StoredPage list(String userId, int limit, String afterWorkspaceId) {
     var response =
         dynamo.query(
@@ -203,7 +224,10 @@ public final class WorkspaceStore {
     return new StoredPage(items, last);
   }
 
-  /** Workspaces in PENDING, CREATING or DELETING not updated since {@code before} (index byInFlight). */
+  /**
+   * Workspaces in PENDING, CREATING or DELETING not updated since {@code before} (index
+   * byInFlight).
+   */
   List<Workspace> inFlightSince(Instant before) {
     return dynamo
         .queryPaginator(
@@ -212,7 +236,11 @@ public final class WorkspaceStore {
                     .indexName("byInFlight")
                     .keyConditionExpression("inFlight = :one AND updatedAt < :before")
                     .expressionAttributeValues(
-                        Map.of(":one", AttributeValue.fromS("1"), ":before", AttributeValue.fromS(SORTABLE.format(before)))))
+                        Map.of(
+                            ":one",
+                            AttributeValue.fromS("1"),
+                            ":before",
+                            AttributeValue.fromS(SORTABLE.format(before)))))
         .items()
         .stream()
         .map(WorkspaceStore::fromItem)
@@ -246,8 +274,9 @@ public final class WorkspaceStore {
               b.tableName(table)
                   .item(toItem(next))
                   .conditionExpression("#version = :v")
-                                  .expressionAttributeNames(Map.of("#version", "version"))
-                  .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(previous.version())))));
+                  .expressionAttributeNames(Map.of("#version", "version"))
+                  .expressionAttributeValues(
+                      Map.of(":v", AttributeValue.fromN(Long.toString(previous.version())))));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -274,7 +303,9 @@ public final class WorkspaceStore {
                           .key(key(workspace.userId(), workspace.workspaceId()))
                           .conditionExpression("#version = :v")
                           .expressionAttributeNames(Map.of("#version", "version"))
-                          .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(workspace.version())))))
+                          .expressionAttributeValues(
+                              Map.of(
+                                  ":v", AttributeValue.fromN(Long.toString(workspace.version())))))
               .build());
       int hostIndex = -1;
       int usageIndex = -1;
@@ -288,7 +319,12 @@ public final class WorkspaceStore {
                             .key(Map.of("hostId", AttributeValue.fromS(workspace.hostId())))
                             .updateExpression("SET assignedWorkspaces = assignedWorkspaces - :one")
                             .conditionExpression("assignedWorkspaces > :zero")
-                            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":zero", AttributeValue.fromN("0"))))
+                            .expressionAttributeValues(
+                                Map.of(
+                                    ":one",
+                                    AttributeValue.fromN("1"),
+                                    ":zero",
+                                    AttributeValue.fromN("0"))))
                 .build());
       }
       if (releaseUsage) {
@@ -324,8 +360,9 @@ public final class WorkspaceStore {
               b.tableName(table)
                   .key(key(workspace.userId(), workspace.workspaceId()))
                   .conditionExpression("#version = :v")
-                                  .expressionAttributeNames(Map.of("#version", "version"))
-                  .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(workspace.version())))));
+                  .expressionAttributeNames(Map.of("#version", "version"))
+                  .expressionAttributeValues(
+                      Map.of(":v", AttributeValue.fromN(Long.toString(workspace.version())))));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -333,7 +370,8 @@ public final class WorkspaceStore {
   }
 
   private static Map<String, AttributeValue> key(String userId, String workspaceId) {
-    return Map.of("userId", AttributeValue.fromS(userId), "workspaceId", AttributeValue.fromS(workspaceId));
+    return Map.of(
+        "userId", AttributeValue.fromS(userId), "workspaceId", AttributeValue.fromS(workspaceId));
   }
 
   /** The item form of a workspace (also used to seed benchmarks). */
@@ -352,7 +390,9 @@ public final class WorkspaceStore {
     putIfPresent(item, "containerId", w.containerId());
     putIfPresent(item, "ip", w.ip());
     item.put("state", AttributeValue.fromS(w.state().name()));
-    if (w.state() == WorkspaceState.PENDING || w.state() == WorkspaceState.CREATING || w.state() == WorkspaceState.DELETING) {
+    if (w.state() == WorkspaceState.PENDING
+        || w.state() == WorkspaceState.CREATING
+        || w.state() == WorkspaceState.DELETING) {
       // Sparse index byInFlight: only work in progress is in it, so the sweeper never scans.
       item.put(IN_FLIGHT, AttributeValue.fromS("1"));
     }

@@ -47,7 +47,8 @@ public final class WorkspacesApi implements ApiHandler {
     caller.requireAccessTo(rawUserId);
     if (request.routeKey().equals("POST " + WORKSPACES) && caller.admin()) {
       // An admin may create in anyone's name: a malformed name is then a bad request, not a miss.
-      io.a4c.functions.http.Validation.require("userId", rawUserId, Names.USER_ID, "letters, digits and . _ @ - (up to 128)");
+      io.a4c.functions.http.Validation.require(
+          "userId", rawUserId, Names.USER_ID, "letters, digits and . _ @ - (up to 128)");
     }
     String userId = request.pathParameter("userId", Names.USER_ID, "a user id");
     var origin = Origin.of(caller, request);
@@ -55,15 +56,23 @@ public final class WorkspacesApi implements ApiHandler {
       case "POST " + WORKSPACES -> {
         var body = responses.read(request, CreateWorkspaceRequest.class);
         var created = service.create(origin, userId, body, idempotencyKey(request));
-        yield responses.json(202, created, Map.of("location", request.path() + "/" + created.workspaceId()));
+        yield responses.json(
+            202, created, Map.of("location", request.path() + "/" + created.workspaceId()));
       }
-      case "GET " + WORKSPACES -> responses.json(200, service.list(userId, Validation.limit(request.query().get("limit"), DEFAULT_LIMIT, MAX_LIMIT), request.query().get("nextToken")));
+      case "GET " + WORKSPACES ->
+          responses.json(
+              200,
+              service.list(
+                  userId,
+                  Validation.limit(request.query().get("limit"), DEFAULT_LIMIT, MAX_LIMIT),
+                  request.query().get("nextToken")));
       case "GET " + WORKSPACE -> responses.json(200, service.get(userId, workspaceId(request)));
       case "DELETE " + WORKSPACE -> {
         if (force(request)) {
           caller.requireAdmin();
           service.forceDelete(origin, userId, workspaceId(request));
-          yield responses.json(200, Map.of("workspaceId", workspaceId(request), "state", "DELETED"));
+          yield responses.json(
+              200, Map.of("workspaceId", workspaceId(request), "state", "DELETED"));
         }
         yield responses.json(202, service.delete(origin, userId, workspaceId(request)));
       }
@@ -75,7 +84,8 @@ public final class WorkspacesApi implements ApiHandler {
     String key = request.header("idempotency-key");
     if (key != null && !IdempotencyRecord.HEADER.matcher(key).matches()) {
       throw new InvalidRequestException(
-          "Idempotency-Key", "Idempotency-Key must be 1 to 128 letters, digits and . _ : - (a UUID is a good key)");
+          "Idempotency-Key",
+          "Idempotency-Key must be 1 to 128 letters, digits and . _ : - (a UUID is a good key)");
     }
     return key;
   }

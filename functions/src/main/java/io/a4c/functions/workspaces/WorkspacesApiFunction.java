@@ -9,7 +9,8 @@ import io.a4c.functions.http.ApiHandler;
 import io.a4c.functions.priming.PrimingEvents;
 
 /** Lambda entry point of the workspace routes. */
-public final class WorkspacesApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class WorkspacesApiFunction
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private final ApiHandler api;
 
   public WorkspacesApiFunction() {

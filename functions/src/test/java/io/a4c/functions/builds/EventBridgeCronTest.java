@@ -35,8 +35,14 @@ class EventBridgeCronTest {
 
   @Test
   void findsNothingWhenTheOnlyFiringIsStillToComeOrTooLongAgo() {
-    assertThat(EventBridgeCron.parse("cron(30 16 24 NOV ? 2026)").latestFire(AT, AT.minus(Duration.ofDays(60)))).isEmpty();
-    assertThat(EventBridgeCron.parse("cron(0 12 * * ? *)").latestFire(AT, AT.minus(Duration.ofHours(1)))).isEmpty();
+    assertThat(
+            EventBridgeCron.parse("cron(30 16 24 NOV ? 2026)")
+                .latestFire(AT, AT.minus(Duration.ofDays(60))))
+        .isEmpty();
+    assertThat(
+            EventBridgeCron.parse("cron(0 12 * * ? *)")
+                .latestFire(AT, AT.minus(Duration.ofHours(1))))
+        .isEmpty();
   }
 
   @ParameterizedTest
@@ -54,11 +60,13 @@ class EventBridgeCronTest {
         "cron(0 12 * * ? *; rm -rf /)"
       })
   void refusesWhatEventBridgeRefuses(String expression) {
-    assertThatThrownBy(() -> EventBridgeCron.parse(expression)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> EventBridgeCron.parse(expression))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"cron(* * * * ? *)", "cron(0 0 1 1 ? 2030-2035)", "cron(0/15 9-17 ? * MON#1 *)"})
+  @ValueSource(
+      strings = {"cron(* * * * ? *)", "cron(0 0 1 1 ? 2030-2035)", "cron(0/15 9-17 ? * MON#1 *)"})
   void acceptsEventBridgeSyntax(String expression) {
     assertThat(EventBridgeCron.parse(expression).expression()).isEqualTo(expression);
   }

@@ -24,8 +24,12 @@ public class FunctionsConfigTest {
     env.put(FunctionsEnv.AUDIT_TABLE, "a");
     env.put(FunctionsEnv.USAGE_TABLE, "u");
     env.put(FunctionsEnv.PAGE_TOKEN_KEY, KEY);
-    env.put(FunctionsEnv.BUILD_QUEUE_URL_AMD64, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-amd64");
-    env.put(FunctionsEnv.BUILD_QUEUE_URL_ARM64, "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-arm64");
+    env.put(
+        FunctionsEnv.BUILD_QUEUE_URL_AMD64,
+        "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-amd64");
+    env.put(
+        FunctionsEnv.BUILD_QUEUE_URL_ARM64,
+        "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-arm64");
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, "bs");
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, "bl");
     env.put(FunctionsEnv.EMAIL_SENDER, "builds@example.com");
@@ -53,7 +57,8 @@ public class FunctionsConfigTest {
   void aMissingOrShortPaginationKeyIsAStartUpErrorThatDoesNotPrintTheKey() {
     var missing = minimal();
     missing.remove(FunctionsEnv.PAGE_TOKEN_KEY);
-    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(missing)).hasMessageContaining("A4C_PAGE_TOKEN_KEY");
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(missing))
+        .hasMessageContaining("A4C_PAGE_TOKEN_KEY");
 
     var tooShort = minimal();
     String shortKey = java.util.Base64.getEncoder().encodeToString("sixteen-bytes-ok".getBytes());
@@ -61,42 +66,51 @@ public class FunctionsConfigTest {
     assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(tooShort))
         .hasMessageContaining("A4C_PAGE_TOKEN_KEY")
         .hasMessageNotContaining(shortKey);
-    assertThat(FunctionsConfig.fromEnvironment(minimal()).toString()).doesNotContain(KEY).contains("redacted");
+    assertThat(FunctionsConfig.fromEnvironment(minimal()).toString())
+        .doesNotContain(KEY)
+        .contains("redacted");
   }
 
   @Test
   void signatureAuthNeedsHostKeysAndRoleIdsMustBeRoleIds() {
     var noKeys = minimal();
     noKeys.put(FunctionsEnv.HOST_AUTH, "signature");
-    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(noKeys)).hasMessageContaining("A4C_HOST_EVENT_KEYS");
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(noKeys))
+        .hasMessageContaining("A4C_HOST_EVENT_KEYS");
 
     var withKeys = minimal();
     withKeys.put(FunctionsEnv.HOST_AUTH, "signature");
     withKeys.put(FunctionsEnv.HOST_EVENT_KEYS, "h1=" + KEY + ",h2=" + KEY);
-    assertThat(FunctionsConfig.fromEnvironment(withKeys).security().hostEventKeys()).containsOnlyKeys("h1", "h2");
+    assertThat(FunctionsConfig.fromEnvironment(withKeys).security().hostEventKeys())
+        .containsOnlyKeys("h1", "h2");
 
     var badRole = minimal();
     badRole.put(FunctionsEnv.HOST_ROLE_IDS, "h1=AIDAUSERNOTAROLE");
-    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(badRole)).hasMessageContaining("A4C_HOST_ROLE_IDS");
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(badRole))
+        .hasMessageContaining("A4C_HOST_ROLE_IDS");
 
     var badMode = minimal();
     badMode.put(FunctionsEnv.HOST_AUTH, "trust-me");
-    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(badMode)).hasMessageContaining("A4C_HOST_AUTH");
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(badMode))
+        .hasMessageContaining("A4C_HOST_AUTH");
   }
 
   @Test
   void namesTheVariableThatIsMissingOrMalformed() {
     var missing = minimal();
     missing.remove(FunctionsEnv.HOSTS_TABLE);
-    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(missing)).hasMessageContaining("A4C_HOSTS_TABLE");
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(missing))
+        .hasMessageContaining("A4C_HOSTS_TABLE");
 
     var malformed = minimal();
     malformed.put(FunctionsEnv.HOST_STALE_AFTER_SECONDS, "soon");
-    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(malformed)).hasMessageContaining("A4C_HOST_STALE_AFTER_SECONDS");
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(malformed))
+        .hasMessageContaining("A4C_HOST_STALE_AFTER_SECONDS");
 
     var noArm64Queue = minimal();
     noArm64Queue.remove(FunctionsEnv.BUILD_QUEUE_URL_ARM64);
-    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(noArm64Queue)).hasMessageContaining("A4C_BUILD_QUEUE_URL_ARM64");
+    assertThatThrownBy(() -> FunctionsConfig.fromEnvironment(noArm64Queue))
+        .hasMessageContaining("A4C_BUILD_QUEUE_URL_ARM64");
   }
 
   @Test
@@ -106,7 +120,8 @@ public class FunctionsConfigTest {
     assertThat(builds.queueUrl(Arch.AMD64)).endsWith("/a4c-builds-amd64");
     assertThat(builds.queueUrl(Arch.ARM64)).endsWith("/a4c-builds-arm64");
     for (Arch arch : Arch.values()) {
-      assertThat(FunctionsEnv.buildQueueUrl(arch)).isEqualTo("A4C_BUILD_QUEUE_URL_" + arch.wireName().toUpperCase(java.util.Locale.ROOT));
+      assertThat(FunctionsEnv.buildQueueUrl(arch))
+          .isEqualTo("A4C_BUILD_QUEUE_URL_" + arch.wireName().toUpperCase(java.util.Locale.ROOT));
     }
   }
 }

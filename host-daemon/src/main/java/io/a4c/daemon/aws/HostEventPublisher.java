@@ -48,7 +48,10 @@ public final class HostEventPublisher {
                   b.messageAttributes(
                       Map.of(
                           HostEventSignatures.ATTRIBUTE,
-                          MessageAttributeValue.builder().dataType("String").stringValue(HostEventSignatures.sign(k, body)).build())));
+                          MessageAttributeValue.builder()
+                              .dataType("String")
+                              .stringValue(HostEventSignatures.sign(k, body))
+                              .build())));
         });
   }
 }

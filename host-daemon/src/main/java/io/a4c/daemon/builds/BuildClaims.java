@@ -11,8 +11,8 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
- * Asks the build-claim function (a synchronous Lambda invoke with the host's role) to take a
- * build: the function makes the one conditional write that decides who runs it. Thread-safe.
+ * Asks the build-claim function (a synchronous Lambda invoke with the host's role) to take a build:
+ * the function makes the one conditional write that decides who runs it. Thread-safe.
  */
 @Singleton
 public final class BuildClaims {
@@ -40,10 +40,12 @@ public final class BuildClaims {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("claim could not be serialised", e);
     }
-    var response = lambda.invoke(b -> b.functionName(function).payload(SdkBytes.fromUtf8String(payload)));
+    var response =
+        lambda.invoke(b -> b.functionName(function).payload(SdkBytes.fromUtf8String(payload)));
     String answer = response.payload() == null ? "" : response.payload().asUtf8String();
     if (response.functionError() != null) {
-      throw new IllegalStateException("the build-claim function failed: " + response.functionError() + " " + answer);
+      throw new IllegalStateException(
+          "the build-claim function failed: " + response.functionError() + " " + answer);
     }
     try {
       return json.readValue(answer, BuildClaimAnswer.class);

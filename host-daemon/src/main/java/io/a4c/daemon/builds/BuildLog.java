@@ -41,6 +41,8 @@ public final class BuildLog {
 
   /** The text kept: head, a marker if anything was dropped, tail. */
   public synchronized String text() {
-    return dropped == 0 ? head.toString() + tail : head + "\n[… " + dropped + " characters left out …]\n" + tail;
+    return dropped == 0
+        ? head.toString() + tail
+        : head + "\n[… " + dropped + " characters left out …]\n" + tail;
   }
 }

@@ -13,9 +13,9 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /**
  * The build queue of this builder's arch, as a builder uses it: receive jobs with their receive
  * count (the claim's attempt), keep a job hidden while building it, delete it when done, hand it
- * back when a build could not run here. Each arch has its own queue, so a builder never receives
- * a job it cannot build. {@link #open} picks the queue once the engine has told the arch, before
- * the first receive. Thread-safe.
+ * back when a build could not run here. Each arch has its own queue, so a builder never receives a
+ * job it cannot build. {@link #open} picks the queue once the engine has told the arch, before the
+ * first receive. Thread-safe.
  */
 @Singleton
 public final class BuildQueue {
@@ -50,7 +50,8 @@ public final class BuildQueue {
                     .maxNumberOfMessages(Math.min(max, 10))
                     .waitTimeSeconds((int) pollWait.toSeconds())
                     .visibilityTimeout((int) visibility.toSeconds())
-                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                    .messageSystemAttributeNames(
+                        MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
         .messages();
   }
 
@@ -67,12 +68,20 @@ public final class BuildQueue {
 
   /** Keeps the job hidden for another visibility timeout: the builder's heartbeat. */
   public void extend(Message message) {
-    sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()).visibilityTimeout((int) visibility.toSeconds()));
+    sqs.changeMessageVisibility(
+        b ->
+            b.queueUrl(url)
+                .receiptHandle(message.receiptHandle())
+                .visibilityTimeout((int) visibility.toSeconds()));
   }
 
   /** Hands the job back: visible again after {@code delay}. */
   public void release(Message message, Duration delay) {
-    sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()).visibilityTimeout((int) delay.toSeconds()));
+    sqs.changeMessageVisibility(
+        b ->
+            b.queueUrl(url)
+                .receiptHandle(message.receiptHandle())
+                .visibilityTimeout((int) delay.toSeconds()));
   }
 
   /** How long a receive waits for jobs. */

@@ -36,12 +36,19 @@ public final class BuildRunner {
   private final DockerImageBuilder images;
   private final Clock clock;
   private final String hostId;
+
   /** Present on every builder (the configuration insists); the graph is made on every host. */
   private final Optional<ImageRepository> repository;
+
   private final Path workDir;
 
   @Inject
-  public BuildRunner(GitCheckout git, DockerfileTemplate template, DockerImageBuilder images, Clock clock, DaemonConfig config) {
+  public BuildRunner(
+      GitCheckout git,
+      DockerfileTemplate template,
+      DockerImageBuilder images,
+      Clock clock,
+      DaemonConfig config) {
     this.git = git;
     this.template = template;
     this.images = images;
@@ -74,9 +81,16 @@ public final class BuildRunner {
       String commit = null;
       if (job.spec().source().isGit()) {
         try {
-          commit = git.checkout(job.spec().source().url(), job.parentName(), job.change(), context.resolve("src"), buildLog);
+          commit =
+              git.checkout(
+                  job.spec().source().url(),
+                  job.parentName(),
+                  job.change(),
+                  context.resolve("src"),
+                  buildLog);
         } catch (GitCheckout.CheckoutFailed e) {
-          return failed(job, workerId, attempt, change, "source sync failed: " + e.getMessage(), buildLog);
+          return failed(
+              job, workerId, attempt, change, "source sync failed: " + e.getMessage(), buildLog);
         }
         if (change == null) {
           change = commit.substring(0, 12);
@@ -101,18 +115,39 @@ public final class BuildRunner {
         if (e.isTransient()) {
           throw e;
         }
-        return failed(job, workerId, attempt, change, "a Dockerfile step failed: " + e.getMessage(), buildLog);
+        return failed(
+            job,
+            workerId,
+            attempt,
+            change,
+            "a Dockerfile step failed: " + e.getMessage(),
+            buildLog);
       }
       buildLog.line("--- push " + tag + " ---");
       String digest = images.push(tag, buildLog, onStream);
       buildLog.line("pushed " + tag + (digest == null ? "" : " " + digest));
-      log.atInfo().addKeyValue("scheduleId", job.scheduleId()).addKeyValue("workerId", workerId).addKeyValue("imageRef", tag).log("build pushed");
+      log.atInfo()
+          .addKeyValue("scheduleId", job.scheduleId())
+          .addKeyValue("workerId", workerId)
+          .addKeyValue("imageRef", tag)
+          .log("build pushed");
       return BuildEnded.of(
-          hostId, job.scheduleId(), job.userId(), workerId, attempt, BuildStatus.COMPLETED, change, tag, digest, null,
-          buildLog.text(), clock.instant());
+          hostId,
+          job.scheduleId(),
+          job.userId(),
+          workerId,
+          attempt,
+          BuildStatus.COMPLETED,
+          change,
+          tag,
+          digest,
+          null,
+          buildLog.text(),
+          clock.instant());
     } catch (IllegalArgumentException e) {
       // A value broke its rule at render time: refused, never rendered.
-      return failed(job, workerId, attempt, change, "the build was refused: " + e.getMessage(), buildLog);
+      return failed(
+          job, workerId, attempt, change, "the build was refused: " + e.getMessage(), buildLog);
     } catch (IOException e) {
       throw new BuildFailure("the build context could not be written: " + e.getMessage(), true, e);
     } finally {
@@ -120,12 +155,26 @@ public final class BuildRunner {
     }
   }
 
-  private BuildEnded failed(BuildJob job, String workerId, int attempt, String change, String reason, BuildLog buildLog) {
+  private BuildEnded failed(
+      BuildJob job, String workerId, int attempt, String change, String reason, BuildLog buildLog) {
     buildLog.line("FAILED: " + reason);
-    log.atInfo().addKeyValue("scheduleId", job.scheduleId()).addKeyValue("workerId", workerId).log("build failed: {}", reason);
+    log.atInfo()
+        .addKeyValue("scheduleId", job.scheduleId())
+        .addKeyValue("workerId", workerId)
+        .log("build failed: {}", reason);
     return BuildEnded.of(
-        hostId, job.scheduleId(), job.userId(), workerId, attempt, BuildStatus.FAILED, change, null, null, reason,
-        buildLog.text(), clock.instant());
+        hostId,
+        job.scheduleId(),
+        job.userId(),
+        workerId,
+        attempt,
+        BuildStatus.FAILED,
+        change,
+        null,
+        null,
+        reason,
+        buildLog.text(),
+        clock.instant());
   }
 
   private static void recreate(Path dir) throws IOException {

@@ -32,13 +32,13 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * A host's builder role: takes jobs from the build queue of its engine's arch (and no other), at
- * most {@code concurrency} at once,
- * claims each through the build-claim function and runs only what it was granted, extends the
- * job's visibility while building (the heartbeat that keeps other builders off it), reports the
- * end on the host-events queue, then deletes the job. A job refused (someone else holds it, or it
- * ended or was cancelled) is deleted unrun; a job that hit a transient failure is handed back.
- * If the builder dies, the job's visibility runs out and another builder's later delivery takes
- * the claim over. It also reports its own status, so waiting builds can say why they wait.
+ * most {@code concurrency} at once, claims each through the build-claim function and runs only what
+ * it was granted, extends the job's visibility while building (the heartbeat that keeps other
+ * builders off it), reports the end on the host-events queue, then deletes the job. A job refused
+ * (someone else holds it, or it ended or was cancelled) is deleted unrun; a job that hit a
+ * transient failure is handed back. If the builder dies, the job's visibility runs out and another
+ * builder's later delivery takes the claim over. It also reports its own status, so waiting builds
+ * can say why they wait.
  */
 @Singleton
 public final class BuildWorker implements AutoCloseable {
@@ -81,8 +81,14 @@ public final class BuildWorker implements AutoCloseable {
 
   @Inject
   public BuildWorker(
-      DaemonConfig config, BuildQueue queue, BuildClaims claims, BuildRunner runner, HostEventPublisher events,
-      DockerClient docker, ObjectMapper json, Clock clock) {
+      DaemonConfig config,
+      BuildQueue queue,
+      BuildClaims claims,
+      BuildRunner runner,
+      HostEventPublisher events,
+      DockerClient docker,
+      ObjectMapper json,
+      Clock clock) {
     this.settings = config.builder();
     this.hostId = config.hostId();
     this.queue = queue;
@@ -99,7 +105,8 @@ public final class BuildWorker implements AutoCloseable {
    * Starts taking jobs from the build queue of the engine's arch, if this host is a builder; a
    * no-op otherwise or when running.
    *
-   * @throws IllegalStateException naming the variable, when no build queue of that arch is configured
+   * @throws IllegalStateException naming the variable, when no build queue of that arch is
+   *     configured
    */
   public synchronized void start() {
     if (!settings.enabled() || !stopped) {
@@ -109,11 +116,17 @@ public final class BuildWorker implements AutoCloseable {
     queue.open(arch);
     stopped = false;
     accepting = true;
-    timers = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("builder-timers-" + hostId).factory());
-    timers.scheduleAtFixedRate(this::reportStatus, 0, statusInterval.toMillis(), TimeUnit.MILLISECONDS);
+    timers =
+        Executors.newScheduledThreadPool(
+            1, Thread.ofPlatform().daemon().name("builder-timers-" + hostId).factory());
+    timers.scheduleAtFixedRate(
+        this::reportStatus, 0, statusInterval.toMillis(), TimeUnit.MILLISECONDS);
     int current = ++generation;
     loop = Thread.ofPlatform().daemon().name("builder-" + hostId).start(() -> takeJobs(current));
-    log.atInfo().addKeyValue("hostId", hostId).addKeyValue("arch", arch.wireName()).addKeyValue("concurrency", settings.concurrency())
+    log.atInfo()
+        .addKeyValue("hostId", hostId)
+        .addKeyValue("arch", arch.wireName())
+        .addKeyValue("concurrency", settings.concurrency())
         .log("builder started");
   }
 
@@ -155,7 +168,10 @@ public final class BuildWorker implements AutoCloseable {
     if (loop != null) {
       loop.interrupt();
     }
-    log.atWarn().addKeyValue("hostId", hostId).addKeyValue("abandoned", running.size()).log("builder killed");
+    log.atWarn()
+        .addKeyValue("hostId", hostId)
+        .addKeyValue("abandoned", running.size())
+        .log("builder killed");
   }
 
   /** Builds running now. */
@@ -201,13 +217,19 @@ public final class BuildWorker implements AutoCloseable {
           // A platform thread per build: docker-java's Unix-socket reads are native calls that
           // would pin a virtual thread's carrier for the whole build, starving every other
           // virtual thread of the process (the local runtime's API among them).
-          Thread.ofPlatform().daemon().name("build-" + hostId + "/" + slot).start(() -> handle(message, slot));
+          Thread.ofPlatform()
+              .daemon()
+              .name("build-" + hostId + "/" + slot)
+              .start(() -> handle(message, slot));
         }
       } catch (InterruptedException e) {
         return;
       } catch (Exception e) {
         if (!stopped) {
-          log.atWarn().addKeyValue("hostId", hostId).setCause(e).log("build queue poll failed; retrying");
+          log.atWarn()
+              .addKeyValue("hostId", hostId)
+              .setCause(e)
+              .log("build queue poll failed; retrying");
           try {
             Thread.sleep(1000);
           } catch (InterruptedException ie) {
@@ -227,7 +249,10 @@ public final class BuildWorker implements AutoCloseable {
       try {
         job = (BuildJob) json.readValue(message.body(), BuildMessage.class);
       } catch (IOException | IllegalArgumentException e) {
-        log.atError().addKeyValue("messageId", message.messageId()).setCause(e).log("unreadable build job dropped");
+        log.atError()
+            .addKeyValue("messageId", message.messageId())
+            .setCause(e)
+            .log("unreadable build job dropped");
         queue.delete(message);
         return;
       }
@@ -235,31 +260,43 @@ public final class BuildWorker implements AutoCloseable {
         // A safety net only: each arch has its own queue, so a job of another arch here was put
         // on the wrong queue (by hand, or a redrive to the wrong one). Handed back, it runs out of
         // receives and its build fails through the dead-letter queue, rather than wait unseen.
-        log.atWarn().addKeyValue("scheduleId", job.scheduleId()).addKeyValue("arch", job.arch().wireName())
+        log.atWarn()
+            .addKeyValue("scheduleId", job.scheduleId())
+            .addKeyValue("arch", job.arch().wireName())
             .log("a job of another arch on this builder's queue; handed back");
         queue.release(message, Duration.ZERO);
         return;
       }
       int attempt = BuildQueue.receiveCount(message);
-      var answer = claims.claim(BuildClaim.of(job.scheduleId(), job.userId(), hostId, workerId, attempt));
+      var answer =
+          claims.claim(BuildClaim.of(job.scheduleId(), job.userId(), hostId, workerId, attempt));
       if (build.abandoned) {
         return;
       }
       if (!answer.granted()) {
         claimsRefused.incrementAndGet();
-        log.atInfo().addKeyValue("scheduleId", job.scheduleId()).addKeyValue("workerId", workerId).log("claim refused ({}); job dropped", answer.reason());
+        log.atInfo()
+            .addKeyValue("scheduleId", job.scheduleId())
+            .addKeyValue("workerId", workerId)
+            .log("claim refused ({}); job dropped", answer.reason());
         queue.delete(message);
         return;
       }
       build.keepAlive =
           timers.scheduleAtFixedRate(
-              () -> extendQuietly(message, build), queue.heartbeat().toMillis(), queue.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+              () -> extendQuietly(message, build),
+              queue.heartbeat().toMillis(),
+              queue.heartbeat().toMillis(),
+              TimeUnit.MILLISECONDS);
       BuildEnded report;
       try {
         report = runner.run(job, workerId, attempt, build.streams::add);
       } catch (BuildFailure e) {
         if (!build.abandoned) {
-          log.atWarn().addKeyValue("scheduleId", job.scheduleId()).addKeyValue("workerId", workerId).log("build hit a transient failure; handing it back: {}", e.getMessage());
+          log.atWarn()
+              .addKeyValue("scheduleId", job.scheduleId())
+              .addKeyValue("workerId", workerId)
+              .log("build hit a transient failure; handing it back: {}", e.getMessage());
           build.keepAlive.cancel(false);
           queue.release(message, RETRY_DELAY);
         }
@@ -276,7 +313,11 @@ public final class BuildWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       if (!build.abandoned) {
-        log.atWarn().addKeyValue("messageId", message.messageId()).addKeyValue("workerId", workerId).setCause(e).log("build job not handled; it will come back");
+        log.atWarn()
+            .addKeyValue("messageId", message.messageId())
+            .addKeyValue("workerId", workerId)
+            .setCause(e)
+            .log("build job not handled; it will come back");
       }
     } finally {
       if (build.keepAlive != null) {
@@ -294,7 +335,10 @@ public final class BuildWorker implements AutoCloseable {
     try {
       queue.extend(message);
     } catch (RuntimeException e) {
-      log.atWarn().addKeyValue("messageId", message.messageId()).setCause(e).log("build visibility not extended");
+      log.atWarn()
+          .addKeyValue("messageId", message.messageId())
+          .setCause(e)
+          .log("build visibility not extended");
     }
   }
 
@@ -303,7 +347,14 @@ public final class BuildWorker implements AutoCloseable {
       return;
     }
     try {
-      events.publish(BuilderStatus.of(hostId, arch, settings.concurrency(), running.size(), accepting && !stopped, clock.instant()));
+      events.publish(
+          BuilderStatus.of(
+              hostId,
+              arch,
+              settings.concurrency(),
+              running.size(),
+              accepting && !stopped,
+              clock.instant()));
     } catch (RuntimeException e) {
       log.atWarn().addKeyValue("hostId", hostId).setCause(e).log("builder status not sent");
     }

@@ -49,7 +49,12 @@ public final class DockerImageBuilder {
    * tag}; returns the image id.
    */
   public String build(
-      Path context, String tag, String baseImage, Map<String, String> labels, BuildLog log, Consumer<Closeable> onStream)
+      Path context,
+      String tag,
+      String baseImage,
+      Map<String, String> labels,
+      BuildLog log,
+      Consumer<Closeable> onStream)
       throws BuildFailure, InterruptedException {
     var callback =
         new BuildImageResultCallback() {
@@ -88,7 +93,10 @@ public final class DockerImageBuilder {
       // The engine answered that a step failed: the Dockerfile's fault, not worth another try.
       throw new BuildFailure(firstLine(e.getMessage()), false, e);
     } catch (DockerException e) {
-      throw new BuildFailure("the Docker engine refused the build: " + firstLine(e.getMessage()), e.getHttpStatus() >= 500, e);
+      throw new BuildFailure(
+          "the Docker engine refused the build: " + firstLine(e.getMessage()),
+          e.getHttpStatus() >= 500,
+          e);
     } catch (RuntimeException e) {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("build stopped");
@@ -98,7 +106,8 @@ public final class DockerImageBuilder {
   }
 
   /** Pushes {@code tag} to its registry; returns the digest the registry gave it. */
-  public String push(String tag, BuildLog log, Consumer<Closeable> onStream) throws BuildFailure, InterruptedException {
+  public String push(String tag, BuildLog log, Consumer<Closeable> onStream)
+      throws BuildFailure, InterruptedException {
     int colon = tag.lastIndexOf(':');
     String repository = tag.substring(0, colon);
     String[] error = {null};
@@ -120,7 +129,8 @@ public final class DockerImageBuilder {
       command.exec(callback);
       onStream.accept(callback);
       if (!callback.awaitCompletion(PUSH_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        throw new BuildFailure("the push did not finish in " + PUSH_TIMEOUT_MINUTES + " min", true, null);
+        throw new BuildFailure(
+            "the push did not finish in " + PUSH_TIMEOUT_MINUTES + " min", true, null);
       }
     } catch (DockerException e) {
       throw new BuildFailure("the push was refused: " + firstLine(e.getMessage()), true, e);
@@ -133,7 +143,11 @@ public final class DockerImageBuilder {
     var digests = docker.inspectImageCmd(tag).exec().getRepoDigests();
     return digests == null
         ? null
-        : digests.stream().filter(d -> d.startsWith(repository + "@")).map(d -> d.substring(repository.length() + 1)).findFirst().orElse(null);
+        : digests.stream()
+            .filter(d -> d.startsWith(repository + "@"))
+            .map(d -> d.substring(repository.length() + 1))
+            .findFirst()
+            .orElse(null);
   }
 
   private Optional<AuthConfig> credentials(String imageRef) throws BuildFailure {

@@ -24,10 +24,10 @@ import javax.inject.Singleton;
  * Renders a build's Dockerfile from the template {@code Dockerfile.mustache} (JMustache) and the
  * job's spec: base image, tools installed with apt-get, the source sync, the setup steps.
  *
- * <p>Nothing reaches the text unchecked: every value has matched its rule in the job's contract
- * (no shell characters in tools, change, depot path or URL), and is checked again here. Setup steps
- * and the Perforce sync are written in exec form, as JSON arrays, so no Dockerfile or shell parsing
- * of those lines can be steered by their content. Thread-safe.
+ * <p>Nothing reaches the text unchecked: every value has matched its rule in the job's contract (no
+ * shell characters in tools, change, depot path or URL), and is checked again here. Setup steps and
+ * the Perforce sync are written in exec form, as JSON arrays, so no Dockerfile or shell parsing of
+ * those lines can be steered by their content. Thread-safe.
  */
 @Singleton
 public final class DockerfileTemplate {
@@ -42,7 +42,9 @@ public final class DockerfileTemplate {
   @Inject
   public DockerfileTemplate(ObjectMapper json) {
     this.json = json;
-    try (InputStream in = Objects.requireNonNull(DockerfileTemplate.class.getResourceAsStream(RESOURCE), RESOURCE);
+    try (InputStream in =
+            Objects.requireNonNull(
+                DockerfileTemplate.class.getResourceAsStream(RESOURCE), RESOURCE);
         Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
       // Values are checked, not escaped: HTML escaping would only corrupt them.
       this.template = Mustache.compiler().escapeHTML(false).strictSections(false).compile(reader);
@@ -73,14 +75,28 @@ public final class DockerfileTemplate {
     }
     BuildSource source = spec.source();
     if (source.isGit()) {
-      values.put("git", Map.of("url", Names.require("source.url", source.url(), Names.GIT_URL), "commit", Names.require("commit", commit, Names.CHANGE)));
+      values.put(
+          "git",
+          Map.of(
+              "url",
+              Names.require("source.url", source.url(), Names.GIT_URL),
+              "commit",
+              Names.require("commit", commit, Names.CHANGE)));
     } else {
       values.put("perforce", Map.of("syncCommand", execForm(perforceSync(source, change))));
     }
     values.put(
         "setup",
         spec.setup().stream()
-            .map(step -> Map.of("command", execForm(List.of("/bin/sh", "-c", Names.require("setup", step, Names.SETUP_COMMAND)))))
+            .map(
+                step ->
+                    Map.of(
+                        "command",
+                        execForm(
+                            List.of(
+                                "/bin/sh",
+                                "-c",
+                                Names.require("setup", step, Names.SETUP_COMMAND)))))
             .toList());
     return template.execute(values);
   }
@@ -91,7 +107,8 @@ public final class DockerfileTemplate {
    */
   public static List<String> perforceSync(BuildSource source, String change) {
     String depotPath = Names.require("source.depotPath", source.depotPath(), Names.DEPOT_PATH);
-    String revision = HEAD.equals(change) ? "#head" : "@" + Names.require("change", change, Names.CHANGE);
+    String revision =
+        HEAD.equals(change) ? "#head" : "@" + Names.require("change", change, Names.CHANGE);
     return List.of("p4", "sync", depotPath + revision);
   }
 

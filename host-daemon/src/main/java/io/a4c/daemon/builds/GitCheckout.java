@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 import javax.inject.Singleton;
 
 /**
- * A real {@code git clone} and {@code git checkout} of a build's sources into its build context,
- * on the builder (so the base image needs no git and the sources are copied into the image).
- * Arguments are passed as an argument vector, never through a shell, after their rules. Needs
- * {@code git} on the builder host. Thread-safe.
+ * A real {@code git clone} and {@code git checkout} of a build's sources into its build context, on
+ * the builder (so the base image needs no git and the sources are copied into the image). Arguments
+ * are passed as an argument vector, never through a shell, after their rules. Needs {@code git} on
+ * the builder host. Thread-safe.
  */
 @Singleton
 public final class GitCheckout {
@@ -41,15 +41,28 @@ public final class GitCheckout {
       throws CheckoutFailed, InterruptedException {
     Names.require("source.url", url, Names.GIT_URL);
     Names.require("parentName", parent, Names.PARENT_NAME);
-    String target = change == null ? "origin/" + parent : Names.require("change", change, Names.CHANGE);
+    String target =
+        change == null ? "origin/" + parent : Names.require("change", change, Names.CHANGE);
     run(log, List.of("git", "clone", "--quiet", "--no-checkout", "--", url, dir.toString()), null);
-    run(log, List.of("git", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", target, "--"), dir);
+    run(
+        log,
+        List.of(
+            "git",
+            "-c",
+            "advice.detachedHead=false",
+            "checkout",
+            "--quiet",
+            "--detach",
+            target,
+            "--"),
+        dir);
     String commit = run(log, List.of("git", "rev-parse", "HEAD"), dir).strip();
     log.line("checked out " + commit);
     return commit;
   }
 
-  private static String run(BuildLog log, List<String> command, Path dir) throws CheckoutFailed, InterruptedException {
+  private static String run(BuildLog log, List<String> command, Path dir)
+      throws CheckoutFailed, InterruptedException {
     log.line("$ " + String.join(" ", command));
     var builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
     if (dir != null) {
@@ -60,7 +73,8 @@ public final class GitCheckout {
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new CheckoutFailed("could not run git (is it installed on the builder?): " + e.getMessage());
+      throw new CheckoutFailed(
+          "could not run git (is it installed on the builder?): " + e.getMessage());
     }
     String output;
     try {
@@ -77,7 +91,11 @@ public final class GitCheckout {
       String last = output.strip();
       int cut = last.lastIndexOf('\n');
       last = cut >= 0 ? last.substring(cut + 1) : last;
-      throw new CheckoutFailed("git " + command.get(command.get(1).equals("-c") ? 3 : 1) + " failed: " + (last.isEmpty() ? "exit " + process.exitValue() : last));
+      throw new CheckoutFailed(
+          "git "
+              + command.get(command.get(1).equals("-c") ? 3 : 1)
+              + " failed: "
+              + (last.isEmpty() ? "exit " + process.exitValue() : last));
     }
     return output;
   }

@@ -37,10 +37,15 @@ public final class HostCommandConsumer {
   private final ObjectMapper json;
   private final String hostId;
   private final ScheduledExecutorService extender =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("visibility-extender").factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("visibility-extender").factory());
 
   @Inject
-  public HostCommandConsumer(CommandQueue queue, WorkspaceProvisioner provisioner, ObjectMapper json, DaemonConfig config) {
+  public HostCommandConsumer(
+      CommandQueue queue,
+      WorkspaceProvisioner provisioner,
+      ObjectMapper json,
+      DaemonConfig config) {
     this.queue = queue;
     this.provisioner = provisioner;
     this.json = json;
@@ -52,7 +57,10 @@ public final class HostCommandConsumer {
     List<Message> messages = queue.receive();
     Map<String, List<Message>> groups = new LinkedHashMap<>();
     for (Message message : messages) {
-      String group = message.attributes().getOrDefault(MessageSystemAttributeName.MESSAGE_GROUP_ID, message.messageId());
+      String group =
+          message
+              .attributes()
+              .getOrDefault(MessageSystemAttributeName.MESSAGE_GROUP_ID, message.messageId());
       groups.computeIfAbsent(group, g -> new ArrayList<>()).add(message);
     }
     List<Thread> workers = new ArrayList<>();
@@ -83,18 +91,27 @@ public final class HostCommandConsumer {
     try {
       command = json.readValue(message.body(), HostCommand.class);
     } catch (IOException | IllegalArgumentException e) {
-      log.atError().addKeyValue("messageId", message.messageId()).setCause(e).log("unreadable command dropped");
+      log.atError()
+          .addKeyValue("messageId", message.messageId())
+          .setCause(e)
+          .log("unreadable command dropped");
       queue.delete(message);
       return true;
     }
     if (!hostId.equals(command.hostId())) {
-      log.atWarn().addKeyValue("messageId", message.messageId()).addKeyValue("commandHostId", command.hostId()).log("command for another host dropped");
+      log.atWarn()
+          .addKeyValue("messageId", message.messageId())
+          .addKeyValue("commandHostId", command.hostId())
+          .log("command for another host dropped");
       queue.delete(message);
       return true;
     }
     var keepAlive =
         extender.scheduleAtFixedRate(
-            () -> extendQuietly(message), queue.visibility().toMillis() / 3, queue.visibility().toMillis() / 3, TimeUnit.MILLISECONDS);
+            () -> extendQuietly(message),
+            queue.visibility().toMillis() / 3,
+            queue.visibility().toMillis() / 3,
+            TimeUnit.MILLISECONDS);
     try {
       switch (command) {
         case CreateWorkspace create -> provisioner.create(create, receiveCount(message));
@@ -106,7 +123,9 @@ public final class HostCommandConsumer {
       Thread.currentThread().interrupt();
       return false;
     } catch (io.a4c.daemon.workspaces.RetryLater e) {
-      log.atWarn().addKeyValue("workspaceId", command.workspaceId()).log("{}; left for redelivery", e.getMessage());
+      log.atWarn()
+          .addKeyValue("workspaceId", command.workspaceId())
+          .log("{}; left for redelivery", e.getMessage());
       return false;
     } catch (Exception e) {
       log.atWarn()
@@ -122,7 +141,10 @@ public final class HostCommandConsumer {
 
   private static int receiveCount(Message message) {
     try {
-      return Integer.parseInt(message.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
+      return Integer.parseInt(
+          message
+              .attributes()
+              .getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
     } catch (NumberFormatException e) {
       return 1;
     }
@@ -132,7 +154,10 @@ public final class HostCommandConsumer {
     try {
       queue.extend(message);
     } catch (RuntimeException e) {
-      log.atWarn().addKeyValue("messageId", message.messageId()).setCause(e).log("visibility not extended");
+      log.atWarn()
+          .addKeyValue("messageId", message.messageId())
+          .setCause(e)
+          .log("visibility not extended");
     }
   }
 }

@@ -52,7 +52,8 @@ public record DaemonConfig(
       throw new IllegalArgumentException(DaemonEnv.IMAGE_REPOSITORY + " must be set on a builder");
     }
     if (registryLogin != RegistryLogin.NONE && imageRepository.isEmpty()) {
-      throw new IllegalArgumentException(DaemonEnv.REGISTRY_LOGIN + " " + registryLogin + " needs " + DaemonEnv.IMAGE_REPOSITORY);
+      throw new IllegalArgumentException(
+          DaemonEnv.REGISTRY_LOGIN + " " + registryLogin + " needs " + DaemonEnv.IMAGE_REPOSITORY);
     }
   }
 
@@ -82,7 +83,10 @@ public record DaemonConfig(
       if (enabled) {
         if (queueUrls.isEmpty()) {
           throw new IllegalArgumentException(
-              DaemonEnv.BUILD_QUEUE_URL_AMD64 + " or " + DaemonEnv.BUILD_QUEUE_URL_ARM64 + " must be set for a builder");
+              DaemonEnv.BUILD_QUEUE_URL_AMD64
+                  + " or "
+                  + DaemonEnv.BUILD_QUEUE_URL_ARM64
+                  + " must be set for a builder");
         }
         Names.requireText(DaemonEnv.BUILD_CLAIM_FUNCTION, claimFunction);
         if (concurrency < 1) {
@@ -94,13 +98,17 @@ public record DaemonConfig(
     /**
      * The build queue of {@code arch}, the builder's engine's.
      *
-     * @throws IllegalStateException naming the variable, when this host was given no queue of its arch
+     * @throws IllegalStateException naming the variable, when this host was given no queue of its
+     *     arch
      */
     public String queueUrl(Arch arch) {
       String url = queueUrls.get(arch);
       if (url == null) {
         throw new IllegalStateException(
-            "environment variable " + DaemonEnv.buildQueueUrl(arch) + " must be set: this builder's engine is " + arch.wireName());
+            "environment variable "
+                + DaemonEnv.buildQueueUrl(arch)
+                + " must be set: this builder's engine is "
+                + arch.wireName());
       }
       return url;
     }
@@ -114,19 +122,22 @@ public record DaemonConfig(
   public static DaemonConfig fromEnvironment(Map<String, String> env) {
     String hostId = required(env, DaemonEnv.HOST_ID);
     if (!Names.HOST_ID.matcher(hostId).matches()) {
-      throw new IllegalStateException(DaemonEnv.HOST_ID + " must be lowercase letters, digits and - (up to 40), was " + hostId);
+      throw new IllegalStateException(
+          DaemonEnv.HOST_ID + " must be lowercase letters, digits and - (up to 40), was " + hostId);
     }
     String endpoint = env.get(DaemonEnv.SQS_ENDPOINT);
     Optional<ImageRepository> repository = imageRepository(env);
     Builder builder = builder(env);
     if (builder.enabled() && repository.isEmpty()) {
-      throw new IllegalStateException("environment variable " + DaemonEnv.IMAGE_REPOSITORY + " must be set on a builder");
+      throw new IllegalStateException(
+          "environment variable " + DaemonEnv.IMAGE_REPOSITORY + " must be set on a builder");
     }
     RegistryLogin login;
     try {
       login = RegistryLogin.choose(env.get(DaemonEnv.REGISTRY_LOGIN), repository);
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("environment variable " + DaemonEnv.REGISTRY_LOGIN + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "environment variable " + DaemonEnv.REGISTRY_LOGIN + ": " + e.getMessage(), e);
     }
     return new DaemonConfig(
         hostId,
@@ -142,7 +153,9 @@ public record DaemonConfig(
         3,
         Duration.ofSeconds(1),
         env.getOrDefault(DaemonEnv.AWS_REGION, "us-east-1"),
-        endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint)),
+        endpoint == null || endpoint.isBlank()
+            ? Optional.empty()
+            : Optional.of(URI.create(endpoint)),
         eventKey(env),
         repository,
         login,
@@ -157,14 +170,16 @@ public record DaemonConfig(
     try {
       return Optional.of(ImageRepository.parse(value.trim()));
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("environment variable " + DaemonEnv.IMAGE_REPOSITORY + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "environment variable " + DaemonEnv.IMAGE_REPOSITORY + ": " + e.getMessage(), e);
     }
   }
 
   private static Builder builder(Map<String, String> env) {
     String enabled = env.getOrDefault(DaemonEnv.BUILDER, "false").trim();
     if (!enabled.equals("true") && !enabled.equals("false")) {
-      throw new IllegalStateException("environment variable " + DaemonEnv.BUILDER + " must be true or false, was " + enabled);
+      throw new IllegalStateException(
+          "environment variable " + DaemonEnv.BUILDER + " must be true or false, was " + enabled);
     }
     if (enabled.equals("false")) {
       return Builder.disabled();
@@ -190,7 +205,10 @@ public record DaemonConfig(
     }
     if (urls.isEmpty()) {
       throw new IllegalStateException(
-          "environment variable " + DaemonEnv.BUILD_QUEUE_URL_AMD64 + " or " + DaemonEnv.BUILD_QUEUE_URL_ARM64
+          "environment variable "
+              + DaemonEnv.BUILD_QUEUE_URL_AMD64
+              + " or "
+              + DaemonEnv.BUILD_QUEUE_URL_ARM64
               + " must be set: the build queue of this builder's arch");
     }
     return urls;
@@ -209,13 +227,22 @@ public record DaemonConfig(
     } catch (IllegalArgumentException e) {
       // reported below, without the value: it is a secret
     }
-    throw new IllegalStateException("environment variable " + DaemonEnv.EVENT_KEY + " must be a base64 key of at least 32 bytes");
+    throw new IllegalStateException(
+        "environment variable "
+            + DaemonEnv.EVENT_KEY
+            + " must be a base64 key of at least 32 bytes");
   }
 
   @Override
   public String toString() {
     // The record's own toString would print the key's array reference only, but say so plainly.
-    return "DaemonConfig[hostId=" + hostId + ", dockerHost=" + dockerHost + ", eventKey=" + (eventKey.isPresent() ? "set" : "none") + "]";
+    return "DaemonConfig[hostId="
+        + hostId
+        + ", dockerHost="
+        + dockerHost
+        + ", eventKey="
+        + (eventKey.isPresent() ? "set" : "none")
+        + "]";
   }
 
   private static String required(Map<String, String> env, String name) {
@@ -226,7 +253,8 @@ public record DaemonConfig(
     return value;
   }
 
-  private static long number(Map<String, String> env, String name, long fallback, long min, long max) {
+  private static long number(
+      Map<String, String> env, String name, long fallback, long min, long max) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       return fallback;
@@ -239,6 +267,14 @@ public record DaemonConfig(
     } catch (NumberFormatException e) {
       // reported below with the variable's name
     }
-    throw new IllegalStateException("environment variable " + name + " must be a number from " + min + " to " + max + ", was " + value);
+    throw new IllegalStateException(
+        "environment variable "
+            + name
+            + " must be a number from "
+            + min
+            + " to "
+            + max
+            + ", was "
+            + value);
   }
 }

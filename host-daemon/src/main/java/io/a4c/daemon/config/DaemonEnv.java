@@ -3,8 +3,8 @@ package io.a4c.daemon.config;
 import io.a4c.events.Arch;
 
 /**
- * Names of the environment variables (or {@code /etc/a4c/host-daemon.env} entries) the host
- * daemon reads. The CDK app's outputs and the deploy guide use exactly these.
+ * Names of the environment variables (or {@code /etc/a4c/host-daemon.env} entries) the host daemon
+ * reads. The CDK app's outputs and the deploy guide use exactly these.
  */
 public final class DaemonEnv {
   /** This host's id; names its command queue and labels its containers. */
@@ -35,8 +35,8 @@ public final class DaemonEnv {
   public static final String RECONCILE_SECONDS = "A4C_RECONCILE_SECONDS";
 
   /**
-   * Seconds a received command stays hidden from other receivers; extended while the command
-   * runs, so it only matters when the daemon dies: then the command returns after this long.
+   * Seconds a received command stays hidden from other receivers; extended while the command runs,
+   * so it only matters when the daemon dies: then the command returns after this long.
    */
   public static final String COMMAND_VISIBILITY_SECONDS = "A4C_COMMAND_VISIBILITY_SECONDS";
 
@@ -60,7 +60,10 @@ public final class DaemonEnv {
    */
   public static final String BUILD_QUEUE_URL_AMD64 = "A4C_BUILD_QUEUE_URL_AMD64";
 
-  /** URL of the arm64 build queue (stack output BuildQueueUrlArm64); see {@link #BUILD_QUEUE_URL_AMD64}. */
+  /**
+   * URL of the arm64 build queue (stack output BuildQueueUrlArm64); see {@link
+   * #BUILD_QUEUE_URL_AMD64}.
+   */
   public static final String BUILD_QUEUE_URL_ARM64 = "A4C_BUILD_QUEUE_URL_ARM64";
 
   /** The variable naming the build queue of {@code arch}. */
@@ -73,10 +76,10 @@ public final class DaemonEnv {
 
   /**
    * The one repository builders push to and hosts pull from: {@code host[:port]/path} (locally
-   * {@code 10.250.0.1:5000/a4c-images}, in AWS the stack output {@code ImageRepositoryUri}).
-   * Images are {@code <repository>:<project>_<parent>_<arch>_<change>} (see {@code
-   * io.a4c.events.ImageTags}). Required on a builder; on every host that pulls from a registry
-   * that needs a login.
+   * {@code 10.250.0.1:5000/a4c-images}, in AWS the stack output {@code ImageRepositoryUri}). Images
+   * are {@code <repository>:<project>_<parent>_<arch>_<change>} (see {@code
+   * io.a4c.events.ImageTags}). Required on a builder; on every host that pulls from a registry that
+   * needs a login.
    */
   public static final String IMAGE_REPOSITORY = "A4C_IMAGE_REPOSITORY";
 

@@ -3,8 +3,8 @@ package io.a4c.daemon.docker;
 import java.util.Map;
 
 /**
- * The labels and names that mark a container as A4C's. Everything derives from the workspace id,
- * so a retry or the reconciler finds what an earlier attempt left.
+ * The labels and names that mark a container as A4C's. Everything derives from the workspace id, so
+ * a retry or the reconciler finds what an earlier attempt left.
  */
 public final class ContainerLabels {
   public static final String MANAGED = "io.a4c.managed";

@@ -20,7 +20,8 @@ public final class DockerClients {
 
   /** A client whose reads wait up to {@code responseTimeout} (builds stream for a long time). */
   public static DockerClient connect(String dockerHost, Duration responseTimeout) {
-    var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+    var config =
+        DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
     var http =
         new ApacheDockerHttpClient.Builder()
             .dockerHost(config.getDockerHost())

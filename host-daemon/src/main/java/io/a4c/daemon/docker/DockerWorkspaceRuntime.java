@@ -24,14 +24,16 @@ import javax.inject.Singleton;
 
 /**
  * The Docker operations of a workspace's life, each one step, each mapping engine errors to a
- * {@link StepFailure} that says whether a retry can help. Containers are confined: not
- * privileged, no Docker socket or host mounts, CPU, memory and pids limits, a reduced capability
- * set and no-new-privileges. Thread-safe (docker-java clients are).
+ * {@link StepFailure} that says whether a retry can help. Containers are confined: not privileged,
+ * no Docker socket or host mounts, CPU, memory and pids limits, a reduced capability set and
+ * no-new-privileges. Thread-safe (docker-java clients are).
  */
 @Singleton
 public final class DockerWorkspaceRuntime {
   /** Default capabilities minus the ones a developer workspace has no use for. */
-  private static final Capability[] DROPPED = {Capability.NET_RAW, Capability.MKNOD, Capability.AUDIT_WRITE};
+  private static final Capability[] DROPPED = {
+    Capability.NET_RAW, Capability.MKNOD, Capability.AUDIT_WRITE
+  };
 
   private static final long SETUP_TIMEOUT_MINUTES = 30;
   private static final long PULL_TIMEOUT_MINUTES = 30;
@@ -68,8 +70,10 @@ public final class DockerWorkspaceRuntime {
                 .withName(ContainerLabels.containerName(command.workspaceId()))
                 .withHostName(shortName)
                 .withDomainName(domain)
-                .withLabels(ContainerLabels.of(command.workspaceId(), command.userId(), command.hostId()))
-                // A shell with a terminal stays up like `docker run -dit`, whatever the image's CMD is.
+                .withLabels(
+                    ContainerLabels.of(command.workspaceId(), command.userId(), command.hostId()))
+                // A shell with a terminal stays up like `docker run -dit`, whatever the image's CMD
+                // is.
                 .withTty(true)
                 .withStdinOpen(true)
                 .withHostConfig(hostConfig)
@@ -101,11 +105,16 @@ public final class DockerWorkspaceRuntime {
           try {
             auth.forImage(imageRef).ifPresent(pull::withAuthConfig);
           } catch (RegistryLoginFailed e) {
-            throw new StepFailure("no registry login to pull " + imageRef + ": " + e.getMessage(), true, e);
+            throw new StepFailure(
+                "no registry login to pull " + imageRef + ": " + e.getMessage(), true, e);
           }
           try {
-            if (!pull.exec(new ResultCallback.Adapter<PullResponseItem>()).awaitCompletion(PULL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-              throw new StepFailure("pulling " + imageRef + " did not finish in " + PULL_TIMEOUT_MINUTES + " min", true, null);
+            if (!pull.exec(new ResultCallback.Adapter<PullResponseItem>())
+                .awaitCompletion(PULL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+              throw new StepFailure(
+                  "pulling " + imageRef + " did not finish in " + PULL_TIMEOUT_MINUTES + " min",
+                  true,
+                  null);
             }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -151,14 +160,22 @@ public final class DockerWorkspaceRuntime {
                           public void onNext(Frame frame) {
                             synchronized (output) {
                               if (output.length() < 4096) {
-                                output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                                output.append(
+                                    new String(frame.getPayload(), StandardCharsets.UTF_8));
                               }
                             }
                           }
                         })
                     .awaitCompletion(SETUP_TIMEOUT_MINUTES, TimeUnit.MINUTES);
             if (!done) {
-              throw new StepFailure("setup command " + (index + 1) + " did not finish in " + SETUP_TIMEOUT_MINUTES + " min", false, null);
+              throw new StepFailure(
+                  "setup command "
+                      + (index + 1)
+                      + " did not finish in "
+                      + SETUP_TIMEOUT_MINUTES
+                      + " min",
+                  false,
+                  null);
             }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -172,7 +189,11 @@ public final class DockerWorkspaceRuntime {
       int cut = lastLine.lastIndexOf('\n');
       lastLine = cut >= 0 ? lastLine.substring(cut + 1) : lastLine;
       throw new StepFailure(
-          "setup command " + (index + 1) + " exited with " + exitCode + (lastLine.isEmpty() ? "" : ": " + truncate(lastLine)),
+          "setup command "
+              + (index + 1)
+              + " exited with "
+              + exitCode
+              + (lastLine.isEmpty() ? "" : ": " + truncate(lastLine)),
           false,
           null);
     }
@@ -183,12 +204,14 @@ public final class DockerWorkspaceRuntime {
     return call(
         "read the container's address",
         () -> {
-          var networks = docker.inspectContainerCmd(containerId).exec().getNetworkSettings().getNetworks();
+          var networks =
+              docker.inspectContainerCmd(containerId).exec().getNetworkSettings().getNetworks();
           return networks.values().stream()
               .map(n -> n.getIpAddress())
               .filter(ip -> ip != null && !ip.isEmpty())
               .findFirst()
-              .orElseThrow(() -> new StepFailure("the container has no IP address yet", true, null));
+              .orElseThrow(
+                  () -> new StepFailure("the container has no IP address yet", true, null));
         });
   }
 
@@ -222,14 +245,26 @@ public final class DockerWorkspaceRuntime {
   public List<Container> managedContainers() {
     return call(
         "list containers",
-        () -> docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(ContainerLabels.MANAGED, "true")).exec());
+        () ->
+            docker
+                .listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(ContainerLabels.MANAGED, "true"))
+                .exec());
   }
 
   /** Force-removes the workspace's container if there is one. Idempotent. */
   public void remove(String workspaceId) {
     for (Container container : find(workspaceId).stream().toList()) {
       try {
-        call("remove the container", () -> docker.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec());
+        call(
+            "remove the container",
+            () ->
+                docker
+                    .removeContainerCmd(container.getId())
+                    .withForce(true)
+                    .withRemoveVolumes(true)
+                    .exec());
       } catch (StepFailure e) {
         if (!(e.getCause() instanceof NotFoundException)) {
           throw e;
@@ -254,7 +289,8 @@ public final class DockerWorkspaceRuntime {
     } catch (DockerException e) {
       int status = e.getHttpStatus();
       boolean isTransient = status >= 500 || status == 0;
-      throw new StepFailure("could not " + step + ": " + truncate(firstLine(e.getMessage())), isTransient, e);
+      throw new StepFailure(
+          "could not " + step + ": " + truncate(firstLine(e.getMessage())), isTransient, e);
     } catch (RuntimeException e) {
       // Transport failures: the engine is down, restarting or too slow. Worth another try.
       throw new StepFailure("could not " + step + ": the Docker engine did not answer", true, e);

@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a heartbeat now and then every interval. A failed beat is logged and skipped; the next
- * one carries the newer state anyway.
+ * Sends a heartbeat now and then every interval. A failed beat is logged and skipped; the next one
+ * carries the newer state anyway.
  */
 @Singleton
 public final class HeartbeatPublisher {

@@ -19,8 +19,8 @@ import javax.inject.Singleton;
 
 /**
  * Reads what a heartbeat reports from the engine. Disk in use is what Docker holds on this host —
- * image sizes plus containers' writable layers — the part A4C's own placements change; the total
- * is the size of the filesystem under Docker's data root, when the daemon can see it.
+ * image sizes plus containers' writable layers — the part A4C's own placements change; the total is
+ * the size of the filesystem under Docker's data root, when the daemon can see it.
  */
 @Singleton
 public final class HostSnapshot {
@@ -39,9 +39,12 @@ public final class HostSnapshot {
   public Heartbeat take() {
     var info = docker.infoCmd().exec();
     List<Image> images = docker.listImagesCmd().exec();
-    List<Container> containers = docker.listContainersCmd().withShowAll(true).withShowSize(true).exec();
-    long imageBytes = images.stream().mapToLong(i -> Objects.requireNonNullElse(i.getSize(), 0L)).sum();
-    long layerBytes = containers.stream().mapToLong(c -> Objects.requireNonNullElse(c.getSizeRw(), 0L)).sum();
+    List<Container> containers =
+        docker.listContainersCmd().withShowAll(true).withShowSize(true).exec();
+    long imageBytes =
+        images.stream().mapToLong(i -> Objects.requireNonNullElse(i.getSize(), 0L)).sum();
+    long layerBytes =
+        containers.stream().mapToLong(c -> Objects.requireNonNullElse(c.getSizeRw(), 0L)).sum();
     var tags =
         images.stream()
             .flatMap(i -> i.getRepoTags() == null ? Stream.empty() : Stream.of(i.getRepoTags()))
@@ -51,7 +54,10 @@ public final class HostSnapshot {
     int running =
         (int)
             containers.stream()
-                .filter(c -> c.getLabels() != null && "true".equals(c.getLabels().get(ContainerLabels.MANAGED)))
+                .filter(
+                    c ->
+                        c.getLabels() != null
+                            && "true".equals(c.getLabels().get(ContainerLabels.MANAGED)))
                 .filter(c -> "running".equals(c.getState()))
                 .count();
     return Heartbeat.of(

@@ -22,13 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This host's half of reconciliation (the seed's cleanup daemon): reports every container
- * labelled as A4C's with its address, so the events consumer can compare them with the records
- * placed here, send back what to remove and correct a recorded address; drops hostname entries
- * whose container is gone; and points an entry at its container's address when the engine gave
- * the container a new one (dockerd restarts a stopped workspace container, and the default bridge
- * may hand it another address). The daemon has no database access: what to do about records is
- * decided centrally.
+ * This host's half of reconciliation (the seed's cleanup daemon): reports every container labelled
+ * as A4C's with its address, so the events consumer can compare them with the records placed here,
+ * send back what to remove and correct a recorded address; drops hostname entries whose container
+ * is gone; and points an entry at its container's address when the engine gave the container a new
+ * one (dockerd restarts a stopped workspace container, and the default bridge may hand it another
+ * address). The daemon has no database access: what to do about records is decided centrally.
  */
 @Singleton
 public final class InventoryPublisher {
@@ -43,7 +42,11 @@ public final class InventoryPublisher {
 
   @Inject
   public InventoryPublisher(
-      DockerWorkspaceRuntime docker, HostnameEntries hostnames, HostEventPublisher events, Clock clock, DaemonConfig config) {
+      DockerWorkspaceRuntime docker,
+      HostnameEntries hostnames,
+      HostEventPublisher events,
+      Clock clock,
+      DaemonConfig config) {
     this.docker = docker;
     this.hostnames = hostnames;
     this.events = events;
@@ -67,26 +70,44 @@ public final class InventoryPublisher {
         Map<String, String> labels = container.getLabels();
         String workspaceId = labels == null ? null : labels.get(ContainerLabels.WORKSPACE_ID);
         String userId = labels == null ? null : labels.get(ContainerLabels.USER_ID);
-        if (workspaceId == null || userId == null
-            || !Names.WORKSPACE_ID.matcher(workspaceId).matches() || !Names.USER_ID.matcher(userId).matches()) {
-          log.atWarn().addKeyValue("containerId", container.getId()).log("A4C-labelled container with malformed labels ignored");
+        if (workspaceId == null
+            || userId == null
+            || !Names.WORKSPACE_ID.matcher(workspaceId).matches()
+            || !Names.USER_ID.matcher(userId).matches()) {
+          log.atWarn()
+              .addKeyValue("containerId", container.getId())
+              .log("A4C-labelled container with malformed labels ignored");
           continue;
         }
         present.add(workspaceId);
-        String ip = "running".equals(container.getState()) ? DockerWorkspaceRuntime.ipOf(container).orElse(null) : null;
+        String ip =
+            "running".equals(container.getState())
+                ? DockerWorkspaceRuntime.ipOf(container).orElse(null)
+                : null;
         var entry = entriesNow.get(workspaceId);
         if (ip != null && entry != null && !ip.equals(entry.ip())) {
           hostnames.put(workspaceId, ip, entry.hostname());
-          log.atWarn().addKeyValue("workspaceId", workspaceId).addKeyValue("was", entry.ip()).addKeyValue("ip", ip).log("hostname entry moved to the container's new address");
+          log.atWarn()
+              .addKeyValue("workspaceId", workspaceId)
+              .addKeyValue("was", entry.ip())
+              .addKeyValue("ip", ip)
+              .log("hostname entry moved to the container's new address");
         }
         entries.add(
             new HostInventory.Entry(
-                workspaceId, userId, container.getId(), container.getState(), Instant.ofEpochSecond(container.getCreated()), ip));
+                workspaceId,
+                userId,
+                container.getId(),
+                container.getState(),
+                Instant.ofEpochSecond(container.getCreated()),
+                ip));
       }
       for (String workspaceId : entriesNow.keySet()) {
         if (!present.contains(workspaceId)) {
           hostnames.remove(workspaceId);
-          log.atInfo().addKeyValue("workspaceId", workspaceId).log("hostname entry without a container removed");
+          log.atInfo()
+              .addKeyValue("workspaceId", workspaceId)
+              .log("hostname entry without a container removed");
         }
       }
       events.publish(HostInventory.of(hostId, entries, clock.instant()));

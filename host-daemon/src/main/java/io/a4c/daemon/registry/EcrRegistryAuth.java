@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.ecr.model.AuthorizationData;
  * <p>The token is cached and fetched again {@link #REFRESH_BEFORE_EXPIRY} before it expires. That
  * margin is not a few minutes but the longest operation that uses a token: the registry checks the
  * credentials on every layer of a push, and a push may run for an hour ({@code
- * DockerImageBuilder.PUSH_TIMEOUT_MINUTES}). Thread-safe: one fetch at a time, the rest wait for it.
+ * DockerImageBuilder.PUSH_TIMEOUT_MINUTES}). Thread-safe: one fetch at a time, the rest wait for
+ * it.
  */
 public final class EcrRegistryAuth implements RegistryAuth {
   private static final Logger log = LoggerFactory.getLogger(EcrRegistryAuth.class);
@@ -77,14 +78,16 @@ public final class EcrRegistryAuth implements RegistryAuth {
       return now;
     }
     Duration halfLeft = Duration.between(now, expiresAt).dividedBy(2);
-    return expiresAt.minus(halfLeft.compareTo(REFRESH_BEFORE_EXPIRY) < 0 ? halfLeft : REFRESH_BEFORE_EXPIRY);
+    return expiresAt.minus(
+        halfLeft.compareTo(REFRESH_BEFORE_EXPIRY) < 0 ? halfLeft : REFRESH_BEFORE_EXPIRY);
   }
 
   private AuthorizationData fetch() {
     try {
       var data = ecr.getAuthorizationToken().authorizationData();
       if (data == null || data.isEmpty()) {
-        throw new RegistryLoginFailed("ECR answered GetAuthorizationToken with no authorization data", null);
+        throw new RegistryLoginFailed(
+            "ECR answered GetAuthorizationToken with no authorization data", null);
       }
       return data.getFirst();
     } catch (SdkException e) {
@@ -97,16 +100,21 @@ public final class EcrRegistryAuth implements RegistryAuth {
     String token = data.authorizationToken();
     String decoded;
     try {
-      decoded = token == null ? "" : new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
+      decoded =
+          token == null
+              ? ""
+              : new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       decoded = "";
     }
     int colon = decoded.indexOf(':');
     if (colon <= 0 || colon == decoded.length() - 1) {
       // Not the token in the message: it is a credential, however malformed.
-      throw new RegistryLoginFailed("ECR answered with an authorization token that is not base64 user:password", null);
+      throw new RegistryLoginFailed(
+          "ECR answered with an authorization token that is not base64 user:password", null);
     }
-    String endpoint = data.proxyEndpoint() == null ? "https://" + repository.registry() : data.proxyEndpoint();
+    String endpoint =
+        data.proxyEndpoint() == null ? "https://" + repository.registry() : data.proxyEndpoint();
     return new AuthConfig()
         .withUsername(decoded.substring(0, colon))
         .withPassword(decoded.substring(colon + 1))

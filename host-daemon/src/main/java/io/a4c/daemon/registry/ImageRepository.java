@@ -7,29 +7,35 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The one repository builders push to and hosts pull from, {@code host[:port]/path}: locally
- * {@code 10.250.0.1:5000/a4c-images}, in AWS the stack's {@code ImageRepositoryUri}. Every built
- * image is {@code <repository>:<tag>} with the tag from {@link ImageTags}.
+ * The one repository builders push to and hosts pull from, {@code host[:port]/path}: locally {@code
+ * 10.250.0.1:5000/a4c-images}, in AWS the stack's {@code ImageRepositoryUri}. Every built image is
+ * {@code <repository>:<tag>} with the tag from {@link ImageTags}.
  *
  * @param registry the registry's {@code host[:port]}, whose credentials a push or pull sends
  * @param path the repository's path in that registry
  */
 public record ImageRepository(String registry, String path) {
-  private static final Pattern REGISTRY = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?");
-  private static final Pattern PATH = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*");
+  private static final Pattern REGISTRY =
+      Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?");
+  private static final Pattern PATH =
+      Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*");
 
   /** Room for {@code :} and the longest tag within a reference's 255 characters. */
   static final int MAX_LENGTH = 255 - 1 - ImageTags.MAX_LENGTH;
 
   public ImageRepository {
     if (registry == null || !REGISTRY.matcher(registry).matches() || !isRegistryHost(registry)) {
-      throw new IllegalArgumentException("the registry must be host[:port] with a . or : in it, was " + registry);
+      throw new IllegalArgumentException(
+          "the registry must be host[:port] with a . or : in it, was " + registry);
     }
     if (path == null || !PATH.matcher(path).matches()) {
-      throw new IllegalArgumentException("the repository path must be lowercase letters, digits and . _ - / separators, was " + path);
+      throw new IllegalArgumentException(
+          "the repository path must be lowercase letters, digits and . _ - / separators, was "
+              + path);
     }
     if (registry.length() + 1 + path.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException("the repository must be at most " + MAX_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          "the repository must be at most " + MAX_LENGTH + " characters");
     }
   }
 
@@ -46,9 +52,12 @@ public record ImageRepository(String registry, String path) {
     return new ImageRepository(uri.substring(0, slash), uri.substring(slash + 1));
   }
 
-  /** The reference of a build's image: {@code <registry>/<path>:<project>_<parent>_<arch>_<change>}. */
+  /**
+   * The reference of a build's image: {@code <registry>/<path>:<project>_<parent>_<arch>_<change>}.
+   */
   public String imageRef(String project, String parent, Arch arch, String change) {
-    return Names.require("imageRef", this + ":" + ImageTags.of(project, parent, arch, change), Names.IMAGE_REF);
+    return Names.require(
+        "imageRef", this + ":" + ImageTags.of(project, parent, arch, change), Names.IMAGE_REF);
   }
 
   /**

@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How the daemon logs in to its repository's registry, chosen from its configuration: {@code
- * auto} (the default) picks {@link #ECR} when the repository's registry is an ECR private registry,
+ * How the daemon logs in to its repository's registry, chosen from its configuration: {@code auto}
+ * (the default) picks {@link #ECR} when the repository's registry is an ECR private registry,
  * {@code <account>.dkr.ecr.<region>.amazonaws.com[.cn]}, and {@link #NONE} otherwise; {@code ecr}
  * and {@code none} force one (e.g. {@code ecr} for ECR behind another DNS name).
  */
@@ -28,7 +28,8 @@ public enum RegistryLogin {
    * @throws IllegalArgumentException for another setting, or {@code ecr} without a repository
    */
   public static RegistryLogin choose(String setting, Optional<ImageRepository> repository) {
-    String value = setting == null || setting.isBlank() ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
+    String value =
+        setting == null || setting.isBlank() ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
     return switch (value) {
       case "none" -> NONE;
       case "ecr" -> {

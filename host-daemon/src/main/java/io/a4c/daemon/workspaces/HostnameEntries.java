@@ -12,10 +12,9 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * The hostname entries of this host's workspaces, kept as a hosts(5) file
- * ({@code <dataDir>/hosts}) that a resolver such as dnsmasq ({@code addn-hosts}) serves. Each
- * line ends with the workspace id, so entries are found and replaced by workspace. Rewritten
- * atomically; thread-safe.
+ * The hostname entries of this host's workspaces, kept as a hosts(5) file ({@code <dataDir>/hosts})
+ * that a resolver such as dnsmasq ({@code addn-hosts}) serves. Each line ends with the workspace
+ * id, so entries are found and replaced by workspace. Rewritten atomically; thread-safe.
  */
 @Singleton
 public final class HostnameEntries {

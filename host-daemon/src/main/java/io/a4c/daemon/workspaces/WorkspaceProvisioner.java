@@ -92,19 +92,32 @@ public final class WorkspaceProvisioner {
     }
     if (last.isTransient() && receiveCount < MAX_RECEIVES) {
       throw new RetryLater(
-          "create of " + command.workspaceId() + " failed " + attempts + " times (" + last.getMessage() + "); delivery "
-              + receiveCount + " of " + MAX_RECEIVES,
+          "create of "
+              + command.workspaceId()
+              + " failed "
+              + attempts
+              + " times ("
+              + last.getMessage()
+              + "); delivery "
+              + receiveCount
+              + " of "
+              + MAX_RECEIVES,
           last);
     }
     try {
       cleanUp(command.workspaceId());
     } catch (StepFailure e) {
       // The engine is unreachable: the reconciler removes what is left once it answers again.
-      log.atWarn().addKeyValue("workspaceId", command.workspaceId()).log("cleanup after failure deferred to the reconciler");
+      log.atWarn()
+          .addKeyValue("workspaceId", command.workspaceId())
+          .log("cleanup after failure deferred to the reconciler");
     }
     String reason =
         last.isTransient()
-            ? last.getMessage() + " (gave up after " + attempts + " attempts; deleting and creating again may help)"
+            ? last.getMessage()
+                + " (gave up after "
+                + attempts
+                + " attempts; deleting and creating again may help)"
             : last.getMessage();
     report(command, WorkspaceState.FAILED, reached[0], null, null, reason);
   }
@@ -113,7 +126,8 @@ public final class WorkspaceProvisioner {
   private void walk(CreateWorkspace command, WorkspaceStep[] reached) {
     String containerId = docker.create(command);
     reached[0] = WorkspaceStep.CONTAINER_CREATED;
-    report(command, WorkspaceState.CREATING, WorkspaceStep.CONTAINER_CREATED, containerId, null, null);
+    report(
+        command, WorkspaceState.CREATING, WorkspaceStep.CONTAINER_CREATED, containerId, null, null);
     docker.start(containerId);
     reached[0] = WorkspaceStep.STARTED;
     report(command, WorkspaceState.CREATING, WorkspaceStep.STARTED, containerId, null, null);
@@ -127,8 +141,13 @@ public final class WorkspaceProvisioner {
     reached[0] = WorkspaceStep.IP_ASSIGNED;
     report(command, WorkspaceState.CREATING, WorkspaceStep.IP_ASSIGNED, containerId, ip, null);
     hostnames.put(command.workspaceId(), ip, command.spec().hostname());
-    report(command, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, containerId, ip, null);
-    log.atInfo().addKeyValue("workspaceId", command.workspaceId()).addKeyValue("containerId", containerId).addKeyValue("ip", ip).log("workspace running");
+    report(
+        command, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, containerId, ip, null);
+    log.atInfo()
+        .addKeyValue("workspaceId", command.workspaceId())
+        .addKeyValue("containerId", containerId)
+        .addKeyValue("ip", ip)
+        .log("workspace running");
   }
 
   /** A redelivery after success: the entry exists and points at the running container's address. */
@@ -145,7 +164,13 @@ public final class WorkspaceProvisioner {
     if (!ip.equals(entry.ip())) {
       return false;
     }
-    report(command, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, container.get().getId(), ip, null);
+    report(
+        command,
+        WorkspaceState.RUNNING,
+        WorkspaceStep.HOSTNAME_REGISTERED,
+        container.get().getId(),
+        ip,
+        null);
     return true;
   }
 
@@ -154,7 +179,15 @@ public final class WorkspaceProvisioner {
     cleanUp(command.workspaceId());
     events.publish(
         WorkspaceStatus.of(
-            command.hostId(), command.workspaceId(), command.userId(), WorkspaceState.DELETED, WorkspaceStep.REMOVED, null, null, null, clock.instant()));
+            command.hostId(),
+            command.workspaceId(),
+            command.userId(),
+            WorkspaceState.DELETED,
+            WorkspaceStep.REMOVED,
+            null,
+            null,
+            null,
+            clock.instant()));
     log.atInfo().addKeyValue("workspaceId", command.workspaceId()).log("workspace removed");
   }
 
@@ -164,9 +197,23 @@ public final class WorkspaceProvisioner {
   }
 
   private void report(
-      CreateWorkspace command, WorkspaceState state, WorkspaceStep step, String containerId, String ip, String reason) {
+      CreateWorkspace command,
+      WorkspaceState state,
+      WorkspaceStep step,
+      String containerId,
+      String ip,
+      String reason) {
     events.publish(
-        WorkspaceStatus.of(command.hostId(), command.workspaceId(), command.userId(), state, step, containerId, ip, reason, clock.instant()));
+        WorkspaceStatus.of(
+            command.hostId(),
+            command.workspaceId(),
+            command.userId(),
+            state,
+            step,
+            containerId,
+            ip,
+            reason,
+            clock.instant()));
     if (state != WorkspaceState.FAILED) {
       observer.completed(command.workspaceId(), step);
     }

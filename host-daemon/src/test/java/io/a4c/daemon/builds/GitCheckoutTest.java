@@ -14,9 +14,12 @@ class GitCheckoutTest {
   @TempDir Path dir;
 
   static String git(Path where, String... args) throws Exception {
-    var command = new java.util.ArrayList<>(List.of("git", "-c", "user.name=a4c", "-c", "user.email=a4c@example.com"));
+    var command =
+        new java.util.ArrayList<>(
+            List.of("git", "-c", "user.name=a4c", "-c", "user.email=a4c@example.com"));
     command.addAll(List.of(args));
-    var process = new ProcessBuilder(command).directory(where.toFile()).redirectErrorStream(true).start();
+    var process =
+        new ProcessBuilder(command).directory(where.toFile()).redirectErrorStream(true).start();
     String out = new String(process.getInputStream().readAllBytes());
     assertThat(process.waitFor()).as(out).isZero();
     return out.strip();
@@ -36,7 +39,8 @@ class GitCheckoutTest {
 
     var checkout = new GitCheckout();
     var log = new BuildLog(64 * 1024);
-    String atFirst = checkout.checkout("file://" + repo, "main", first.substring(0, 10), dir.resolve("a"), log);
+    String atFirst =
+        checkout.checkout("file://" + repo, "main", first.substring(0, 10), dir.resolve("a"), log);
     String newest = checkout.checkout("file://" + repo, "main", null, dir.resolve("b"), log);
 
     assertThat(atFirst).isEqualTo(first);
@@ -54,7 +58,15 @@ class GitCheckoutTest {
     git(repo, "add", "f");
     git(repo, "commit", "--quiet", "-m", "x");
 
-    assertThatThrownBy(() -> new GitCheckout().checkout("file://" + repo, "main", "no-such-rev", dir.resolve("c"), new BuildLog(64 * 1024)))
+    assertThatThrownBy(
+            () ->
+                new GitCheckout()
+                    .checkout(
+                        "file://" + repo,
+                        "main",
+                        "no-such-rev",
+                        dir.resolve("c"),
+                        new BuildLog(64 * 1024)))
         .isInstanceOf(GitCheckout.CheckoutFailed.class)
         .hasMessageContaining("git checkout failed");
   }

@@ -14,7 +14,8 @@ public class DaemonConfigTest {
   public static Map<String, String> minimal() {
     Map<String, String> env = new HashMap<>();
     env.put(DaemonEnv.HOST_ID, "h1");
-    env.put(DaemonEnv.HOST_EVENTS_QUEUE_URL, "https://sqs.eu-west-1.amazonaws.com/1/a4c-host-events");
+    env.put(
+        DaemonEnv.HOST_EVENTS_QUEUE_URL, "https://sqs.eu-west-1.amazonaws.com/1/a4c-host-events");
     env.put(DaemonEnv.HOST_QUEUE_PREFIX, "a4c-prod-host-");
     return env;
   }
@@ -36,7 +37,9 @@ public class DaemonConfigTest {
   private static Map<String, String> builderWithQueueOf(Arch arch) {
     var env = minimal();
     env.put(DaemonEnv.BUILDER, "true");
-    env.put(DaemonEnv.buildQueueUrl(arch), "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-" + arch.wireName());
+    env.put(
+        DaemonEnv.buildQueueUrl(arch),
+        "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-" + arch.wireName());
     env.put(DaemonEnv.IMAGE_REPOSITORY, "10.250.0.1:5000/a4c-images");
     env.put(DaemonEnv.BUILD_CLAIM_FUNCTION, "a4c-prod-BuildClaim");
     return env;
@@ -53,18 +56,24 @@ public class DaemonConfigTest {
     var noQueue = new java.util.HashMap<>(env);
     noQueue.remove(DaemonEnv.BUILD_QUEUE_URL_AMD64);
     assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noQueue))
-        .hasMessageContaining("A4C_BUILD_QUEUE_URL_AMD64").hasMessageContaining("A4C_BUILD_QUEUE_URL_ARM64");
+        .hasMessageContaining("A4C_BUILD_QUEUE_URL_AMD64")
+        .hasMessageContaining("A4C_BUILD_QUEUE_URL_ARM64");
     var noRepository = new java.util.HashMap<>(env);
     noRepository.remove(DaemonEnv.IMAGE_REPOSITORY);
-    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noRepository)).hasMessageContaining("A4C_IMAGE_REPOSITORY");
-    for (String bad : new String[] {"evil;rm/x", "10.250.0.1:5000", "10.250.0.1:5000/A4C", "busybox/a4c"}) {
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noRepository))
+        .hasMessageContaining("A4C_IMAGE_REPOSITORY");
+    for (String bad :
+        new String[] {"evil;rm/x", "10.250.0.1:5000", "10.250.0.1:5000/A4C", "busybox/a4c"}) {
       var badRepository = new java.util.HashMap<>(env);
       badRepository.put(DaemonEnv.IMAGE_REPOSITORY, bad);
-      assertThatThrownBy(() -> DaemonConfig.fromEnvironment(badRepository)).as(bad).hasMessageContaining("A4C_IMAGE_REPOSITORY");
+      assertThatThrownBy(() -> DaemonConfig.fromEnvironment(badRepository))
+          .as(bad)
+          .hasMessageContaining("A4C_IMAGE_REPOSITORY");
     }
     var tooMany = new java.util.HashMap<>(env);
     tooMany.put(DaemonEnv.BUILD_CONCURRENCY, "0");
-    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(tooMany)).hasMessageContaining("A4C_BUILD_CONCURRENCY");
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(tooMany))
+        .hasMessageContaining("A4C_BUILD_CONCURRENCY");
   }
 
   @Test
@@ -86,48 +95,62 @@ public class DaemonConfigTest {
 
     var noQueue = minimal();
     noQueue.remove(DaemonEnv.HOST_EVENTS_QUEUE_URL);
-    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noQueue)).hasMessageContaining("A4C_HOST_EVENTS_QUEUE_URL");
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noQueue))
+        .hasMessageContaining("A4C_HOST_EVENTS_QUEUE_URL");
 
     var badBeat = minimal();
     badBeat.put(DaemonEnv.HEARTBEAT_SECONDS, "0");
-    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(badBeat)).hasMessageContaining("A4C_HEARTBEAT_SECONDS");
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(badBeat))
+        .hasMessageContaining("A4C_HEARTBEAT_SECONDS");
   }
 
   @Test
   void anEcrRepositoryLogsInToEcrAndAnyOtherRegistryWithNothing() {
-    assertThat(loginFor("123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images", null)).isEqualTo(RegistryLogin.ECR);
-    assertThat(loginFor("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/a4c-images", "auto")).isEqualTo(RegistryLogin.ECR);
-    assertThat(loginFor("123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/a4c-images", "")).isEqualTo(RegistryLogin.ECR);
+    assertThat(loginFor("123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images", null))
+        .isEqualTo(RegistryLogin.ECR);
+    assertThat(loginFor("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/a4c-images", "auto"))
+        .isEqualTo(RegistryLogin.ECR);
+    assertThat(loginFor("123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/a4c-images", ""))
+        .isEqualTo(RegistryLogin.ECR);
     assertThat(loginFor("10.250.0.1:5000/a4c-images", null)).isEqualTo(RegistryLogin.NONE);
     assertThat(loginFor("registry.example.com/a4c-images", null)).isEqualTo(RegistryLogin.NONE);
     // An ECR-looking name that is not one: another domain, or not a 12-digit account.
-    assertThat(loginFor("123456789012.dkr.ecr.eu-west-1.amazonaws.com.evil.example/a4c", null)).isEqualTo(RegistryLogin.NONE);
-    assertThat(loginFor("1234.dkr.ecr.eu-west-1.amazonaws.com/a4c", null)).isEqualTo(RegistryLogin.NONE);
+    assertThat(loginFor("123456789012.dkr.ecr.eu-west-1.amazonaws.com.evil.example/a4c", null))
+        .isEqualTo(RegistryLogin.NONE);
+    assertThat(loginFor("1234.dkr.ecr.eu-west-1.amazonaws.com/a4c", null))
+        .isEqualTo(RegistryLogin.NONE);
   }
 
   @Test
   void theLoginSettingOverridesTheChoiceAndIsChecked() {
-    assertThat(loginFor("123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images", "none")).isEqualTo(RegistryLogin.NONE);
+    assertThat(loginFor("123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images", "none"))
+        .isEqualTo(RegistryLogin.NONE);
     assertThat(loginFor("ecr.internal.example:443/a4c-images", "ECR")).isEqualTo(RegistryLogin.ECR);
 
     var unknown = minimal();
     unknown.put(DaemonEnv.IMAGE_REPOSITORY, "10.250.0.1:5000/a4c-images");
     unknown.put(DaemonEnv.REGISTRY_LOGIN, "basic");
-    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(unknown)).hasMessageContaining("A4C_REGISTRY_LOGIN");
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(unknown))
+        .hasMessageContaining("A4C_REGISTRY_LOGIN");
     var ecrWithoutRepository = minimal();
     ecrWithoutRepository.put(DaemonEnv.REGISTRY_LOGIN, "ecr");
-    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(ecrWithoutRepository)).hasMessageContaining("A4C_REGISTRY_LOGIN");
-    assertThat(DaemonConfig.fromEnvironment(minimal()).registryLogin()).as("no repository, nothing to log in to").isEqualTo(RegistryLogin.NONE);
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(ecrWithoutRepository))
+        .hasMessageContaining("A4C_REGISTRY_LOGIN");
+    assertThat(DaemonConfig.fromEnvironment(minimal()).registryLogin())
+        .as("no repository, nothing to log in to")
+        .isEqualTo(RegistryLogin.NONE);
   }
 
   @Test
   void aHostThatOnlyRunsWorkspacesMayNameTheRepositoryItPullsFrom() {
     var env = minimal();
-    env.put(DaemonEnv.IMAGE_REPOSITORY, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images");
+    env.put(
+        DaemonEnv.IMAGE_REPOSITORY, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images");
     var config = DaemonConfig.fromEnvironment(env);
 
     assertThat(config.builder().enabled()).isFalse();
-    assertThat(config.imageRepository().orElseThrow().registry()).isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+    assertThat(config.imageRepository().orElseThrow().registry())
+        .isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com");
     assertThat(config.imageRepository().orElseThrow().path()).isEqualTo("a4c-prod-images");
     assertThat(config.registryLogin()).isEqualTo(RegistryLogin.ECR);
   }

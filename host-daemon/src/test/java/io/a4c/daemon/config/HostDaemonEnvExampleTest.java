@@ -37,14 +37,20 @@ class HostDaemonEnvExampleTest {
     assertThat(config.reconcileInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.commandVisibility()).isEqualTo(Duration.ofSeconds(120));
     assertThat(config.sqsEndpoint()).as("a real host talks to AWS").isEmpty();
-    assertThat(config.imageRepository().orElseThrow().registry()).isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com");
-    assertThat(config.registryLogin()).as("an ECR repository logs in to ECR").isEqualTo(RegistryLogin.ECR);
+    assertThat(config.imageRepository().orElseThrow().registry())
+        .isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+    assertThat(config.registryLogin())
+        .as("an ECR repository logs in to ECR")
+        .isEqualTo(RegistryLogin.ECR);
     assertThat(config.builder().enabled()).isTrue();
-    assertThat(config.builder().queueUrls()).as("one file for hosts of either arch").containsOnlyKeys(Arch.values());
+    assertThat(config.builder().queueUrls())
+        .as("one file for hosts of either arch")
+        .containsOnlyKeys(Arch.values());
   }
 
   @Test
-  void theExampleFileDocumentsEveryVariableTheDaemonReads() throws IOException, IllegalAccessException {
+  void theExampleFileDocumentsEveryVariableTheDaemonReads()
+      throws IOException, IllegalAccessException {
     String text = Files.readString(EXAMPLE);
     List<String> missing = new ArrayList<>();
     for (Field field : DaemonEnv.class.getDeclaredFields()) {
@@ -61,7 +67,8 @@ class HostDaemonEnvExampleTest {
 
   @Test
   void noValueCarriesACommentSystemdWouldKeepAsPartOfIt() throws IOException {
-    assertThat(readEnvironmentFile(EXAMPLE).values()).noneMatch(value -> value.contains("#") || value.contains(" "));
+    assertThat(readEnvironmentFile(EXAMPLE).values())
+        .noneMatch(value -> value.contains("#") || value.contains(" "));
   }
 
   /**

@@ -24,13 +24,15 @@ import software.amazon.awssdk.services.ecr.model.GetAuthorizationTokenResponse;
  * <p>ECR cannot run on this machine (no emulator of it is installed or installable here, and the
  * tests reach no AWS account), so this is the one place where a service is replaced by a stub: an
  * {@link EcrClient} that implements only {@code getAuthorizationToken()}, answering what the ECR
- * API reference documents (base64 {@code AWS:<password>}, {@code expiresAt}, {@code proxyEndpoint}).
- * That docker-java sends these credentials and a registry accepts them is not shown here: the local
- * registry needs no login, so the end-to-end build tests push and pull with {@link RegistryAuth#NONE}.
+ * API reference documents (base64 {@code AWS:<password>}, {@code expiresAt}, {@code
+ * proxyEndpoint}). That docker-java sends these credentials and a registry accepts them is not
+ * shown here: the local registry needs no login, so the end-to-end build tests push and pull with
+ * {@link RegistryAuth#NONE}.
  */
 class EcrRegistryAuthTest {
   private static final String REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
-  private static final ImageRepository REPOSITORY = new ImageRepository(REGISTRY, "a4c-prod-images");
+  private static final ImageRepository REPOSITORY =
+      new ImageRepository(REGISTRY, "a4c-prod-images");
   private static final String IMAGE = REPOSITORY + ":kernel_main_amd64_1234";
   private static final Instant NOW = Instant.parse("2025-06-01T08:00:00Z");
 
@@ -40,7 +42,8 @@ class EcrRegistryAuthTest {
 
   @Test
   void decodesTheTokenIntoUserAndPasswordForTheProxyEndpoint() {
-    ecr.answers.add(token("AWS:eyJwYXlsb2FkIjoi-secret:with:colons", NOW.plus(Duration.ofHours(12))));
+    ecr.answers.add(
+        token("AWS:eyJwYXlsb2FkIjoi-secret:with:colons", NOW.plus(Duration.ofHours(12))));
 
     AuthConfig credentials = auth.forImage(IMAGE).orElseThrow();
 
@@ -67,9 +70,13 @@ class EcrRegistryAuthTest {
   @Test
   void aShortLivedTokenIsCachedForHalfOfItsLife() {
     // A token from temporary credentials may end with them, well before 12 hours.
-    assertThat(EcrRegistryAuth.refreshAt(NOW, NOW.plus(Duration.ofMinutes(40)))).isEqualTo(NOW.plus(Duration.ofMinutes(20)));
-    assertThat(EcrRegistryAuth.refreshAt(NOW, NOW.plus(Duration.ofHours(12)))).isEqualTo(NOW.plus(Duration.ofHours(11)));
-    assertThat(EcrRegistryAuth.refreshAt(NOW, null)).as("no expiry: fetch every time").isEqualTo(NOW);
+    assertThat(EcrRegistryAuth.refreshAt(NOW, NOW.plus(Duration.ofMinutes(40))))
+        .isEqualTo(NOW.plus(Duration.ofMinutes(20)));
+    assertThat(EcrRegistryAuth.refreshAt(NOW, NOW.plus(Duration.ofHours(12))))
+        .isEqualTo(NOW.plus(Duration.ofHours(11)));
+    assertThat(EcrRegistryAuth.refreshAt(NOW, null))
+        .as("no expiry: fetch every time")
+        .isEqualTo(NOW);
     assertThat(EcrRegistryAuth.refreshAt(NOW, NOW.minusSeconds(1))).isEqualTo(NOW);
   }
 
@@ -87,16 +94,25 @@ class EcrRegistryAuthTest {
 
   @Test
   void aFailedOrMalformedAnswerIsALoginFailureThatNamesNoToken() {
-    ecr.failure = (EcrException) EcrException.builder().message("not authorized to perform ecr:GetAuthorizationToken").build();
+    ecr.failure =
+        (EcrException)
+            EcrException.builder()
+                .message("not authorized to perform ecr:GetAuthorizationToken")
+                .build();
     assertThatThrownBy(() -> auth.forImage(IMAGE))
         .isInstanceOf(RegistryLoginFailed.class)
         .hasMessageContaining("not authorized");
 
     ecr.failure = null;
     ecr.answers.add(token("no-colon-here", NOW.plus(Duration.ofHours(12))));
-    assertThatThrownBy(() -> auth.forImage(IMAGE)).isInstanceOf(RegistryLoginFailed.class).message().doesNotContain("no-colon-here");
+    assertThatThrownBy(() -> auth.forImage(IMAGE))
+        .isInstanceOf(RegistryLoginFailed.class)
+        .message()
+        .doesNotContain("no-colon-here");
     ecr.answers.add(GetAuthorizationTokenResponse.builder().build());
-    assertThatThrownBy(() -> auth.forImage(IMAGE)).isInstanceOf(RegistryLoginFailed.class).hasMessageContaining("no authorization data");
+    assertThatThrownBy(() -> auth.forImage(IMAGE))
+        .isInstanceOf(RegistryLoginFailed.class)
+        .hasMessageContaining("no authorization data");
 
     // After failures the next good answer is used.
     ecr.answers.add(token("AWS:good", NOW.plus(Duration.ofHours(12))));
@@ -107,14 +123,18 @@ class EcrRegistryAuthTest {
     return GetAuthorizationTokenResponse.builder()
         .authorizationData(
             AuthorizationData.builder()
-                .authorizationToken(Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8)))
+                .authorizationToken(
+                    Base64.getEncoder()
+                        .encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8)))
                 .expiresAt(expiresAt)
                 .proxyEndpoint("https://" + REGISTRY)
                 .build())
         .build();
   }
 
-  /** Answers GetAuthorizationToken from a queue; every other operation is the SDK's default refusal. */
+  /**
+   * Answers GetAuthorizationToken from a queue; every other operation is the SDK's default refusal.
+   */
   private static final class StubEcr implements EcrClient {
     final Deque<GetAuthorizationTokenResponse> answers = new ArrayDeque<>();
     EcrException failure;

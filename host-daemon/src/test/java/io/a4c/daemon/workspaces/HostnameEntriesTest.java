@@ -26,7 +26,9 @@ class HostnameEntriesTest {
     entries.put("ws-a", "172.17.0.9", "ws-a.ws.a4c.internal");
 
     assertThat(Files.readAllLines(dir.resolve("hosts")))
-        .contains("172.17.0.9 ws-a.ws.a4c.internal ws-a # ws-a", "172.17.0.3 ws-b.ws.a4c.internal ws-b # ws-b")
+        .contains(
+            "172.17.0.9 ws-a.ws.a4c.internal ws-a # ws-a",
+            "172.17.0.3 ws-b.ws.a4c.internal ws-b # ws-b")
         .doesNotContain("172.17.0.2 ws-a.ws.a4c.internal ws-a # ws-a");
   }
 
@@ -34,7 +36,8 @@ class HostnameEntriesTest {
   void removingIsIdempotentAndSurvivesANewInstance() {
     entries().put("ws-a", "172.17.0.2", "ws-a.ws.a4c.internal");
     var again = entries();
-    assertThat(again.get("ws-a")).isEqualTo(new HostnameEntries.Entry("172.17.0.2", "ws-a.ws.a4c.internal"));
+    assertThat(again.get("ws-a"))
+        .isEqualTo(new HostnameEntries.Entry("172.17.0.2", "ws-a.ws.a4c.internal"));
 
     again.remove("ws-a");
     again.remove("ws-a");

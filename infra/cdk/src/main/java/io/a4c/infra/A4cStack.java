@@ -52,8 +52,7 @@ public final class A4cStack extends Stack {
     tables = new Tables(this, "Tables", settings);
     queues = new Queues(this, "Queues", settings);
     EmailSending email = new EmailSending(this, "Email", settings, context.senderEmail());
-    ImageRegistry registry =
-        new ImageRegistry(this, "Registry", settings, context.imageProjects());
+    ImageRegistry registry = new ImageRegistry(this, "Registry", settings, context.imageProjects());
     functions =
         new LambdaFunctions(this, "Functions", context, functionsCode, tables, queues, email);
     api = new Api(this, "Api", settings, context, functions);
@@ -105,7 +104,9 @@ public final class A4cStack extends Stack {
     output(
         "ImageRepositoryUri",
         registry.repository().getRepositoryUri(),
-        "host daemons: " + DaemonEnv.IMAGE_REPOSITORY + " (where builders push and hosts pull images)");
+        "host daemons: "
+            + DaemonEnv.IMAGE_REPOSITORY
+            + " (where builders push and hosts pull images)");
     output(
         "EmailConfigurationSet",
         email.configurationSet().getConfigurationSetName(),

@@ -25,11 +25,23 @@ class A4cStackTest {
             Match.stringLikeRegexp(".*" + DaemonEnv.HOST_QUEUE_PREFIX)));
     // Its value is A4C_IMAGE_REPOSITORY as it stands: host/path, no tag.
     template.hasOutput(
-        "ImageRepositoryUri", Map.of("Description", Match.stringLikeRegexp(".*" + DaemonEnv.IMAGE_REPOSITORY + " .*")));
+        "ImageRepositoryUri",
+        Map.of("Description", Match.stringLikeRegexp(".*" + DaemonEnv.IMAGE_REPOSITORY + " .*")));
     for (String output :
         new String[] {
-          "ApiUrl", "BuildQueueUrlAmd64", "BuildQueueUrlArm64", "BuildDlqUrlAmd64", "BuildDlqUrlArm64", "ImageRepositoryUri", "WorkspacesTable", "ProjectsTable",
-          "ImagesTable", "HostsTable", "BuildSchedulesTable", "HostRoleh1", "HostRolerackD2"
+          "ApiUrl",
+          "BuildQueueUrlAmd64",
+          "BuildQueueUrlArm64",
+          "BuildDlqUrlAmd64",
+          "BuildDlqUrlArm64",
+          "ImageRepositoryUri",
+          "WorkspacesTable",
+          "ProjectsTable",
+          "ImagesTable",
+          "HostsTable",
+          "BuildSchedulesTable",
+          "HostRoleh1",
+          "HostRolerackD2"
         }) {
       template.hasOutput(output, Match.anyValue());
     }

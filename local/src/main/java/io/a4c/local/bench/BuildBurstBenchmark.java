@@ -29,16 +29,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Image builds under heavy load: {@code builds} builds scheduled in a burst through the API by
- * {@code clients} concurrent clients, drained by one builder per Docker engine (three with
- * {@code A4C_DOCKER_HOSTS} of ./a4c test) through the real queue, claim function, registry and SES
+ * {@code clients} concurrent clients, drained by one builder per Docker engine (three with {@code
+ * A4C_DOCKER_HOSTS} of ./a4c test) through the real queue, claim function, registry and SES
  * endpoint. The build is trivial (busybox, a one-file git checkout at a tag per build copied into
  * the image), so the figures are the machinery's: API latency while the burst lands, drain time,
  * builds per second, and the duplicates (builds run more than once) and lost builds (not
  * COMPLETED), both of which must be 0. Removes the tags it made from the engines afterwards.
  *
  * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.BuildBurstBenchmark [builds]
- * [clients] [concurrency]} (defaults 1000, 16, 2). Needs the engines and the registry
- * ({@code local/engines.sh up 3}) and the local SES endpoint ({@code local/engines.sh install}).
+ * [clients] [concurrency]} (defaults 1000, 16, 2). Needs the engines and the registry ({@code
+ * local/engines.sh up 3}) and the local SES endpoint ({@code local/engines.sh install}).
  */
 public final class BuildBurstBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,35 +51,55 @@ public final class BuildBurstBenchmark {
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 16;
     String concurrency = args.length > 2 ? args[2] : "2";
     System.setProperty("logback.configurationFile", "logback-bench.xml");
-    String hosts = System.getenv().getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock");
+    String hosts =
+        System.getenv().getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock");
     var config =
         LocalConfig.fromEnvironment(
             Map.of(
-                LocalEnv.PORT, "0",
-                LocalEnv.DATA_DIR, Files.createTempDirectory("a4c-bench").toString(),
-                LocalEnv.DOCKER_HOSTS, hosts,
-                LocalEnv.HEARTBEAT_SECONDS, "2",
-                LocalEnv.BUILD_CONCURRENCY, concurrency,
+                LocalEnv.PORT,
+                "0",
+                LocalEnv.DATA_DIR,
+                Files.createTempDirectory("a4c-bench").toString(),
+                LocalEnv.DOCKER_HOSTS,
+                hosts,
+                LocalEnv.HEARTBEAT_SECONDS,
+                "2",
+                LocalEnv.BUILD_CONCURRENCY,
+                concurrency,
                 LocalEnv.IMAGE_REPOSITORY,
-                System.getenv().getOrDefault(LocalEnv.IMAGE_REPOSITORY, LocalConfig.DEFAULT_IMAGE_REPOSITORY)));
+                System.getenv()
+                    .getOrDefault(
+                        LocalEnv.IMAGE_REPOSITORY, LocalConfig.DEFAULT_IMAGE_REPOSITORY)));
     Path repo = gitRepoWithTags(builds);
     String project = "burst-" + Long.toString(System.currentTimeMillis(), 36);
     try (var runtime = LocalRuntime.start(config)) {
       var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String admin = runtime.mintToken("bench-admin", true);
       var put =
-          send(http, "PUT", runtime.baseUri() + "/v1/projects/" + project, admin,
+          send(
+              http,
+              "PUT",
+              runtime.baseUri() + "/v1/projects/" + project,
+              admin,
               """
               {"source": {"type": "git", "url": "file://%s"}, "baseImage": "a4c-base:busybox", "tools": [],
                "parents": ["main"], "setup": [], "quotas": {"maxBuildsInFlightPerUser": 1000}}
-              """.formatted(repo));
+              """
+                  .formatted(repo));
       check(put, 200);
       Map<String, String> tokens = new HashMap<>();
       for (int u = 0; u < USERS; u++) {
         tokens.put("bench-" + u, runtime.mintToken("bench-" + u, false));
       }
       for (int i = 0; i < 20; i++) { // warm the API path (not counted)
-        check(send(http, "GET", runtime.baseUri() + "/v1/users/bench-0/image-schedules", tokens.get("bench-0"), null), 200);
+        check(
+            send(
+                http,
+                "GET",
+                runtime.baseUri() + "/v1/users/bench-0/image-schedules",
+                tokens.get("bench-0"),
+                null),
+            200);
       }
 
       // Baseline: the same POSTs with no build running (builders paused), then cancelled. This also
@@ -92,12 +112,24 @@ public final class BuildBurstBenchmark {
         String user = "bench-" + (i % USERS);
         long start = System.nanoTime();
         var reply =
-            send(http, "POST", runtime.baseUri() + "/v1/users/" + user + "/image-schedules", tokens.get(user),
-                "{\"imageName\": \"warm\", \"project\": \"%s\", \"change\": \"%s\"}".formatted(project, tag(i)));
+            send(
+                http,
+                "POST",
+                runtime.baseUri() + "/v1/users/" + user + "/image-schedules",
+                tokens.get(user),
+                "{\"imageName\": \"warm\", \"project\": \"%s\", \"change\": \"%s\"}"
+                    .formatted(project, tag(i)));
         baseline[i] = System.nanoTime() - start;
         check(reply, 202);
         String id = JSON.readTree(reply.body()).get("scheduleId").asText();
-        check(send(http, "DELETE", runtime.baseUri() + "/v1/users/" + user + "/image-schedules/" + id, tokens.get(user), null), 200);
+        check(
+            send(
+                http,
+                "DELETE",
+                runtime.baseUri() + "/v1/users/" + user + "/image-schedules/" + id,
+                tokens.get(user),
+                null),
+            200);
       }
       Arrays.sort(baseline);
       runtime.builders().forEach(BuildWorker::resume);
@@ -105,7 +137,9 @@ public final class BuildBurstBenchmark {
           "baseline: %d POSTs one at a time with no build running: p50 %.1f ms, p99 %.1f ms (then cancelled; their jobs are refused by the builders)%n",
           baseline.length, pct(baseline, 50), pct(baseline, 99));
 
-      System.out.printf("scheduling %d builds with %d clients; %d builders x %s slots%n", builds, clients, runtime.builders().size(), concurrency);
+      System.out.printf(
+          "scheduling %d builds with %d clients; %d builders x %s slots%n",
+          builds, clients, runtime.builders().size(), concurrency);
       var latencies = new ConcurrentLinkedQueue<Long>();
       var failures = new AtomicInteger();
       var next = new AtomicInteger();
@@ -116,10 +150,18 @@ public final class BuildBurstBenchmark {
               () -> {
                 for (int i = next.getAndIncrement(); i < builds; i = next.getAndIncrement()) {
                   String user = "bench-" + (i % USERS);
-                  String body = "{\"imageName\": \"burst\", \"project\": \"%s\", \"change\": \"%s\"}".formatted(project, tag(i));
+                  String body =
+                      "{\"imageName\": \"burst\", \"project\": \"%s\", \"change\": \"%s\"}"
+                          .formatted(project, tag(i));
                   long start = System.nanoTime();
                   try {
-                    var reply = send(http, "POST", runtime.baseUri() + "/v1/users/" + user + "/image-schedules", tokens.get(user), body);
+                    var reply =
+                        send(
+                            http,
+                            "POST",
+                            runtime.baseUri() + "/v1/users/" + user + "/image-schedules",
+                            tokens.get(user),
+                            body);
                     latencies.add(System.nanoTime() - start);
                     if (reply.statusCode() != 202) {
                       failures.incrementAndGet();
@@ -155,15 +197,27 @@ public final class BuildBurstBenchmark {
 
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       System.out.println();
-      System.out.println("| builds | clients | builders x slots | POST p50 ms | POST p99 ms | POST max ms | burst s | drain s | builds/s | completed | duplicates | lost | emails | retried |");
+      System.out.println(
+          "| builds | clients | builders x slots | POST p50 ms | POST p99 ms | POST max ms | burst s | drain s | builds/s | completed | duplicates | lost | emails | retried |");
       System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
       System.out.printf(
           "| %d | %d | %d x %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %d | %d | %d | %d | %d |%n",
-          builds, clients, runtime.builders().size(), concurrency, pct(sorted, 50), pct(sorted, 99), pct(sorted, 100),
-          burstNanos / 1e9, (endStats.lastEndMillis() - endStats.firstScheduledMillis()) / 1e3,
-          completed / ((endStats.lastEndMillis() - endStats.firstScheduledMillis()) / 1e3), completed,
+          builds,
+          clients,
+          runtime.builders().size(),
+          concurrency,
+          pct(sorted, 50),
+          pct(sorted, 99),
+          pct(sorted, 100),
+          burstNanos / 1e9,
+          (endStats.lastEndMillis() - endStats.firstScheduledMillis()) / 1e3,
+          completed / ((endStats.lastEndMillis() - endStats.firstScheduledMillis()) / 1e3),
+          completed,
           // A duplicate is a build run to its end more than once: more builder reports than builds.
-          Math.max(0, run - (builds - failures.get())), builds - completed, emails, endStats.retaken());
+          Math.max(0, run - (builds - failures.get())),
+          builds - completed,
+          emails,
+          endStats.retaken());
       System.out.printf(
           "statuses %s; POST failures %d; builds run to a report by builders %d; claims refused %d;"
               + " schedules taken more than once (retried after a transient failure or a dead builder) %d; wall drain %.1f s%n",
@@ -175,29 +229,41 @@ public final class BuildBurstBenchmark {
 
   private record EndStats(long firstScheduledMillis, long lastEndMillis, int retaken) {}
 
-  private static Map<String, Integer> statusCounts(HttpClient http, LocalRuntime runtime, Map<String, String> tokens) throws Exception {
+  private static Map<String, Integer> statusCounts(
+      HttpClient http, LocalRuntime runtime, Map<String, String> tokens) throws Exception {
     Map<String, Integer> counts = new HashMap<>();
-    forEachSchedule(http, runtime, tokens, s -> {
-      if (!s.path("imageName").asText().equals("warm")) {
-        counts.merge(s.path("status").asText(), 1, Integer::sum);
-      }
-    });
+    forEachSchedule(
+        http,
+        runtime,
+        tokens,
+        s -> {
+          if (!s.path("imageName").asText().equals("warm")) {
+            counts.merge(s.path("status").asText(), 1, Integer::sum);
+          }
+        });
     return counts;
   }
 
-  private static EndStats endStats(HttpClient http, LocalRuntime runtime, Map<String, String> tokens) throws Exception {
+  private static EndStats endStats(
+      HttpClient http, LocalRuntime runtime, Map<String, String> tokens) throws Exception {
     long[] first = {Long.MAX_VALUE};
     long[] last = {0};
     int[] retaken = {0};
     forEachSchedule(
-        http, runtime, tokens,
+        http,
+        runtime,
+        tokens,
         s -> {
           if (s.path("imageName").asText().equals("warm")) {
             return;
           }
-          first[0] = Math.min(first[0], java.time.Instant.parse(s.path("scheduledAt").asText()).toEpochMilli());
+          first[0] =
+              Math.min(
+                  first[0], java.time.Instant.parse(s.path("scheduledAt").asText()).toEpochMilli());
           if (s.hasNonNull("endedAt")) {
-            last[0] = Math.max(last[0], java.time.Instant.parse(s.path("endedAt").asText()).toEpochMilli());
+            last[0] =
+                Math.max(
+                    last[0], java.time.Instant.parse(s.path("endedAt").asText()).toEpochMilli());
           }
           if (s.path("attempts").asInt() > 1) {
             retaken[0]++;
@@ -207,12 +273,25 @@ public final class BuildBurstBenchmark {
   }
 
   private static void forEachSchedule(
-      HttpClient http, LocalRuntime runtime, Map<String, String> tokens, java.util.function.Consumer<JsonNode> each) throws Exception {
+      HttpClient http,
+      LocalRuntime runtime,
+      Map<String, String> tokens,
+      java.util.function.Consumer<JsonNode> each)
+      throws Exception {
     for (var user : tokens.entrySet()) {
       String token = null;
       do {
         var reply =
-            send(http, "GET", runtime.baseUri() + "/v1/users/" + user.getKey() + "/image-schedules?limit=100" + (token == null ? "" : "&nextToken=" + token), user.getValue(), null);
+            send(
+                http,
+                "GET",
+                runtime.baseUri()
+                    + "/v1/users/"
+                    + user.getKey()
+                    + "/image-schedules?limit=100"
+                    + (token == null ? "" : "&nextToken=" + token),
+                user.getValue(),
+                null);
         check(reply, 200);
         JsonNode page = JSON.readTree(reply.body());
         page.path("items").forEach(each);
@@ -222,7 +301,10 @@ public final class BuildBurstBenchmark {
   }
 
   private static int emailCount(HttpClient http, URI ses) throws Exception {
-    var reply = http.send(HttpRequest.newBuilder(ses.resolve("/store")).build(), HttpResponse.BodyHandlers.ofString());
+    var reply =
+        http.send(
+            HttpRequest.newBuilder(ses.resolve("/store")).build(),
+            HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(reply.body()).path("emails").size();
   }
 
@@ -236,7 +318,17 @@ public final class BuildBurstBenchmark {
     git(dir, null, "init", "--quiet", "--initial-branch=main");
     Files.writeString(dir.resolve("VERSION"), "bench\n");
     git(dir, null, "add", "VERSION");
-    git(dir, null, "-c", "user.name=bench", "-c", "user.email=bench@a4c.local", "commit", "--quiet", "-m", "bench");
+    git(
+        dir,
+        null,
+        "-c",
+        "user.name=bench",
+        "-c",
+        "user.email=bench@a4c.local",
+        "commit",
+        "--quiet",
+        "-m",
+        "bench");
     String head = git(dir, null, "rev-parse", "HEAD").strip();
     var refs = new StringBuilder();
     for (int i = 0; i < builds; i++) {
@@ -246,10 +338,12 @@ public final class BuildBurstBenchmark {
     return dir;
   }
 
-  private static String git(Path dir, String input, String... args) throws IOException, InterruptedException {
+  private static String git(Path dir, String input, String... args)
+      throws IOException, InterruptedException {
     var command = new ArrayList<>(List.of("git"));
     command.addAll(Arrays.asList(args));
-    var process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    var process =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     if (input != null) {
       process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
     }
@@ -262,7 +356,8 @@ public final class BuildBurstBenchmark {
   }
 
   private static void untag(String hosts, ImageRepository repository, String project, int builds) {
-    for (String endpoint : LocalConfig.fromEnvironment(Map.of(LocalEnv.DOCKER_HOSTS, hosts)).dockerHosts().values()) {
+    for (String endpoint :
+        LocalConfig.fromEnvironment(Map.of(LocalEnv.DOCKER_HOSTS, hosts)).dockerHosts().values()) {
       try (var docker = DockerClients.connect(endpoint)) {
         for (int i = 0; i < builds; i++) {
           try {
@@ -277,11 +372,16 @@ public final class BuildBurstBenchmark {
     }
   }
 
-  private static HttpResponse<String> send(HttpClient http, String method, String url, String token, String body) throws Exception {
+  private static HttpResponse<String> send(
+      HttpClient http, String method, String url, String token, String body) throws Exception {
     var request =
         HttpRequest.newBuilder(URI.create(url))
             .header("authorization", "Bearer " + token)
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       request.header("content-type", "application/json");
     }

@@ -31,9 +31,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Cold start of each Lambda function, measured as fresh JVMs that hold only the functions' shaded
- * jar: process start → first event handled, against DynamoDB Local and ElasticMQ started here
- * (no Docker engine needed). Each case runs {@code runs} times plain and {@code runs} times
- * primed, alternating, and reports medians in ms.
+ * jar: process start → first event handled, against DynamoDB Local and ElasticMQ started here (no
+ * Docker engine needed). Each case runs {@code runs} times plain and {@code runs} times primed,
+ * alternating, and reports medians in ms.
  *
  * <ul>
  *   <li><b>plain</b>: what a Lambda cold start without SnapStart does — JVM start, construct the
@@ -41,9 +41,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *       handle it.
  *   <li><b>primed</b>: the same, but between construction and the event the child runs what a
  *       SnapStart snapshot runs ({@code org.crac.Core.checkpointRestore()} through a stand-in CRaC
- *       implementation: GC, every registered {@code beforeCheckpoint}, every {@code
- *       afterRestore}). The first event after that is what a restored snapshot has left to do;
- *       restoring the snapshot itself cannot be measured here.
+ *       implementation: GC, every registered {@code beforeCheckpoint}, every {@code afterRestore}).
+ *       The first event after that is what a restored snapshot has left to do; restoring the
+ *       snapshot itself cannot be measured here.
  * </ul>
  *
  * <p>Child JVMs run with the Lambda java runtimes' flags ({@code -XX:+UseSerialGC
@@ -52,9 +52,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * command queue), so every first event succeeds for real: a child whose response is not the
  * expected one fails the benchmark, which makes it a check of the shaded jar too.
  *
- * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.ColdStartBenchmark
- * [functions jar] [runs] [--plain-only]} (defaults {@code functions/target/a4c-functions.jar},
- * 10); {@code --plain-only} measures a jar that has no priming, e.g. an older build.
+ * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.ColdStartBenchmark [functions
+ * jar] [runs] [--plain-only]} (defaults {@code functions/target/a4c-functions.jar}, 10); {@code
+ * --plain-only} measures a jar that has no priming, e.g. an older build.
  */
 public final class ColdStartBenchmark {
   private static final String FIXTURES = "/bench/coldstart/";
@@ -74,21 +74,64 @@ public final class ColdStartBenchmark {
 
   static final List<Case> CASES =
       List.of(
-          new Case("workspaces API: POST create", "io.a4c.functions.workspaces.WorkspacesApiFunction", "api", "create-workspace.json", "status=202"),
-          new Case("workspaces API: GET list", "io.a4c.functions.workspaces.WorkspacesApiFunction", "api", "list-workspaces.json", "status=200"),
-          new Case("admin API: GET /v1/hosts", "io.a4c.functions.admin.AdminApiFunction", "api", "list-hosts.json", "status=200"),
-          new Case("host events: heartbeat", "io.a4c.functions.hosts.HostEventsFunction", "sqs", "heartbeat.json", "failures=0"),
-          new Case("image-schedules API: GET list", "io.a4c.functions.builds.ImageSchedulesApiFunction", "api", "list-image-schedules.json", "status=200"),
-          new Case("recurring builds: scheduled tick", "io.a4c.functions.builds.RecurringBuildsFunction", "map", "scheduled.json", "response=Tick["),
-          new Case("sweeper: scheduled event", "io.a4c.functions.sweeper.SweeperFunction", "map", "scheduled.json",
+          new Case(
+              "workspaces API: POST create",
+              "io.a4c.functions.workspaces.WorkspacesApiFunction",
+              "api",
+              "create-workspace.json",
+              "status=202"),
+          new Case(
+              "workspaces API: GET list",
+              "io.a4c.functions.workspaces.WorkspacesApiFunction",
+              "api",
+              "list-workspaces.json",
+              "status=200"),
+          new Case(
+              "admin API: GET /v1/hosts",
+              "io.a4c.functions.admin.AdminApiFunction",
+              "api",
+              "list-hosts.json",
+              "status=200"),
+          new Case(
+              "host events: heartbeat",
+              "io.a4c.functions.hosts.HostEventsFunction",
+              "sqs",
+              "heartbeat.json",
+              "failures=0"),
+          new Case(
+              "image-schedules API: GET list",
+              "io.a4c.functions.builds.ImageSchedulesApiFunction",
+              "api",
+              "list-image-schedules.json",
+              "status=200"),
+          new Case(
+              "recurring builds: scheduled tick",
+              "io.a4c.functions.builds.RecurringBuildsFunction",
+              "map",
+              "scheduled.json",
+              "response=Tick["),
+          new Case(
+              "sweeper: scheduled event",
+              "io.a4c.functions.sweeper.SweeperFunction",
+              "map",
+              "scheduled.json",
               "response=Result[hostsMarkedDown=0, workspacesRedriven=0, workspacesFailed=0, buildJobsResent=0]"),
-          new Case("build claim: a claim (refused: no such build)", "io.a4c.functions.builds.BuildClaimFunction", "stream", "build-claim.json",
+          new Case(
+              "build claim: a claim (refused: no such build)",
+              "io.a4c.functions.builds.BuildClaimFunction",
+              "stream",
+              "build-claim.json",
               "response={\"version\":1,\"granted\":false"),
-          new Case("build dead letters: a dead-lettered job", "io.a4c.functions.builds.BuildDeadLettersFunction", "sqs", "dead-lettered-build.json",
+          new Case(
+              "build dead letters: a dead-lettered job",
+              "io.a4c.functions.builds.BuildDeadLettersFunction",
+              "sqs",
+              "dead-lettered-build.json",
               "failures=0"));
 
   /** The child's stamps, in ms from the moment before the process was started. */
-  record Run(double main, double constructed, double restored, double decoded, double done, double cpu) {
+  record Run(
+      double main, double constructed, double restored, double decoded, double done, double cpu) {
     /** Lambda's "Init Duration": JVM and runtime start, entry class constructed. */
     double init() {
       return constructed;
@@ -110,11 +153,13 @@ public final class ColdStartBenchmark {
   private ColdStartBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path jar = Path.of(args.length > 0 ? args[0] : "functions/target/a4c-functions.jar").toAbsolutePath();
+    Path jar =
+        Path.of(args.length > 0 ? args[0] : "functions/target/a4c-functions.jar").toAbsolutePath();
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     boolean plainOnly = args.length > 2 && args[2].equals("--plain-only");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalArgumentException("no functions jar at " + jar + "; build it: mvn -B -pl functions -am package");
+      throw new IllegalArgumentException(
+          "no functions jar at " + jar + "; build it: mvn -B -pl functions -am package");
     }
     System.setProperty("logback.configurationFile", "logback-local.xml");
     Path work = Files.createTempDirectory("a4c-coldstart");
@@ -122,7 +167,8 @@ public final class ColdStartBenchmark {
       Map<String, String> env = new HashMap<>(emulators.functionsEnvironment(HOST_QUEUE_PREFIX));
       // The runs take minutes; the seeded heartbeat must stay a placement candidate throughout.
       env.put(FunctionsEnv.HOST_STALE_AFTER_SECONDS, "86400");
-      // ... and the sweeper case must neither mark the host DOWN nor re-drive the created workspaces.
+      // ... and the sweeper case must neither mark the host DOWN nor re-drive the created
+      // workspaces.
       env.put(FunctionsEnv.HOST_HEARTBEAT_SECONDS, "86400");
       env.put(FunctionsEnv.STUCK_AFTER_SECONDS, "86400");
       seed(emulators, env);
@@ -135,15 +181,20 @@ public final class ColdStartBenchmark {
       int run = 0;
       for (int i = 0; i < runs; i++) {
         for (Case c : cases) {
-          plain.computeIfAbsent(c, k -> new ArrayList<>()).add(child(c, false, jar, classes, env, work, run++));
+          plain
+              .computeIfAbsent(c, k -> new ArrayList<>())
+              .add(child(c, false, jar, classes, env, work, run++));
           if (!plainOnly) {
-            primed.computeIfAbsent(c, k -> new ArrayList<>()).add(child(c, true, jar, classes, env, work, run++));
+            primed
+                .computeIfAbsent(c, k -> new ArrayList<>())
+                .add(child(c, true, jar, classes, env, work, run++));
           }
         }
         System.out.printf("round %d of %d done%n", i + 1, runs);
       }
       report(jar, runs, cases, plain, primed);
-      System.out.printf("%nload average (1, 5, 15 min) before: %s, after: %s%n", loadBefore, loadAverage());
+      System.out.printf(
+          "%nload average (1, 5, 15 min) before: %s, after: %s%n", loadBefore, loadAverage());
     } finally {
       deleteTree(work);
     }
@@ -156,10 +207,14 @@ public final class ColdStartBenchmark {
               b.queueName(HostQueues.commandQueueName(HOST_QUEUE_PREFIX, "h1"))
                   .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")));
     }
-    var functions = FunctionsComponent.create(FunctionsConfig.fromEnvironment(env), Clock.systemUTC());
+    var functions =
+        FunctionsComponent.create(FunctionsConfig.fromEnvironment(env), Clock.systemUTC());
     expect(functions.adminApi().handle(apiEvent("put-project.json", 0)), 200, "put-project");
     expect(functions.adminApi().handle(apiEvent("register-image.json", 0)), 201, "register-image");
-    var beat = functions.hostEventsConsumer().handle(json().readValue(fixture("heartbeat.json", 0), SQSEvent.class));
+    var beat =
+        functions
+            .hostEventsConsumer()
+            .handle(json().readValue(fixture("heartbeat.json", 0), SQSEvent.class));
     if (!beat.getBatchItemFailures().isEmpty()) {
       throw new IllegalStateException("seeding the heartbeat failed");
     }
@@ -186,7 +241,8 @@ public final class ColdStartBenchmark {
 
   private static void expect(APIGatewayV2HTTPResponse response, int status, String step) {
     if (response.getStatusCode() != status) {
-      throw new IllegalStateException(step + " answered " + response.getStatusCode() + ": " + response.getBody());
+      throw new IllegalStateException(
+          step + " answered " + response.getStatusCode() + ": " + response.getBody());
     }
   }
 
@@ -212,7 +268,9 @@ public final class ColdStartBenchmark {
     }
   }
 
-  /** Copies the child's few classes out of this class path, so the child sees nothing else of it. */
+  /**
+   * Copies the child's few classes out of this class path, so the child sees nothing else of it.
+   */
   private static Path childClasses(Path dir) throws IOException {
     for (String name : CHILD_CLASSES) {
       try (InputStream in = ColdStartBenchmark.class.getResourceAsStream("/" + name)) {
@@ -227,7 +285,8 @@ public final class ColdStartBenchmark {
     return dir;
   }
 
-  private static Run child(Case c, boolean prime, Path jar, Path classes, Map<String, String> env, Path work, int run)
+  private static Run child(
+      Case c, boolean prime, Path jar, Path classes, Map<String, String> env, Path work, int run)
       throws Exception {
     Path event = work.resolve("event-" + run + ".json");
     Files.writeString(event, fixture(c.event(), run));
@@ -254,10 +313,21 @@ public final class ColdStartBenchmark {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int exit = process.waitFor();
     String result =
-        output.lines().filter(line -> line.startsWith(FirstEvent.RESULT + " ")).findFirst().orElse(null);
+        output
+            .lines()
+            .filter(line -> line.startsWith(FirstEvent.RESULT + " "))
+            .findFirst()
+            .orElse(null);
     if (exit != 0 || result == null || !result.contains(" " + c.expected())) {
       throw new IllegalStateException(
-          c.name() + (prime ? " (primed)" : "") + ": exit " + exit + ", expected " + c.expected() + "; output:\n" + output);
+          c.name()
+              + (prime ? " (primed)" : "")
+              + ": exit "
+              + exit
+              + ", expected "
+              + c.expected()
+              + "; output:\n"
+              + output);
     }
     Map<String, String> stamps = new HashMap<>();
     for (String part : result.split(" ")) {
@@ -267,12 +337,17 @@ public final class ColdStartBenchmark {
       }
     }
     if (prime && Integer.parseInt(stamps.get("primedResources")) < 1) {
-      throw new IllegalStateException(c.name() + ": no priming resource was registered and alive at the checkpoint");
+      throw new IllegalStateException(
+          c.name() + ": no priming resource was registered and alive at the checkpoint");
     }
     Files.delete(event);
     return new Run(
-        ms(stamps, "main", start), ms(stamps, "constructed", start), ms(stamps, "restored", start),
-        ms(stamps, "decoded", start), ms(stamps, "done", start), Double.parseDouble(stamps.get("cpuMs")));
+        ms(stamps, "main", start),
+        ms(stamps, "constructed", start),
+        ms(stamps, "restored", start),
+        ms(stamps, "decoded", start),
+        ms(stamps, "done", start),
+        Double.parseDouble(stamps.get("cpuMs")));
   }
 
   /** The machine's load average, when it tells: other work on the machine slows every figure. */
@@ -295,7 +370,11 @@ public final class ColdStartBenchmark {
     System.out.println();
     System.out.printf(
         "functions jar: %s, %,d bytes; %s %s; median of %d fresh JVMs, ms%n",
-        jar.getFileName(), Files.size(jar), System.getProperty("java.vm.name"), System.getProperty("java.version"), runs);
+        jar.getFileName(),
+        Files.size(jar),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        runs);
     System.out.println();
     System.out.println(
         "| function: first event | JVM start → main | init: process start → handler constructed | decode event | handle event | **plain: process start → first event handled** | plain: CPU, all threads | priming (before snapshot) | primed: decode | **primed: handle event after restore** |");

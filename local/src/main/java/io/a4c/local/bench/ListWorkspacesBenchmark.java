@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * {@code perUser} workspaces each, then measures the first page (50) of one user, alternating the
  * two clients so both see the same machine. Reports p50/p90/p99/max in ms.
  *
- * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.ListWorkspacesBenchmark
- * [users] [perUser] [requests]} (defaults 40, 500, 3000). Needs a Docker engine, like the runtime.
+ * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.ListWorkspacesBenchmark [users]
+ * [perUser] [requests]} (defaults 40, 500, 3000). Needs a Docker engine, like the runtime.
  */
 public final class ListWorkspacesBenchmark {
   private ListWorkspacesBenchmark() {}
@@ -47,19 +47,23 @@ public final class ListWorkspacesBenchmark {
             Map.of(
                 LocalEnv.PORT, "0",
                 LocalEnv.DATA_DIR, Files.createTempDirectory("a4c-bench").toString(),
-                LocalEnv.DOCKER_HOSTS, System.getenv().getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock")));
+                LocalEnv.DOCKER_HOSTS,
+                    System.getenv()
+                        .getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock")));
     try (var runtime = LocalRuntime.start(config);
-        var dynamo =
-            runtime.newDynamoDbClient()) {
+        var dynamo = runtime.newDynamoDbClient()) {
       long seedStart = System.nanoTime();
       seed(dynamo, users, perUser);
-      System.out.printf("seeded %d users x %d workspaces in %.1f s%n", users, perUser, (System.nanoTime() - seedStart) / 1e9);
+      System.out.printf(
+          "seeded %d users x %d workspaces in %.1f s%n",
+          users, perUser, (System.nanoTime() - seedStart) / 1e9);
 
       String user = "user-0";
       String token = runtime.mintToken(user, false);
       var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       var request =
-          HttpRequest.newBuilder(URI.create(runtime.baseUri() + "/v1/users/" + user + "/workspaces?limit=50"))
+          HttpRequest.newBuilder(
+                  URI.create(runtime.baseUri() + "/v1/users/" + user + "/workspaces?limit=50"))
               .header("authorization", "Bearer " + token)
               .GET()
               .build();
@@ -67,9 +71,11 @@ public final class ListWorkspacesBenchmark {
       Runnable viaApi =
           () -> {
             try {
-              HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+              HttpResponse<String> response =
+                  http.send(request, HttpResponse.BodyHandlers.ofString());
               if (response.statusCode() != 200 || !response.body().contains("\"nextToken\"")) {
-                throw new IllegalStateException("unexpected list response " + response.statusCode());
+                throw new IllegalStateException(
+                    "unexpected list response " + response.statusCode());
               }
             } catch (Exception e) {
               throw new IllegalStateException(e);
@@ -100,7 +106,12 @@ public final class ListWorkspacesBenchmark {
         raw[i] = time(viaQuery);
       }
       System.out.println();
-      System.out.println("| first page of 50 (user with " + perUser + ", table of " + users * perUser + ") | n | p50 ms | p90 ms | p99 ms | max ms |");
+      System.out.println(
+          "| first page of 50 (user with "
+              + perUser
+              + ", table of "
+              + users * perUser
+              + ") | n | p50 ms | p90 ms | p99 ms | max ms |");
       System.out.println("|---|---|---|---|---|---|");
       row("A4C `GET /v1/users/{id}/workspaces` over HTTP", api);
       row("raw DynamoDB Query (SDK), the floor", raw);
@@ -117,10 +128,30 @@ public final class ListWorkspacesBenchmark {
         String id = ids.workspaceId();
         var workspace =
             new Workspace(
-                "user-" + u, id, null, "kernel", "main", Arch.AMD64, "1234", "a4c-base:busybox", "h" + (i % 3 + 1),
-                id + ".ws.a4c.internal", "c0ffee" + i, "172.17.0." + (i % 250 + 2), WorkspaceState.RUNNING,
-                WorkspaceStep.HOSTNAME_REGISTERED, null, 7, now, now, 0, null);
-        batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(WorkspaceStore.toItem(workspace)).build()).build());
+                "user-" + u,
+                id,
+                null,
+                "kernel",
+                "main",
+                Arch.AMD64,
+                "1234",
+                "a4c-base:busybox",
+                "h" + (i % 3 + 1),
+                id + ".ws.a4c.internal",
+                "c0ffee" + i,
+                "172.17.0." + (i % 250 + 2),
+                WorkspaceState.RUNNING,
+                WorkspaceStep.HOSTNAME_REGISTERED,
+                null,
+                7,
+                now,
+                now,
+                0,
+                null);
+        batch.add(
+            WriteRequest.builder()
+                .putRequest(PutRequest.builder().item(WorkspaceStore.toItem(workspace)).build())
+                .build());
         if (batch.size() == 25) {
           write(dynamo, batch);
           batch = new ArrayList<>();
@@ -157,6 +188,11 @@ public final class ListWorkspacesBenchmark {
   private static void row(String name, long[] nanos) {
     System.out.printf(
         "| %s | %d | %.2f | %.2f | %.2f | %.2f |%n",
-        name, nanos.length, percentile(nanos, 50), percentile(nanos, 90), percentile(nanos, 99), percentile(nanos, 100));
+        name,
+        nanos.length,
+        percentile(nanos, 50),
+        percentile(nanos, 90),
+        percentile(nanos, 99),
+        percentile(nanos, 100));
   }
 }

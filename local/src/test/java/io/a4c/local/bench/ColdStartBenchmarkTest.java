@@ -13,24 +13,27 @@ import org.junit.jupiter.api.Test;
  * expected. Catches a jar that lost a class the minimizer thought unused, an event type the jar
  * cannot load, or a fixture the functions no longer accept. Times are reported, never asserted.
  *
- * <p>Needs {@code functions/target/a4c-functions.jar}, which {@code ./a4c test} (mvn verify)
- * builds before this module's tests; skipped when a narrower build did not make it.
+ * <p>Needs {@code functions/target/a4c-functions.jar}, which {@code ./a4c test} (mvn verify) builds
+ * before this module's tests; skipped when a narrower build did not make it.
  */
 class ColdStartBenchmarkTest {
   private static final Path JAR = Path.of("../functions/target/a4c-functions.jar");
 
   @Test
   void everyFunctionAnswersItsFirstEventFromTheShadedJarPlainAndPrimed() throws Exception {
-    assumeTrue(Files.isRegularFile(JAR), "no shaded functions jar; run the reactor through package");
-    assertThat(ColdStartBenchmark.CASES).extracting(ColdStartBenchmark.Case::handler).contains(
-        "io.a4c.functions.workspaces.WorkspacesApiFunction",
-        "io.a4c.functions.admin.AdminApiFunction",
-        "io.a4c.functions.hosts.HostEventsFunction",
-        "io.a4c.functions.builds.ImageSchedulesApiFunction",
-        "io.a4c.functions.builds.RecurringBuildsFunction",
-        "io.a4c.functions.sweeper.SweeperFunction",
-        "io.a4c.functions.builds.BuildClaimFunction",
-        "io.a4c.functions.builds.BuildDeadLettersFunction");
+    assumeTrue(
+        Files.isRegularFile(JAR), "no shaded functions jar; run the reactor through package");
+    assertThat(ColdStartBenchmark.CASES)
+        .extracting(ColdStartBenchmark.Case::handler)
+        .contains(
+            "io.a4c.functions.workspaces.WorkspacesApiFunction",
+            "io.a4c.functions.admin.AdminApiFunction",
+            "io.a4c.functions.hosts.HostEventsFunction",
+            "io.a4c.functions.builds.ImageSchedulesApiFunction",
+            "io.a4c.functions.builds.RecurringBuildsFunction",
+            "io.a4c.functions.sweeper.SweeperFunction",
+            "io.a4c.functions.builds.BuildClaimFunction",
+            "io.a4c.functions.builds.BuildDeadLettersFunction");
 
     ColdStartBenchmark.main(new String[] {JAR.toAbsolutePath().toString(), "1"});
   }

@@ -33,16 +33,16 @@ import java.util.Optional;
  * test too.
  *
  * <p>An exchange fails, with an {@link AssertionError} that says why, when its path and method
- * match no operation (a {@code /v1} path of the document with a method it does not list may only
- * be answered 405, as {@code components.responses.MethodNotAllowed}); when its status is not one
- * the operation lists; when the response's media type is not a documented one; or when the
- * response body does not validate against the documented schema. When the status is 2xx the
- * request must be one the operation documents too: path parameters, only declared query
- * parameters, and the body, each valid against its schema. Schemas are JSON Schema 2020-12 (the
- * OpenAPI 3.1 dialect), with {@code format} asserted.
+ * match no operation (a {@code /v1} path of the document with a method it does not list may only be
+ * answered 405, as {@code components.responses.MethodNotAllowed}); when its status is not one the
+ * operation lists; when the response's media type is not a documented one; or when the response
+ * body does not validate against the documented schema. When the status is 2xx the request must be
+ * one the operation documents too: path parameters, only declared query parameters, and the body,
+ * each valid against its schema. Schemas are JSON Schema 2020-12 (the OpenAPI 3.1 dialect), with
+ * {@code format} asserted.
  *
- * <p>Thread-safe: the document is read and every schema compiled when the contract is made;
- * {@link #verify} only reads.
+ * <p>Thread-safe: the document is read and every schema compiled when the contract is made; {@link
+ * #verify} only reads.
  */
 public final class OpenApiContract {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -87,7 +87,8 @@ public final class OpenApiContract {
    */
   public static OpenApiContract shared() {
     if (Shared.FAILURE != null) {
-      throw new IllegalStateException("docs/openapi.yaml cannot be used: " + Shared.FAILURE.getMessage(), Shared.FAILURE);
+      throw new IllegalStateException(
+          "docs/openapi.yaml cannot be used: " + Shared.FAILURE.getMessage(), Shared.FAILURE);
     }
     return Shared.INSTANCE;
   }
@@ -97,13 +98,16 @@ public final class OpenApiContract {
    * ../docs/openapi.yaml} first, then {@code docs/openapi.yaml} from the repository root.
    */
   static Path locate() {
-    for (Path candidate : List.of(Path.of("..", "docs", "openapi.yaml"), Path.of("docs", "openapi.yaml"))) {
+    for (Path candidate :
+        List.of(Path.of("..", "docs", "openapi.yaml"), Path.of("docs", "openapi.yaml"))) {
       if (Files.isRegularFile(candidate)) {
         return candidate;
       }
     }
     throw new IllegalStateException(
-        "docs/openapi.yaml not found from " + Path.of("").toAbsolutePath() + " (looked in ../docs and docs)");
+        "docs/openapi.yaml not found from "
+            + Path.of("").toAbsolutePath()
+            + " (looked in ../docs and docs)");
   }
 
   /** The contract of the document in {@code file}. */
@@ -134,16 +138,25 @@ public final class OpenApiContract {
       }
       throw failure(
           exchange,
-          "path " + item.template().template() + " has no " + exchange.method().toUpperCase(Locale.ROOT)
-              + " operation (it takes " + item.operations().keySet().stream().map(m -> m.toUpperCase(Locale.ROOT)).toList()
+          "path "
+              + item.template().template()
+              + " has no "
+              + exchange.method().toUpperCase(Locale.ROOT)
+              + " operation (it takes "
+              + item.operations().keySet().stream().map(m -> m.toUpperCase(Locale.ROOT)).toList()
               + "); another method may only be answered 405");
     }
     Response response = operation.responses().get(exchange.status());
     if (response == null) {
       throw failure(
           exchange,
-          "status " + exchange.status() + " is not documented for " + operation.key()
-              + " (documented: " + operation.responses().keySet() + ")");
+          "status "
+              + exchange.status()
+              + " is not documented for "
+              + operation.key()
+              + " (documented: "
+              + operation.responses().keySet()
+              + ")");
     }
     checkResponse(exchange, response, operation.key() + " " + exchange.status());
     if (exchange.status() >= 200 && exchange.status() < 300) {
@@ -173,29 +186,46 @@ public final class OpenApiContract {
     if (schema == null) {
       throw failure(
           exchange,
-          what + " answered content type " + exchange.responseContentType() + "; documented: " + response.content().keySet());
+          what
+              + " answered content type "
+              + exchange.responseContentType()
+              + "; documented: "
+              + response.content().keySet());
     }
     List<String> errors = validate(schema, body);
     if (!errors.isEmpty()) {
-      throw failure(exchange, what + " response body does not match the document:\n  " + String.join("\n  ", errors));
+      throw failure(
+          exchange,
+          what + " response body does not match the document:\n  " + String.join("\n  ", errors));
     }
   }
 
-  private static void checkRequest(ApiExchange exchange, Operation operation, Map<String, String> pathValues) {
+  private static void checkRequest(
+      ApiExchange exchange, Operation operation, Map<String, String> pathValues) {
     List<String> errors = new ArrayList<>();
-    operation.pathParameters().forEach(
-        (name, parameter) -> errors.addAll(parameterErrors("path parameter", parameter, pathValues.get(name))));
+    operation
+        .pathParameters()
+        .forEach(
+            (name, parameter) ->
+                errors.addAll(parameterErrors("path parameter", parameter, pathValues.get(name))));
     Map<String, String> query = parseQuery(exchange.query());
     query.keySet().stream()
         .filter(name -> !operation.queryParameters().containsKey(name))
         .forEach(name -> errors.add("query parameter " + name + " is not documented"));
-    operation.queryParameters().forEach(
-        (name, parameter) -> errors.addAll(parameterErrors("query parameter", parameter, query.get(name))));
+    operation
+        .queryParameters()
+        .forEach(
+            (name, parameter) ->
+                errors.addAll(parameterErrors("query parameter", parameter, query.get(name))));
     errors.addAll(requestBodyErrors(exchange, operation));
     if (!errors.isEmpty()) {
       throw failure(
           exchange,
-          "the request was answered " + exchange.status() + " but is not one " + operation.key() + " documents:\n  "
+          "the request was answered "
+              + exchange.status()
+              + " but is not one "
+              + operation.key()
+              + " documents:\n  "
               + String.join("\n  ", errors));
     }
   }
@@ -208,7 +238,9 @@ public final class OpenApiContract {
     }
     RequestBody documented = operation.requestBody().get();
     if (empty) {
-      return documented.required() ? List.of("the operation requires a request body, but none was sent") : List.of();
+      return documented.required()
+          ? List.of("the operation requires a request body, but none was sent")
+          : List.of();
     }
     // Every request body of this API is JSON: the server answers any other content type 415.
     JsonSchema schema = documented.content().get("application/json");
@@ -220,7 +252,9 @@ public final class OpenApiContract {
 
   private static List<String> parameterErrors(String kind, Parameter parameter, String raw) {
     if (raw == null) {
-      return parameter.required() ? List.of(kind + " " + parameter.name() + " is required but absent") : List.of();
+      return parameter.required()
+          ? List.of(kind + " " + parameter.name() + " is required but absent")
+          : List.of();
     }
     return parameter.schema().validate(typed(parameter.type(), raw)).stream()
         .map(m -> kind + " " + parameter.name() + "=" + raw + ": " + m.getError())
@@ -238,7 +272,9 @@ public final class OpenApiContract {
         }
       }
       case "boolean" -> {
-        return "true".equals(raw) || "false".equals(raw) ? BooleanNode.valueOf(Boolean.parseBoolean(raw)) : TextNode.valueOf(raw);
+        return "true".equals(raw) || "false".equals(raw)
+            ? BooleanNode.valueOf(Boolean.parseBoolean(raw))
+            : TextNode.valueOf(raw);
       }
       default -> {
         return TextNode.valueOf(raw);
@@ -274,8 +310,10 @@ public final class OpenApiContract {
         continue;
       }
       int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       query.merge(name, value, (a, b) -> a + "," + b);
     }
     return query;
@@ -286,23 +324,38 @@ public final class OpenApiContract {
       return "(none)";
     }
     int semicolon = contentType.indexOf(';');
-    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+        .trim()
+        .toLowerCase(Locale.ROOT);
   }
 
   private static AssertionError failure(ApiExchange exchange, String why) {
-    String query = exchange.query() == null || exchange.query().isEmpty() ? "" : "?" + exchange.query();
+    String query =
+        exchange.query() == null || exchange.query().isEmpty() ? "" : "?" + exchange.query();
     return new AssertionError(
-        "OpenAPI contract (docs/openapi.yaml): " + exchange.method() + " " + exchange.path() + query
-            + " -> " + exchange.status() + " " + Optional.ofNullable(exchange.responseContentType()).orElse("(no content type)")
-            + ": " + why
-            + "\n  request body: " + excerpt(exchange.requestBody())
-            + "\n  response body: " + excerpt(exchange.responseBody()));
+        "OpenAPI contract (docs/openapi.yaml): "
+            + exchange.method()
+            + " "
+            + exchange.path()
+            + query
+            + " -> "
+            + exchange.status()
+            + " "
+            + Optional.ofNullable(exchange.responseContentType()).orElse("(no content type)")
+            + ": "
+            + why
+            + "\n  request body: "
+            + excerpt(exchange.requestBody())
+            + "\n  response body: "
+            + excerpt(exchange.responseBody()));
   }
 
   private static String excerpt(String text) {
     if (text == null || text.isEmpty()) {
       return "(none)";
     }
-    return text.length() <= EXCERPT ? text : text.substring(0, EXCERPT) + "… (" + text.length() + " characters)";
+    return text.length() <= EXCERPT
+        ? text
+        : text.substring(0, EXCERPT) + "… (" + text.length() + " characters)";
   }
 }

@@ -58,29 +58,43 @@ class OpenApiContractTest {
 
   @Test
   void acceptsACreateAnsweredWithAPendingWorkspace() {
-    assertThatCode(() -> contract.verify(new ApiExchange("POST", ALICE, null, CREATE, 202, JSON, PENDING)))
+    assertThatCode(
+            () -> contract.verify(new ApiExchange("POST", ALICE, null, CREATE, 202, JSON, PENDING)))
         .doesNotThrowAnyException();
   }
 
   @Test
   void acceptsAPageOfWorkspacesWithItsToken() {
-    String page = "{\"items\":[" + RUNNING + "],\"nextToken\":\"djE6d3MtMDFtODc5MmU1Z2ZmdGZieTJ6ZXAzNm02ZDI\"}";
+    String page =
+        "{\"items\":["
+            + RUNNING
+            + "],\"nextToken\":\"djE6d3MtMDFtODc5MmU1Z2ZmdGZieTJ6ZXAzNm02ZDI\"}";
 
-    assertThatCode(() -> contract.verify(new ApiExchange("GET", ALICE, "limit=1", null, 200, JSON, page)))
+    assertThatCode(
+            () -> contract.verify(new ApiExchange("GET", ALICE, "limit=1", null, 200, JSON, page)))
         .doesNotThrowAnyException();
   }
 
   @Test
   void acceptsADocumentedProblem() {
     var exchange =
-        new ApiExchange("GET", ALICE + "/ws-00000000000000000000000000", null, null, 404, PROBLEM, NOT_FOUND);
+        new ApiExchange(
+            "GET", ALICE + "/ws-00000000000000000000000000", null, null, 404, PROBLEM, NOT_FOUND);
 
     assertThatCode(() -> contract.verify(exchange)).doesNotThrowAnyException();
   }
 
   @Test
   void acceptsAContentTypeWithACharset() {
-    var exchange = new ApiExchange("GET", ALICE + "/" + WORKSPACE_ID, null, null, 200, "application/json; charset=utf-8", RUNNING);
+    var exchange =
+        new ApiExchange(
+            "GET",
+            ALICE + "/" + WORKSPACE_ID,
+            null,
+            null,
+            200,
+            "application/json; charset=utf-8",
+            RUNNING);
 
     assertThatCode(() -> contract.verify(exchange)).doesNotThrowAnyException();
   }
@@ -94,7 +108,10 @@ class OpenApiContractTest {
          "requestId":"ba1370e6-7ad9-44fc-b771-28b01fc6625c"}
         """;
 
-    assertThatCode(() -> contract.verify(new ApiExchange("PATCH", "/v1/hosts", null, "{}", 405, PROBLEM, problem)))
+    assertThatCode(
+            () ->
+                contract.verify(
+                    new ApiExchange("PATCH", "/v1/hosts", null, "{}", 405, PROBLEM, problem)))
         .doesNotThrowAnyException();
   }
 
@@ -106,9 +123,12 @@ class OpenApiContractTest {
          "detail":"unknown field privileged","instance":"/v1/users/alice/workspaces","field":"privileged",
          "requestId":"6ec43ca5-23ce-4598-a3b2-9affea5a9456"}
         """;
-    String body = "{\"projectName\":\"shop\",\"parentName\":\"main\",\"arch\":\"amd64\",\"privileged\":true}";
+    String body =
+        "{\"projectName\":\"shop\",\"parentName\":\"main\",\"arch\":\"amd64\",\"privileged\":true}";
 
-    assertThatCode(() -> contract.verify(new ApiExchange("POST", ALICE, null, body, 400, PROBLEM, problem)))
+    assertThatCode(
+            () ->
+                contract.verify(new ApiExchange("POST", ALICE, null, body, 400, PROBLEM, problem)))
         .doesNotThrowAnyException();
   }
 
@@ -125,7 +145,11 @@ class OpenApiContractTest {
   void rejectsAResponseMissingARequiredMember() {
     String withoutState = RUNNING.replace("\"state\":\"RUNNING\",", "");
 
-    assertThatThrownBy(() -> contract.verify(new ApiExchange("GET", ALICE + "/" + WORKSPACE_ID, null, null, 200, JSON, withoutState)))
+    assertThatThrownBy(
+            () ->
+                contract.verify(
+                    new ApiExchange(
+                        "GET", ALICE + "/" + WORKSPACE_ID, null, null, 200, JSON, withoutState)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("response body does not match")
         .hasMessageContaining("state");
@@ -135,7 +159,11 @@ class OpenApiContractTest {
   void rejectsAResponseWithAMemberTheDocumentDoesNotName() {
     String leaky = RUNNING.replace("\"redrives\":0", "\"redrives\":0,\"inFlight\":\"1\"");
 
-    assertThatThrownBy(() -> contract.verify(new ApiExchange("GET", ALICE + "/" + WORKSPACE_ID, null, null, 200, JSON, leaky)))
+    assertThatThrownBy(
+            () ->
+                contract.verify(
+                    new ApiExchange(
+                        "GET", ALICE + "/" + WORKSPACE_ID, null, null, 200, JSON, leaky)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("inFlight");
   }
@@ -143,7 +171,8 @@ class OpenApiContractTest {
   @Test
   void rejectsAWrongContentType() {
     var problemAsJson =
-        new ApiExchange("GET", ALICE + "/ws-00000000000000000000000000", null, null, 404, JSON, NOT_FOUND);
+        new ApiExchange(
+            "GET", ALICE + "/ws-00000000000000000000000000", null, null, 404, JSON, NOT_FOUND);
 
     assertThatThrownBy(() -> contract.verify(problemAsJson))
         .isInstanceOf(AssertionError.class)
@@ -155,7 +184,11 @@ class OpenApiContractTest {
   void rejectsAProblemOfAnotherTypeThanItsStatus() {
     String mislabelled = NOT_FOUND.replace("problems/not-found", "problems/invalid-request");
 
-    assertThatThrownBy(() -> contract.verify(new ApiExchange("GET", ALICE + "/" + WORKSPACE_ID, null, null, 404, PROBLEM, mislabelled)))
+    assertThatThrownBy(
+            () ->
+                contract.verify(
+                    new ApiExchange(
+                        "GET", ALICE + "/" + WORKSPACE_ID, null, null, 404, PROBLEM, mislabelled)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("/type");
   }
@@ -169,16 +202,21 @@ class OpenApiContractTest {
          "requestId":"d815ed34-3075-4cbf-ac30-d2cdd070b440"}
         """;
 
-    assertThatThrownBy(() -> contract.verify(new ApiExchange("POST", ALICE, null, CREATE, 503, PROBLEM, problem)))
+    assertThatThrownBy(
+            () ->
+                contract.verify(
+                    new ApiExchange("POST", ALICE, null, CREATE, 503, PROBLEM, problem)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("/reason");
   }
 
   @Test
   void rejectsARequestBodyWithAnUnknownMemberThatWasAccepted() {
-    String body = "{\"projectName\":\"shop\",\"parentName\":\"main\",\"arch\":\"amd64\",\"privileged\":true}";
+    String body =
+        "{\"projectName\":\"shop\",\"parentName\":\"main\",\"arch\":\"amd64\",\"privileged\":true}";
 
-    assertThatThrownBy(() -> contract.verify(new ApiExchange("POST", ALICE, null, body, 202, JSON, PENDING)))
+    assertThatThrownBy(
+            () -> contract.verify(new ApiExchange("POST", ALICE, null, body, 202, JSON, PENDING)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("is not one POST /v1/users/{userId}/workspaces documents")
         .hasMessageContaining("privileged");
@@ -188,21 +226,30 @@ class OpenApiContractTest {
   void rejectsAnUndocumentedQueryParameterThatWasAccepted() {
     String page = "{\"items\":[]}";
 
-    assertThatThrownBy(() -> contract.verify(new ApiExchange("GET", ALICE, "pageSize=10", null, 200, JSON, page)))
+    assertThatThrownBy(
+            () ->
+                contract.verify(
+                    new ApiExchange("GET", ALICE, "pageSize=10", null, 200, JSON, page)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("query parameter pageSize is not documented");
   }
 
   @Test
   void rejectsAnOutOfRangeLimitThatWasAccepted() {
-    assertThatThrownBy(() -> contract.verify(new ApiExchange("GET", ALICE, "limit=500", null, 200, JSON, "{\"items\":[]}")))
+    assertThatThrownBy(
+            () ->
+                contract.verify(
+                    new ApiExchange("GET", ALICE, "limit=500", null, 200, JSON, "{\"items\":[]}")))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("limit=500");
   }
 
   @Test
   void rejectsAMalformedPathParameterThatWasAccepted() {
-    assertThatThrownBy(() -> contract.verify(new ApiExchange("GET", ALICE + "/not-an-id", null, null, 200, JSON, RUNNING)))
+    assertThatThrownBy(
+            () ->
+                contract.verify(
+                    new ApiExchange("GET", ALICE + "/not-an-id", null, null, 200, JSON, RUNNING)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("path parameter workspaceId=not-an-id");
   }
@@ -238,11 +285,29 @@ class OpenApiContractTest {
   void checksTheLocalOnlyRoutesToo() {
     String token = "{\"token\":\"eyJraWQiOiJhNGMtbG9jYWwtZGV2IiwiYWxnIjoiRVMyNTYifQ.e30.c2ln\"}";
 
-    assertThatCode(() -> contract.verify(new ApiExchange("POST", "/local/tokens", null, "{\"sub\":\"alice\",\"admin\":false}", 200, JSON, token)))
+    assertThatCode(
+            () ->
+                contract.verify(
+                    new ApiExchange(
+                        "POST",
+                        "/local/tokens",
+                        null,
+                        "{\"sub\":\"alice\",\"admin\":false}",
+                        200,
+                        JSON,
+                        token)))
         .doesNotThrowAnyException();
-    assertThatCode(() -> contract.verify(new ApiExchange("GET", "/healthz", null, null, 200, JSON, "{\"status\":\"ok\"}")))
+    assertThatCode(
+            () ->
+                contract.verify(
+                    new ApiExchange(
+                        "GET", "/healthz", null, null, 200, JSON, "{\"status\":\"ok\"}")))
         .doesNotThrowAnyException();
-    assertThatThrownBy(() -> contract.verify(new ApiExchange("GET", "/healthz", null, null, 200, JSON, "{\"status\":\"fine\"}")))
+    assertThatThrownBy(
+            () ->
+                contract.verify(
+                    new ApiExchange(
+                        "GET", "/healthz", null, null, 200, JSON, "{\"status\":\"fine\"}")))
         .isInstanceOf(AssertionError.class);
   }
 
@@ -251,8 +316,10 @@ class OpenApiContractTest {
     List<Callable<Boolean>> calls = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       boolean good = i % 2 == 0;
-      String body = good ? RUNNING : RUNNING.replace("\"state\":\"RUNNING\"", "\"state\":\"ASLEEP\"");
-      var exchange = new ApiExchange("GET", ALICE + "/" + WORKSPACE_ID, null, null, 200, JSON, body);
+      String body =
+          good ? RUNNING : RUNNING.replace("\"state\":\"RUNNING\"", "\"state\":\"ASLEEP\"");
+      var exchange =
+          new ApiExchange("GET", ALICE + "/" + WORKSPACE_ID, null, null, 200, JSON, body);
       calls.add(
           () -> {
             try {

@@ -43,14 +43,16 @@ class OpenApiDocumentTest {
 
   @Test
   void everyRouteTheCodeServesIsAnOperationOfTheDocument() {
-    Set<String> routes = ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).collect(Collectors.toSet());
+    Set<String> routes =
+        ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).collect(Collectors.toSet());
 
     assertThat(operations().keySet()).containsAll(routes);
   }
 
   @Test
   void everyOperationOfTheDocumentIsARouteTheCodeServesUnlessLocalOnly() {
-    Set<String> routes = ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).collect(Collectors.toSet());
+    Set<String> routes =
+        ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).collect(Collectors.toSet());
     Set<String> deployed =
         operations().entrySet().stream()
             .filter(operation -> !isLocalOnly(operation.getValue()))
@@ -83,7 +85,8 @@ class OpenApiDocumentTest {
         (node, pointer) -> {
           JsonNode ref = node.get("$ref");
           if (ref != null
-              && (!ref.asText().startsWith("#/") || document.at(JsonPointer.compile(ref.asText().substring(1))).isMissingNode())) {
+              && (!ref.asText().startsWith("#/")
+                  || document.at(JsonPointer.compile(ref.asText().substring(1))).isMissingNode())) {
             unresolved.add("#" + pointer + " -> " + ref.asText());
           }
         });
@@ -96,62 +99,81 @@ class OpenApiDocumentTest {
     forEachOperation(
         (key, operation) -> {
           assertThat(operation.path("operationId").asText()).as(key).isNotBlank();
-          assertThat(operation.path("description").asText() + operation.path("summary").asText()).as(key).isNotBlank();
+          assertThat(operation.path("description").asText() + operation.path("summary").asText())
+              .as(key)
+              .isNotBlank();
           assertThat(operation.path("responses").size()).as(key).isPositive();
-          assertThat(operation.path("responses").has("default")).as(key + " lists every status, no default").isFalse();
-          JsonNode security = operation.has("security") ? operation.get("security") : document.path("security");
+          assertThat(operation.path("responses").has("default"))
+              .as(key + " lists every status, no default")
+              .isFalse();
+          JsonNode security =
+              operation.has("security") ? operation.get("security") : document.path("security");
           if (isLocalOnly(operation)) {
-            assertThat(operation.path("description").asText()).as(key).contains("only in the local runtime");
+            assertThat(operation.path("description").asText())
+                .as(key)
+                .contains("only in the local runtime");
           } else {
             assertThat(security.toString()).as(key).contains("bearerJwt");
             assertThat(operation.path("responses").has("401")).as(key).isTrue();
             assertThat(operation.path("responses").has("500")).as(key).isTrue();
           }
         });
-    assertThat(document.at("/components/securitySchemes/bearerJwt/scheme").asText()).isEqualTo("bearer");
-    assertThat(document.at("/components/securitySchemes/bearerJwt/bearerFormat").asText()).isEqualTo("JWT");
+    assertThat(document.at("/components/securitySchemes/bearerJwt/scheme").asText())
+        .isEqualTo("bearer");
+    assertThat(document.at("/components/securitySchemes/bearerJwt/bearerFormat").asText())
+        .isEqualTo("JWT");
   }
 
   @Test
   void everyPathParameterOfATemplateIsDeclaredAndRequired() {
-    document.path("paths").fieldNames().forEachRemaining(
-        template -> {
-          JsonNode item = document.path("paths").get(template);
-          for (String name : PathTemplate.of(template).parameterNames()) {
-            for (String method : OpenApiOperations.METHODS) {
-              if (!item.has(method)) {
-                continue;
+    document
+        .path("paths")
+        .fieldNames()
+        .forEachRemaining(
+            template -> {
+              JsonNode item = document.path("paths").get(template);
+              for (String name : PathTemplate.of(template).parameterNames()) {
+                for (String method : OpenApiOperations.METHODS) {
+                  if (!item.has(method)) {
+                    continue;
+                  }
+                  List<JsonNode> declared = new ArrayList<>();
+                  item.path("parameters").forEach(p -> declared.add(resolve(p)));
+                  item.get(method).path("parameters").forEach(p -> declared.add(resolve(p)));
+                  assertThat(declared)
+                      .as(method + " " + template + " declares {" + name + "}")
+                      .anySatisfy(
+                          p -> {
+                            assertThat(p.path("name").asText()).isEqualTo(name);
+                            assertThat(p.path("in").asText()).isEqualTo("path");
+                            assertThat(p.path("required").asBoolean()).isTrue();
+                          });
+                }
               }
-              List<JsonNode> declared = new ArrayList<>();
-              item.path("parameters").forEach(p -> declared.add(resolve(p)));
-              item.get(method).path("parameters").forEach(p -> declared.add(resolve(p)));
-              assertThat(declared)
-                  .as(method + " " + template + " declares {" + name + "}")
-                  .anySatisfy(
-                      p -> {
-                        assertThat(p.path("name").asText()).isEqualTo(name);
-                        assertThat(p.path("in").asText()).isEqualTo("path");
-                        assertThat(p.path("required").asBoolean()).isTrue();
-                      });
-            }
-          }
-        });
+            });
   }
 
   @Test
   void everyErrorResponseIsAProblemAndEverySuccessIsJson() {
     forEachOperation(
         (key, operation) ->
-            operation.path("responses").fieldNames().forEachRemaining(
-                status -> {
-                  JsonNode content = resolve(operation.path("responses").get(status)).path("content");
-                  List<String> types = new ArrayList<>();
-                  content.fieldNames().forEachRemaining(types::add);
-                  boolean localHealth = key.equals("GET /healthz");
-                  assertThat(types)
-                      .as(key + " " + status)
-                      .containsExactly(status.startsWith("2") || localHealth ? "application/json" : "application/problem+json");
-                }));
+            operation
+                .path("responses")
+                .fieldNames()
+                .forEachRemaining(
+                    status -> {
+                      JsonNode content =
+                          resolve(operation.path("responses").get(status)).path("content");
+                      List<String> types = new ArrayList<>();
+                      content.fieldNames().forEachRemaining(types::add);
+                      boolean localHealth = key.equals("GET /healthz");
+                      assertThat(types)
+                          .as(key + " " + status)
+                          .containsExactly(
+                              status.startsWith("2") || localHealth
+                                  ? "application/json"
+                                  : "application/problem+json");
+                    }));
   }
 
   @Test
@@ -159,7 +181,9 @@ class OpenApiDocumentTest {
     forEachOperation(
         (key, operation) -> {
           if (operation.has("requestBody")) {
-            JsonNode schema = resolve(resolve(operation.get("requestBody")).at("/content/application~1json/schema"));
+            JsonNode schema =
+                resolve(
+                    resolve(operation.get("requestBody")).at("/content/application~1json/schema"));
             assertClosed(key, schema, new HashSet<>());
           }
         });
@@ -167,28 +191,40 @@ class OpenApiDocumentTest {
 
   @Test
   void problemTypesAreTheOnesTheCodeAnswersWith() throws IOException {
-    Set<String> uris = Arrays.stream(ProblemType.values()).map(ProblemType::uri).collect(Collectors.toSet());
+    Set<String> uris =
+        Arrays.stream(ProblemType.values()).map(ProblemType::uri).collect(Collectors.toSet());
     Set<String> documented = new HashSet<>();
-    document.path("components").path("schemas").forEach(schema -> {
-      JsonNode type = schema.at("/allOf/1/properties/type/const");
-      if (!type.isMissingNode()) {
-        documented.add(type.asText());
-      }
-    });
+    document
+        .path("components")
+        .path("schemas")
+        .forEach(
+            schema -> {
+              JsonNode type = schema.at("/allOf/1/properties/type/const");
+              if (!type.isMissingNode()) {
+                documented.add(type.asText());
+              }
+            });
     String problems = Files.readString(OpenApiContract.locate().resolveSibling("problems.md"));
 
     assertThat(uris).containsAll(documented);
     for (ProblemType type : ProblemType.values()) {
-      assertThat(problems).as("docs/problems.md describes " + type).contains(type.uri()).contains("| " + type.status() + " ");
+      assertThat(problems)
+          .as("docs/problems.md describes " + type)
+          .contains(type.uri())
+          .contains("| " + type.status() + " ");
     }
   }
 
   @Test
   void unavailableReasonsAreThoseOfPlacementAndOfTheCommandQueue() {
     Set<String> reasons = new HashSet<>();
-    document.at("/components/schemas/UnavailableProblem/allOf/1/properties/reason/enum").forEach(r -> reasons.add(r.asText()));
+    document
+        .at("/components/schemas/UnavailableProblem/allOf/1/properties/reason/enum")
+        .forEach(r -> reasons.add(r.asText()));
     Set<String> expected =
-        Arrays.stream(NoHostAvailableException.Reason.values()).map(NoHostAvailableException.Reason::code).collect(Collectors.toSet());
+        Arrays.stream(NoHostAvailableException.Reason.values())
+            .map(NoHostAvailableException.Reason::code)
+            .collect(Collectors.toSet());
     expected.addAll(Set.of("host-queue-missing", "queue-unreachable"));
 
     assertThat(reasons).isEqualTo(expected);
@@ -200,8 +236,14 @@ class OpenApiDocumentTest {
       return;
     }
     if ("object".equals(schema.path("type").asText()) || schema.has("properties")) {
-      assertThat(schema.path("additionalProperties").isBoolean() && !schema.path("additionalProperties").asBoolean())
-          .as(where + ": " + schema.path("description").asText(schema.toString()) + " refuses unknown members")
+      assertThat(
+              schema.path("additionalProperties").isBoolean()
+                  && !schema.path("additionalProperties").asBoolean())
+          .as(
+              where
+                  + ": "
+                  + schema.path("description").asText(schema.toString())
+                  + " refuses unknown members")
           .isTrue();
     }
     schema.path("properties").forEach(p -> assertClosed(where, resolve(p), seen));
@@ -216,15 +258,19 @@ class OpenApiDocumentTest {
   /** Every operation by {@code METHOD /path/template}. */
   private static Map<String, JsonNode> operations() {
     Map<String, JsonNode> operations = new TreeMap<>();
-    document.path("paths").fieldNames().forEachRemaining(
-        template -> {
-          JsonNode item = resolve(document.path("paths").get(template));
-          for (String method : OpenApiOperations.METHODS) {
-            if (item.has(method)) {
-              operations.put(method.toUpperCase(Locale.ROOT) + " " + template, item.get(method));
-            }
-          }
-        });
+    document
+        .path("paths")
+        .fieldNames()
+        .forEachRemaining(
+            template -> {
+              JsonNode item = resolve(document.path("paths").get(template));
+              for (String method : OpenApiOperations.METHODS) {
+                if (item.has(method)) {
+                  operations.put(
+                      method.toUpperCase(Locale.ROOT) + " " + template, item.get(method));
+                }
+              }
+            });
     return operations;
   }
 
@@ -247,7 +293,9 @@ class OpenApiDocumentTest {
   private static void walk(JsonNode node, String pointer, BiConsumer<JsonNode, String> visit) {
     if (node.isObject()) {
       visit.accept(node, pointer);
-      node.fieldNames().forEachRemaining(name -> walk(node.get(name), pointer + "/" + OpenApiOperations.escape(name), visit));
+      node.fieldNames()
+          .forEachRemaining(
+              name -> walk(node.get(name), pointer + "/" + OpenApiOperations.escape(name), visit));
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         walk(node.get(i), pointer + "/" + i, visit);

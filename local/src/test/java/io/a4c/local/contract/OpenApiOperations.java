@@ -34,7 +34,8 @@ final class OpenApiOperations {
   static final String DOCUMENT_IRI = "https://a4c.io/openapi.yaml";
 
   /** The operation keys of a path item, as OpenAPI spells them. */
-  static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+  static final List<String> METHODS =
+      List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
   /** Marks an operation that only the local runtime serves. */
   static final String LOCAL_ONLY = "x-a4c-local-only";
@@ -44,7 +45,17 @@ final class OpenApiOperations {
    * way to a {@code #/components/…} schema, and these are not schema keywords.
    */
   private static final List<String> DOCUMENT_MEMBERS =
-      List.of("openapi", "jsonSchemaDialect", "info", "servers", "security", "tags", "paths", "components", "webhooks", "externalDocs");
+      List.of(
+          "openapi",
+          "jsonSchemaDialect",
+          "info",
+          "servers",
+          "security",
+          "tags",
+          "paths",
+          "components",
+          "webhooks",
+          "externalDocs");
 
   /** A parameter: its JSON type (to read its text as) and its schema. */
   record Parameter(String name, boolean required, String type, JsonSchema schema) {}
@@ -95,7 +106,10 @@ final class OpenApiOperations {
                     // Served from memory: nothing is ever fetched from the network.
                     .schemaLoaders(loaders -> loaders.schemas(Map.of(DOCUMENT_IRI, text))));
     this.config =
-        SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).pathType(PathType.JSON_POINTER).build();
+        SchemaValidatorsConfig.builder()
+            .formatAssertionsEnabled(true)
+            .pathType(PathType.JSON_POINTER)
+            .build();
     this.paths = readPaths();
     this.methodNotAllowed = response(located("/components/responses/MethodNotAllowed"));
   }
@@ -112,18 +126,21 @@ final class OpenApiOperations {
 
   private List<PathItem> readPaths() {
     List<PathItem> items = new ArrayList<>();
-    document.path("paths").fieldNames().forEachRemaining(
-        template -> {
-          Located item = resolve(located("/paths/" + escape(template)));
-          Map<String, Operation> operations = new TreeMap<>();
-          for (String method : METHODS) {
-            if (item.node().has(method)) {
-              operations.put(method, operation(template, method, item, child(item, method)));
-            }
-          }
-          boolean localOnly = operations.values().stream().anyMatch(Operation::localOnly);
-          items.add(new PathItem(PathTemplate.of(template), localOnly, Map.copyOf(operations)));
-        });
+    document
+        .path("paths")
+        .fieldNames()
+        .forEachRemaining(
+            template -> {
+              Located item = resolve(located("/paths/" + escape(template)));
+              Map<String, Operation> operations = new TreeMap<>();
+              for (String method : METHODS) {
+                if (item.node().has(method)) {
+                  operations.put(method, operation(template, method, item, child(item, method)));
+                }
+              }
+              boolean localOnly = operations.values().stream().anyMatch(Operation::localOnly);
+              items.add(new PathItem(PathTemplate.of(template), localOnly, Map.copyOf(operations)));
+            });
     items.sort(Comparator.comparingInt((PathItem p) -> p.template().literalSegments()).reversed());
     return List.copyOf(items);
   }
@@ -138,7 +155,11 @@ final class OpenApiOperations {
         String name = parameter.node().path("name").asText();
         Located schema = child(parameter, "schema");
         var read =
-            new Parameter(name, parameter.node().path("required").asBoolean(false), typeOf(schema), schema(schema));
+            new Parameter(
+                name,
+                parameter.node().path("required").asBoolean(false),
+                typeOf(schema),
+                schema(schema));
         switch (parameter.node().path("in").asText()) {
           case "path" -> pathParameters.put(name, read);
           case "query" -> queryParameters.put(name, read);
@@ -149,18 +170,28 @@ final class OpenApiOperations {
     Optional<RequestBody> requestBody = Optional.empty();
     if (operation.node().has("requestBody")) {
       Located body = resolve(child(operation, "requestBody"));
-      requestBody = Optional.of(new RequestBody(body.node().path("required").asBoolean(false), content(body)));
+      requestBody =
+          Optional.of(
+              new RequestBody(body.node().path("required").asBoolean(false), content(body)));
     }
     Map<Integer, Response> responses = new TreeMap<>();
     Located responsesNode = child(operation, "responses");
-    responsesNode.node().fieldNames().forEachRemaining(
-        status -> {
-          if (!status.matches("[1-5][0-9][0-9]")) {
-            throw new IllegalStateException(
-                method + " " + template + ": response '" + status + "' is not an HTTP status; list every status explicitly");
-          }
-          responses.put(Integer.parseInt(status), response(child(responsesNode, status)));
-        });
+    responsesNode
+        .node()
+        .fieldNames()
+        .forEachRemaining(
+            status -> {
+              if (!status.matches("[1-5][0-9][0-9]")) {
+                throw new IllegalStateException(
+                    method
+                        + " "
+                        + template
+                        + ": response '"
+                        + status
+                        + "' is not an HTTP status; list every status explicitly");
+              }
+              responses.put(Integer.parseInt(status), response(child(responsesNode, status)));
+            });
     return new Operation(
         method.toUpperCase(Locale.ROOT) + " " + template,
         operation.node().path(LOCAL_ONLY).asBoolean(false),
@@ -177,21 +208,29 @@ final class OpenApiOperations {
   private Map<String, JsonSchema> content(Located holder) {
     Map<String, JsonSchema> content = new LinkedHashMap<>();
     Located contentNode = child(holder, "content");
-    contentNode.node().fieldNames().forEachRemaining(
-        mediaType -> content.put(mediaType.toLowerCase(Locale.ROOT), schema(child(child(contentNode, mediaType), "schema"))));
+    contentNode
+        .node()
+        .fieldNames()
+        .forEachRemaining(
+            mediaType ->
+                content.put(
+                    mediaType.toLowerCase(Locale.ROOT),
+                    schema(child(child(contentNode, mediaType), "schema"))));
     return Map.copyOf(content);
   }
 
   private JsonSchema schema(Located schema) {
     if (schema.node().isMissingNode()) {
-      throw new IllegalStateException("#" + schema.pointer() + " is missing: every parameter and content needs a schema");
+      throw new IllegalStateException(
+          "#" + schema.pointer() + " is missing: every parameter and content needs a schema");
     }
     // A bare $ref is loaded by its target, so messages name the component; anything else in place.
     String pointer =
         schema.node().size() == 1 && schema.node().has("$ref")
             ? schema.node().get("$ref").asText().substring(1)
             : schema.pointer();
-    JsonSchema compiled = factory.getSchema(SchemaLocation.of(DOCUMENT_IRI + "#" + fragment(pointer)), config);
+    JsonSchema compiled =
+        factory.getSchema(SchemaLocation.of(DOCUMENT_IRI + "#" + fragment(pointer)), config);
     compiled.initializeValidators();
     return compiled;
   }
@@ -215,7 +254,8 @@ final class OpenApiOperations {
     for (int hops = 0; current.node().has("$ref"); hops++) {
       String ref = current.node().get("$ref").asText();
       if (!ref.startsWith("#/") || hops > 10) {
-        throw new IllegalStateException("#" + current.pointer() + ": only local $refs without cycles are supported: " + ref);
+        throw new IllegalStateException(
+            "#" + current.pointer() + ": only local $refs without cycles are supported: " + ref);
       }
       current = located(ref.substring(1));
     }

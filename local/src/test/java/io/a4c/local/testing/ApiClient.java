@@ -31,7 +31,12 @@ public final class ApiClient {
   }
 
   /** A response, its body parsed when it is JSON. */
-  public record Reply(int status, String contentType, String body, JsonNode json, Map<String, java.util.List<String>> headers) {
+  public record Reply(
+      int status,
+      String contentType,
+      String body,
+      JsonNode json,
+      Map<String, java.util.List<String>> headers) {
     /** The body's text at a JSON pointer such as {@code /state}. */
     public String at(String pointer) {
       return json == null ? null : json.at(pointer).asText(null);
@@ -71,7 +76,12 @@ public final class ApiClient {
 
   /** Any request with extra headers. */
   public Reply send(
-      String method, String path, String token, String body, String contentType, Map<String, String> headers) {
+      String method,
+      String path,
+      String token,
+      String body,
+      String contentType,
+      Map<String, String> headers) {
     return send(method, path, token, body, contentType, headers, true);
   }
 
@@ -93,7 +103,11 @@ public final class ApiClient {
       boolean checkContract) {
     var request =
         HttpRequest.newBuilder(base.resolve(path))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       request.header("authorization", "Bearer " + token);
     }
@@ -102,7 +116,8 @@ public final class ApiClient {
     }
     headers.forEach(request::header);
     try {
-      HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
       String type = response.headers().firstValue("content-type").orElse(null);
       JsonNode json = null;
       if (type != null && type.contains("json") && !response.body().isEmpty()) {
@@ -111,9 +126,18 @@ public final class ApiClient {
       URI uri = base.resolve(path);
       if (checkContract) {
         OpenApiContract.shared()
-            .verify(new ApiExchange(method, uri.getRawPath(), uri.getRawQuery(), body, response.statusCode(), type, response.body()));
+            .verify(
+                new ApiExchange(
+                    method,
+                    uri.getRawPath(),
+                    uri.getRawQuery(),
+                    body,
+                    response.statusCode(),
+                    type,
+                    response.body()));
       }
-      return new Reply(response.statusCode(), type, response.body(), json, response.headers().map());
+      return new Reply(
+          response.statusCode(), type, response.body(), json, response.headers().map());
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed", e);
     } catch (InterruptedException e) {

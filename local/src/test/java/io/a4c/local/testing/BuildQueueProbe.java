@@ -26,7 +26,8 @@ public final class BuildQueueProbe implements AutoCloseable {
         SqsClient.builder()
             .httpClient(UrlConnectionHttpClient.create())
             .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
             .endpointOverride(runtime.sqsEndpoint())
             .build();
   }
@@ -54,7 +55,10 @@ public final class BuildQueueProbe implements AutoCloseable {
     builders().forEach(BuildWorker::resume);
   }
 
-  /** Receives one job from the amd64 queue, where the builds of {@link Scenario} go (the API's default arch). */
+  /**
+   * Receives one job from the amd64 queue, where the builds of {@link Scenario} go (the API's
+   * default arch).
+   */
   public Message receive(int visibilitySeconds) {
     return receive(Arch.AMD64, visibilitySeconds);
   }
@@ -72,7 +76,8 @@ public final class BuildQueueProbe implements AutoCloseable {
                           .maxNumberOfMessages(1)
                           .waitTimeSeconds(2)
                           .visibilityTimeout(visibilitySeconds)
-                          .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                          .messageSystemAttributeNames(
+                              MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
               .messages();
       if (!messages.isEmpty()) {
         return messages.getFirst();
@@ -87,7 +92,8 @@ public final class BuildQueueProbe implements AutoCloseable {
   }
 
   public void delete(Arch arch, Message message) {
-    sqs.deleteMessage(b -> b.queueUrl(runtime.buildQueueUrl(arch)).receiptHandle(message.receiptHandle()));
+    sqs.deleteMessage(
+        b -> b.queueUrl(runtime.buildQueueUrl(arch)).receiptHandle(message.receiptHandle()));
   }
 
   /** Puts a job on the amd64 queue. */
@@ -120,16 +126,24 @@ public final class BuildQueueProbe implements AutoCloseable {
                 .messageAttributes(
                     java.util.Map.of(
                         io.a4c.events.HostEventSignatures.ATTRIBUTE,
-                        software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder().dataType("String").stringValue(signature).build())));
+                        software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+                            .dataType("String")
+                            .stringValue(signature)
+                            .build())));
   }
 
   /** Whether the host-events queue has nothing waiting or in flight. */
   public boolean hostEventsDrained() {
     String url = sqs.getQueueUrl(b -> b.queueName("a4c-host-events")).queueUrl();
     var attributes =
-        sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
+        sqs.getQueueAttributes(
+                b ->
+                    b.queueUrl(url)
+                        .attributeNamesWithStrings(
+                            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
             .attributesAsStrings();
-    return "0".equals(attributes.get("ApproximateNumberOfMessages")) && "0".equals(attributes.get("ApproximateNumberOfMessagesNotVisible"));
+    return "0".equals(attributes.get("ApproximateNumberOfMessages"))
+        && "0".equals(attributes.get("ApproximateNumberOfMessagesNotVisible"));
   }
 
   public int buildsRun() {

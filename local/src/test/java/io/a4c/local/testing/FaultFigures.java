@@ -16,12 +16,16 @@ public final class FaultFigures {
 
   private FaultFigures() {}
 
-  /** Notes that {@code fault}, injected at {@code injectedAtNanos}, converged now with nothing left behind. */
+  /**
+   * Notes that {@code fault}, injected at {@code injectedAtNanos}, converged now with nothing left
+   * behind.
+   */
   public static synchronized void converged(String fault, long injectedAtNanos) {
     long millis = (System.nanoTime() - injectedAtNanos) / 1_000_000;
     try {
       Files.createDirectories(FILE.getParent());
-      Files.writeString(FILE, fault + "," + millis + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          FILE, fault + "," + millis + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

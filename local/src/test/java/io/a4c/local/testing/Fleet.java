@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Direct access to the test's Docker engines, to check what A4C did there and to set the scene
- * (tag images on some hosts only, fill a host's disk). What it makes is labelled
- * {@code io.a4c.test=true} and removed on close.
+ * Direct access to the test's Docker engines, to check what A4C did there and to set the scene (tag
+ * images on some hosts only, fill a host's disk). What it makes is labelled {@code
+ * io.a4c.test=true} and removed on close.
  */
 public final class Fleet implements AutoCloseable {
   static final String TEST_LABEL = "io.a4c.test";
@@ -38,11 +38,16 @@ public final class Fleet implements AutoCloseable {
   /** A4C's containers of one user on every host. */
   public List<Container> containersOf(String userId) {
     List<Container> all = new ArrayList<>();
-    engines.values()
+    engines
+        .values()
         .forEach(
             docker ->
                 all.addAll(
-                    docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(ContainerLabels.USER_ID, userId)).exec()));
+                    docker
+                        .listContainersCmd()
+                        .withShowAll(true)
+                        .withLabelFilter(Map.of(ContainerLabels.USER_ID, userId))
+                        .exec()));
     return all;
   }
 
@@ -55,7 +60,9 @@ public final class Fleet implements AutoCloseable {
         .exec();
   }
 
-  /** Stops a host's Docker engine for real ({@code local/engines.sh stop}); its containers stop too. */
+  /**
+   * Stops a host's Docker engine for real ({@code local/engines.sh stop}); its containers stop too.
+   */
   public void stopEngine(String hostId) {
     engines("stop", hostId);
   }
@@ -71,10 +78,14 @@ public final class Fleet implements AutoCloseable {
       script = java.nio.file.Path.of("..", "local", "engines.sh").toAbsolutePath().normalize();
     }
     try {
-      Process process = new ProcessBuilder("bash", script.toString(), command, hostId).redirectErrorStream(true).start();
+      Process process =
+          new ProcessBuilder("bash", script.toString(), command, hostId)
+              .redirectErrorStream(true)
+              .start();
       String output = new String(process.getInputStream().readAllBytes());
       if (process.waitFor() != 0) {
-        throw new IllegalStateException("engines.sh " + command + " " + hostId + " failed: " + output);
+        throw new IllegalStateException(
+            "engines.sh " + command + " " + hostId + " failed: " + output);
       }
     } catch (IOException e) {
       throw new IllegalStateException("engines.sh did not run", e);
@@ -87,16 +98,25 @@ public final class Fleet implements AutoCloseable {
   /** Runs a command in a container and returns what it printed. */
   public String exec(String hostId, String containerId, String... command) {
     var docker = docker(hostId);
-    String execId = docker.execCreateCmd(containerId).withCmd(command).withAttachStdout(true).withAttachStderr(true).exec().getId();
+    String execId =
+        docker
+            .execCreateCmd(containerId)
+            .withCmd(command)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .exec()
+            .getId();
     var out = new StringBuilder();
     try {
       docker
           .execStartCmd(execId)
           .exec(
-              new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+              new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                  com.github.dockerjava.api.model.Frame>() {
                 @Override
                 public void onNext(com.github.dockerjava.api.model.Frame frame) {
-                  out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                  out.append(
+                      new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
                 }
               })
           .awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -119,19 +139,24 @@ public final class Fleet implements AutoCloseable {
 
   /** Removes an image (by reference) from every host that holds it. */
   public void removeEverywhere(String imageRef) {
-    engines.values().forEach(docker -> {
-      try {
-        docker.removeImageCmd(imageRef).withForce(true).exec();
-      } catch (com.github.dockerjava.api.exception.NotFoundException e) {
-        // not on this host
-      }
-    });
+    engines
+        .values()
+        .forEach(
+            docker -> {
+              try {
+                docker.removeImageCmd(imageRef).withForce(true).exec();
+              } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+                // not on this host
+              }
+            });
   }
 
   /** Tags {@code source} as {@code target} on one host only. */
   public void tag(String hostId, String source, String target) {
     int colon = target.lastIndexOf(':');
-    docker(hostId).tagImageCmd(source, target.substring(0, colon), target.substring(colon + 1)).exec();
+    docker(hostId)
+        .tagImageCmd(source, target.substring(0, colon), target.substring(colon + 1))
+        .exec();
     taggedImages.add(new String[] {hostId, target});
   }
 
@@ -160,11 +185,22 @@ public final class Fleet implements AutoCloseable {
   public void close() {
     engines.forEach(
         (hostId, docker) -> {
-          for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(TEST_LABEL, "true")).exec()) {
+          for (Container c :
+              docker
+                  .listContainersCmd()
+                  .withShowAll(true)
+                  .withLabelFilter(Map.of(TEST_LABEL, "true"))
+                  .exec()) {
             docker.removeContainerCmd(c.getId()).withForce(true).exec();
           }
-          for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(ContainerLabels.MANAGED, "true")).exec()) {
-            if (c.getLabels() != null && Scenario.USERS.contains(c.getLabels().get(ContainerLabels.USER_ID))) {
+          for (Container c :
+              docker
+                  .listContainersCmd()
+                  .withShowAll(true)
+                  .withLabelFilter(Map.of(ContainerLabels.MANAGED, "true"))
+                  .exec()) {
+            if (c.getLabels() != null
+                && Scenario.USERS.contains(c.getLabels().get(ContainerLabels.USER_ID))) {
               try {
                 docker.removeContainerCmd(c.getId()).withForce(true).exec();
               } catch (com.github.dockerjava.api.exception.NotFoundException e) {
@@ -180,12 +216,15 @@ public final class Fleet implements AutoCloseable {
         // already gone
       }
     }
-    engines.values().forEach(docker -> {
-      try {
-        docker.close();
-      } catch (IOException e) {
-        // closing a test client
-      }
-    });
+    engines
+        .values()
+        .forEach(
+            docker -> {
+              try {
+                docker.close();
+              } catch (IOException e) {
+                // closing a test client
+              }
+            });
   }
 }

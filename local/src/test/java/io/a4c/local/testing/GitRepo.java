@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A real git repository on this machine, served to builds by its {@code file://} URL: the
- * builder (in this process) clones it as it would clone over the network.
+ * A real git repository on this machine, served to builds by its {@code file://} URL: the builder
+ * (in this process) clones it as it would clone over the network.
  */
 public final class GitRepo {
   private final Path dir;
@@ -48,10 +48,13 @@ public final class GitRepo {
   }
 
   private String git(String... args) {
-    var command = new ArrayList<>(List.of("git", "-c", "user.name=a4c-test", "-c", "user.email=test@a4c.local"));
+    var command =
+        new ArrayList<>(
+            List.of("git", "-c", "user.name=a4c-test", "-c", "user.email=test@a4c.local"));
     command.addAll(List.of(args));
     try {
-      var process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+      var process =
+          new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
       String out = new String(process.getInputStream().readAllBytes()).strip();
       assertThat(process.waitFor()).as(out).isZero();
       return out;

@@ -31,7 +31,12 @@ public final class Mailbox {
       List<String> to = new ArrayList<>();
       email.path("destination").path("to").forEach(n -> to.add(n.asText()));
       if (to.contains(address)) {
-        found.add(new Email(email.path("from").asText(), to, email.path("subject").asText(), email.path("body").path("text").asText()));
+        found.add(
+            new Email(
+                email.path("from").asText(),
+                to,
+                email.path("subject").asText(),
+                email.path("body").path("text").asText()));
       }
     }
     return found;
@@ -39,7 +44,10 @@ public final class Mailbox {
 
   private JsonNode store() {
     try {
-      var response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/store")).build(), HttpResponse.BodyHandlers.ofString());
+      var response =
+          HTTP.send(
+              HttpRequest.newBuilder(endpoint.resolve("/store")).build(),
+              HttpResponse.BodyHandlers.ofString());
       return JSON.readTree(response.body());
     } catch (IOException e) {
       throw new IllegalStateException("the local SES endpoint cannot be read", e);

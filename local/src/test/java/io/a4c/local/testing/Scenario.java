@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * Test data with names of its own, so tests sharing one runtime never see each other's: a
- * project, its image, users.
+ * Test data with names of its own, so tests sharing one runtime never see each other's: a project,
+ * its image, users.
  */
 public final class Scenario {
   /** Every user a scenario made in this run: their containers are removed at the end. */
@@ -38,7 +38,11 @@ public final class Scenario {
     String project = project(name);
     var setupJson = new StringBuilder("[");
     for (int i = 0; i < setup.length; i++) {
-      setupJson.append(i == 0 ? "" : ",").append('"').append(setup[i].replace("\"", "\\\"")).append('"');
+      setupJson
+          .append(i == 0 ? "" : ",")
+          .append('"')
+          .append(setup[i].replace("\"", "\\\""))
+          .append('"');
     }
     setupJson.append(']');
     var reply =
@@ -55,19 +59,30 @@ public final class Scenario {
     return project;
   }
 
-  /** Creates a git project whose sources are {@code repo}, built on busybox with the given setup steps. */
+  /**
+   * Creates a git project whose sources are {@code repo}, built on busybox with the given setup
+   * steps.
+   */
   public String createGitProject(String name, GitRepo repo, String... setup) {
     String project = project(name);
-    var reply = api.put("/v1/projects/" + project, api.adminToken(), gitProjectJson(repo, "[]", setup));
+    var reply =
+        api.put("/v1/projects/" + project, api.adminToken(), gitProjectJson(repo, "[]", setup));
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     return project;
   }
 
-  /** A git project's configuration as JSON, with extra fields appended ({@code "recurringBuilds": …}). */
+  /**
+   * A git project's configuration as JSON, with extra fields appended ({@code "recurringBuilds":
+   * …}).
+   */
   public static String gitProjectJson(GitRepo repo, String recurringBuilds, String... setup) {
     var setupJson = new StringBuilder("[");
     for (int i = 0; i < setup.length; i++) {
-      setupJson.append(i == 0 ? "" : ",").append('"').append(setup[i].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+      setupJson
+          .append(i == 0 ? "" : ",")
+          .append('"')
+          .append(setup[i].replace("\\", "\\\\").replace("\"", "\\\""))
+          .append('"');
     }
     setupJson.append(']');
     return """
@@ -79,12 +94,18 @@ public final class Scenario {
         .formatted(repo.url(), setupJson, recurringBuilds);
   }
 
-  /** Schedules a build of the project's main at {@code change}, for the default arch (amd64); returns the 202 reply. */
+  /**
+   * Schedules a build of the project's main at {@code change}, for the default arch (amd64);
+   * returns the 202 reply.
+   */
   public ApiClient.Reply scheduleBuild(String user, String project, String change) {
     return scheduleBuild(user, project, change, "amd64");
   }
 
-  /** Schedules a build of the project's main at {@code change} for {@code arch}; returns the 202 reply. */
+  /**
+   * Schedules a build of the project's main at {@code change} for {@code arch}; returns the 202
+   * reply.
+   */
   public ApiClient.Reply scheduleBuild(String user, String project, String change, String arch) {
     var reply =
         api.post(
@@ -108,8 +129,10 @@ public final class Scenario {
             () -> {
               var reply = api.get(path, api.tokenOf(user));
               String now = reply.at("/status");
-              if (!now.equals(status) && java.util.List.of("COMPLETED", "FAILED", "CANCELLED").contains(now)) {
-                throw new AssertionError("build ended " + now + " instead of " + status + ": " + reply.body());
+              if (!now.equals(status)
+                  && java.util.List.of("COMPLETED", "FAILED", "CANCELLED").contains(now)) {
+                throw new AssertionError(
+                    "build ended " + now + " instead of " + status + ": " + reply.body());
               }
               return reply;
             },

@@ -11,28 +11,35 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Gives tests one local runtime for the whole run — real DynamoDB Local, ElasticMQ and a daemon per
- * Docker engine — started on first use and closed when the run ends. The engines come from
- * {@code A4C_TEST_DOCKER_HOSTS} (what {@code ./a4c test} exports: three engines), else the local
- * socket alone. Tests keep out of each other's way with their own user ids and project names.
+ * Docker engine — started on first use and closed when the run ends. The engines come from {@code
+ * A4C_TEST_DOCKER_HOSTS} (what {@code ./a4c test} exports: three engines), else the local socket
+ * alone. Tests keep out of each other's way with their own user ids and project names.
  *
- * <p>There is at most one runtime per JVM (two would reconcile away each other's containers on
- * the same engines): JUnit Jupiter tests get it through this extension, and other engines' tests
- * (jqwik properties) through {@link #acquire()} and {@link #release()}; the engines run one after
- * the other, so each closes it when it is done.
+ * <p>There is at most one runtime per JVM (two would reconcile away each other's containers on the
+ * same engines): JUnit Jupiter tests get it through this extension, and other engines' tests (jqwik
+ * properties) through {@link #acquire()} and {@link #release()}; the engines run one after the
+ * other, so each closes it when it is done.
  */
 public final class SharedRuntime implements ParameterResolver {
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedRuntime.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(SharedRuntime.class);
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == LocalRuntime.class || type == ApiClient.class || type == Fleet.class || type == Mailbox.class;
+    return type == LocalRuntime.class
+        || type == ApiClient.class
+        || type == Fleet.class
+        || type == Mailbox.class;
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     Started started =
-        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Started.class, k -> acquireStarted(), Started.class);
+        context
+            .getRoot()
+            .getStore(NAMESPACE)
+            .getOrComputeIfAbsent(Started.class, k -> acquireStarted(), Started.class);
     Class<?> type = parameter.getParameter().getType();
     if (type == LocalRuntime.class) {
       return started.runtime;
@@ -84,7 +91,8 @@ public final class SharedRuntime implements ParameterResolver {
 
     static Started start() {
       try {
-        String hosts = System.getenv().getOrDefault("A4C_TEST_DOCKER_HOSTS", "h1=unix:///var/run/docker.sock");
+        String hosts =
+            System.getenv().getOrDefault("A4C_TEST_DOCKER_HOSTS", "h1=unix:///var/run/docker.sock");
         var config =
             LocalConfig.fromEnvironment(
                 Map.ofEntries(
@@ -92,7 +100,8 @@ public final class SharedRuntime implements ParameterResolver {
                     Map.entry(LocalEnv.DATA_DIR, Files.createTempDirectory("a4c-test").toString()),
                     Map.entry(LocalEnv.DOCKER_HOSTS, hosts),
                     Map.entry(LocalEnv.HEARTBEAT_SECONDS, "1"),
-                    // Generous: on a loaded machine a late heartbeat must not look like a dead host.
+                    // Generous: on a loaded machine a late heartbeat must not look like a dead
+                    // host.
                     Map.entry(LocalEnv.HOST_DOWN_AFTER_MISSED_BEATS, "30"),
                     Map.entry(LocalEnv.RECONCILE_SECONDS, "1"),
                     Map.entry(LocalEnv.RECONCILE_GRACE_SECONDS, "3"),
@@ -100,7 +109,8 @@ public final class SharedRuntime implements ParameterResolver {
                     Map.entry(LocalEnv.SWEEP_SECONDS, "1"),
                     Map.entry(LocalEnv.STUCK_AFTER_SECONDS, "20"),
                     Map.entry(LocalEnv.IMAGE_REPOSITORY, registry() + "/a4c-images"),
-                    // A killed builder's job comes back within seconds, not the five minutes of AWS.
+                    // A killed builder's job comes back within seconds, not the five minutes of
+                    // AWS.
                     Map.entry(LocalEnv.BUILD_VISIBILITY_SECONDS, "6"),
                     Map.entry(LocalEnv.RECURRING_TICK_SECONDS, "1")));
         var runtime = LocalRuntime.start(config);

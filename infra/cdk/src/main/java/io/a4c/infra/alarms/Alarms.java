@@ -82,7 +82,8 @@ public final class Alarms extends Construct {
     dlqAlarm("HostEventsDlqNotEmpty", queues.hostEventsDlq(), "host events");
     for (Arch arch : Arch.values()) {
       String suffix = Queues.idSuffix(arch);
-      dlqAlarm("BuildsDlq" + suffix + "NotEmpty", queues.buildsDlq(arch), arch.wireName() + " builds");
+      dlqAlarm(
+          "BuildsDlq" + suffix + "NotEmpty", queues.buildsDlq(arch), arch.wireName() + " builds");
       alarm(
           "Builds" + suffix + "OldestMessage",
           queues.builds(arch).metricApproximateAgeOfOldestMessage(oneMinute("Maximum")),

@@ -48,7 +48,8 @@ public final class LambdaFunctions extends Construct {
   public static final String RECURRING_BUILDS = "io.a4c.functions.builds.RecurringBuildsFunction";
   public static final String SWEEPER = "io.a4c.functions.sweeper.SweeperFunction";
   public static final String BUILD_CLAIM = "io.a4c.functions.builds.BuildClaimFunction";
-  public static final String BUILD_DEAD_LETTERS = "io.a4c.functions.builds.BuildDeadLettersFunction";
+  public static final String BUILD_DEAD_LETTERS =
+      "io.a4c.functions.builds.BuildDeadLettersFunction";
 
   private static final Duration API_TIMEOUT = Duration.seconds(10);
   private static final Duration SCHEDULED_TIMEOUT = Duration.seconds(60);
@@ -85,7 +86,11 @@ public final class LambdaFunctions extends Construct {
         Secret.Builder.create(this, "PageTokenKey")
             .description("A4C " + settings.name() + ": HMAC key of pagination tokens")
             .generateSecretString(
-                SecretStringGenerator.builder().passwordLength(64).excludePunctuation(true).includeSpace(false).build())
+                SecretStringGenerator.builder()
+                    .passwordLength(64)
+                    .excludePunctuation(true)
+                    .includeSpace(false)
+                    .build())
             .removalPolicy(settings.removalPolicy())
             .build();
     this.environment = environment(context, tables, queues, email);
@@ -117,7 +122,8 @@ public final class LambdaFunctions extends Construct {
     tables.usage().grantReadWriteData(imageSchedulesApi);
     tables.audit().grantWriteData(imageSchedulesApi);
     // Hosts: which hold an image, and what builders report (why a build waits).
-    readOnly(imageSchedulesApi, tables.projects(), tables.images(), tables.hosts(), tables.buildLogs());
+    readOnly(
+        imageSchedulesApi, tables.projects(), tables.images(), tables.hosts(), tables.buildLogs());
     queues.allBuilds().forEach(queue -> queue.grantSendMessages(imageSchedulesApi));
 
     hostEvents =
@@ -128,7 +134,13 @@ public final class LambdaFunctions extends Construct {
             Queues.HOST_EVENTS_CONSUMER_TIMEOUT,
             settings.hostEventsConcurrency());
     for (var table :
-        List.of(tables.workspaces(), tables.hosts(), tables.images(), tables.buildSchedules(), tables.usage(), tables.buildLogs())) {
+        List.of(
+            tables.workspaces(),
+            tables.hosts(),
+            tables.images(),
+            tables.buildSchedules(),
+            tables.usage(),
+            tables.buildLogs())) {
       table.grantReadWriteData(hostEvents);
     }
     // Rejected host events (impersonation) are audited.
@@ -156,18 +168,23 @@ public final class LambdaFunctions extends Construct {
     buildClaim = function("BuildClaim", BUILD_CLAIM, settings.workerMemoryMb(), API_TIMEOUT);
     tables.buildSchedules().grantReadWriteData(buildClaim);
 
-    buildDeadLetters = function("BuildDeadLetters", BUILD_DEAD_LETTERS, settings.workerMemoryMb(), SCHEDULED_TIMEOUT);
+    buildDeadLetters =
+        function(
+            "BuildDeadLetters", BUILD_DEAD_LETTERS, settings.workerMemoryMb(), SCHEDULED_TIMEOUT);
     tables.buildSchedules().grantReadWriteData(buildDeadLetters);
     // A dead-lettered build is FAILED, which releases its place in the builds-in-flight quota.
     tables.usage().grantReadWriteData(buildDeadLetters);
     email.grantSend(buildDeadLetters);
-    // One consumer for every arch's dead-letter queue: a dead letter fails its build whatever the arch.
+    // One consumer for every arch's dead-letter queue: a dead letter fails its build whatever the
+    // arch.
     for (var dlq : queues.allBuildsDlqs()) {
-      buildDeadLetters.addEventSource(SqsEventSource.Builder.create(dlq).batchSize(10).reportBatchItemFailures(true).build());
+      buildDeadLetters.addEventSource(
+          SqsEventSource.Builder.create(dlq).batchSize(10).reportBatchItemFailures(true).build());
     }
 
     sweeper = function("Sweeper", SWEEPER, settings.workerMemoryMb(), SCHEDULED_TIMEOUT);
-    for (var table : List.of(tables.workspaces(), tables.hosts(), tables.buildSchedules(), tables.usage())) {
+    for (var table :
+        List.of(tables.workspaces(), tables.hosts(), tables.buildSchedules(), tables.usage())) {
       table.grantReadWriteData(sweeper);
     }
     tables.audit().grantWriteData(sweeper);
@@ -201,7 +218,8 @@ public final class LambdaFunctions extends Construct {
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, tables.buildLogs().getTableName());
     env.put(FunctionsEnv.BUILD_MAX_RECEIVES, Integer.toString(Queues.BUILD_MAX_RECEIVES));
     env.put(FunctionsEnv.EMAIL_SENDER, context.senderEmail());
-    env.put(FunctionsEnv.EMAIL_CONFIGURATION_SET, email.configurationSet().getConfigurationSetName());
+    env.put(
+        FunctionsEnv.EMAIL_CONFIGURATION_SET, email.configurationSet().getConfigurationSetName());
     return env;
   }
 

@@ -12,8 +12,8 @@ import software.amazon.awscdk.services.iam.AccountRootPrincipal;
 import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.rolesanywhere.CfnProfile;
 import software.constructs.Construct;
 
@@ -24,8 +24,8 @@ import software.constructs.Construct;
  * <p>A host role may create and consume only its own FIFO command queue ({@code
  * <prefix><hostId>.fifo}, created by the daemon at start), send to host-events, consume the build
  * queue (every host is also a builder), invoke the build-claim function, and pull and push images
- * in the A4C repository. The only
- * {@code *} resource is {@code ecr:GetAuthorizationToken}, which IAM defines on no resource.
+ * in the A4C repository. The only {@code *} resource is {@code ecr:GetAuthorizationToken}, which
+ * IAM defines on no resource.
  *
  * <p>Why a role per host rather than one role for every host with a {@code <prefix>*} queue ARN:
  * the shared role needs no deploy to add a host, but any host holding it could read, delete or
@@ -121,12 +121,13 @@ public final class HostRoles extends Construct {
   }
 
   /**
-   * Principals of this account, and only with a role session named after the host: a host's
-   * events then carry {@code <roleId>:<hostId>} as their SQS SenderId, which the host-events
-   * consumer checks (docs/security.md).
+   * Principals of this account, and only with a role session named after the host: a host's events
+   * then carry {@code <roleId>:<hostId>} as their SQS SenderId, which the host-events consumer
+   * checks (docs/security.md).
    */
   private static IPrincipal sessionNamedAfter(String hostId) {
-    return new AccountRootPrincipal().withConditions(Map.of("StringEquals", Map.of("sts:RoleSessionName", hostId)));
+    return new AccountRootPrincipal()
+        .withConditions(Map.of("StringEquals", Map.of("sts:RoleSessionName", hostId)));
   }
 
   /** The roles by host id, in the order of the {@code hosts} context. */

@@ -21,12 +21,12 @@ import software.constructs.Construct;
 /**
  * The shared SQS queues and the naming of the per-host ones.
  *
- * <p>Standard queues live in the stack, each with a dead-letter queue: host-events (daemons
- * report, the events function consumes) and one builds queue per {@link Arch} (the functions
- * schedule a job on its arch's queue; builders of that arch take it, so no builder receives a job
- * it would have to hand back). Per-host command queues are FIFO and are <em>not</em> in the stack: each daemon creates
- * {@code <prefix><hostId>.fifo} when it starts, so adding a host needs no queue deployment. This
- * class only names them, for the grants.
+ * <p>Standard queues live in the stack, each with a dead-letter queue: host-events (daemons report,
+ * the events function consumes) and one builds queue per {@link Arch} (the functions schedule a job
+ * on its arch's queue; builders of that arch take it, so no builder receives a job it would have to
+ * hand back). Per-host command queues are FIFO and are <em>not</em> in the stack: each daemon
+ * creates {@code <prefix><hostId>.fifo} when it starts, so adding a host needs no queue deployment.
+ * This class only names them, for the grants.
  */
 public final class Queues extends Construct {
   /** Receives before a host event is parked in its DLQ (the consumer is idempotent). */

@@ -11,15 +11,15 @@ import software.amazon.awscdk.services.ecr.TagStatus;
 import software.constructs.Construct;
 
 /**
- * The one ECR repository that builders push workspace images to and hosts pull from, every project's
- * images in it, tagged {@code <project>_<parent>_<arch>_<change>} ({@link ImageTags}).
+ * The one ECR repository that builders push workspace images to and hosts pull from, every
+ * project's images in it, tagged {@code <project>_<parent>_<arch>_<change>} ({@link ImageTags}).
  *
  * <p>The lifecycle policy expires untagged layers-only images after a day, keeps the newest {@link
  * EnvSettings#imagesKeptPerTagPrefix()} images of each configured project (its tags start with
  * {@link ImageTags#projectPrefix}, which no other project's do), and caps the rest at {@link
- * EnvSettings#imagesKeptInTotal()}. Hosts keep
- * their own copy of an image, so expiry here never breaks a running workspace; it only means an old
- * change must be rebuilt before a new host can use it.
+ * EnvSettings#imagesKeptInTotal()}. Hosts keep their own copy of an image, so expiry here never
+ * breaks a running workspace; it only means an old change must be rebuilt before a new host can use
+ * it.
  */
 public final class ImageRegistry extends Construct {
   private final Repository repository;
@@ -41,7 +41,8 @@ public final class ImageRegistry extends Construct {
       rules.add(
           LifecycleRule.builder()
               .rulePriority(priority++)
-              .description("keep the newest " + settings.imagesKeptPerTagPrefix() + " of project " + project)
+              .description(
+                  "keep the newest " + settings.imagesKeptPerTagPrefix() + " of project " + project)
               .tagStatus(TagStatus.TAGGED)
               .tagPrefixList(List.of(prefix))
               .maxImageCount(settings.imagesKeptPerTagPrefix())

@@ -99,7 +99,8 @@ public final class Tables extends Construct {
     return table(id, partitionKey, sortKey, null);
   }
 
-  private Table table(String id, Attribute partitionKey, Attribute sortKey, String timeToLiveAttribute) {
+  private Table table(
+      String id, Attribute partitionKey, Attribute sortKey, String timeToLiveAttribute) {
     return Table.Builder.create(this, id)
         .partitionKey(partitionKey)
         .sortKey(sortKey)

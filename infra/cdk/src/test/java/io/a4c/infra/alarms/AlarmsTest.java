@@ -20,7 +20,10 @@ class AlarmsTest {
   @Test
   void everyDeadLetterQueueAlarmsOnItsFirstMessage() {
     for (IQueue dlq :
-        List.of(stack.queues().hostEventsDlq(), stack.queues().buildsDlq(Arch.AMD64), stack.queues().buildsDlq(Arch.ARM64))) {
+        List.of(
+            stack.queues().hostEventsDlq(),
+            stack.queues().buildsDlq(Arch.AMD64),
+            stack.queues().buildsDlq(Arch.ARM64))) {
       template.hasResourceProperties(
           "AWS::CloudWatch::Alarm",
           Map.of(

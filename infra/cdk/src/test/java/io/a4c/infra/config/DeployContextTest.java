@@ -72,11 +72,14 @@ class DeployContextTest {
   void imageProjectsAreProjectNamesSoTheirTagPrefixIsTheOneBuildersUse() {
     Map<String, Object> context = minimal();
     context.put("imageProjects", "game,engine-2");
-    assertThat(DeployContext.read(context::get).imageProjects()).containsExactly("game", "engine-2");
+    assertThat(DeployContext.read(context::get).imageProjects())
+        .containsExactly("game", "engine-2");
 
     // A tag prefix in place of the project name is refused: its rule would match no tag.
     context.put("imageProjects", "game_");
-    assertThatThrownBy(() -> DeployContext.read(context::get)).hasMessageContaining("'imageProjects'").hasMessageContaining("game_");
+    assertThatThrownBy(() -> DeployContext.read(context::get))
+        .hasMessageContaining("'imageProjects'")
+        .hasMessageContaining("game_");
   }
 
   @Test

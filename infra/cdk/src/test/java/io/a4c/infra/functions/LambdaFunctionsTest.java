@@ -86,7 +86,11 @@ class LambdaFunctionsTest {
     Object target =
         resources(template, "AWS::Lambda::EventSourceMapping").values().stream()
             .map(TemplateJson::properties)
-            .filter(p -> p.get("EventSourceArn").toString().contains(logicalId(stack.queues().hostEvents())))
+            .filter(
+                p ->
+                    p.get("EventSourceArn")
+                        .toString()
+                        .contains(logicalId(stack.queues().hostEvents())))
             .findFirst()
             .orElseThrow()
             .get("FunctionName");
@@ -126,8 +130,12 @@ class LambdaFunctionsTest {
         .containsEntry(FunctionsEnv.ADMIN_CLAIM, "admin")
         .containsEntry(
             FunctionsEnv.WORKSPACES_TABLE, Map.of("Ref", logicalId(stack.tables().workspaces())))
-        .containsEntry(FunctionsEnv.BUILD_QUEUE_URL_AMD64, Map.of("Ref", logicalId(stack.queues().builds(Arch.AMD64))))
-        .containsEntry(FunctionsEnv.BUILD_QUEUE_URL_ARM64, Map.of("Ref", logicalId(stack.queues().builds(Arch.ARM64))));
+        .containsEntry(
+            FunctionsEnv.BUILD_QUEUE_URL_AMD64,
+            Map.of("Ref", logicalId(stack.queues().builds(Arch.AMD64))))
+        .containsEntry(
+            FunctionsEnv.BUILD_QUEUE_URL_ARM64,
+            Map.of("Ref", logicalId(stack.queues().builds(Arch.ARM64))));
     for (var function : resources(template, "AWS::Lambda::Function").values()) {
       assertThat(TemplateJson.properties(function).get("Environment"))
           .isEqualTo(Map.of("Variables", variables));
@@ -138,13 +146,20 @@ class LambdaFunctionsTest {
   void thePaginationKeyComesFromAGeneratedSecretAndHostRoleIdsFromTheHostRoles() {
     Map<String, Object> variables = environment(stack.functions().hostEvents());
     String pageKey = String.valueOf(variables.get(FunctionsEnv.PAGE_TOKEN_KEY));
-    assertThat(pageKey).contains("resolve:secretsmanager").contains(logicalId(stack.functions().pageTokenKey()));
+    assertThat(pageKey)
+        .contains("resolve:secretsmanager")
+        .contains(logicalId(stack.functions().pageTokenKey()));
     template.hasResourceProperties(
         "AWS::SecretsManager::Secret",
-        Map.of("GenerateSecretString", Map.of("PasswordLength", 64, "ExcludePunctuation", true, "IncludeSpace", false)));
+        Map.of(
+            "GenerateSecretString",
+            Map.of("PasswordLength", 64, "ExcludePunctuation", true, "IncludeSpace", false)));
     String roleIds = String.valueOf(variables.get(FunctionsEnv.HOST_ROLE_IDS));
     for (var role : stack.hostRoles().roles().entrySet()) {
-      assertThat(roleIds).contains(role.getKey() + "=").contains(logicalId(role.getValue())).contains("RoleId");
+      assertThat(roleIds)
+          .contains(role.getKey() + "=")
+          .contains(logicalId(role.getValue()))
+          .contains("RoleId");
     }
   }
 
@@ -172,7 +187,9 @@ class LambdaFunctionsTest {
               .anyMatch(action -> action.toString().startsWith("ses:"));
       assertThat(sendsEmail)
           .as(function.getNode().getId())
-          .isEqualTo(function == stack.functions().hostEvents() || function == stack.functions().buildDeadLetters());
+          .isEqualTo(
+              function == stack.functions().hostEvents()
+                  || function == stack.functions().buildDeadLetters());
     }
   }
 
@@ -182,7 +199,10 @@ class LambdaFunctionsTest {
     // builds-in-flight quota in the same transaction: without the grant the transaction fails.
     String usage = logicalId(stack.tables().usage());
     for (Alias function :
-        List.of(stack.functions().imageSchedulesApi(), stack.functions().hostEvents(), stack.functions().buildDeadLetters())) {
+        List.of(
+            stack.functions().imageSchedulesApi(),
+            stack.functions().hostEvents(),
+            stack.functions().buildDeadLetters())) {
       boolean writes =
           TemplateJson.statementsOfRole(template, roleOf(function)).stream()
               .filter(s -> s.get("Resource").toString().contains(usage))
@@ -203,25 +223,39 @@ class LambdaFunctionsTest {
       Object target =
           resources(template, "AWS::Lambda::EventSourceMapping").values().stream()
               .map(TemplateJson::properties)
-              .filter(p -> p.get("EventSourceArn").toString().contains(logicalId(stack.queues().buildsDlq(arch))))
+              .filter(
+                  p ->
+                      p.get("EventSourceArn")
+                          .toString()
+                          .contains(logicalId(stack.queues().buildsDlq(arch))))
               .findFirst()
-              .orElseThrow(() -> new AssertionError("no consumer of the " + arch.wireName() + " build DLQ"))
+              .orElseThrow(
+                  () -> new AssertionError("no consumer of the " + arch.wireName() + " build DLQ"))
               .get("FunctionName");
-      assertThat(target.toString()).as(arch.wireName()).contains(logicalId(stack.functions().buildDeadLetters()));
+      assertThat(target.toString())
+          .as(arch.wireName())
+          .contains(logicalId(stack.functions().buildDeadLetters()));
     }
   }
 
   @Test
   void theFunctionsThatScheduleBuildsMaySendToEveryArchsBuildQueueAndNothingElseMay() {
-    var senders = List.of(stack.functions().imageSchedulesApi(), stack.functions().recurringBuilds(), stack.functions().sweeper());
+    var senders =
+        List.of(
+            stack.functions().imageSchedulesApi(),
+            stack.functions().recurringBuilds(),
+            stack.functions().sweeper());
     for (Alias function : aliases()) {
       for (Arch arch : Arch.values()) {
-        Object queueArn = Map.of("Fn::GetAtt", List.of(logicalId(stack.queues().builds(arch)), "Arn"));
+        Object queueArn =
+            Map.of("Fn::GetAtt", List.of(logicalId(stack.queues().builds(arch)), "Arn"));
         boolean sends =
             TemplateJson.statementsOfRole(template, roleOf(function)).stream()
                 .filter(s -> TemplateJson.asList(s.get("Resource")).contains(queueArn))
                 .anyMatch(s -> TemplateJson.asList(s.get("Action")).contains("sqs:SendMessage"));
-        assertThat(sends).as(function.getNode().getId() + " on " + arch.wireName()).isEqualTo(senders.contains(function));
+        assertThat(sends)
+            .as(function.getNode().getId() + " on " + arch.wireName())
+            .isEqualTo(senders.contains(function));
       }
     }
   }

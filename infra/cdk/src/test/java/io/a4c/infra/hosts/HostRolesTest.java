@@ -52,7 +52,8 @@ class HostRolesTest {
 
   @Test
   void everyHostMayGetTheRegistryLoginItsPushesAndPullsSend() {
-    // The daemon's ECR login (EcrRegistryAuth) calls GetAuthorizationToken, which IAM scopes to "*".
+    // The daemon's ECR login (EcrRegistryAuth) calls GetAuthorizationToken, which IAM scopes to
+    // "*".
     for (Role role : stack.hostRoles().roles().values()) {
       assertThat(statements(role))
           .anySatisfy(
@@ -139,11 +140,15 @@ class HostRolesTest {
                 "Statement",
                 List.of(
                     Map.of(
-                        "Action", "sts:AssumeRole",
-                        "Effect", "Allow",
-                        "Principal", Map.of("AWS", "arn:aws:iam::123456789012:root"),
+                        "Action",
+                        "sts:AssumeRole",
+                        "Effect",
+                        "Allow",
+                        "Principal",
+                        Map.of("AWS", "arn:aws:iam::123456789012:root"),
                         // Its session is named after the host: the SenderId its events carry.
-                        "Condition", Map.of("StringEquals", Map.of("sts:RoleSessionName", "h1")))),
+                        "Condition",
+                        Map.of("StringEquals", Map.of("sts:RoleSessionName", "h1")))),
                 "Version",
                 "2012-10-17")));
   }
@@ -178,7 +183,13 @@ class HostRolesTest {
         .template()
         .hasResourceProperties(
             "AWS::RolesAnywhere::Profile",
-            Map.of("Name", "a4c-prod-hosts", "RoleArns", Match.anyValue(), "AcceptRoleSessionName", true));
+            Map.of(
+                "Name",
+                "a4c-prod-hosts",
+                "RoleArns",
+                Match.anyValue(),
+                "AcceptRoleSessionName",
+                true));
   }
 
   private List<Map<String, Object>> statements(Role role) {

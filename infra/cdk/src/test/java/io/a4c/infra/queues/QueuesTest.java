@@ -36,7 +36,8 @@ class QueuesTest {
       Queue builds = prod.queues().builds(arch);
       Map<String, Object> properties =
           TemplateJson.properties(
-              TemplateJson.resources(prod.template(), "AWS::SQS::Queue").get(TemplateJson.logicalId(builds)));
+              TemplateJson.resources(prod.template(), "AWS::SQS::Queue")
+                  .get(TemplateJson.logicalId(builds)));
       assertThat(properties.get("RedrivePolicy"))
           .as(arch.wireName())
           .isEqualTo(
@@ -47,7 +48,8 @@ class QueuesTest {
                   Queues.BUILD_MAX_RECEIVES));
     }
     assertThat(prod.queues().builds(Arch.AMD64)).isNotSameAs(prod.queues().builds(Arch.ARM64));
-    assertThat(prod.queues().buildsDlq(Arch.AMD64)).isNotSameAs(prod.queues().buildsDlq(Arch.ARM64));
+    assertThat(prod.queues().buildsDlq(Arch.AMD64))
+        .isNotSameAs(prod.queues().buildsDlq(Arch.ARM64));
   }
 
   @Test

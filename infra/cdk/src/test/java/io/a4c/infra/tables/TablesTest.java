@@ -93,16 +93,23 @@ class TablesTest {
         "AWS::DynamoDB::Table",
         Map.of(
             "KeySchema",
-            List.of(Map.of("AttributeName", "stream", "KeyType", "HASH"), Map.of("AttributeName", "entryId", "KeyType", "RANGE")),
+            List.of(
+                Map.of("AttributeName", "stream", "KeyType", "HASH"),
+                Map.of("AttributeName", "entryId", "KeyType", "RANGE")),
             "GlobalSecondaryIndexes",
             List.of(
                 Map.of(
-                    "IndexName", Tables.AUDIT_BY_USER,
+                    "IndexName",
+                    Tables.AUDIT_BY_USER,
                     "KeySchema",
-                    List.of(Map.of("AttributeName", "userId", "KeyType", "HASH"), Map.of("AttributeName", "entryId", "KeyType", "RANGE")),
-                    "Projection", Map.of("ProjectionType", "ALL")))));
+                    List.of(
+                        Map.of("AttributeName", "userId", "KeyType", "HASH"),
+                        Map.of("AttributeName", "entryId", "KeyType", "RANGE")),
+                    "Projection",
+                    Map.of("ProjectionType", "ALL")))));
     template.hasResourceProperties(
-        "AWS::DynamoDB::Table", Map.of("KeySchema", List.of(Map.of("AttributeName", "userId", "KeyType", "HASH"))));
+        "AWS::DynamoDB::Table",
+        Map.of("KeySchema", List.of(Map.of("AttributeName", "userId", "KeyType", "HASH"))));
   }
 
   @Test

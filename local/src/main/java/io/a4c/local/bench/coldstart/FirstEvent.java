@@ -13,11 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The child JVM of {@link io.a4c.local.bench.ColdStartBenchmark}: a stand-in for the Lambda
- * runtime that constructs the entry class with its no-arg constructor as Lambda's init does,
- * optionally takes a "snapshot" ({@code org.crac.Core.checkpointRestore()}, which runs the
- * registered priming), decodes one event and handles it, and prints one line of {@link
- * System#nanoTime} stamps for the parent (on Linux both read the same monotonic clock).
+ * The child JVM of {@link io.a4c.local.bench.ColdStartBenchmark}: a stand-in for the Lambda runtime
+ * that constructs the entry class with its no-arg constructor as Lambda's init does, optionally
+ * takes a "snapshot" ({@code org.crac.Core.checkpointRestore()}, which runs the registered
+ * priming), decodes one event and handles it, and prints one line of {@link System#nanoTime} stamps
+ * for the parent (on Linux both read the same monotonic clock).
  *
  * <p>It runs with only the functions' shaded jar and these classes on its class path, so it uses
  * nothing but the JDK and what that jar holds.
@@ -49,7 +49,8 @@ public final class FirstEvent {
       restored = System.nanoTime();
     }
 
-    // (Case-insensitive: SQS events say "Records" and "eventSourceARN", the POJOs records and eventSourceArn.)
+    // (Case-insensitive: SQS events say "Records" and "eventSourceARN", the POJOs records and
+    // eventSourceArn.)
     var mapper =
         JsonMapper.builder()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
@@ -62,7 +63,8 @@ public final class FirstEvent {
       // A stream handler decodes its own input: its decode is part of handling.
       decoded = System.nanoTime();
       var output = new java.io.ByteArrayOutputStream();
-      ((RequestStreamHandler) handler).handleRequest(new java.io.ByteArrayInputStream(raw), output, null);
+      ((RequestStreamHandler) handler)
+          .handleRequest(new java.io.ByteArrayInputStream(raw), output, null);
       response = output.toString(java.nio.charset.StandardCharsets.UTF_8);
     } else {
       Class<?> type =
@@ -77,7 +79,12 @@ public final class FirstEvent {
     }
     long done = System.nanoTime();
     // CPU of all threads (JIT and GC included) until now: less at the mercy of a busy machine.
-    long cpuMs = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+    long cpuMs =
+        ProcessHandle.current()
+            .info()
+            .totalCpuDuration()
+            .map(java.time.Duration::toMillis)
+            .orElse(-1L);
 
     String outcome =
         switch (response) {
@@ -86,8 +93,22 @@ public final class FirstEvent {
           default -> "response=" + response;
         };
     System.out.println(
-        RESULT + " main=" + main + " decoded=" + decoded + " constructed=" + constructed + " restored=" + restored
-            + " done=" + done + " cpuMs=" + cpuMs + " primedResources=" + io.a4c.local.bench.coldstart.crac.Core.primedResources()
-            + " " + outcome);
+        RESULT
+            + " main="
+            + main
+            + " decoded="
+            + decoded
+            + " constructed="
+            + constructed
+            + " restored="
+            + restored
+            + " done="
+            + done
+            + " cpuMs="
+            + cpuMs
+            + " primedResources="
+            + io.a4c.local.bench.coldstart.crac.Core.primedResources()
+            + " "
+            + outcome);
   }
 }
