@@ -5,6 +5,7 @@ import io.a4c.daemon.aws.CommandQueue;
 import io.a4c.daemon.commands.HostCommandConsumer;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.heartbeat.HeartbeatPublisher;
+import io.a4c.daemon.heartbeat.WritableLayerUsage;
 import io.a4c.daemon.reconcile.InventoryPublisher;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +28,7 @@ public final class HostDaemon implements AutoCloseable {
   private final HeartbeatPublisher heartbeat;
   private final HostCommandConsumer consumer;
   private final InventoryPublisher inventory;
+  private final WritableLayerUsage layers;
   private final ScheduledExecutorService beats;
   private final ScheduledExecutorService inventories;
   private volatile boolean running;
@@ -39,9 +41,11 @@ public final class HostDaemon implements AutoCloseable {
       CommandQueue queue,
       HeartbeatPublisher heartbeat,
       HostCommandConsumer consumer,
-      InventoryPublisher inventory) {
+      InventoryPublisher inventory,
+      WritableLayerUsage layers) {
     this.config = config;
     this.inventory = inventory;
+    this.layers = layers;
     this.docker = docker;
     this.queue = queue;
     this.heartbeat = heartbeat;
@@ -74,15 +78,23 @@ public final class HostDaemon implements AutoCloseable {
     }
     queue.ensureExists();
     running = true;
+    layers.measure();
     heartbeat.beat();
     beats.scheduleAtFixedRate(
         heartbeat::beat,
         heartbeat.interval().toMillis(),
         heartbeat.interval().toMillis(),
         TimeUnit.MILLISECONDS);
-    // Reconcile right after a (re)start, then on the interval.
+    // Reconcile right after a (re)start, then on the interval; measure the writable layers (slow
+    // on a busy host) on this thread too, never on the heartbeat's.
     inventories.scheduleWithFixedDelay(
-        inventory::publish, 0, inventory.interval().toMillis(), TimeUnit.MILLISECONDS);
+        () -> {
+          inventory.publish();
+          layers.measure();
+        },
+        0,
+        inventory.interval().toMillis(),
+        TimeUnit.MILLISECONDS);
     loop = Thread.ofPlatform().name("commands-" + config.hostId()).start(this::consume);
     log.atInfo()
         .addKeyValue("hostId", config.hostId())

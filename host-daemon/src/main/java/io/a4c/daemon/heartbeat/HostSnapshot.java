@@ -20,17 +20,22 @@ import javax.inject.Singleton;
 /**
  * Reads what a heartbeat reports from the engine. Disk in use is what Docker holds on this host —
  * image sizes plus containers' writable layers — the part A4C's own placements change; the total is
- * the size of the filesystem under Docker's data root, when the daemon can see it.
+ * the size of the filesystem under Docker's data root, when the daemon can see it. The writable
+ * layers are the last {@link WritableLayerUsage} measurement, never measured here: everything a
+ * beat asks the engine for is cheap, so a beat is never late for a slow measurement.
  */
 @Singleton
 public final class HostSnapshot {
   private final DockerClient docker;
+  private final WritableLayerUsage layers;
   private final DaemonConfig config;
   private final Clock clock;
 
   @Inject
-  public HostSnapshot(DockerClient docker, DaemonConfig config, Clock clock) {
+  public HostSnapshot(
+      DockerClient docker, WritableLayerUsage layers, DaemonConfig config, Clock clock) {
     this.docker = docker;
+    this.layers = layers;
     this.config = config;
     this.clock = clock;
   }
@@ -39,12 +44,10 @@ public final class HostSnapshot {
   public Heartbeat take() {
     var info = docker.infoCmd().exec();
     List<Image> images = docker.listImagesCmd().exec();
-    List<Container> containers =
-        docker.listContainersCmd().withShowAll(true).withShowSize(true).exec();
+    List<Container> containers = docker.listContainersCmd().withShowAll(true).exec();
     long imageBytes =
         images.stream().mapToLong(i -> Objects.requireNonNullElse(i.getSize(), 0L)).sum();
-    long layerBytes =
-        containers.stream().mapToLong(c -> Objects.requireNonNullElse(c.getSizeRw(), 0L)).sum();
+    long layerBytes = layers.bytes();
     var tags =
         images.stream()
             .flatMap(i -> i.getRepoTags() == null ? Stream.empty() : Stream.of(i.getRepoTags()))
