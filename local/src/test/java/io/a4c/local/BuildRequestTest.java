@@ -97,13 +97,7 @@ class BuildRequestTest {
     var scenario = new Scenario(api);
     var repo = GitRepo.create();
     String change = repo.commit("README", "quota\n").substring(0, 12);
-    String project = scenario.project("quota");
-    String body =
-        Scenario.gitProjectJson(repo, "[]")
-            .replace(
-                "\"recurringBuilds\"",
-                "\"quotas\": {\"maxBuildsInFlightPerUser\": 1}, \"recurringBuilds\"");
-    assertThat(api.put("/v1/projects/" + project, api.adminToken(), body).status()).isEqualTo(200);
+    String project = projectWithBuildQuota(api, scenario, repo, "quota", 1);
     String gina = scenario.user("gina");
     try (var probe = new BuildQueueProbe(runtime)) {
       probe.pauseAll();
@@ -132,13 +126,7 @@ class BuildRequestTest {
     var scenario = new Scenario(api);
     var repo = GitRepo.create();
     String change = repo.commit("README", "rush\n").substring(0, 12);
-    String project = scenario.project("rush");
-    String body =
-        Scenario.gitProjectJson(repo, "[]")
-            .replace(
-                "\"recurringBuilds\"",
-                "\"quotas\": {\"maxBuildsInFlightPerUser\": 3}, \"recurringBuilds\"");
-    assertThat(api.put("/v1/projects/" + project, api.adminToken(), body).status()).isEqualTo(200);
+    String project = projectWithBuildQuota(api, scenario, repo, "rush", 3);
     String hank = scenario.user("hank");
     String request =
         "{\"imageName\": \"x\", \"project\": \"%s\", \"change\": \"%s\"}"
@@ -172,6 +160,19 @@ class BuildRequestTest {
                   .status())
           .isEqualTo(429);
     }
+  }
+
+  /** A git project whose users may have at most {@code quota} builds in flight. */
+  private static String projectWithBuildQuota(
+      ApiClient api, Scenario scenario, GitRepo repo, String name, int quota) {
+    String project = scenario.project(name);
+    String body =
+        Scenario.gitProjectJson(repo, "[]")
+            .replace(
+                "\"recurringBuilds\"",
+                "\"quotas\": {\"maxBuildsInFlightPerUser\": " + quota + "}, \"recurringBuilds\"");
+    assertThat(api.put("/v1/projects/" + project, api.adminToken(), body).status()).isEqualTo(200);
+    return project;
   }
 
   @Test

@@ -20,10 +20,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
@@ -85,13 +81,7 @@ class HostImpersonationTest {
           Map.entry(honest, HostEventSignatures.sign(runtime.hostEventKey(intruder), honest)));
     }
 
-    try (var sqs =
-        SqsClient.builder()
-            .endpointOverride(runtime.sqsEndpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .build()) {
+    try (var sqs = runtime.newSqsClient()) {
       for (var message : forged) {
         sqs.sendMessage(
             b -> {

@@ -31,9 +31,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -92,13 +89,7 @@ class HostileRequestsPropertyTest {
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
     owner = scenario.user("fuzz-owner");
     other = scenario.user("fuzz-other");
-    dynamo =
-        DynamoDbClient.builder()
-            .endpointOverride(runtime.dynamoDbEndpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .build();
+    dynamo = runtime.newDynamoDbClient();
     baseline = fingerprint();
   }
 

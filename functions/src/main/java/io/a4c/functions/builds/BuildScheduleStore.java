@@ -340,15 +340,29 @@ public final class BuildScheduleStore {
    * Every build in {@code status}, oldest first (from the byStatus index: eventually consistent).
    */
   List<BuildSchedule> withStatus(BuildStatus status) {
+    return byStatus("#status = :s", Map.of(":s", s(status.name())));
+  }
+
+  /**
+   * Every build in {@code status} scheduled before {@code before}, oldest first (eventually
+   * consistent).
+   */
+  List<BuildSchedule> withStatusBefore(BuildStatus status, Instant before) {
+    return byStatus(
+        "#status = :s AND scheduledAt < :at",
+        Map.of(":s", s(status.name()), ":at", s(Times.sortable(before))));
+  }
+
+  private List<BuildSchedule> byStatus(String keyCondition, Map<String, AttributeValue> values) {
     List<BuildSchedule> all = new ArrayList<>();
     dynamo
         .queryPaginator(
             b ->
                 b.tableName(table)
                     .indexName(BY_STATUS)
-                    .keyConditionExpression("#status = :s")
+                    .keyConditionExpression(keyCondition)
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":s", s(status.name()))))
+                    .expressionAttributeValues(values))
         .items()
         .forEach(item -> all.add(fromItem(item)));
     return all;

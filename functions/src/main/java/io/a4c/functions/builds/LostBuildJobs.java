@@ -54,7 +54,9 @@ public final class LostBuildJobs {
   public int resend(Instant staleBefore) {
     Instant now = clock.instant();
     int sent = 0;
-    List<BuildSchedule> waiting = schedules.withStatus(BuildStatus.SCHEDULED);
+    // Both kinds were scheduled before the deadline (a build is sent no earlier than scheduled):
+    // the index's sort key leaves the younger ones unread.
+    List<BuildSchedule> waiting = schedules.withStatusBefore(BuildStatus.SCHEDULED, staleBefore);
     for (BuildSchedule build : waiting) {
       if (build.kind() == BuildKind.USER
           && !build.queued()

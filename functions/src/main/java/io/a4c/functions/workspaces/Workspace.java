@@ -66,27 +66,7 @@ public record Workspace(
    * This workspace at a new address (its container got another one) at {@code at}, one version on.
    */
   public Workspace readdressed(String ip, Instant at) {
-    return new Workspace(
-        userId,
-        workspaceId,
-        name,
-        projectName,
-        parentName,
-        arch,
-        change,
-        imageRef,
-        hostId,
-        hostname,
-        containerId,
-        ip,
-        state,
-        step,
-        reason,
-        version + 1,
-        createdAt,
-        at,
-        redrives,
-        hostReachable);
+    return withContainer(null, ip).moved(state, step, reason, at);
   }
 
   /** This workspace re-driven by the sweeper at {@code at}, one version on. */

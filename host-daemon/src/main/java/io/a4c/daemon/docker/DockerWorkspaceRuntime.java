@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
@@ -206,10 +207,7 @@ public final class DockerWorkspaceRuntime {
         () -> {
           var networks =
               docker.inspectContainerCmd(containerId).exec().getNetworkSettings().getNetworks();
-          return networks.values().stream()
-              .map(n -> n.getIpAddress())
-              .filter(ip -> ip != null && !ip.isEmpty())
-              .findFirst()
+          return firstAddress(networks)
               .orElseThrow(
                   () -> new StepFailure("the container has no IP address yet", true, null));
         });
@@ -218,11 +216,15 @@ public final class DockerWorkspaceRuntime {
   /** A listed container's address on its first network that gives one, if any. */
   public static Optional<String> ipOf(Container container) {
     var settings = container.getNetworkSettings();
-    if (settings == null || settings.getNetworks() == null) {
+    return settings == null ? Optional.empty() : firstAddress(settings.getNetworks());
+  }
+
+  private static Optional<String> firstAddress(Map<String, ContainerNetwork> networks) {
+    if (networks == null) {
       return Optional.empty();
     }
-    return settings.getNetworks().values().stream()
-        .map(n -> n.getIpAddress())
+    return networks.values().stream()
+        .map(ContainerNetwork::getIpAddress)
         .filter(ip -> ip != null && !ip.isEmpty())
         .findFirst();
   }

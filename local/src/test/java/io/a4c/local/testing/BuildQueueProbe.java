@@ -4,10 +4,6 @@ import io.a4c.daemon.builds.BuildWorker;
 import io.a4c.events.Arch;
 import io.a4c.local.LocalRuntime;
 import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -22,14 +18,7 @@ public final class BuildQueueProbe implements AutoCloseable {
 
   public BuildQueueProbe(LocalRuntime runtime) {
     this.runtime = runtime;
-    this.sqs =
-        SqsClient.builder()
-            .httpClient(UrlConnectionHttpClient.create())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .endpointOverride(runtime.sqsEndpoint())
-            .build();
+    this.sqs = runtime.newSqsClient();
   }
 
   public List<BuildWorker> builders() {
