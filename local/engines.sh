@@ -47,7 +47,8 @@ usage: local/engines.sh COMMAND
   install          apt-get install what is missing (docker.io docker-registry busybox-static
                    iproute2 git, maven if mvn is missing, nodejs and npm if node is missing);
                    no apt call when all is present; npm ci of local/ses (the local SES
-                   endpoint, aws-ses-v2-local) when its node_modules is missing
+                   endpoint, aws-ses-v2-local) and of local/dynoxide (Dynoxide, the local
+                   DynamoDB engine, for this machine's arch) when missing
   up [N]           run hosts h1..hN (default 1), the bridge $BRIDGE and the registry $REGISTRY,
                    make sure $BASE_IMAGE is on every host, print A4C_DOCKER_HOSTS=...
   stop HOST [--kill]
@@ -172,6 +173,7 @@ cmd_install() {
     apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
   fi
   install_ses
+  install_dynoxide
 }
 
 # The local SES endpoint the runtime starts for build emails, pinned by local/ses/package-lock.json.
@@ -183,6 +185,27 @@ install_ses() {
   fi
   log "install: npm ci in $dir (aws-ses-v2-local)"
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
+}
+
+# Dynoxide, the local DynamoDB engine, pinned by local/dynoxide/package-lock.json. Its binary is
+# per arch: the lock pins the x64 package; on arm64 the same version of the arm64 package is added.
+readonly DYNOXIDE_VERSION=1.2.1
+install_dynoxide() {
+  local dir arch pkg
+  dir="$(dirname "$(readlink -f "$0")")/dynoxide"
+  case "$(uname -m)" in
+    x86_64 | amd64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) die "install: Dynoxide ships for linux x64 and arm64 only, not $(uname -m)" ;;
+  esac
+  pkg="@dynoxide/linux-$arch"
+  [[ -x "$dir/node_modules/$pkg/dynoxide" ]] && return 0
+  log "install: npm ci in $dir ($pkg $DYNOXIDE_VERSION)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  if [[ "$arch" != x64 ]]; then
+    (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error "$pkg@$DYNOXIDE_VERSION") >&2
+  fi
+  [[ -x "$dir/node_modules/$pkg/dynoxide" ]] || die "install: npm put no $pkg binary under $dir/node_modules"
 }
 
 require_tools() {

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * Every Lambda entry class, found in the compiled classes, takes and returns types the runtime can
  * inspect with what the functions' jar holds. The jar leaves Joda-Time out, so an event type with
  * Joda dates (ScheduledEvent, S3Event, ...) would fail only in Lambda, at the first invocation
- * (NoClassDefFoundError). The test class path has Joda-Time (DynamoDB Local brings it), so the test
- * looks for Joda types in the event types' methods instead of waiting for a failure.
+ * (NoClassDefFoundError). The test looks for Joda types in the event types' methods instead of
+ * waiting for that failure (where the test class path lacks Joda-Time, looking at such a type
+ * throws NoClassDefFoundError, which fails the test as well).
  */
 class LambdaEntryTypesTest {
   @Test

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param commandVisibility how long a command taken by a daemon that died stays hidden
  * @param sweep time between sweeps
  * @param stuckAfter age after which a create or delete that has not moved is re-driven or failed
+ * @param dynoxideDirectory where Dynoxide's npm package is installed, if set explicitly (else null)
  * @param tokens how bearer tokens are verified
  * @param maxWorkspacesPerUser the default per-user workspace quota
  * @param builds the image builds' local settings
@@ -40,6 +41,7 @@ public record LocalConfig(
     Duration stuckAfter,
     int dynamoDbPort,
     int sqsPort,
+    Path dynoxideDirectory,
     TokenSettings tokens,
     int maxWorkspacesPerUser,
     Builds builds) {
@@ -103,6 +105,7 @@ public record LocalConfig(
         Duration.ofSeconds(Math.max(1, number(env, LocalEnv.STUCK_AFTER_SECONDS, 300))),
         (int) number(env, LocalEnv.DYNAMODB_PORT, 0),
         (int) number(env, LocalEnv.SQS_PORT, 0),
+        optionalPath(env, LocalEnv.DYNOXIDE_DIR),
         tokenSettings(env),
         (int) Math.max(0, number(env, LocalEnv.MAX_WORKSPACES_PER_USER, 10)),
         new Builds(
@@ -111,9 +114,13 @@ public record LocalConfig(
             Duration.ofSeconds(Math.max(5, number(env, LocalEnv.BUILD_VISIBILITY_SECONDS, 300))),
             (int) Math.max(1, number(env, LocalEnv.BUILD_MAX_RECEIVES, 3)),
             Duration.ofSeconds(Math.max(1, number(env, LocalEnv.RECURRING_TICK_SECONDS, 60))),
-            env.containsKey(LocalEnv.SES_LOCAL_DIR)
-                ? Path.of(env.get(LocalEnv.SES_LOCAL_DIR))
-                : null));
+            optionalPath(env, LocalEnv.SES_LOCAL_DIR)));
+  }
+
+  /** The path a variable names, or null when it is unset or blank. */
+  private static Path optionalPath(Map<String, String> env, String name) {
+    String value = blankToNull(env.get(name));
+    return value == null ? null : Path.of(value);
   }
 
   private static ImageRepository imageRepository(String value) {

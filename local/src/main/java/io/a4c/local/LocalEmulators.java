@@ -16,20 +16,20 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * DynamoDB Local with A4C's tables and ElasticMQ, on free loopback ports, without the rest of the
- * runtime (no Docker engine, no HTTP server): what a benchmark of the functions alone needs.
- * Closing stops both.
+ * Dynoxide (the local DynamoDB engine) with A4C's tables and ElasticMQ, on free loopback ports,
+ * without the rest of the runtime (no Docker engine, no HTTP server): what a benchmark of the
+ * functions alone needs. Closing stops both.
  */
 public final class LocalEmulators implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
-  private final EmbeddedDynamoDb dynamoDb;
+  private final Dynoxide dynamoDb;
   private final EmbeddedSqs sqs;
   private final String pageTokenKey;
   private final Map<String, String> buildQueueUrls = new HashMap<>();
 
   private LocalEmulators(Path dataDir) throws Exception {
     try {
-      dynamoDb = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"), 0);
+      dynamoDb = Dynoxide.start(null, dataDir.resolve(Dynoxide.DIRECTORY), 0);
       started.push(dynamoDb);
       sqs = EmbeddedSqs.start(0);
       started.push(sqs);
@@ -50,7 +50,7 @@ public final class LocalEmulators implements AutoCloseable {
     }
   }
 
-  /** Starts both emulators; DynamoDB Local keeps its data under {@code dataDir}. */
+  /** Starts both emulators; Dynoxide keeps its data under {@code dataDir}. */
   public static LocalEmulators start(Path dataDir) throws Exception {
     return new LocalEmulators(dataDir);
   }
@@ -83,7 +83,7 @@ public final class LocalEmulators implements AutoCloseable {
     return Map.copyOf(env);
   }
 
-  /** A DynamoDB client for DynamoDB Local; the caller closes it. */
+  /** A DynamoDB client for Dynoxide; the caller closes it. */
   public DynamoDbClient dynamoDbClient() {
     return DynamoDbClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
@@ -105,7 +105,7 @@ public final class LocalEmulators implements AutoCloseable {
         .build();
   }
 
-  /** DynamoDB Local's endpoint. */
+  /** Dynoxide's endpoint. */
   public URI dynamoDbEndpoint() {
     return dynamoDb.endpoint();
   }

@@ -41,7 +41,7 @@ public final class LocalEnv {
    */
   public static final String STUCK_AFTER_SECONDS = "A4C_STUCK_AFTER_SECONDS";
 
-  /** Fixed port for DynamoDB Local (default: a free one), to point other tools at it. */
+  /** Fixed port for Dynoxide, the local DynamoDB engine (default: a free one), for other tools. */
   public static final String DYNAMODB_PORT = "A4C_DYNAMODB_PORT";
 
   /** Fixed port for ElasticMQ (default: a free one). */
@@ -87,6 +87,13 @@ public final class LocalEnv {
    * there.
    */
   public static final String SES_LOCAL_DIR = "A4C_SES_LOCAL_DIR";
+
+  /**
+   * Directory holding the npm package of Dynoxide, the local DynamoDB engine (its {@code
+   * node_modules}); default {@code local/dynoxide} or {@code dynoxide} under the working directory.
+   * {@code local/engines.sh install} puts it there.
+   */
+  public static final String DYNOXIDE_DIR = "A4C_DYNOXIDE_DIR";
 
   private LocalEnv() {}
 }

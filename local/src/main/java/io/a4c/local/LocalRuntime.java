@@ -31,9 +31,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * All of A4C on one machine: DynamoDB Local and ElasticMQ in-process, the functions behind a local
- * API Gateway stand-in, an SQS poller per consumer, and a host daemon per Docker engine. Starts in
- * dependency order; a failure part-way closes what had started.
+ * All of A4C on one machine: Dynoxide (a child process) and ElasticMQ in-process, the functions
+ * behind a local API Gateway stand-in, an SQS poller per consumer, and a host daemon per Docker
+ * engine. Starts in dependency order; a failure part-way closes what had started.
  */
 public final class LocalRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalRuntime.class);
@@ -47,7 +47,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final Map<String, BuildWorker> builders = new java.util.concurrent.ConcurrentHashMap<>();
   private String hostEventsUrl;
   private LocalBuilds builds;
-  private EmbeddedDynamoDb dynamoDb;
+  private Dynoxide dynamoDb;
   private EmbeddedSqs sqs;
   private ApiGatewayServer gateway;
   private LocalTokens tokens;
@@ -78,7 +78,11 @@ public final class LocalRuntime implements AutoCloseable {
 
   private void startAll() throws Exception {
     checkEngines();
-    dynamoDb = EmbeddedDynamoDb.start(config.dataDir().resolve("dynamodb"), config.dynamoDbPort());
+    dynamoDb =
+        Dynoxide.start(
+            config.dynoxideDirectory(),
+            config.dataDir().resolve(Dynoxide.DIRECTORY),
+            config.dynamoDbPort());
     started.push(dynamoDb);
     sqs = EmbeddedSqs.start(config.sqsPort());
     started.push(sqs);
@@ -263,7 +267,7 @@ public final class LocalRuntime implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + gateway.port());
   }
 
-  /** A new client of the embedded DynamoDB Local (the caller closes it). */
+  /** A new client of the local DynamoDB engine, Dynoxide (the caller closes it). */
   public DynamoDbClient newDynamoDbClient() {
     return DynamoDbClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
@@ -288,7 +292,7 @@ public final class LocalRuntime implements AutoCloseable {
         .build();
   }
 
-  /** DynamoDB Local's endpoint. */
+  /** The local DynamoDB engine's (Dynoxide's) endpoint. */
   public URI dynamoDbEndpoint() {
     return dynamoDb.endpoint();
   }

@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Cold start of each Lambda function, measured as fresh JVMs that hold only the functions' shaded
- * jar: process start → first event handled, against DynamoDB Local and ElasticMQ started here (no
- * Docker engine needed). Each case runs {@code runs} times plain and {@code runs} times primed,
+ * jar: process start → first event handled, against Dynoxide and ElasticMQ started here (no Docker
+ * engine needed). Each case runs {@code runs} times plain and {@code runs} times primed,
  * alternating, and reports medians in ms.
  *
  * <ul>

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives tests one local runtime for the whole run — real DynamoDB Local, ElasticMQ and a daemon per
+ * Gives tests one local runtime for the whole run — real Dynoxide, ElasticMQ and a daemon per
  * Docker engine — started on first use and closed when the run ends. The engines come from {@code
  * A4C_TEST_DOCKER_HOSTS} (what {@code ./a4c test} exports: three engines), else the local socket
  * alone. Tests keep out of each other's way with their own user ids and project names.

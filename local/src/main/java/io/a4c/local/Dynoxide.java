@@ -1,0 +1,104 @@
+package io.a4c.local;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Dynoxide, the open-source (MIT/Apache-2.0) DynamoDB-compatible engine backed by SQLite, as a
+ * child process of this JVM on 127.0.0.1, its data in one database file. The binary comes from the
+ * npm package {@code @dynoxide/linux-<arch>} that {@code local/engines.sh install} puts under
+ * {@code local/dynoxide}. Where it differs from DynamoDB in a way A4C meets, docs/local-runtime.md
+ * says so.
+ */
+final class Dynoxide implements AutoCloseable {
+  static final String DIRECTORY = "dynoxide";
+  static final String DATABASE = "a4c.sqlite";
+  private static final Duration START_WAIT = Duration.ofSeconds(30);
+
+  private final ChildProcess process;
+  private final int port;
+
+  private Dynoxide(ChildProcess process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /**
+   * Starts it on {@code port} (0: a free one), keeping its data under {@code dataDir}, and waits
+   * until it listens.
+   *
+   * @param explicitDirectory where the npm package is installed, if a setting says so
+   * @throws IllegalStateException naming what to install, or the log to read
+   */
+  static Dynoxide start(Path explicitDirectory, Path dataDir, int port)
+      throws IOException, InterruptedException {
+    Path binary = binary(explicitDirectory);
+    Files.createDirectories(dataDir);
+    int chosen = port == 0 ? FreePorts.pick() : port;
+    var process =
+        ChildProcess.start(
+            "Dynoxide",
+            List.of(
+                binary.toString(),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(chosen),
+                "--db-path",
+                dataDir.resolve(DATABASE).toString()),
+            dataDir.resolve("dynoxide.log"));
+    try {
+      process.awaitAnswer(START_WAIT, () -> listens(chosen));
+      return new Dynoxide(process, chosen);
+    } catch (RuntimeException | InterruptedException e) {
+      process.close();
+      throw e;
+    }
+  }
+
+  static Path binary(Path explicitDirectory) {
+    String arch =
+        switch (System.getProperty("os.arch")) {
+          case "amd64", "x86_64" -> "x64";
+          case "aarch64", "arm64" -> "arm64";
+          default ->
+              throw new IllegalStateException(
+                  "Dynoxide ships for x64 and arm64 only, not " + System.getProperty("os.arch"));
+        };
+    return NpmPackages.find(
+        explicitDirectory,
+        DIRECTORY,
+        "@dynoxide/linux-" + arch + "/dynoxide",
+        LocalEnv.DYNOXIDE_DIR);
+  }
+
+  private static boolean listens(int port) {
+    try (var socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  URI endpoint() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}
