@@ -3,7 +3,8 @@
 #
 #   h1       the root network namespace's dockerd, unix:///var/run/docker.sock
 #   h2..hN   one dockerd per network namespace a4c-hK, unix:///run/a4c/hK.sock, address 10.250.0.K
-#   registry Debian's docker-registry on 10.250.0.1:5000 (bridge a4cbr0), insecure on every engine
+#   registry Debian's docker-registry on 10.250.0.1:5000 (bridge a4cbr0), insecure (plain HTTP) on
+#            every engine, with htpasswd auth: user a4c, its password in /var/lib/a4c/registry-credentials
 #
 # Every subcommand is idempotent. Progress goes to stderr; `up` prints one line to stdout,
 # A4C_DOCKER_HOSTS=h1=...,h2=..., so callers can read it. See docs/local-engines.md.
@@ -22,6 +23,11 @@ readonly DAEMON_JSON=/etc/docker/daemon.json
 readonly REGISTRY_CONFIG="$STATE_DIR/registry.yml"
 readonly REGISTRY_PIDFILE="$RUN_DIR/registry.pid"
 readonly REGISTRY_LOG=/var/log/a4c-registry.log
+readonly REGISTRY_USER=a4c
+# user:password, for the local runtime and the tests (root alone reads it); the registry itself
+# reads only the bcrypt hash in REGISTRY_HTPASSWD.
+readonly REGISTRY_CREDENTIALS="${A4C_REGISTRY_CREDENTIALS_FILE:-$STATE_DIR/registry-credentials}"
+readonly REGISTRY_HTPASSWD="$STATE_DIR/registry.htpasswd"
 readonly BASE_IMAGE=a4c-base:busybox
 readonly DEBIAN_IMAGE=a4c-base:bookworm
 readonly DEBIAN_ROOT=/var/cache/a4c/bookworm
@@ -44,12 +50,15 @@ usage() {
   cat <<EOF
 usage: local/engines.sh COMMAND
 
-  install          apt-get install what is missing (docker.io docker-registry busybox-static
-                   iproute2 git, maven if mvn is missing, nodejs and npm if node is missing);
-                   no apt call when all is present; npm ci of local/ses (the local SES
-                   endpoint, aws-ses-v2-local) and of local/dynoxide (Dynoxide, the local
-                   DynamoDB engine, for this machine's arch) when missing
-  up [N]           run hosts h1..hN (default 1), the bridge $BRIDGE and the registry $REGISTRY,
+  install          apt-get install what is missing (docker.io docker-registry apache2-utils
+                   busybox-static iproute2 git, maven if mvn is missing, nodejs and npm if node
+                   is missing, Debian's newest JDK >= $MIN_JAVA if no JDK >= $MIN_JAVA is found and
+                   the release has one; else it stops saying what to install); no apt call when
+                   all is present; npm ci of local/ses (the local SES endpoint, aws-ses-v2-local)
+                   and of local/dynoxide (Dynoxide, the local DynamoDB engine, for this
+                   machine's arch) when missing
+  up [N]           run hosts h1..hN (default 1), the bridge $BRIDGE and the registry $REGISTRY
+                   (htpasswd auth; user:password in $REGISTRY_CREDENTIALS, made once),
                    make sure $BASE_IMAGE is on every host, print A4C_DOCKER_HOSTS=...
   stop HOST [--kill]
                    stop one host's dockerd (SIGTERM, or SIGKILL with --kill to simulate a crash)
@@ -158,7 +167,9 @@ installed() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" ==
 
 cmd_install() {
   local missing=() p
-  for p in docker.io docker-registry busybox-static iproute2 git; do
+  # The JDK first: whether Debian has one >= 21 depends on the release (see local/jdk.sh).
+  ensure_jdk >/dev/null
+  for p in docker.io docker-registry apache2-utils busybox-static iproute2 git; do
     installed "$p" || missing+=("$p")
   done
   command -v mvn >/dev/null || missing+=(maven)
@@ -169,12 +180,18 @@ cmd_install() {
   else
     log "install: apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >&2
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+    apt_get update -q
+    apt_get install -y -q --no-install-recommends "${missing[@]}"
   fi
-  install_ses
-  install_dynoxide
+  if [[ "${A4C_DRY_RUN:-}" != 1 ]]; then
+    install_ses
+    install_dynoxide
+  fi
 }
+
+# The JDK: finding one, and Debian's package when there is none (./a4c sources it too).
+# shellcheck source=local/jdk.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/jdk.sh"
 
 # The local SES endpoint the runtime starts for build emails, pinned by local/ses/package-lock.json.
 install_ses() {
@@ -210,7 +227,7 @@ install_dynoxide() {
 
 require_tools() {
   local t
-  for t in docker dockerd docker-registry nsenter ip busybox; do
+  for t in docker dockerd docker-registry htpasswd nsenter ip busybox; do
     command -v "$t" >/dev/null || die "$t is missing: run local/engines.sh install"
   done
   [[ $EUID -eq 0 ]] || die "must run as root"
@@ -330,19 +347,56 @@ ensure_host_net() {
 
 # ---- registry ---------------------------------------------------------------------------
 
-# A plain HTTP GET through bash's /dev/tcp: no client to install, no proxy settings consulted
-# (busybox 1.35's `wget -T` segfaults).
-registry_answers() {
-  local status
+# The status code of GET /v2/ (with the credentials as basic auth when given), through bash's
+# /dev/tcp: no client to install, no proxy settings consulted (busybox 1.35's `wget -T` segfaults).
+registry_status() {
+  local auth="" status
+  [[ -n "${1:-}" ]] && auth="Authorization: Basic $(printf '%s' "$1" | base64 -w0)"$'\r\n'
   # shellcheck disable=SC2016
   status="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/${1%:*}/${1#*:}" &&
-    printf "GET /v2/ HTTP/1.0\r\nHost: %s\r\n\r\n" "$1" >&3 && head -n 1 <&3' _ "$REGISTRY" 2>/dev/null)" ||
+    printf "GET /v2/ HTTP/1.0\r\nHost: %s\r\n%s\r\n" "$1" "$2" >&3 && head -n 1 <&3' _ "$REGISTRY" "$auth" 2>/dev/null)" ||
     return 1
-  [[ "$status" == "HTTP/1."?" 200"* ]]
+  [[ "$status" =~ ^HTTP/1\..\ ([0-9]{3}) ]] || return 1
+  echo "${BASH_REMATCH[1]}"
+}
+
+# Up: it answers, with 401 to a request without credentials (or 200 while it has no auth yet).
+registry_answers() {
+  local status
+  status="$(registry_status)" || return 1
+  [[ "$status" == 200 || "$status" == 401 ]]
+}
+
+# The registry's user:password line, made once (random) and reused, and its htpasswd file.
+ensure_registry_credentials() {
+  local line="" password
+  read -r line 2>/dev/null <"$REGISTRY_CREDENTIALS" || true
+  if [[ ! "$line" =~ ^${REGISTRY_USER}:[A-Za-z0-9]{20,}$ ]]; then
+    password="$(head -c 48 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9' | head -c 32)"
+    line="$REGISTRY_USER:$password"
+    mkdir -p "${REGISTRY_CREDENTIALS%/*}"
+    (umask 077 && printf '%s\n' "$line" >"$REGISTRY_CREDENTIALS.tmp")
+    mv "$REGISTRY_CREDENTIALS.tmp" "$REGISTRY_CREDENTIALS"
+    rm -f "$REGISTRY_HTPASSWD"
+    log "made a registry password for user $REGISTRY_USER in $REGISTRY_CREDENTIALS"
+  fi
+  chmod 600 "$REGISTRY_CREDENTIALS"
+  password="${line#*:}"
+  # -i: the password on stdin, not on a command line other processes can read.
+  if ! printf '%s' "$password" | htpasswd -vi "$REGISTRY_HTPASSWD" "$REGISTRY_USER" >/dev/null 2>&1; then
+    (umask 077 && printf '%s' "$password" | htpasswd -iBn "$REGISTRY_USER" >"$REGISTRY_HTPASSWD.tmp")
+    mv "$REGISTRY_HTPASSWD.tmp" "$REGISTRY_HTPASSWD"
+  fi
+  REGISTRY_LOGIN="$line"
 }
 
 ensure_registry() {
-  registry_answers && return 0
+  ensure_registry_credentials
+  # Running with auth and this password: nothing to do. A registry that answers 200 without
+  # credentials predates auth (or lost its config): it is restarted with the config below.
+  if [[ "$(registry_status)" == 401 && "$(registry_status "$REGISTRY_LOGIN")" == 200 ]]; then
+    return 0
+  fi
   mkdir -p "$STATE_DIR/registry" "$RUN_DIR"
   cat >"$REGISTRY_CONFIG" <<EOF
 # Generated by local/engines.sh: the local fleet's image registry (stands in for ECR).
@@ -356,24 +410,32 @@ storage:
     rootdirectory: $STATE_DIR/registry
   delete:
     enabled: true
+auth:
+  htpasswd:
+    realm: a4c-registry
+    path: $REGISTRY_HTPASSWD
 http:
   addr: $REGISTRY
 EOF
   local pid i
   if pid="$(live_pid "$REGISTRY_PIDFILE" docker-registry)"; then
+    log "restarting the registry (pid $pid) with htpasswd auth"
     terminate "$pid"
   fi
   log "starting registry on $REGISTRY (log $REGISTRY_LOG)"
   setsid docker-registry serve "$REGISTRY_CONFIG" >>"$REGISTRY_LOG" 2>&1 </dev/null 9>&- &
   echo $! >"$REGISTRY_PIDFILE"
   for ((i = 0; i < WAIT_SECONDS * 5; i++)); do
-    registry_answers && return 0
+    if [[ "$(registry_status)" == 401 ]]; then
+      [[ "$(registry_status "$REGISTRY_LOGIN")" == 200 ]] && return 0
+      die "the registry refuses the credentials in $REGISTRY_CREDENTIALS; see $REGISTRY_LOG"
+    fi
     # ($! is setsid until it execs the registry.)
     ((i < 5)) || live_pid "$REGISTRY_PIDFILE" docker-registry >/dev/null ||
       die "registry exited; see $REGISTRY_LOG (last lines: $(tail -n 3 "$REGISTRY_LOG" | tr '\n' ' '))"
     sleep 0.2
   done
-  die "registry did not answer on http://$REGISTRY/v2/ within ${WAIT_SECONDS}s; see $REGISTRY_LOG"
+  die "registry did not answer on http://$REGISTRY/v2/ with 401 (auth on) within ${WAIT_SECONDS}s; see $REGISTRY_LOG (another registry without auth on $REGISTRY?)"
 }
 
 stop_registry() {

@@ -6,6 +6,7 @@ import dagger.Module;
 import dagger.Provides;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.DockerClients;
+import io.a4c.daemon.registry.BasicRegistryAuth;
 import io.a4c.daemon.registry.EcrRegistryAuth;
 import io.a4c.daemon.registry.RegistryAuth;
 import io.a4c.daemon.registry.RegistryLogin;
@@ -103,6 +104,9 @@ final class DaemonModule {
                 .build();
         yield new EcrRegistryAuth(repository, ecr, clock);
       }
+      case BASIC ->
+          new BasicRegistryAuth(
+              config.imageRepository().orElseThrow(), config.registryCredentials().orElseThrow());
     };
   }
 

@@ -167,6 +167,10 @@ final class LocalBuilds implements AutoCloseable {
     return ses.endpoint();
   }
 
+  URI lambdaEndpoint() {
+    return lambda.endpoint();
+  }
+
   @Override
   public void close() {
     while (!started.isEmpty()) {

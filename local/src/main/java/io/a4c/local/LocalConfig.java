@@ -46,8 +46,15 @@ public record LocalConfig(
     int maxWorkspacesPerUser,
     Builds builds) {
 
-  /** The local registry (local/engines.sh runs it) and the repository the builds go to. */
-  public static final String DEFAULT_IMAGE_REPOSITORY = "10.250.0.1:5000/a4c-images";
+  /** The registry local/engines.sh runs, on the fleet's bridge, with htpasswd auth. */
+  public static final String LOCAL_REGISTRY = "10.250.0.1:5000";
+
+  /** The local registry's repository the builds go to. */
+  public static final String DEFAULT_IMAGE_REPOSITORY = LOCAL_REGISTRY + "/a4c-images";
+
+  /** Where local/engines.sh keeps the local registry's {@code user:password} (root, mode 0600). */
+  public static final Path DEFAULT_REGISTRY_CREDENTIALS_FILE =
+      Path.of("/var/lib/a4c/registry-credentials");
 
   /**
    * Which tokens the local gateway accepts.
@@ -66,6 +73,8 @@ public record LocalConfig(
    * Image builds locally: every host daemon is also a builder.
    *
    * @param repository where builders push and hosts pull, {@code host[:port]/path}
+   * @param registryCredentialsFile the {@code user:password} file of the repository's registry: the
+   *     one set, else the local registry's default for the local registry; empty: no login
    * @param concurrency builds per builder at once
    * @param visibility how long a taken job stays hidden (its holder extends it while building)
    * @param maxReceives receives before the build queue dead-letters a job
@@ -74,6 +83,7 @@ public record LocalConfig(
    */
   public record Builds(
       ImageRepository repository,
+      Optional<Path> registryCredentialsFile,
       int concurrency,
       Duration visibility,
       int maxReceives,
@@ -91,6 +101,8 @@ public record LocalConfig(
             env.getOrDefault(
                 LocalEnv.DATA_DIR, Path.of(System.getProperty("user.home"), ".a4c").toString()));
     Duration heartbeat = Duration.ofSeconds(number(env, LocalEnv.HEARTBEAT_SECONDS, 5));
+    ImageRepository repository =
+        imageRepository(env.getOrDefault(LocalEnv.IMAGE_REPOSITORY, DEFAULT_IMAGE_REPOSITORY));
     return new LocalConfig(
         (int) number(env, LocalEnv.PORT, 8080),
         dataDir,
@@ -109,7 +121,8 @@ public record LocalConfig(
         tokenSettings(env),
         (int) Math.max(0, number(env, LocalEnv.MAX_WORKSPACES_PER_USER, 10)),
         new Builds(
-            imageRepository(env.getOrDefault(LocalEnv.IMAGE_REPOSITORY, DEFAULT_IMAGE_REPOSITORY)),
+            repository,
+            registryCredentialsFile(env, repository),
             (int) Math.max(1, number(env, LocalEnv.BUILD_CONCURRENCY, 2)),
             Duration.ofSeconds(Math.max(5, number(env, LocalEnv.BUILD_VISIBILITY_SECONDS, 300))),
             (int) Math.max(1, number(env, LocalEnv.BUILD_MAX_RECEIVES, 3)),
@@ -130,6 +143,21 @@ public record LocalConfig(
       throw new IllegalStateException(
           "environment variable " + LocalEnv.IMAGE_REPOSITORY + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The credentials file set, else the default one for the local registry only: the local
+   * registry's password must not go to a registry elsewhere.
+   */
+  private static Optional<Path> registryCredentialsFile(
+      Map<String, String> env, ImageRepository repository) {
+    String value = blankToNull(env.get(LocalEnv.REGISTRY_CREDENTIALS_FILE));
+    if (value != null) {
+      return Optional.of(Path.of(value.trim()));
+    }
+    return repository.registry().equals(LOCAL_REGISTRY)
+        ? Optional.of(DEFAULT_REGISTRY_CREDENTIALS_FILE)
+        : Optional.empty();
   }
 
   private static TokenSettings tokenSettings(Map<String, String> env) {

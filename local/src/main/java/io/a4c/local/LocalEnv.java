@@ -65,9 +65,17 @@ public final class LocalEnv {
 
   /**
    * The repository the local builders push to and hosts pull from, {@code host[:port]/path}
-   * (default {@code 10.250.0.1:5000/a4c-images}); the local registry needs no login.
+   * (default {@code 10.250.0.1:5000/a4c-images}, the registry {@code local/engines.sh} runs).
    */
   public static final String IMAGE_REPOSITORY = "A4C_IMAGE_REPOSITORY";
+
+  /**
+   * A file holding {@code user:password} for the repository's registry, which the local daemons
+   * send with their pushes and pulls (basic auth). Default: {@code
+   * /var/lib/a4c/registry-credentials}, which {@code local/engines.sh up} writes (mode 0600) for
+   * its registry; for a repository elsewhere, no login unless this is set.
+   */
+  public static final String REGISTRY_CREDENTIALS_FILE = "A4C_REGISTRY_CREDENTIALS_FILE";
 
   /** Builds each local builder runs at once (default 2). */
   public static final String BUILD_CONCURRENCY = "A4C_BUILD_CONCURRENCY";

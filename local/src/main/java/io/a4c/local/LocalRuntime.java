@@ -6,6 +6,7 @@ import io.a4c.daemon.HostDaemonComponent;
 import io.a4c.daemon.builds.BuildWorker;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.DockerClients;
+import io.a4c.daemon.registry.RegistryCredentials;
 import io.a4c.daemon.registry.RegistryLogin;
 import io.a4c.events.Arch;
 import io.a4c.events.EventJson;
@@ -51,6 +52,7 @@ public final class LocalRuntime implements AutoCloseable {
   private EmbeddedSqs sqs;
   private ApiGatewayServer gateway;
   private LocalTokens tokens;
+  private Optional<RegistryCredentials> registryCredentials = Optional.empty();
   private volatile boolean healthy;
 
   /** Each host's event key: its daemon signs with it, the consumer checks with it. Per start. */
@@ -77,6 +79,7 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   private void startAll() throws Exception {
+    registryCredentials = LocalRegistryCredentials.read(config.builds());
     checkEngines();
     dynamoDb =
         Dynoxide.start(
@@ -258,7 +261,9 @@ public final class LocalRuntime implements AutoCloseable {
         Optional.of(sqs.endpoint()),
         Optional.ofNullable(hostEventKeys.get(hostId)),
         Optional.of(config.builds().repository()),
-        RegistryLogin.NONE,
+        // As AWS hosts send their ECR token: with each push and pull, never a `docker login`.
+        registryCredentials.isPresent() ? RegistryLogin.BASIC : RegistryLogin.NONE,
+        registryCredentials,
         builds.builderConfig());
   }
 
@@ -300,6 +305,14 @@ public final class LocalRuntime implements AutoCloseable {
   /** ElasticMQ's endpoint. */
   public URI sqsEndpoint() {
     return sqs.endpoint();
+  }
+
+  /**
+   * The credentials the daemons send to the repository's registry (tests read the registry with
+   * them); empty when it needs none.
+   */
+  public Optional<RegistryCredentials> registryCredentials() {
+    return registryCredentials;
   }
 
   /**
@@ -380,6 +393,11 @@ public final class LocalRuntime implements AutoCloseable {
   /** The SES endpoint; {@code GET <endpoint>/store} lists the emails it received. */
   public URI sesEndpoint() {
     return builds.sesEndpoint();
+  }
+
+  /** The Lambda Invoke stand-in the builders call the build-claim function through. */
+  public URI lambdaEndpoint() {
+    return builds.lambdaEndpoint();
   }
 
   /** The URL of the build queue of {@code arch}. */

@@ -7,12 +7,9 @@ import io.a4c.local.testing.ApiClient;
 import io.a4c.local.testing.Fleet;
 import io.a4c.local.testing.GitRepo;
 import io.a4c.local.testing.Mailbox;
+import io.a4c.local.testing.Registry;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,19 +46,8 @@ class BuildLifecycleTest {
     assertThat(done.at("/startedAt")).isNotBlank();
     assertThat(done.at("/endedAt")).isNotBlank();
 
-    // In the registry, by its tag.
-    var tags =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://"
-                                + repository.registry()
-                                + "/v2/"
-                                + repository.path()
-                                + "/tags/list"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    // In the registry, by its tag (read with the credentials the daemons pushed with).
+    var tags = new Registry(runtime).tags();
     assertThat(tags.statusCode()).isEqualTo(200);
     assertThat(tags.body()).contains("\"" + project + "_main_amd64_" + change + "\"");
 

@@ -3,6 +3,7 @@ package io.a4c.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,5 +35,27 @@ class LocalConfigTest {
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.dockerHosts())
         .containsExactly(Map.entry("h1", "unix:///var/run/docker.sock"));
+  }
+
+  @Test
+  void theLocalRegistrysCredentialsGoToTheLocalRegistryOnlyUnlessAFileIsNamed() {
+    assertThat(LocalConfig.fromEnvironment(Map.of()).builds().registryCredentialsFile())
+        .as("engines.sh's file, for its registry")
+        .contains(Path.of("/var/lib/a4c/registry-credentials"));
+    assertThat(
+            LocalConfig.fromEnvironment(
+                    Map.of(LocalEnv.IMAGE_REPOSITORY, "registry.example.com/a4c-images"))
+                .builds()
+                .registryCredentialsFile())
+        .as("the local registry's password never goes to another registry by default")
+        .isEmpty();
+    assertThat(
+            LocalConfig.fromEnvironment(
+                    Map.of(
+                        LocalEnv.IMAGE_REPOSITORY, "registry.example.com/a4c-images",
+                        LocalEnv.REGISTRY_CREDENTIALS_FILE, "/etc/a4c/example-credentials"))
+                .builds()
+                .registryCredentialsFile())
+        .contains(Path.of("/etc/a4c/example-credentials"));
   }
 }

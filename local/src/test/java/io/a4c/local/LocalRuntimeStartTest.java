@@ -57,4 +57,36 @@ class LocalRuntimeStartTest {
         .hasMessageContaining("unix:///run/a4c/no-such-engine.sock")
         .hasMessageContaining("start dockerd");
   }
+
+  @Test
+  void aLocalRegistryWithoutItsCredentialsFileIsAStartupErrorSayingToRunEnginesUp() {
+    Path missing = dataDir.resolve("no-registry-credentials");
+    var config =
+        LocalConfig.fromEnvironment(
+            Map.of(
+                LocalEnv.PORT, "0",
+                LocalEnv.DATA_DIR, dataDir.toString(),
+                LocalEnv.REGISTRY_CREDENTIALS_FILE, missing.toString()));
+
+    assertThatThrownBy(() -> LocalRuntime.start(config))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(missing.toString())
+        .hasMessageContaining("run local/engines.sh up");
+  }
+
+  @Test
+  void aMalformedCredentialsFileIsAStartupErrorThatDoesNotPrintIt() throws Exception {
+    Path file = java.nio.file.Files.writeString(dataDir.resolve("creds"), "no-colon-secret\n");
+    var config =
+        LocalConfig.fromEnvironment(
+            Map.of(
+                LocalEnv.PORT, "0",
+                LocalEnv.DATA_DIR, dataDir.toString(),
+                LocalEnv.REGISTRY_CREDENTIALS_FILE, file.toString()));
+
+    assertThatThrownBy(() -> LocalRuntime.start(config))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("user:password")
+        .hasMessageNotContaining("no-colon-secret");
+  }
 }

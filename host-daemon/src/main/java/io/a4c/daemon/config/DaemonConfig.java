@@ -1,6 +1,7 @@
 package io.a4c.daemon.config;
 
 import io.a4c.daemon.registry.ImageRepository;
+import io.a4c.daemon.registry.RegistryCredentials;
 import io.a4c.daemon.registry.RegistryLogin;
 import io.a4c.events.Arch;
 import io.a4c.events.Names;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param imageRepository the one repository builders push to and hosts pull from; a builder needs
  *     it, and a host needs it to pull from a registry that wants a login
  * @param registryLogin how pushes and pulls log in to {@code imageRepository}'s registry
+ * @param registryCredentials the user and password of a {@link RegistryLogin#BASIC} login
  * @param builder the builder role's settings; {@link Builder#enabled()} false on hosts that only
  *     run workspaces
  */
@@ -43,6 +45,7 @@ public record DaemonConfig(
     Optional<byte[]> eventKey,
     Optional<ImageRepository> imageRepository,
     RegistryLogin registryLogin,
+    Optional<RegistryCredentials> registryCredentials,
     Builder builder) {
 
   public DaemonConfig {
@@ -54,6 +57,14 @@ public record DaemonConfig(
     if (registryLogin != RegistryLogin.NONE && imageRepository.isEmpty()) {
       throw new IllegalArgumentException(
           DaemonEnv.REGISTRY_LOGIN + " " + registryLogin + " needs " + DaemonEnv.IMAGE_REPOSITORY);
+    }
+    if (registryLogin == RegistryLogin.BASIC && registryCredentials.isEmpty()) {
+      throw new IllegalArgumentException(
+          DaemonEnv.REGISTRY_LOGIN
+              + " basic needs "
+              + DaemonEnv.REGISTRY_USERNAME
+              + " and "
+              + DaemonEnv.REGISTRY_PASSWORD_FILE);
     }
   }
 
@@ -132,9 +143,12 @@ public record DaemonConfig(
       throw new IllegalStateException(
           "environment variable " + DaemonEnv.IMAGE_REPOSITORY + " must be set on a builder");
     }
+    Optional<RegistryCredentials> credentials = registryCredentials(env);
     RegistryLogin login;
     try {
-      login = RegistryLogin.choose(env.get(DaemonEnv.REGISTRY_LOGIN), repository);
+      login =
+          RegistryLogin.choose(
+              env.get(DaemonEnv.REGISTRY_LOGIN), repository, credentials.isPresent());
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(
           "environment variable " + DaemonEnv.REGISTRY_LOGIN + ": " + e.getMessage(), e);
@@ -159,7 +173,43 @@ public record DaemonConfig(
         eventKey(env),
         repository,
         login,
+        login == RegistryLogin.BASIC ? credentials : Optional.empty(),
         builder);
+  }
+
+  /**
+   * The basic-auth user and the password read from its file: both variables or neither. The file is
+   * read here, at start-up, so a missing one stops the daemon rather than every push later.
+   */
+  private static Optional<RegistryCredentials> registryCredentials(Map<String, String> env) {
+    String username = env.get(DaemonEnv.REGISTRY_USERNAME);
+    String passwordFile = env.get(DaemonEnv.REGISTRY_PASSWORD_FILE);
+    boolean hasUser = username != null && !username.isBlank();
+    boolean hasFile = passwordFile != null && !passwordFile.isBlank();
+    if (hasUser != hasFile) {
+      throw new IllegalStateException(
+          "environment variables "
+              + DaemonEnv.REGISTRY_USERNAME
+              + " and "
+              + DaemonEnv.REGISTRY_PASSWORD_FILE
+              + " must be set together (or neither)");
+    }
+    if (!hasUser) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          RegistryCredentials.readingPassword(username.trim(), Path.of(passwordFile.trim())));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "environment variables "
+              + DaemonEnv.REGISTRY_USERNAME
+              + " and "
+              + DaemonEnv.REGISTRY_PASSWORD_FILE
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   private static Optional<ImageRepository> imageRepository(Map<String, String> env) {
@@ -242,6 +292,8 @@ public record DaemonConfig(
         + dockerHost
         + ", eventKey="
         + (eventKey.isPresent() ? "set" : "none")
+        + ", registryLogin="
+        + registryLogin
         + "]";
   }
 

@@ -85,9 +85,23 @@ public final class DaemonEnv {
 
   /**
    * How pushes and pulls log in to the repository's registry: {@code auto} (the default: ECR's
-   * token for an ECR registry, none otherwise), {@code ecr} or {@code none}.
+   * token for an ECR registry, else basic auth when {@link #REGISTRY_USERNAME} is set, else none),
+   * {@code ecr}, {@code basic} or {@code none}.
    */
   public static final String REGISTRY_LOGIN = "A4C_REGISTRY_LOGIN";
+
+  /**
+   * The user of a basic-auth registry (a self-run Distribution registry with htpasswd, such as the
+   * local fleet's); set with {@link #REGISTRY_PASSWORD_FILE}. Unused for ECR.
+   */
+  public static final String REGISTRY_USERNAME = "A4C_REGISTRY_USERNAME";
+
+  /**
+   * A file (readable by the daemon alone) whose first line is {@link #REGISTRY_USERNAME}'s
+   * password, read at start-up; a file rather than a variable, so the password shows in no
+   * environment listing.
+   */
+  public static final String REGISTRY_PASSWORD_FILE = "A4C_REGISTRY_PASSWORD_FILE";
 
   /** How many builds a builder runs at once (default 2). */
   public static final String BUILD_CONCURRENCY = "A4C_BUILD_CONCURRENCY";

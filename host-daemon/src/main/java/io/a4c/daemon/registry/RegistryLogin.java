@@ -8,26 +8,35 @@ import java.util.regex.Pattern;
 /**
  * How the daemon logs in to its repository's registry, chosen from its configuration: {@code auto}
  * (the default) picks {@link #ECR} when the repository's registry is an ECR private registry,
- * {@code <account>.dkr.ecr.<region>.amazonaws.com[.cn]}, and {@link #NONE} otherwise; {@code ecr}
- * and {@code none} force one (e.g. {@code ecr} for ECR behind another DNS name).
+ * {@code <account>.dkr.ecr.<region>.amazonaws.com[.cn]}, else {@link #BASIC} when a user name is
+ * given, and {@link #NONE} otherwise; {@code ecr}, {@code basic} and {@code none} force one (e.g.
+ * {@code ecr} for ECR behind another DNS name).
  */
 public enum RegistryLogin {
-  /** No credentials: the local registry, or no repository configured. */
+  /** No credentials: a registry open to anyone who reaches it, or no repository configured. */
   NONE,
   /** A token from ECR's GetAuthorizationToken, with the host's own AWS credentials. */
-  ECR;
+  ECR,
+  /**
+   * A fixed user name and password ({@link RegistryCredentials}): the local fleet's registry, or
+   * any self-run registry with basic auth.
+   */
+  BASIC;
 
   /** An ECR private registry's host name; group 1 is its region. */
   static final Pattern ECR_REGISTRY =
       Pattern.compile("[0-9]{12}\\.dkr\\.ecr(?:-fips)?\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?");
 
   /**
-   * The login for {@code repository} under {@code setting} ({@code auto}, {@code ecr} or {@code
-   * none}; null or blank is {@code auto}).
+   * The login for {@code repository} under {@code setting} ({@code auto}, {@code ecr}, {@code
+   * basic} or {@code none}; null or blank is {@code auto}).
    *
-   * @throws IllegalArgumentException for another setting, or {@code ecr} without a repository
+   * @param credentialsGiven whether a user name and password file for {@link #BASIC} are set
+   * @throws IllegalArgumentException for another setting, {@code ecr} or {@code basic} without a
+   *     repository, or {@code basic} without credentials
    */
-  public static RegistryLogin choose(String setting, Optional<ImageRepository> repository) {
+  public static RegistryLogin choose(
+      String setting, Optional<ImageRepository> repository, boolean credentialsGiven) {
     String value =
         setting == null || setting.isBlank() ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
     return switch (value) {
@@ -38,8 +47,23 @@ public enum RegistryLogin {
         }
         yield ECR;
       }
-      case "auto" -> repository.flatMap(r -> ecrRegion(r.registry())).isPresent() ? ECR : NONE;
-      default -> throw new IllegalArgumentException("must be auto, ecr or none, was " + setting);
+      case "basic" -> {
+        if (repository.isEmpty()) {
+          throw new IllegalArgumentException("basic needs a repository to log in to");
+        }
+        if (!credentialsGiven) {
+          throw new IllegalArgumentException("basic needs a user name and a password file");
+        }
+        yield BASIC;
+      }
+      case "auto" -> {
+        if (repository.flatMap(r -> ecrRegion(r.registry())).isPresent()) {
+          yield ECR;
+        }
+        yield repository.isPresent() && credentialsGiven ? BASIC : NONE;
+      }
+      default ->
+          throw new IllegalArgumentException("must be auto, ecr, basic or none, was " + setting);
     };
   }
 

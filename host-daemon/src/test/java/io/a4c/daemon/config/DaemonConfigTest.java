@@ -3,12 +3,17 @@ package io.a4c.daemon.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.a4c.daemon.registry.RegistryCredentials;
 import io.a4c.daemon.registry.RegistryLogin;
 import io.a4c.events.Arch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 public class DaemonConfigTest {
   public static Map<String, String> minimal() {
@@ -129,7 +134,7 @@ public class DaemonConfigTest {
 
     var unknown = minimal();
     unknown.put(DaemonEnv.IMAGE_REPOSITORY, "10.250.0.1:5000/a4c-images");
-    unknown.put(DaemonEnv.REGISTRY_LOGIN, "basic");
+    unknown.put(DaemonEnv.REGISTRY_LOGIN, "kerberos");
     assertThatThrownBy(() -> DaemonConfig.fromEnvironment(unknown))
         .hasMessageContaining("A4C_REGISTRY_LOGIN");
     var ecrWithoutRepository = minimal();
@@ -153,6 +158,81 @@ public class DaemonConfigTest {
         .isEqualTo("123456789012.dkr.ecr.eu-west-1.amazonaws.com");
     assertThat(config.imageRepository().orElseThrow().path()).isEqualTo("a4c-prod-images");
     assertThat(config.registryLogin()).isEqualTo(RegistryLogin.ECR);
+  }
+
+  @Test
+  void aUserAndPasswordFileLogInWithBasicAuthReadingThePasswordAtStartUp(@TempDir Path dir)
+      throws IOException {
+    Path passwordFile = dir.resolve("registry-password");
+    Files.writeString(passwordFile, "s3cret-pass\n");
+    var env = minimal();
+    env.put(DaemonEnv.IMAGE_REPOSITORY, "10.250.0.1:5000/a4c-images");
+    env.put(DaemonEnv.REGISTRY_USERNAME, "a4c");
+    env.put(DaemonEnv.REGISTRY_PASSWORD_FILE, passwordFile.toString());
+
+    var config = DaemonConfig.fromEnvironment(env);
+
+    assertThat(config.registryLogin()).as("auto, with a user").isEqualTo(RegistryLogin.BASIC);
+    assertThat(config.registryCredentials())
+        .contains(new RegistryCredentials("a4c", "s3cret-pass"));
+    assertThat(config.registryCredentials().orElseThrow().toString()).doesNotContain("s3cret-pass");
+    assertThat(config.toString()).doesNotContain("s3cret-pass");
+
+    env.put(DaemonEnv.REGISTRY_LOGIN, "none");
+    assertThat(DaemonConfig.fromEnvironment(env).registryCredentials())
+        .as("credentials unused by the login are not kept")
+        .isEmpty();
+    env.put(DaemonEnv.REGISTRY_LOGIN, "basic");
+    assertThat(DaemonConfig.fromEnvironment(env).registryLogin()).isEqualTo(RegistryLogin.BASIC);
+  }
+
+  @Test
+  void aBasicLoginNeedsTheUserAndAReadablePasswordFileAndSaysWhichIsMissing(@TempDir Path dir)
+      throws IOException {
+    var basic = minimal();
+    basic.put(DaemonEnv.IMAGE_REPOSITORY, "10.250.0.1:5000/a4c-images");
+    basic.put(DaemonEnv.REGISTRY_LOGIN, "basic");
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(basic))
+        .hasMessageContaining("A4C_REGISTRY_LOGIN")
+        .hasMessageContaining("user name");
+
+    var userOnly = minimal();
+    userOnly.put(DaemonEnv.IMAGE_REPOSITORY, "10.250.0.1:5000/a4c-images");
+    userOnly.put(DaemonEnv.REGISTRY_USERNAME, "a4c");
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(userOnly))
+        .hasMessageContaining("A4C_REGISTRY_PASSWORD_FILE");
+
+    var missingFile = new HashMap<>(userOnly);
+    missingFile.put(DaemonEnv.REGISTRY_PASSWORD_FILE, dir.resolve("absent").toString());
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(missingFile))
+        .hasMessageContaining("A4C_REGISTRY_PASSWORD_FILE")
+        .hasMessageContaining(dir.resolve("absent").toString());
+
+    Path empty = Files.writeString(dir.resolve("empty"), "\n");
+    var emptyFile = new HashMap<>(userOnly);
+    emptyFile.put(DaemonEnv.REGISTRY_PASSWORD_FILE, empty.toString());
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(emptyFile))
+        .hasMessageContaining(empty.toString());
+
+    var noRepository = minimal();
+    noRepository.put(DaemonEnv.REGISTRY_LOGIN, "basic");
+    noRepository.put(DaemonEnv.REGISTRY_USERNAME, "a4c");
+    noRepository.put(
+        DaemonEnv.REGISTRY_PASSWORD_FILE, Files.writeString(dir.resolve("pw"), "pw").toString());
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(noRepository))
+        .hasMessageContaining("repository");
+  }
+
+  @Test
+  void anEcrRepositoryLogsInToEcrEvenWithAUserGiven(@TempDir Path dir) throws IOException {
+    var env = minimal();
+    env.put(
+        DaemonEnv.IMAGE_REPOSITORY, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/a4c-prod-images");
+    env.put(DaemonEnv.REGISTRY_USERNAME, "a4c");
+    env.put(
+        DaemonEnv.REGISTRY_PASSWORD_FILE, Files.writeString(dir.resolve("pw"), "pw").toString());
+
+    assertThat(DaemonConfig.fromEnvironment(env).registryLogin()).isEqualTo(RegistryLogin.ECR);
   }
 
   private static RegistryLogin loginFor(String repository, String setting) {

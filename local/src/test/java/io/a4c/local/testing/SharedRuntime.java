@@ -93,8 +93,8 @@ public final class SharedRuntime implements ParameterResolver {
       try {
         String hosts =
             System.getenv().getOrDefault("A4C_TEST_DOCKER_HOSTS", "h1=unix:///var/run/docker.sock");
-        var config =
-            LocalConfig.fromEnvironment(
+        var env =
+            new java.util.HashMap<>(
                 Map.ofEntries(
                     Map.entry(LocalEnv.PORT, "0"),
                     Map.entry(LocalEnv.DATA_DIR, Files.createTempDirectory("a4c-test").toString()),
@@ -113,6 +113,12 @@ public final class SharedRuntime implements ParameterResolver {
                     // AWS.
                     Map.entry(LocalEnv.BUILD_VISIBILITY_SECONDS, "6"),
                     Map.entry(LocalEnv.RECURRING_TICK_SECONDS, "1")));
+        // The registry's user:password: local/engines.sh's file for its registry by default.
+        String credentials = System.getenv("A4C_TEST_REGISTRY_CREDENTIALS_FILE");
+        if (credentials != null && !credentials.isBlank()) {
+          env.put(LocalEnv.REGISTRY_CREDENTIALS_FILE, credentials);
+        }
+        var config = LocalConfig.fromEnvironment(env);
         var runtime = LocalRuntime.start(config);
         return new Started(runtime, new Fleet(config.dockerHosts()));
       } catch (Exception e) {
