@@ -95,6 +95,7 @@ class RuntimeCrashTest {
     long injected = System.nanoTime();
     runtime.kill9();
     runtime.start();
+    long restarted = System.nanoTime();
 
     var after = new Scenario(ApiClient.overHttp(runtime.baseUri()));
     for (String id : ids) {
@@ -105,7 +106,9 @@ class RuntimeCrashTest {
           .hasSize(1)
           .allSatisfy(c -> assertThat(c.getState()).isEqualTo("running"));
     }
-    FaultFigures.converged("runtime killed mid-create (3 workspaces)", injected);
+    FaultFigures.converged("runtime killed mid-create, 3 workspaces (from the kill)", injected);
+    FaultFigures.converged(
+        "runtime killed mid-create, 3 workspaces (from healthy again)", restarted);
     assertThat(fleet.containersOf(user)).hasSize(ids.size());
   }
 
@@ -123,20 +126,29 @@ class RuntimeCrashTest {
     long injected = System.nanoTime();
     runtime.kill9();
     runtime.start();
+    long restarted = System.nanoTime();
 
     var api2 = ApiClient.overHttp(runtime.baseUri());
     var done = new Scenario(api2).awaitBuild(user, id, "COMPLETED");
-    FaultFigures.converged("runtime killed mid-build", injected);
+    FaultFigures.converged("runtime killed mid-build (from the kill)", injected);
+    FaultFigures.converged("runtime killed mid-build (from healthy again)", restarted);
     // The job came back once its visibility timeout ran out, and a builder took it over.
     assertThat(done.at("/attempts")).isEqualTo("2");
     var mailbox = new Mailbox(runtime.sesEndpoint());
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> mailbox.to(Scenario.emailOf(user)).size() == 1);
-    String trail = api2.get("/v1/audit?userId=" + user + "&limit=50", api2.adminToken()).body();
-    assertThat(Pattern.compile("\"action\":\"build\\.completed\"").matcher(trail).results())
-        .hasSize(1);
+    // The end is audited just after the email goes.
+    var completed = Pattern.compile("\"action\":\"build\\.completed\"");
+    String trail =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () -> api2.get("/v1/audit?userId=" + user + "&limit=50", api2.adminToken()).body(),
+                body -> completed.matcher(body).find());
+    assertThat(completed.matcher(trail).results()).hasSize(1);
     assertThat(trail).doesNotContain("\"action\":\"build.failed\"");
+    assertThat(mailbox.to(Scenario.emailOf(user))).hasSize(1);
   }
 
   @Test

@@ -87,8 +87,10 @@ public final class ChildRuntime implements AutoCloseable {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx1g",
             "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow",
             "-cp",
-            System.getProperty("java.class.path"),
+            // Surefire's own class path may be a manifest-only jar; this is the tests' real one.
+            System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
             "io.a4c.local.LocalMain");
     var builder =
         new ProcessBuilder(command)
