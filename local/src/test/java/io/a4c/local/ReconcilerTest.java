@@ -137,7 +137,7 @@ class ReconcilerTest {
                           "userId", AttributeValue.fromS(user),
                           "workspaceId", AttributeValue.fromS(id)))
                   .updateExpression(
-                      "SET #state = :creating, #step = :setupDone, inFlight = :one,"
+                      "SET #state = :creating, #step = :setupDone, inFlight = :flight,"
                           + " #version = #version + :one REMOVE ip")
                   .expressionAttributeNames(
                       Map.of("#state", "state", "#step", "step", "#version", "version"))
@@ -145,6 +145,7 @@ class ReconcilerTest {
                       Map.of(
                           ":creating", AttributeValue.fromS("CREATING"),
                           ":setupDone", AttributeValue.fromS("SETUP_DONE"),
+                          ":flight", AttributeValue.fromS("1"),
                           ":one", AttributeValue.fromN("1"))));
     }
     assertThat(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/state"))
