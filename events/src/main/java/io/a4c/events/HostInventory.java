@@ -17,6 +17,10 @@ public record HostInventory(int version, String hostId, List<Entry> containers, 
    * @param createdAt when the engine created it; the reconciler leaves young containers alone
    * @param ip its address now, when it is running (a container the engine restarted may have a new
    *     one); null otherwise, and from daemons older than this field
+   * @param hostnameRegistered whether the host's hostname entry for the workspace points at {@code
+   *     ip}: the daemon writes it only after the create's last step before RUNNING, so true means
+   *     the create walked to its end (a redelivered create would only report it RUNNING); null from
+   *     daemons older than this field
    */
   public record Entry(
       String workspaceId,
@@ -24,7 +28,8 @@ public record HostInventory(int version, String hostId, List<Entry> containers, 
       String containerId,
       String state,
       Instant createdAt,
-      String ip) {
+      String ip,
+      Boolean hostnameRegistered) {
     public Entry {
       Names.require("workspaceId", workspaceId, Names.WORKSPACE_ID);
       Names.require("userId", userId, Names.USER_ID);

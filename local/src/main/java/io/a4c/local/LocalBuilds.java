@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 
 /**
  * The image builds' part of the local runtime, what the CDK app makes in AWS: a build queue per
@@ -77,17 +78,22 @@ final class LocalBuilds implements AutoCloseable {
             + "\",\"maxReceiveCount\":\""
             + builds.maxReceives()
             + "\"}";
-    String url =
-        sqs.createQueue(
-                b ->
-                    b.queueName(name)
-                        .attributes(
-                            Map.of(
-                                QueueAttributeName.VISIBILITY_TIMEOUT,
-                                Long.toString(builds.visibility().toSeconds()),
-                                QueueAttributeName.REDRIVE_POLICY,
-                                redrive)))
-            .queueUrl();
+    var attributes =
+        Map.of(
+            QueueAttributeName.VISIBILITY_TIMEOUT,
+            Long.toString(builds.visibility().toSeconds()),
+            QueueAttributeName.REDRIVE_POLICY,
+            redrive);
+    String url;
+    try {
+      url = sqs.createQueue(b -> b.queueName(name).attributes(attributes)).queueUrl();
+    } catch (QueueNameExistsException e) {
+      // Kept from an earlier run with other settings: the queue and its jobs stay, this run's
+      // settings apply.
+      url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+      String existing = url;
+      sqs.setQueueAttributes(b -> b.queueUrl(existing).attributes(attributes));
+    }
     return new ArchQueues(url, dlqUrl, dlqArn);
   }
 

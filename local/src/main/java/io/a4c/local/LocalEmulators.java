@@ -31,7 +31,7 @@ public final class LocalEmulators implements AutoCloseable {
     try {
       dynamoDb = Dynoxide.start(null, dataDir.resolve(Dynoxide.DIRECTORY), 0);
       started.push(dynamoDb);
-      sqs = EmbeddedSqs.start(0);
+      sqs = EmbeddedSqs.start(0, dataDir.resolve("sqs"));
       started.push(sqs);
       try (DynamoDbClient dynamo = dynamoDbClient()) {
         LocalTables.ensure(dynamo);

@@ -55,7 +55,7 @@ public final class LocalRuntime implements AutoCloseable {
   private Optional<RegistryCredentials> registryCredentials = Optional.empty();
   private volatile boolean healthy;
 
-  /** Each host's event key: its daemon signs with it, the consumer checks with it. Per start. */
+  /** Each host's event key: its daemon signs with it, the consumer checks with it. */
   private final Map<String, byte[]> hostEventKeys = new java.util.LinkedHashMap<>();
 
   private LocalRuntime(LocalConfig config) {
@@ -87,7 +87,7 @@ public final class LocalRuntime implements AutoCloseable {
             config.dataDir().resolve(Dynoxide.DIRECTORY),
             config.dynamoDbPort());
     started.push(dynamoDb);
-    sqs = EmbeddedSqs.start(config.sqsPort());
+    sqs = EmbeddedSqs.start(config.sqsPort(), config.dataDir().resolve("sqs"));
     started.push(sqs);
 
     DynamoDbClient dynamo = newDynamoDbClient();
@@ -99,11 +99,9 @@ public final class LocalRuntime implements AutoCloseable {
     builds = LocalBuilds.prepare(config, sqsClient);
     started.push(builds);
 
-    var random = new java.security.SecureRandom();
+    // Kept in the data directory: events a host signed before a crash wait on the durable queue.
     for (String hostId : config.dockerHosts().keySet()) {
-      byte[] key = new byte[32];
-      random.nextBytes(key);
-      hostEventKeys.put(hostId, key);
+      hostEventKeys.put(hostId, LocalSecrets.hostEventKey(config.dataDir(), hostId));
     }
     FunctionsComponent functions = FunctionsComponent.create(functionsConfig(), Clock.systemUTC());
     ObjectMapper json = EventJson.newMapper();

@@ -20,12 +20,27 @@ final class LocalSecrets {
    * The pagination-token key ({@code page-token-key}), base64; tokens stay good across restarts.
    */
   static String pageTokenKey(Path dataDir) {
-    Path file = dataDir.resolve("page-token-key");
+    return key(dataDir.resolve("page-token-key"), "the pagination key");
+  }
+
+  /**
+   * The key a host's events are signed with ({@code host-event-keys/<hostId>}), raw. It outlives a
+   * restart as the events it signed do: they wait on the durable host-events queue.
+   */
+  static byte[] hostEventKey(Path dataDir, String hostId) {
+    return Base64.getDecoder()
+        .decode(
+            key(
+                dataDir.resolve("host-event-keys").resolve(hostId),
+                "the event key of host " + hostId));
+  }
+
+  private static String key(Path file, String what) {
     try {
       if (!Files.exists(file)) {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        Files.createDirectories(dataDir);
+        Files.createDirectories(file.getParent());
         Files.createFile(
             file,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -34,7 +49,7 @@ final class LocalSecrets {
       }
       return Files.readString(file).trim();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or make the pagination key " + file, e);
+      throw new UncheckedIOException("cannot read or make " + what + " " + file, e);
     }
   }
 }

@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Things done behind A4C's back, on a real engine, brought back in line by the reconciler: a
- * container removed by hand, a labelled container nobody recorded, a record deleted by hand.
+ * container removed by hand, a labelled container nobody recorded, a record deleted by hand, a
+ * create whose last reports were lost.
  */
 @ExtendWith(SharedRuntime.class)
 class ReconcilerTest {
@@ -106,6 +107,60 @@ class ReconcilerTest {
     } finally {
       docker.removeContainerCmd(filler).withForce(true).exec();
     }
+    api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
+    scenario.awaitGone(user, id);
+  }
+
+  /**
+   * What a crash of the runtime leaves when the create finished on the host but its last reports
+   * died with the process: the record at CREATING/SETUP_DONE, without an address, while the
+   * container runs with its hostname entry. The inventory tells, well before the stuck deadline.
+   */
+  @Test
+  void aCreatingRecordWhoseContainerRunsWithItsHostnameEntryIsMovedToRunning(
+      ApiClient api, Fleet fleet, LocalRuntime runtime) {
+    var scenario = new Scenario(api);
+    String project = scenario.createProject("recon5");
+    scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
+    String user = scenario.user("omar");
+    var running = scenario.createRunning(user, project);
+    String id = running.at("/workspaceId");
+    String ip = running.at("/ip");
+
+    long injected = System.nanoTime();
+    try (var dynamo = runtime.newDynamoDbClient()) {
+      dynamo.updateItem(
+          b ->
+              b.tableName("a4c-workspaces")
+                  .key(
+                      Map.of(
+                          "userId", AttributeValue.fromS(user),
+                          "workspaceId", AttributeValue.fromS(id)))
+                  .updateExpression(
+                      "SET #state = :creating, #step = :setupDone, inFlight = :flight,"
+                          + " #version = #version + :one REMOVE ip")
+                  .expressionAttributeNames(
+                      Map.of("#state", "state", "#step", "step", "#version", "version"))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":creating", AttributeValue.fromS("CREATING"),
+                          ":setupDone", AttributeValue.fromS("SETUP_DONE"),
+                          ":flight", AttributeValue.fromS("1"),
+                          ":one", AttributeValue.fromN("1"))));
+    }
+    assertThat(api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)).at("/state"))
+        .isEqualTo("CREATING");
+
+    // Before the stuck deadline (20 s here), past which the sweeper would re-drive the create.
+    String path = "/v1/users/" + user + "/workspaces/" + id;
+    var repaired =
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .until(() -> api.get(path, api.tokenOf(user)), r -> "RUNNING".equals(r.at("/state")));
+    FaultFigures.converged("CREATING record whose create finished on the host", injected);
+    assertThat(repaired.at("/ip")).isEqualTo(ip);
+    assertThat(repaired.at("/containerId")).isEqualTo(running.at("/containerId"));
+    assertThat(fleet.containersOf(user)).hasSize(1);
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
   }

@@ -157,7 +157,7 @@ public final class PrimingEvents {
                 hostId,
                 List.of(
                     new HostInventory.Entry(
-                        WORKSPACE_ID, USER, "c0ffee", "running", old, "172.17.0.2")),
+                        WORKSPACE_ID, USER, "c0ffee", "running", old, "172.17.0.2", true)),
                 now));
     var sqsEvent = sqs(events);
     for (var message : sqsEvent.getRecords()) {

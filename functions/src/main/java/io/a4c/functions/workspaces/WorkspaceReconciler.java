@@ -3,6 +3,7 @@ package io.a4c.functions.workspaces;
 import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.HostInventory;
 import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStep;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.HostCommandSender;
 import java.time.Clock;
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A container with no record, or whose record is FAILED: the host is told to remove it.
  *   <li>A RUNNING record whose container now has another address (the engine restarted it): the
  *       record takes the new address, as the host's hostname entry already did.
+ *   <li>A CREATING record whose container runs with an address and a hostname entry pointing at it:
+ *       the create finished on the host and only its last reports are missing (lost with a crash of
+ *       the runtime); the record moves to RUNNING with that container and address, without waiting
+ *       for the sweeper's stuck deadline.
  * </ul>
  *
  * Idempotent: a repeated inventory repeats only conditional writes and idempotent commands.
@@ -75,6 +80,11 @@ public final class WorkspaceReconciler {
       if (record != null && movedAddress(record, container)) {
         readdress(record, container.ip());
       }
+      if (record != null
+          && finishedCreate(record, container)
+          && record.updatedAt().isBefore(settled)) {
+        finishCreate(record, container);
+      }
       boolean stray = record == null || record.state() == WorkspaceState.FAILED;
       if (stray
           && container.createdAt().isBefore(settled)
@@ -96,6 +106,44 @@ public final class WorkspaceReconciler {
         && container.ip() != null
         && container.containerId().equals(record.containerId())
         && !container.ip().equals(record.ip());
+  }
+
+  /**
+   * A CREATING record whose create walked to its end on the host: its container runs, has an
+   * address, and the host's hostname entry points at it, which the daemon writes only after every
+   * other step. What is missing is the host's last reports (lost with a crash, or still queued).
+   */
+  private static boolean finishedCreate(Workspace record, HostInventory.Entry container) {
+    return record.state() == WorkspaceState.CREATING
+        && "running".equals(container.state())
+        && container.ip() != null
+        && Boolean.TRUE.equals(container.hostnameRegistered())
+        && (record.containerId() == null || record.containerId().equals(container.containerId()));
+  }
+
+  private void finishCreate(Workspace stale, HostInventory.Entry container) {
+    // Decide on a fresh read; the write is conditional on its version, and RUNNING admits no
+    // further RUNNING, so the host's own late report (or a second inventory) changes nothing.
+    Workspace record = workspaces.get(stale.userId(), stale.workspaceId(), true).orElse(null);
+    if (record == null || !finishedCreate(record, container)) {
+      return;
+    }
+    if (!record.state().canMoveTo(WorkspaceState.RUNNING, record.step(), null)) {
+      return;
+    }
+    var running =
+        record
+            .withContainer(container.containerId(), container.ip())
+            .moved(
+                WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, null, clock.instant());
+    if (workspaces.replace(record, running)) {
+      log.atWarn()
+          .addKeyValue("workspaceId", record.workspaceId())
+          .addKeyValue("hostId", record.hostId())
+          .addKeyValue("step", record.step())
+          .addKeyValue("ip", container.ip())
+          .log("create finished on the host without its last reports: workspace RUNNING");
+    }
   }
 
   private void readdress(Workspace record, String ip) {

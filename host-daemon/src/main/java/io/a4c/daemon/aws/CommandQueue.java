@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 
 /**
  * This host's own FIFO command queue. The daemon creates it if missing (CreateQueue is idempotent
@@ -39,19 +40,29 @@ public final class CommandQueue {
     return visibility;
   }
 
-  /** Creates the queue if it does not exist and returns its URL. */
+  /**
+   * Creates the queue if it does not exist and returns its URL. A queue kept from an earlier run
+   * with another visibility timeout (SQS refuses to create it again) takes this run's.
+   */
   public String ensureExists() {
-    url =
-        sqs.createQueue(
-                b ->
-                    b.queueName(name)
-                        .attributes(
-                            Map.of(
-                                QueueAttributeName.FIFO_QUEUE,
-                                "true",
-                                QueueAttributeName.VISIBILITY_TIMEOUT,
-                                Long.toString(visibility.toSeconds()))))
-            .queueUrl();
+    var attributes =
+        Map.of(
+            QueueAttributeName.FIFO_QUEUE,
+            "true",
+            QueueAttributeName.VISIBILITY_TIMEOUT,
+            Long.toString(visibility.toSeconds()));
+    try {
+      url = sqs.createQueue(b -> b.queueName(name).attributes(attributes)).queueUrl();
+    } catch (QueueNameExistsException e) {
+      url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+      sqs.setQueueAttributes(
+          b ->
+              b.queueUrl(url)
+                  .attributes(
+                      Map.of(
+                          QueueAttributeName.VISIBILITY_TIMEOUT,
+                          attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT))));
+    }
     return url;
   }
 

@@ -23,11 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This host's half of reconciliation (the seed's cleanup daemon): reports every container labelled
- * as A4C's with its address, so the events consumer can compare them with the records placed here,
- * send back what to remove and correct a recorded address; drops hostname entries whose container
- * is gone; and points an entry at its container's address when the engine gave the container a new
- * one (dockerd restarts a stopped workspace container, and the default bridge may hand it another
- * address). The daemon has no database access: what to do about records is decided centrally.
+ * as A4C's with its address and whether its hostname entry is in place, so the events consumer can
+ * compare them with the records placed here, send back what to remove and correct a recorded
+ * address; drops hostname entries whose container is gone; and points an entry at its container's
+ * address when the engine gave the container a new one (dockerd restarts a stopped workspace
+ * container, and the default bridge may hand it another address). The daemon has no database
+ * access: what to do about records is decided centrally.
  */
 @Singleton
 public final class InventoryPublisher {
@@ -85,7 +86,8 @@ public final class InventoryPublisher {
                 ? DockerWorkspaceRuntime.ipOf(container).orElse(null)
                 : null;
         var entry = entriesNow.get(workspaceId);
-        if (ip != null && entry != null && !ip.equals(entry.ip())) {
+        boolean registered = ip != null && entry != null;
+        if (registered && !ip.equals(entry.ip())) {
           hostnames.put(workspaceId, ip, entry.hostname());
           log.atWarn()
               .addKeyValue("workspaceId", workspaceId)
@@ -100,7 +102,8 @@ public final class InventoryPublisher {
                 container.getId(),
                 container.getState(),
                 Instant.ofEpochSecond(container.getCreated()),
-                ip));
+                ip,
+                registered));
       }
       for (String workspaceId : entriesNow.keySet()) {
         if (!present.contains(workspaceId)) {

@@ -21,13 +21,50 @@ public final class ApiClient {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final LocalRuntime runtime;
+  /** Mints a development token for a subject, as an administrator or not. */
+  @FunctionalInterface
+  public interface TokenMinter {
+    String mint(String subject, boolean admin);
+  }
+
+  private final TokenMinter minter;
   private final URI base;
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
   public ApiClient(LocalRuntime runtime) {
-    this.runtime = runtime;
-    this.base = runtime.baseUri();
+    this(runtime.baseUri(), runtime::mintToken);
+  }
+
+  private ApiClient(URI base, TokenMinter minter) {
+    this.base = base;
+    this.minter = minter;
+  }
+
+  /**
+   * A client of a runtime in another process at {@code base}, its tokens minted by {@code POST
+   * /local/tokens}.
+   */
+  public static ApiClient overHttp(URI base) {
+    var client = new ApiClient[1];
+    client[0] =
+        new ApiClient(
+            base,
+            (subject, admin) -> {
+              var reply =
+                  client[0].send(
+                      "POST",
+                      "/local/tokens",
+                      null,
+                      "{\"sub\": \"" + subject + "\", \"admin\": " + admin + "}",
+                      "application/json",
+                      Map.of(),
+                      false);
+              if (reply.status() != 200) {
+                throw new IllegalStateException("no token: " + reply.status() + " " + reply.body());
+              }
+              return reply.at("/token");
+            });
+    return client[0];
   }
 
   /** A response, its body parsed when it is JSON. */
@@ -45,12 +82,12 @@ public final class ApiClient {
 
   /** The token of a user ({@code admin} claim false). */
   public String tokenOf(String user) {
-    return tokens.computeIfAbsent(user + "|user", k -> runtime.mintToken(user, false));
+    return tokens.computeIfAbsent(user + "|user", k -> minter.mint(user, false));
   }
 
   /** The token of an administrator. */
   public String adminToken() {
-    return tokens.computeIfAbsent("a4c-admin|admin", k -> runtime.mintToken("a4c-admin", true));
+    return tokens.computeIfAbsent("a4c-admin|admin", k -> minter.mint("a4c-admin", true));
   }
 
   public Reply get(String path, String token) {

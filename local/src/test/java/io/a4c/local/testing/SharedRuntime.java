@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>There is at most one runtime per JVM (two would reconcile away each other's containers on the
  * same engines): JUnit Jupiter tests get it through this extension, and other engines' tests (jqwik
  * properties) through {@link #acquire()} and {@link #release()}; the engines run one after the
- * other, so each closes it when it is done.
+ * other, so each closes it when it is done. A class that starts its own runtime on the same engines
+ * (another process, say) calls {@link #release()} first.
  */
 public final class SharedRuntime implements ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
@@ -35,11 +36,13 @@ public final class SharedRuntime implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    Started started =
-        context
-            .getRoot()
-            .getStore(NAMESPACE)
-            .getOrComputeIfAbsent(Started.class, k -> acquireStarted(), Started.class);
+    // The run's end closes whatever runtime is current then; a class that needed the engines to
+    // itself may have closed an earlier one (release()), and the next test starts a new one.
+    context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(AtRunEnd.class, k -> new AtRunEnd(), AtRunEnd.class);
+    Started started = acquireStarted();
     Class<?> type = parameter.getParameter().getType();
     if (type == LocalRuntime.class) {
       return started.runtime;
@@ -72,7 +75,18 @@ public final class SharedRuntime implements ParameterResolver {
     return acquireStarted().fleet;
   }
 
-  /** Closes the runtime {@link #acquire()} gave. */
+  /** Closes the current runtime when the test run ends. */
+  static final class AtRunEnd implements AutoCloseable {
+    @Override
+    public void close() {
+      release();
+    }
+  }
+
+  /**
+   * Closes the runtime {@link #acquire()} gave, or the one JUnit tests share: a test class that
+   * runs a runtime of its own on the same engines calls it first (the next user starts a new one).
+   */
   public static synchronized void release() {
     if (current != null) {
       current.close();
