@@ -4,8 +4,8 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.ItemReader;
 import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
 import io.a4c.functions.dynamo.Values;
-import io.a4c.functions.dynamo.Writes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +86,7 @@ public final class AuditStore {
               }
             });
     var items = response.items().stream().map(AuditStore::fromItem).toList();
-    return new StoredPage(items, Writes.lastKey(response, "entryId"));
+    return new StoredPage(items, Reads.next(response, A4cTables.AUDIT));
   }
 
   private static AuditEntry fromItem(Map<String, AttributeValue> item) {

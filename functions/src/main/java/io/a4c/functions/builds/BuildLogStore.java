@@ -4,6 +4,7 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.ItemReader;
 import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
 import java.time.Instant;
 import java.util.Optional;
 import javax.inject.Inject;
@@ -45,14 +46,14 @@ public final class BuildLogStore {
   }
 
   Optional<BuildLog> get(String scheduleId) {
-    var item =
-        dynamo.getItem(b -> b.tableName(table).key(A4cTables.BUILD_LOGS.key(scheduleId))).item();
-    if (item == null || item.isEmpty()) {
-      return Optional.empty();
-    }
-    var read = ItemReader.of(item);
-    return Optional.of(
-        new BuildLog(
-            scheduleId, read.integer("attempt"), read.string("text"), read.instant("writtenAt")));
+    return Reads.item(dynamo, table, A4cTables.BUILD_LOGS.key(scheduleId), false)
+        .map(ItemReader::of)
+        .map(
+            read ->
+                new BuildLog(
+                    scheduleId,
+                    read.integer("attempt"),
+                    read.string("text"),
+                    read.instant("writtenAt")));
   }
 }

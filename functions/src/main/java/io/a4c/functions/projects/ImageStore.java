@@ -5,6 +5,7 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.ItemReader;
 import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
 import io.a4c.functions.dynamo.Values;
 import java.util.Comparator;
 import java.util.Map;
@@ -54,16 +55,8 @@ public final class ImageStore {
   /** The image of exactly that change, if it is COMPLETED. */
   public Optional<Image> completed(
       String projectName, String parentName, Arch arch, String change) {
-    var item =
-        dynamo
-            .getItem(
-                b ->
-                    b.tableName(table)
-                        .key(
-                            A4cTables.IMAGES.key(Image.key(projectName, parentName, arch), change)))
-            .item();
-    return Optional.ofNullable(item)
-        .filter(i -> !i.isEmpty())
+    var key = A4cTables.IMAGES.key(Image.key(projectName, parentName, arch), change);
+    return Reads.item(dynamo, table, key, false)
         .map(ImageStore::fromItem)
         .filter(ImageStore::isCompleted);
   }

@@ -6,6 +6,7 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.ItemReader;
 import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
 import java.util.Optional;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -54,29 +55,21 @@ public final class ProjectStore {
   /** Every project. A handful of items, read by the recurring-builds scheduler only. */
   public java.util.List<Project> all() {
     return dynamo.scanPaginator(b -> b.tableName(table)).items().stream()
-        .map(item -> read(ItemReader.of(item).string(DOC)))
+        .map(item -> read(ItemReader.of(item).string(DOC), "a stored project"))
         .toList();
   }
 
-  private Project read(String doc) {
+  private Project read(String doc, String which) {
     try {
       return json.readValue(doc, Project.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a stored project could not be read", e);
+      throw new IllegalStateException(which + " could not be read", e);
     }
   }
 
   /** The project, if it exists. */
   public Optional<Project> get(String projectName) {
-    var item =
-        dynamo.getItem(b -> b.tableName(table).key(A4cTables.PROJECTS.key(projectName))).item();
-    if (item == null || item.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(json.readValue(ItemReader.of(item).string(DOC), Project.class));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored project " + projectName + " could not be read", e);
-    }
+    return Reads.item(dynamo, table, A4cTables.PROJECTS.key(projectName), false)
+        .map(item -> read(ItemReader.of(item).string(DOC), "stored project " + projectName));
   }
 }

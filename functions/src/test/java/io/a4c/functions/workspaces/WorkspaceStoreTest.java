@@ -242,7 +242,7 @@ class WorkspaceStoreTest {
     beat(HOST, 10, T0);
     var old = workspace(WorkspaceState.CREATING);
     store.insertReserving(old, null, 5);
-    var recent = withTimes(workspace(WorkspaceState.CREATING), T0.plusNanos(1000));
+    var recent = placed(workspace(WorkspaceState.CREATING), HOST, T0.plusNanos(1000));
     store.insertReserving(recent, null, 5);
 
     assertThat(store.inFlightSince(T0.plusNanos(1000)))
@@ -267,7 +267,7 @@ class WorkspaceStoreTest {
     beat("h2", 10, T0);
     var here = workspace(WorkspaceState.RUNNING);
     store.insertReserving(here, null, 5);
-    store.insertReserving(onHost(workspace(WorkspaceState.RUNNING), "h2"), null, 5);
+    store.insertReserving(placed(workspace(WorkspaceState.RUNNING), "h2", T0), null, 5);
 
     assertThat(store.onHost(HOST))
         .extracting(Workspace::workspaceId)
@@ -333,42 +333,31 @@ class WorkspaceStoreTest {
     assertThat(host(HOST).assignedWorkspaces()).isZero();
   }
 
-  @Test
-  void aHostCounterAtZeroDoesNotBlockTheRemovalAndTheQuotaIsStillGivenBack() {
-    beat(HOST, 10, T0);
-    var workspace = workspace(WorkspaceState.DELETING);
-    store.insertReserving(workspace, null, 5);
-    setNumber(A4cTables.HOSTS, A4cTables.HOSTS.key(HOST), "assignedWorkspaces", 0);
-
-    assertThat(store.removeReleasing(workspace)).isTrue();
-
-    assertThat(host(HOST).assignedWorkspaces()).isZero();
-    assertThat(usage.current(USER, UsageCounters.Counter.WORKSPACES)).isZero();
+  /** Counters reset by hand, or records older than the counter. */
+  enum AtZero {
+    HOST_SLOTS,
+    QUOTA,
+    BOTH
   }
 
-  @Test
-  void aQuotaCounterAtZeroDoesNotBlockTheRemovalAndTheSlotIsStillGivenBack() {
+  @ParameterizedTest
+  @EnumSource(AtZero.class)
+  void aCounterAlreadyAtZeroDoesNotBlockTheRemovalAndTheOtherIsStillGivenBack(AtZero atZero) {
     beat(HOST, 10, T0);
     var workspace = workspace(WorkspaceState.DELETING);
     store.insertReserving(workspace, null, 5);
-    setNumber(A4cTables.USAGE, A4cTables.USAGE.key(USER), "workspaces", 0);
+    if (atZero != AtZero.QUOTA) {
+      setNumber(A4cTables.HOSTS, A4cTables.HOSTS.key(HOST), "assignedWorkspaces", 0);
+    }
+    if (atZero != AtZero.HOST_SLOTS) {
+      setNumber(A4cTables.USAGE, A4cTables.USAGE.key(USER), "workspaces", 0);
+    }
 
     assertThat(store.removeReleasing(workspace)).isTrue();
 
-    assertThat(host(HOST).assignedWorkspaces()).isZero();
-    assertThat(usage.current(USER, UsageCounters.Counter.WORKSPACES)).isZero();
-  }
-
-  @Test
-  void bothCountersAtZeroLeaveAPlainConditionalDelete() {
-    beat(HOST, 10, T0);
-    var workspace = workspace(WorkspaceState.DELETING);
-    store.insertReserving(workspace, null, 5);
-    setNumber(A4cTables.HOSTS, A4cTables.HOSTS.key(HOST), "assignedWorkspaces", 0);
-    setNumber(A4cTables.USAGE, A4cTables.USAGE.key(USER), "workspaces", 0);
-
-    assertThat(store.removeReleasing(workspace)).isTrue();
     assertThat(store.get(USER, workspace.workspaceId(), true)).isEmpty();
+    assertThat(host(HOST).assignedWorkspaces()).isZero();
+    assertThat(usage.current(USER, UsageCounters.Counter.WORKSPACES)).isZero();
   }
 
   private void setNumber(
@@ -425,31 +414,8 @@ class WorkspaceStoreTest {
         null);
   }
 
-  private static Workspace withTimes(Workspace w, Instant at) {
-    return new Workspace(
-        w.userId(),
-        w.workspaceId(),
-        w.name(),
-        w.projectName(),
-        w.parentName(),
-        w.arch(),
-        w.change(),
-        w.imageRef(),
-        w.hostId(),
-        w.hostname(),
-        w.containerId(),
-        w.ip(),
-        w.state(),
-        w.step(),
-        w.reason(),
-        w.version(),
-        at,
-        at,
-        w.redrives(),
-        null);
-  }
-
-  private static Workspace onHost(Workspace w, String hostId) {
+  /** {@code w} placed on {@code hostId}, created and last updated at {@code at}. */
+  private static Workspace placed(Workspace w, String hostId, Instant at) {
     return new Workspace(
         w.userId(),
         w.workspaceId(),
@@ -467,8 +433,8 @@ class WorkspaceStoreTest {
         w.step(),
         w.reason(),
         w.version(),
-        w.createdAt(),
-        w.updatedAt(),
+        at,
+        at,
         w.redrives(),
         null);
   }
