@@ -1,5 +1,6 @@
 package io.a4c.local;
 
+import io.a4c.local.embedded.FreePorts;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

@@ -2,6 +2,7 @@ package io.a4c.local;
 
 import io.a4c.events.Arch;
 import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.local.embedded.Dynoxide;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayDeque;

@@ -101,7 +101,7 @@ public final class LocalEnv {
    * node_modules}); default {@code local/dynoxide} or {@code dynoxide} under the working directory.
    * {@code local/engines.sh install} puts it there.
    */
-  public static final String DYNOXIDE_DIR = "A4C_DYNOXIDE_DIR";
+  public static final String DYNOXIDE_DIR = io.a4c.local.embedded.Dynoxide.DIRECTORY_SETTING;
 
   private LocalEnv() {}
 }

@@ -14,6 +14,7 @@ import io.a4c.functions.FunctionsComponent;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsEnv;
 import io.a4c.functions.http.ApiRoutes;
+import io.a4c.local.embedded.Dynoxide;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;

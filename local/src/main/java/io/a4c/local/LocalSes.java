@@ -1,5 +1,8 @@
 package io.a4c.local;
 
+import io.a4c.local.embedded.ChildProcess;
+import io.a4c.local.embedded.FreePorts;
+import io.a4c.local.embedded.NpmPackages;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.a4c.local.embedded.Dynoxide;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

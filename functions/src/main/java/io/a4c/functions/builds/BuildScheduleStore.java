@@ -6,6 +6,14 @@ import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildKind;
 import io.a4c.events.BuildStatus;
 import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.dynamo.ItemReader;
+import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
+import io.a4c.functions.dynamo.Timestamps;
+import io.a4c.functions.dynamo.Transaction;
+import io.a4c.functions.dynamo.Values;
+import io.a4c.functions.dynamo.Writes;
 import io.a4c.functions.quotas.UsageCounters;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +26,6 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -39,7 +45,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 @Singleton
 public final class BuildScheduleStore {
-  static final String BY_STATUS = "byStatus";
 
   /**
    * Partition of the recurring-builds settings item; never a user id (those start alphanumeric).
@@ -81,29 +86,32 @@ public final class BuildScheduleStore {
     }
   }
 
+  private static final Map<String, String> STATUS_NAME = Map.of("#status", "status");
+
   private final DynamoDbClient dynamo;
   private final UsageCounters usage;
   private final String table;
 
   @Inject
   BuildScheduleStore(DynamoDbClient dynamo, UsageCounters usage, FunctionsConfig config) {
+    this(dynamo, usage, config.builds().schedulesTable());
+  }
+
+  BuildScheduleStore(DynamoDbClient dynamo, UsageCounters usage, String table) {
     this.dynamo = dynamo;
     this.usage = usage;
-    this.table = config.builds().schedulesTable();
+    this.table = table;
   }
 
   /** Writes a new recurring schedule; false when one of that id exists (a firing seen twice). */
   boolean insert(BuildSchedule schedule) {
-    try {
-      dynamo.putItem(
-          b ->
-              b.tableName(table)
-                  .item(toItem(schedule))
-                  .conditionExpression("attribute_not_exists(scheduleId)"));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
-    }
+    return Writes.conditionally(
+        () ->
+            dynamo.putItem(
+                b ->
+                    b.tableName(table)
+                        .item(toItem(schedule))
+                        .conditionExpression("attribute_not_exists(scheduleId)")));
   }
 
   /**
@@ -113,22 +121,21 @@ public final class BuildScheduleStore {
    * @throws QuotaReached when the user has {@code quota} builds in flight (nothing is written)
    */
   void insertCounted(BuildSchedule schedule, int quota) {
-    var put =
-        TransactWriteItem.builder()
+    var tx =
+        Transaction.of(dynamo)
             .put(
+                "schedule",
                 p ->
                     p.tableName(table)
                         .item(toItem(schedule))
                         .conditionExpression("attribute_not_exists(scheduleId)"))
-            .build();
+            .add(
+                "quota",
+                usage.reserve(schedule.userId(), UsageCounters.Counter.BUILDS_IN_FLIGHT, quota));
     try {
-      dynamo.transactWriteItems(
-          t ->
-              t.transactItems(
-                  put,
-                  usage.reserve(schedule.userId(), UsageCounters.Counter.BUILDS_IN_FLIGHT, quota)));
+      tx.commit();
     } catch (TransactionCanceledException e) {
-      if (failed(e.cancellationReasons(), 1)) {
+      if (tx.failure(e).failed("quota")) {
         throw new QuotaReached();
       }
       throw e;
@@ -141,12 +148,8 @@ public final class BuildScheduleStore {
   }
 
   Optional<BuildSchedule> get(String userId, String scheduleId, boolean consistent) {
-    var item =
-        dynamo
-            .getItem(
-                b -> b.tableName(table).key(key(userId, scheduleId)).consistentRead(consistent))
-            .item();
-    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    return Reads.item(dynamo, table, key(userId, scheduleId), consistent)
+        .map(BuildScheduleStore::fromItem);
   }
 
   /**
@@ -154,24 +157,16 @@ public final class BuildScheduleStore {
    */
   StoredPage list(String userId, int limit, String afterScheduleId) {
     var response =
-        dynamo.query(
-            b -> {
-              b.tableName(table)
-                  .keyConditionExpression("userId = :u")
-                  .expressionAttributeValues(Map.of(":u", s(userId)))
-                  .projectionExpression(projection())
-                  .expressionAttributeNames(projectionNames())
-                  .limit(limit);
-              if (afterScheduleId != null) {
-                b.exclusiveStartKey(key(userId, afterScheduleId));
-              }
-            });
+        Reads.page(
+            dynamo,
+            table,
+            A4cTables.BUILD_SCHEDULES,
+            userId,
+            limit,
+            afterScheduleId,
+            b -> b.projectionExpression(projection()).expressionAttributeNames(projectionNames()));
     var items = response.items().stream().map(BuildScheduleStore::fromItem).toList();
-    String last =
-        response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-            ? response.lastEvaluatedKey().get("scheduleId").s()
-            : null;
-    return new StoredPage(items, last);
+    return new StoredPage(items, Reads.next(response, A4cTables.BUILD_SCHEDULES));
   }
 
   /** Marks a schedule's job as sent; false when it is no longer SCHEDULED and unsent. */
@@ -183,13 +178,13 @@ public final class BuildScheduleStore {
         "#status = :scheduled AND queued = :false",
         Map.of(
             ":true",
-            AttributeValue.fromBool(true),
+            Values.bool(true),
             ":false",
-            AttributeValue.fromBool(false),
+            Values.bool(false),
             ":now",
-            s(now.toString()),
+            Values.instant(now),
             ":scheduled",
-            s(BuildStatus.SCHEDULED.name())));
+            Values.name(BuildStatus.SCHEDULED)));
   }
 
   /**
@@ -199,15 +194,17 @@ public final class BuildScheduleStore {
    */
   boolean markResent(BuildSchedule schedule, Instant now) {
     Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":now", s(now.toString()));
-    values.put(":scheduled", s(BuildStatus.SCHEDULED.name()));
-    values.put(":true", AttributeValue.fromBool(true));
+    values.put(":now", Values.instant(now));
+    values.put(":scheduled", Values.name(BuildStatus.SCHEDULED));
+    values.put(":true", Values.bool(true));
     String sent;
     if (schedule.lastSentAt() == null) {
       sent = "attribute_not_exists(lastSentAt)";
     } else {
-      sent = "lastSentAt = :read";
-      values.put(":read", s(schedule.lastSentAt().toString()));
+      // Items written before Timestamps' one form hold Instant.toString()'s.
+      sent = "lastSentAt IN (:read, :readLegacy)";
+      values.put(":read", Values.instant(schedule.lastSentAt()));
+      values.put(":readLegacy", Values.s(Timestamps.legacy(schedule.lastSentAt())));
     }
     return update(
         schedule.userId(),
@@ -229,9 +226,9 @@ public final class BuildScheduleStore {
                     d.tableName(table)
                         .key(key(userId, scheduleId))
                         .conditionExpression("#status = :scheduled")
-                        .expressionAttributeNames(Map.of("#status", "status"))
+                        .expressionAttributeNames(STATUS_NAME)
                         .expressionAttributeValues(
-                            Map.of(":scheduled", s(BuildStatus.SCHEDULED.name()))))
+                            Map.of(":scheduled", Values.name(BuildStatus.SCHEDULED))))
             .build();
     return writeEnding(userId, delete);
   }
@@ -239,8 +236,8 @@ public final class BuildScheduleStore {
   /** SCHEDULED → CANCELLED. */
   boolean cancel(String userId, String scheduleId, Instant now) {
     var values = statusValues(BuildStatus.CANCELLED);
-    values.put(":now", s(now.toString()));
-    values.put(":reason", s("cancelled by its owner"));
+    values.put(":now", Values.instant(now));
+    values.put(":reason", Values.s("cancelled by its owner"));
     return ending(
         userId,
         scheduleId,
@@ -255,12 +252,12 @@ public final class BuildScheduleStore {
    */
   boolean claim(BuildClaim claim, Instant now) {
     var values = statusValues(BuildStatus.IN_PROGRESS);
-    values.put(":attempt", n(claim.attempt()));
-    values.put(":one", n(1));
-    values.put(":worker", s(claim.workerId()));
-    values.put(":host", s(claim.hostId()));
-    values.put(":now", s(now.toString()));
-    values.put(":inProgress", s(BuildStatus.IN_PROGRESS.name()));
+    values.put(":attempt", Values.n(claim.attempt()));
+    values.put(":one", Values.n(1));
+    values.put(":worker", Values.s(claim.workerId()));
+    values.put(":host", Values.s(claim.hostId()));
+    values.put(":now", Values.instant(now));
+    values.put(":inProgress", Values.name(BuildStatus.IN_PROGRESS));
     return update(
         claim.userId(),
         claim.scheduleId(),
@@ -274,9 +271,9 @@ public final class BuildScheduleStore {
   /** IN_PROGRESS → COMPLETED or FAILED, only for the claim's holder and attempt. */
   boolean end(BuildEnded report, Instant now) {
     var values = statusValues(report.status());
-    values.put(":attempt", n(report.attempt()));
-    values.put(":worker", s(report.workerId()));
-    values.put(":now", s(now.toString()));
+    values.put(":attempt", Values.n(report.attempt()));
+    values.put(":worker", Values.s(report.workerId()));
+    values.put(":now", Values.instant(now));
     StringBuilder set =
         new StringBuilder("SET #status = :target, endedAt = :now, updatedAt = :now");
     optional(set, values, "imageRef", report.imageRef());
@@ -294,8 +291,8 @@ public final class BuildScheduleStore {
   /** SCHEDULED or IN_PROGRESS → FAILED with a reason (the job reached the dead-letter queue). */
   boolean failUnfinished(String userId, String scheduleId, String reason, Instant now) {
     var values = statusValues(BuildStatus.FAILED);
-    values.put(":now", s(now.toString()));
-    values.put(":reason", s(reason));
+    values.put(":now", Values.instant(now));
+    values.put(":reason", Values.s(reason));
     return ending(
         userId,
         scheduleId,
@@ -314,7 +311,7 @@ public final class BuildScheduleStore {
         schedule.scheduleId(),
         "SET emailClaim = :claim",
         "attribute_not_exists(emailClaim) AND attribute_not_exists(emailSentAt)",
-        new HashMap<>(Map.of(":claim", s(claimId))));
+        new HashMap<>(Map.of(":claim", Values.s(claimId))));
   }
 
   /** Gives the email claim back after a failed send, so a retry may take it. */
@@ -324,7 +321,7 @@ public final class BuildScheduleStore {
         schedule.scheduleId(),
         "REMOVE emailClaim",
         "emailClaim = :claim",
-        new HashMap<>(Map.of(":claim", s(claimId))));
+        new HashMap<>(Map.of(":claim", Values.s(claimId))));
   }
 
   void markEmailed(BuildSchedule schedule, String claimId, Instant now) {
@@ -333,14 +330,14 @@ public final class BuildScheduleStore {
         schedule.scheduleId(),
         "SET emailSentAt = :now",
         "emailClaim = :claim",
-        new HashMap<>(Map.of(":claim", s(claimId), ":now", s(now.toString()))));
+        new HashMap<>(Map.of(":claim", Values.s(claimId), ":now", Values.instant(now))));
   }
 
   /**
    * Every build in {@code status}, oldest first (from the byStatus index: eventually consistent).
    */
   List<BuildSchedule> withStatus(BuildStatus status) {
-    return byStatus("#status = :s", Map.of(":s", s(status.name())));
+    return byStatus("#status = :s", Map.of(":s", Values.name(status)));
   }
 
   /**
@@ -350,7 +347,7 @@ public final class BuildScheduleStore {
   List<BuildSchedule> withStatusBefore(BuildStatus status, Instant before) {
     return byStatus(
         "#status = :s AND scheduledAt < :at",
-        Map.of(":s", s(status.name()), ":at", s(Times.sortable(before))));
+        Map.of(":s", Values.name(status), ":at", Values.instant(before)));
   }
 
   private List<BuildSchedule> byStatus(String keyCondition, Map<String, AttributeValue> values) {
@@ -359,9 +356,9 @@ public final class BuildScheduleStore {
         .queryPaginator(
             b ->
                 b.tableName(table)
-                    .indexName(BY_STATUS)
+                    .indexName(A4cTables.BUILDS_BY_STATUS.name())
                     .keyConditionExpression(keyCondition)
-                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeNames(STATUS_NAME)
                     .expressionAttributeValues(values))
         .items()
         .forEach(item -> all.add(fromItem(item)));
@@ -375,13 +372,13 @@ public final class BuildScheduleStore {
     int count = 0;
     var names = Map.of("#status", "status", "#kind", "kind", "#arch", "arch");
     Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":arch", s(arch.wireName()));
-    values.put(":s", s(BuildStatus.SCHEDULED.name()));
-    values.put(":at", s(Times.sortable(at)));
+    values.put(":arch", Values.s(arch.wireName()));
+    values.put(":s", Values.name(BuildStatus.SCHEDULED));
+    values.put(":at", Values.instant(at));
     List<String> kindTerms = new ArrayList<>();
     int i = 0;
     for (BuildKind kind : kinds) {
-      values.put(":k" + i, s(kind.name()));
+      values.put(":k" + i, Values.name(kind));
       kindTerms.add(":k" + i++);
     }
     String filter = "#kind IN (" + String.join(", ", kindTerms) + ") AND #arch = :arch";
@@ -389,7 +386,7 @@ public final class BuildScheduleStore {
         dynamo.queryPaginator(
             b ->
                 b.tableName(table)
-                    .indexName(BY_STATUS)
+                    .indexName(A4cTables.BUILDS_BY_STATUS.name())
                     .keyConditionExpression("#status = :s AND scheduledAt < :at")
                     .filterExpression(filter)
                     .expressionAttributeNames(names)
@@ -403,28 +400,23 @@ public final class BuildScheduleStore {
 
   /** Whether recurring builds are paused. */
   RecurringSettings recurringSettings() {
-    var item =
-        dynamo
-            .getItem(
-                b ->
-                    b.tableName(table)
-                        .key(key(SETTINGS_PARTITION, "recurring"))
-                        .consistentRead(true))
-            .item();
-    if (item == null || item.isEmpty()) {
-      return new RecurringSettings(false, null, null);
-    }
-    return new RecurringSettings(
-        item.get("paused").bool(),
-        string(item, "updatedBy"),
-        item.containsKey("updatedAt") ? Instant.parse(string(item, "updatedAt")) : null);
+    return Reads.item(dynamo, table, key(SETTINGS_PARTITION, "recurring"), true)
+        .map(ItemReader::of)
+        .map(
+            read ->
+                new RecurringSettings(
+                    read.bool("paused"), read.string("updatedBy"), read.instant("updatedAt")))
+        .orElse(new RecurringSettings(false, null, null));
   }
 
   void putRecurringSettings(RecurringSettings settings) {
-    Map<String, AttributeValue> item = new HashMap<>(key(SETTINGS_PARTITION, "recurring"));
-    item.put("paused", AttributeValue.fromBool(settings.paused()));
-    item.put("updatedBy", s(settings.updatedBy()));
-    item.put("updatedAt", s(settings.updatedAt().toString()));
+    var item =
+        ItemWriter.item()
+            .key(key(SETTINGS_PARTITION, "recurring"))
+            .bool("paused", settings.paused())
+            .string("updatedBy", settings.updatedBy())
+            .instant("updatedAt", settings.updatedAt())
+            .build();
     dynamo.putItem(b -> b.tableName(table).item(item));
   }
 
@@ -434,20 +426,17 @@ public final class BuildScheduleStore {
       String updateExpression,
       String condition,
       Map<String, AttributeValue> values) {
-    try {
-      dynamo.updateItem(
-          b -> {
-            b.tableName(table)
-                .key(key(userId, scheduleId))
-                .updateExpression(updateExpression)
-                .conditionExpression("attribute_exists(scheduleId) AND " + condition)
-                .expressionAttributeValues(values);
-            statusName(updateExpression, condition).ifPresent(b::expressionAttributeNames);
-          });
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
-    }
+    return Writes.conditionally(
+        () ->
+            dynamo.updateItem(
+                b -> {
+                  b.tableName(table)
+                      .key(key(userId, scheduleId))
+                      .updateExpression(updateExpression)
+                      .conditionExpression("attribute_exists(scheduleId) AND " + condition)
+                      .expressionAttributeValues(values);
+                  statusName(updateExpression, condition).ifPresent(b::expressionAttributeNames);
+                }));
   }
 
   /**
@@ -483,39 +472,38 @@ public final class BuildScheduleStore {
    * made alone. False when the build's own condition failed.
    */
   private boolean writeEnding(String userId, TransactWriteItem write) {
+    var withRelease =
+        Transaction.of(dynamo)
+            .add("schedule", write)
+            .add("quota", usage.release(userId, UsageCounters.Counter.BUILDS_IN_FLIGHT));
     try {
-      dynamo.transactWriteItems(
-          t ->
-              t.transactItems(
-                  write, usage.release(userId, UsageCounters.Counter.BUILDS_IN_FLIGHT)));
+      withRelease.commit();
       return true;
     } catch (TransactionCanceledException e) {
-      if (failed(e.cancellationReasons(), 0)) {
+      var failure = withRelease.failure(e);
+      if (failure.failed("schedule")) {
         return false;
       }
-      if (!failed(e.cancellationReasons(), 1)) {
+      if (!failure.failed("quota")) {
         throw e;
       }
     }
+    var alone = Transaction.of(dynamo).add("schedule", write);
     try {
-      dynamo.transactWriteItems(t -> t.transactItems(write));
+      alone.commit();
       return true;
     } catch (TransactionCanceledException e) {
-      if (failed(e.cancellationReasons(), 0)) {
+      if (alone.failure(e).failed("schedule")) {
         return false;
       }
       throw e;
     }
   }
 
-  private static boolean failed(List<CancellationReason> reasons, int index) {
-    return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
-  }
-
   private static Optional<Map<String, String>> statusName(
       String updateExpression, String condition) {
     return updateExpression.contains("#status") || condition.contains("#status")
-        ? Optional.of(Map.of("#status", "status"))
+        ? Optional.of(STATUS_NAME)
         : Optional.empty();
   }
 
@@ -533,9 +521,9 @@ public final class BuildScheduleStore {
 
   private static Map<String, AttributeValue> statusValues(BuildStatus target) {
     Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":target", s(target.name()));
+    values.put(":target", Values.name(target));
     for (BuildStatus from : BuildStatus.allowedFrom(target)) {
-      values.put(":from" + from.ordinal(), s(from.name()));
+      values.put(":from" + from.ordinal(), Values.name(from));
     }
     return values;
   }
@@ -544,7 +532,7 @@ public final class BuildScheduleStore {
       StringBuilder set, Map<String, AttributeValue> values, String name, String value) {
     if (value != null) {
       set.append(", ").append(name).append(" = :").append(name);
-      values.put(":" + name, s(value));
+      values.put(":" + name, Values.s(value));
     }
   }
 
@@ -559,98 +547,63 @@ public final class BuildScheduleStore {
   }
 
   private static Map<String, AttributeValue> key(String userId, String scheduleId) {
-    return Map.of("userId", s(userId), "scheduleId", s(scheduleId));
+    return A4cTables.BUILD_SCHEDULES.key(userId, scheduleId);
   }
 
   static Map<String, AttributeValue> toItem(BuildSchedule b) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("userId", s(b.userId()));
-    item.put("scheduleId", s(b.scheduleId()));
-    putIfPresent(item, "imageName", b.imageName());
-    item.put("projectName", s(b.projectName()));
-    item.put("parentName", s(b.parentName()));
-    item.put("arch", s(b.arch().wireName()));
-    putIfPresent(item, "change", b.change());
-    item.put("kind", s(b.kind().name()));
-    item.put("status", s(b.status().name()));
-    item.put("attempt", n(b.attempt()));
-    item.put("attempts", n(b.attempts()));
-    putIfPresent(item, "workerId", b.workerId());
-    putIfPresent(item, "hostId", b.hostId());
-    putIfPresent(item, "imageRef", b.imageRef());
-    putIfPresent(item, "digest", b.digest());
-    putIfPresent(item, "reason", b.reason());
-    putIfPresent(item, "notifyEmail", b.notifyEmail());
-    item.put("queued", AttributeValue.fromBool(b.queued()));
-    putIfPresent(item, "job", b.job());
-    item.put("scheduledAt", s(Times.sortable(b.scheduledAt())));
-    if (b.startedAt() != null) {
-      item.put("startedAt", s(b.startedAt().toString()));
-    }
-    if (b.endedAt() != null) {
-      item.put("endedAt", s(b.endedAt().toString()));
-    }
-    item.put("updatedAt", s(b.updatedAt().toString()));
-    if (b.lastSentAt() != null) {
-      item.put("lastSentAt", s(b.lastSentAt().toString()));
-    }
-    return item;
+    return ItemWriter.item()
+        .key(key(b.userId(), b.scheduleId()))
+        .string("imageName", b.imageName())
+        .string("projectName", b.projectName())
+        .string("parentName", b.parentName())
+        .string("arch", b.arch().wireName())
+        .string("change", b.change())
+        .name("kind", b.kind())
+        .name("status", b.status())
+        .number("attempt", b.attempt())
+        .number("attempts", b.attempts())
+        .string("workerId", b.workerId())
+        .string("hostId", b.hostId())
+        .string("imageRef", b.imageRef())
+        .string("digest", b.digest())
+        .string("reason", b.reason())
+        .string("notifyEmail", b.notifyEmail())
+        .bool("queued", b.queued())
+        .string("job", b.job())
+        .instant("scheduledAt", b.scheduledAt())
+        .instant("startedAt", b.startedAt())
+        .instant("endedAt", b.endedAt())
+        .instant("updatedAt", b.updatedAt())
+        .instant("lastSentAt", b.lastSentAt())
+        .build();
   }
 
   static BuildSchedule fromItem(Map<String, AttributeValue> item) {
+    var read = ItemReader.of(item);
     return new BuildSchedule(
-        string(item, "userId"),
-        string(item, "scheduleId"),
-        string(item, "imageName"),
-        string(item, "projectName"),
-        string(item, "parentName"),
-        Arch.parse(string(item, "arch")),
-        string(item, "change"),
-        BuildKind.valueOf(string(item, "kind")),
-        BuildStatus.valueOf(string(item, "status")),
-        (int) number(item, "attempt"),
-        (int) number(item, "attempts"),
-        string(item, "workerId"),
-        string(item, "hostId"),
-        string(item, "imageRef"),
-        string(item, "digest"),
-        string(item, "reason"),
-        string(item, "notifyEmail"),
-        item.containsKey("queued") && item.get("queued").bool(),
-        string(item, "job"),
-        instant(item, "scheduledAt"),
-        instant(item, "startedAt"),
-        instant(item, "endedAt"),
-        instant(item, "updatedAt"),
-        instant(item, "lastSentAt"));
-  }
-
-  private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
-    if (value != null) {
-      item.put(name, s(value));
-    }
-  }
-
-  private static AttributeValue s(String value) {
-    return AttributeValue.fromS(value);
-  }
-
-  private static AttributeValue n(long value) {
-    return AttributeValue.fromN(Long.toString(value));
-  }
-
-  private static String string(Map<String, AttributeValue> item, String name) {
-    AttributeValue value = item.get(name);
-    return value == null ? null : value.s();
-  }
-
-  private static long number(Map<String, AttributeValue> item, String name) {
-    AttributeValue value = item.get(name);
-    return value == null ? 0 : Long.parseLong(value.n());
-  }
-
-  private static Instant instant(Map<String, AttributeValue> item, String name) {
-    String value = string(item, name);
-    return value == null ? null : Instant.parse(value);
+        read.string("userId"),
+        read.string("scheduleId"),
+        read.string("imageName"),
+        read.string("projectName"),
+        read.string("parentName"),
+        Arch.parse(read.string("arch")),
+        read.string("change"),
+        read.name("kind", BuildKind.class),
+        read.name("status", BuildStatus.class),
+        read.integer("attempt"),
+        read.integer("attempts"),
+        read.string("workerId"),
+        read.string("hostId"),
+        read.string("imageRef"),
+        read.string("digest"),
+        read.string("reason"),
+        read.string("notifyEmail"),
+        read.bool("queued"),
+        read.string("job"),
+        read.instant("scheduledAt"),
+        read.instant("startedAt"),
+        read.instant("endedAt"),
+        read.instant("updatedAt"),
+        read.instant("lastSentAt"));
   }
 }

@@ -3,7 +3,10 @@ package io.a4c.functions.hosts;
 import io.a4c.events.Arch;
 import io.a4c.events.Heartbeat;
 import io.a4c.functions.config.FunctionsConfig;
-import java.time.Instant;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.dynamo.ItemReader;
+import io.a4c.functions.dynamo.Values;
+import io.a4c.functions.dynamo.Writes;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
@@ -11,22 +14,28 @@ import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * Hosts in DynamoDB, one item per host. Heartbeats are applied only when newer than the stored one;
- * the status and the reservation counter are never touched by a heartbeat. Thread-safe.
+ * the status and the reservation counter ({@link HostSlots}) are never touched by a heartbeat.
+ * Thread-safe.
  */
 @Singleton
 public final class HostStore {
-  static final String ASSIGNED = "assignedWorkspaces";
+  private static final Map<String, String> STATUS_NAME = Map.of("#status", "status");
 
   private final DynamoDbClient dynamo;
   private final String table;
 
   @Inject
   HostStore(DynamoDbClient dynamo, FunctionsConfig config) {
+    this(dynamo, config.hostsTable());
+  }
+
+  public HostStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
-    this.table = config.hostsTable();
+    this.table = table;
   }
 
   /** The hosts table's name, for transactions that span it. */
@@ -47,24 +56,17 @@ public final class HostStore {
    * @return false when the host is missing or not in {@code from}
    */
   public boolean setStatus(String hostId, HostStatus from, HostStatus to) {
-    try {
-      dynamo.updateItem(
-          b ->
-              b.tableName(table)
-                  .key(Map.of("hostId", AttributeValue.fromS(hostId)))
-                  .updateExpression("SET #status = :to")
-                  .conditionExpression("#status = :from")
-                  .expressionAttributeNames(Map.of("#status", "status"))
-                  .expressionAttributeValues(
-                      Map.of(
-                          ":to",
-                          AttributeValue.fromS(to.name()),
-                          ":from",
-                          AttributeValue.fromS(from.name()))));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
-    }
+    return Writes.conditionally(
+        () ->
+            dynamo.updateItem(
+                b ->
+                    b.tableName(table)
+                        .key(A4cTables.HOSTS.key(hostId))
+                        .updateExpression("SET #status = :to")
+                        .conditionExpression("#status = :from")
+                        .expressionAttributeNames(STATUS_NAME)
+                        .expressionAttributeValues(
+                            Map.of(":to", Values.name(to), ":from", Values.name(from)))));
   }
 
   /**
@@ -73,22 +75,19 @@ public final class HostStore {
    * @return whether it was marked
    */
   public boolean markDown(Host host) {
-    try {
-      dynamo.updateItem(
-          b ->
-              b.tableName(table)
-                  .key(Map.of("hostId", AttributeValue.fromS(host.hostId())))
-                  .updateExpression("SET #status = :down")
-                  .conditionExpression("lastHeartbeatMs = :seen AND #status <> :down")
-                  .expressionAttributeNames(Map.of("#status", "status"))
-                  .expressionAttributeValues(
-                      Map.of(
-                          ":down", AttributeValue.fromS(HostStatus.DOWN.name()),
-                          ":seen", number(host.lastHeartbeatAt().toEpochMilli()))));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
-    }
+    return Writes.conditionally(
+        () ->
+            dynamo.updateItem(
+                b ->
+                    b.tableName(table)
+                        .key(A4cTables.HOSTS.key(host.hostId()))
+                        .updateExpression("SET #status = :down")
+                        .conditionExpression("lastHeartbeatMs = :seen AND #status <> :down")
+                        .expressionAttributeNames(STATUS_NAME)
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":down", Values.name(HostStatus.DOWN),
+                                ":seen", Values.epochMillis(host.lastHeartbeatAt())))));
   }
 
   /**
@@ -98,22 +97,22 @@ public final class HostStore {
    */
   public boolean applyHeartbeat(Heartbeat beat) {
     var images = beat.images().stream().map(AttributeValue::fromS).toList();
+    Map<String, AttributeValue> old;
     try {
-      var old =
+      old =
           dynamo
               .updateItem(
                   b ->
                       b.tableName(table)
-                          .key(Map.of("hostId", AttributeValue.fromS(beat.hostId())))
-                          .returnValues(
-                              software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD)
+                          .key(A4cTables.HOSTS.key(beat.hostId()))
+                          .returnValues(ReturnValue.ALL_OLD)
                           .updateExpression(
                               "SET arch = :arch, diskUsedBytes = :used, diskTotalBytes = :total, images = :images,"
                                   + " #capacity = :capacity, runningWorkspaces = :running, lastHeartbeatMs = :at,"
                                   + " #status = if_not_exists(#status, :active), "
-                                  + ASSIGNED
+                                  + HostSlots.ASSIGNED
                                   + " = if_not_exists("
-                                  + ASSIGNED
+                                  + HostSlots.ASSIGNED
                                   + ", :zero)")
                           .conditionExpression(
                               "attribute_not_exists(lastHeartbeatMs) OR lastHeartbeatMs < :at")
@@ -121,52 +120,38 @@ public final class HostStore {
                               Map.of("#status", "status", "#capacity", "capacity"))
                           .expressionAttributeValues(
                               Map.of(
-                                  ":arch", AttributeValue.fromS(beat.arch().wireName()),
-                                  ":used", number(beat.diskUsedBytes()),
-                                  ":total", number(beat.diskTotalBytes()),
+                                  ":arch", Values.s(beat.arch().wireName()),
+                                  ":used", Values.n(beat.diskUsedBytes()),
+                                  ":total", Values.n(beat.diskTotalBytes()),
                                   ":images", AttributeValue.fromL(images),
-                                  ":capacity", number(beat.capacity()),
-                                  ":running", number(beat.runningWorkspaces()),
-                                  ":at", number(beat.sentAt().toEpochMilli()),
-                                  ":active", AttributeValue.fromS(HostStatus.ACTIVE.name()),
-                                  ":zero", number(0))))
+                                  ":capacity", Values.n(beat.capacity()),
+                                  ":running", Values.n(beat.runningWorkspaces()),
+                                  ":at", Values.epochMillis(beat.sentAt()),
+                                  ":active", Values.name(HostStatus.ACTIVE),
+                                  ":zero", Values.ZERO)))
               .attributes();
-      // A host that was DOWN and beats again is back: the one transition a heartbeat makes.
-      if (old != null
-          && old.containsKey("status")
-          && HostStatus.DOWN.name().equals(old.get("status").s())) {
-        setStatus(beat.hostId(), HostStatus.DOWN, HostStatus.ACTIVE);
-      }
-      return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
-  }
-
-  static AttributeValue number(long value) {
-    return AttributeValue.fromN(Long.toString(value));
+    // A host that was DOWN and beats again is back: the one transition a heartbeat makes.
+    if (old != null && HostStatus.DOWN.name().equals(ItemReader.of(old).string("status"))) {
+      setStatus(beat.hostId(), HostStatus.DOWN, HostStatus.ACTIVE);
+    }
+    return true;
   }
 
   private static Host fromItem(Map<String, AttributeValue> item) {
+    var read = ItemReader.of(item);
     return new Host(
-        item.get("hostId").s(),
-        Arch.parse(item.get("arch").s()),
-        HostStatus.valueOf(item.get("status").s()),
-        longOf(item, "diskUsedBytes"),
-        longOf(item, "diskTotalBytes"),
-        item.containsKey("images")
-            ? item.get("images").l().stream().map(AttributeValue::s).toList()
-            : List.of(),
-        (int) longOf(item, "capacity"),
-        (int) longOf(item, "runningWorkspaces"),
-        (int) longOf(item, ASSIGNED),
-        item.containsKey("lastHeartbeatMs")
-            ? Instant.ofEpochMilli(Long.parseLong(item.get("lastHeartbeatMs").n()))
-            : null);
-  }
-
-  private static long longOf(Map<String, AttributeValue> item, String name) {
-    AttributeValue value = item.get(name);
-    return value == null ? 0 : Long.parseLong(value.n());
+        read.string("hostId"),
+        Arch.parse(read.string("arch")),
+        read.name("status", HostStatus.class),
+        read.number("diskUsedBytes"),
+        read.number("diskTotalBytes"),
+        read.strings("images"),
+        read.integer("capacity"),
+        read.integer("runningWorkspaces"),
+        read.integer(HostSlots.ASSIGNED),
+        read.epochMillis("lastHeartbeatMs"));
   }
 }

@@ -1,11 +1,14 @@
 package io.a4c.functions.quotas;
 
 import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.dynamo.ItemReader;
+import io.a4c.functions.dynamo.Reads;
+import io.a4c.functions.dynamo.Values;
 import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
@@ -39,8 +42,12 @@ public final class UsageCounters {
 
   @Inject
   public UsageCounters(DynamoDbClient dynamo, FunctionsConfig config) {
+    this(dynamo, config.security().usageTable());
+  }
+
+  public UsageCounters(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
-    this.table = config.security().usageTable();
+    this.table = table;
   }
 
   /**
@@ -52,15 +59,13 @@ public final class UsageCounters {
         .update(
             u ->
                 u.tableName(table)
-                    .key(key(userId))
+                    .key(A4cTables.USAGE.key(userId))
                     .updateExpression("SET #c = if_not_exists(#c, :zero) + :one")
                     .conditionExpression("attribute_not_exists(#c) OR #c < :limit")
                     .expressionAttributeNames(Map.of("#c", counter.attribute()))
                     .expressionAttributeValues(
                         Map.of(
-                            ":zero", AttributeValue.fromN("0"),
-                            ":one", AttributeValue.fromN("1"),
-                            ":limit", AttributeValue.fromN(Integer.toString(limit)))))
+                            ":zero", Values.ZERO, ":one", Values.ONE, ":limit", Values.n(limit))))
         .build();
   }
 
@@ -72,24 +77,18 @@ public final class UsageCounters {
         .update(
             u ->
                 u.tableName(table)
-                    .key(key(userId))
+                    .key(A4cTables.USAGE.key(userId))
                     .updateExpression("SET #c = #c - :one")
                     .conditionExpression("#c > :zero")
                     .expressionAttributeNames(Map.of("#c", counter.attribute()))
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1"))))
+                    .expressionAttributeValues(Map.of(":zero", Values.ZERO, ":one", Values.ONE)))
         .build();
   }
 
   /** The counter's value now (strongly consistent). */
   public long current(String userId, Counter counter) {
-    var item = dynamo.getItem(b -> b.tableName(table).key(key(userId)).consistentRead(true)).item();
-    AttributeValue value = item == null ? null : item.get(counter.attribute());
-    return value == null ? 0 : Long.parseLong(value.n());
-  }
-
-  private static Map<String, AttributeValue> key(String userId) {
-    return Map.of("userId", AttributeValue.fromS(userId));
+    return Reads.item(dynamo, table, A4cTables.USAGE.key(userId), true)
+        .map(item -> ItemReader.of(item).number(counter.attribute()))
+        .orElse(0L);
   }
 }

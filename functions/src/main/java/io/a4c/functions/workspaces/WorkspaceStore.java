@@ -4,11 +4,16 @@ import io.a4c.events.Arch;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStep;
 import io.a4c.functions.config.FunctionsConfig;
-import io.a4c.functions.hosts.HostStatus;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.dynamo.ItemReader;
+import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
+import io.a4c.functions.dynamo.Transaction;
+import io.a4c.functions.dynamo.Values;
+import io.a4c.functions.dynamo.Writes;
+import io.a4c.functions.hosts.HostSlots;
 import io.a4c.functions.quotas.UsageCounters;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,9 +21,7 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
@@ -47,33 +50,39 @@ public final class WorkspaceStore {
     }
   }
 
-  /** How long an idempotency key is remembered (DynamoDB TTL deletes it after). */
-  static final java.time.Duration IDEMPOTENCY_TTL = java.time.Duration.ofHours(24);
-
-  /** ISO-8601 with a fixed nine-digit fraction, so stored instants sort as strings. */
-  static final java.time.format.DateTimeFormatter SORTABLE =
-      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
-          .withZone(java.time.ZoneOffset.UTC);
-
   /** The attribute of the sparse index {@code byInFlight} (sort key: updatedAt). */
-  static final String IN_FLIGHT = "inFlight";
+  static final String IN_FLIGHT = A4cTables.WORKSPACES_IN_FLIGHT.partitionKey();
 
   /** A page as stored: the items and the id to continue after, if any. */
   record StoredPage(List<Workspace> items, String lastWorkspaceId) {}
 
   private final DynamoDbClient dynamo;
   private final String table;
-  private final String hostsTable;
-  private final String idempotencyTable;
   private final UsageCounters usage;
+  private final HostSlots hostSlots;
+  private final IdempotencyKeys idempotencyKeys;
 
   @Inject
-  WorkspaceStore(DynamoDbClient dynamo, FunctionsConfig config, UsageCounters usage) {
+  WorkspaceStore(
+      DynamoDbClient dynamo,
+      FunctionsConfig config,
+      UsageCounters usage,
+      HostSlots hostSlots,
+      IdempotencyKeys idempotencyKeys) {
+    this(dynamo, config.workspacesTable(), usage, hostSlots, idempotencyKeys);
+  }
+
+  WorkspaceStore(
+      DynamoDbClient dynamo,
+      String table,
+      UsageCounters usage,
+      HostSlots hostSlots,
+      IdempotencyKeys idempotencyKeys) {
     this.dynamo = dynamo;
+    this.table = table;
     this.usage = usage;
-    this.table = config.workspacesTable();
-    this.hostsTable = config.hostsTable();
-    this.idempotencyTable = config.idempotencyTable();
+    this.hostSlots = hostSlots;
+    this.idempotencyKeys = idempotencyKeys;
   }
 
   /** Raised when the user already holds as many workspaces as the quota allows. */
@@ -99,105 +108,52 @@ public final class WorkspaceStore {
     if (quota <= 0) {
       throw new QuotaReached();
     }
-    List<TransactWriteItem> items = new ArrayList<>();
-    items.add(
-        TransactWriteItem.builder()
+    var tx =
+        Transaction.of(dynamo)
             .put(
+                "workspace",
                 p ->
                     p.tableName(table)
                         .item(toItem(workspace))
                         .conditionExpression("attribute_not_exists(workspaceId)"))
-            .build());
-    items.add(
-        TransactWriteItem.builder()
-            .update(
-                u ->
-                    u.tableName(hostsTable)
-                        .key(Map.of("hostId", AttributeValue.fromS(workspace.hostId())))
-                        .updateExpression("SET assignedWorkspaces = assignedWorkspaces + :one")
-                        .conditionExpression("#status = :active AND assignedWorkspaces < #capacity")
-                        .expressionAttributeNames(
-                            Map.of("#status", "status", "#capacity", "capacity"))
-                        .expressionAttributeValues(
-                            Map.of(
-                                ":one", AttributeValue.fromN("1"),
-                                ":active", AttributeValue.fromS(HostStatus.ACTIVE.name()))))
-            .build());
-    items.add(usage.reserve(workspace.userId(), UsageCounters.Counter.WORKSPACES, quota));
+            .add("hostSlot", hostSlots.reserve(workspace.hostId()))
+            .add(
+                "quota",
+                usage.reserve(workspace.userId(), UsageCounters.Counter.WORKSPACES, quota));
     if (idempotency != null) {
-      items.add(
-          TransactWriteItem.builder()
-              .put(
-                  p ->
-                      p.tableName(idempotencyTable)
-                          .item(
-                              Map.of(
-                                  "idempotencyKey", AttributeValue.fromS(idempotency.key()),
-                                  "requestHash", AttributeValue.fromS(idempotency.requestHash()),
-                                  "workspaceId", AttributeValue.fromS(idempotency.workspaceId()),
-                                  "expiresAt",
-                                      AttributeValue.fromN(
-                                          Long.toString(
-                                              workspace
-                                                  .createdAt()
-                                                  .plus(IDEMPOTENCY_TTL)
-                                                  .getEpochSecond()))))
-                          .conditionExpression("attribute_not_exists(idempotencyKey)"))
-              .build());
+      tx.add("idempotencyKey", idempotencyKeys.record(idempotency, workspace.createdAt()));
     }
     try {
-      dynamo.transactWriteItems(t -> t.transactItems(items));
+      tx.commit();
     } catch (TransactionCanceledException e) {
-      var reasons = e.cancellationReasons();
-      if (failed(reasons, 3)) {
+      var failure = tx.failure(e);
+      if (failure.failed("idempotencyKey")) {
         throw new IdempotencyKeyTaken();
       }
-      if (failed(reasons, 2)) {
+      if (failure.failed("quota")) {
         throw new QuotaReached();
       }
-      if (failed(reasons, 1)) {
+      if (failure.failed("hostSlot")) {
         throw new HostUnavailableForReservation();
       }
       throw e;
     }
   }
 
-  private static boolean failed(List<CancellationReason> reasons, int index) {
-    return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
-  }
-
   /** What an idempotency key made, if it was used. */
   Optional<IdempotencyRecord> idempotency(String key) {
-    var item =
-        dynamo
-            .getItem(
-                b ->
-                    b.tableName(idempotencyTable)
-                        .key(Map.of("idempotencyKey", AttributeValue.fromS(key)))
-                        .consistentRead(true))
-            .item();
-    if (item == null || item.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new IdempotencyRecord(key, item.get("requestHash").s(), item.get("workspaceId").s()));
+    return idempotencyKeys.find(key);
   }
 
   /** Forgets an idempotency key (its request made nothing after all). */
   void forgetIdempotency(String key) {
-    dynamo.deleteItem(
-        b ->
-            b.tableName(idempotencyTable).key(Map.of("idempotencyKey", AttributeValue.fromS(key))));
+    idempotencyKeys.forget(key);
   }
 
   /** The workspace, read strongly consistent when about to be written. */
   Optional<Workspace> get(String userId, String workspaceId, boolean consistent) {
-    var item =
-        dynamo
-            .getItem(
-                b -> b.tableName(table).key(key(userId, workspaceId)).consistentRead(consistent))
-            .item();
-    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    return Reads.item(dynamo, table, A4cTables.WORKSPACES.key(userId, workspaceId), consistent)
+        .map(WorkspaceStore::fromItem);
   }
 
   /**
@@ -206,22 +162,9 @@ public final class WorkspaceStore {
    */
   StoredPage list(String userId, int limit, String afterWorkspaceId) {
     var response =
-        dynamo.query(
-            b -> {
-              b.tableName(table)
-                  .keyConditionExpression("userId = :u")
-                  .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
-                  .limit(limit);
-              if (afterWorkspaceId != null) {
-                b.exclusiveStartKey(key(userId, afterWorkspaceId));
-              }
-            });
+        Reads.page(dynamo, table, A4cTables.WORKSPACES, userId, limit, afterWorkspaceId, b -> {});
     var items = response.items().stream().map(WorkspaceStore::fromItem).toList();
-    String last =
-        response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-            ? response.lastEvaluatedKey().get("workspaceId").s()
-            : null;
-    return new StoredPage(items, last);
+    return new StoredPage(items, Reads.next(response, A4cTables.WORKSPACES));
   }
 
   /**
@@ -229,18 +172,16 @@ public final class WorkspaceStore {
    * byInFlight).
    */
   List<Workspace> inFlightSince(Instant before) {
+    var index = A4cTables.WORKSPACES_IN_FLIGHT;
     return dynamo
         .queryPaginator(
             b ->
                 b.tableName(table)
-                    .indexName("byInFlight")
-                    .keyConditionExpression("inFlight = :one AND updatedAt < :before")
+                    .indexName(index.name())
+                    .keyConditionExpression(
+                        index.partitionKey() + " = :one AND " + index.sortKey() + " < :before")
                     .expressionAttributeValues(
-                        Map.of(
-                            ":one",
-                            AttributeValue.fromS("1"),
-                            ":before",
-                            AttributeValue.fromS(SORTABLE.format(before)))))
+                        Map.of(":one", Values.s("1"), ":before", Values.instant(before))))
         .items()
         .stream()
         .map(WorkspaceStore::fromItem)
@@ -249,13 +190,14 @@ public final class WorkspaceStore {
 
   /** Every workspace placed on a host (index {@code byHost}; eventually consistent). */
   List<Workspace> onHost(String hostId) {
+    var index = A4cTables.WORKSPACES_BY_HOST;
     return dynamo
         .queryPaginator(
             b ->
                 b.tableName(table)
-                    .indexName("byHost")
-                    .keyConditionExpression("hostId = :h")
-                    .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hostId))))
+                    .indexName(index.name())
+                    .keyConditionExpression(index.partitionKey() + " = :h")
+                    .expressionAttributeValues(Map.of(":h", Values.s(hostId))))
         .items()
         .stream()
         .map(WorkspaceStore::fromItem)
@@ -268,19 +210,15 @@ public final class WorkspaceStore {
    * @return false when the stored version is no longer {@code previous.version()}
    */
   boolean replace(Workspace previous, Workspace next) {
-    try {
-      dynamo.putItem(
-          b ->
-              b.tableName(table)
-                  .item(toItem(next))
-                  .conditionExpression("#version = :v")
-                  .expressionAttributeNames(Map.of("#version", "version"))
-                  .expressionAttributeValues(
-                      Map.of(":v", AttributeValue.fromN(Long.toString(previous.version())))));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
-    }
+    return Writes.conditionally(
+        () ->
+            dynamo.putItem(
+                b ->
+                    b.tableName(table)
+                        .item(toItem(next))
+                        .conditionExpression(AT_VERSION)
+                        .expressionAttributeNames(VERSION_NAME)
+                        .expressionAttributeValues(Map.of(":v", Values.n(previous.version())))));
   }
 
   /**
@@ -294,56 +232,37 @@ public final class WorkspaceStore {
     boolean releaseHost = true;
     boolean releaseUsage = true;
     while (true) {
-      List<TransactWriteItem> items = new ArrayList<>();
-      items.add(
-          TransactWriteItem.builder()
-              .delete(
-                  d ->
-                      d.tableName(table)
-                          .key(key(workspace.userId(), workspace.workspaceId()))
-                          .conditionExpression("#version = :v")
-                          .expressionAttributeNames(Map.of("#version", "version"))
-                          .expressionAttributeValues(
-                              Map.of(
-                                  ":v", AttributeValue.fromN(Long.toString(workspace.version())))))
-              .build());
-      int hostIndex = -1;
-      int usageIndex = -1;
+      var tx = Transaction.of(dynamo).delete("workspace", atVersion(workspace));
       if (releaseHost) {
-        hostIndex = items.size();
-        items.add(
-            TransactWriteItem.builder()
-                .update(
-                    u ->
-                        u.tableName(hostsTable)
-                            .key(Map.of("hostId", AttributeValue.fromS(workspace.hostId())))
-                            .updateExpression("SET assignedWorkspaces = assignedWorkspaces - :one")
-                            .conditionExpression("assignedWorkspaces > :zero")
-                            .expressionAttributeValues(
-                                Map.of(
-                                    ":one",
-                                    AttributeValue.fromN("1"),
-                                    ":zero",
-                                    AttributeValue.fromN("0"))))
-                .build());
+        tx.add("hostSlot", hostSlots.release(workspace.hostId()));
       }
       if (releaseUsage) {
-        usageIndex = items.size();
-        items.add(usage.release(workspace.userId(), UsageCounters.Counter.WORKSPACES));
+        tx.add("quota", usage.release(workspace.userId(), UsageCounters.Counter.WORKSPACES));
       }
-      if (items.size() == 1) {
-        return deleteOnly(workspace);
+      if (tx.size() == 1) {
+        return Writes.conditionally(
+            () ->
+                dynamo.deleteItem(
+                    d ->
+                        d.tableName(table)
+                            .key(
+                                A4cTables.WORKSPACES.key(
+                                    workspace.userId(), workspace.workspaceId()))
+                            .conditionExpression(AT_VERSION)
+                            .expressionAttributeNames(VERSION_NAME)
+                            .expressionAttributeValues(
+                                Map.of(":v", Values.n(workspace.version())))));
       }
       try {
-        dynamo.transactWriteItems(t -> t.transactItems(items));
+        tx.commit();
         return true;
       } catch (TransactionCanceledException e) {
-        var reasons = e.cancellationReasons();
-        if (failed(reasons, 0)) {
+        var failure = tx.failure(e);
+        if (failure.failed("workspace")) {
           return false;
         }
-        boolean hostAtZero = hostIndex >= 0 && failed(reasons, hostIndex);
-        boolean usageAtZero = usageIndex >= 0 && failed(reasons, usageIndex);
+        boolean hostAtZero = failure.failed("hostSlot");
+        boolean usageAtZero = failure.failed("quota");
         if (!hostAtZero && !usageAtZero) {
           throw e;
         }
@@ -353,94 +272,73 @@ public final class WorkspaceStore {
     }
   }
 
-  private boolean deleteOnly(Workspace workspace) {
-    try {
-      dynamo.deleteItem(
-          b ->
-              b.tableName(table)
-                  .key(key(workspace.userId(), workspace.workspaceId()))
-                  .conditionExpression("#version = :v")
-                  .expressionAttributeNames(Map.of("#version", "version"))
-                  .expressionAttributeValues(
-                      Map.of(":v", AttributeValue.fromN(Long.toString(workspace.version())))));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
-    }
-  }
+  private static final String AT_VERSION = "#version = :v";
+  private static final Map<String, String> VERSION_NAME = Map.of("#version", "version");
 
-  private static Map<String, AttributeValue> key(String userId, String workspaceId) {
-    return Map.of(
-        "userId", AttributeValue.fromS(userId), "workspaceId", AttributeValue.fromS(workspaceId));
+  /** The delete of {@code workspace}'s record, conditioned on the version it was read at. */
+  private java.util.function.Consumer<Delete.Builder> atVersion(Workspace workspace) {
+    return d ->
+        d.tableName(table)
+            .key(A4cTables.WORKSPACES.key(workspace.userId(), workspace.workspaceId()))
+            .conditionExpression(AT_VERSION)
+            .expressionAttributeNames(VERSION_NAME)
+            .expressionAttributeValues(Map.of(":v", Values.n(workspace.version())));
   }
 
   /** The item form of a workspace (also used to seed benchmarks). */
   public static Map<String, AttributeValue> toItem(Workspace w) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("userId", AttributeValue.fromS(w.userId()));
-    item.put("workspaceId", AttributeValue.fromS(w.workspaceId()));
-    putIfPresent(item, "name", w.name());
-    item.put("projectName", AttributeValue.fromS(w.projectName()));
-    item.put("parentName", AttributeValue.fromS(w.parentName()));
-    item.put("arch", AttributeValue.fromS(w.arch().wireName()));
-    putIfPresent(item, "change", w.change());
-    item.put("imageRef", AttributeValue.fromS(w.imageRef()));
-    item.put("hostId", AttributeValue.fromS(w.hostId()));
-    item.put("hostname", AttributeValue.fromS(w.hostname()));
-    putIfPresent(item, "containerId", w.containerId());
-    putIfPresent(item, "ip", w.ip());
-    item.put("state", AttributeValue.fromS(w.state().name()));
-    if (w.state() == WorkspaceState.PENDING
-        || w.state() == WorkspaceState.CREATING
-        || w.state() == WorkspaceState.DELETING) {
-      // Sparse index byInFlight: only work in progress is in it, so the sweeper never scans.
-      item.put(IN_FLIGHT, AttributeValue.fromS("1"));
-    }
-    if (w.step() != null) {
-      item.put("step", AttributeValue.fromS(w.step().name()));
-    }
-    putIfPresent(item, "reason", w.reason());
-    item.put("version", AttributeValue.fromN(Long.toString(w.version())));
-    if (w.redrives() > 0) {
-      item.put("redrives", AttributeValue.fromN(Integer.toString(w.redrives())));
-    }
-    item.put("createdAt", AttributeValue.fromS(SORTABLE.format(w.createdAt())));
-    item.put("updatedAt", AttributeValue.fromS(SORTABLE.format(w.updatedAt())));
-    return item;
+    return ItemWriter.item()
+        .key(A4cTables.WORKSPACES.key(w.userId(), w.workspaceId()))
+        .string("name", w.name())
+        .string("projectName", w.projectName())
+        .string("parentName", w.parentName())
+        .string("arch", w.arch().wireName())
+        .string("change", w.change())
+        .string("imageRef", w.imageRef())
+        .string("hostId", w.hostId())
+        .string("hostname", w.hostname())
+        .string("containerId", w.containerId())
+        .string("ip", w.ip())
+        .name("state", w.state())
+        // Sparse index byInFlight: only work in progress is in it, so the sweeper never scans.
+        .flag(IN_FLIGHT, inFlight(w.state()))
+        .name("step", w.step())
+        .string("reason", w.reason())
+        .number("version", w.version())
+        .positive("redrives", w.redrives())
+        .instant("createdAt", w.createdAt())
+        .instant("updatedAt", w.updatedAt())
+        .build();
+  }
+
+  private static boolean inFlight(WorkspaceState state) {
+    return state == WorkspaceState.PENDING
+        || state == WorkspaceState.CREATING
+        || state == WorkspaceState.DELETING;
   }
 
   static Workspace fromItem(Map<String, AttributeValue> item) {
+    var read = ItemReader.of(item);
     return new Workspace(
-        s(item, "userId"),
-        s(item, "workspaceId"),
-        s(item, "name"),
-        s(item, "projectName"),
-        s(item, "parentName"),
-        Arch.parse(s(item, "arch")),
-        s(item, "change"),
-        s(item, "imageRef"),
-        s(item, "hostId"),
-        s(item, "hostname"),
-        s(item, "containerId"),
-        s(item, "ip"),
-        WorkspaceState.valueOf(s(item, "state")),
-        item.containsKey("step") ? WorkspaceStep.valueOf(s(item, "step")) : null,
-        s(item, "reason"),
-        Long.parseLong(item.get("version").n()),
-        Instant.parse(s(item, "createdAt")),
-        Instant.parse(s(item, "updatedAt")),
-        item.containsKey("redrives") ? Integer.parseInt(item.get("redrives").n()) : 0,
+        read.string("userId"),
+        read.string("workspaceId"),
+        read.string("name"),
+        read.string("projectName"),
+        read.string("parentName"),
+        Arch.parse(read.string("arch")),
+        read.string("change"),
+        read.string("imageRef"),
+        read.string("hostId"),
+        read.string("hostname"),
+        read.string("containerId"),
+        read.string("ip"),
+        read.name("state", WorkspaceState.class),
+        read.name("step", WorkspaceStep.class),
+        read.string("reason"),
+        read.number("version"),
+        read.instant("createdAt"),
+        read.instant("updatedAt"),
+        read.integer("redrives"),
         null);
-  }
-
-  private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
-    if (value != null) {
-      item.put(name, AttributeValue.fromS(value));
-    }
-  }
-
-  private static String s(Map<String, AttributeValue> item, String name) {
-    AttributeValue value = item.get(name);
-    return value == null ? null : value.s();
   }
 }

@@ -1,4 +1,4 @@
-package io.a4c.local;
+package io.a4c.local.embedded;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,9 +8,10 @@ import java.util.List;
 /**
  * Finds a file of an npm package that {@code local/engines.sh install} put under {@code
  * local/<dir>/node_modules}: in the directory a setting names, else {@code local/<dir>} or {@code
- * <dir>} under the working directory (a clone's root, or {@code local/} when Maven runs the tests).
+ * <dir>} under the working directory or one of its parents (Maven runs a module's tests in the
+ * module's directory: {@code local/}, {@code functions/}, {@code local/embedded/}).
  */
-final class NpmPackages {
+public final class NpmPackages {
   private NpmPackages() {}
 
   /**
@@ -20,13 +21,19 @@ final class NpmPackages {
    * @param setting the variable that names it, for the message
    * @throws IllegalStateException naming the candidates and how to install it when none has it
    */
-  static Path find(Path explicitDirectory, String dir, String relativePath, String setting) {
+  public static Path find(Path explicitDirectory, String dir, String relativePath, String setting) {
     List<Path> candidates = new ArrayList<>();
     if (explicitDirectory != null) {
       candidates.add(explicitDirectory);
     }
-    candidates.add(Path.of("local", dir));
-    candidates.add(Path.of(dir));
+    // Up to the clone's root (the first directory holding .git), not beyond it.
+    for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
+      candidates.add(at.resolve("local").resolve(dir));
+      candidates.add(at.resolve(dir));
+      if (Files.exists(at.resolve(".git"))) {
+        break;
+      }
+    }
     for (Path candidate : candidates) {
       Path file = candidate.resolve("node_modules").resolve(relativePath);
       if (Files.isRegularFile(file)) {

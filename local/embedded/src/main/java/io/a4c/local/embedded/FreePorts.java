@@ -1,4 +1,4 @@
-package io.a4c.local;
+package io.a4c.local.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,10 +6,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Picks free loopback ports for the embedded servers. */
-final class FreePorts {
+public final class FreePorts {
   private FreePorts() {}
 
-  static int pick() {
+  public static int pick() {
     try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();

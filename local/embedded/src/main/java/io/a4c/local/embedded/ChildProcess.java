@@ -1,4 +1,4 @@
-package io.a4c.local;
+package io.a4c.local.embedded;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,8 +24,8 @@ import java.util.function.BooleanSupplier;
  * {@code main} returns) would be killed when that thread ends. Every child is therefore forked from
  * one launcher thread that lives as long as the JVM.
  */
-final class ChildProcess implements AutoCloseable {
-  static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+public final class ChildProcess implements AutoCloseable {
+  public static final Path SETPRIV = Path.of("/usr/bin/setpriv");
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
   /** The one thread every child is forked from; see the class comment for why it is shared. */
@@ -49,7 +49,7 @@ final class ChildProcess implements AutoCloseable {
    * @param name what it is, for messages ("Dynoxide")
    * @throws IllegalStateException when setpriv is missing or the command cannot be started
    */
-  static ChildProcess start(String name, List<String> command, Path log) throws IOException {
+  public static ChildProcess start(String name, List<String> command, Path log) throws IOException {
     if (!Files.isExecutable(SETPRIV)) {
       throw new IllegalStateException(
           SETPRIV + " is missing (Debian's util-linux has it): it ties " + name + " to this JVM");
@@ -76,7 +76,7 @@ final class ChildProcess implements AutoCloseable {
    *
    * @throws IllegalStateException naming the log when the process exits or does not answer in time
    */
-  void awaitAnswer(Duration wait, BooleanSupplier answers) throws InterruptedException {
+  public void awaitAnswer(Duration wait, BooleanSupplier answers) throws InterruptedException {
     Instant deadline = Instant.now().plus(wait);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
@@ -93,11 +93,11 @@ final class ChildProcess implements AutoCloseable {
   }
 
   /** The process id, for tests that check nothing outlives the runtime. */
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 

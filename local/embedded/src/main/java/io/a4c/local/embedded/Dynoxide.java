@@ -1,4 +1,4 @@
-package io.a4c.local;
+package io.a4c.local.embedded;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -8,18 +8,24 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Dynoxide, the open-source (MIT/Apache-2.0) DynamoDB-compatible engine backed by SQLite, as a
- * child process of this JVM on 127.0.0.1, its data in one database file. The binary comes from the
- * npm package {@code @dynoxide/linux-<arch>} that {@code local/engines.sh install} puts under
- * {@code local/dynoxide}. Where it differs from DynamoDB in a way A4C meets, docs/local-runtime.md
- * says so.
+ * child process of this JVM on 127.0.0.1, its data in one database file (the local runtime) or in
+ * memory (store tests, which want a clean engine in milliseconds). The binary comes from the npm
+ * package {@code @dynoxide/linux-<arch>} that {@code local/engines.sh install} puts under {@code
+ * local/dynoxide}. Where it differs from DynamoDB in a way A4C meets, docs/local-runtime.md says
+ * so.
  */
-final class Dynoxide implements AutoCloseable {
-  static final String DIRECTORY = "dynoxide";
-  static final String DATABASE = "a4c.sqlite";
+public final class Dynoxide implements AutoCloseable {
+  public static final String DIRECTORY = "dynoxide";
+  public static final String DATABASE = "a4c.sqlite";
+
+  /** The variable naming the directory its npm package is installed in, when not the default. */
+  public static final String DIRECTORY_SETTING = "A4C_DYNOXIDE_DIR";
+
   private static final Duration START_WAIT = Duration.ofSeconds(30);
 
   private final ChildProcess process;
@@ -37,24 +43,41 @@ final class Dynoxide implements AutoCloseable {
    * @param explicitDirectory where the npm package is installed, if a setting says so
    * @throws IllegalStateException naming what to install, or the log to read
    */
-  static Dynoxide start(Path explicitDirectory, Path dataDir, int port)
+  public static Dynoxide start(Path explicitDirectory, Path dataDir, int port)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dataDir);
+    return launch(
+        explicitDirectory,
+        List.of("--db-path", dataDir.resolve(DATABASE).toString()),
+        dataDir.resolve("dynoxide.log"),
+        port);
+  }
+
+  /**
+   * Starts one that keeps its data in memory (gone when it stops) on a free port, its output in
+   * {@code log}, and waits until it listens.
+   *
+   * @throws IllegalStateException naming what to install, or the log to read
+   */
+  public static Dynoxide inMemory(Path log) throws IOException, InterruptedException {
+    return launch(null, List.of(), log, 0);
+  }
+
+  private static Dynoxide launch(Path explicitDirectory, List<String> storage, Path log, int port)
       throws IOException, InterruptedException {
     Path binary = binary(explicitDirectory);
-    Files.createDirectories(dataDir);
     int chosen = port == 0 ? FreePorts.pick() : port;
-    var process =
-        ChildProcess.start(
-            "Dynoxide",
+    List<String> command =
+        new ArrayList<>(
             List.of(
                 binary.toString(),
                 "serve",
                 "--host",
                 "127.0.0.1",
                 "--port",
-                Integer.toString(chosen),
-                "--db-path",
-                dataDir.resolve(DATABASE).toString()),
-            dataDir.resolve("dynoxide.log"));
+                Integer.toString(chosen)));
+    command.addAll(storage);
+    var process = ChildProcess.start("Dynoxide", command, log);
     try {
       process.awaitAnswer(START_WAIT, () -> listens(chosen));
       return new Dynoxide(process, chosen);
@@ -64,7 +87,7 @@ final class Dynoxide implements AutoCloseable {
     }
   }
 
-  static Path binary(Path explicitDirectory) {
+  public static Path binary(Path explicitDirectory) {
     String arch =
         switch (System.getProperty("os.arch")) {
           case "amd64", "x86_64" -> "x64";
@@ -74,10 +97,7 @@ final class Dynoxide implements AutoCloseable {
                   "Dynoxide ships for x64 and arm64 only, not " + System.getProperty("os.arch"));
         };
     return NpmPackages.find(
-        explicitDirectory,
-        DIRECTORY,
-        "@dynoxide/linux-" + arch + "/dynoxide",
-        LocalEnv.DYNOXIDE_DIR);
+        explicitDirectory, DIRECTORY, "@dynoxide/linux-" + arch + "/dynoxide", DIRECTORY_SETTING);
   }
 
   private static boolean listens(int port) {
@@ -89,11 +109,11 @@ final class Dynoxide implements AutoCloseable {
     }
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 

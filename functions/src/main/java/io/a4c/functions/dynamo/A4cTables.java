@@ -1,0 +1,80 @@
+package io.a4c.functions.dynamo;
+
+import java.util.List;
+
+/**
+ * A4C's tables, keys and indexes, declared once: the stores query by these names, {@code
+ * LocalTables} creates them locally and the CDK stack ({@code io.a4c.infra.tables.Tables}) deploys
+ * them. Changing a key here means a new table.
+ */
+public final class A4cTables {
+  /** Workspaces by host, for the reconciler and the sweeper. */
+  public static final IndexSpec WORKSPACES_BY_HOST =
+      new IndexSpec("byHost", "hostId", "workspaceId");
+
+  /**
+   * Workspaces in progress by last update, for the sweeper. Sparse: only PENDING, CREATING and
+   * DELETING workspaces carry {@code inFlight}.
+   */
+  public static final IndexSpec WORKSPACES_IN_FLIGHT =
+      new IndexSpec("byInFlight", "inFlight", "updatedAt");
+
+  /** Build schedules by status and time, for queue positions, the sweeper and the scheduler. */
+  public static final IndexSpec BUILDS_BY_STATUS =
+      new IndexSpec("byStatus", "status", "scheduledAt");
+
+  /** Sparse index of the audit trail by the user whose resource an entry is about. */
+  public static final IndexSpec AUDIT_BY_USER = new IndexSpec("byUser", "userId", "entryId");
+
+  public static final TableSpec WORKSPACES =
+      new TableSpec(
+          "Workspaces",
+          "userId",
+          "workspaceId",
+          List.of(WORKSPACES_BY_HOST, WORKSPACES_IN_FLIGHT),
+          null);
+
+  /** One item per project, holding its JSON. */
+  public static final TableSpec PROJECTS =
+      new TableSpec("Projects", "projectName", null, List.of(), null);
+
+  /** imageKey is project#parent#arch; the sort key orders an image's changes. */
+  public static final TableSpec IMAGES =
+      new TableSpec("Images", "imageKey", "change", List.of(), null);
+
+  /** One item per host: heartbeats, status, the slot counter and what its builder reported. */
+  public static final TableSpec HOSTS = new TableSpec("Hosts", "hostId", null, List.of(), null);
+
+  /** Idempotency-Key records of workspace creation, forgotten by TTL a day later. */
+  public static final TableSpec IDEMPOTENCY =
+      new TableSpec("Idempotency", "idempotencyKey", null, List.of(), "expiresAt");
+
+  /** The audit trail: one stream, sort key time-ordered, read newest first; never updated. */
+  public static final TableSpec AUDIT =
+      new TableSpec("Audit", "stream", "entryId", List.of(AUDIT_BY_USER), null);
+
+  /** Per-user quota counters, moved in the same transactions as the records they count. */
+  public static final TableSpec USAGE = new TableSpec("Usage", "userId", null, List.of(), null);
+
+  public static final TableSpec BUILD_SCHEDULES =
+      new TableSpec("BuildSchedules", "userId", "scheduleId", List.of(BUILDS_BY_STATUS), null);
+
+  /** One item per build: its last attempt's log (head and tail when long). */
+  public static final TableSpec BUILD_LOGS =
+      new TableSpec("BuildLogs", "scheduleId", null, List.of(), null);
+
+  /** Every table, in the order the CDK stack declares them. */
+  public static final List<TableSpec> ALL =
+      List.of(
+          WORKSPACES,
+          PROJECTS,
+          IMAGES,
+          HOSTS,
+          IDEMPOTENCY,
+          AUDIT,
+          USAGE,
+          BUILD_SCHEDULES,
+          BUILD_LOGS);
+
+  private A4cTables() {}
+}

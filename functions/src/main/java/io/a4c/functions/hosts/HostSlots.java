@@ -1,0 +1,62 @@
+package io.a4c.functions.hosts;
+
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.dynamo.Values;
+import java.util.Map;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * The hosts' reservation counters ({@code assignedWorkspaces} on each host's item), moved only
+ * inside the transaction that writes or removes the workspace they count, so a crash between them
+ * cannot leak a slot and two creates cannot take a host's last slot together. Heartbeats never
+ * touch the counter. Thread-safe.
+ */
+@Singleton
+public final class HostSlots {
+  static final String ASSIGNED = "assignedWorkspaces";
+
+  private final String table;
+
+  @Inject
+  HostSlots(FunctionsConfig config) {
+    this(config.hostsTable());
+  }
+
+  public HostSlots(String table) {
+    this.table = table;
+  }
+
+  /**
+   * The transaction item that takes a slot on {@code hostId}; its condition fails when the host is
+   * full or not ACTIVE.
+   */
+  public TransactWriteItem reserve(String hostId) {
+    return TransactWriteItem.builder()
+        .update(
+            u ->
+                u.tableName(table)
+                    .key(A4cTables.HOSTS.key(hostId))
+                    .updateExpression("SET " + ASSIGNED + " = " + ASSIGNED + " + :one")
+                    .conditionExpression("#status = :active AND " + ASSIGNED + " < #capacity")
+                    .expressionAttributeNames(Map.of("#status", "status", "#capacity", "capacity"))
+                    .expressionAttributeValues(
+                        Map.of(":one", Values.ONE, ":active", Values.name(HostStatus.ACTIVE))))
+        .build();
+  }
+
+  /** The transaction item that gives a slot back; its condition fails when the counter is zero. */
+  public TransactWriteItem release(String hostId) {
+    return TransactWriteItem.builder()
+        .update(
+            u ->
+                u.tableName(table)
+                    .key(A4cTables.HOSTS.key(hostId))
+                    .updateExpression("SET " + ASSIGNED + " = " + ASSIGNED + " - :one")
+                    .conditionExpression(ASSIGNED + " > :zero")
+                    .expressionAttributeValues(Map.of(":one", Values.ONE, ":zero", Values.ZERO)))
+        .build();
+  }
+}
