@@ -9,7 +9,7 @@ import io.a4c.functions.builds.BuildLease;
 import io.a4c.functions.builds.ImageSchedulesApi;
 import io.a4c.functions.builds.RecurringBuilds;
 import io.a4c.functions.config.FunctionsConfig;
-import io.a4c.functions.hosts.HostEventsConsumer;
+import io.a4c.functions.hostevents.HostEventsConsumer;
 import io.a4c.functions.priming.SnapStartPriming;
 import io.a4c.functions.workspaces.WorkspacesApi;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package io.a4c.functions.projects;
 
 import io.a4c.events.Arch;
 import io.a4c.events.Names;
-import io.a4c.functions.builds.EventBridgeCron;
+import io.a4c.functions.cron.EventBridgeCron;
 import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.Validation;
 

@@ -13,7 +13,7 @@ import io.a4c.functions.builds.BuildClaimFunction;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.config.FunctionsEnv;
-import io.a4c.functions.hosts.HostEventSenders;
+import io.a4c.functions.hostevents.HostEventSenders;
 import io.a4c.functions.http.ApiHandler;
 import io.a4c.functions.sweeper.Sweeper;
 import java.io.IOException;

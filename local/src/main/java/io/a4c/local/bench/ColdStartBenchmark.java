@@ -94,7 +94,7 @@ public final class ColdStartBenchmark {
               "status=200"),
           new Case(
               "host events: heartbeat",
-              "io.a4c.functions.hosts.HostEventsFunction",
+              "io.a4c.functions.hostevents.HostEventsFunction",
               "sqs",
               "heartbeat.json",
               "failures=0"),

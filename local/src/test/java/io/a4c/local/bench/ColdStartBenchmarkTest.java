@@ -28,7 +28,7 @@ class ColdStartBenchmarkTest {
         .contains(
             "io.a4c.functions.workspaces.WorkspacesApiFunction",
             "io.a4c.functions.admin.AdminApiFunction",
-            "io.a4c.functions.hosts.HostEventsFunction",
+            "io.a4c.functions.hostevents.HostEventsFunction",
             "io.a4c.functions.builds.ImageSchedulesApiFunction",
             "io.a4c.functions.builds.RecurringBuildsFunction",
             "io.a4c.functions.sweeper.SweeperFunction",

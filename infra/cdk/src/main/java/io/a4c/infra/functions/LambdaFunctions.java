@@ -44,7 +44,7 @@ public final class LambdaFunctions extends Construct {
   public static final String ADMIN_API = "io.a4c.functions.admin.AdminApiFunction";
   public static final String IMAGE_SCHEDULES_API =
       "io.a4c.functions.builds.ImageSchedulesApiFunction";
-  public static final String HOST_EVENTS = "io.a4c.functions.hosts.HostEventsFunction";
+  public static final String HOST_EVENTS = "io.a4c.functions.hostevents.HostEventsFunction";
   public static final String RECURRING_BUILDS = "io.a4c.functions.builds.RecurringBuildsFunction";
   public static final String SWEEPER = "io.a4c.functions.sweeper.SweeperFunction";
   public static final String BUILD_CLAIM = "io.a4c.functions.builds.BuildClaimFunction";

@@ -37,7 +37,7 @@ class LambdaFunctionsTest {
             "io.a4c.functions.workspaces.WorkspacesApiFunction::handleRequest",
             "io.a4c.functions.admin.AdminApiFunction::handleRequest",
             "io.a4c.functions.builds.ImageSchedulesApiFunction::handleRequest",
-            "io.a4c.functions.hosts.HostEventsFunction::handleRequest",
+            "io.a4c.functions.hostevents.HostEventsFunction::handleRequest",
             "io.a4c.functions.builds.RecurringBuildsFunction::handleRequest",
             "io.a4c.functions.sweeper.SweeperFunction::handleRequest",
             "io.a4c.functions.builds.BuildClaimFunction::handleRequest",

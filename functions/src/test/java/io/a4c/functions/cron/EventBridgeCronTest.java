@@ -1,4 +1,4 @@
-package io.a4c.functions.builds;
+package io.a4c.functions.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

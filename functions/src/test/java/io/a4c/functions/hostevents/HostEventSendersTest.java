@@ -1,4 +1,4 @@
-package io.a4c.functions.hosts;
+package io.a4c.functions.hostevents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.a4c.functions.hosts;
+package io.a4c.functions.hostevents;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;

@@ -1,4 +1,4 @@
-package io.a4c.functions.hosts;
+package io.a4c.functions.hostevents;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -12,6 +12,7 @@ import io.a4c.events.WorkspaceStatus;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.builds.BuildReports;
+import io.a4c.functions.hosts.HostService;
 import io.a4c.functions.workspaces.WorkspaceReconciler;
 import io.a4c.functions.workspaces.WorkspaceService;
 import java.io.IOException;

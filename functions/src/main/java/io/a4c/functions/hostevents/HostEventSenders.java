@@ -1,4 +1,4 @@
-package io.a4c.functions.hosts;
+package io.a4c.functions.hostevents;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.a4c.events.HostEventSignatures;

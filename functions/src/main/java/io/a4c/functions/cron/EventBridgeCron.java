@@ -1,4 +1,4 @@
-package io.a4c.functions.builds;
+package io.a4c.functions.cron;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
