@@ -12,6 +12,7 @@ import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostSlots;
 import io.a4c.functions.hosts.HostStatus;
 import io.a4c.functions.hosts.HostStore;
+import io.a4c.functions.projects.Image;
 import io.a4c.functions.quotas.UsageCounters;
 import io.a4c.functions.testing.DynamoDbEngine;
 import java.time.Duration;
@@ -242,7 +243,7 @@ class WorkspaceStoreTest {
     beat(HOST, 10, T0);
     var old = workspace(WorkspaceState.CREATING);
     store.insertReserving(old, null, 5);
-    var recent = withTimes(workspace(WorkspaceState.CREATING), T0.plusNanos(1000));
+    var recent = workspace(USER, WorkspaceState.CREATING, HOST, T0.plusNanos(1000));
     store.insertReserving(recent, null, 5);
 
     assertThat(store.inFlightSince(T0.plusNanos(1000)))
@@ -267,7 +268,7 @@ class WorkspaceStoreTest {
     beat("h2", 10, T0);
     var here = workspace(WorkspaceState.RUNNING);
     store.insertReserving(here, null, 5);
-    store.insertReserving(onHost(workspace(WorkspaceState.RUNNING), "h2"), null, 5);
+    store.insertReserving(workspace(USER, WorkspaceState.RUNNING, "h2", T0), null, 5);
 
     assertThat(store.onHost(HOST))
         .extracting(Workspace::workspaceId)
@@ -401,75 +402,17 @@ class WorkspaceStoreTest {
   }
 
   private Workspace workspace(String userId, WorkspaceState state) {
+    return workspace(userId, state, HOST, T0);
+  }
+
+  /** A workspace of {@code userId} in {@code state} on {@code hostId}, last written {@code at}. */
+  private Workspace workspace(String userId, WorkspaceState state, String hostId, Instant at) {
     String id = String.format("ws-%026d", ++nextId);
-    return new Workspace(
-        userId,
-        id,
-        "name-" + nextId,
-        "proj",
-        "main",
-        Arch.AMD64,
-        null,
-        "10.250.0.1:5000/proj:abc",
-        HOST,
-        id + ".ws.example",
-        null,
-        null,
-        state,
-        null,
-        null,
-        1,
-        T0,
-        T0,
-        0,
-        null);
-  }
-
-  private static Workspace withTimes(Workspace w, Instant at) {
-    return new Workspace(
-        w.userId(),
-        w.workspaceId(),
-        w.name(),
-        w.projectName(),
-        w.parentName(),
-        w.arch(),
-        w.change(),
-        w.imageRef(),
-        w.hostId(),
-        w.hostname(),
-        w.containerId(),
-        w.ip(),
-        w.state(),
-        w.step(),
-        w.reason(),
-        w.version(),
-        at,
-        at,
-        w.redrives(),
-        null);
-  }
-
-  private static Workspace onHost(Workspace w, String hostId) {
-    return new Workspace(
-        w.userId(),
-        w.workspaceId(),
-        w.name(),
-        w.projectName(),
-        w.parentName(),
-        w.arch(),
-        w.change(),
-        w.imageRef(),
-        hostId,
-        w.hostname(),
-        w.containerId(),
-        w.ip(),
-        w.state(),
-        w.step(),
-        w.reason(),
-        w.version(),
-        w.createdAt(),
-        w.updatedAt(),
-        w.redrives(),
-        null);
+    var image =
+        new Image(
+            "proj", "main", Arch.AMD64, null, "10.250.0.1:5000/proj:abc", Image.COMPLETED, at);
+    var pending =
+        Workspace.pending(userId, id, "name-" + nextId, image, hostId, id + ".ws.example", at);
+    return state == WorkspaceState.PENDING ? pending : pending.moved(state, null, null, at);
   }
 }
