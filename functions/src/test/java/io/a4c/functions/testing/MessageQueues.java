@@ -87,12 +87,21 @@ public final class MessageQueues implements BeforeEachCallback {
                 .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")));
   }
 
+  /** Creates a standard queue of this test named {@code <prefix><name>}; its URL. */
+  public String createQueue(String name) {
+    return client.createQueue(b -> b.queueName(prefix + name)).queueUrl();
+  }
+
   /** Takes every message now on {@code hostId}'s command queue, oldest first. */
   public List<String> receiveFromHost(String hostId) {
-    String url =
+    return receive(
         client
             .getQueueUrl(b -> b.queueName(HostQueues.commandQueueName(prefix, hostId)))
-            .queueUrl();
+            .queueUrl());
+  }
+
+  /** Takes every message now on the queue at {@code url}. */
+  public List<String> receive(String url) {
     List<String> bodies = new ArrayList<>();
     while (true) {
       var messages = client.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)).messages();
