@@ -1,11 +1,10 @@
 package io.a4c.functions.audit;
 
+import io.a4c.functions.dynamo.Timestamps;
 import io.a4c.functions.http.PageTokens;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -22,8 +21,6 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class AuditLog {
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
-  private static final DateTimeFormatter SORTABLE =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   /** What an entry id looks like; a page token must name one. */
   static final Pattern ENTRY_ID =
@@ -54,7 +51,7 @@ public final class AuditLog {
     random.nextBytes(noise);
     var entry =
         new AuditEntry(
-            SORTABLE.format(at) + "#" + HexFormat.of().formatHex(noise),
+            Timestamps.format(at) + "#" + HexFormat.of().formatHex(noise),
             at,
             action,
             origin.actor(),

@@ -1,11 +1,14 @@
 package io.a4c.functions.audit;
 
 import io.a4c.functions.config.FunctionsConfig;
-import java.time.Instant;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.dynamo.ItemReader;
+import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
+import io.a4c.functions.dynamo.Values;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -20,7 +23,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @Singleton
 public final class AuditStore {
   static final String STREAM = "audit";
-  static final String BY_USER = "byUser";
 
   /** A page as stored: the entries and the entry id to continue after, if any. */
   record StoredPage(List<AuditEntry> items, String lastEntryId) {}
@@ -30,31 +32,28 @@ public final class AuditStore {
 
   @Inject
   AuditStore(DynamoDbClient dynamo, FunctionsConfig config) {
+    this(dynamo, config.security().auditTable());
+  }
+
+  AuditStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
-    this.table = config.security().auditTable();
+    this.table = table;
   }
 
   void put(AuditEntry entry) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("stream", AttributeValue.fromS(STREAM));
-    item.put("entryId", AttributeValue.fromS(entry.entryId()));
-    item.put("at", AttributeValue.fromS(entry.at().toString()));
-    item.put("action", AttributeValue.fromS(entry.action()));
-    item.put("actor", AttributeValue.fromS(entry.actor()));
-    item.put("admin", AttributeValue.fromBool(entry.admin()));
-    putIfPresent(item, "userId", entry.userId());
-    putIfPresent(item, "target", entry.target());
-    putIfPresent(item, "requestId", entry.requestId());
-    putIfPresent(item, "sourceIp", entry.sourceIp());
-    if (!entry.details().isEmpty()) {
-      item.put(
-          "details",
-          AttributeValue.fromM(
-              entry.details().entrySet().stream()
-                  .collect(
-                      Collectors.toMap(
-                          Map.Entry::getKey, e -> AttributeValue.fromS(e.getValue())))));
-    }
+    var item =
+        ItemWriter.item()
+            .key(A4cTables.AUDIT.key(STREAM, entry.entryId()))
+            .instant("at", entry.at())
+            .string("action", entry.action())
+            .string("actor", entry.actor())
+            .bool("admin", entry.admin())
+            .string("userId", entry.userId())
+            .string("target", entry.target())
+            .string("requestId", entry.requestId())
+            .string("sourceIp", entry.sourceIp())
+            .stringMap("details", entry.details())
+            .build();
     dynamo.putItem(
         b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(entryId)"));
   }
@@ -70,62 +69,38 @@ public final class AuditStore {
               if (userId == null) {
                 b.keyConditionExpression("#stream = :s")
                     .expressionAttributeNames(Map.of("#stream", "stream"))
-                    .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(STREAM)));
+                    .expressionAttributeValues(Map.of(":s", Values.s(STREAM)));
                 if (afterEntryId != null) {
-                  b.exclusiveStartKey(
-                      Map.of(
-                          "stream",
-                          AttributeValue.fromS(STREAM),
-                          "entryId",
-                          AttributeValue.fromS(afterEntryId)));
+                  b.exclusiveStartKey(A4cTables.AUDIT.key(STREAM, afterEntryId));
                 }
               } else {
-                b.indexName(BY_USER)
+                b.indexName(A4cTables.AUDIT_BY_USER.name())
                     .keyConditionExpression("userId = :u")
-                    .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)));
+                    .expressionAttributeValues(Map.of(":u", Values.s(userId)));
                 if (afterEntryId != null) {
-                  b.exclusiveStartKey(
-                      Map.of(
-                          "stream", AttributeValue.fromS(STREAM),
-                          "entryId", AttributeValue.fromS(afterEntryId),
-                          "userId", AttributeValue.fromS(userId)));
+                  Map<String, AttributeValue> start =
+                      new HashMap<>(A4cTables.AUDIT.key(STREAM, afterEntryId));
+                  start.put("userId", Values.s(userId));
+                  b.exclusiveStartKey(start);
                 }
               }
             });
     var items = response.items().stream().map(AuditStore::fromItem).toList();
-    String last =
-        response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-            ? response.lastEvaluatedKey().get("entryId").s()
-            : null;
-    return new StoredPage(items, last);
+    return new StoredPage(items, Reads.next(response, A4cTables.AUDIT));
   }
 
   private static AuditEntry fromItem(Map<String, AttributeValue> item) {
-    Map<String, String> details = new HashMap<>();
-    if (item.containsKey("details")) {
-      item.get("details").m().forEach((k, v) -> details.put(k, v.s()));
-    }
+    var read = ItemReader.of(item);
     return new AuditEntry(
-        s(item, "entryId"),
-        Instant.parse(s(item, "at")),
-        s(item, "action"),
-        s(item, "actor"),
-        item.containsKey("admin") && Boolean.TRUE.equals(item.get("admin").bool()),
-        s(item, "userId"),
-        s(item, "target"),
-        s(item, "requestId"),
-        s(item, "sourceIp"),
-        details);
-  }
-
-  private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
-    if (value != null) {
-      item.put(name, AttributeValue.fromS(value));
-    }
-  }
-
-  private static String s(Map<String, AttributeValue> item, String name) {
-    AttributeValue value = item.get(name);
-    return value == null ? null : value.s();
+        read.string("entryId"),
+        read.instant("at"),
+        read.string("action"),
+        read.string("actor"),
+        read.bool("admin"),
+        read.string("userId"),
+        read.string("target"),
+        read.string("requestId"),
+        read.string("sourceIp"),
+        read.stringMap("details"));
   }
 }

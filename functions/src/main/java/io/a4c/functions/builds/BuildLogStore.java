@@ -1,13 +1,15 @@
 package io.a4c.functions.builds;
 
 import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.dynamo.ItemReader;
+import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Build logs in DynamoDB, one item per schedule (the last attempt's log; a builder keeps the head
@@ -24,36 +26,34 @@ public final class BuildLogStore {
 
   @Inject
   BuildLogStore(DynamoDbClient dynamo, FunctionsConfig config) {
+    this(dynamo, config.builds().logsTable());
+  }
+
+  BuildLogStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
-    this.table = config.builds().logsTable();
+    this.table = table;
   }
 
   void put(String scheduleId, int attempt, String text, Instant at) {
-    dynamo.putItem(
-        b ->
-            b.tableName(table)
-                .item(
-                    Map.of(
-                        "scheduleId", AttributeValue.fromS(scheduleId),
-                        "attempt", AttributeValue.fromN(Integer.toString(attempt)),
-                        "text", AttributeValue.fromS(text),
-                        "writtenAt", AttributeValue.fromS(at.toString()))));
+    var item =
+        ItemWriter.item()
+            .key(A4cTables.BUILD_LOGS.key(scheduleId))
+            .number("attempt", attempt)
+            .string("text", text)
+            .instant("writtenAt", at)
+            .build();
+    dynamo.putItem(b -> b.tableName(table).item(item));
   }
 
   Optional<BuildLog> get(String scheduleId) {
-    var item =
-        dynamo
-            .getItem(
-                b -> b.tableName(table).key(Map.of("scheduleId", AttributeValue.fromS(scheduleId))))
-            .item();
-    if (item == null || item.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new BuildLog(
-            scheduleId,
-            Integer.parseInt(item.get("attempt").n()),
-            item.get("text").s(),
-            Instant.parse(item.get("writtenAt").s())));
+    return Reads.item(dynamo, table, A4cTables.BUILD_LOGS.key(scheduleId), false)
+        .map(ItemReader::of)
+        .map(
+            read ->
+                new BuildLog(
+                    scheduleId,
+                    read.integer("attempt"),
+                    read.string("text"),
+                    read.instant("writtenAt")));
   }
 }

@@ -9,6 +9,7 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.ItemReader;
 import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
 import io.a4c.functions.dynamo.Timestamps;
 import io.a4c.functions.dynamo.Transaction;
 import io.a4c.functions.dynamo.Values;
@@ -147,12 +148,8 @@ public final class BuildScheduleStore {
   }
 
   Optional<BuildSchedule> get(String userId, String scheduleId, boolean consistent) {
-    var item =
-        dynamo
-            .getItem(
-                b -> b.tableName(table).key(key(userId, scheduleId)).consistentRead(consistent))
-            .item();
-    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    return Reads.item(dynamo, table, key(userId, scheduleId), consistent)
+        .map(BuildScheduleStore::fromItem);
   }
 
   /**
@@ -160,20 +157,16 @@ public final class BuildScheduleStore {
    */
   StoredPage list(String userId, int limit, String afterScheduleId) {
     var response =
-        dynamo.query(
-            b -> {
-              b.tableName(table)
-                  .keyConditionExpression("userId = :u")
-                  .expressionAttributeValues(Map.of(":u", Values.s(userId)))
-                  .projectionExpression(projection())
-                  .expressionAttributeNames(projectionNames())
-                  .limit(limit);
-              if (afterScheduleId != null) {
-                b.exclusiveStartKey(key(userId, afterScheduleId));
-              }
-            });
+        Reads.page(
+            dynamo,
+            table,
+            A4cTables.BUILD_SCHEDULES,
+            userId,
+            limit,
+            afterScheduleId,
+            b -> b.projectionExpression(projection()).expressionAttributeNames(projectionNames()));
     var items = response.items().stream().map(BuildScheduleStore::fromItem).toList();
-    return new StoredPage(items, Writes.lastKey(response, "scheduleId"));
+    return new StoredPage(items, Reads.next(response, A4cTables.BUILD_SCHEDULES));
   }
 
   /** Marks a schedule's job as sent; false when it is no longer SCHEDULED and unsent. */
@@ -407,20 +400,13 @@ public final class BuildScheduleStore {
 
   /** Whether recurring builds are paused. */
   RecurringSettings recurringSettings() {
-    var item =
-        dynamo
-            .getItem(
-                b ->
-                    b.tableName(table)
-                        .key(key(SETTINGS_PARTITION, "recurring"))
-                        .consistentRead(true))
-            .item();
-    if (item == null || item.isEmpty()) {
-      return new RecurringSettings(false, null, null);
-    }
-    var read = ItemReader.of(item);
-    return new RecurringSettings(
-        read.bool("paused"), read.string("updatedBy"), read.instant("updatedAt"));
+    return Reads.item(dynamo, table, key(SETTINGS_PARTITION, "recurring"), true)
+        .map(ItemReader::of)
+        .map(
+            read ->
+                new RecurringSettings(
+                    read.bool("paused"), read.string("updatedBy"), read.instant("updatedAt")))
+        .orElse(new RecurringSettings(false, null, null));
   }
 
   void putRecurringSettings(RecurringSettings settings) {

@@ -3,15 +3,16 @@ package io.a4c.functions.builds;
 import io.a4c.events.Arch;
 import io.a4c.events.BuilderStatus;
 import io.a4c.functions.config.FunctionsConfig;
-import java.time.Instant;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.dynamo.ItemReader;
+import io.a4c.functions.dynamo.Values;
+import io.a4c.functions.dynamo.Writes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * What builders last reported, kept on their host's item in the hosts table under attributes of
@@ -22,40 +23,46 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 public final class BuilderStore {
   /** A builder as last reported. */
   public record Builder(
-      String hostId, Arch arch, int slots, int running, boolean accepting, Instant seenAt) {}
+      String hostId,
+      Arch arch,
+      int slots,
+      int running,
+      boolean accepting,
+      java.time.Instant seenAt) {}
 
   private final DynamoDbClient dynamo;
   private final String table;
 
   @Inject
   BuilderStore(DynamoDbClient dynamo, FunctionsConfig config) {
+    this(dynamo, config.hostsTable());
+  }
+
+  BuilderStore(DynamoDbClient dynamo, String hostsTable) {
     this.dynamo = dynamo;
-    this.table = config.hostsTable();
+    this.table = hostsTable;
   }
 
   /** Records a report unless a newer one is stored; false when dropped. */
   boolean record(BuilderStatus status) {
-    try {
-      dynamo.updateItem(
-          b ->
-              b.tableName(table)
-                  .key(Map.of("hostId", AttributeValue.fromS(status.hostId())))
-                  .updateExpression(
-                      "SET builderArch = :arch, builderSlots = :slots, builderRunning = :running,"
-                          + " builderAccepting = :accepting, builderSeenMs = :at")
-                  .conditionExpression(
-                      "attribute_exists(hostId) AND (attribute_not_exists(builderSeenMs) OR builderSeenMs < :at)")
-                  .expressionAttributeValues(
-                      Map.of(
-                          ":arch", AttributeValue.fromS(status.arch().wireName()),
-                          ":slots", n(status.slots()),
-                          ":running", n(status.running()),
-                          ":accepting", AttributeValue.fromBool(status.accepting()),
-                          ":at", n(status.sentAt().toEpochMilli()))));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
-    }
+    return Writes.conditionally(
+        () ->
+            dynamo.updateItem(
+                b ->
+                    b.tableName(table)
+                        .key(A4cTables.HOSTS.key(status.hostId()))
+                        .updateExpression(
+                            "SET builderArch = :arch, builderSlots = :slots, builderRunning = :running,"
+                                + " builderAccepting = :accepting, builderSeenMs = :at")
+                        .conditionExpression(
+                            "attribute_exists(hostId) AND (attribute_not_exists(builderSeenMs) OR builderSeenMs < :at)")
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":arch", Values.s(status.arch().wireName()),
+                                ":slots", Values.n(status.slots()),
+                                ":running", Values.n(status.running()),
+                                ":accepting", Values.bool(status.accepting()),
+                                ":at", Values.epochMillis(status.sentAt())))));
   }
 
   /** Every host that ever reported as a builder. */
@@ -70,21 +77,18 @@ public final class BuilderStore {
         .items()
         .forEach(
             item -> {
-              if (item.containsKey("builderSeenMs")) {
+              var read = ItemReader.of(item);
+              if (read.has("builderSeenMs")) {
                 builders.add(
                     new Builder(
-                        item.get("hostId").s(),
-                        Arch.parse(item.get("builderArch").s()),
-                        Integer.parseInt(item.get("builderSlots").n()),
-                        Integer.parseInt(item.get("builderRunning").n()),
-                        item.get("builderAccepting").bool(),
-                        Instant.ofEpochMilli(Long.parseLong(item.get("builderSeenMs").n()))));
+                        read.string("hostId"),
+                        Arch.parse(read.string("builderArch")),
+                        read.integer("builderSlots"),
+                        read.integer("builderRunning"),
+                        read.bool("builderAccepting"),
+                        read.epochMillis("builderSeenMs")));
               }
             });
     return builders;
-  }
-
-  private static AttributeValue n(long value) {
-    return AttributeValue.fromN(Long.toString(value));
   }
 }

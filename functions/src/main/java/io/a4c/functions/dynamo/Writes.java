@@ -1,11 +1,8 @@
 package io.a4c.functions.dynamo;
 
-import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
-/** Conditional writes and pages: what every store does the same way. */
+/** Conditional writes, which every store makes the same way. */
 public final class Writes {
   private Writes() {}
 
@@ -21,11 +18,5 @@ public final class Writes {
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
-  }
-
-  /** The value of {@code attribute} in a query's last evaluated key: where the next page starts. */
-  public static String lastKey(QueryResponse response, String attribute) {
-    Map<String, AttributeValue> last = response.lastEvaluatedKey();
-    return response.hasLastEvaluatedKey() && !last.isEmpty() ? last.get(attribute).s() : null;
   }
 }

@@ -2,9 +2,12 @@ package io.a4c.functions.projects;
 
 import io.a4c.events.Arch;
 import io.a4c.functions.config.FunctionsConfig;
-import java.time.Instant;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.dynamo.ItemReader;
+import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
+import io.a4c.functions.dynamo.Values;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import javax.inject.Inject;
@@ -23,42 +26,37 @@ public final class ImageStore {
 
   @Inject
   ImageStore(DynamoDbClient dynamo, FunctionsConfig config) {
+    this(dynamo, config.imagesTable());
+  }
+
+  ImageStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
-    this.table = config.imagesTable();
+    this.table = table;
   }
 
   /** Creates or replaces the image of one change. */
   public void put(Image image) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put(
-        "imageKey",
-        AttributeValue.fromS(Image.key(image.projectName(), image.parentName(), image.arch())));
-    item.put("change", AttributeValue.fromS(image.change()));
-    item.put("projectName", AttributeValue.fromS(image.projectName()));
-    item.put("parentName", AttributeValue.fromS(image.parentName()));
-    item.put("arch", AttributeValue.fromS(image.arch().wireName()));
-    item.put("imageRef", AttributeValue.fromS(image.imageRef()));
-    item.put("status", AttributeValue.fromS(image.status()));
-    item.put("createdAt", AttributeValue.fromS(image.createdAt().toString()));
+    var item =
+        ItemWriter.item()
+            .key(
+                A4cTables.IMAGES.key(
+                    Image.key(image.projectName(), image.parentName(), image.arch()),
+                    image.change()))
+            .string("projectName", image.projectName())
+            .string("parentName", image.parentName())
+            .string("arch", image.arch().wireName())
+            .string("imageRef", image.imageRef())
+            .string("status", image.status())
+            .instant("createdAt", image.createdAt())
+            .build();
     dynamo.putItem(b -> b.tableName(table).item(item));
   }
 
   /** The image of exactly that change, if it is COMPLETED. */
   public Optional<Image> completed(
       String projectName, String parentName, Arch arch, String change) {
-    var item =
-        dynamo
-            .getItem(
-                b ->
-                    b.tableName(table)
-                        .key(
-                            Map.of(
-                                "imageKey",
-                                    AttributeValue.fromS(Image.key(projectName, parentName, arch)),
-                                "change", AttributeValue.fromS(change))))
-            .item();
-    return Optional.ofNullable(item)
-        .filter(i -> !i.isEmpty())
+    var key = A4cTables.IMAGES.key(Image.key(projectName, parentName, arch), change);
+    return Reads.item(dynamo, table, key, false)
         .map(ImageStore::fromItem)
         .filter(ImageStore::isCompleted);
   }
@@ -71,8 +69,7 @@ public final class ImageStore {
                 b.tableName(table)
                     .keyConditionExpression("imageKey = :k")
                     .expressionAttributeValues(
-                        Map.of(
-                            ":k", AttributeValue.fromS(Image.key(projectName, parentName, arch)))));
+                        Map.of(":k", Values.s(Image.key(projectName, parentName, arch)))));
     return pages.items().stream()
         .map(ImageStore::fromItem)
         .filter(ImageStore::isCompleted)
@@ -84,13 +81,14 @@ public final class ImageStore {
   }
 
   private static Image fromItem(Map<String, AttributeValue> item) {
+    var read = ItemReader.of(item);
     return new Image(
-        item.get("projectName").s(),
-        item.get("parentName").s(),
-        Arch.parse(item.get("arch").s()),
-        item.get("change").s(),
-        item.get("imageRef").s(),
-        item.get("status").s(),
-        Instant.parse(item.get("createdAt").s()));
+        read.string("projectName"),
+        read.string("parentName"),
+        Arch.parse(read.string("arch")),
+        read.string("change"),
+        read.string("imageRef"),
+        read.string("status"),
+        read.instant("createdAt"));
   }
 }

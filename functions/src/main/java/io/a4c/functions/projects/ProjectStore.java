@@ -3,12 +3,14 @@ package io.a4c.functions.projects;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.a4c.functions.config.FunctionsConfig;
-import java.util.Map;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.dynamo.ItemReader;
+import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
 import java.util.Optional;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Projects in DynamoDB, one item per project holding its JSON. Projects are read by name only, so
@@ -16,14 +18,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 @Singleton
 public final class ProjectStore {
+  /** The attribute holding the project's JSON. */
+  private static final String DOC = "doc";
+
   private final DynamoDbClient dynamo;
   private final String table;
   private final ObjectMapper json;
 
   @Inject
   ProjectStore(DynamoDbClient dynamo, FunctionsConfig config, ObjectMapper json) {
+    this(dynamo, config.projectsTable(), json);
+  }
+
+  ProjectStore(DynamoDbClient dynamo, String table, ObjectMapper json) {
     this.dynamo = dynamo;
-    this.table = config.projectsTable();
+    this.table = table;
     this.json = json;
   }
 
@@ -35,46 +44,32 @@ public final class ProjectStore {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("project could not be serialised", e);
     }
-    dynamo.putItem(
-        b ->
-            b.tableName(table)
-                .item(
-                    Map.of(
-                        "projectName", AttributeValue.fromS(project.projectName()),
-                        "doc", AttributeValue.fromS(doc))));
+    var item =
+        ItemWriter.item()
+            .key(A4cTables.PROJECTS.key(project.projectName()))
+            .string(DOC, doc)
+            .build();
+    dynamo.putItem(b -> b.tableName(table).item(item));
   }
 
   /** Every project. A handful of items, read by the recurring-builds scheduler only. */
   public java.util.List<Project> all() {
     return dynamo.scanPaginator(b -> b.tableName(table)).items().stream()
-        .map(item -> read(item.get("doc").s()))
+        .map(item -> read(ItemReader.of(item).string(DOC), "a stored project"))
         .toList();
   }
 
-  private Project read(String doc) {
+  private Project read(String doc, String which) {
     try {
       return json.readValue(doc, Project.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a stored project could not be read", e);
+      throw new IllegalStateException(which + " could not be read", e);
     }
   }
 
   /** The project, if it exists. */
   public Optional<Project> get(String projectName) {
-    var item =
-        dynamo
-            .getItem(
-                b ->
-                    b.tableName(table)
-                        .key(Map.of("projectName", AttributeValue.fromS(projectName))))
-            .item();
-    if (item == null || item.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(json.readValue(item.get("doc").s(), Project.class));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored project " + projectName + " could not be read", e);
-    }
+    return Reads.item(dynamo, table, A4cTables.PROJECTS.key(projectName), false)
+        .map(item -> read(ItemReader.of(item).string(DOC), "stored project " + projectName));
   }
 }

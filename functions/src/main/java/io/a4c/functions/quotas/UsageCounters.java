@@ -3,6 +3,7 @@ package io.a4c.functions.quotas;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.ItemReader;
+import io.a4c.functions.dynamo.Reads;
 import io.a4c.functions.dynamo.Values;
 import java.util.Map;
 import javax.inject.Inject;
@@ -86,10 +87,8 @@ public final class UsageCounters {
 
   /** The counter's value now (strongly consistent). */
   public long current(String userId, Counter counter) {
-    var item =
-        dynamo
-            .getItem(b -> b.tableName(table).key(A4cTables.USAGE.key(userId)).consistentRead(true))
-            .item();
-    return item == null ? 0 : ItemReader.of(item).number(counter.attribute());
+    return Reads.item(dynamo, table, A4cTables.USAGE.key(userId), true)
+        .map(item -> ItemReader.of(item).number(counter.attribute()))
+        .orElse(0L);
   }
 }

@@ -4,6 +4,7 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.ItemReader;
 import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -59,17 +60,11 @@ public final class IdempotencyKeys {
 
   /** What a key made, if it was used (strongly consistent). */
   Optional<IdempotencyRecord> find(String key) {
-    var item =
-        dynamo
-            .getItem(
-                b -> b.tableName(table).key(A4cTables.IDEMPOTENCY.key(key)).consistentRead(true))
-            .item();
-    if (item == null || item.isEmpty()) {
-      return Optional.empty();
-    }
-    var read = ItemReader.of(item);
-    return Optional.of(
-        new IdempotencyRecord(key, read.string("requestHash"), read.string("workspaceId")));
+    return Reads.item(dynamo, table, A4cTables.IDEMPOTENCY.key(key), true)
+        .map(ItemReader::of)
+        .map(
+            read ->
+                new IdempotencyRecord(key, read.string("requestHash"), read.string("workspaceId")));
   }
 
   /** Forgets a key (its request made nothing after all). */

@@ -7,6 +7,7 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.ItemReader;
 import io.a4c.functions.dynamo.ItemWriter;
+import io.a4c.functions.dynamo.Reads;
 import io.a4c.functions.dynamo.Transaction;
 import io.a4c.functions.dynamo.Values;
 import io.a4c.functions.dynamo.Writes;
@@ -151,15 +152,8 @@ public final class WorkspaceStore {
 
   /** The workspace, read strongly consistent when about to be written. */
   Optional<Workspace> get(String userId, String workspaceId, boolean consistent) {
-    var item =
-        dynamo
-            .getItem(
-                b ->
-                    b.tableName(table)
-                        .key(A4cTables.WORKSPACES.key(userId, workspaceId))
-                        .consistentRead(consistent))
-            .item();
-    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    return Reads.item(dynamo, table, A4cTables.WORKSPACES.key(userId, workspaceId), consistent)
+        .map(WorkspaceStore::fromItem);
   }
 
   /**
@@ -168,18 +162,9 @@ public final class WorkspaceStore {
    */
   StoredPage list(String userId, int limit, String afterWorkspaceId) {
     var response =
-        dynamo.query(
-            b -> {
-              b.tableName(table)
-                  .keyConditionExpression("userId = :u")
-                  .expressionAttributeValues(Map.of(":u", Values.s(userId)))
-                  .limit(limit);
-              if (afterWorkspaceId != null) {
-                b.exclusiveStartKey(A4cTables.WORKSPACES.key(userId, afterWorkspaceId));
-              }
-            });
+        Reads.page(dynamo, table, A4cTables.WORKSPACES, userId, limit, afterWorkspaceId, b -> {});
     var items = response.items().stream().map(WorkspaceStore::fromItem).toList();
-    return new StoredPage(items, Writes.lastKey(response, "workspaceId"));
+    return new StoredPage(items, Reads.next(response, A4cTables.WORKSPACES));
   }
 
   /**

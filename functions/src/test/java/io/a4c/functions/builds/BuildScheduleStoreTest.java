@@ -240,15 +240,7 @@ class BuildScheduleStoreTest {
   void aJobSentBeforeTimestampsHadOneFormIsResent() {
     var build = counted(3);
     store.markQueued(build, T0);
-    dynamo
-        .client()
-        .updateItem(
-            b ->
-                b.tableName(dynamo.table(A4cTables.BUILD_SCHEDULES))
-                    .key(A4cTables.BUILD_SCHEDULES.key(USER, build.scheduleId()))
-                    .updateExpression("SET lastSentAt = :old")
-                    .expressionAttributeValues(
-                        Map.of(":old", AttributeValue.fromS(T0.toString()))));
+    setStored(build, "lastSentAt", T0.toString());
 
     assertThat(store.markResent(get(build), T0.plusSeconds(1))).isTrue();
   }
@@ -288,15 +280,7 @@ class BuildScheduleStoreTest {
   @Test
   void buildsScheduledWithTheOldMillisecondPrecisionAreRead() {
     var build = stored(BuildStatus.SCHEDULED);
-    dynamo
-        .client()
-        .updateItem(
-            b ->
-                b.tableName(dynamo.table(A4cTables.BUILD_SCHEDULES))
-                    .key(A4cTables.BUILD_SCHEDULES.key(USER, build.scheduleId()))
-                    .updateExpression("SET scheduledAt = :old")
-                    .expressionAttributeValues(
-                        Map.of(":old", AttributeValue.fromS("2026-03-01T10:00:00.123Z"))));
+    setStored(build, "scheduledAt", "2026-03-01T10:00:00.123Z");
 
     assertThat(get(build).scheduledAt()).isEqualTo(Instant.parse("2026-03-01T10:00:00.123Z"));
   }
@@ -324,6 +308,19 @@ class BuildScheduleStoreTest {
     assertThat(second.items())
         .extracting(BuildSchedule::scheduleId)
         .containsExactly(b.scheduleId());
+  }
+
+  /** Writes an attribute as items written before this code hold it. */
+  private void setStored(BuildSchedule build, String attribute, String value) {
+    dynamo
+        .client()
+        .updateItem(
+            b ->
+                b.tableName(dynamo.table(A4cTables.BUILD_SCHEDULES))
+                    .key(A4cTables.BUILD_SCHEDULES.key(build.userId(), build.scheduleId()))
+                    .updateExpression("SET #a = :old")
+                    .expressionAttributeNames(Map.of("#a", attribute))
+                    .expressionAttributeValues(Map.of(":old", AttributeValue.fromS(value))));
   }
 
   private boolean apply(Move move, BuildSchedule build) {

@@ -1,0 +1,58 @@
+package io.a4c.functions.builds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.a4c.events.Arch;
+import io.a4c.events.BuilderStatus;
+import io.a4c.events.Heartbeat;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.hosts.HostStore;
+import io.a4c.functions.testing.DynamoDbEngine;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Build logs and builder reports against Dynoxide. */
+class BuildLogAndBuilderStoreTest {
+  @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
+
+  private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+  private BuildLogStore logs;
+  private BuilderStore builders;
+  private HostStore hosts;
+
+  @BeforeEach
+  void stores() {
+    logs = new BuildLogStore(dynamo.client(), dynamo.table(A4cTables.BUILD_LOGS));
+    builders = new BuilderStore(dynamo.client(), dynamo.table(A4cTables.HOSTS));
+    hosts = new HostStore(dynamo.client(), dynamo.table(A4cTables.HOSTS));
+  }
+
+  @Test
+  void aBuildKeepsItsLastAttemptsLog() {
+    logs.put("bs-1", 1, "first", T0);
+    logs.put("bs-1", 2, "second", T0.plusSeconds(1));
+
+    assertThat(logs.get("bs-1"))
+        .contains(new BuildLogStore.BuildLog("bs-1", 2, "second", T0.plusSeconds(1)));
+    assertThat(logs.get("bs-2")).isEmpty();
+  }
+
+  @Test
+  void aBuilderReportIsKeptBesideItsHostsHeartbeatUnlessOlder() {
+    assertThat(builders.record(BuilderStatus.of("h1", Arch.AMD64, 2, 1, true, T0)))
+        .as("no heartbeat from h1 yet")
+        .isFalse();
+    hosts.applyHeartbeat(Heartbeat.of("h1", Arch.AMD64, 1, 2, List.of(), 5, 0, T0));
+
+    assertThat(builders.record(BuilderStatus.of("h1", Arch.AMD64, 2, 1, true, T0))).isTrue();
+    assertThat(builders.record(BuilderStatus.of("h1", Arch.AMD64, 9, 9, false, T0))).isFalse();
+
+    assertThat(builders.all())
+        .containsExactly(new BuilderStore.Builder("h1", Arch.AMD64, 2, 1, true, T0));
+    assertThat(hosts.all().getFirst().capacity()).isEqualTo(5);
+  }
+}
