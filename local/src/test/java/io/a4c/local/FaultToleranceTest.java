@@ -167,7 +167,8 @@ class FaultToleranceTest {
     int assignedBefore = assigned(api, hostId);
     var running = scenario.createRunning(user, project);
     String id = running.at("/workspaceId");
-    String version = running.at("/version");
+    // Every write of the record moves updatedAt: unchanged means not written.
+    String updatedAt = running.at("/updatedAt");
     String containerId = running.at("/containerId");
     String ip = running.at("/ip");
     ObjectMapper json = EventJson.newMapper();
@@ -259,9 +260,9 @@ class FaultToleranceTest {
           .atMost(Duration.ofSeconds(8))
           .until(
               () ->
-                  version.equals(
+                  updatedAt.equals(
                           api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user))
-                              .at("/version"))
+                              .at("/updatedAt"))
                       && fleet.containersOfWorkspace(hostId, id).size() == 1);
 
       api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));

@@ -44,7 +44,8 @@ class HostImpersonationTest {
     String intruder =
         fleet.hostIds().stream().filter(h -> !h.equals(home)).findFirst().orElse(null);
     String path = "/v1/users/" + user + "/workspaces/" + workspaceId;
-    String version = running.at("/version");
+    // Every write of the record moves updatedAt: unchanged means not written.
+    String updatedAt = running.at("/updatedAt");
 
     var json = EventJson.newMapper().writerFor(HostEvent.class);
     String claimsHome =
@@ -114,7 +115,7 @@ class HostImpersonationTest {
                 });
     var after = api.get(path, api.tokenOf(user));
     assertThat(after.at("/state")).isEqualTo("RUNNING");
-    assertThat(after.at("/version")).isEqualTo(version);
+    assertThat(after.at("/updatedAt")).isEqualTo(updatedAt);
     assertThat(fleet.containersOfWorkspace(home, workspaceId)).hasSize(1);
     List<String> reasons = new ArrayList<>();
     for (var item : entries) {

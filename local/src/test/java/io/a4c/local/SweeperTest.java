@@ -57,7 +57,23 @@ class SweeperTest {
 
     var running = scenario.awaitState(user, id, "RUNNING");
 
-    assertThat(running.at("/redrives")).isEqualTo("1");
+    // The API does not show the re-drive count; the stored record does.
+    try (var dynamo = runtime.newDynamoDbClient()) {
+      var stored =
+          dynamo
+              .getItem(
+                  b ->
+                      b.tableName(LocalTables.WORKSPACES)
+                          .key(
+                              Map.of(
+                                  "userId",
+                                  AttributeValue.fromS(user),
+                                  "workspaceId",
+                                  AttributeValue.fromS(id)))
+                          .consistentRead(true))
+              .item();
+      assertThat(stored.get("redrives").n()).isEqualTo("1");
+    }
     FaultFigures.converged("create command lost (stuck deadline 20 s)", injected);
     assertThat(fleet.containersOfWorkspace(hostId, id)).hasSize(1);
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));

@@ -1,12 +1,15 @@
 package io.a4c.functions.builds;
 
 import io.a4c.events.Arch;
+import io.a4c.events.BuildJob;
 import io.a4c.events.BuildKind;
 import io.a4c.events.BuildStatus;
 import java.time.Instant;
 
 /**
- * An image schedule as stored.
+ * An image schedule as stored. The API shows it as an {@link ImageScheduleView}. Made by {@link
+ * #scheduled}; it changes in the store by conditional updates (claims, reports, cancels), so the
+ * canonical constructor is for the store's item mapping only.
  *
  * @param change the change asked for; null for a recurring build until its builder resolved the
  *     parent's newest
@@ -43,4 +46,41 @@ public record BuildSchedule(
     Instant startedAt,
     Instant endedAt,
     Instant updatedAt,
-    Instant lastSentAt) {}
+    Instant lastSentAt) {
+
+  /**
+   * A new build of {@code job}, SCHEDULED at the job's time, not yet taken nor queued.
+   *
+   * @param jobJson the job as sent to the build queue
+   * @param imageName the user's label, or a fixed one for recurring builds
+   * @param notifyEmail where the end-of-build email goes; null for none
+   */
+  public static BuildSchedule scheduled(
+      BuildJob job, String jobJson, String imageName, String notifyEmail) {
+    return new BuildSchedule(
+        job.userId(),
+        job.scheduleId(),
+        imageName,
+        job.projectName(),
+        job.parentName(),
+        job.arch(),
+        job.change(),
+        job.kind(),
+        BuildStatus.SCHEDULED,
+        0,
+        0,
+        null,
+        null,
+        null,
+        null,
+        null,
+        notifyEmail,
+        false,
+        jobJson,
+        job.scheduledAt(),
+        null,
+        null,
+        job.scheduledAt(),
+        null);
+  }
+}

@@ -39,14 +39,25 @@ public final class ImageSchedulesApi implements ApiHandler {
     }
   }
 
-  private final ImageScheduleService service;
+  private final ImageScheduling scheduling;
+  private final ImageScheduleReads reads;
+  private final ImageScheduleCancellation cancellation;
+  private final RecurringBuildsSwitch recurring;
   private final ApiResponses responses;
   private final String adminClaim;
 
   @Inject
   public ImageSchedulesApi(
-      ImageScheduleService service, ApiResponses responses, FunctionsConfig config) {
-    this.service = service;
+      ImageScheduling scheduling,
+      ImageScheduleReads reads,
+      ImageScheduleCancellation cancellation,
+      RecurringBuildsSwitch recurring,
+      ApiResponses responses,
+      FunctionsConfig config) {
+    this.scheduling = scheduling;
+    this.reads = reads;
+    this.cancellation = cancellation;
+    this.recurring = recurring;
     this.responses = responses;
     this.adminClaim = config.adminClaim();
   }
@@ -61,10 +72,10 @@ public final class ImageSchedulesApi implements ApiHandler {
     if (request.routeKey().endsWith(" " + RECURRING_BUILDS)) {
       caller.requireAdmin();
       return switch (request.routeKey()) {
-        case "GET " + RECURRING_BUILDS -> responses.json(200, service.recurringSettings());
+        case "GET " + RECURRING_BUILDS -> responses.json(200, recurring.settings());
         case "PUT " + RECURRING_BUILDS -> {
           boolean paused = responses.read(request, RecurringSwitch.class).paused();
-          yield responses.json(200, service.setRecurringPaused(Origin.of(caller, request), paused));
+          yield responses.json(200, recurring.setPaused(Origin.of(caller, request), paused));
         }
         default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
       };
@@ -75,7 +86,7 @@ public final class ImageSchedulesApi implements ApiHandler {
       case "POST " + IMAGE_SCHEDULES -> {
         var body = responses.read(request, CreateImageScheduleRequest.class);
         var created =
-            service.schedule(
+            scheduling.schedule(
                 Origin.of(caller, request), userId, request.claims().get("email"), body);
         yield responses.json(
             202, created, Map.of("location", request.path() + "/" + created.scheduleId()));
@@ -83,16 +94,16 @@ public final class ImageSchedulesApi implements ApiHandler {
       case "GET " + IMAGE_SCHEDULES ->
           responses.json(
               200,
-              service.list(
+              reads.list(
                   userId,
                   Validation.limit(request.query().get("limit"), DEFAULT_LIMIT, MAX_LIMIT),
                   request.query().get("nextToken")));
-      case "GET " + IMAGE_SCHEDULE -> responses.json(200, service.get(userId, scheduleId(request)));
+      case "GET " + IMAGE_SCHEDULE -> responses.json(200, reads.get(userId, scheduleId(request)));
       case "DELETE " + IMAGE_SCHEDULE ->
           responses.json(
-              200, service.cancel(Origin.of(caller, request), userId, scheduleId(request)));
+              200, cancellation.cancel(Origin.of(caller, request), userId, scheduleId(request)));
       case "GET " + IMAGE_SCHEDULE_LOG ->
-          responses.json(200, service.log(userId, scheduleId(request)));
+          responses.json(200, reads.log(userId, scheduleId(request)));
       default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
     };
   }

@@ -117,32 +117,7 @@ public final class RecurringBuilds {
             null,
             BuildSpecs.of(project.config()),
             now);
-    var schedule =
-        new BuildSchedule(
-            OWNER,
-            scheduleId,
-            "recurring",
-            project.projectName(),
-            recurring.parentName(),
-            recurring.parsedArch(),
-            null,
-            BuildKind.RECURRING,
-            BuildStatus.SCHEDULED,
-            0,
-            0,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            false,
-            jobs.toJson(job),
-            now,
-            null,
-            null,
-            now,
-            null);
+    var schedule = BuildSchedule.scheduled(job, jobs.toJson(job), "recurring", null);
     boolean created = schedules.insert(schedule);
     if (created) {
       log.atInfo()

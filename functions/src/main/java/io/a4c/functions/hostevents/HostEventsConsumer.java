@@ -14,7 +14,7 @@ import io.a4c.functions.audit.Origin;
 import io.a4c.functions.builds.BuildReports;
 import io.a4c.functions.hosts.HostService;
 import io.a4c.functions.workspaces.WorkspaceReconciler;
-import io.a4c.functions.workspaces.WorkspaceService;
+import io.a4c.functions.workspaces.WorkspaceReports;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ public final class HostEventsConsumer {
 
   private final ObjectMapper json;
   private final HostService hosts;
-  private final WorkspaceService workspaces;
+  private final WorkspaceReports workspaces;
   private final WorkspaceReconciler reconciler;
   private final HostEventSenders senders;
   private final AuditLog audit;
@@ -50,7 +50,7 @@ public final class HostEventsConsumer {
   public HostEventsConsumer(
       ObjectMapper json,
       HostService hosts,
-      WorkspaceService workspaces,
+      WorkspaceReports workspaces,
       WorkspaceReconciler reconciler,
       HostEventSenders senders,
       AuditLog audit,

@@ -5,7 +5,7 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostStatus;
 import io.a4c.functions.hosts.HostStore;
-import io.a4c.functions.workspaces.WorkspaceService;
+import io.a4c.functions.workspaces.StuckWorkspaces;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +29,7 @@ public final class Sweeper {
       int hostsMarkedDown, int workspacesRedriven, int workspacesFailed, int buildJobsResent) {}
 
   private final HostStore hosts;
-  private final WorkspaceService workspaces;
+  private final StuckWorkspaces workspaces;
   private final LostBuildJobs lostBuildJobs;
   private final Clock clock;
   private final Duration downAfter;
@@ -38,7 +38,7 @@ public final class Sweeper {
   @Inject
   public Sweeper(
       HostStore hosts,
-      WorkspaceService workspaces,
+      StuckWorkspaces workspaces,
       LostBuildJobs lostBuildJobs,
       Clock clock,
       FunctionsConfig config) {
@@ -68,7 +68,7 @@ public final class Sweeper {
             .log("host marked DOWN");
       }
     }
-    var stuck = workspaces.sweepStuck(now.minus(stuckAfter));
+    var stuck = workspaces.sweep(now.minus(stuckAfter));
     int resent = lostBuildJobs.resend(now.minus(stuckAfter));
     return new Result(down, stuck.redriven(), stuck.failed(), resent);
   }

@@ -3,17 +3,20 @@ package io.a4c.functions.workspaces;
 import io.a4c.events.Arch;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStep;
+import io.a4c.functions.projects.Image;
 import java.time.Instant;
 
 /**
- * A workspace as stored and as the API returns it.
+ * A workspace as stored. The API shows it as a {@link WorkspaceView}, without the storage fields.
+ *
+ * <p>Made by {@link #pending} and changed only through the withers below; the canonical constructor
+ * is for the store's item mapping, so a new stored field is added here, in that mapping, and (if
+ * users may see it) in the view.
  *
  * @param step the last create step the host reported
  * @param reason for FAILED: which step and why, in words the user can act on
  * @param version optimistic-locking counter; every write expects the version it read
  * @param redrives how often the sweeper re-sent its stuck command
- * @param hostReachable whether its host is heartbeating (false when DOWN); derived on read, not
- *     stored; null when not looked up
  */
 public record Workspace(
     String userId,
@@ -34,8 +37,43 @@ public record Workspace(
     long version,
     Instant createdAt,
     Instant updatedAt,
-    int redrives,
-    Boolean hostReachable) {
+    int redrives) {
+
+  /**
+   * A new workspace of {@code image}, placed on {@code hostId} at {@code at}: PENDING, version 1,
+   * no container yet.
+   *
+   * @param name the user's label, or null
+   */
+  public static Workspace pending(
+      String userId,
+      String workspaceId,
+      String name,
+      Image image,
+      String hostId,
+      String hostname,
+      Instant at) {
+    return new Workspace(
+        userId,
+        workspaceId,
+        name,
+        image.projectName(),
+        image.parentName(),
+        image.arch(),
+        image.change(),
+        image.imageRef(),
+        hostId,
+        hostname,
+        null,
+        null,
+        WorkspaceState.PENDING,
+        null,
+        null,
+        1,
+        at,
+        at,
+        0);
+  }
 
   /** This workspace moved to {@code state} at {@code at}, one version on. */
   public Workspace moved(WorkspaceState state, WorkspaceStep step, String reason, Instant at) {
@@ -58,8 +96,7 @@ public record Workspace(
         version + 1,
         createdAt,
         at,
-        redrives,
-        hostReachable);
+        redrives);
   }
 
   /**
@@ -90,36 +127,13 @@ public record Workspace(
         version + 1,
         createdAt,
         at,
-        redrives + 1,
-        hostReachable);
+        redrives + 1);
   }
 
-  /** This workspace as seen with its host's reachability. */
-  public Workspace withHostReachable(Boolean reachable) {
-    return new Workspace(
-        userId,
-        workspaceId,
-        name,
-        projectName,
-        parentName,
-        arch,
-        change,
-        imageRef,
-        hostId,
-        hostname,
-        containerId,
-        ip,
-        state,
-        step,
-        reason,
-        version,
-        createdAt,
-        updatedAt,
-        redrives,
-        reachable);
-  }
-
-  /** This workspace with what the host reported about its container. */
+  /**
+   * This workspace with what the host reported about its container; a null leaves that part as it
+   * was. Same version: it is written together with a {@link #moved move}.
+   */
   public Workspace withContainer(String containerId, String ip) {
     return new Workspace(
         userId,
@@ -140,7 +154,6 @@ public record Workspace(
         version,
         createdAt,
         updatedAt,
-        redrives,
-        hostReachable);
+        redrives);
   }
 }

@@ -7,4 +7,4 @@ import java.util.List;
  *
  * @param nextToken opaque; pass it back as {@code nextToken} for the next page; absent on the last
  */
-public record WorkspacePage(List<Workspace> items, String nextToken) {}
+public record WorkspacePage(List<WorkspaceView> items, String nextToken) {}

@@ -317,6 +317,7 @@ public final class WorkspaceStore {
         || state == WorkspaceState.DELETING;
   }
 
+  /** The one place a stored workspace is built field by field. */
   static Workspace fromItem(Map<String, AttributeValue> item) {
     var read = ItemReader.of(item);
     return new Workspace(
@@ -338,7 +339,6 @@ public final class WorkspaceStore {
         read.number("version"),
         read.instant("createdAt"),
         read.instant("updatedAt"),
-        read.integer("redrives"),
-        null);
+        read.integer("redrives"));
   }
 }

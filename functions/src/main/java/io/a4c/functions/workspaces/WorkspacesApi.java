@@ -25,13 +25,22 @@ public final class WorkspacesApi implements ApiHandler {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 100;
 
-  private final WorkspaceService service;
+  private final WorkspaceCreation creation;
+  private final WorkspaceReads reads;
+  private final WorkspaceDeletion deletion;
   private final ApiResponses responses;
   private final String adminClaim;
 
   @Inject
-  public WorkspacesApi(WorkspaceService service, ApiResponses responses, FunctionsConfig config) {
-    this.service = service;
+  public WorkspacesApi(
+      WorkspaceCreation creation,
+      WorkspaceReads reads,
+      WorkspaceDeletion deletion,
+      ApiResponses responses,
+      FunctionsConfig config) {
+    this.creation = creation;
+    this.reads = reads;
+    this.deletion = deletion;
     this.responses = responses;
     this.adminClaim = config.adminClaim();
   }
@@ -55,26 +64,26 @@ public final class WorkspacesApi implements ApiHandler {
     return switch (request.routeKey()) {
       case "POST " + WORKSPACES -> {
         var body = responses.read(request, CreateWorkspaceRequest.class);
-        var created = service.create(origin, userId, body, idempotencyKey(request));
+        var created = creation.create(origin, userId, body, idempotencyKey(request));
         yield responses.json(
             202, created, Map.of("location", request.path() + "/" + created.workspaceId()));
       }
       case "GET " + WORKSPACES ->
           responses.json(
               200,
-              service.list(
+              reads.list(
                   userId,
                   Validation.limit(request.query().get("limit"), DEFAULT_LIMIT, MAX_LIMIT),
                   request.query().get("nextToken")));
-      case "GET " + WORKSPACE -> responses.json(200, service.get(userId, workspaceId(request)));
+      case "GET " + WORKSPACE -> responses.json(200, reads.get(userId, workspaceId(request)));
       case "DELETE " + WORKSPACE -> {
         if (force(request)) {
           caller.requireAdmin();
-          service.forceDelete(origin, userId, workspaceId(request));
+          deletion.forceDelete(origin, userId, workspaceId(request));
           yield responses.json(
               200, Map.of("workspaceId", workspaceId(request), "state", "DELETED"));
         }
-        yield responses.json(202, service.delete(origin, userId, workspaceId(request)));
+        yield responses.json(202, deletion.delete(origin, userId, workspaceId(request)));
       }
       default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
     };

@@ -12,6 +12,7 @@ import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostSlots;
 import io.a4c.functions.hosts.HostStatus;
 import io.a4c.functions.hosts.HostStore;
+import io.a4c.functions.projects.Image;
 import io.a4c.functions.quotas.UsageCounters;
 import io.a4c.functions.testing.DynamoDbEngine;
 import java.time.Duration;
@@ -255,7 +256,7 @@ class WorkspaceStoreTest {
     beat(HOST, 10, T0);
     var old = workspace(WorkspaceState.CREATING);
     store.insertReserving(old, null, 5);
-    var recent = placed(workspace(WorkspaceState.CREATING), HOST, T0.plusNanos(1000));
+    var recent = workspace(USER, WorkspaceState.CREATING, HOST, T0.plusNanos(1000));
     store.insertReserving(recent, null, 5);
 
     assertThat(store.inFlightSince(T0.plusNanos(1000)))
@@ -280,7 +281,7 @@ class WorkspaceStoreTest {
     beat("h2", 10, T0);
     var here = workspace(WorkspaceState.RUNNING);
     store.insertReserving(here, null, 5);
-    store.insertReserving(placed(workspace(WorkspaceState.RUNNING), "h2", T0), null, 5);
+    store.insertReserving(workspace(USER, WorkspaceState.RUNNING, "h2", T0), null, 5);
 
     assertThat(store.onHost(HOST))
         .extracting(Workspace::workspaceId)
@@ -403,52 +404,17 @@ class WorkspaceStoreTest {
   }
 
   private Workspace workspace(String userId, WorkspaceState state) {
-    String id = String.format("ws-%026d", ++nextId);
-    return new Workspace(
-        userId,
-        id,
-        "name-" + nextId,
-        "proj",
-        "main",
-        Arch.AMD64,
-        null,
-        "10.250.0.1:5000/proj:abc",
-        HOST,
-        id + ".ws.example",
-        null,
-        null,
-        state,
-        null,
-        null,
-        1,
-        T0,
-        T0,
-        0,
-        null);
+    return workspace(userId, state, HOST, T0);
   }
 
-  /** {@code w} placed on {@code hostId}, created and last updated at {@code at}. */
-  private static Workspace placed(Workspace w, String hostId, Instant at) {
-    return new Workspace(
-        w.userId(),
-        w.workspaceId(),
-        w.name(),
-        w.projectName(),
-        w.parentName(),
-        w.arch(),
-        w.change(),
-        w.imageRef(),
-        hostId,
-        w.hostname(),
-        w.containerId(),
-        w.ip(),
-        w.state(),
-        w.step(),
-        w.reason(),
-        w.version(),
-        at,
-        at,
-        w.redrives(),
-        null);
+  /** A workspace of {@code userId} in {@code state} on {@code hostId}, last written {@code at}. */
+  private Workspace workspace(String userId, WorkspaceState state, String hostId, Instant at) {
+    String id = String.format("ws-%026d", ++nextId);
+    var image =
+        new Image(
+            "proj", "main", Arch.AMD64, null, "10.250.0.1:5000/proj:abc", Image.COMPLETED, at);
+    var pending =
+        Workspace.pending(userId, id, "name-" + nextId, image, hostId, id + ".ws.example", at);
+    return state == WorkspaceState.PENDING ? pending : pending.moved(state, null, null, at);
   }
 }

@@ -3,6 +3,7 @@ package io.a4c.local.bench;
 import io.a4c.events.Arch;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStep;
+import io.a4c.functions.projects.Image;
 import io.a4c.functions.workspaces.TimeOrderedIds;
 import io.a4c.functions.workspaces.Workspace;
 import io.a4c.functions.workspaces.WorkspaceStore;
@@ -122,32 +123,17 @@ public final class ListWorkspacesBenchmark {
   private static void seed(DynamoDbClient dynamo, int users, int perUser) {
     var ids = new TimeOrderedIds(Clock.systemUTC());
     Instant now = Instant.now();
+    var image =
+        new Image("kernel", "main", Arch.AMD64, "1234", "a4c-base:busybox", Image.COMPLETED, now);
     List<WriteRequest> batch = new ArrayList<>();
     for (int u = 0; u < users; u++) {
       for (int i = 0; i < perUser; i++) {
         String id = ids.workspaceId();
         var workspace =
-            new Workspace(
-                "user-" + u,
-                id,
-                null,
-                "kernel",
-                "main",
-                Arch.AMD64,
-                "1234",
-                "a4c-base:busybox",
-                "h" + (i % 3 + 1),
-                id + ".ws.a4c.internal",
-                "c0ffee" + i,
-                "172.17.0." + (i % 250 + 2),
-                WorkspaceState.RUNNING,
-                WorkspaceStep.HOSTNAME_REGISTERED,
-                null,
-                7,
-                now,
-                now,
-                0,
-                null);
+            Workspace.pending(
+                    "user-" + u, id, null, image, "h" + (i % 3 + 1), id + ".ws.a4c.internal", now)
+                .withContainer("c0ffee" + i, "172.17.0." + (i % 250 + 2))
+                .moved(WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, null, now);
         batch.add(
             WriteRequest.builder()
                 .putRequest(PutRequest.builder().item(WorkspaceStore.toItem(workspace)).build())

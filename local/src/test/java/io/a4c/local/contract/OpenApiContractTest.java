@@ -31,8 +31,8 @@ class OpenApiContractTest {
       """
       {"userId":"alice","workspaceId":"ws-01m8792e5gfftfby2zep36m6d2","name":"fix checkout","projectName":"shop",
        "parentName":"main","arch":"amd64","change":"4711","imageRef":"a4c-base:busybox","hostId":"h1",
-       "hostname":"ws-01m8792e5gfftfby2zep36m6d2.ws.a4c.internal","state":"PENDING","version":1,
-       "createdAt":"2026-11-24T17:18:47.955046532Z","updatedAt":"2026-11-24T17:18:47.955046532Z","redrives":0,
+       "hostname":"ws-01m8792e5gfftfby2zep36m6d2.ws.a4c.internal","state":"PENDING",
+       "createdAt":"2026-11-24T17:18:47.955046532Z","updatedAt":"2026-11-24T17:18:47.955046532Z",
        "hostReachable":true}
       """;
 
@@ -42,8 +42,8 @@ class OpenApiContractTest {
        "parentName":"main","arch":"amd64","change":"4711","imageRef":"a4c-base:busybox","hostId":"h1",
        "hostname":"ws-01m8792e5gfftfby2zep36m6d2.ws.a4c.internal",
        "containerId":"c9c52493ddf8dab2699cab98235c6d78302d1858e616814299aca332b7c78750","ip":"172.17.0.2",
-       "state":"RUNNING","step":"HOSTNAME_REGISTERED","version":7,"createdAt":"2026-11-24T17:18:47.955046532Z",
-       "updatedAt":"2026-11-24T17:18:49.640046901Z","redrives":0,"hostReachable":true}
+       "state":"RUNNING","step":"HOSTNAME_REGISTERED","createdAt":"2026-11-24T17:18:47.955046532Z",
+       "updatedAt":"2026-11-24T17:18:49.640046901Z","hostReachable":true}
       """;
 
   private static final String NOT_FOUND =
@@ -157,7 +157,7 @@ class OpenApiContractTest {
 
   @Test
   void rejectsAResponseWithAMemberTheDocumentDoesNotName() {
-    String leaky = RUNNING.replace("\"redrives\":0", "\"redrives\":0,\"inFlight\":\"1\"");
+    String leaky = RUNNING.replace("\"hostReachable\"", "\"inFlight\":\"1\",\"hostReachable\"");
 
     assertThatThrownBy(
             () ->
@@ -166,6 +166,21 @@ class OpenApiContractTest {
                         "GET", ALICE + "/" + WORKSPACE_ID, null, null, 200, JSON, leaky)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("inFlight");
+  }
+
+  @Test
+  void rejectsAWorkspaceThatShowsWhatOnlyStorageNeeds() {
+    for (String member : java.util.List.of("\"version\":7,", "\"redrives\":0,")) {
+      String stored = RUNNING.replace("\"hostReachable\"", member + "\"hostReachable\"");
+
+      assertThatThrownBy(
+              () ->
+                  contract.verify(
+                      new ApiExchange(
+                          "GET", ALICE + "/" + WORKSPACE_ID, null, null, 200, JSON, stored)))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining(member.substring(1, member.indexOf('"', 1)));
+    }
   }
 
   @Test

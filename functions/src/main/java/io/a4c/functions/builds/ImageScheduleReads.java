@@ -1,0 +1,95 @@
+package io.a4c.functions.builds;
+
+import io.a4c.events.BuildStatus;
+import io.a4c.functions.hosts.Host;
+import io.a4c.functions.hosts.HostService;
+import io.a4c.functions.http.ProblemException;
+import io.a4c.functions.http.ProblemType;
+import java.util.List;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * Reads a user's image schedules for the API: pages of them, one with its wait explained (queue
+ * position and why), the build's log. Reads only, never writes. Thread-safe.
+ */
+@Singleton
+public final class ImageScheduleReads {
+  private final BuildScheduleStore schedules;
+  private final BuildLogStore logs;
+  private final BuildWaits waits;
+  private final HostService hosts;
+
+  @Inject
+  public ImageScheduleReads(
+      BuildScheduleStore schedules, BuildLogStore logs, BuildWaits waits, HostService hosts) {
+    this.schedules = schedules;
+    this.logs = logs;
+    this.waits = waits;
+    this.hosts = hosts;
+  }
+
+  /** One page of the user's schedules, waiting ones explained. */
+  public ImageSchedulePage list(String userId, int limit, String nextToken) {
+    var page = schedules.list(userId, limit, SchedulePageTokens.decode(nextToken));
+    var snapshot =
+        page.items().stream().anyMatch(b -> b.status() == BuildStatus.SCHEDULED)
+            ? waits.snapshot()
+            : null;
+    List<Host> fleet =
+        page.items().stream().anyMatch(b -> b.imageRef() != null) ? hosts.list() : List.of();
+    var views =
+        page.items().stream()
+            .map(
+                b ->
+                    ImageScheduleView.of(
+                        b,
+                        snapshot == null ? null : snapshot.explain(b),
+                        holders(fleet, b.imageRef())))
+            .toList();
+    return new ImageSchedulePage(views, SchedulePageTokens.encode(page.lastScheduleId()));
+  }
+
+  /** The schedule, its wait explained; 404 when the user has none of that id. */
+  public ImageScheduleView get(String userId, String scheduleId) {
+    BuildSchedule build = find(userId, scheduleId);
+    Waiting waiting =
+        build.status() == BuildStatus.SCHEDULED ? waits.snapshot().explain(build) : null;
+    return ImageScheduleView.of(
+        build,
+        waiting,
+        build.imageRef() == null ? List.of() : holders(hosts.list(), build.imageRef()));
+  }
+
+  /** The build's log (its last attempt's); 404 before a builder reported one. */
+  public BuildLogView log(String userId, String scheduleId) {
+    BuildSchedule build = find(userId, scheduleId);
+    var stored =
+        logs.get(scheduleId)
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.NOT_FOUND,
+                        "build " + scheduleId + " has no log yet (it is " + build.status() + ")",
+                        null,
+                        "no-log"));
+    return new BuildLogView(
+        scheduleId, build.status(), stored.attempt(), stored.text(), stored.writtenAt());
+  }
+
+  private BuildSchedule find(String userId, String scheduleId) {
+    return schedules
+        .get(userId, scheduleId, false)
+        .orElseThrow(() -> new ScheduleNotFoundException(scheduleId));
+  }
+
+  private static List<String> holders(List<Host> fleet, String imageRef) {
+    return imageRef == null
+        ? List.of()
+        : fleet.stream()
+            .filter(h -> h.images().contains(imageRef))
+            .map(Host::hostId)
+            .sorted()
+            .toList();
+  }
+}

@@ -1,0 +1,61 @@
+package io.a4c.functions.workspaces;
+
+import io.a4c.events.CreateWorkspace;
+import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.WorkspaceSpec;
+import io.a4c.functions.hosts.HostCommandSender;
+import io.a4c.functions.projects.Project;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * The create and delete commands of a workspace, sent to the host it is placed on. Both are
+ * idempotent on the host (a provisioner cleans up a partial attempt; a missing container counts as
+ * deleted), so sending one again is always safe. Used by creation, deletion and the stuck sweep.
+ */
+@Singleton
+public final class WorkspaceCommands {
+  private final HostCommandSender commands;
+  private final IdGenerator ids;
+
+  @Inject
+  public WorkspaceCommands(HostCommandSender commands, IdGenerator ids) {
+    this.commands = commands;
+    this.ids = ids;
+  }
+
+  /**
+   * Asks the workspace's host to create it as {@code project} says (setup, size).
+   *
+   * @throws io.a4c.functions.http.ProblemException 503 when the command cannot be sent
+   */
+  public void sendCreate(Workspace workspace, Project project) {
+    var size = project.config().workspaceSize();
+    var spec =
+        new WorkspaceSpec(
+            workspace.imageRef(),
+            workspace.hostname(),
+            project.config().setup(),
+            size.cpus(),
+            size.memoryMb(),
+            size.pids());
+    commands.send(
+        CreateWorkspace.of(
+            ids.commandId(),
+            workspace.hostId(),
+            workspace.workspaceId(),
+            workspace.userId(),
+            spec));
+  }
+
+  /**
+   * Asks the workspace's host to remove it.
+   *
+   * @throws io.a4c.functions.http.ProblemException 503 when the command cannot be sent
+   */
+  public void sendDelete(Workspace workspace) {
+    commands.send(
+        DeleteWorkspace.of(
+            ids.commandId(), workspace.hostId(), workspace.workspaceId(), workspace.userId()));
+  }
+}

@@ -1,0 +1,230 @@
+package io.a4c.functions.workspaces;
+
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.Origin;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.hosts.Host;
+import io.a4c.functions.hosts.HostStore;
+import io.a4c.functions.hosts.LeastDiskPlacement;
+import io.a4c.functions.hosts.NoHostAvailableException;
+import io.a4c.functions.http.ProblemException;
+import io.a4c.functions.http.ProblemType;
+import io.a4c.functions.projects.Image;
+import io.a4c.functions.projects.Project;
+import io.a4c.functions.projects.ProjectService;
+import io.a4c.functions.quotas.QuotaExceededException;
+import io.a4c.functions.quotas.Quotas;
+import io.a4c.functions.quotas.UsageCounters;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates a workspace ({@code POST /v1/users/{userId}/workspaces}): resolves the project's image,
+ * places the workspace on the host holding it with the least disk in use, and sends the host its
+ * create command. The record, its host slot, a unit of the user's workspace quota and the
+ * idempotency key are written in one transaction; if the command cannot be sent, all of it is
+ * undone. Idempotent per {@code Idempotency-Key}: the same key and request answer with the
+ * workspace the first one made. Audited. Thread-safe.
+ */
+@Singleton
+public final class WorkspaceCreation {
+  private static final Logger log = LoggerFactory.getLogger(WorkspaceCreation.class);
+
+  private final WorkspaceStore workspaces;
+  private final HostStore hosts;
+  private final ProjectService projects;
+  private final LeastDiskPlacement placement;
+  private final WorkspaceCommands commands;
+  private final IdGenerator ids;
+  private final Clock clock;
+  private final String domain;
+  private final Quotas quotas;
+  private final UsageCounters usage;
+  private final AuditLog audit;
+
+  @Inject
+  public WorkspaceCreation(
+      WorkspaceStore workspaces,
+      HostStore hosts,
+      ProjectService projects,
+      LeastDiskPlacement placement,
+      WorkspaceCommands commands,
+      IdGenerator ids,
+      Clock clock,
+      FunctionsConfig config,
+      Quotas quotas,
+      UsageCounters usage,
+      AuditLog audit) {
+    this.workspaces = workspaces;
+    this.hosts = hosts;
+    this.projects = projects;
+    this.placement = placement;
+    this.commands = commands;
+    this.ids = ids;
+    this.clock = clock;
+    this.domain = config.workspaceDomain();
+    this.quotas = quotas;
+    this.usage = usage;
+    this.audit = audit;
+  }
+
+  /**
+   * Places a new workspace and sends its create command. On return the record is PENDING on the
+   * chosen host (shown reachable: it was just chosen for its fresh heartbeat; a replay is not
+   * looked up); if the command cannot be sent the record and its reservation are rolled back.
+   *
+   * @param idempotencyKey the client's {@code Idempotency-Key}, or null: the same key and request
+   *     return the workspace the first one made; the same key with another request is a 422
+   * @throws QuotaExceededException 429 when the user holds as many workspaces as the quota allows
+   * @throws NoHostAvailableException 503 when no host can take it
+   */
+  public WorkspaceView create(
+      Origin origin, String userId, CreateWorkspaceRequest request, String idempotencyKey) {
+    IdempotencyRecord claim = null;
+    if (idempotencyKey != null) {
+      String key = IdempotencyRecord.key(userId, idempotencyKey);
+      String hash = IdempotencyRecord.hash(request.toString());
+      var used = workspaces.idempotency(key);
+      if (used.isPresent()) {
+        return WorkspaceView.of(replay(userId, used.get(), hash), null);
+      }
+      claim = new IdempotencyRecord(key, hash, null);
+    }
+    try {
+      return WorkspaceView.of(place(origin, userId, request, claim), true);
+    } catch (WorkspaceStore.IdempotencyKeyTaken e) {
+      // A concurrent request with the same key won the transaction: answer with its workspace.
+      var made =
+          replay(userId, workspaces.idempotency(claim.key()).orElseThrow(), claim.requestHash());
+      return WorkspaceView.of(made, null);
+    }
+  }
+
+  private Workspace replay(String userId, IdempotencyRecord used, String requestHash) {
+    if (!used.requestHash().equals(requestHash)) {
+      throw new ProblemException(
+          ProblemType.IDEMPOTENCY_KEY_REUSED,
+          "this Idempotency-Key was used with a different request; use a new key for a new workspace",
+          "Idempotency-Key",
+          "idempotency-key-reused");
+    }
+    return workspaces
+        .get(userId, used.workspaceId(), true)
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemType.CONFLICT,
+                    "the workspace this Idempotency-Key made was deleted since",
+                    "Idempotency-Key",
+                    "idempotent-workspace-deleted"));
+  }
+
+  private Workspace place(
+      Origin origin, String userId, CreateWorkspaceRequest request, IdempotencyRecord claim) {
+    Project project = projects.get(request.projectName());
+    int quota = quotas.workspaces(project);
+    Image image =
+        projects.resolveImage(
+            project, request.parentName(), request.parsedArch(), request.change());
+    Instant now = clock.instant();
+    var candidates = placement.candidates(hosts.all(), request.parsedArch(), image.imageRef(), now);
+
+    String workspaceId = ids.workspaceId();
+    for (Host host : candidates) {
+      var workspace =
+          Workspace.pending(
+              userId,
+              workspaceId,
+              request.name(),
+              image,
+              host.hostId(),
+              workspaceId + "." + domain,
+              now);
+      try {
+        workspaces.insertReserving(
+            workspace,
+            claim == null
+                ? null
+                : new IdempotencyRecord(claim.key(), claim.requestHash(), workspaceId),
+            quota);
+      } catch (WorkspaceStore.HostUnavailableForReservation e) {
+        continue; // filled up since the scan; the next candidate has more disk in use but room
+      } catch (WorkspaceStore.QuotaReached e) {
+        throw overQuota(userId, project, quota);
+      }
+      send(workspace, project, claim);
+      audit.record(
+          origin,
+          "workspace.create",
+          userId,
+          "workspace:" + workspaceId,
+          Map.of(
+              "projectName",
+              project.projectName(),
+              "parentName",
+              request.parentName(),
+              "arch",
+              request.parsedArch().wireName(),
+              "hostId",
+              host.hostId(),
+              "imageRef",
+              image.imageRef()));
+      log.atInfo()
+          .addKeyValue("workspaceId", workspaceId)
+          .addKeyValue("userId", userId)
+          .addKeyValue("hostId", host.hostId())
+          .addKeyValue("imageRef", image.imageRef())
+          .log("workspace placed");
+      return workspace;
+    }
+    throw new NoHostAvailableException(
+        NoHostAvailableException.Reason.NO_CAPACITY,
+        "every host holding image " + image.imageRef() + " filled up; try again");
+  }
+
+  private QuotaExceededException overQuota(String userId, Project project, int quota) {
+    long held = usage.current(userId, UsageCounters.Counter.WORKSPACES);
+    log.atInfo()
+        .addKeyValue("userId", userId)
+        .addKeyValue("projectName", project.projectName())
+        .addKeyValue("quota", quota)
+        .log("workspace quota reached");
+    return new QuotaExceededException(
+        "you hold "
+            + held
+            + " workspace"
+            + (held == 1 ? "" : "s")
+            + "; at most "
+            + quota
+            + " are allowed when creating one of project "
+            + project.projectName()
+            + ". Delete a workspace you no longer need, then try again",
+        "workspace-quota");
+  }
+
+  /**
+   * Sends the create command of a workspace just placed; if it cannot be sent, undoes the
+   * placement.
+   */
+  private void send(Workspace workspace, Project project, IdempotencyRecord claim) {
+    try {
+      commands.sendCreate(workspace, project);
+    } catch (RuntimeException e) {
+      // Nothing reached the host: undo the record and the reservation so nothing is left behind.
+      if (!workspaces.removeReleasing(workspace)) {
+        log.atError()
+            .addKeyValue("workspaceId", workspace.workspaceId())
+            .log("rollback of unsent workspace failed");
+      }
+      if (claim != null) {
+        workspaces.forgetIdempotency(claim.key());
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.a4c.functions.workspaces;
+
+import io.a4c.events.WorkspaceState;
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.Origin;
+import io.a4c.functions.http.ProblemException;
+import io.a4c.functions.http.ProblemType;
+import java.time.Clock;
+import java.util.Map;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes workspaces ({@code DELETE .../workspaces/{workspaceId}}): marks the record DELETING and
+ * asks its host to remove it; the host's DELETED report then removes the record ({@link
+ * WorkspaceReports}). An admin's forced delete removes the record at once. Both are audited.
+ * Idempotent: deleting a workspace already DELETING sends the command again. Thread-safe.
+ */
+@Singleton
+public final class WorkspaceDeletion {
+  private static final Logger log = LoggerFactory.getLogger(WorkspaceDeletion.class);
+  private static final int WRITE_ATTEMPTS = 5;
+
+  private final WorkspaceStore workspaces;
+  private final WorkspaceCommands commands;
+  private final Clock clock;
+  private final AuditLog audit;
+
+  @Inject
+  public WorkspaceDeletion(
+      WorkspaceStore workspaces, WorkspaceCommands commands, Clock clock, AuditLog audit) {
+    this.workspaces = workspaces;
+    this.commands = commands;
+    this.clock = clock;
+    this.audit = audit;
+  }
+
+  /**
+   * Marks the workspace DELETING, whatever state it is in, and asks its host to remove it (the host
+   * treats a missing container as done).
+   *
+   * @return the workspace as now stored (DELETING)
+   * @throws WorkspaceNotFoundException 404 when the user has none of that id
+   * @throws ProblemException 503 when the command cannot be sent (the record stays DELETING and the
+   *     sweeper sends it again); 409 when the record kept changing under it
+   */
+  public WorkspaceView delete(Origin origin, String userId, String workspaceId) {
+    for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      Workspace current =
+          workspaces
+              .get(userId, workspaceId, true)
+              .orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
+      Workspace deleting = current;
+      if (current.state() != WorkspaceState.DELETING) {
+        deleting = current.moved(WorkspaceState.DELETING, current.step(), null, clock.instant());
+        if (!workspaces.replace(current, deleting)) {
+          continue;
+        }
+      }
+      commands.sendDelete(current);
+      log.atInfo()
+          .addKeyValue("workspaceId", workspaceId)
+          .addKeyValue("hostId", current.hostId())
+          .log("delete requested");
+      audit.record(
+          origin,
+          "workspace.delete",
+          userId,
+          "workspace:" + workspaceId,
+          Map.of("hostId", current.hostId()));
+      return WorkspaceView.of(deleting, null);
+    }
+    throw new ProblemException(ProblemType.CONFLICT, "the workspace is changing; try again");
+  }
+
+  /**
+   * Removes the record at once and frees its host slot and quota unit, whatever state it is in
+   * (admins only, for a host that will not come back). A container left on the host is removed by
+   * that host's reconciler when it returns, since it no longer has a record.
+   *
+   * @throws WorkspaceNotFoundException 404 when the user has none of that id
+   */
+  public void forceDelete(Origin origin, String userId, String workspaceId) {
+    for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      Workspace current =
+          workspaces
+              .get(userId, workspaceId, true)
+              .orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
+      if (workspaces.removeReleasing(current)) {
+        log.atWarn()
+            .addKeyValue("workspaceId", workspaceId)
+            .addKeyValue("hostId", current.hostId())
+            .log("workspace force-deleted");
+        audit.record(
+            origin,
+            "workspace.force-delete",
+            userId,
+            "workspace:" + workspaceId,
+            Map.of("hostId", current.hostId()));
+        return;
+      }
+    }
+    throw new ProblemException(ProblemType.CONFLICT, "the workspace is changing; try again");
+  }
+}

@@ -1,0 +1,105 @@
+package io.a4c.functions.workspaces;
+
+import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStatus;
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.Origin;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies what hosts report about their workspaces ({@link WorkspaceStatus} on the host-events
+ * queue, applied by {@code HostEventsConsumer}). Every state change is a conditional write through
+ * {@link WorkspaceState#canMoveTo}, so a duplicate or late report never moves a record backwards:
+ * it is a no-op. A DELETED report removes the record and gives back its host slot and quota unit.
+ * Idempotent; a report that could not be applied throws, so the queue delivers it again.
+ * Thread-safe.
+ */
+@Singleton
+public final class WorkspaceReports {
+  private static final Logger log = LoggerFactory.getLogger(WorkspaceReports.class);
+  private static final int WRITE_ATTEMPTS = 5;
+
+  private final WorkspaceStore workspaces;
+  private final Clock clock;
+  private final AuditLog audit;
+
+  @Inject
+  public WorkspaceReports(WorkspaceStore workspaces, Clock clock, AuditLog audit) {
+    this.workspaces = workspaces;
+    this.clock = clock;
+    this.audit = audit;
+  }
+
+  /**
+   * Applies a host's report. A report from a host the workspace is not on (audited), about a
+   * workspace that is gone, or that would not move the record forward, is dropped.
+   *
+   * @return whether the record changed
+   * @throws IllegalStateException when the record kept changing under it (the report is retried)
+   */
+  public boolean apply(WorkspaceStatus status) {
+    for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      Optional<Workspace> stored = workspaces.get(status.userId(), status.workspaceId(), true);
+      if (stored.isEmpty()) {
+        log.atInfo()
+            .addKeyValue("workspaceId", status.workspaceId())
+            .addKeyValue("state", status.state())
+            .log("report for a workspace that is gone; dropped");
+        return false;
+      }
+      Workspace current = stored.get();
+      if (!current.hostId().equals(status.hostId())) {
+        rejectForeign(status, current);
+        return false;
+      }
+      if (!current.state().canMoveTo(status.state(), current.step(), status.step())) {
+        return false;
+      }
+      boolean written =
+          status.state() == WorkspaceState.DELETED
+              ? workspaces.removeReleasing(current)
+              : workspaces.replace(
+                  current,
+                  current
+                      .withContainer(status.containerId(), status.ip())
+                      .moved(status.state(), status.step(), status.reason(), clock.instant()));
+      if (written) {
+        log.atInfo()
+            .addKeyValue("workspaceId", status.workspaceId())
+            .addKeyValue("hostId", status.hostId())
+            .addKeyValue("state", status.state())
+            .addKeyValue("step", status.step())
+            .log("workspace moved");
+        return true;
+      }
+    }
+    throw new IllegalStateException(
+        "workspace " + status.workspaceId() + " kept changing; the report will be retried");
+  }
+
+  private void rejectForeign(WorkspaceStatus status, Workspace current) {
+    log.atWarn()
+        .addKeyValue("workspaceId", status.workspaceId())
+        .addKeyValue("reportingHostId", status.hostId())
+        .addKeyValue("hostId", current.hostId())
+        .log("report from a host the workspace is not on; dropped");
+    audit.record(
+        Origin.host(status.hostId(), null),
+        "host-event.rejected",
+        status.userId(),
+        "host:" + status.hostId(),
+        Map.of(
+            "eventType",
+            "WorkspaceStatus",
+            "workspaceId",
+            status.workspaceId(),
+            "why",
+            "the workspace is placed on host " + current.hostId()));
+  }
+}

@@ -1,0 +1,144 @@
+package io.a4c.functions.workspaces;
+
+import static io.a4c.functions.workspaces.WorkspaceServices.ALICE;
+import static io.a4c.functions.workspaces.WorkspaceServices.IMAGE;
+import static io.a4c.functions.workspaces.WorkspaceServices.user;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.a4c.events.CreateWorkspace;
+import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStep;
+import io.a4c.functions.testing.DynamoDbEngine;
+import io.a4c.functions.testing.MessageQueues;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The sweep of stuck workspaces: a create is re-sent twice, then failed with the step it reached; a
+ * delete is re-sent until it completes; work on a DOWN host, and work that moved, is left alone.
+ */
+class StuckWorkspacesTest {
+  @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
+  @RegisterExtension static final MessageQueues sqs = new MessageQueues();
+
+  private static final Duration STUCK_AFTER = Duration.ofMinutes(15);
+
+  private WorkspaceServices services;
+  private WorkspaceView created;
+
+  @BeforeEach
+  void aPendingWorkspaceOnH1() {
+    services = new WorkspaceServices(dynamo, sqs).withProject(null);
+    services.host("h1", 0, 10, List.of(IMAGE));
+    created = services.create(ALICE);
+    services.commandsTo("h1"); // the create command
+  }
+
+  /** A sweep once the workspace has been still for longer than the deadline. */
+  private StuckWorkspaces.Swept sweepLater() {
+    services.clock.advance(STUCK_AFTER.plusSeconds(1));
+    // The host keeps heartbeating: it is reachable, so its work is swept.
+    services.host("h1", 0, 10, List.of(IMAGE));
+    return services.stuck.sweep(services.clock.instant().minus(STUCK_AFTER));
+  }
+
+  @Test
+  void aStuckCreateIsSentAgainAndTheRedriveCounted() {
+    var swept = sweepLater();
+
+    assertThat(swept).isEqualTo(new StuckWorkspaces.Swept(1, 0));
+    var stored = services.stored(created);
+    assertThat(stored.redrives()).isEqualTo(1);
+    assertThat(stored.state()).isEqualTo(WorkspaceState.PENDING);
+    assertThat(stored.updatedAt()).isEqualTo(services.clock.instant());
+    assertThat(services.commandsTo("h1"))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            CreateWorkspace.class,
+            c -> {
+              assertThat(c.workspaceId()).isEqualTo(created.workspaceId());
+              assertThat(c.spec().imageRef()).isEqualTo(IMAGE);
+            });
+  }
+
+  @Test
+  void aCreateStillStuckAfterTwoRedrivesIsFailedWithTheStepItReached() {
+    services.reports.apply(
+        WorkspaceServices.report(
+            "h1", created, WorkspaceState.CREATING, WorkspaceStep.STARTED, "c1", null));
+    sweepLater();
+    sweepLater();
+    services.commandsTo("h1");
+
+    var third = sweepLater();
+
+    assertThat(third).isEqualTo(new StuckWorkspaces.Swept(0, 1));
+    var failed = services.reads.get(ALICE, created.workspaceId());
+    assertThat(failed.state()).isEqualTo(WorkspaceState.FAILED);
+    assertThat(failed.step()).isEqualTo(WorkspaceStep.STARTED);
+    assertThat(failed.reason())
+        .isEqualTo(
+            "creation did not finish on host h1 (last step reached: STARTED);"
+                + " delete this workspace and try again");
+    assertThat(services.commandsTo("h1")).isEmpty();
+    // A failed workspace is done: later sweeps leave it.
+    assertThat(sweepLater()).isEqualTo(new StuckWorkspaces.Swept(0, 0));
+  }
+
+  @Test
+  void aStuckDeleteIsSentAgainEverySweepAndNeverFailed() {
+    services.deletion.delete(user(ALICE), ALICE, created.workspaceId());
+    services.commandsTo("h1");
+
+    for (int sweep = 1; sweep <= 3; sweep++) {
+      assertThat(sweepLater()).isEqualTo(new StuckWorkspaces.Swept(1, 0));
+      assertThat(services.commandsTo("h1")).singleElement().isInstanceOf(DeleteWorkspace.class);
+    }
+    var stored = services.stored(created);
+    assertThat(stored.state()).isEqualTo(WorkspaceState.DELETING);
+    assertThat(stored.redrives()).isEqualTo(3);
+  }
+
+  @Test
+  void workOnADownHostWaitsForIt() {
+    services.clock.advance(STUCK_AFTER.plusSeconds(1));
+    services.hosts.markDown(services.host("h1"));
+
+    var swept = services.stuck.sweep(services.clock.instant().minus(STUCK_AFTER));
+
+    assertThat(swept).isEqualTo(new StuckWorkspaces.Swept(0, 0));
+    assertThat(services.stored(created).redrives()).isZero();
+    assertThat(services.commandsTo("h1")).isEmpty();
+  }
+
+  @Test
+  void workThatMovedSinceTheDeadlineIsLeftAlone() {
+    services.clock.advance(STUCK_AFTER.plusSeconds(1));
+    services.reports.apply(
+        WorkspaceServices.report(
+            "h1", created, WorkspaceState.CREATING, WorkspaceStep.ACCEPTED, null, null));
+
+    var swept = services.stuck.sweep(services.clock.instant().minus(STUCK_AFTER));
+
+    assertThat(swept).isEqualTo(new StuckWorkspaces.Swept(0, 0));
+    assertThat(services.commandsTo("h1")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = WorkspaceState.class,
+      names = {"RUNNING", "FAILED"})
+  void settledWorkspacesAreNeverSwept(WorkspaceState state) {
+    services.put(created, state, WorkspaceStep.HOSTNAME_REGISTERED);
+
+    assertThat(sweepLater()).isEqualTo(new StuckWorkspaces.Swept(0, 0));
+    assertThat(services.stored(created).state()).isEqualTo(state);
+    assertThat(services.commandsTo("h1")).isEmpty();
+  }
+}

@@ -1,0 +1,234 @@
+package io.a4c.functions.workspaces;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.a4c.events.Arch;
+import io.a4c.events.EventJson;
+import io.a4c.events.Heartbeat;
+import io.a4c.events.HostCommand;
+import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStatus;
+import io.a4c.events.WorkspaceStep;
+import io.a4c.functions.audit.AuditEntry;
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.Origin;
+import io.a4c.functions.audit.TestAudit;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.config.FunctionsConfigTest;
+import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.hosts.Host;
+import io.a4c.functions.hosts.HostCommandSender;
+import io.a4c.functions.hosts.HostDirectory;
+import io.a4c.functions.hosts.HostSlots;
+import io.a4c.functions.hosts.HostStore;
+import io.a4c.functions.hosts.LeastDiskPlacement;
+import io.a4c.functions.http.PageTokens;
+import io.a4c.functions.projects.ProjectConfig;
+import io.a4c.functions.projects.ProjectQuotas;
+import io.a4c.functions.projects.ProjectService;
+import io.a4c.functions.projects.ProjectSource;
+import io.a4c.functions.projects.RegisterImageRequest;
+import io.a4c.functions.projects.TestProjects;
+import io.a4c.functions.quotas.Quotas;
+import io.a4c.functions.quotas.UsageCounters;
+import io.a4c.functions.testing.DynamoDbEngine;
+import io.a4c.functions.testing.MessageQueues;
+import io.a4c.functions.testing.TestClock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The workspace use cases wired by hand over Dynoxide and ElasticMQ, with a clock the test moves:
+ * what {@code FunctionsComponent} builds, without Docker or a host daemon. The test plays the
+ * hosts: it sends heartbeats, reads their command queues and sends their reports.
+ */
+final class WorkspaceServices {
+  static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+  static final String PROJECT = "shop";
+  static final String PARENT = "main";
+  static final String IMAGE = "a4c-base:shop-1";
+  static final String ALICE = "alice";
+  static final Origin ADMIN = new Origin("root", true, "req-admin", "127.0.0.1");
+  static final int DEFAULT_QUOTA = 3;
+
+  final TestClock clock = new TestClock(T0);
+  final FunctionsConfig config;
+  final HostStore hosts;
+  final UsageCounters usage;
+  final WorkspaceStore store;
+  final ProjectService projects;
+  final AuditLog audit;
+  final WorkspaceCreation creation;
+  final WorkspaceReads reads;
+  final WorkspaceDeletion deletion;
+  final StuckWorkspaces stuck;
+  final WorkspaceReports reports;
+
+  private final MessageQueues sqs;
+  private final ObjectMapper json = EventJson.newMapper();
+
+  WorkspaceServices(DynamoDbEngine dynamo, MessageQueues sqs) {
+    this.sqs = sqs;
+    var client = dynamo.client();
+    config = config(dynamo, sqs);
+    hosts = new HostStore(client, config.hostsTable());
+    usage = new UsageCounters(client, config.security().usageTable());
+    store =
+        new WorkspaceStore(
+            client,
+            config.workspacesTable(),
+            usage,
+            new HostSlots(config.hostsTable()),
+            new IdempotencyKeys(client, config.idempotencyTable()));
+    audit = TestAudit.log(client, config, clock);
+    projects = TestProjects.service(client, config, clock, audit);
+    var directory = new HostDirectory(hosts, clock);
+    var commands =
+        new WorkspaceCommands(
+            new HostCommandSender(sqs.client(), json, config), new TimeOrderedIds(clock));
+    creation =
+        new WorkspaceCreation(
+            store,
+            hosts,
+            projects,
+            new LeastDiskPlacement(config),
+            commands,
+            new TimeOrderedIds(clock),
+            clock,
+            config,
+            new Quotas(config),
+            usage,
+            audit);
+    reads = new WorkspaceReads(store, directory, new PageTokens(config));
+    deletion = new WorkspaceDeletion(store, commands, clock, audit);
+    stuck = new StuckWorkspaces(store, directory, projects, commands, clock);
+    reports = new WorkspaceReports(store, clock, audit);
+  }
+
+  private static FunctionsConfig config(DynamoDbEngine dynamo, MessageQueues sqs) {
+    Map<String, String> env = FunctionsConfigTest.minimal();
+    env.put(FunctionsEnv.WORKSPACES_TABLE, dynamo.table(A4cTables.WORKSPACES));
+    env.put(FunctionsEnv.PROJECTS_TABLE, dynamo.table(A4cTables.PROJECTS));
+    env.put(FunctionsEnv.IMAGES_TABLE, dynamo.table(A4cTables.IMAGES));
+    env.put(FunctionsEnv.HOSTS_TABLE, dynamo.table(A4cTables.HOSTS));
+    env.put(FunctionsEnv.IDEMPOTENCY_TABLE, dynamo.table(A4cTables.IDEMPOTENCY));
+    env.put(FunctionsEnv.AUDIT_TABLE, dynamo.table(A4cTables.AUDIT));
+    env.put(FunctionsEnv.USAGE_TABLE, dynamo.table(A4cTables.USAGE));
+    env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, dynamo.table(A4cTables.BUILD_SCHEDULES));
+    env.put(FunctionsEnv.BUILD_LOGS_TABLE, dynamo.table(A4cTables.BUILD_LOGS));
+    env.put(FunctionsEnv.HOST_QUEUE_PREFIX, sqs.hostQueuePrefix());
+    env.put(FunctionsEnv.MAX_WORKSPACES_PER_USER, Integer.toString(DEFAULT_QUOTA));
+    return FunctionsConfig.fromEnvironment(env);
+  }
+
+  /** Project {@link #PROJECT} with image {@link #IMAGE} of parent {@link #PARENT}, amd64. */
+  WorkspaceServices withProject(Integer maxWorkspacesPerUser) {
+    projects.put(
+        ADMIN,
+        PROJECT,
+        new ProjectConfig(
+            new ProjectSource("git", null, "https://git.example/shop.git"),
+            "debian:12",
+            List.of(),
+            List.of(PARENT),
+            List.of("echo ready"),
+            null,
+            maxWorkspacesPerUser == null ? null : new ProjectQuotas(maxWorkspacesPerUser, null),
+            null));
+    projects.registerImage(ADMIN, PROJECT, new RegisterImageRequest(PARENT, "amd64", "1", IMAGE));
+    return this;
+  }
+
+  /** A heartbeat of an amd64 host with its command queue (created the first time). */
+  void host(String hostId, long diskUsedBytes, int capacity, List<String> images) {
+    sqs.createHostQueue(hostId);
+    hostWithoutQueue(hostId, diskUsedBytes, capacity, images);
+  }
+
+  /** A heartbeat of an amd64 host whose command queue does not exist. */
+  void hostWithoutQueue(String hostId, long diskUsedBytes, int capacity, List<String> images) {
+    hosts.applyHeartbeat(
+        Heartbeat.of(
+            hostId, Arch.AMD64, diskUsedBytes, 1_000_000, images, capacity, 0, clock.instant()));
+  }
+
+  Host host(String hostId) {
+    return hosts.all().stream().filter(h -> h.hostId().equals(hostId)).findFirst().orElseThrow();
+  }
+
+  static CreateWorkspaceRequest request(String name) {
+    return new CreateWorkspaceRequest(PROJECT, PARENT, "amd64", name, null);
+  }
+
+  static Origin user(String userId) {
+    return new Origin(userId, false, "req-" + userId, "127.0.0.1");
+  }
+
+  /** Creates a workspace of {@code userId} (no idempotency key). */
+  WorkspaceView create(String userId) {
+    return creation.create(user(userId), userId, request(null), null);
+  }
+
+  /** The workspace as stored now. */
+  Workspace stored(WorkspaceView view) {
+    return store.get(view.userId(), view.workspaceId(), true).orElseThrow();
+  }
+
+  /** Writes the stored workspace into {@code state} at {@code step}, as reports would have. */
+  Workspace put(WorkspaceView view, WorkspaceState state, WorkspaceStep step) {
+    var current = stored(view);
+    var next = current.moved(state, step, null, clock.instant());
+    if (!store.replace(current, next)) {
+      throw new IllegalStateException("the workspace changed under the test");
+    }
+    return next;
+  }
+
+  /** What the host {@code hostId} reports about a workspace. */
+  static WorkspaceStatus report(
+      String hostId,
+      WorkspaceView workspace,
+      WorkspaceState state,
+      WorkspaceStep step,
+      String containerId,
+      String ip) {
+    return WorkspaceStatus.of(
+        hostId,
+        workspace.workspaceId(),
+        workspace.userId(),
+        state,
+        step,
+        containerId,
+        ip,
+        state == WorkspaceState.FAILED ? "setup failed" : null,
+        T0);
+  }
+
+  /** Takes the commands now on {@code hostId}'s queue, oldest first. */
+  List<HostCommand> commandsTo(String hostId) {
+    return sqs.receiveFromHost(hostId).stream().map(this::command).toList();
+  }
+
+  private HostCommand command(String body) {
+    try {
+      return json.readValue(body, HostCommand.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable command: " + body, e);
+    }
+  }
+
+  /** The actions audited on {@code userId}'s resources, in no particular order. */
+  List<String> auditedActions(String userId) {
+    return audit.page(userId, 100, null).items().stream().map(AuditEntry::action).toList();
+  }
+
+  List<AuditEntry> audited(String userId) {
+    return audit.page(userId, 100, null).items();
+  }
+
+  long workspacesHeld(String userId) {
+    return usage.current(userId, UsageCounters.Counter.WORKSPACES);
+  }
+}
