@@ -1,6 +1,6 @@
 package io.a4c.local;
 
-import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.config.DaemonEnv;
 import io.a4c.events.Arch;
 import io.a4c.functions.FunctionsComponent;
 import io.a4c.functions.builds.BuildClaimFunction;
@@ -11,7 +11,6 @@ import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -148,17 +147,18 @@ final class LocalBuilds implements AutoCloseable {
   }
 
   /** Every local daemon's builder role: every arch's queue, of which it polls its engine's. */
-  DaemonConfig.Builder builderConfig() {
+  /** What makes a local daemon a builder of these queues, as a builder host's environment. */
+  Map<String, String> daemonEnvironment() {
     var builds = config.builds();
-    Map<Arch, String> urls = new EnumMap<>(Arch.class);
-    queues.forEach((arch, q) -> urls.put(arch, q.url()));
-    return new DaemonConfig.Builder(
-        true,
-        urls,
-        builds.concurrency(),
-        CLAIM_FUNCTION,
-        builds.visibility(),
-        Optional.of(lambda.endpoint()));
+    var env = new java.util.HashMap<String, String>();
+    queues.forEach((arch, q) -> env.put(DaemonEnv.buildQueueUrl(arch), q.url()));
+    env.put(DaemonEnv.BUILDER, "true");
+    env.put(DaemonEnv.BUILD_CONCURRENCY, Integer.toString(builds.concurrency()));
+    env.put(DaemonEnv.BUILD_CLAIM_FUNCTION, CLAIM_FUNCTION);
+    env.put(DaemonEnv.BUILD_VISIBILITY_SECONDS, Long.toString(builds.visibility().toSeconds()));
+    env.put(DaemonEnv.LAMBDA_ENDPOINT, lambda.endpoint().toString());
+    env.put(DaemonEnv.IMAGE_REPOSITORY, builds.repository().toString());
+    return env;
   }
 
   String queueUrl(Arch arch) {

@@ -26,6 +26,9 @@ import java.util.Optional;
  * @param tokens how bearer tokens are verified
  * @param maxWorkspacesPerUser the default per-user workspace quota
  * @param builds the image builds' local settings
+ * @param daemonSettings the environment's {@code A4C_*} variables, handed to every local host
+ *     daemon as a bare-metal daemon reads them (e.g. {@code A4C_HOST_CAPACITY}); what the runtime
+ *     sets itself (host id, queues, endpoints, keys) overrides them
  */
 public record LocalConfig(
     int port,
@@ -44,7 +47,8 @@ public record LocalConfig(
     Path dynoxideDirectory,
     TokenSettings tokens,
     int maxWorkspacesPerUser,
-    Builds builds) {
+    Builds builds,
+    Map<String, String> daemonSettings) {
 
   /** The registry local/engines.sh runs, on the fleet's bridge, with htpasswd auth. */
   public static final String LOCAL_REGISTRY = "10.250.0.1:5000";
@@ -127,7 +131,22 @@ public record LocalConfig(
             Duration.ofSeconds(Math.max(5, number(env, LocalEnv.BUILD_VISIBILITY_SECONDS, 300))),
             (int) Math.max(1, number(env, LocalEnv.BUILD_MAX_RECEIVES, 3)),
             Duration.ofSeconds(Math.max(1, number(env, LocalEnv.RECURRING_TICK_SECONDS, 60))),
-            optionalPath(env, LocalEnv.SES_LOCAL_DIR)));
+            optionalPath(env, LocalEnv.SES_LOCAL_DIR)),
+        daemonSettings(env));
+  }
+
+  /**
+   * The {@code A4C_*} variables of {@code env}: every local daemon reads them as a host's would.
+   */
+  private static Map<String, String> daemonSettings(Map<String, String> env) {
+    var settings = new java.util.TreeMap<String, String>();
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith("A4C_") && value != null) {
+            settings.put(name, value);
+          }
+        });
+    return java.util.Collections.unmodifiableMap(settings);
   }
 
   /** The path a variable names, or null when it is unset or blank. */

@@ -5,9 +5,9 @@ import io.a4c.daemon.HostDaemon;
 import io.a4c.daemon.HostDaemonComponent;
 import io.a4c.daemon.builds.BuildWorker;
 import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.config.DaemonEnv;
 import io.a4c.daemon.docker.DockerClients;
 import io.a4c.daemon.registry.RegistryCredentials;
-import io.a4c.daemon.registry.RegistryLogin;
 import io.a4c.events.Arch;
 import io.a4c.events.EventJson;
 import io.a4c.functions.FunctionsComponent;
@@ -242,28 +242,39 @@ public final class LocalRuntime implements AutoCloseable {
     return String.join(",", entries);
   }
 
+  /**
+   * A local daemon's configuration, read as a bare-metal daemon reads its environment ({@link
+   * DaemonConfig#fromEnvironment}): the user's {@code A4C_*} settings (say {@code
+   * A4C_HOST_CAPACITY}) hold here as on a host, and the runtime sets what it owns — the host's id,
+   * engine, queues, endpoints and event key, and the timings it has read under the same names.
+   */
   private DaemonConfig daemonConfig(String hostId, String dockerHost, String hostEventsUrl) {
-    return new DaemonConfig(
-        hostId,
-        dockerHost,
-        hostEventsUrl,
-        HOST_QUEUE_PREFIX,
-        config.heartbeat(),
-        20,
-        config.dataDir().resolve("hosts").resolve(hostId),
-        config.pollWait(),
-        config.reconcileInterval(),
-        config.commandVisibility(),
-        3,
-        java.time.Duration.ofMillis(500),
-        REGION,
-        Optional.of(sqs.endpoint()),
-        Optional.ofNullable(hostEventKeys.get(hostId)),
-        Optional.of(config.builds().repository()),
-        // As AWS hosts send their ECR token: with each push and pull, never a `docker login`.
-        registryCredentials.isPresent() ? RegistryLogin.BASIC : RegistryLogin.NONE,
-        registryCredentials,
-        builds.builderConfig());
+    var env = new java.util.HashMap<>(config.daemonSettings());
+    env.putAll(
+        Map.ofEntries(
+            Map.entry(DaemonEnv.HOST_ID, hostId),
+            Map.entry(DaemonEnv.DOCKER_HOST, dockerHost),
+            Map.entry(DaemonEnv.HOST_EVENTS_QUEUE_URL, hostEventsUrl),
+            Map.entry(DaemonEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX),
+            Map.entry(DaemonEnv.HEARTBEAT_SECONDS, seconds(config.heartbeat())),
+            Map.entry(
+                DaemonEnv.DATA_DIR, config.dataDir().resolve("hosts").resolve(hostId).toString()),
+            Map.entry(DaemonEnv.POLL_WAIT_SECONDS, seconds(config.pollWait())),
+            Map.entry(DaemonEnv.RECONCILE_SECONDS, seconds(config.reconcileInterval())),
+            Map.entry(DaemonEnv.COMMAND_VISIBILITY_SECONDS, seconds(config.commandVisibility())),
+            Map.entry(DaemonEnv.AWS_REGION, REGION),
+            Map.entry(DaemonEnv.SQS_ENDPOINT, sqs.endpoint().toString()),
+            Map.entry(
+                DaemonEnv.EVENT_KEY,
+                java.util.Base64.getEncoder().encodeToString(hostEventKeys.get(hostId)))));
+    env.putAll(builds.daemonEnvironment());
+    DaemonConfig daemon = DaemonConfig.fromEnvironment(env);
+    // As AWS hosts send their ECR token: with each push and pull, never a `docker login`.
+    return registryCredentials.map(daemon::withRegistryCredentials).orElse(daemon);
+  }
+
+  private static String seconds(java.time.Duration duration) {
+    return Long.toString(duration.toSeconds());
   }
 
   /** The HTTP API's base URI, e.g. {@code http://127.0.0.1:8080}. */

@@ -2,9 +2,11 @@ package io.a4c.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.a4c.local.testing.ApiClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +48,36 @@ class LocalRuntimeStartTest {
 
       assertThat(reply.status()).isEqualTo(200);
       assertThat(reply.at("/config/source/depotPath")).isEqualTo("//depot/survivor/...");
+    }
+  }
+
+  @Test
+  void aDaemonSettingOfABareMetalHostHoldsForTheLocalDaemonsToo() throws Exception {
+    var config =
+        LocalConfig.fromEnvironment(
+            Map.of(
+                LocalEnv.PORT,
+                "0",
+                LocalEnv.DATA_DIR,
+                dataDir.toString(),
+                LocalEnv.DOCKER_HOSTS,
+                "h1=unix:///var/run/docker.sock",
+                "A4C_HOST_CAPACITY",
+                "37"));
+    try (var runtime = LocalRuntime.start(config)) {
+      var api = new ApiClient(runtime);
+      String admin = api.adminToken();
+
+      // The daemon's heartbeats carry its capacity (a hard-coded 20 before).
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                var hosts = api.get("/v1/hosts", admin);
+                assertThat(hosts.status()).isEqualTo(200);
+                assertThat(hosts.at("/items/0/hostId")).isEqualTo("h1");
+                assertThat(hosts.at("/items/0/capacity")).isEqualTo("37");
+              });
     }
   }
 

@@ -126,6 +126,35 @@ public record DaemonConfig(
   }
 
   /**
+   * This configuration logging in to its repository's registry with {@code credentials} (basic
+   * auth), as one read from {@link DaemonEnv#REGISTRY_USERNAME} and {@link
+   * DaemonEnv#REGISTRY_PASSWORD_FILE} would; for a caller that holds the credentials already (the
+   * local runtime reads them from its own file).
+   */
+  public DaemonConfig withRegistryCredentials(RegistryCredentials credentials) {
+    return new DaemonConfig(
+        hostId,
+        dockerHost,
+        hostEventsQueueUrl,
+        hostQueuePrefix,
+        heartbeatInterval,
+        capacity,
+        dataDir,
+        pollWait,
+        reconcileInterval,
+        commandVisibility,
+        createAttempts,
+        retryBackoff,
+        region,
+        sqsEndpoint,
+        eventKey,
+        imageRepository,
+        RegistryLogin.BASIC,
+        Optional.of(credentials),
+        builder);
+  }
+
+  /**
    * Reads the configuration from an environment map.
    *
    * @throws IllegalStateException naming the variable that is missing or malformed
@@ -240,7 +269,7 @@ public record DaemonConfig(
         buildQueueUrls(env),
         (int) number(env, DaemonEnv.BUILD_CONCURRENCY, 2, 1, 64),
         required(env, DaemonEnv.BUILD_CLAIM_FUNCTION),
-        Duration.ofSeconds(number(env, DaemonEnv.BUILD_VISIBILITY_SECONDS, 300, 10, 43_200)),
+        Duration.ofSeconds(number(env, DaemonEnv.BUILD_VISIBILITY_SECONDS, 300, 5, 43_200)),
         lambda == null || lambda.isBlank() ? Optional.empty() : Optional.of(URI.create(lambda)));
   }
 
