@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The workspace store against Dynoxide: the create and remove transactions (workspace, host slot,
@@ -67,6 +68,18 @@ class WorkspaceStoreTest {
     store.insertReserving(workspace, null, 5);
 
     assertThat(store.get(USER, workspace.workspaceId(), true)).contains(workspace);
+    assertThat(host(HOST).assignedWorkspaces()).isEqualTo(1);
+    assertThat(usage.current(USER, UsageCounters.Counter.WORKSPACES)).isEqualTo(1);
+  }
+
+  @Test
+  void aWorkspaceIdWrittenAlreadyFailsTheInsertAndTakesNothing() {
+    beat(HOST, 10, T0);
+    var workspace = workspace(WorkspaceState.PENDING);
+    store.insertReserving(workspace, null, 5);
+
+    assertThatThrownBy(() -> store.insertReserving(workspace, null, 5))
+        .isInstanceOf(TransactionCanceledException.class);
     assertThat(host(HOST).assignedWorkspaces()).isEqualTo(1);
     assertThat(usage.current(USER, UsageCounters.Counter.WORKSPACES)).isEqualTo(1);
   }
