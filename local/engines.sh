@@ -106,6 +106,22 @@ known_hosts() {
 
 # ---- processes --------------------------------------------------------------------------
 
+# Starts a daemon in the background, in a session of its own, its output appended to LOG, holding
+# no file descriptor of ours but 0-2: a daemon that kept our caller's lock (a CI job's flock, the
+# fleet lock below) or pipe would hold it for as long as it runs. $! is the daemon's pid once
+# setsid has exec'd it (a background subshell leads no process group, so setsid does not fork).
+detached() {
+  local log="$1"
+  shift
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd="${fd##*/}"
+      ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid "$@" >>"$log" 2>&1 </dev/null
+  ) &
+}
+
 # True if PID runs (a zombie does not: a killed daemon's parent, pid 1, may reap it late).
 running() {
   local stat
@@ -265,7 +281,7 @@ start_root_engine() {
   drop_stale_pidfile "$ROOT_PIDFILE"
   drop_stale_pidfile /var/run/docker/containerd/containerd.pid
   log "starting h1 (${argv[*]}, log $ROOT_LOG)"
-  setsid "${argv[@]}" >>"$ROOT_LOG" 2>&1 </dev/null 9>&- &
+  detached "$ROOT_LOG" "${argv[@]}"
 }
 
 stop_root_engine() {
@@ -423,7 +439,7 @@ EOF
     terminate "$pid"
   fi
   log "starting registry on $REGISTRY (log $REGISTRY_LOG)"
-  setsid docker-registry serve "$REGISTRY_CONFIG" >>"$REGISTRY_LOG" 2>&1 </dev/null 9>&- &
+  detached "$REGISTRY_LOG" docker-registry serve "$REGISTRY_CONFIG"
   echo $! >"$REGISTRY_PIDFILE"
   for ((i = 0; i < WAIT_SECONDS * 5; i++)); do
     if [[ "$(registry_status)" == 401 ]]; then
@@ -464,13 +480,12 @@ launch_ns_engine() {
   log "starting h$k in namespace $ns (log $(log_of "$k"))"
   # nsenter, not `ip netns exec`: the latter remounts /sys and dockerd then fails with
   # "Devices cgroup isn't mounted".
-  setsid nsenter --net="/run/netns/$ns" \
+  detached "$(log_of "$k")" nsenter --net="/run/netns/$ns" \
     dockerd --config-file "$cfg" \
     --host "$(url_of "$k")" \
     --data-root "$STATE_DIR/h$k" \
     --exec-root "$RUN_DIR/h$k-exec" \
-    --pidfile "$(pidfile_of "$k")" \
-    >>"$(log_of "$k")" 2>&1 </dev/null 9>&- &
+    --pidfile "$(pidfile_of "$k")"
 }
 
 # Stops host K's dockerd, then anything still running in its namespace (containerd and shims
