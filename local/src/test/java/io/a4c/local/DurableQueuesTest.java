@@ -3,11 +3,13 @@ package io.a4c.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.a4c.local.testing.SharedRuntime;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -26,6 +28,15 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 class DurableQueuesTest {
   @TempDir Path dataDir;
+
+  /**
+   * ElasticMQ's store is one per JVM, held by the first runtime that starts: the shared runtime of
+   * the tests before this one would leave these queues in memory.
+   */
+  @BeforeAll
+  static void holdTheJvmsQueueStore() {
+    SharedRuntime.release();
+  }
 
   private static SqsClient client(URI endpoint) {
     return SqsClient.builder()
