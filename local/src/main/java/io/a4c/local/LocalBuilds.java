@@ -96,12 +96,10 @@ final class LocalBuilds implements AutoCloseable {
     return new ArchQueues(url, dlqUrl, dlqArn);
   }
 
-  /** The functions' build settings. */
+  /** The functions' build settings (the tables come with {@link LocalEmulators}). */
   Map<String, String> functionsEnvironment() {
     Map<String, String> env = new HashMap<>();
     queues.forEach((arch, q) -> env.put(FunctionsEnv.buildQueueUrl(arch), q.url()));
-    env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, LocalTables.BUILD_SCHEDULES);
-    env.put(FunctionsEnv.BUILD_LOGS_TABLE, LocalTables.BUILD_LOGS);
     env.put(FunctionsEnv.BUILD_MAX_RECEIVES, Integer.toString(config.builds().maxReceives()));
     env.put(FunctionsEnv.EMAIL_SENDER, EMAIL_SENDER);
     env.put(FunctionsEnv.USER_EMAIL_DOMAIN, USER_EMAIL_DOMAIN);

@@ -5,6 +5,7 @@ import io.a4c.functions.config.FunctionsEnv;
 import io.a4c.local.embedded.Dynoxide;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -17,32 +18,43 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Dynoxide (the local DynamoDB engine) with A4C's tables and ElasticMQ, on free loopback ports,
- * without the rest of the runtime (no Docker engine, no HTTP server): what a benchmark of the
- * functions alone needs. Closing stops both.
+ * The AWS stand-ins of the local runtime, without the rest of it (no Docker engine, no HTTP
+ * server): Dynoxide (the local DynamoDB engine, a child process) with A4C's tables, and ElasticMQ,
+ * both on loopback, keeping their data under one directory. {@link LocalRuntime} starts them
+ * through this class; a benchmark of the functions alone starts just this. Closing stops both.
  */
 public final class LocalEmulators implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Dynoxide dynamoDb;
   private final EmbeddedSqs sqs;
   private final String pageTokenKey;
-  private final Map<String, String> buildQueueUrls = new HashMap<>();
 
-  private LocalEmulators(Path dataDir) throws Exception {
+  /**
+   * Where the engines listen and where Dynoxide is installed.
+   *
+   * @param dynamoDbPort Dynoxide's port on 127.0.0.1 (0: a free one)
+   * @param sqsPort ElasticMQ's port on 127.0.0.1 (0: a free one)
+   * @param dynoxideDirectory where Dynoxide's npm package is, if a setting says so (else null)
+   */
+  public record Settings(int dynamoDbPort, int sqsPort, Path dynoxideDirectory) {
+    /** Free ports, Dynoxide where {@code local/engines.sh install} put it. */
+    public static Settings defaults() {
+      return new Settings(0, 0, null);
+    }
+  }
+
+  private LocalEmulators(Path dataDir, Settings settings) throws Exception {
     try {
-      dynamoDb = Dynoxide.start(null, dataDir.resolve(Dynoxide.DIRECTORY), 0);
+      dynamoDb =
+          Dynoxide.start(
+              settings.dynoxideDirectory(),
+              dataDir.resolve(Dynoxide.DIRECTORY),
+              settings.dynamoDbPort());
       started.push(dynamoDb);
-      sqs = EmbeddedSqs.start(0, dataDir.resolve("sqs"));
+      sqs = EmbeddedSqs.start(settings.sqsPort(), dataDir.resolve("sqs"));
       started.push(sqs);
       try (DynamoDbClient dynamo = dynamoDbClient()) {
         LocalTables.ensure(dynamo);
-      }
-      try (SqsClient client = sqsClient()) {
-        for (Arch arch : Arch.values()) {
-          buildQueueUrls.put(
-              FunctionsEnv.buildQueueUrl(arch),
-              client.createQueue(b -> b.queueName(LocalBuilds.queueName(arch))).queueUrl());
-        }
       }
       pageTokenKey = LocalSecrets.pageTokenKey(dataDir);
     } catch (Exception e) {
@@ -51,36 +63,55 @@ public final class LocalEmulators implements AutoCloseable {
     }
   }
 
-  /** Starts both emulators; Dynoxide keeps its data under {@code dataDir}. */
+  /** Starts both with their defaults; they keep their data under {@code dataDir}. */
   public static LocalEmulators start(Path dataDir) throws Exception {
-    return new LocalEmulators(dataDir);
+    return new LocalEmulators(dataDir, Settings.defaults());
+  }
+
+  /** Starts both as {@code settings} say; they keep their data under {@code dataDir}. */
+  public static LocalEmulators start(Path dataDir, Settings settings) throws Exception {
+    return new LocalEmulators(dataDir, settings);
   }
 
   /**
-   * The functions' environment for these emulators: tables, queues, endpoints, region and a page
-   * token key, plus the given host queue prefix. Other variables keep their defaults, so hosts are
+   * What every function needs to find the stand-ins: the tables, the endpoints, the region and the
+   * page token key. The runtime and the benchmarks add their own settings to it.
+   */
+  public Map<String, String> engineEnvironment() {
+    return Map.ofEntries(
+        Map.entry(FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES),
+        Map.entry(FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS),
+        Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
+        Map.entry(FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS),
+        Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
+        Map.entry(FunctionsEnv.AUDIT_TABLE, LocalTables.AUDIT),
+        Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),
+        Map.entry(FunctionsEnv.BUILD_SCHEDULES_TABLE, LocalTables.BUILD_SCHEDULES),
+        Map.entry(FunctionsEnv.BUILD_LOGS_TABLE, LocalTables.BUILD_LOGS),
+        Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey),
+        Map.entry(FunctionsEnv.AWS_REGION, LocalRuntime.REGION),
+        Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
+        Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString()));
+  }
+
+  /**
+   * The functions' environment for a benchmark of the functions alone: {@link #engineEnvironment}
+   * plus plain build queues (no dead-letter queues: nothing here dead-letters), the email sender
+   * and the given host queue prefix. Other variables keep their defaults, so hosts are
    * authenticated as in AWS, by the SenderId of their messages. No email endpoint: nothing here
    * sends mail.
    */
   public Map<String, String> functionsEnvironment(String hostQueuePrefix) {
-    var env = new HashMap<>(buildQueueUrls);
-    env.putAll(
-        Map.ofEntries(
-            Map.entry(FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES),
-            Map.entry(FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS),
-            Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
-            Map.entry(FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS),
-            Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
-            Map.entry(FunctionsEnv.AUDIT_TABLE, LocalTables.AUDIT),
-            Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),
-            Map.entry(FunctionsEnv.BUILD_SCHEDULES_TABLE, LocalTables.BUILD_SCHEDULES),
-            Map.entry(FunctionsEnv.BUILD_LOGS_TABLE, LocalTables.BUILD_LOGS),
-            Map.entry(FunctionsEnv.EMAIL_SENDER, LocalBuilds.EMAIL_SENDER),
-            Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey),
-            Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, hostQueuePrefix),
-            Map.entry(FunctionsEnv.AWS_REGION, LocalRuntime.REGION),
-            Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
-            Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString())));
+    var env = new HashMap<>(engineEnvironment());
+    try (SqsClient client = sqsClient()) {
+      for (Arch arch : Arch.values()) {
+        env.put(
+            FunctionsEnv.buildQueueUrl(arch),
+            client.createQueue(b -> b.queueName(LocalBuilds.queueName(arch))).queueUrl());
+      }
+    }
+    env.put(FunctionsEnv.EMAIL_SENDER, LocalBuilds.EMAIL_SENDER);
+    env.put(FunctionsEnv.HOST_QUEUE_PREFIX, hostQueuePrefix);
     return Map.copyOf(env);
   }
 
@@ -97,8 +128,16 @@ public final class LocalEmulators implements AutoCloseable {
 
   /** An SQS client for ElasticMQ; the caller closes it. */
   public SqsClient sqsClient() {
+    return sqsClient(Duration.ofSeconds(30));
+  }
+
+  /**
+   * An SQS client for ElasticMQ whose reads wait up to {@code socketTimeout}: longer than the long
+   * polls it makes. The caller closes it.
+   */
+  public SqsClient sqsClient(Duration socketTimeout) {
     return SqsClient.builder()
-        .httpClient(UrlConnectionHttpClient.create())
+        .httpClient(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout).build())
         .region(Region.of(LocalRuntime.REGION))
         .credentialsProvider(
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))

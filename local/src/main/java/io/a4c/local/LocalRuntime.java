@@ -14,7 +14,6 @@ import io.a4c.functions.FunctionsComponent;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsEnv;
 import io.a4c.functions.http.ApiRoutes;
-import io.a4c.local.embedded.Dynoxide;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -25,17 +24,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * All of A4C on one machine: Dynoxide (a child process) and ElasticMQ in-process, the functions
- * behind a local API Gateway stand-in, an SQS poller per consumer, and a host daemon per Docker
- * engine. Starts in dependency order; a failure part-way closes what had started.
+ * All of A4C on one machine: the AWS stand-ins ({@link LocalEmulators}: Dynoxide as a child
+ * process, ElasticMQ in-process), the functions behind a local API Gateway stand-in, an SQS poller
+ * per consumer, and a host daemon per Docker engine. Starts in dependency order; a failure part-way
+ * closes what had started.
  */
 public final class LocalRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalRuntime.class);
@@ -49,8 +45,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final Map<String, BuildWorker> builders = new java.util.concurrent.ConcurrentHashMap<>();
   private String hostEventsUrl;
   private LocalBuilds builds;
-  private Dynoxide dynamoDb;
-  private EmbeddedSqs sqs;
+  private LocalEmulators emulators;
   private ApiGatewayServer gateway;
   private LocalTokens tokens;
   private Optional<RegistryCredentials> registryCredentials = Optional.empty();
@@ -82,18 +77,12 @@ public final class LocalRuntime implements AutoCloseable {
   private void startAll() throws Exception {
     registryCredentials = LocalRegistryCredentials.read(config.builds());
     checkEngines();
-    dynamoDb =
-        Dynoxide.start(
-            config.dynoxideDirectory(),
-            config.dataDir().resolve(Dynoxide.DIRECTORY),
-            config.dynamoDbPort());
-    started.push(dynamoDb);
-    sqs = EmbeddedSqs.start(config.sqsPort(), config.dataDir().resolve("sqs"));
-    started.push(sqs);
-
-    DynamoDbClient dynamo = newDynamoDbClient();
-    started.push(dynamo);
-    LocalTables.ensure(dynamo);
+    emulators =
+        LocalEmulators.start(
+            config.dataDir(),
+            new LocalEmulators.Settings(
+                config.dynamoDbPort(), config.sqsPort(), config.dynoxideDirectory()));
+    started.push(emulators);
     SqsClient sqsClient = newSqsClient();
     started.push(sqsClient);
     hostEventsUrl = sqsClient.createQueue(b -> b.queueName(HOST_EVENTS_QUEUE)).queueUrl();
@@ -156,8 +145,8 @@ public final class LocalRuntime implements AutoCloseable {
     log.atInfo()
         .addKeyValue("url", baseUri())
         .addKeyValue("hosts", config.dockerHosts().keySet())
-        .addKeyValue("dynamoDb", dynamoDb.endpoint())
-        .addKeyValue("sqs", sqs.endpoint())
+        .addKeyValue("dynamoDb", emulators.dynamoDbEndpoint())
+        .addKeyValue("sqs", emulators.sqsEndpoint())
         .log("A4C local runtime is up");
   }
 
@@ -180,46 +169,33 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   private FunctionsConfig functionsConfig() {
-    var env =
-        new java.util.HashMap<>(
-            Map.ofEntries(
-                Map.entry(FunctionsEnv.WORKSPACES_TABLE, LocalTables.WORKSPACES),
-                Map.entry(FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS),
-                Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
-                Map.entry(FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS),
-                Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
-                Map.entry(FunctionsEnv.AUDIT_TABLE, LocalTables.AUDIT),
-                Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),
-                Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, LocalSecrets.pageTokenKey(config.dataDir())),
-                Map.entry(
-                    FunctionsEnv.MAX_WORKSPACES_PER_USER,
-                    Integer.toString(config.maxWorkspacesPerUser())),
-                // ElasticMQ stamps no sender on a message: hosts sign their events instead.
-                Map.entry(FunctionsEnv.HOST_AUTH, "signature"),
-                Map.entry(FunctionsEnv.HOST_EVENT_KEYS, hostEventKeysSetting()),
-                Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX),
-                Map.entry(
-                    FunctionsEnv.HOST_STALE_AFTER_SECONDS,
-                    Long.toString(config.hostStaleAfter().toSeconds())),
-                Map.entry(
-                    FunctionsEnv.RECONCILE_GRACE_SECONDS,
-                    Long.toString(Math.max(1, config.reconcileGrace().toSeconds()))),
-                Map.entry(
-                    FunctionsEnv.HOST_HEARTBEAT_SECONDS,
-                    Long.toString(config.heartbeat().toSeconds())),
-                Map.entry(
-                    FunctionsEnv.HOST_DOWN_AFTER_MISSED_BEATS,
-                    Long.toString(
-                        Math.max(
-                            1,
-                            config.hostStaleAfter().toSeconds()
-                                / Math.max(1, config.heartbeat().toSeconds())))),
-                Map.entry(
-                    FunctionsEnv.STUCK_AFTER_SECONDS,
-                    Long.toString(config.stuckAfter().toSeconds())),
-                Map.entry(FunctionsEnv.AWS_REGION, REGION),
-                Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
-                Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString())));
+    var env = new java.util.HashMap<>(emulators.engineEnvironment());
+    env.putAll(
+        Map.ofEntries(
+            Map.entry(
+                FunctionsEnv.MAX_WORKSPACES_PER_USER,
+                Integer.toString(config.maxWorkspacesPerUser())),
+            // ElasticMQ stamps no sender on a message: hosts sign their events instead.
+            Map.entry(FunctionsEnv.HOST_AUTH, "signature"),
+            Map.entry(FunctionsEnv.HOST_EVENT_KEYS, hostEventKeysSetting()),
+            Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX),
+            Map.entry(
+                FunctionsEnv.HOST_STALE_AFTER_SECONDS,
+                Long.toString(config.hostStaleAfter().toSeconds())),
+            Map.entry(
+                FunctionsEnv.RECONCILE_GRACE_SECONDS,
+                Long.toString(Math.max(1, config.reconcileGrace().toSeconds()))),
+            Map.entry(
+                FunctionsEnv.HOST_HEARTBEAT_SECONDS, Long.toString(config.heartbeat().toSeconds())),
+            Map.entry(
+                FunctionsEnv.HOST_DOWN_AFTER_MISSED_BEATS,
+                Long.toString(
+                    Math.max(
+                        1,
+                        config.hostStaleAfter().toSeconds()
+                            / Math.max(1, config.heartbeat().toSeconds())))),
+            Map.entry(
+                FunctionsEnv.STUCK_AFTER_SECONDS, Long.toString(config.stuckAfter().toSeconds()))));
     env.putAll(builds.functionsEnvironment());
     return FunctionsConfig.fromEnvironment(env);
   }
@@ -263,7 +239,7 @@ public final class LocalRuntime implements AutoCloseable {
             Map.entry(DaemonEnv.RECONCILE_SECONDS, seconds(config.reconcileInterval())),
             Map.entry(DaemonEnv.COMMAND_VISIBILITY_SECONDS, seconds(config.commandVisibility())),
             Map.entry(DaemonEnv.AWS_REGION, REGION),
-            Map.entry(DaemonEnv.SQS_ENDPOINT, sqs.endpoint().toString()),
+            Map.entry(DaemonEnv.SQS_ENDPOINT, emulators.sqsEndpoint().toString()),
             Map.entry(
                 DaemonEnv.EVENT_KEY,
                 java.util.Base64.getEncoder().encodeToString(hostEventKeys.get(hostId)))));
@@ -284,37 +260,22 @@ public final class LocalRuntime implements AutoCloseable {
 
   /** A new client of the local DynamoDB engine, Dynoxide (the caller closes it). */
   public DynamoDbClient newDynamoDbClient() {
-    return DynamoDbClient.builder()
-        .httpClient(UrlConnectionHttpClient.create())
-        .region(Region.of(REGION))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-        .endpointOverride(dynamoDb.endpoint())
-        .build();
+    return emulators.dynamoDbClient();
   }
 
   /** A new client of the embedded ElasticMQ, fit for long polls (the caller closes it). */
   public SqsClient newSqsClient() {
-    return SqsClient.builder()
-        .httpClient(
-            UrlConnectionHttpClient.builder()
-                .socketTimeout(config.pollWait().plusSeconds(10))
-                .build())
-        .region(Region.of(REGION))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-        .endpointOverride(sqs.endpoint())
-        .build();
+    return emulators.sqsClient(config.pollWait().plusSeconds(10));
   }
 
   /** The local DynamoDB engine's (Dynoxide's) endpoint. */
   public URI dynamoDbEndpoint() {
-    return dynamoDb.endpoint();
+    return emulators.dynamoDbEndpoint();
   }
 
   /** ElasticMQ's endpoint. */
   public URI sqsEndpoint() {
-    return sqs.endpoint();
+    return emulators.sqsEndpoint();
   }
 
   /**
