@@ -78,10 +78,6 @@ final class LocalSes implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port);
   }
 
-  long pid() {
-    return process.pid();
-  }
-
   @Override
   public void close() {
     process.close();

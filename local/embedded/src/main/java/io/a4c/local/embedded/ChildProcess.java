@@ -92,15 +92,6 @@ public final class ChildProcess implements AutoCloseable {
         name + " did not answer within " + wait.toSeconds() + " s; see " + log);
   }
 
-  /** The process id, for tests that check nothing outlives the runtime. */
-  public long pid() {
-    return process.pid();
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
   /** SIGTERM, then SIGKILL if it has not exited within five seconds. */
   @Override
   public void close() {

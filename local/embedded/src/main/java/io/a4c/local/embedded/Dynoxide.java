@@ -113,10 +113,6 @@ public final class Dynoxide implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port);
   }
 
-  public long pid() {
-    return process.pid();
-  }
-
   @Override
   public void close() {
     process.close();
