@@ -6,6 +6,9 @@ import java.util.Objects;
  * Create a workspace's container on the host and walk it to RUNNING. Idempotent on the host: the
  * container's name derives from the workspace id, so a redelivery finds what an earlier attempt
  * left.
+ *
+ * @param ssh the login, keys and host key to set the container up with; null for a container
+ *     without SSH (a command from before SSH access existed)
  */
 public record CreateWorkspace(
     int version,
@@ -13,7 +16,8 @@ public record CreateWorkspace(
     String hostId,
     String workspaceId,
     String userId,
-    WorkspaceSpec spec)
+    WorkspaceSpec spec,
+    SshAccess ssh)
     implements HostCommand {
   public CreateWorkspace {
     Versions.require("CreateWorkspace", version);
@@ -24,9 +28,15 @@ public record CreateWorkspace(
     Objects.requireNonNull(spec, "spec");
   }
 
-  /** A version-1 command. */
+  /** A version-1 command without SSH access. */
   public static CreateWorkspace of(
       String commandId, String hostId, String workspaceId, String userId, WorkspaceSpec spec) {
-    return new CreateWorkspace(Versions.CURRENT, commandId, hostId, workspaceId, userId, spec);
+    return new CreateWorkspace(
+        Versions.CURRENT, commandId, hostId, workspaceId, userId, spec, null);
+  }
+
+  /** This command with the container set up for SSH as {@code access} says. */
+  public CreateWorkspace withSsh(SshAccess access) {
+    return new CreateWorkspace(version, commandId, hostId, workspaceId, userId, spec, access);
   }
 }

@@ -10,9 +10,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = CreateWorkspace.class, name = "CreateWorkspace"),
-  @JsonSubTypes.Type(value = DeleteWorkspace.class, name = "DeleteWorkspace")
+  @JsonSubTypes.Type(value = DeleteWorkspace.class, name = "DeleteWorkspace"),
+  @JsonSubTypes.Type(value = SyncSshKeys.class, name = "SyncSshKeys")
 })
-public sealed interface HostCommand permits CreateWorkspace, DeleteWorkspace {
+public sealed interface HostCommand permits CreateWorkspace, DeleteWorkspace, SyncSshKeys {
   /** Schema version of this command's JSON form. */
   int version();
 

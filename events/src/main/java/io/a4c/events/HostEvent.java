@@ -10,10 +10,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = WorkspaceStatus.class, name = "WorkspaceStatus"),
   @JsonSubTypes.Type(value = HostInventory.class, name = "HostInventory"),
   @JsonSubTypes.Type(value = BuildEnded.class, name = "BuildEnded"),
-  @JsonSubTypes.Type(value = BuilderStatus.class, name = "BuilderStatus")
+  @JsonSubTypes.Type(value = BuilderStatus.class, name = "BuilderStatus"),
+  @JsonSubTypes.Type(value = SshKeysApplied.class, name = "SshKeysApplied")
 })
 public sealed interface HostEvent
-    permits Heartbeat, WorkspaceStatus, HostInventory, BuildEnded, BuilderStatus {
+    permits Heartbeat, WorkspaceStatus, HostInventory, BuildEnded, BuilderStatus, SshKeysApplied {
   /** Schema version of this event's JSON form. */
   int version();
 

@@ -10,6 +10,8 @@ import java.util.Objects;
  * @param containerId the container, once created
  * @param ip the container's address, once known
  * @param reason why, for FAILED: which step and what went wrong, in words a user can act on
+ * @param sshUnavailable for RUNNING: why the workspace has no SSH server (its image has none), in
+ *     words a user can act on; null when it has one or the command asked for no SSH
  */
 public record WorkspaceStatus(
     int version,
@@ -21,7 +23,8 @@ public record WorkspaceStatus(
     String containerId,
     String ip,
     String reason,
-    Instant at)
+    Instant at,
+    String sshUnavailable)
     implements HostEvent {
   public WorkspaceStatus {
     Versions.require("WorkspaceStatus", version);
@@ -45,6 +48,22 @@ public record WorkspaceStatus(
       String reason,
       Instant at) {
     return new WorkspaceStatus(
-        Versions.CURRENT, hostId, workspaceId, userId, state, step, containerId, ip, reason, at);
+        Versions.CURRENT,
+        hostId,
+        workspaceId,
+        userId,
+        state,
+        step,
+        containerId,
+        ip,
+        reason,
+        at,
+        null);
+  }
+
+  /** This report saying why the workspace has no SSH server. */
+  public WorkspaceStatus withSshUnavailable(String why) {
+    return new WorkspaceStatus(
+        version, hostId, workspaceId, userId, state, step, containerId, ip, reason, at, why);
   }
 }

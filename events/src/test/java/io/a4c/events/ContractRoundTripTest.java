@@ -18,7 +18,10 @@ class ContractRoundTripTest {
   @ParameterizedTest
   @CsvSource({
     "create-workspace.json, io.a4c.events.HostCommand, io.a4c.events.CreateWorkspace",
+    "create-workspace-ssh.json, io.a4c.events.HostCommand, io.a4c.events.CreateWorkspace",
     "delete-workspace.json, io.a4c.events.HostCommand, io.a4c.events.DeleteWorkspace",
+    "sync-ssh-keys.json, io.a4c.events.HostCommand, io.a4c.events.SyncSshKeys",
+    "ssh-keys-applied.json, io.a4c.events.HostEvent, io.a4c.events.SshKeysApplied",
     "heartbeat.json, io.a4c.events.HostEvent, io.a4c.events.Heartbeat",
     "workspace-status.json, io.a4c.events.HostEvent, io.a4c.events.WorkspaceStatus",
     "host-inventory.json, io.a4c.events.HostEvent, io.a4c.events.HostInventory",
@@ -73,6 +76,31 @@ class ContractRoundTripTest {
                 json.readValue(
                     job.replace("//depot/kernel/main/...", "//depot/`id`/..."), BuildMessage.class))
         .hasMessageContaining("source.depotPath is missing or malformed");
+  }
+
+  @Test
+  void refusesAnAuthorizedKeyWithOptionsOrASecondLine() throws IOException {
+    String sync = new String(read("sync-ssh-keys.json"));
+
+    assertThatThrownBy(
+            () ->
+                json.readValue(
+                    sync.replace("\"ssh-ed25519 ", "\"command=\\\"sh\\\" ssh-ed25519 "),
+                    HostCommand.class))
+        .hasMessageContaining("authorizedKeys is missing or malformed");
+    assertThatThrownBy(
+            () ->
+                json.readValue(
+                    sync.replace("alice@laptop", "alice@laptop\\nssh-ed25519 AAAAC3NzaC1lZDI1"),
+                    HostCommand.class))
+        .hasMessageContaining("authorizedKeys is missing or malformed");
+  }
+
+  @Test
+  void leavesTheHostPrivateKeyOutOfTheCommandsText() throws IOException {
+    var create = json.readValue(read("create-workspace-ssh.json"), HostCommand.class);
+
+    assertThat(create.toString()).doesNotContain("PRIVATE KEY").contains("alice");
   }
 
   private static byte[] read(String file) throws IOException {

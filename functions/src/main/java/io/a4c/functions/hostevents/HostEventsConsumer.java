@@ -8,6 +8,7 @@ import io.a4c.events.BuilderStatus;
 import io.a4c.events.Heartbeat;
 import io.a4c.events.HostEvent;
 import io.a4c.events.HostInventory;
+import io.a4c.events.SshKeysApplied;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
@@ -90,6 +91,11 @@ public final class HostEventsConsumer {
           case HostInventory inventory -> reconciler.reconcile(inventory);
           case BuildEnded ended -> builds.apply(ended);
           case BuilderStatus builder -> builds.record(builder);
+          case SshKeysApplied applied ->
+              // TODO(issue 12, in progress): record the revision on the workspace.
+              log.atDebug()
+                  .addKeyValue("workspaceId", applied.workspaceId())
+                  .log("keys applied at revision {}", applied.keysRevision());
         }
       } catch (Exception e) {
         log.atWarn()

@@ -7,6 +7,7 @@ import io.a4c.daemon.workspaces.WorkspaceProvisioner;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.HostCommand;
+import io.a4c.events.SyncSshKeys;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,6 +117,7 @@ public final class HostCommandConsumer {
       switch (command) {
         case CreateWorkspace create -> provisioner.create(create, receiveCount(message));
         case DeleteWorkspace delete -> provisioner.delete(delete);
+        case SyncSshKeys sync -> provisioner.syncKeys(sync);
       }
       queue.delete(message);
       return true;

@@ -6,6 +6,7 @@ import io.a4c.daemon.docker.DockerWorkspaceRuntime;
 import io.a4c.daemon.docker.StepFailure;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.SyncSshKeys;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.events.WorkspaceStep;
@@ -189,6 +190,12 @@ public final class WorkspaceProvisioner {
             null,
             clock.instant()));
     log.atInfo().addKeyValue("workspaceId", command.workspaceId()).log("workspace removed");
+  }
+
+  /** Makes the workspace's authorized keys the command's. */
+  public void syncKeys(SyncSshKeys command) {
+    // TODO(issue 12, in progress): write the keys into the container.
+    log.atInfo().addKeyValue("workspaceId", command.workspaceId()).log("keys sync received");
   }
 
   private void cleanUp(String workspaceId) {
