@@ -19,6 +19,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -51,6 +52,17 @@ public final class AwsModule {
   static SesV2Client ses(
       FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
     return build(SesV2Client.builder(), config, http, credentials, config.builds().sesEndpoint());
+  }
+
+  /**
+   * Made only by functions that sign SSH host certificates in AWS (through a {@code Provider}), so
+   * the others pay nothing for it at cold start.
+   */
+  @Provides
+  @Singleton
+  static KmsClient kms(
+      FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
+    return build(KmsClient.builder(), config, http, credentials, Optional.empty());
   }
 
   /**

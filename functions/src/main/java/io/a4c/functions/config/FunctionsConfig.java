@@ -2,6 +2,7 @@ package io.a4c.functions.config;
 
 import io.a4c.events.Arch;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param sqsEndpoint endpoint override, for the local runtime and tests only
  * @param security the audit trail, quotas, pagination key and how host events are authenticated
  * @param builds the image builds' tables, queues (one per arch) and email settings
+ * @param ssh the SSH certificate authority's key
  */
 public record FunctionsConfig(
     String workspacesTable,
@@ -32,7 +34,8 @@ public record FunctionsConfig(
     Optional<URI> dynamoDbEndpoint,
     Optional<URI> sqsEndpoint,
     Security security,
-    Builds builds) {
+    Builds builds,
+    Ssh ssh) {
 
   /** How the host-events consumer proves which host sent a message. */
   public enum HostAuth {
@@ -103,6 +106,15 @@ public record FunctionsConfig(
   }
 
   /**
+   * Where the SSH certificate authority's key is: a KMS key in AWS, else a key file (the local
+   * runtime's); neither: workspaces are made without SSH.
+   *
+   * @param caKmsKeyId the KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs host certificates
+   * @param caKeyFile a PKCS#8 P-256 key file, with its public key beside it in {@code <file>.pub}
+   */
+  public record Ssh(Optional<String> caKmsKeyId, Optional<Path> caKeyFile) {}
+
+  /**
    * Reads the configuration from an environment map ({@code System.getenv()} at the entry point).
    *
    * @throws IllegalStateException naming the variable that is missing or malformed
@@ -136,7 +148,10 @@ public record FunctionsConfig(
             required(env, FunctionsEnv.EMAIL_SENDER),
             blankToNull(env.get(FunctionsEnv.EMAIL_CONFIGURATION_SET)),
             blankToNull(env.get(FunctionsEnv.USER_EMAIL_DOMAIN)),
-            uri(env, FunctionsEnv.SES_ENDPOINT)));
+            uri(env, FunctionsEnv.SES_ENDPOINT)),
+        new Ssh(
+            Optional.ofNullable(blankToNull(env.get(FunctionsEnv.SSH_CA_KMS_KEY_ID))),
+            Optional.ofNullable(blankToNull(env.get(FunctionsEnv.SSH_CA_KEY_FILE))).map(Path::of)));
   }
 
   private static Map<Arch, String> buildQueueUrls(Map<String, String> env) {

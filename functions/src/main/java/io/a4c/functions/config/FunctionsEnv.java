@@ -30,6 +30,18 @@ public final class FunctionsEnv {
   /** Prefix of every host's FIFO command queue name: {@code <prefix><hostId>.fifo}. */
   public static final String HOST_QUEUE_PREFIX = "A4C_HOST_QUEUE_PREFIX";
 
+  /**
+   * The KMS key (ECC_NIST_P256, SIGN_VERIFY) of the SSH certificate authority that signs workspace
+   * host keys. AWS only.
+   */
+  public static final String SSH_CA_KMS_KEY_ID = "A4C_SSH_CA_KMS_KEY_ID";
+
+  /**
+   * A file holding the SSH certificate authority's PKCS#8 P-256 key (base64), its X.509 public key
+   * in {@code <file>.pub}: the local runtime's, in its data directory.
+   */
+  public static final String SSH_CA_KEY_FILE = "A4C_SSH_CA_KEY_FILE";
+
   /** DNS domain under which workspace hostnames are made: {@code <workspaceId>.<domain>}. */
   public static final String WORKSPACE_DOMAIN = "A4C_WORKSPACE_DOMAIN";
 

@@ -14,7 +14,9 @@ import com.github.dockerjava.api.model.RestartPolicy;
 import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.daemon.registry.RegistryAuth;
 import io.a4c.daemon.registry.RegistryLoginFailed;
+import io.a4c.daemon.ssh.SshdConfig;
 import io.a4c.events.CreateWorkspace;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.inject.Singleton;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * The Docker operations of a workspace's life, each one step, each mapping engine errors to a
@@ -48,7 +53,11 @@ public final class DockerWorkspaceRuntime {
     this.auth = auth;
   }
 
-  /** Creates the container (not started) and returns its id. */
+  /**
+   * Creates the container (not started) and returns its id. With SSH access in the command, its
+   * first process is {@link SshdConfig#INIT_SCRIPT}, which starts sshd and then runs the image's
+   * own command.
+   */
   public String create(CreateWorkspace command) {
     var spec = command.spec();
     String shortName = spec.hostname().split("\\.", 2)[0];
@@ -63,11 +72,14 @@ public final class DockerWorkspaceRuntime {
             .withSecurityOpts(List.of("no-new-privileges"))
             .withRestartPolicy(RestartPolicy.unlessStoppedRestart());
     pullIfAbsent(spec.imageRef());
+    List<String> init = command.ssh() == null ? null : initCommand(spec.imageRef());
     return call(
         "create the container",
         () ->
             docker
                 .createContainerCmd(spec.imageRef())
+                .withEntrypoint(init == null ? null : init.subList(0, 4))
+                .withCmd(init == null ? null : init.subList(4, init.size()))
                 .withName(ContainerLabels.containerName(command.workspaceId()))
                 .withHostName(shortName)
                 .withDomainName(domain)
@@ -80,6 +92,102 @@ public final class DockerWorkspaceRuntime {
                 .withHostConfig(hostConfig)
                 .exec()
                 .getId());
+  }
+
+  /**
+   * The container's command line under A4C's init: {@code sh -c <init> a4c-init}, then the image's
+   * entrypoint and command (a shell when it has neither), which the init script execs.
+   */
+  private List<String> initCommand(String imageRef) {
+    var config =
+        call("inspect the image", () -> docker.inspectImageCmd(imageRef).exec().getConfig());
+    List<String> command =
+        new java.util.ArrayList<>(List.of("/bin/sh", "-c", SshdConfig.INIT_SCRIPT, "a4c-init"));
+    if (config != null && config.getEntrypoint() != null) {
+      command.addAll(List.of(config.getEntrypoint()));
+    }
+    if (config != null && config.getCmd() != null) {
+      command.addAll(List.of(config.getCmd()));
+    }
+    if (command.size() == 4) {
+      command.add("/bin/sh");
+    }
+    return command;
+  }
+
+  /**
+   * A file of the container, created or running, as text; empty when there is none. For small files
+   * (account files, keys).
+   */
+  public Optional<String> readFile(String containerId, String path) {
+    return call(
+        "read " + path,
+        () -> {
+          try (var tar =
+              new TarArchiveInputStream(
+                  docker.copyArchiveFromContainerCmd(containerId, path).exec())) {
+            var entry = tar.getNextEntry();
+            if (entry == null || entry.isDirectory()) {
+              return Optional.empty();
+            }
+            return Optional.of(new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+          } catch (NotFoundException e) {
+            return Optional.empty();
+          } catch (IOException e) {
+            throw new StepFailure("could not read " + path + ": " + e.getMessage(), true, e);
+          }
+        });
+  }
+
+  /** Whether the container, created or running, has something at {@code path}. */
+  public boolean exists(String containerId, String path) {
+    return call(
+        "look for " + path,
+        () -> {
+          try (var ignored = docker.copyArchiveFromContainerCmd(containerId, path).exec()) {
+            return true;
+          } catch (NotFoundException e) {
+            return false;
+          } catch (IOException e) {
+            return true; // it answered; closing early is not an absence
+          }
+        });
+  }
+
+  /**
+   * Puts files and directories into the container, created or running, with their owners and modes;
+   * existing files are replaced. One archive, so the engine writes them in one call.
+   */
+  public void writeFiles(String containerId, List<ContainerFile> files) {
+    var archive = new java.io.ByteArrayOutputStream();
+    try (var tar = new TarArchiveOutputStream(archive)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (ContainerFile file : files) {
+        String name = file.path().substring(1) + (file.isDirectory() ? "/" : "");
+        var entry = new TarArchiveEntry(name);
+        entry.setMode((file.isDirectory() ? 040000 : 0100000) | file.mode());
+        entry.setUserId(file.uid());
+        entry.setGroupId(file.gid());
+        if (!file.isDirectory()) {
+          entry.setSize(file.content().length);
+        }
+        tar.putArchiveEntry(entry);
+        if (!file.isDirectory()) {
+          tar.write(file.content());
+        }
+        tar.closeArchiveEntry();
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("could not make the archive", e);
+    }
+    call(
+        "write files into the container",
+        () ->
+            docker
+                .copyArchiveToContainerCmd(containerId)
+                .withRemotePath("/")
+                .withTarInputStream(new java.io.ByteArrayInputStream(archive.toByteArray()))
+                .exec());
   }
 
   /**

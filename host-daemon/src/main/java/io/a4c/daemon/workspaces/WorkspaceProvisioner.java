@@ -6,6 +6,7 @@ import io.a4c.daemon.docker.DockerWorkspaceRuntime;
 import io.a4c.daemon.docker.StepFailure;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.SshKeysApplied;
 import io.a4c.events.SyncSshKeys;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
@@ -35,6 +36,7 @@ public final class WorkspaceProvisioner {
   private final int attempts;
   private final Duration backoff;
   private final StepObserver observer;
+  private final WorkspaceSsh ssh;
 
   /** Deliveries of one create after which transient failures count as final. */
   static final int MAX_RECEIVES = 5;
@@ -46,8 +48,10 @@ public final class WorkspaceProvisioner {
       HostEventPublisher events,
       Clock clock,
       DaemonConfig config,
-      StepObserver observer) {
+      StepObserver observer,
+      WorkspaceSsh ssh) {
     this.observer = observer;
+    this.ssh = ssh;
     this.docker = docker;
     this.hostnames = hostnames;
     this.events = events;
@@ -126,6 +130,7 @@ public final class WorkspaceProvisioner {
   /** One attempt; {@code reached[0]} holds the last step completed, for the failure report. */
   private void walk(CreateWorkspace command, WorkspaceStep[] reached) {
     String containerId = docker.create(command);
+    String sshUnavailable = command.ssh() == null ? null : ssh.prepare(containerId, command.ssh());
     reached[0] = WorkspaceStep.CONTAINER_CREATED;
     report(
         command, WorkspaceState.CREATING, WorkspaceStep.CONTAINER_CREATED, containerId, null, null);
@@ -141,9 +146,16 @@ public final class WorkspaceProvisioner {
     String ip = docker.ipAddress(containerId);
     reached[0] = WorkspaceStep.IP_ASSIGNED;
     report(command, WorkspaceState.CREATING, WorkspaceStep.IP_ASSIGNED, containerId, ip, null);
+    if (command.ssh() != null && sshUnavailable == null) {
+      try {
+        sshUnavailable = ssh.awaitListening(containerId, ip);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StepFailure("interrupted while waiting for sshd", true, e);
+      }
+    }
     hostnames.put(command.workspaceId(), ip, command.spec().hostname());
-    report(
-        command, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, containerId, ip, null);
+    reportRunning(command, containerId, ip, sshUnavailable);
     log.atInfo()
         .addKeyValue("workspaceId", command.workspaceId())
         .addKeyValue("containerId", containerId)
@@ -161,18 +173,46 @@ public final class WorkspaceProvisioner {
     if (container.isEmpty() || !"running".equals(container.get().getState())) {
       return false;
     }
-    String ip = docker.ipAddress(container.get().getId());
+    String containerId = container.get().getId();
+    String ip = docker.ipAddress(containerId);
     if (!ip.equals(entry.ip())) {
       return false;
     }
-    report(
-        command,
-        WorkspaceState.RUNNING,
-        WorkspaceStep.HOSTNAME_REGISTERED,
-        container.get().getId(),
-        ip,
-        null);
+    reportRunning(
+        command, containerId, ip, command.ssh() == null ? null : ssh.sshUnavailable(containerId));
     return true;
+  }
+
+  /**
+   * Reports RUNNING, then, for a workspace with SSH, the revision of the keys its container holds:
+   * both again after a redelivery, so a daemon killed between writing the keys and reporting them
+   * reports them on the next delivery.
+   */
+  private void reportRunning(
+      CreateWorkspace command, String containerId, String ip, String sshUnavailable) {
+    events.publish(
+        WorkspaceStatus.of(
+                command.hostId(),
+                command.workspaceId(),
+                command.userId(),
+                WorkspaceState.RUNNING,
+                WorkspaceStep.HOSTNAME_REGISTERED,
+                containerId,
+                ip,
+                null,
+                clock.instant())
+            .withSshUnavailable(sshUnavailable));
+    observer.completed(command.workspaceId(), WorkspaceStep.HOSTNAME_REGISTERED);
+    if (command.ssh() != null) {
+      ssh.keysRevision(containerId, command.ssh().login())
+          .ifPresent(
+              revision ->
+                  reportKeys(command.hostId(), command.workspaceId(), command.userId(), revision));
+    }
+  }
+
+  private void reportKeys(String hostId, String workspaceId, String userId, long revision) {
+    events.publish(SshKeysApplied.of(hostId, workspaceId, userId, revision, clock.instant()));
   }
 
   /** Removes the container and hostname entry of a workspace, then reports it DELETED. */
@@ -192,10 +232,32 @@ public final class WorkspaceProvisioner {
     log.atInfo().addKeyValue("workspaceId", command.workspaceId()).log("workspace removed");
   }
 
-  /** Makes the workspace's authorized keys the command's. */
+  /**
+   * Makes the workspace's authorized keys the command's, unless its container holds newer ones, and
+   * reports the revision it holds. Nothing to do for a workspace whose container is gone (deleted,
+   * or failed before it was made) or was made without SSH.
+   */
   public void syncKeys(SyncSshKeys command) {
-    // TODO(issue 12, in progress): write the keys into the container.
-    log.atInfo().addKeyValue("workspaceId", command.workspaceId()).log("keys sync received");
+    var container = docker.find(command.workspaceId());
+    if (container.isEmpty()) {
+      log.atInfo()
+          .addKeyValue("workspaceId", command.workspaceId())
+          .log("keys sync for a workspace with no container here; nothing to do");
+      return;
+    }
+    var held =
+        ssh.syncKeys(
+            container.get().getId(),
+            command.login(),
+            command.authorizedKeys(),
+            command.keysRevision());
+    held.ifPresent(
+        revision ->
+            reportKeys(command.hostId(), command.workspaceId(), command.userId(), revision));
+    log.atInfo()
+        .addKeyValue("workspaceId", command.workspaceId())
+        .addKeyValue("keysRevision", command.keysRevision())
+        .log("keys synced");
   }
 
   private void cleanUp(String workspaceId) {

@@ -1,0 +1,72 @@
+package io.a4c.daemon.ssh;
+
+import io.a4c.events.WorkspaceLogin;
+
+/**
+ * The workspace's own sshd configuration, in {@code /etc/a4c/ssh} rather than the image's {@code
+ * /etc/ssh}, so an image's defaults cannot loosen it: keys only, only the workspace's user, no
+ * root, the host key A4C made with its certificate, and the authorized keys A4C writes (root-owned,
+ * so only A4C changes them).
+ */
+public final class SshdConfig {
+  /** Where everything A4C writes for sshd lives in the container. */
+  public static final String DIR = "/etc/a4c/ssh";
+
+  public static final String CONFIG = DIR + "/sshd_config";
+  public static final String HOST_KEY = DIR + "/ssh_host_ed25519_key";
+  public static final String HOST_CERTIFICATE = HOST_KEY + "-cert.pub";
+  public static final String AUTHORIZED_KEYS_DIR = DIR + "/authorized_keys";
+  public static final String SSHD = "/usr/sbin/sshd";
+  public static final String LOG = "/var/log/a4c-sshd.log";
+  public static final String PID_FILE = "/run/a4c-sshd.pid";
+
+  /**
+   * The container's first process: starts sshd when the image has one and A4C configured it, then
+   * becomes the image's own command. It runs on every start of the container, so sshd comes back
+   * after a restart too.
+   */
+  public static final String INIT_SCRIPT =
+      "if [ -x "
+          + SSHD
+          + " ] && [ -f "
+          + CONFIG
+          + " ]; then mkdir -p /run/sshd && "
+          + SSHD
+          + " -f "
+          + CONFIG
+          + " -E "
+          + LOG
+          + "; fi; exec \"$@\"";
+
+  private SshdConfig() {}
+
+  /** The authorized keys file of a login. */
+  public static String authorizedKeys(WorkspaceLogin login) {
+    return AUTHORIZED_KEYS_DIR + "/" + login.name();
+  }
+
+  /** The configuration text for the workspace whose user is {@code login}. */
+  public static String render(WorkspaceLogin login) {
+    return String.join(
+        "\n",
+        "# Written by A4C at create: key login only, for " + login.name() + " only.",
+        "Port 22",
+        "HostKey " + HOST_KEY,
+        "HostCertificate " + HOST_CERTIFICATE,
+        "PidFile " + PID_FILE,
+        "AuthorizedKeysFile " + AUTHORIZED_KEYS_DIR + "/%u",
+        "AuthenticationMethods publickey",
+        "PubkeyAuthentication yes",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        "PermitEmptyPasswords no",
+        "PermitRootLogin no",
+        "AllowUsers " + login.name(),
+        "UsePAM no",
+        "X11Forwarding no",
+        "PrintMotd yes",
+        "AcceptEnv LANG LC_*",
+        "Subsystem sftp internal-sftp",
+        "");
+  }
+}

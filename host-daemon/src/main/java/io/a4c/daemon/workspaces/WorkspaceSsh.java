@@ -1,0 +1,142 @@
+package io.a4c.daemon.workspaces;
+
+import io.a4c.daemon.docker.ContainerFile;
+import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.daemon.ssh.AccountFiles;
+import io.a4c.daemon.ssh.AuthorizedKeys;
+import io.a4c.daemon.ssh.SshdConfig;
+import io.a4c.events.SshAccess;
+import io.a4c.events.WorkspaceLogin;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * Sets a workspace's container up for SSH before it starts: the user's login (account lines and
+ * home), sshd's configuration, the host key and certificate A4C made, and the user's keys; and
+ * keeps the keys current afterwards. Everything is written as whole files, so doing it twice gives
+ * the same container.
+ */
+@Singleton
+public final class WorkspaceSsh {
+  /** What a workspace without an SSH server says in the API. */
+  public static final String NO_SSHD =
+      "the image has no SSH server ("
+          + SshdConfig.SSHD
+          + "): add openssh-server to the project's tools and build the image again";
+
+  private static final Duration SSHD_START = Duration.ofSeconds(10);
+  private static final Duration PROBE_EVERY = Duration.ofMillis(25);
+
+  private final DockerWorkspaceRuntime docker;
+
+  @Inject
+  public WorkspaceSsh(DockerWorkspaceRuntime docker) {
+    this.docker = docker;
+  }
+
+  /**
+   * Writes the login, sshd's files and the keys into the created (not yet started) container.
+   *
+   * @return why the workspace will have no SSH server, or null when it will have one
+   */
+  public String prepare(String containerId, SshAccess access) {
+    WorkspaceLogin login = access.login();
+    String shell = docker.exists(containerId, "/bin/bash") ? "/bin/bash" : "/bin/sh";
+    String passwd = docker.readFile(containerId, "/etc/passwd").orElse("");
+    String group = docker.readFile(containerId, "/etc/group").orElse("");
+    var shadow = docker.readFile(containerId, "/etc/shadow");
+    List<ContainerFile> files = new ArrayList<>();
+    files.add(ContainerFile.file("/etc/passwd", AccountFiles.passwd(passwd, login, shell), 0644));
+    files.add(ContainerFile.file("/etc/group", AccountFiles.group(group, login), 0644));
+    shadow.ifPresent(
+        text ->
+            files.add(ContainerFile.file("/etc/shadow", AccountFiles.shadow(text, login), 0600)));
+    files.add(ContainerFile.directory(AccountFiles.home(login), 0700, login.uid(), login.uid()));
+    files.add(ContainerFile.directory("/etc/a4c", 0755, 0, 0));
+    files.add(ContainerFile.directory(SshdConfig.DIR, 0755, 0, 0));
+    files.add(ContainerFile.directory(SshdConfig.AUTHORIZED_KEYS_DIR, 0755, 0, 0));
+    files.add(ContainerFile.file(SshdConfig.CONFIG, SshdConfig.render(login), 0644));
+    files.add(ContainerFile.file(SshdConfig.HOST_KEY, access.hostPrivateKey(), 0600));
+    files.add(
+        ContainerFile.file(SshdConfig.HOST_CERTIFICATE, access.hostCertificate() + "\n", 0644));
+    files.add(keysFile(login, access.authorizedKeys(), access.keysRevision()));
+    docker.writeFiles(containerId, files);
+    return sshUnavailable(containerId);
+  }
+
+  /** Why the container has no SSH server, or null when it has one. */
+  public String sshUnavailable(String containerId) {
+    return docker.exists(containerId, SshdConfig.SSHD) ? null : NO_SSHD;
+  }
+
+  /**
+   * Waits until the started container's sshd accepts connections, so RUNNING means a user can log
+   * in.
+   *
+   * @return why it does not, or null when it does
+   */
+  public String awaitListening(String containerId, String ip) throws InterruptedException {
+    long deadline = System.nanoTime() + SSHD_START.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (var socket = new Socket()) {
+        socket.connect(new InetSocketAddress(ip, 22), (int) PROBE_EVERY.toMillis() * 4);
+        return null;
+      } catch (IOException e) {
+        Thread.sleep(PROBE_EVERY.toMillis());
+      }
+    }
+    String log = docker.readFile(containerId, SshdConfig.LOG).orElse("").strip();
+    int cut = log.lastIndexOf('\n');
+    String last = cut >= 0 ? log.substring(cut + 1) : log;
+    return "the SSH server did not accept connections on "
+        + ip
+        + ":22 within "
+        + SSHD_START.toSeconds()
+        + " s"
+        + (last.isEmpty() ? "" : ": " + last);
+  }
+
+  /**
+   * Makes the container's authorized keys those of {@code revision}, unless it holds a newer set.
+   *
+   * @return the revision the container holds now; empty when it was not set up for SSH
+   */
+  public OptionalLong syncKeys(
+      String containerId, WorkspaceLogin login, List<String> keys, long revision) {
+    if (!docker.exists(containerId, SshdConfig.CONFIG)) {
+      return OptionalLong.empty();
+    }
+    var held =
+        docker
+            .readFile(containerId, SshdConfig.authorizedKeys(login))
+            .map(AuthorizedKeys::revisionOf)
+            .orElse(OptionalLong.empty());
+    if (held.isPresent() && held.getAsLong() > revision) {
+      return held;
+    }
+    docker.writeFiles(containerId, List.of(keysFile(login, keys, revision)));
+    return OptionalLong.of(revision);
+  }
+
+  /** The revision of the keys the container holds, if A4C wrote them. */
+  public OptionalLong keysRevision(String containerId, WorkspaceLogin login) {
+    return docker
+        .readFile(containerId, SshdConfig.authorizedKeys(login))
+        .map(AuthorizedKeys::revisionOf)
+        .orElse(OptionalLong.empty());
+  }
+
+  private static ContainerFile keysFile(WorkspaceLogin login, List<String> keys, long revision) {
+    // Root-owned and not writable by the user: sshd's StrictModes accepts it, and only A4C edits
+    // it.
+    return ContainerFile.file(
+        SshdConfig.authorizedKeys(login), AuthorizedKeys.render(keys, revision), 0644);
+  }
+}
