@@ -28,6 +28,7 @@ public final class LocalEmulators implements AutoCloseable {
   private final Dynoxide dynamoDb;
   private final EmbeddedSqs sqs;
   private final String pageTokenKey;
+  private final Path sshCaKeyFile;
 
   /**
    * Where the engines listen and where Dynoxide is installed.
@@ -57,6 +58,7 @@ public final class LocalEmulators implements AutoCloseable {
         LocalTables.ensure(dynamo);
       }
       pageTokenKey = LocalSecrets.pageTokenKey(dataDir);
+      sshCaKeyFile = LocalSecrets.sshCaKey(dataDir);
     } catch (Exception e) {
       close();
       throw e;
@@ -74,8 +76,9 @@ public final class LocalEmulators implements AutoCloseable {
   }
 
   /**
-   * What every function needs to find the stand-ins: the tables, the endpoints, the region and the
-   * page token key. The runtime and the benchmarks add their own settings to it.
+   * What every function needs to find the stand-ins: the tables, the endpoints, the region, the
+   * page token key and the SSH CA's key file. The runtime and the benchmarks add their own settings
+   * to it.
    */
   public Map<String, String> engineEnvironment() {
     return Map.ofEntries(
@@ -89,6 +92,7 @@ public final class LocalEmulators implements AutoCloseable {
         Map.entry(FunctionsEnv.BUILD_SCHEDULES_TABLE, LocalTables.BUILD_SCHEDULES),
         Map.entry(FunctionsEnv.BUILD_LOGS_TABLE, LocalTables.BUILD_LOGS),
         Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey),
+        Map.entry(FunctionsEnv.SSH_CA_KEY_FILE, sshCaKeyFile.toString()),
         Map.entry(FunctionsEnv.AWS_REGION, LocalRuntime.REGION),
         Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),
         Map.entry(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString()));

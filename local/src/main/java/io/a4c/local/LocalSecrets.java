@@ -35,6 +35,38 @@ final class LocalSecrets {
                 "the event key of host " + hostId));
   }
 
+  /**
+   * The SSH certificate authority's P-256 key ({@code ssh-ca/ca-key}, PKCS#8, and {@code
+   * ssh-ca/ca-key.pub}, X.509, both base64), made once: what KMS holds in AWS. Workspaces' host
+   * certificates stay good across restarts, and so does the line users put in known_hosts.
+   */
+  static Path sshCaKey(Path dataDir) {
+    Path file = dataDir.resolve("ssh-ca").resolve("ca-key");
+    Path pub = file.resolveSibling("ca-key.pub");
+    try {
+      if (!Files.exists(file) || !Files.exists(pub)) {
+        var generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        var pair = generator.generateKeyPair();
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling("ca-key.tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(
+            tmp,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
+        Files.writeString(pub, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()));
+        // The private key last, by rename: a crash leaves no key file without its public half.
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or make the SSH CA key " + file, e);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("this JVM cannot make P-256 keys", e);
+    }
+  }
+
   private static String key(Path file, String what) {
     try {
       if (!Files.exists(file)) {

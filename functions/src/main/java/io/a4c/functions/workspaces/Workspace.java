@@ -17,6 +17,7 @@ import java.time.Instant;
  * @param reason for FAILED: which step and why, in words the user can act on
  * @param version optimistic-locking counter; every write expects the version it read
  * @param redrives how often the sweeper re-sent its stuck command
+ * @param ssh how the workspace is reached over SSH; null for one made without SSH access
  */
 public record Workspace(
     String userId,
@@ -37,7 +38,37 @@ public record Workspace(
     long version,
     Instant createdAt,
     Instant updatedAt,
-    int redrives) {
+    int redrives,
+    Ssh ssh) {
+
+  /**
+   * A workspace's SSH access as stored.
+   *
+   * @param login the user's login in it
+   * @param hostKey its host's public key, one OpenSSH line; the view shows its fingerprint
+   * @param keysRevision the revision of the user's keys its container holds, as its host reported
+   *     (0 before the first report)
+   * @param sentKeysRevision the revision of the keys the create command carried
+   * @param unavailable why it has no SSH server, as its host reported; null when it has one
+   */
+  public record Ssh(
+      String login, String hostKey, long keysRevision, long sentKeysRevision, String unavailable) {
+    /** Access set up at create with the keys of {@code revision}. */
+    public static Ssh created(String login, String hostKey, long revision) {
+      return new Ssh(login, hostKey, 0, revision, null);
+    }
+
+    /** This access with the host's word on its SSH server. */
+    public Ssh withUnavailable(String why) {
+      return new Ssh(login, hostKey, keysRevision, sentKeysRevision, why);
+    }
+
+    /** This access with its container holding keys of {@code revision}, if newer. */
+    public Ssh withKeysRevision(long revision) {
+      return new Ssh(
+          login, hostKey, Math.max(keysRevision, revision), sentKeysRevision, unavailable);
+    }
+  }
 
   /**
    * A new workspace of {@code image}, placed on {@code hostId} at {@code at}: PENDING, version 1,
@@ -72,7 +103,8 @@ public record Workspace(
         1,
         at,
         at,
-        0);
+        0,
+        null);
   }
 
   /** This workspace moved to {@code state} at {@code at}, one version on. */
@@ -96,7 +128,8 @@ public record Workspace(
         version + 1,
         createdAt,
         at,
-        redrives);
+        redrives,
+        ssh);
   }
 
   /**
@@ -127,7 +160,8 @@ public record Workspace(
         version + 1,
         createdAt,
         at,
-        redrives + 1);
+        redrives + 1,
+        ssh);
   }
 
   /**
@@ -154,6 +188,35 @@ public record Workspace(
         version,
         createdAt,
         updatedAt,
-        redrives);
+        redrives,
+        ssh);
+  }
+
+  /**
+   * This workspace with {@code ssh} as its SSH access. Same version: it is written together with a
+   * {@link #moved move}, or at insert.
+   */
+  public Workspace withSsh(Ssh ssh) {
+    return new Workspace(
+        userId,
+        workspaceId,
+        name,
+        projectName,
+        parentName,
+        arch,
+        change,
+        imageRef,
+        hostId,
+        hostname,
+        containerId,
+        ip,
+        state,
+        step,
+        reason,
+        version,
+        createdAt,
+        updatedAt,
+        redrives,
+        ssh);
   }
 }

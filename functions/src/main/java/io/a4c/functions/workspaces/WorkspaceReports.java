@@ -1,5 +1,6 @@
 package io.a4c.functions.workspaces;
 
+import io.a4c.events.SshKeysApplied;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.functions.audit.AuditLog;
@@ -68,6 +69,7 @@ public final class WorkspaceReports {
                   current,
                   current
                       .withContainer(status.containerId(), status.ip())
+                      .withSsh(sshAfter(current, status))
                       .moved(status.state(), status.step(), status.reason(), clock.instant()));
       if (written) {
         log.atInfo()
@@ -81,6 +83,49 @@ public final class WorkspaceReports {
     }
     throw new IllegalStateException(
         "workspace " + status.workspaceId() + " kept changing; the report will be retried");
+  }
+
+  /** The SSH access with the host's word on its SSH server, which a RUNNING report carries. */
+  private static Workspace.Ssh sshAfter(Workspace current, WorkspaceStatus status) {
+    if (current.ssh() == null || status.state() != WorkspaceState.RUNNING) {
+      return current.ssh();
+    }
+    return current.ssh().withUnavailable(status.sshUnavailable());
+  }
+
+  /**
+   * Records that a workspace's container holds the user's keys of a revision, as a maximum: a late
+   * or repeated report changes nothing.
+   *
+   * @return whether the record changed
+   */
+  public boolean apply(SshKeysApplied applied) {
+    for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      Optional<Workspace> stored = workspaces.get(applied.userId(), applied.workspaceId(), true);
+      if (stored.isEmpty()) {
+        return false;
+      }
+      Workspace current = stored.get();
+      if (!current.hostId().equals(applied.hostId())) {
+        log.atWarn()
+            .addKeyValue("workspaceId", applied.workspaceId())
+            .addKeyValue("reportingHostId", applied.hostId())
+            .log("keys report from a host the workspace is not on; dropped");
+        return false;
+      }
+      if (current.ssh() == null || applied.keysRevision() <= current.ssh().keysRevision()) {
+        return false;
+      }
+      if (workspaces.replace(
+          current,
+          current
+              .withSsh(current.ssh().withKeysRevision(applied.keysRevision()))
+              .moved(current.state(), current.step(), current.reason(), clock.instant()))) {
+        return true;
+      }
+    }
+    throw new IllegalStateException(
+        "workspace " + applied.workspaceId() + " kept changing; the report will be retried");
   }
 
   private void rejectForeign(WorkspaceStatus status, Workspace current) {

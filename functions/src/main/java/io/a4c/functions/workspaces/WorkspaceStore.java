@@ -308,6 +308,11 @@ public final class WorkspaceStore {
         .positive("redrives", w.redrives())
         .instant("createdAt", w.createdAt())
         .instant("updatedAt", w.updatedAt())
+        .string("sshLogin", w.ssh() == null ? null : w.ssh().login())
+        .string("sshHostKey", w.ssh() == null ? null : w.ssh().hostKey())
+        .positive("sshKeysRevision", w.ssh() == null ? 0 : w.ssh().keysRevision())
+        .positive("sshSentKeysRevision", w.ssh() == null ? 0 : w.ssh().sentKeysRevision())
+        .string("sshUnavailable", w.ssh() == null ? null : w.ssh().unavailable())
         .build();
   }
 
@@ -339,6 +344,14 @@ public final class WorkspaceStore {
         read.number("version"),
         read.instant("createdAt"),
         read.instant("updatedAt"),
-        read.integer("redrives"));
+        read.integer("redrives"),
+        read.string("sshLogin") == null
+            ? null
+            : new Workspace.Ssh(
+                read.string("sshLogin"),
+                read.string("sshHostKey"),
+                read.number("sshKeysRevision"),
+                read.number("sshSentKeysRevision"),
+                read.string("sshUnavailable")));
   }
 }

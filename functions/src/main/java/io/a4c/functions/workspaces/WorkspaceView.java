@@ -3,7 +3,9 @@ package io.a4c.functions.workspaces;
 import io.a4c.events.Arch;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStep;
+import io.a4c.functions.sshca.SshCertificateAuthority;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A workspace as the API shows it ({@code Workspace} in {@code docs/openapi.yaml}): the stored
@@ -12,6 +14,8 @@ import java.time.Instant;
  *
  * @param hostReachable whether its host is heartbeating (false when DOWN); null when not looked up
  *     or the host is unknown
+ * @param ssh how to connect, once RUNNING with an SSH server; else null
+ * @param sshUnavailable why a RUNNING workspace has no SSH server; else null
  */
 public record WorkspaceView(
     String userId,
@@ -31,7 +35,24 @@ public record WorkspaceView(
     String reason,
     Instant createdAt,
     Instant updatedAt,
-    Boolean hostReachable) {
+    Boolean hostReachable,
+    SshView ssh,
+    String sshUnavailable) {
+
+  /** Port 22: every workspace's sshd listens there, on the workspace's own address. */
+  static final int SSH_PORT = 22;
+
+  /** What a workspace made without SSH access (before it existed, or with no CA) says. */
+  static final String NO_SSH_ACCESS =
+      "this workspace was made without SSH access (no SSH certificate authority was configured)";
+
+  /**
+   * How to reach a workspace over SSH: {@code ssh -p <port> <user>@<host>}.
+   *
+   * @param hostKeyFingerprints SHA256 fingerprints of its host keys, as {@code ssh-keygen -l}
+   *     prints them; the host key is also certified by the CA of {@code GET /v1/ssh/known-hosts}
+   */
+  public record SshView(String host, int port, String user, List<String> hostKeyFingerprints) {}
 
   /** The view of {@code w}, its host's reachability as given. */
   public static WorkspaceView of(Workspace w, Boolean hostReachable) {
@@ -53,6 +74,26 @@ public record WorkspaceView(
         w.reason(),
         w.createdAt(),
         w.updatedAt(),
-        hostReachable);
+        hostReachable,
+        sshOf(w),
+        sshUnavailableOf(w));
+  }
+
+  private static SshView sshOf(Workspace w) {
+    if (w.state() != WorkspaceState.RUNNING || w.ssh() == null || w.ssh().unavailable() != null) {
+      return null;
+    }
+    return new SshView(
+        w.hostname(),
+        SSH_PORT,
+        w.ssh().login(),
+        List.of(SshCertificateAuthority.fingerprintOfLine(w.ssh().hostKey())));
+  }
+
+  private static String sshUnavailableOf(Workspace w) {
+    if (w.state() != WorkspaceState.RUNNING) {
+      return null;
+    }
+    return w.ssh() == null ? NO_SSH_ACCESS : w.ssh().unavailable();
   }
 }
