@@ -178,6 +178,9 @@ public final class WorkspaceProvisioner {
     if (!ip.equals(entry.ip())) {
       return false;
     }
+    if (command.ssh() != null && !ssh.holds(containerId, command.ssh())) {
+      return false;
+    }
     reportRunning(
         command, containerId, ip, command.ssh() == null ? null : ssh.sshUnavailable(containerId));
     return true;

@@ -71,6 +71,18 @@ public final class WorkspaceSsh {
     return sshUnavailable(containerId);
   }
 
+  /**
+   * Whether the container was set up with this access's host key: a create re-sent by the sweep
+   * carries a new one, and then the container must be made again.
+   */
+  public boolean holds(String containerId, SshAccess access) {
+    return docker
+        .readFile(containerId, SshdConfig.HOST_CERTIFICATE)
+        .map(String::strip)
+        .filter(access.hostCertificate()::equals)
+        .isPresent();
+  }
+
   /** Why the container has no SSH server, or null when it has one. */
   public String sshUnavailable(String containerId) {
     return docker.exists(containerId, SshdConfig.SSHD) ? null : NO_SSHD;
