@@ -12,4 +12,7 @@ public interface StepObserver {
   StepObserver NONE = (workspaceId, step) -> {};
 
   void completed(String workspaceId, WorkspaceStep step);
+
+  /** Told when a key sync wrote a workspace's keys, before the host reports it. */
+  default void keysWritten(String workspaceId, long revision) {}
 }

@@ -255,8 +255,10 @@ public final class WorkspaceProvisioner {
             command.authorizedKeys(),
             command.keysRevision());
     held.ifPresent(
-        revision ->
-            reportKeys(command.hostId(), command.workspaceId(), command.userId(), revision));
+        revision -> {
+          observer.keysWritten(command.workspaceId(), revision);
+          reportKeys(command.hostId(), command.workspaceId(), command.userId(), revision);
+        });
     log.atInfo()
         .addKeyValue("workspaceId", command.workspaceId())
         .addKeyValue("keysRevision", command.keysRevision())
