@@ -12,8 +12,12 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.kms.KeySpec;
+import software.amazon.awscdk.services.kms.KeyUsage;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -66,6 +70,7 @@ public final class LambdaFunctions extends Construct {
   private final Alias sweeper;
   private final List<Function> all = new java.util.ArrayList<>();
   private final Secret pageTokenKey;
+  private final Key sshCa;
   private final Alias buildClaim;
   private final Alias buildDeadLetters;
 
@@ -93,8 +98,19 @@ public final class LambdaFunctions extends Construct {
                     .build())
             .removalPolicy(settings.removalPolicy())
             .build();
+    // The SSH certificate authority (A4C_SSH_CA_KMS_KEY_ID): a P-256 signing key that KMS never
+    // releases; the functions that make workspaces' host certificates may Sign and GetPublicKey
+    // with it, nothing more. Retained: the known_hosts line users hold names its public key.
+    this.sshCa =
+        Key.Builder.create(this, "SshCertificateAuthority")
+            .description("A4C " + settings.name() + ": SSH CA that signs workspace host keys")
+            .keySpec(KeySpec.ECC_NIST_P256)
+            .keyUsage(KeyUsage.SIGN_VERIFY)
+            .removalPolicy(RemovalPolicy.RETAIN)
+            .build();
     this.environment = environment(context, tables, queues, email);
     environment.put(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey.getSecretValue().unsafeUnwrap());
+    environment.put(FunctionsEnv.SSH_CA_KMS_KEY_ID, sshCa.getKeyArn());
 
     workspacesApi = function("WorkspacesApi", WORKSPACES_API, settings.apiMemoryMb(), API_TIMEOUT);
     tables.workspaces().grantReadWriteData(workspacesApi);
@@ -106,6 +122,7 @@ public final class LambdaFunctions extends Construct {
     tables.audit().grantWriteData(workspacesApi);
     readOnly(workspacesApi, tables.projects(), tables.images());
     sendToHostQueues(workspacesApi, queues);
+    signsHostCertificates(workspacesApi);
 
     adminApi = function("AdminApi", ADMIN_API, settings.apiMemoryMb(), API_TIMEOUT);
     tables.projects().grantReadWriteData(adminApi);
@@ -191,6 +208,18 @@ public final class LambdaFunctions extends Construct {
     readOnly(sweeper, tables.images());
     queues.allBuilds().forEach(queue -> queue.grantSendMessages(sweeper));
     sendToHostQueues(sweeper, queues);
+    // A stuck create is re-sent with a new host key (private host keys are never stored).
+    signsHostCertificates(sweeper);
+  }
+
+  /** Lets a function sign host certificates with the SSH CA key, and read its public half. */
+  private void signsHostCertificates(Alias function) {
+    sshCa.grant(function, "kms:Sign", "kms:GetPublicKey");
+  }
+
+  /** The SSH certificate authority's KMS key. */
+  public Key sshCa() {
+    return sshCa;
   }
 
   private static Map<String, String> environment(

@@ -112,6 +112,7 @@ class LambdaFunctionsTest {
             FunctionsEnv.AUDIT_TABLE,
             FunctionsEnv.USAGE_TABLE,
             FunctionsEnv.PAGE_TOKEN_KEY,
+            FunctionsEnv.SSH_CA_KMS_KEY_ID,
             FunctionsEnv.HOST_AUTH,
             FunctionsEnv.HOST_ROLE_IDS,
             FunctionsEnv.HOST_QUEUE_PREFIX,
@@ -160,6 +161,31 @@ class LambdaFunctionsTest {
           .contains(role.getKey() + "=")
           .contains(logicalId(role.getValue()))
           .contains("RoleId");
+    }
+  }
+
+  @Test
+  void theSshCaIsAKmsSigningKeyOnlyTheFunctionsMakingHostKeysMayUse() {
+    template.hasResourceProperties(
+        "AWS::KMS::Key", Map.of("KeySpec", "ECC_NIST_P256", "KeyUsage", "SIGN_VERIFY"));
+    String key = logicalId(stack.functions().sshCa());
+    assertThat(
+            String.valueOf(
+                environment(stack.functions().workspacesApi()).get(FunctionsEnv.SSH_CA_KMS_KEY_ID)))
+        .contains(key);
+    for (Alias function : aliases()) {
+      var kmsActions =
+          TemplateJson.statementsOfRole(template, roleOf(function)).stream()
+              .filter(s -> String.valueOf(s.get("Resource")).contains(key))
+              .flatMap(s -> TemplateJson.asList(s.get("Action")).stream())
+              .map(Object::toString)
+              .toList();
+      boolean signs =
+          function == stack.functions().workspacesApi() || function == stack.functions().sweeper();
+      assertThat(kmsActions)
+          .as(function.getNode().getId())
+          .containsExactlyInAnyOrderElementsOf(
+              signs ? List.of("kms:Sign", "kms:GetPublicKey") : List.of());
     }
   }
 
