@@ -1,6 +1,7 @@
 package io.a4c.functions.config;
 
 import io.a4c.events.Arch;
+import io.a4c.functions.dynamo.A4cTables;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param sqsEndpoint endpoint override, for the local runtime and tests only
  * @param security the audit trail, quotas, pagination key and how host events are authenticated
  * @param builds the image builds' tables, queues (one per arch) and email settings
+ * @param dns where workspace hostnames are written
  */
 public record FunctionsConfig(
     String workspacesTable,
@@ -32,7 +34,16 @@ public record FunctionsConfig(
     Optional<URI> dynamoDbEndpoint,
     Optional<URI> sqsEndpoint,
     Security security,
-    Builds builds) {
+    Builds builds,
+    Dns dns) {
+
+  /**
+   * Where workspace A records go.
+   *
+   * @param zoneId the Route 53 hosted zone (AWS), or null: the records table
+   * @param recordsTable the table of records when there is no zone (the local runtime's)
+   */
+  public record Dns(String zoneId, String recordsTable) {}
 
   /** How the host-events consumer proves which host sent a message. */
   public enum HostAuth {
@@ -136,7 +147,11 @@ public record FunctionsConfig(
             required(env, FunctionsEnv.EMAIL_SENDER),
             blankToNull(env.get(FunctionsEnv.EMAIL_CONFIGURATION_SET)),
             blankToNull(env.get(FunctionsEnv.USER_EMAIL_DOMAIN)),
-            uri(env, FunctionsEnv.SES_ENDPOINT)));
+            uri(env, FunctionsEnv.SES_ENDPOINT)),
+        new Dns(
+            blankToNull(env.get(FunctionsEnv.DNS_ZONE_ID)),
+            Optional.ofNullable(blankToNull(env.get(FunctionsEnv.DNS_RECORDS_TABLE)))
+                .orElse(A4cTables.DNS_RECORDS.localName())));
   }
 
   private static Map<Arch, String> buildQueueUrls(Map<String, String> env) {
