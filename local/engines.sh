@@ -51,7 +51,7 @@ usage() {
 usage: local/engines.sh COMMAND
 
   install          apt-get install what is missing (docker.io docker-registry apache2-utils
-                   busybox-static iproute2 git, maven if mvn is missing, nodejs and npm if node
+                   busybox-static iproute2 git dnsutils openssh-client, maven if mvn is missing, nodejs and npm if node
                    is missing, Debian's newest JDK >= $MIN_JAVA if no JDK >= $MIN_JAVA is found and
                    the release has one; else it stops saying what to install); no apt call when
                    all is present; npm ci of local/ses (the local SES endpoint, aws-ses-v2-local)
@@ -185,7 +185,9 @@ cmd_install() {
   local missing=() p
   # The JDK first: whether Debian has one >= 21 depends on the release (see local/jdk.sh).
   ensure_jdk >/dev/null
-  for p in docker.io docker-registry apache2-utils busybox-static iproute2 git; do
+  # dnsutils: dig, which the DNS tests ask the runtime's DNS server with; openssh-client: ssh,
+  # which the SSH tests log into workspaces with.
+  for p in docker.io docker-registry apache2-utils busybox-static iproute2 git dnsutils openssh-client; do
     installed "$p" || missing+=("$p")
   done
   command -v mvn >/dev/null || missing+=(maven)

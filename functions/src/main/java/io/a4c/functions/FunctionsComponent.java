@@ -9,6 +9,7 @@ import io.a4c.functions.builds.BuildLease;
 import io.a4c.functions.builds.ImageSchedulesApi;
 import io.a4c.functions.builds.RecurringBuilds;
 import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.dns.DnsModule;
 import io.a4c.functions.hostevents.HostEventsConsumer;
 import io.a4c.functions.priming.SnapStartPriming;
 import io.a4c.functions.workspaces.WorkspacesApi;
@@ -21,7 +22,7 @@ import javax.inject.Singleton;
  * takes the one collaborator it needs; Dagger creates only what that collaborator uses.
  */
 @Singleton
-@Component(modules = {AwsModule.class, FunctionsModule.class})
+@Component(modules = {AwsModule.class, FunctionsModule.class, DnsModule.class})
 public interface FunctionsComponent {
   WorkspacesApi workspacesApi();
 

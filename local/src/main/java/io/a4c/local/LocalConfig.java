@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param commandVisibility how long a command taken by a daemon that died stays hidden
  * @param sweep time between sweeps
  * @param stuckAfter age after which a create or delete that has not moved is re-driven or failed
+ * @param dnsPort the DNS server's port on 127.0.0.1 (0: a free one)
  * @param dynoxideDirectory where Dynoxide's npm package is installed, if set explicitly (else null)
  * @param tokens how bearer tokens are verified
  * @param maxWorkspacesPerUser the default per-user workspace quota
@@ -44,6 +45,7 @@ public record LocalConfig(
     Duration stuckAfter,
     int dynamoDbPort,
     int sqsPort,
+    int dnsPort,
     Path dynoxideDirectory,
     TokenSettings tokens,
     int maxWorkspacesPerUser,
@@ -121,6 +123,7 @@ public record LocalConfig(
         Duration.ofSeconds(Math.max(1, number(env, LocalEnv.STUCK_AFTER_SECONDS, 300))),
         (int) number(env, LocalEnv.DYNAMODB_PORT, 0),
         (int) number(env, LocalEnv.SQS_PORT, 0),
+        (int) number(env, LocalEnv.DNS_PORT, 5353),
         optionalPath(env, LocalEnv.DYNOXIDE_DIR),
         tokenSettings(env),
         (int) Math.max(0, number(env, LocalEnv.MAX_WORKSPACES_PER_USER, 10)),

@@ -91,6 +91,7 @@ public final class LocalEmulators implements AutoCloseable {
         Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),
         Map.entry(FunctionsEnv.BUILD_SCHEDULES_TABLE, LocalTables.BUILD_SCHEDULES),
         Map.entry(FunctionsEnv.BUILD_LOGS_TABLE, LocalTables.BUILD_LOGS),
+        Map.entry(FunctionsEnv.DNS_RECORDS_TABLE, LocalTables.DNS_RECORDS),
         Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey),
         Map.entry(FunctionsEnv.SSH_CA_KEY_FILE, sshCaKeyFile.toString()),
         Map.entry(FunctionsEnv.AWS_REGION, LocalRuntime.REGION),

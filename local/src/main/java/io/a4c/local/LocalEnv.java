@@ -48,6 +48,12 @@ public final class LocalEnv {
   public static final String SQS_PORT = "A4C_SQS_PORT";
 
   /**
+   * Port of the DNS server for workspace hostnames on 127.0.0.1, UDP and TCP (default 5353; 0 picks
+   * a free one, as the tests do).
+   */
+  public static final String DNS_PORT = "A4C_DNS_PORT";
+
+  /**
    * Issuer of the bearer tokens to accept, e.g. your OIDC provider's {@code iss}. With {@link
    * #JWKS_URL}, the runtime verifies that provider's tokens instead of minting its own; unset:
    * development tokens ({@code POST /local/tokens}).

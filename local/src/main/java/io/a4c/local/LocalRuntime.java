@@ -13,6 +13,7 @@ import io.a4c.events.EventJson;
 import io.a4c.functions.FunctionsComponent;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.functions.dns.TableWorkspaceDns;
 import io.a4c.functions.http.ApiRoutes;
 import java.net.URI;
 import java.time.Clock;
@@ -48,6 +49,7 @@ public final class LocalRuntime implements AutoCloseable {
   private LocalEmulators emulators;
   private ApiGatewayServer gateway;
   private LocalTokens tokens;
+  private LocalDnsServer dns;
   private Optional<RegistryCredentials> registryCredentials = Optional.empty();
   private volatile boolean healthy;
 
@@ -93,7 +95,9 @@ public final class LocalRuntime implements AutoCloseable {
     for (String hostId : config.dockerHosts().keySet()) {
       hostEventKeys.put(hostId, LocalSecrets.hostEventKey(config.dataDir(), hostId));
     }
-    FunctionsComponent functions = FunctionsComponent.create(functionsConfig(), Clock.systemUTC());
+    FunctionsConfig functionsConfig = functionsConfig();
+    FunctionsComponent functions = FunctionsComponent.create(functionsConfig, Clock.systemUTC());
+    startDns(functionsConfig);
     ObjectMapper json = EventJson.newMapper();
     tokens = tokens(config.tokens());
     gateway =
@@ -147,7 +151,22 @@ public final class LocalRuntime implements AutoCloseable {
         .addKeyValue("hosts", config.dockerHosts().keySet())
         .addKeyValue("dynamoDb", emulators.dynamoDbEndpoint())
         .addKeyValue("sqs", emulators.sqsEndpoint())
+        .addKeyValue("dns", "127.0.0.1:" + dns.port())
         .log("A4C local runtime is up");
+  }
+
+  /**
+   * The DNS server for workspace hostnames, answering from the records table the functions write
+   * (they have no Route 53 zone here).
+   */
+  private void startDns(FunctionsConfig functionsConfig) throws java.io.IOException {
+    DynamoDbClient dynamo = emulators.dynamoDbClient();
+    started.push(dynamo);
+    var records =
+        new TableWorkspaceDns(dynamo, functionsConfig.dns().recordsTable(), Clock.systemUTC());
+    dns =
+        LocalDnsServer.start(config.dnsPort(), functionsConfig.workspaceDomain(), records::lookup);
+    started.push(dns);
   }
 
   private void checkEngines() {
@@ -256,6 +275,11 @@ public final class LocalRuntime implements AutoCloseable {
   /** The HTTP API's base URI, e.g. {@code http://127.0.0.1:8080}. */
   public URI baseUri() {
     return URI.create("http://127.0.0.1:" + gateway.port());
+  }
+
+  /** The DNS server's port on 127.0.0.1 (UDP and TCP), where workspace hostnames resolve. */
+  public int dnsPort() {
+    return dns.port();
   }
 
   /** A new client of the local DynamoDB engine, Dynoxide (the caller closes it). */

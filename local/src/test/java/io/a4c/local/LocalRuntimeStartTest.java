@@ -20,6 +20,8 @@ class LocalRuntimeStartTest {
         Map.of(
             LocalEnv.PORT,
             "0",
+            LocalEnv.DNS_PORT,
+            "0",
             LocalEnv.DATA_DIR,
             dataDir.toString(),
             LocalEnv.DOCKER_HOSTS,
@@ -57,6 +59,8 @@ class LocalRuntimeStartTest {
         LocalConfig.fromEnvironment(
             Map.of(
                 LocalEnv.PORT,
+                "0",
+                LocalEnv.DNS_PORT,
                 "0",
                 LocalEnv.DATA_DIR,
                 dataDir.toString(),

@@ -20,6 +20,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -63,6 +64,20 @@ public final class AwsModule {
   static KmsClient kms(
       FunctionsConfig config, SdkHttpClient http, AwsCredentialsProvider credentials) {
     return build(KmsClient.builder(), config, http, credentials, Optional.empty());
+  }
+
+  /**
+   * Route 53, a global service: its one endpoint, whatever the function's region. Injected lazily
+   * ({@code dns/Route53WorkspaceDns}), so only a function that writes a record builds it.
+   */
+  @Provides
+  @Singleton
+  static Route53Client route53(SdkHttpClient http, AwsCredentialsProvider credentials) {
+    return Route53Client.builder()
+        .httpClient(http)
+        .region(Region.AWS_GLOBAL)
+        .credentialsProvider(credentials)
+        .build();
   }
 
   /**

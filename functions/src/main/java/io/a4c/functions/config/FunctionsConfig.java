@@ -1,6 +1,7 @@
 package io.a4c.functions.config;
 
 import io.a4c.events.Arch;
+import io.a4c.functions.dynamo.A4cTables;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param security the audit trail, quotas, pagination key and how host events are authenticated
  * @param builds the image builds' tables, queues (one per arch) and email settings
  * @param ssh the SSH certificate authority's key
+ * @param dns where workspace hostnames are written
  */
 public record FunctionsConfig(
     String workspacesTable,
@@ -35,7 +37,16 @@ public record FunctionsConfig(
     Optional<URI> sqsEndpoint,
     Security security,
     Builds builds,
-    Ssh ssh) {
+    Ssh ssh,
+    Dns dns) {
+
+  /**
+   * Where workspace A records go.
+   *
+   * @param zoneId the Route 53 hosted zone (AWS), or null: the records table
+   * @param recordsTable the table of records when there is no zone (the local runtime's)
+   */
+  public record Dns(String zoneId, String recordsTable) {}
 
   /** How the host-events consumer proves which host sent a message. */
   public enum HostAuth {
@@ -151,7 +162,11 @@ public record FunctionsConfig(
             uri(env, FunctionsEnv.SES_ENDPOINT)),
         new Ssh(
             Optional.ofNullable(blankToNull(env.get(FunctionsEnv.SSH_CA_KMS_KEY_ID))),
-            Optional.ofNullable(blankToNull(env.get(FunctionsEnv.SSH_CA_KEY_FILE))).map(Path::of)));
+            Optional.ofNullable(blankToNull(env.get(FunctionsEnv.SSH_CA_KEY_FILE))).map(Path::of)),
+        new Dns(
+            blankToNull(env.get(FunctionsEnv.DNS_ZONE_ID)),
+            Optional.ofNullable(blankToNull(env.get(FunctionsEnv.DNS_RECORDS_TABLE)))
+                .orElse(A4cTables.DNS_RECORDS.localName())));
   }
 
   private static Map<Arch, String> buildQueueUrls(Map<String, String> env) {

@@ -45,6 +45,18 @@ public final class FunctionsEnv {
   /** DNS domain under which workspace hostnames are made: {@code <workspaceId>.<domain>}. */
   public static final String WORKSPACE_DOMAIN = "A4C_WORKSPACE_DOMAIN";
 
+  /**
+   * The Route 53 hosted zone workspace A records are written to (AWS; the CDK app sets it). Unset:
+   * they go to the table {@link #DNS_RECORDS_TABLE}, which the local runtime's DNS server reads.
+   */
+  public static final String DNS_ZONE_ID = "A4C_DNS_ZONE_ID";
+
+  /**
+   * DynamoDB table of workspace A records, keyed by hostname, when there is no {@link #DNS_ZONE_ID}
+   * (default {@code a4c-dns-records}, the local runtime's).
+   */
+  public static final String DNS_RECORDS_TABLE = "A4C_DNS_RECORDS_TABLE";
+
   /** A host whose last heartbeat is older than this many seconds is not a placement candidate. */
   public static final String HOST_STALE_AFTER_SECONDS = "A4C_HOST_STALE_AFTER_SECONDS";
 

@@ -63,7 +63,21 @@ public final class A4cTables {
   public static final TableSpec BUILD_LOGS =
       new TableSpec("BuildLogs", "scheduleId", null, List.of(), null);
 
-  /** Every table, in the order the CDK stack declares them. */
+  /**
+   * Workspace A records by hostname, where there is no Route 53: the local runtime's DNS server
+   * answers from it. Not deployed by the CDK stack ({@link #LOCAL_ONLY}): in AWS the records are in
+   * the private hosted zone.
+   */
+  public static final TableSpec DNS_RECORDS =
+      new TableSpec("DnsRecords", "hostname", null, List.of(), null);
+
+  /** Tables the CDK stack does not deploy: stand-ins for another AWS service, made locally only. */
+  public static final List<TableSpec> LOCAL_ONLY = List.of(DNS_RECORDS);
+
+  /**
+   * Every table, in the order the CDK stack declares them, then the {@link #LOCAL_ONLY} ones; the
+   * local runtime and the store tests create them all.
+   */
   public static final List<TableSpec> ALL =
       List.of(
           WORKSPACES,
@@ -74,7 +88,13 @@ public final class A4cTables {
           AUDIT,
           USAGE,
           BUILD_SCHEDULES,
-          BUILD_LOGS);
+          BUILD_LOGS,
+          DNS_RECORDS);
+
+  /** Whether the CDK stack deploys {@code table}. */
+  public static boolean deployed(TableSpec table) {
+    return !LOCAL_ONLY.contains(table);
+  }
 
   private A4cTables() {}
 }

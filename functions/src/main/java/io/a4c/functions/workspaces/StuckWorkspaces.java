@@ -31,6 +31,7 @@ public final class StuckWorkspaces {
   private final ProjectService projects;
   private final WorkspaceCommands commands;
   private final Clock clock;
+  private final WorkspaceHostnames hostnames;
 
   @Inject
   public StuckWorkspaces(
@@ -38,12 +39,14 @@ public final class StuckWorkspaces {
       HostDirectory directory,
       ProjectService projects,
       WorkspaceCommands commands,
-      Clock clock) {
+      Clock clock,
+      WorkspaceHostnames hostnames) {
     this.workspaces = workspaces;
     this.directory = directory;
     this.projects = projects;
     this.commands = commands;
     this.clock = clock;
+    this.hostnames = hostnames;
   }
 
   /**
@@ -72,6 +75,9 @@ public final class StuckWorkspaces {
                 + " (last step reached: "
                 + (stuck.step() == null ? "none" : stuck.step())
                 + "); delete this workspace and try again";
+        // A create stuck after its IP step has a published hostname; it goes before the record
+        // turns FAILED, so the next sweep retries a failed DNS delete.
+        hostnames.withdraw(stuck);
         if (workspaces.replace(
             stuck, stuck.moved(WorkspaceState.FAILED, stuck.step(), reason, now))) {
           failed++;

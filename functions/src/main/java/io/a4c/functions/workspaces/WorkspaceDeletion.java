@@ -27,14 +27,20 @@ public final class WorkspaceDeletion {
   private final WorkspaceCommands commands;
   private final Clock clock;
   private final AuditLog audit;
+  private final WorkspaceHostnames hostnames;
 
   @Inject
   public WorkspaceDeletion(
-      WorkspaceStore workspaces, WorkspaceCommands commands, Clock clock, AuditLog audit) {
+      WorkspaceStore workspaces,
+      WorkspaceCommands commands,
+      Clock clock,
+      AuditLog audit,
+      WorkspaceHostnames hostnames) {
     this.workspaces = workspaces;
     this.commands = commands;
     this.clock = clock;
     this.audit = audit;
+    this.hostnames = hostnames;
   }
 
   /**
@@ -78,7 +84,8 @@ public final class WorkspaceDeletion {
   /**
    * Removes the record at once and frees its host slot and quota unit, whatever state it is in
    * (admins only, for a host that will not come back). A container left on the host is removed by
-   * that host's reconciler when it returns, since it no longer has a record.
+   * that host's reconciler when it returns, since it no longer has a record. Its hostname stops
+   * resolving first.
    *
    * @throws WorkspaceNotFoundException 404 when the user has none of that id
    */
@@ -88,6 +95,8 @@ public final class WorkspaceDeletion {
           workspaces
               .get(userId, workspaceId, true)
               .orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
+      // Before the record goes: a retry of a failed DNS delete needs the record's address.
+      hostnames.withdraw(current);
       if (workspaces.removeReleasing(current)) {
         log.atWarn()
             .addKeyValue("workspaceId", workspaceId)

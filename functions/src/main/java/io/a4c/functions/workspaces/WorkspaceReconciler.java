@@ -35,7 +35,11 @@ import org.slf4j.LoggerFactory;
  *       for the sweeper's stuck deadline.
  * </ul>
  *
- * Idempotent: a repeated inventory repeats only conditional writes and idempotent commands.
+ * The workspace's hostname follows each repair ({@link WorkspaceHostnames}): it is published at the
+ * container's address before the record is moved or finished there (the container has that address
+ * whatever happens to the write), and withdrawn before the record is failed or removed.
+ *
+ * <p>Idempotent: a repeated inventory repeats only conditional writes and idempotent commands.
  */
 @Singleton
 public final class WorkspaceReconciler {
@@ -46,6 +50,7 @@ public final class WorkspaceReconciler {
   private final IdGenerator ids;
   private final Clock clock;
   private final Duration grace;
+  private final WorkspaceHostnames hostnames;
 
   @Inject
   public WorkspaceReconciler(
@@ -53,12 +58,14 @@ public final class WorkspaceReconciler {
       HostCommandSender commands,
       IdGenerator ids,
       Clock clock,
-      FunctionsConfig config) {
+      FunctionsConfig config,
+      WorkspaceHostnames hostnames) {
     this.workspaces = workspaces;
     this.commands = commands;
     this.ids = ids;
     this.clock = clock;
     this.grace = config.reconcileGrace();
+    this.hostnames = hostnames;
   }
 
   /** Brings the host's records and containers in line. */
@@ -136,6 +143,7 @@ public final class WorkspaceReconciler {
             .withContainer(container.containerId(), container.ip())
             .moved(
                 WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, null, clock.instant());
+    hostnames.publish(running);
     if (workspaces.replace(record, running)) {
       log.atWarn()
           .addKeyValue("workspaceId", record.workspaceId())
@@ -147,7 +155,11 @@ public final class WorkspaceReconciler {
   }
 
   private void readdress(Workspace record, String ip) {
-    if (workspaces.replace(record, record.readdressed(ip, clock.instant()))) {
+    Workspace moved = record.readdressed(ip, clock.instant());
+    // First: if the record's write fails, the next inventory finds the move again, but a DNS write
+    // after a successful record write would not be retried (the record would no longer differ).
+    hostnames.publish(moved);
+    if (workspaces.replace(record, moved)) {
       log.atWarn()
           .addKeyValue("workspaceId", record.workspaceId())
           .addKeyValue("hostId", record.hostId())
@@ -165,6 +177,7 @@ public final class WorkspaceReconciler {
     }
     switch (record.state()) {
       case DELETING -> {
+        hostnames.withdraw(record);
         if (workspaces.removeReleasing(record)) {
           log.atInfo()
               .addKeyValue("workspaceId", record.workspaceId())
@@ -180,6 +193,7 @@ public final class WorkspaceReconciler {
                     + record.hostId()
                     + " outside A4C; delete this workspace and create a new one",
                 clock.instant());
+        hostnames.withdraw(record);
         if (workspaces.replace(record, failed)) {
           log.atWarn()
               .addKeyValue("workspaceId", record.workspaceId())

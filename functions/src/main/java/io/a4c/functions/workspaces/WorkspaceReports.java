@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  * queue, applied by {@code HostEventsConsumer}). Every state change is a conditional write through
  * {@link WorkspaceState#canMoveTo}, so a duplicate or late report never moves a record backwards:
  * it is a no-op. A DELETED report removes the record and gives back its host slot and quota unit.
- * Idempotent; a report that could not be applied throws, so the queue delivers it again.
+ * The workspace's hostname follows ({@link WorkspaceHostnames}): published once the record has an
+ * address, withdrawn before a FAILED or DELETED record is written. Idempotent; a report that could
+ * not be applied, or whose DNS write failed, throws, so the queue delivers it again, and a report
+ * that changes nothing publishes the hostname again: that is how a failed DNS write is retried.
  * Thread-safe.
  */
 @Singleton
@@ -29,12 +32,15 @@ public final class WorkspaceReports {
   private final WorkspaceStore workspaces;
   private final Clock clock;
   private final AuditLog audit;
+  private final WorkspaceHostnames hostnames;
 
   @Inject
-  public WorkspaceReports(WorkspaceStore workspaces, Clock clock, AuditLog audit) {
+  public WorkspaceReports(
+      WorkspaceStore workspaces, Clock clock, AuditLog audit, WorkspaceHostnames hostnames) {
     this.workspaces = workspaces;
     this.clock = clock;
     this.audit = audit;
+    this.hostnames = hostnames;
   }
 
   /**
@@ -60,17 +66,28 @@ public final class WorkspaceReports {
         return false;
       }
       if (!current.state().canMoveTo(status.state(), current.step(), status.step())) {
+        // A redelivered report: its DNS write may be the part that failed the first time.
+        hostnames.publish(current);
         return false;
+      }
+      Workspace next =
+          current
+              .withContainer(status.containerId(), status.ip())
+              .withSsh(sshAfter(current, status))
+              .moved(status.state(), status.step(), status.reason(), clock.instant());
+      boolean leaves =
+          status.state() == WorkspaceState.DELETED || status.state() == WorkspaceState.FAILED;
+      if (leaves) {
+        // Before the record's write: once it is written, a redelivery would find nothing to do.
+        hostnames.withdraw(next);
       }
       boolean written =
           status.state() == WorkspaceState.DELETED
               ? workspaces.removeReleasing(current)
-              : workspaces.replace(
-                  current,
-                  current
-                      .withContainer(status.containerId(), status.ip())
-                      .withSsh(sshAfter(current, status))
-                      .moved(status.state(), status.step(), status.reason(), clock.instant()));
+              : workspaces.replace(current, next);
+      if (written && !leaves) {
+        hostnames.publish(next);
+      }
       if (written) {
         log.atInfo()
             .addKeyValue("workspaceId", status.workspaceId())

@@ -16,6 +16,7 @@ import io.a4c.functions.audit.TestAudit;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.functions.dns.TableWorkspaceDns;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostCommandSender;
@@ -65,6 +66,8 @@ final class WorkspaceServices {
   final WorkspaceDeletion deletion;
   final StuckWorkspaces stuck;
   final WorkspaceReports reports;
+  final WorkspaceReconciler reconciler;
+  final TableWorkspaceDns dns;
 
   private final MessageQueues sqs;
   private final ObjectMapper json = EventJson.newMapper();
@@ -85,9 +88,10 @@ final class WorkspaceServices {
     audit = TestAudit.log(client, config, clock);
     projects = TestProjects.service(client, config, clock, audit);
     var directory = new HostDirectory(hosts, clock);
-    var commands =
-        new WorkspaceCommands(
-            new HostCommandSender(sqs.client(), json, config), new TimeOrderedIds(clock));
+    var hostCommands = new HostCommandSender(sqs.client(), json, config);
+    var commands = new WorkspaceCommands(hostCommands, new TimeOrderedIds(clock));
+    dns = new TableWorkspaceDns(client, config.dns().recordsTable(), clock);
+    var hostnames = new WorkspaceHostnames(dns);
     creation =
         new WorkspaceCreation(
             store,
@@ -102,9 +106,12 @@ final class WorkspaceServices {
             usage,
             audit);
     reads = new WorkspaceReads(store, directory, new PageTokens(config));
-    deletion = new WorkspaceDeletion(store, commands, clock, audit);
-    stuck = new StuckWorkspaces(store, directory, projects, commands, clock);
-    reports = new WorkspaceReports(store, clock, audit);
+    deletion = new WorkspaceDeletion(store, commands, clock, audit, hostnames);
+    stuck = new StuckWorkspaces(store, directory, projects, commands, clock, hostnames);
+    reports = new WorkspaceReports(store, clock, audit, hostnames);
+    reconciler =
+        new WorkspaceReconciler(
+            store, hostCommands, new TimeOrderedIds(clock), clock, config, hostnames);
   }
 
   private static FunctionsConfig config(DynamoDbEngine dynamo, MessageQueues sqs) {
@@ -118,6 +125,7 @@ final class WorkspaceServices {
     env.put(FunctionsEnv.USAGE_TABLE, dynamo.table(A4cTables.USAGE));
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, dynamo.table(A4cTables.BUILD_SCHEDULES));
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, dynamo.table(A4cTables.BUILD_LOGS));
+    env.put(FunctionsEnv.DNS_RECORDS_TABLE, dynamo.table(A4cTables.DNS_RECORDS));
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, sqs.hostQueuePrefix());
     env.put(FunctionsEnv.MAX_WORKSPACES_PER_USER, Integer.toString(DEFAULT_QUOTA));
     return FunctionsConfig.fromEnvironment(env);

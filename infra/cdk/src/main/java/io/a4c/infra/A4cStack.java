@@ -7,6 +7,7 @@ import io.a4c.infra.alarms.Alarms;
 import io.a4c.infra.api.Api;
 import io.a4c.infra.config.DeployContext;
 import io.a4c.infra.config.EnvSettings;
+import io.a4c.infra.dns.WorkspaceZone;
 import io.a4c.infra.email.EmailSending;
 import io.a4c.infra.functions.LambdaFunctions;
 import io.a4c.infra.hosts.HostRoles;
@@ -22,9 +23,9 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
 /**
- * All of A4C in one stack, built from clear parts: tables, queues, email, registry, functions, HTTP
- * API, schedules, host roles and alarms. Dev and prod are the same stack with different {@link
- * EnvSettings}; nothing here branches on the environment's name.
+ * All of A4C in one stack, built from clear parts: tables, queues, email, registry, the workspace
+ * DNS zone, functions, HTTP API, schedules, host roles and alarms. Dev and prod are the same stack
+ * with different {@link EnvSettings}; nothing here branches on the environment's name.
  *
  * <p>One stack, because every part references the others (the functions name the tables, the host
  * roles name the queues) and is deployed together; cross-stack exports would only add ordering
@@ -37,6 +38,7 @@ public final class A4cStack extends Stack {
   private final Api api;
   private final HostRoles hostRoles;
   private final Alarms alarms;
+  private final WorkspaceZone workspaceZone;
 
   /**
    * Builds the stack.
@@ -53,8 +55,10 @@ public final class A4cStack extends Stack {
     queues = new Queues(this, "Queues", settings);
     EmailSending email = new EmailSending(this, "Email", settings, context.senderEmail());
     ImageRegistry registry = new ImageRegistry(this, "Registry", settings, context.imageProjects());
+    workspaceZone = new WorkspaceZone(this, "WorkspaceDns", context);
     functions =
-        new LambdaFunctions(this, "Functions", context, functionsCode, tables, queues, email);
+        new LambdaFunctions(
+            this, "Functions", context, functionsCode, tables, queues, email, workspaceZone);
     api = new Api(this, "Api", settings, context, functions);
     new Schedules(this, "Schedules", settings, functions);
     hostRoles =
@@ -111,6 +115,10 @@ public final class A4cStack extends Stack {
         "EmailConfigurationSet",
         email.configurationSet().getConfigurationSetName(),
         "SES configuration set for build emails");
+    output(
+        "WorkspaceZoneId",
+        workspaceZone.zoneId(),
+        "private hosted zone of workspace hostnames (" + FunctionsEnv.DNS_ZONE_ID + ")");
     output("AlarmTopicArn", alarms.topic().getTopicArn(), "subscribe to be told of alarms");
     hostRoles
         .roles()
@@ -156,5 +164,9 @@ public final class A4cStack extends Stack {
 
   public Alarms alarms() {
     return alarms;
+  }
+
+  public WorkspaceZone workspaceZone() {
+    return workspaceZone;
   }
 }

@@ -58,6 +58,8 @@ public final class BuildBurstBenchmark {
             Map.of(
                 LocalEnv.PORT,
                 "0",
+                LocalEnv.DNS_PORT,
+                "0",
                 LocalEnv.DATA_DIR,
                 Files.createTempDirectory("a4c-bench").toString(),
                 LocalEnv.DOCKER_HOSTS,

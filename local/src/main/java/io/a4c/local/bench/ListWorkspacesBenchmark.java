@@ -46,11 +46,15 @@ public final class ListWorkspacesBenchmark {
     var config =
         LocalConfig.fromEnvironment(
             Map.of(
-                LocalEnv.PORT, "0",
-                LocalEnv.DATA_DIR, Files.createTempDirectory("a4c-bench").toString(),
+                LocalEnv.PORT,
+                "0",
+                LocalEnv.DNS_PORT,
+                "0",
+                LocalEnv.DATA_DIR,
+                Files.createTempDirectory("a4c-bench").toString(),
                 LocalEnv.DOCKER_HOSTS,
-                    System.getenv()
-                        .getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock")));
+                System.getenv()
+                    .getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock")));
     try (var runtime = LocalRuntime.start(config);
         var dynamo = runtime.newDynamoDbClient()) {
       long seedStart = System.nanoTime();

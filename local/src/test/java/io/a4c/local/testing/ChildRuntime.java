@@ -57,6 +57,7 @@ public final class ChildRuntime implements AutoCloseable {
     }
     var env = new java.util.HashMap<String, String>();
     env.put(LocalEnv.PORT, Integer.toString(port));
+    env.put(LocalEnv.DNS_PORT, "0");
     env.put(LocalEnv.DATA_DIR, dataDir.toString());
     env.put(
         LocalEnv.DOCKER_HOSTS,

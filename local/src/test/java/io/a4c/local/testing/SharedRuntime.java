@@ -111,6 +111,7 @@ public final class SharedRuntime implements ParameterResolver {
             new java.util.HashMap<>(
                 Map.ofEntries(
                     Map.entry(LocalEnv.PORT, "0"),
+                    Map.entry(LocalEnv.DNS_PORT, "0"),
                     Map.entry(LocalEnv.DATA_DIR, Files.createTempDirectory("a4c-test").toString()),
                     Map.entry(LocalEnv.DOCKER_HOSTS, hosts),
                     Map.entry(LocalEnv.HEARTBEAT_SECONDS, "1"),

@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  * @param senderEmail the address build emails come from (an SES email identity)
  * @param adminClaim the JWT claim that marks an administrator
  * @param workspaceDomain the DNS domain of workspace hostnames; empty leaves the functions' default
+ * @param workspaceVpcId the VPC the workspace domain's private hosted zone is associated with
+ *     (where the hosts' network and the developers' resolvers reach Route 53); empty: the stack
+ *     makes a small VPC of its own
  * @param hostIds the hosts that get a role of their own, each reading only its own command queue
  * @param hostTrustAnchorArn an IAM Roles Anywhere trust anchor: when set, a host role can be taken
  *     only with a certificate whose common name is the host id
@@ -33,6 +36,7 @@ public record DeployContext(
     String senderEmail,
     String adminClaim,
     Optional<String> workspaceDomain,
+    Optional<String> workspaceVpcId,
     List<String> hostIds,
     Optional<String> hostTrustAnchorArn,
     Optional<String> alarmEmail,
@@ -40,6 +44,7 @@ public record DeployContext(
     Optional<String> functionsJar) {
 
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+  private static final Pattern VPC_ID = Pattern.compile("vpc-[0-9a-f]{8,17}");
   private static final Pattern CLAIM = Pattern.compile("[A-Za-z0-9_:./-]{1,128}");
   private static final Pattern TRUST_ANCHOR_ARN =
       Pattern.compile("arn:aws[a-z-]*:rolesanywhere:[a-z0-9-]+:\\d{12}:trust-anchor/[0-9a-f-]{36}");
@@ -61,6 +66,7 @@ public record DeployContext(
     }
     requireMatch("adminClaim", adminClaim, CLAIM);
     workspaceDomain.ifPresent(d -> requireMatch("workspaceDomain", d, Names.DNS_NAME));
+    workspaceVpcId.ifPresent(v -> requireMatch("workspaceVpcId", v, VPC_ID));
     hostIds.forEach(id -> requireMatch("hosts", id, Names.HOST_ID));
     if (new LinkedHashSet<>(hostIds).size() != hostIds.size()) {
       throw new IllegalArgumentException("context 'hosts' lists a host id twice");
@@ -83,6 +89,7 @@ public record DeployContext(
         requiredText(lookup, "senderEmail"),
         optionalText(lookup, "adminClaim").orElse("admin"),
         optionalText(lookup, "workspaceDomain"),
+        optionalText(lookup, "workspaceVpcId"),
         list(lookup, "hosts"),
         optionalText(lookup, "hostTrustAnchorArn"),
         optionalText(lookup, "alarmEmail"),

@@ -4,6 +4,7 @@ import io.a4c.events.Arch;
 import io.a4c.functions.config.FunctionsEnv;
 import io.a4c.infra.config.DeployContext;
 import io.a4c.infra.config.EnvSettings;
+import io.a4c.infra.dns.WorkspaceZone;
 import io.a4c.infra.email.EmailSending;
 import io.a4c.infra.queues.Queues;
 import io.a4c.infra.tables.Tables;
@@ -81,7 +82,8 @@ public final class LambdaFunctions extends Construct {
       Code code,
       Tables tables,
       Queues queues,
-      EmailSending email) {
+      EmailSending email,
+      WorkspaceZone dns) {
     super(scope, id);
     this.settings = context.settings();
     this.code = code;
@@ -111,6 +113,8 @@ public final class LambdaFunctions extends Construct {
     this.environment = environment(context, tables, queues, email);
     environment.put(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey.getSecretValue().unsafeUnwrap());
     environment.put(FunctionsEnv.SSH_CA_KMS_KEY_ID, sshCa.getKeyArn());
+    // Workspace hostnames go to the private hosted zone; the records table is local-only.
+    environment.put(FunctionsEnv.DNS_ZONE_ID, dns.zoneId());
 
     workspacesApi = function("WorkspacesApi", WORKSPACES_API, settings.apiMemoryMb(), API_TIMEOUT);
     tables.workspaces().grantReadWriteData(workspacesApi);
@@ -123,6 +127,8 @@ public final class LambdaFunctions extends Construct {
     readOnly(workspacesApi, tables.projects(), tables.images());
     sendToHostQueues(workspacesApi, queues);
     signsHostCertificates(workspacesApi);
+    // An admin's forced delete removes the workspace's A record.
+    dns.grantRecordWrites(workspacesApi);
 
     adminApi = function("AdminApi", ADMIN_API, settings.apiMemoryMb(), API_TIMEOUT);
     tables.projects().grantReadWriteData(adminApi);
@@ -162,6 +168,8 @@ public final class LambdaFunctions extends Construct {
     }
     // Rejected host events (impersonation) are audited.
     tables.audit().grantWriteData(hostEvents);
+    // Reports and the reconciler publish, move and remove workspaces' A records.
+    dns.grantRecordWrites(hostEvents);
     email.grantSend(hostEvents);
     // The reconciler answers a host's inventory with removal commands on that host's queue.
     sendToHostQueues(hostEvents, queues);
@@ -205,6 +213,8 @@ public final class LambdaFunctions extends Construct {
       table.grantReadWriteData(sweeper);
     }
     tables.audit().grantWriteData(sweeper);
+    // A stuck create that is failed loses its A record.
+    dns.grantRecordWrites(sweeper);
     readOnly(sweeper, tables.images());
     queues.allBuilds().forEach(queue -> queue.grantSendMessages(sweeper));
     sendToHostQueues(sweeper, queues);

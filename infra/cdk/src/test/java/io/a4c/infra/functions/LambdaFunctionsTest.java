@@ -124,7 +124,8 @@ class LambdaFunctionsTest {
             FunctionsEnv.BUILD_LOGS_TABLE,
             FunctionsEnv.BUILD_MAX_RECEIVES,
             FunctionsEnv.EMAIL_SENDER,
-            FunctionsEnv.EMAIL_CONFIGURATION_SET)
+            FunctionsEnv.EMAIL_CONFIGURATION_SET,
+            FunctionsEnv.DNS_ZONE_ID)
         .containsEntry(FunctionsEnv.HOST_AUTH, "sender-id")
         .containsEntry(FunctionsEnv.EMAIL_SENDER, "builds@example.com")
         .containsEntry(FunctionsEnv.HOST_QUEUE_PREFIX, "a4c-prod-host-")
