@@ -88,6 +88,7 @@ public final class LocalEmulators implements AutoCloseable {
         Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),
         Map.entry(FunctionsEnv.BUILD_SCHEDULES_TABLE, LocalTables.BUILD_SCHEDULES),
         Map.entry(FunctionsEnv.BUILD_LOGS_TABLE, LocalTables.BUILD_LOGS),
+        Map.entry(FunctionsEnv.SSH_KEYS_TABLE, LocalTables.SSH_KEYS),
         Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey),
         Map.entry(FunctionsEnv.AWS_REGION, LocalRuntime.REGION),
         Map.entry(FunctionsEnv.DYNAMODB_ENDPOINT, dynamoDb.endpoint().toString()),

@@ -20,6 +20,7 @@ final class LocalTables {
   static final String USAGE = A4cTables.USAGE.localName();
   static final String BUILD_SCHEDULES = A4cTables.BUILD_SCHEDULES.localName();
   static final String BUILD_LOGS = A4cTables.BUILD_LOGS.localName();
+  static final String SSH_KEYS = A4cTables.SSH_KEYS.localName();
 
   private LocalTables() {}
 

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param sqsEndpoint endpoint override, for the local runtime and tests only
  * @param security the audit trail, quotas, pagination key and how host events are authenticated
  * @param builds the image builds' tables, queues (one per arch) and email settings
+ * @param sshKeysTable users' SSH keys and workspace logins
  */
 public record FunctionsConfig(
     String workspacesTable,
@@ -32,7 +33,8 @@ public record FunctionsConfig(
     Optional<URI> dynamoDbEndpoint,
     Optional<URI> sqsEndpoint,
     Security security,
-    Builds builds) {
+    Builds builds,
+    String sshKeysTable) {
 
   /** How the host-events consumer proves which host sent a message. */
   public enum HostAuth {
@@ -136,7 +138,8 @@ public record FunctionsConfig(
             required(env, FunctionsEnv.EMAIL_SENDER),
             blankToNull(env.get(FunctionsEnv.EMAIL_CONFIGURATION_SET)),
             blankToNull(env.get(FunctionsEnv.USER_EMAIL_DOMAIN)),
-            uri(env, FunctionsEnv.SES_ENDPOINT)));
+            uri(env, FunctionsEnv.SES_ENDPOINT)),
+        required(env, FunctionsEnv.SSH_KEYS_TABLE));
   }
 
   private static Map<Arch, String> buildQueueUrls(Map<String, String> env) {

@@ -63,6 +63,14 @@ public final class A4cTables {
   public static final TableSpec BUILD_LOGS =
       new TableSpec("BuildLogs", "scheduleId", null, List.of(), null);
 
+  /**
+   * Users' SSH public keys (sort key: the key's name) and, under the sort key {@code #account},
+   * each user's workspace login, uid, key count and key-set revision; the partition {@code #uids}
+   * holds the uid counter. '#' is in neither a user id nor a key name, so these never collide.
+   */
+  public static final TableSpec SSH_KEYS =
+      new TableSpec("SshKeys", "userId", "keyName", List.of(), null);
+
   /** Every table, in the order the CDK stack declares them. */
   public static final List<TableSpec> ALL =
       List.of(
@@ -74,7 +82,8 @@ public final class A4cTables {
           AUDIT,
           USAGE,
           BUILD_SCHEDULES,
-          BUILD_LOGS);
+          BUILD_LOGS,
+          SSH_KEYS);
 
   private A4cTables() {}
 }

@@ -91,11 +91,7 @@ public final class HostEventsConsumer {
           case HostInventory inventory -> reconciler.reconcile(inventory);
           case BuildEnded ended -> builds.apply(ended);
           case BuilderStatus builder -> builds.record(builder);
-          case SshKeysApplied applied ->
-              // TODO(issue 12, in progress): record the revision on the workspace.
-              log.atDebug()
-                  .addKeyValue("workspaceId", applied.workspaceId())
-                  .log("keys applied at revision {}", applied.keysRevision());
+          case SshKeysApplied applied -> workspaces.apply(applied);
         }
       } catch (Exception e) {
         log.atWarn()

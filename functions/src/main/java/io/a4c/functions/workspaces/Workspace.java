@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param reason for FAILED: which step and why, in words the user can act on
  * @param version optimistic-locking counter; every write expects the version it read
  * @param redrives how often the sweeper re-sent its stuck command
+ * @param sshKeysRevision the newest revision of the user's key set the workspace is known to have
+ *     (sent with its create, or reported applied by its host); 0 when none is known
  */
 public record Workspace(
     String userId,
@@ -37,7 +39,8 @@ public record Workspace(
     long version,
     Instant createdAt,
     Instant updatedAt,
-    int redrives) {
+    int redrives,
+    long sshKeysRevision) {
 
   /**
    * A new workspace of {@code image}, placed on {@code hostId} at {@code at}: PENDING, version 1,
@@ -72,6 +75,7 @@ public record Workspace(
         1,
         at,
         at,
+        0,
         0);
   }
 
@@ -96,7 +100,8 @@ public record Workspace(
         version + 1,
         createdAt,
         at,
-        redrives);
+        redrives,
+        sshKeysRevision);
   }
 
   /**
@@ -127,7 +132,8 @@ public record Workspace(
         version + 1,
         createdAt,
         at,
-        redrives + 1);
+        redrives + 1,
+        sshKeysRevision);
   }
 
   /**
@@ -154,6 +160,7 @@ public record Workspace(
         version,
         createdAt,
         updatedAt,
-        redrives);
+        redrives,
+        sshKeysRevision);
   }
 }

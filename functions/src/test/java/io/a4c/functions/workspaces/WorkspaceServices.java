@@ -32,6 +32,8 @@ import io.a4c.functions.projects.RegisterImageRequest;
 import io.a4c.functions.projects.TestProjects;
 import io.a4c.functions.quotas.Quotas;
 import io.a4c.functions.quotas.UsageCounters;
+import io.a4c.functions.sshkeys.SshKeyStore;
+import io.a4c.functions.sshkeys.SshKeyring;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.MessageQueues;
 import io.a4c.functions.testing.TestClock;
@@ -65,6 +67,9 @@ final class WorkspaceServices {
   final WorkspaceDeletion deletion;
   final StuckWorkspaces stuck;
   final WorkspaceReports reports;
+  final SshKeyStore keys;
+  final SshKeyring keyring;
+  final WorkspaceKeySync keySync;
 
   private final MessageQueues sqs;
   private final ObjectMapper json = EventJson.newMapper();
@@ -104,7 +109,10 @@ final class WorkspaceServices {
     reads = new WorkspaceReads(store, directory, new PageTokens(config));
     deletion = new WorkspaceDeletion(store, commands, clock, audit);
     stuck = new StuckWorkspaces(store, directory, projects, commands, clock);
-    reports = new WorkspaceReports(store, clock, audit);
+    keys = new SshKeyStore(client, config.sshKeysTable());
+    keyring = new SshKeyring(keys);
+    keySync = new WorkspaceKeySync(store, commands);
+    reports = new WorkspaceReports(store, clock, audit, keyring, commands);
   }
 
   private static FunctionsConfig config(DynamoDbEngine dynamo, MessageQueues sqs) {
@@ -118,6 +126,7 @@ final class WorkspaceServices {
     env.put(FunctionsEnv.USAGE_TABLE, dynamo.table(A4cTables.USAGE));
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, dynamo.table(A4cTables.BUILD_SCHEDULES));
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, dynamo.table(A4cTables.BUILD_LOGS));
+    env.put(FunctionsEnv.SSH_KEYS_TABLE, dynamo.table(A4cTables.SSH_KEYS));
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, sqs.hostQueuePrefix());
     env.put(FunctionsEnv.MAX_WORKSPACES_PER_USER, Integer.toString(DEFAULT_QUOTA));
     return FunctionsConfig.fromEnvironment(env);
