@@ -34,6 +34,8 @@ public interface FunctionsComponent {
 
   ImageSchedulesApi imageSchedulesApi();
 
+  io.a4c.functions.sshkeys.SshKeysApi sshKeysApi();
+
   BuildLease buildLease();
 
   BuildDeadLetters buildDeadLetters();

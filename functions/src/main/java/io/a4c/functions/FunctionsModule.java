@@ -5,8 +5,10 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import io.a4c.events.EventJson;
+import io.a4c.functions.sshkeys.KeySetChanges;
 import io.a4c.functions.workspaces.IdGenerator;
 import io.a4c.functions.workspaces.TimeOrderedIds;
+import io.a4c.functions.workspaces.WorkspaceKeySync;
 import javax.inject.Singleton;
 
 /** Bindings of the functions that are not constructor-injected classes of ours. */
@@ -14,6 +16,10 @@ import javax.inject.Singleton;
 public interface FunctionsModule {
   @Binds
   IdGenerator ids(TimeOrderedIds ids);
+
+  /** Key changes reach workspaces through the workspaces package (sshkeys may not depend on it). */
+  @Binds
+  KeySetChanges keySetChanges(WorkspaceKeySync sync);
 
   @Provides
   @Singleton

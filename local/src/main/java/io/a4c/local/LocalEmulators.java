@@ -92,6 +92,7 @@ public final class LocalEmulators implements AutoCloseable {
         Map.entry(FunctionsEnv.BUILD_SCHEDULES_TABLE, LocalTables.BUILD_SCHEDULES),
         Map.entry(FunctionsEnv.BUILD_LOGS_TABLE, LocalTables.BUILD_LOGS),
         Map.entry(FunctionsEnv.DNS_RECORDS_TABLE, LocalTables.DNS_RECORDS),
+        Map.entry(FunctionsEnv.SSH_KEYS_TABLE, LocalTables.SSH_KEYS),
         Map.entry(FunctionsEnv.PAGE_TOKEN_KEY, pageTokenKey),
         Map.entry(FunctionsEnv.SSH_CA_KEY_FILE, sshCaKeyFile.toString()),
         Map.entry(FunctionsEnv.AWS_REGION, LocalRuntime.REGION),

@@ -106,7 +106,8 @@ public final class LocalRuntime implements AutoCloseable {
             Map.of(
                 ApiRoutes.Function.WORKSPACES, functions.workspacesApi(),
                 ApiRoutes.Function.ADMIN, functions.adminApi(),
-                ApiRoutes.Function.IMAGE_SCHEDULES, functions.imageSchedulesApi()),
+                ApiRoutes.Function.IMAGE_SCHEDULES, functions.imageSchedulesApi(),
+                ApiRoutes.Function.SSH_KEYS, functions.sshKeysApi()),
             tokens,
             json,
             () -> healthy);

@@ -21,6 +21,7 @@ final class LocalTables {
   static final String BUILD_SCHEDULES = A4cTables.BUILD_SCHEDULES.localName();
   static final String BUILD_LOGS = A4cTables.BUILD_LOGS.localName();
   static final String DNS_RECORDS = A4cTables.DNS_RECORDS.localName();
+  static final String SSH_KEYS = A4cTables.SSH_KEYS.localName();
 
   private LocalTables() {}
 

@@ -164,6 +164,19 @@ class AccessMatrixTest {
         {"source": {"type": "git", "url": "https://git.example.com/m.git"}, "baseImage": "a4c-base:busybox",
          "tools": [], "parents": ["main"], "setup": []}""";
 
+    // SSH keys: every allowed PUT makes a key of a new name (201); every DELETE removes one the
+    // owner registered for it.
+    String sshKeys = "/v1/users/" + owner + "/ssh-keys";
+    String keyBody = SshKeysApiTest.body(SshKeysApiTest.ED25519);
+    var keyNames = new java.util.concurrent.atomic.AtomicInteger();
+    Supplier<String> registeredKey =
+        () -> {
+          String name = "matrix-" + keyNames.incrementAndGet();
+          assertThat(api.put(sshKeys + "/" + name, api.tokenOf(owner), keyBody).status())
+              .isEqualTo(201);
+          return name;
+        };
+
     Map<String, Supplier<Sample>> samples =
         Map.ofEntries(
             Map.entry(
@@ -219,7 +232,16 @@ class AccessMatrixTest {
                 () -> new Sample("/v1/recurring-builds", null, 200)),
             Map.entry(
                 "PUT " + ApiRoutes.RECURRING_BUILDS,
-                () -> new Sample("/v1/recurring-builds", () -> "{\"paused\": false}", 200)));
+                () -> new Sample("/v1/recurring-builds", () -> "{\"paused\": false}", 200)),
+            Map.entry("GET " + ApiRoutes.SSH_KEYS, () -> new Sample(sshKeys, null, 200)),
+            Map.entry(
+                "PUT " + ApiRoutes.SSH_KEY,
+                () ->
+                    new Sample(
+                        sshKeys + "/matrix-" + keyNames.incrementAndGet(), () -> keyBody, 201)),
+            Map.entry(
+                "DELETE " + ApiRoutes.SSH_KEY,
+                () -> new Sample(sshKeys + "/" + registeredKey.get(), null, 204)));
 
     Set<String> routes =
         new LinkedHashSet<>(ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).toList());

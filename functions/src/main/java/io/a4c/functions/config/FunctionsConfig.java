@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param builds the image builds' tables, queues (one per arch) and email settings
  * @param ssh the SSH certificate authority's key
  * @param dns where workspace hostnames are written
+ * @param sshKeysTable users' SSH keys and workspace logins
  */
 public record FunctionsConfig(
     String workspacesTable,
@@ -38,7 +39,8 @@ public record FunctionsConfig(
     Security security,
     Builds builds,
     Ssh ssh,
-    Dns dns) {
+    Dns dns,
+    String sshKeysTable) {
 
   /**
    * Where workspace A records go.
@@ -166,7 +168,8 @@ public record FunctionsConfig(
         new Dns(
             blankToNull(env.get(FunctionsEnv.DNS_ZONE_ID)),
             Optional.ofNullable(blankToNull(env.get(FunctionsEnv.DNS_RECORDS_TABLE)))
-                .orElse(A4cTables.DNS_RECORDS.localName())));
+                .orElse(A4cTables.DNS_RECORDS.localName())),
+        required(env, FunctionsEnv.SSH_KEYS_TABLE));
   }
 
   private static Map<Arch, String> buildQueueUrls(Map<String, String> env) {

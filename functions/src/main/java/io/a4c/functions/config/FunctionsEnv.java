@@ -82,6 +82,11 @@ public final class FunctionsEnv {
   /** DynamoDB table of the audit trail, keyed by stream and entryId, GSI {@code byUser}. */
   public static final String AUDIT_TABLE = "A4C_AUDIT_TABLE";
 
+  /**
+   * DynamoDB table of users' SSH keys and workspace logins, keyed by userId (PK) and keyName (SK).
+   */
+  public static final String SSH_KEYS_TABLE = "A4C_SSH_KEYS_TABLE";
+
   /** DynamoDB table of per-user usage counters (quotas), keyed by userId. */
   public static final String USAGE_TABLE = "A4C_USAGE_TABLE";
 

@@ -64,6 +64,14 @@ public final class A4cTables {
       new TableSpec("BuildLogs", "scheduleId", null, List.of(), null);
 
   /**
+   * Users' SSH public keys (sort key: the key's name) and, under the sort key {@code #account},
+   * each user's workspace login, uid, key count and key-set revision; the partition {@code #uids}
+   * holds the uid counter. '#' is in neither a user id nor a key name, so these never collide.
+   */
+  public static final TableSpec SSH_KEYS =
+      new TableSpec("SshKeys", "userId", "keyName", List.of(), null);
+
+  /**
    * Workspace A records by hostname, where there is no Route 53: the local runtime's DNS server
    * answers from it. Not deployed by the CDK stack ({@link #LOCAL_ONLY}): in AWS the records are in
    * the private hosted zone.
@@ -89,6 +97,7 @@ public final class A4cTables {
           USAGE,
           BUILD_SCHEDULES,
           BUILD_LOGS,
+          SSH_KEYS,
           DNS_RECORDS);
 
   /** Whether the CDK stack deploys {@code table}. */

@@ -11,7 +11,8 @@ public final class ApiRoutes {
   public enum Function {
     WORKSPACES,
     ADMIN,
-    IMAGE_SCHEDULES
+    IMAGE_SCHEDULES,
+    SSH_KEYS
   }
 
   /**
@@ -39,6 +40,8 @@ public final class ApiRoutes {
   public static final String IMAGE_SCHEDULE_LOG =
       "/v1/users/{userId}/image-schedules/{scheduleId}/log";
   public static final String RECURRING_BUILDS = "/v1/recurring-builds";
+  public static final String SSH_KEYS = "/v1/users/{userId}/ssh-keys";
+  public static final String SSH_KEY = "/v1/users/{userId}/ssh-keys/{keyName}";
 
   public static final List<Route> ALL =
       List.of(
@@ -58,7 +61,10 @@ public final class ApiRoutes {
           new Route("DELETE", IMAGE_SCHEDULE, Function.IMAGE_SCHEDULES),
           new Route("GET", IMAGE_SCHEDULE_LOG, Function.IMAGE_SCHEDULES),
           new Route("GET", RECURRING_BUILDS, Function.IMAGE_SCHEDULES),
-          new Route("PUT", RECURRING_BUILDS, Function.IMAGE_SCHEDULES));
+          new Route("PUT", RECURRING_BUILDS, Function.IMAGE_SCHEDULES),
+          new Route("GET", SSH_KEYS, Function.SSH_KEYS),
+          new Route("PUT", SSH_KEY, Function.SSH_KEYS),
+          new Route("DELETE", SSH_KEY, Function.SSH_KEYS));
 
   private ApiRoutes() {}
 }

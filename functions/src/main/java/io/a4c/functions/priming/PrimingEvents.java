@@ -5,6 +5,8 @@ import static io.a4c.functions.http.ApiRoutes.IMAGE_SCHEDULE;
 import static io.a4c.functions.http.ApiRoutes.IMAGE_SCHEDULES;
 import static io.a4c.functions.http.ApiRoutes.PROJECT;
 import static io.a4c.functions.http.ApiRoutes.PROJECT_IMAGES;
+import static io.a4c.functions.http.ApiRoutes.SSH_KEY;
+import static io.a4c.functions.http.ApiRoutes.SSH_KEYS;
 import static io.a4c.functions.http.ApiRoutes.WORKSPACE;
 import static io.a4c.functions.http.ApiRoutes.WORKSPACES;
 
@@ -189,6 +191,38 @@ public final class PrimingEvents {
             claims(false),
             "{\"projectName\":\"" + PROJECT_NAME + "\",\"arch\":\"sparc\"}"),
         api("GET", IMAGE_SCHEDULES, user, Map.of(), Map.of(), null));
+  }
+
+  /**
+   * Events for the SSH keys API: list, delete of a key that is not there, and puts the parser
+   * refuses after decoding the key (a DSA key; an ed25519 key followed by a second one), so the SSH
+   * library's decoders are loaded without anything being stored; and the 401 edge.
+   */
+  public static List<APIGatewayV2HTTPEvent> sshKeysApi() {
+    Map<String, String> user = Map.of("userId", USER);
+    Map<String, String> key = Map.of("userId", USER, "keyName", "a4c-priming");
+    String ed25519 =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBq85AIvGfDDGq2pLe8SfXqpMxoqN+A1nF0ZRZthJfx2";
+    String dsa =
+        "ssh-dss AAAAB3NzaC1kc3MAAACBAKBPGQ8o5ziSMYiN2Yt7cRg6b+sZ8MIGs4q93AyvjFykBWWovRfg1e1KCCqa"
+            + "DFbeagC9ECBqINj5cKhzYhLNH5FkeICKjz6UfGKEpc5oDUOVxb8qSIp5ZKkUYaaxwTfz07bTTSGwh7XXrIl6R"
+            + "ezUGL0W+uv1sa+Xx3jHp9ubK6HZAAAAFQC/2CPQhHSbHls9NGYVUYXt+mvBxQAAAIB8emoMhGtXQHi1HfOR11"
+            + "8BtQlF6tqI3H7BJm8nO/HN8Ht2JQTeBwOFRcZsvmZsvoYHW1+4/ZpNDGWV0/GE1TxajwnHUQFId3bqdtbB/vl8"
+            + "pexB8B4LvHcwdkvSl1deviYdjZ6bF5bRou2QoeHYlka3No6RZNFSEyQ34loudbf7gwAAAIAFwZaHGP6t7TGVji"
+            + "MoWWjLxpXuZsZFi5pyqJjcbTjZXmYKtuNy4kApBXiMlUD9HlpC0no3oXXd8tyQ/ePzTVmR5bWVe3sR6dWDAfCs"
+            + "i/eb00RaFlH7FlgqNAO/j73ana6okQ7Xv6QbAyJTX7OZhcaDE2ked/PR/ozQaDe+DkDETQ==";
+    return List.of(
+        api("GET", SSH_KEYS, user, Map.of(), claims(false), null),
+        api("DELETE", SSH_KEY, key, Map.of(), claims(false), null),
+        api("PUT", SSH_KEY, key, Map.of(), claims(false), "{\"publicKey\":\"" + dsa + "\"}"),
+        api(
+            "PUT",
+            SSH_KEY,
+            key,
+            Map.of(),
+            claims(false),
+            "{\"publicKey\":\"" + ed25519 + " a " + ed25519 + "\"}"),
+        api("GET", SSH_KEYS, user, Map.of(), Map.of(), null));
   }
 
   /** One tick of recurring builds, which finds no project to build. */

@@ -107,6 +107,14 @@ public record Workspace(
         null);
   }
 
+  /**
+   * The newest revision of the user's key set this workspace is known to have: sent with its
+   * create, or reported applied by its host; 0 without SSH access.
+   */
+  public long sshKeysRevision() {
+    return ssh == null ? 0 : Math.max(ssh.keysRevision(), ssh.sentKeysRevision());
+  }
+
   /** This workspace moved to {@code state} at {@code at}, one version on. */
   public Workspace moved(WorkspaceState state, WorkspaceStep step, String reason, Instant at) {
     return new Workspace(

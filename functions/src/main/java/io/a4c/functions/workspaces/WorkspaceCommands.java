@@ -2,16 +2,19 @@ package io.a4c.functions.workspaces;
 
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.SyncSshKeys;
 import io.a4c.events.WorkspaceSpec;
 import io.a4c.functions.hosts.HostCommandSender;
 import io.a4c.functions.projects.Project;
+import io.a4c.functions.sshkeys.KeySet;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
  * The create and delete commands of a workspace, sent to the host it is placed on. Both are
  * idempotent on the host (a provisioner cleans up a partial attempt; a missing container counts as
- * deleted), so sending one again is always safe. Used by creation, deletion and the stuck sweep.
+ * deleted), so sending one again is always safe. Used by creation, deletion and the stuck sweep;
+ * key syncs by {@link WorkspaceKeySync} and {@link WorkspaceReports}.
  */
 @Singleton
 public final class WorkspaceCommands {
@@ -57,5 +60,24 @@ public final class WorkspaceCommands {
     commands.send(
         DeleteWorkspace.of(
             ids.commandId(), workspace.hostId(), workspace.workspaceId(), workspace.userId()));
+  }
+
+  /**
+   * Asks the workspace's host to make its authorized keys {@code keys}. Idempotent on the host,
+   * which also skips a revision older than the one the container holds; a new command id each time,
+   * so a later sync of the same revision is not deduplicated away.
+   *
+   * @throws io.a4c.functions.http.ProblemException 503 when the command cannot be sent
+   */
+  public void sendSyncKeys(Workspace workspace, KeySet keys) {
+    commands.send(
+        SyncSshKeys.of(
+            ids.commandId(),
+            workspace.hostId(),
+            workspace.workspaceId(),
+            workspace.userId(),
+            keys.login(),
+            keys.authorizedKeys(),
+            keys.revision()));
   }
 }

@@ -5,6 +5,7 @@ import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
+import io.a4c.functions.sshkeys.SshKeyring;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -33,14 +34,23 @@ public final class WorkspaceReports {
   private final Clock clock;
   private final AuditLog audit;
   private final WorkspaceHostnames hostnames;
+  private final SshKeyring keyring;
+  private final WorkspaceCommands commands;
 
   @Inject
   public WorkspaceReports(
-      WorkspaceStore workspaces, Clock clock, AuditLog audit, WorkspaceHostnames hostnames) {
+      WorkspaceStore workspaces,
+      Clock clock,
+      AuditLog audit,
+      WorkspaceHostnames hostnames,
+      SshKeyring keyring,
+      WorkspaceCommands commands) {
     this.workspaces = workspaces;
     this.clock = clock;
     this.audit = audit;
     this.hostnames = hostnames;
+    this.keyring = keyring;
+    this.commands = commands;
   }
 
   /**
@@ -62,7 +72,8 @@ public final class WorkspaceReports {
       }
       Workspace current = stored.get();
       if (!current.hostId().equals(status.hostId())) {
-        rejectForeign(status, current);
+        rejectForeign(
+            status.hostId(), status.userId(), status.workspaceId(), "WorkspaceStatus", current);
         return false;
       }
       if (!current.state().canMoveTo(status.state(), current.step(), status.step())) {
@@ -95,6 +106,12 @@ public final class WorkspaceReports {
             .addKeyValue("state", status.state())
             .addKeyValue("step", status.step())
             .log("workspace moved");
+        if (status.state() == WorkspaceState.RUNNING
+            && current.state() != WorkspaceState.RUNNING
+            && next.ssh() != null
+            && status.sshUnavailable() == null) {
+          catchUpKeys(next);
+        }
         return true;
       }
     }
@@ -111,56 +128,83 @@ public final class WorkspaceReports {
   }
 
   /**
-   * Records that a workspace's container holds the user's keys of a revision, as a maximum: a late
-   * or repeated report changes nothing.
+   * Records that a workspace's container holds the user's keys of the reported revision, as a
+   * maximum. A report from a host the workspace is not on is dropped and audited, like a status
+   * report; one about a workspace that is gone, or of a revision not newer than recorded, is a
+   * no-op.
    *
    * @return whether the record changed
    */
   public boolean apply(SshKeysApplied applied) {
-    for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-      Optional<Workspace> stored = workspaces.get(applied.userId(), applied.workspaceId(), true);
-      if (stored.isEmpty()) {
-        return false;
-      }
-      Workspace current = stored.get();
-      if (!current.hostId().equals(applied.hostId())) {
-        log.atWarn()
-            .addKeyValue("workspaceId", applied.workspaceId())
-            .addKeyValue("reportingHostId", applied.hostId())
-            .log("keys report from a host the workspace is not on; dropped");
-        return false;
-      }
-      if (current.ssh() == null || applied.keysRevision() <= current.ssh().keysRevision()) {
-        return false;
-      }
-      if (workspaces.replace(
-          current,
-          current
-              .withSsh(current.ssh().withKeysRevision(applied.keysRevision()))
-              .moved(current.state(), current.step(), current.reason(), clock.instant()))) {
-        return true;
-      }
+    Optional<Workspace> stored = workspaces.get(applied.userId(), applied.workspaceId(), true);
+    if (stored.isEmpty()) {
+      return false;
     }
-    throw new IllegalStateException(
-        "workspace " + applied.workspaceId() + " kept changing; the report will be retried");
+    if (!stored.get().hostId().equals(applied.hostId())) {
+      rejectForeign(
+          applied.hostId(),
+          applied.userId(),
+          applied.workspaceId(),
+          "SshKeysApplied",
+          stored.get());
+      return false;
+    }
+    boolean recorded =
+        workspaces.recordSshKeysRevision(
+            applied.userId(), applied.workspaceId(), applied.hostId(), applied.keysRevision());
+    if (recorded) {
+      log.atInfo()
+          .addKeyValue("workspaceId", applied.workspaceId())
+          .addKeyValue("keysRevision", applied.keysRevision())
+          .log("ssh keys applied");
+    }
+    return recorded;
   }
 
-  private void rejectForeign(WorkspaceStatus status, Workspace current) {
+  /**
+   * Sends the user's current key set to a workspace that just became RUNNING with an older one: a
+   * key put or delete that committed after its create command was made did not reach it otherwise
+   * if the sync to it failed. Best effort: the report stays applied either way.
+   */
+  private void catchUpKeys(Workspace running) {
+    try {
+      keyring
+          .current(running.userId())
+          .filter(keys -> keys.revision() > running.sshKeysRevision())
+          .ifPresent(
+              keys -> {
+                commands.sendSyncKeys(running, keys);
+                log.atInfo()
+                    .addKeyValue("workspaceId", running.workspaceId())
+                    .addKeyValue("keysRevision", keys.revision())
+                    .addKeyValue("hadRevision", running.sshKeysRevision())
+                    .log("ssh keys sent to a workspace that came up with older ones");
+              });
+    } catch (RuntimeException e) {
+      log.atWarn()
+          .addKeyValue("workspaceId", running.workspaceId())
+          .setCause(e)
+          .log("ssh keys not sent to a workspace that came up with older ones");
+    }
+  }
+
+  private void rejectForeign(
+      String hostId, String userId, String workspaceId, String eventType, Workspace current) {
     log.atWarn()
-        .addKeyValue("workspaceId", status.workspaceId())
-        .addKeyValue("reportingHostId", status.hostId())
+        .addKeyValue("workspaceId", workspaceId)
+        .addKeyValue("reportingHostId", hostId)
         .addKeyValue("hostId", current.hostId())
         .log("report from a host the workspace is not on; dropped");
     audit.record(
-        Origin.host(status.hostId(), null),
+        Origin.host(hostId, null),
         "host-event.rejected",
-        status.userId(),
-        "host:" + status.hostId(),
+        userId,
+        "host:" + hostId,
         Map.of(
             "eventType",
-            "WorkspaceStatus",
+            eventType,
             "workspaceId",
-            status.workspaceId(),
+            workspaceId,
             "why",
             "the workspace is placed on host " + current.hostId()));
   }

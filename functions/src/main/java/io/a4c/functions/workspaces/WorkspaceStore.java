@@ -222,6 +222,32 @@ public final class WorkspaceStore {
   }
 
   /**
+   * Records that the workspace holds the user's key set of {@code revision}, as a maximum: only a
+   * newer revision is written, and only while the workspace is on {@code hostId}. Moves the version
+   * on, so a replace that read the record before cannot write the old revision back.
+   *
+   * @return false when the record is gone, on another host or already at that revision or newer
+   */
+  boolean recordSshKeysRevision(String userId, String workspaceId, String hostId, long revision) {
+    return Writes.conditionally(
+        () ->
+            dynamo.updateItem(
+                b ->
+                    b.tableName(table)
+                        .key(A4cTables.WORKSPACES.key(userId, workspaceId))
+                        .updateExpression("SET sshKeysRevision = :r, #version = #version + :one")
+                        .conditionExpression(
+                            "hostId = :h AND (attribute_not_exists(sshKeysRevision)"
+                                + " OR sshKeysRevision < :r)")
+                        .expressionAttributeNames(VERSION_NAME)
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":r", Values.n(revision),
+                                ":h", Values.s(hostId),
+                                ":one", Values.ONE))));
+  }
+
+  /**
    * Deletes the record, releases its host slot and gives back its unit of the user's quota, all or
    * nothing. A counter already at zero (reset by hand, or a record older than the quota) is left
    * out rather than blocking the removal.

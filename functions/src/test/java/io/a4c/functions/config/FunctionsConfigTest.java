@@ -23,6 +23,7 @@ public class FunctionsConfigTest {
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, "a4c-host-");
     env.put(FunctionsEnv.AUDIT_TABLE, "a");
     env.put(FunctionsEnv.USAGE_TABLE, "u");
+    env.put(FunctionsEnv.SSH_KEYS_TABLE, "sk");
     env.put(FunctionsEnv.PAGE_TOKEN_KEY, KEY);
     env.put(
         FunctionsEnv.BUILD_QUEUE_URL_AMD64,

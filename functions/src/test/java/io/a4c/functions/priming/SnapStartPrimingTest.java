@@ -126,6 +126,14 @@ class SnapStartPrimingTest {
   }
 
   @Test
+  void sshKeysApiEventsWalkListDeleteAndRefusedKeysWithoutLeavingTheProcess() {
+    var statuses = primeApi(lambda(graph.sshKeysApi()), PrimingEvents.sshKeysApi());
+
+    // list (empty), delete finds nothing, a DSA key and two keys refused after decoding, no claims
+    assertThat(statuses).containsExactly(200, 404, 400, 400, 401);
+  }
+
+  @Test
   void buildFunctionsPrimeOfflineWithoutFailures() {
     List<Object> results = new ArrayList<>();
     RequestHandler<Map<String, Object>, String> recurring =

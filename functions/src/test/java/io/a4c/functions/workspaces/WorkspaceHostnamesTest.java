@@ -174,7 +174,12 @@ class WorkspaceHostnamesTest {
         };
     var reports =
         new WorkspaceReports(
-            services.store, services.clock, services.audit, new WorkspaceHostnames(flaky));
+            services.store,
+            services.clock,
+            services.audit,
+            new WorkspaceHostnames(flaky),
+            services.keyring,
+            services.commands);
     var runningReport =
         report(
             "h1",
@@ -218,7 +223,12 @@ class WorkspaceHostnamesTest {
         };
     var reports =
         new WorkspaceReports(
-            services.store, services.clock, services.audit, new WorkspaceHostnames(flaky));
+            services.store,
+            services.clock,
+            services.audit,
+            new WorkspaceHostnames(flaky),
+            services.keyring,
+            services.commands);
     var deleted = report("h1", created, WorkspaceState.DELETED, WorkspaceStep.REMOVED, null, null);
 
     assertThatThrownBy(() -> reports.apply(deleted)).hasMessageContaining("DNS unavailable");

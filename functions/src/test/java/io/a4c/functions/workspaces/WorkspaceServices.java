@@ -33,6 +33,8 @@ import io.a4c.functions.projects.RegisterImageRequest;
 import io.a4c.functions.projects.TestProjects;
 import io.a4c.functions.quotas.Quotas;
 import io.a4c.functions.quotas.UsageCounters;
+import io.a4c.functions.sshkeys.SshKeyStore;
+import io.a4c.functions.sshkeys.SshKeyring;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.MessageQueues;
 import io.a4c.functions.testing.TestClock;
@@ -68,6 +70,10 @@ final class WorkspaceServices {
   final WorkspaceReports reports;
   final WorkspaceReconciler reconciler;
   final TableWorkspaceDns dns;
+  final WorkspaceCommands commands;
+  final SshKeyStore keys;
+  final SshKeyring keyring;
+  final WorkspaceKeySync keySync;
 
   private final MessageQueues sqs;
   private final ObjectMapper json = EventJson.newMapper();
@@ -89,7 +95,7 @@ final class WorkspaceServices {
     projects = TestProjects.service(client, config, clock, audit);
     var directory = new HostDirectory(hosts, clock);
     var hostCommands = new HostCommandSender(sqs.client(), json, config);
-    var commands = new WorkspaceCommands(hostCommands, new TimeOrderedIds(clock));
+    commands = new WorkspaceCommands(hostCommands, new TimeOrderedIds(clock));
     dns = new TableWorkspaceDns(client, config.dns().recordsTable(), clock);
     var hostnames = new WorkspaceHostnames(dns);
     creation =
@@ -106,9 +112,12 @@ final class WorkspaceServices {
             usage,
             audit);
     reads = new WorkspaceReads(store, directory, new PageTokens(config));
+    keys = new SshKeyStore(client, config.sshKeysTable());
+    keyring = new SshKeyring(keys);
+    keySync = new WorkspaceKeySync(store, commands);
     deletion = new WorkspaceDeletion(store, commands, clock, audit, hostnames);
     stuck = new StuckWorkspaces(store, directory, projects, commands, clock, hostnames);
-    reports = new WorkspaceReports(store, clock, audit, hostnames);
+    reports = new WorkspaceReports(store, clock, audit, hostnames, keyring, commands);
     reconciler =
         new WorkspaceReconciler(
             store, hostCommands, new TimeOrderedIds(clock), clock, config, hostnames);
@@ -126,6 +135,7 @@ final class WorkspaceServices {
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, dynamo.table(A4cTables.BUILD_SCHEDULES));
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, dynamo.table(A4cTables.BUILD_LOGS));
     env.put(FunctionsEnv.DNS_RECORDS_TABLE, dynamo.table(A4cTables.DNS_RECORDS));
+    env.put(FunctionsEnv.SSH_KEYS_TABLE, dynamo.table(A4cTables.SSH_KEYS));
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, sqs.hostQueuePrefix());
     env.put(FunctionsEnv.MAX_WORKSPACES_PER_USER, Integer.toString(DEFAULT_QUOTA));
     return FunctionsConfig.fromEnvironment(env);

@@ -105,6 +105,12 @@ public final class ColdStartBenchmark {
               "list-image-schedules.json",
               "status=200"),
           new Case(
+              "SSH keys API: PUT a new key",
+              "io.a4c.functions.sshkeys.SshKeysApiFunction",
+              "api",
+              "put-ssh-key.json",
+              "status=201"),
+          new Case(
               "recurring builds: scheduled tick",
               "io.a4c.functions.builds.RecurringBuildsFunction",
               "map",

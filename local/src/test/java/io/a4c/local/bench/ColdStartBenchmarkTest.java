@@ -30,6 +30,7 @@ class ColdStartBenchmarkTest {
             "io.a4c.functions.admin.AdminApiFunction",
             "io.a4c.functions.hostevents.HostEventsFunction",
             "io.a4c.functions.builds.ImageSchedulesApiFunction",
+            "io.a4c.functions.sshkeys.SshKeysApiFunction",
             "io.a4c.functions.builds.RecurringBuildsFunction",
             "io.a4c.functions.sweeper.SweeperFunction",
             "io.a4c.functions.builds.BuildClaimFunction",

@@ -37,6 +37,7 @@ public final class Api extends Construct {
   private static final String PROJECT_PATH = "/v1/projects/{projectName}";
   private static final String SCHEDULES_PATH = "/v1/users/{userId}/image-schedules";
   private static final String SCHEDULE_PATH = SCHEDULES_PATH + "/{scheduleId}";
+  private static final String SSH_KEYS_PATH = "/v1/users/{userId}/ssh-keys";
 
   /** One line of JSON per request; ids and timings only, never a token or a body. */
   private static final String ACCESS_LOG_FORMAT =
@@ -96,6 +97,7 @@ public final class Api extends Construct {
     var workspaces = new HttpLambdaIntegration("Workspaces", functions.workspacesApi());
     var admin = new HttpLambdaIntegration("Admin", functions.adminApi());
     var schedules = new HttpLambdaIntegration("ImageSchedules", functions.imageSchedulesApi());
+    var sshKeys = new HttpLambdaIntegration("SshKeys", functions.sshKeysApi());
     route(LIST_WORKSPACES_PATH, workspaces, HttpMethod.POST, HttpMethod.GET);
     route(WORKSPACE_PATH, workspaces, HttpMethod.GET, HttpMethod.DELETE);
     route(PROJECT_PATH, admin, HttpMethod.PUT, HttpMethod.GET);
@@ -107,6 +109,8 @@ public final class Api extends Construct {
     route(SCHEDULE_PATH, schedules, HttpMethod.GET, HttpMethod.DELETE);
     route(SCHEDULE_PATH + "/log", schedules, HttpMethod.GET);
     route("/v1/recurring-builds", schedules, HttpMethod.GET, HttpMethod.PUT);
+    route(SSH_KEYS_PATH, sshKeys, HttpMethod.GET);
+    route(SSH_KEYS_PATH + "/{keyName}", sshKeys, HttpMethod.PUT, HttpMethod.DELETE);
   }
 
   private static IAccessLogSettings accessLogSettings(LogGroup logs) {

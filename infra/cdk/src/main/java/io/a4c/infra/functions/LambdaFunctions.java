@@ -49,6 +49,7 @@ public final class LambdaFunctions extends Construct {
   public static final String ADMIN_API = "io.a4c.functions.admin.AdminApiFunction";
   public static final String IMAGE_SCHEDULES_API =
       "io.a4c.functions.builds.ImageSchedulesApiFunction";
+  public static final String SSH_KEYS_API = "io.a4c.functions.sshkeys.SshKeysApiFunction";
   public static final String HOST_EVENTS = "io.a4c.functions.hostevents.HostEventsFunction";
   public static final String RECURRING_BUILDS = "io.a4c.functions.builds.RecurringBuildsFunction";
   public static final String SWEEPER = "io.a4c.functions.sweeper.SweeperFunction";
@@ -66,6 +67,7 @@ public final class LambdaFunctions extends Construct {
   private final Alias workspacesApi;
   private final Alias adminApi;
   private final Alias imageSchedulesApi;
+  private final Alias sshKeysApi;
   private final Alias hostEvents;
   private final Alias recurringBuilds;
   private final Alias sweeper;
@@ -149,6 +151,14 @@ public final class LambdaFunctions extends Construct {
         imageSchedulesApi, tables.projects(), tables.images(), tables.hosts(), tables.buildLogs());
     queues.allBuilds().forEach(queue -> queue.grantSendMessages(imageSchedulesApi));
 
+    sshKeysApi = function("SshKeysApi", SSH_KEYS_API, settings.apiMemoryMb(), API_TIMEOUT);
+    // Keys, the user's account (login, uid, key-set revision) and the uid counter.
+    tables.sshKeys().grantReadWriteData(sshKeysApi);
+    tables.audit().grantWriteData(sshKeysApi);
+    // A key change is sent to the user's live workspaces (found here) on their hosts' queues.
+    readOnly(sshKeysApi, tables.workspaces());
+    sendToHostQueues(sshKeysApi, queues);
+
     hostEvents =
         function(
             "HostEvents",
@@ -170,6 +180,8 @@ public final class LambdaFunctions extends Construct {
     tables.audit().grantWriteData(hostEvents);
     // Reports and the reconciler publish, move and remove workspaces' A records.
     dns.grantRecordWrites(hostEvents);
+    // A workspace that comes up RUNNING with an older key set is sent the user's current one.
+    readOnly(hostEvents, tables.sshKeys());
     email.grantSend(hostEvents);
     // The reconciler answers a host's inventory with removal commands on that host's queue.
     sendToHostQueues(hostEvents, queues);
@@ -242,6 +254,7 @@ public final class LambdaFunctions extends Construct {
     env.put(FunctionsEnv.IDEMPOTENCY_TABLE, tables.idempotency().getTableName());
     env.put(FunctionsEnv.AUDIT_TABLE, tables.audit().getTableName());
     env.put(FunctionsEnv.USAGE_TABLE, tables.usage().getTableName());
+    env.put(FunctionsEnv.SSH_KEYS_TABLE, tables.sshKeys().getTableName());
     // In AWS a host event's sender is its SQS SenderId, the host role's session (docs/security.md).
     env.put(FunctionsEnv.HOST_AUTH, "sender-id");
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, queues.hostQueuePrefix());
@@ -345,6 +358,10 @@ public final class LambdaFunctions extends Construct {
 
   public Alias imageSchedulesApi() {
     return imageSchedulesApi;
+  }
+
+  public Alias sshKeysApi() {
+    return sshKeysApi;
   }
 
   public Alias hostEvents() {

@@ -45,6 +45,7 @@ public final class Tables extends Construct {
   private final Table audit;
   private final Table usage;
   private final Table buildLogs;
+  private final Table sshKeys;
 
   public Tables(Construct scope, String id, EnvSettings settings) {
     super(scope, id);
@@ -58,6 +59,7 @@ public final class Tables extends Construct {
     usage = table(A4cTables.USAGE);
     buildSchedules = table(A4cTables.BUILD_SCHEDULES);
     buildLogs = table(A4cTables.BUILD_LOGS);
+    sshKeys = table(A4cTables.SSH_KEYS);
   }
 
   private Table table(TableSpec spec) {
@@ -122,5 +124,9 @@ public final class Tables extends Construct {
 
   public Table buildLogs() {
     return buildLogs;
+  }
+
+  public Table sshKeys() {
+    return sshKeys;
   }
 }

@@ -40,7 +40,10 @@ class ApiTest {
             "DELETE /v1/users/{userId}/image-schedules/{scheduleId}",
             "GET /v1/users/{userId}/image-schedules/{scheduleId}/log",
             "GET /v1/recurring-builds",
-            "PUT /v1/recurring-builds");
+            "PUT /v1/recurring-builds",
+            "GET /v1/users/{userId}/ssh-keys",
+            "PUT /v1/users/{userId}/ssh-keys/{keyName}",
+            "DELETE /v1/users/{userId}/ssh-keys/{keyName}");
   }
 
   @Test
@@ -97,7 +100,8 @@ class ApiTest {
         .containsExactlyInAnyOrder(
             Map.of("Ref", logicalId(functions.workspacesApi())),
             Map.of("Ref", logicalId(functions.adminApi())),
-            Map.of("Ref", logicalId(functions.imageSchedulesApi())));
+            Map.of("Ref", logicalId(functions.imageSchedulesApi())),
+            Map.of("Ref", logicalId(functions.sshKeysApi())));
     template.allResourcesProperties(
         "AWS::ApiGatewayV2::Integration",
         Map.of("IntegrationType", "AWS_PROXY", "PayloadFormatVersion", "2.0"));

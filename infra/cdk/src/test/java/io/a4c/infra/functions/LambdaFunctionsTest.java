@@ -24,7 +24,7 @@ class LambdaFunctionsTest {
 
   @Test
   void everyHandlerRunsOnJava21WithSnapStartOnPublishedVersions() {
-    template.resourceCountIs("AWS::Lambda::Function", 8);
+    template.resourceCountIs("AWS::Lambda::Function", 9);
     template.allResourcesProperties(
         "AWS::Lambda::Function",
         Map.of("Runtime", "java21", "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
@@ -37,6 +37,7 @@ class LambdaFunctionsTest {
             "io.a4c.functions.workspaces.WorkspacesApiFunction::handleRequest",
             "io.a4c.functions.admin.AdminApiFunction::handleRequest",
             "io.a4c.functions.builds.ImageSchedulesApiFunction::handleRequest",
+            "io.a4c.functions.sshkeys.SshKeysApiFunction::handleRequest",
             "io.a4c.functions.hostevents.HostEventsFunction::handleRequest",
             "io.a4c.functions.builds.RecurringBuildsFunction::handleRequest",
             "io.a4c.functions.sweeper.SweeperFunction::handleRequest",
@@ -46,8 +47,8 @@ class LambdaFunctionsTest {
 
   @Test
   void everyFunctionIsPublishedBehindALiveAlias() {
-    template.resourceCountIs("AWS::Lambda::Version", 8);
-    template.resourceCountIs("AWS::Lambda::Alias", 8);
+    template.resourceCountIs("AWS::Lambda::Version", 9);
+    template.resourceCountIs("AWS::Lambda::Alias", 9);
     template.allResourcesProperties(
         "AWS::Lambda::Alias",
         Map.of(
@@ -63,7 +64,8 @@ class LambdaFunctionsTest {
         List.of(
             stack.functions().workspacesApi(),
             stack.functions().adminApi(),
-            stack.functions().imageSchedulesApi())) {
+            stack.functions().imageSchedulesApi(),
+            stack.functions().sshKeysApi())) {
       assertThat(functionProperties(api))
           .containsEntry("MemorySize", 1024)
           .containsEntry("Timeout", 10)
@@ -111,6 +113,7 @@ class LambdaFunctionsTest {
             FunctionsEnv.IDEMPOTENCY_TABLE,
             FunctionsEnv.AUDIT_TABLE,
             FunctionsEnv.USAGE_TABLE,
+            FunctionsEnv.SSH_KEYS_TABLE,
             FunctionsEnv.PAGE_TOKEN_KEY,
             FunctionsEnv.SSH_CA_KMS_KEY_ID,
             FunctionsEnv.HOST_AUTH,
@@ -288,6 +291,27 @@ class LambdaFunctionsTest {
   }
 
   @Test
+  void onlyTheSshKeysApiWritesKeysAndOnlyItAndTheHostEventsConsumerReadThem() {
+    String sshKeys = logicalId(stack.tables().sshKeys());
+    for (Alias function : aliases()) {
+      var actions =
+          TemplateJson.statementsOfRole(template, roleOf(function)).stream()
+              .filter(s -> s.get("Resource").toString().contains(sshKeys))
+              .flatMap(s -> TemplateJson.asList(s.get("Action")).stream())
+              .toList();
+      String name = function.getNode().getId();
+      assertThat(actions.contains("dynamodb:PutItem"))
+          .as(name + " writes keys")
+          .isEqualTo(function == stack.functions().sshKeysApi());
+      assertThat(actions.contains("dynamodb:Query"))
+          .as(name + " reads keys")
+          .isEqualTo(
+              function == stack.functions().sshKeysApi()
+                  || function == stack.functions().hostEvents());
+    }
+  }
+
+  @Test
   void theStackSynthesizesWithoutWarnings() {
     Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
     Annotations.fromStack(stack).hasNoError("*", Match.anyValue());
@@ -299,6 +323,7 @@ class LambdaFunctionsTest {
         f.workspacesApi(),
         f.adminApi(),
         f.imageSchedulesApi(),
+        f.sshKeysApi(),
         f.hostEvents(),
         f.recurringBuilds(),
         f.sweeper(),

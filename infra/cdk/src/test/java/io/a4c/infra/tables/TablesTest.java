@@ -18,7 +18,7 @@ class TablesTest {
   @ValueSource(strings = {TestStacks.DEV, TestStacks.PROD})
   void everyTableIsOnDemandWithPointInTimeRecovery(String env) {
     Template template = TestStacks.template(env);
-    template.resourceCountIs("AWS::DynamoDB::Table", 9);
+    template.resourceCountIs("AWS::DynamoDB::Table", 10);
     template.allResourcesProperties(
         "AWS::DynamoDB::Table",
         Map.of(
@@ -84,6 +84,16 @@ class TablesTest {
                             Tables.BUILDS_BY_STATUS,
                             "KeySchema",
                             List.of(hash("status"), range("scheduledAt")))))));
+  }
+
+  @Test
+  void sshKeysAreKeyedByUserAndKeyName() {
+    Template template = TestStacks.template(TestStacks.DEV);
+    template.hasResourceProperties(
+        "AWS::DynamoDB::Table",
+        Map.of(
+            "KeySchema", List.of(hash("userId"), range("keyName")),
+            "AttributeDefinitions", List.of(string("userId"), string("keyName"))));
   }
 
   @Test
