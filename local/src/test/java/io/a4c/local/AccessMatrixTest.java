@@ -43,8 +43,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * serves), and each must be in both; a route with no sample request here fails the test, so a new
  * route cannot be forgotten. Rules: a route under {@code /v1/users/{userId}} is the user's — their
  * own gets the route's success status, anyone else's a 404 (no existence leak), an admin the
- * success status; any other route is the admins' — 403 for users. No token or a bad one is always a
- * 401.
+ * success status — except the SSH keys, which act as the user: an admin gets 403 there; any other
+ * route is the admins' — 403 for users — except the CA's known_hosts line, which anyone signed in
+ * may read. No token or a bad one is always a 401.
  */
 @ExtendWith(SharedRuntime.class)
 class AccessMatrixTest {
@@ -235,6 +236,8 @@ class AccessMatrixTest {
                 () -> new Sample("/v1/recurring-builds", () -> "{\"paused\": false}", 200)),
             Map.entry("GET " + ApiRoutes.SSH_KEYS, () -> new Sample(sshKeys, null, 200)),
             Map.entry(
+                "GET " + ApiRoutes.KNOWN_HOSTS, () -> new Sample(ApiRoutes.KNOWN_HOSTS, null, 200)),
+            Map.entry(
                 "PUT " + ApiRoutes.SSH_KEY,
                 () ->
                     new Sample(
@@ -253,6 +256,10 @@ class AccessMatrixTest {
       String method = route.substring(0, route.indexOf(' '));
       String template = route.substring(route.indexOf(' ') + 1);
       boolean usersOwn = template.startsWith("/v1/users/{userId}");
+      // A user's SSH keys act as the user: not even an admin may touch them.
+      boolean selfOnly = template.startsWith(ApiRoutes.SSH_KEYS);
+      // The CA's known_hosts line holds no secret: any signed-in caller.
+      boolean anyone = route.equals("GET " + ApiRoutes.KNOWN_HOSTS);
       for (Role role : Role.values()) {
         tests.add(
             dynamicTest(
@@ -273,9 +280,9 @@ class AccessMatrixTest {
                   int expected =
                       switch (role) {
                         case NO_TOKEN, BAD_TOKEN -> 401;
-                        case ADMIN -> sample.success();
-                        case OWNER -> usersOwn ? sample.success() : 403;
-                        case OTHER_USER -> usersOwn ? 404 : 403;
+                        case ADMIN -> selfOnly ? 403 : sample.success();
+                        case OWNER -> usersOwn || anyone ? sample.success() : 403;
+                        case OTHER_USER -> anyone ? sample.success() : usersOwn ? 404 : 403;
                       };
                   String body = sample.body() == null ? null : sample.body().get();
                   var reply = api.send(method, sample.path(), token, body, "application/json");

@@ -42,6 +42,7 @@ public final class ApiRoutes {
   public static final String RECURRING_BUILDS = "/v1/recurring-builds";
   public static final String SSH_KEYS = "/v1/users/{userId}/ssh-keys";
   public static final String SSH_KEY = "/v1/users/{userId}/ssh-keys/{keyName}";
+  public static final String KNOWN_HOSTS = "/v1/ssh/known-hosts";
 
   public static final List<Route> ALL =
       List.of(
@@ -64,7 +65,8 @@ public final class ApiRoutes {
           new Route("PUT", RECURRING_BUILDS, Function.IMAGE_SCHEDULES),
           new Route("GET", SSH_KEYS, Function.SSH_KEYS),
           new Route("PUT", SSH_KEY, Function.SSH_KEYS),
-          new Route("DELETE", SSH_KEY, Function.SSH_KEYS));
+          new Route("DELETE", SSH_KEY, Function.SSH_KEYS),
+          new Route("GET", KNOWN_HOSTS, Function.SSH_KEYS));
 
   private ApiRoutes() {}
 }

@@ -25,6 +25,21 @@ public record Caller(String subject, boolean admin) {
     }
   }
 
+  /**
+   * Checks the caller is {@code userId} themselves, admin or not: for what acts as the user, such
+   * as the SSH keys that open their workspaces. An admin gets a 403 saying so; anyone else the same
+   * 404 as for a user with nothing.
+   */
+  public void requireSelf(String userId, String why) {
+    if (subject.equals(userId)) {
+      return;
+    }
+    if (admin) {
+      throw new ProblemException(ProblemType.FORBIDDEN, why);
+    }
+    throw new ProblemException(ProblemType.NOT_FOUND, "no such resource");
+  }
+
   /** Checks the caller holds the admin claim; otherwise 403. */
   public void requireAdmin() {
     if (!admin) {

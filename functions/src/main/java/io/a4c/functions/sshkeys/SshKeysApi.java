@@ -11,16 +11,18 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.http.ApiHandler;
 import io.a4c.functions.http.ApiRequest;
 import io.a4c.functions.http.ApiResponses;
+import io.a4c.functions.http.ApiRoutes;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import io.a4c.functions.http.Validation;
+import io.a4c.functions.sshca.SshCertificateAuthority;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * The SSH key routes under {@code /v1/users/{userId}/ssh-keys}: the user's own (or an admin's), as
- * the workspace routes are; anyone else gets the same 404 as for a user with nothing. Thin: parse,
- * check, call.
+ * The SSH key routes under {@code /v1/users/{userId}/ssh-keys}: the user's own only — not even an
+ * admin's (403), since a key logs in as the user; anyone else gets the same 404 as for a user with
+ * nothing. And {@code GET /v1/ssh/known-hosts}, for any signed-in caller. Thin: parse, check, call.
  */
 @Singleton
 public final class SshKeysApi implements ApiHandler {
@@ -29,6 +31,7 @@ public final class SshKeysApi implements ApiHandler {
   private final SshKeyRemoval removal;
   private final ApiResponses responses;
   private final String adminClaim;
+  private final SshCertificateAuthority ca;
 
   @Inject
   public SshKeysApi(
@@ -36,7 +39,9 @@ public final class SshKeysApi implements ApiHandler {
       SshKeyReads reads,
       SshKeyRemoval removal,
       ApiResponses responses,
-      FunctionsConfig config) {
+      FunctionsConfig config,
+      SshCertificateAuthority ca) {
+    this.ca = ca;
     this.registration = registration;
     this.reads = reads;
     this.removal = removal;
@@ -51,7 +56,13 @@ public final class SshKeysApi implements ApiHandler {
 
   private APIGatewayV2HTTPResponse route(ApiRequest request) {
     var caller = request.caller(adminClaim);
-    caller.requireAccessTo(request.pathParameters().get("userId"));
+    if (request.routeKey().equals("GET " + ApiRoutes.KNOWN_HOSTS)) {
+      return knownHosts();
+    }
+    // Owner-only, admins included: a key registered here logs in as the user.
+    caller.requireSelf(
+        request.pathParameters().get("userId"),
+        "only a user manages their own SSH keys: a key opens every workspace of theirs");
     String userId = request.pathParameter("userId", Names.USER_ID, "a user id");
     var origin = Origin.of(caller, request);
     return switch (request.routeKey()) {
@@ -77,5 +88,24 @@ public final class SshKeysApi implements ApiHandler {
       }
       default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
     };
+  }
+
+  /**
+   * The line for {@code known_hosts} that trusts every workspace's host certificate, as plain text
+   * (so {@code curl … >> ~/.ssh/known_hosts} works). Any signed-in caller: it holds no secret.
+   */
+  private APIGatewayV2HTTPResponse knownHosts() {
+    if (!ca.enabled()) {
+      throw new ProblemException(
+          ProblemType.UNAVAILABLE,
+          "no SSH certificate authority is configured here; workspaces are made without SSH");
+    }
+    return APIGatewayV2HTTPResponse.builder()
+        .withStatusCode(200)
+        .withHeaders(
+            java.util.Map.of(
+                "content-type", "text/plain; charset=utf-8", "cache-control", "max-age=300"))
+        .withBody(ca.knownHostsLine() + "\n")
+        .build();
   }
 }

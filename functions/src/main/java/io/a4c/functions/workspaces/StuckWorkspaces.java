@@ -5,6 +5,7 @@ import io.a4c.functions.hosts.HostDirectory;
 import io.a4c.functions.projects.ProjectService;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -32,6 +33,7 @@ public final class StuckWorkspaces {
   private final WorkspaceCommands commands;
   private final Clock clock;
   private final WorkspaceHostnames hostnames;
+  private final WorkspaceSshAccess sshAccess;
 
   @Inject
   public StuckWorkspaces(
@@ -40,7 +42,9 @@ public final class StuckWorkspaces {
       ProjectService projects,
       WorkspaceCommands commands,
       Clock clock,
-      WorkspaceHostnames hostnames) {
+      WorkspaceHostnames hostnames,
+      WorkspaceSshAccess sshAccess) {
+    this.sshAccess = sshAccess;
     this.workspaces = workspaces;
     this.directory = directory;
     this.projects = projects;
@@ -82,9 +86,24 @@ public final class StuckWorkspaces {
             stuck, stuck.moved(WorkspaceState.FAILED, stuck.step(), reason, now))) {
           failed++;
         }
-      } else if (workspaces.replace(stuck, stuck.redriven(now))) {
-        commands.sendCreate(stuck, projects.get(stuck.projectName()));
-        redriven++;
+      } else {
+        // A re-sent create carries a new host key (private keys are never stored): the record
+        // takes its public half in the same write.
+        var ssh =
+            stuck.ssh() == null
+                ? Optional.<WorkspaceSshAccess.Issued>empty()
+                : sshAccess.issue(stuck.userId(), stuck.workspaceId(), stuck.hostname());
+        var next = stuck.redriven(now);
+        if (ssh.isPresent()) {
+          next = next.withSsh(ssh.get().stored());
+        }
+        if (workspaces.replace(stuck, next)) {
+          commands.sendCreate(
+              stuck,
+              projects.get(stuck.projectName()),
+              ssh.map(WorkspaceSshAccess.Issued::command).orElse(null));
+          redriven++;
+        }
       }
       log.atInfo()
           .addKeyValue("workspaceId", stuck.workspaceId())

@@ -2,6 +2,7 @@ package io.a4c.functions.workspaces;
 
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.SshAccess;
 import io.a4c.events.SyncSshKeys;
 import io.a4c.events.WorkspaceSpec;
 import io.a4c.functions.hosts.HostCommandSender;
@@ -28,11 +29,12 @@ public final class WorkspaceCommands {
   }
 
   /**
-   * Asks the workspace's host to create it as {@code project} says (setup, size).
+   * Asks the workspace's host to create it as {@code project} says (setup, size), set up for SSH as
+   * {@code ssh} says (null: without SSH).
    *
    * @throws io.a4c.functions.http.ProblemException 503 when the command cannot be sent
    */
-  public void sendCreate(Workspace workspace, Project project) {
+  public void sendCreate(Workspace workspace, Project project, SshAccess ssh) {
     var size = project.config().workspaceSize();
     var spec =
         new WorkspaceSpec(
@@ -44,11 +46,12 @@ public final class WorkspaceCommands {
             size.pids());
     commands.send(
         CreateWorkspace.of(
-            ids.commandId(),
-            workspace.hostId(),
-            workspace.workspaceId(),
-            workspace.userId(),
-            spec));
+                ids.commandId(),
+                workspace.hostId(),
+                workspace.workspaceId(),
+                workspace.userId(),
+                spec)
+            .withSsh(ssh));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.a4c.functions.workspaces;
 
+import io.a4c.events.SshAccess;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.config.FunctionsConfig;
@@ -46,6 +47,7 @@ public final class WorkspaceCreation {
   private final Quotas quotas;
   private final UsageCounters usage;
   private final AuditLog audit;
+  private final WorkspaceSshAccess sshAccess;
 
   @Inject
   public WorkspaceCreation(
@@ -59,7 +61,9 @@ public final class WorkspaceCreation {
       FunctionsConfig config,
       Quotas quotas,
       UsageCounters usage,
-      AuditLog audit) {
+      AuditLog audit,
+      WorkspaceSshAccess sshAccess) {
+    this.sshAccess = sshAccess;
     this.workspaces = workspaces;
     this.hosts = hosts;
     this.projects = projects;
@@ -135,16 +139,13 @@ public final class WorkspaceCreation {
     var candidates = placement.candidates(hosts.all(), request.parsedArch(), image.imageRef(), now);
 
     String workspaceId = ids.workspaceId();
+    String hostname = workspaceId + "." + domain;
+    var ssh = candidates.isEmpty() ? null : sshAccess.issue(userId, workspaceId, hostname);
     for (Host host : candidates) {
       var workspace =
           Workspace.pending(
-              userId,
-              workspaceId,
-              request.name(),
-              image,
-              host.hostId(),
-              workspaceId + "." + domain,
-              now);
+                  userId, workspaceId, request.name(), image, host.hostId(), hostname, now)
+              .withSsh(ssh.map(WorkspaceSshAccess.Issued::stored).orElse(null));
       try {
         workspaces.insertReserving(
             workspace,
@@ -157,7 +158,7 @@ public final class WorkspaceCreation {
       } catch (WorkspaceStore.QuotaReached e) {
         throw overQuota(userId, project, quota);
       }
-      send(workspace, project, claim);
+      send(workspace, project, ssh.map(WorkspaceSshAccess.Issued::command).orElse(null), claim);
       audit.record(
           origin,
           "workspace.create",
@@ -211,9 +212,9 @@ public final class WorkspaceCreation {
    * Sends the create command of a workspace just placed; if it cannot be sent, undoes the
    * placement.
    */
-  private void send(Workspace workspace, Project project, IdempotencyRecord claim) {
+  private void send(Workspace workspace, Project project, SshAccess ssh, IdempotencyRecord claim) {
     try {
-      commands.sendCreate(workspace, project);
+      commands.sendCreate(workspace, project, ssh);
     } catch (RuntimeException e) {
       // Nothing reached the host: undo the record and the reservation so nothing is left behind.
       if (!workspaces.removeReleasing(workspace)) {

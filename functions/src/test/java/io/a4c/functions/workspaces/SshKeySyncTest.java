@@ -160,9 +160,10 @@ class SshKeySyncTest {
 
   @Test
   void aWorkspaceComingUpWithAnOlderKeySetIsSentTheCurrentOneOnce() {
-    putKey(ALICE, "laptop");
-    var created = services.create(ALICE); // recorded revision 0: made before the lead's change
-    services.commandsTo("h1");
+    putKey(ALICE, "laptop"); // revision 1, which the create carries
+    var created = services.create(ALICE);
+    putKey(ALICE, "laptop"); // revision 2: replaced while the workspace is being made
+    services.commandsTo("h1"); // the create and the sync, taken off the queue: the sync is lost
 
     services.reports.apply(running(created));
     services.reports.apply(running(created)); // a duplicate report sends nothing more
@@ -172,7 +173,7 @@ class SshKeySyncTest {
         .satisfies(
             sync -> {
               assertThat(sync.workspaceId()).isEqualTo(created.workspaceId());
-              assertThat(sync.keysRevision()).isEqualTo(1);
+              assertThat(sync.keysRevision()).isEqualTo(2);
               assertThat(sync.authorizedKeys()).containsExactly(KEY);
             });
   }

@@ -33,10 +33,12 @@ import io.a4c.functions.projects.RegisterImageRequest;
 import io.a4c.functions.projects.TestProjects;
 import io.a4c.functions.quotas.Quotas;
 import io.a4c.functions.quotas.UsageCounters;
+import io.a4c.functions.sshca.SshCertificateAuthority;
 import io.a4c.functions.sshkeys.SshKeyStore;
 import io.a4c.functions.sshkeys.SshKeyring;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.MessageQueues;
+import io.a4c.functions.testing.TestCaKey;
 import io.a4c.functions.testing.TestClock;
 import java.time.Instant;
 import java.util.List;
@@ -71,6 +73,7 @@ final class WorkspaceServices {
   final WorkspaceReconciler reconciler;
   final TableWorkspaceDns dns;
   final WorkspaceCommands commands;
+  final SshCertificateAuthority ca;
   final SshKeyStore keys;
   final SshKeyring keyring;
   final WorkspaceKeySync keySync;
@@ -98,6 +101,9 @@ final class WorkspaceServices {
     commands = new WorkspaceCommands(hostCommands, new TimeOrderedIds(clock));
     dns = new TableWorkspaceDns(client, config.dns().recordsTable(), clock);
     var hostnames = new WorkspaceHostnames(dns);
+    keys = new SshKeyStore(client, config.sshKeysTable());
+    keyring = new SshKeyring(keys);
+    ca = new SshCertificateAuthority(config, () -> null, clock);
     creation =
         new WorkspaceCreation(
             store,
@@ -110,13 +116,20 @@ final class WorkspaceServices {
             config,
             new Quotas(config),
             usage,
-            audit);
+            audit,
+            new WorkspaceSshAccess(ca, keyring));
     reads = new WorkspaceReads(store, directory, new PageTokens(config));
-    keys = new SshKeyStore(client, config.sshKeysTable());
-    keyring = new SshKeyring(keys);
     keySync = new WorkspaceKeySync(store, commands);
     deletion = new WorkspaceDeletion(store, commands, clock, audit, hostnames);
-    stuck = new StuckWorkspaces(store, directory, projects, commands, clock, hostnames);
+    stuck =
+        new StuckWorkspaces(
+            store,
+            directory,
+            projects,
+            commands,
+            clock,
+            hostnames,
+            new WorkspaceSshAccess(ca, keyring));
     reports = new WorkspaceReports(store, clock, audit, hostnames, keyring, commands);
     reconciler =
         new WorkspaceReconciler(
@@ -135,6 +148,7 @@ final class WorkspaceServices {
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, dynamo.table(A4cTables.BUILD_SCHEDULES));
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, dynamo.table(A4cTables.BUILD_LOGS));
     env.put(FunctionsEnv.DNS_RECORDS_TABLE, dynamo.table(A4cTables.DNS_RECORDS));
+    env.put(FunctionsEnv.SSH_CA_KEY_FILE, TestCaKey.temporary().toString());
     env.put(FunctionsEnv.SSH_KEYS_TABLE, dynamo.table(A4cTables.SSH_KEYS));
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, sqs.hostQueuePrefix());
     env.put(FunctionsEnv.MAX_WORKSPACES_PER_USER, Integer.toString(DEFAULT_QUOTA));

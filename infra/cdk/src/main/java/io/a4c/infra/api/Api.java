@@ -111,6 +111,7 @@ public final class Api extends Construct {
     route("/v1/recurring-builds", schedules, HttpMethod.GET, HttpMethod.PUT);
     route(SSH_KEYS_PATH, sshKeys, HttpMethod.GET);
     route(SSH_KEYS_PATH + "/{keyName}", sshKeys, HttpMethod.PUT, HttpMethod.DELETE);
+    route("/v1/ssh/known-hosts", sshKeys, HttpMethod.GET);
   }
 
   private static IAccessLogSettings accessLogSettings(LogGroup logs) {

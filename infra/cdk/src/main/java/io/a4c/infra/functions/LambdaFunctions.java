@@ -129,6 +129,8 @@ public final class LambdaFunctions extends Construct {
     readOnly(workspacesApi, tables.projects(), tables.images());
     sendToHostQueues(workspacesApi, queues);
     signsHostCertificates(workspacesApi);
+    // A create carries the user's login and keys; the first one makes the login (uid counter).
+    tables.sshKeys().grantReadWriteData(workspacesApi);
     // An admin's forced delete removes the workspace's A record.
     dns.grantRecordWrites(workspacesApi);
 
@@ -155,6 +157,8 @@ public final class LambdaFunctions extends Construct {
     // Keys, the user's account (login, uid, key-set revision) and the uid counter.
     tables.sshKeys().grantReadWriteData(sshKeysApi);
     tables.audit().grantWriteData(sshKeysApi);
+    // GET /v1/ssh/known-hosts shows the CA's public key; it signs nothing.
+    sshCa.grant(sshKeysApi, "kms:GetPublicKey");
     // A key change is sent to the user's live workspaces (found here) on their hosts' queues.
     readOnly(sshKeysApi, tables.workspaces());
     sendToHostQueues(sshKeysApi, queues);
@@ -230,8 +234,10 @@ public final class LambdaFunctions extends Construct {
     readOnly(sweeper, tables.images());
     queues.allBuilds().forEach(queue -> queue.grantSendMessages(sweeper));
     sendToHostQueues(sweeper, queues);
-    // A stuck create is re-sent with a new host key (private host keys are never stored).
+    // A stuck create is re-sent with a new host key (private host keys are never stored), and the
+    // user's login and current keys.
     signsHostCertificates(sweeper);
+    tables.sshKeys().grantReadWriteData(sweeper);
   }
 
   /** Lets a function sign host certificates with the SSH CA key, and read its public half. */
