@@ -60,10 +60,21 @@ class SshAccessTest {
     try {
       docker.startContainerCmd(container).exec();
       docker.waitContainerCmd(container).start().awaitCompletion(60, TimeUnit.SECONDS);
-      String imageId = docker.commitCmd(container).exec();
+      // The image's command stays the base's shell, as a built image's is.
+      String imageId = docker.commitCmd(container).withCmd("/bin/bash").exec();
       String image = "a4c-test/" + project + ":1";
       fleet.tag(hostId, imageId, image);
       scenario.registerImage(project, "amd64", "1", image);
+      // Placement knows what a host holds from its heartbeats.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  scenario
+                      .api()
+                      .get("/v1/hosts", scenario.api().adminToken())
+                      .body()
+                      .contains(image));
     } finally {
       docker.removeContainerCmd(container).withForce(true).exec();
     }

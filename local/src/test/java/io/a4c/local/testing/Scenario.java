@@ -21,6 +21,11 @@ public final class Scenario {
     this.api = api;
   }
 
+  /** The client this scenario sends through. */
+  public ApiClient api() {
+    return api;
+  }
+
   /** A user id unique to this scenario. */
   public String user(String name) {
     String user = name + "-" + suffix;
