@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import dagger.Module;
 import dagger.Provides;
+import io.a4c.daemon.commands.WorkspaceCommandHandler;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.DockerClients;
 import io.a4c.daemon.registry.BasicRegistryAuth;
 import io.a4c.daemon.registry.EcrRegistryAuth;
 import io.a4c.daemon.registry.RegistryAuth;
 import io.a4c.daemon.registry.RegistryLogin;
+import io.a4c.daemon.workspaces.WorkspaceProvisioner;
+import io.a4c.events.CreateWorkspace;
+import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.EventJson;
+import io.a4c.events.SyncSshKeys;
 import java.time.Clock;
 import java.time.Duration;
 import javax.inject.Named;
@@ -107,6 +112,27 @@ final class DaemonModule {
       case BASIC ->
           new BasicRegistryAuth(
               config.imageRepository().orElseThrow(), config.registryCredentials().orElseThrow());
+    };
+  }
+
+  /** The command consumer hands workspace commands to the provisioner. */
+  @Provides
+  static WorkspaceCommandHandler workspaceCommands(WorkspaceProvisioner provisioner) {
+    return new WorkspaceCommandHandler() {
+      @Override
+      public void create(CreateWorkspace command, int receiveCount) throws InterruptedException {
+        provisioner.create(command, receiveCount);
+      }
+
+      @Override
+      public void delete(DeleteWorkspace command) {
+        provisioner.delete(command);
+      }
+
+      @Override
+      public void syncKeys(SyncSshKeys command) {
+        provisioner.syncKeys(command);
+      }
     };
   }
 

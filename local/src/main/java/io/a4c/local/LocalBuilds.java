@@ -116,7 +116,11 @@ final class LocalBuilds implements AutoCloseable {
     for (ArchQueues q : queues.values()) {
       var deadLetters =
           new SqsEventSourcePoller(
-              sqs, q.dlqUrl(), q.dlqArn(), functions.buildDeadLetters()::handle, config.pollWait());
+              sqs,
+              q.dlqUrl(),
+              q.dlqArn(),
+              functions.buildDeadLetters()::handle,
+              config.timings().pollWait());
       deadLetters.start(1);
       started.push(deadLetters);
     }

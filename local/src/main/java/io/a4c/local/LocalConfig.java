@@ -15,15 +15,9 @@ import java.util.Optional;
  * The local runtime's configuration.
  *
  * @param dockerHosts host id to Docker endpoint, in order
- * @param hostStaleAfter how old a heartbeat may be for placement
- * @param pollWait long-poll wait of the SQS pollers and daemons
- * @param reconcileInterval time between each daemon's container inventories
- * @param reconcileGrace age below which the reconciler leaves containers and records alone
- * @param commandVisibility how long a command taken by a daemon that died stays hidden
- * @param sweep time between sweeps
- * @param stuckAfter age after which a create or delete that has not moved is re-driven or failed
+ * @param timings the fleet's intervals and timeouts
+ * @param emulators where the AWS stand-ins listen and where Dynoxide is installed
  * @param dnsPort the DNS server's port on 127.0.0.1 (0: a free one)
- * @param dynoxideDirectory where Dynoxide's npm package is installed, if set explicitly (else null)
  * @param tokens how bearer tokens are verified
  * @param maxWorkspacesPerUser the default per-user workspace quota
  * @param builds the image builds' local settings
@@ -35,18 +29,9 @@ public record LocalConfig(
     int port,
     Path dataDir,
     Map<String, String> dockerHosts,
-    Duration heartbeat,
-    Duration hostStaleAfter,
-    Duration pollWait,
-    Duration reconcileInterval,
-    Duration reconcileGrace,
-    Duration commandVisibility,
-    Duration sweep,
-    Duration stuckAfter,
-    int dynamoDbPort,
-    int sqsPort,
+    Timings timings,
+    LocalEmulators.Settings emulators,
     int dnsPort,
-    Path dynoxideDirectory,
     TokenSettings tokens,
     int maxWorkspacesPerUser,
     Builds builds,
@@ -61,6 +46,28 @@ public record LocalConfig(
   /** Where local/engines.sh keeps the local registry's {@code user:password} (root, mode 0600). */
   public static final Path DEFAULT_REGISTRY_CREDENTIALS_FILE =
       Path.of("/var/lib/a4c/registry-credentials");
+
+  /**
+   * The fleet's intervals and timeouts: the daemons', the functions' and the local schedulers'.
+   *
+   * @param heartbeat time between each daemon's heartbeats
+   * @param hostStaleAfter how old a heartbeat may be for placement
+   * @param pollWait long-poll wait of the SQS pollers and daemons
+   * @param reconcileInterval time between each daemon's container inventories
+   * @param reconcileGrace age below which the reconciler leaves containers and records alone
+   * @param commandVisibility how long a command taken by a daemon that died stays hidden
+   * @param sweep time between sweeps
+   * @param stuckAfter age after which a create or delete that has not moved is re-driven or failed
+   */
+  public record Timings(
+      Duration heartbeat,
+      Duration hostStaleAfter,
+      Duration pollWait,
+      Duration reconcileInterval,
+      Duration reconcileGrace,
+      Duration commandVisibility,
+      Duration sweep,
+      Duration stuckAfter) {}
 
   /**
    * Which tokens the local gateway accepts.
@@ -113,18 +120,21 @@ public record LocalConfig(
         (int) number(env, LocalEnv.PORT, 8080),
         dataDir,
         parseDockerHosts(env.getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock")),
-        heartbeat,
-        heartbeat.multipliedBy(Math.max(1, number(env, LocalEnv.HOST_DOWN_AFTER_MISSED_BEATS, 3))),
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(Math.max(1, number(env, LocalEnv.RECONCILE_SECONDS, 30))),
-        Duration.ofSeconds(number(env, LocalEnv.RECONCILE_GRACE_SECONDS, 60)),
-        Duration.ofSeconds(Math.max(2, number(env, LocalEnv.COMMAND_VISIBILITY_SECONDS, 60))),
-        Duration.ofSeconds(Math.max(1, number(env, LocalEnv.SWEEP_SECONDS, 15))),
-        Duration.ofSeconds(Math.max(1, number(env, LocalEnv.STUCK_AFTER_SECONDS, 300))),
-        (int) number(env, LocalEnv.DYNAMODB_PORT, 0),
-        (int) number(env, LocalEnv.SQS_PORT, 0),
+        new Timings(
+            heartbeat,
+            heartbeat.multipliedBy(
+                Math.max(1, number(env, LocalEnv.HOST_DOWN_AFTER_MISSED_BEATS, 3))),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(Math.max(1, number(env, LocalEnv.RECONCILE_SECONDS, 30))),
+            Duration.ofSeconds(number(env, LocalEnv.RECONCILE_GRACE_SECONDS, 60)),
+            Duration.ofSeconds(Math.max(2, number(env, LocalEnv.COMMAND_VISIBILITY_SECONDS, 60))),
+            Duration.ofSeconds(Math.max(1, number(env, LocalEnv.SWEEP_SECONDS, 15))),
+            Duration.ofSeconds(Math.max(1, number(env, LocalEnv.STUCK_AFTER_SECONDS, 300)))),
+        new LocalEmulators.Settings(
+            (int) number(env, LocalEnv.DYNAMODB_PORT, 0),
+            (int) number(env, LocalEnv.SQS_PORT, 0),
+            optionalPath(env, LocalEnv.DYNOXIDE_DIR)),
         (int) number(env, LocalEnv.DNS_PORT, 5353),
-        optionalPath(env, LocalEnv.DYNOXIDE_DIR),
         tokenSettings(env),
         (int) Math.max(0, number(env, LocalEnv.MAX_WORKSPACES_PER_USER, 10)),
         new Builds(

@@ -79,11 +79,7 @@ public final class LocalRuntime implements AutoCloseable {
   private void startAll() throws Exception {
     registryCredentials = LocalRegistryCredentials.read(config.builds());
     checkEngines();
-    emulators =
-        LocalEmulators.start(
-            config.dataDir(),
-            new LocalEmulators.Settings(
-                config.dynamoDbPort(), config.sqsPort(), config.dynoxideDirectory()));
+    emulators = LocalEmulators.start(config.dataDir(), config.emulators());
     started.push(emulators);
     SqsClient sqsClient = newSqsClient();
     started.push(sqsClient);
@@ -120,7 +116,7 @@ public final class LocalRuntime implements AutoCloseable {
             hostEventsUrl,
             "arn:aws:sqs:" + REGION + ":000000000000:" + HOST_EVENTS_QUEUE,
             functions.hostEventsConsumer()::handle,
-            config.pollWait());
+            config.timings().pollWait());
     poller.start(2);
     started.push(poller);
     builds.start(functions, sqsClient);
@@ -138,8 +134,8 @@ public final class LocalRuntime implements AutoCloseable {
             log.atWarn().setCause(e).log("sweep failed");
           }
         },
-        config.sweep().toMillis(),
-        config.sweep().toMillis(),
+        config.timings().sweep().toMillis(),
+        config.timings().sweep().toMillis(),
         java.util.concurrent.TimeUnit.MILLISECONDS);
     started.push(sweeps::shutdownNow);
 
@@ -201,21 +197,23 @@ public final class LocalRuntime implements AutoCloseable {
             Map.entry(FunctionsEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX),
             Map.entry(
                 FunctionsEnv.HOST_STALE_AFTER_SECONDS,
-                Long.toString(config.hostStaleAfter().toSeconds())),
+                Long.toString(config.timings().hostStaleAfter().toSeconds())),
             Map.entry(
                 FunctionsEnv.RECONCILE_GRACE_SECONDS,
-                Long.toString(Math.max(1, config.reconcileGrace().toSeconds()))),
+                Long.toString(Math.max(1, config.timings().reconcileGrace().toSeconds()))),
             Map.entry(
-                FunctionsEnv.HOST_HEARTBEAT_SECONDS, Long.toString(config.heartbeat().toSeconds())),
+                FunctionsEnv.HOST_HEARTBEAT_SECONDS,
+                Long.toString(config.timings().heartbeat().toSeconds())),
             Map.entry(
                 FunctionsEnv.HOST_DOWN_AFTER_MISSED_BEATS,
                 Long.toString(
                     Math.max(
                         1,
-                        config.hostStaleAfter().toSeconds()
-                            / Math.max(1, config.heartbeat().toSeconds())))),
+                        config.timings().hostStaleAfter().toSeconds()
+                            / Math.max(1, config.timings().heartbeat().toSeconds())))),
             Map.entry(
-                FunctionsEnv.STUCK_AFTER_SECONDS, Long.toString(config.stuckAfter().toSeconds()))));
+                FunctionsEnv.STUCK_AFTER_SECONDS,
+                Long.toString(config.timings().stuckAfter().toSeconds()))));
     env.putAll(builds.functionsEnvironment());
     return FunctionsConfig.fromEnvironment(env);
   }
@@ -252,12 +250,14 @@ public final class LocalRuntime implements AutoCloseable {
             Map.entry(DaemonEnv.DOCKER_HOST, dockerHost),
             Map.entry(DaemonEnv.HOST_EVENTS_QUEUE_URL, hostEventsUrl),
             Map.entry(DaemonEnv.HOST_QUEUE_PREFIX, HOST_QUEUE_PREFIX),
-            Map.entry(DaemonEnv.HEARTBEAT_SECONDS, seconds(config.heartbeat())),
+            Map.entry(DaemonEnv.HEARTBEAT_SECONDS, seconds(config.timings().heartbeat())),
             Map.entry(
                 DaemonEnv.DATA_DIR, config.dataDir().resolve("hosts").resolve(hostId).toString()),
-            Map.entry(DaemonEnv.POLL_WAIT_SECONDS, seconds(config.pollWait())),
-            Map.entry(DaemonEnv.RECONCILE_SECONDS, seconds(config.reconcileInterval())),
-            Map.entry(DaemonEnv.COMMAND_VISIBILITY_SECONDS, seconds(config.commandVisibility())),
+            Map.entry(DaemonEnv.POLL_WAIT_SECONDS, seconds(config.timings().pollWait())),
+            Map.entry(DaemonEnv.RECONCILE_SECONDS, seconds(config.timings().reconcileInterval())),
+            Map.entry(
+                DaemonEnv.COMMAND_VISIBILITY_SECONDS,
+                seconds(config.timings().commandVisibility())),
             Map.entry(DaemonEnv.AWS_REGION, REGION),
             Map.entry(DaemonEnv.SQS_ENDPOINT, emulators.sqsEndpoint().toString()),
             Map.entry(
@@ -290,7 +290,7 @@ public final class LocalRuntime implements AutoCloseable {
 
   /** A new client of the embedded ElasticMQ, fit for long polls (the caller closes it). */
   public SqsClient newSqsClient() {
-    return emulators.sqsClient(config.pollWait().plusSeconds(10));
+    return emulators.sqsClient(config.timings().pollWait().plusSeconds(10));
   }
 
   /** The local DynamoDB engine's (Dynoxide's) endpoint. */

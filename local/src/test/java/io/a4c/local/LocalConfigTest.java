@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,22 @@ class LocalConfigTest {
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.dockerHosts())
         .containsExactly(Map.entry("h1", "unix:///var/run/docker.sock"));
+  }
+
+  @Test
+  void readsTheTimingsAndTheEmulatorsSettingsIntoTheirGroups() {
+    var config =
+        LocalConfig.fromEnvironment(
+            Map.of(
+                LocalEnv.HEARTBEAT_SECONDS, "2",
+                LocalEnv.HOST_DOWN_AFTER_MISSED_BEATS, "4",
+                LocalEnv.SWEEP_SECONDS, "7",
+                LocalEnv.DYNAMODB_PORT, "8123"));
+
+    assertThat(config.timings().heartbeat()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.timings().hostStaleAfter()).isEqualTo(Duration.ofSeconds(8));
+    assertThat(config.timings().sweep()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(config.emulators()).isEqualTo(new LocalEmulators.Settings(8123, 0, null));
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.a4c.daemon.commands;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.a4c.daemon.aws.CommandQueue;
 import io.a4c.daemon.config.DaemonConfig;
-import io.a4c.daemon.workspaces.WorkspaceProvisioner;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.HostCommand;
@@ -27,14 +26,15 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * Takes commands from this host's queue. Messages of one workspace (one message group) run in
  * order; different workspaces run in parallel on virtual threads. A command is deleted only after
  * it was carried out and reported; if the daemon dies first, SQS delivers it again and the
- * provisioner, being idempotent, finishes the job. Visibility is extended while a command runs.
+ * provisioner ({@link WorkspaceCommandHandler}), being idempotent, finishes the job. Visibility is
+ * extended while a command runs.
  */
 @Singleton
 public final class HostCommandConsumer {
   private static final Logger log = LoggerFactory.getLogger(HostCommandConsumer.class);
 
   private final CommandQueue queue;
-  private final WorkspaceProvisioner provisioner;
+  private final WorkspaceCommandHandler workspaces;
   private final ObjectMapper json;
   private final String hostId;
   private final ScheduledExecutorService extender =
@@ -44,11 +44,11 @@ public final class HostCommandConsumer {
   @Inject
   public HostCommandConsumer(
       CommandQueue queue,
-      WorkspaceProvisioner provisioner,
+      WorkspaceCommandHandler workspaces,
       ObjectMapper json,
       DaemonConfig config) {
     this.queue = queue;
-    this.provisioner = provisioner;
+    this.workspaces = workspaces;
     this.json = json;
     this.hostId = config.hostId();
   }
@@ -115,9 +115,9 @@ public final class HostCommandConsumer {
             TimeUnit.MILLISECONDS);
     try {
       switch (command) {
-        case CreateWorkspace create -> provisioner.create(create, receiveCount(message));
-        case DeleteWorkspace delete -> provisioner.delete(delete);
-        case SyncSshKeys sync -> provisioner.syncKeys(sync);
+        case CreateWorkspace create -> workspaces.create(create, receiveCount(message));
+        case DeleteWorkspace delete -> workspaces.delete(delete);
+        case SyncSshKeys sync -> workspaces.syncKeys(sync);
       }
       queue.delete(message);
       return true;

@@ -53,8 +53,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * expected one fails the benchmark, which makes it a check of the shaded jar too.
  *
  * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.ColdStartBenchmark [functions
- * jar] [runs] [--plain-only]} (defaults {@code functions/target/a4c-functions.jar}, 10); {@code
- * --plain-only} measures a jar that has no priming, e.g. an older build.
+ * jar ...] [runs] [--plain-only] [--class-log DIR]} (defaults {@code
+ * functions/target/a4c-functions.jar}, 10); {@code --plain-only} measures a jar that has no
+ * priming, e.g. an older build. Given several jars, each case runs on each jar in turn (A, B, A, B,
+ * ...; each round starts with the next jar) against the same engines, so a busy machine slows them
+ * alike, and the report ends with their sums side by side. {@code --class-log DIR} writes each
+ * child's {@code -Xlog:class+load} there (it slows the children: use it for counts, not for times).
  */
 public final class ColdStartBenchmark {
   private static final String FIXTURES = "/bench/coldstart/";
@@ -71,6 +75,38 @@ public final class ColdStartBenchmark {
 
   /** One function and the first event it gets. */
   record Case(String name, String handler, String kind, String event, String expected) {}
+
+  /** Entry classes that moved, and where an older jar has them: the case still compares. */
+  private static final Map<String, String> FORMER_HANDLERS =
+      Map.of(
+          "io.a4c.functions.hostevents.HostEventsFunction",
+          "io.a4c.functions.hosts.HostEventsFunction");
+
+  /** What the command line asks for. */
+  record Options(List<Path> jars, int runs, boolean plainOnly, Path classLog) {
+    static Options parse(String[] args) {
+      List<Path> jars = new ArrayList<>();
+      int runs = 10;
+      boolean plainOnly = false;
+      Path classLog = null;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        if (arg.equals("--plain-only")) {
+          plainOnly = true;
+        } else if (arg.equals("--class-log")) {
+          classLog = Path.of(args[++i]).toAbsolutePath();
+        } else if (arg.matches("\\d+")) {
+          runs = Integer.parseInt(arg);
+        } else {
+          jars.add(Path.of(arg).toAbsolutePath());
+        }
+      }
+      if (jars.isEmpty()) {
+        jars.add(Path.of("functions/target/a4c-functions.jar").toAbsolutePath());
+      }
+      return new Options(List.copyOf(jars), runs, plainOnly, classLog);
+    }
+  }
 
   static final List<Case> CASES =
       List.of(
@@ -159,13 +195,15 @@ public final class ColdStartBenchmark {
   private ColdStartBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path jar =
-        Path.of(args.length > 0 ? args[0] : "functions/target/a4c-functions.jar").toAbsolutePath();
-    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    boolean plainOnly = args.length > 2 && args[2].equals("--plain-only");
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalArgumentException(
-          "no functions jar at " + jar + "; build it: mvn -B -pl functions -am package");
+    Options options = Options.parse(args);
+    for (Path jar : options.jars()) {
+      if (!Files.isRegularFile(jar)) {
+        throw new IllegalArgumentException(
+            "no functions jar at " + jar + "; build it: mvn -B -pl functions -am package");
+      }
+    }
+    if (options.classLog() != null) {
+      Files.createDirectories(options.classLog());
     }
     System.setProperty("logback.configurationFile", "logback-local.xml");
     Path work = Files.createTempDirectory("a4c-coldstart");
@@ -181,28 +219,55 @@ public final class ColdStartBenchmark {
       Path classes = childClasses(work.resolve("child-classes"));
 
       String loadBefore = loadAverage();
-      List<Case> cases = casesIn(jar);
-      Map<Case, List<Run>> plain = new LinkedHashMap<>();
-      Map<Case, List<Run>> primed = new LinkedHashMap<>();
+      List<Jar> jars = new ArrayList<>();
+      for (Path jar : options.jars()) {
+        jars.add(new Jar(jar, handlersIn(jar)));
+      }
       int run = 0;
-      for (int i = 0; i < runs; i++) {
-        for (Case c : cases) {
-          plain
-              .computeIfAbsent(c, k -> new ArrayList<>())
-              .add(child(c, false, jar, classes, env, work, run++));
-          if (!plainOnly) {
-            primed
-                .computeIfAbsent(c, k -> new ArrayList<>())
-                .add(child(c, true, jar, classes, env, work, run++));
+      for (int i = 0; i < options.runs(); i++) {
+        for (Case c : CASES) {
+          // Interleaved jar by jar, so a moment of load on the machine falls on all of them; each
+          // round starts with the next jar, so none is always first after another case.
+          for (int j = 0; j < jars.size(); j++) {
+            Jar jar = jars.get((i + j) % jars.size());
+            String handler = jar.handlers().get(c);
+            if (handler == null) {
+              continue;
+            }
+            Child child =
+                new Child(c, handler, jar.path(), classes, env, work, options.classLog(), run++);
+            jar.plain().computeIfAbsent(c, k -> new ArrayList<>()).add(child.run(false));
+            if (!options.plainOnly()) {
+              jar.primed()
+                  .computeIfAbsent(c, k -> new ArrayList<>())
+                  .add(
+                      new Child(c, handler, jar.path(), classes, env, work, null, run++).run(true));
+            }
           }
         }
-        System.out.printf("round %d of %d done%n", i + 1, runs);
+        System.out.printf("round %d of %d done%n", i + 1, options.runs());
       }
-      report(jar, runs, cases, plain, primed);
+      for (Jar jar : jars) {
+        report(jar, options.runs());
+      }
+      if (jars.size() > 1) {
+        compare(jars, options.runs());
+      }
       System.out.printf(
           "%nload average (1, 5, 15 min) before: %s, after: %s%n", loadBefore, loadAverage());
     } finally {
       deleteTree(work);
+    }
+  }
+
+  /** One jar under measurement: its entry class for each case, and its runs so far. */
+  private record Jar(
+      Path path,
+      Map<Case, String> handlers,
+      Map<Case, List<Run>> plain,
+      Map<Case, List<Run>> primed) {
+    Jar(Path path, Map<Case, String> handlers) {
+      this(path, handlers, new LinkedHashMap<>(), new LinkedHashMap<>());
     }
   }
 
@@ -226,18 +291,24 @@ public final class ColdStartBenchmark {
     }
   }
 
-  /** The cases whose entry class the jar holds (an older jar may predate a function). */
-  private static List<Case> casesIn(Path jar) throws IOException {
+  /**
+   * The entry class of each case the jar holds, under its present name or a former one (an older
+   * jar may predate a function, or hold it in another package).
+   */
+  private static Map<Case, String> handlersIn(Path jar) throws IOException {
     try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
-      List<Case> cases = new ArrayList<>();
+      Map<Case, String> handlers = new LinkedHashMap<>();
       for (Case c : CASES) {
+        String former = FORMER_HANDLERS.get(c.handler());
         if (zip.getEntry(c.handler().replace('.', '/') + ".class") != null) {
-          cases.add(c);
+          handlers.put(c, c.handler());
+        } else if (former != null && zip.getEntry(former.replace('.', '/') + ".class") != null) {
+          handlers.put(c, former);
         } else {
-          System.out.println("skipped, not in this jar: " + c.handler());
+          System.out.println("skipped, not in " + jar.getFileName() + ": " + c.handler());
         }
       }
-      return cases;
+      return handlers;
     }
   }
 
@@ -291,69 +362,85 @@ public final class ColdStartBenchmark {
     return dir;
   }
 
-  private static Run child(
-      Case c, boolean prime, Path jar, Path classes, Map<String, String> env, Path work, int run)
-      throws Exception {
-    Path event = work.resolve("event-" + run + ".json");
-    Files.writeString(event, fixture(c.event(), run));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    var command =
-        List.of(
-            java,
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Xshare:auto",
-            "-Djava.net.preferIPv4Stack=true",
-            "-Dorg.crac.Core.Compat=" + CRAC_STAND_IN,
-            "-cp",
-            jar + File.pathSeparator + classes,
-            FirstEvent.class.getName(),
-            c.handler(),
-            c.kind(),
-            event.toString(),
-            prime ? "primed" : "plain");
-    var builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    long start = System.nanoTime();
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int exit = process.waitFor();
-    String result =
-        output
-            .lines()
-            .filter(line -> line.startsWith(FirstEvent.RESULT + " "))
-            .findFirst()
-            .orElse(null);
-    if (exit != 0 || result == null || !result.contains(" " + c.expected())) {
-      throw new IllegalStateException(
-          c.name()
-              + (prime ? " (primed)" : "")
-              + ": exit "
-              + exit
-              + ", expected "
-              + c.expected()
-              + "; output:\n"
-              + output);
-    }
-    Map<String, String> stamps = new HashMap<>();
-    for (String part : result.split(" ")) {
-      int eq = part.indexOf('=');
-      if (eq > 0) {
-        stamps.put(part.substring(0, eq), part.substring(eq + 1));
+  /** One fresh JVM that constructs a case's entry class from one jar and handles its event. */
+  private record Child(
+      Case c,
+      String handler,
+      Path jar,
+      Path classes,
+      Map<String, String> env,
+      Path work,
+      Path classLog,
+      int number) {
+    Run run(boolean prime) throws Exception {
+      Path event = work.resolve("event-" + number + ".json");
+      Files.writeString(event, fixture(c.event(), number));
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      var command =
+          new ArrayList<>(
+              List.of(
+                  java,
+                  "-XX:+UseSerialGC",
+                  "-XX:TieredStopAtLevel=1",
+                  "-Xshare:auto",
+                  "-Djava.net.preferIPv4Stack=true",
+                  "-Dorg.crac.Core.Compat=" + CRAC_STAND_IN));
+      if (classLog != null) {
+        String name = jar.getFileName() + "-" + CASES.indexOf(c) + "-" + number + ".log";
+        command.add("-Xlog:class+load:file=" + classLog.resolve(name));
       }
+      command.addAll(
+          List.of(
+              "-cp",
+              jar + File.pathSeparator + classes,
+              FirstEvent.class.getName(),
+              handler,
+              c.kind(),
+              event.toString(),
+              prime ? "primed" : "plain"));
+      var builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().putAll(env);
+      long start = System.nanoTime();
+      Process process = builder.start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int exit = process.waitFor();
+      String result =
+          output
+              .lines()
+              .filter(line -> line.startsWith(FirstEvent.RESULT + " "))
+              .findFirst()
+              .orElse(null);
+      if (exit != 0 || result == null || !result.contains(" " + c.expected())) {
+        throw new IllegalStateException(
+            c.name()
+                + (prime ? " (primed)" : "")
+                + ": exit "
+                + exit
+                + ", expected "
+                + c.expected()
+                + "; output:\n"
+                + output);
+      }
+      Map<String, String> stamps = new HashMap<>();
+      for (String part : result.split(" ")) {
+        int eq = part.indexOf('=');
+        if (eq > 0) {
+          stamps.put(part.substring(0, eq), part.substring(eq + 1));
+        }
+      }
+      if (prime && Integer.parseInt(stamps.get("primedResources")) < 1) {
+        throw new IllegalStateException(
+            c.name() + ": no priming resource was registered and alive at the checkpoint");
+      }
+      Files.delete(event);
+      return new Run(
+          ms(stamps, "main", start),
+          ms(stamps, "constructed", start),
+          ms(stamps, "restored", start),
+          ms(stamps, "decoded", start),
+          ms(stamps, "done", start),
+          Double.parseDouble(stamps.get("cpuMs")));
     }
-    if (prime && Integer.parseInt(stamps.get("primedResources")) < 1) {
-      throw new IllegalStateException(
-          c.name() + ": no priming resource was registered and alive at the checkpoint");
-    }
-    Files.delete(event);
-    return new Run(
-        ms(stamps, "main", start),
-        ms(stamps, "constructed", start),
-        ms(stamps, "restored", start),
-        ms(stamps, "decoded", start),
-        ms(stamps, "done", start),
-        Double.parseDouble(stamps.get("cpuMs")));
   }
 
   /** The machine's load average, when it tells: other work on the machine slows every figure. */
@@ -370,14 +457,12 @@ public final class ColdStartBenchmark {
     return (Long.parseLong(stamps.get(key)) - start) / 1e6;
   }
 
-  private static void report(
-      Path jar, int runs, List<Case> cases, Map<Case, List<Run>> plain, Map<Case, List<Run>> primed)
-      throws IOException {
+  private static void report(Jar jar, int runs) throws IOException {
     System.out.println();
     System.out.printf(
         "functions jar: %s, %,d bytes; %s %s; median of %d fresh JVMs, ms%n",
-        jar.getFileName(),
-        Files.size(jar),
+        jar.path(),
+        Files.size(jar.path()),
         System.getProperty("java.vm.name"),
         System.getProperty("java.version"),
         runs);
@@ -385,9 +470,9 @@ public final class ColdStartBenchmark {
     System.out.println(
         "| function: first event | JVM start → main | init: process start → handler constructed | decode event | handle event | **plain: process start → first event handled** | plain: CPU, all threads | priming (before snapshot) | primed: decode | **primed: handle event after restore** |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-    for (Case c : cases) {
-      List<Run> p = plain.get(c);
-      List<Run> q = primed.getOrDefault(c, List.of());
+    for (Case c : jar.plain().keySet()) {
+      List<Run> p = jar.plain().get(c);
+      List<Run> q = jar.primed().getOrDefault(c, List.of());
       System.out.printf(
           "| %s | %.0f | %.0f | %.0f | %.0f | **%.0f** | %.0f | %.0f | %.0f | **%.0f** |%n",
           c.name(),
@@ -400,6 +485,51 @@ public final class ColdStartBenchmark {
           median(q, Run::priming),
           median(q, Run::decode),
           median(q, Run::handle));
+    }
+  }
+
+  /**
+   * The jars side by side (the first is the reference): each case's medians of init, plain total
+   * and CPU, and their sums over the cases every jar has.
+   */
+  private static void compare(List<Jar> jars, int runs) {
+    List<Case> common =
+        CASES.stream().filter(c -> jars.stream().allMatch(j -> j.plain().containsKey(c))).toList();
+    System.out.println();
+    System.out.printf(
+        "interleaved, median of %d per jar, ms; jars: %s%n",
+        runs, jars.stream().map(j -> j.path().toString()).toList());
+    System.out.println();
+    System.out.println("| function: first event | init | **plain total** | CPU |");
+    System.out.println("|---|---|---|---|");
+    double[][] sums = new double[jars.size()][3];
+    for (Case c : common) {
+      List<String> init = new ArrayList<>();
+      List<String> total = new ArrayList<>();
+      List<String> cpu = new ArrayList<>();
+      for (int j = 0; j < jars.size(); j++) {
+        List<Run> p = jars.get(j).plain().get(c);
+        double[] medians = {median(p, Run::init), median(p, Run::done), median(p, Run::cpu)};
+        for (int k = 0; k < 3; k++) {
+          sums[j][k] += medians[k];
+        }
+        init.add(String.format("%.0f", medians[0]));
+        total.add(String.format("%.0f", medians[1]));
+        cpu.add(String.format("%.0f", medians[2]));
+      }
+      System.out.printf(
+          "| %s | %s | **%s** | %s |%n",
+          c.name(), String.join(" / ", init), String.join(" / ", total), String.join(" / ", cpu));
+    }
+    System.out.printf("%nsummed over the %d functions every jar has:%n", common.size());
+    String[] what = {"init", "plain total", "CPU"};
+    for (int k = 0; k < 3; k++) {
+      StringBuilder line = new StringBuilder(String.format("  %-11s %,.0f", what[k], sums[0][k]));
+      for (int j = 1; j < jars.size(); j++) {
+        line.append(
+            String.format(" → %,.0f (%+.1f %%)", sums[j][k], 100 * (sums[j][k] / sums[0][k] - 1)));
+      }
+      System.out.println(line);
     }
   }
 

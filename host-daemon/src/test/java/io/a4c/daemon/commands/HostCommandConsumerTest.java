@@ -1,0 +1,246 @@
+package io.a4c.daemon.commands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.a4c.daemon.aws.CommandQueue;
+import io.a4c.daemon.config.DaemonEnv;
+import io.a4c.daemon.testing.MessageQueues;
+import io.a4c.daemon.workspaces.RetryLater;
+import io.a4c.events.CreateWorkspace;
+import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.EventJson;
+import io.a4c.events.HostCommand;
+import io.a4c.events.WorkspaceSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The command consumer on a real FIFO queue (ElasticMQ) with a recording handler in place of the
+ * provisioner: what is handed over, in which order, what is acknowledged and what SQS delivers
+ * again. Visibility is 2 s, the least the daemon accepts, so a redelivery takes seconds.
+ */
+class HostCommandConsumerTest {
+  @RegisterExtension final MessageQueues sqs = new MessageQueues();
+
+  private static final WorkspaceSpec SPEC =
+      new WorkspaceSpec("10.250.0.1:5000/a4c-images:base", "ws-a", List.of(), 1, 512, 256);
+
+  /**
+   * What the handler was given: "create ws-a 1" (with the receive count), "delete ws-a". The tests
+   * name workspaces ws-a, ws-b, ...; their ids are {@link #id} of that.
+   */
+  private final List<String> handled = new CopyOnWriteArrayList<>();
+
+  /** Which commands the handler fails (with {@link #failure}); set to none to let them pass. */
+  private volatile Predicate<HostCommand> failing = c -> false;
+
+  private volatile RuntimeException failure = new IllegalStateException("engine down");
+  private volatile CountDownLatch holding = new CountDownLatch(0);
+  private CommandQueue queue;
+  private String url;
+  private HostCommandConsumer consumer;
+
+  @BeforeEach
+  void consumer() {
+    var config = sqs.config(Map.of(DaemonEnv.COMMAND_VISIBILITY_SECONDS, "2"));
+    queue = new CommandQueue(sqs.client(), config);
+    url = queue.ensureExists();
+    WorkspaceCommandHandler handler =
+        new WorkspaceCommandHandler() {
+          @Override
+          public void create(CreateWorkspace command, int receiveCount)
+              throws InterruptedException {
+            handled.add("create " + name(command) + " " + receiveCount);
+            holding.await();
+            if (failing.test(command)) {
+              throw failure;
+            }
+          }
+
+          @Override
+          public void syncKeys(io.a4c.events.SyncSshKeys command) {
+            handled.add("sync " + command.workspaceId());
+          }
+
+          @Override
+          public void delete(DeleteWorkspace command) {
+            handled.add("delete " + name(command));
+            if (failing.test(command)) {
+              throw failure;
+            }
+          }
+        };
+    consumer = new HostCommandConsumer(queue, handler, EventJson.newMapper(), config);
+  }
+
+  @AfterEach
+  void close() {
+    consumer.close();
+  }
+
+  private void send(String group, String body) {
+    sqs.client()
+        .sendMessage(
+            b ->
+                b.queueUrl(url)
+                    .messageGroupId(group)
+                    .messageDeduplicationId(Integer.toString(body.hashCode()))
+                    .messageBody(body));
+  }
+
+  private void send(HostCommand command) throws Exception {
+    send(command.workspaceId(), EventJson.newMapper().writeValueAsString(command));
+  }
+
+  /** A workspace id for a test's name of it: ws-a is ws-aaaaaaaaaaaaaaaaaaaaaaaaaa. */
+  private static String id(String name) {
+    return "ws-" + name.substring(3).repeat(26);
+  }
+
+  private static String name(HostCommand command) {
+    return command.workspaceId().substring(0, 4);
+  }
+
+  private static CreateWorkspace create(String name) {
+    return CreateWorkspace.of("c-" + name, "h1", id(name), "alice", SPEC);
+  }
+
+  private static DeleteWorkspace delete(String name) {
+    return DeleteWorkspace.of("d-" + name, "h1", id(name), "alice");
+  }
+
+  /** Messages on the queue, visible or in flight. */
+  private int onQueue() {
+    var attributes =
+        sqs.client()
+            .getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL))
+            .attributes();
+    return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        + Integer.parseInt(
+            attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+  }
+
+  /** Polls until the handler has been given {@code expected}. */
+  private void pollUntilHandled(String... expected) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              consumer.pollOnce();
+              return handled.containsAll(List.of(expected));
+            });
+  }
+
+  @Test
+  void aWorkspacesCommandsAreHandedOverInOrderAndAcknowledged() throws Exception {
+    send(create("ws-a"));
+    send(delete("ws-a"));
+
+    pollUntilHandled("create ws-a 1", "delete ws-a");
+
+    assertThat(handled).containsExactly("create ws-a 1", "delete ws-a");
+    assertThat(onQueue()).isZero();
+  }
+
+  @Test
+  void anUnreadableCommandIsDroppedRatherThanRetried() throws Exception {
+    send("ws-a", "{\"type\":\"NoSuchCommand\"}");
+    send("ws-b", "not json");
+    send(create("ws-c"));
+
+    pollUntilHandled("create ws-c 1");
+
+    assertThat(handled).containsExactly("create ws-c 1");
+    assertThat(onQueue()).isZero();
+  }
+
+  @Test
+  void aCommandForAnotherHostIsDropped() throws Exception {
+    send(CreateWorkspace.of("c-1", "h2", id("ws-a"), "alice", SPEC));
+    send(create("ws-b"));
+
+    pollUntilHandled("create ws-b 1");
+
+    assertThat(handled).containsExactly("create ws-b 1");
+    assertThat(onQueue()).isZero();
+  }
+
+  @Test
+  void aFailedCommandIsDeliveredAgainAndHoldsBackOnlyItsOwnWorkspacesLaterCommands()
+      throws Exception {
+    failing = c -> name(c).equals("ws-a");
+    send(create("ws-a"));
+    send(delete("ws-a"));
+    send(create("ws-b"));
+
+    pollUntilHandled("create ws-a 1", "create ws-b 1");
+    assertThat(handled).doesNotContain("delete ws-a");
+    assertThat(onQueue()).isEqualTo(2);
+
+    failing = c -> false;
+    pollUntilHandled("create ws-a 2", "delete ws-a");
+
+    assertThat(handled)
+        .containsExactlyInAnyOrder(
+            "create ws-a 1", "create ws-b 1", "create ws-a 2", "delete ws-a");
+    assertThat(handled.indexOf("delete ws-a")).isGreaterThan(handled.indexOf("create ws-a 2"));
+    assertThat(onQueue()).isZero();
+  }
+
+  @Test
+  void retryLaterLeavesTheCreateForItsNextDeliveryWithTheHigherReceiveCount() throws Exception {
+    failure = new RetryLater("engine restarting", new IllegalStateException());
+    failing = c -> handled.size() < 2;
+    send(create("ws-a"));
+
+    pollUntilHandled("create ws-a 1");
+    assertThat(onQueue()).isEqualTo(1);
+
+    pollUntilHandled("create ws-a 2");
+    assertThat(handled).containsExactly("create ws-a 1", "create ws-a 2");
+    assertThat(onQueue()).isZero();
+  }
+
+  @Test
+  void aCommandRunningLongerThanItsVisibilityIsNotDeliveredAgainMeanwhile() throws Exception {
+    holding = new CountDownLatch(1);
+    send(create("ws-a"));
+    Thread poller =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    consumer.pollOnce();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+    await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains("create ws-a 1"));
+
+    // Two visibility timeouts pass while the create runs; the consumer keeps extending it.
+    await()
+        .during(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(8))
+        .until(
+            () ->
+                sqs.client()
+                    .receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10))
+                    .messages()
+                    .isEmpty());
+
+    holding.countDown();
+    poller.join();
+    assertThat(handled).containsExactly("create ws-a 1");
+    assertThat(onQueue()).isZero();
+  }
+}
