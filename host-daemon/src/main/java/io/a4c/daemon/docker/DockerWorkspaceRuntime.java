@@ -41,11 +41,13 @@ public final class DockerWorkspaceRuntime {
 
   private final DockerClient docker;
   private final RegistryAuth auth;
+  private final WorkspaceNetwork network;
 
   @Inject
-  public DockerWorkspaceRuntime(DockerClient docker, RegistryAuth auth) {
+  public DockerWorkspaceRuntime(DockerClient docker, RegistryAuth auth, WorkspaceNetwork network) {
     this.docker = docker;
     this.auth = auth;
+    this.network = network;
   }
 
   /** Creates the container (not started) and returns its id. */
@@ -61,7 +63,9 @@ public final class DockerWorkspaceRuntime {
             .withPidsLimit(spec.pids())
             .withCapDrop(DROPPED)
             .withSecurityOpts(List.of("no-new-privileges"))
-            .withRestartPolicy(RestartPolicy.unlessStoppedRestart());
+            .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
+            // The host's routed workspace network, if it has one; else the default bridge (null).
+            .withNetworkMode(network.name().orElse(null));
     pullIfAbsent(spec.imageRef());
     return call(
         "create the container",
