@@ -87,7 +87,9 @@ public final class BuildRunner {
                   job.spec().source().url(),
                   job.parentName(),
                   job.change(),
-                  context.resolve("src"),
+                  // sources/src, copied as sources/ to /: COPY keeps the mode of src itself (the
+                  // directory), which it would not if src/ were copied to /src/.
+                  context.resolve("sources").resolve("src"),
                   buildLog);
         } catch (GitCheckout.CheckoutFailed e) {
           return failed(
@@ -106,7 +108,7 @@ public final class BuildRunner {
       try {
         images.build(
             context,
-            Set.of("src/.git"),
+            Set.of("sources/src/.git"),
             tag,
             job.spec().baseImage(),
             Map.of("io.a4c.schedule-id", job.scheduleId(), "io.a4c.project", job.projectName()),

@@ -19,8 +19,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * docker-java's own archiver gives every file 0644 (0755 if executable) and every directory 0755,
  * so a checkout made group-writable for the workspace's group would lose it; {@code COPY} keeps the
  * modes it is given. Symbolic links stay links; owners are root (the Dockerfile's {@code COPY
- * --chown} sets them). Paths listed as excluded (relative, e.g. {@code src/.git}) are left out with
- * all they hold.
+ * --chown} sets them). Paths listed as excluded (relative, e.g. {@code sources/src/.git}) are left
+ * out with all they hold.
  */
 final class ContextArchive {
   private ContextArchive() {}

@@ -52,7 +52,7 @@ public final class DockerImageBuilder {
   /**
    * Builds {@code context} (its {@code Dockerfile}, which starts {@code FROM baseImage}) as {@code
    * tag}, sending the engine the context minus the {@code excluded} paths (relative, such as {@code
-   * src/.git}) with the files' own modes ({@link ContextArchive}); returns the image id.
+   * sources/src/.git}) with the files' own modes ({@link ContextArchive}); returns the image id.
    */
   public String build(
       Path context,

@@ -135,7 +135,7 @@ class DockerfileTemplateTest {
 
     assertThat(dockerfile)
         .contains(
-            "# Sources: file:///srv/git/kernel.git checked out at 0123456789abcdef0123456789abcdef01234567 by the builder, group-writable for the workspace group.\nCOPY --chown=0:2000 src/ /src/\n")
+            "# Sources: file:///srv/git/kernel.git checked out at 0123456789abcdef0123456789abcdef01234567 by the builder, group-writable for the workspace group.\nCOPY --chown=0:2000 sources/ /\n")
         .contains("\nRUN [\"/bin/sh\",\"-c\",\"echo \\\"welcome\\\" > /etc/motd\"]\n")
         .contains("\nRUN [\"/bin/sh\",\"-c\",\"make -C /src all\"]\n")
         .doesNotContain("apt-get")
