@@ -398,11 +398,17 @@ ensure_workspace_route() {
   local k="$1" subnet
   subnet="$WS_NET.$k.0/24"
   ip route replace "$subnet" via "$NET.$k" dev "$BRIDGE"
-  command -v iptables >/dev/null || return 0
-  ns_iptables "$k" -N A4C-WORKSPACES 2>/dev/null || ns_iptables "$k" -F A4C-WORKSPACES
-  ns_iptables "$k" -A A4C-WORKSPACES -i eth0 -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN
-  ns_iptables "$k" -A A4C-WORKSPACES -i eth0 -s "$NET.1" -d "$subnet" -p tcp -m multiport --dports "$WS_PORTS" -j ACCEPT
-  ns_iptables "$k" -A A4C-WORKSPACES -i eth0 -j DROP
+  command -v iptables-restore >/dev/null || return 0
+  # One atomic replace of the chain (restore --noflush empties only the chains it declares), so
+  # a repeated `up` never leaves a moment without the rules.
+  nsenter --net="/run/netns/$(netns_of "$k")" iptables-restore --noflush <<EOF
+*filter
+:A4C-WORKSPACES - [0:0]
+-A A4C-WORKSPACES -i eth0 -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN
+-A A4C-WORKSPACES -i eth0 -s $NET.1 -d $subnet -p tcp -m multiport --dports $WS_PORTS -j ACCEPT
+-A A4C-WORKSPACES -i eth0 -j DROP
+COMMIT
+EOF
   ns_iptables "$k" -C DOCKER-USER -o "$WS_BRIDGE" -j A4C-WORKSPACES 2>/dev/null ||
     ns_iptables "$k" -I DOCKER-USER -o "$WS_BRIDGE" -j A4C-WORKSPACES
 }

@@ -37,29 +37,44 @@ public final class WorkspaceNetwork {
   /** The Linux bridge device behind it (at most 15 characters). */
   public static final String BRIDGE = "a4c-ws";
 
-  static final Map<String, String> OPTIONS =
-      Map.of(
-          "com.docker.network.bridge.name",
-          BRIDGE,
-          "com.docker.network.bridge.enable_icc",
-          "false");
-
   private static final Logger log = LoggerFactory.getLogger(WorkspaceNetwork.class);
 
   private final DockerClient docker;
   private final Optional<WorkspaceSubnet> subnet;
   private final String hostId;
+  private final String name;
+  private final Map<String, String> options;
 
   @Inject
   public WorkspaceNetwork(DockerClient docker, DaemonConfig config) {
+    this(docker, config.workspaceSubnet(), config.hostId(), NAME, BRIDGE);
+  }
+
+  /**
+   * A network of another name and bridge device: for tests on a shared engine, which must leave the
+   * real one alone.
+   */
+  public WorkspaceNetwork(
+      DockerClient docker,
+      Optional<WorkspaceSubnet> subnet,
+      String hostId,
+      String name,
+      String bridge) {
     this.docker = docker;
-    this.subnet = config.workspaceSubnet();
-    this.hostId = config.hostId();
+    this.subnet = subnet;
+    this.hostId = hostId;
+    this.name = name;
+    this.options =
+        Map.of(
+            "com.docker.network.bridge.name",
+            bridge,
+            "com.docker.network.bridge.enable_icc",
+            "false");
   }
 
   /** The network a workspace container joins, or empty for the engine's default bridge. */
   public Optional<String> name() {
-    return subnet.map(s -> NAME);
+    return subnet.map(s -> name);
   }
 
   /**
@@ -79,13 +94,13 @@ public final class WorkspaceNetwork {
         return;
       }
       var users =
-          docker.listContainersCmd().withShowAll(true).withNetworkFilter(List.of(NAME)).exec();
+          docker.listContainersCmd().withShowAll(true).withNetworkFilter(List.of(name)).exec();
       if (!users.isEmpty()) {
         throw new IllegalStateException(
             "host "
                 + hostId
                 + ": Docker network "
-                + NAME
+                + name
                 + " has subnet "
                 + subnets(existing.get())
                 + " or other options, not "
@@ -112,16 +127,16 @@ public final class WorkspaceNetwork {
     try {
       docker
           .createNetworkCmd()
-          .withName(NAME)
+          .withName(name)
           .withDriver("bridge")
           .withCheckDuplicate(true)
           .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(cidr)))
-          .withOptions(OPTIONS)
+          .withOptions(options)
           .withLabels(Map.of(ContainerLabels.MANAGED, "true"))
           .exec();
       log.atInfo()
           .addKeyValue("hostId", hostId)
-          .addKeyValue("network", NAME)
+          .addKeyValue("network", name)
           .addKeyValue("subnet", cidr)
           .log("created the workspace network");
     } catch (ConflictException e) {
@@ -139,7 +154,7 @@ public final class WorkspaceNetwork {
         "host "
             + hostId
             + ": the Docker engine refused network "
-            + NAME
+            + name
             + " with "
             + DaemonEnv.WORKSPACE_SUBNET
             + "="
@@ -151,17 +166,18 @@ public final class WorkspaceNetwork {
 
   private Optional<Network> inspect() {
     try {
-      return Optional.of(docker.inspectNetworkCmd().withNetworkId(NAME).exec());
+      return Optional.of(docker.inspectNetworkCmd().withNetworkId(name).exec());
     } catch (NotFoundException e) {
       return Optional.empty();
     }
   }
 
-  private static boolean fits(Network network, String cidr) {
-    var options = network.getOptions() == null ? Map.<String, String>of() : network.getOptions();
+  private boolean fits(Network network, String cidr) {
+    var actual = network.getOptions() == null ? Map.<String, String>of() : network.getOptions();
     return "bridge".equals(network.getDriver())
         && subnets(network).equals(List.of(cidr))
-        && OPTIONS.entrySet().stream().allMatch(o -> o.getValue().equals(options.get(o.getKey())));
+        && this.options.entrySet().stream()
+            .allMatch(o -> o.getValue().equals(actual.get(o.getKey())));
   }
 
   private static List<String> subnets(Network network) {
