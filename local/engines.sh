@@ -31,6 +31,20 @@ readonly REGISTRY_HTPASSWD="$STATE_DIR/registry.htpasswd"
 readonly BASE_IMAGE=a4c-base:busybox
 readonly DEBIAN_IMAGE=a4c-base:bookworm
 readonly DEBIAN_ROOT=/var/cache/a4c/bookworm
+# What the Debian base holds beyond minbase: the README's project tools (openssh-server, git, vim)
+# so that its image builds on any host without network (h2..hN have none), and ca-certificates
+# (git over https) and less (git's pager). Kept sorted: it is the cache key.
+readonly DEBIAN_PACKAGES=ca-certificates,git,less,openssh-server,vim
+# The image's label says what it was made from, so that `debian-base` replaces an image made by an
+# older recipe: the packages, and what the import leaves out (apt's package lists, 49 MB that
+# any `apt-get install` refreshes first anyway, and sshd's host keys).
+readonly DEBIAN_LABEL=io.a4c.base.recipe
+readonly DEBIAN_RECIPE="packages=$DEBIAN_PACKAGES;apt-lists=no;ssh-host-keys=no"
+# Workspace subnets: host K's workspaces get 10.251.K.0/24 (the daemon's A4C_WORKSPACE_SUBNET, on
+# Docker network a4c-workspaces, bridge device WS_BRIDGE), routed here via 10.250.0.K.
+readonly WS_NET=10.251
+readonly WS_BRIDGE=a4c-ws
+readonly WS_PORTS=22
 readonly WAIT_SECONDS="${A4C_ENGINE_WAIT_SECONDS:-60}"
 readonly MAX_HOSTS=200
 
@@ -363,6 +377,60 @@ ensure_host_net() {
   ip -n "$ns" link set eth0 up
 }
 
+# ---- workspace subnets: routes from the developer's namespace -----------------------------
+
+# iptables in host K's namespace (nsenter, as for dockerd: `ip netns exec` remounts /sys).
+ns_iptables() {
+  local k="$1"
+  shift
+  nsenter --net="/run/netns/$(netns_of "$k")" iptables "$@"
+}
+
+# Host K (K >= 2) gets a route for its workspace subnet in the root namespace, and its own
+# firewall lets the developer (10.250.0.1, the root namespace on the fleet's LAN) open connections
+# to the workspaces' SSH port alone: everything else a developer wants goes through SSH (-L, -D,
+# scp), and nothing else on the fleet's LAN (another host, the registry) has any business opening
+# connections to a workspace. Replies to the workspaces' own connections still come in. The rules
+# live in a chain of their own, A4C-WORKSPACES (refilled on every call, so their order holds), jumped
+# to from DOCKER-USER, the chain dockerd keeps and runs before its own FORWARD rules; DOCKER-USER
+# exists once hK's dockerd has started. (The namespaces' FORWARD policy is ACCEPT: dockerd sets DROP
+# only when it turns on forwarding itself.) h1's subnet is on a bridge of the root namespace itself:
+# no route, and the developer's traffic to it is local, not forwarded.
+ensure_workspace_route() {
+  local k="$1" subnet
+  subnet="$WS_NET.$k.0/24"
+  ip route replace "$subnet" via "$NET.$k" dev "$BRIDGE"
+  command -v iptables-restore >/dev/null || return 0
+  # One atomic replace of the chain (restore --noflush empties only the chains it declares), so
+  # a repeated `up` never leaves a moment without the rules.
+  nsenter --net="/run/netns/$(netns_of "$k")" iptables-restore --noflush <<EOF
+*filter
+:A4C-WORKSPACES - [0:0]
+-A A4C-WORKSPACES -i eth0 -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN
+-A A4C-WORKSPACES -i eth0 -s $NET.1 -d $subnet -p tcp -m multiport --dports $WS_PORTS -j ACCEPT
+-A A4C-WORKSPACES -i eth0 -j DROP
+COMMIT
+EOF
+  ns_iptables "$k" -C DOCKER-USER -o "$WS_BRIDGE" -j A4C-WORKSPACES 2>/dev/null ||
+    ns_iptables "$k" -I DOCKER-USER -o "$WS_BRIDGE" -j A4C-WORKSPACES
+}
+
+# Containers of h1 (the root namespace's engine) must not reach other hosts' workspaces through
+# the routes above: forwarded traffic from anything but the fleet's LAN into the workspace subnets
+# is dropped, in the root namespace's DOCKER-USER chain (so before dockerd's own accepts). The
+# developer's own traffic is local (OUTPUT), not forwarded, and is not affected.
+ensure_workspace_isolation() {
+  command -v iptables >/dev/null || return 0
+  iptables -n -L DOCKER-USER >/dev/null 2>&1 || iptables -N DOCKER-USER
+  local rule=(! -i "$BRIDGE" -o "$BRIDGE" -d "$WS_NET.0.0/16" -j DROP)
+  iptables -C DOCKER-USER "${rule[@]}" 2>/dev/null || iptables -I DOCKER-USER "${rule[@]}"
+}
+
+drop_workspace_routes() {
+  local k="$1"
+  ip route del "$WS_NET.$k.0/24" 2>/dev/null || true
+}
+
 # ---- registry ---------------------------------------------------------------------------
 
 # The status code of GET /v2/ (with the credentials as basic auth when given), through bash's
@@ -610,9 +678,11 @@ cmd_up() {
     ensure_host_net "$k"
     launch_ns_engine "$k"
   done
+  ensure_workspace_isolation
   for ((k = 2; k <= n; k++)); do
     wait_engine "$k"
     registry_allowed "$k" || die "h$k does not list $REGISTRY as insecure; see $(log_of "$k")"
+    ensure_workspace_route "$k"
   done
   spread_image "$BASE_IMAGE" build_busybox_image $(seq 1 "$n")
   local hosts=""
@@ -646,6 +716,10 @@ cmd_start() {
     launch_ns_engine "$k"
   fi
   wait_engine "$k"
+  if ((k > 1)); then
+    ensure_workspace_isolation
+    ensure_workspace_route "$k"
+  fi
   log "h$k up on $(url_of "$k")"
 }
 
@@ -655,6 +729,7 @@ cmd_down() {
     ((k == 1)) && continue
     ns="$(netns_of "$k")"
     stop_ns_engine "$k" TERM
+    drop_workspace_routes "$k"
     ip link del "a4c-h$k" 2>/dev/null || true
     [[ -e "/run/netns/$ns" ]] && ip netns del "$ns"
     rm -f "$(pidfile_of "$k")"
@@ -662,6 +737,7 @@ cmd_down() {
   stop_registry
   if command -v iptables >/dev/null; then
     iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || true
+    iptables -D DOCKER-USER ! -i "$BRIDGE" -o "$BRIDGE" -d "$WS_NET.0.0/16" -j DROP 2>/dev/null || true
   fi
   ip link del "$BRIDGE" 2>/dev/null || true
   log "down: h1 left running; images stay in $STATE_DIR"
@@ -678,35 +754,63 @@ cmd_status() {
   return "$rc"
 }
 
+# The cached root is complete when its marker names exactly these packages: changing the list
+# makes the next `debian-base` debootstrap again (and re-import the image, whose label says the same).
+debian_marker() { printf 'packages=%s\n' "$DEBIAN_PACKAGES"; }
+
 debootstrap_root() {
-  [[ -e "$DEBIAN_ROOT/.a4c-complete" ]] && return 0
+  [[ "$(cat "$DEBIAN_ROOT/.a4c-complete" 2>/dev/null)" == "$(debian_marker)" ]] && return 0
   if ! command -v debootstrap >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >&2 ||
       { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >&2; }
   fi
-  log "debootstrap minbase bookworm into $DEBIAN_ROOT"
+  log "debootstrap minbase bookworm with $DEBIAN_PACKAGES into $DEBIAN_ROOT (a few minutes)"
   rm -rf "$DEBIAN_ROOT.tmp"
   mkdir -p "${DEBIAN_ROOT%/*}"
-  debootstrap --variant=minbase bookworm "$DEBIAN_ROOT.tmp" http://deb.debian.org/debian >&2
+  debootstrap --variant=minbase --include="$DEBIAN_PACKAGES" \
+    bookworm "$DEBIAN_ROOT.tmp" http://deb.debian.org/debian >&2
+  # Downloaded .debs (tens of MB) are of no use in the image.
+  rm -f "$DEBIAN_ROOT.tmp"/var/cache/apt/archives/*.deb
   rm -rf "$DEBIAN_ROOT"
   mv "$DEBIAN_ROOT.tmp" "$DEBIAN_ROOT"
-  touch "$DEBIAN_ROOT/.a4c-complete"
+  debian_marker >"$DEBIAN_ROOT/.a4c-complete"
 }
 
+# openssh-server's postinst made host keys in the root: every container of the image would share
+# them, and A4C gives each workspace its own; they stay out of the image.
 import_debian_image() {
   log "importing $DEBIAN_IMAGE on h$1"
-  tar -C "$DEBIAN_ROOT" --exclude=./.a4c-complete -c . |
-    dk "$1" import -c 'CMD ["/bin/bash"]' - "$DEBIAN_IMAGE" >/dev/null
+  tar -C "$DEBIAN_ROOT" --exclude=./.a4c-complete --exclude='./etc/ssh/ssh_host_*' \
+    --exclude='./var/lib/apt/lists/*' -c . |
+    dk "$1" import -c 'CMD ["/bin/bash"]' -c "LABEL $DEBIAN_LABEL=$DEBIAN_RECIPE" - "$DEBIAN_IMAGE" >/dev/null
+}
+
+# Host K has the Debian image of the current recipe (an older one is replaced).
+has_current_debian_image() {
+  [[ "$(dk "$1" image inspect --format "{{index .Config.Labels \"$DEBIAN_LABEL\"}}" "$DEBIAN_IMAGE" 2>/dev/null)" == "$DEBIAN_RECIPE" ]]
 }
 
 cmd_debian_base() {
   require_tools
-  debootstrap_root
+  # The debootstrap (minutes, the first time) holds a lock of its own, not the fleet's, so that
+  # `up` and `start` of other callers are not held up meanwhile.
+  mkdir -p "${DEBIAN_ROOT%/*}"
+  (
+    flock -w 900 8 || die "another debian-base has held ${DEBIAN_ROOT%/*}/debootstrap.lock for 15 minutes"
+    debootstrap_root
+  ) 8>"${DEBIAN_ROOT%/*}/debootstrap.lock"
+  lock
   local k running=()
   for k in $(known_hosts); do
     engine_answers "$k" && running+=("$k")
   done
   ((${#running[@]})) || die "no host is running: run local/engines.sh up first"
+  for k in "${running[@]}"; do
+    if has_image "$k" "$DEBIAN_IMAGE" && ! has_current_debian_image "$k"; then
+      log "h$k has an older $DEBIAN_IMAGE (not $DEBIAN_RECIPE): replacing it"
+      dk "$k" rmi -f "$DEBIAN_IMAGE" >/dev/null
+    fi
+  done
   spread_image "$DEBIAN_IMAGE" import_debian_image "${running[@]}"
 }
 
@@ -722,7 +826,7 @@ main() {
   local cmd="${1:-help}"
   shift || true
   case "$cmd" in
-    up | stop | start | down | debian-base) lock ;;
+    up | stop | start | down) lock ;;
   esac
   case "$cmd" in
     install) cmd_install "$@" ;;

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import io.a4c.daemon.aws.CommandQueue;
 import io.a4c.daemon.commands.HostCommandConsumer;
 import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.docker.WorkspaceNetwork;
 import io.a4c.daemon.heartbeat.HeartbeatPublisher;
 import io.a4c.daemon.heartbeat.WritableLayerUsage;
 import io.a4c.daemon.reconcile.InventoryPublisher;
@@ -15,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One host's daemon: checks its engine, makes sure its command queue exists, heartbeats, and
- * consumes commands until closed. Start once; close stops both loops and waits for the work in
- * hand.
+ * One host's daemon: checks its engine, makes sure its workspace network (when the host has a
+ * routed subnet) and its command queue exist, heartbeats, and consumes commands until closed. Start
+ * once; close stops both loops and waits for the work in hand.
  */
 public final class HostDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HostDaemon.class);
@@ -29,6 +30,7 @@ public final class HostDaemon implements AutoCloseable {
   private final HostCommandConsumer consumer;
   private final InventoryPublisher inventory;
   private final WritableLayerUsage layers;
+  private final WorkspaceNetwork network;
   private final ScheduledExecutorService beats;
   private final ScheduledExecutorService inventories;
   private volatile boolean running;
@@ -42,8 +44,10 @@ public final class HostDaemon implements AutoCloseable {
       HeartbeatPublisher heartbeat,
       HostCommandConsumer consumer,
       InventoryPublisher inventory,
-      WritableLayerUsage layers) {
+      WritableLayerUsage layers,
+      WorkspaceNetwork network) {
     this.config = config;
+    this.network = network;
     this.inventory = inventory;
     this.layers = layers;
     this.docker = docker;
@@ -76,6 +80,7 @@ public final class HostDaemon implements AutoCloseable {
               + " does not answer; is dockerd running?",
           e);
     }
+    network.ensure();
     queue.ensureExists();
     running = true;
     layers.measure();

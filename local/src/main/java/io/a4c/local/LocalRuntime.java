@@ -264,6 +264,8 @@ public final class LocalRuntime implements AutoCloseable {
                 DaemonEnv.EVENT_KEY,
                 java.util.Base64.getEncoder().encodeToString(hostEventKeys.get(hostId)))));
     env.putAll(builds.daemonEnvironment());
+    // hK's workspaces on 10.251.K.0/24, which engines.sh routes from the developer's namespace.
+    FleetSubnets.of(hostId).ifPresent(subnet -> env.put(DaemonEnv.WORKSPACE_SUBNET, subnet));
     DaemonConfig daemon = DaemonConfig.fromEnvironment(env);
     // As AWS hosts send their ECR token: with each push and pull, never a `docker login`.
     return registryCredentials.map(daemon::withRegistryCredentials).orElse(daemon);

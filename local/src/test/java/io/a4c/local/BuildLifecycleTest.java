@@ -72,7 +72,7 @@ class BuildLifecycleTest {
     assertThat(log.status()).isEqualTo(200);
     assertThat(log.at("/log"))
         .contains("checked out ")
-        .contains("COPY src/ /src/")
+        .contains("COPY --chown=0:2000 sources/ /")
         .contains("pushed " + imageRef);
     assertThat(
             api.get(

@@ -3,6 +3,7 @@ package io.a4c.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.dockerjava.api.model.HostConfig;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.local.testing.ApiClient;
 import io.a4c.local.testing.FaultFigures;
@@ -68,9 +69,24 @@ class ReconcilerTest {
     var docker = fleet.docker(hostId);
     Path hostsFile = runtime.config().dataDir().resolve("hosts").resolve(hostId).resolve("hosts");
 
+    // The filler joins the workspace's network (the host's workspace subnet), to take its address.
+    String network =
+        docker
+            .inspectContainerCmd(containerId)
+            .exec()
+            .getNetworkSettings()
+            .getNetworks()
+            .keySet()
+            .iterator()
+            .next();
     docker.stopContainerCmd(containerId).withTimeout(0).exec();
     String filler =
-        docker.createContainerCmd("a4c-base:busybox").withCmd("sleep", "600").exec().getId();
+        docker
+            .createContainerCmd("a4c-base:busybox")
+            .withCmd("sleep", "600")
+            .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network))
+            .exec()
+            .getId();
     try {
       docker.startContainerCmd(filler).exec();
       docker.startContainerCmd(containerId).exec();

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javax.inject.Inject;
@@ -86,7 +87,9 @@ public final class BuildRunner {
                   job.spec().source().url(),
                   job.parentName(),
                   job.change(),
-                  context.resolve("src"),
+                  // sources/src, copied as sources/ to /: COPY keeps the mode of src itself (the
+                  // directory), which it would not if src/ were copied to /src/.
+                  context.resolve("sources").resolve("src"),
                   buildLog);
         } catch (GitCheckout.CheckoutFailed e) {
           return failed(
@@ -100,12 +103,12 @@ public final class BuildRunner {
       }
       String dockerfile = template.render(job, change, commit);
       Files.writeString(context.resolve("Dockerfile"), dockerfile);
-      Files.writeString(context.resolve(".dockerignore"), "src/.git\n");
       buildLog.line("--- Dockerfile ---\n" + dockerfile + "------------------");
       String tag = imageRef(repository.orElseThrow(), job, change);
       try {
         images.build(
             context,
+            Set.of("sources/src/.git"),
             tag,
             job.spec().baseImage(),
             Map.of("io.a4c.schedule-id", job.scheduleId(), "io.a4c.project", job.projectName()),

@@ -11,8 +11,13 @@ import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.PushResponseItem;
 import io.a4c.daemon.registry.RegistryAuth;
 import io.a4c.daemon.registry.RegistryLoginFailed;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -46,10 +51,12 @@ public final class DockerImageBuilder {
 
   /**
    * Builds {@code context} (its {@code Dockerfile}, which starts {@code FROM baseImage}) as {@code
-   * tag}; returns the image id.
+   * tag}, sending the engine the context minus the {@code excluded} paths (relative, such as {@code
+   * sources/src/.git}) with the files' own modes ({@link ContextArchive}); returns the image id.
    */
   public String build(
       Path context,
+      Set<String> excluded,
       String tag,
       String baseImage,
       Map<String, String> labels,
@@ -69,8 +76,18 @@ public final class DockerImageBuilder {
             super.onNext(item);
           }
         };
+    Path archive;
     try {
-      var command = docker.buildImageCmd();
+      // Next to the context (the builder's work directory), as docker-java's own archiver would.
+      archive = Files.createTempFile(context.getParent(), context.getFileName() + "-", ".tar");
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(archive))) {
+        ContextArchive.write(context, excluded, out);
+      }
+    } catch (IOException e) {
+      throw new BuildFailure("the build context could not be archived: " + e.getMessage(), true, e);
+    }
+    try (InputStream tar = new BufferedInputStream(Files.newInputStream(archive))) {
+      var command = docker.buildImageCmd(tar);
       credentials(baseImage)
           .ifPresent(
               credentials -> {
@@ -79,8 +96,7 @@ public final class DockerImageBuilder {
                 command.withBuildAuthConfigs(configurations);
               });
       command
-          .withBaseDirectory(context.toFile())
-          .withDockerfile(context.resolve("Dockerfile").toFile())
+          .withDockerfilePath("Dockerfile")
           .withTags(Set.of(tag))
           .withLabels(labels)
           .withPull(false)
@@ -102,6 +118,14 @@ public final class DockerImageBuilder {
         throw new InterruptedException("build stopped");
       }
       throw new BuildFailure("the Docker engine did not answer during the build", true, e);
+    } catch (IOException e) {
+      throw new BuildFailure("the build context could not be read: " + e.getMessage(), true, e);
+    } finally {
+      try {
+        Files.deleteIfExists(archive);
+      } catch (IOException e) {
+        log.line("could not delete " + archive + ": " + e.getMessage());
+      }
     }
   }
 

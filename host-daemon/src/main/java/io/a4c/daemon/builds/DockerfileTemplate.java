@@ -7,12 +7,14 @@ import com.samskivert.mustache.Template;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildSource;
 import io.a4c.events.Names;
+import io.a4c.events.WorkspaceLogin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +24,14 @@ import javax.inject.Singleton;
 
 /**
  * Renders a build's Dockerfile from the template {@code Dockerfile.mustache} (JMustache) and the
- * job's spec: base image, tools installed with apt-get, the source sync, the setup steps.
+ * job's spec: base image, the tools the base lacks installed with apt-get, the sources (owned by
+ * the workspace group, group-writable), the setup steps.
  *
  * <p>Nothing reaches the text unchecked: every value has matched its rule in the job's contract (no
- * shell characters in tools, change, depot path or URL), and is checked again here. Setup steps and
- * the Perforce sync are written in exec form, as JSON arrays, so no Dockerfile or shell parsing of
- * those lines can be steered by their content. Thread-safe.
+ * shell characters in tools, change, depot path or URL), and is checked again here. Setup steps,
+ * the tools' install and the Perforce sync are written in exec form, as JSON arrays, and values
+ * reach a fixed script only as positional arguments, so no Dockerfile or shell parsing of those
+ * lines can be steered by their content. Thread-safe.
  */
 @Singleton
 public final class DockerfileTemplate {
@@ -71,7 +75,13 @@ public final class DockerfileTemplate {
     values.put("baseImage", Names.require("baseImage", spec.baseImage(), Names.IMAGE_REF));
     if (!spec.tools().isEmpty()) {
       spec.tools().forEach(tool -> Names.require("tools", tool, Names.TOOL));
-      values.put("tools", Map.of("list", String.join(" ", spec.tools())));
+      values.put(
+          "tools",
+          Map.of(
+              "list",
+              String.join(" ", spec.tools()),
+              "installCommand",
+              execForm(installTools(spec.tools()))));
     }
     BuildSource source = spec.source();
     if (source.isGit()) {
@@ -81,9 +91,12 @@ public final class DockerfileTemplate {
               "url",
               Names.require("source.url", source.url(), Names.GIT_URL),
               "commit",
-              Names.require("commit", commit, Names.CHANGE)));
+              Names.require("commit", commit, Names.CHANGE),
+              "gid",
+              Integer.toString(WorkspaceLogin.GROUP_ID)));
     } else {
-      values.put("perforce", Map.of("syncCommand", execForm(perforceSync(source, change))));
+      values.put(
+          "perforce", Map.of("syncCommand", execForm(sharedSync(perforceSync(source, change)))));
     }
     values.put(
         "setup",
@@ -111,6 +124,44 @@ public final class DockerfileTemplate {
         HEAD.equals(change) ? "#head" : "@" + Names.require("change", change, Names.CHANGE);
     return List.of("p4", "sync", depotPath + revision);
   }
+
+  /**
+   * Installs those of {@code tools} that are not installed yet: {@code apt-get update} and {@code
+   * install} run only when one is missing, so a base image that has them all (the local fleet's
+   * {@code a4c-base:bookworm}) builds without the network. The tools are the script's positional
+   * arguments, never part of its text.
+   */
+  static List<String> installTools(List<String> tools) {
+    var command = new ArrayList<String>(List.of("/bin/sh", "-c", INSTALL_MISSING, "install-tools"));
+    command.addAll(tools);
+    return command;
+  }
+
+  /**
+   * Runs a sync command ({@code argv}) in {@code /src} and then gives {@code /src} to the workspace
+   * group, group-writable, in the same {@code RUN}, so the sources take one layer. The command's
+   * words are positional arguments of a fixed script, never spliced into it.
+   */
+  static List<String> sharedSync(List<String> argv) {
+    var command = new ArrayList<String>(List.of("/bin/sh", "-c", SHARE_SOURCES, "sync-sources"));
+    command.addAll(argv);
+    return command;
+  }
+
+  // $@: the tools. dpkg-query rather than dpkg -s, which also succeeds for a removed package whose
+  // configuration files remain.
+  private static final String INSTALL_MISSING =
+      "missing=''; for tool in \"$@\"; do"
+          + " [ \"$(dpkg-query -W -f='${db:Status-Status}' \"$tool\" 2>/dev/null)\" = installed ]"
+          + " || missing=\"$missing $tool\"; done;"
+          + " if [ -z \"$missing\" ]; then echo \"a4c: tools already installed: $*\"; else"
+          + " echo \"a4c: installing:$missing\" && apt-get update"
+          + " && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing"
+          + " && rm -rf /var/lib/apt/lists/*; fi";
+
+  // $@: the sync command and its arguments.
+  private static final String SHARE_SOURCES =
+      "\"$@\" && chgrp -R " + WorkspaceLogin.GROUP_ID + " /src && chmod -R g+w /src";
 
   private String execForm(List<String> command) {
     try {

@@ -1,19 +1,28 @@
 package io.a4c.daemon.builds;
 
 import io.a4c.events.Names;
+import io.a4c.events.WorkspaceLogin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Singleton;
 
 /**
  * A real {@code git clone} and {@code git checkout} of a build's sources into its build context, on
- * the builder (so the base image needs no git and the sources are copied into the image). Arguments
- * are passed as an argument vector, never through a shell, after their rules. Needs {@code git} on
- * the builder host. Thread-safe.
+ * the builder (so the base image needs no git and the sources are copied into the image), made
+ * group-writable for the workspace group. Arguments are passed as an argument vector, never through
+ * a shell, after their rules. Needs {@code git} on the builder host. Thread-safe.
  */
 @Singleton
 public final class GitCheckout {
@@ -58,7 +67,51 @@ public final class GitCheckout {
         dir);
     String commit = run(log, List.of("git", "rev-parse", "HEAD"), dir).strip();
     log.line("checked out " + commit);
+    try {
+      makeGroupWritable(dir);
+    } catch (IOException e) {
+      throw new CheckoutFailed("could not make the checkout group-writable: " + e.getMessage());
+    }
     return commit;
+  }
+
+  /**
+   * Adds group write to every file and directory of the checkout but {@code .git}: the Dockerfile
+   * copies it to {@code /src} owned by the workspace group ({@link WorkspaceLogin#GROUP_ID}), and the
+   * modes travel with the context, so the workspace's login can write the sources without a second
+   * layer of {@code chmod}. Symbolic links are left alone (their own mode means nothing).
+   */
+  static void makeGroupWritable(Path dir) throws IOException {
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path path, BasicFileAttributes attrs)
+              throws IOException {
+            if (path.equals(dir.resolve(".git"))) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            addGroupWrite(path);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path path, BasicFileAttributes attrs)
+              throws IOException {
+            if (attrs.isRegularFile()) {
+              addGroupWrite(path);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private static void addGroupWrite(Path path) throws IOException {
+    Set<PosixFilePermission> permissions =
+        EnumSet.copyOf(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+    if (permissions.add(PosixFilePermission.GROUP_WRITE)) {
+      Files.setPosixFilePermissions(path, permissions);
+    }
   }
 
   private static String run(BuildLog log, List<String> command, Path dir)

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param registryCredentials the user and password of a {@link RegistryLogin#BASIC} login
  * @param builder the builder role's settings; {@link Builder#enabled()} false on hosts that only
  *     run workspaces
+ * @param workspaceSubnet this host's routed workspace subnet, when it has one: workspaces get their
+ *     addresses from it on the Docker network {@code a4c-workspaces}; else the default bridge
  */
 public record DaemonConfig(
     String hostId,
@@ -46,7 +48,8 @@ public record DaemonConfig(
     Optional<ImageRepository> imageRepository,
     RegistryLogin registryLogin,
     Optional<RegistryCredentials> registryCredentials,
-    Builder builder) {
+    Builder builder,
+    Optional<WorkspaceSubnet> workspaceSubnet) {
 
   public DaemonConfig {
     Names.require(DaemonEnv.HOST_ID, hostId, Names.HOST_ID);
@@ -151,7 +154,8 @@ public record DaemonConfig(
         imageRepository,
         RegistryLogin.BASIC,
         Optional.of(credentials),
-        builder);
+        builder,
+        workspaceSubnet);
   }
 
   /**
@@ -203,7 +207,8 @@ public record DaemonConfig(
         repository,
         login,
         login == RegistryLogin.BASIC ? credentials : Optional.empty(),
-        builder);
+        builder,
+        workspaceSubnet(env));
   }
 
   /**
@@ -238,6 +243,19 @@ public record DaemonConfig(
               + ": "
               + e.getMessage(),
           e);
+    }
+  }
+
+  private static Optional<WorkspaceSubnet> workspaceSubnet(Map<String, String> env) {
+    String value = env.get(DaemonEnv.WORKSPACE_SUBNET);
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new WorkspaceSubnet(value.trim()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "environment variable " + DaemonEnv.WORKSPACE_SUBNET + " " + e.getMessage(), e);
     }
   }
 
@@ -323,6 +341,8 @@ public record DaemonConfig(
         + (eventKey.isPresent() ? "set" : "none")
         + ", registryLogin="
         + registryLogin
+        + ", workspaceSubnet="
+        + workspaceSubnet.map(WorkspaceSubnet::cidr).orElse("none")
         + "]";
   }
 

@@ -118,6 +118,16 @@ public final class DaemonEnv {
   /** Optional endpoint override for Lambda (local runtime and tests only). */
   public static final String LAMBDA_ENDPOINT = "A4C_LAMBDA_ENDPOINT";
 
+  /**
+   * This host's workspace subnet, an IPv4 CIDR such as {@code 10.251.2.0/24}, unique in the fleet
+   * and routed to this host by its network (see docs/deploy.md). When set, the daemon makes sure
+   * the Docker bridge network {@code a4c-workspaces} has exactly this subnet (at start; it refuses
+   * to start when a network of that name with another subnet is in use) and puts every workspace on
+   * it, so developers reach a workspace at its own address. Unset: the engine's default bridge,
+   * whose addresses only the host itself reaches.
+   */
+  public static final String WORKSPACE_SUBNET = "A4C_WORKSPACE_SUBNET";
+
   /** The AWS region. */
   public static final String AWS_REGION = "AWS_REGION";
 

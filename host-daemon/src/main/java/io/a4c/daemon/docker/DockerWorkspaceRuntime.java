@@ -46,11 +46,13 @@ public final class DockerWorkspaceRuntime {
 
   private final DockerClient docker;
   private final RegistryAuth auth;
+  private final WorkspaceNetwork network;
 
   @Inject
-  public DockerWorkspaceRuntime(DockerClient docker, RegistryAuth auth) {
+  public DockerWorkspaceRuntime(DockerClient docker, RegistryAuth auth, WorkspaceNetwork network) {
     this.docker = docker;
     this.auth = auth;
+    this.network = network;
   }
 
   /**
@@ -70,7 +72,9 @@ public final class DockerWorkspaceRuntime {
             .withPidsLimit(spec.pids())
             .withCapDrop(DROPPED)
             .withSecurityOpts(List.of("no-new-privileges"))
-            .withRestartPolicy(RestartPolicy.unlessStoppedRestart());
+            .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
+            // The host's routed workspace network, if it has one; else the default bridge (null).
+            .withNetworkMode(network.name().orElse(null));
     pullIfAbsent(spec.imageRef());
     List<String> init = command.ssh() == null ? null : initCommand(spec.imageRef());
     return call(

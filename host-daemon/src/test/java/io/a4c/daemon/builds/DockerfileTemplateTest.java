@@ -10,12 +10,18 @@ import io.a4c.events.BuildKind;
 import io.a4c.events.BuildSource;
 import io.a4c.events.BuildSpec;
 import io.a4c.events.EventJson;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DockerfileTemplateTest {
   private final DockerfileTemplate template = new DockerfileTemplate(EventJson.newMapper());
+  @TempDir Path dir;
 
   private static BuildJob job(BuildSource source, List<String> tools, List<String> setup) {
     return BuildJob.of(
@@ -31,7 +37,7 @@ class DockerfileTemplateTest {
   }
 
   @Test
-  void perforceProjectsSyncTheirDepotPathAtTheChangeInTheDockerfile() {
+  void perforceProjectsSyncTheirDepotPathAtTheChangeAndShareItWithTheWorkspaceGroupInOneLayer() {
     String dockerfile =
         template.render(
             job(BuildSource.perforce("//depot/kernel/main/..."), List.of("curl", "vim"), List.of()),
@@ -41,11 +47,70 @@ class DockerfileTemplateTest {
     assertThat(dockerfile)
         .startsWith("# Rendered by the A4C builder")
         .contains("\nFROM a4c-base:bookworm\n")
-        .contains(
-            "\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl vim && rm -rf /var/lib/apt/lists/*\n")
         .contains("\nARG P4PORT\nARG P4USER\nARG P4CLIENT\nWORKDIR /src\n")
-        .contains("\nRUN [\"p4\",\"sync\",\"//depot/kernel/main/...@1234\"]\n")
-        .doesNotContain("COPY src/");
+        // The depot path is an argument of a fixed script, never part of its text.
+        .contains(
+            "\nRUN [\"/bin/sh\",\"-c\",\"\\\"$@\\\" && chgrp -R 2000 /src && chmod -R g+w /src\","
+                + "\"sync-sources\",\"p4\",\"sync\",\"//depot/kernel/main/...@1234\"]\n")
+        .doesNotContain("COPY");
+    assertThat(dockerfile.lines().filter(line -> line.startsWith("RUN ")).count()).isEqualTo(2);
+  }
+
+  @Test
+  void toolsAreInstalledByOneRunThatCallsAptOnlyForThoseTheBaseLacks() {
+    String dockerfile =
+        template.render(
+            job(BuildSource.perforce("//depot/kernel/main/..."), List.of("curl", "vim"), List.of()),
+            "1234",
+            null);
+
+    var install =
+        dockerfile.lines().filter(line -> line.contains("install-tools")).findFirst().orElseThrow();
+    assertThat(install)
+        .startsWith("RUN [\"/bin/sh\",\"-c\",\"missing=''; for tool in \\\"$@\\\"; do")
+        .contains("dpkg-query -W -f='${db:Status-Status}'")
+        .contains("apt-get update")
+        // The tools are the script's arguments, after its $0.
+        .endsWith("\",\"install-tools\",\"curl\",\"vim\"]");
+    assertThat(DockerfileTemplate.installTools(List.of("git")))
+        .hasSize(5)
+        .startsWith("/bin/sh", "-c")
+        .endsWith("install-tools", "git");
+  }
+
+  @Test
+  void theInstallScriptSkipsInstalledToolsAndCallsAptForTheMissingOnesOnly() throws Exception {
+    // The real script under a real sh, with dpkg-query and apt-get played by stubs on PATH.
+    Path bin = dir;
+    Path calls = bin.resolve("calls");
+    stub(
+        bin.resolve("dpkg-query"),
+        "for a; do last=$a; done; case \"$last\" in git|vim) printf installed ;; *) exit 1 ;; esac");
+    stub(bin.resolve("apt-get"), "echo \"apt-get $*\" >> " + calls);
+
+    var allThere = runScript(bin, List.of("git", "vim"));
+    assertThat(allThere).contains("a4c: tools already installed: git vim");
+    assertThat(calls).doesNotExist();
+
+    var oneMissing = runScript(bin, List.of("git", "curl", "vim"));
+    assertThat(oneMissing).contains("a4c: installing: curl");
+    assertThat(Files.readAllLines(calls))
+        .containsExactly("apt-get update", "apt-get install -y --no-install-recommends curl");
+  }
+
+  private static String runScript(Path bin, List<String> tools) throws Exception {
+    var process =
+        new ProcessBuilder(DockerfileTemplate.installTools(tools)).redirectErrorStream(true);
+    process.environment().put("PATH", bin + ":/usr/bin:/bin");
+    Process started = process.start();
+    String output = new String(started.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(started.waitFor()).as(output).isZero();
+    return output;
+  }
+
+  private static void stub(Path path, String body) throws Exception {
+    Files.writeString(path, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
   @Test
@@ -58,7 +123,7 @@ class DockerfileTemplateTest {
   }
 
   @Test
-  void gitProjectsCopyTheCheckedOutSourcesAndSetupStepsRunInExecForm() {
+  void gitProjectsCopyTheCheckedOutSourcesToTheWorkspaceGroupAndSetupStepsRunInExecForm() {
     String dockerfile =
         template.render(
             job(
@@ -70,12 +135,12 @@ class DockerfileTemplateTest {
 
     assertThat(dockerfile)
         .contains(
-            "# Sources: file:///srv/git/kernel.git checked out at 0123456789abcdef0123456789abcdef01234567 by the builder.\nCOPY src/ /src/\n")
+            "# Sources: file:///srv/git/kernel.git checked out at 0123456789abcdef0123456789abcdef01234567 by the builder, group-writable for the workspace group.\nCOPY --chown=0:2000 sources/ /\n")
         .contains("\nRUN [\"/bin/sh\",\"-c\",\"echo \\\"welcome\\\" > /etc/motd\"]\n")
         .contains("\nRUN [\"/bin/sh\",\"-c\",\"make -C /src all\"]\n")
         .doesNotContain("apt-get")
         .doesNotContain("p4 ");
-    assertThat(dockerfile.indexOf("COPY src/")).isLessThan(dockerfile.indexOf("make -C"));
+    assertThat(dockerfile.indexOf("COPY --chown")).isLessThan(dockerfile.indexOf("make -C"));
   }
 
   @Test

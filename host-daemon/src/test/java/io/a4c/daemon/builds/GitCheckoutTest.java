@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,27 @@ class GitCheckoutTest {
     assertThat(newest).isEqualTo(second);
     assertThat(Files.readString(dir.resolve("b/VERSION"))).isEqualTo("two\n");
     assertThat(log.text()).contains("$ git clone --quiet --no-checkout -- file://" + repo);
+  }
+
+  @Test
+  void theCheckoutIsGroupWritableButItsGitDirectoryIsLeftAsGitMadeIt() throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    git(repo, "init", "--quiet", "--initial-branch=main");
+    Files.createDirectories(repo.resolve("lib"));
+    Files.writeString(repo.resolve("lib/a.c"), "int a;\n");
+    git(repo, "add", "lib/a.c");
+    git(repo, "commit", "--quiet", "-m", "one");
+
+    Path out = dir.resolve("out");
+    new GitCheckout().checkout("file://" + repo, "main", null, out, new BuildLog(64 * 1024));
+
+    for (Path path : List.of(out, out.resolve("lib"), out.resolve("lib/a.c"))) {
+      assertThat(Files.getPosixFilePermissions(path))
+          .as(path.toString())
+          .contains(PosixFilePermission.GROUP_WRITE);
+    }
+    assertThat(Files.getPosixFilePermissions(out.resolve(".git/HEAD")))
+        .doesNotContain(PosixFilePermission.GROUP_WRITE);
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,27 @@ public class DaemonConfigTest {
     assertThat(config.builder().enabled()).isFalse();
     assertThat(config.imageRepository()).isEmpty();
     assertThat(config.registryLogin()).isEqualTo(RegistryLogin.NONE);
+  }
+
+  @Test
+  void aWorkspaceSubnetIsAnIpv4NetworkAddressAndNoneMeansTheDefaultBridge() {
+    assertThat(DaemonConfig.fromEnvironment(minimal()).workspaceSubnet()).isEmpty();
+
+    var env = minimal();
+    env.put(DaemonEnv.WORKSPACE_SUBNET, " 10.251.2.0/24 ");
+    var subnet = DaemonConfig.fromEnvironment(env).workspaceSubnet().orElseThrow();
+    assertThat(subnet.cidr()).isEqualTo("10.251.2.0/24");
+    assertThat(subnet.contains("10.251.2.17")).isTrue();
+    assertThat(subnet.contains("10.251.3.17")).isFalse();
+    assertThat(subnet.contains("172.17.0.2")).isFalse();
+
+    for (String bad :
+        List.of("10.251.2.1/24", "10.251.2.0", "10.251.256.0/24", "10.251.2.0/31", "fd00::/64")) {
+      env.put(DaemonEnv.WORKSPACE_SUBNET, bad);
+      assertThatThrownBy(() -> DaemonConfig.fromEnvironment(env))
+          .as(bad)
+          .hasMessageContaining(DaemonEnv.WORKSPACE_SUBNET);
+    }
   }
 
   /** A builder's environment with the build queue of one arch only. */

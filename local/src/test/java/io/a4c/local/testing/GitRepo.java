@@ -34,6 +34,7 @@ public final class GitRepo {
   /** Writes {@code file} and commits it; returns the commit id. */
   public String commit(String file, String content) {
     try {
+      Files.createDirectories(dir.resolve(file).getParent());
       Files.writeString(dir.resolve(file), content);
     } catch (IOException e) {
       throw new IllegalStateException(e);
