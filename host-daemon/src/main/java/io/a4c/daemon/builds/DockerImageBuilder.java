@@ -80,10 +80,13 @@ public final class DockerImageBuilder {
     try {
       // Next to the context (the builder's work directory), as docker-java's own archiver would.
       archive = Files.createTempFile(context.getParent(), context.getFileName() + "-", ".tar");
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(archive))) {
-        ContextArchive.write(context, excluded, out);
-      }
     } catch (IOException e) {
+      throw new BuildFailure("the build context could not be archived: " + e.getMessage(), true, e);
+    }
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(archive))) {
+      ContextArchive.write(context, excluded, out);
+    } catch (IOException e) {
+      deleteQuietly(archive, log);
       throw new BuildFailure("the build context could not be archived: " + e.getMessage(), true, e);
     }
     try (InputStream tar = new BufferedInputStream(Files.newInputStream(archive))) {
@@ -121,11 +124,15 @@ public final class DockerImageBuilder {
     } catch (IOException e) {
       throw new BuildFailure("the build context could not be read: " + e.getMessage(), true, e);
     } finally {
-      try {
-        Files.deleteIfExists(archive);
-      } catch (IOException e) {
-        log.line("could not delete " + archive + ": " + e.getMessage());
-      }
+      deleteQuietly(archive, log);
+    }
+  }
+
+  private static void deleteQuietly(Path archive, BuildLog log) {
+    try {
+      Files.deleteIfExists(archive);
+    } catch (IOException e) {
+      log.line("could not delete " + archive + ": " + e.getMessage());
     }
   }
 
