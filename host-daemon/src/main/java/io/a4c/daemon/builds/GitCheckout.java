@@ -77,9 +77,9 @@ public final class GitCheckout {
 
   /**
    * Adds group write to every file and directory of the checkout but {@code .git}: the Dockerfile
-   * copies it to {@code /src} owned by the workspace group ({@link WorkspaceLogin#GROUP_ID}), and the
-   * modes travel with the context, so the workspace's login can write the sources without a second
-   * layer of {@code chmod}. Symbolic links are left alone (their own mode means nothing).
+   * copies it to {@code /src} owned by the workspace group ({@link WorkspaceLogin#GROUP_ID}), and
+   * the modes travel with the context, so the workspace's login can write the sources without a
+   * second layer of {@code chmod}. Symbolic links are left alone (their own mode means nothing).
    */
   static void makeGroupWritable(Path dir) throws IOException {
     Files.walkFileTree(

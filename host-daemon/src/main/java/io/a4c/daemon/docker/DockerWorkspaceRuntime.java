@@ -119,6 +119,11 @@ public final class DockerWorkspaceRuntime {
     return command;
   }
 
+  /** The id of the image {@code imageRef} names on this engine now. */
+  public String imageId(String imageRef) {
+    return call("inspect the image", () -> docker.inspectImageCmd(imageRef).exec().getId());
+  }
+
   /**
    * A file of the container, created or running, as text; empty when there is none. For small files
    * (account files, keys).

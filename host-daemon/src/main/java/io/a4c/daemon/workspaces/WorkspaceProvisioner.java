@@ -130,7 +130,10 @@ public final class WorkspaceProvisioner {
   /** One attempt; {@code reached[0]} holds the last step completed, for the failure report. */
   private void walk(CreateWorkspace command, WorkspaceStep[] reached) {
     String containerId = docker.create(command);
-    String sshUnavailable = command.ssh() == null ? null : ssh.prepare(containerId, command.ssh());
+    String sshUnavailable =
+        command.ssh() == null
+            ? null
+            : ssh.prepare(containerId, command.spec().imageRef(), command.ssh());
     reached[0] = WorkspaceStep.CONTAINER_CREATED;
     report(
         command, WorkspaceState.CREATING, WorkspaceStep.CONTAINER_CREATED, containerId, null, null);

@@ -13,7 +13,10 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
@@ -36,6 +39,16 @@ public final class WorkspaceSsh {
 
   private final DockerWorkspaceRuntime docker;
 
+  /**
+   * What a container starts with, from its image: read through the first container of each image
+   * (each read mounts a created container's file system, a slow call) and kept by image id, so
+   * later creates of the image make one call, the write.
+   */
+  private record ImageFacts(
+      String shell, String passwd, String group, Optional<String> shadow, boolean hasSshd) {}
+
+  private final Map<String, ImageFacts> images = new ConcurrentHashMap<>();
+
   @Inject
   public WorkspaceSsh(DockerWorkspaceRuntime docker) {
     this.docker = docker;
@@ -46,12 +59,22 @@ public final class WorkspaceSsh {
    *
    * @return why the workspace will have no SSH server, or null when it will have one
    */
-  public String prepare(String containerId, SshAccess access) {
+  public String prepare(String containerId, String imageRef, SshAccess access) {
     WorkspaceLogin login = access.login();
-    String shell = docker.exists(containerId, "/bin/bash") ? "/bin/bash" : "/bin/sh";
-    String passwd = docker.readFile(containerId, "/etc/passwd").orElse("");
-    String group = docker.readFile(containerId, "/etc/group").orElse("");
-    var shadow = docker.readFile(containerId, "/etc/shadow");
+    var image =
+        images.computeIfAbsent(
+            docker.imageId(imageRef),
+            id ->
+                new ImageFacts(
+                    docker.exists(containerId, "/bin/bash") ? "/bin/bash" : "/bin/sh",
+                    docker.readFile(containerId, "/etc/passwd").orElse(""),
+                    docker.readFile(containerId, "/etc/group").orElse(""),
+                    docker.readFile(containerId, "/etc/shadow"),
+                    docker.exists(containerId, SshdConfig.SSHD)));
+    String shell = image.shell();
+    String passwd = image.passwd();
+    String group = image.group();
+    var shadow = image.shadow();
     List<ContainerFile> files = new ArrayList<>();
     files.add(ContainerFile.file("/etc/passwd", AccountFiles.passwd(passwd, login, shell), 0644));
     files.add(ContainerFile.file("/etc/group", AccountFiles.group(group, login), 0644));
@@ -68,7 +91,7 @@ public final class WorkspaceSsh {
         ContainerFile.file(SshdConfig.HOST_CERTIFICATE, access.hostCertificate() + "\n", 0644));
     files.add(keysFile(login, access.authorizedKeys(), access.keysRevision()));
     docker.writeFiles(containerId, files);
-    return sshUnavailable(containerId);
+    return image.hasSshd() ? null : NO_SSHD;
   }
 
   /**
