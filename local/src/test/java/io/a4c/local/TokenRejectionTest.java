@@ -108,7 +108,8 @@ class TokenRejectionTest {
               .replace("{workspaceId}", "ws-0000000000000000000000zzzz")
               .replace("{projectName}", "p")
               .replace("{hostId}", "h1")
-              .replace("{scheduleId}", "bs-0000000000000000000000zzzz");
+              .replace("{scheduleId}", "bs-0000000000000000000000zzzz")
+              .replace("{keyName}", "laptop");
       for (var entry : bad.entrySet()) {
         var reply = api.send(route.method(), path, entry.getValue(), "{}", "application/json");
         assertThat(reply.status())

@@ -7,7 +7,7 @@ package io.a4c.functions.http;
 public enum ProblemType {
   INVALID(400, "invalid-request", "The request is not valid"),
   UNAUTHORIZED(401, "unauthorized", "A valid bearer token is required"),
-  FORBIDDEN(403, "forbidden", "This needs the admin role"),
+  FORBIDDEN(403, "forbidden", "This caller may not do this"),
   NOT_FOUND(404, "not-found", "Not found"),
   METHOD_NOT_ALLOWED(405, "method-not-allowed", "The route does not take this method"),
   CONFLICT(409, "conflict", "The request conflicts with the current state"),
