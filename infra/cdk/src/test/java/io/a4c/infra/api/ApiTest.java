@@ -26,6 +26,7 @@ class ApiTest {
         .containsExactlyInAnyOrder(
             "POST /v1/users/{userId}/workspaces",
             "GET /v1/users/{userId}/workspaces",
+            "GET /v1/ssh/known-hosts",
             "GET /v1/users/{userId}/workspaces/{workspaceId}",
             "DELETE /v1/users/{userId}/workspaces/{workspaceId}",
             "PUT /v1/projects/{projectName}",
