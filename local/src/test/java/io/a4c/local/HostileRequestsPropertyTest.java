@@ -508,8 +508,8 @@ class HostileRequestsPropertyTest {
 
   /**
    * Every item of every table but the hosts' (heartbeats) and the DNS records' (written when an
-   * accepted request's workspace comes up, in the background; they follow the workspaces, which
-   * are checked), minus what accepted requests own.
+   * accepted request's workspace comes up, in the background; they follow the workspaces, which are
+   * checked), minus what accepted requests own.
    */
   private static Map<String, Integer> fingerprint() {
     Map<String, Integer> items = new HashMap<>();
