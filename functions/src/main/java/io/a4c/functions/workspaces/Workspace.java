@@ -62,12 +62,6 @@ public record Workspace(
     public Ssh withUnavailable(String why) {
       return new Ssh(login, hostKey, keysRevision, sentKeysRevision, why);
     }
-
-    /** This access with its container holding keys of {@code revision}, if newer. */
-    public Ssh withKeysRevision(long revision) {
-      return new Ssh(
-          login, hostKey, Math.max(keysRevision, revision), sentKeysRevision, unavailable);
-    }
   }
 
   /**

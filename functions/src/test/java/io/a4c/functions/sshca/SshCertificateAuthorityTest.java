@@ -2,17 +2,15 @@ package io.a4c.functions.sshca;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.a4c.functions.testing.TestCaKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,26 +27,12 @@ class SshCertificateAuthorityTest {
 
   @BeforeEach
   void makeCa() throws Exception {
-    Path keyFile = writeCaKey(dir.resolve("ca-key"));
+    Path keyFile = TestCaKey.write(dir.resolve("ca-key"));
     ca =
         new SshCertificateAuthority(
             Optional.of(new KeyFileCaSigner(keyFile)),
             "ws.a4c.internal",
             Clock.fixed(Instant.parse("2026-12-02T08:00:00Z"), ZoneOffset.UTC));
-  }
-
-  /**
-   * A P-256 CA key in the files {@link KeyFileCaSigner} reads, as the local runtime writes them.
-   */
-  static Path writeCaKey(Path file) throws Exception {
-    var generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    var pair = generator.generateKeyPair();
-    Files.writeString(file, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
-    Files.writeString(
-        file.resolveSibling(file.getFileName() + ".pub"),
-        Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()));
-    return file;
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.a4c.events.WorkspaceStatus;
 import io.a4c.events.WorkspaceStep;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.OptionalLong;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -158,7 +159,15 @@ public final class WorkspaceProvisioner {
       }
     }
     hostnames.put(command.workspaceId(), ip, command.spec().hostname());
-    reportRunning(command, containerId, ip, sshUnavailable);
+    // The keys just written are the command's: no need to read them back.
+    reportRunning(
+        command,
+        containerId,
+        ip,
+        sshUnavailable,
+        command.ssh() == null
+            ? OptionalLong.empty()
+            : OptionalLong.of(command.ssh().keysRevision()));
     log.atInfo()
         .addKeyValue("workspaceId", command.workspaceId())
         .addKeyValue("containerId", containerId)
@@ -185,17 +194,27 @@ public final class WorkspaceProvisioner {
       return false;
     }
     reportRunning(
-        command, containerId, ip, command.ssh() == null ? null : ssh.sshUnavailable(containerId));
+        command,
+        containerId,
+        ip,
+        command.ssh() == null ? null : ssh.sshUnavailable(containerId),
+        command.ssh() == null
+            ? OptionalLong.empty()
+            : ssh.keysRevision(containerId, command.ssh().login()));
     return true;
   }
 
   /**
-   * Reports RUNNING, then, for a workspace with SSH, the revision of the keys its container holds:
-   * both again after a redelivery, so a daemon killed between writing the keys and reporting them
-   * reports them on the next delivery.
+   * Reports RUNNING, then, for a workspace with SSH, the revision of the keys its container holds
+   * ({@code keysHeld}): both again after a redelivery, so a daemon killed between writing the keys
+   * and reporting them reports them on the next delivery.
    */
   private void reportRunning(
-      CreateWorkspace command, String containerId, String ip, String sshUnavailable) {
+      CreateWorkspace command,
+      String containerId,
+      String ip,
+      String sshUnavailable,
+      OptionalLong keysHeld) {
     events.publish(
         WorkspaceStatus.of(
                 command.hostId(),
@@ -209,12 +228,9 @@ public final class WorkspaceProvisioner {
                 clock.instant())
             .withSshUnavailable(sshUnavailable));
     observer.completed(command.workspaceId(), WorkspaceStep.HOSTNAME_REGISTERED);
-    if (command.ssh() != null) {
-      ssh.keysRevision(containerId, command.ssh().login())
-          .ifPresent(
-              revision ->
-                  reportKeys(command.hostId(), command.workspaceId(), command.userId(), revision));
-    }
+    keysHeld.ifPresent(
+        revision ->
+            reportKeys(command.hostId(), command.workspaceId(), command.userId(), revision));
   }
 
   private void reportKeys(String hostId, String workspaceId, String userId, long revision) {
