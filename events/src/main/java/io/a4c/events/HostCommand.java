@@ -11,9 +11,18 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = CreateWorkspace.class, name = "CreateWorkspace"),
   @JsonSubTypes.Type(value = DeleteWorkspace.class, name = "DeleteWorkspace"),
-  @JsonSubTypes.Type(value = SyncSshKeys.class, name = "SyncSshKeys")
+  @JsonSubTypes.Type(value = SyncSshKeys.class, name = "SyncSshKeys"),
+  @JsonSubTypes.Type(value = StopWorkspace.class, name = "StopWorkspace"),
+  @JsonSubTypes.Type(value = StartWorkspace.class, name = "StartWorkspace"),
+  @JsonSubTypes.Type(value = RebuildWorkspace.class, name = "RebuildWorkspace")
 })
-public sealed interface HostCommand permits CreateWorkspace, DeleteWorkspace, SyncSshKeys {
+public sealed interface HostCommand
+    permits CreateWorkspace,
+        DeleteWorkspace,
+        SyncSshKeys,
+        StopWorkspace,
+        StartWorkspace,
+        RebuildWorkspace {
   /** Schema version of this command's JSON form. */
   int version();
 

@@ -5,11 +5,29 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a host's reconciler reports now and then: every container labelled as A4C's on its engine.
- * The consumer compares it with the records placed on that host and repairs either side.
+ * What a host's reconciler reports now and then: every container and home volume labelled as A4C's
+ * on its engine. The consumer compares it with the records placed on that host and repairs either
+ * side.
+ *
+ * @param homes the home volumes on the host; null from daemons older than home volumes
  */
-public record HostInventory(int version, String hostId, List<Entry> containers, Instant at)
+public record HostInventory(
+    int version, String hostId, List<Entry> containers, Instant at, List<Home> homes)
     implements HostEvent {
+  /**
+   * One workspace's home volume.
+   *
+   * @param createdAt when the engine made it; the reconciler leaves young volumes alone
+   */
+  public record Home(String workspaceId, String userId, String volume, Instant createdAt) {
+    public Home {
+      Names.require("workspaceId", workspaceId, Names.WORKSPACE_ID);
+      Names.require("userId", userId, Names.USER_ID);
+      Names.requireText("volume", volume);
+      Objects.requireNonNull(createdAt, "createdAt");
+    }
+  }
+
   /**
    * One A4C container.
    *
@@ -21,6 +39,8 @@ public record HostInventory(int version, String hostId, List<Entry> containers, 
    *     ip}: the daemon writes it only after the create's last step before RUNNING, so true means
    *     the create walked to its end (a redelivered create would only report it RUNNING); null from
    *     daemons older than this field
+   * @param lastActiveAt when the host last saw the workspace in use (an SSH session, or CPU above
+   *     its idle threshold); null when it does not watch it (stopped, or no idle stop asked)
    */
   public record Entry(
       String workspaceId,
@@ -29,7 +49,8 @@ public record HostInventory(int version, String hostId, List<Entry> containers, 
       String state,
       Instant createdAt,
       String ip,
-      Boolean hostnameRegistered) {
+      Boolean hostnameRegistered,
+      Instant lastActiveAt) {
     public Entry {
       Names.require("workspaceId", workspaceId, Names.WORKSPACE_ID);
       Names.require("userId", userId, Names.USER_ID);
@@ -43,10 +64,17 @@ public record HostInventory(int version, String hostId, List<Entry> containers, 
     Names.require("hostId", hostId, Names.HOST_ID);
     containers = List.copyOf(Objects.requireNonNullElse(containers, List.of()));
     Objects.requireNonNull(at, "at");
+    homes = homes == null ? null : List.copyOf(homes);
   }
 
-  /** A version-1 inventory. */
+  /** A version-1 inventory without home volumes. */
   public static HostInventory of(String hostId, List<Entry> containers, Instant at) {
-    return new HostInventory(Versions.CURRENT, hostId, containers, at);
+    return new HostInventory(Versions.CURRENT, hostId, containers, at, null);
+  }
+
+  /** A version-1 inventory with the host's home volumes. */
+  public static HostInventory of(
+      String hostId, List<Entry> containers, Instant at, List<Home> homes) {
+    return new HostInventory(Versions.CURRENT, hostId, containers, at, homes);
   }
 }

@@ -12,6 +12,11 @@ import java.util.Objects;
  * @param reason why, for FAILED: which step and what went wrong, in words a user can act on
  * @param sshUnavailable for RUNNING: why the workspace has no SSH server (its image has none), in
  *     words a user can act on; null when it has one or the command asked for no SSH
+ * @param operation the operation number of the command reported on (0 or null for a create); null
+ *     with {@code stoppedReason} "idle" for a stop the host decided on its own
+ * @param imageRef for RUNNING and STOPPED: the image the container runs, so a rebuild that could
+ *     not pull its image is told apart from one that finished; null from older daemons
+ * @param stoppedReason for STOPPED: "user" for a requested stop, "idle" for the host's idle stop
  */
 public record WorkspaceStatus(
     int version,
@@ -24,8 +29,17 @@ public record WorkspaceStatus(
     String ip,
     String reason,
     Instant at,
-    String sshUnavailable)
+    String sshUnavailable,
+    Long operation,
+    String imageRef,
+    String stoppedReason)
     implements HostEvent {
+  /** The stop reason of a stop the host decided because the workspace was idle. */
+  public static final String IDLE = "idle";
+
+  /** The stop reason of a stop a user (or the API) asked for. */
+  public static final String USER = "user";
+
   public WorkspaceStatus {
     Versions.require("WorkspaceStatus", version);
     Names.require("hostId", hostId, Names.HOST_ID);
@@ -58,12 +72,76 @@ public record WorkspaceStatus(
         ip,
         reason,
         at,
+        null,
+        null,
+        null,
         null);
   }
 
   /** This report saying why the workspace has no SSH server. */
   public WorkspaceStatus withSshUnavailable(String why) {
     return new WorkspaceStatus(
-        version, hostId, workspaceId, userId, state, step, containerId, ip, reason, at, why);
+        version,
+        hostId,
+        workspaceId,
+        userId,
+        state,
+        step,
+        containerId,
+        ip,
+        reason,
+        at,
+        why,
+        operation,
+        imageRef,
+        stoppedReason);
+  }
+
+  /** This report about operation {@code number}, its container running {@code image}. */
+  public WorkspaceStatus forOperation(long number, String image) {
+    return new WorkspaceStatus(
+        version,
+        hostId,
+        workspaceId,
+        userId,
+        state,
+        step,
+        containerId,
+        ip,
+        reason,
+        at,
+        sshUnavailable,
+        number,
+        image,
+        stoppedReason);
+  }
+
+  /** This STOPPED report with why it stopped ({@link #USER} or {@link #IDLE}). */
+  public WorkspaceStatus stoppedBecause(String why) {
+    return new WorkspaceStatus(
+        version,
+        hostId,
+        workspaceId,
+        userId,
+        state,
+        step,
+        containerId,
+        ip,
+        reason,
+        at,
+        sshUnavailable,
+        operation,
+        imageRef,
+        why);
+  }
+
+  /** The operation number reported on: 0 for a create (and reports from older daemons). */
+  public long operationNumber() {
+    return operation == null ? 0 : operation;
+  }
+
+  /** Whether this is the host's own stop of an idle workspace, answering no command. */
+  public boolean idleStop() {
+    return state == WorkspaceState.STOPPED && IDLE.equals(stoppedReason) && operation == null;
   }
 }

@@ -1,8 +1,10 @@
 package io.a4c.events;
 
 /**
- * The create steps a host daemon walks, in order. Each one is reported when it completes; a retry
- * after a transient failure starts again from {@link #ACCEPTED} on a clean slate.
+ * The steps a host daemon walks, in order: create and rebuild walk them all from ACCEPTED, a start
+ * from STARTED, a stop reports CONTAINER_STOPPED and a delete REMOVED. Each one is reported when it
+ * completes; a retry after a transient failure starts again from {@link #ACCEPTED} on a clean
+ * slate.
  */
 public enum WorkspaceStep {
   /** The daemon took the command. */
@@ -18,5 +20,7 @@ public enum WorkspaceStep {
   /** The hostname entry maps the workspace hostname to its IP. */
   HOSTNAME_REGISTERED,
   /** Delete: container and hostname entry removed. */
-  REMOVED
+  REMOVED,
+  /** Stop: the container is stopped (kept, with its home) and its hostname entry removed. */
+  CONTAINER_STOPPED
 }

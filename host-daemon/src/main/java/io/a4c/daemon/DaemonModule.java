@@ -133,6 +133,23 @@ final class DaemonModule {
       public void syncKeys(SyncSshKeys command) {
         provisioner.syncKeys(command);
       }
+
+      @Override
+      public void stop(io.a4c.events.StopWorkspace command) {
+        provisioner.stop(command);
+      }
+
+      @Override
+      public void start(io.a4c.events.StartWorkspace command, int receiveCount)
+          throws InterruptedException {
+        provisioner.start(command, receiveCount);
+      }
+
+      @Override
+      public void rebuild(io.a4c.events.RebuildWorkspace command, int receiveCount)
+          throws InterruptedException {
+        provisioner.rebuild(command, receiveCount);
+      }
     };
   }
 

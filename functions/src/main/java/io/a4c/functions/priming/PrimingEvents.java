@@ -159,7 +159,7 @@ public final class PrimingEvents {
                 hostId,
                 List.of(
                     new HostInventory.Entry(
-                        WORKSPACE_ID, USER, "c0ffee", "running", old, "172.17.0.2", true)),
+                        WORKSPACE_ID, USER, "c0ffee", "running", old, "172.17.0.2", true, null)),
                 now));
     var sqsEvent = sqs(events);
     for (var message : sqsEvent.getRecords()) {

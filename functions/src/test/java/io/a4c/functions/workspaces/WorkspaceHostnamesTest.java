@@ -263,7 +263,8 @@ class WorkspaceHostnamesTest {
                 "running",
                 services.clock.instant().minus(Duration.ofMinutes(10)),
                 ip,
-                true)),
+                true,
+                null)),
         services.clock.instant());
   }
 

@@ -6,6 +6,9 @@ import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.HostCommand;
+import io.a4c.events.RebuildWorkspace;
+import io.a4c.events.StartWorkspace;
+import io.a4c.events.StopWorkspace;
 import io.a4c.events.SyncSshKeys;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -118,6 +121,9 @@ public final class HostCommandConsumer {
         case CreateWorkspace create -> workspaces.create(create, receiveCount(message));
         case DeleteWorkspace delete -> workspaces.delete(delete);
         case SyncSshKeys sync -> workspaces.syncKeys(sync);
+        case StopWorkspace stop -> workspaces.stop(stop);
+        case StartWorkspace start -> workspaces.start(start, receiveCount(message));
+        case RebuildWorkspace rebuild -> workspaces.rebuild(rebuild, receiveCount(message));
       }
       queue.delete(message);
       return true;

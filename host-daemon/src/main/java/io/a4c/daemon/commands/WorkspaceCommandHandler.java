@@ -2,6 +2,9 @@ package io.a4c.daemon.commands;
 
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.RebuildWorkspace;
+import io.a4c.events.StartWorkspace;
+import io.a4c.events.StopWorkspace;
 import io.a4c.events.SyncSshKeys;
 
 /**
@@ -23,4 +26,23 @@ public interface WorkspaceCommandHandler {
 
   /** Makes the workspace's authorized keys the command's; no container there is success. */
   void syncKeys(SyncSshKeys command) throws InterruptedException;
+
+  /** Stops the workspace's container, keeping it and its home; a stopped one is reported again. */
+  void stop(StopWorkspace command) throws InterruptedException;
+
+  /**
+   * Starts the workspace's stopped container again; a running one is reported again.
+   *
+   * @param receiveCount how often SQS has delivered this command, this time included
+   * @throws io.a4c.daemon.workspaces.RetryLater to leave the command on the queue
+   */
+  void start(StartWorkspace command, int receiveCount) throws InterruptedException;
+
+  /**
+   * Replaces the workspace's container with one of the command's image, keeping its home.
+   *
+   * @param receiveCount how often SQS has delivered this command, this time included
+   * @throws io.a4c.daemon.workspaces.RetryLater to leave the command on the queue
+   */
+  void rebuild(RebuildWorkspace command, int receiveCount) throws InterruptedException;
 }

@@ -103,7 +103,8 @@ public final class InventoryPublisher {
                 container.getState(),
                 Instant.ofEpochSecond(container.getCreated()),
                 ip,
-                registered));
+                registered,
+                null));
       }
       for (String workspaceId : entriesNow.keySet()) {
         if (!present.contains(workspaceId)) {

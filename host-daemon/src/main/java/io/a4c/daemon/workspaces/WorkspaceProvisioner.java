@@ -311,4 +311,21 @@ public final class WorkspaceProvisioner {
       observer.completed(command.workspaceId(), step);
     }
   }
+
+  /** Stops the workspace's container. Not written yet. */
+  public void stop(io.a4c.events.StopWorkspace command) {
+    throw new UnsupportedOperationException("stop: not written yet");
+  }
+
+  /** Starts the workspace's container. Not written yet. */
+  public void start(io.a4c.events.StartWorkspace command, int receiveCount)
+      throws InterruptedException {
+    throw new UnsupportedOperationException("start: not written yet");
+  }
+
+  /** Rebuilds the workspace's container. Not written yet. */
+  public void rebuild(io.a4c.events.RebuildWorkspace command, int receiveCount)
+      throws InterruptedException {
+    throw new UnsupportedOperationException("rebuild: not written yet");
+  }
 }

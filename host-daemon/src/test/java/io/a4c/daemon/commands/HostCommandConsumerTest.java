@@ -79,6 +79,21 @@ class HostCommandConsumerTest {
               throw failure;
             }
           }
+
+          @Override
+          public void stop(io.a4c.events.StopWorkspace command) {
+            handled.add("stop " + command.workspaceId());
+          }
+
+          @Override
+          public void start(io.a4c.events.StartWorkspace command, int receiveCount) {
+            handled.add("start " + command.workspaceId());
+          }
+
+          @Override
+          public void rebuild(io.a4c.events.RebuildWorkspace command, int receiveCount) {
+            handled.add("rebuild " + command.workspaceId());
+          }
         };
     consumer = new HostCommandConsumer(queue, handler, EventJson.newMapper(), config);
   }
