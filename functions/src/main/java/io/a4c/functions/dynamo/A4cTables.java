@@ -13,11 +13,19 @@ public final class A4cTables {
       new IndexSpec("byHost", "hostId", "workspaceId");
 
   /**
-   * Workspaces in progress by last update, for the sweeper. Sparse: only PENDING, CREATING and
-   * DELETING workspaces carry {@code inFlight}.
+   * Workspaces in progress by last update, for the sweeper. Sparse: only workspaces a host is still
+   * working on (PENDING, CREATING, DELETING, STOPPING, STARTING, REBUILDING) carry {@code
+   * inFlight}.
    */
   public static final IndexSpec WORKSPACES_IN_FLIGHT =
       new IndexSpec("byInFlight", "inFlight", "updatedAt");
+
+  /**
+   * Stopped workspaces by when they stopped, for the sweeper's expiry. Sparse: only STOPPED
+   * workspaces carry {@code stopped}.
+   */
+  public static final IndexSpec WORKSPACES_STOPPED =
+      new IndexSpec("byStopped", "stopped", "stoppedAt");
 
   /** Build schedules by status and time, for queue positions, the sweeper and the scheduler. */
   public static final IndexSpec BUILDS_BY_STATUS =
@@ -31,7 +39,7 @@ public final class A4cTables {
           "Workspaces",
           "userId",
           "workspaceId",
-          List.of(WORKSPACES_BY_HOST, WORKSPACES_IN_FLIGHT),
+          List.of(WORKSPACES_BY_HOST, WORKSPACES_IN_FLIGHT, WORKSPACES_STOPPED),
           null);
 
   /** One item per project, holding its JSON. */

@@ -30,6 +30,9 @@ public final class ApiRoutes {
 
   public static final String WORKSPACES = "/v1/users/{userId}/workspaces";
   public static final String WORKSPACE = "/v1/users/{userId}/workspaces/{workspaceId}";
+  public static final String WORKSPACE_STOP = WORKSPACE + "/stop";
+  public static final String WORKSPACE_START = WORKSPACE + "/start";
+  public static final String WORKSPACE_REBUILD = WORKSPACE + "/rebuild";
   public static final String PROJECT = "/v1/projects/{projectName}";
   public static final String PROJECT_IMAGES = "/v1/projects/{projectName}/images";
   public static final String HOSTS = "/v1/hosts";
@@ -50,6 +53,9 @@ public final class ApiRoutes {
           new Route("GET", WORKSPACES, Function.WORKSPACES),
           new Route("GET", WORKSPACE, Function.WORKSPACES),
           new Route("DELETE", WORKSPACE, Function.WORKSPACES),
+          new Route("POST", WORKSPACE_STOP, Function.WORKSPACES),
+          new Route("POST", WORKSPACE_START, Function.WORKSPACES),
+          new Route("POST", WORKSPACE_REBUILD, Function.WORKSPACES),
           new Route("PUT", PROJECT, Function.ADMIN),
           new Route("GET", PROJECT, Function.ADMIN),
           new Route("POST", PROJECT_IMAGES, Function.ADMIN),
