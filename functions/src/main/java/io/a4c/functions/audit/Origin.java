@@ -20,4 +20,9 @@ public record Origin(String actor, boolean admin, String requestId, String sourc
   public static Origin host(String hostId, String messageId) {
     return new Origin("host:" + hostId, false, messageId, null);
   }
+
+  /** A4C itself, acting on a schedule ({@code sweeper}, say) rather than for a request. */
+  public static Origin system(String part) {
+    return new Origin("system:" + part, false, null, null);
+  }
 }

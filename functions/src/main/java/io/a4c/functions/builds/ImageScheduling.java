@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -30,8 +29,6 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class ImageScheduling {
   private static final Logger log = LoggerFactory.getLogger(ImageScheduling.class);
-  private static final Pattern EMAIL =
-      Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,200}\\.[A-Za-z]{2,63}");
 
   private final BuildScheduleStore schedules;
   private final BuildJobSender jobs;
@@ -154,16 +151,7 @@ public final class ImageScheduling {
         "build-quota");
   }
 
-  /**
-   * The token's email claim; else {@code <userId>@<domain>} when a domain is configured; else none.
-   */
   private String recipient(String userId, String emailClaim) {
-    if (emailClaim != null && EMAIL.matcher(emailClaim).matches()) {
-      return emailClaim;
-    }
-    if (EMAIL.matcher(userId).matches()) {
-      return userId;
-    }
-    return userEmailDomain == null ? null : userId + "@" + userEmailDomain;
+    return io.a4c.functions.config.EmailRecipients.of(userId, emailClaim, userEmailDomain);
   }
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param ssh the SSH certificate authority's key
  * @param dns where workspace hostnames are written
  * @param sshKeysTable users' SSH keys and workspace logins
+ * @param idleStopMinutes the idle stop of projects that do not set one; 0 for never
  */
 public record FunctionsConfig(
     String workspacesTable,
@@ -40,7 +41,8 @@ public record FunctionsConfig(
     Builds builds,
     Ssh ssh,
     Dns dns,
-    String sshKeysTable) {
+    String sshKeysTable,
+    int idleStopMinutes) {
 
   /**
    * Where workspace A records go.
@@ -169,7 +171,8 @@ public record FunctionsConfig(
             blankToNull(env.get(FunctionsEnv.DNS_ZONE_ID)),
             Optional.ofNullable(blankToNull(env.get(FunctionsEnv.DNS_RECORDS_TABLE)))
                 .orElse(A4cTables.DNS_RECORDS.localName())),
-        required(env, FunctionsEnv.SSH_KEYS_TABLE));
+        required(env, FunctionsEnv.SSH_KEYS_TABLE),
+        (int) nonNegative(env, FunctionsEnv.IDLE_STOP_MINUTES, 0));
   }
 
   private static Map<Arch, String> buildQueueUrls(Map<String, String> env) {
@@ -278,6 +281,14 @@ public record FunctionsConfig(
       throw new IllegalStateException("environment variable " + name + " must be set");
     }
     return value;
+  }
+
+  private static long nonNegative(Map<String, String> env, String name, long fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank() || value.trim().equals("0")) {
+      return value == null || value.isBlank() ? fallback : 0;
+    }
+    return positive(env, name, fallback);
   }
 
   private static long positive(Map<String, String> env, String name, long fallback) {

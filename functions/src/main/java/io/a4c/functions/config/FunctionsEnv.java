@@ -72,6 +72,12 @@ public final class FunctionsEnv {
   public static final String HOST_DOWN_AFTER_MISSED_BEATS = "A4C_HOST_DOWN_AFTER_MISSED_BEATS";
 
   /**
+   * Minutes without an SSH session and with CPU below the hosts' threshold after which a workspace
+   * of a project that sets no {@code lifecycle.idleStopMinutes} is stopped (default 0: never).
+   */
+  public static final String IDLE_STOP_MINUTES = "A4C_IDLE_STOP_MINUTES";
+
+  /**
    * Seconds after which a create or delete that has not moved is re-driven or failed (default 900).
    */
   public static final String STUCK_AFTER_SECONDS = "A4C_STUCK_AFTER_SECONDS";

@@ -21,11 +21,11 @@ public final class A4cTables {
       new IndexSpec("byInFlight", "inFlight", "updatedAt");
 
   /**
-   * Stopped workspaces by when they stopped, for the sweeper's expiry. Sparse: only STOPPED
-   * workspaces carry {@code stopped}.
+   * Stopped workspaces that are to be deleted, by when, for the sweeper's expiry. Sparse: only
+   * STOPPED workspaces of a project that deletes them carry {@code expires}.
    */
-  public static final IndexSpec WORKSPACES_STOPPED =
-      new IndexSpec("byStopped", "stopped", "stoppedAt");
+  public static final IndexSpec WORKSPACES_EXPIRING =
+      new IndexSpec("byExpiry", "expires", "deleteAfter");
 
   /** Build schedules by status and time, for queue positions, the sweeper and the scheduler. */
   public static final IndexSpec BUILDS_BY_STATUS =
@@ -39,7 +39,7 @@ public final class A4cTables {
           "Workspaces",
           "userId",
           "workspaceId",
-          List.of(WORKSPACES_BY_HOST, WORKSPACES_IN_FLIGHT, WORKSPACES_STOPPED),
+          List.of(WORKSPACES_BY_HOST, WORKSPACES_IN_FLIGHT, WORKSPACES_EXPIRING),
           null);
 
   /** One item per project, holding its JSON. */

@@ -47,6 +47,25 @@ public final class HostSlots {
         .build();
   }
 
+  /**
+   * The transaction item that gives a workspace already placed on {@code hostId} its slot back (a
+   * start or rebuild of a stopped one); its condition fails only when the host is full or DOWN: a
+   * DRAINING host takes no new workspaces, but its own may run again.
+   */
+  public TransactWriteItem reserveOwn(String hostId) {
+    return TransactWriteItem.builder()
+        .update(
+            u ->
+                u.tableName(table)
+                    .key(A4cTables.HOSTS.key(hostId))
+                    .updateExpression("SET " + ASSIGNED + " = " + ASSIGNED + " + :one")
+                    .conditionExpression("#status <> :down AND " + ASSIGNED + " < #capacity")
+                    .expressionAttributeNames(Map.of("#status", "status", "#capacity", "capacity"))
+                    .expressionAttributeValues(
+                        Map.of(":one", Values.ONE, ":down", Values.name(HostStatus.DOWN))))
+        .build();
+  }
+
   /** The transaction item that gives a slot back; its condition fails when the counter is zero. */
   public TransactWriteItem release(String hostId) {
     return TransactWriteItem.builder()

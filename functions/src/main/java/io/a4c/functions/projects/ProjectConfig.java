@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 /**
  * A project's configuration as an admin writes it ({@code PUT /v1/projects/{projectName}}): where
  * its sources are, the base image, the tools its images install, its parents (streams or branches),
- * the setup commands run in every new workspace, the workspace size, and overrides of the per-user
- * quotas ({@code quotas}, optional).
+ * the setup commands run in every new workspace, the workspace size, overrides of the per-user
+ * quotas ({@code quotas}, optional), recurring builds, and what happens to idle and stopped
+ * workspaces ({@code lifecycle}, optional).
  */
 public record ProjectConfig(
     ProjectSource source,
@@ -21,7 +22,8 @@ public record ProjectConfig(
     List<String> setup,
     WorkspaceSize workspaceSize,
     ProjectQuotas quotas,
-    List<RecurringBuild> recurringBuilds) {
+    List<RecurringBuild> recurringBuilds,
+    ProjectLifecycle lifecycle) {
   /** Debian package names, the form tools are installed by. */
   static final Pattern TOOL = Names.TOOL;
 
@@ -52,6 +54,7 @@ public record ProjectConfig(
             "one printable line of at most 1024 characters, not ending in a backslash",
             32);
     workspaceSize = Objects.requireNonNullElse(workspaceSize, WorkspaceSize.DEFAULT);
+    lifecycle = Objects.requireNonNullElse(lifecycle, ProjectLifecycle.DEFAULT);
     recurringBuilds = List.copyOf(Objects.requireNonNullElse(recurringBuilds, List.of()));
     if (recurringBuilds.size() > 20) {
       throw new InvalidRequestException(

@@ -6,6 +6,7 @@ import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostStatus;
 import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.workspaces.StuckWorkspaces;
+import io.a4c.functions.workspaces.WorkspaceExpiry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs on a schedule (EventBridge rate rule; the local runtime's scheduler): marks hosts whose
  * heartbeats stopped DOWN, re-drives or fails workspaces stuck past their deadline, and sends again
- * the jobs of waiting builds that are not on the build queue ({@link LostBuildJobs}). Every write
- * is conditional, so two sweeps at once do each thing once. Safe to run at any time.
+ * the jobs of waiting builds that are not on the build queue ({@link LostBuildJobs}), and warns
+ * about and deletes stopped workspaces whose project deletes them ({@link WorkspaceExpiry}). Every
+ * write is conditional, so two sweeps at once do each thing once. Safe to run at any time.
  */
 @Singleton
 public final class Sweeper {
@@ -26,11 +28,17 @@ public final class Sweeper {
 
   /** What one sweep did, for logs and tests. */
   public record Result(
-      int hostsMarkedDown, int workspacesRedriven, int workspacesFailed, int buildJobsResent) {}
+      int hostsMarkedDown,
+      int workspacesRedriven,
+      int workspacesFailed,
+      int buildJobsResent,
+      int expiryWarnings,
+      int workspacesExpired) {}
 
   private final HostStore hosts;
   private final StuckWorkspaces workspaces;
   private final LostBuildJobs lostBuildJobs;
+  private final WorkspaceExpiry expiry;
   private final Clock clock;
   private final Duration downAfter;
   private final Duration stuckAfter;
@@ -40,8 +48,10 @@ public final class Sweeper {
       HostStore hosts,
       StuckWorkspaces workspaces,
       LostBuildJobs lostBuildJobs,
+      WorkspaceExpiry expiry,
       Clock clock,
       FunctionsConfig config) {
+    this.expiry = expiry;
     this.hosts = hosts;
     this.workspaces = workspaces;
     this.lostBuildJobs = lostBuildJobs;
@@ -70,6 +80,8 @@ public final class Sweeper {
     }
     var stuck = workspaces.sweep(now.minus(stuckAfter));
     int resent = lostBuildJobs.resend(now.minus(stuckAfter));
-    return new Result(down, stuck.redriven(), stuck.failed(), resent);
+    var expired = expiry.sweep();
+    return new Result(
+        down, stuck.redriven(), stuck.failed(), resent, expired.warned(), expired.deleted());
   }
 }

@@ -1,10 +1,12 @@
 package io.a4c.functions.workspaces;
 
 import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStatus;
 import io.a4c.functions.hosts.HostDirectory;
 import io.a4c.functions.projects.ProjectService;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -13,9 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sweeper's part for workspaces: work that has not moved past a deadline is re-driven, and a
- * create that stays stuck is failed. Called by {@code Sweeper} on its schedule. Every write is
- * conditional on the version read, so two sweeps at once re-drive each workspace once; safe to run
- * at any time. Thread-safe.
+ * create, start or rebuild that stays stuck is ended. Called by {@code Sweeper} on its schedule.
+ * Every write is conditional on the version read, so two sweeps at once re-drive each workspace
+ * once; safe to run at any time. Thread-safe.
  */
 @Singleton
 public final class StuckWorkspaces {
@@ -54,10 +56,11 @@ public final class StuckWorkspaces {
   }
 
   /**
-   * Re-drives or fails work that has not moved since {@code before}: a create is sent again (the
-   * host's provisioner is idempotent and cleans up a partial attempt) up to {@link #MAX_REDRIVES}
-   * times, then FAILED with the step it was stuck at; a delete is sent again until it completes.
-   * Work on a DOWN host waits for it.
+   * Re-drives or ends work that has not moved since {@code before}: a delete or stop is sent again
+   * until it completes; a create, start or rebuild is sent again (the host's handlers are
+   * idempotent and clean up a partial attempt) up to {@link #MAX_REDRIVES} times, then ended — a
+   * create or rebuild FAILED with the step it was stuck at (a rebuild's home is kept), a start back
+   * to STOPPED. Work on a DOWN host waits for it.
    */
   public Swept sweep(Instant before) {
     int redriven = 0;
@@ -67,42 +70,25 @@ public final class StuckWorkspaces {
         continue;
       }
       Instant now = clock.instant();
-      if (stuck.state() == WorkspaceState.DELETING) {
-        if (workspaces.replace(stuck, stuck.redriven(now))) {
-          commands.sendDelete(stuck);
-          redriven++;
+      switch (stuck.state()) {
+        case DELETING, STOPPING -> {
+          if (workspaces.replace(stuck, stuck.redriven(now))) {
+            if (stuck.state() == WorkspaceState.DELETING) {
+              commands.sendDelete(stuck);
+            } else {
+              commands.sendStop(stuck);
+            }
+            redriven++;
+          }
         }
-      } else if (stuck.redrives() >= MAX_REDRIVES) {
-        String reason =
-            "creation did not finish on host "
-                + stuck.hostId()
-                + " (last step reached: "
-                + (stuck.step() == null ? "none" : stuck.step())
-                + "); delete this workspace and try again";
-        // A create stuck after its IP step has a published hostname; it goes before the record
-        // turns FAILED, so the next sweep retries a failed DNS delete.
-        hostnames.withdraw(stuck);
-        if (workspaces.replace(
-            stuck, stuck.moved(WorkspaceState.FAILED, stuck.step(), reason, now))) {
-          failed++;
-        }
-      } else {
-        // A re-sent create carries a new host key (private keys are never stored): the record
-        // takes its public half in the same write.
-        var ssh =
-            stuck.ssh() == null
-                ? Optional.<WorkspaceSshAccess.Issued>empty()
-                : sshAccess.issue(stuck.userId(), stuck.workspaceId(), stuck.hostname());
-        var next = stuck.redriven(now);
-        if (ssh.isPresent()) {
-          next = next.withSsh(ssh.get().stored());
-        }
-        if (workspaces.replace(stuck, next)) {
-          commands.sendCreate(
-              stuck,
-              projects.get(stuck.projectName()),
-              ssh.map(WorkspaceSshAccess.Issued::command).orElse(null));
-          redriven++;
+        default -> {
+          if (stuck.redrives() >= MAX_REDRIVES) {
+            if (giveUp(stuck, now)) {
+              failed++;
+            }
+          } else if (redrive(stuck, now)) {
+            redriven++;
+          }
         }
       }
       log.atInfo()
@@ -111,5 +97,102 @@ public final class StuckWorkspaces {
           .log("stuck workspace swept");
     }
     return new Swept(redriven, failed);
+  }
+
+  /** Ends a create, start or rebuild that stayed stuck; whether the record was written. */
+  private boolean giveUp(Workspace stuck, Instant now) {
+    String what =
+        switch (stuck.state()) {
+          case STARTING -> "start";
+          case REBUILDING -> "rebuild";
+          default -> "creation";
+        };
+    String reason =
+        what
+            + " did not finish on host "
+            + stuck.hostId()
+            + " (last step reached: "
+            + (stuck.step() == null ? "none" : stuck.step())
+            + "); "
+            + switch (stuck.state()) {
+              case STARTING -> "start it again";
+              case REBUILDING -> "rebuild it again (its home is kept) or delete it";
+              default -> "delete this workspace and try again";
+            };
+    // A create stuck after its IP step has a published hostname; it goes before the record turns
+    // FAILED, so the next sweep retries a failed DNS delete.
+    hostnames.withdraw(stuck);
+    if (stuck.state() == WorkspaceState.STARTING) {
+      // The container is still there, stopped or not started: back to STOPPED, its slot free.
+      var stopped =
+          stuck
+              .withoutAddress()
+              .withLife(
+                  stuck
+                      .life()
+                      .stopped(
+                          Objects.requireNonNullElse(
+                              stuck.life().stoppedReason(), WorkspaceStatus.USER),
+                          Objects.requireNonNullElse(stuck.life().stoppedAt(), now),
+                          stuck.life().deleteAfter()))
+              .moved(WorkspaceState.STOPPED, stuck.step(), reason, now);
+      return workspaces.replace(stuck, stopped);
+    }
+    return workspaces.replace(
+        stuck,
+        stuck
+            .withLife(stuck.life().rebuilding(null))
+            .moved(WorkspaceState.FAILED, stuck.step(), reason, now));
+  }
+
+  /** Sends a stuck create, start or rebuild again; whether the record was written. */
+  private boolean redrive(Workspace stuck, Instant now) {
+    if (stuck.state() == WorkspaceState.STARTING) {
+      if (workspaces.replace(stuck, stuck.redriven(now))) {
+        commands.sendStart(stuck);
+        return true;
+      }
+      return false;
+    }
+    // A re-sent create or rebuild carries a new host key (private keys are never stored): the
+    // record takes its public half in the same write.
+    var ssh =
+        stuck.ssh() == null
+            ? Optional.<WorkspaceSshAccess.Issued>empty()
+            : sshAccess.issue(stuck.userId(), stuck.workspaceId(), stuck.hostname());
+    var next = stuck.redriven(now);
+    if (stuck.state() == WorkspaceState.REBUILDING) {
+      var target = stuck.life().rebuild();
+      if (ssh.isPresent()) {
+        next =
+            next.withLife(
+                next.life()
+                    .rebuilding(
+                        new Workspace.Rebuild(
+                            target.imageRef(),
+                            target.change(),
+                            ssh.get().stored().hostKey(),
+                            ssh.get().stored().sentKeysRevision())));
+      }
+      if (workspaces.replace(stuck, next)) {
+        commands.sendRebuild(
+            next,
+            projects.get(stuck.projectName()),
+            ssh.map(WorkspaceSshAccess.Issued::command).orElse(null));
+        return true;
+      }
+      return false;
+    }
+    if (ssh.isPresent()) {
+      next = next.withSsh(ssh.get().stored());
+    }
+    if (workspaces.replace(stuck, next)) {
+      commands.sendCreate(
+          stuck,
+          projects.get(stuck.projectName()),
+          ssh.map(WorkspaceSshAccess.Issued::command).orElse(null));
+      return true;
+    }
+    return false;
   }
 }

@@ -18,6 +18,7 @@ import java.time.Instant;
  * @param version optimistic-locking counter; every write expects the version it read
  * @param redrives how often the sweeper re-sent its stuck command
  * @param ssh how the workspace is reached over SSH; null for one made without SSH access
+ * @param life where it is in its lifecycle: operation number, host slot, stop and rebuild details
  */
 public record Workspace(
     String userId,
@@ -39,7 +40,117 @@ public record Workspace(
     Instant createdAt,
     Instant updatedAt,
     int redrives,
-    Ssh ssh) {
+    Ssh ssh,
+    Lifecycle life) {
+
+  public Workspace {
+    life = life == null ? Lifecycle.created(null) : life;
+  }
+
+  /**
+   * A workspace's lifecycle as stored.
+   *
+   * @param operation the number of its latest stop, start or rebuild (0: none since create); hosts
+   *     echo it, and a report of an older one changes nothing
+   * @param slotHeld whether it holds a slot of its host's counter: every state but STOPPED does
+   * @param stoppedReason while STOPPED: "user" or "idle"
+   * @param stoppedAt while STOPPED: since when
+   * @param deleteAfter while STOPPED, for a project that deletes stopped workspaces: when
+   * @param expiryWarnedAt when the user was told it will be deleted; null before
+   * @param lastActiveAt when its host last saw it in use, or when it last started
+   * @param rebuild while REBUILDING: what it is being rebuilt onto
+   * @param notifyEmail where its owner is emailed (expiry warnings); null for nowhere
+   */
+  public record Lifecycle(
+      long operation,
+      boolean slotHeld,
+      String stoppedReason,
+      Instant stoppedAt,
+      Instant deleteAfter,
+      Instant expiryWarnedAt,
+      Instant lastActiveAt,
+      Rebuild rebuild,
+      String notifyEmail) {
+    /** A new workspace's: no operation yet, a slot held. */
+    public static Lifecycle created(String notifyEmail) {
+      return new Lifecycle(0, true, null, null, null, null, null, null, notifyEmail);
+    }
+
+    /** This lifecycle with the next operation begun, holding a slot as {@code slot} says. */
+    Lifecycle begun(boolean slot) {
+      return new Lifecycle(
+          operation + 1,
+          slot,
+          stoppedReason,
+          stoppedAt,
+          deleteAfter,
+          expiryWarnedAt,
+          lastActiveAt,
+          null,
+          notifyEmail);
+    }
+
+    /** This lifecycle rebuilding onto {@code target}. */
+    Lifecycle rebuilding(Rebuild target) {
+      return new Lifecycle(
+          operation,
+          slotHeld,
+          stoppedReason,
+          stoppedAt,
+          deleteAfter,
+          expiryWarnedAt,
+          lastActiveAt,
+          target,
+          notifyEmail);
+    }
+
+    /** Stopped {@code why} at {@code at}, to be deleted at {@code deleteAt} (null: never). */
+    Lifecycle stopped(String why, Instant at, Instant deleteAt) {
+      return new Lifecycle(
+          operation, false, why, at, deleteAt, null, lastActiveAt, null, notifyEmail);
+    }
+
+    /** Running again since {@code at}: no stop details, no rebuild. */
+    Lifecycle running(Instant at) {
+      return new Lifecycle(operation, slotHeld, null, null, null, null, at, null, notifyEmail);
+    }
+
+    /** Seen in use at {@code at}. */
+    Lifecycle activeAt(Instant at) {
+      return new Lifecycle(
+          operation,
+          slotHeld,
+          stoppedReason,
+          stoppedAt,
+          deleteAfter,
+          expiryWarnedAt,
+          at,
+          rebuild,
+          notifyEmail);
+    }
+
+    /** Its owner told at {@code at} that it will be deleted. */
+    Lifecycle warned(Instant at) {
+      return new Lifecycle(
+          operation,
+          slotHeld,
+          stoppedReason,
+          stoppedAt,
+          deleteAfter,
+          at,
+          lastActiveAt,
+          rebuild,
+          notifyEmail);
+    }
+  }
+
+  /**
+   * The image a rebuild replaces the container with, and the SSH host key its command carried.
+   *
+   * @param hostKey the new container's host public key (null without SSH)
+   * @param keysRevision the revision of the keys the rebuild command carried
+   */
+  public record Rebuild(String imageRef, String change, String hostKey, long keysRevision) {}
 
   /**
    * A workspace's SSH access as stored.
@@ -55,6 +166,11 @@ public record Workspace(
       String login, String hostKey, long keysRevision, long sentKeysRevision, String unavailable) {
     /** Access set up at create with the keys of {@code revision}. */
     public static Ssh created(String login, String hostKey, long revision) {
+      return new Ssh(login, hostKey, 0, revision, null);
+    }
+
+    /** The access of a container a rebuild made, with {@code hostKey}, holding {@code revision}. */
+    public Ssh rebuilt(String hostKey, long revision) {
       return new Ssh(login, hostKey, 0, revision, null);
     }
 
@@ -98,7 +214,8 @@ public record Workspace(
         at,
         at,
         0,
-        null);
+        null,
+        Lifecycle.created(null));
   }
 
   /**
@@ -131,7 +248,39 @@ public record Workspace(
         createdAt,
         at,
         redrives,
-        ssh);
+        ssh,
+        life);
+  }
+
+  /**
+   * This workspace with a new operation begun in {@code state} at {@code at}, one version on: the
+   * next operation number, no step or reason yet, its re-drives counted afresh.
+   *
+   * @param slot whether it holds a host slot during (and after) the operation
+   */
+  public Workspace begun(WorkspaceState state, boolean slot, Instant at) {
+    return new Workspace(
+        userId,
+        workspaceId,
+        name,
+        projectName,
+        parentName,
+        arch,
+        change,
+        imageRef,
+        hostId,
+        hostname,
+        containerId,
+        ip,
+        state,
+        null,
+        null,
+        version + 1,
+        createdAt,
+        at,
+        0,
+        ssh,
+        life.begun(slot));
   }
 
   /**
@@ -163,7 +312,8 @@ public record Workspace(
         createdAt,
         at,
         redrives + 1,
-        ssh);
+        ssh,
+        life);
   }
 
   /**
@@ -191,7 +341,60 @@ public record Workspace(
         createdAt,
         updatedAt,
         redrives,
-        ssh);
+        ssh,
+        life);
+  }
+
+  /** This workspace without an address (its container stopped). Same version. */
+  public Workspace withoutAddress() {
+    return new Workspace(
+        userId,
+        workspaceId,
+        name,
+        projectName,
+        parentName,
+        arch,
+        change,
+        imageRef,
+        hostId,
+        hostname,
+        containerId,
+        null,
+        state,
+        step,
+        reason,
+        version,
+        createdAt,
+        updatedAt,
+        redrives,
+        ssh,
+        life);
+  }
+
+  /** This workspace of {@code imageRef} at {@code change} (a rebuild finished). Same version. */
+  public Workspace onImage(String imageRef, String change) {
+    return new Workspace(
+        userId,
+        workspaceId,
+        name,
+        projectName,
+        parentName,
+        arch,
+        change,
+        imageRef,
+        hostId,
+        hostname,
+        containerId,
+        ip,
+        state,
+        step,
+        reason,
+        version,
+        createdAt,
+        updatedAt,
+        redrives,
+        ssh,
+        life);
   }
 
   /**
@@ -219,6 +422,36 @@ public record Workspace(
         createdAt,
         updatedAt,
         redrives,
-        ssh);
+        ssh,
+        life);
+  }
+
+  /**
+   * This workspace with {@code life} as its lifecycle. Same version: it is written together with a
+   * {@link #moved move}, or at insert.
+   */
+  public Workspace withLife(Lifecycle life) {
+    return new Workspace(
+        userId,
+        workspaceId,
+        name,
+        projectName,
+        parentName,
+        arch,
+        change,
+        imageRef,
+        hostId,
+        hostname,
+        containerId,
+        ip,
+        state,
+        step,
+        reason,
+        version,
+        createdAt,
+        updatedAt,
+        redrives,
+        ssh,
+        life);
   }
 }

@@ -2,9 +2,13 @@ package io.a4c.functions.workspaces;
 
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.RebuildWorkspace;
 import io.a4c.events.SshAccess;
+import io.a4c.events.StartWorkspace;
+import io.a4c.events.StopWorkspace;
 import io.a4c.events.SyncSshKeys;
 import io.a4c.events.WorkspaceSpec;
+import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.HostCommandSender;
 import io.a4c.functions.projects.Project;
 import io.a4c.functions.sshkeys.KeySet;
@@ -12,20 +16,36 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * The create and delete commands of a workspace, sent to the host it is placed on. Both are
- * idempotent on the host (a provisioner cleans up a partial attempt; a missing container counts as
- * deleted), so sending one again is always safe. Used by creation, deletion and the stuck sweep;
- * key syncs by {@link WorkspaceKeySync} and {@link WorkspaceReports}.
+ * The commands of a workspace, sent to the host it is placed on. All are idempotent on the host (a
+ * provisioner cleans up a partial attempt; a missing container counts as deleted; a stopped
+ * container stopped again or a running one started again is only reported), so sending one again is
+ * always safe. Used by creation, deletion, the lifecycle operations and the stuck sweep; key syncs
+ * by {@link WorkspaceKeySync} and {@link WorkspaceReports}.
  */
 @Singleton
 public final class WorkspaceCommands {
   private final HostCommandSender commands;
   private final IdGenerator ids;
+  private final int defaultIdleStopMinutes;
 
   @Inject
-  public WorkspaceCommands(HostCommandSender commands, IdGenerator ids) {
+  public WorkspaceCommands(HostCommandSender commands, IdGenerator ids, FunctionsConfig config) {
     this.commands = commands;
     this.ids = ids;
+    this.defaultIdleStopMinutes = config.idleStopMinutes();
+  }
+
+  /** What the host needs to make the workspace's container of {@code imageRef}. */
+  private WorkspaceSpec spec(Workspace workspace, Project project, String imageRef) {
+    var size = project.config().workspaceSize();
+    return new WorkspaceSpec(
+        imageRef,
+        workspace.hostname(),
+        project.config().setup(),
+        size.cpus(),
+        size.memoryMb(),
+        size.pids(),
+        project.config().lifecycle().idleStopMinutesOr(defaultIdleStopMinutes));
   }
 
   /**
@@ -35,15 +55,7 @@ public final class WorkspaceCommands {
    * @throws io.a4c.functions.http.ProblemException 503 when the command cannot be sent
    */
   public void sendCreate(Workspace workspace, Project project, SshAccess ssh) {
-    var size = project.config().workspaceSize();
-    var spec =
-        new WorkspaceSpec(
-            workspace.imageRef(),
-            workspace.hostname(),
-            project.config().setup(),
-            size.cpus(),
-            size.memoryMb(),
-            size.pids());
+    var spec = spec(workspace, project, workspace.imageRef());
     commands.send(
         CreateWorkspace.of(
                 ids.commandId(),
@@ -63,6 +75,54 @@ public final class WorkspaceCommands {
     commands.send(
         DeleteWorkspace.of(
             ids.commandId(), workspace.hostId(), workspace.workspaceId(), workspace.userId()));
+  }
+
+  /**
+   * Asks the workspace's host to stop its container (operation {@code workspace.life()}).
+   *
+   * @throws io.a4c.functions.http.ProblemException 503 when the command cannot be sent
+   */
+  public void sendStop(Workspace workspace) {
+    commands.send(
+        StopWorkspace.of(
+            ids.commandId(),
+            workspace.hostId(),
+            workspace.workspaceId(),
+            workspace.userId(),
+            workspace.life().operation()));
+  }
+
+  /**
+   * Asks the workspace's host to start its stopped container again.
+   *
+   * @throws io.a4c.functions.http.ProblemException 503 when the command cannot be sent
+   */
+  public void sendStart(Workspace workspace) {
+    commands.send(
+        StartWorkspace.of(
+            ids.commandId(),
+            workspace.hostId(),
+            workspace.workspaceId(),
+            workspace.userId(),
+            workspace.life().operation()));
+  }
+
+  /**
+   * Asks the workspace's host to replace its container with one of the rebuild's image, keeping its
+   * home, set up as {@code project} says and for SSH as {@code ssh} says (null: without).
+   *
+   * @throws io.a4c.functions.http.ProblemException 503 when the command cannot be sent
+   */
+  public void sendRebuild(Workspace workspace, Project project, SshAccess ssh) {
+    commands.send(
+        RebuildWorkspace.of(
+            ids.commandId(),
+            workspace.hostId(),
+            workspace.workspaceId(),
+            workspace.userId(),
+            workspace.life().operation(),
+            spec(workspace, project, workspace.life().rebuild().imageRef()),
+            ssh));
   }
 
   /**

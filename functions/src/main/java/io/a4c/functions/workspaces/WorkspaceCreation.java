@@ -3,6 +3,7 @@ package io.a4c.functions.workspaces;
 import io.a4c.events.SshAccess;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
+import io.a4c.functions.config.EmailRecipients;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostStore;
@@ -48,6 +49,7 @@ public final class WorkspaceCreation {
   private final UsageCounters usage;
   private final AuditLog audit;
   private final WorkspaceSshAccess sshAccess;
+  private final String userEmailDomain;
 
   @Inject
   public WorkspaceCreation(
@@ -72,6 +74,7 @@ public final class WorkspaceCreation {
     this.ids = ids;
     this.clock = clock;
     this.domain = config.workspaceDomain();
+    this.userEmailDomain = config.builds().userEmailDomain();
     this.quotas = quotas;
     this.usage = usage;
     this.audit = audit;
@@ -89,6 +92,21 @@ public final class WorkspaceCreation {
    */
   public WorkspaceView create(
       Origin origin, String userId, CreateWorkspaceRequest request, String idempotencyKey) {
+    return create(origin, userId, null, request, idempotencyKey);
+  }
+
+  /**
+   * As {@link #create(Origin, String, CreateWorkspaceRequest, String)}, with where the owner is
+   * emailed (expiry warnings).
+   *
+   * @param emailClaim the caller's {@code email} claim when the caller is the owner, else null
+   */
+  public WorkspaceView create(
+      Origin origin,
+      String userId,
+      String emailClaim,
+      CreateWorkspaceRequest request,
+      String idempotencyKey) {
     IdempotencyRecord claim = null;
     if (idempotencyKey != null) {
       String key = IdempotencyRecord.key(userId, idempotencyKey);
@@ -100,7 +118,14 @@ public final class WorkspaceCreation {
       claim = new IdempotencyRecord(key, hash, null);
     }
     try {
-      return WorkspaceView.of(place(origin, userId, request, claim), true);
+      return WorkspaceView.of(
+          place(
+              origin,
+              userId,
+              EmailRecipients.of(userId, emailClaim, userEmailDomain),
+              request,
+              claim),
+          true);
     } catch (WorkspaceStore.IdempotencyKeyTaken e) {
       // A concurrent request with the same key won the transaction: answer with its workspace.
       var made =
@@ -129,7 +154,11 @@ public final class WorkspaceCreation {
   }
 
   private Workspace place(
-      Origin origin, String userId, CreateWorkspaceRequest request, IdempotencyRecord claim) {
+      Origin origin,
+      String userId,
+      String notifyEmail,
+      CreateWorkspaceRequest request,
+      IdempotencyRecord claim) {
     Project project = projects.get(request.projectName());
     int quota = quotas.workspaces(project);
     Image image =
@@ -145,7 +174,8 @@ public final class WorkspaceCreation {
       var workspace =
           Workspace.pending(
                   userId, workspaceId, request.name(), image, host.hostId(), hostname, now)
-              .withSsh(ssh.map(WorkspaceSshAccess.Issued::stored).orElse(null));
+              .withSsh(ssh.map(WorkspaceSshAccess.Issued::stored).orElse(null))
+              .withLife(Workspace.Lifecycle.created(notifyEmail));
       try {
         workspaces.insertReserving(
             workspace,

@@ -23,7 +23,11 @@ public final class WorkspaceHostnames {
     this.dns = dns;
   }
 
-  /** Points the workspace's hostname at its address, if it has one and is CREATING or RUNNING. */
+  /**
+   * Points the workspace's hostname at its address, if it has one and is RUNNING or on its way
+   * there (CREATING, STARTING, REBUILDING). A stopped workspace has no address: it resolves
+   * nowhere.
+   */
   void publish(Workspace workspace) {
     if (resolves(workspace)) {
       dns.upsert(workspace.hostname(), workspace.ip());
@@ -42,6 +46,8 @@ public final class WorkspaceHostnames {
     return workspace.ip() != null
         && workspace.hostname() != null
         && (workspace.state() == WorkspaceState.CREATING
+            || workspace.state() == WorkspaceState.STARTING
+            || workspace.state() == WorkspaceState.REBUILDING
             || workspace.state() == WorkspaceState.RUNNING);
   }
 }

@@ -24,7 +24,14 @@ public final class WorkspaceKeySync implements KeySetChanges {
 
   /** States whose workspace has, or is about to get, a container that takes keys. */
   static final Set<WorkspaceState> LIVE =
-      Set.of(WorkspaceState.PENDING, WorkspaceState.CREATING, WorkspaceState.RUNNING);
+      Set.of(
+          WorkspaceState.PENDING,
+          WorkspaceState.CREATING,
+          WorkspaceState.RUNNING,
+          WorkspaceState.STOPPING,
+          WorkspaceState.STOPPED,
+          WorkspaceState.STARTING,
+          WorkspaceState.REBUILDING);
 
   private static final int PAGE = 100;
 

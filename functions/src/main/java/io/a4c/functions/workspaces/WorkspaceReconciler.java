@@ -4,13 +4,18 @@ import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.HostInventory;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStep;
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.Origin;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.HostCommandSender;
+import io.a4c.functions.projects.ProjectService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -23,10 +28,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A record whose container is gone: DELETING — the delete finished and its report was lost,
- *       so the record goes; RUNNING — the container was removed outside A4C, so the record is
- *       FAILED with a reason the user can act on. PENDING and CREATING are the sweeper's (their
- *       container may not exist yet).
- *   <li>A container with no record, or whose record is FAILED: the host is told to remove it.
+ *       so the record goes; RUNNING — the container was removed outside A4C, so it is made again
+ *       from the image it ran by a rebuild, which keeps its home. Work in flight is the sweeper's
+ *       (its container may not exist yet); a STOPPED one is left alone (a start says it is gone).
+ *   <li>A container with no record: the host is told to remove it with its home; a container whose
+ *       record is FAILED: the host is told to remove it but keep its home (for a rebuild). A
+ *       STOPPED workspace's container is neither started nor removed.
+ *   <li>A home volume of no record and no container: the host is told to remove it.
+ *   <li>When the host saw a RUNNING workspace in use, the record's {@code lastActiveAt} follows.
  *   <li>A RUNNING record whose container now has another address (the engine restarted it): the
  *       record takes the new address, as the host's hostname entry already did.
  *   <li>A CREATING record whose container runs with an address and a hostname entry pointing at it:
@@ -51,6 +60,13 @@ public final class WorkspaceReconciler {
   private final Clock clock;
   private final Duration grace;
   private final WorkspaceHostnames hostnames;
+  private final WorkspaceLifecycle lifecycle;
+  private final WorkspaceCommands workspaceCommands;
+  private final ProjectService projects;
+  private final AuditLog audit;
+
+  /** The least news about a workspace's use worth a write. */
+  static final Duration ACTIVITY_STEP = Duration.ofMinutes(1);
 
   @Inject
   public WorkspaceReconciler(
@@ -59,7 +75,15 @@ public final class WorkspaceReconciler {
       IdGenerator ids,
       Clock clock,
       FunctionsConfig config,
-      WorkspaceHostnames hostnames) {
+      WorkspaceHostnames hostnames,
+      WorkspaceLifecycle lifecycle,
+      WorkspaceCommands workspaceCommands,
+      ProjectService projects,
+      AuditLog audit) {
+    this.lifecycle = lifecycle;
+    this.workspaceCommands = workspaceCommands;
+    this.projects = projects;
+    this.audit = audit;
     this.workspaces = workspaces;
     this.commands = commands;
     this.ids = ids;
@@ -92,19 +116,61 @@ public final class WorkspaceReconciler {
           && record.updatedAt().isBefore(settled)) {
         finishCreate(record, container);
       }
+      if (record != null && container.lastActiveAt() != null) {
+        noteActivity(record, inventory.hostId(), container.lastActiveAt());
+      }
       boolean stray = record == null || record.state() == WorkspaceState.FAILED;
       if (stray
           && container.createdAt().isBefore(settled)
           && (record == null || record.updatedAt().isBefore(settled))) {
+        // A FAILED workspace keeps its home for a rebuild; a container with no record takes its
+        // home along.
         commands.send(
-            DeleteWorkspace.of(
-                ids.commandId(), inventory.hostId(), container.workspaceId(), container.userId()));
+            record == null
+                ? DeleteWorkspace.of(
+                    ids.commandId(),
+                    inventory.hostId(),
+                    container.workspaceId(),
+                    container.userId())
+                : DeleteWorkspace.keepingHome(
+                    ids.commandId(),
+                    inventory.hostId(),
+                    container.workspaceId(),
+                    container.userId()));
         log.atInfo()
             .addKeyValue("workspaceId", container.workspaceId())
             .addKeyValue("hostId", inventory.hostId())
             .addKeyValue("record", record == null ? "none" : record.state())
             .log("stray container: removal sent");
       }
+    }
+    for (HostInventory.Home home :
+        Objects.requireNonNullElse(inventory.homes(), List.<HostInventory.Home>of())) {
+      if (!records.containsKey(home.workspaceId())
+          && !containers.containsKey(home.workspaceId())
+          && home.createdAt().isBefore(settled)
+          && workspaces.get(home.userId(), home.workspaceId(), true).isEmpty()) {
+        commands.send(
+            DeleteWorkspace.of(
+                ids.commandId(), inventory.hostId(), home.workspaceId(), home.userId()));
+        log.atInfo()
+            .addKeyValue("workspaceId", home.workspaceId())
+            .addKeyValue("hostId", inventory.hostId())
+            .addKeyValue("volume", home.volume())
+            .log("home volume of no workspace: removal sent");
+      }
+    }
+  }
+
+  /**
+   * Records when the host last saw the workspace in use, when that is a while after what the record
+   * knows (one write per {@link #ACTIVITY_STEP} at most, not one per inventory).
+   */
+  private void noteActivity(Workspace record, String hostId, Instant lastActiveAt) {
+    Instant known = record.life().lastActiveAt();
+    if (record.state() == WorkspaceState.RUNNING
+        && (known == null || lastActiveAt.isAfter(known.plus(ACTIVITY_STEP)))) {
+      workspaces.recordLastActive(record.userId(), record.workspaceId(), hostId, lastActiveAt);
     }
   }
 
@@ -169,6 +235,29 @@ public final class WorkspaceReconciler {
     }
   }
 
+  /**
+   * Makes the container of a RUNNING workspace that was removed outside A4C again: a rebuild onto
+   * the image it ran, which keeps its home volume and hostname.
+   */
+  private void recreate(Workspace record) {
+    var rebuilding = lifecycle.rebuilding(record, record.imageRef(), record.change());
+    hostnames.withdraw(record);
+    if (workspaces.replace(record, rebuilding.workspace())) {
+      workspaceCommands.sendRebuild(
+          rebuilding.workspace(), projects.get(record.projectName()), rebuilding.ssh());
+      audit.record(
+          Origin.system("reconciler"),
+          "workspace.recreate",
+          record.userId(),
+          "workspace:" + record.workspaceId(),
+          Map.of("hostId", record.hostId(), "imageRef", record.imageRef()));
+      log.atWarn()
+          .addKeyValue("workspaceId", record.workspaceId())
+          .addKeyValue("hostId", record.hostId())
+          .log("container gone: made again from its image, home kept");
+    }
+  }
+
   private void repairRecordWithoutContainer(Workspace stale) {
     // The index is eventually consistent: decide on a fresh, strongly consistent read.
     Workspace record = workspaces.get(stale.userId(), stale.workspaceId(), true).orElse(null);
@@ -184,25 +273,10 @@ public final class WorkspaceReconciler {
               .log("delete finished by the reconciler");
         }
       }
-      case RUNNING -> {
-        var failed =
-            record.moved(
-                WorkspaceState.FAILED,
-                record.step(),
-                "its container was removed on host "
-                    + record.hostId()
-                    + " outside A4C; delete this workspace and create a new one",
-                clock.instant());
-        hostnames.withdraw(record);
-        if (workspaces.replace(record, failed)) {
-          log.atWarn()
-              .addKeyValue("workspaceId", record.workspaceId())
-              .addKeyValue("hostId", record.hostId())
-              .log("container gone: workspace FAILED");
-        }
-      }
+      case RUNNING -> recreate(record);
       default -> {
-        // PENDING and CREATING belong to the sweeper; FAILED has nothing left to repair.
+        // Work in flight belongs to the sweeper; FAILED has nothing left to repair; a STOPPED
+        // workspace without its container says so when started (a rebuild makes one again).
       }
     }
   }

@@ -5,9 +5,14 @@ import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
+import io.a4c.functions.http.ProblemException;
+import io.a4c.functions.projects.ProjectService;
 import io.a4c.functions.sshkeys.SshKeyring;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -36,6 +41,7 @@ public final class WorkspaceReports {
   private final WorkspaceHostnames hostnames;
   private final SshKeyring keyring;
   private final WorkspaceCommands commands;
+  private final ProjectService projects;
 
   @Inject
   public WorkspaceReports(
@@ -44,7 +50,9 @@ public final class WorkspaceReports {
       AuditLog audit,
       WorkspaceHostnames hostnames,
       SshKeyring keyring,
-      WorkspaceCommands commands) {
+      WorkspaceCommands commands,
+      ProjectService projects) {
+    this.projects = projects;
     this.workspaces = workspaces;
     this.clock = clock;
     this.audit = audit;
@@ -76,21 +84,29 @@ public final class WorkspaceReports {
             status.hostId(), status.userId(), status.workspaceId(), "WorkspaceStatus", current);
         return false;
       }
+      String stale = stale(current, status);
+      if (stale != null) {
+        log.atInfo()
+            .addKeyValue("workspaceId", status.workspaceId())
+            .addKeyValue("state", status.state())
+            .addKeyValue("operation", status.operation())
+            .addKeyValue("recordOperation", current.life().operation())
+            .log("report dropped: {}", stale);
+        return false;
+      }
       if (!current.state().canMoveTo(status.state(), current.step(), status.step())) {
         // A redelivered report: its DNS write may be the part that failed the first time.
         hostnames.publish(current);
         return false;
       }
-      Workspace next =
-          current
-              .withContainer(status.containerId(), status.ip())
-              .withSsh(sshAfter(current, status))
-              .moved(status.state(), status.step(), status.reason(), clock.instant());
+      Workspace next = after(current, status, clock.instant());
       boolean leaves =
-          status.state() == WorkspaceState.DELETED || status.state() == WorkspaceState.FAILED;
+          status.state() == WorkspaceState.DELETED
+              || status.state() == WorkspaceState.FAILED
+              || status.state() == WorkspaceState.STOPPED;
       if (leaves) {
         // Before the record's write: once it is written, a redelivery would find nothing to do.
-        hostnames.withdraw(next);
+        hostnames.withdraw(current.withContainer(status.containerId(), status.ip()));
       }
       boolean written =
           status.state() == WorkspaceState.DELETED
@@ -106,6 +122,14 @@ public final class WorkspaceReports {
             .addKeyValue("state", status.state())
             .addKeyValue("step", status.step())
             .log("workspace moved");
+        if (status.idleStop()) {
+          audit.record(
+              Origin.host(status.hostId(), null),
+              "workspace.idle-stop",
+              status.userId(),
+              "workspace:" + status.workspaceId(),
+              Map.of("hostId", status.hostId()));
+        }
         if (status.state() == WorkspaceState.RUNNING
             && current.state() != WorkspaceState.RUNNING
             && next.ssh() != null
@@ -117,6 +141,98 @@ public final class WorkspaceReports {
     }
     throw new IllegalStateException(
         "workspace " + status.workspaceId() + " kept changing; the report will be retried");
+  }
+
+  /**
+   * Why a report must not be applied to {@code current} although its state might allow the move, or
+   * null. A report of an operation older than the record's is late (a create's RUNNING arriving
+   * after a stop, say); a host's own idle stop counts only for a workspace RUNNING since before the
+   * host decided; only an idle stop moves RUNNING straight to STOPPED. A delete's report carries no
+   * operation and is never late.
+   */
+  private static String stale(Workspace current, WorkspaceStatus status) {
+    if (status.idleStop()) {
+      if (current.state() != WorkspaceState.RUNNING) {
+        return "an idle stop of a workspace that is " + current.state();
+      }
+      return status.at().isBefore(current.updatedAt())
+          ? "an idle stop decided before the workspace last changed"
+          : null;
+    }
+    if (status.state() == WorkspaceState.DELETED) {
+      return null;
+    }
+    if (status.operationNumber() < current.life().operation()) {
+      return "a report of operation "
+          + status.operationNumber()
+          + ", older than the record's "
+          + current.life().operation();
+    }
+    if (status.state() == WorkspaceState.STOPPED && current.state() == WorkspaceState.RUNNING) {
+      return "a stop report for a workspace that was not asked to stop";
+    }
+    return null;
+  }
+
+  /** {@code current} as {@code status} leaves it, at {@code now}. */
+  private Workspace after(Workspace current, WorkspaceStatus status, Instant now) {
+    Workspace next =
+        current
+            .withContainer(status.containerId(), status.ip())
+            .withSsh(sshAfter(current, status))
+            .moved(status.state(), status.step(), status.reason(), now);
+    var life = current.life();
+    return switch (status.state()) {
+      case STOPPED -> {
+        // A new stop starts the expiry clock; a failed start or rebuild of a stopped workspace
+        // leaves it where it was.
+        boolean newStop =
+            current.state() == WorkspaceState.RUNNING
+                || current.state() == WorkspaceState.STOPPING
+                || life.stoppedAt() == null;
+        String why =
+            Objects.requireNonNullElse(
+                newStop ? status.stoppedReason() : life.stoppedReason(), WorkspaceStatus.USER);
+        Instant since = newStop ? now : life.stoppedAt();
+        Instant deleteAt = newStop ? expiry(current, since) : life.deleteAfter();
+        yield next.withoutAddress().withLife(life.stopped(why, since, deleteAt));
+      }
+      case RUNNING -> {
+        var rebuild = life.rebuild();
+        if (current.state() == WorkspaceState.REBUILDING
+            && rebuild != null
+            && rebuild.imageRef().equals(status.imageRef())) {
+          // The new container runs: the record takes its image, change and host key.
+          next =
+              next.onImage(rebuild.imageRef(), rebuild.change())
+                  .withSsh(
+                      current.ssh() == null
+                          ? null
+                          : current
+                              .ssh()
+                              .rebuilt(rebuild.hostKey(), rebuild.keysRevision())
+                              .withUnavailable(status.sshUnavailable()));
+        }
+        yield current.state() == WorkspaceState.RUNNING ? next : next.withLife(life.running(now));
+      }
+      case FAILED -> next.withLife(life.rebuilding(null));
+      default -> next;
+    };
+  }
+
+  /** When a workspace stopped at {@code since} is to be deleted; null when its project keeps it. */
+  private Instant expiry(Workspace workspace, Instant since) {
+    try {
+      int days =
+          projects
+              .get(workspace.projectName())
+              .config()
+              .lifecycle()
+              .deleteAfterStoppedDaysOrNever();
+      return days == 0 ? null : since.plus(Duration.ofDays(days));
+    } catch (ProblemException e) {
+      return null; // its project is gone: nothing says to delete it
+    }
   }
 
   /** The SSH access with the host's word on its SSH server, which a RUNNING report carries. */

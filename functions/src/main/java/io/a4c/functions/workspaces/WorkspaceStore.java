@@ -53,6 +53,9 @@ public final class WorkspaceStore {
   /** The attribute of the sparse index {@code byInFlight} (sort key: updatedAt). */
   static final String IN_FLIGHT = A4cTables.WORKSPACES_IN_FLIGHT.partitionKey();
 
+  /** The attribute of the sparse index {@code byExpiry} (sort key: deleteAfter). */
+  static final String EXPIRES = A4cTables.WORKSPACES_EXPIRING.partitionKey();
+
   /** A page as stored: the items and the id to continue after, if any. */
   record StoredPage(List<Workspace> items, String lastWorkspaceId) {}
 
@@ -204,21 +207,112 @@ public final class WorkspaceStore {
         .toList();
   }
 
+  /** Raised when a workspace that takes its host slot back finds the host full. */
+  static final class HostFull extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HostFull() {
+      super(null, null, false, false);
+    }
+  }
+
   /**
-   * Replaces {@code previous} with {@code next} if nobody wrote in between.
+   * Replaces {@code previous} with {@code next} if nobody wrote in between. When {@code next} takes
+   * or gives back its host slot (a start, or a stop reported), the host's counter moves in the same
+   * transaction.
    *
    * @return false when the stored version is no longer {@code previous.version()}
+   * @throws HostFull when {@code next} takes a slot and its host has none free
    */
   boolean replace(Workspace previous, Workspace next) {
-    return Writes.conditionally(
-        () ->
-            dynamo.putItem(
-                b ->
-                    b.tableName(table)
+    boolean takes = next.life().slotHeld() && !previous.life().slotHeld();
+    boolean gives = !next.life().slotHeld() && previous.life().slotHeld();
+    if (!takes && !gives) {
+      return Writes.conditionally(
+          () ->
+              dynamo.putItem(
+                  b ->
+                      b.tableName(table)
+                          .item(toItem(next))
+                          .conditionExpression(AT_VERSION)
+                          .expressionAttributeNames(VERSION_NAME)
+                          .expressionAttributeValues(Map.of(":v", Values.n(previous.version())))));
+    }
+    var tx =
+        Transaction.of(dynamo)
+            .put(
+                "workspace",
+                p ->
+                    p.tableName(table)
                         .item(toItem(next))
                         .conditionExpression(AT_VERSION)
                         .expressionAttributeNames(VERSION_NAME)
-                        .expressionAttributeValues(Map.of(":v", Values.n(previous.version())))));
+                        .expressionAttributeValues(Map.of(":v", Values.n(previous.version()))));
+    tx.add(
+        "hostSlot", takes ? hostSlots.reserveOwn(next.hostId()) : hostSlots.release(next.hostId()));
+    try {
+      tx.commit();
+      return true;
+    } catch (TransactionCanceledException e) {
+      var failure = tx.failure(e);
+      if (failure.failed("workspace")) {
+        return false;
+      }
+      if (failure.failed("hostSlot") && takes) {
+        throw new HostFull();
+      }
+      if (failure.failed("hostSlot")) {
+        // The counter is at zero already (reset by hand): write the record alone.
+        return replace(previous.withLife(next.life()), next);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Stopped workspaces to be deleted before {@code before} (index byExpiry; eventually consistent),
+   * for the expiry sweep.
+   */
+  List<Workspace> expiringBefore(Instant before) {
+    var index = A4cTables.WORKSPACES_EXPIRING;
+    return dynamo
+        .queryPaginator(
+            b ->
+                b.tableName(table)
+                    .indexName(index.name())
+                    .keyConditionExpression(
+                        index.partitionKey() + " = :one AND " + index.sortKey() + " < :before")
+                    .expressionAttributeValues(
+                        Map.of(":one", Values.s("1"), ":before", Values.instant(before))))
+        .items()
+        .stream()
+        .map(WorkspaceStore::fromItem)
+        .toList();
+  }
+
+  /**
+   * Records that the workspace's host saw it in use at {@code at}, as a maximum, while it is on
+   * {@code hostId}. Moves the version on, like {@link #recordSshKeysRevision}.
+   *
+   * @return false when the record is gone, elsewhere, or knows a later time already
+   */
+  boolean recordLastActive(String userId, String workspaceId, String hostId, Instant at) {
+    return Writes.conditionally(
+        () ->
+            dynamo.updateItem(
+                b ->
+                    b.tableName(table)
+                        .key(A4cTables.WORKSPACES.key(userId, workspaceId))
+                        .updateExpression("SET lastActiveAt = :t, #version = #version + :one")
+                        .conditionExpression(
+                            "hostId = :h AND (attribute_not_exists(lastActiveAt)"
+                                + " OR lastActiveAt < :t)")
+                        .expressionAttributeNames(VERSION_NAME)
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":t", Values.instant(at),
+                                ":h", Values.s(hostId),
+                                ":one", Values.ONE))));
   }
 
   /**
@@ -255,7 +349,7 @@ public final class WorkspaceStore {
    * @return false when the record changed or went since it was read
    */
   boolean removeReleasing(Workspace workspace) {
-    boolean releaseHost = true;
+    boolean releaseHost = workspace.life().slotHeld();
     boolean releaseUsage = true;
     while (true) {
       var tx = Transaction.of(dynamo).delete("workspace", atVersion(workspace));
@@ -313,6 +407,7 @@ public final class WorkspaceStore {
 
   /** The item form of a workspace (also used to seed benchmarks). */
   public static Map<String, AttributeValue> toItem(Workspace w) {
+    var rebuild = w.life().rebuild();
     return ItemWriter.item()
         .key(A4cTables.WORKSPACES.key(w.userId(), w.workspaceId()))
         .string("name", w.name())
@@ -339,13 +434,26 @@ public final class WorkspaceStore {
         .positive("sshKeysRevision", w.ssh() == null ? 0 : w.ssh().keysRevision())
         .positive("sshSentKeysRevision", w.ssh() == null ? 0 : w.ssh().sentKeysRevision())
         .string("sshUnavailable", w.ssh() == null ? null : w.ssh().unavailable())
+        .positive("operation", w.life().operation())
+        // Absent means held: records from before stop/start all held one.
+        .flag("slotFree", !w.life().slotHeld())
+        // Sparse index byExpiry: only stopped workspaces that are to be deleted.
+        .flag(EXPIRES, w.state() == WorkspaceState.STOPPED && w.life().deleteAfter() != null)
+        .string("stoppedReason", w.life().stoppedReason())
+        .instant("stoppedAt", w.life().stoppedAt())
+        .instant("deleteAfter", w.life().deleteAfter())
+        .instant("expiryWarnedAt", w.life().expiryWarnedAt())
+        .instant("lastActiveAt", w.life().lastActiveAt())
+        .string("rebuildImageRef", rebuild == null ? null : rebuild.imageRef())
+        .string("rebuildChange", rebuild == null ? null : rebuild.change())
+        .string("rebuildHostKey", rebuild == null ? null : rebuild.hostKey())
+        .positive("rebuildKeysRevision", rebuild == null ? 0 : rebuild.keysRevision())
+        .string("notifyEmail", w.life().notifyEmail())
         .build();
   }
 
   private static boolean inFlight(WorkspaceState state) {
-    return state == WorkspaceState.PENDING
-        || state == WorkspaceState.CREATING
-        || state == WorkspaceState.DELETING;
+    return state.inFlight();
   }
 
   /** The one place a stored workspace is built field by field. */
@@ -378,6 +486,22 @@ public final class WorkspaceStore {
                 read.string("sshHostKey"),
                 read.number("sshKeysRevision"),
                 read.number("sshSentKeysRevision"),
-                read.string("sshUnavailable")));
+                read.string("sshUnavailable")),
+        new Workspace.Lifecycle(
+            read.number("operation"),
+            !"1".equals(read.string("slotFree")),
+            read.string("stoppedReason"),
+            read.instant("stoppedAt"),
+            read.instant("deleteAfter"),
+            read.instant("expiryWarnedAt"),
+            read.instant("lastActiveAt"),
+            read.string("rebuildImageRef") == null
+                ? null
+                : new Workspace.Rebuild(
+                    read.string("rebuildImageRef"),
+                    read.string("rebuildChange"),
+                    read.string("rebuildHostKey"),
+                    read.number("rebuildKeysRevision")),
+            read.string("notifyEmail")));
   }
 }

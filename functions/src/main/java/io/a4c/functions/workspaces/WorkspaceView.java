@@ -16,6 +16,11 @@ import java.util.List;
  *     or the host is unknown
  * @param ssh how to connect, once RUNNING with an SSH server; else null
  * @param sshUnavailable why a RUNNING workspace has no SSH server; else null
+ * @param stoppedReason while STOPPED: "user" (asked for) or "idle" (stopped by its host)
+ * @param stoppedAt while STOPPED: since when
+ * @param deleteAfter while STOPPED, when its project deletes stopped workspaces: when it will be
+ * @param lastActiveAt when its host last saw it in use (an SSH session, or CPU above the idle
+ *     threshold), or when it last started; null before
  */
 public record WorkspaceView(
     String userId,
@@ -37,7 +42,11 @@ public record WorkspaceView(
     Instant updatedAt,
     Boolean hostReachable,
     SshView ssh,
-    String sshUnavailable) {
+    String sshUnavailable,
+    String stoppedReason,
+    Instant stoppedAt,
+    Instant deleteAfter,
+    Instant lastActiveAt) {
 
   /** Port 22: every workspace's sshd listens there, on the workspace's own address. */
   static final int SSH_PORT = 22;
@@ -76,7 +85,11 @@ public record WorkspaceView(
         w.updatedAt(),
         hostReachable,
         sshOf(w),
-        sshUnavailableOf(w));
+        sshUnavailableOf(w),
+        w.life().stoppedReason(),
+        w.life().stoppedAt(),
+        w.life().deleteAfter(),
+        w.life().lastActiveAt());
   }
 
   private static SshView sshOf(Workspace w) {

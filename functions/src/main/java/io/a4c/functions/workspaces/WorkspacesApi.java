@@ -2,6 +2,9 @@ package io.a4c.functions.workspaces;
 
 import static io.a4c.functions.http.ApiRoutes.WORKSPACE;
 import static io.a4c.functions.http.ApiRoutes.WORKSPACES;
+import static io.a4c.functions.http.ApiRoutes.WORKSPACE_REBUILD;
+import static io.a4c.functions.http.ApiRoutes.WORKSPACE_START;
+import static io.a4c.functions.http.ApiRoutes.WORKSPACE_STOP;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -19,7 +22,10 @@ import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
-/** The workspace routes under {@code /v1/users/{userId}/workspaces}. Thin: parse, check, call. */
+/**
+ * The workspace routes under {@code /v1/users/{userId}/workspaces}: create, list, get, delete,
+ * stop, start, rebuild. Thin: parse, check, call.
+ */
 @Singleton
 public final class WorkspacesApi implements ApiHandler {
   static final int DEFAULT_LIMIT = 50;
@@ -28,6 +34,7 @@ public final class WorkspacesApi implements ApiHandler {
   private final WorkspaceCreation creation;
   private final WorkspaceReads reads;
   private final WorkspaceDeletion deletion;
+  private final WorkspaceLifecycle lifecycle;
   private final ApiResponses responses;
   private final String adminClaim;
 
@@ -36,8 +43,10 @@ public final class WorkspacesApi implements ApiHandler {
       WorkspaceCreation creation,
       WorkspaceReads reads,
       WorkspaceDeletion deletion,
+      WorkspaceLifecycle lifecycle,
       ApiResponses responses,
       FunctionsConfig config) {
+    this.lifecycle = lifecycle;
     this.creation = creation;
     this.reads = reads;
     this.deletion = deletion;
@@ -64,7 +73,9 @@ public final class WorkspacesApi implements ApiHandler {
     return switch (request.routeKey()) {
       case "POST " + WORKSPACES -> {
         var body = responses.read(request, CreateWorkspaceRequest.class);
-        var created = creation.create(origin, userId, body, idempotencyKey(request));
+        // The token's email is the owner's only when the caller is the owner.
+        String email = caller.subject().equals(userId) ? request.claims().get("email") : null;
+        var created = creation.create(origin, userId, email, body, idempotencyKey(request));
         yield responses.json(
             202, created, Map.of("location", request.path() + "/" + created.workspaceId()));
       }
@@ -84,6 +95,18 @@ public final class WorkspacesApi implements ApiHandler {
               200, Map.of("workspaceId", workspaceId(request), "state", "DELETED"));
         }
         yield responses.json(202, deletion.delete(origin, userId, workspaceId(request)));
+      }
+      case "POST " + WORKSPACE_STOP ->
+          responses.json(202, lifecycle.stop(origin, userId, workspaceId(request)));
+      case "POST " + WORKSPACE_START ->
+          responses.json(202, lifecycle.start(origin, userId, workspaceId(request)));
+      case "POST " + WORKSPACE_REBUILD -> {
+        var body =
+            request.body().length == 0
+                ? RebuildWorkspaceRequest.NEWEST
+                : responses.read(request, RebuildWorkspaceRequest.class);
+        yield responses.json(
+            202, lifecycle.rebuild(origin, userId, workspaceId(request), body.change()));
       }
       default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
     };

@@ -82,6 +82,7 @@ class ImageSchedulingTest {
             List.of(),
             null,
             null,
+            null,
             null));
     schedules =
         new BuildScheduleStore(

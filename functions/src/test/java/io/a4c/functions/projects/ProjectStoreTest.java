@@ -50,7 +50,8 @@ class ProjectStoreTest {
             List.of(),
             null,
             null,
-            List.of()),
+            List.of(),
+            null),
         Instant.parse("2026-03-01T10:00:00.5Z"));
   }
 }

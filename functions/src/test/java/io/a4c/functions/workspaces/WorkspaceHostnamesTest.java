@@ -119,13 +119,13 @@ class WorkspaceHostnamesTest {
   }
 
   @Test
-  void theRecordGoesWhenTheReconcilerFailsAWorkspaceWhoseContainerIsGone() {
+  void theRecordGoesWhenTheReconcilerRemakesAWorkspaceWhoseContainerIsGone() {
     running();
     services.clock.advance(Duration.ofMinutes(5));
 
     services.reconciler.reconcile(HostInventory.of("h1", List.of(), services.clock.instant()));
 
-    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.FAILED);
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.REBUILDING);
     assertThat(resolved()).isEmpty();
   }
 
@@ -179,7 +179,8 @@ class WorkspaceHostnamesTest {
             services.audit,
             new WorkspaceHostnames(flaky),
             services.keyring,
-            services.commands);
+            services.commands,
+            services.projects);
     var runningReport =
         report(
             "h1",
@@ -228,7 +229,8 @@ class WorkspaceHostnamesTest {
             services.audit,
             new WorkspaceHostnames(flaky),
             services.keyring,
-            services.commands);
+            services.commands,
+            services.projects);
     var deleted = report("h1", created, WorkspaceState.DELETED, WorkspaceStep.REMOVED, null, null);
 
     assertThatThrownBy(() -> reports.apply(deleted)).hasMessageContaining("DNS unavailable");

@@ -77,6 +77,8 @@ final class WorkspaceServices {
   final SshKeyStore keys;
   final SshKeyring keyring;
   final WorkspaceKeySync keySync;
+  final WorkspaceLifecycle lifecycle;
+  final WorkspaceExpiry expiry;
 
   private final MessageQueues sqs;
   private final ObjectMapper json = EventJson.newMapper();
@@ -98,7 +100,7 @@ final class WorkspaceServices {
     projects = TestProjects.service(client, config, clock, audit);
     var directory = new HostDirectory(hosts, clock);
     var hostCommands = new HostCommandSender(sqs.client(), json, config);
-    commands = new WorkspaceCommands(hostCommands, new TimeOrderedIds(clock));
+    commands = new WorkspaceCommands(hostCommands, new TimeOrderedIds(clock), config);
     dns = new TableWorkspaceDns(client, config.dns().recordsTable(), clock);
     var hostnames = new WorkspaceHostnames(dns);
     keys = new SshKeyStore(client, config.sshKeysTable());
@@ -130,10 +132,44 @@ final class WorkspaceServices {
             clock,
             hostnames,
             new WorkspaceSshAccess(ca, keyring));
-    reports = new WorkspaceReports(store, clock, audit, hostnames, keyring, commands);
+    reports = new WorkspaceReports(store, clock, audit, hostnames, keyring, commands, projects);
+    lifecycle =
+        new WorkspaceLifecycle(
+            store,
+            commands,
+            directory,
+            projects,
+            new WorkspaceSshAccess(ca, keyring),
+            clock,
+            audit);
+    expiry =
+        new WorkspaceExpiry(
+            store,
+            deletion,
+            new WorkspaceNotifier(
+                software.amazon.awssdk.services.sesv2.SesV2Client.builder()
+                    .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                    // Never called: these tests' users have no email address.
+                    .endpointOverride(java.net.URI.create("http://127.0.0.1:9"))
+                    .credentialsProvider(
+                        software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider
+                            .create())
+                    .build(),
+                config),
+            audit,
+            clock);
     reconciler =
         new WorkspaceReconciler(
-            store, hostCommands, new TimeOrderedIds(clock), clock, config, hostnames);
+            store,
+            hostCommands,
+            new TimeOrderedIds(clock),
+            clock,
+            config,
+            hostnames,
+            lifecycle,
+            commands,
+            projects,
+            audit);
   }
 
   private static FunctionsConfig config(DynamoDbEngine dynamo, MessageQueues sqs) {
@@ -168,9 +204,29 @@ final class WorkspaceServices {
             List.of("echo ready"),
             null,
             maxWorkspacesPerUser == null ? null : new ProjectQuotas(maxWorkspacesPerUser, null),
+            null,
             null));
     projects.registerImage(ADMIN, PROJECT, new RegisterImageRequest(PARENT, "amd64", "1", IMAGE));
     return this;
+  }
+
+  /** Puts the project again with {@code lifecycle} settings (null: the default). */
+  void setLifecycle(Integer idleStopMinutes, Integer deleteAfterStoppedDays) {
+    var config = projects.get(PROJECT).config();
+    projects.put(
+        ADMIN,
+        PROJECT,
+        new ProjectConfig(
+            config.source(),
+            config.baseImage(),
+            config.tools(),
+            config.parents(),
+            config.setup(),
+            config.workspaceSize(),
+            config.quotas(),
+            config.recurringBuilds(),
+            new io.a4c.functions.projects.ProjectLifecycle(
+                idleStopMinutes, deleteAfterStoppedDays)));
   }
 
   /** A heartbeat of an amd64 host with its command queue (created the first time). */

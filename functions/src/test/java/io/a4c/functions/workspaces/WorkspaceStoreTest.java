@@ -240,9 +240,10 @@ class WorkspaceStoreTest {
     var inFlight = store.inFlightSince(T0.plusSeconds(1));
 
     boolean expected =
-        state == WorkspaceState.PENDING
-            || state == WorkspaceState.CREATING
-            || state == WorkspaceState.DELETING;
+        switch (state) {
+          case PENDING, CREATING, DELETING, STOPPING, STARTING, REBUILDING -> true;
+          case RUNNING, FAILED, DELETED, STOPPED -> false;
+        };
     assertThat(
             inFlight.stream()
                 .map(Workspace::workspaceId)

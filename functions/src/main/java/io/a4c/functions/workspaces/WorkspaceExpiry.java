@@ -1,0 +1,149 @@
+package io.a4c.functions.workspaces;
+
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.Origin;
+import io.a4c.functions.http.ProblemException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sweeper's part for stopped workspaces of projects that delete them ({@code
+ * lifecycle.deleteAfterStoppedDays}): a day before its {@code deleteAfter} the owner is emailed
+ * once; at it, the workspace is deleted like a user's delete (home included). A start in between
+ * clears both. Every write is conditional, so two sweeps at once warn and delete once. Thread-safe.
+ */
+@Singleton
+public final class WorkspaceExpiry {
+  private static final Logger log = LoggerFactory.getLogger(WorkspaceExpiry.class);
+
+  /** How long before its deletion the owner is told. */
+  static final Duration WARNING = Duration.ofDays(1);
+
+  private static final Origin SWEEPER = Origin.system("sweeper");
+
+  /** What one expiry sweep did. */
+  public record Expired(int warned, int deleted) {}
+
+  private final WorkspaceStore workspaces;
+  private final WorkspaceDeletion deletion;
+  private final WorkspaceNotifier notifier;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  @Inject
+  public WorkspaceExpiry(
+      WorkspaceStore workspaces,
+      WorkspaceDeletion deletion,
+      WorkspaceNotifier notifier,
+      AuditLog audit,
+      Clock clock) {
+    this.workspaces = workspaces;
+    this.deletion = deletion;
+    this.notifier = notifier;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** Warns the owners of workspaces due within a day, and deletes those due. */
+  public Expired sweep() {
+    Instant now = clock.instant();
+    int warned = 0;
+    int deleted = 0;
+    for (Workspace due : workspaces.expiringBefore(now.plus(WARNING))) {
+      try {
+        if (!due.life().deleteAfter().isAfter(now)) {
+          if (expire(due)) {
+            deleted++;
+          }
+        } else if (due.life().expiryWarnedAt() == null && warn(due, now)) {
+          warned++;
+        }
+      } catch (RuntimeException e) {
+        // One workspace must not hold up the others; the next sweep tries it again.
+        log.atWarn()
+            .addKeyValue("workspaceId", due.workspaceId())
+            .setCause(e)
+            .log("expiry of a stopped workspace not done");
+      }
+    }
+    return new Expired(warned, deleted);
+  }
+
+  private boolean expire(Workspace due) {
+    var current = workspaces.get(due.userId(), due.workspaceId(), true).orElse(null);
+    if (current == null || !stillDue(current, clock.instant())) {
+      return false;
+    }
+    try {
+      deletion.delete(SWEEPER, current.userId(), current.workspaceId());
+    } catch (ProblemException e) {
+      return false; // it changed (started, deleted) meanwhile
+    }
+    audit.record(
+        SWEEPER,
+        "workspace.expire",
+        current.userId(),
+        "workspace:" + current.workspaceId(),
+        Map.of(
+            "stoppedAt", String.valueOf(current.life().stoppedAt()),
+            "deleteAfter", String.valueOf(current.life().deleteAfter())));
+    log.atInfo()
+        .addKeyValue("workspaceId", current.workspaceId())
+        .log("stopped workspace expired: deleted");
+    return true;
+  }
+
+  /** Marks the warning sent, then sends it; a failed send takes the mark back. */
+  private boolean warn(Workspace due, Instant now) {
+    var current = workspaces.get(due.userId(), due.workspaceId(), true).orElse(null);
+    if (current == null
+        || current.life().expiryWarnedAt() != null
+        || current.life().deleteAfter() == null
+        || current.state() != io.a4c.events.WorkspaceState.STOPPED) {
+      return false;
+    }
+    var marked =
+        current
+            .withLife(current.life().warned(now))
+            .moved(current.state(), current.step(), current.reason(), now);
+    if (!workspaces.replace(current, marked)) {
+      return false;
+    }
+    String to = current.life().notifyEmail();
+    if (to != null) {
+      try {
+        notifier.expiryWarning(current, to);
+      } catch (RuntimeException e) {
+        workspaces.replace(
+            marked,
+            marked
+                .withLife(current.life())
+                .moved(current.state(), current.step(), current.reason(), now));
+        throw e;
+      }
+    }
+    audit.record(
+        SWEEPER,
+        "workspace.expiry-warning",
+        current.userId(),
+        "workspace:" + current.workspaceId(),
+        Map.of(
+            "deleteAfter",
+            current.life().deleteAfter().toString(),
+            "emailed",
+            Boolean.toString(to != null)));
+    return true;
+  }
+
+  private static boolean stillDue(Workspace workspace, Instant now) {
+    return workspace.state() == io.a4c.events.WorkspaceState.STOPPED
+        && workspace.life().deleteAfter() != null
+        && !workspace.life().deleteAfter().isAfter(now);
+  }
+}
