@@ -215,6 +215,11 @@ public final class LocalRuntime implements AutoCloseable {
                 FunctionsEnv.STUCK_AFTER_SECONDS,
                 Long.toString(config.timings().stuckAfter().toSeconds()))));
     env.putAll(builds.functionsEnvironment());
+    // The user's default idle stop, as a deployment's functions read it.
+    String idleStop = config.daemonSettings().get(FunctionsEnv.IDLE_STOP_MINUTES);
+    if (idleStop != null) {
+      env.put(FunctionsEnv.IDLE_STOP_MINUTES, idleStop);
+    }
     return FunctionsConfig.fromEnvironment(env);
   }
 

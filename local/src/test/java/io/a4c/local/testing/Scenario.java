@@ -65,6 +65,24 @@ public final class Scenario {
   }
 
   /**
+   * Puts {@code project} (made by {@link #createProject} without setup) again with {@code
+   * lifecycleJson} as its {@code lifecycle}.
+   */
+  public void setLifecycle(String project, String lifecycleJson) {
+    var reply =
+        api.put(
+            "/v1/projects/" + project,
+            api.adminToken(),
+            """
+            {"source": {"type": "git", "url": "https://git.example.com/%s.git"},
+             "baseImage": "a4c-base:busybox", "tools": ["curl"], "parents": ["main"], "setup": [],
+             "workspaceSize": {"cpus": 0.5, "memoryMb": 128, "pids": 128}, "lifecycle": %s}
+            """
+                .formatted(project, lifecycleJson));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+  }
+
+  /**
    * Creates a git project whose sources are {@code repo}, built on busybox with the given setup
    * steps.
    */

@@ -127,7 +127,9 @@ public final class SharedRuntime implements ParameterResolver {
                     // A killed builder's job comes back within seconds, not the five minutes of
                     // AWS.
                     Map.entry(LocalEnv.BUILD_VISIBILITY_SECONDS, "6"),
-                    Map.entry(LocalEnv.RECURRING_TICK_SECONDS, "1")));
+                    Map.entry(LocalEnv.RECURRING_TICK_SECONDS, "1"),
+                    // Idle stops within seconds of a project's window (issue 13's tests).
+                    Map.entry("A4C_IDLE_CHECK_SECONDS", "2")));
         // The registry's user:password: local/engines.sh's file for its registry by default.
         String credentials = System.getenv("A4C_TEST_REGISTRY_CREDENTIALS_FILE");
         if (credentials != null && !credentials.isBlank()) {

@@ -56,6 +56,53 @@ public final class SshClient {
    * the address the DNS server gave.
    */
   public Result run(String user, String hostname, String ip, String command) {
+    try {
+      var process = start(user, hostname, ip, command);
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return new Result(-1, "ssh did not finish in 30 s");
+      }
+      return new Result(
+          process.exitValue(),
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run ssh", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An SSH session left open in the background, as a developer's terminal is. */
+  public static final class Session implements AutoCloseable {
+    private final Process process;
+
+    private Session(Process process) {
+      this.process = process;
+    }
+
+    /** Whether the session is still connected. */
+    public boolean alive() {
+      return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+  }
+
+  /** Opens a session running {@code command} and returns at once; closing it ends the session. */
+  public Session open(String user, String hostname, String ip, String command) {
+    try {
+      return new Session(start(user, hostname, ip, command));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run ssh", e);
+    }
+  }
+
+  private Process start(String user, String hostname, String ip, String command)
+      throws IOException {
     List<String> ssh = new ArrayList<>();
     ssh.addAll(
         List.of(
@@ -82,22 +129,9 @@ public final class SshClient {
             "LogLevel=ERROR",
             user + "@" + ip,
             command));
-    try {
-      var process = new ProcessBuilder(ssh).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return new Result(-1, "ssh did not finish in 30 s");
-      }
-      return new Result(
-          process.exitValue(),
-          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run ssh", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    var process = new ProcessBuilder(ssh).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    return process;
   }
 
   /** The directory holding the key and known_hosts. */
