@@ -32,7 +32,10 @@ public final class TestStacks {
   /** A dev stack, as a developer deploys it. */
   public static final String DEV = "dev";
 
-  /** A prod stack, with an alarm email and one tag prefix per project. */
+  /**
+   * A prod stack, with an alarm email, one tag prefix per project, users' email domain and a
+   * default idle stop.
+   */
   public static final String PROD = "prod";
 
   /** A prod stack whose hosts authenticate with IAM Roles Anywhere certificates. */
@@ -70,6 +73,8 @@ public final class TestStacks {
         context.put("env", "prod");
         context.put("alarmEmail", "ops@example.com");
         context.put("imageProjects", "game,engine");
+        context.put("userEmailDomain", "users.example.com");
+        context.put("idleStopMinutes", "120");
       }
       case PROD_ROLES_ANYWHERE -> {
         context.put("env", "prod");

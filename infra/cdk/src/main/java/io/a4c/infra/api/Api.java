@@ -1,9 +1,11 @@
 package io.a4c.infra.api;
 
+import io.a4c.functions.http.ApiRoutes;
 import io.a4c.infra.config.DeployContext;
 import io.a4c.infra.config.EnvSettings;
 import io.a4c.infra.functions.LambdaFunctions;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpJwtAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
@@ -20,7 +22,8 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
 /**
- * The public HTTP API: every route behind one JWT authorizer, throttled at the stage, each route
+ * The public HTTP API: every route of {@link ApiRoutes#ALL} (the table the local runtime routes by
+ * and the OpenAPI document lists) behind one JWT authorizer, throttled at the stage, each route
  * integrated with its function's {@code live} alias (payload format 2.0).
  *
  * <p>Authorization beyond "a valid token from our issuer" is the functions' job: a user reaches
@@ -31,13 +34,7 @@ public final class Api extends Construct {
   public static final String STAGE = "$default";
 
   /** The route whose latency the user asked to keep under 100 ms. */
-  public static final String LIST_WORKSPACES_PATH = "/v1/users/{userId}/workspaces";
-
-  private static final String WORKSPACE_PATH = LIST_WORKSPACES_PATH + "/{workspaceId}";
-  private static final String PROJECT_PATH = "/v1/projects/{projectName}";
-  private static final String SCHEDULES_PATH = "/v1/users/{userId}/image-schedules";
-  private static final String SCHEDULE_PATH = SCHEDULES_PATH + "/{scheduleId}";
-  private static final String SSH_KEYS_PATH = "/v1/users/{userId}/ssh-keys";
+  public static final String LIST_WORKSPACES_PATH = ApiRoutes.WORKSPACES;
 
   /** One line of JSON per request; ids and timings only, never a token or a body. */
   private static final String ACCESS_LOG_FORMAT =
@@ -94,24 +91,19 @@ public final class Api extends Construct {
 
     // One integration per function, shared by its routes; each route still gets its own
     // invoke permission, scoped to that route's ARN.
-    var workspaces = new HttpLambdaIntegration("Workspaces", functions.workspacesApi());
-    var admin = new HttpLambdaIntegration("Admin", functions.adminApi());
-    var schedules = new HttpLambdaIntegration("ImageSchedules", functions.imageSchedulesApi());
-    var sshKeys = new HttpLambdaIntegration("SshKeys", functions.sshKeysApi());
-    route(LIST_WORKSPACES_PATH, workspaces, HttpMethod.POST, HttpMethod.GET);
-    route(WORKSPACE_PATH, workspaces, HttpMethod.GET, HttpMethod.DELETE);
-    route(PROJECT_PATH, admin, HttpMethod.PUT, HttpMethod.GET);
-    route(PROJECT_PATH + "/images", admin, HttpMethod.POST);
-    route("/v1/hosts", admin, HttpMethod.GET);
-    route("/v1/hosts/{hostId}/status", admin, HttpMethod.PUT);
-    route("/v1/audit", admin, HttpMethod.GET);
-    route(SCHEDULES_PATH, schedules, HttpMethod.POST, HttpMethod.GET);
-    route(SCHEDULE_PATH, schedules, HttpMethod.GET, HttpMethod.DELETE);
-    route(SCHEDULE_PATH + "/log", schedules, HttpMethod.GET);
-    route("/v1/recurring-builds", schedules, HttpMethod.GET, HttpMethod.PUT);
-    route(SSH_KEYS_PATH, sshKeys, HttpMethod.GET);
-    route(SSH_KEYS_PATH + "/{keyName}", sshKeys, HttpMethod.PUT, HttpMethod.DELETE);
-    route("/v1/ssh/known-hosts", sshKeys, HttpMethod.GET);
+    Map<ApiRoutes.Function, HttpLambdaIntegration> integrations =
+        Map.of(
+            ApiRoutes.Function.WORKSPACES,
+            new HttpLambdaIntegration("Workspaces", functions.workspacesApi()),
+            ApiRoutes.Function.ADMIN,
+            new HttpLambdaIntegration("Admin", functions.adminApi()),
+            ApiRoutes.Function.IMAGE_SCHEDULES,
+            new HttpLambdaIntegration("ImageSchedules", functions.imageSchedulesApi()),
+            ApiRoutes.Function.SSH_KEYS,
+            new HttpLambdaIntegration("SshKeys", functions.sshKeysApi()));
+    for (ApiRoutes.Route route : ApiRoutes.ALL) {
+      route(route, integrations.get(route.function()));
+    }
   }
 
   private static IAccessLogSettings accessLogSettings(LogGroup logs) {
@@ -129,11 +121,15 @@ public final class Api extends Construct {
     };
   }
 
-  private void route(String path, HttpLambdaIntegration integration, HttpMethod... methods) {
+  /**
+   * Adds one route. Its construct id is {@code <METHOD><path>}, as when several methods of a path
+   * are added at once, so the routes' logical ids do not depend on how they are grouped.
+   */
+  private void route(ApiRoutes.Route route, HttpLambdaIntegration integration) {
     api.addRoutes(
         AddRoutesOptions.builder()
-            .path(path)
-            .methods(List.of(methods))
+            .path(route.path())
+            .methods(List.of(HttpMethod.valueOf(route.method())))
             .integration(integration)
             .build());
   }

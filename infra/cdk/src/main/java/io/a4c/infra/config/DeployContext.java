@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  * @param env which {@link EnvSettings} to use: {@code dev} (the default) or {@code prod}
  * @param jwtIssuer the identity provider's issuer URL; the HTTP API accepts only its tokens
  * @param jwtAudience the accepted {@code aud} (or {@code client_id}) values
- * @param senderEmail the address build emails come from (an SES email identity)
+ * @param senderEmail the address build emails and workspace expiry warnings come from (an SES email
+ *     identity)
+ * @param userEmailDomain the domain of users' addresses when their token has no {@code email} claim
+ *     ({@code <userId>@<domain>}); empty: such users get no email
  * @param adminClaim the JWT claim that marks an administrator
  * @param workspaceDomain the DNS domain of workspace hostnames; empty leaves the functions' default
  * @param workspaceVpcId the VPC the workspace domain's private hosted zone is associated with
@@ -27,6 +30,8 @@ import java.util.regex.Pattern;
  *     only with a certificate whose common name is the host id
  * @param alarmEmail where alarms are emailed; empty leaves the topic without subscribers
  * @param imageProjects projects whose newest images the registry keeps, each by its tag prefix
+ * @param idleStopMinutes the deployment's default idle stop, for projects that set none: after how
+ *     many idle minutes a host stops a running workspace; 0 (the default) never
  * @param functionsJar path of the functions' shaded jar; empty uses the conventional path
  */
 public record DeployContext(
@@ -34,6 +39,7 @@ public record DeployContext(
     String jwtIssuer,
     List<String> jwtAudience,
     String senderEmail,
+    Optional<String> userEmailDomain,
     String adminClaim,
     Optional<String> workspaceDomain,
     Optional<String> workspaceVpcId,
@@ -41,6 +47,7 @@ public record DeployContext(
     Optional<String> hostTrustAnchorArn,
     Optional<String> alarmEmail,
     List<String> imageProjects,
+    int idleStopMinutes,
     Optional<String> functionsJar) {
 
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -64,6 +71,7 @@ public record DeployContext(
     if (!EMAIL.matcher(senderEmail).matches()) {
       throw new IllegalArgumentException("context 'senderEmail' must be an email address");
     }
+    userEmailDomain.ifPresent(d -> requireMatch("userEmailDomain", d, Names.DNS_NAME));
     requireMatch("adminClaim", adminClaim, CLAIM);
     workspaceDomain.ifPresent(d -> requireMatch("workspaceDomain", d, Names.DNS_NAME));
     workspaceVpcId.ifPresent(v -> requireMatch("workspaceVpcId", v, VPC_ID));
@@ -74,6 +82,10 @@ public record DeployContext(
     hostTrustAnchorArn.ifPresent(a -> requireMatch("hostTrustAnchorArn", a, TRUST_ANCHOR_ARN));
     alarmEmail.ifPresent(a -> requireMatch("alarmEmail", a, EMAIL));
     imageProjects.forEach(p -> requireMatch("imageProjects", p, Names.PROJECT_NAME));
+    if (idleStopMinutes < 0) {
+      throw new IllegalArgumentException(
+          "context 'idleStopMinutes' must be 0 (never) or more, was " + idleStopMinutes);
+    }
   }
 
   /**
@@ -87,6 +99,7 @@ public record DeployContext(
         requiredText(lookup, "jwtIssuer"),
         list(lookup, "jwtAudience"),
         requiredText(lookup, "senderEmail"),
+        optionalText(lookup, "userEmailDomain"),
         optionalText(lookup, "adminClaim").orElse("admin"),
         optionalText(lookup, "workspaceDomain"),
         optionalText(lookup, "workspaceVpcId"),
@@ -94,6 +107,7 @@ public record DeployContext(
         optionalText(lookup, "hostTrustAnchorArn"),
         optionalText(lookup, "alarmEmail"),
         list(lookup, "imageProjects"),
+        wholeNumber(lookup, "idleStopMinutes").orElse(0),
         optionalText(lookup, "functionsJar"));
   }
 
@@ -116,6 +130,19 @@ public record DeployContext(
       return Optional.empty();
     }
     return Optional.of(value.toString().trim());
+  }
+
+  private static Optional<Integer> wholeNumber(Function<String, Object> lookup, String key) {
+    return optionalText(lookup, key)
+        .map(
+            text -> {
+              try {
+                return Integer.parseInt(text);
+              } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                    "context '" + key + "' must be a whole number, was " + text, e);
+              }
+            });
   }
 
   private static List<String> list(Function<String, Object> lookup, String key) {

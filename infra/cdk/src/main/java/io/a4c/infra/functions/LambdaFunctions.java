@@ -45,6 +45,13 @@ public final class LambdaFunctions extends Construct {
   /** The alias every trigger invokes. */
   public static final String LIVE_ALIAS = "live";
 
+  /**
+   * The variable the functions read the deployment's default idle stop from (minutes; 0: never),
+   * for projects whose {@code lifecycle} sets none: the workspaces API puts it in every create's
+   * and rebuild's spec, the admin API shows it.
+   */
+  public static final String IDLE_STOP_MINUTES_ENV = "A4C_IDLE_STOP_MINUTES";
+
   public static final String WORKSPACES_API = "io.a4c.functions.workspaces.WorkspacesApiFunction";
   public static final String ADMIN_API = "io.a4c.functions.admin.AdminApiFunction";
   public static final String IMAGE_SCHEDULES_API =
@@ -231,8 +238,12 @@ public final class LambdaFunctions extends Construct {
     tables.audit().grantWriteData(sweeper);
     // A stuck create that is failed loses its A record.
     dns.grantRecordWrites(sweeper);
-    readOnly(sweeper, tables.images());
+    // Projects: how long a stopped workspace is kept (lifecycle.deleteAfterStoppedDays).
+    readOnly(sweeper, tables.images(), tables.projects());
+    // A stopped workspace about to expire is announced to its user a day before.
+    email.grantSend(sweeper);
     queues.allBuilds().forEach(queue -> queue.grantSendMessages(sweeper));
+    // Re-sent creates and deletes, and the deletes of expired workspaces.
     sendToHostQueues(sweeper, queues);
     // A stuck create is re-sent with a new host key (private host keys are never stored), and the
     // user's login and current keys.
@@ -276,6 +287,8 @@ public final class LambdaFunctions extends Construct {
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, tables.buildLogs().getTableName());
     env.put(FunctionsEnv.BUILD_MAX_RECEIVES, Integer.toString(Queues.BUILD_MAX_RECEIVES));
     env.put(FunctionsEnv.EMAIL_SENDER, context.senderEmail());
+    context.userEmailDomain().ifPresent(d -> env.put(FunctionsEnv.USER_EMAIL_DOMAIN, d));
+    env.put(IDLE_STOP_MINUTES_ENV, Integer.toString(context.idleStopMinutes()));
     env.put(
         FunctionsEnv.EMAIL_CONFIGURATION_SET, email.configurationSet().getConfigurationSetName());
     return env;

@@ -5,6 +5,7 @@ import static io.a4c.infra.TemplateJson.properties;
 import static io.a4c.infra.TemplateJson.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.a4c.functions.http.ApiRoutes;
 import io.a4c.infra.A4cStack;
 import io.a4c.infra.TestStacks;
 import java.util.List;
@@ -44,7 +45,43 @@ class ApiTest {
             "PUT /v1/recurring-builds",
             "GET /v1/users/{userId}/ssh-keys",
             "PUT /v1/users/{userId}/ssh-keys/{keyName}",
-            "DELETE /v1/users/{userId}/ssh-keys/{keyName}");
+            "DELETE /v1/users/{userId}/ssh-keys/{keyName}",
+            "POST /v1/users/{userId}/workspaces/{workspaceId}/stop",
+            "POST /v1/users/{userId}/workspaces/{workspaceId}/start",
+            "POST /v1/users/{userId}/workspaces/{workspaceId}/rebuild");
+    assertThat(routeKeys)
+        .containsExactlyInAnyOrderElementsOf(
+            ApiRoutes.ALL.stream().map(ApiRoutes.Route::key).toList());
+  }
+
+  @Test
+  void everyRouteReachesTheFunctionTheContractNames() {
+    var functions = stack.functions();
+    Map<ApiRoutes.Function, String> aliases =
+        Map.of(
+            ApiRoutes.Function.WORKSPACES, logicalId(functions.workspacesApi()),
+            ApiRoutes.Function.ADMIN, logicalId(functions.adminApi()),
+            ApiRoutes.Function.IMAGE_SCHEDULES, logicalId(functions.imageSchedulesApi()),
+            ApiRoutes.Function.SSH_KEYS, logicalId(functions.sshKeysApi()));
+    var integrations = resources(template, "AWS::ApiGatewayV2::Integration");
+    var routes = resources(template, "AWS::ApiGatewayV2::Route").values();
+    for (ApiRoutes.Route route : ApiRoutes.ALL) {
+      Map<String, Object> properties =
+          routes.stream()
+              .map(r -> properties(r))
+              .filter(p -> route.key().equals(p.get("RouteKey")))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no route " + route.key()));
+      // Target: "integrations/<integration logical id>", joined in the template.
+      String integration =
+          integrations.keySet().stream()
+              .filter(id -> properties.get("Target").toString().contains(id))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no integration for " + route.key()));
+      assertThat(properties(integrations.get(integration)).get("IntegrationUri"))
+          .as(route.key())
+          .isEqualTo(Map.of("Ref", aliases.get(route.function())));
+    }
   }
 
   @Test

@@ -33,6 +33,34 @@ class DeployContextTest {
     assertThat(read.adminClaim()).isEqualTo("admin");
     assertThat(read.hostIds()).isEmpty();
     assertThat(read.workspaceDomain()).isEmpty();
+    assertThat(read.userEmailDomain()).isEmpty();
+    assertThat(read.idleStopMinutes()).isZero();
+  }
+
+  @Test
+  void readsTheDefaultIdleStopAndRefusesOneThatIsNotAWholeNumberOfMinutes() {
+    Map<String, Object> context = minimal();
+    context.put("idleStopMinutes", "120");
+    assertThat(DeployContext.read(context::get).idleStopMinutes()).isEqualTo(120);
+
+    for (String bad : List.of("-1", "2h", "1.5")) {
+      context.put("idleStopMinutes", bad);
+      assertThatThrownBy(() -> DeployContext.read(context::get))
+          .as(bad)
+          .hasMessageContaining("'idleStopMinutes'")
+          .hasMessageContaining(bad);
+    }
+  }
+
+  @Test
+  void theUsersEmailDomainMustBeADomain() {
+    Map<String, Object> context = minimal();
+    context.put("userEmailDomain", "users.example.com");
+    assertThat(DeployContext.read(context::get).userEmailDomain()).contains("users.example.com");
+
+    context.put("userEmailDomain", "@example.com");
+    assertThatThrownBy(() -> DeployContext.read(context::get))
+        .hasMessageContaining("'userEmailDomain'");
   }
 
   @Test

@@ -128,9 +128,13 @@ class LambdaFunctionsTest {
             FunctionsEnv.BUILD_MAX_RECEIVES,
             FunctionsEnv.EMAIL_SENDER,
             FunctionsEnv.EMAIL_CONFIGURATION_SET,
+            FunctionsEnv.USER_EMAIL_DOMAIN,
+            LambdaFunctions.IDLE_STOP_MINUTES_ENV,
             FunctionsEnv.DNS_ZONE_ID)
         .containsEntry(FunctionsEnv.HOST_AUTH, "sender-id")
         .containsEntry(FunctionsEnv.EMAIL_SENDER, "builds@example.com")
+        .containsEntry(FunctionsEnv.USER_EMAIL_DOMAIN, "users.example.com")
+        .containsEntry(LambdaFunctions.IDLE_STOP_MINUTES_ENV, "120")
         .containsEntry(FunctionsEnv.HOST_QUEUE_PREFIX, "a4c-prod-host-")
         .containsEntry(FunctionsEnv.ADMIN_CLAIM, "admin")
         .containsEntry(
@@ -145,6 +149,14 @@ class LambdaFunctionsTest {
       assertThat(TemplateJson.properties(function).get("Environment"))
           .isEqualTo(Map.of("Variables", variables));
     }
+  }
+
+  @Test
+  void withoutContextIdleStopIsOffAndUsersWithoutAnEmailClaimGetNoEmail() {
+    A4cStack dev = TestStacks.stack(TestStacks.DEV);
+    assertThat(environment(TestStacks.template(TestStacks.DEV), dev.functions().workspacesApi()))
+        .containsEntry(LambdaFunctions.IDLE_STOP_MINUTES_ENV, "0")
+        .doesNotContainKey(FunctionsEnv.USER_EMAIL_DOMAIN);
   }
 
   @Test
@@ -212,7 +224,7 @@ class LambdaFunctionsTest {
   }
 
   @Test
-  void onlyTheConsumersThatEndBuildsMaySendEmail() {
+  void onlyTheConsumersThatEndBuildsAndTheSweeperThatWarnsOfExpiryMaySendEmail() {
     for (Alias function : aliases()) {
       boolean sendsEmail =
           TemplateJson.statementsOfRole(template, roleOf(function)).stream()
@@ -222,7 +234,8 @@ class LambdaFunctionsTest {
           .as(function.getNode().getId())
           .isEqualTo(
               function == stack.functions().hostEvents()
-                  || function == stack.functions().buildDeadLetters());
+                  || function == stack.functions().buildDeadLetters()
+                  || function == stack.functions().sweeper());
     }
   }
 
@@ -319,6 +332,26 @@ class LambdaFunctionsTest {
   }
 
   @Test
+  void theSweeperReadsProjectsForExpiryAndSendsDeletesToEveryHostQueue() {
+    String role = roleOf(stack.functions().sweeper());
+    String projects = logicalId(stack.tables().projects());
+    var projectActions =
+        TemplateJson.statementsOfRole(template, role).stream()
+            .filter(s -> s.get("Resource").toString().contains(projects))
+            .flatMap(s -> TemplateJson.asList(s.get("Action")).stream())
+            .toList();
+    assertThat(projectActions).contains("dynamodb:GetItem").doesNotContain("dynamodb:PutItem");
+    boolean sendsCommands =
+        TemplateJson.statementsOfRole(template, role).stream()
+            .filter(
+                s ->
+                    TemplateJson.asList(s.get("Resource"))
+                        .contains(stack.queues().anyHostQueueArn()))
+            .anyMatch(s -> TemplateJson.asList(s.get("Action")).contains("sqs:SendMessage"));
+    assertThat(sendsCommands).isTrue();
+  }
+
+  @Test
   void theStackSynthesizesWithoutWarnings() {
     Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
     Annotations.fromStack(stack).hasNoError("*", Match.anyValue());
@@ -339,15 +372,24 @@ class LambdaFunctionsTest {
   }
 
   private Map<String, Object> functionProperties(Alias alias) {
+    return functionProperties(template, alias);
+  }
+
+  private static Map<String, Object> functionProperties(Template template, Alias alias) {
     return properties(
         resources(template, "AWS::Lambda::Function")
             .get(logicalId(alias.getVersion().getLambda())));
   }
 
-  @SuppressWarnings("unchecked")
   private Map<String, Object> environment(Alias alias) {
+    return environment(template, alias);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> environment(Template template, Alias alias) {
     return (Map<String, Object>)
-        ((Map<String, Object>) functionProperties(alias).get("Environment")).get("Variables");
+        ((Map<String, Object>) functionProperties(template, alias).get("Environment"))
+            .get("Variables");
   }
 
   private String roleOf(Alias alias) {

@@ -29,7 +29,7 @@ class TablesTest {
   }
 
   @Test
-  void workspacesAreKeyedByUserThenWorkspaceWithAnIndexByHost() {
+  void workspacesAreKeyedByUserThenWorkspaceWithIndexesByHostInFlightAndStopped() {
     TestStacks.template(TestStacks.DEV)
         .hasResourceProperties(
             "AWS::DynamoDB::Table",
@@ -44,6 +44,10 @@ class TablesTest {
                         Map.of(
                             "IndexName", Tables.WORKSPACES_IN_FLIGHT,
                             "KeySchema", List.of(hash("inFlight"), range("updatedAt")),
+                            "Projection", Map.of("ProjectionType", "ALL")),
+                        Map.of(
+                            "IndexName", Tables.WORKSPACES_STOPPED,
+                            "KeySchema", List.of(hash("stopped"), range("stoppedAt")),
                             "Projection", Map.of("ProjectionType", "ALL")))));
   }
 
