@@ -286,7 +286,7 @@ public final class SshFirstLoginBenchmark {
         .toArray();
   }
 
-  private static double pct(long[] sorted, int percentile) {
+  static double pct(long[] sorted, int percentile) {
     if (sorted.length == 0) {
       return Double.NaN;
     }
@@ -294,7 +294,7 @@ public final class SshFirstLoginBenchmark {
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
   }
 
-  private static HttpResponse<String> send(
+  static HttpResponse<String> send(
       HttpClient http, String method, String uri, String token, String body) throws Exception {
     var request =
         HttpRequest.newBuilder(URI.create(uri))
@@ -310,7 +310,7 @@ public final class SshFirstLoginBenchmark {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void check(HttpResponse<String> response, int status) {
+  static void check(HttpResponse<String> response, int status) {
     if (response.statusCode() != status) {
       throw new IllegalStateException(
           response.request().method()

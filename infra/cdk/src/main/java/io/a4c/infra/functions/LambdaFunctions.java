@@ -50,7 +50,7 @@ public final class LambdaFunctions extends Construct {
    * for projects whose {@code lifecycle} sets none: the workspaces API puts it in every create's
    * and rebuild's spec, the admin API shows it.
    */
-  public static final String IDLE_STOP_MINUTES_ENV = "A4C_IDLE_STOP_MINUTES";
+  public static final String IDLE_STOP_MINUTES_ENV = FunctionsEnv.IDLE_STOP_MINUTES;
 
   public static final String WORKSPACES_API = "io.a4c.functions.workspaces.WorkspacesApiFunction";
   public static final String ADMIN_API = "io.a4c.functions.admin.AdminApiFunction";
@@ -191,8 +191,12 @@ public final class LambdaFunctions extends Construct {
     tables.audit().grantWriteData(hostEvents);
     // Reports and the reconciler publish, move and remove workspaces' A records.
     dns.grantRecordWrites(hostEvents);
-    // A workspace that comes up RUNNING with an older key set is sent the user's current one.
-    readOnly(hostEvents, tables.sshKeys());
+    // A workspace that comes up RUNNING with an older key set is sent the user's current one; the
+    // reconciler remakes a lost container with a new host key and the user's login and keys.
+    tables.sshKeys().grantReadWriteData(hostEvents);
+    signsHostCertificates(hostEvents);
+    // Projects: when a stopped workspace is deleted (lifecycle), the spec of a remade container.
+    readOnly(hostEvents, tables.projects());
     email.grantSend(hostEvents);
     // The reconciler answers a host's inventory with removal commands on that host's queue.
     sendToHostQueues(hostEvents, queues);

@@ -29,8 +29,8 @@ public final class Tables extends Construct {
   /** Sparse index of workspaces in progress by last update, for the sweeper. */
   public static final String WORKSPACES_IN_FLIGHT = A4cTables.WORKSPACES_IN_FLIGHT.name();
 
-  /** Sparse index of stopped workspaces by when they stopped, for the sweeper's expiry. */
-  public static final String WORKSPACES_STOPPED = A4cTables.WORKSPACES_STOPPED.name();
+  /** Sparse index of stopped workspaces to be deleted, by when, for the sweeper's expiry. */
+  public static final String WORKSPACES_EXPIRING = A4cTables.WORKSPACES_EXPIRING.name();
 
   /** Index of the build schedules table by status and time, for the sweeper. */
   public static final String BUILDS_BY_STATUS = A4cTables.BUILDS_BY_STATUS.name();

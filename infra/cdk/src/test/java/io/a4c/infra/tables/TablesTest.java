@@ -46,8 +46,8 @@ class TablesTest {
                             "KeySchema", List.of(hash("inFlight"), range("updatedAt")),
                             "Projection", Map.of("ProjectionType", "ALL")),
                         Map.of(
-                            "IndexName", Tables.WORKSPACES_STOPPED,
-                            "KeySchema", List.of(hash("stopped"), range("stoppedAt")),
+                            "IndexName", Tables.WORKSPACES_EXPIRING,
+                            "KeySchema", List.of(hash("expires"), range("deleteAfter")),
                             "Projection", Map.of("ProjectionType", "ALL")))));
   }
 
