@@ -18,8 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What a workspace container gets, read back from the real engine and from inside the container:
- * not privileged, no Docker socket or host mount, the project's CPU, memory and pids limits, the
- * reduced capability set, no-new-privileges, and none of the host's namespaces.
+ * not privileged, no Docker socket or host mount (only its home volume), the project's CPU, memory
+ * and pids limits, the reduced capability set, no-new-privileges, and none of the host's
+ * namespaces.
  */
 @ExtendWith(SharedRuntime.class)
 class ContainerConfinementTest {
@@ -48,13 +49,24 @@ class ContainerConfinementTest {
     assertThat(host.getCapAdd() == null ? List.of() : List.of(host.getCapAdd())).isEmpty();
     assertThat(host.getSecurityOpts()).contains("no-new-privileges");
     assertThat(host.getBinds() == null ? List.of() : List.of(host.getBinds())).isEmpty();
-    assertThat(host.getMounts() == null ? List.of() : host.getMounts()).isEmpty();
+    // The one mount is the workspace's own named home volume: no host path.
+    assertThat(host.getMounts())
+        .singleElement()
+        .satisfies(
+            mount -> {
+              assertThat(mount.getType())
+                  .isEqualTo(com.github.dockerjava.api.model.MountType.VOLUME);
+              assertThat(mount.getSource()).isEqualTo("a4c-home-" + workspaceId);
+              assertThat(mount.getTarget()).isEqualTo("/home");
+            });
     assertThat(host.getDevices() == null ? List.of() : List.of(host.getDevices())).isEmpty();
     assertThat(host.getNetworkMode()).isNotEqualTo("host");
     assertThat(host.getPidMode()).isNullOrEmpty();
     assertThat(host.getIpcMode()).isNotEqualTo("host");
     assertThat(host.getUsernsMode()).isNullOrEmpty();
-    assertThat(inspect.getMounts()).isEmpty();
+    assertThat(inspect.getMounts())
+        .singleElement()
+        .satisfies(mount -> assertThat(mount.getName()).isEqualTo("a4c-home-" + workspaceId));
 
     // From inside: no Docker socket, no new privileges, NET_RAW (bit 13) not in the bounding set.
     assertThat(
