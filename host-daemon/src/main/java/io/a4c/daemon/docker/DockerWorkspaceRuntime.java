@@ -101,22 +101,25 @@ public final class DockerWorkspaceRuntime {
     List<String> init = command.ssh() == null ? null : initCommand(spec.imageRef());
     return call(
         "create the container",
-        () ->
-            docker
-                .createContainerCmd(spec.imageRef())
-                .withEntrypoint(init == null ? null : init.subList(0, 4))
-                .withCmd(init == null ? null : init.subList(4, init.size()))
-                .withName(ContainerLabels.containerName(command.workspaceId()))
-                .withHostName(shortName)
-                .withDomainName(domain)
-                .withLabels(ContainerLabels.ofContainer(command))
-                // A shell with a terminal stays up like `docker run -dit`, whatever the image's CMD
-                // is.
-                .withTty(true)
-                .withStdinOpen(true)
-                .withHostConfig(hostConfig)
-                .exec()
-                .getId());
+        () -> {
+          var create =
+              docker
+                  .createContainerCmd(spec.imageRef())
+                  .withName(ContainerLabels.containerName(command.workspaceId()))
+                  .withHostName(shortName)
+                  .withDomainName(domain)
+                  .withLabels(ContainerLabels.ofContainer(command))
+                  // A shell with a terminal stays up like `docker run -dit`, whatever the image's
+                  // CMD is.
+                  .withTty(true)
+                  .withStdinOpen(true)
+                  .withHostConfig(hostConfig);
+          if (init != null) {
+            // docker-java refuses a null entrypoint: without SSH the image's own one stays.
+            create.withEntrypoint(init.subList(0, 4)).withCmd(init.subList(4, init.size()));
+          }
+          return create.exec().getId();
+        });
   }
 
   /**
