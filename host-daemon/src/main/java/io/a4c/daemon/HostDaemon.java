@@ -7,6 +7,7 @@ import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.WorkspaceNetwork;
 import io.a4c.daemon.heartbeat.HeartbeatPublisher;
 import io.a4c.daemon.heartbeat.WritableLayerUsage;
+import io.a4c.daemon.idle.IdleWatcher;
 import io.a4c.daemon.reconcile.InventoryPublisher;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One host's daemon: checks its engine, makes sure its workspace network (when the host has a
- * routed subnet) and its command queue exist, heartbeats, and consumes commands until closed. Start
- * once; close stops both loops and waits for the work in hand.
+ * routed subnet) and its command queue exist, heartbeats, takes inventories, stops idle workspaces
+ * and consumes commands until closed. Start once; close stops the loops and waits for the work in
+ * hand.
  */
 public final class HostDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HostDaemon.class);
@@ -33,6 +35,8 @@ public final class HostDaemon implements AutoCloseable {
   private final WorkspaceNetwork network;
   private final ScheduledExecutorService beats;
   private final ScheduledExecutorService inventories;
+  private final ScheduledExecutorService idleChecks;
+  private final IdleWatcher idle;
   private volatile boolean running;
   private Thread loop;
 
@@ -45,8 +49,10 @@ public final class HostDaemon implements AutoCloseable {
       HostCommandConsumer consumer,
       InventoryPublisher inventory,
       WritableLayerUsage layers,
-      WorkspaceNetwork network) {
+      WorkspaceNetwork network,
+      IdleWatcher idle) {
     this.config = config;
+    this.idle = idle;
     this.network = network;
     this.inventory = inventory;
     this.layers = layers;
@@ -61,6 +67,10 @@ public final class HostDaemon implements AutoCloseable {
     this.inventories =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("inventory-" + config.hostId()).factory());
+    // And the idle watcher its own: its looks (an exec and a stats sample per workspace) take time.
+    this.idleChecks =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("idle-" + config.hostId()).factory());
   }
 
   /**
@@ -100,6 +110,8 @@ public final class HostDaemon implements AutoCloseable {
         0,
         inventory.interval().toMillis(),
         TimeUnit.MILLISECONDS);
+    idleChecks.scheduleWithFixedDelay(
+        idle::check, idle.interval().toMillis(), idle.interval().toMillis(), TimeUnit.MILLISECONDS);
     loop = Thread.ofPlatform().name("commands-" + config.hostId()).start(this::consume);
     log.atInfo()
         .addKeyValue("hostId", config.hostId())
@@ -144,6 +156,7 @@ public final class HostDaemon implements AutoCloseable {
     running = false;
     beats.shutdownNow();
     inventories.shutdownNow();
+    idleChecks.shutdownNow();
     if (loop != null) {
       try {
         loop.join(config.pollWait().plusSeconds(10).toMillis());

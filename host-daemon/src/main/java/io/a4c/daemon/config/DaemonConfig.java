@@ -28,6 +28,8 @@ import java.util.Optional;
  *     run workspaces
  * @param workspaceSubnet this host's routed workspace subnet, when it has one: workspaces get their
  *     addresses from it on the Docker network {@code a4c-workspaces}; else the default bridge
+ * @param idleCheckInterval time between the idle watcher's looks at the running workspaces
+ * @param idleCpuPercent CPU use (percent of one core) above which a workspace is in use
  */
 public record DaemonConfig(
     String hostId,
@@ -49,7 +51,9 @@ public record DaemonConfig(
     RegistryLogin registryLogin,
     Optional<RegistryCredentials> registryCredentials,
     Builder builder,
-    Optional<WorkspaceSubnet> workspaceSubnet) {
+    Optional<WorkspaceSubnet> workspaceSubnet,
+    Duration idleCheckInterval,
+    int idleCpuPercent) {
 
   public DaemonConfig {
     Names.require(DaemonEnv.HOST_ID, hostId, Names.HOST_ID);
@@ -155,7 +159,9 @@ public record DaemonConfig(
         RegistryLogin.BASIC,
         Optional.of(credentials),
         builder,
-        workspaceSubnet);
+        workspaceSubnet,
+        idleCheckInterval,
+        idleCpuPercent);
   }
 
   /**
@@ -208,7 +214,9 @@ public record DaemonConfig(
         login,
         login == RegistryLogin.BASIC ? credentials : Optional.empty(),
         builder,
-        workspaceSubnet(env));
+        workspaceSubnet(env),
+        Duration.ofSeconds(number(env, DaemonEnv.IDLE_CHECK_SECONDS, 60, 1, 86_400)),
+        (int) number(env, DaemonEnv.IDLE_CPU_PERCENT, 5, 0, 10_000));
   }
 
   /**

@@ -128,6 +128,18 @@ public final class DaemonEnv {
    */
   public static final String WORKSPACE_SUBNET = "A4C_WORKSPACE_SUBNET";
 
+  /**
+   * Seconds between the idle watcher's looks at the running workspaces whose project asks for an
+   * idle stop (default 60): each look checks for SSH sessions and measures CPU use since the last.
+   */
+  public static final String IDLE_CHECK_SECONDS = "A4C_IDLE_CHECK_SECONDS";
+
+  /**
+   * CPU use, in percent of one core averaged between two idle checks, above which a workspace
+   * counts as in use even without an SSH session (default 5).
+   */
+  public static final String IDLE_CPU_PERCENT = "A4C_IDLE_CPU_PERCENT";
+
   /** The AWS region. */
   public static final String AWS_REGION = "AWS_REGION";
 

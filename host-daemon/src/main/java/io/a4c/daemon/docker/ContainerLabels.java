@@ -1,5 +1,7 @@
 package io.a4c.daemon.docker;
 
+import io.a4c.events.CreateWorkspace;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -12,6 +14,18 @@ public final class ContainerLabels {
   public static final String USER_ID = "io.a4c.user-id";
   public static final String HOST_ID = "io.a4c.host-id";
 
+  /** The image the container was made of, as the command named it. */
+  public static final String IMAGE_REF = "io.a4c.image-ref";
+
+  /**
+   * After how many idle minutes the host stops the container; 0 for never. A label, since the
+   * spec's value is fixed when the container is made, like every label.
+   */
+  public static final String IDLE_STOP_MINUTES = "io.a4c.idle-stop-minutes";
+
+  /** Where a workspace's home volume is mounted in its container. */
+  public static final String HOME = "/home";
+
   private ContainerLabels() {}
 
   /** The container name of a workspace. */
@@ -19,8 +33,42 @@ public final class ContainerLabels {
     return "a4c-" + workspaceId;
   }
 
-  /** The labels of a workspace's container; every value has passed the contracts' name rules. */
+  /**
+   * The name of a workspace's home volume. It outlives the container: stops, starts and rebuilds
+   * keep it; only a delete without {@code keepHome} removes it.
+   */
+  public static String homeVolume(String workspaceId) {
+    return "a4c-home-" + workspaceId;
+  }
+
+  /**
+   * The labels of a workspace's home volume (and the common ones of its container); every value has
+   * passed the contracts' name rules.
+   */
   public static Map<String, String> of(String workspaceId, String userId, String hostId) {
     return Map.of(MANAGED, "true", WORKSPACE_ID, workspaceId, USER_ID, userId, HOST_ID, hostId);
+  }
+
+  /**
+   * The labels of the container {@code command} makes: the common ones, its image and idle stop.
+   */
+  public static Map<String, String> ofContainer(CreateWorkspace command) {
+    var labels = new HashMap<>(of(command.workspaceId(), command.userId(), command.hostId()));
+    labels.put(IMAGE_REF, command.spec().imageRef());
+    labels.put(IDLE_STOP_MINUTES, Integer.toString(command.spec().idleStopAfterMinutes()));
+    return Map.copyOf(labels);
+  }
+
+  /** A container's idle stop in minutes from its labels; 0 (never) when unlabelled or malformed. */
+  public static int idleStopMinutes(Map<String, String> labels) {
+    String value = labels == null ? null : labels.get(IDLE_STOP_MINUTES);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Integer.parseInt(value));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 }

@@ -2,15 +2,20 @@ package io.a4c.daemon.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Statistics;
 import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.daemon.registry.RegistryAuth;
 import io.a4c.daemon.registry.RegistryLoginFailed;
@@ -18,9 +23,13 @@ import io.a4c.daemon.ssh.SshdConfig;
 import io.a4c.events.CreateWorkspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -43,6 +52,10 @@ public final class DockerWorkspaceRuntime {
 
   private static final long SETUP_TIMEOUT_MINUTES = 30;
   private static final long PULL_TIMEOUT_MINUTES = 30;
+  private static final long EXEC_TIMEOUT_SECONDS = 10;
+
+  /** Seconds a stop gives the container's processes before the engine kills them. */
+  public static final int STOP_TIMEOUT_SECONDS = 10;
 
   private final DockerClient docker;
   private final RegistryAuth auth;
@@ -56,7 +69,9 @@ public final class DockerWorkspaceRuntime {
   }
 
   /**
-   * Creates the container (not started) and returns its id. With SSH access in the command, its
+   * Creates the container (not started) and returns its id, with the workspace's home volume
+   * (created first if need be) at {@code /home}: a new, empty volume gets the image's {@code /home}
+   * from the engine, an existing one keeps the user's files. With SSH access in the command, its
    * first process is {@link SshdConfig#INIT_SCRIPT}, which starts sshd and then runs the image's
    * own command.
    */
@@ -73,29 +88,231 @@ public final class DockerWorkspaceRuntime {
             .withCapDrop(DROPPED)
             .withSecurityOpts(List.of("no-new-privileges"))
             .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
+            .withMounts(
+                List.of(
+                    new Mount()
+                        .withType(MountType.VOLUME)
+                        .withSource(ContainerLabels.homeVolume(command.workspaceId()))
+                        .withTarget(ContainerLabels.HOME)))
             // The host's routed workspace network, if it has one; else the default bridge (null).
             .withNetworkMode(network.name().orElse(null));
     pullIfAbsent(spec.imageRef());
+    ensureHome(command.workspaceId(), command.userId(), command.hostId());
     List<String> init = command.ssh() == null ? null : initCommand(spec.imageRef());
     return call(
         "create the container",
+        () -> {
+          var create =
+              docker
+                  .createContainerCmd(spec.imageRef())
+                  .withName(ContainerLabels.containerName(command.workspaceId()))
+                  .withHostName(shortName)
+                  .withDomainName(domain)
+                  .withLabels(ContainerLabels.ofContainer(command))
+                  // A shell with a terminal stays up like `docker run -dit`, whatever the image's
+                  // CMD is.
+                  .withTty(true)
+                  .withStdinOpen(true)
+                  .withHostConfig(hostConfig);
+          if (init != null) {
+            // docker-java refuses a null entrypoint: without SSH the image's own one stays.
+            create.withEntrypoint(init.subList(0, 4)).withCmd(init.subList(4, init.size()));
+          }
+          return create.exec().getId();
+        });
+  }
+
+  /**
+   * Creates the workspace's home volume, labelled like its container, unless it exists (the engine
+   * then returns the existing one unchanged). Never removed by a retry's cleanup: only {@link
+   * #removeHome} removes it.
+   */
+  public void ensureHome(String workspaceId, String userId, String hostId) {
+    call(
+        "create the home volume",
         () ->
             docker
-                .createContainerCmd(spec.imageRef())
-                .withEntrypoint(init == null ? null : init.subList(0, 4))
-                .withCmd(init == null ? null : init.subList(4, init.size()))
-                .withName(ContainerLabels.containerName(command.workspaceId()))
-                .withHostName(shortName)
-                .withDomainName(domain)
-                .withLabels(
-                    ContainerLabels.of(command.workspaceId(), command.userId(), command.hostId()))
-                // A shell with a terminal stays up like `docker run -dit`, whatever the image's CMD
-                // is.
-                .withTty(true)
-                .withStdinOpen(true)
-                .withHostConfig(hostConfig)
-                .exec()
-                .getId());
+                .createVolumeCmd()
+                .withName(ContainerLabels.homeVolume(workspaceId))
+                .withLabels(ContainerLabels.of(workspaceId, userId, hostId))
+                .exec());
+  }
+
+  /**
+   * Removes the workspace's home volume if there is one; its container must be gone. Idempotent.
+   */
+  public void removeHome(String workspaceId) {
+    try {
+      call(
+          "remove the home volume",
+          () -> docker.removeVolumeCmd(ContainerLabels.homeVolume(workspaceId)).exec());
+    } catch (StepFailure e) {
+      if (!(e.getCause() instanceof NotFoundException)) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * A home volume as the engine lists it.
+   *
+   * @param createdAt when the engine made it; null when it did not say
+   */
+  public record HomeVolume(String name, Map<String, String> labels, Instant createdAt) {}
+
+  /** Every home volume on this engine labelled as A4C's. */
+  public List<HomeVolume> homeVolumes() {
+    var volumes =
+        call(
+            "list volumes",
+            () ->
+                docker
+                    .listVolumesCmd()
+                    .withFilter("label", List.of(ContainerLabels.MANAGED + "=true"))
+                    .exec()
+                    .getVolumes());
+    if (volumes == null) {
+      return List.of();
+    }
+    return volumes.stream()
+        .map(
+            volume ->
+                new HomeVolume(
+                    volume.getName(),
+                    volume.getLabels() == null ? Map.of() : volume.getLabels(),
+                    instant(volume.getRawValues().get("CreatedAt"))))
+        .toList();
+  }
+
+  /** An engine timestamp (RFC 3339), or null when absent or unreadable. */
+  public static Instant instant(Object value) {
+    if (!(value instanceof String text) || text.isBlank() || text.startsWith("0001-")) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The container's configuration and state, if it still exists. */
+  public Optional<InspectContainerResponse> inspect(String containerId) {
+    return call(
+        "inspect the container",
+        () -> {
+          try {
+            return Optional.of(docker.inspectContainerCmd(containerId).exec());
+          } catch (NotFoundException e) {
+            return Optional.empty();
+          }
+        });
+  }
+
+  /**
+   * Stops the container, giving its processes {@link #STOP_TIMEOUT_SECONDS} to exit before they are
+   * killed. Stopped through the API, the engine leaves it stopped (restart policy {@code
+   * unless-stopped}), also across its own restarts. A stopped container is left as it is.
+   */
+  public void stop(String containerId) {
+    call(
+        "stop the container",
+        () -> {
+          try {
+            docker.stopContainerCmd(containerId).withTimeout(STOP_TIMEOUT_SECONDS).exec();
+          } catch (NotModifiedException e) {
+            // stopped already
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Runs {@code command} in the running container and returns what it printed on stdout, for small
+   * reads (a few KiB are kept); its exit status is not looked at.
+   */
+  public String execOutput(String containerId, String... command) {
+    String execId =
+        call(
+            "run " + command[0],
+            () ->
+                docker
+                    .execCreateCmd(containerId)
+                    .withCmd(command)
+                    .withAttachStdout(true)
+                    .withAttachStderr(false)
+                    .exec()
+                    .getId());
+    var output = new StringBuilder();
+    call(
+        "run " + command[0],
+        () -> {
+          try {
+            boolean done =
+                docker
+                    .execStartCmd(execId)
+                    .exec(
+                        new ResultCallback.Adapter<Frame>() {
+                          @Override
+                          public void onNext(Frame frame) {
+                            synchronized (output) {
+                              if (output.length() < 256 * 1024) {
+                                output.append(
+                                    new String(frame.getPayload(), StandardCharsets.UTF_8));
+                              }
+                            }
+                          }
+                        })
+                    .awaitCompletion(EXEC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (!done) {
+              throw new StepFailure(
+                  command[0] + " did not finish in " + EXEC_TIMEOUT_SECONDS + " s", true, null);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted while running " + command[0], true, e);
+          }
+          return null;
+        });
+    synchronized (output) {
+      return output.toString();
+    }
+  }
+
+  /**
+   * The CPU time the running container has used since it started, in nanoseconds, from one stats
+   * sample of the engine; empty when the engine gave none.
+   */
+  public OptionalLong cpuUsageNanos(String containerId) {
+    return call(
+        "read the container's CPU use",
+        () -> {
+          var sample = new java.util.concurrent.atomic.AtomicReference<Statistics>();
+          try {
+            docker
+                .statsCmd(containerId)
+                .withNoStream(true)
+                .exec(
+                    new ResultCallback.Adapter<Statistics>() {
+                      @Override
+                      public void onNext(Statistics statistics) {
+                        sample.compareAndSet(null, statistics);
+                      }
+                    })
+                .awaitCompletion(EXEC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted while reading CPU use", true, e);
+          }
+          var stats = sample.get();
+          if (stats == null
+              || stats.getCpuStats() == null
+              || stats.getCpuStats().getCpuUsage() == null
+              || stats.getCpuStats().getCpuUsage().getTotalUsage() == null) {
+            return OptionalLong.empty();
+          }
+          return OptionalLong.of(stats.getCpuStats().getCpuUsage().getTotalUsage());
+        });
   }
 
   /**
@@ -372,7 +589,10 @@ public final class DockerWorkspaceRuntime {
                 .exec());
   }
 
-  /** Force-removes the workspace's container if there is one. Idempotent. */
+  /**
+   * Force-removes the workspace's container if there is one, with its anonymous volumes; the named
+   * home volume stays. Idempotent.
+   */
   public void remove(String workspaceId) {
     for (Container container : find(workspaceId).stream().toList()) {
       try {

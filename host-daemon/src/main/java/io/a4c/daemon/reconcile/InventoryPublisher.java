@@ -5,7 +5,9 @@ import io.a4c.daemon.aws.HostEventPublisher;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.daemon.idle.IdleWatcher;
 import io.a4c.daemon.workspaces.HostnameEntries;
+import io.a4c.daemon.workspaces.WorkspaceLocks;
 import io.a4c.events.HostInventory;
 import io.a4c.events.Names;
 import java.time.Clock;
@@ -23,12 +25,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This host's half of reconciliation (the seed's cleanup daemon): reports every container labelled
- * as A4C's with its address and whether its hostname entry is in place, so the events consumer can
+ * as A4C's with its address, whether its hostname entry is in place and when it was last in use
+ * (for the idle watcher's workspaces), and every A4C home volume, so the events consumer can
  * compare them with the records placed here, send back what to remove and correct a recorded
- * address; drops hostname entries whose container is gone; and points an entry at its container's
- * address when the engine gave the container a new one (dockerd restarts a stopped workspace
- * container, and the default bridge may hand it another address). The daemon has no database
- * access: what to do about records is decided centrally.
+ * address; drops hostname entries whose container is gone or stopped; and points an entry at its
+ * container's address when the engine gave the container a new one (dockerd restarts a workspace
+ * container that was running when dockerd stopped, and the default bridge may hand it another
+ * address). It never starts or stops a container. The daemon has no database access: what to do
+ * about records is decided centrally.
  */
 @Singleton
 public final class InventoryPublisher {
@@ -40,6 +44,8 @@ public final class InventoryPublisher {
   private final Clock clock;
   private final String hostId;
   private final Duration interval;
+  private final IdleWatcher idle;
+  private final WorkspaceLocks locks;
 
   @Inject
   public InventoryPublisher(
@@ -47,7 +53,11 @@ public final class InventoryPublisher {
       HostnameEntries hostnames,
       HostEventPublisher events,
       Clock clock,
-      DaemonConfig config) {
+      DaemonConfig config,
+      IdleWatcher idle,
+      WorkspaceLocks locks) {
+    this.idle = idle;
+    this.locks = locks;
     this.docker = docker;
     this.hostnames = hostnames;
     this.events = events;
@@ -95,6 +105,9 @@ public final class InventoryPublisher {
               .addKeyValue("ip", ip)
               .log("hostname entry moved to the container's new address");
         }
+        if (ip == null && entry != null) {
+          dropStaleEntry(workspaceId);
+        }
         entries.add(
             new HostInventory.Entry(
                 workspaceId,
@@ -104,7 +117,7 @@ public final class InventoryPublisher {
                 Instant.ofEpochSecond(container.getCreated()),
                 ip,
                 registered,
-                null));
+                ip == null ? null : idle.lastActiveAt(workspaceId, container.getId())));
       }
       for (String workspaceId : entriesNow.keySet()) {
         if (!present.contains(workspaceId)) {
@@ -114,9 +127,49 @@ public final class InventoryPublisher {
               .log("hostname entry without a container removed");
         }
       }
-      events.publish(HostInventory.of(hostId, entries, clock.instant()));
+      events.publish(HostInventory.of(hostId, entries, clock.instant(), homes()));
     } catch (RuntimeException e) {
       log.atWarn().addKeyValue("hostId", hostId).setCause(e).log("inventory not sent");
     }
+  }
+
+  /**
+   * Removes the entry of a workspace whose container is not running (stopped outside a stop
+   * command, or by a daemon killed before it removed the entry), unless a command is at work on it
+   * or the container runs again by now.
+   */
+  private void dropStaleEntry(String workspaceId) {
+    locks.tryWith(
+        workspaceId,
+        () -> {
+          var container = docker.find(workspaceId);
+          if (container.isEmpty() || !"running".equals(container.get().getState())) {
+            hostnames.remove(workspaceId);
+            log.atInfo()
+                .addKeyValue("workspaceId", workspaceId)
+                .log("hostname entry of a stopped container removed");
+          }
+        });
+  }
+
+  /** The A4C home volumes on the engine, with the workspace and user their labels name. */
+  private List<HostInventory.Home> homes() {
+    List<HostInventory.Home> homes = new ArrayList<>();
+    for (var volume : docker.homeVolumes()) {
+      String workspaceId = volume.labels().get(ContainerLabels.WORKSPACE_ID);
+      String userId = volume.labels().get(ContainerLabels.USER_ID);
+      if (workspaceId == null
+          || userId == null
+          || volume.createdAt() == null
+          || !Names.WORKSPACE_ID.matcher(workspaceId).matches()
+          || !Names.USER_ID.matcher(userId).matches()) {
+        log.atWarn()
+            .addKeyValue("volume", volume.name())
+            .log("A4C-labelled volume with malformed labels ignored");
+        continue;
+      }
+      homes.add(new HostInventory.Home(workspaceId, userId, volume.name(), volume.createdAt()));
+    }
+    return homes;
   }
 }

@@ -1,6 +1,7 @@
 package io.a4c.daemon.ssh;
 
 import io.a4c.events.WorkspaceLogin;
+import java.util.Optional;
 
 /**
  * The workspace's own sshd configuration, in {@code /etc/a4c/ssh} rather than the image's {@code
@@ -42,7 +43,25 @@ public final class SshdConfig {
 
   /** The authorized keys file of a login. */
   public static String authorizedKeys(WorkspaceLogin login) {
-    return AUTHORIZED_KEYS_DIR + "/" + login.name();
+    return authorizedKeys(login.name());
+  }
+
+  /** The authorized keys file of the login named {@code name}. */
+  public static String authorizedKeys(String name) {
+    return AUTHORIZED_KEYS_DIR + "/" + name;
+  }
+
+  /**
+   * The login a configuration written by {@link #render} lets in (its {@code AllowUsers}), so a
+   * command that carries no login (a start) finds the keys file; empty for another text.
+   */
+  public static Optional<String> loginOf(String config) {
+    return config
+        .lines()
+        .filter(line -> line.startsWith("AllowUsers "))
+        .map(line -> line.substring("AllowUsers ".length()).strip())
+        .filter(name -> WorkspaceLogin.NAME.matcher(name).matches())
+        .findFirst();
   }
 
   /** The configuration text for the workspace whose user is {@code login}. */

@@ -1,18 +1,24 @@
 package io.a4c.daemon.workspaces;
 
+import com.github.dockerjava.api.model.Container;
 import io.a4c.daemon.aws.HostEventPublisher;
 import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
 import io.a4c.daemon.docker.StepFailure;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.RebuildWorkspace;
 import io.a4c.events.SshKeysApplied;
+import io.a4c.events.StartWorkspace;
+import io.a4c.events.StopWorkspace;
 import io.a4c.events.SyncSshKeys;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.events.WorkspaceStep;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -20,11 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Walks a workspace through its create steps — container create, start, setup, IP, hostname entry —
- * reporting each as it completes, and removes it on delete. A transient failure is retried with
- * backoff after the failed attempt's container and entry are removed, so every attempt starts
- * clean; a permanent one (or too many transient ones) ends FAILED with nothing left behind.
- * Idempotent: a redelivered create of a workspace already complete only reports it again.
+ * Carries out a workspace's commands on this host. A create (and a rebuild, once the old container
+ * is gone) walks the create steps — container create, start, setup, IP, hostname entry — reporting
+ * each as it completes; stop, start and delete act on the container the workspace has. Every
+ * container mounts the workspace's home volume, which only a delete without {@code keepHome}
+ * removes. A transient failure is retried with backoff, a create's or rebuild's after the failed
+ * attempt's container and entry are removed, so every attempt starts clean; a permanent one (or too
+ * many transient ones) ends the command with its final report. Idempotent: a redelivered command
+ * whose work is done only reports it again. A workspace's operations hold its lock ({@link
+ * WorkspaceLocks}), which the idle watcher shares.
  */
 @Singleton
 public final class WorkspaceProvisioner {
@@ -38,9 +48,24 @@ public final class WorkspaceProvisioner {
   private final Duration backoff;
   private final StepObserver observer;
   private final WorkspaceSsh ssh;
+  private final WorkspaceLocks locks;
+  private final String hostId;
 
-  /** Deliveries of one create after which transient failures count as final. */
+  /** Deliveries of one command after which transient failures count as final. */
   static final int MAX_RECEIVES = 5;
+
+  /** The workspace a report is about. */
+  private record Subject(String hostId, String workspaceId, String userId) {
+    static Subject of(CreateWorkspace command) {
+      return new Subject(command.hostId(), command.workspaceId(), command.userId());
+    }
+  }
+
+  /** One try of a command's work, which may fail with a {@link StepFailure}. */
+  @FunctionalInterface
+  private interface Attempt {
+    void run(int attempt) throws InterruptedException;
+  }
 
   @Inject
   public WorkspaceProvisioner(
@@ -50,15 +75,18 @@ public final class WorkspaceProvisioner {
       Clock clock,
       DaemonConfig config,
       StepObserver observer,
-      WorkspaceSsh ssh) {
+      WorkspaceSsh ssh,
+      WorkspaceLocks locks) {
     this.observer = observer;
     this.ssh = ssh;
+    this.locks = locks;
     this.docker = docker;
     this.hostnames = hostnames;
     this.events = events;
     this.clock = clock;
     this.attempts = config.createAttempts();
     this.backoff = config.retryBackoff();
+    this.hostId = config.hostId();
   }
 
   /**
@@ -69,47 +97,76 @@ public final class WorkspaceProvisioner {
    *     deliveries left: the caller leaves it on the queue
    */
   public void create(CreateWorkspace command, int receiveCount) throws InterruptedException {
-    if (alreadyComplete(command)) {
+    try (var lock = locks.hold(command.workspaceId())) {
+      if (alreadyComplete(command, null)) {
+        return;
+      }
+      provision(command, WorkspaceState.CREATING, null, receiveCount);
+    }
+  }
+
+  /**
+   * Replaces the workspace's container with one of the command's image, keeping its home volume.
+   * The image is pulled first: when that fails the old container is left as it was and reported in
+   * its state (RUNNING, STOPPED, or FAILED when there is none) with the reason. A container of that
+   * image that is complete is only reported RUNNING again. Otherwise the old container goes and the
+   * create steps are walked as REBUILDING, ending RUNNING or FAILED (home kept).
+   *
+   * @param receiveCount how often SQS has delivered this command, this time included
+   * @throws RetryLater when the pull or every attempt failed for a reason that may pass and the
+   *     command has deliveries left
+   */
+  public void rebuild(RebuildWorkspace command, int receiveCount) throws InterruptedException {
+    CreateWorkspace create = command.asCreate();
+    String image = command.spec().imageRef();
+    try (var lock = locks.hold(command.workspaceId())) {
+      StepFailure pullFailure =
+          retrying(
+              "rebuild (pull) of " + command.workspaceId(),
+              attempt -> {
+                docker.pullIfAbsent(image);
+                docker.imageId(image); // a local-only image that is absent fails here
+              });
+      if (pullFailure != null) {
+        giveUpOrRetryLater("rebuild of " + command.workspaceId(), pullFailure, receiveCount);
+        reportUnchanged(
+            Subject.of(create),
+            command.operation(),
+            "rebuild onto " + image + " failed: " + pullFailure.getMessage());
+        return;
+      }
+      if (alreadyComplete(create, command.operation())) {
+        return;
+      }
+      provision(create, WorkspaceState.REBUILDING, command.operation(), receiveCount);
+    }
+  }
+
+  /**
+   * Walks the create steps from a clean slate, reporting them in state {@code walking}, to RUNNING;
+   * after the last attempt, removes what is left (never the home volume) and reports FAILED.
+   */
+  private void provision(
+      CreateWorkspace command, WorkspaceState walking, Long operation, int receiveCount)
+      throws InterruptedException {
+    Subject who = Subject.of(command);
+    publish(status(who, walking, WorkspaceStep.ACCEPTED, null, null, null), operation, null);
+    WorkspaceStep[] reached = {WorkspaceStep.ACCEPTED};
+    StepFailure last =
+        retrying(
+            walking.name().toLowerCase(java.util.Locale.ROOT) + " of " + command.workspaceId(),
+            attempt -> {
+              cleanUp(command.workspaceId());
+              reached[0] = WorkspaceStep.ACCEPTED;
+              walk(command, walking, operation, reached);
+            });
+    if (last == null) {
       return;
     }
-    report(command, WorkspaceState.CREATING, WorkspaceStep.ACCEPTED, null, null, null);
-    StepFailure last = null;
-    WorkspaceStep[] reached = {WorkspaceStep.ACCEPTED};
-    for (int attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        cleanUp(command.workspaceId());
-        reached[0] = WorkspaceStep.ACCEPTED;
-        walk(command, reached);
-        return;
-      } catch (StepFailure failure) {
-        last = failure;
-        log.atWarn()
-            .addKeyValue("workspaceId", command.workspaceId())
-            .addKeyValue("attempt", attempt)
-            .addKeyValue("transient", failure.isTransient())
-            .log("create attempt failed: {}", failure.getMessage());
-        if (!failure.isTransient()) {
-          break;
-        }
-        if (attempt < attempts) {
-          Thread.sleep(backoff.multipliedBy(1L << (attempt - 1)).toMillis());
-        }
-      }
-    }
-    if (last.isTransient() && receiveCount < MAX_RECEIVES) {
-      throw new RetryLater(
-          "create of "
-              + command.workspaceId()
-              + " failed "
-              + attempts
-              + " times ("
-              + last.getMessage()
-              + "); delivery "
-              + receiveCount
-              + " of "
-              + MAX_RECEIVES,
-          last);
-    }
+    giveUpOrRetryLater(
+        (operation == null ? "create of " : "rebuild of ") + command.workspaceId(),
+        last,
+        receiveCount);
     try {
       cleanUp(command.workspaceId());
     } catch (StepFailure e) {
@@ -118,71 +175,77 @@ public final class WorkspaceProvisioner {
           .addKeyValue("workspaceId", command.workspaceId())
           .log("cleanup after failure deferred to the reconciler");
     }
-    String reason =
-        last.isTransient()
-            ? last.getMessage()
-                + " (gave up after "
-                + attempts
-                + " attempts; deleting and creating again may help)"
-            : last.getMessage();
-    report(command, WorkspaceState.FAILED, reached[0], null, null, reason);
+    publish(
+        status(who, WorkspaceState.FAILED, reached[0], null, null, finalReason(last)),
+        operation,
+        null);
   }
 
   /** One attempt; {@code reached[0]} holds the last step completed, for the failure report. */
-  private void walk(CreateWorkspace command, WorkspaceStep[] reached) {
+  private void walk(
+      CreateWorkspace command, WorkspaceState walking, Long operation, WorkspaceStep[] reached)
+      throws InterruptedException {
+    Subject who = Subject.of(command);
     String containerId = docker.create(command);
     String sshUnavailable =
         command.ssh() == null
             ? null
             : ssh.prepare(containerId, command.spec().imageRef(), command.ssh());
     reached[0] = WorkspaceStep.CONTAINER_CREATED;
-    report(
-        command, WorkspaceState.CREATING, WorkspaceStep.CONTAINER_CREATED, containerId, null, null);
+    publish(
+        status(who, walking, WorkspaceStep.CONTAINER_CREATED, containerId, null, null),
+        operation,
+        null);
     docker.start(containerId);
     reached[0] = WorkspaceStep.STARTED;
-    report(command, WorkspaceState.CREATING, WorkspaceStep.STARTED, containerId, null, null);
+    publish(status(who, walking, WorkspaceStep.STARTED, containerId, null, null), operation, null);
     var setup = command.spec().setup();
     for (int i = 0; i < setup.size(); i++) {
       docker.runSetup(containerId, i, setup.get(i));
     }
     reached[0] = WorkspaceStep.SETUP_DONE;
-    report(command, WorkspaceState.CREATING, WorkspaceStep.SETUP_DONE, containerId, null, null);
+    publish(
+        status(who, walking, WorkspaceStep.SETUP_DONE, containerId, null, null), operation, null);
     String ip = docker.ipAddress(containerId);
     reached[0] = WorkspaceStep.IP_ASSIGNED;
-    report(command, WorkspaceState.CREATING, WorkspaceStep.IP_ASSIGNED, containerId, ip, null);
+    publish(
+        status(who, walking, WorkspaceStep.IP_ASSIGNED, containerId, ip, null), operation, null);
     if (command.ssh() != null && sshUnavailable == null) {
-      try {
-        sshUnavailable = ssh.awaitListening(containerId, ip);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StepFailure("interrupted while waiting for sshd", true, e);
-      }
+      sshUnavailable = ssh.awaitListening(containerId, ip);
     }
     hostnames.put(command.workspaceId(), ip, command.spec().hostname());
     // The keys just written are the command's: no need to read them back.
     reportRunning(
-        command,
+        who,
         containerId,
         ip,
         sshUnavailable,
         command.ssh() == null
             ? OptionalLong.empty()
-            : OptionalLong.of(command.ssh().keysRevision()));
+            : OptionalLong.of(command.ssh().keysRevision()),
+        operation,
+        command.spec().imageRef());
     log.atInfo()
         .addKeyValue("workspaceId", command.workspaceId())
         .addKeyValue("containerId", containerId)
         .addKeyValue("ip", ip)
+        .addKeyValue("state", walking)
         .log("workspace running");
   }
 
-  /** A redelivery after success: the entry exists and points at the running container's address. */
-  private boolean alreadyComplete(CreateWorkspace command) {
+  /**
+   * A redelivery after success: the container is of the command's image and running, the entry
+   * points at its address, and it holds the command's host key.
+   */
+  private boolean alreadyComplete(CreateWorkspace command, Long operation) {
     var entry = hostnames.get(command.workspaceId());
     if (entry == null) {
       return false;
     }
     var container = docker.find(command.workspaceId());
-    if (container.isEmpty() || !"running".equals(container.get().getState())) {
+    if (container.isEmpty()
+        || !"running".equals(container.get().getState())
+        || !command.spec().imageRef().equals(imageOf(container.get()))) {
       return false;
     }
     String containerId = container.get().getId();
@@ -194,64 +257,128 @@ public final class WorkspaceProvisioner {
       return false;
     }
     reportRunning(
-        command,
+        Subject.of(command),
         containerId,
         ip,
         command.ssh() == null ? null : ssh.sshUnavailable(containerId),
         command.ssh() == null
             ? OptionalLong.empty()
-            : ssh.keysRevision(containerId, command.ssh().login()));
+            : ssh.keysRevision(containerId, command.ssh().login()),
+        operation,
+        command.spec().imageRef());
     return true;
   }
 
   /**
-   * Reports RUNNING, then, for a workspace with SSH, the revision of the keys its container holds
-   * ({@code keysHeld}): both again after a redelivery, so a daemon killed between writing the keys
-   * and reporting them reports them on the next delivery.
+   * After a rebuild's image could not be had: reports the workspace as it is, with the reason —
+   * RUNNING (its address, the old image) when its container runs, STOPPED when it is stopped,
+   * FAILED when it has none.
+   */
+  private void reportUnchanged(Subject who, long operation, String reason) {
+    log.atWarn().addKeyValue("workspaceId", who.workspaceId()).log("{}", reason);
+    Optional<Container> container;
+    try {
+      container = docker.find(who.workspaceId());
+    } catch (StepFailure e) {
+      container = Optional.empty();
+    }
+    if (container.isEmpty()) {
+      publish(
+          status(who, WorkspaceState.FAILED, WorkspaceStep.ACCEPTED, null, null, reason),
+          operation,
+          null);
+      return;
+    }
+    String containerId = container.get().getId();
+    String image = imageOf(container.get());
+    if ("running".equals(container.get().getState())) {
+      var ip = DockerWorkspaceRuntime.ipOf(container.get()).orElse(null);
+      publish(
+          status(
+                  who,
+                  WorkspaceState.RUNNING,
+                  WorkspaceStep.HOSTNAME_REGISTERED,
+                  containerId,
+                  ip,
+                  reason)
+              .withSshUnavailable(
+                  ssh.preparedLogin(containerId).isPresent()
+                      ? ssh.sshUnavailable(containerId)
+                      : null),
+          operation,
+          image);
+    } else {
+      publish(
+          status(
+              who,
+              WorkspaceState.STOPPED,
+              WorkspaceStep.CONTAINER_STOPPED,
+              containerId,
+              null,
+              reason),
+          operation,
+          image);
+    }
+  }
+
+  /**
+   * Reports RUNNING (with the operation and image), then, for a workspace with SSH, the revision of
+   * the keys its container holds ({@code keysHeld}): both again after a redelivery, so a daemon
+   * killed between writing the keys and reporting them reports them on the next delivery.
    */
   private void reportRunning(
-      CreateWorkspace command,
+      Subject who,
       String containerId,
       String ip,
       String sshUnavailable,
-      OptionalLong keysHeld) {
-    events.publish(
-        WorkspaceStatus.of(
-                command.hostId(),
-                command.workspaceId(),
-                command.userId(),
+      OptionalLong keysHeld,
+      Long operation,
+      String image) {
+    publish(
+        status(
+                who,
                 WorkspaceState.RUNNING,
                 WorkspaceStep.HOSTNAME_REGISTERED,
                 containerId,
                 ip,
-                null,
-                clock.instant())
-            .withSshUnavailable(sshUnavailable));
-    observer.completed(command.workspaceId(), WorkspaceStep.HOSTNAME_REGISTERED);
+                null)
+            .withSshUnavailable(sshUnavailable),
+        operation == null ? 0L : operation,
+        image);
     keysHeld.ifPresent(
-        revision ->
-            reportKeys(command.hostId(), command.workspaceId(), command.userId(), revision));
+        revision -> reportKeys(who.hostId(), who.workspaceId(), who.userId(), revision));
   }
 
   private void reportKeys(String hostId, String workspaceId, String userId, long revision) {
     events.publish(SshKeysApplied.of(hostId, workspaceId, userId, revision, clock.instant()));
   }
 
-  /** Removes the container and hostname entry of a workspace, then reports it DELETED. */
+  /**
+   * Removes the container and hostname entry of a workspace, and its home volume unless the command
+   * keeps it, then reports it DELETED.
+   */
   public void delete(DeleteWorkspace command) {
-    cleanUp(command.workspaceId());
-    events.publish(
-        WorkspaceStatus.of(
-            command.hostId(),
-            command.workspaceId(),
-            command.userId(),
-            WorkspaceState.DELETED,
-            WorkspaceStep.REMOVED,
-            null,
-            null,
-            null,
-            clock.instant()));
-    log.atInfo().addKeyValue("workspaceId", command.workspaceId()).log("workspace removed");
+    try (var lock = locks.hold(command.workspaceId())) {
+      cleanUp(command.workspaceId());
+      if (!command.keepsHome()) {
+        docker.removeHome(command.workspaceId());
+      }
+      events.publish(
+          WorkspaceStatus.of(
+              command.hostId(),
+              command.workspaceId(),
+              command.userId(),
+              WorkspaceState.DELETED,
+              WorkspaceStep.REMOVED,
+              null,
+              null,
+              null,
+              clock.instant()));
+    }
+    log.atInfo()
+        .addKeyValue("workspaceId", command.workspaceId())
+        .addKeyValue("homeKept", command.keepsHome())
+        .log("workspace removed");
   }
 
   /**
@@ -260,28 +387,281 @@ public final class WorkspaceProvisioner {
    * or failed before it was made) or was made without SSH.
    */
   public void syncKeys(SyncSshKeys command) {
-    var container = docker.find(command.workspaceId());
-    if (container.isEmpty()) {
-      log.atInfo()
-          .addKeyValue("workspaceId", command.workspaceId())
-          .log("keys sync for a workspace with no container here; nothing to do");
-      return;
+    try (var lock = locks.hold(command.workspaceId())) {
+      var container = docker.find(command.workspaceId());
+      if (container.isEmpty()) {
+        log.atInfo()
+            .addKeyValue("workspaceId", command.workspaceId())
+            .log("keys sync for a workspace with no container here; nothing to do");
+        return;
+      }
+      var held =
+          ssh.syncKeys(
+              container.get().getId(),
+              command.login(),
+              command.authorizedKeys(),
+              command.keysRevision());
+      held.ifPresent(
+          revision -> {
+            observer.keysWritten(command.workspaceId(), revision);
+            reportKeys(command.hostId(), command.workspaceId(), command.userId(), revision);
+          });
     }
-    var held =
-        ssh.syncKeys(
-            container.get().getId(),
-            command.login(),
-            command.authorizedKeys(),
-            command.keysRevision());
-    held.ifPresent(
-        revision -> {
-          observer.keysWritten(command.workspaceId(), revision);
-          reportKeys(command.hostId(), command.workspaceId(), command.userId(), revision);
-        });
     log.atInfo()
         .addKeyValue("workspaceId", command.workspaceId())
         .addKeyValue("keysRevision", command.keysRevision())
         .log("keys synced");
+  }
+
+  /**
+   * Stops the workspace's container (kept, with its home), drops its hostname entry and reports
+   * STOPPED at CONTAINER_STOPPED, stopped by the user; a stopped container is only reported again.
+   * A workspace whose container is gone is reported STOPPED with the reason.
+   *
+   * @throws StepFailure when the engine failed: the command is delivered again
+   */
+  public void stop(StopWorkspace command) {
+    Subject who = new Subject(command.hostId(), command.workspaceId(), command.userId());
+    try (var lock = locks.hold(command.workspaceId())) {
+      var container = docker.find(command.workspaceId());
+      if (container.isEmpty()) {
+        reportGone(who, command.operation());
+        return;
+      }
+      stopContainer(who, container.get(), command.operation(), WorkspaceStatus.USER);
+    }
+  }
+
+  /**
+   * The idle watcher's stop: as {@link #stop}, reported STOPPED because idle and answering no
+   * command (no operation). The caller holds the workspace's lock and has seen the container
+   * running.
+   */
+  public void stopIdle(Container container) {
+    var labels = container.getLabels();
+    Subject who =
+        new Subject(
+            hostId, labels.get(ContainerLabels.WORKSPACE_ID), labels.get(ContainerLabels.USER_ID));
+    stopContainer(who, container, null, WorkspaceStatus.IDLE);
+  }
+
+  private void stopContainer(Subject who, Container container, Long operation, String why) {
+    docker.stop(container.getId());
+    hostnames.remove(who.workspaceId());
+    publish(
+        status(
+                who,
+                WorkspaceState.STOPPED,
+                WorkspaceStep.CONTAINER_STOPPED,
+                container.getId(),
+                null,
+                null)
+            .stoppedBecause(why),
+        operation,
+        imageOf(container));
+    log.atInfo()
+        .addKeyValue("workspaceId", who.workspaceId())
+        .addKeyValue("containerId", container.getId())
+        .addKeyValue("stoppedBecause", why)
+        .log("workspace stopped");
+  }
+
+  /**
+   * Starts the workspace's stopped container and walks the start steps — STARTED, IP_ASSIGNED
+   * (STARTING), sshd listening, hostname entry — to RUNNING; a running one with its entry in place
+   * is only reported RUNNING again. A workspace whose container is gone is reported STOPPED with
+   * the reason; after the last attempt the container is stopped again and reported STOPPED with the
+   * reason.
+   *
+   * @param receiveCount how often SQS has delivered this command, this time included
+   * @throws RetryLater when every attempt failed for a reason that may pass and the command has
+   *     deliveries left
+   */
+  public void start(StartWorkspace command, int receiveCount) throws InterruptedException {
+    Subject who = new Subject(command.hostId(), command.workspaceId(), command.userId());
+    long operation = command.operation();
+    try (var lock = locks.hold(command.workspaceId())) {
+      StepFailure last =
+          retrying("start of " + command.workspaceId(), attempt -> startOnce(who, operation));
+      if (last == null) {
+        return;
+      }
+      giveUpOrRetryLater("start of " + command.workspaceId(), last, receiveCount);
+      String containerId = null;
+      String image = null;
+      try {
+        var container = docker.find(command.workspaceId());
+        if (container.isPresent()) {
+          containerId = container.get().getId();
+          image = imageOf(container.get());
+          docker.stop(containerId);
+        }
+        hostnames.remove(command.workspaceId());
+      } catch (StepFailure e) {
+        log.atWarn()
+            .addKeyValue("workspaceId", command.workspaceId())
+            .log("could not stop the container after a failed start: {}", e.getMessage());
+      }
+      publish(
+          status(
+              who,
+              WorkspaceState.STOPPED,
+              WorkspaceStep.CONTAINER_STOPPED,
+              containerId,
+              null,
+              "start failed: " + finalReason(last)),
+          operation,
+          image);
+    }
+  }
+
+  private void startOnce(Subject who, long operation) throws InterruptedException {
+    var container = docker.find(who.workspaceId());
+    if (container.isEmpty()) {
+      reportGone(who, operation);
+      return;
+    }
+    String containerId = container.get().getId();
+    String image = imageOf(container.get());
+    var login = ssh.preparedLogin(containerId);
+    if ("running".equals(container.get().getState())) {
+      var entry = hostnames.get(who.workspaceId());
+      String ip = docker.ipAddress(containerId);
+      if (entry != null && ip.equals(entry.ip())) {
+        reportRunning(
+            who,
+            containerId,
+            ip,
+            login.isPresent() ? ssh.sshUnavailable(containerId) : null,
+            login.map(name -> ssh.keysRevision(containerId, name)).orElse(OptionalLong.empty()),
+            operation,
+            image);
+        return;
+      }
+    } else {
+      docker.start(containerId);
+    }
+    publish(
+        status(who, WorkspaceState.STARTING, WorkspaceStep.STARTED, containerId, null, null),
+        operation,
+        null);
+    String ip = docker.ipAddress(containerId);
+    publish(
+        status(who, WorkspaceState.STARTING, WorkspaceStep.IP_ASSIGNED, containerId, ip, null),
+        operation,
+        null);
+    String sshUnavailable = null;
+    if (login.isPresent()) {
+      sshUnavailable = ssh.sshUnavailable(containerId);
+      if (sshUnavailable == null) {
+        sshUnavailable = ssh.awaitListening(containerId, ip);
+      }
+    }
+    hostnames.put(who.workspaceId(), ip, hostnameOf(containerId));
+    reportRunning(
+        who,
+        containerId,
+        ip,
+        sshUnavailable,
+        login.map(name -> ssh.keysRevision(containerId, name)).orElse(OptionalLong.empty()),
+        operation,
+        image);
+    log.atInfo()
+        .addKeyValue("workspaceId", who.workspaceId())
+        .addKeyValue("containerId", containerId)
+        .addKeyValue("ip", ip)
+        .log("workspace started");
+  }
+
+  /** The fully qualified hostname the container was made with: its hostname and domain. */
+  private String hostnameOf(String containerId) {
+    var config =
+        docker
+            .inspect(containerId)
+            .orElseThrow(() -> new StepFailure("the container went away", true, null))
+            .getConfig();
+    String domain = config.getDomainName();
+    return domain == null || domain.isEmpty()
+        ? config.getHostName()
+        : config.getHostName() + "." + domain;
+  }
+
+  /** Reports STOPPED for a workspace whose container this host no longer has. */
+  private void reportGone(Subject who, long operation) {
+    publish(
+        status(
+            who,
+            WorkspaceState.STOPPED,
+            WorkspaceStep.CONTAINER_STOPPED,
+            null,
+            null,
+            "its container is gone from host "
+                + who.hostId()
+                + "; rebuild it (your home is kept) or delete it"),
+        operation,
+        null);
+  }
+
+  /**
+   * Runs {@code attempt} up to the configured number of times while it fails transiently, with
+   * doubling backoff between tries.
+   *
+   * @return the last failure, or null when an attempt succeeded
+   */
+  private StepFailure retrying(String what, Attempt attempt) throws InterruptedException {
+    StepFailure last = null;
+    for (int n = 1; n <= attempts; n++) {
+      try {
+        attempt.run(n);
+        return null;
+      } catch (StepFailure failure) {
+        last = failure;
+        log.atWarn()
+            .addKeyValue("attempt", n)
+            .addKeyValue("transient", failure.isTransient())
+            .log("{} failed: {}", what, failure.getMessage());
+        if (!failure.isTransient()) {
+          break;
+        }
+        if (n < attempts) {
+          Thread.sleep(backoff.multipliedBy(1L << (n - 1)).toMillis());
+        }
+      }
+    }
+    return last;
+  }
+
+  /** Leaves the command on the queue while a transient failure has deliveries left to pass. */
+  private void giveUpOrRetryLater(String what, StepFailure last, int receiveCount) {
+    if (last.isTransient() && receiveCount < MAX_RECEIVES) {
+      throw new RetryLater(
+          what
+              + " failed "
+              + attempts
+              + " times ("
+              + last.getMessage()
+              + "); delivery "
+              + receiveCount
+              + " of "
+              + MAX_RECEIVES,
+          last);
+    }
+  }
+
+  private String finalReason(StepFailure last) {
+    return last.isTransient()
+        ? last.getMessage()
+            + " (gave up after "
+            + attempts
+            + " attempts; deleting and creating again may help)"
+        : last.getMessage();
+  }
+
+  /** The image a container was made of: its label, or the engine's word for older containers. */
+  private static String imageOf(Container container) {
+    var labels = container.getLabels();
+    String label = labels == null ? null : labels.get(ContainerLabels.IMAGE_REF);
+    return label != null ? label : container.getImage();
   }
 
   private void cleanUp(String workspaceId) {
@@ -289,43 +669,54 @@ public final class WorkspaceProvisioner {
     hostnames.remove(workspaceId);
   }
 
-  private void report(
-      CreateWorkspace command,
+  private WorkspaceStatus status(
+      Subject who,
       WorkspaceState state,
       WorkspaceStep step,
       String containerId,
       String ip,
       String reason) {
-    events.publish(
-        WorkspaceStatus.of(
-            command.hostId(),
-            command.workspaceId(),
-            command.userId(),
-            state,
-            step,
-            containerId,
-            ip,
-            reason,
-            clock.instant()));
-    if (state != WorkspaceState.FAILED) {
-      observer.completed(command.workspaceId(), step);
+    return WorkspaceStatus.of(
+        who.hostId(),
+        who.workspaceId(),
+        who.userId(),
+        state,
+        step,
+        containerId,
+        ip,
+        reason,
+        clock.instant());
+  }
+
+  /**
+   * Publishes {@code status} about {@code operation} (none for a create's steps and an idle stop)
+   * with the container's {@code image} (RUNNING and STOPPED), then tells the observer of every step
+   * but a failure.
+   */
+  private void publish(WorkspaceStatus status, Long operation, String image) {
+    WorkspaceStatus report =
+        operation != null
+            ? status.forOperation(operation, image)
+            : image == null
+                ? status
+                : new WorkspaceStatus(
+                    status.version(),
+                    status.hostId(),
+                    status.workspaceId(),
+                    status.userId(),
+                    status.state(),
+                    status.step(),
+                    status.containerId(),
+                    status.ip(),
+                    status.reason(),
+                    status.at(),
+                    status.sshUnavailable(),
+                    null,
+                    image,
+                    status.stoppedReason());
+    events.publish(report);
+    if (report.state() != WorkspaceState.FAILED) {
+      observer.completed(report.workspaceId(), report.step());
     }
-  }
-
-  /** Stops the workspace's container. Not written yet. */
-  public void stop(io.a4c.events.StopWorkspace command) {
-    throw new UnsupportedOperationException("stop: not written yet");
-  }
-
-  /** Starts the workspace's container. Not written yet. */
-  public void start(io.a4c.events.StartWorkspace command, int receiveCount)
-      throws InterruptedException {
-    throw new UnsupportedOperationException("start: not written yet");
-  }
-
-  /** Rebuilds the workspace's container. Not written yet. */
-  public void rebuild(io.a4c.events.RebuildWorkspace command, int receiveCount)
-      throws InterruptedException {
-    throw new UnsupportedOperationException("rebuild: not written yet");
   }
 }

@@ -55,7 +55,10 @@ public final class WorkspaceSsh {
   }
 
   /**
-   * Writes the login, sshd's files and the keys into the created (not yet started) container.
+   * Writes the login, sshd's files and the keys into the created (not yet started) container. The
+   * login's home is in the workspace's home volume, which the engine mounts for the copy: in a
+   * volume kept from an earlier container (a rebuild) only the home directory's own owner and mode
+   * are set again, and the user's files in it stay as they are.
    *
    * @return why the workspace will have no SSH server, or null when it will have one
    */
@@ -104,6 +107,23 @@ public final class WorkspaceSsh {
         .map(String::strip)
         .filter(access.hostCertificate()::equals)
         .isPresent();
+  }
+
+  /**
+   * The login the container was set up for, read from A4C's sshd configuration in it; empty when it
+   * was made without SSH. How a start, which carries no login, tells whether to wait for sshd and
+   * which keys file to report.
+   */
+  public Optional<String> preparedLogin(String containerId) {
+    return docker.readFile(containerId, SshdConfig.CONFIG).flatMap(SshdConfig::loginOf);
+  }
+
+  /** The revision of the keys the container holds for the login named {@code name}, if any. */
+  public OptionalLong keysRevision(String containerId, String name) {
+    return docker
+        .readFile(containerId, SshdConfig.authorizedKeys(name))
+        .map(AuthorizedKeys::revisionOf)
+        .orElse(OptionalLong.empty());
   }
 
   /** Why the container has no SSH server, or null when it has one. */
@@ -162,10 +182,7 @@ public final class WorkspaceSsh {
 
   /** The revision of the keys the container holds, if A4C wrote them. */
   public OptionalLong keysRevision(String containerId, WorkspaceLogin login) {
-    return docker
-        .readFile(containerId, SshdConfig.authorizedKeys(login))
-        .map(AuthorizedKeys::revisionOf)
-        .orElse(OptionalLong.empty());
+    return keysRevision(containerId, login.name());
   }
 
   private static ContainerFile keysFile(WorkspaceLogin login, List<String> keys, long revision) {

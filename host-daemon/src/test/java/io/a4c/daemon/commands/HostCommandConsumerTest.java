@@ -82,17 +82,19 @@ class HostCommandConsumerTest {
 
           @Override
           public void stop(io.a4c.events.StopWorkspace command) {
-            handled.add("stop " + command.workspaceId());
+            handled.add("stop " + name(command) + " op " + command.operation());
           }
 
           @Override
           public void start(io.a4c.events.StartWorkspace command, int receiveCount) {
-            handled.add("start " + command.workspaceId());
+            handled.add(
+                "start " + name(command) + " op " + command.operation() + " " + receiveCount);
           }
 
           @Override
           public void rebuild(io.a4c.events.RebuildWorkspace command, int receiveCount) {
-            handled.add("rebuild " + command.workspaceId());
+            handled.add(
+                "rebuild " + name(command) + " op " + command.operation() + " " + receiveCount);
           }
         };
     consumer = new HostCommandConsumer(queue, handler, EventJson.newMapper(), config);
@@ -164,6 +166,21 @@ class HostCommandConsumerTest {
     pollUntilHandled("create ws-a 1", "delete ws-a");
 
     assertThat(handled).containsExactly("create ws-a 1", "delete ws-a");
+    assertThat(onQueue()).isZero();
+  }
+
+  @Test
+  void stopStartAndRebuildAreHandedOverInOrderWithTheirOperations() throws Exception {
+    send(io.a4c.events.StopWorkspace.of("s-1", "h1", id("ws-a"), "alice", 1));
+    send(io.a4c.events.StartWorkspace.of("s-2", "h1", id("ws-a"), "alice", 2));
+    send(io.a4c.events.RebuildWorkspace.of("r-3", "h1", id("ws-a"), "alice", 3, SPEC, null));
+    send(DeleteWorkspace.keepingHome("d-4", "h1", id("ws-a"), "alice"));
+
+    pollUntilHandled("stop ws-a op 1", "start ws-a op 2 1", "rebuild ws-a op 3 1", "delete ws-a");
+
+    assertThat(handled)
+        .containsExactly(
+            "stop ws-a op 1", "start ws-a op 2 1", "rebuild ws-a op 3 1", "delete ws-a");
     assertThat(onQueue()).isZero();
   }
 

@@ -40,6 +40,28 @@ public class DaemonConfigTest {
   }
 
   @Test
+  void idleChecksRunEveryMinuteAtFivePercentUnlessSetAndBadValuesAreNamed() {
+    var defaults = DaemonConfig.fromEnvironment(minimal());
+    assertThat(defaults.idleCheckInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(defaults.idleCpuPercent()).isEqualTo(5);
+
+    var env = minimal();
+    env.put(DaemonEnv.IDLE_CHECK_SECONDS, "2");
+    env.put(DaemonEnv.IDLE_CPU_PERCENT, "150");
+    var set = DaemonConfig.fromEnvironment(env);
+    assertThat(set.idleCheckInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(set.idleCpuPercent()).isEqualTo(150);
+
+    env.put(DaemonEnv.IDLE_CHECK_SECONDS, "0");
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(env))
+        .hasMessageContaining(DaemonEnv.IDLE_CHECK_SECONDS);
+    env.put(DaemonEnv.IDLE_CHECK_SECONDS, "60");
+    env.put(DaemonEnv.IDLE_CPU_PERCENT, "5.5");
+    assertThatThrownBy(() -> DaemonConfig.fromEnvironment(env))
+        .hasMessageContaining(DaemonEnv.IDLE_CPU_PERCENT);
+  }
+
+  @Test
   void aWorkspaceSubnetIsAnIpv4NetworkAddressAndNoneMeansTheDefaultBridge() {
     assertThat(DaemonConfig.fromEnvironment(minimal()).workspaceSubnet()).isEmpty();
 

@@ -1,0 +1,342 @@
+package io.a4c.daemon.workspaces;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import io.a4c.daemon.aws.HostEventPublisher;
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.config.DaemonEnv;
+import io.a4c.daemon.docker.ContainerLabels;
+import io.a4c.daemon.docker.DockerClients;
+import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.daemon.docker.WorkspaceNetwork;
+import io.a4c.daemon.idle.IdleWatcher;
+import io.a4c.daemon.registry.RegistryAuth;
+import io.a4c.daemon.testing.MessageQueues;
+import io.a4c.events.CreateWorkspace;
+import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.EventJson;
+import io.a4c.events.HostEvent;
+import io.a4c.events.RebuildWorkspace;
+import io.a4c.events.SshAccess;
+import io.a4c.events.SshKeysApplied;
+import io.a4c.events.StartWorkspace;
+import io.a4c.events.StopWorkspace;
+import io.a4c.events.WorkspaceLogin;
+import io.a4c.events.WorkspaceSpec;
+import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStatus;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The provisioner's stop, start and rebuild, the home volume and the idle watcher on a real Docker
+ * engine (the first of {@code A4C_TEST_DOCKER_HOSTS}, the host's own), reports read back from the
+ * host-events queue. Uses the base images {@code ./a4c test} loads ({@code a4c-base:busybox},
+ * {@code a4c-base:bookworm}); the idle watcher's clock is the test's, so idle minutes pass at once.
+ */
+@EnabledIfEnvironmentVariable(named = "A4C_TEST_DOCKER_HOSTS", matches = ".*h1=unix://.*")
+class WorkspaceLifecycleDockerTest {
+  @RegisterExtension final MessageQueues sqs = new MessageQueues();
+  @TempDir Path dataDir;
+
+  private static final String BUSYBOX = "a4c-base:busybox";
+  private static final String BOOKWORM = "a4c-base:bookworm";
+  private static final WorkspaceLogin LOGIN = new WorkspaceLogin("alice", 100_001);
+  private static final SshAccess SSH =
+      new SshAccess(
+          LOGIN,
+          List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestKeyOnly alice@laptop"),
+          7,
+          "-----BEGIN OPENSSH PRIVATE KEY-----\nnot a real key\n-----END OPENSSH PRIVATE KEY-----\n",
+          "ssh-ed25519-cert-v01@openssh.com AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tTest");
+
+  private final String workspaceId = newWorkspaceId();
+  private final List<Long> keysReported = new ArrayList<>();
+  private DockerClient docker;
+  private DaemonConfig config;
+  private HostnameEntries hostnames;
+  private WorkspaceProvisioner provisioner;
+  private IdleWatcher idle;
+
+  /** The clock of the provisioner and watcher: starts at the real time, moved by the test. */
+  private Instant now = Instant.now();
+
+  private static String newWorkspaceId() {
+    var random = new Random();
+    var id = new StringBuilder("ws-");
+    for (int i = 0; i < 26; i++) {
+      id.append("0123456789abcdefghijklmnopqrstuv".charAt(random.nextInt(32)));
+    }
+    return id.toString();
+  }
+
+  @BeforeEach
+  void provisioner() {
+    String endpoint =
+        System.getenv("A4C_TEST_DOCKER_HOSTS").replaceAll(".*h1=(unix://[^,]+).*", "$1");
+    config =
+        sqs.config(
+            Map.of(
+                DaemonEnv.DOCKER_HOST,
+                endpoint,
+                DaemonEnv.DATA_DIR,
+                dataDir.toString(),
+                DaemonEnv.IDLE_CPU_PERCENT,
+                "50"));
+    docker = DockerClients.connect(endpoint);
+    var runtime =
+        new DockerWorkspaceRuntime(docker, RegistryAuth.NONE, new WorkspaceNetwork(docker, config));
+    hostnames = new HostnameEntries(config);
+    var events = new HostEventPublisher(sqs.client(), EventJson.newMapper(), config);
+    var locks = new WorkspaceLocks();
+    Clock clock =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            return now;
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    provisioner =
+        new WorkspaceProvisioner(
+            runtime,
+            hostnames,
+            events,
+            clock,
+            config,
+            StepObserver.NONE,
+            new WorkspaceSsh(runtime),
+            locks);
+    idle = new IdleWatcher(runtime, provisioner, locks, clock, config);
+  }
+
+  @AfterEach
+  void removeEverything() {
+    provisioner.delete(DeleteWorkspace.of("d-end", "h1", workspaceId, "alice"));
+  }
+
+  private WorkspaceSpec spec(String image) {
+    return new WorkspaceSpec(image, workspaceId + ".ws.test", List.of(), 0.5, 128, 128, 1);
+  }
+
+  /** The status reports sent since the last call. */
+  private List<WorkspaceStatus> reported() throws Exception {
+    List<WorkspaceStatus> fresh = new ArrayList<>();
+    for (var message : sqs.receive(config.hostEventsQueueUrl())) {
+      var event = EventJson.newMapper().readValue(message.body(), HostEvent.class);
+      if (event instanceof WorkspaceStatus status) {
+        fresh.add(status);
+      } else if (event instanceof SshKeysApplied keys) {
+        keysReported.add(keys.keysRevision());
+      }
+    }
+    return fresh;
+  }
+
+  private List<String> steps(List<WorkspaceStatus> statuses) {
+    return statuses.stream().map(s -> s.state() + "/" + s.step()).toList();
+  }
+
+  private String exec(String... command) throws Exception {
+    String containerId = container().getId();
+    String execId =
+        docker
+            .execCreateCmd(containerId)
+            .withCmd(command)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .exec()
+            .getId();
+    var out = new StringBuilder();
+    docker
+        .execStartCmd(execId)
+        .exec(
+            new ResultCallback.Adapter<Frame>() {
+              @Override
+              public void onNext(Frame frame) {
+                out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+              }
+            })
+        .awaitCompletion(30, TimeUnit.SECONDS);
+    return out.toString().strip();
+  }
+
+  private com.github.dockerjava.api.model.Container container() {
+    return docker
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(Map.of(ContainerLabels.WORKSPACE_ID, workspaceId))
+        .exec()
+        .get(0);
+  }
+
+  private boolean homeExists() {
+    var volumes =
+        docker
+            .listVolumesCmd()
+            .withFilter("name", List.of(ContainerLabels.homeVolume(workspaceId)))
+            .exec()
+            .getVolumes();
+    return volumes != null && !volumes.isEmpty();
+  }
+
+  @Test
+  void stopStartRebuildKeepTheHomeAndAFailedPullChangesNothing() throws Exception {
+    provisioner.create(
+        CreateWorkspace.of("c-1", "h1", workspaceId, "alice", spec(BUSYBOX)).withSsh(SSH), 1);
+    var created = reported();
+    assertThat(created.getLast().state()).isEqualTo(WorkspaceState.RUNNING);
+    assertThat(created.getLast().imageRef()).isEqualTo(BUSYBOX);
+    assertThat(homeExists()).isTrue();
+    assertThat(container().getLabels()).containsEntry(ContainerLabels.IDLE_STOP_MINUTES, "1");
+    assertThat(keysReported).containsExactly(7L);
+    keysReported.clear();
+    String firstContainer = container().getId();
+    exec("sh", "-c", "echo mine > /home/alice/notes && chown 100001 /home/alice/notes");
+
+    provisioner.stop(StopWorkspace.of("s-1", "h1", workspaceId, "alice", 1));
+    var stopped = reported();
+    assertThat(steps(stopped)).containsExactly("STOPPED/CONTAINER_STOPPED");
+    assertThat(stopped.getFirst())
+        .extracting(
+            WorkspaceStatus::operation,
+            WorkspaceStatus::imageRef,
+            WorkspaceStatus::stoppedReason,
+            WorkspaceStatus::containerId,
+            WorkspaceStatus::ip)
+        .containsExactly(1L, BUSYBOX, WorkspaceStatus.USER, firstContainer, null);
+    assertThat(container().getState()).isEqualTo("exited");
+    assertThat(hostnames.get(workspaceId)).isNull();
+
+    provisioner.stop(StopWorkspace.of("s-1", "h1", workspaceId, "alice", 1));
+    assertThat(steps(reported())).as("idempotent").containsExactly("STOPPED/CONTAINER_STOPPED");
+
+    provisioner.start(StartWorkspace.of("st-2", "h1", workspaceId, "alice", 2), 1);
+    var started = reported();
+    assertThat(steps(started))
+        .containsExactly("STARTING/STARTED", "STARTING/IP_ASSIGNED", "RUNNING/HOSTNAME_REGISTERED");
+    var running = started.getLast();
+    assertThat(running.operation()).isEqualTo(2L);
+    assertThat(running.imageRef()).isEqualTo(BUSYBOX);
+    assertThat(running.sshUnavailable()).isEqualTo(WorkspaceSsh.NO_SSHD);
+    assertThat(hostnames.get(workspaceId))
+        .isEqualTo(new HostnameEntries.Entry(running.ip(), workspaceId + ".ws.test"));
+    assertThat(keysReported)
+        .as("the start reports the keys the container holds")
+        .containsExactly(7L);
+
+    provisioner.rebuild(
+        RebuildWorkspace.of(
+            "r-3", "h1", workspaceId, "alice", 3, spec("a4c-base:no-such-tag"), SSH),
+        5);
+    var failedPull = reported();
+    assertThat(steps(failedPull)).containsExactly("RUNNING/HOSTNAME_REGISTERED");
+    assertThat(failedPull.getFirst().reason())
+        .startsWith("rebuild onto a4c-base:no-such-tag failed");
+    assertThat(failedPull.getFirst().imageRef()).isEqualTo(BUSYBOX);
+    assertThat(failedPull.getFirst().operation()).isEqualTo(3L);
+    assertThat(container().getId()).as("the old container stays").isEqualTo(firstContainer);
+
+    provisioner.rebuild(
+        RebuildWorkspace.of("r-4", "h1", workspaceId, "alice", 4, spec(BOOKWORM), SSH), 1);
+    var rebuilt = reported();
+    assertThat(rebuilt.getFirst().state()).isEqualTo(WorkspaceState.REBUILDING);
+    assertThat(rebuilt.getLast())
+        .extracting(WorkspaceStatus::state, WorkspaceStatus::operation, WorkspaceStatus::imageRef)
+        .containsExactly(WorkspaceState.RUNNING, 4L, BOOKWORM);
+    assertThat(rebuilt).allMatch(s -> s.operation() == 4L);
+    assertThat(container().getId()).isNotEqualTo(firstContainer);
+    assertThat(exec("cat", "/home/alice/notes")).as("the user's file survives").isEqualTo("mine");
+    assertThat(exec("stat", "-c", "%u %a", "/home/alice")).isEqualTo("100001 700");
+
+    provisioner.rebuild(
+        RebuildWorkspace.of("r-4", "h1", workspaceId, "alice", 4, spec(BOOKWORM), SSH), 1);
+    assertThat(steps(reported()))
+        .as("a redelivered rebuild that is done only reports it")
+        .containsExactly("RUNNING/HOSTNAME_REGISTERED");
+
+    provisioner.delete(DeleteWorkspace.keepingHome("d-5", "h1", workspaceId, "alice"));
+    assertThat(homeExists()).isTrue();
+    provisioner.start(StartWorkspace.of("st-6", "h1", workspaceId, "alice", 6), 1);
+    var gone = reported();
+    assertThat(steps(gone)).containsExactly("DELETED/REMOVED", "STOPPED/CONTAINER_STOPPED");
+    assertThat(gone.getLast().reason()).contains("gone from host h1");
+    assertThat(gone.getLast().operation()).isEqualTo(6L);
+
+    provisioner.delete(DeleteWorkspace.of("d-7", "h1", workspaceId, "alice"));
+    assertThat(homeExists()).isFalse();
+  }
+
+  @Test
+  void anIdleWorkspaceIsStoppedButNotOneWithAnSshSession() throws Exception {
+    provisioner.create(CreateWorkspace.of("c-1", "h1", workspaceId, "alice", spec(BUSYBOX)), 1);
+    String ip = reported().getLast().ip();
+    // A stand-in sshd: something listening on port 22 in the container, and a session to it.
+    String listener =
+        docker
+            .execCreateCmd(container().getId())
+            .withCmd("sh", "-c", "sleep 600 | nc -l -p 22") // stdin open: nc keeps the session
+            .withAttachStdout(true)
+            .exec()
+            .getId();
+    docker.execStartCmd(listener).withDetach(true).exec(new ResultCallback.Adapter<Frame>());
+
+    idle.check();
+    assertThat(idle.lastActiveAt(workspaceId, container().getId())).isEqualTo(now);
+    try (var session = new Socket()) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (true) {
+        try {
+          session.connect(new InetSocketAddress(ip, 22), 1000);
+          break;
+        } catch (java.io.IOException e) {
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(50);
+        }
+      }
+      now = now.plus(Duration.ofMinutes(5));
+      idle.check();
+      assertThat(container().getState()).as("a live session keeps it").isEqualTo("running");
+      assertThat(idle.lastActiveAt(workspaceId, container().getId())).isEqualTo(now);
+    }
+    now = now.plus(Duration.ofMinutes(1));
+    idle.check();
+
+    assertThat(container().getState()).isEqualTo("exited");
+    var stopped = reported().getLast();
+    assertThat(stopped.idleStop()).isTrue();
+    assertThat(stopped.imageRef()).isEqualTo(BUSYBOX);
+    assertThat(hostnames.get(workspaceId)).isNull();
+  }
+}
