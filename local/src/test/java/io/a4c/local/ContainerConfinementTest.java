@@ -18,8 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What a workspace container gets, read back from the real engine and from inside the container:
- * not privileged, no Docker socket or host mount (only its own home volume), the project's CPU, memory and pids limits, the
- * reduced capability set, no-new-privileges, and none of the host's namespaces.
+ * not privileged, no Docker socket or host mount (only its own home volume), the project's CPU,
+ * memory and pids limits, the reduced capability set, no-new-privileges, and none of the host's
+ * namespaces.
  */
 @ExtendWith(SharedRuntime.class)
 class ContainerConfinementTest {
@@ -53,7 +54,8 @@ class ContainerConfinementTest {
         .singleElement()
         .satisfies(
             mount -> {
-              assertThat(mount.getType()).isEqualTo(com.github.dockerjava.api.model.MountType.VOLUME);
+              assertThat(mount.getType())
+                  .isEqualTo(com.github.dockerjava.api.model.MountType.VOLUME);
               assertThat(mount.getSource()).isEqualTo("a4c-home-" + workspaceId);
               assertThat(mount.getTarget()).isEqualTo("/home");
             });

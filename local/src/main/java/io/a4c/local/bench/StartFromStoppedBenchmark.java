@@ -19,8 +19,8 @@ import java.util.Map;
  * Start from stopped beside create from scratch (issue 13): the time from the request ({@code POST
  * .../start}, {@code POST .../workspaces}) to RUNNING in the API, polled every 20 ms, for {@code
  * count} workspaces of the same image in the same run, alternating: create one (timed), stop it,
- * start it (timed), delete it. The first round is a warm-up and not counted. Reports median and
- * p90 of both and their ratio.
+ * start it (timed), delete it. The first round is a warm-up and not counted. Reports median and p90
+ * of both and their ratio.
  *
  * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.StartFromStoppedBenchmark
  * [count] [image]} (default 10, {@code a4c-base:bookworm}: with sshd, so both wait for it). Needs
@@ -121,7 +121,8 @@ public final class StartFromStoppedBenchmark {
         "start from STOPPED to RUNNING, the same workspaces: median %.0f ms, p90 %.0f ms%n",
         pct(s, 50), pct(s, 90));
     System.out.printf(
-        "start / create: median %.2f, p90 %.2f%n", pct(s, 50) / pct(c, 50), pct(s, 90) / pct(c, 90));
+        "start / create: median %.2f, p90 %.2f%n",
+        pct(s, 50) / pct(c, 50), pct(s, 90) / pct(c, 90));
   }
 
   /** Polls the workspace every 20 ms until it is {@code state}; returns its host. */
