@@ -147,8 +147,9 @@ public final class WorkspaceReports {
    * Why a report must not be applied to {@code current} although its state might allow the move, or
    * null. A report of an operation older than the record's is late (a create's RUNNING arriving
    * after a stop, say); a host's own idle stop counts only for a workspace RUNNING since before the
-   * host decided; only an idle stop moves RUNNING straight to STOPPED. A delete's report carries no
-   * operation and is never late.
+   * host decided; only an idle stop moves RUNNING straight to STOPPED; a step of a stop, start or
+   * rebuild only moves a record already in it. A delete's report carries no operation and is never
+   * late.
    */
   private static String stale(Workspace current, WorkspaceStatus status) {
     if (status.idleStop()) {
@@ -161,6 +162,14 @@ public final class WorkspaceReports {
     }
     if (status.state() == WorkspaceState.DELETED) {
       return null;
+    }
+    if (status.state() != current.state()
+        && (status.state() == WorkspaceState.STOPPING
+            || status.state() == WorkspaceState.STARTING
+            || status.state() == WorkspaceState.REBUILDING)) {
+      // Only the API begins these; a host's step report arriving after the operation ended (the
+      // queue does not keep order) must not begin it again.
+      return "a " + status.state() + " step of an operation that is over";
     }
     if (status.operationNumber() < current.life().operation()) {
       return "a report of operation "

@@ -270,6 +270,29 @@ class WorkspaceLifecycleTest {
   }
 
   @Test
+  void aStepOfARebuildArrivingAfterItsRunningReportNeverBeginsItAgain() {
+    services.lifecycle.rebuild(user(ALICE), ALICE, created.workspaceId(), null);
+    services.clock.advance(Duration.ofSeconds(1));
+    assertThat(services.reports.apply(running(1, IMAGE, IP))).isTrue();
+    var running = services.stored(created);
+    var lateStep =
+        WorkspaceStatus.of(
+                "h1",
+                created.workspaceId(),
+                ALICE,
+                WorkspaceState.REBUILDING,
+                WorkspaceStep.IP_ASSIGNED,
+                CONTAINER,
+                IP,
+                null,
+                services.clock.instant())
+            .forOperation(1, null);
+
+    assertThat(services.reports.apply(lateStep)).isFalse();
+    assertThat(services.stored(created)).isEqualTo(running);
+  }
+
+  @Test
   void aRebuildOntoAChangeThatDoesNotExistChangesNothing() {
     var before = services.stored(created);
 

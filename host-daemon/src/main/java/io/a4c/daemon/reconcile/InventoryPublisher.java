@@ -44,6 +44,8 @@ public final class InventoryPublisher {
   private final Clock clock;
   private final String hostId;
   private final Duration interval;
+  private final java.util.Map<String, Instant> volumesFirstSeen =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final IdleWatcher idle;
   private final WorkspaceLocks locks;
 
@@ -155,12 +157,19 @@ public final class InventoryPublisher {
   /** The A4C home volumes on the engine, with the workspace and user their labels name. */
   private List<HostInventory.Home> homes() {
     List<HostInventory.Home> homes = new ArrayList<>();
-    for (var volume : docker.homeVolumes()) {
+    var volumes = docker.homeVolumes();
+    volumesFirstSeen.keySet().retainAll(volumes.stream().map(v -> v.name()).toList());
+    for (var volume : volumes) {
       String workspaceId = volume.labels().get(ContainerLabels.WORKSPACE_ID);
       String userId = volume.labels().get(ContainerLabels.USER_ID);
+      // The engine's volume list carries no creation time through docker-java: the first time
+      // this daemon saw the volume stands in, which is never earlier than the real one.
+      Instant createdAt =
+          volume.createdAt() != null
+              ? volume.createdAt()
+              : volumesFirstSeen.computeIfAbsent(volume.name(), name -> clock.instant());
       if (workspaceId == null
           || userId == null
-          || volume.createdAt() == null
           || !Names.WORKSPACE_ID.matcher(workspaceId).matches()
           || !Names.USER_ID.matcher(userId).matches()) {
         log.atWarn()
@@ -168,7 +177,7 @@ public final class InventoryPublisher {
             .log("A4C-labelled volume with malformed labels ignored");
         continue;
       }
-      homes.add(new HostInventory.Home(workspaceId, userId, volume.name(), volume.createdAt()));
+      homes.add(new HostInventory.Home(workspaceId, userId, volume.name(), createdAt));
     }
     return homes;
   }
