@@ -8,12 +8,15 @@ import io.a4c.daemon.workspaces.StepObserver;
 import io.a4c.events.WorkspaceStep;
 import io.a4c.local.testing.ApiClient;
 import io.a4c.local.testing.FaultFigures;
+import io.a4c.functions.dynamo.Values;
 import io.a4c.local.testing.Fleet;
+import io.a4c.local.testing.Mailbox;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
 import io.a4c.local.testing.SshClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Stop, start, rebuild, the home volume and idle stop (issue 13), over HTTP against real engines:
@@ -183,6 +187,57 @@ class WorkspaceStopStartTest {
 
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
+  }
+
+  /** Moves a stopped workspace's deletion to {@code at}, as days passing would. */
+  private static void deleteAfter(LocalRuntime runtime, String user, String id, Instant at) {
+    try (var dynamo = runtime.newDynamoDbClient()) {
+      dynamo.updateItem(
+          b ->
+              b.tableName(LocalTables.WORKSPACES)
+                  .key(
+                      Map.of(
+                          "userId", AttributeValue.fromS(user),
+                          "workspaceId", AttributeValue.fromS(id)))
+                  .updateExpression("SET deleteAfter = :t")
+                  .expressionAttributeValues(Map.of(":t", Values.instant(at))));
+    }
+  }
+
+  @Test
+  void aLongStoppedWorkspaceIsAnnouncedByEmailADayBeforeThenDeletedWithItsHome(
+      ApiClient api, Fleet fleet, Mailbox mailbox, LocalRuntime runtime) {
+    String hostId = fleet.hostIds().getFirst();
+    var scenario = new Scenario(api);
+    String project = pinnedProject(scenario, fleet, hostId, "expiry");
+    scenario.setLifecycle(project, "{\"deleteAfterStoppedDays\": 3}");
+    String user = scenario.user("expirer");
+    String id = scenario.createRunning(user, project).at("/workspaceId");
+    post(api, user, id, "stop");
+    var stopped = scenario.awaitState(user, id, "STOPPED");
+    assertThat(Instant.parse(stopped.at("/deleteAfter")))
+        .isEqualTo(Instant.parse(stopped.at("/stoppedAt")).plus(Duration.ofDays(3)));
+
+    // Two days later (the record's deadline moved, as time would): within a day of it.
+    deleteAfter(runtime, user, id, Instant.now().plus(Duration.ofHours(20)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !mailbox.to(Scenario.emailOf(user)).isEmpty());
+    var email = mailbox.to(Scenario.emailOf(user)).getFirst();
+    assertThat(email.subject()).contains(id).contains("will be deleted");
+    assertThat(email.text()).contains("/workspaces/" + id + "/start");
+    assertThat(scenario.awaitState(user, id, "STOPPED").at("/state")).isEqualTo("STOPPED");
+
+    deleteAfter(runtime, user, id, Instant.now().minusSeconds(1));
+    scenario.awaitGone(user, id);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                fleet.docker(hostId).listVolumesCmd().exec().getVolumes().stream()
+                    .noneMatch(v -> v.getName().equals(homeVolume(id))));
+    assertThat(fleet.containersOfWorkspace(hostId, id)).isEmpty();
+    assertThat(mailbox.to(Scenario.emailOf(user))).hasSize(1);
   }
 
   @Test
