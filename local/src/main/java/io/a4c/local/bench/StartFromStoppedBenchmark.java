@@ -23,7 +23,8 @@ import java.util.Map;
  * of both and their ratio.
  *
  * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.StartFromStoppedBenchmark
- * [count] [image]} (default 10, {@code a4c-base:bookworm}: with sshd, so both wait for it). Needs
+ * [count] [image] [setup command]} (default 10, {@code a4c-base:bookworm}: with sshd, so both wait
+ * for it; no setup step). Needs
  * the engines ({@code local/engines.sh up 3}) and, for the default image, {@code local/engines.sh
  * debian-base}.
  */
@@ -35,6 +36,8 @@ public final class StartFromStoppedBenchmark {
   public static void main(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     String image = args.length > 1 ? args[1] : SshFirstLoginBenchmark.IMAGE;
+    // One setup step, run by a create and not by a start (say a stand-in for a source sync).
+    String setup = args.length > 2 ? JSON.writeValueAsString(List.of(args[2])) : "[]";
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "logback-bench.xml");
     }
@@ -67,10 +70,10 @@ public final class StartFromStoppedBenchmark {
               admin,
               """
               {"source": {"type": "git", "url": "file:///nonexistent"}, "baseImage": "%s",
-               "tools": [], "parents": ["main"], "setup": [],
+               "tools": [], "parents": ["main"], "setup": %s,
                "quotas": {"maxWorkspacesPerUser": 100}}
               """
-                  .formatted(image)),
+                  .formatted(image, setup)),
           200);
       check(
           send(
@@ -115,8 +118,8 @@ public final class StartFromStoppedBenchmark {
     long[] s = starts.stream().mapToLong(Long::longValue).sorted().toArray();
     System.out.println();
     System.out.printf(
-        "create to RUNNING, %d workspaces of %s on %s: median %.0f ms, p90 %.0f ms%n",
-        c.length, image, placed.stream().distinct().toList(), pct(c, 50), pct(c, 90));
+        "create to RUNNING, %d workspaces of %s (setup %s) on %s: median %.0f ms, p90 %.0f ms%n",
+        c.length, image, setup, placed.stream().distinct().toList(), pct(c, 50), pct(c, 90));
     System.out.printf(
         "start from STOPPED to RUNNING, the same workspaces: median %.0f ms, p90 %.0f ms%n",
         pct(s, 50), pct(s, 90));
