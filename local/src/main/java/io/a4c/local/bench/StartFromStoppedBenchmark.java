@@ -24,9 +24,8 @@ import java.util.Map;
  *
  * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.StartFromStoppedBenchmark
  * [count] [image] [setup command]} (default 10, {@code a4c-base:bookworm}: with sshd, so both wait
- * for it; no setup step). Needs
- * the engines ({@code local/engines.sh up 3}) and, for the default image, {@code local/engines.sh
- * debian-base}.
+ * for it; no setup step). Needs the engines ({@code local/engines.sh up 3}) and, for the default
+ * image, {@code local/engines.sh debian-base}.
  */
 public final class StartFromStoppedBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
