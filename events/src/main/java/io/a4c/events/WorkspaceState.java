@@ -70,11 +70,6 @@ public enum WorkspaceState {
     return true;
   }
 
-  /** Whether a workspace in this state still holds (or may still get) a container on its host. */
-  public boolean occupiesHost() {
-    return this != DELETED;
-  }
-
   /**
    * Whether this state is work a host has been asked to do and has not finished: the sweeper
    * re-drives it when it stops moving.

@@ -82,7 +82,7 @@ public final class StuckWorkspaces {
           }
         }
         default -> {
-          if (stuck.redrives() >= MAX_REDRIVES) {
+          if (stuck.redrives() >= MAX_REDRIVES || projectGone(stuck)) {
             if (giveUp(stuck, now)) {
               failed++;
             }
@@ -97,6 +97,19 @@ public final class StuckWorkspaces {
           .log("stuck workspace swept");
     }
     return new Swept(redriven, failed);
+  }
+
+  /** Whether a create or rebuild cannot be sent again because its project was deleted. */
+  private boolean projectGone(Workspace stuck) {
+    if (stuck.state() == WorkspaceState.STARTING) {
+      return false; // a start needs nothing of the project
+    }
+    try {
+      projects.get(stuck.projectName());
+      return false;
+    } catch (io.a4c.functions.projects.ProjectNotFoundException e) {
+      return true;
+    }
   }
 
   /** Ends a create, start or rebuild that stayed stuck; whether the record was written. */
@@ -154,6 +167,8 @@ public final class StuckWorkspaces {
       }
       return false;
     }
+    // Before the write: a project deleted since must not leave the record re-driven but unsent.
+    var project = projects.get(stuck.projectName());
     // A re-sent create or rebuild carries a new host key (private keys are never stored): the
     // record takes its public half in the same write.
     var ssh =
@@ -176,9 +191,7 @@ public final class StuckWorkspaces {
       }
       if (workspaces.replace(stuck, next)) {
         commands.sendRebuild(
-            next,
-            projects.get(stuck.projectName()),
-            ssh.map(WorkspaceSshAccess.Issued::command).orElse(null));
+            next, project, ssh.map(WorkspaceSshAccess.Issued::command).orElse(null));
         return true;
       }
       return false;
@@ -187,10 +200,7 @@ public final class StuckWorkspaces {
       next = next.withSsh(ssh.get().stored());
     }
     if (workspaces.replace(stuck, next)) {
-      commands.sendCreate(
-          stuck,
-          projects.get(stuck.projectName()),
-          ssh.map(WorkspaceSshAccess.Issued::command).orElse(null));
+      commands.sendCreate(stuck, project, ssh.map(WorkspaceSshAccess.Issued::command).orElse(null));
       return true;
     }
     return false;

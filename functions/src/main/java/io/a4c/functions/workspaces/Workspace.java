@@ -5,6 +5,7 @@ import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStep;
 import io.a4c.functions.projects.Image;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * A workspace as stored. The API shows it as a {@link WorkspaceView}, without the storage fields.
@@ -104,29 +105,20 @@ public record Workspace(
           notifyEmail);
     }
 
-    /** Stopped {@code why} at {@code at}, to be deleted at {@code deleteAt} (null: never). */
+    /**
+     * Stopped {@code why} at {@code at}, to be deleted at {@code deleteAt} (null: never); a new
+     * stop forgets an earlier expiry warning, an unchanged one (a failed start) keeps it.
+     */
     Lifecycle stopped(String why, Instant at, Instant deleteAt) {
+      Instant warned =
+          at.equals(stoppedAt) && Objects.equals(deleteAt, deleteAfter) ? expiryWarnedAt : null;
       return new Lifecycle(
-          operation, false, why, at, deleteAt, null, lastActiveAt, null, notifyEmail);
+          operation, false, why, at, deleteAt, warned, lastActiveAt, null, notifyEmail);
     }
 
     /** Running again since {@code at}: no stop details, no rebuild. */
     Lifecycle running(Instant at) {
       return new Lifecycle(operation, slotHeld, null, null, null, null, at, null, notifyEmail);
-    }
-
-    /** Seen in use at {@code at}. */
-    Lifecycle activeAt(Instant at) {
-      return new Lifecycle(
-          operation,
-          slotHeld,
-          stoppedReason,
-          stoppedAt,
-          deleteAfter,
-          expiryWarnedAt,
-          at,
-          rebuild,
-          notifyEmail);
     }
 
     /** Its owner told at {@code at} that it will be deleted. */

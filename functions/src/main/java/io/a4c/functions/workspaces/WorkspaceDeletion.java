@@ -82,6 +82,30 @@ public final class WorkspaceDeletion {
   }
 
   /**
+   * Marks {@code expected} DELETING and asks its host to remove it, only if the record is still at
+   * {@code expected}'s version (the expiry sweep decided on it; a start since must win). Audited.
+   *
+   * @return whether it was marked
+   * @throws ProblemException 503 when the command cannot be sent (the record stays DELETING and the
+   *     sweeper sends it again)
+   */
+  public boolean deleteIf(Origin origin, Workspace expected) {
+    Workspace deleting =
+        expected.moved(WorkspaceState.DELETING, expected.step(), null, clock.instant());
+    if (!workspaces.replace(expected, deleting)) {
+      return false;
+    }
+    commands.sendDelete(expected);
+    audit.record(
+        origin,
+        "workspace.delete",
+        expected.userId(),
+        "workspace:" + expected.workspaceId(),
+        Map.of("hostId", expected.hostId()));
+    return true;
+  }
+
+  /**
    * Removes the record at once and frees its host slot and quota unit, whatever state it is in
    * (admins only, for a host that will not come back). A container left on the host is removed by
    * that host's reconciler when it returns, since it no longer has a record. Its hostname stops

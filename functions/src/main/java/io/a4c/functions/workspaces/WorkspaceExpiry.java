@@ -2,7 +2,6 @@ package io.a4c.functions.workspaces;
 
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
-import io.a4c.functions.http.ProblemException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,9 +79,7 @@ public final class WorkspaceExpiry {
     if (current == null || !stillDue(current, clock.instant())) {
       return false;
     }
-    try {
-      deletion.delete(SWEEPER, current.userId(), current.workspaceId());
-    } catch (ProblemException e) {
+    if (!deletion.deleteIf(SWEEPER, current)) {
       return false; // it changed (started, deleted) meanwhile
     }
     audit.record(

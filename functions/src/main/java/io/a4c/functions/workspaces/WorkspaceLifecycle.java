@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * it ({@link WorkspaceReports}). A start or rebuild of a stopped workspace takes its host slot back
  * in the same write. If the command cannot be sent the record stays in flight and the sweeper sends
  * it again ({@link StuckWorkspaces}). Asking for what is already under way or done (stop of a
- * stopped workspace, start of a running one) answers 202 with the workspace as it is. Audited.
- * Thread-safe.
+ * stopped workspace, start of a running one) answers 202 with the workspace as it is; one under way
+ * has its command sent again, so a retry after a 503 recovers at once. Audited. Thread-safe.
  */
 @Singleton
 public final class WorkspaceLifecycle {

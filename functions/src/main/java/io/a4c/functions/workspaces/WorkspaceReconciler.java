@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *       STOPPED workspace's container is neither started nor removed.
  *   <li>A home volume of no record and no container: the host is told to remove it.
  *   <li>When the host saw a RUNNING workspace in use, the record's {@code lastActiveAt} follows.
+ *   <li>A STOPPED workspace whose container runs is stopped again; a RUNNING one whose container is
+ *       stopped moves to STOPPING and is stopped (the host reports it STOPPED).
  *   <li>A RUNNING record whose container now has another address (the engine restarted it): the
  *       record takes the new address, as the host's hostname entry already did.
  *   <li>A CREATING record whose container runs with an address and a hostname entry pointing at it:
@@ -123,25 +125,12 @@ public final class WorkspaceReconciler {
       if (stray
           && container.createdAt().isBefore(settled)
           && (record == null || record.updatedAt().isBefore(settled))) {
-        // A FAILED workspace keeps its home for a rebuild; a container with no record takes its
-        // home along.
-        commands.send(
-            record == null
-                ? DeleteWorkspace.of(
-                    ids.commandId(),
-                    inventory.hostId(),
-                    container.workspaceId(),
-                    container.userId())
-                : DeleteWorkspace.keepingHome(
-                    ids.commandId(),
-                    inventory.hostId(),
-                    container.workspaceId(),
-                    container.userId()));
-        log.atInfo()
-            .addKeyValue("workspaceId", container.workspaceId())
-            .addKeyValue("hostId", inventory.hostId())
-            .addKeyValue("record", record == null ? "none" : record.state())
-            .log("stray container: removal sent");
+        removeStray(inventory.hostId(), container, record);
+      }
+      if (record != null
+          && record.updatedAt().isBefore(settled)
+          && runsAgainstRecord(record, container)) {
+        align(record, container);
       }
     }
     for (HostInventory.Home home :
@@ -159,6 +148,78 @@ public final class WorkspaceReconciler {
             .addKeyValue("volume", home.volume())
             .log("home volume of no workspace: removal sent");
       }
+    }
+  }
+
+  /**
+   * Removes a container with no record (with its home) or whose record is FAILED (keeping its home
+   * for a rebuild), deciding on a strongly consistent read: the index may lag, and a home is the
+   * user's files.
+   */
+  private void removeStray(String hostId, HostInventory.Entry container, Workspace indexed) {
+    Workspace record =
+        workspaces.get(container.userId(), container.workspaceId(), true).orElse(null);
+    boolean stillStray =
+        indexed == null
+            ? record == null
+            : record != null
+                && record.state() == WorkspaceState.FAILED
+                && record.version() == indexed.version();
+    if (!stillStray) {
+      return;
+    }
+    commands.send(
+        record == null
+            ? DeleteWorkspace.of(
+                ids.commandId(), hostId, container.workspaceId(), container.userId())
+            : DeleteWorkspace.keepingHome(
+                ids.commandId(), hostId, container.workspaceId(), container.userId()));
+    log.atInfo()
+        .addKeyValue("workspaceId", container.workspaceId())
+        .addKeyValue("hostId", hostId)
+        .addKeyValue("record", record == null ? "none" : record.state())
+        .log("stray container: removal sent");
+  }
+
+  /**
+   * Whether the container runs when its settled record says it should not, or the other way round:
+   * a STOPPED workspace whose container runs (a start the sweeper gave up on finished late), or a
+   * RUNNING one whose container stopped (a stop whose report was lost, such as the host's idle stop
+   * with the daemon dying before it reported). The engine restarts a container that exits on its
+   * own, so a stopped container was stopped.
+   */
+  private static boolean runsAgainstRecord(Workspace record, HostInventory.Entry container) {
+    boolean running = "running".equals(container.state());
+    return (record.state() == WorkspaceState.STOPPED && running)
+        || (record.state() == WorkspaceState.RUNNING
+            && !running
+            && !"restarting".equals(container.state()));
+  }
+
+  /** Stops the container of a STOPPED workspace; moves a RUNNING one whose container stopped on. */
+  private void align(Workspace stale, HostInventory.Entry container) {
+    Workspace record = workspaces.get(stale.userId(), stale.workspaceId(), true).orElse(null);
+    if (record == null || record.version() != stale.version()) {
+      return;
+    }
+    if (record.state() == WorkspaceState.STOPPED) {
+      // The record is right; the host's stop of the same operation only stops the container again
+      // and reports what the record already says.
+      workspaceCommands.sendStop(record);
+      log.atWarn()
+          .addKeyValue("workspaceId", record.workspaceId())
+          .addKeyValue("hostId", record.hostId())
+          .log("container of a stopped workspace runs: stop sent");
+      return;
+    }
+    Workspace stopping = record.begun(WorkspaceState.STOPPING, true, clock.instant());
+    if (workspaces.replace(record, stopping)) {
+      workspaceCommands.sendStop(stopping);
+      log.atWarn()
+          .addKeyValue("workspaceId", record.workspaceId())
+          .addKeyValue("hostId", record.hostId())
+          .addKeyValue("containerState", container.state())
+          .log("container of a running workspace stopped: the record follows");
     }
   }
 
@@ -240,11 +301,27 @@ public final class WorkspaceReconciler {
    * the image it ran, which keeps its home volume and hostname.
    */
   private void recreate(Workspace record) {
+    // Before the write: a project deleted since must not leave the record REBUILDING unsent.
+    io.a4c.functions.projects.Project project;
+    try {
+      project = projects.get(record.projectName());
+    } catch (io.a4c.functions.projects.ProjectNotFoundException e) {
+      var failed =
+          record.moved(
+              WorkspaceState.FAILED,
+              record.step(),
+              "its container was removed on host "
+                  + record.hostId()
+                  + " outside A4C and its project is gone; delete this workspace",
+              clock.instant());
+      hostnames.withdraw(record);
+      workspaces.replace(record, failed);
+      return;
+    }
     var rebuilding = lifecycle.rebuilding(record, record.imageRef(), record.change());
     hostnames.withdraw(record);
     if (workspaces.replace(record, rebuilding.workspace())) {
-      workspaceCommands.sendRebuild(
-          rebuilding.workspace(), projects.get(record.projectName()), rebuilding.ssh());
+      workspaceCommands.sendRebuild(rebuilding.workspace(), project, rebuilding.ssh());
       audit.record(
           Origin.system("reconciler"),
           "workspace.recreate",

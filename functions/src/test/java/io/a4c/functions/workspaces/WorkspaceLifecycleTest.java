@@ -354,6 +354,59 @@ class WorkspaceLifecycleTest {
   }
 
   @Test
+  void theReconcilerStopsARunningContainerOfAStoppedWorkspaceAndFollowsAStoppedOne() {
+    var other = services.create(ALICE);
+    services.put(other, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED);
+    stop();
+    services.clock.advance(Duration.ofMinutes(10));
+    Instant old = services.clock.instant().minus(Duration.ofMinutes(5));
+
+    services.reconciler.reconcile(
+        HostInventory.of(
+            "h1",
+            List.of(
+                new HostInventory.Entry(
+                    created.workspaceId(), ALICE, CONTAINER, "running", old, IP, true, null),
+                new HostInventory.Entry(
+                    other.workspaceId(), ALICE, "other", "exited", old, null, false, null)),
+            services.clock.instant(),
+            List.of()));
+
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.STOPPED);
+    assertThat(services.stored(other).state()).isEqualTo(WorkspaceState.STOPPING);
+    assertThat(services.commandsTo("h1"))
+        .extracting(c -> c.getClass().getSimpleName() + " " + c.workspaceId())
+        .containsExactlyInAnyOrder(
+            "StopWorkspace " + created.workspaceId(), "StopWorkspace " + other.workspaceId());
+  }
+
+  @Test
+  void anExpiryDecidedBeforeAStartNeverDeletesTheStartedWorkspace() {
+    services.setLifecycle(null, 1);
+    stop();
+    var decided = services.stored(created);
+    services.lifecycle.start(user(ALICE), ALICE, created.workspaceId());
+
+    assertThat(services.deletion.deleteIf(WorkspaceServices.ADMIN, decided)).isFalse();
+
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.STARTING);
+  }
+
+  @Test
+  void aRepeatedStopWhileStoppingSendsItsCommandAgain() {
+    services.lifecycle.stop(user(ALICE), ALICE, created.workspaceId());
+    services.commandsTo("h1");
+
+    var again = services.lifecycle.stop(user(ALICE), ALICE, created.workspaceId());
+
+    assertThat(again.state()).isEqualTo(WorkspaceState.STOPPING);
+    assertThat(services.commandsTo("h1"))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            StopWorkspace.class, stop -> assertThat(stop.operation()).isEqualTo(1));
+  }
+
+  @Test
   void theReconcilerRemovesHomesOfNoRecordAndKeepsAFailedWorkspacesHome() {
     var failed = services.create(ALICE);
     services.put(failed, WorkspaceState.FAILED, WorkspaceStep.SETUP_DONE);

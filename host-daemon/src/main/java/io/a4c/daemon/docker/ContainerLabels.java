@@ -23,6 +23,9 @@ public final class ContainerLabels {
    */
   public static final String IDLE_STOP_MINUTES = "io.a4c.idle-stop-minutes";
 
+  /** The operation number of the command that made the container (0: its create). */
+  public static final String OPERATION = "io.a4c.operation";
+
   /** Where a workspace's home volume is mounted in its container. */
   public static final String HOME = "/home";
 
@@ -50,11 +53,13 @@ public final class ContainerLabels {
   }
 
   /**
-   * The labels of the container {@code command} makes: the common ones, its image and idle stop.
+   * The labels of the container {@code command} makes for operation {@code operation}: the common
+   * ones, its image, idle stop and operation.
    */
-  public static Map<String, String> ofContainer(CreateWorkspace command) {
+  public static Map<String, String> ofContainer(CreateWorkspace command, long operation) {
     var labels = new HashMap<>(of(command.workspaceId(), command.userId(), command.hostId()));
     labels.put(IMAGE_REF, command.spec().imageRef());
+    labels.put(OPERATION, Long.toString(operation));
     labels.put(IDLE_STOP_MINUTES, Integer.toString(command.spec().idleStopAfterMinutes()));
     return Map.copyOf(labels);
   }

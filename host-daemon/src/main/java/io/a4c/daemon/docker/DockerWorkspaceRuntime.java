@@ -51,6 +51,10 @@ public final class DockerWorkspaceRuntime {
   };
 
   private static final long SETUP_TIMEOUT_MINUTES = 30;
+
+  /** The most of an exec's output {@link #execOutput} keeps. */
+  public static final int EXEC_OUTPUT_LIMIT = 256 * 1024;
+
   private static final long PULL_TIMEOUT_MINUTES = 30;
   private static final long EXEC_TIMEOUT_SECONDS = 10;
 
@@ -73,9 +77,11 @@ public final class DockerWorkspaceRuntime {
    * (created first if need be) at {@code /home}: a new, empty volume gets the image's {@code /home}
    * from the engine, an existing one keeps the user's files. With SSH access in the command, its
    * first process is {@link SshdConfig#INIT_SCRIPT}, which starts sshd and then runs the image's
-   * own command.
+   * own command. The container is labelled with {@code operation}, the number of the command that
+   * made it (0 for a create), so a redelivered rebuild tells its own container from an older one of
+   * the same image.
    */
-  public String create(CreateWorkspace command) {
+  public String create(CreateWorkspace command, long operation) {
     var spec = command.spec();
     String shortName = spec.hostname().split("\\.", 2)[0];
     String domain = spec.hostname().contains(".") ? spec.hostname().split("\\.", 2)[1] : null;
@@ -108,7 +114,7 @@ public final class DockerWorkspaceRuntime {
                   .withName(ContainerLabels.containerName(command.workspaceId()))
                   .withHostName(shortName)
                   .withDomainName(domain)
-                  .withLabels(ContainerLabels.ofContainer(command))
+                  .withLabels(ContainerLabels.ofContainer(command, operation))
                   // A shell with a terminal stays up like `docker run -dit`, whatever the image's
                   // CMD is.
                   .withTty(true)
@@ -256,7 +262,7 @@ public final class DockerWorkspaceRuntime {
                           @Override
                           public void onNext(Frame frame) {
                             synchronized (output) {
-                              if (output.length() < 256 * 1024) {
+                              if (output.length() < EXEC_OUTPUT_LIMIT) {
                                 output.append(
                                     new String(frame.getPayload(), StandardCharsets.UTF_8));
                               }

@@ -130,7 +130,12 @@ public final class IdleWatcher {
     boolean session;
     try {
       String tables = docker.execOutput(containerId, "cat", "/proc/net/tcp", "/proc/net/tcp6");
-      session = TcpSessions.established(tables, SSH_PORT) > 0;
+      // No table header (no cat, an exec the engine refused), or output cut short: unknown, so in
+      // use — a live session must never be taken for none.
+      session =
+          !tables.contains("local_address")
+              || tables.length() >= DockerWorkspaceRuntime.EXEC_OUTPUT_LIMIT
+              || TcpSessions.established(tables, SSH_PORT) > 0;
     } catch (StepFailure e) {
       log.atWarn()
           .addKeyValue("workspaceId", workspaceId)

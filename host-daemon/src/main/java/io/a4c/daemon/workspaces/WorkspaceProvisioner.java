@@ -186,7 +186,7 @@ public final class WorkspaceProvisioner {
       CreateWorkspace command, WorkspaceState walking, Long operation, WorkspaceStep[] reached)
       throws InterruptedException {
     Subject who = Subject.of(command);
-    String containerId = docker.create(command);
+    String containerId = docker.create(command, operation == null ? 0 : operation);
     String sshUnavailable =
         command.ssh() == null
             ? null
@@ -234,8 +234,8 @@ public final class WorkspaceProvisioner {
   }
 
   /**
-   * A redelivery after success: the container is of the command's image and running, the entry
-   * points at its address, and it holds the command's host key.
+   * A redelivery after success: the container is of the command's image and running (for a rebuild:
+   * made by this operation), the entry points at its address, and it holds the command's host key.
    */
   private boolean alreadyComplete(CreateWorkspace command, Long operation) {
     var entry = hostnames.get(command.workspaceId());
@@ -246,6 +246,16 @@ public final class WorkspaceProvisioner {
     if (container.isEmpty()
         || !"running".equals(container.get().getState())
         || !command.spec().imageRef().equals(imageOf(container.get()))) {
+      return false;
+    }
+    // A rebuild onto the image it already runs must still make a new container: only one its own
+    // operation made counts as done.
+    if (operation != null
+        && !Long.toString(operation)
+            .equals(
+                container.get().getLabels() == null
+                    ? null
+                    : container.get().getLabels().get(ContainerLabels.OPERATION))) {
       return false;
     }
     String containerId = container.get().getId();
