@@ -72,7 +72,12 @@ public final class WorkspaceLifecycle {
   public WorkspaceView stop(Origin origin, String userId, String workspaceId) {
     for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       Workspace current = read(userId, workspaceId);
-      if (current.state() == WorkspaceState.STOPPING || current.state() == WorkspaceState.STOPPED) {
+      if (current.state() == WorkspaceState.STOPPING) {
+        // Its command may be the part that failed (a 503): sending it again is harmless.
+        commands.sendStop(current);
+        return WorkspaceView.of(current, null);
+      }
+      if (current.state() == WorkspaceState.STOPPED) {
         return WorkspaceView.of(current, null);
       }
       if (current.state() != WorkspaceState.RUNNING) {
@@ -100,7 +105,12 @@ public final class WorkspaceLifecycle {
   public WorkspaceView start(Origin origin, String userId, String workspaceId) {
     for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       Workspace current = read(userId, workspaceId);
-      if (current.state() == WorkspaceState.STARTING || current.state() == WorkspaceState.RUNNING) {
+      if (current.state() == WorkspaceState.STARTING) {
+        // Its command may be the part that failed (a 503): sending it again is harmless.
+        commands.sendStart(current);
+        return WorkspaceView.of(current, null);
+      }
+      if (current.state() == WorkspaceState.RUNNING) {
         return WorkspaceView.of(current, null);
       }
       if (current.state() != WorkspaceState.STOPPED) {
