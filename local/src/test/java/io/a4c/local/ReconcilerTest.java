@@ -27,8 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class ReconcilerTest {
 
   @Test
-  void aContainerRemovedBehindA4csBackLeavesTheWorkspaceFailedWithAReason(
-      ApiClient api, Fleet fleet) {
+  void aContainerRemovedBehindA4csBackIsMadeAgainWithItsHome(ApiClient api, Fleet fleet) {
     var scenario = new Scenario(api);
     String project = scenario.createProject("recon1");
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
@@ -36,15 +35,28 @@ class ReconcilerTest {
     var running = scenario.createRunning(user, project);
     String id = running.at("/workspaceId");
     String hostId = running.at("/hostId");
+    fleet.exec(hostId, running.at("/containerId"), "sh", "-c", "echo kept > /home/note");
 
     long injected = System.nanoTime();
     fleet.docker(hostId).removeContainerCmd(running.at("/containerId")).withForce(true).exec();
 
-    var failed = scenario.awaitState(user, id, "FAILED");
-    FaultFigures.converged("container removed behind A4C's back", injected);
-    assertThat(failed.at("/reason"))
-        .contains("removed on host " + hostId + " outside A4C")
-        .contains("delete this workspace");
+    var remade =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> api.get("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)),
+                reply ->
+                    "RUNNING".equals(reply.at("/state"))
+                        && !running.at("/containerId").equals(reply.at("/containerId")));
+    FaultFigures.converged("container removed behind A4C's back, made again", injected);
+    assertThat(remade.at("/change")).isEqualTo("1");
+    var containers = fleet.containersOfWorkspace(hostId, id);
+    assertThat(containers).hasSize(1);
+    assertThat(fleet.exec(hostId, containers.getFirst().getId(), "cat", "/home/note").strip())
+        .isEqualTo("kept");
+    assertThat(api.get("/v1/audit?userId=" + user, api.adminToken()).body())
+        .contains("workspace.recreate");
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
     assertThat(fleet.containersOf(user)).isEmpty();
