@@ -41,6 +41,8 @@ public record HostInventory(
    *     daemons older than this field
    * @param lastActiveAt when the host last saw the workspace in use (an SSH session, or CPU above
    *     its idle threshold); null when it does not watch it (stopped, or no idle stop asked)
+   * @param finishedAt for a container that is not running: when it stopped, as the engine says;
+   *     null otherwise, or unknown
    */
   public record Entry(
       String workspaceId,
@@ -50,7 +52,8 @@ public record HostInventory(
       Instant createdAt,
       String ip,
       Boolean hostnameRegistered,
-      Instant lastActiveAt) {
+      Instant lastActiveAt,
+      Instant finishedAt) {
     public Entry {
       Names.require("workspaceId", workspaceId, Names.WORKSPACE_ID);
       Names.require("userId", userId, Names.USER_ID);

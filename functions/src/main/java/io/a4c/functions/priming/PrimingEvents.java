@@ -159,7 +159,15 @@ public final class PrimingEvents {
                 hostId,
                 List.of(
                     new HostInventory.Entry(
-                        WORKSPACE_ID, USER, "c0ffee", "running", old, "172.17.0.2", true, null)),
+                        WORKSPACE_ID,
+                        USER,
+                        "c0ffee",
+                        "running",
+                        old,
+                        "172.17.0.2",
+                        true,
+                        null,
+                        null)),
                 now));
     var sqsEvent = sqs(events);
     for (var message : sqsEvent.getRecords()) {

@@ -129,7 +129,7 @@ public final class WorkspaceReconciler {
       }
       if (record != null
           && record.updatedAt().isBefore(settled)
-          && runsAgainstRecord(record, container)) {
+          && runsAgainstRecord(record, container, settled)) {
         align(record, container);
       }
     }
@@ -185,15 +185,18 @@ public final class WorkspaceReconciler {
    * Whether the container runs when its settled record says it should not, or the other way round:
    * a STOPPED workspace whose container runs (a start the sweeper gave up on finished late), or a
    * RUNNING one whose container stopped (a stop whose report was lost, such as the host's idle stop
-   * with the daemon dying before it reported). The engine restarts a container that exits on its
-   * own, so a stopped container was stopped.
+   * with the daemon dying before it reported) and has been since before {@code settled}: the engine
+   * restarts a container that exits on its own within moments, so one stopped that long was
+   * stopped.
    */
-  private static boolean runsAgainstRecord(Workspace record, HostInventory.Entry container) {
+  private static boolean runsAgainstRecord(
+      Workspace record, HostInventory.Entry container, Instant settled) {
     boolean running = "running".equals(container.state());
     return (record.state() == WorkspaceState.STOPPED && running)
         || (record.state() == WorkspaceState.RUNNING
             && !running
-            && !"restarting".equals(container.state()));
+            && container.finishedAt() != null
+            && container.finishedAt().isBefore(settled));
   }
 
   /** Stops the container of a STOPPED workspace; moves a RUNNING one whose container stopped on. */

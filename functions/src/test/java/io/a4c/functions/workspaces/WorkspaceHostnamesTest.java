@@ -266,6 +266,7 @@ class WorkspaceHostnamesTest {
                 services.clock.instant().minus(Duration.ofMinutes(10)),
                 ip,
                 true,
+                null,
                 null)),
         services.clock.instant());
   }

@@ -336,7 +336,15 @@ class WorkspaceLifecycleTest {
             "h1",
             List.of(
                 new HostInventory.Entry(
-                    created.workspaceId(), ALICE, CONTAINER, "exited", old, null, false, null)),
+                    created.workspaceId(),
+                    ALICE,
+                    CONTAINER,
+                    "exited",
+                    old,
+                    null,
+                    false,
+                    null,
+                    null)),
             services.clock.instant(),
             List.of()));
 
@@ -366,9 +374,9 @@ class WorkspaceLifecycleTest {
             "h1",
             List.of(
                 new HostInventory.Entry(
-                    created.workspaceId(), ALICE, CONTAINER, "running", old, IP, true, null),
+                    created.workspaceId(), ALICE, CONTAINER, "running", old, IP, true, null, null),
                 new HostInventory.Entry(
-                    other.workspaceId(), ALICE, "other", "exited", old, null, false, null)),
+                    other.workspaceId(), ALICE, "other", "exited", old, null, false, null, old)),
             services.clock.instant(),
             List.of()));
 
@@ -420,9 +428,9 @@ class WorkspaceLifecycleTest {
             "h1",
             List.of(
                 new HostInventory.Entry(
-                    created.workspaceId(), ALICE, CONTAINER, "running", old, IP, true, null),
+                    created.workspaceId(), ALICE, CONTAINER, "running", old, IP, true, null, null),
                 new HostInventory.Entry(
-                    failed.workspaceId(), ALICE, "dead", "exited", old, null, false, null)),
+                    failed.workspaceId(), ALICE, "dead", "exited", old, null, false, null, null)),
             services.clock.instant(),
             List.of(
                 new HostInventory.Home(created.workspaceId(), ALICE, "a4c-home-1", old),

@@ -7,7 +7,6 @@ import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
 import io.a4c.daemon.idle.IdleWatcher;
 import io.a4c.daemon.workspaces.HostnameEntries;
-import io.a4c.daemon.workspaces.WorkspaceLocks;
 import io.a4c.events.HostInventory;
 import io.a4c.events.Names;
 import java.time.Clock;
@@ -47,7 +46,6 @@ public final class InventoryPublisher {
   private final java.util.Map<String, Instant> volumesFirstSeen =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final IdleWatcher idle;
-  private final WorkspaceLocks locks;
 
   @Inject
   public InventoryPublisher(
@@ -56,10 +54,8 @@ public final class InventoryPublisher {
       HostEventPublisher events,
       Clock clock,
       DaemonConfig config,
-      IdleWatcher idle,
-      WorkspaceLocks locks) {
+      IdleWatcher idle) {
     this.idle = idle;
-    this.locks = locks;
     this.docker = docker;
     this.hostnames = hostnames;
     this.events = events;
@@ -107,9 +103,6 @@ public final class InventoryPublisher {
               .addKeyValue("ip", ip)
               .log("hostname entry moved to the container's new address");
         }
-        if (ip == null && entry != null) {
-          dropStaleEntry(workspaceId);
-        }
         entries.add(
             new HostInventory.Entry(
                 workspaceId,
@@ -119,7 +112,8 @@ public final class InventoryPublisher {
                 Instant.ofEpochSecond(container.getCreated()),
                 ip,
                 registered,
-                ip == null ? null : idle.lastActiveAt(workspaceId, container.getId())));
+                ip == null ? null : idle.lastActiveAt(workspaceId, container.getId()),
+                "running".equals(container.getState()) ? null : finishedAt(container.getId())));
       }
       for (String workspaceId : entriesNow.keySet()) {
         if (!present.contains(workspaceId)) {
@@ -136,22 +130,20 @@ public final class InventoryPublisher {
   }
 
   /**
-   * Removes the entry of a workspace whose container is not running (stopped outside a stop
-   * command, or by a daemon killed before it removed the entry), unless a command is at work on it
-   * or the container runs again by now.
+   * When a container that is not running stopped, as the engine says; null when unknown. A stopped
+   * container keeps its hostname entry here: the stop that stopped it removes it, and a container
+   * the engine restarts (restart policy) moves it on.
    */
-  private void dropStaleEntry(String workspaceId) {
-    locks.tryWith(
-        workspaceId,
-        () -> {
-          var container = docker.find(workspaceId);
-          if (container.isEmpty() || !"running".equals(container.get().getState())) {
-            hostnames.remove(workspaceId);
-            log.atInfo()
-                .addKeyValue("workspaceId", workspaceId)
-                .log("hostname entry of a stopped container removed");
-          }
-        });
+  private Instant finishedAt(String containerId) {
+    try {
+      return docker
+          .inspect(containerId)
+          .map(c -> c.getState() == null ? null : c.getState().getFinishedAt())
+          .map(DockerWorkspaceRuntime::instant)
+          .orElse(null);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** The A4C home volumes on the engine, with the workspace and user their labels name. */
