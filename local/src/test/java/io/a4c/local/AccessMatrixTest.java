@@ -117,6 +117,17 @@ class AccessMatrixTest {
       ApiClient api, Fleet fleet, LocalRuntime runtime) throws Exception {
     var scenario = new Scenario(api);
     String project = scenario.createProject("matrix");
+    // Room for the samples' workspaces: every allowed POST, DELETE, rebuild makes one.
+    assertThat(
+            api.put(
+                    "/v1/projects/" + project,
+                    api.adminToken(),
+                    """
+                    {"source": {"type": "git", "url": "https://git.example.com/m.git"},
+                     "baseImage": "a4c-base:busybox", "tools": [], "parents": ["main"],
+                     "setup": [], "quotas": {"maxWorkspacesPerUser": 40}}""")
+                .status())
+        .isEqualTo(200);
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
     String owner = scenario.user("owner");
     String other = scenario.user("other");
@@ -178,8 +189,31 @@ class AccessMatrixTest {
           return name;
         };
 
+    // Stop and start answer 202 again for what is under way or done; a rebuild takes a fresh
+    // RUNNING workspace each time (a second one while REBUILDING is a 409).
+    Supplier<String> running =
+        () -> {
+          String id = scenario.createRunning(owner, project).at("/workspaceId");
+          made.add(id);
+          return id;
+        };
+    String stoppable = running.get();
+    String startable = running.get();
+    api.post("/v1/users/" + owner + "/workspaces/" + startable + "/stop", api.tokenOf(owner), "");
+    scenario.awaitState(owner, startable, "STOPPED");
+    String ownWorkspaces = "/v1/users/" + owner + "/workspaces/";
+
     Map<String, Supplier<Sample>> samples =
         Map.ofEntries(
+            Map.entry(
+                "POST " + ApiRoutes.WORKSPACE_STOP,
+                () -> new Sample(ownWorkspaces + stoppable + "/stop", null, 202)),
+            Map.entry(
+                "POST " + ApiRoutes.WORKSPACE_START,
+                () -> new Sample(ownWorkspaces + startable + "/start", null, 202)),
+            Map.entry(
+                "POST " + ApiRoutes.WORKSPACE_REBUILD,
+                () -> new Sample(ownWorkspaces + running.get() + "/rebuild", null, 202)),
             Map.entry(
                 "POST " + ApiRoutes.WORKSPACES,
                 () -> new Sample("/v1/users/" + owner + "/workspaces", () -> createBody, 202)),

@@ -157,7 +157,8 @@ public final class ColdStartBenchmark {
               "io.a4c.functions.sweeper.SweeperFunction",
               "map",
               "scheduled.json",
-              "response=Result[hostsMarkedDown=0, workspacesRedriven=0, workspacesFailed=0, buildJobsResent=0]"),
+              "response=Result[hostsMarkedDown=0, workspacesRedriven=0, workspacesFailed=0,"
+                  + " buildJobsResent=0, expiryWarnings=0, workspacesExpired=0]"),
           new Case(
               "build claim: a claim (refused: no such build)",
               "io.a4c.functions.builds.BuildClaimFunction",
