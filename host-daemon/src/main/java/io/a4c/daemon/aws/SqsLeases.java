@@ -52,11 +52,6 @@ public final class SqsLeases {
       message = again;
     }
 
-    /** Whether the lease still extends its message (not closed, deadline not passed). */
-    public boolean held() {
-      return !closed;
-    }
-
     /** Stops extending; the message is deleted or handed back by its holder. */
     @Override
     public void close() {
