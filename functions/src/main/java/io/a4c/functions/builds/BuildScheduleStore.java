@@ -302,6 +302,27 @@ public final class BuildScheduleStore {
   }
 
   /**
+   * IN_PROGRESS → FAILED with a reason, only while {@code build}'s claim (attempt and worker) is
+   * still the one held: its lease ran out ({@link ExpiredBuildLeases}). A takeover or an end report
+   * in between wins.
+   */
+  boolean failExpired(BuildSchedule build, String reason, Instant now) {
+    var values = statusValues(BuildStatus.FAILED);
+    values.put(":now", Values.instant(now));
+    values.put(":reason", Values.s(reason));
+    values.put(":inProgress", Values.name(BuildStatus.IN_PROGRESS));
+    values.put(":attempt", Values.n(build.attempt()));
+    values.put(":worker", Values.s(build.workerId()));
+    return ending(
+        build.userId(),
+        build.scheduleId(),
+        "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason",
+        statusCondition(BuildStatus.FAILED)
+            + " AND #status = :inProgress AND attempt = :attempt AND workerId = :worker",
+        values);
+  }
+
+  /**
    * Takes the right to send the end-of-build email; false when someone else took it (a duplicate
    * report being handled at the same time) or it was sent.
    */

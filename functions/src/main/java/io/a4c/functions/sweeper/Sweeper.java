@@ -1,5 +1,6 @@
 package io.a4c.functions.sweeper;
 
+import io.a4c.functions.builds.ExpiredBuildLeases;
 import io.a4c.functions.builds.LostBuildJobs;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.Host;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs on a schedule (EventBridge rate rule; the local runtime's scheduler): marks hosts whose
  * heartbeats stopped DOWN, re-drives or fails workspaces stuck past their deadline, and sends again
- * the jobs of waiting builds that are not on the build queue ({@link LostBuildJobs}), and warns
- * about and deletes stopped workspaces whose project deletes them ({@link WorkspaceExpiry}). Every
- * write is conditional, so two sweeps at once do each thing once. Safe to run at any time.
+ * the jobs of waiting builds that are not on the build queue ({@link LostBuildJobs}), fails
+ * IN_PROGRESS builds whose lease ran out ({@link ExpiredBuildLeases}), and warns about and deletes
+ * stopped workspaces whose project deletes them ({@link WorkspaceExpiry}). Every write is
+ * conditional, so two sweeps at once do each thing once. Safe to run at any time.
  */
 @Singleton
 public final class Sweeper {
@@ -32,12 +34,14 @@ public final class Sweeper {
       int workspacesRedriven,
       int workspacesFailed,
       int buildJobsResent,
+      int buildLeasesExpired,
       int expiryWarnings,
       int workspacesExpired) {}
 
   private final HostStore hosts;
   private final StuckWorkspaces workspaces;
   private final LostBuildJobs lostBuildJobs;
+  private final ExpiredBuildLeases expiredBuildLeases;
   private final WorkspaceExpiry expiry;
   private final Clock clock;
   private final Duration downAfter;
@@ -48,6 +52,7 @@ public final class Sweeper {
       HostStore hosts,
       StuckWorkspaces workspaces,
       LostBuildJobs lostBuildJobs,
+      ExpiredBuildLeases expiredBuildLeases,
       WorkspaceExpiry expiry,
       Clock clock,
       FunctionsConfig config) {
@@ -55,6 +60,7 @@ public final class Sweeper {
     this.hosts = hosts;
     this.workspaces = workspaces;
     this.lostBuildJobs = lostBuildJobs;
+    this.expiredBuildLeases = expiredBuildLeases;
     this.clock = clock;
     this.downAfter = config.hostDownAfter();
     this.stuckAfter = config.stuckAfter();
@@ -80,8 +86,15 @@ public final class Sweeper {
     }
     var stuck = workspaces.sweep(now.minus(stuckAfter));
     int resent = lostBuildJobs.resend(now.minus(stuckAfter));
+    int leasesExpired = expiredBuildLeases.sweep(stuckAfter);
     var expired = expiry.sweep();
     return new Result(
-        down, stuck.redriven(), stuck.failed(), resent, expired.warned(), expired.deleted());
+        down,
+        stuck.redriven(),
+        stuck.failed(),
+        resent,
+        leasesExpired,
+        expired.warned(),
+        expired.deleted());
   }
 }

@@ -66,12 +66,12 @@ public final class CommandQueue {
     return url;
   }
 
-  /** Long-polls for up to ten commands, with their message group ids. */
-  public List<Message> receive() {
+  /** Long-polls for up to {@code max} (at most ten) commands, with their message group ids. */
+  public List<Message> receive(int max) {
     return sqs.receiveMessage(
             b ->
                 b.queueUrl(url)
-                    .maxNumberOfMessages(10)
+                    .maxNumberOfMessages(Math.min(max, 10))
                     .waitTimeSeconds((int) pollWait.toSeconds())
                     .visibilityTimeout((int) visibility.toSeconds())
                     .messageSystemAttributeNames(

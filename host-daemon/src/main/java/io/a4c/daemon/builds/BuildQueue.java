@@ -89,8 +89,8 @@ public final class BuildQueue {
     return pollWait;
   }
 
-  /** How often a running build extends its job's visibility. */
-  public Duration heartbeat() {
-    return visibility.dividedBy(3);
+  /** How long a received job stays hidden; {@link #extend} renews it while the build runs. */
+  public Duration visibility() {
+    return visibility;
   }
 }

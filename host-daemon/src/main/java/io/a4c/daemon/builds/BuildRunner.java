@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +58,18 @@ public final class BuildRunner {
     this.hostId = config.hostId();
     this.repository = config.imageRepository();
     this.workDir = config.dataDir().resolve("builds");
+  }
+
+  /**
+   * The longest a build may take here: its checkout, its engine build and its push, each with its
+   * own deadline, plus a margin for the claim and the report. The builder keeps the job hidden no
+   * longer than this.
+   */
+  public Duration deadline() {
+    return git.timeout()
+        .plus(DockerImageBuilder.BUILD_TIMEOUT)
+        .plus(DockerImageBuilder.PUSH_TIMEOUT)
+        .plus(Duration.ofMinutes(5));
   }
 
   /** The image a build makes: {@code <repository>:<project>_<parent>_<arch>_<change>}. */

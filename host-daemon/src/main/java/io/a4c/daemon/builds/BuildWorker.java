@@ -3,6 +3,7 @@ package io.a4c.daemon.builds;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import io.a4c.daemon.aws.HostEventPublisher;
+import io.a4c.daemon.aws.SqsLeases;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.events.Arch;
 import io.a4c.events.BuildClaim;
@@ -21,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.inject.Inject;
@@ -49,7 +49,7 @@ public final class BuildWorker implements AutoCloseable {
   private static final class Running {
     final Thread thread;
     final List<Closeable> streams = new CopyOnWriteArrayList<>();
-    volatile ScheduledFuture<?> keepAlive;
+    volatile SqsLeases.Lease keepAlive;
     volatile boolean abandoned;
 
     Running(Thread thread) {
@@ -63,6 +63,7 @@ public final class BuildWorker implements AutoCloseable {
   private final BuildClaims claims;
   private final BuildRunner runner;
   private final HostEventPublisher events;
+  private final SqsLeases leases;
   private final DockerClient docker;
   private final ObjectMapper json;
   private final Clock clock;
@@ -86,6 +87,7 @@ public final class BuildWorker implements AutoCloseable {
       BuildClaims claims,
       BuildRunner runner,
       HostEventPublisher events,
+      SqsLeases leases,
       DockerClient docker,
       ObjectMapper json,
       Clock clock) {
@@ -95,6 +97,7 @@ public final class BuildWorker implements AutoCloseable {
     this.claims = claims;
     this.runner = runner;
     this.events = events;
+    this.leases = leases;
     this.docker = docker;
     this.json = json;
     this.clock = clock;
@@ -157,7 +160,7 @@ public final class BuildWorker implements AutoCloseable {
     for (Running build : running) {
       build.abandoned = true;
       if (build.keepAlive != null) {
-        build.keepAlive.cancel(false);
+        build.keepAlive.close();
       }
       build.streams.forEach(DockerImageBuilder::closeQuietly);
       build.thread.interrupt();
@@ -282,12 +285,11 @@ public final class BuildWorker implements AutoCloseable {
         queue.delete(message);
         return;
       }
+      // Held no longer than the build may take: a build past its deadline lets its job come back
+      // (or reach the dead-letter queue) instead of holding it up to SQS's 12-hour cap.
       build.keepAlive =
-          timers.scheduleAtFixedRate(
-              () -> extendQuietly(message, build),
-              queue.heartbeat().toMillis(),
-              queue.heartbeat().toMillis(),
-              TimeUnit.MILLISECONDS);
+          leases.hold(
+              message, queue.visibility(), clock.instant().plus(runner.deadline()), queue::extend);
       BuildEnded report;
       try {
         report = runner.run(job, workerId, attempt, build.streams::add);
@@ -297,17 +299,17 @@ public final class BuildWorker implements AutoCloseable {
               .addKeyValue("scheduleId", job.scheduleId())
               .addKeyValue("workerId", workerId)
               .log("build hit a transient failure; handing it back: {}", e.getMessage());
-          build.keepAlive.cancel(false);
-          queue.release(message, RETRY_DELAY);
+          build.keepAlive.close();
+          queue.release(build.keepAlive.message(), RETRY_DELAY);
         }
         return;
       }
-      build.keepAlive.cancel(false);
+      build.keepAlive.close();
       if (build.abandoned) {
         return;
       }
       events.publish(report);
-      queue.delete(message);
+      queue.delete(build.keepAlive.message());
       buildsRun.incrementAndGet();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -321,24 +323,10 @@ public final class BuildWorker implements AutoCloseable {
       }
     } finally {
       if (build.keepAlive != null) {
-        build.keepAlive.cancel(false);
+        build.keepAlive.close();
       }
       running.remove(build);
       freeSlot(slot);
-    }
-  }
-
-  private void extendQuietly(Message message, Running build) {
-    if (build.abandoned) {
-      return;
-    }
-    try {
-      queue.extend(message);
-    } catch (RuntimeException e) {
-      log.atWarn()
-          .addKeyValue("messageId", message.messageId())
-          .setCause(e)
-          .log("build visibility not extended");
     }
   }
 

@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,8 +38,11 @@ import javax.inject.Singleton;
  */
 @Singleton
 public final class DockerImageBuilder {
-  static final long BUILD_TIMEOUT_MINUTES = 120;
-  static final long PUSH_TIMEOUT_MINUTES = 60;
+  /** How long the engine may build; past it the build is stopped and FAILED. */
+  static final Duration BUILD_TIMEOUT = Duration.ofMinutes(120);
+
+  /** How long a push may take; past it the push is stopped and the job handed back. */
+  static final Duration PUSH_TIMEOUT = Duration.ofMinutes(60);
 
   private final DockerClient docker;
   private final RegistryAuth auth;
@@ -107,7 +111,15 @@ public final class DockerImageBuilder {
           .withForcerm(true)
           .exec(callback);
       onStream.accept(callback);
-      return callback.awaitImageId(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+      if (!callback.awaitCompletion(BUILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        // Closing the stream makes the engine cancel the build: it must not go on unwatched.
+        closeQuietly(callback);
+        throw new BuildFailure(
+            "the build did not finish within " + BUILD_TIMEOUT.toMinutes() + " min; stopped",
+            false,
+            null);
+      }
+      return callback.awaitImageId();
     } catch (DockerClientException e) {
       // The engine answered that a step failed: the Dockerfile's fault, not worth another try.
       throw new BuildFailure(firstLine(e.getMessage()), false, e);
@@ -159,9 +171,12 @@ public final class DockerImageBuilder {
       credentials(tag).ifPresent(command::withAuthConfig);
       command.exec(callback);
       onStream.accept(callback);
-      if (!callback.awaitCompletion(PUSH_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+      if (!callback.awaitCompletion(PUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        closeQuietly(callback);
         throw new BuildFailure(
-            "the push did not finish in " + PUSH_TIMEOUT_MINUTES + " min", true, null);
+            "the push did not finish within " + PUSH_TIMEOUT.toMinutes() + " min; stopped",
+            true,
+            null);
       }
     } catch (DockerException e) {
       throw new BuildFailure("the push was refused: " + firstLine(e.getMessage()), true, e);

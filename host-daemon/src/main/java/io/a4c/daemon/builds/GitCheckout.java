@@ -2,6 +2,7 @@ package io.a4c.daemon.builds;
 
 import io.a4c.events.Names;
 import io.a4c.events.WorkspaceLogin;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -22,11 +24,17 @@ import javax.inject.Singleton;
  * A real {@code git clone} and {@code git checkout} of a build's sources into its build context, on
  * the builder (so the base image needs no git and the sources are copied into the image), made
  * group-writable for the workspace group. Arguments are passed as an argument vector, never through
- * a shell, after their rules. Needs {@code git} on the builder host. Thread-safe.
+ * a shell, after their rules. The whole checkout has a deadline ({@link #timeout()}): git's output
+ * is read on another thread, so a clone that stalls (a server that never answers) is stopped when
+ * the deadline passes, git and every process it started killed. Needs {@code git} on the builder
+ * host. Thread-safe.
  */
 @Singleton
 public final class GitCheckout {
-  private static final long TIMEOUT_MINUTES = 15;
+  /** How long a checkout may take on a builder. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(15);
+
+  private final Duration timeout;
 
   /** A checkout failed; the message says which command and what git printed. */
   public static final class CheckoutFailed extends Exception {
@@ -37,8 +45,21 @@ public final class GitCheckout {
     }
   }
 
+  /** A checkout with the {@link #DEFAULT_TIMEOUT}. */
   @javax.inject.Inject
-  public GitCheckout() {}
+  public GitCheckout() {
+    this(DEFAULT_TIMEOUT);
+  }
+
+  /** A checkout that gives up, killing git, once {@code timeout} has passed since it started. */
+  public GitCheckout(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  /** How long one checkout (clone, checkout and rev-parse together) may take. */
+  public Duration timeout() {
+    return timeout;
+  }
 
   /**
    * Clones {@code url} into {@code dir} and checks out {@code change}, or the parent branch's
@@ -52,7 +73,12 @@ public final class GitCheckout {
     Names.require("parentName", parent, Names.PARENT_NAME);
     String target =
         change == null ? "origin/" + parent : Names.require("change", change, Names.CHANGE);
-    run(log, List.of("git", "clone", "--quiet", "--no-checkout", "--", url, dir.toString()), null);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    run(
+        log,
+        List.of("git", "clone", "--quiet", "--no-checkout", "--", url, dir.toString()),
+        null,
+        deadline);
     run(
         log,
         List.of(
@@ -64,8 +90,9 @@ public final class GitCheckout {
             "--detach",
             target,
             "--"),
-        dir);
-    String commit = run(log, List.of("git", "rev-parse", "HEAD"), dir).strip();
+        dir,
+        deadline);
+    String commit = run(log, List.of("git", "rev-parse", "HEAD"), dir, deadline).strip();
     log.line("checked out " + commit);
     try {
       makeGroupWritable(dir);
@@ -114,7 +141,7 @@ public final class GitCheckout {
     }
   }
 
-  private static String run(BuildLog log, List<String> command, Path dir)
+  private String run(BuildLog log, List<String> command, Path dir, long deadline)
       throws CheckoutFailed, InterruptedException {
     log.line("$ " + String.join(" ", command));
     var builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
@@ -129,16 +156,38 @@ public final class GitCheckout {
       throw new CheckoutFailed(
           "could not run git (is it installed on the builder?): " + e.getMessage());
     }
-    String output;
+    var collected = new ByteArrayOutputStream();
+    Thread reader =
+        Thread.ofVirtual()
+            .name("git-output")
+            .start(
+                () -> {
+                  try (var in = process.getInputStream()) {
+                    in.transferTo(collected);
+                  } catch (IOException e) {
+                    // the process was killed: what was read is kept
+                  }
+                });
     try {
-      output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      output = "";
+      if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        killTree(process);
+        reader.join(Duration.ofSeconds(5));
+        log.text(collected.toString(StandardCharsets.UTF_8));
+        throw new CheckoutFailed(
+            "git "
+                + subcommand(command)
+                + " did not finish within the checkout's "
+                + describe(timeout)
+                + "; stopped");
+      }
+      // The output ends when the last process holding the pipe has ended; not past the deadline.
+      reader.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    } finally {
+      if (process.isAlive()) {
+        killTree(process); // interrupted: the builder is stopping
+      }
     }
-    if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new CheckoutFailed(command.get(1) + " did not finish in " + TIMEOUT_MINUTES + " min");
-    }
+    String output = collected.toString(StandardCharsets.UTF_8);
     log.text(output);
     if (process.exitValue() != 0) {
       String last = output.strip();
@@ -146,10 +195,27 @@ public final class GitCheckout {
       last = cut >= 0 ? last.substring(cut + 1) : last;
       throw new CheckoutFailed(
           "git "
-              + command.get(command.get(1).equals("-c") ? 3 : 1)
+              + subcommand(command)
               + " failed: "
               + (last.isEmpty() ? "exit " + process.exitValue() : last));
     }
     return output;
+  }
+
+  private static String subcommand(List<String> command) {
+    return command.get(command.get(1).equals("-c") ? 3 : 1);
+  }
+
+  /** Kills git and whatever it started (a remote helper, ssh), children first. */
+  private static void killTree(Process process) {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static String describe(Duration duration) {
+    return duration.toSecondsPart() == 0 && duration.toMinutes() > 0
+        ? duration.toMinutes() + " min"
+        : duration.toSeconds() + " s";
   }
 }

@@ -2,6 +2,7 @@ package io.a4c.daemon.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.a4c.daemon.aws.CommandQueue;
+import io.a4c.daemon.aws.SqsLeases;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
@@ -11,13 +12,13 @@ import io.a4c.events.StartWorkspace;
 import io.a4c.events.StopWorkspace;
 import io.a4c.events.SyncSshKeys;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -27,10 +28,14 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Takes commands from this host's queue. Messages of one workspace (one message group) run in
- * order; different workspaces run in parallel on virtual threads. A command is deleted only after
- * it was carried out and reported; if the daemon dies first, SQS delivers it again and the
- * provisioner ({@link WorkspaceCommandHandler}), being idempotent, finishes the job. Visibility is
- * extended while a command runs.
+ * order, one at a time; different workspaces run in parallel on a bounded pool ({@link
+ * DaemonConfig#commandConcurrency()} at once), so a slow pull or setup of one workspace never holds
+ * another's create or delete. Receiving goes on while commands run, as long as fewer than twice the
+ * pool's size are in hand. A command is deleted only after it was carried out and reported; if the
+ * daemon dies first, SQS delivers it again and the provisioner ({@link WorkspaceCommandHandler}),
+ * being idempotent, finishes the job. Visibility is extended ({@link SqsLeases}) from receipt until
+ * the command ends; a command SQS hands out again while it still runs here (its visibility ran out
+ * anyway) is not started twice.
  */
 @Singleton
 public final class HostCommandConsumer {
@@ -39,58 +44,134 @@ public final class HostCommandConsumer {
   private final CommandQueue queue;
   private final WorkspaceCommandHandler workspaces;
   private final ObjectMapper json;
+  private final SqsLeases leases;
   private final String hostId;
-  private final ScheduledExecutorService extender =
-      Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().daemon().name("visibility-extender").factory());
+  private final int concurrency;
+  private final ExecutorService pool;
+
+  /** The commands in hand, per message group, oldest first; a group present is being worked. */
+  private final Map<String, Deque<SqsLeases.Lease>> groups = new HashMap<>();
+
+  private int inHand;
 
   @Inject
   public HostCommandConsumer(
       CommandQueue queue,
       WorkspaceCommandHandler workspaces,
       ObjectMapper json,
+      SqsLeases leases,
       DaemonConfig config) {
     this.queue = queue;
     this.workspaces = workspaces;
     this.json = json;
+    this.leases = leases;
     this.hostId = config.hostId();
+    this.concurrency = config.commandConcurrency();
+    this.pool =
+        Executors.newFixedThreadPool(
+            concurrency, Thread.ofVirtual().name("command-" + hostId + "-", 0).factory());
   }
 
-  /** Receives and carries out one batch; returns how many messages it received. */
+  /**
+   * Receives one batch and hands its commands to the pool, without waiting for them; returns how
+   * many messages it received. With {@code 2 × concurrency} commands in hand it receives nothing
+   * and waits a moment instead.
+   */
   public int pollOnce() throws InterruptedException {
-    List<Message> messages = queue.receive();
-    Map<String, List<Message>> groups = new LinkedHashMap<>();
+    int room;
+    synchronized (this) {
+      room = Math.min(10, 2 * concurrency - inHand);
+    }
+    if (room <= 0) {
+      Thread.sleep(100);
+      return 0;
+    }
+    List<Message> messages = queue.receive(room);
     for (Message message : messages) {
-      String group =
-          message
-              .attributes()
-              .getOrDefault(MessageSystemAttributeName.MESSAGE_GROUP_ID, message.messageId());
-      groups.computeIfAbsent(group, g -> new ArrayList<>()).add(message);
-    }
-    List<Thread> workers = new ArrayList<>();
-    for (List<Message> group : groups.values()) {
-      workers.add(Thread.ofVirtual().name("command-", 0).start(() -> runInOrder(group)));
-    }
-    for (Thread worker : workers) {
-      worker.join();
+      take(message);
     }
     return messages.size();
   }
 
-  /** Stops the visibility extender. */
-  public void close() {
-    extender.shutdownNow();
+  /** Commands received and not yet ended (running or waiting behind their workspace's). */
+  public synchronized int inHand() {
+    return inHand;
   }
 
-  private void runInOrder(List<Message> group) {
-    for (Message message : group) {
-      if (!run(message)) {
-        return; // later commands of this workspace wait for the failed one's redelivery
+  /** Stops the pool: running commands are interrupted and come back through SQS. */
+  public void close() {
+    pool.shutdownNow();
+  }
+
+  private void take(Message message) {
+    String group =
+        message
+            .attributes()
+            .getOrDefault(MessageSystemAttributeName.MESSAGE_GROUP_ID, message.messageId());
+    synchronized (this) {
+      Deque<SqsLeases.Lease> pending = groups.get(group);
+      if (pending != null) {
+        for (SqsLeases.Lease lease : pending) {
+          if (lease.message().messageId().equals(message.messageId())) {
+            lease.received(message); // handed out again while here: not a second run
+            return;
+          }
+        }
+      }
+      var lease = leases.hold(message, queue.visibility(), queue::extend);
+      inHand++;
+      if (pending != null) {
+        pending.addLast(lease);
+        return;
+      }
+      pending = new ArrayDeque<>();
+      pending.addLast(lease);
+      groups.put(group, pending);
+    }
+    pool.execute(() -> runInOrder(group));
+  }
+
+  /** Runs the group's commands in order until none is left or one fails. */
+  private void runInOrder(String group) {
+    while (true) {
+      SqsLeases.Lease next;
+      synchronized (this) {
+        next = groups.get(group).peekFirst();
+      }
+      boolean done;
+      try {
+        done = run(next);
+      } catch (RuntimeException e) {
+        log.atWarn()
+            .addKeyValue("messageId", next.message().messageId())
+            .setCause(e)
+            .log("command not acknowledged; SQS will deliver it again");
+        done = false;
+      } finally {
+        next.close();
+      }
+      synchronized (this) {
+        Deque<SqsLeases.Lease> pending = groups.get(group);
+        if (done) {
+          pending.removeFirst();
+          inHand--;
+        } else {
+          // Later commands of this workspace wait for the failed one's redelivery: let them all
+          // come back in order once their visibility runs out.
+          pending.forEach(SqsLeases.Lease::close);
+          inHand -= pending.size();
+          pending.clear();
+        }
+        if (pending.isEmpty()) {
+          groups.remove(group);
+          return;
+        }
       }
     }
   }
 
-  private boolean run(Message message) {
+  private boolean run(SqsLeases.Lease lease) {
+    Message message = lease.message();
     HostCommand command;
     try {
       command = json.readValue(message.body(), HostCommand.class);
@@ -110,12 +191,6 @@ public final class HostCommandConsumer {
       queue.delete(message);
       return true;
     }
-    var keepAlive =
-        extender.scheduleAtFixedRate(
-            () -> extendQuietly(message),
-            queue.visibility().toMillis() / 3,
-            queue.visibility().toMillis() / 3,
-            TimeUnit.MILLISECONDS);
     try {
       switch (command) {
         case CreateWorkspace create -> workspaces.create(create, receiveCount(message));
@@ -125,7 +200,7 @@ public final class HostCommandConsumer {
         case StartWorkspace start -> workspaces.start(start, receiveCount(message));
         case RebuildWorkspace rebuild -> workspaces.rebuild(rebuild, receiveCount(message));
       }
-      queue.delete(message);
+      queue.delete(lease.message());
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -142,8 +217,6 @@ public final class HostCommandConsumer {
           .setCause(e)
           .log("command failed; SQS will deliver it again");
       return false;
-    } finally {
-      keepAlive.cancel(false);
     }
   }
 
@@ -155,17 +228,6 @@ public final class HostCommandConsumer {
               .getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
     } catch (NumberFormatException e) {
       return 1;
-    }
-  }
-
-  private void extendQuietly(Message message) {
-    try {
-      queue.extend(message);
-    } catch (RuntimeException e) {
-      log.atWarn()
-          .addKeyValue("messageId", message.messageId())
-          .setCause(e)
-          .log("visibility not extended");
     }
   }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
  *
  * @param reconcileInterval time between inventories of the host's A4C containers
  * @param commandVisibility how long a received command stays hidden (extended while it runs)
+ * @param commandConcurrency how many workspaces' commands run at once (one at a time per workspace)
  * @param createAttempts how many times a create is tried after transient failures
  * @param retryBackoff the wait before the second attempt; doubled for each further one
  * @param eventKey the key this host signs its events with, when the consumer checks signatures
@@ -42,6 +43,7 @@ public record DaemonConfig(
     Duration pollWait,
     Duration reconcileInterval,
     Duration commandVisibility,
+    int commandConcurrency,
     int createAttempts,
     Duration retryBackoff,
     String region,
@@ -150,6 +152,7 @@ public record DaemonConfig(
         pollWait,
         reconcileInterval,
         commandVisibility,
+        commandConcurrency,
         createAttempts,
         retryBackoff,
         region,
@@ -203,6 +206,7 @@ public record DaemonConfig(
         Duration.ofSeconds(number(env, DaemonEnv.POLL_WAIT_SECONDS, 20, 1, 20)),
         Duration.ofSeconds(number(env, DaemonEnv.RECONCILE_SECONDS, 60, 1, 86_400)),
         Duration.ofSeconds(number(env, DaemonEnv.COMMAND_VISIBILITY_SECONDS, 120, 2, 43_200)),
+        (int) number(env, DaemonEnv.COMMAND_CONCURRENCY, 8, 1, 256),
         3,
         Duration.ofSeconds(1),
         env.getOrDefault(DaemonEnv.AWS_REGION, "us-east-1"),

@@ -41,6 +41,12 @@ public final class DaemonEnv {
   public static final String COMMAND_VISIBILITY_SECONDS = "A4C_COMMAND_VISIBILITY_SECONDS";
 
   /**
+   * How many workspaces' commands a host runs at once (default 8): commands of one workspace run
+   * one after the other, in order; a slow one holds only its own workspace's.
+   */
+  public static final String COMMAND_CONCURRENCY = "A4C_COMMAND_CONCURRENCY";
+
+  /**
    * Optional base64 key (at least 32 bytes) this host signs its events with, for a consumer that
    * authenticates hosts by signature (the local runtime). In AWS leave it unset: the host-events
    * queue's SenderId, the role session named after the host, identifies the host.

@@ -21,8 +21,7 @@ import software.amazon.awssdk.services.ecr.model.AuthorizationData;
  * <p>The token is cached and fetched again {@link #REFRESH_BEFORE_EXPIRY} before it expires. That
  * margin is not a few minutes but the longest operation that uses a token: the registry checks the
  * credentials on every layer of a push, and a push may run for an hour ({@code
- * DockerImageBuilder.PUSH_TIMEOUT_MINUTES}). Thread-safe: one fetch at a time, the rest wait for
- * it.
+ * DockerImageBuilder#PUSH_TIMEOUT}). Thread-safe: one fetch at a time, the rest wait for it.
  */
 public final class EcrRegistryAuth implements RegistryAuth {
   private static final Logger log = LoggerFactory.getLogger(EcrRegistryAuth.class);

@@ -67,7 +67,7 @@ class CommandQueueTest {
     send(url, "ws-a", "one");
     send(url, "ws-b", "two");
 
-    var messages = queue.receive();
+    var messages = queue.receive(10);
 
     assertThat(messages)
         .extracting(
@@ -87,12 +87,12 @@ class CommandQueueTest {
     var queue = queue(2);
     String url = queue.ensureExists();
     send(url, "ws-a", "create");
-    assertThat(queue.receive()).hasSize(1);
+    assertThat(queue.receive(10)).hasSize(1);
 
     var again =
         await()
             .atMost(Duration.ofSeconds(20))
-            .until(queue::receive, messages -> !messages.isEmpty());
+            .until(() -> queue.receive(10), messages -> !messages.isEmpty());
 
     assertThat(again.getFirst().body()).isEqualTo("create");
     assertThat(again.getFirst().attributes())
@@ -104,7 +104,7 @@ class CommandQueueTest {
     var queue = queue(30);
     String url = queue.ensureExists();
     send(url, "ws-a", "create");
-    var message = queue.receive().getFirst();
+    var message = queue.receive(10).getFirst();
 
     queue.delete(message);
 

@@ -2,12 +2,20 @@ package io.a4c.daemon.builds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real git repository on disk, cloned and checked out by the builder's checkout. */
@@ -91,5 +99,47 @@ class GitCheckoutTest {
                         new BuildLog(64 * 1024)))
         .isInstanceOf(GitCheckout.CheckoutFailed.class)
         .hasMessageContaining("git checkout failed");
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aCloneFromAServerThatNeverAnswersIsStoppedAtTheDeadline() throws Exception {
+    try (var server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> held = new CopyOnWriteArrayList<>();
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    held.add(server.accept()); // read nothing, answer nothing
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
+      String url = "http://127.0.0.1:" + server.getLocalPort() + "/stalled.git";
+      var log = new BuildLog(64 * 1024);
+
+      assertThatThrownBy(
+              () ->
+                  new GitCheckout(Duration.ofSeconds(2))
+                      .checkout(url, "main", null, dir.resolve("c"), log))
+          .isInstanceOf(GitCheckout.CheckoutFailed.class)
+          .hasMessage("git clone did not finish within the checkout's 2 s; stopped");
+
+      // git and its remote helper are gone, not left hanging on the connection.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  ProcessHandle.current()
+                      .descendants()
+                      .noneMatch(
+                          p -> p.isAlive() && p.info().commandLine().orElse("").contains(url)));
+      assertThat(held).isNotEmpty();
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
   }
 }

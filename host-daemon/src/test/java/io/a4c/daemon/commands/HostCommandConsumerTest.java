@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.a4c.daemon.aws.CommandQueue;
+import io.a4c.daemon.aws.SqsLeases;
 import io.a4c.daemon.config.DaemonEnv;
 import io.a4c.daemon.testing.MessageQueues;
 import io.a4c.daemon.workspaces.RetryLater;
@@ -12,6 +13,7 @@ import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.EventJson;
 import io.a4c.events.HostCommand;
 import io.a4c.events.WorkspaceSpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,12 @@ class HostCommandConsumerTest {
   private volatile Predicate<HostCommand> failing = c -> false;
 
   private volatile RuntimeException failure = new IllegalStateException("engine down");
+
+  /** Creates wait for this latch before they end (the ones {@link #held} names). */
   private volatile CountDownLatch holding = new CountDownLatch(0);
+
+  private volatile Predicate<HostCommand> held = c -> true;
+  private Thread poller;
   private CommandQueue queue;
   private String url;
   private HostCommandConsumer consumer;
@@ -61,7 +68,9 @@ class HostCommandConsumerTest {
           public void create(CreateWorkspace command, int receiveCount)
               throws InterruptedException {
             handled.add("create " + name(command) + " " + receiveCount);
-            holding.await();
+            if (held.test(command)) {
+              holding.await();
+            }
             if (failing.test(command)) {
               throw failure;
             }
@@ -97,12 +106,40 @@ class HostCommandConsumerTest {
                 "rebuild " + name(command) + " op " + command.operation() + " " + receiveCount);
           }
         };
-    consumer = new HostCommandConsumer(queue, handler, EventJson.newMapper(), config);
+    consumer =
+        new HostCommandConsumer(
+            queue, handler, EventJson.newMapper(), new SqsLeases(Clock.systemUTC()), config);
   }
 
   @AfterEach
-  void close() {
+  void close() throws InterruptedException {
+    holding.countDown();
+    if (poller != null) {
+      poller.interrupt();
+      poller.join();
+    }
     consumer.close();
+  }
+
+  /** Polls on a thread of its own, as the daemon does, until the test ends. */
+  private void keepPolling() {
+    poller =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                      consumer.pollOnce();
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
+  }
+
+  /** Waits until {@code expected} messages are on the queue, visible or in flight. */
+  private void awaitOnQueue(int expected) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> onQueue() == expected);
   }
 
   private void send(String group, String body) {
@@ -166,7 +203,7 @@ class HostCommandConsumerTest {
     pollUntilHandled("create ws-a 1", "delete ws-a");
 
     assertThat(handled).containsExactly("create ws-a 1", "delete ws-a");
-    assertThat(onQueue()).isZero();
+    awaitOnQueue(0);
   }
 
   @Test
@@ -181,7 +218,7 @@ class HostCommandConsumerTest {
     assertThat(handled)
         .containsExactly(
             "stop ws-a op 1", "start ws-a op 2 1", "rebuild ws-a op 3 1", "delete ws-a");
-    assertThat(onQueue()).isZero();
+    awaitOnQueue(0);
   }
 
   @Test
@@ -193,7 +230,7 @@ class HostCommandConsumerTest {
     pollUntilHandled("create ws-c 1");
 
     assertThat(handled).containsExactly("create ws-c 1");
-    assertThat(onQueue()).isZero();
+    awaitOnQueue(0);
   }
 
   @Test
@@ -204,7 +241,7 @@ class HostCommandConsumerTest {
     pollUntilHandled("create ws-b 1");
 
     assertThat(handled).containsExactly("create ws-b 1");
-    assertThat(onQueue()).isZero();
+    awaitOnQueue(0);
   }
 
   @Test
@@ -217,7 +254,7 @@ class HostCommandConsumerTest {
 
     pollUntilHandled("create ws-a 1", "create ws-b 1");
     assertThat(handled).doesNotContain("delete ws-a");
-    assertThat(onQueue()).isEqualTo(2);
+    awaitOnQueue(2);
 
     failing = c -> false;
     pollUntilHandled("create ws-a 2", "delete ws-a");
@@ -226,7 +263,7 @@ class HostCommandConsumerTest {
         .containsExactlyInAnyOrder(
             "create ws-a 1", "create ws-b 1", "create ws-a 2", "delete ws-a");
     assertThat(handled.indexOf("delete ws-a")).isGreaterThan(handled.indexOf("create ws-a 2"));
-    assertThat(onQueue()).isZero();
+    awaitOnQueue(0);
   }
 
   @Test
@@ -236,27 +273,18 @@ class HostCommandConsumerTest {
     send(create("ws-a"));
 
     pollUntilHandled("create ws-a 1");
-    assertThat(onQueue()).isEqualTo(1);
+    awaitOnQueue(1);
 
     pollUntilHandled("create ws-a 2");
     assertThat(handled).containsExactly("create ws-a 1", "create ws-a 2");
-    assertThat(onQueue()).isZero();
+    awaitOnQueue(0);
   }
 
   @Test
   void aCommandRunningLongerThanItsVisibilityIsNotDeliveredAgainMeanwhile() throws Exception {
     holding = new CountDownLatch(1);
     send(create("ws-a"));
-    Thread poller =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    consumer.pollOnce();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                });
+    keepPolling();
     await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains("create ws-a 1"));
 
     // Two visibility timeouts pass while the create runs; the consumer keeps extending it.
@@ -271,8 +299,32 @@ class HostCommandConsumerTest {
                     .isEmpty());
 
     holding.countDown();
-    poller.join();
+    awaitOnQueue(0);
     assertThat(handled).containsExactly("create ws-a 1");
-    assertThat(onQueue()).isZero();
+  }
+
+  @Test
+  void aCommandThatBlocksHoldsNeitherAnotherWorkspaceNorItsOwnWorkspacesOrder() throws Exception {
+    holding = new CountDownLatch(1);
+    held = c -> name(c).equals("ws-a");
+    send(create("ws-a"));
+    send(delete("ws-a"));
+    keepPolling();
+    await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains("create ws-a 1"));
+
+    // Sent while ws-a's create blocks: received and carried out all the same.
+    send(create("ws-b"));
+    send(delete("ws-b"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> handled.containsAll(List.of("create ws-b 1", "delete ws-b")));
+    assertThat(handled).doesNotContain("delete ws-a");
+    assertThat(handled.indexOf("delete ws-b")).isGreaterThan(handled.indexOf("create ws-b 1"));
+    awaitOnQueue(2);
+
+    holding.countDown();
+    awaitOnQueue(0);
+    assertThat(handled)
+        .containsExactly("create ws-a 1", "create ws-b 1", "delete ws-b", "delete ws-a");
   }
 }
