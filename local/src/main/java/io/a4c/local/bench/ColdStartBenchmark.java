@@ -158,7 +158,8 @@ public final class ColdStartBenchmark {
               "map",
               "scheduled.json",
               "response=Result[hostsMarkedDown=0, workspacesRedriven=0, workspacesFailed=0,"
-                  + " buildJobsResent=0, expiryWarnings=0, workspacesExpired=0]"),
+                  + " buildJobsResent=0, buildLeasesExpired=0, expiryWarnings=0,"
+                  + " workspacesExpired=0]"),
           new Case(
               "build claim: a claim (refused: no such build)",
               "io.a4c.functions.builds.BuildClaimFunction",
