@@ -1,6 +1,7 @@
 package io.a4c.daemon.builds;
 
 import io.a4c.events.Names;
+import io.a4c.events.Redaction;
 import io.a4c.events.WorkspaceLogin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,13 +23,18 @@ import javax.inject.Singleton;
  * A real {@code git clone} and {@code git checkout} of a build's sources into its build context, on
  * the builder (so the base image needs no git and the sources are copied into the image), made
  * group-writable for the workspace group. Arguments are passed as an argument vector, never through
- * a shell, after their rules. Needs {@code git} on the builder host. Thread-safe.
+ * a shell, after their rules. The URL's credentials (a {@code user:token@} in it) are masked with
+ * {@link Redaction} in the commands and output it logs and in its failure messages. Needs {@code
+ * git} on the builder host. Thread-safe.
  */
 @Singleton
 public final class GitCheckout {
   private static final long TIMEOUT_MINUTES = 15;
 
-  /** A checkout failed; the message says which command and what git printed. */
+  /**
+   * A checkout failed; the message says which command and what git printed, the URL's credentials
+   * masked.
+   */
   public static final class CheckoutFailed extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -52,7 +58,11 @@ public final class GitCheckout {
     Names.require("parentName", parent, Names.PARENT_NAME);
     String target =
         change == null ? "origin/" + parent : Names.require("change", change, Names.CHANGE);
-    run(log, List.of("git", "clone", "--quiet", "--no-checkout", "--", url, dir.toString()), null);
+    run(
+        log,
+        List.of("git", "clone", "--quiet", "--no-checkout", "--", url, dir.toString()),
+        null,
+        url);
     run(
         log,
         List.of(
@@ -64,8 +74,9 @@ public final class GitCheckout {
             "--detach",
             target,
             "--"),
-        dir);
-    String commit = run(log, List.of("git", "rev-parse", "HEAD"), dir).strip();
+        dir,
+        url);
+    String commit = run(log, List.of("git", "rev-parse", "HEAD"), dir, url).strip();
     log.line("checked out " + commit);
     try {
       makeGroupWritable(dir);
@@ -114,9 +125,10 @@ public final class GitCheckout {
     }
   }
 
-  private static String run(BuildLog log, List<String> command, Path dir)
+  /** Runs a git command in {@code dir}; {@code url}'s credentials are masked in all it logs. */
+  private static String run(BuildLog log, List<String> command, Path dir, String url)
       throws CheckoutFailed, InterruptedException {
-    log.line("$ " + String.join(" ", command));
+    log.line(Redaction.text("$ " + String.join(" ", command), url));
     var builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
     if (dir != null) {
       builder.directory(dir.toFile());
@@ -139,9 +151,9 @@ public final class GitCheckout {
       process.destroyForcibly();
       throw new CheckoutFailed(command.get(1) + " did not finish in " + TIMEOUT_MINUTES + " min");
     }
-    log.text(output);
+    log.text(Redaction.text(output, url));
     if (process.exitValue() != 0) {
-      String last = output.strip();
+      String last = Redaction.text(output, url).strip();
       int cut = last.lastIndexOf('\n');
       last = cut >= 0 ? last.substring(cut + 1) : last;
       throw new CheckoutFailed(
