@@ -74,7 +74,7 @@ public final class BuildRunner {
    */
   public BuildEnded run(BuildJob job, String workerId, int attempt, Consumer<Closeable> onStream)
       throws BuildFailure, InterruptedException {
-    var buildLog = new BuildLog(BuildEnded.MAX_LOG_CHARS, job.spec().source().url());
+    var buildLog = new BuildLog(BuildEnded.MAX_LOG_BYTES, job.spec().source().url());
     buildLog.line("A4C build " + job.scheduleId() + " attempt " + attempt + " on " + workerId);
     Path context = workDir.resolve(job.scheduleId() + "-" + attempt);
     String change = job.change();
