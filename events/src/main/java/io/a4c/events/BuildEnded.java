@@ -1,5 +1,6 @@
 package io.a4c.events;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -30,8 +31,11 @@ public record BuildEnded(
     String log,
     Instant at)
     implements HostEvent {
-  /** Longest log a report carries; SQS messages are at most 256 KiB. */
-  public static final int MAX_LOG_CHARS = 96 * 1024;
+  /**
+   * Longest log a report carries, in UTF-8 bytes (what SQS, at most 256 KiB a message, and DynamoDB
+   * count; a character may take four).
+   */
+  public static final int MAX_LOG_BYTES = 96 * 1024;
 
   public BuildEnded {
     Versions.require("BuildEnded", version);
@@ -48,8 +52,8 @@ public record BuildEnded(
     if (status == BuildStatus.COMPLETED) {
       Names.require("imageRef", imageRef, Names.IMAGE_REF);
     }
-    if (log != null && log.length() > MAX_LOG_CHARS) {
-      throw new IllegalArgumentException("log is longer than " + MAX_LOG_CHARS + " characters");
+    if (log != null && log.getBytes(StandardCharsets.UTF_8).length > MAX_LOG_BYTES) {
+      throw new IllegalArgumentException("log is longer than " + MAX_LOG_BYTES + " bytes");
     }
     Objects.requireNonNull(at, "at");
   }

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Clock;
@@ -117,7 +118,11 @@ final class LocalTokens {
     processor.setJWTClaimsSetVerifier(claimsVerifier);
   }
 
-  /** Development mode: the key in {@code dataDir/dev-jwt-key.json}, made the first time. */
+  /**
+   * Development mode: the key in {@code dataDir/dev-jwt-key.json}, made the first time. A new key
+   * is written to a file created with mode 600 and renamed into place, so it is never readable by
+   * others, not even for a moment, and never written through whatever already stood at its name.
+   */
   static LocalTokens development(Path dataDir, Clock clock) throws IOException {
     Path file = dataDir.resolve("dev-jwt-key.json");
     ECKey key;
@@ -127,8 +132,13 @@ final class LocalTokens {
       } else {
         key = new ECKeyGenerator(Curve.P_256).keyID("a4c-local-dev").generate();
         Files.createDirectories(dataDir);
-        Files.writeString(file, key.toJSONString());
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Path tmp = file.resolveSibling("dev-jwt-key.json.tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(
+            tmp,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, key.toJSONString());
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
       }
     } catch (ParseException | JOSEException e) {
       throw new IOException("cannot read or make the development key " + file, e);

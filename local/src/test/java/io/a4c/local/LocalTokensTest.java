@@ -24,6 +24,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,6 +94,25 @@ class LocalTokensTest {
   @AfterEach
   void tearDown() {
     jwksServer.stop(0);
+  }
+
+  @Test
+  void theDevelopmentKeyIsWrittenOnlyIntoAFileMadeForItWithMode600() throws Exception {
+    Path dir = Files.createTempDirectory("a4c-tokens");
+    // Written through a name that already stood there, the key would land in a file made with
+    // the default mode (world-readable) before any chmod: whatever is at the name is replaced.
+    Path elsewhere = Files.createTempDirectory("a4c-elsewhere").resolve("leak.json");
+    Files.createSymbolicLink(dir.resolve("dev-jwt-key.json"), elsewhere);
+
+    LocalTokens.development(dir, clock);
+
+    assertThat(elsewhere).doesNotExist();
+    Path key = dir.resolve("dev-jwt-key.json");
+    assertThat(Files.isSymbolicLink(key)).isFalse();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(key)).contains("\"kid\":\"a4c-local-dev\"");
+    assertThat(dir.resolve("dev-jwt-key.json.tmp")).doesNotExist();
   }
 
   private JWTClaimsSet.Builder claims() {

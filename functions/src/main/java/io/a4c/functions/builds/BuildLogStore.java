@@ -1,5 +1,6 @@
 package io.a4c.functions.builds;
 
+import io.a4c.events.Redaction;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.ItemReader;
@@ -14,7 +15,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Build logs in DynamoDB, one item per schedule (the last attempt's log; a builder keeps the head
  * and tail of a long one, so it fits an item). Writes are plain puts: a duplicate report writes the
- * same log again. Thread-safe.
+ * same log again. A log is stored with any URL's credentials masked ({@link Redaction}): every user
+ * may read it, and a builder not yet masking them may have quoted a source URL. Thread-safe.
  */
 @Singleton
 public final class BuildLogStore {
@@ -39,7 +41,7 @@ public final class BuildLogStore {
         ItemWriter.item()
             .key(A4cTables.BUILD_LOGS.key(scheduleId))
             .number("attempt", attempt)
-            .string("text", text)
+            .string("text", Redaction.text(text))
             .instant("writtenAt", at)
             .build();
     dynamo.putItem(b -> b.tableName(table).item(item));

@@ -5,6 +5,7 @@ import io.a4c.events.BuildClaim;
 import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildKind;
 import io.a4c.events.BuildStatus;
+import io.a4c.events.Redaction;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.ItemReader;
@@ -268,7 +269,11 @@ public final class BuildScheduleStore {
         values);
   }
 
-  /** IN_PROGRESS → COMPLETED or FAILED, only for the claim's holder and attempt. */
+  /**
+   * IN_PROGRESS → COMPLETED or FAILED, only for the claim's holder and attempt. The reason is
+   * stored with any URL's credentials masked ({@link Redaction}): the owner reads it, and a builder
+   * not yet masking them may have quoted a source URL.
+   */
   boolean end(BuildEnded report, Instant now) {
     var values = statusValues(report.status());
     values.put(":attempt", Values.n(report.attempt()));
@@ -278,7 +283,7 @@ public final class BuildScheduleStore {
         new StringBuilder("SET #status = :target, endedAt = :now, updatedAt = :now");
     optional(set, values, "imageRef", report.imageRef());
     optional(set, values, "digest", report.digest());
-    optional(set, values, "reason", report.reason());
+    optional(set, values, "reason", Redaction.text(report.reason()));
     optional(set, values, "change", report.change());
     return ending(
         report.userId(),

@@ -1,8 +1,10 @@
 package io.a4c.functions.builds;
 
 import io.a4c.events.BuildStatus;
+import io.a4c.events.Names;
 import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostService;
+import io.a4c.functions.http.PageTokens;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import java.util.List;
@@ -19,19 +21,29 @@ public final class ImageScheduleReads {
   private final BuildLogStore logs;
   private final BuildWaits waits;
   private final HostService hosts;
+  private final PageTokens pageTokens;
 
   @Inject
   public ImageScheduleReads(
-      BuildScheduleStore schedules, BuildLogStore logs, BuildWaits waits, HostService hosts) {
+      BuildScheduleStore schedules,
+      BuildLogStore logs,
+      BuildWaits waits,
+      HostService hosts,
+      PageTokens pageTokens) {
     this.schedules = schedules;
     this.logs = logs;
     this.waits = waits;
     this.hosts = hosts;
+    this.pageTokens = pageTokens;
   }
 
-  /** One page of the user's schedules, waiting ones explained. */
+  /**
+   * One page of the user's schedules, waiting ones explained. {@code nextToken} is sealed for this
+   * user's list ({@link PageTokens}): one from another list, crafted or edited is a 400.
+   */
   public ImageSchedulePage list(String userId, int limit, String nextToken) {
-    var page = schedules.list(userId, limit, SchedulePageTokens.decode(nextToken));
+    String scope = "image-schedules/" + userId;
+    var page = schedules.list(userId, limit, pageTokens.open(scope, nextToken, Names.SCHEDULE_ID));
     var snapshot =
         page.items().stream().anyMatch(b -> b.status() == BuildStatus.SCHEDULED)
             ? waits.snapshot()
@@ -47,7 +59,7 @@ public final class ImageScheduleReads {
                         snapshot == null ? null : snapshot.explain(b),
                         holders(fleet, b.imageRef())))
             .toList();
-    return new ImageSchedulePage(views, SchedulePageTokens.encode(page.lastScheduleId()));
+    return new ImageSchedulePage(views, pageTokens.seal(scope, page.lastScheduleId()));
   }
 
   /** The schedule, its wait explained; 404 when the user has none of that id. */

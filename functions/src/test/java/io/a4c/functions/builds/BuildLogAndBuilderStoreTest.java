@@ -42,6 +42,14 @@ class BuildLogAndBuilderStoreTest {
   }
 
   @Test
+  void aLogIsStoredWithoutTheCredentialsOfAnyUrlItQuotes() {
+    logs.put("bs-1", 1, "$ git clone -- https://alice:tok3n@git.example.com/x.git /b\n", T0);
+
+    assertThat(logs.get("bs-1").orElseThrow().text())
+        .isEqualTo("$ git clone -- https://***@git.example.com/x.git /b\n");
+  }
+
+  @Test
   void aBuilderReportIsKeptBesideItsHostsHeartbeatUnlessOlder() {
     assertThat(builders.record(BuilderStatus.of("h1", Arch.AMD64, 2, 1, true, T0)))
         .as("no heartbeat from h1 yet")

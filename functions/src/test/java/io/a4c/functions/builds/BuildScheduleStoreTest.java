@@ -225,6 +225,32 @@ class BuildScheduleStoreTest {
   }
 
   @Test
+  void aFailureReasonIsStoredWithoutTheCredentialsOfAUrlItQuotes() {
+    var build = counted(3);
+    store.claim(claim(build, 1), T0);
+    var failed = ended(build, 1, WORKER, BuildStatus.FAILED);
+
+    store.end(
+        BuildEnded.of(
+            failed.hostId(),
+            failed.scheduleId(),
+            failed.userId(),
+            failed.workerId(),
+            failed.attempt(),
+            failed.status(),
+            failed.change(),
+            null,
+            null,
+            "source sync failed: fatal: repository 'https://alice:tok3n@git.example.com/x/'",
+            failed.log(),
+            failed.at()),
+        T0);
+
+    assertThat(get(build).reason())
+        .isEqualTo("source sync failed: fatal: repository 'https://***@git.example.com/x/'");
+  }
+
+  @Test
   void aJobIsMarkedSentOnceAndResentOnlyByTheSweepThatReadItsLastSend() {
     var build = counted(3);
     assertThat(store.markQueued(build, T0)).isTrue();

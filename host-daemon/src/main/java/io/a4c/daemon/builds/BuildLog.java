@@ -1,19 +1,41 @@
 package io.a4c.daemon.builds;
 
+import io.a4c.events.Redaction;
+
 /**
- * A build's output as it goes: the first {@link #HEAD_CHARS} characters and the last ones up to
- * what a report may carry, with a marker where the middle was dropped. Thread-safe.
+ * A build's output as it goes: the first {@link #HEAD_BYTES} bytes and the last ones up to what a
+ * report may carry, with a marker where the middle was dropped. Sizes are UTF-8 bytes, what SQS and
+ * DynamoDB count, never characters (a character may take up to four), and a cut never splits one.
+ * Every piece is masked with {@link Redaction} as it comes (before any cut), so no URL's
+ * credentials, nor the source URL's however git quotes them, reach the report: build logs are read
+ * by every user. Thread-safe.
  */
 public final class BuildLog {
-  static final int HEAD_CHARS = 16 * 1024;
+  static final int HEAD_BYTES = 16 * 1024;
 
-  private final int tailChars;
+  /** Room kept for the marker, which is far shorter. */
+  private static final int MARKER_BYTES = 100;
+
+  private final int tailBytes;
   private final StringBuilder head = new StringBuilder();
   private final StringBuilder tail = new StringBuilder();
+  private final String sourceUrl;
+  private int headSize;
+  private int tailSize;
   private long dropped;
 
-  public BuildLog(int maxChars) {
-    this.tailChars = maxChars - HEAD_CHARS - 100;
+  /** A log of at most {@code maxBytes} UTF-8 bytes that masks the credentials of any URL. */
+  public BuildLog(int maxBytes) {
+    this(maxBytes, null);
+  }
+
+  /**
+   * A log of at most {@code maxBytes} UTF-8 bytes that also masks {@code sourceUrl}'s user
+   * information wherever it is quoted without its scheme.
+   */
+  public BuildLog(int maxBytes, String sourceUrl) {
+    this.tailBytes = maxBytes - HEAD_BYTES - MARKER_BYTES;
+    this.sourceUrl = sourceUrl;
   }
 
   /** Appends a line. */
@@ -26,16 +48,30 @@ public final class BuildLog {
     if (text == null || text.isEmpty()) {
       return;
     }
-    int room = HEAD_CHARS - head.length();
-    if (room > 0) {
-      head.append(text, 0, Math.min(room, text.length()));
-      text = text.substring(Math.min(room, text.length()));
+    text = Redaction.text(text, sourceUrl);
+    int i = 0;
+    while (i < text.length()) {
+      int codePoint = text.codePointAt(i);
+      int size = utf8Size(codePoint);
+      if (headSize + size > HEAD_BYTES || !tail.isEmpty()) {
+        break;
+      }
+      head.appendCodePoint(codePoint);
+      headSize += size;
+      i += Character.charCount(codePoint);
     }
-    tail.append(text);
-    if (tail.length() > tailChars) {
-      int cut = tail.length() - tailChars;
-      dropped += cut;
-      tail.delete(0, cut);
+    while (i < text.length()) {
+      int codePoint = text.codePointAt(i);
+      tail.appendCodePoint(codePoint);
+      tailSize += utf8Size(codePoint);
+      i += Character.charCount(codePoint);
+    }
+    while (tailSize > tailBytes) {
+      int first = tail.codePointAt(0);
+      int size = utf8Size(first);
+      tail.delete(0, Character.charCount(first));
+      tailSize -= size;
+      dropped += size;
     }
   }
 
@@ -43,6 +79,10 @@ public final class BuildLog {
   public synchronized String text() {
     return dropped == 0
         ? head.toString() + tail
-        : head + "\n[… " + dropped + " characters left out …]\n" + tail;
+        : head + "\n[… " + dropped + " bytes left out …]\n" + tail;
+  }
+
+  private static int utf8Size(int codePoint) {
+    return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
   }
 }

@@ -5,6 +5,7 @@ import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildStatus;
+import io.a4c.events.Redaction;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,7 +87,7 @@ public final class BuildRunner {
    */
   public BuildEnded run(BuildJob job, String workerId, int attempt, Consumer<Closeable> onStream)
       throws BuildFailure, InterruptedException {
-    var buildLog = new BuildLog(BuildEnded.MAX_LOG_CHARS);
+    var buildLog = new BuildLog(BuildEnded.MAX_LOG_BYTES, job.spec().source().url());
     buildLog.line("A4C build " + job.scheduleId() + " attempt " + attempt + " on " + workerId);
     Path context = workDir.resolve(job.scheduleId() + "-" + attempt);
     String change = job.change();
@@ -171,8 +172,13 @@ public final class BuildRunner {
     }
   }
 
+  /**
+   * The FAILED report, its reason masked with {@link Redaction} (it is logged, stored and shown to
+   * the build's owner, and may quote the source URL).
+   */
   private BuildEnded failed(
-      BuildJob job, String workerId, int attempt, String change, String reason, BuildLog buildLog) {
+      BuildJob job, String workerId, int attempt, String change, String cause, BuildLog buildLog) {
+    String reason = Redaction.text(cause, job.spec().source().url());
     buildLog.line("FAILED: " + reason);
     log.atInfo()
         .addKeyValue("scheduleId", job.scheduleId())

@@ -11,6 +11,7 @@ import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildMessage;
 import io.a4c.events.BuilderStatus;
+import io.a4c.events.Redaction;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
@@ -298,7 +299,9 @@ public final class BuildWorker implements AutoCloseable {
           log.atWarn()
               .addKeyValue("scheduleId", job.scheduleId())
               .addKeyValue("workerId", workerId)
-              .log("build hit a transient failure; handing it back: {}", e.getMessage());
+              .log(
+                  "build hit a transient failure; handing it back: {}",
+                  Redaction.text(e.getMessage(), job.spec().source().url()));
           build.keepAlive.close();
           queue.release(build.keepAlive.message(), RETRY_DELAY);
         }

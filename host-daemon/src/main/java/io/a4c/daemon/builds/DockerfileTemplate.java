@@ -7,6 +7,7 @@ import com.samskivert.mustache.Template;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildSource;
 import io.a4c.events.Names;
+import io.a4c.events.Redaction;
 import io.a4c.events.WorkspaceLogin;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +90,8 @@ public final class DockerfileTemplate {
           "git",
           Map.of(
               "url",
-              Names.require("source.url", source.url(), Names.GIT_URL),
+              // Only a comment, and the Dockerfile is in the build log: credentials masked.
+              Redaction.url(Names.require("source.url", source.url(), Names.GIT_URL)),
               "commit",
               Names.require("commit", commit, Names.CHANGE),
               "gid",

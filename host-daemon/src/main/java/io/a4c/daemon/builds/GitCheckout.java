@@ -1,6 +1,7 @@
 package io.a4c.daemon.builds;
 
 import io.a4c.events.Names;
+import io.a4c.events.Redaction;
 import io.a4c.events.WorkspaceLogin;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,8 +27,9 @@ import javax.inject.Singleton;
  * group-writable for the workspace group. Arguments are passed as an argument vector, never through
  * a shell, after their rules. The whole checkout has a deadline ({@link #timeout()}): git's output
  * is read on another thread, so a clone that stalls (a server that never answers) is stopped when
- * the deadline passes, git and every process it started killed. Needs {@code git} on the builder
- * host. Thread-safe.
+ * the deadline passes, git and every process it started killed. The URL's credentials (a {@code
+ * user:token@} in it) are masked with {@link Redaction} in the commands and output it logs and in
+ * its failure messages. Needs {@code git} on the builder host. Thread-safe.
  */
 @Singleton
 public final class GitCheckout {
@@ -36,7 +38,10 @@ public final class GitCheckout {
 
   private final Duration timeout;
 
-  /** A checkout failed; the message says which command and what git printed. */
+  /**
+   * A checkout failed; the message says which command and what git printed, the URL's credentials
+   * masked.
+   */
   public static final class CheckoutFailed extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -78,7 +83,8 @@ public final class GitCheckout {
         log,
         List.of("git", "clone", "--quiet", "--no-checkout", "--", url, dir.toString()),
         null,
-        deadline);
+        deadline,
+        url);
     run(
         log,
         List.of(
@@ -91,8 +97,9 @@ public final class GitCheckout {
             target,
             "--"),
         dir,
-        deadline);
-    String commit = run(log, List.of("git", "rev-parse", "HEAD"), dir, deadline).strip();
+        deadline,
+        url);
+    String commit = run(log, List.of("git", "rev-parse", "HEAD"), dir, deadline, url).strip();
     log.line("checked out " + commit);
     try {
       makeGroupWritable(dir);
@@ -141,9 +148,10 @@ public final class GitCheckout {
     }
   }
 
-  private String run(BuildLog log, List<String> command, Path dir, long deadline)
+  /** Runs a git command in {@code dir}; {@code url}'s credentials are masked in all it logs. */
+  private String run(BuildLog log, List<String> command, Path dir, long deadline, String url)
       throws CheckoutFailed, InterruptedException {
-    log.line("$ " + String.join(" ", command));
+    log.line(Redaction.text("$ " + String.join(" ", command), url));
     var builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
     if (dir != null) {
       builder.directory(dir.toFile());
@@ -172,7 +180,7 @@ public final class GitCheckout {
       if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         killTree(process);
         reader.join(Duration.ofSeconds(5));
-        log.text(collected.toString(StandardCharsets.UTF_8));
+        log.text(Redaction.text(collected.toString(StandardCharsets.UTF_8), url));
         throw new CheckoutFailed(
             "git "
                 + subcommand(command)
@@ -188,9 +196,9 @@ public final class GitCheckout {
       }
     }
     String output = collected.toString(StandardCharsets.UTF_8);
-    log.text(output);
+    log.text(Redaction.text(output, url));
     if (process.exitValue() != 0) {
-      String last = output.strip();
+      String last = Redaction.text(output, url).strip();
       int cut = last.lastIndexOf('\n');
       last = cut >= 0 ? last.substring(cut + 1) : last;
       throw new CheckoutFailed(

@@ -1,0 +1,53 @@
+package io.a4c.daemon.builds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.a4c.events.BuildEnded;
+import io.a4c.events.BuildStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** A build log's limit is counted in UTF-8 bytes, what the report's queue and table count. */
+class BuildLogTest {
+  private static BuildEnded reportWith(String log) {
+    return BuildEnded.of(
+        "h1",
+        "bs-01jd0000000000000000000000",
+        "alice",
+        "h1/0",
+        1,
+        BuildStatus.FAILED,
+        null,
+        null,
+        null,
+        "broke",
+        log,
+        Instant.parse("2026-11-24T16:00:00Z"));
+  }
+
+  @Test
+  void aLongLogOfWideCharactersKeepsWithinTheReportsBytes() {
+    var log = new BuildLog(BuildEnded.MAX_LOG_BYTES);
+    for (int i = 0; i < 4_000; i++) {
+      log.line("€ 😀 ü ".repeat(10)); // 3, 4 and 2 bytes a character
+    }
+
+    String text = log.text();
+    assertThat(text.getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(BuildEnded.MAX_LOG_BYTES)
+        .isGreaterThan(BuildEnded.MAX_LOG_BYTES - 200);
+    assertThat(text).contains(" bytes left out …]\n").doesNotContain("\uFFFD");
+    assertThat(reportWith(text).log()).isEqualTo(text);
+  }
+
+  @Test
+  void aReportRefusesALogOverItsBytesThoughFewerCharacters() {
+    String wide = "€".repeat(BuildEnded.MAX_LOG_BYTES / 3 + 1);
+
+    assertThatThrownBy(() -> reportWith(wide))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bytes");
+  }
+}
