@@ -8,7 +8,7 @@ import io.a4c.daemon.docker.WorkspaceNetwork;
 import io.a4c.daemon.heartbeat.HeartbeatPublisher;
 import io.a4c.daemon.heartbeat.WritableLayerUsage;
 import io.a4c.daemon.idle.IdleWatcher;
-import io.a4c.daemon.images.ImageCollector;
+import io.a4c.daemon.reconcile.ImageCollector;
 import io.a4c.daemon.reconcile.InventoryPublisher;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

@@ -18,7 +18,8 @@ import java.util.Optional;
  * io.a4c.events.ImageTags}) is placed by the labels the builder gives every image.
  *
  * <p>"Newest" is the image's creation time: the host cannot order changes (git commits), and a
- * build of a later change is made later. A pure function; {@link ImageCollector} applies it.
+ * build of a later change is made later. A pure function; {@link
+ * io.a4c.daemon.reconcile.ImageCollector} applies it.
  */
 public final class ImageCollection {
   static final String PROJECT_LABEL = "io.a4c.project";

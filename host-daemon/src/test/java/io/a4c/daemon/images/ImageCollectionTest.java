@@ -77,17 +77,6 @@ class ImageCollectionTest {
             REPOSITORY + ":" + ImageTags.of("kernel", parent, Arch.AMD64, "c2"));
   }
 
-  @Test
-  void theBudgetDecidesWhenToCollectAndZeroOrAnUnknownDiskMeansAlways() {
-    assertThat(ImageCollector.overBudget(79, 100, 80)).isFalse();
-    assertThat(ImageCollector.overBudget(80, 100, 80)).isFalse();
-    assertThat(ImageCollector.overBudget(81, 100, 80)).isTrue();
-    assertThat(ImageCollector.overBudget(1, 100, 0)).isTrue();
-    assertThat(ImageCollector.overBudget(1, 0, 80)).isTrue();
-    assertThat(ImageCollector.overBudget(Long.MAX_VALUE / 1000, Long.MAX_VALUE / 100, 80))
-        .isFalse();
-  }
-
   private static HeldImage build(String project, String parent, Arch arch, String change, long t) {
     return new HeldImage(
         id(project, parent, arch, change),

@@ -1,4 +1,4 @@
-package io.a4c.daemon.images;
+package io.a4c.daemon.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.a4c.daemon.images;
+package io.a4c.daemon.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +47,17 @@ class ImageCollectorTest {
 
     assertThat(collector(docker, null, "1").collect()).isEmpty();
     assertThat(docker.removed()).isEmpty();
+  }
+
+  @Test
+  void theBudgetDecidesWhenToCollectAndZeroOrAnUnknownDiskMeansAlways() {
+    assertThat(ImageCollector.overBudget(79, 100, 80)).isFalse();
+    assertThat(ImageCollector.overBudget(80, 100, 80)).isFalse();
+    assertThat(ImageCollector.overBudget(81, 100, 80)).isTrue();
+    assertThat(ImageCollector.overBudget(1, 100, 0)).isTrue();
+    assertThat(ImageCollector.overBudget(1, 0, 80)).isTrue();
+    assertThat(ImageCollector.overBudget(Long.MAX_VALUE / 1000, Long.MAX_VALUE / 100, 80))
+        .isFalse();
   }
 
   private static ImageCollector collector(FakeDocker docker, String repository, String keep) {

@@ -1,4 +1,4 @@
-package io.a4c.daemon.images;
+package io.a4c.daemon.reconcile;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -6,6 +6,9 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.heartbeat.HostSnapshot;
 import io.a4c.daemon.heartbeat.WritableLayerUsage;
+import io.a4c.daemon.images.ContainerImage;
+import io.a4c.daemon.images.HeldImage;
+import io.a4c.daemon.images.ImageCollection;
 import io.a4c.daemon.registry.ImageRepository;
 import java.time.Duration;
 import java.util.List;
