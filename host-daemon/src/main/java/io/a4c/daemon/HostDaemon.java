@@ -8,6 +8,7 @@ import io.a4c.daemon.docker.WorkspaceNetwork;
 import io.a4c.daemon.heartbeat.HeartbeatPublisher;
 import io.a4c.daemon.heartbeat.WritableLayerUsage;
 import io.a4c.daemon.idle.IdleWatcher;
+import io.a4c.daemon.reconcile.ImageCollector;
 import io.a4c.daemon.reconcile.InventoryPublisher;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One host's daemon: checks its engine, makes sure its workspace network (when the host has a
- * routed subnet) and its command queue exist, heartbeats, takes inventories, stops idle workspaces
- * and consumes commands until closed. Start once; close stops the loops and waits for the work in
- * hand.
+ * routed subnet) and its command queue exist, heartbeats, takes inventories, stops idle workspaces,
+ * collects old builds' images and consumes commands until closed. Start once; close stops the loops
+ * and waits for the work in hand.
  */
 public final class HostDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HostDaemon.class);
@@ -37,6 +38,8 @@ public final class HostDaemon implements AutoCloseable {
   private final ScheduledExecutorService inventories;
   private final ScheduledExecutorService idleChecks;
   private final IdleWatcher idle;
+  private final ScheduledExecutorService imageCollections;
+  private final ImageCollector images;
   private volatile boolean running;
   private Thread loop;
 
@@ -50,8 +53,10 @@ public final class HostDaemon implements AutoCloseable {
       InventoryPublisher inventory,
       WritableLayerUsage layers,
       WorkspaceNetwork network,
-      IdleWatcher idle) {
+      IdleWatcher idle,
+      ImageCollector images) {
     this.config = config;
+    this.images = images;
     this.idle = idle;
     this.network = network;
     this.inventory = inventory;
@@ -71,6 +76,10 @@ public final class HostDaemon implements AutoCloseable {
     this.idleChecks =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("idle-" + config.hostId()).factory());
+    // And the image collection its own: removing many images takes a while.
+    this.imageCollections =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("images-" + config.hostId()).factory());
   }
 
   /**
@@ -112,6 +121,12 @@ public final class HostDaemon implements AutoCloseable {
         TimeUnit.MILLISECONDS);
     idleChecks.scheduleWithFixedDelay(
         idle::check, idle.interval().toMillis(), idle.interval().toMillis(), TimeUnit.MILLISECONDS);
+    // After the first measurement of the writable layers, which the disk use adds.
+    imageCollections.scheduleWithFixedDelay(
+        images::collect,
+        images.interval().toMillis(),
+        images.interval().toMillis(),
+        TimeUnit.MILLISECONDS);
     loop = Thread.ofPlatform().name("commands-" + config.hostId()).start(this::consume);
     log.atInfo()
         .addKeyValue("hostId", config.hostId())
@@ -157,6 +172,7 @@ public final class HostDaemon implements AutoCloseable {
     beats.shutdownNow();
     inventories.shutdownNow();
     idleChecks.shutdownNow();
+    imageCollections.shutdownNow();
     if (loop != null) {
       try {
         loop.join(config.pollWait().plusSeconds(10).toMillis());

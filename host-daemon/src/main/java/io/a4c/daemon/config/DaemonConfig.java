@@ -31,6 +31,10 @@ import java.util.Optional;
  *     addresses from it on the Docker network {@code a4c-workspaces}; else the default bridge
  * @param idleCheckInterval time between the idle watcher's looks at the running workspaces
  * @param idleCpuPercent CPU use (percent of one core) above which a workspace is in use
+ * @param imageDiskBudgetPercent Docker's disk use (percent of its filesystem) above which the image
+ *     collection removes old builds' images; 0 for on every run
+ * @param imageKeepNewest how many of the newest builds of each (project, parent, arch) the image
+ *     collection always keeps
  */
 public record DaemonConfig(
     String hostId,
@@ -55,11 +59,20 @@ public record DaemonConfig(
     Builder builder,
     Optional<WorkspaceSubnet> workspaceSubnet,
     Duration idleCheckInterval,
-    int idleCpuPercent) {
+    int idleCpuPercent,
+    int imageDiskBudgetPercent,
+    int imageKeepNewest) {
 
   public DaemonConfig {
     Names.require(DaemonEnv.HOST_ID, hostId, Names.HOST_ID);
     eventKey = eventKey.map(byte[]::clone);
+    if (imageDiskBudgetPercent < 0 || imageDiskBudgetPercent > 100) {
+      throw new IllegalArgumentException(
+          DaemonEnv.IMAGE_DISK_BUDGET_PERCENT + " must be from 0 to 100");
+    }
+    if (imageKeepNewest < 1) {
+      throw new IllegalArgumentException(DaemonEnv.IMAGE_KEEP_NEWEST + " must be at least 1");
+    }
     if (builder.enabled() && imageRepository.isEmpty()) {
       throw new IllegalArgumentException(DaemonEnv.IMAGE_REPOSITORY + " must be set on a builder");
     }
@@ -164,7 +177,9 @@ public record DaemonConfig(
         builder,
         workspaceSubnet,
         idleCheckInterval,
-        idleCpuPercent);
+        idleCpuPercent,
+        imageDiskBudgetPercent,
+        imageKeepNewest);
   }
 
   /**
@@ -220,7 +235,9 @@ public record DaemonConfig(
         builder,
         workspaceSubnet(env),
         Duration.ofSeconds(number(env, DaemonEnv.IDLE_CHECK_SECONDS, 60, 1, 86_400)),
-        (int) number(env, DaemonEnv.IDLE_CPU_PERCENT, 5, 0, 10_000));
+        (int) number(env, DaemonEnv.IDLE_CPU_PERCENT, 5, 0, 10_000),
+        (int) number(env, DaemonEnv.IMAGE_DISK_BUDGET_PERCENT, 80, 0, 100),
+        (int) number(env, DaemonEnv.IMAGE_KEEP_NEWEST, 3, 1, 1000));
   }
 
   /**

@@ -146,6 +146,20 @@ public final class DaemonEnv {
    */
   public static final String IDLE_CPU_PERCENT = "A4C_IDLE_CPU_PERCENT";
 
+  /**
+   * Docker's disk use, in percent of the filesystem under its data root, above which the image
+   * collection (every {@link #RECONCILE_SECONDS}) removes builds' images in {@link
+   * #IMAGE_REPOSITORY} that no container uses and that are not among the newest {@link
+   * #IMAGE_KEEP_NEWEST} of their (project, parent, arch) (default 80; 0 collects on every run).
+   */
+  public static final String IMAGE_DISK_BUDGET_PERCENT = "A4C_IMAGE_DISK_BUDGET_PERCENT";
+
+  /**
+   * How many of the newest builds' images of each (project, parent, arch) the image collection
+   * always keeps, used or not (default 3).
+   */
+  public static final String IMAGE_KEEP_NEWEST = "A4C_IMAGE_KEEP_NEWEST";
+
   /** The AWS region. */
   public static final String AWS_REGION = "AWS_REGION";
 

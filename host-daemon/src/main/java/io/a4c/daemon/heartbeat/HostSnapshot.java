@@ -5,6 +5,9 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Image;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.ContainerLabels;
+import io.a4c.daemon.images.ContainerImage;
+import io.a4c.daemon.images.HeartbeatImages;
+import io.a4c.daemon.images.HeldImage;
 import io.a4c.events.Arch;
 import io.a4c.events.Heartbeat;
 import java.io.IOException;
@@ -13,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
@@ -22,7 +24,8 @@ import javax.inject.Singleton;
  * image sizes plus containers' writable layers — the part A4C's own placements change; the total is
  * the size of the filesystem under Docker's data root, when the daemon can see it. The writable
  * layers are the last {@link WritableLayerUsage} measurement, never measured here: everything a
- * beat asks the engine for is cheap, so a beat is never late for a slow measurement.
+ * beat asks the engine for is cheap, so a beat is never late for a slow measurement. The images are
+ * a bounded selection, {@link HeartbeatImages}, not every tag the engine holds.
  */
 @Singleton
 public final class HostSnapshot {
@@ -49,11 +52,11 @@ public final class HostSnapshot {
         images.stream().mapToLong(i -> Objects.requireNonNullElse(i.getSize(), 0L)).sum();
     long layerBytes = layers.bytes();
     var tags =
-        images.stream()
-            .flatMap(i -> i.getRepoTags() == null ? Stream.empty() : Stream.of(i.getRepoTags()))
-            .filter(tag -> !tag.startsWith("<none>"))
-            .sorted()
-            .toList();
+        HeartbeatImages.select(
+            images.stream().map(HeldImage::of).toList(),
+            containers.stream().map(ContainerImage::of).toList(),
+            config.imageRepository(),
+            HeartbeatImages.MAX);
     int running =
         (int)
             containers.stream()
@@ -74,7 +77,11 @@ public final class HostSnapshot {
         clock.instant());
   }
 
-  private static long totalBytes(String dataRoot) {
+  /**
+   * The size of the filesystem under Docker's data root {@code dataRoot}; 0 when this process
+   * cannot see it (a remote engine's).
+   */
+  public static long totalBytes(String dataRoot) {
     try {
       return dataRoot == null ? 0 : Files.getFileStore(Path.of(dataRoot)).getTotalSpace();
     } catch (IOException | SecurityException e) {

@@ -1,0 +1,113 @@
+package io.a4c.daemon.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.config.DaemonEnv;
+import io.a4c.daemon.docker.DockerClients;
+import io.a4c.daemon.heartbeat.WritableLayerUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * The image collection on a real engine (the first of {@code A4C_TEST_DOCKER_HOSTS}): four
+ * throwaway builds tagged in a repository of the test's own, one used by a stopped container; the
+ * collection keeping the newest two removes exactly the old unused one and leaves the base image.
+ */
+@EnabledIfEnvironmentVariable(named = "A4C_TEST_DOCKER_HOSTS", matches = ".*h1=unix://.*")
+class ImageCollectorDockerTest {
+  private static final String BUSYBOX = "a4c-base:busybox";
+
+  private final String repository =
+      "10.250.0.1:5000/a4c-gc-test-" + UUID.randomUUID().toString().substring(0, 8);
+  private final List<String> containers = new ArrayList<>();
+  private DockerClient docker;
+
+  @BeforeEach
+  void connect() {
+    String hosts = System.getenv("A4C_TEST_DOCKER_HOSTS");
+    String endpoint = hosts.replaceAll(".*h1=(unix://[^,]+).*", "$1");
+    docker = DockerClients.connect(endpoint);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    for (String id : containers) {
+      docker.removeContainerCmd(id).withForce(true).exec();
+    }
+    for (int change = 1; change <= 4; change++) {
+      try {
+        docker.removeImageCmd(ref(change)).withForce(true).exec();
+      } catch (NotFoundException e) {
+        // collected by the test
+      }
+    }
+  }
+
+  @Test
+  void removesTheOldUnusedBuildAndKeepsTheUsedTheNewestAndTheBase() {
+    String scratch = container(BUSYBOX);
+    for (int change = 1; change <= 4; change++) {
+      docker
+          .commitCmd(scratch)
+          .withRepository(repository)
+          .withTag(tag(change))
+          .withLabels(Map.of("io.a4c.change", "c" + change))
+          .exec();
+    }
+    container(ref(1));
+
+    var removed = collector().collect();
+
+    assertThat(removed).containsExactly(ref(2));
+    assertThat(present(ref(1))).as("a stopped container uses it").isTrue();
+    assertThat(present(ref(2))).isFalse();
+    assertThat(present(ref(3))).isTrue();
+    assertThat(present(ref(4))).isTrue();
+    assertThat(present(BUSYBOX)).isTrue();
+  }
+
+  private String container(String image) {
+    String id = docker.createContainerCmd(image).withCmd("true").exec().getId();
+    containers.add(id);
+    return id;
+  }
+
+  private boolean present(String ref) {
+    try {
+      docker.inspectImageCmd(ref).exec();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  private ImageCollector collector() {
+    var config =
+        DaemonConfig.fromEnvironment(
+            Map.of(
+                DaemonEnv.HOST_ID, "gc-probe",
+                DaemonEnv.HOST_EVENTS_QUEUE_URL, "http://127.0.0.1:9/unused",
+                DaemonEnv.HOST_QUEUE_PREFIX, "a4c-host-",
+                DaemonEnv.IMAGE_REPOSITORY, repository,
+                DaemonEnv.IMAGE_DISK_BUDGET_PERCENT, "0",
+                DaemonEnv.IMAGE_KEEP_NEWEST, "2"));
+    return new ImageCollector(docker, new WritableLayerUsage(docker, config), config);
+  }
+
+  private String ref(int change) {
+    return repository + ":" + tag(change);
+  }
+
+  private static String tag(int change) {
+    return "gc_main_amd64_c" + change;
+  }
+}
