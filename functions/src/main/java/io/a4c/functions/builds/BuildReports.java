@@ -108,6 +108,7 @@ public final class BuildReports {
               after.parentName(),
               after.arch(),
               after.change(),
+              position(report, after),
               after.imageRef(),
               Image.COMPLETED,
               after.endedAt()));
@@ -131,6 +132,21 @@ public final class BuildReports {
           .log("build ended");
     }
     return moved;
+  }
+
+  /**
+   * Where the built change stands: as its builder reported; when it could not say (a Perforce build
+   * of {@code head}, a daemon from before positions), level with the parent's newest image, so
+   * that, being the later to complete, it becomes the default as it did before.
+   */
+  private long position(BuildEnded report, BuildSchedule build) {
+    if (report.position() != null) {
+      return report.position();
+    }
+    return images
+        .newestCompleted(build.projectName(), build.parentName(), build.arch())
+        .map(Image::position)
+        .orElse(0L);
   }
 
   /**
@@ -165,6 +181,7 @@ public final class BuildReports {
         report.attempt(),
         BuildStatus.FAILED,
         report.change(),
+        report.position(),
         null,
         null,
         "the builder reported image "

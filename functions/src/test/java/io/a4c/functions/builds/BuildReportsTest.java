@@ -20,6 +20,7 @@ import io.a4c.functions.projects.TestProjects;
 import io.a4c.functions.quotas.UsageCounters;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.TestClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -72,33 +73,45 @@ class BuildReportsTest {
             clock,
             TestAudit.log(client, config, clock),
             config);
+    build = claimed(0, "4711");
+  }
+
+  /** Build number {@code n} of {@code change}, claimed by h1's slot 0. */
+  private BuildSchedule claimed(int n, String change) {
     var job =
         BuildJob.of(
-            "bs-" + "0".repeat(26),
+            String.format("bs-%026d", n),
             "alice",
             BuildKind.USER,
             "shop",
             "main",
             Arch.AMD64,
-            "4711",
+            change,
             new BuildSpec(
                 "debian:12", List.of(), List.of(), BuildSource.git("https://git.example/shop.git")),
             T0);
-    build = BuildSchedule.scheduled(job, "{}", "shop-image", null);
-    assertThat(schedules.insert(build)).isTrue();
-    assertThat(schedules.claim(BuildClaim.of(build.scheduleId(), "alice", "h1", "h1/0", 1), T0))
+    var scheduled = BuildSchedule.scheduled(job, "{}", "shop-image", null);
+    assertThat(schedules.insert(scheduled)).isTrue();
+    assertThat(schedules.claim(BuildClaim.of(scheduled.scheduleId(), "alice", "h1", "h1/0", 1), T0))
         .isTrue();
+    return scheduled;
   }
 
   private BuildEnded completed(String hostId, String workerId, String imageRef) {
+    return completed(build, hostId, workerId, 4711L, imageRef);
+  }
+
+  private BuildEnded completed(
+      BuildSchedule of, String hostId, String workerId, Long position, String imageRef) {
     return BuildEnded.of(
         hostId,
-        build.scheduleId(),
+        of.scheduleId(),
         "alice",
         workerId,
         1,
         BuildStatus.COMPLETED,
-        "4711",
+        of.change(),
+        position,
         imageRef,
         "sha256:" + "a".repeat(64),
         null,
@@ -137,6 +150,37 @@ class BuildReportsTest {
 
     assertThat(stored().status()).isEqualTo(BuildStatus.FAILED);
     assertThat(images.newestCompleted("shop", "main", Arch.AMD64)).isEmpty();
+  }
+
+  @Test
+  void aBuildOfAnOlderChangeThatEndsLaterDoesNotBecomeTheDefault() {
+    var older = claimed(1, "1f00d");
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(reports.apply(completed("h1", "h1/0", OWN_IMAGE))).isTrue();
+    clock.advance(Duration.ofSeconds(60));
+    String olderImage = REPOSITORY + ":shop_main_amd64_1f00d";
+    assertThat(reports.apply(completed(older, "h1", "h1/0", 4000L, olderImage))).isTrue();
+
+    assertThat(images.newestCompleted("shop", "main", Arch.AMD64))
+        .get()
+        .extracting(i -> i.change())
+        .isEqualTo("4711");
+    assertThat(images.completed("shop", "main", Arch.AMD64, "1f00d")).isPresent();
+  }
+
+  @Test
+  void aBuildWhoseBuilderCouldNotPlaceItsChangeCountsAsTheNewestWhenItEnds() {
+    // A Perforce build of head, or a builder from before positions.
+    var head = claimed(1, "head");
+    assertThat(reports.apply(completed("h1", "h1/0", OWN_IMAGE))).isTrue();
+    clock.advance(Duration.ofSeconds(60));
+    String headImage = REPOSITORY + ":shop_main_amd64_head";
+    assertThat(reports.apply(completed(head, "h1", "h1/0", null, headImage))).isTrue();
+
+    assertThat(images.newestCompleted("shop", "main", Arch.AMD64))
+        .get()
+        .extracting(i -> i.imageRef())
+        .isEqualTo(headImage);
   }
 
   @Test

@@ -80,9 +80,10 @@ public final class BuildRunner {
     try {
       recreate(context);
       String commit = null;
+      Long position = null;
       if (job.spec().source().isGit()) {
         try {
-          commit =
+          var checkout =
               git.checkout(
                   job.spec().source().url(),
                   job.parentName(),
@@ -91,6 +92,8 @@ public final class BuildRunner {
                   // directory), which it would not if src/ were copied to /src/.
                   context.resolve("sources").resolve("src"),
                   buildLog);
+          commit = checkout.commit();
+          position = checkout.position();
         } catch (GitCheckout.CheckoutFailed e) {
           return failed(
               job, workerId, attempt, change, "source sync failed: " + e.getMessage(), buildLog);
@@ -100,6 +103,8 @@ public final class BuildRunner {
         }
       } else if (change == null) {
         change = DockerfileTemplate.HEAD;
+      } else {
+        position = perforcePosition(change);
       }
       String dockerfile = template.render(job, change, commit);
       Files.writeString(context.resolve("Dockerfile"), dockerfile);
@@ -142,6 +147,7 @@ public final class BuildRunner {
           attempt,
           BuildStatus.COMPLETED,
           change,
+          position,
           tag,
           digest,
           null,
@@ -155,6 +161,19 @@ public final class BuildRunner {
       throw new BuildFailure("the build context could not be written: " + e.getMessage(), true, e);
     } finally {
       delete(context);
+    }
+  }
+
+  /**
+   * A Perforce change number is its own place in the depot's history; {@code head} (or a label) has
+   * none the builder can read without a p4 server, and is reported without one.
+   */
+  static Long perforcePosition(String change) {
+    try {
+      long number = Long.parseLong(change);
+      return number >= 1 ? number : null;
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 
@@ -173,6 +192,7 @@ public final class BuildRunner {
         attempt,
         BuildStatus.FAILED,
         change,
+        null,
         null,
         null,
         reason,
