@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Builders' end-of-build reports against Dynoxide: a host acts only for its own builder slots, and
- * the image a report names is believed only as the build's own reference in the one configured
- * repository.
+ * Builders' claims and end-of-build reports against Dynoxide: a host acts only for its own builder
+ * slots, the image a report names is believed only as the build's own reference in the one
+ * configured repository, and the default image is the newest change built.
  */
 class BuildReportsTest {
   @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
@@ -78,6 +78,14 @@ class BuildReportsTest {
 
   /** Build number {@code n} of {@code change}, claimed by h1's slot 0. */
   private BuildSchedule claimed(int n, String change) {
+    var scheduled = scheduled(n, change);
+    assertThat(schedules.claim(BuildClaim.of(scheduled.scheduleId(), "alice", "h1", "h1/0", 1), T0))
+        .isTrue();
+    return scheduled;
+  }
+
+  /** Build number {@code n} of {@code change}, SCHEDULED. */
+  private BuildSchedule scheduled(int n, String change) {
     var job =
         BuildJob.of(
             String.format("bs-%026d", n),
@@ -92,8 +100,6 @@ class BuildReportsTest {
             T0);
     var scheduled = BuildSchedule.scheduled(job, "{}", "shop-image", null);
     assertThat(schedules.insert(scheduled)).isTrue();
-    assertThat(schedules.claim(BuildClaim.of(scheduled.scheduleId(), "alice", "h1", "h1/0", 1), T0))
-        .isTrue();
     return scheduled;
   }
 
@@ -130,6 +136,21 @@ class BuildReportsTest {
 
     assertThat(stored().status()).isEqualTo(BuildStatus.IN_PROGRESS);
     assertThat(images.newestCompleted("shop", "main", Arch.AMD64)).isEmpty();
+  }
+
+  @Test
+  void aClaimForAnotherHostsSlotIsRefusedAndTakesNothing() {
+    var other = scheduled(1, "4712");
+    var lease = new BuildLease(schedules, clock);
+
+    var answer = lease.claim(BuildClaim.of(other.scheduleId(), "alice", "h2", "h1/0", 1));
+
+    assertThat(answer.granted()).isFalse();
+    assertThat(answer.reason()).contains("not a builder slot of host h2");
+    assertThat(schedules.get("alice", other.scheduleId(), true).orElseThrow().status())
+        .isEqualTo(BuildStatus.SCHEDULED);
+    assertThat(lease.claim(BuildClaim.of(other.scheduleId(), "alice", "h2", "h2/0", 1)).granted())
+        .isTrue();
   }
 
   @Test
