@@ -11,6 +11,11 @@ import java.util.Objects;
  *
  * @param status COMPLETED or FAILED
  * @param change the change built (resolved by the builder when the job named none)
+ * @param position where the change stands in its parent's history, so that the newest change built,
+ *     not the last build to end, becomes the parent's default image: the change number for
+ *     Perforce, {@code git rev-list --count <commit>} for git (a descendant always counts more than
+ *     its ancestors); null when unknown (a Perforce build of {@code head}, or a failure before the
+ *     sources were synced)
  * @param imageRef the pushed image, for COMPLETED
  * @param digest the registry digest of the pushed image, for COMPLETED
  * @param reason for FAILED: which step and why
@@ -25,6 +30,7 @@ public record BuildEnded(
     int attempt,
     BuildStatus status,
     String change,
+    Long position,
     String imageRef,
     String digest,
     String reason,
@@ -49,6 +55,9 @@ public record BuildEnded(
     if (change != null) {
       Names.require("change", change, Names.CHANGE);
     }
+    if (position != null && position < 1) {
+      throw new IllegalArgumentException("position must be at least 1");
+    }
     if (status == BuildStatus.COMPLETED) {
       Names.require("imageRef", imageRef, Names.IMAGE_REF);
     }
@@ -67,6 +76,7 @@ public record BuildEnded(
       int attempt,
       BuildStatus status,
       String change,
+      Long position,
       String imageRef,
       String digest,
       String reason,
@@ -81,6 +91,7 @@ public record BuildEnded(
         attempt,
         status,
         change,
+        position,
         imageRef,
         digest,
         reason,

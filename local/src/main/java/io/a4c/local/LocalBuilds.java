@@ -101,6 +101,7 @@ final class LocalBuilds implements AutoCloseable {
     Map<String, String> env = new HashMap<>();
     queues.forEach((arch, q) -> env.put(FunctionsEnv.buildQueueUrl(arch), q.url()));
     env.put(FunctionsEnv.BUILD_MAX_RECEIVES, Integer.toString(config.builds().maxReceives()));
+    env.put(FunctionsEnv.IMAGE_REPOSITORY, config.builds().repository().toString());
     env.put(FunctionsEnv.EMAIL_SENDER, EMAIL_SENDER);
     env.put(FunctionsEnv.USER_EMAIL_DOMAIN, USER_EMAIL_DOMAIN);
     env.put(FunctionsEnv.SES_ENDPOINT, ses.endpoint().toString());

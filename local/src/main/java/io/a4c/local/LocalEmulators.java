@@ -102,10 +102,10 @@ public final class LocalEmulators implements AutoCloseable {
 
   /**
    * The functions' environment for a benchmark of the functions alone: {@link #engineEnvironment}
-   * plus plain build queues (no dead-letter queues: nothing here dead-letters), the email sender
-   * and the given host queue prefix. Other variables keep their defaults, so hosts are
-   * authenticated as in AWS, by the SenderId of their messages. No email endpoint: nothing here
-   * sends mail.
+   * plus plain build queues (no dead-letter queues: nothing here dead-letters), the email sender,
+   * the default image repository and the given host queue prefix. Other variables keep their
+   * defaults, so hosts are authenticated as in AWS, by the SenderId of their messages. No email
+   * endpoint: nothing here sends mail.
    */
   public Map<String, String> functionsEnvironment(String hostQueuePrefix) {
     var env = new HashMap<>(engineEnvironment());
@@ -117,6 +117,7 @@ public final class LocalEmulators implements AutoCloseable {
       }
     }
     env.put(FunctionsEnv.EMAIL_SENDER, LocalBuilds.EMAIL_SENDER);
+    env.put(FunctionsEnv.IMAGE_REPOSITORY, LocalConfig.DEFAULT_IMAGE_REPOSITORY);
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, hostQueuePrefix);
     return Map.copyOf(env);
   }

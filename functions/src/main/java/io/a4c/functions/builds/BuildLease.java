@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * builder's request because builders have no table access. Exactly one claim per delivery attempt
  * wins; a later delivery of the job (its holder died, the message came back) may take the build
  * over, an earlier or equal one never. Repeating a granted claim (the answer was lost) is granted
- * again. Thread-safe.
+ * again. A claim for a worker that is not one of the claiming host's slots ({@code
+ * <hostId>/<slot>}) is refused: the build's reports are accepted only from the host its worker
+ * names, which is their verified sender. Thread-safe.
  */
 @Singleton
 public final class BuildLease {
@@ -31,6 +33,15 @@ public final class BuildLease {
 
   /** Grants or refuses a claim. */
   public BuildClaimAnswer claim(BuildClaim claim) {
+    if (!claim.workerId().startsWith(claim.hostId() + "/")) {
+      log.atWarn()
+          .addKeyValue("scheduleId", claim.scheduleId())
+          .addKeyValue("hostId", claim.hostId())
+          .addKeyValue("workerId", claim.workerId())
+          .log("claim for another host's builder slot refused");
+      return BuildClaimAnswer.refuse(
+          null, "worker " + claim.workerId() + " is not a builder slot of host " + claim.hostId());
+    }
     if (schedules.claim(claim, clock.instant())) {
       log.atInfo()
           .addKeyValue("scheduleId", claim.scheduleId())

@@ -3,6 +3,8 @@ package io.a4c.functions.builds;
 import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildStatus;
 import io.a4c.events.BuilderStatus;
+import io.a4c.events.ImageTags;
+import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.projects.Image;
 import io.a4c.functions.projects.ImageStore;
 import java.time.Clock;
@@ -17,7 +19,13 @@ import org.slf4j.LoggerFactory;
  * Applies what builders report on the host-events queue: a build's end (log, status, the image
  * record, the email) and builders' own status. Idempotent: the end applies only for the claim's
  * holder and attempt; a redelivered report finds it applied and only completes what may not have
- * been done (image record, email). Thread-safe.
+ * been done (image record, email).
+ *
+ * <p>A host acts only for itself: the report's {@code hostId} is its verified sender ({@code
+ * HostEventSenders}), and it is applied only when the worker it names is one of that host's slots
+ * and holds the build. A COMPLETED report is believed only for the image its build must make,
+ * {@code <A4C_IMAGE_REPOSITORY>:<ImageTags tag>}; any other reference ends the build FAILED, so no
+ * host can make others pull an image from elsewhere. Thread-safe.
  */
 @Singleton
 public final class BuildReports {
@@ -30,6 +38,7 @@ public final class BuildReports {
   private final BuildEmails emails;
   private final Clock clock;
   private final io.a4c.functions.audit.AuditLog audit;
+  private final String repository;
 
   @Inject
   public BuildReports(
@@ -39,8 +48,10 @@ public final class BuildReports {
       BuilderStore builders,
       BuildEmails emails,
       Clock clock,
-      io.a4c.functions.audit.AuditLog audit) {
+      io.a4c.functions.audit.AuditLog audit,
+      FunctionsConfig config) {
     this.audit = audit;
+    this.repository = config.builds().imageRepository();
     this.schedules = schedules;
     this.logs = logs;
     this.images = images;
@@ -50,15 +61,24 @@ public final class BuildReports {
   }
 
   /** Applies a build's end; returns whether this report moved the record. */
-  public boolean apply(BuildEnded report) {
-    var stored = schedules.get(report.userId(), report.scheduleId(), true);
+  public boolean apply(BuildEnded sent) {
+    if (!sent.workerId().startsWith(sent.hostId() + "/")) {
+      log.atWarn()
+          .addKeyValue("scheduleId", sent.scheduleId())
+          .addKeyValue("hostId", sent.hostId())
+          .addKeyValue("workerId", sent.workerId())
+          .log("report for another host's builder slot; dropped");
+      return false;
+    }
+    var stored = schedules.get(sent.userId(), sent.scheduleId(), true);
     if (stored.isEmpty()) {
       log.atWarn()
-          .addKeyValue("scheduleId", report.scheduleId())
+          .addKeyValue("scheduleId", sent.scheduleId())
           .log("report for an unknown build; dropped");
       return false;
     }
     BuildSchedule before = stored.get();
+    BuildEnded report = withCheckedImage(sent, before);
     boolean holder =
         report.workerId().equals(before.workerId()) && report.attempt() == before.attempt();
     if (!holder) {
@@ -88,6 +108,7 @@ public final class BuildReports {
               after.parentName(),
               after.arch(),
               after.change(),
+              position(report, after),
               after.imageRef(),
               Image.COMPLETED,
               after.endedAt()));
@@ -111,6 +132,64 @@ public final class BuildReports {
           .log("build ended");
     }
     return moved;
+  }
+
+  /**
+   * Where the built change stands: as its builder reported; when it could not say (a Perforce build
+   * of {@code head}, a daemon from before positions), level with the parent's newest image, so
+   * that, being the later to complete, it becomes the default as it did before.
+   */
+  private long position(BuildEnded report, BuildSchedule build) {
+    if (report.position() != null) {
+      return report.position();
+    }
+    return images
+        .newestCompleted(build.projectName(), build.parentName(), build.arch())
+        .map(Image::position)
+        .orElse(0L);
+  }
+
+  /**
+   * The report as it may be applied: a COMPLETED one whose image is not the build's own reference
+   * in the configured repository becomes FAILED, saying what was reported instead.
+   */
+  private BuildEnded withCheckedImage(BuildEnded report, BuildSchedule build) {
+    if (report.status() != BuildStatus.COMPLETED) {
+      return report;
+    }
+    String change = report.change() != null ? report.change() : build.change();
+    String expected =
+        change == null
+            ? null
+            : repository
+                + ":"
+                + ImageTags.of(build.projectName(), build.parentName(), build.arch(), change);
+    if (report.imageRef().equals(expected)) {
+      return report;
+    }
+    log.atWarn()
+        .addKeyValue("scheduleId", report.scheduleId())
+        .addKeyValue("hostId", report.hostId())
+        .addKeyValue("imageRef", report.imageRef())
+        .addKeyValue("expected", expected)
+        .log("reported image is not the build's own reference; the build fails");
+    return BuildEnded.of(
+        report.hostId(),
+        report.scheduleId(),
+        report.userId(),
+        report.workerId(),
+        report.attempt(),
+        BuildStatus.FAILED,
+        report.change(),
+        report.position(),
+        null,
+        null,
+        "the builder reported image "
+            + report.imageRef()
+            + ", not this build's "
+            + (expected == null ? "reference in " + repository : expected),
+        report.log(),
+        report.at());
   }
 
   /** Records a builder's status; an older report than stored is dropped. */

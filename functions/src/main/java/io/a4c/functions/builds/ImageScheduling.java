@@ -7,6 +7,8 @@ import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.http.InvalidRequestException;
+import io.a4c.functions.http.ProblemException;
+import io.a4c.functions.http.ProblemType;
 import io.a4c.functions.projects.Project;
 import io.a4c.functions.projects.ProjectService;
 import io.a4c.functions.quotas.QuotaExceededException;
@@ -66,11 +68,24 @@ public final class ImageScheduling {
    * {@link LostBuildJobs sweeper} sends it.
    *
    * @param emailClaim the caller's {@code email} claim, or null
+   * @throws ProblemException 403 when the project's {@code builders} do not include the caller
+   *     (admins always may)
    * @throws QuotaExceededException 429 when the user has as many builds in flight as allowed
    */
   public ImageScheduleView schedule(
       Origin origin, String userId, String emailClaim, CreateImageScheduleRequest request) {
     Project project = projects.get(request.project());
+    if (!origin.admin() && !project.config().mayBuild(origin.actor())) {
+      throw new ProblemException(
+          ProblemType.FORBIDDEN,
+          "project "
+              + project.projectName()
+              + " lets only its builders schedule builds, and "
+              + origin.actor()
+              + " is not one of them; ask an admin to add you to its builders",
+          "project",
+          "not-a-builder");
+    }
     List<String> parents = project.config().parents();
     String parent = request.parentName() == null ? parents.getFirst() : request.parentName();
     if (!parents.contains(parent)) {

@@ -89,6 +89,7 @@ public record FunctionsConfig(
    * The image builds' settings.
    *
    * @param queueUrls the build queue of every arch: a job goes to its arch's queue only
+   * @param imageRepository the one repository built images are pushed to, {@code host[:port]/path}
    * @param maxReceives receives of a job before the build queue dead-letters it
    * @param recurringInFlight recurring builds of one arch that may be queued or running at once
    * @param emailConfigurationSet SES configuration set, or null
@@ -99,6 +100,7 @@ public record FunctionsConfig(
       Map<Arch, String> queueUrls,
       String schedulesTable,
       String logsTable,
+      String imageRepository,
       int maxReceives,
       int recurringInFlight,
       String emailSender,
@@ -158,6 +160,7 @@ public record FunctionsConfig(
             buildQueueUrls(env),
             required(env, FunctionsEnv.BUILD_SCHEDULES_TABLE),
             required(env, FunctionsEnv.BUILD_LOGS_TABLE),
+            required(env, FunctionsEnv.IMAGE_REPOSITORY),
             (int) positive(env, FunctionsEnv.BUILD_MAX_RECEIVES, 3),
             (int) positive(env, FunctionsEnv.RECURRING_BUILDS_IN_FLIGHT, 1),
             required(env, FunctionsEnv.EMAIL_SENDER),

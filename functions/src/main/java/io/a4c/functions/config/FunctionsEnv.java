@@ -161,6 +161,13 @@ public final class FunctionsEnv {
   public static final String BUILD_LOGS_TABLE = "A4C_BUILD_LOGS_TABLE";
 
   /**
+   * The one repository builds push to, {@code host[:port]/path} (the daemons' setting of the same
+   * name): a builder's reported image is accepted only as {@code <repository>:<tag>} with the tag
+   * its build's name scheme gives ({@code ImageTags}).
+   */
+  public static final String IMAGE_REPOSITORY = "A4C_IMAGE_REPOSITORY";
+
+  /**
    * How many receives the build queue allows before its dead-letter queue (for the failure reason).
    */
   public static final String BUILD_MAX_RECEIVES = "A4C_BUILD_MAX_RECEIVES";

@@ -16,8 +16,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Images in DynamoDB: partition {@code project#parent#arch}, sort key the change. "Newest" is by
- * completion time, since git revisions do not sort. Thread-safe.
+ * Images in DynamoDB: partition {@code project#parent#arch}, sort key the change. "Newest" is the
+ * newest change, by {@link Image#position} (git revisions do not sort by name, and builds do not
+ * end in change order), then by completion time among equal or unknown positions. Thread-safe.
  */
 @Singleton
 public final class ImageStore {
@@ -45,6 +46,7 @@ public final class ImageStore {
             .string("projectName", image.projectName())
             .string("parentName", image.parentName())
             .string("arch", image.arch().wireName())
+            .positive("position", image.position())
             .string("imageRef", image.imageRef())
             .string("status", image.status())
             .instant("createdAt", image.createdAt())
@@ -61,7 +63,10 @@ public final class ImageStore {
         .filter(ImageStore::isCompleted);
   }
 
-  /** The newest COMPLETED image of a project's parent and arch. */
+  /**
+   * The COMPLETED image of the newest change of a project's parent and arch: the greatest position,
+   * then the last to complete. A build of an older change, ending later, never displaces it.
+   */
   public Optional<Image> newestCompleted(String projectName, String parentName, Arch arch) {
     var pages =
         dynamo.queryPaginator(
@@ -73,7 +78,7 @@ public final class ImageStore {
     return pages.items().stream()
         .map(ImageStore::fromItem)
         .filter(ImageStore::isCompleted)
-        .max(Comparator.comparing(Image::createdAt));
+        .max(Comparator.comparingLong(Image::position).thenComparing(Image::createdAt));
   }
 
   private static boolean isCompleted(Image image) {
@@ -87,6 +92,7 @@ public final class ImageStore {
         read.string("parentName"),
         Arch.parse(read.string("arch")),
         read.string("change"),
+        read.number("position"),
         read.string("imageRef"),
         read.string("status"),
         read.instant("createdAt"));

@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
  * A project's configuration as an admin writes it ({@code PUT /v1/projects/{projectName}}): where
  * its sources are, the base image, the tools its images install, its parents (streams or branches),
  * the setup commands run in every new workspace, the workspace size, overrides of the per-user
- * quotas ({@code quotas}, optional), recurring builds, and what happens to idle and stopped
- * workspaces ({@code lifecycle}, optional).
+ * quotas ({@code quotas}, optional), recurring builds, what happens to idle and stopped workspaces
+ * ({@code lifecycle}, optional), and who may schedule its builds ({@code builders}, optional).
+ *
+ * @param builders the user ids that may schedule builds of the project, or {@code "*"} for every
+ *     user (the default, {@code ["*"]}); admins always may. An empty list leaves it to admins
  */
 public record ProjectConfig(
     ProjectSource source,
@@ -23,7 +26,14 @@ public record ProjectConfig(
     WorkspaceSize workspaceSize,
     ProjectQuotas quotas,
     List<RecurringBuild> recurringBuilds,
-    ProjectLifecycle lifecycle) {
+    ProjectLifecycle lifecycle,
+    List<String> builders) {
+  /** Every user, in {@link #builders}. */
+  public static final String ANY_BUILDER = "*";
+
+  /** A builder entry: {@link #ANY_BUILDER} or a user id. */
+  private static final Pattern BUILDER = Pattern.compile("\\*|" + Names.USER_ID.pattern());
+
   /** Debian package names, the form tools are installed by. */
   static final Pattern TOOL = Names.TOOL;
 
@@ -55,6 +65,10 @@ public record ProjectConfig(
             32);
     workspaceSize = Objects.requireNonNullElse(workspaceSize, WorkspaceSize.DEFAULT);
     lifecycle = Objects.requireNonNullElse(lifecycle, ProjectLifecycle.DEFAULT);
+    builders =
+        builders == null
+            ? List.of(ANY_BUILDER)
+            : Validation.requireAll("builders", builders, BUILDER, "\"*\" or a user id", 1000);
     recurringBuilds = List.copyOf(Objects.requireNonNullElse(recurringBuilds, List.of()));
     if (recurringBuilds.size() > 20) {
       throw new InvalidRequestException(
@@ -72,5 +86,10 @@ public record ProjectConfig(
             "recurringBuilds[" + i + "].parentName must be one of parents " + parents);
       }
     }
+  }
+
+  /** Whether {@code userId} may schedule builds of the project (admins may, whatever this says). */
+  public boolean mayBuild(String userId) {
+    return builders.contains(ANY_BUILDER) || builders.contains(userId);
   }
 }

@@ -50,6 +50,7 @@ public final class ProjectService {
             request.parentName(),
             request.parsedArch(),
             request.change(),
+            position(project, request.change()),
             request.imageRef(),
             Image.COMPLETED,
             clock.instant());
@@ -72,7 +73,23 @@ public final class ProjectService {
   }
 
   /**
-   * The image a new workspace runs: that change's when one is named, else the newest COMPLETED.
+   * Where a registered change stands: a Perforce change number is its own position; a git revision
+   * has none that can be read from its name (0: unknown, below every built change's).
+   */
+  private static long position(Project project, String change) {
+    if (!"perforce".equals(project.config().source().type())) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Long.parseLong(change));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The image a new workspace runs: that change's when one is named, else the newest change's
+   * COMPLETED image ({@link ImageStore#newestCompleted}).
    *
    * @throws ProblemException 409 when there is no such image yet
    */

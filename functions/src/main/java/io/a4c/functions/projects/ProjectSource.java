@@ -6,8 +6,9 @@ import io.a4c.functions.http.Validation;
 import java.util.regex.Pattern;
 
 /**
- * Where a project's sources come from: a Perforce depot path (synced with {@code p4 sync
- * <depotPath>@<change>}) or a git repository URL (cloned and checked out at the change).
+ * Where a project's sources come from: a Perforce depot path, where the parents' streams are (a
+ * build syncs {@code p4 sync <depotPath>/<parent>/...@<change>}), or a git repository URL (cloned
+ * and checked out at the change, which must be on the parent branch).
  *
  * @param type {@code perforce} or {@code git}
  */

@@ -389,6 +389,7 @@ class BuildScheduleStoreTest {
         attempt,
         status,
         "abc",
+        null,
         status == BuildStatus.COMPLETED ? "reg/proj:abc" : null,
         status == BuildStatus.COMPLETED ? "sha256:00" : null,
         status == BuildStatus.FAILED ? "broke" : null,

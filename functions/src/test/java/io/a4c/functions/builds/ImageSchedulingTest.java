@@ -83,7 +83,22 @@ class ImageSchedulingTest {
             null,
             null,
             null,
+            null,
             null));
+    projects.put(
+        new Origin("root", true, "req-0", null),
+        "vault",
+        new ProjectConfig(
+            new ProjectSource("git", null, "https://git.example/vault.git"),
+            "debian:12",
+            List.of(),
+            List.of("main"),
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            List.of("carol")));
     schedules =
         new BuildScheduleStore(
             client, new UsageCounters(client, config.security().usageTable()), config);
@@ -153,6 +168,29 @@ class ImageSchedulingTest {
         .isInstanceOf(QuotaExceededException.class)
         .hasMessageContaining("you have 2 builds scheduled or in progress; at most 2");
     assertThat(sqs.receive(amd64Queue)).hasSize(2);
+  }
+
+  @Test
+  void onlyTheProjectsBuildersAndAdminsMayScheduleItsBuilds() {
+    var vault = new CreateImageScheduleRequest("vault-image", "vault", "4711", null, "amd64");
+
+    assertThatThrownBy(() -> scheduling.schedule(BY_ALICE, ALICE, null, vault))
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            e -> {
+              assertThat(e.type()).isEqualTo(ProblemType.FORBIDDEN);
+              assertThat(e.reason()).isEqualTo("not-a-builder");
+              assertThat(e.getMessage()).contains("vault").contains(ALICE);
+            });
+    assertThat(schedules.inFlight(ALICE)).isZero();
+    assertThat(sqs.receive(amd64Queue)).isEmpty();
+
+    var carol = new Origin("carol", false, "req-2", "127.0.0.1");
+    assertThat(scheduling.schedule(carol, "carol", null, vault).status())
+        .isEqualTo(BuildStatus.SCHEDULED);
+    var admin = new Origin("root", true, "req-3", null);
+    assertThat(scheduling.schedule(admin, ALICE, null, vault).status())
+        .isEqualTo(BuildStatus.SCHEDULED);
   }
 
   @Test

@@ -33,6 +33,7 @@ public class FunctionsConfigTest {
         "https://sqs.eu-west-1.amazonaws.com/1/a4c-builds-arm64");
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, "bs");
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, "bl");
+    env.put(FunctionsEnv.IMAGE_REPOSITORY, "registry.example:5000/a4c-images");
     env.put(FunctionsEnv.EMAIL_SENDER, "builds@example.com");
     return env;
   }

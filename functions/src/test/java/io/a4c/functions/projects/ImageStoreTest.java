@@ -10,7 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Images against Dynoxide: by change, and the newest COMPLETED one by completion time. */
+/**
+ * Images against Dynoxide: by change, and the newest COMPLETED one: the newest change, then the
+ * last to complete.
+ */
 class ImageStoreTest {
   @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
 
@@ -35,7 +38,17 @@ class ImageStoreTest {
   }
 
   @Test
-  void theNewestCompletedImageIsTheLastOneToComplete() {
+  void theNewestCompletedImageIsTheNewestChangesNotTheLastToComplete() {
+    var newest = image("c9", 9, Image.COMPLETED, T0);
+    store.put(newest);
+    store.put(image("c3", 3, Image.COMPLETED, T0.plusSeconds(1)));
+    store.put(image("c12", 12, "BUILDING", T0.plusSeconds(2)));
+
+    assertThat(store.newestCompleted("proj", "main", Arch.AMD64)).contains(newest);
+  }
+
+  @Test
+  void amongEqualOrUnknownPositionsTheLastToCompleteIsTheNewest() {
     var older = image("zzz", Image.COMPLETED, T0);
     var newer = image("aaa", Image.COMPLETED, T0.plusSeconds(1));
     store.put(older);
@@ -46,6 +59,11 @@ class ImageStoreTest {
   }
 
   private static Image image(String change, String status, Instant at) {
-    return new Image("proj", "main", Arch.AMD64, change, "reg/proj:" + change, status, at);
+    return image(change, 0, status, at);
+  }
+
+  private static Image image(String change, long position, String status, Instant at) {
+    return new Image(
+        "proj", "main", Arch.AMD64, change, position, "reg/proj:" + change, status, at);
   }
 }

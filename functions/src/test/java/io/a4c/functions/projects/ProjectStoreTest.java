@@ -51,6 +51,7 @@ class ProjectStoreTest {
             null,
             null,
             List.of(),
+            null,
             null),
         Instant.parse("2026-03-01T10:00:00.5Z"));
   }

@@ -22,4 +22,9 @@ public final class TestProjects {
         clock,
         audit);
   }
+
+  /** The image store over the table {@code config} names. */
+  public static ImageStore images(DynamoDbClient dynamo, FunctionsConfig config) {
+    return new ImageStore(dynamo, config);
+  }
 }

@@ -205,6 +205,7 @@ final class WorkspaceServices {
             null,
             maxWorkspacesPerUser == null ? null : new ProjectQuotas(maxWorkspacesPerUser, null),
             null,
+            null,
             null));
     projects.registerImage(ADMIN, PROJECT, new RegisterImageRequest(PARENT, "amd64", "1", IMAGE));
     return this;
@@ -225,8 +226,8 @@ final class WorkspaceServices {
             config.workspaceSize(),
             config.quotas(),
             config.recurringBuilds(),
-            new io.a4c.functions.projects.ProjectLifecycle(
-                idleStopMinutes, deleteAfterStoppedDays)));
+            new io.a4c.functions.projects.ProjectLifecycle(idleStopMinutes, deleteAfterStoppedDays),
+            config.builders()));
   }
 
   /** A heartbeat of an amd64 host with its command queue (created the first time). */

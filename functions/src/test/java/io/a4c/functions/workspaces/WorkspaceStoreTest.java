@@ -413,7 +413,7 @@ class WorkspaceStoreTest {
     String id = String.format("ws-%026d", ++nextId);
     var image =
         new Image(
-            "proj", "main", Arch.AMD64, null, "10.250.0.1:5000/proj:abc", Image.COMPLETED, at);
+            "proj", "main", Arch.AMD64, null, 0, "10.250.0.1:5000/proj:abc", Image.COMPLETED, at);
     var pending =
         Workspace.pending(userId, id, "name-" + nextId, image, hostId, id + ".ws.example", at);
     return state == WorkspaceState.PENDING ? pending : pending.moved(state, null, null, at);

@@ -94,9 +94,10 @@ public final class BuildRunner {
     try {
       recreate(context);
       String commit = null;
+      Long position = null;
       if (job.spec().source().isGit()) {
         try {
-          commit =
+          var checkout =
               git.checkout(
                   job.spec().source().url(),
                   job.parentName(),
@@ -105,6 +106,8 @@ public final class BuildRunner {
                   // directory), which it would not if src/ were copied to /src/.
                   context.resolve("sources").resolve("src"),
                   buildLog);
+          commit = checkout.commit();
+          position = checkout.position();
         } catch (GitCheckout.CheckoutFailed e) {
           return failed(
               job, workerId, attempt, change, "source sync failed: " + e.getMessage(), buildLog);
@@ -114,6 +117,8 @@ public final class BuildRunner {
         }
       } else if (change == null) {
         change = DockerfileTemplate.HEAD;
+      } else {
+        position = perforcePosition(change);
       }
       String dockerfile = template.render(job, change, commit);
       Files.writeString(context.resolve("Dockerfile"), dockerfile);
@@ -156,6 +161,7 @@ public final class BuildRunner {
           attempt,
           BuildStatus.COMPLETED,
           change,
+          position,
           tag,
           digest,
           null,
@@ -169,6 +175,19 @@ public final class BuildRunner {
       throw new BuildFailure("the build context could not be written: " + e.getMessage(), true, e);
     } finally {
       delete(context);
+    }
+  }
+
+  /**
+   * A Perforce change number is its own place in the depot's history; {@code head} (or a label) has
+   * none the builder can read without a p4 server, and is reported without one.
+   */
+  static Long perforcePosition(String change) {
+    try {
+      long number = Long.parseLong(change);
+      return number >= 1 ? number : null;
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 
@@ -192,6 +211,7 @@ public final class BuildRunner {
         attempt,
         BuildStatus.FAILED,
         change,
+        null,
         null,
         null,
         reason,

@@ -98,7 +98,9 @@ public final class DockerfileTemplate {
               Integer.toString(WorkspaceLogin.GROUP_ID)));
     } else {
       values.put(
-          "perforce", Map.of("syncCommand", execForm(sharedSync(perforceSync(source, change)))));
+          "perforce",
+          Map.of(
+              "syncCommand", execForm(sharedSync(perforceSync(source, job.parentName(), change)))));
     }
     values.put(
         "setup",
@@ -117,14 +119,23 @@ public final class DockerfileTemplate {
   }
 
   /**
-   * The Perforce sync of a depot path at a change, {@code p4 sync //depot/path/...@<change>}; at
-   * {@code #head} for {@link #HEAD} (a recurring build of the newest change).
+   * The Perforce sync of the parent's stream at a change, {@code p4 sync
+   * //depot/project/<parent>/...@<change>}; at {@code #head} for {@link #HEAD} (a recurring build
+   * of the newest change). The project's depot path is where its parents' streams are (a trailing
+   * {@code /...} is dropped), and only the build's parent is synced: whatever change a user names,
+   * the image holds that parent's files and no other stream's.
    */
-  public static List<String> perforceSync(BuildSource source, String change) {
+  public static List<String> perforceSync(BuildSource source, String parent, String change) {
     String depotPath = Names.require("source.depotPath", source.depotPath(), Names.DEPOT_PATH);
+    String root =
+        depotPath.endsWith("/...")
+            ? depotPath.substring(0, depotPath.length() - "/...".length())
+            : depotPath;
+    String stream = root + "/" + Names.require("parentName", parent, Names.PARENT_NAME) + "/...";
     String revision =
         HEAD.equals(change) ? "#head" : "@" + Names.require("change", change, Names.CHANGE);
-    return List.of("p4", "sync", depotPath + revision);
+    return List.of(
+        "p4", "sync", Names.require("source.depotPath", stream, Names.DEPOT_PATH) + revision);
   }
 
   /**

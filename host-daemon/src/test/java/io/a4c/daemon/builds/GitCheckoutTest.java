@@ -48,13 +48,13 @@ class GitCheckoutTest {
 
     var checkout = new GitCheckout();
     var log = new BuildLog(64 * 1024);
-    String atFirst =
+    var atFirst =
         checkout.checkout("file://" + repo, "main", first.substring(0, 10), dir.resolve("a"), log);
-    String newest = checkout.checkout("file://" + repo, "main", null, dir.resolve("b"), log);
+    var newest = checkout.checkout("file://" + repo, "main", null, dir.resolve("b"), log);
 
-    assertThat(atFirst).isEqualTo(first);
+    assertThat(atFirst).isEqualTo(new GitCheckout.Checkout(first, 1));
     assertThat(Files.readString(dir.resolve("a/VERSION"))).isEqualTo("one\n");
-    assertThat(newest).isEqualTo(second);
+    assertThat(newest).isEqualTo(new GitCheckout.Checkout(second, 2));
     assertThat(Files.readString(dir.resolve("b/VERSION"))).isEqualTo("two\n");
     assertThat(log.text()).contains("$ git clone --quiet --no-checkout -- file://" + repo);
   }
@@ -78,6 +78,44 @@ class GitCheckoutTest {
     }
     assertThat(Files.getPosixFilePermissions(out.resolve(".git/HEAD")))
         .doesNotContain(PosixFilePermission.GROUP_WRITE);
+  }
+
+  @Test
+  void aChangeNotReachableFromTheParentBranchIsNotBuilt() throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    git(repo, "init", "--quiet", "--initial-branch=main");
+    Files.writeString(repo.resolve("f"), "main\n");
+    git(repo, "add", "f");
+    git(repo, "commit", "--quiet", "-m", "main");
+    git(repo, "checkout", "--quiet", "-b", "unmerged");
+    Files.writeString(repo.resolve("f"), "evil\n");
+    git(repo, "commit", "--quiet", "-am", "not on main");
+    String unmerged = git(repo, "rev-parse", "HEAD");
+    git(repo, "checkout", "--quiet", "main");
+    var checkout = new GitCheckout();
+
+    assertThatThrownBy(
+            () ->
+                checkout.checkout(
+                    "file://" + repo,
+                    "main",
+                    unmerged.substring(0, 12),
+                    dir.resolve("c"),
+                    new BuildLog(64 * 1024)))
+        .isInstanceOf(GitCheckout.CheckoutFailed.class)
+        .hasMessageContaining(
+            "change " + unmerged.substring(0, 12) + " is not on parent branch main");
+    // The same commit is built for the parent it belongs to.
+    assertThat(
+            checkout
+                .checkout(
+                    "file://" + repo,
+                    "unmerged",
+                    unmerged.substring(0, 12),
+                    dir.resolve("d"),
+                    new BuildLog(64 * 1024))
+                .commit())
+        .isEqualTo(unmerged);
   }
 
   @Test

@@ -74,6 +74,7 @@ public final class A4cStack extends Stack {
     var roleIds = new java.util.LinkedHashMap<String, String>();
     hostRoles.roles().forEach((hostId, role) -> roleIds.put(hostId, role.getRoleId()));
     functions.trustHostRoles(roleIds);
+    functions.acceptImagesFrom(registry.repository().getRepositoryUri());
     alarms = new Alarms(this, "Alarms", settings, api, queues, context.alarmEmail());
 
     output("ApiUrl", api.url(), "Root URL of the HTTP API");

@@ -128,7 +128,8 @@ public final class ListWorkspacesBenchmark {
     var ids = new TimeOrderedIds(Clock.systemUTC());
     Instant now = Instant.now();
     var image =
-        new Image("kernel", "main", Arch.AMD64, "1234", "a4c-base:busybox", Image.COMPLETED, now);
+        new Image(
+            "kernel", "main", Arch.AMD64, "1234", 1234, "a4c-base:busybox", Image.COMPLETED, now);
     List<WriteRequest> batch = new ArrayList<>();
     for (int u = 0; u < users; u++) {
       for (int i = 0; i < perUser; i++) {

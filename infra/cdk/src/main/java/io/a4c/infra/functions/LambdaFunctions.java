@@ -366,6 +366,16 @@ public final class LambdaFunctions extends Construct {
     }
   }
 
+  /**
+   * Tells every function the one repository builds push to ({@code A4C_IMAGE_REPOSITORY}): a
+   * builder's reported image is accepted only there, under its build's tag.
+   */
+  public void acceptImagesFrom(String repositoryUri) {
+    for (Function function : all) {
+      function.addEnvironment(FunctionsEnv.IMAGE_REPOSITORY, repositoryUri);
+    }
+  }
+
   /** The generated secret that seals pagination tokens. */
   public Secret pageTokenKey() {
     return pageTokenKey;

@@ -125,6 +125,7 @@ class LambdaFunctionsTest {
             FunctionsEnv.BUILD_QUEUE_URL_ARM64,
             FunctionsEnv.BUILD_SCHEDULES_TABLE,
             FunctionsEnv.BUILD_LOGS_TABLE,
+            FunctionsEnv.IMAGE_REPOSITORY,
             FunctionsEnv.BUILD_MAX_RECEIVES,
             FunctionsEnv.EMAIL_SENDER,
             FunctionsEnv.EMAIL_CONFIGURATION_SET,

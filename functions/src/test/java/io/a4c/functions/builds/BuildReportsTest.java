@@ -1,0 +1,217 @@
+package io.a4c.functions.builds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.a4c.events.Arch;
+import io.a4c.events.BuildClaim;
+import io.a4c.events.BuildEnded;
+import io.a4c.events.BuildJob;
+import io.a4c.events.BuildKind;
+import io.a4c.events.BuildSource;
+import io.a4c.events.BuildSpec;
+import io.a4c.events.BuildStatus;
+import io.a4c.functions.audit.TestAudit;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.config.FunctionsConfigTest;
+import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.projects.ImageStore;
+import io.a4c.functions.projects.TestProjects;
+import io.a4c.functions.quotas.UsageCounters;
+import io.a4c.functions.testing.DynamoDbEngine;
+import io.a4c.functions.testing.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Builders' claims and end-of-build reports against Dynoxide: a host acts only for its own builder
+ * slots, the image a report names is believed only as the build's own reference in the one
+ * configured repository, and the default image is the newest change built.
+ */
+class BuildReportsTest {
+  @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
+
+  private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+  private static final String REPOSITORY = "registry.example:5000/a4c-images";
+  private static final String OWN_IMAGE = REPOSITORY + ":shop_main_amd64_4711";
+
+  private final TestClock clock = new TestClock(T0);
+  private BuildScheduleStore schedules;
+  private ImageStore images;
+  private BuildReports reports;
+  private BuildSchedule build;
+
+  @BeforeEach
+  void services() {
+    Map<String, String> env = FunctionsConfigTest.minimal();
+    env.put(FunctionsEnv.IMAGES_TABLE, dynamo.table(A4cTables.IMAGES));
+    env.put(FunctionsEnv.AUDIT_TABLE, dynamo.table(A4cTables.AUDIT));
+    env.put(FunctionsEnv.USAGE_TABLE, dynamo.table(A4cTables.USAGE));
+    env.put(FunctionsEnv.HOSTS_TABLE, dynamo.table(A4cTables.HOSTS));
+    env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, dynamo.table(A4cTables.BUILD_SCHEDULES));
+    env.put(FunctionsEnv.BUILD_LOGS_TABLE, dynamo.table(A4cTables.BUILD_LOGS));
+    env.put(FunctionsEnv.IMAGE_REPOSITORY, REPOSITORY);
+    var config = FunctionsConfig.fromEnvironment(env);
+    var client = dynamo.client();
+    schedules =
+        new BuildScheduleStore(
+            client, new UsageCounters(client, config.security().usageTable()), config);
+    images = TestProjects.images(client, config);
+    reports =
+        new BuildReports(
+            schedules,
+            new BuildLogStore(client, config),
+            images,
+            new BuilderStore(client, config),
+            // No build here has a recipient, so nothing is sent.
+            new BuildEmails(schedules, new BuildNotifier(null, config), clock),
+            clock,
+            TestAudit.log(client, config, clock),
+            config);
+    build = claimed(0, "4711");
+  }
+
+  /** Build number {@code n} of {@code change}, claimed by h1's slot 0. */
+  private BuildSchedule claimed(int n, String change) {
+    var scheduled = scheduled(n, change);
+    assertThat(schedules.claim(BuildClaim.of(scheduled.scheduleId(), "alice", "h1", "h1/0", 1), T0))
+        .isTrue();
+    return scheduled;
+  }
+
+  /** Build number {@code n} of {@code change}, SCHEDULED. */
+  private BuildSchedule scheduled(int n, String change) {
+    var job =
+        BuildJob.of(
+            String.format("bs-%026d", n),
+            "alice",
+            BuildKind.USER,
+            "shop",
+            "main",
+            Arch.AMD64,
+            change,
+            new BuildSpec(
+                "debian:12", List.of(), List.of(), BuildSource.git("https://git.example/shop.git")),
+            T0);
+    var scheduled = BuildSchedule.scheduled(job, "{}", "shop-image", null);
+    assertThat(schedules.insert(scheduled)).isTrue();
+    return scheduled;
+  }
+
+  private BuildEnded completed(String hostId, String workerId, String imageRef) {
+    return completed(build, hostId, workerId, 4711L, imageRef);
+  }
+
+  private BuildEnded completed(
+      BuildSchedule of, String hostId, String workerId, Long position, String imageRef) {
+    return BuildEnded.of(
+        hostId,
+        of.scheduleId(),
+        "alice",
+        workerId,
+        1,
+        BuildStatus.COMPLETED,
+        of.change(),
+        position,
+        imageRef,
+        "sha256:" + "a".repeat(64),
+        null,
+        "built",
+        T0);
+  }
+
+  private BuildSchedule stored() {
+    return schedules.get("alice", build.scheduleId(), true).orElseThrow();
+  }
+
+  @Test
+  void aHostCannotEndABuildHeldByAnotherHostsSlot() {
+    // h2's report is verified as h2's (its sender), but names h1's slot, which holds the build.
+    assertThat(reports.apply(completed("h2", "h1/0", OWN_IMAGE))).isFalse();
+
+    assertThat(stored().status()).isEqualTo(BuildStatus.IN_PROGRESS);
+    assertThat(images.newestCompleted("shop", "main", Arch.AMD64)).isEmpty();
+  }
+
+  @Test
+  void aClaimForAnotherHostsSlotIsRefusedAndTakesNothing() {
+    var other = scheduled(1, "4712");
+    var lease = new BuildLease(schedules, clock);
+
+    var answer = lease.claim(BuildClaim.of(other.scheduleId(), "alice", "h2", "h1/0", 1));
+
+    assertThat(answer.granted()).isFalse();
+    assertThat(answer.reason()).contains("not a builder slot of host h2");
+    assertThat(schedules.get("alice", other.scheduleId(), true).orElseThrow().status())
+        .isEqualTo(BuildStatus.SCHEDULED);
+    assertThat(lease.claim(BuildClaim.of(other.scheduleId(), "alice", "h2", "h2/0", 1)).granted())
+        .isTrue();
+  }
+
+  @Test
+  void anImageOutsideTheRepositoryFailsTheBuildAndNeverBecomesAnImage() {
+    assertThat(reports.apply(completed("h1", "h1/0", "evil.example/x:latest"))).isTrue();
+
+    var ended = stored();
+    assertThat(ended.status()).isEqualTo(BuildStatus.FAILED);
+    assertThat(ended.imageRef()).isNull();
+    assertThat(ended.reason()).contains("evil.example/x:latest").contains(OWN_IMAGE);
+    assertThat(images.newestCompleted("shop", "main", Arch.AMD64)).isEmpty();
+  }
+
+  @Test
+  void anImageInTheRepositoryUnderAnotherBuildsTagFailsTheBuild() {
+    assertThat(reports.apply(completed("h1", "h1/0", REPOSITORY + ":shop_main_amd64_4712")))
+        .isTrue();
+
+    assertThat(stored().status()).isEqualTo(BuildStatus.FAILED);
+    assertThat(images.newestCompleted("shop", "main", Arch.AMD64)).isEmpty();
+  }
+
+  @Test
+  void aBuildOfAnOlderChangeThatEndsLaterDoesNotBecomeTheDefault() {
+    var older = claimed(1, "1f00d");
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(reports.apply(completed("h1", "h1/0", OWN_IMAGE))).isTrue();
+    clock.advance(Duration.ofSeconds(60));
+    String olderImage = REPOSITORY + ":shop_main_amd64_1f00d";
+    assertThat(reports.apply(completed(older, "h1", "h1/0", 4000L, olderImage))).isTrue();
+
+    assertThat(images.newestCompleted("shop", "main", Arch.AMD64))
+        .get()
+        .extracting(i -> i.change())
+        .isEqualTo("4711");
+    assertThat(images.completed("shop", "main", Arch.AMD64, "1f00d")).isPresent();
+  }
+
+  @Test
+  void aBuildWhoseBuilderCouldNotPlaceItsChangeCountsAsTheNewestWhenItEnds() {
+    // A Perforce build of head, or a builder from before positions.
+    var head = claimed(1, "head");
+    assertThat(reports.apply(completed("h1", "h1/0", OWN_IMAGE))).isTrue();
+    clock.advance(Duration.ofSeconds(60));
+    String headImage = REPOSITORY + ":shop_main_amd64_head";
+    assertThat(reports.apply(completed(head, "h1", "h1/0", null, headImage))).isTrue();
+
+    assertThat(images.newestCompleted("shop", "main", Arch.AMD64))
+        .get()
+        .extracting(i -> i.imageRef())
+        .isEqualTo(headImage);
+  }
+
+  @Test
+  void theHoldersReportOfItsOwnImageCompletesTheBuild() {
+    assertThat(reports.apply(completed("h1", "h1/0", OWN_IMAGE))).isTrue();
+
+    assertThat(stored().status()).isEqualTo(BuildStatus.COMPLETED);
+    assertThat(images.newestCompleted("shop", "main", Arch.AMD64))
+        .get()
+        .extracting(i -> i.imageRef())
+        .isEqualTo(OWN_IMAGE);
+  }
+}
