@@ -241,6 +241,7 @@ class BuildScheduleStoreTest {
             failed.change(),
             null,
             null,
+            null,
             "source sync failed: fatal: repository 'https://alice:tok3n@git.example.com/x/'",
             failed.log(),
             failed.at()),
