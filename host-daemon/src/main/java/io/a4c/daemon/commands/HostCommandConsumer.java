@@ -1,10 +1,12 @@
 package io.a4c.daemon.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.a4c.daemon.aws.CommandQueue;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.EventJson;
 import io.a4c.events.HostCommand;
 import io.a4c.events.RebuildWorkspace;
 import io.a4c.events.StartWorkspace;
@@ -31,6 +33,12 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * it was carried out and reported; if the daemon dies first, SQS delivers it again and the
  * provisioner ({@link WorkspaceCommandHandler}), being idempotent, finishes the job. Visibility is
  * extended while a command runs.
+ *
+ * <p>Commands are read ignoring fields this release does not know ({@link
+ * EventJson#messageReader}): a newer functions release may add some. One that cannot be read at all
+ * (a command type or version of a later release, or garbage) is not deleted: it is handed back
+ * until its queue parks it in the command dead-letter queue ({@link CommandQueue}), from where an
+ * operator redrives it once this daemon is upgraded.
  */
 @Singleton
 public final class HostCommandConsumer {
@@ -38,7 +46,7 @@ public final class HostCommandConsumer {
 
   private final CommandQueue queue;
   private final WorkspaceCommandHandler workspaces;
-  private final ObjectMapper json;
+  private final ObjectReader commands;
   private final String hostId;
   private final ScheduledExecutorService extender =
       Executors.newSingleThreadScheduledExecutor(
@@ -52,7 +60,7 @@ public final class HostCommandConsumer {
       DaemonConfig config) {
     this.queue = queue;
     this.workspaces = workspaces;
-    this.json = json;
+    this.commands = EventJson.messageReader(json, HostCommand.class);
     this.hostId = config.hostId();
   }
 
@@ -93,14 +101,14 @@ public final class HostCommandConsumer {
   private boolean run(Message message) {
     HostCommand command;
     try {
-      command = json.readValue(message.body(), HostCommand.class);
+      command = commands.readValue(message.body());
     } catch (IOException | IllegalArgumentException e) {
       log.atError()
           .addKeyValue("messageId", message.messageId())
           .setCause(e)
-          .log("unreadable command dropped");
-      queue.delete(message);
-      return true;
+          .log("unreadable command handed back for the dead-letter queue");
+      queue.release(message);
+      return false; // its workspace's later commands wait until it is parked
     }
     if (!hostId.equals(command.hostId())) {
       log.atWarn()
