@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * When a transaction is tried again. The client is a mock that answers every write transaction
- * with the given cancellation reasons (one per participant), the fault real DynamoDB gives two
+ * When a transaction is tried again. The client is a mock that answers every write transaction with
+ * the given cancellation reasons (one per participant), the fault real DynamoDB gives two
  * transactions racing on one item and Dynoxide does not.
  */
 class TransactionTest {
