@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,58 @@ class ContractRoundTripTest {
 
     assertThat(value).isInstanceOf(type);
     assertThat(json.readTree(json.writerFor(base).writeValueAsString(value))).isEqualTo(fixture);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "create-workspace.json, io.a4c.events.HostCommand, io.a4c.events.CreateWorkspace",
+    "create-workspace-ssh.json, io.a4c.events.HostCommand, io.a4c.events.CreateWorkspace",
+    "delete-workspace.json, io.a4c.events.HostCommand, io.a4c.events.DeleteWorkspace",
+    "sync-ssh-keys.json, io.a4c.events.HostCommand, io.a4c.events.SyncSshKeys",
+    "stop-workspace.json, io.a4c.events.HostCommand, io.a4c.events.StopWorkspace",
+    "start-workspace.json, io.a4c.events.HostCommand, io.a4c.events.StartWorkspace",
+    "rebuild-workspace.json, io.a4c.events.HostCommand, io.a4c.events.RebuildWorkspace",
+    "delete-workspace-keep-home.json, io.a4c.events.HostCommand, io.a4c.events.DeleteWorkspace",
+    "workspace-status-stopped.json, io.a4c.events.HostEvent, io.a4c.events.WorkspaceStatus",
+    "host-inventory-homes.json, io.a4c.events.HostEvent, io.a4c.events.HostInventory",
+    "ssh-keys-applied.json, io.a4c.events.HostEvent, io.a4c.events.SshKeysApplied",
+    "heartbeat.json, io.a4c.events.HostEvent, io.a4c.events.Heartbeat",
+    "workspace-status.json, io.a4c.events.HostEvent, io.a4c.events.WorkspaceStatus",
+    "host-inventory.json, io.a4c.events.HostEvent, io.a4c.events.HostInventory",
+    "build-ended.json, io.a4c.events.HostEvent, io.a4c.events.BuildEnded",
+    "builder-status.json, io.a4c.events.HostEvent, io.a4c.events.BuilderStatus",
+    "build-job.json, io.a4c.events.BuildMessage, io.a4c.events.BuildJob",
+    "build-claim.json, io.a4c.events.BuildClaim, io.a4c.events.BuildClaim",
+    "build-claim-answer.json, io.a4c.events.BuildClaimAnswer, io.a4c.events.BuildClaimAnswer"
+  })
+  void readsTheFixtureOfALaterReleaseWithExtraFieldsAsThisReleasesMessage(
+      String file, Class<?> base, Class<?> type) throws IOException {
+    Object current = json.readValue(read(file), base);
+
+    Object future = EventJson.messageReader(json, base).readValue(read("future/" + file));
+
+    assertThat(future).isInstanceOf(type).isEqualTo(current);
+    assertThat(json.readTree(json.writerFor(base).writeValueAsString(future)))
+        .isEqualTo(json.readTree(read(file)));
+  }
+
+  @Test
+  void keepsApiBodiesStrictAboutUnknownFields() {
+    assertThatThrownBy(
+            () -> json.readValue(read("future/create-workspace.json"), HostCommand.class))
+        .isInstanceOf(UnrecognizedPropertyException.class)
+        .hasMessageContaining("LaterRelease");
+  }
+
+  @Test
+  void aMessageReaderStillRefusesAVersionItDoesNotUnderstand() throws IOException {
+    String v2 =
+        new String(read("future/delete-workspace.json"))
+            .replace("\"version\": 1", "\"version\": 2");
+
+    assertThatThrownBy(() -> EventJson.messageReader(json, HostCommand.class).readValue(v2))
+        .isInstanceOf(ValueInstantiationException.class)
+        .hasMessageContaining("version 2 is not supported");
   }
 
   @Test

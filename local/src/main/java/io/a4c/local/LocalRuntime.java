@@ -10,6 +10,7 @@ import io.a4c.daemon.docker.DockerClients;
 import io.a4c.daemon.registry.RegistryCredentials;
 import io.a4c.events.Arch;
 import io.a4c.events.EventJson;
+import io.a4c.events.HostQueues;
 import io.a4c.functions.FunctionsComponent;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsEnv;
@@ -27,6 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 
 /**
  * All of A4C on one machine: the AWS stand-ins ({@link LocalEmulators}: Dynoxide as a child
@@ -39,6 +42,9 @@ public final class LocalRuntime implements AutoCloseable {
   static final String REGION = "us-east-1";
   static final String HOST_EVENTS_QUEUE = "a4c-host-events";
   static final String HOST_QUEUE_PREFIX = "a4c-host-";
+
+  /** Receives before a host event is parked in its dead-letter queue, as in AWS. */
+  static final int HOST_EVENTS_MAX_RECEIVES = 5;
 
   private final LocalConfig config;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -83,7 +89,13 @@ public final class LocalRuntime implements AutoCloseable {
     started.push(emulators);
     SqsClient sqsClient = newSqsClient();
     started.push(sqsClient);
-    hostEventsUrl = sqsClient.createQueue(b -> b.queueName(HOST_EVENTS_QUEUE)).queueUrl();
+    hostEventsUrl = createHostEventsQueue(sqsClient);
+    // What the stack makes in AWS: the FIFO dead-letter queue every daemon points its command
+    // queue at (it must exist before a daemon starts).
+    sqsClient.createQueue(
+        b ->
+            b.queueName(HostQueues.commandDeadLetterQueueName(HOST_QUEUE_PREFIX))
+                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")));
     builds = LocalBuilds.prepare(config, sqsClient);
     started.push(builds);
 
@@ -247,6 +259,34 @@ public final class LocalRuntime implements AutoCloseable {
    * A4C_HOST_CAPACITY}) hold here as on a host, and the runtime sets what it owns — the host's id,
    * engine, queues, endpoints and event key, and the timings it has read under the same names.
    */
+  /**
+   * The host-events queue with its dead-letter queue, as in AWS: an event the consumer cannot read
+   * (or keeps failing) is parked in {@code a4c-host-events-dlq} after {@link
+   * #HOST_EVENTS_MAX_RECEIVES} receives. A queue kept from an earlier run takes this run's policy.
+   */
+  private static String createHostEventsQueue(SqsClient sqs) {
+    String dlqUrl = sqs.createQueue(b -> b.queueName(HOST_EVENTS_QUEUE + "-dlq")).queueUrl();
+    String dlqArn =
+        sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    var attributes =
+        Map.of(
+            QueueAttributeName.REDRIVE_POLICY,
+            "{\"deadLetterTargetArn\":\""
+                + dlqArn
+                + "\",\"maxReceiveCount\":\""
+                + HOST_EVENTS_MAX_RECEIVES
+                + "\"}");
+    try {
+      return sqs.createQueue(b -> b.queueName(HOST_EVENTS_QUEUE).attributes(attributes)).queueUrl();
+    } catch (QueueNameExistsException e) {
+      String url = sqs.getQueueUrl(b -> b.queueName(HOST_EVENTS_QUEUE)).queueUrl();
+      sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(attributes));
+      return url;
+    }
+  }
+
   private DaemonConfig daemonConfig(String hostId, String dockerHost, String hostEventsUrl) {
     var env = new java.util.HashMap<>(config.daemonSettings());
     env.putAll(

@@ -11,6 +11,7 @@ import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.EventJson;
 import io.a4c.events.HostCommand;
 import io.a4c.events.HostEvent;
+import io.a4c.events.HostEventSignatures;
 import io.a4c.events.HostQueues;
 import io.a4c.events.WorkspaceSpec;
 import io.a4c.events.WorkspaceState;
@@ -24,6 +25,7 @@ import io.a4c.local.testing.SharedRuntime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Failures in the middle of work, on real engines: a daemon that dies after any step, a Docker
@@ -243,8 +247,12 @@ class FaultToleranceTest {
                   ip,
                   null,
                   at))) {
-        String body = json.writerFor(HostEvent.class).writeValueAsString(event);
-        sqs.sendMessage(b -> b.queueUrl(events).messageBody(body));
+        sendEvent(
+            sqs,
+            runtime,
+            events,
+            hostId,
+            json.writerFor(HostEvent.class).writeValueAsString(event));
       }
       var spec =
           new WorkspaceSpec(
@@ -283,7 +291,7 @@ class FaultToleranceTest {
                       null,
                       null,
                       Instant.now()));
-      sqs.sendMessage(b -> b.queueUrl(events).messageBody(deleted));
+      sendEvent(sqs, runtime, events, hostId, deleted);
     }
 
     await()
@@ -295,7 +303,51 @@ class FaultToleranceTest {
                         == 404
                     && fleet.containersOf(user).isEmpty()
                     && assigned(api, hostId) == assignedBefore);
+    // The replayed events were signed as their host signs them, so they reached the consumer's
+    // apply (and changed nothing there) rather than being dropped by the sender check.
+    try (var sqs = runtime.newSqsClient()) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> queued(sqs, runtime.hostEventsQueueUrl()) == 0);
+    }
+    var audit = api.get("/v1/audit?userId=" + user + "&limit=100", api.adminToken()).json();
+    assertThat(audit.get("items"))
+        .isNotEmpty()
+        .noneSatisfy(
+            item -> assertThat(item.path("action").asText()).isEqualTo("host-event.rejected"));
     FaultFigures.converged("every command and event delivered twice (incl. 4 s watch)", injected);
+  }
+
+  /** A host event as {@code hostId}'s daemon sends it: signed with that host's key. */
+  private static void sendEvent(
+      SqsClient sqs, LocalRuntime runtime, String queue, String hostId, String body) {
+    String signature = HostEventSignatures.sign(runtime.hostEventKey(hostId), body);
+    sqs.sendMessage(
+        b ->
+            b.queueUrl(queue)
+                .messageBody(body)
+                .messageAttributes(
+                    Map.of(
+                        HostEventSignatures.ATTRIBUTE,
+                        MessageAttributeValue.builder()
+                            .dataType("String")
+                            .stringValue(signature)
+                            .build())));
+  }
+
+  /** Messages on a queue, visible or in flight. */
+  private static int queued(SqsClient sqs, String queue) {
+    var attributes =
+        sqs.getQueueAttributes(
+                b ->
+                    b.queueUrl(queue)
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+            .attributes();
+    return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        + Integer.parseInt(
+            attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
   }
 
   private static void sendCommand(

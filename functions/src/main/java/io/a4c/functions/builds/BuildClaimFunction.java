@@ -3,6 +3,7 @@ package io.a4c.functions.builds;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.a4c.events.BuildClaim;
 import io.a4c.events.EventJson;
 import io.a4c.functions.FunctionsComponent;
@@ -14,10 +15,12 @@ import java.io.OutputStream;
 /**
  * Lambda entry point builders invoke (synchronously, with their host role) to claim a build: a
  * {@link BuildClaim} in, a {@link io.a4c.events.BuildClaimAnswer} out, in the contracts' JSON. A
- * claim that cannot be read is an error the builder sees, and it leaves the job alone.
+ * claim that cannot be read is an error the builder sees, and it leaves the job alone; fields of a
+ * later release (a builder upgraded first) are ignored ({@link EventJson#messageReader}).
  */
 public final class BuildClaimFunction implements RequestStreamHandler {
   private static final ObjectMapper JSON = EventJson.newMapper();
+  private static final ObjectReader CLAIMS = EventJson.messageReader(JSON, BuildClaim.class);
 
   private final BuildLease lease;
 
@@ -47,7 +50,7 @@ public final class BuildClaimFunction implements RequestStreamHandler {
 
   /** Reads a claim, writes the answer; shared with the local runtime's Lambda stand-in. */
   public void handle(InputStream input, OutputStream output) throws IOException {
-    BuildClaim claim = JSON.readValue(input, BuildClaim.class);
+    BuildClaim claim = CLAIMS.readValue(input);
     JSON.writeValue(output, lease.claim(claim));
   }
 }

@@ -3,8 +3,10 @@ package io.a4c.functions.builds;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildMessage;
+import io.a4c.events.EventJson;
 import io.a4c.functions.config.FunctionsConfig;
 import java.io.IOException;
 import java.time.Clock;
@@ -19,13 +21,15 @@ import org.slf4j.LoggerFactory;
  * Consumes the build dead-letter queue: a job lands there after the build queue handed it out N
  * times without any builder finishing it (builders died or lost it). Its schedule, if still
  * unfinished, becomes FAILED with that reason and the owner is emailed. Each record on its own;
- * idempotent (the FAILED write is conditional, the email claimed once).
+ * idempotent (the FAILED write is conditional, the email claimed once). Fields of a later release
+ * are ignored; a job this release cannot read at all is reported failed, so it stays on the
+ * dead-letter queue (alarmed) until a release that reads it takes it, rather than being dropped.
  */
 @Singleton
 public final class BuildDeadLetters {
   private static final Logger log = LoggerFactory.getLogger(BuildDeadLetters.class);
 
-  private final ObjectMapper json;
+  private final ObjectReader jobs;
   private final BuildScheduleStore schedules;
   private final BuildEmails emails;
   private final Clock clock;
@@ -38,7 +42,7 @@ public final class BuildDeadLetters {
       BuildEmails emails,
       Clock clock,
       FunctionsConfig config) {
-    this.json = json;
+    this.jobs = EventJson.messageReader(json, BuildMessage.class);
     this.schedules = schedules;
     this.emails = emails;
     this.clock = clock;
@@ -51,12 +55,13 @@ public final class BuildDeadLetters {
     for (SQSEvent.SQSMessage message : event.getRecords()) {
       BuildJob job;
       try {
-        job = (BuildJob) json.readValue(message.getBody(), BuildMessage.class);
+        job = (BuildJob) jobs.readValue(message.getBody());
       } catch (IOException | IllegalArgumentException e) {
         log.atError()
             .addKeyValue("messageId", message.getMessageId())
             .setCause(e)
-            .log("unreadable dead-lettered build dropped");
+            .log("unreadable dead-lettered build left on the dead-letter queue");
+        failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
         continue;
       }
       try {

@@ -136,7 +136,9 @@ public final class BuildScheduleStore {
     try {
       tx.commit();
     } catch (TransactionCanceledException e) {
-      if (tx.failure(e).failed("quota")) {
+      // Still contended after the retries (Transaction#commit): the loser of the race's answer.
+      var failure = tx.failure(e);
+      if (failure.failed("quota") || failure.conflicted("quota")) {
         throw new QuotaReached();
       }
       throw e;

@@ -1,7 +1,9 @@
 package io.a4c.functions.dynamo;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -16,6 +18,14 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * failure.failed("hostSlot")}) rather than by position, which shifts when a participant is
  * optional. Not thread-safe: one per write.
  *
+ * <p>Two transactions that touch one item at once (two creates on a host's last slot, one user's
+ * counter, one idempotency key) make DynamoDB cancel one of them with {@code TransactionConflict}
+ * rather than a failed condition. {@link #commit} tries such a transaction again, up to {@link
+ * #ATTEMPTS} times with a short jittered pause, so the race is decided by the conditions: the retry
+ * either succeeds or fails the condition the winner made false, which the caller answers as usual.
+ * If it still conflicts after the last attempt, {@link Failure#conflicted} names the contended
+ * participant, and a caller that reserves answers as the losing side of the race.
+ *
  * <pre>{@code
  * var tx = Transaction.of(dynamo).put("workspace", ...).add("hostSlot", slots.reserve(hostId));
  * try {
@@ -27,6 +37,15 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * }</pre>
  */
 public final class Transaction {
+  /** How many times a transaction cancelled only by conflicts is tried in all. */
+  public static final int ATTEMPTS = 5;
+
+  /** The first retry waits up to this long; each further one up to twice as long as the last. */
+  private static final Duration FIRST_PAUSE = Duration.ofMillis(20);
+
+  private static final String CONFLICT = "TransactionConflict";
+  private static final String CONDITION_FAILED = "ConditionalCheckFailed";
+
   private final DynamoDbClient dynamo;
   private final List<String> names = new ArrayList<>();
   private final List<TransactWriteItem> items = new ArrayList<>();
@@ -71,12 +90,53 @@ public final class Transaction {
   }
 
   /**
-   * Writes every participant or none.
+   * Writes every participant or none; a cancellation caused only by other transactions on the same
+   * items is tried again, up to {@link #ATTEMPTS} times in all.
    *
-   * @throws TransactionCanceledException when one failed; read it with {@link #failure}
+   * @throws TransactionCanceledException when a condition failed, or the items were still contended
+   *     at the last attempt; read it with {@link #failure}
    */
   public void commit() {
-    dynamo.transactWriteItems(t -> t.transactItems(items));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        dynamo.transactWriteItems(t -> t.transactItems(items));
+        return;
+      } catch (TransactionCanceledException e) {
+        if (attempt >= ATTEMPTS || !onlyConflicts(e)) {
+          throw e;
+        }
+        if (!pause(attempt)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Whether another transaction, not a condition, cancelled it: then trying again may pass. */
+  private static boolean onlyConflicts(TransactionCanceledException e) {
+    if (!e.hasCancellationReasons()) {
+      return false;
+    }
+    boolean conflict = false;
+    for (CancellationReason reason : e.cancellationReasons()) {
+      if (CONDITION_FAILED.equals(reason.code())) {
+        return false;
+      }
+      conflict |= CONFLICT.equals(reason.code());
+    }
+    return conflict;
+  }
+
+  /** Sleeps a random time up to {@code FIRST_PAUSE * 2^(attempt-1)}; false when interrupted. */
+  private static boolean pause(int attempt) {
+    long bound = FIRST_PAUSE.toMillis() << (attempt - 1);
+    try {
+      Thread.sleep(1 + ThreadLocalRandom.current().nextLong(bound));
+      return true;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Which participants a cancellation of this transaction names. */
@@ -96,10 +156,21 @@ public final class Transaction {
 
     /** Whether the named participant's condition failed. */
     public boolean failed(String name) {
+      return CONDITION_FAILED.equals(code(name));
+    }
+
+    /**
+     * Whether another transaction still held the named participant at the last attempt. A caller
+     * that reserves something answers this as the losing side of the race would; one that releases
+     * something must not take it for a condition that failed (nothing was released).
+     */
+    public boolean conflicted(String name) {
+      return CONFLICT.equals(code(name));
+    }
+
+    private String code(String name) {
       int index = names.indexOf(name);
-      return index >= 0
-          && reasons.size() > index
-          && "ConditionalCheckFailed".equals(reasons.get(index).code());
+      return index < 0 || reasons.size() <= index ? null : reasons.get(index).code();
     }
   }
 }

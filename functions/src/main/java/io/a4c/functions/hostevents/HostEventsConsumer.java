@@ -3,8 +3,10 @@ package io.a4c.functions.hostevents;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.a4c.events.BuildEnded;
 import io.a4c.events.BuilderStatus;
+import io.a4c.events.EventJson;
 import io.a4c.events.Heartbeat;
 import io.a4c.events.HostEvent;
 import io.a4c.events.HostInventory;
@@ -27,8 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies host events from the host-events queue. Each record is handled on its own; a failed one
- * is reported by message id so SQS redelivers only it. A record that can never be read is logged
- * and dropped (redelivering it would not help). Idempotent: every write is conditional.
+ * is reported by message id so SQS redelivers only it. Fields this release does not know (a daemon
+ * upgraded first) are ignored; a record it cannot read at all (an event type or version of a later
+ * release) is reported failed too, so after its last receive SQS parks it in the host-events
+ * dead-letter queue (alarmed) for a redrive once the functions are upgraded, rather than dropping
+ * it. Idempotent: every write is conditional.
  *
  * <p>Hosts act only for themselves: before anything is applied, {@link HostEventSenders} checks the
  * message was sent by the host the event names. One that was not is dropped, logged and audited
@@ -39,7 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class HostEventsConsumer {
   private static final Logger log = LoggerFactory.getLogger(HostEventsConsumer.class);
 
-  private final ObjectMapper json;
+  private final ObjectReader events;
   private final HostService hosts;
   private final WorkspaceReports workspaces;
   private final WorkspaceReconciler reconciler;
@@ -56,7 +61,7 @@ public final class HostEventsConsumer {
       HostEventSenders senders,
       AuditLog audit,
       BuildReports builds) {
-    this.json = json;
+    this.events = EventJson.messageReader(json, HostEvent.class);
     this.senders = senders;
     this.audit = audit;
     this.hosts = hosts;
@@ -71,12 +76,13 @@ public final class HostEventsConsumer {
     for (SQSEvent.SQSMessage message : event.getRecords()) {
       HostEvent hostEvent;
       try {
-        hostEvent = json.readValue(message.getBody(), HostEvent.class);
+        hostEvent = events.readValue(message.getBody());
       } catch (IOException | IllegalArgumentException e) {
         log.atError()
             .addKeyValue("messageId", message.getMessageId())
             .setCause(e)
-            .log("unreadable host event dropped");
+            .log("unreadable host event left for the dead-letter queue");
+        failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
         continue;
       }
       var refusal = senders.refusal(message, hostEvent.hostId());

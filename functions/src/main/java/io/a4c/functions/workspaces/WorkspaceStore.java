@@ -129,14 +129,16 @@ public final class WorkspaceStore {
     try {
       tx.commit();
     } catch (TransactionCanceledException e) {
+      // A participant still contended after the retries (Transaction#commit) lost a race: the
+      // answer is the loser's, as if the winner's write had made its condition false.
       var failure = tx.failure(e);
-      if (failure.failed("idempotencyKey")) {
+      if (failure.failed("idempotencyKey") || failure.conflicted("idempotencyKey")) {
         throw new IdempotencyKeyTaken();
       }
-      if (failure.failed("quota")) {
+      if (failure.failed("quota") || failure.conflicted("quota")) {
         throw new QuotaReached();
       }
-      if (failure.failed("hostSlot")) {
+      if (failure.failed("hostSlot") || failure.conflicted("hostSlot")) {
         throw new HostUnavailableForReservation();
       }
       throw e;

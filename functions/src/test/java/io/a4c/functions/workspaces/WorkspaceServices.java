@@ -84,8 +84,20 @@ final class WorkspaceServices {
   private final ObjectMapper json = EventJson.newMapper();
 
   WorkspaceServices(DynamoDbEngine dynamo, MessageQueues sqs) {
+    this(dynamo, sqs, client -> client);
+  }
+
+  /**
+   * The services over {@code wrap} of the engine's client: a test's stand-in for DynamoDB faults
+   * the engine cannot cause.
+   */
+  WorkspaceServices(
+      DynamoDbEngine dynamo,
+      MessageQueues sqs,
+      java.util.function.UnaryOperator<software.amazon.awssdk.services.dynamodb.DynamoDbClient>
+          wrap) {
     this.sqs = sqs;
-    var client = dynamo.client();
+    var client = wrap.apply(dynamo.client());
     config = config(dynamo, sqs);
     hosts = new HostStore(client, config.hostsTable());
     usage = new UsageCounters(client, config.security().usageTable());

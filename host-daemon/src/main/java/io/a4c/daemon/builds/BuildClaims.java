@@ -2,9 +2,12 @@ package io.a4c.daemon.builds;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.events.BuildClaim;
 import io.a4c.events.BuildClaimAnswer;
+import io.a4c.events.EventJson;
+import java.io.IOException;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.core.SdkBytes;
@@ -12,18 +15,21 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * Asks the build-claim function (a synchronous Lambda invoke with the host's role) to take a build:
- * the function makes the one conditional write that decides who runs it. Thread-safe.
+ * the function makes the one conditional write that decides who runs it. An answer is read ignoring
+ * fields of a later release ({@link EventJson#messageReader}). Thread-safe.
  */
 @Singleton
 public final class BuildClaims {
   private final LambdaClient lambda;
   private final ObjectMapper json;
+  private final ObjectReader answers;
   private final String function;
 
   @Inject
   public BuildClaims(LambdaClient lambda, ObjectMapper json, DaemonConfig config) {
     this.lambda = lambda;
     this.json = json;
+    this.answers = EventJson.messageReader(json, BuildClaimAnswer.class);
     this.function = config.builder().claimFunction();
   }
 
@@ -48,8 +54,8 @@ public final class BuildClaims {
           "the build-claim function failed: " + response.functionError() + " " + answer);
     }
     try {
-      return json.readValue(answer, BuildClaimAnswer.class);
-    } catch (JsonProcessingException e) {
+      return answers.readValue(answer);
+    } catch (IOException e) {
       throw new IllegalStateException("the build-claim function's answer could not be read", e);
     }
   }

@@ -1,6 +1,7 @@
 package io.a4c.daemon.builds;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.github.dockerjava.api.DockerClient;
 import io.a4c.daemon.aws.HostEventPublisher;
 import io.a4c.daemon.aws.SqsLeases;
@@ -11,6 +12,7 @@ import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildMessage;
 import io.a4c.events.BuilderStatus;
+import io.a4c.events.EventJson;
 import io.a4c.events.Redaction;
 import java.io.Closeable;
 import java.io.IOException;
@@ -36,10 +38,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * most {@code concurrency} at once, claims each through the build-claim function and runs only what
  * it was granted, extends the job's visibility while building (the heartbeat that keeps other
  * builders off it), reports the end on the host-events queue, then deletes the job. A job refused
- * (someone else holds it, or it ended or was cancelled) is deleted unrun; a job that hit a
- * transient failure is handed back. If the builder dies, the job's visibility runs out and another
- * builder's later delivery takes the claim over. It also reports its own status, so waiting builds
- * can say why they wait.
+ * (someone else holds it, or it ended or was cancelled) is deleted unrun; a job that cannot be read
+ * (fields of a later release are ignored, but not a kind or version it does not know) is handed
+ * back until the queue parks it in the build dead-letter queue; a job that hit a transient failure
+ * is handed back. If the builder dies, the job's visibility runs out and another builder's later
+ * delivery takes the claim over. It also reports its own status, so waiting builds can say why they
+ * wait.
  */
 @Singleton
 public final class BuildWorker implements AutoCloseable {
@@ -66,7 +70,7 @@ public final class BuildWorker implements AutoCloseable {
   private final HostEventPublisher events;
   private final SqsLeases leases;
   private final DockerClient docker;
-  private final ObjectMapper json;
+  private final ObjectReader jobs;
   private final Clock clock;
   private final Duration statusInterval;
   private final BitSet busySlots = new BitSet();
@@ -100,7 +104,7 @@ public final class BuildWorker implements AutoCloseable {
     this.events = events;
     this.leases = leases;
     this.docker = docker;
-    this.json = json;
+    this.jobs = EventJson.messageReader(json, BuildMessage.class);
     this.clock = clock;
     this.statusInterval = config.heartbeatInterval();
   }
@@ -251,13 +255,15 @@ public final class BuildWorker implements AutoCloseable {
     try {
       BuildJob job;
       try {
-        job = (BuildJob) json.readValue(message.body(), BuildMessage.class);
+        job = (BuildJob) jobs.readValue(message.body());
       } catch (IOException | IllegalArgumentException e) {
+        // A later release's job, or garbage: handed back, it runs out of receives and lands in
+        // the build dead-letter queue, where it waits (alarmed) rather than being lost.
         log.atError()
             .addKeyValue("messageId", message.messageId())
             .setCause(e)
-            .log("unreadable build job dropped");
-        queue.delete(message);
+            .log("unreadable build job handed back for the dead-letter queue");
+        queue.release(message, Duration.ZERO);
         return;
       }
       if (job.arch() != arch) {

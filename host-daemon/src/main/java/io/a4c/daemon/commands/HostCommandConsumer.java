@@ -1,11 +1,13 @@
 package io.a4c.daemon.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.a4c.daemon.aws.CommandQueue;
 import io.a4c.daemon.aws.SqsLeases;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.EventJson;
 import io.a4c.events.HostCommand;
 import io.a4c.events.RebuildWorkspace;
 import io.a4c.events.StartWorkspace;
@@ -36,6 +38,12 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * being idempotent, finishes the job. Visibility is extended ({@link SqsLeases}) from receipt until
  * the command ends; a command SQS hands out again while it still runs here (its visibility ran out
  * anyway) is not started twice.
+ *
+ * <p>Commands are read ignoring fields this release does not know ({@link
+ * EventJson#messageReader}): a newer functions release may add some. One that cannot be read at all
+ * (a command type or version of a later release, or garbage) is not deleted: it is handed back
+ * until its queue parks it in the command dead-letter queue ({@link CommandQueue}), from where an
+ * operator redrives it once this daemon is upgraded.
  */
 @Singleton
 public final class HostCommandConsumer {
@@ -43,7 +51,7 @@ public final class HostCommandConsumer {
 
   private final CommandQueue queue;
   private final WorkspaceCommandHandler workspaces;
-  private final ObjectMapper json;
+  private final ObjectReader commands;
   private final SqsLeases leases;
   private final String hostId;
   private final int concurrency;
@@ -63,7 +71,7 @@ public final class HostCommandConsumer {
       DaemonConfig config) {
     this.queue = queue;
     this.workspaces = workspaces;
-    this.json = json;
+    this.commands = EventJson.messageReader(json, HostCommand.class);
     this.leases = leases;
     this.hostId = config.hostId();
     this.concurrency = config.commandConcurrency();
@@ -174,14 +182,14 @@ public final class HostCommandConsumer {
     Message message = lease.message();
     HostCommand command;
     try {
-      command = json.readValue(message.body(), HostCommand.class);
+      command = commands.readValue(message.body());
     } catch (IOException | IllegalArgumentException e) {
       log.atError()
           .addKeyValue("messageId", message.messageId())
           .setCause(e)
-          .log("unreadable command dropped");
-      queue.delete(message);
-      return true;
+          .log("unreadable command handed back for the dead-letter queue");
+      queue.release(message);
+      return false; // its workspace's later commands wait until it is parked
     }
     if (!hostId.equals(command.hostId())) {
       log.atWarn()

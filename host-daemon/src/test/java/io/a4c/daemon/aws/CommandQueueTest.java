@@ -51,6 +51,16 @@ class CommandQueueTest {
   }
 
   @Test
+  void ensureExistsPointsTheQueueAtTheCommandDeadLetterQueue() {
+    String url = queue(30).ensureExists();
+
+    assertThat(attributes(url).get(QueueAttributeName.REDRIVE_POLICY))
+        .contains("dead_letters.fifo")
+        .containsPattern("\"maxReceiveCount\":\"?" + CommandQueue.MAX_RECEIVES + "\"?}");
+    assertThat(sqs.commandDeadLetterQueueUrl()).endsWith("host-dead_letters.fifo");
+  }
+
+  @Test
   void aQueueKeptFromARunWithAnotherVisibilityTakesThisRunsVisibility() {
     String first = queue(30).ensureExists();
 

@@ -22,6 +22,7 @@ class BuildLogTest {
         null,
         null,
         null,
+        null,
         "broke",
         log,
         Instant.parse("2026-11-24T16:00:00Z"));

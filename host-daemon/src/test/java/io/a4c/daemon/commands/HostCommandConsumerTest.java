@@ -3,6 +3,7 @@ package io.a4c.daemon.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.a4c.daemon.aws.CommandQueue;
 import io.a4c.daemon.aws.SqsLeases;
 import io.a4c.daemon.config.DaemonEnv;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -222,15 +224,35 @@ class HostCommandConsumerTest {
   }
 
   @Test
-  void anUnreadableCommandIsDroppedRatherThanRetried() throws Exception {
-    send("ws-a", "{\"type\":\"NoSuchCommand\"}");
-    send("ws-b", "not json");
+  void anUnreadableCommandIsParkedInTheDeadLetterQueueAndHoldsBackOnlyItsOwnWorkspace()
+      throws Exception {
+    send(id("ws-a"), "{\"type\":\"CommandOfALaterRelease\",\"version\":1}");
+    send(delete("ws-a"));
+    send(id("ws-b"), "not json");
     send(create("ws-c"));
 
-    pollUntilHandled("create ws-c 1");
+    pollUntilHandled("create ws-c 1", "delete ws-a");
 
-    assertThat(handled).containsExactly("create ws-c 1");
+    assertThat(handled).containsExactlyInAnyOrder("create ws-c 1", "delete ws-a");
+    assertThat(handled.indexOf("create ws-c 1")).isZero();
+    assertThat(sqs.receive(sqs.commandDeadLetterQueueUrl()))
+        .extracting(Message::body)
+        .containsExactlyInAnyOrder(
+            "{\"type\":\"CommandOfALaterRelease\",\"version\":1}", "not json");
     awaitOnQueue(0);
+  }
+
+  @Test
+  void aCommandOfALaterReleaseWithFieldsThisOneDoesNotKnowIsCarriedOut() throws Exception {
+    var later = (ObjectNode) EventJson.newMapper().valueToTree(create("ws-a"));
+    later.put("addedInALaterRelease", "ignored");
+    ((ObjectNode) later.get("spec")).put("gpus", 1);
+    send(id("ws-a"), later.toString());
+
+    pollUntilHandled("create ws-a 1");
+
+    awaitOnQueue(0);
+    assertThat(sqs.receive(sqs.commandDeadLetterQueueUrl())).isEmpty();
   }
 
   @Test

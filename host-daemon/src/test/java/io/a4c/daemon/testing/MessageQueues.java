@@ -24,6 +24,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * SQS for the daemon's queue tests: one ElasticMQ in this process for the whole run, and before
@@ -93,10 +94,15 @@ public final class MessageQueues implements BeforeEachCallback {
   }
 
   /**
-   * A daemon configuration of host {@code h1} on these queues: this test's host-queue prefix and a
-   * host-events queue of its own (created here), the shortest poll wait; {@code overrides} on top.
+   * A daemon configuration of host {@code h1} on these queues: this test's host-queue prefix (with
+   * the command dead-letter queue, which the stack makes in AWS, created here) and a host-events
+   * queue of its own (created here), the shortest poll wait; {@code overrides} on top.
    */
   public DaemonConfig config(Map<String, String> overrides) {
+    client.createQueue(
+        b ->
+            b.queueName(HostQueues.commandDeadLetterQueueName(prefix + "host-"))
+                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")));
     Map<String, String> env = new HashMap<>();
     env.put(DaemonEnv.HOST_ID, "h1");
     env.put(DaemonEnv.HOST_QUEUE_PREFIX, prefix + "host-");
@@ -111,6 +117,13 @@ public final class MessageQueues implements BeforeEachCallback {
   public String hostQueueUrl(String hostId) {
     return client
         .getQueueUrl(b -> b.queueName(HostQueues.commandQueueName(prefix + "host-", hostId)))
+        .queueUrl();
+  }
+
+  /** The URL of the command dead-letter queue under this test's prefix. */
+  public String commandDeadLetterQueueUrl() {
+    return client
+        .getQueueUrl(b -> b.queueName(HostQueues.commandDeadLetterQueueName(prefix + "host-")))
         .queueUrl();
   }
 

@@ -25,8 +25,8 @@ import software.constructs.Construct;
 /**
  * The alarms an operator is paged for, all notifying one SNS topic (with an email subscription when
  * {@code alarmEmail} is given): API 5xx, the list route's p99 latency above 100 ms, any message in
- * a dead-letter queue (every arch's build DLQ included), host events waiting too long to be
- * consumed, and a build job waiting too long on its arch's queue.
+ * a dead-letter queue (the host commands' and every arch's build DLQ included), host events waiting
+ * too long to be consumed, and a build job waiting too long on its arch's queue.
  *
  * <p>Missing data is "not breaching" throughout: a quiet API or an empty queue is healthy.
  */
@@ -80,6 +80,7 @@ public final class Alarms extends Construct {
             + " ms for 15 minutes");
 
     dlqAlarm("HostEventsDlqNotEmpty", queues.hostEventsDlq(), "host events");
+    dlqAlarm("HostCommandsDlqNotEmpty", queues.hostCommandsDlq(), "host commands");
     for (Arch arch : Arch.values()) {
       String suffix = Queues.idSuffix(arch);
       dlqAlarm(

@@ -42,6 +42,8 @@ public final class HostRoles extends Construct {
           "sqs:CreateQueue",
           "sqs:GetQueueUrl",
           "sqs:GetQueueAttributes",
+          // The daemon sets its queue's visibility and its redrive to the command DLQ.
+          "sqs:SetQueueAttributes",
           "sqs:ReceiveMessage",
           "sqs:DeleteMessage",
           "sqs:ChangeMessageVisibility");

@@ -26,7 +26,11 @@ import software.constructs.Construct;
  * on its arch's queue; builders of that arch take it, so no builder receives a job it would have to
  * hand back). Per-host command queues are FIFO and are <em>not</em> in the stack: each daemon
  * creates {@code <prefix><hostId>.fifo} when it starts, so adding a host needs no queue deployment.
- * This class only names them, for the grants.
+ * This class only names them, for the grants. Their one dead-letter queue is in the stack, FIFO
+ * (SQS requires a FIFO queue's DLQ to be FIFO), named {@link
+ * HostQueues#commandDeadLetterQueueName}: each daemon points its queue's redrive policy at it, so a
+ * command a daemon cannot read (a later release's) or that keeps failing is parked there, alarmed,
+ * instead of lost or retried forever.
  */
 public final class Queues extends Construct {
   /** Receives before a host event is parked in its DLQ (the consumer is idempotent). */
@@ -50,6 +54,7 @@ public final class Queues extends Construct {
   private final String hostQueuePrefix;
   private final Queue hostEvents;
   private final Queue hostEventsDlq;
+  private final Queue commandsDlq;
   private final Map<Arch, Queue> builds = new EnumMap<>(Arch.class);
   private final Map<Arch, Queue> buildsDlqs = new EnumMap<>(Arch.class);
 
@@ -58,6 +63,14 @@ public final class Queues extends Construct {
     this.hostQueuePrefix = settings.hostQueuePrefix();
 
     hostEventsDlq = deadLetterQueue("HostEventsDlq");
+    commandsDlq =
+        Queue.Builder.create(this, "HostCommandsDlq")
+            .queueName(HostQueues.commandDeadLetterQueueName(hostQueuePrefix))
+            .fifo(true)
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .build();
     hostEvents =
         Queue.Builder.create(this, "HostEvents")
             .encryption(QueueEncryption.SQS_MANAGED)
@@ -117,7 +130,8 @@ public final class Queues extends Construct {
 
   /**
    * ARN pattern of every host's command queue. It ends in {@code .fifo} so that it can never match
-   * a standard queue, whatever name CloudFormation gives those.
+   * a standard queue, whatever name CloudFormation gives those. (It also matches the commands' own
+   * FIFO dead-letter queue, which only SQS itself writes to.)
    */
   public String anyHostQueueArn() {
     return queueArn(hostQueuePrefix + "*.fifo");
@@ -139,6 +153,11 @@ public final class Queues extends Construct {
 
   public Queue hostEventsDlq() {
     return hostEventsDlq;
+  }
+
+  /** The FIFO dead-letter queue of every host's command queue. */
+  public Queue hostCommandsDlq() {
+    return commandsDlq;
   }
 
   /** The build queue of {@code arch}. */

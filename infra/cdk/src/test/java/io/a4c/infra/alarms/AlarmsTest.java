@@ -22,6 +22,7 @@ class AlarmsTest {
     for (IQueue dlq :
         List.of(
             stack.queues().hostEventsDlq(),
+            stack.queues().hostCommandsDlq(),
             stack.queues().buildsDlq(Arch.AMD64),
             stack.queues().buildsDlq(Arch.ARM64))) {
       template.hasResourceProperties(
@@ -112,8 +113,9 @@ class AlarmsTest {
   @Test
   void everyAlarmNotifiesTheTopicAndQuietMetricsAreHealthy() {
     Map<String, String> topic = Map.of("Ref", logicalId(stack.alarms().topic()));
-    // API 5xx, list latency, host-events DLQ and age; per arch, the build DLQ and the queue's age.
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 4 + 2 * Arch.values().length);
+    // API 5xx, list latency, host-events DLQ and age, host commands' DLQ; per arch, the build DLQ
+    // and the queue's age.
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 5 + 2 * Arch.values().length);
     template.allResourcesProperties(
         "AWS::CloudWatch::Alarm",
         Map.of(

@@ -3,6 +3,7 @@ package io.a4c.infra.queues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.a4c.events.Arch;
+import io.a4c.events.HostQueues;
 import io.a4c.infra.TemplateJson;
 import io.a4c.infra.TestStacks;
 import java.util.List;
@@ -53,12 +54,34 @@ class QueuesTest {
   }
 
   @Test
-  void sharedQueuesAreStandardEncryptedAndTheStackMakesNoHostQueue() {
+  void sharedQueuesAreEncryptedAndTheStackMakesNoHostQueueOnlyTheirFifoDeadLetterQueue() {
     Template template = prod.template();
-    // host events and its DLQ, and a build queue and its DLQ per arch.
-    template.resourceCountIs("AWS::SQS::Queue", 2 + 2 * Arch.values().length);
-    template.allResourcesProperties(
-        "AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true, "FifoQueue", Match.absent()));
+    // host events and its DLQ, the host commands' DLQ, and a build queue and its DLQ per arch.
+    template.resourceCountIs("AWS::SQS::Queue", 3 + 2 * Arch.values().length);
+    template.allResourcesProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true));
+    var fifo =
+        TemplateJson.resources(template, "AWS::SQS::Queue").entrySet().stream()
+            .filter(
+                e -> Boolean.TRUE.equals(TemplateJson.properties(e.getValue()).get("FifoQueue")))
+            .map(Map.Entry::getKey)
+            .toList();
+    assertThat(fifo).containsExactly(TemplateJson.logicalId(prod.queues().hostCommandsDlq()));
+  }
+
+  @Test
+  void hostCommandQueuesHaveOneFifoDeadLetterQueueNamedAsTheDaemonsPointAtIt() {
+    prod.template()
+        .hasResourceProperties(
+            "AWS::SQS::Queue",
+            Map.of(
+                "QueueName",
+                "a4c-prod-host-dead_letters.fifo",
+                "FifoQueue",
+                true,
+                "MessageRetentionPeriod",
+                14 * 24 * 3600));
+    assertThat(HostQueues.commandDeadLetterQueueName(prod.queues().hostQueuePrefix()))
+        .isEqualTo("a4c-prod-host-dead_letters.fifo");
   }
 
   @Test
