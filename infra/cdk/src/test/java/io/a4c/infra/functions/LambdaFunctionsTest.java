@@ -197,8 +197,12 @@ class LambdaFunctionsTest {
               .flatMap(s -> TemplateJson.asList(s.get("Action")).stream())
               .map(Object::toString)
               .toList();
+      // The host-events consumer too: its reconciler remakes a container removed outside A4C with
+      // a new host key.
       boolean signs =
-          function == stack.functions().workspacesApi() || function == stack.functions().sweeper();
+          function == stack.functions().workspacesApi()
+              || function == stack.functions().sweeper()
+              || function == stack.functions().hostEvents();
       boolean showsTheKey = function == stack.functions().sshKeysApi();
       assertThat(kmsActions)
           .as(function.getNode().getId())
@@ -309,8 +313,9 @@ class LambdaFunctionsTest {
 
   @Test
   void onlyTheFunctionsThatMakeLoginsWriteKeysAndOnlyTheyAndTheHostEventsConsumerReadThem() {
-    // The SSH keys API writes keys; a workspace's create (and a create the sweep re-sends) makes
-    // the user's login on first use (the uid counter and the account item).
+    // The SSH keys API writes keys; a workspace's create (and a create the sweep re-sends, and a
+    // container the reconciler in the host-events consumer remakes) makes the user's login on first
+    // use (the uid counter and the account item).
     String sshKeys = logicalId(stack.tables().sshKeys());
     for (Alias function : aliases()) {
       var actions =
@@ -322,7 +327,8 @@ class LambdaFunctionsTest {
       boolean makesLogins =
           function == stack.functions().sshKeysApi()
               || function == stack.functions().workspacesApi()
-              || function == stack.functions().sweeper();
+              || function == stack.functions().sweeper()
+              || function == stack.functions().hostEvents();
       assertThat(actions.contains("dynamodb:PutItem"))
           .as(name + " writes keys")
           .isEqualTo(makesLogins);
