@@ -1,10 +1,9 @@
 package io.a4c.functions.builds;
 
 import io.a4c.events.BuildStatus;
-import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.email.PlainEmails;
 import javax.inject.Inject;
 import javax.inject.Singleton;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
  * Tells a build's owner it ended, by email through SES (v2 API). One plain-text message; the caller
@@ -12,15 +11,11 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  */
 @Singleton
 public final class BuildNotifier {
-  private final SesV2Client ses;
-  private final String sender;
-  private final String configurationSet;
+  private final PlainEmails emails;
 
   @Inject
-  public BuildNotifier(SesV2Client ses, FunctionsConfig config) {
-    this.ses = ses;
-    this.sender = config.builds().emailSender();
-    this.configurationSet = config.builds().emailConfigurationSet();
+  public BuildNotifier(PlainEmails emails) {
+    this.emails = emails;
   }
 
   /** Sends the end-of-build email; throws when SES does not take it. */
@@ -59,19 +54,6 @@ public final class BuildNotifier {
         .append("/image-schedules/")
         .append(build.scheduleId())
         .append("/log\n");
-    ses.sendEmail(
-        b -> {
-          b.fromEmailAddress(sender)
-              .destination(d -> d.toAddresses(to))
-              .content(
-                  c ->
-                      c.simple(
-                          m ->
-                              m.subject(t -> t.data(subject))
-                                  .body(x -> x.text(t -> t.data(body.toString())))));
-          if (configurationSet != null) {
-            b.configurationSetName(configurationSet);
-          }
-        });
+    emails.send(to, subject, body.toString());
   }
 }

@@ -34,17 +34,7 @@ public final class HostSlots {
    * full or not ACTIVE.
    */
   public TransactWriteItem reserve(String hostId) {
-    return TransactWriteItem.builder()
-        .update(
-            u ->
-                u.tableName(table)
-                    .key(A4cTables.HOSTS.key(hostId))
-                    .updateExpression("SET " + ASSIGNED + " = " + ASSIGNED + " + :one")
-                    .conditionExpression("#status = :active AND " + ASSIGNED + " < #capacity")
-                    .expressionAttributeNames(Map.of("#status", "status", "#capacity", "capacity"))
-                    .expressionAttributeValues(
-                        Map.of(":one", Values.ONE, ":active", Values.name(HostStatus.ACTIVE))))
-        .build();
+    return take(hostId, "#status = :status", HostStatus.ACTIVE);
   }
 
   /**
@@ -53,16 +43,21 @@ public final class HostSlots {
    * DRAINING host takes no new workspaces, but its own may run again.
    */
   public TransactWriteItem reserveOwn(String hostId) {
+    return take(hostId, "#status <> :status", HostStatus.DOWN);
+  }
+
+  /** One more slot taken on {@code hostId}, if it has room and {@code statusRule} holds. */
+  private TransactWriteItem take(String hostId, String statusRule, HostStatus status) {
     return TransactWriteItem.builder()
         .update(
             u ->
                 u.tableName(table)
                     .key(A4cTables.HOSTS.key(hostId))
                     .updateExpression("SET " + ASSIGNED + " = " + ASSIGNED + " + :one")
-                    .conditionExpression("#status <> :down AND " + ASSIGNED + " < #capacity")
+                    .conditionExpression(statusRule + " AND " + ASSIGNED + " < #capacity")
                     .expressionAttributeNames(Map.of("#status", "status", "#capacity", "capacity"))
                     .expressionAttributeValues(
-                        Map.of(":one", Values.ONE, ":down", Values.name(HostStatus.DOWN))))
+                        Map.of(":one", Values.ONE, ":status", Values.name(status))))
         .build();
   }
 

@@ -1,9 +1,8 @@
 package io.a4c.functions.workspaces;
 
-import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.email.PlainEmails;
 import javax.inject.Inject;
 import javax.inject.Singleton;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
  * Tells a workspace's owner, by email through SES (v2 API, the build emails' sender), that their
@@ -11,15 +10,11 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  */
 @Singleton
 public final class WorkspaceNotifier {
-  private final SesV2Client ses;
-  private final String sender;
-  private final String configurationSet;
+  private final PlainEmails emails;
 
   @Inject
-  public WorkspaceNotifier(SesV2Client ses, FunctionsConfig config) {
-    this.ses = ses;
-    this.sender = config.builds().emailSender();
-    this.configurationSet = config.builds().emailConfigurationSet();
+  public WorkspaceNotifier(PlainEmails emails) {
+    this.emails = emails;
   }
 
   /** Sends the warning that {@code workspace} will be deleted; throws when SES does not take it. */
@@ -46,19 +41,6 @@ public final class WorkspaceNotifier {
             + "/workspaces/"
             + workspace.workspaceId()
             + "/start\n";
-    ses.sendEmail(
-        b -> {
-          b.fromEmailAddress(sender)
-              .destination(d -> d.toAddresses(to))
-              .content(
-                  c ->
-                      c.simple(
-                          m ->
-                              m.subject(t -> t.data(subject))
-                                  .body(x -> x.text(t -> t.data(body)))));
-          if (configurationSet != null) {
-            b.configurationSetName(configurationSet);
-          }
-        });
+    emails.send(to, subject, body);
   }
 }

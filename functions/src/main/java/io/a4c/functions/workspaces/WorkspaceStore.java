@@ -173,11 +173,15 @@ public final class WorkspaceStore {
   }
 
   /**
-   * Workspaces in PENDING, CREATING or DELETING not updated since {@code before} (index
-   * byInFlight).
+   * Workspaces a host is still working on (PENDING, CREATING, DELETING, STOPPING, STARTING,
+   * REBUILDING) not updated since {@code before} (index byInFlight).
    */
   List<Workspace> inFlightSince(Instant before) {
-    var index = A4cTables.WORKSPACES_IN_FLIGHT;
+    return markedBefore(A4cTables.WORKSPACES_IN_FLIGHT, before);
+  }
+
+  /** The workspaces a sparse index marks whose sort key is before {@code before}, all pages. */
+  private List<Workspace> markedBefore(io.a4c.functions.dynamo.IndexSpec index, Instant before) {
     return dynamo
         .queryPaginator(
             b ->
@@ -276,20 +280,7 @@ public final class WorkspaceStore {
    * for the expiry sweep.
    */
   List<Workspace> expiringBefore(Instant before) {
-    var index = A4cTables.WORKSPACES_EXPIRING;
-    return dynamo
-        .queryPaginator(
-            b ->
-                b.tableName(table)
-                    .indexName(index.name())
-                    .keyConditionExpression(
-                        index.partitionKey() + " = :one AND " + index.sortKey() + " < :before")
-                    .expressionAttributeValues(
-                        Map.of(":one", Values.s("1"), ":before", Values.instant(before))))
-        .items()
-        .stream()
-        .map(WorkspaceStore::fromItem)
-        .toList();
+    return markedBefore(A4cTables.WORKSPACES_EXPIRING, before);
   }
 
   /**

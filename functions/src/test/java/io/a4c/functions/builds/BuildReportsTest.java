@@ -69,7 +69,10 @@ class BuildReportsTest {
             images,
             new BuilderStore(client, config),
             // No build here has a recipient, so nothing is sent.
-            new BuildEmails(schedules, new BuildNotifier(null, config), clock),
+            new BuildEmails(
+                schedules,
+                new BuildNotifier(new io.a4c.functions.email.PlainEmails(null, config)),
+                clock),
             clock,
             TestAudit.log(client, config, clock),
             config);

@@ -159,15 +159,16 @@ final class WorkspaceServices {
             store,
             deletion,
             new WorkspaceNotifier(
-                software.amazon.awssdk.services.sesv2.SesV2Client.builder()
-                    .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                    // Never called: these tests' users have no email address.
-                    .endpointOverride(java.net.URI.create("http://127.0.0.1:9"))
-                    .credentialsProvider(
-                        software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider
-                            .create())
-                    .build(),
-                config),
+                new io.a4c.functions.email.PlainEmails(
+                    software.amazon.awssdk.services.sesv2.SesV2Client.builder()
+                        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                        // Never called: these tests' users have no email address.
+                        .endpointOverride(java.net.URI.create("http://127.0.0.1:9"))
+                        .credentialsProvider(
+                            software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider
+                                .create())
+                        .build(),
+                    config)),
             audit,
             clock);
     reconciler =
