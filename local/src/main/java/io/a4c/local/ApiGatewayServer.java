@@ -100,6 +100,18 @@ final class ApiGatewayServer implements AutoCloseable {
             requestId);
         return;
       }
+      if (!addressedToLoopback(exchange.getRequestHeaders().getFirst("host"))) {
+        // DNS rebinding: a web page whose name now resolves to 127.0.0.1 must not reach the
+        // runtime (and mint an admin token at /local/tokens) from the user's browser.
+        problem(
+            exchange,
+            ProblemType.FORBIDDEN,
+            "this runtime answers only requests addressed to 127.0.0.1 or localhost, not "
+                + exchange.getRequestHeaders().getFirst("host"),
+            path,
+            requestId);
+        return;
+      }
       if (path.equals("/healthz") && method.equals("GET")) {
         boolean up = healthy.getAsBoolean();
         write(
@@ -146,6 +158,32 @@ final class ApiGatewayServer implements AutoCloseable {
         // the response had started: the client sees the connection close
       }
     }
+  }
+
+  /**
+   * Whether a request's {@code Host} names the loopback address the server listens on ({@code
+   * 127.0.0.1}, {@code localhost} or {@code [::1]}, with any port); a request without one
+   * (HTTP/1.0) can only come from a client that connected to the loopback address itself.
+   */
+  static boolean addressedToLoopback(String host) {
+    if (host == null) {
+      return true;
+    }
+    String name = host.strip().toLowerCase(java.util.Locale.ROOT);
+    if (name.startsWith("[")) {
+      int end = name.indexOf(']');
+      return end > 0
+          && name.substring(1, end).equals("::1")
+          && (end == name.length() - 1 || name.substring(end + 1).matches(":[0-9]{1,5}"));
+    }
+    int colon = name.indexOf(':');
+    if (colon >= 0) {
+      if (!name.substring(colon + 1).matches("[0-9]{1,5}")) {
+        return false;
+      }
+      name = name.substring(0, colon);
+    }
+    return name.equals("127.0.0.1") || name.equals("localhost");
   }
 
   private void route(
