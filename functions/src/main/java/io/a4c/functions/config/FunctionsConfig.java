@@ -288,10 +288,7 @@ public record FunctionsConfig(
 
   private static long nonNegative(Map<String, String> env, String name, long fallback) {
     String value = env.get(name);
-    if (value == null || value.isBlank() || value.trim().equals("0")) {
-      return value == null || value.isBlank() ? fallback : 0;
-    }
-    return positive(env, name, fallback);
+    return value != null && value.strip().equals("0") ? 0 : positive(env, name, fallback);
   }
 
   private static long positive(Map<String, String> env, String name, long fallback) {

@@ -45,6 +45,14 @@ public final class InventoryPublisher {
   private final Duration interval;
   private final java.util.Map<String, Instant> volumesFirstSeen =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * When each stopped container stopped, by container id: it changes only after the container runs
+   * again (which drops it here), so each stop costs one inspect, not one per inventory.
+   */
+  private final java.util.Map<String, Instant> stoppedContainers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final IdleWatcher idle;
 
   @Inject
@@ -75,7 +83,9 @@ public final class InventoryPublisher {
       List<HostInventory.Entry> entries = new ArrayList<>();
       Set<String> present = new HashSet<>();
       var entriesNow = hostnames.all();
-      for (Container container : docker.managedContainers()) {
+      var containers = docker.managedContainers();
+      stoppedContainers.keySet().retainAll(containers.stream().map(Container::getId).toList());
+      for (Container container : containers) {
         Map<String, String> labels = container.getLabels();
         String workspaceId = labels == null ? null : labels.get(ContainerLabels.WORKSPACE_ID);
         String userId = labels == null ? null : labels.get(ContainerLabels.USER_ID);
@@ -113,7 +123,7 @@ public final class InventoryPublisher {
                 ip,
                 registered,
                 ip == null ? null : idle.lastActiveAt(workspaceId, container.getId()),
-                "running".equals(container.getState()) ? null : finishedAt(container.getId())));
+                finishedAt(container)));
       }
       for (String workspaceId : entriesNow.keySet()) {
         if (!present.contains(workspaceId)) {
@@ -134,7 +144,16 @@ public final class InventoryPublisher {
    * container keeps its hostname entry here: the stop that stopped it removes it, and a container
    * the engine restarts (restart policy) moves it on.
    */
-  private Instant finishedAt(String containerId) {
+  private Instant finishedAt(Container container) {
+    if ("running".equals(container.getState())) {
+      stoppedContainers.remove(container.getId());
+      return null;
+    }
+    // An unknown time (null) is not kept: the next inventory asks again.
+    return stoppedContainers.computeIfAbsent(container.getId(), this::inspectFinishedAt);
+  }
+
+  private Instant inspectFinishedAt(String containerId) {
     try {
       return docker
           .inspect(containerId)
