@@ -23,6 +23,12 @@ public record ApiRequest(
     String requestId,
     String sourceIp) {
 
+  /**
+   * The {@code {userId}} that means the caller: every user route accepts it, so clients never need
+   * to know their own (often opaque) token {@code sub}. Resolved here, before any access check.
+   */
+  public static final String ME = "me";
+
   /** Largest body accepted; a larger one is a 413. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
 
@@ -32,6 +38,12 @@ public record ApiRequest(
     headers = Objects.requireNonNullElse(headers, Map.of());
     claims = Objects.requireNonNullElse(claims, Map.of());
     body = Objects.requireNonNullElse(body, new byte[0]);
+    String subject = claims.get("sub");
+    if (ME.equals(pathParameters.get("userId")) && subject != null) {
+      var resolved = new java.util.HashMap<>(pathParameters);
+      resolved.put("userId", subject);
+      pathParameters = Map.copyOf(resolved);
+    }
   }
 
   /** Reads an API Gateway v2 event. */
