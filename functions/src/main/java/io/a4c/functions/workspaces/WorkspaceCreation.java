@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * places the workspace on the host holding it with the least disk in use, and sends the host its
  * create command. The record, its host slot, a unit of the user's workspace quota and the
  * idempotency key are written in one transaction; if the command cannot be sent, all of it is
- * undone. Idempotent per {@code Idempotency-Key}: the same key and request answer with the
- * workspace the first one made. Audited. Thread-safe.
+ * undone (and if the undo fails, the key keeps naming the record the sweep re-drives). Idempotent
+ * per {@code Idempotency-Key}: the same key and request answer with the workspace the first one
+ * made. Audited. Thread-safe.
  */
 @Singleton
 public final class WorkspaceCreation {
@@ -240,20 +241,34 @@ public final class WorkspaceCreation {
 
   /**
    * Sends the create command of a workspace just placed; if it cannot be sent, undoes the
-   * placement.
+   * placement. The idempotency key is forgotten only once the record is gone: when the undo fails
+   * the record stays (PENDING, its create re-sent by the sweep like any stuck create) and the key
+   * keeps naming it, so a retry with the key answers with that workspace instead of making a second
+   * one.
    */
   private void send(Workspace workspace, Project project, SshAccess ssh, IdempotencyRecord claim) {
     try {
       commands.sendCreate(workspace, project, ssh);
     } catch (RuntimeException e) {
       // Nothing reached the host: undo the record and the reservation so nothing is left behind.
-      if (!workspaces.removeReleasing(workspace)) {
+      boolean undone;
+      try {
+        undone = workspaces.removeReleasing(workspace);
+      } catch (RuntimeException undo) {
+        e.addSuppressed(undo);
+        undone = false;
+      }
+      if (!undone) {
         log.atError()
             .addKeyValue("workspaceId", workspace.workspaceId())
-            .log("rollback of unsent workspace failed");
-      }
-      if (claim != null) {
-        workspaces.forgetIdempotency(claim.key());
+            .log("rollback of unsent workspace failed; the sweep re-sends its create");
+      } else if (claim != null) {
+        try {
+          workspaces.forgetIdempotency(claim.key());
+        } catch (RuntimeException forget) {
+          // The key names a record that is gone: a retry with it is answered 409, not a twin.
+          e.addSuppressed(forget);
+        }
       }
       throw e;
     }

@@ -15,10 +15,19 @@ import io.a4c.functions.http.ProblemType;
 import io.a4c.functions.quotas.QuotaExceededException;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.MessageQueues;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Creating a workspace against Dynoxide and ElasticMQ: placement, the create command, the rollback
@@ -90,6 +99,107 @@ class WorkspaceCreationTest {
     services.host("h1", 0, 10, List.of(IMAGE));
     var retried = services.creation.create(user(ALICE), ALICE, request(null), "k-1");
     assertThat(services.stored(retried).state()).isEqualTo(WorkspaceState.PENDING);
+  }
+
+  @Test
+  void whenTheUndoFindsTheRecordChangedARetryWithTheKeyAnswersWithItAndMakesNoSecond() {
+    // The undo's delete is refused as if the record changed meanwhile (a sweep re-drove it, say).
+    var services =
+        new WorkspaceServices(
+                dynamo,
+                sqs,
+                client ->
+                    failingUndo(
+                        client,
+                        () ->
+                            TransactionCanceledException.builder()
+                                .message("Transaction cancelled")
+                                .cancellationReasons(
+                                    CancellationReason.builder()
+                                        .code("ConditionalCheckFailed")
+                                        .build(),
+                                    CancellationReason.builder().code("None").build(),
+                                    CancellationReason.builder().code("None").build())
+                                .build()))
+            .withProject(null);
+
+    assertRetryWithTheKeyAnswersWithTheKeptRecord(services);
+  }
+
+  @Test
+  void whenTheUndoFailsARetryWithTheKeyAnswersWithTheKeptRecordAndTheCauseIsTheSendsFailure() {
+    var services =
+        new WorkspaceServices(
+                dynamo,
+                sqs,
+                client ->
+                    failingUndo(
+                        client,
+                        () ->
+                            DynamoDbException.builder()
+                                .message("internal server error")
+                                .statusCode(500)
+                                .build()))
+            .withProject(null);
+
+    assertRetryWithTheKeyAnswersWithTheKeptRecord(services);
+  }
+
+  /**
+   * A create whose command cannot be sent and whose undo fails keeps its record; the key names it,
+   * so the retry (the queue there now) answers with it and nothing else is made.
+   */
+  private static void assertRetryWithTheKeyAnswersWithTheKeptRecord(WorkspaceServices services) {
+    services.hostWithoutQueue("h1", 0, 10, List.of(IMAGE));
+
+    assertThatThrownBy(() -> services.creation.create(user(ALICE), ALICE, request(null), "k-1"))
+        .isInstanceOfSatisfying(
+            ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.UNAVAILABLE));
+    var kept = services.reads.list(ALICE, 10, null).items();
+    assertThat(kept)
+        .singleElement()
+        .extracting(WorkspaceView::state)
+        .isEqualTo(WorkspaceState.PENDING);
+
+    services.host("h1", 0, 10, List.of(IMAGE));
+    var retried = services.creation.create(user(ALICE), ALICE, request(null), "k-1");
+
+    assertThat(retried.workspaceId()).isEqualTo(kept.getFirst().workspaceId());
+    assertThat(services.reads.list(ALICE, 10, null).items()).hasSize(1);
+    assertThat(services.workspacesHeld(ALICE)).isEqualTo(1);
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(1);
+  }
+
+  /**
+   * {@code client}, except that write transactions deleting a workspace record (the undo of a
+   * create) fail with {@code fault}: a mock, for faults the engine cannot cause on cue.
+   */
+  private static DynamoDbClient failingUndo(
+      DynamoDbClient client, Supplier<? extends RuntimeException> fault) {
+    return (DynamoDbClient)
+        Proxy.newProxyInstance(
+            DynamoDbClient.class.getClassLoader(),
+            new Class<?>[] {DynamoDbClient.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("transactWriteItems")
+                  && transaction(args[0]).transactItems().getFirst().delete() != null) {
+                throw fault.get();
+              }
+              try {
+                return method.invoke(client, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static TransactWriteItemsRequest transaction(Object argument) {
+    return argument instanceof TransactWriteItemsRequest request
+        ? request
+        : TransactWriteItemsRequest.builder()
+            .applyMutation((Consumer<TransactWriteItemsRequest.Builder>) argument)
+            .build();
   }
 
   @Test
