@@ -1,6 +1,8 @@
 package io.a4c.functions.builds;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -10,11 +12,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a finished build's email once: whoever takes the record's email claim (a conditional write)
  * sends, then marks it sent; a failed send gives the claim back and throws, so the report's
- * redelivery tries again. Duplicate reports handled at the same time find the claim taken.
+ * redelivery tries again. Duplicate reports handled at the same time find the claim taken. A claim
+ * lasts {@link #CLAIM_TIME}: a holder that dies between claim and send (a function timing out)
+ * gives nothing back, and the report's redelivery after that time sends.
  */
 @Singleton
 public final class BuildEmails {
   private static final Logger log = LoggerFactory.getLogger(BuildEmails.class);
+
+  /**
+   * How long an email claim holds: longer than any function that sends runs (the host-events
+   * consumer 30 s, the scheduled ones 60 s), so a live holder is never doubled; shorter than the
+   * host-events queue's visibility (3 minutes), so the redelivery of a report whose function timed
+   * out finds the claim expired and sends.
+   */
+  static final Duration CLAIM_TIME = Duration.ofMinutes(2);
 
   private final BuildScheduleStore schedules;
   private final BuildNotifier notifier;
@@ -33,7 +45,8 @@ public final class BuildEmails {
       return;
     }
     String claimId = UUID.randomUUID().toString();
-    if (!schedules.claimEmail(build, claimId)) {
+    Instant now = clock.instant();
+    if (!schedules.claimEmail(build, claimId, now, now.plus(CLAIM_TIME))) {
       return;
     }
     try {

@@ -330,16 +330,26 @@ public final class BuildScheduleStore {
   }
 
   /**
-   * Takes the right to send the end-of-build email; false when someone else took it (a duplicate
-   * report being handled at the same time) or it was sent.
+   * Takes the right to send the end-of-build email until {@code until}; false when someone else
+   * holds it (a duplicate report being handled at the same time) or it was sent. A claim whose time
+   * ran out at {@code now} is taken over: its holder died before it could send or give it back (a
+   * function timed out). A claim written before claims had an expiry counts as run out.
    */
-  boolean claimEmail(BuildSchedule schedule, String claimId) {
+  boolean claimEmail(BuildSchedule schedule, String claimId, Instant now, Instant until) {
     return update(
         schedule.userId(),
         schedule.scheduleId(),
-        "SET emailClaim = :claim",
-        "attribute_not_exists(emailClaim) AND attribute_not_exists(emailSentAt)",
-        new HashMap<>(Map.of(":claim", Values.s(claimId))));
+        "SET emailClaim = :claim, emailClaimUntil = :until",
+        "attribute_not_exists(emailSentAt) AND (attribute_not_exists(emailClaim)"
+            + " OR attribute_not_exists(emailClaimUntil) OR emailClaimUntil <= :now)",
+        new HashMap<>(
+            Map.of(
+                ":claim",
+                Values.s(claimId),
+                ":until",
+                Values.instant(until),
+                ":now",
+                Values.instant(now))));
   }
 
   /** Gives the email claim back after a failed send, so a retry may take it. */
@@ -347,7 +357,7 @@ public final class BuildScheduleStore {
     update(
         schedule.userId(),
         schedule.scheduleId(),
-        "REMOVE emailClaim",
+        "REMOVE emailClaim, emailClaimUntil",
         "emailClaim = :claim",
         new HashMap<>(Map.of(":claim", Values.s(claimId))));
   }

@@ -276,13 +276,30 @@ class BuildScheduleStoreTest {
   void theEndEmailIsClaimedByOneSenderAndReleasedForARetry() {
     var build = counted(3);
 
-    assertThat(store.claimEmail(build, "c1")).isTrue();
-    assertThat(store.claimEmail(build, "c2")).isFalse();
+    var until = T0.plusSeconds(120);
+    assertThat(store.claimEmail(build, "c1", T0, until)).isTrue();
+    assertThat(store.claimEmail(build, "c2", T0, until)).isFalse();
     store.releaseEmail(build, "c1");
-    assertThat(store.claimEmail(build, "c2")).isTrue();
+    assertThat(store.claimEmail(build, "c2", T0, until)).isTrue();
     store.markEmailed(build, "c2", T0);
     store.releaseEmail(build, "c2");
-    assertThat(store.claimEmail(build, "c3")).as("sent already").isFalse();
+    assertThat(store.claimEmail(build, "c3", until, until.plusSeconds(120)))
+        .as("sent already")
+        .isFalse();
+  }
+
+  @Test
+  void anEmailClaimWhoseTimeRanOutIsTakenOverAndOneWithoutATimeToo() {
+    var build = counted(3);
+    var until = T0.plusSeconds(120);
+    assertThat(store.claimEmail(build, "c1", T0, until)).isTrue();
+
+    assertThat(store.claimEmail(build, "c2", until.minusNanos(1), until)).isFalse();
+    assertThat(store.claimEmail(build, "c2", until, until.plusSeconds(120))).isTrue();
+    // A claim of the release before claims had a time: its holder is gone by now.
+    store.releaseEmail(build, "c2");
+    setStored(build, "emailClaim", "c-old");
+    assertThat(store.claimEmail(build, "c3", T0, until)).isTrue();
   }
 
   @Test

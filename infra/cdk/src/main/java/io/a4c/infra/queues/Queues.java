@@ -41,7 +41,9 @@ public final class Queues extends Construct {
 
   /**
    * The host-events consumer's timeout. The queue's visibility is six times this, as Lambda
-   * advises, so a batch being retried by the poller is not handed out twice.
+   * advises, so a batch being retried by the poller is not handed out twice. The build email's
+   * claim time ({@code BuildEmails.CLAIM_TIME}, 2 minutes) sits between the two: a report whose
+   * function timed out holding the claim is redelivered after the claim ran out.
    */
   public static final Duration HOST_EVENTS_CONSUMER_TIMEOUT = Duration.seconds(30);
 

@@ -1,0 +1,113 @@
+package io.a4c.functions.builds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.a4c.events.Arch;
+import io.a4c.events.BuildJob;
+import io.a4c.events.BuildKind;
+import io.a4c.events.BuildSource;
+import io.a4c.events.BuildSpec;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.config.FunctionsConfigTest;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.email.PlainEmails;
+import io.a4c.functions.quotas.UsageCounters;
+import io.a4c.functions.testing.DynamoDbEngine;
+import io.a4c.functions.testing.TestClock;
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sesv2.model.SendEmailResponse;
+
+/**
+ * The end-of-build email against Dynoxide, with an SES client that counts what it is given: sent
+ * once, and still sent when a function died holding its claim.
+ */
+class BuildEmailsTest {
+  @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
+
+  private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+  private final TestClock clock = new TestClock(T0);
+  private final AtomicInteger sent = new AtomicInteger();
+  private BuildScheduleStore schedules;
+  private BuildEmails emails;
+  private BuildSchedule build;
+
+  @BeforeEach
+  void services() {
+    var env = FunctionsConfigTest.minimal();
+    FunctionsConfig config = FunctionsConfig.fromEnvironment(env);
+    var client = dynamo.client();
+    schedules =
+        new BuildScheduleStore(
+            client,
+            new UsageCounters(client, dynamo.table(A4cTables.USAGE)),
+            dynamo.table(A4cTables.BUILD_SCHEDULES));
+    emails =
+        new BuildEmails(
+            schedules, new BuildNotifier(new PlainEmails(countingSes(), config)), clock);
+    var job =
+        BuildJob.of(
+            "bs-" + "0".repeat(25) + "1",
+            "alice",
+            BuildKind.USER,
+            "shop",
+            "main",
+            Arch.AMD64,
+            "4711",
+            new BuildSpec(
+                "debian:12", List.of(), List.of(), BuildSource.git("https://git.example/shop.git")),
+            T0);
+    build = BuildSchedule.scheduled(job, "{}", null, "alice@example.com");
+    assertThat(schedules.insert(build)).isTrue();
+  }
+
+  @Test
+  void duplicateReportsSendOneEmail() {
+    emails.sendOnce(build);
+    clock.advance(BuildEmails.CLAIM_TIME.multipliedBy(2));
+    emails.sendOnce(build);
+
+    assertThat(sent).hasValue(1);
+  }
+
+  @Test
+  void aClaimWhoseHolderTimedOutBeforeSendingIsTakenOverOnceItsTimeRanOut() {
+    // The first delivery's function took the claim and was stopped by its timeout before sending:
+    // it gave nothing back.
+    assertThat(schedules.claimEmail(build, "timed-out", T0, T0.plus(BuildEmails.CLAIM_TIME)))
+        .isTrue();
+
+    // A duplicate while the claim may still be live does not send a second email.
+    clock.advance(BuildEmails.CLAIM_TIME.minusSeconds(1));
+    emails.sendOnce(build);
+    assertThat(sent).hasValue(0);
+
+    // The redelivery after the claim's time sends, once.
+    clock.advance(java.time.Duration.ofSeconds(1));
+    emails.sendOnce(build);
+    emails.sendOnce(build);
+    assertThat(sent).hasValue(1);
+  }
+
+  /** An SES client that counts the emails it is given and takes each. */
+  private SesV2Client countingSes() {
+    return (SesV2Client)
+        Proxy.newProxyInstance(
+            SesV2Client.class.getClassLoader(),
+            new Class<?>[] {SesV2Client.class},
+            (proxy, method, args) -> {
+              if (!method.getName().equals("sendEmail")) {
+                throw new UnsupportedOperationException(method.getName());
+              }
+              sent.incrementAndGet();
+              return SendEmailResponse.builder().messageId("m-" + sent.get()).build();
+            });
+  }
+}
