@@ -192,9 +192,12 @@ public final class BuildReports {
         report.at());
   }
 
-  /** Records a builder's status; an older report than stored is dropped. */
+  /**
+   * Records a builder's status, stamped with this side's clock (a builder's liveness never trusts
+   * its host's clock); an older report than stored (by the host's {@code sentAt}) is dropped.
+   */
   public void record(BuilderStatus status) {
-    if (!builders.record(status)) {
+    if (!builders.record(status, clock.instant())) {
       log.atDebug()
           .addKeyValue("hostId", status.hostId())
           .log("builder status dropped (stale, or no heartbeat yet)");

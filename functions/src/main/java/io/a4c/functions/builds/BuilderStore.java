@@ -43,8 +43,12 @@ public final class BuilderStore {
     this.table = hostsTable;
   }
 
-  /** Records a report unless a newer one is stored; false when dropped. */
-  boolean record(BuilderStatus status) {
+  /**
+   * Records a report unless a newer one is stored (by the host's {@code sentAt}, kept as {@code
+   * builderSentMs} for ordering only); {@code seenAt} is {@code receivedAt}, this side's clock, so
+   * a host whose clock is behind does not look silent. False when dropped.
+   */
+  boolean record(BuilderStatus status, java.time.Instant receivedAt) {
     return Writes.conditionally(
         () ->
             dynamo.updateItem(
@@ -53,16 +57,18 @@ public final class BuilderStore {
                         .key(A4cTables.HOSTS.key(status.hostId()))
                         .updateExpression(
                             "SET builderArch = :arch, builderSlots = :slots, builderRunning = :running,"
-                                + " builderAccepting = :accepting, builderSeenMs = :at")
+                                + " builderAccepting = :accepting, builderSeenMs = :received,"
+                                + " builderSentMs = :sent")
                         .conditionExpression(
-                            "attribute_exists(hostId) AND (attribute_not_exists(builderSeenMs) OR builderSeenMs < :at)")
+                            "attribute_exists(hostId) AND (attribute_not_exists(builderSentMs) OR builderSentMs < :sent)")
                         .expressionAttributeValues(
                             Map.of(
                                 ":arch", Values.s(status.arch().wireName()),
                                 ":slots", Values.n(status.slots()),
                                 ":running", Values.n(status.running()),
                                 ":accepting", Values.bool(status.accepting()),
-                                ":at", Values.epochMillis(status.sentAt())))));
+                                ":received", Values.epochMillis(receivedAt),
+                                ":sent", Values.epochMillis(status.sentAt())))));
   }
 
   /** Every host that ever reported as a builder. */

@@ -10,6 +10,8 @@ import java.util.List;
  *
  * @param assignedWorkspaces workspace records placed on this host and not yet deleted; the
  *     reservation counter that placement checks against {@code capacity}
+ * @param lastHeartbeatAt when its last heartbeat was applied, by this side's clock (not the
+ *     host's): what liveness is judged by
  */
 public record Host(
     String hostId,

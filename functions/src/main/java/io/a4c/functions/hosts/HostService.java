@@ -5,6 +5,7 @@ import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
+import java.time.Clock;
 import java.util.List;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -18,16 +19,21 @@ public final class HostService {
 
   private final HostStore hosts;
   private final AuditLog audit;
+  private final Clock clock;
 
   @Inject
-  public HostService(HostStore hosts, AuditLog audit) {
+  public HostService(HostStore hosts, AuditLog audit, Clock clock) {
     this.hosts = hosts;
     this.audit = audit;
+    this.clock = clock;
   }
 
-  /** Records a heartbeat; an older one than stored is dropped. */
+  /**
+   * Records a heartbeat, stamped with this side's clock (liveness never trusts the host's); an
+   * older one than stored (by the host's {@code sentAt}) is dropped.
+   */
   public void recordHeartbeat(Heartbeat beat) {
-    if (!hosts.applyHeartbeat(beat)) {
+    if (!hosts.applyHeartbeat(beat, clock.instant())) {
       log.atDebug().addKeyValue("hostId", beat.hostId()).log("stale heartbeat dropped");
     }
   }

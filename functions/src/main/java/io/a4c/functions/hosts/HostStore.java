@@ -7,6 +7,7 @@ import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.ItemReader;
 import io.a4c.functions.dynamo.Values;
 import io.a4c.functions.dynamo.Writes;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
@@ -17,8 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * Hosts in DynamoDB, one item per host. Heartbeats are applied only when newer than the stored one;
- * the status and the reservation counter ({@link HostSlots}) are never touched by a heartbeat.
+ * Hosts in DynamoDB, one item per host. Heartbeats are applied only when newer than the stored one
+ * (by the host's clock), and stamped with the time they were applied (this side's clock); the
+ * status and the reservation counter ({@link HostSlots}) are never touched by a heartbeat.
  * Thread-safe.
  */
 @Singleton
@@ -91,11 +93,15 @@ public final class HostStore {
   }
 
   /**
-   * Records a heartbeat unless a newer one is stored already.
+   * Records a heartbeat unless a newer one is stored already. Liveness is judged by {@code
+   * receivedAt}, this side's clock ({@code lastHeartbeatMs}), never by the host's: a host whose
+   * clock is behind would otherwise look silent while it beats. The host's {@code sentAt} ({@code
+   * heartbeatSentMs}) only orders its beats, so one delivered late never overwrites a newer one.
    *
+   * @param receivedAt when this side applies it (the receiver's clock)
    * @return whether it was applied
    */
-  public boolean applyHeartbeat(Heartbeat beat) {
+  public boolean applyHeartbeat(Heartbeat beat, Instant receivedAt) {
     var images = beat.images().stream().map(AttributeValue::fromS).toList();
     Map<String, AttributeValue> old;
     try {
@@ -108,27 +114,29 @@ public final class HostStore {
                           .returnValues(ReturnValue.ALL_OLD)
                           .updateExpression(
                               "SET arch = :arch, diskUsedBytes = :used, diskTotalBytes = :total, images = :images,"
-                                  + " #capacity = :capacity, runningWorkspaces = :running, lastHeartbeatMs = :at,"
+                                  + " #capacity = :capacity, runningWorkspaces = :running, lastHeartbeatMs = :received,"
+                                  + " heartbeatSentMs = :sent,"
                                   + " #status = if_not_exists(#status, :active), "
                                   + HostSlots.ASSIGNED
                                   + " = if_not_exists("
                                   + HostSlots.ASSIGNED
                                   + ", :zero)")
                           .conditionExpression(
-                              "attribute_not_exists(lastHeartbeatMs) OR lastHeartbeatMs < :at")
+                              "attribute_not_exists(heartbeatSentMs) OR heartbeatSentMs < :sent")
                           .expressionAttributeNames(
                               Map.of("#status", "status", "#capacity", "capacity"))
                           .expressionAttributeValues(
-                              Map.of(
-                                  ":arch", Values.s(beat.arch().wireName()),
-                                  ":used", Values.n(beat.diskUsedBytes()),
-                                  ":total", Values.n(beat.diskTotalBytes()),
-                                  ":images", AttributeValue.fromL(images),
-                                  ":capacity", Values.n(beat.capacity()),
-                                  ":running", Values.n(beat.runningWorkspaces()),
-                                  ":at", Values.epochMillis(beat.sentAt()),
-                                  ":active", Values.name(HostStatus.ACTIVE),
-                                  ":zero", Values.ZERO)))
+                              Map.ofEntries(
+                                  Map.entry(":arch", Values.s(beat.arch().wireName())),
+                                  Map.entry(":used", Values.n(beat.diskUsedBytes())),
+                                  Map.entry(":total", Values.n(beat.diskTotalBytes())),
+                                  Map.entry(":images", AttributeValue.fromL(images)),
+                                  Map.entry(":capacity", Values.n(beat.capacity())),
+                                  Map.entry(":running", Values.n(beat.runningWorkspaces())),
+                                  Map.entry(":received", Values.epochMillis(receivedAt)),
+                                  Map.entry(":sent", Values.epochMillis(beat.sentAt())),
+                                  Map.entry(":active", Values.name(HostStatus.ACTIVE)),
+                                  Map.entry(":zero", Values.ZERO))))
               .attributes();
     } catch (ConditionalCheckFailedException e) {
       return false;

@@ -3,9 +3,7 @@ package io.a4c.functions.sweeper;
 import io.a4c.functions.builds.ExpiredBuildLeases;
 import io.a4c.functions.builds.LostBuildJobs;
 import io.a4c.functions.config.FunctionsConfig;
-import io.a4c.functions.hosts.Host;
-import io.a4c.functions.hosts.HostStatus;
-import io.a4c.functions.hosts.HostStore;
+import io.a4c.functions.hosts.SilentHosts;
 import io.a4c.functions.workspaces.StuckWorkspaces;
 import io.a4c.functions.workspaces.WorkspaceExpiry;
 import java.time.Clock;
@@ -13,21 +11,17 @@ import java.time.Duration;
 import java.time.Instant;
 import javax.inject.Inject;
 import javax.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs on a schedule (EventBridge rate rule; the local runtime's scheduler): marks hosts whose
- * heartbeats stopped DOWN, re-drives or fails workspaces stuck past their deadline, and sends again
- * the jobs of waiting builds that are not on the build queue ({@link LostBuildJobs}), fails
- * IN_PROGRESS builds whose lease ran out ({@link ExpiredBuildLeases}), and warns about and deletes
- * stopped workspaces whose project deletes them ({@link WorkspaceExpiry}). Every write is
- * conditional, so two sweeps at once do each thing once. Safe to run at any time.
+ * heartbeats stopped DOWN ({@link SilentHosts}), re-drives or fails workspaces stuck past their
+ * deadline, and sends again the jobs of waiting builds that are not on the build queue ({@link
+ * LostBuildJobs}), fails IN_PROGRESS builds whose lease ran out ({@link ExpiredBuildLeases}), and
+ * warns about and deletes stopped workspaces whose project deletes them ({@link WorkspaceExpiry}).
+ * Every write is conditional, so two sweeps at once do each thing once. Safe to run at any time.
  */
 @Singleton
 public final class Sweeper {
-  private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
-
   /** What one sweep did, for logs and tests. */
   public record Result(
       int hostsMarkedDown,
@@ -38,18 +32,17 @@ public final class Sweeper {
       int expiryWarnings,
       int workspacesExpired) {}
 
-  private final HostStore hosts;
+  private final SilentHosts silentHosts;
   private final StuckWorkspaces workspaces;
   private final LostBuildJobs lostBuildJobs;
   private final ExpiredBuildLeases expiredBuildLeases;
   private final WorkspaceExpiry expiry;
   private final Clock clock;
-  private final Duration downAfter;
   private final Duration stuckAfter;
 
   @Inject
   public Sweeper(
-      HostStore hosts,
+      SilentHosts silentHosts,
       StuckWorkspaces workspaces,
       LostBuildJobs lostBuildJobs,
       ExpiredBuildLeases expiredBuildLeases,
@@ -57,33 +50,18 @@ public final class Sweeper {
       Clock clock,
       FunctionsConfig config) {
     this.expiry = expiry;
-    this.hosts = hosts;
+    this.silentHosts = silentHosts;
     this.workspaces = workspaces;
     this.lostBuildJobs = lostBuildJobs;
     this.expiredBuildLeases = expiredBuildLeases;
     this.clock = clock;
-    this.downAfter = config.hostDownAfter();
     this.stuckAfter = config.stuckAfter();
   }
 
   /** One sweep. */
   public Result sweep() {
     Instant now = clock.instant();
-    int down = 0;
-    for (Host host : hosts.all()) {
-      boolean silent =
-          host.lastHeartbeatAt() == null || host.lastHeartbeatAt().isBefore(now.minus(downAfter));
-      if (silent
-          && host.status() != HostStatus.DOWN
-          && host.lastHeartbeatAt() != null
-          && hosts.markDown(host)) {
-        down++;
-        log.atWarn()
-            .addKeyValue("hostId", host.hostId())
-            .addKeyValue("lastHeartbeatAt", host.lastHeartbeatAt())
-            .log("host marked DOWN");
-      }
-    }
+    int down = silentHosts.markDown();
     var stuck = workspaces.sweep(now.minus(stuckAfter));
     int resent = lostBuildJobs.resend(now.minus(stuckAfter));
     int leasesExpired = expiredBuildLeases.sweep(stuckAfter);

@@ -51,13 +51,19 @@ class BuildLogAndBuilderStoreTest {
 
   @Test
   void aBuilderReportIsKeptBesideItsHostsHeartbeatUnlessOlder() {
-    assertThat(builders.record(BuilderStatus.of("h1", Arch.AMD64, 2, 1, true, T0)))
+    assertThat(builders.record(BuilderStatus.of("h1", Arch.AMD64, 2, 1, true, T0), T0))
         .as("no heartbeat from h1 yet")
         .isFalse();
-    hosts.applyHeartbeat(Heartbeat.of("h1", Arch.AMD64, 1, 2, List.of(), 5, 0, T0));
+    hosts.applyHeartbeat(Heartbeat.of("h1", Arch.AMD64, 1, 2, List.of(), 5, 0, T0), T0);
 
-    assertThat(builders.record(BuilderStatus.of("h1", Arch.AMD64, 2, 1, true, T0))).isTrue();
-    assertThat(builders.record(BuilderStatus.of("h1", Arch.AMD64, 9, 9, false, T0))).isFalse();
+    // Its host's clock is 45 s behind: seen when received, ordered by what the host says.
+    var behind = T0.minusSeconds(45);
+    assertThat(builders.record(BuilderStatus.of("h1", Arch.AMD64, 2, 1, true, behind), T0))
+        .isTrue();
+    assertThat(
+            builders.record(
+                BuilderStatus.of("h1", Arch.AMD64, 9, 9, false, behind), T0.plusSeconds(5)))
+        .isFalse();
 
     assertThat(builders.all())
         .containsExactly(new BuilderStore.Builder("h1", Arch.AMD64, 2, 1, true, T0));

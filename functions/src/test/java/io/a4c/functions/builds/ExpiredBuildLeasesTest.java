@@ -109,8 +109,9 @@ class ExpiredBuildLeasesTest {
 
   private void builderReports(String hostId) {
     new HostStore(dynamo.client(), dynamo.table(A4cTables.HOSTS))
-        .applyHeartbeat(Heartbeat.of(hostId, Arch.AMD64, 0, 2, List.of(), 5, 0, now()));
-    assertThat(builders.record(BuilderStatus.of(hostId, Arch.AMD64, 2, 1, true, now()))).isTrue();
+        .applyHeartbeat(Heartbeat.of(hostId, Arch.AMD64, 0, 2, List.of(), 5, 0, now()), now());
+    assertThat(builders.record(BuilderStatus.of(hostId, Arch.AMD64, 2, 1, true, now()), now()))
+        .isTrue();
   }
 
   private BuildSchedule claimed(String userId, String hostId) {

@@ -30,7 +30,7 @@ class HostStoreTest {
 
   @Test
   void aFirstHeartbeatMakesAnActiveHostWithNoSlotsTaken() {
-    assertThat(hosts.applyHeartbeat(beat("h1", 3, 7, T0))).isTrue();
+    assertThat(hosts.applyHeartbeat(beat("h1", 3, 7, T0), T0)).isTrue();
 
     assertThat(hosts.all())
         .containsExactly(
@@ -39,23 +39,36 @@ class HostStoreTest {
 
   @Test
   void anOlderOrRepeatedHeartbeatIsDropped() {
-    hosts.applyHeartbeat(beat("h1", 3, 1, T0.plusSeconds(10)));
+    hosts.applyHeartbeat(beat("h1", 3, 1, T0.plusSeconds(10)), T0.plusSeconds(10));
 
-    assertThat(hosts.applyHeartbeat(beat("h1", 9, 2, T0))).isFalse();
-    assertThat(hosts.applyHeartbeat(beat("h1", 9, 2, T0.plusSeconds(10)))).isFalse();
+    // Sent before the stored one, delivered after it: the host's clock orders, not the receipt.
+    assertThat(hosts.applyHeartbeat(beat("h1", 9, 2, T0), T0.plusSeconds(20))).isFalse();
+    assertThat(hosts.applyHeartbeat(beat("h1", 9, 2, T0.plusSeconds(10)), T0.plusSeconds(10)))
+        .isFalse();
     assertThat(only().capacity()).isEqualTo(3);
   }
 
   @Test
+  void aHeartbeatIsStampedWithWhenItWasAppliedNotWithTheHostsClock() {
+    hosts.applyHeartbeat(beat("h1", 3, 0, T0.minusSeconds(45)), T0);
+
+    assertThat(only().lastHeartbeatAt()).isEqualTo(T0);
+    // The next beat of the same host, its clock still behind, is newer by that clock.
+    assertThat(hosts.applyHeartbeat(beat("h1", 3, 0, T0.minusSeconds(35)), T0.plusSeconds(10)))
+        .isTrue();
+    assertThat(only().lastHeartbeatAt()).isEqualTo(T0.plusSeconds(10));
+  }
+
+  @Test
   void aHeartbeatLeavesTheStatusAndTheSlotCounterAlone() {
-    hosts.applyHeartbeat(beat("h1", 3, 0, T0));
+    hosts.applyHeartbeat(beat("h1", 3, 0, T0), T0);
     hosts.setStatus("h1", HostStatus.ACTIVE, HostStatus.DRAINING);
     reserve("h1");
     hosts.setStatus("h1", HostStatus.DRAINING, HostStatus.ACTIVE);
     reserve("h1");
     hosts.setStatus("h1", HostStatus.ACTIVE, HostStatus.DRAINING);
 
-    hosts.applyHeartbeat(beat("h1", 3, 0, T0.plusSeconds(1)));
+    hosts.applyHeartbeat(beat("h1", 3, 0, T0.plusSeconds(1)), T0.plusSeconds(1));
 
     assertThat(only().status()).isEqualTo(HostStatus.DRAINING);
     assertThat(only().assignedWorkspaces()).isEqualTo(1);
@@ -63,7 +76,7 @@ class HostStoreTest {
 
   @Test
   void aStatusMovesOnlyFromTheStatusTheCallerSaw() {
-    hosts.applyHeartbeat(beat("h1", 3, 0, T0));
+    hosts.applyHeartbeat(beat("h1", 3, 0, T0), T0);
 
     assertThat(hosts.setStatus("h1", HostStatus.DRAINING, HostStatus.ACTIVE)).isFalse();
     assertThat(hosts.setStatus("h1", HostStatus.ACTIVE, HostStatus.DRAINING)).isTrue();
@@ -77,9 +90,9 @@ class HostStoreTest {
 
   @Test
   void aHostIsMarkedDownOnlyWhileItsLastHeartbeatIsTheOneJudgedTooOld() {
-    hosts.applyHeartbeat(beat("h1", 3, 0, T0));
+    hosts.applyHeartbeat(beat("h1", 3, 0, T0), T0);
     Host judged = only();
-    hosts.applyHeartbeat(beat("h1", 3, 0, T0.plusSeconds(5)));
+    hosts.applyHeartbeat(beat("h1", 3, 0, T0.plusSeconds(5)), T0.plusSeconds(5));
 
     assertThat(hosts.markDown(judged)).isFalse();
     assertThat(hosts.markDown(only())).isTrue();
@@ -89,17 +102,17 @@ class HostStoreTest {
 
   @Test
   void aDownHostThatBeatsAgainIsActive() {
-    hosts.applyHeartbeat(beat("h1", 3, 0, T0));
+    hosts.applyHeartbeat(beat("h1", 3, 0, T0), T0);
     hosts.markDown(only());
 
-    hosts.applyHeartbeat(beat("h1", 3, 0, T0.plusSeconds(1)));
+    hosts.applyHeartbeat(beat("h1", 3, 0, T0.plusSeconds(1)), T0.plusSeconds(1));
 
     assertThat(only().status()).isEqualTo(HostStatus.ACTIVE);
   }
 
   @Test
   void slotsAreTakenUpToTheCapacityAndGivenBackDownToZero() {
-    hosts.applyHeartbeat(beat("h1", 2, 0, T0));
+    hosts.applyHeartbeat(beat("h1", 2, 0, T0), T0);
 
     assertThat(reserve("h1")).isTrue();
     assertThat(reserve("h1")).isTrue();

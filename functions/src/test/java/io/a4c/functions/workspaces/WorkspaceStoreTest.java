@@ -393,7 +393,7 @@ class WorkspaceStoreTest {
   }
 
   private void beat(String hostId, int capacity, Instant at) {
-    hosts.applyHeartbeat(Heartbeat.of(hostId, Arch.AMD64, 10, 100, List.of(), capacity, 0, at));
+    hosts.applyHeartbeat(Heartbeat.of(hostId, Arch.AMD64, 10, 100, List.of(), capacity, 0, at), at);
   }
 
   private Host host(String hostId) {
