@@ -16,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Hosts that stop heartbeating go DOWN and come back; admins drain hosts. */
+/**
+ * Hosts that stop heartbeating go DOWN and come back, their workspaces saying so and deletable
+ * meanwhile; admins drain hosts.
+ */
 @ExtendWith(SharedRuntime.class)
 class HostHealthTest {
 
@@ -76,6 +79,15 @@ class HostHealthTest {
                                       + onDownHost.at("/workspaceId"),
                                   api.tokenOf(user))
                               .at("/hostReachable")));
+      // Its owner is told why, and may delete it at once: the record goes without the host.
+      String lost = onDownHost.at("/workspaceId");
+      String path = "/v1/users/" + user + "/workspaces/" + lost;
+      assertThat(api.get(path, api.tokenOf(user)).at("/unreachable"))
+          .contains("host " + down + " has sent no heartbeat since");
+      var deleted = api.delete(path, api.tokenOf(user));
+      assertThat(deleted.status()).as(deleted.body()).isEqualTo(202);
+      assertThat(api.get(path, api.tokenOf(user)).status()).isEqualTo(404);
+      ids.remove(lost);
     } finally {
       injected = System.nanoTime();
       fleet.startEngine(down);
@@ -87,7 +99,9 @@ class HostHealthTest {
       api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     }
     ids.forEach(id -> scenario.awaitGone(user, id));
-    await().atMost(Duration.ofSeconds(30)).until(() -> fleet.containersOf(user).isEmpty());
+    // Including the deleted workspace's container on the host that came back: its reconciler
+    // removes it once older than the reconcile grace.
+    await().atMost(Duration.ofSeconds(120)).until(() -> fleet.containersOf(user).isEmpty());
   }
 
   @Test

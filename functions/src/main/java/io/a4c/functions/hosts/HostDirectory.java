@@ -10,13 +10,17 @@ import javax.inject.Singleton;
 
 /**
  * Which hosts are reachable, read from the hosts table at most every few seconds per function
- * instance: workspace reads show whether their host is up without a lookup each. Thread-safe.
+ * instance: workspace reads show whether their host is up (and since when a DOWN one is silent)
+ * without a lookup each. Thread-safe.
  */
 @Singleton
 public final class HostDirectory {
   static final Duration REFRESH = Duration.ofSeconds(5);
 
-  private record Snapshot(Map<String, HostStatus> statuses, Instant takenAt) {}
+  /** A host's status and when its last heartbeat was applied. */
+  private record Seen(HostStatus status, Instant lastHeartbeatAt) {}
+
+  private record Snapshot(Map<String, Seen> hosts, Instant takenAt) {}
 
   private final HostStore hosts;
   private final Clock clock;
@@ -30,19 +34,28 @@ public final class HostDirectory {
 
   /** Whether the host heartbeats (not DOWN); null when the host is unknown. */
   public Boolean reachable(String hostId) {
-    HostStatus status = statuses().get(hostId);
-    return status == null ? null : status != HostStatus.DOWN;
+    Seen seen = hosts().get(hostId);
+    return seen == null ? null : seen.status() != HostStatus.DOWN;
   }
 
-  private Map<String, HostStatus> statuses() {
+  /**
+   * When a DOWN host's last heartbeat was applied (it has been silent since); null when the host is
+   * not DOWN, unknown, or never beat.
+   */
+  public Instant silentSince(String hostId) {
+    Seen seen = hosts().get(hostId);
+    return seen == null || seen.status() != HostStatus.DOWN ? null : seen.lastHeartbeatAt();
+  }
+
+  private Map<String, Seen> hosts() {
     Snapshot current = snapshot;
     Instant now = clock.instant();
     if (current == null || current.takenAt().isBefore(now.minus(REFRESH))) {
-      Map<String, HostStatus> statuses = new HashMap<>();
-      hosts.all().forEach(h -> statuses.put(h.hostId(), h.status()));
-      current = new Snapshot(Map.copyOf(statuses), now);
+      Map<String, Seen> seen = new HashMap<>();
+      hosts.all().forEach(h -> seen.put(h.hostId(), new Seen(h.status(), h.lastHeartbeatAt())));
+      current = new Snapshot(Map.copyOf(seen), now);
       snapshot = current;
     }
-    return current.statuses();
+    return current.hosts();
   }
 }

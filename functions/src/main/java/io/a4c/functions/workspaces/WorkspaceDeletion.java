@@ -3,6 +3,7 @@ package io.a4c.functions.workspaces;
 import io.a4c.events.WorkspaceState;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
+import io.a4c.functions.hosts.HostDirectory;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import java.time.Clock;
@@ -28,6 +29,7 @@ public final class WorkspaceDeletion {
   private final Clock clock;
   private final AuditLog audit;
   private final WorkspaceHostnames hostnames;
+  private final HostDirectory directory;
 
   @Inject
   public WorkspaceDeletion(
@@ -35,7 +37,9 @@ public final class WorkspaceDeletion {
       WorkspaceCommands commands,
       Clock clock,
       AuditLog audit,
-      WorkspaceHostnames hostnames) {
+      WorkspaceHostnames hostnames,
+      HostDirectory directory) {
+    this.directory = directory;
     this.workspaces = workspaces;
     this.commands = commands;
     this.clock = clock;
@@ -45,9 +49,12 @@ public final class WorkspaceDeletion {
 
   /**
    * Marks the workspace DELETING, whatever state it is in, and asks its host to remove it (the host
-   * treats a missing container as done).
+   * treats a missing container as done). On a DOWN host, which cannot answer, the record, its slot
+   * and its quota unit go at once (its hostname first), as an admin's forced delete does: the
+   * host's reconciler removes the container and home if the host ever returns, since they no longer
+   * have a record.
    *
-   * @return the workspace as now stored (DELETING)
+   * @return the workspace as now stored (DELETING), or as it was when it went (on a DOWN host)
    * @throws WorkspaceNotFoundException 404 when the user has none of that id
    * @throws ProblemException 503 when the command cannot be sent (the record stays DELETING and the
    *     sweeper sends it again); 409 when the record kept changing under it
@@ -59,6 +66,15 @@ public final class WorkspaceDeletion {
               .get(userId, workspaceId, true)
               .orElseThrow(() -> new WorkspaceNotFoundException(workspaceId));
       Workspace deleting = current;
+      if (Boolean.FALSE.equals(directory.reachable(current.hostId()))) {
+        if (removeOnLostHost(origin, current)) {
+          return WorkspaceView.of(
+              current.moved(WorkspaceState.DELETING, current.step(), null, clock.instant()),
+              false,
+              directory.silentSince(current.hostId()));
+        }
+        continue;
+      }
       if (current.state() != WorkspaceState.DELETING) {
         deleting = current.moved(WorkspaceState.DELETING, current.step(), null, clock.instant());
         if (!workspaces.replace(current, deleting)) {
@@ -79,6 +95,26 @@ public final class WorkspaceDeletion {
       return WorkspaceView.of(deleting, null);
     }
     throw new ProblemException(ProblemType.CONFLICT, "the workspace is changing; try again");
+  }
+
+  /** Removes a workspace of a DOWN host at once; false when the record changed meanwhile. */
+  private boolean removeOnLostHost(Origin origin, Workspace current) {
+    // Before the record goes: a retry of a failed DNS delete needs the record's address.
+    hostnames.withdraw(current);
+    if (!workspaces.removeReleasing(current)) {
+      return false;
+    }
+    log.atInfo()
+        .addKeyValue("workspaceId", current.workspaceId())
+        .addKeyValue("hostId", current.hostId())
+        .log("workspace of a DOWN host deleted at once");
+    audit.record(
+        origin,
+        "workspace.delete",
+        current.userId(),
+        "workspace:" + current.workspaceId(),
+        Map.of("hostId", current.hostId(), "hostDown", "true"));
+    return true;
   }
 
   /**

@@ -42,6 +42,6 @@ public final class WorkspaceReads {
   }
 
   private WorkspaceView view(Workspace w) {
-    return WorkspaceView.of(w, directory.reachable(w.hostId()));
+    return WorkspaceView.of(w, directory.reachable(w.hostId()), directory.silentSince(w.hostId()));
   }
 }

@@ -14,6 +14,8 @@ import java.util.List;
  *
  * @param hostReachable whether its host is heartbeating (false when DOWN); null when not looked up
  *     or the host is unknown
+ * @param unreachable while its host is DOWN: what that means for the workspace and what its owner
+ *     can do, in words; else null
  * @param ssh how to connect, once RUNNING with an SSH server; else null
  * @param sshUnavailable why a RUNNING workspace has no SSH server; else null
  * @param stoppedReason while STOPPED: "user" (asked for) or "idle" (stopped by its host)
@@ -41,6 +43,7 @@ public record WorkspaceView(
     Instant createdAt,
     Instant updatedAt,
     Boolean hostReachable,
+    String unreachable,
     SshView ssh,
     String sshUnavailable,
     String stoppedReason,
@@ -63,8 +66,16 @@ public record WorkspaceView(
    */
   public record SshView(String host, int port, String user, List<String> hostKeyFingerprints) {}
 
-  /** The view of {@code w}, its host's reachability as given. */
+  /** The view of {@code w}, its host's reachability as given (not DOWN, or not looked up). */
   public static WorkspaceView of(Workspace w, Boolean hostReachable) {
+    return of(w, hostReachable, null);
+  }
+
+  /**
+   * The view of {@code w} on a host that is reachable or not as given, and silent since {@code
+   * hostSilentSince} when it is DOWN (null when it is not, or never beat).
+   */
+  static WorkspaceView of(Workspace w, Boolean hostReachable, Instant hostSilentSince) {
     return new WorkspaceView(
         w.userId(),
         w.workspaceId(),
@@ -84,12 +95,24 @@ public record WorkspaceView(
         w.createdAt(),
         w.updatedAt(),
         hostReachable,
+        Boolean.FALSE.equals(hostReachable) ? unreachable(w, hostSilentSince) : null,
         sshOf(w),
         sshUnavailableOf(w),
         w.life().stoppedReason(),
         w.life().stoppedAt(),
         w.life().deleteAfter(),
         w.life().lastActiveAt());
+  }
+
+  /** What a workspace on a DOWN host tells its owner. */
+  private static String unreachable(Workspace w, Instant hostSilentSince) {
+    return "its host "
+        + w.hostId()
+        + " has sent no heartbeat"
+        + (hostSilentSince == null ? "" : " since " + hostSilentSince)
+        + ", so this workspace cannot be reached, stopped, started or rebuilt until the host is"
+        + " back (then its state is confirmed by the host's inventory). Delete it to free its"
+        + " place at once; its container and home are removed if the host returns";
   }
 
   private static SshView sshOf(Workspace w) {

@@ -64,6 +64,61 @@ class WorkspaceDeletionTest {
     assertThat(services.workspacesHeld(ALICE)).isEqualTo(1);
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = WorkspaceState.class,
+      names = {"RUNNING", "STOPPED", "DELETING"})
+  void aWorkspaceOfALostHostSaysSoAndIsDeletedAtOnceFreeingItsSlotAndQuota(WorkspaceState state) {
+    services.put(created, state, WorkspaceStep.STARTED);
+    var other = services.create(ALICE);
+    services.put(other, WorkspaceState.RUNNING, WorkspaceStep.STARTED);
+    services.commandsTo("h1");
+    long slots = services.host("h1").assignedWorkspaces();
+    boolean held = services.stored(created).life().slotHeld();
+    hostGoesDown("h1");
+
+    var seen = services.reads.get(ALICE, created.workspaceId());
+    assertThat(seen.state()).isEqualTo(state);
+    assertThat(seen.hostReachable()).isFalse();
+    assertThat(seen.unreachable())
+        .contains("host h1 has sent no heartbeat since")
+        .contains("Delete it");
+
+    var deleted = services.deletion.delete(user(ALICE), ALICE, created.workspaceId());
+
+    assertThat(deleted.state()).isEqualTo(WorkspaceState.DELETING);
+    assertThatThrownBy(() -> services.reads.get(ALICE, created.workspaceId()))
+        .isInstanceOf(WorkspaceNotFoundException.class);
+    assertThat(services.workspacesHeld(ALICE)).isEqualTo(1);
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(held ? slots - 1 : slots);
+    assertThat(services.audited(ALICE))
+        .anySatisfy(
+            e -> {
+              assertThat(e.action()).isEqualTo("workspace.delete");
+              assertThat(e.details()).containsEntry("hostDown", "true");
+            });
+    // Nothing is sent to a host that cannot take it; its reconciler removes what is left.
+    assertThat(services.commandsTo("h1")).isEmpty();
+
+    // The host beats again: its other workspace is reachable, with nothing to explain.
+    services.host("h1", 0, 10, List.of(IMAGE));
+    services.clock.advance(Duration.ofSeconds(10));
+    var back = services.reads.get(ALICE, other.workspaceId());
+    assertThat(back.state()).isEqualTo(WorkspaceState.RUNNING);
+    assertThat(back.hostReachable()).isTrue();
+    assertThat(back.unreachable()).isNull();
+  }
+
+  /** {@code hostId} stays silent past the grace and the sweeper marks it DOWN. */
+  private void hostGoesDown(String hostId) {
+    services.clock.advance(services.config.hostDownAfter().plusSeconds(10));
+    assertThat(
+            new io.a4c.functions.hosts.SilentHosts(services.hosts, services.clock, services.config)
+                .markDown())
+        .isEqualTo(1);
+    assertThat(services.host(hostId).status()).isEqualTo(io.a4c.functions.hosts.HostStatus.DOWN);
+  }
+
   @Test
   void deletingAWorkspaceAlreadyDeletingAsksItsHostAgainWithoutWritingIt() {
     services.deletion.delete(user(ALICE), ALICE, created.workspaceId());

@@ -134,7 +134,7 @@ final class WorkspaceServices {
             new WorkspaceSshAccess(ca, keyring));
     reads = new WorkspaceReads(store, directory, new PageTokens(config));
     keySync = new WorkspaceKeySync(store, commands);
-    deletion = new WorkspaceDeletion(store, commands, clock, audit, hostnames);
+    deletion = new WorkspaceDeletion(store, commands, clock, audit, hostnames, directory);
     stuck =
         new StuckWorkspaces(
             store,
