@@ -13,10 +13,11 @@ import java.util.Objects;
  * @param sshUnavailable for RUNNING: why the workspace has no SSH server (its image has none), in
  *     words a user can act on; null when it has one or the command asked for no SSH
  * @param operation the operation number of the command reported on (0 or null for a create); null
- *     with {@code stoppedReason} "idle" for a stop the host decided on its own
+ *     with {@code stoppedReason} "idle" or "disk-limit" for a stop the host decided on its own
  * @param imageRef for RUNNING and STOPPED: the image the container runs, so a rebuild that could
  *     not pull its image is told apart from one that finished; null from older daemons
- * @param stoppedReason for STOPPED: "user" for a requested stop, "idle" for the host's idle stop
+ * @param stoppedReason for STOPPED: "user" for a requested stop, "idle" for the host's idle stop,
+ *     "disk-limit" for the host's stop of a workspace over its disk limit
  */
 public record WorkspaceStatus(
     int version,
@@ -36,6 +37,12 @@ public record WorkspaceStatus(
     implements HostEvent {
   /** The stop reason of a stop the host decided because the workspace was idle. */
   public static final String IDLE = "idle";
+
+  /**
+   * The stop reason of a stop the host decided because the workspace's writable layer outgrew the
+   * host's per-workspace limit.
+   */
+  public static final String DISK_LIMIT = "disk-limit";
 
   /** The stop reason of a stop a user (or the API) asked for. */
   public static final String USER = "user";
@@ -116,7 +123,9 @@ public record WorkspaceStatus(
         stoppedReason);
   }
 
-  /** This STOPPED report with why it stopped ({@link #USER} or {@link #IDLE}). */
+  /**
+   * This STOPPED report with why it stopped ({@link #USER}, {@link #IDLE}, {@link #DISK_LIMIT}).
+   */
   public WorkspaceStatus stoppedBecause(String why) {
     return new WorkspaceStatus(
         version,
@@ -140,8 +149,13 @@ public record WorkspaceStatus(
     return operation == null ? 0 : operation;
   }
 
-  /** Whether this is the host's own stop of an idle workspace, answering no command. */
-  public boolean idleStop() {
-    return state == WorkspaceState.STOPPED && IDLE.equals(stoppedReason) && operation == null;
+  /**
+   * Whether this is a stop the host decided on its own, answering no command: of an idle workspace
+   * ({@link #IDLE}) or of one over its disk limit ({@link #DISK_LIMIT}).
+   */
+  public boolean hostStop() {
+    return state == WorkspaceState.STOPPED
+        && (IDLE.equals(stoppedReason) || DISK_LIMIT.equals(stoppedReason))
+        && operation == null;
   }
 }

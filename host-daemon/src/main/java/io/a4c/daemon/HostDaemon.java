@@ -10,6 +10,7 @@ import io.a4c.daemon.heartbeat.WritableLayerUsage;
 import io.a4c.daemon.idle.IdleWatcher;
 import io.a4c.daemon.reconcile.ImageCollector;
 import io.a4c.daemon.reconcile.InventoryPublisher;
+import io.a4c.daemon.workspaces.WorkspaceDiskLimit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One host's daemon: checks its engine, makes sure its workspace network (when the host has a
- * routed subnet) and its command queue exist, heartbeats, takes inventories, stops idle workspaces,
- * collects old builds' images and consumes commands until closed. Start once; close stops the loops
- * and waits for the work in hand.
+ * routed subnet) and its command queue exist, heartbeats, takes inventories, stops idle workspaces
+ * and those over their disk limit, collects old builds' images and consumes commands until closed.
+ * Start once; close stops the loops and waits for the work in hand.
  */
 public final class HostDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HostDaemon.class);
@@ -40,6 +41,7 @@ public final class HostDaemon implements AutoCloseable {
   private final IdleWatcher idle;
   private final ScheduledExecutorService imageCollections;
   private final ImageCollector images;
+  private final WorkspaceDiskLimit diskLimit;
   private volatile boolean running;
   private Thread loop;
 
@@ -54,7 +56,9 @@ public final class HostDaemon implements AutoCloseable {
       WritableLayerUsage layers,
       WorkspaceNetwork network,
       IdleWatcher idle,
-      ImageCollector images) {
+      ImageCollector images,
+      WorkspaceDiskLimit diskLimit) {
+    this.diskLimit = diskLimit;
     this.config = config;
     this.images = images;
     this.idle = idle;
@@ -114,7 +118,8 @@ public final class HostDaemon implements AutoCloseable {
     inventories.scheduleWithFixedDelay(
         () -> {
           inventory.publish();
-          layers.measure();
+          // The same measurement stops a workspace over its disk limit.
+          diskLimit.enforce(layers.measure());
         },
         0,
         inventory.interval().toMillis(),

@@ -54,7 +54,7 @@ public record Workspace(
    * @param operation the number of its latest stop, start or rebuild (0: none since create); hosts
    *     echo it, and a report of an older one changes nothing
    * @param slotHeld whether it holds a slot of its host's counter: every state but STOPPED does
-   * @param stoppedReason while STOPPED: "user" or "idle"
+   * @param stoppedReason while STOPPED: "user", "idle" or "disk-limit"
    * @param stoppedAt while STOPPED: since when
    * @param deleteAfter while STOPPED, for a project that deletes stopped workspaces: when
    * @param expiryWarnedAt when the user was told it will be deleted; null before

@@ -122,10 +122,12 @@ public final class WorkspaceReports {
             .addKeyValue("state", status.state())
             .addKeyValue("step", status.step())
             .log("workspace moved");
-        if (status.idleStop()) {
+        if (status.hostStop()) {
           audit.record(
               Origin.host(status.hostId(), null),
-              "workspace.idle-stop",
+              WorkspaceStatus.DISK_LIMIT.equals(status.stoppedReason())
+                  ? "workspace.disk-limit-stop"
+                  : "workspace.idle-stop",
               status.userId(),
               "workspace:" + status.workspaceId(),
               Map.of("hostId", status.hostId()));
@@ -146,18 +148,18 @@ public final class WorkspaceReports {
   /**
    * Why a report must not be applied to {@code current} although its state might allow the move, or
    * null. A report of an operation older than the record's is late (a create's RUNNING arriving
-   * after a stop, say); a host's own idle stop counts only for a workspace RUNNING since before the
-   * host decided; only an idle stop moves RUNNING straight to STOPPED; a step of a stop, start or
-   * rebuild only moves a record already in it. A delete's report carries no operation and is never
-   * late.
+   * after a stop, say); a host's own stop (idle, disk limit) counts only for a workspace RUNNING
+   * since before the host decided; only such a stop moves RUNNING straight to STOPPED; a step of a
+   * stop, start or rebuild only moves a record already in it. A delete's report carries no
+   * operation and is never late.
    */
   private static String stale(Workspace current, WorkspaceStatus status) {
-    if (status.idleStop()) {
+    if (status.hostStop()) {
       if (current.state() != WorkspaceState.RUNNING) {
-        return "an idle stop of a workspace that is " + current.state();
+        return "a host's own stop of a workspace that is " + current.state();
       }
       return status.at().isBefore(current.updatedAt())
-          ? "an idle stop decided before the workspace last changed"
+          ? "a host's own stop decided before the workspace last changed"
           : null;
     }
     if (status.state() == WorkspaceState.DELETED) {

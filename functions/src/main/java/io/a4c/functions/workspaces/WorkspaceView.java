@@ -18,7 +18,8 @@ import java.util.List;
  *     can do, in words; else null
  * @param ssh how to connect, once RUNNING with an SSH server; else null
  * @param sshUnavailable why a RUNNING workspace has no SSH server; else null
- * @param stoppedReason while STOPPED: "user" (asked for) or "idle" (stopped by its host)
+ * @param stoppedReason while STOPPED: "user" (asked for), "idle" or "disk-limit" (stopped by its
+ *     host)
  * @param stoppedAt while STOPPED: since when
  * @param deleteAfter while STOPPED, when its project deletes stopped workspaces: when it will be
  * @param lastActiveAt when its host last saw it in use (an SSH session, or CPU above the idle

@@ -231,6 +231,32 @@ class WorkspaceLifecycleTest {
   }
 
   @Test
+  void aDiskLimitStopFromTheHostIsAppliedWithItsReasonAuditedAndFreesTheSlot() {
+    services.clock.advance(Duration.ofMinutes(1));
+    var over =
+        WorkspaceStatus.of(
+                "h1",
+                created.workspaceId(),
+                ALICE,
+                WorkspaceState.STOPPED,
+                WorkspaceStep.CONTAINER_STOPPED,
+                CONTAINER,
+                null,
+                "its files outside /home hold 2 GB, over the limit of 1 GB",
+                services.clock.instant())
+            .stoppedBecause(WorkspaceStatus.DISK_LIMIT);
+
+    assertThat(services.reports.apply(over)).isTrue();
+
+    var view = services.reads.get(ALICE, created.workspaceId());
+    assertThat(view.state()).isEqualTo(WorkspaceState.STOPPED);
+    assertThat(view.stoppedReason()).isEqualTo("disk-limit");
+    assertThat(view.reason()).contains("over the limit of 1 GB");
+    assertThat(services.host("h1").assignedWorkspaces()).isZero();
+    assertThat(services.auditedActions(ALICE)).contains("workspace.disk-limit-stop");
+  }
+
+  @Test
   void aRebuildRunsOnTheNewChangeWithANewHostKeyOnlyOnceTheNewImageRuns() {
     String newer = "a4c-test/shop:2";
     services.projects.registerImage(

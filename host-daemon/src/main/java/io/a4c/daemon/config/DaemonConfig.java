@@ -35,6 +35,8 @@ import java.util.Optional;
  *     collection removes old builds' images; 0 for on every run
  * @param imageKeepNewest how many of the newest builds of each (project, parent, arch) the image
  *     collection always keeps
+ * @param workspaceDiskLimitBytes the most a workspace's writable layer (its files outside {@code
+ *     /home}) may hold before its host stops it; 0 for no limit
  */
 public record DaemonConfig(
     String hostId,
@@ -61,7 +63,8 @@ public record DaemonConfig(
     Duration idleCheckInterval,
     int idleCpuPercent,
     int imageDiskBudgetPercent,
-    int imageKeepNewest) {
+    int imageKeepNewest,
+    long workspaceDiskLimitBytes) {
 
   public DaemonConfig {
     Names.require(DaemonEnv.HOST_ID, hostId, Names.HOST_ID);
@@ -69,6 +72,10 @@ public record DaemonConfig(
     if (imageDiskBudgetPercent < 0 || imageDiskBudgetPercent > 100) {
       throw new IllegalArgumentException(
           DaemonEnv.IMAGE_DISK_BUDGET_PERCENT + " must be from 0 to 100");
+    }
+    if (workspaceDiskLimitBytes < 0) {
+      throw new IllegalArgumentException(
+          DaemonEnv.WORKSPACE_DISK_LIMIT_GB + " must not be negative");
     }
     if (imageKeepNewest < 1) {
       throw new IllegalArgumentException(DaemonEnv.IMAGE_KEEP_NEWEST + " must be at least 1");
@@ -179,7 +186,8 @@ public record DaemonConfig(
         idleCheckInterval,
         idleCpuPercent,
         imageDiskBudgetPercent,
-        imageKeepNewest);
+        imageKeepNewest,
+        workspaceDiskLimitBytes);
   }
 
   /**
@@ -237,7 +245,29 @@ public record DaemonConfig(
         Duration.ofSeconds(number(env, DaemonEnv.IDLE_CHECK_SECONDS, 60, 1, 86_400)),
         (int) number(env, DaemonEnv.IDLE_CPU_PERCENT, 5, 0, 10_000),
         (int) number(env, DaemonEnv.IMAGE_DISK_BUDGET_PERCENT, 80, 0, 100),
-        (int) number(env, DaemonEnv.IMAGE_KEEP_NEWEST, 3, 1, 1000));
+        (int) number(env, DaemonEnv.IMAGE_KEEP_NEWEST, 3, 1, 1000),
+        gigabytes(env, DaemonEnv.WORKSPACE_DISK_LIMIT_GB, 50));
+  }
+
+  /** A size in GB (decimals allowed, 1 GB = 10^9 bytes) as bytes; 0 allowed. */
+  private static long gigabytes(Map<String, String> env, String name, long fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback * 1_000_000_000L;
+    }
+    try {
+      var parsed = new java.math.BigDecimal(value.trim());
+      if (parsed.signum() >= 0 && parsed.compareTo(java.math.BigDecimal.valueOf(1_000_000)) <= 0) {
+        return parsed.movePointRight(9).longValue();
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the variable's name
+    }
+    throw new IllegalStateException(
+        "environment variable "
+            + name
+            + " must be a number of GB from 0 (no limit) to 1000000, such as 50 or 0.5, was "
+            + value);
   }
 
   /**

@@ -160,6 +160,15 @@ public final class DaemonEnv {
    */
   public static final String IMAGE_KEEP_NEWEST = "A4C_IMAGE_KEEP_NEWEST";
 
+  /**
+   * The most a workspace's writable layer (what it writes outside its home volume) may hold, in GB
+   * (10^9 bytes; decimals allowed), before its host stops it with {@code stoppedReason}
+   * "disk-limit" (default 50; 0 for no limit). Measured every {@link #RECONCILE_SECONDS}: the
+   * engine's own per-container quota ({@code --storage-opt size}) needs a storage driver and
+   * filesystem that most hosts lack (overlay2 on ext4 has none).
+   */
+  public static final String WORKSPACE_DISK_LIMIT_GB = "A4C_WORKSPACE_DISK_LIMIT_GB";
+
   /** The AWS region. */
   public static final String AWS_REGION = "AWS_REGION";
 

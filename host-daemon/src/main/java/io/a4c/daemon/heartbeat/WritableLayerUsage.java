@@ -1,7 +1,9 @@
 package io.a4c.daemon.heartbeat;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
 import io.a4c.daemon.config.DaemonConfig;
+import java.util.List;
 import java.util.Objects;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -29,18 +31,24 @@ public final class WritableLayerUsage {
     this.hostId = config.hostId();
   }
 
-  /** Measures now; on failure keeps the last measurement and logs. Never throws. */
-  public void measure() {
+  /**
+   * Measures now; on failure keeps the last measurement and logs. Never throws.
+   *
+   * @return the containers measured, each with its writable layer's size ({@code SizeRw}), for the
+   *     per-workspace disk limit; empty when the measurement failed
+   */
+  public List<Container> measure() {
     try {
+      var containers = docker.listContainersCmd().withShowAll(true).withShowSize(true).exec();
       bytes =
-          docker.listContainersCmd().withShowAll(true).withShowSize(true).exec().stream()
-              .mapToLong(c -> Objects.requireNonNullElse(c.getSizeRw(), 0L))
-              .sum();
+          containers.stream().mapToLong(c -> Objects.requireNonNullElse(c.getSizeRw(), 0L)).sum();
+      return containers;
     } catch (RuntimeException e) {
       log.atWarn()
           .addKeyValue("hostId", hostId)
           .setCause(e)
           .log("writable layers not measured; the last measurement stands");
+      return List.of();
     }
   }
 

@@ -438,7 +438,7 @@ public final class WorkspaceProvisioner {
         reportGone(who, command.operation());
         return;
       }
-      stopContainer(who, container.get(), command.operation(), WorkspaceStatus.USER);
+      stopContainer(who, container.get(), command.operation(), WorkspaceStatus.USER, null);
     }
   }
 
@@ -452,10 +452,24 @@ public final class WorkspaceProvisioner {
     Subject who =
         new Subject(
             hostId, labels.get(ContainerLabels.WORKSPACE_ID), labels.get(ContainerLabels.USER_ID));
-    stopContainer(who, container, null, WorkspaceStatus.IDLE);
+    stopContainer(who, container, null, WorkspaceStatus.IDLE, null);
   }
 
-  private void stopContainer(Subject who, Container container, Long operation, String why) {
+  /**
+   * The disk limit's stop: as {@link #stopIdle}, reported STOPPED because of {@link
+   * WorkspaceStatus#DISK_LIMIT} with {@code reason} in words. The caller holds the workspace's lock
+   * and has measured the container over the limit.
+   */
+  public void stopOverDiskLimit(Container container, String reason) {
+    var labels = container.getLabels();
+    Subject who =
+        new Subject(
+            hostId, labels.get(ContainerLabels.WORKSPACE_ID), labels.get(ContainerLabels.USER_ID));
+    stopContainer(who, container, null, WorkspaceStatus.DISK_LIMIT, reason);
+  }
+
+  private void stopContainer(
+      Subject who, Container container, Long operation, String why, String reason) {
     docker.stop(container.getId());
     hostnames.remove(who.workspaceId());
     publish(
@@ -465,7 +479,7 @@ public final class WorkspaceProvisioner {
                 WorkspaceStep.CONTAINER_STOPPED,
                 container.getId(),
                 null,
-                null)
+                reason)
             .stoppedBecause(why),
         operation,
         imageOf(container));

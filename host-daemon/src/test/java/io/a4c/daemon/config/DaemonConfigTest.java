@@ -62,6 +62,24 @@ public class DaemonConfigTest {
   }
 
   @Test
+  void theWorkspaceDiskLimitIsFiftyGigabytesUnlessSetInDecimalGigabytesAndBadValuesAreNamed() {
+    assertThat(DaemonConfig.fromEnvironment(minimal()).workspaceDiskLimitBytes())
+        .isEqualTo(50_000_000_000L);
+    var env = minimal();
+    env.put(DaemonEnv.WORKSPACE_DISK_LIMIT_GB, "0.02");
+    assertThat(DaemonConfig.fromEnvironment(env).workspaceDiskLimitBytes()).isEqualTo(20_000_000L);
+    env.put(DaemonEnv.WORKSPACE_DISK_LIMIT_GB, "0");
+    assertThat(DaemonConfig.fromEnvironment(env).workspaceDiskLimitBytes()).isZero();
+
+    for (String bad : List.of("-1", "lots", "2000000")) {
+      env.put(DaemonEnv.WORKSPACE_DISK_LIMIT_GB, bad);
+      assertThatThrownBy(() -> DaemonConfig.fromEnvironment(env))
+          .hasMessageContaining(DaemonEnv.WORKSPACE_DISK_LIMIT_GB)
+          .hasMessageContaining(bad);
+    }
+  }
+
+  @Test
   void aWorkspaceSubnetIsAnIpv4NetworkAddressAndNoneMeansTheDefaultBridge() {
     assertThat(DaemonConfig.fromEnvironment(minimal()).workspaceSubnet()).isEmpty();
 

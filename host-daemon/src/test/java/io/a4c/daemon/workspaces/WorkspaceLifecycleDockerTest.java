@@ -53,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * engine (the first of {@code A4C_TEST_DOCKER_HOSTS}, the host's own), reports read back from the
  * host-events queue. Uses the base images {@code ./a4c test} loads ({@code a4c-base:busybox},
  * {@code a4c-base:bookworm}); the idle watcher's clock is the test's, so idle minutes pass at once.
+ * The per-workspace disk limit is 20 MB ({@code A4C_WORKSPACE_DISK_LIMIT_GB=0.02}).
  */
 @EnabledIfEnvironmentVariable(named = "A4C_TEST_DOCKER_HOSTS", matches = ".*h1=unix://.*")
 class WorkspaceLifecycleDockerTest {
@@ -77,6 +78,7 @@ class WorkspaceLifecycleDockerTest {
   private HostnameEntries hostnames;
   private WorkspaceProvisioner provisioner;
   private IdleWatcher idle;
+  private WorkspaceLocks locks;
 
   /** The clock of the provisioner and watcher: starts at the real time, moved by the test. */
   private Instant now = Instant.now();
@@ -102,13 +104,15 @@ class WorkspaceLifecycleDockerTest {
                 DaemonEnv.DATA_DIR,
                 dataDir.toString(),
                 DaemonEnv.IDLE_CPU_PERCENT,
-                "50"));
+                "50",
+                DaemonEnv.WORKSPACE_DISK_LIMIT_GB,
+                "0.02"));
     docker = DockerClients.connect(endpoint);
     var runtime =
         new DockerWorkspaceRuntime(docker, RegistryAuth.NONE, new WorkspaceNetwork(docker, config));
     hostnames = new HostnameEntries(config);
     var events = new HostEventPublisher(sqs.client(), EventJson.newMapper(), config);
-    var locks = new WorkspaceLocks();
+    locks = new WorkspaceLocks();
     Clock clock =
         new Clock() {
           @Override
@@ -335,8 +339,36 @@ class WorkspaceLifecycleDockerTest {
 
     assertThat(container().getState()).isEqualTo("exited");
     var stopped = reported().getLast();
-    assertThat(stopped.idleStop()).isTrue();
+    assertThat(stopped.hostStop()).isTrue();
+    assertThat(stopped.stoppedReason()).isEqualTo(WorkspaceStatus.IDLE);
     assertThat(stopped.imageRef()).isEqualTo(BUSYBOX);
     assertThat(hostnames.get(workspaceId)).isNull();
+  }
+
+  @Test
+  void aWorkspaceWritingPastTheDiskLimitIsStoppedWithTheReasonAndItsHomeKept() throws Exception {
+    provisioner.create(CreateWorkspace.of("c-1", "h1", workspaceId, "alice", spec(BUSYBOX)), 1);
+    reported();
+    var layers = new io.a4c.daemon.heartbeat.WritableLayerUsage(docker, config);
+    var limit = new WorkspaceDiskLimit(provisioner, locks, config);
+    exec("sh", "-c", "echo kept > /home/kept && dd if=/dev/zero of=/home/big bs=1M count=40");
+    assertThat(limit.enforce(layers.measure())).as("its home does not count").isZero();
+    assertThat(container().getState()).isEqualTo("running");
+
+    exec("dd", "if=/dev/zero", "of=/filler", "bs=1M", "count=40");
+
+    assertThat(limit.enforce(layers.measure())).isEqualTo(1);
+    assertThat(container().getState()).isEqualTo("exited");
+    var stopped = reported().getLast();
+    assertThat(stopped.hostStop()).isTrue();
+    assertThat(stopped.stoppedReason()).isEqualTo(WorkspaceStatus.DISK_LIMIT);
+    assertThat(stopped.reason())
+        .containsPattern("hold 4[0-9] MB")
+        .contains("over this host's limit of 20 MB per workspace");
+    assertThat(hostnames.get(workspaceId)).isNull();
+    // A stopped workspace is not stopped again; its home is intact for a rebuild.
+    assertThat(limit.enforce(layers.measure())).isZero();
+    provisioner.start(StartWorkspace.of("s-1", "h1", workspaceId, "alice", 1), 1);
+    assertThat(exec("cat", "/home/kept")).isEqualTo("kept");
   }
 }
