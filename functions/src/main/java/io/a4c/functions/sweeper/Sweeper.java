@@ -86,7 +86,8 @@ public final class Sweeper {
     }
     var stuck = workspaces.sweep(now.minus(stuckAfter));
     int resent = lostBuildJobs.resend(now.minus(stuckAfter));
-    int leasesExpired = expiredBuildLeases.sweep(stuckAfter);
+    var leases = expiredBuildLeases.sweep(stuckAfter);
+    int leasesExpired = leases.redriven() + leases.failed();
     var expired = expiry.sweep();
     return new Result(
         down,

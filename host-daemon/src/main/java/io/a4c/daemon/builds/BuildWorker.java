@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,6 +57,7 @@ public final class BuildWorker implements AutoCloseable {
     final List<Closeable> streams = new CopyOnWriteArrayList<>();
     volatile SqsLeases.Lease keepAlive;
     volatile boolean abandoned;
+    volatile String scheduleId;
 
     Running(Thread thread) {
       this.thread = thread;
@@ -277,9 +279,10 @@ public final class BuildWorker implements AutoCloseable {
         queue.release(message, Duration.ZERO);
         return;
       }
-      int attempt = BuildQueue.receiveCount(message);
+      int receiveCount = BuildQueue.receiveCount(message);
       var answer =
-          claims.claim(BuildClaim.of(job.scheduleId(), job.userId(), hostId, workerId, attempt));
+          claims.claim(
+              BuildClaim.of(job.scheduleId(), job.userId(), hostId, workerId, receiveCount));
       if (build.abandoned) {
         return;
       }
@@ -292,6 +295,10 @@ public final class BuildWorker implements AutoCloseable {
         queue.delete(message);
         return;
       }
+      // The attempt the store assigned is the fencing token the report carries (a function from
+      // before assigned attempts answers none: the receive count was the attempt then).
+      int attempt = answer.attempt() != null ? answer.attempt() : receiveCount;
+      build.scheduleId = job.scheduleId();
       // Held no longer than the build may take: a build past its deadline lets its job come back
       // (or reach the dead-letter queue) instead of holding it up to SQS's 12-hour cap.
       build.keepAlive =
@@ -309,6 +316,10 @@ public final class BuildWorker implements AutoCloseable {
                   "build hit a transient failure; handing it back: {}",
                   Redaction.text(e.getMessage(), job.spec().source().url()));
           build.keepAlive.close();
+          // Given up: the next status leaves it out, which ends this claim's lease, so the job's
+          // next delivery may take the build over.
+          running.remove(build);
+          reportStatus();
           queue.release(build.keepAlive.message(), RETRY_DELAY);
         }
         return;
@@ -349,7 +360,7 @@ public final class BuildWorker implements AutoCloseable {
               hostId,
               arch,
               settings.concurrency(),
-              running.size(),
+              running.stream().map(b -> b.scheduleId).filter(Objects::nonNull).sorted().toList(),
               accepting && !stopped,
               clock.instant()));
     } catch (RuntimeException e) {
