@@ -77,11 +77,13 @@ public final class BuildLease {
     if (build.status() != BuildStatus.IN_PROGRESS) {
       return refused(claim, build);
     }
-    if (claim.workerId().equals(build.workerId())) {
-      return BuildClaimAnswer.grant(build.attempt()); // its answer was lost: the same claim
-    }
-    var lapsed =
-        BuildLeaseRule.lapsed(build, builders.get(build.hostId()), now, staleAfter, staleAfter);
+    // The holder's own slot asking again runs it no more (a slot runs one build; its claim's
+    // answer was lost, or its daemon restarted): it starts over as the next attempt.
+    Optional<String> lapsed =
+        claim.workerId().equals(build.workerId())
+            ? Optional.of("its own worker claims it again")
+            : BuildLeaseRule.lapsed(
+                build, builders.get(build.hostId()), now, staleAfter, staleAfter);
     if (lapsed.isEmpty()) {
       return refused(claim, build);
     }

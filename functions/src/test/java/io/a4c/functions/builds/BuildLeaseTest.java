@@ -74,14 +74,14 @@ class BuildLeaseTest {
   }
 
   @Test
-  void theHoldersOwnWorkerAskingAgainIsGrantedTheSameAttempt() {
+  void theHoldersOwnWorkerAskingAgainStartsOverWithTheNextAttempt() {
     assertThat(lease.claim(claim("h1", 0, 1)).attempt()).isEqualTo(1);
 
     var again = lease.claim(claim("h1", 0, 2));
 
     assertThat(again.granted()).isTrue();
-    assertThat(again.attempt()).isEqualTo(1);
-    assertThat(stored().attempts()).isEqualTo(1);
+    assertThat(again.attempt()).isEqualTo(2);
+    assertThat(stored().attempts()).isEqualTo(2);
   }
 
   @Test

@@ -280,6 +280,9 @@ public final class BuildWorker implements AutoCloseable {
         return;
       }
       int receiveCount = BuildQueue.receiveCount(message);
+      // Listed in this builder's status from before the claim, so that no status sent after the
+      // claim leaves out a build it holds (which would end its lease).
+      build.scheduleId = job.scheduleId();
       var answer =
           claims.claim(
               BuildClaim.of(job.scheduleId(), job.userId(), hostId, workerId, receiveCount));
@@ -298,7 +301,6 @@ public final class BuildWorker implements AutoCloseable {
       // The attempt the store assigned is the fencing token the report carries (a function from
       // before assigned attempts answers none: the receive count was the attempt then).
       int attempt = answer.attempt() != null ? answer.attempt() : receiveCount;
-      build.scheduleId = job.scheduleId();
       // Held no longer than the build may take: a build past its deadline lets its job come back
       // (or reach the dead-letter queue) instead of holding it up to SQS's 12-hour cap.
       build.keepAlive =
