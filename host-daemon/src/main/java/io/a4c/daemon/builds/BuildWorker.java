@@ -42,9 +42,11 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * (someone else holds it, or it ended or was cancelled) is deleted unrun; a job that cannot be read
  * (fields of a later release are ignored, but not a kind or version it does not know) is handed
  * back until the queue parks it in the build dead-letter queue; a job that hit a transient failure
- * is handed back. If the builder dies, the job's visibility runs out and another builder's later
- * delivery takes the claim over. It also reports its own status, so waiting builds can say why they
- * wait.
+ * is handed back. Its status, every heartbeat, lists the builds it holds: that keeps their claims'
+ * leases. If the builder dies (or gives a build up), the job's visibility runs out and another
+ * builder's later delivery takes the claim over once the lease ran out, or the functions send the
+ * job again. It also reports its own status, so waiting builds can say why they wait. A report
+ * carries the attempt the claim's answer gave.
  */
 @Singleton
 public final class BuildWorker implements AutoCloseable {
