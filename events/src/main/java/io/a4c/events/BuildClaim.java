@@ -5,8 +5,9 @@ package io.a4c.events;
  * it. Sent to the build-claim function, which answers with a {@link BuildClaimAnswer}.
  *
  * @param workerId the builder slot asking, {@code <hostId>/<slot>}
- * @param attempt the job message's receive count: a later delivery (the holder died and the message
- *     came back) may take over a claim made by an earlier one, never the other way round
+ * @param attempt the job message's receive count, for the log only: the store assigns the build's
+ *     attempt ({@link BuildClaimAnswer#attempt}), so no builder can pick a number that takes over
+ *     another's build
  */
 public record BuildClaim(
     int version, String scheduleId, String userId, String hostId, String workerId, int attempt) {

@@ -11,7 +11,9 @@ import java.util.Set;
 public enum BuildStatus {
   /** Written by the API (or the recurring scheduler); waiting for a builder. */
   SCHEDULED,
-  /** A builder holds the claim; {@code attempt} fences older holders out. */
+  /**
+   * A builder holds the claim; {@code attempt}, assigned by the store, fences older holders out.
+   */
   IN_PROGRESS,
   /** Built, pushed and recorded as the project's image for that change. */
   COMPLETED,
@@ -24,9 +26,10 @@ public enum BuildStatus {
     return switch (this) {
       // FAILED straight from SCHEDULED: the job reached the dead-letter queue unclaimed.
       case SCHEDULED -> EnumSet.of(IN_PROGRESS, CANCELLED, FAILED);
-      // IN_PROGRESS again: the holder died and the job came back to another builder, with a
-      // higher attempt number (the store checks that part).
-      case IN_PROGRESS -> EnumSet.of(IN_PROGRESS, COMPLETED, FAILED);
+      // IN_PROGRESS again: the holder's lease ran out and the job came back to another builder,
+      // which the store gives the next attempt number. SCHEDULED again: the lease ran out and the
+      // job is re-driven (sent again), while the build has deliveries left.
+      case IN_PROGRESS -> EnumSet.of(SCHEDULED, IN_PROGRESS, COMPLETED, FAILED);
       case COMPLETED, FAILED, CANCELLED -> EnumSet.noneOf(BuildStatus.class);
     };
   }
@@ -36,7 +39,7 @@ public enum BuildStatus {
     return next().contains(target);
   }
 
-  /** The states a record may be in for a move to {@code target}; empty for SCHEDULED. */
+  /** The states a record may be in for a move to {@code target}. */
   public static Set<BuildStatus> allowedFrom(BuildStatus target) {
     Set<BuildStatus> from = EnumSet.noneOf(BuildStatus.class);
     for (BuildStatus s : values()) {

@@ -1,6 +1,7 @@
 package io.a4c.events;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,6 +11,10 @@ import java.util.Objects;
  * @param slots how many builds it runs at most at once
  * @param running builds it runs now
  * @param accepting false once its owner stopped it taking builds
+ * @param builds the schedule ids of the builds it runs now: a build it holds that is not among them
+ *     (it gave the build up after a transient failure, or the daemon restarted) has lost its lease,
+ *     and the functions hand it to another builder. Null from a daemon before this field, whose
+ *     builds then keep their lease until it falls silent.
  */
 public record BuilderStatus(
     int version,
@@ -18,7 +23,8 @@ public record BuilderStatus(
     int slots,
     int running,
     boolean accepting,
-    Instant sentAt)
+    Instant sentAt,
+    List<String> builds)
     implements HostEvent {
   public BuilderStatus {
     Versions.require("BuilderStatus", version);
@@ -28,11 +34,16 @@ public record BuilderStatus(
     if (slots < 0 || running < 0) {
       throw new IllegalArgumentException("slots and running must not be negative");
     }
+    if (builds != null) {
+      builds = List.copyOf(builds);
+      builds.forEach(id -> Names.require("builds[]", id, Names.SCHEDULE_ID));
+    }
   }
 
-  /** A version-1 report. */
+  /** A version-1 report of the builds in hand. */
   public static BuilderStatus of(
-      String hostId, Arch arch, int slots, int running, boolean accepting, Instant sentAt) {
-    return new BuilderStatus(Versions.CURRENT, hostId, arch, slots, running, accepting, sentAt);
+      String hostId, Arch arch, int slots, List<String> builds, boolean accepting, Instant sentAt) {
+    return new BuilderStatus(
+        Versions.CURRENT, hostId, arch, slots, builds.size(), accepting, sentAt, builds);
   }
 }

@@ -26,8 +26,8 @@ class BuildStatusTest {
   }
 
   @Test
-  void aBuildCannotGoBackToScheduledNorCompleteWithoutBeingTaken() {
-    assertThat(BuildStatus.allowedFrom(SCHEDULED)).isEmpty();
+  void aBuildGoesBackToScheduledOnlyFromALapsedClaimAndCompletesOnlyOnceTaken() {
+    assertThat(BuildStatus.allowedFrom(SCHEDULED)).containsExactly(IN_PROGRESS);
     assertThat(BuildStatus.allowedFrom(COMPLETED)).containsExactly(IN_PROGRESS);
     assertThat(BuildStatus.allowedFrom(IN_PROGRESS))
         .containsExactlyInAnyOrder(SCHEDULED, IN_PROGRESS);

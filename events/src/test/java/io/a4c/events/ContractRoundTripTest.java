@@ -36,7 +36,9 @@ class ContractRoundTripTest {
     "builder-status.json, io.a4c.events.HostEvent, io.a4c.events.BuilderStatus",
     "build-job.json, io.a4c.events.BuildMessage, io.a4c.events.BuildJob",
     "build-claim.json, io.a4c.events.BuildClaim, io.a4c.events.BuildClaim",
-    "build-claim-answer.json, io.a4c.events.BuildClaimAnswer, io.a4c.events.BuildClaimAnswer"
+    "build-claim-answer.json, io.a4c.events.BuildClaimAnswer, io.a4c.events.BuildClaimAnswer",
+    "build-claim-answer-granted.json, io.a4c.events.BuildClaimAnswer,"
+        + " io.a4c.events.BuildClaimAnswer"
   })
   void readsTheFixtureAsItsTypeAndWritesItBackUnchanged(String file, Class<?> base, Class<?> type)
       throws IOException {
@@ -67,7 +69,9 @@ class ContractRoundTripTest {
     "builder-status.json, io.a4c.events.HostEvent, io.a4c.events.BuilderStatus",
     "build-job.json, io.a4c.events.BuildMessage, io.a4c.events.BuildJob",
     "build-claim.json, io.a4c.events.BuildClaim, io.a4c.events.BuildClaim",
-    "build-claim-answer.json, io.a4c.events.BuildClaimAnswer, io.a4c.events.BuildClaimAnswer"
+    "build-claim-answer.json, io.a4c.events.BuildClaimAnswer, io.a4c.events.BuildClaimAnswer",
+    "build-claim-answer-granted.json, io.a4c.events.BuildClaimAnswer,"
+        + " io.a4c.events.BuildClaimAnswer"
   })
   void readsTheFixtureOfALaterReleaseWithExtraFieldsAsThisReleasesMessage(
       String file, Class<?> base, Class<?> type) throws IOException {

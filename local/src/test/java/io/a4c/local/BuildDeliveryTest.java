@@ -118,6 +118,45 @@ class BuildDeliveryTest {
   }
 
   @Test
+  void aBuildWhoseBuilderDiedWithItsJobLostIsSentAgainByTheSweeperAndCompletesOnce(
+      ApiClient api, Mailbox mailbox, LocalRuntime runtime) throws Exception {
+    var scenario = new Scenario(api);
+    var repo = GitRepo.create();
+    String change = repo.commit("README", "redriven\n").substring(0, 12);
+    String project = scenario.createGitProject("redriven", repo, "sleep 8", "echo done > /done");
+    String frank = scenario.user("frank");
+    try (var probe = new BuildQueueProbe(runtime)) {
+      String id = scenario.scheduleBuild(frank, project, change).at("/scheduleId");
+      var taken = scenario.awaitBuild(frank, id, "IN_PROGRESS");
+      String firstHost = taken.at("/workerId").split("/")[0];
+      BuildWorker first = probe.builderOf(firstHost);
+      var others = probe.builders().stream().filter(b -> b != first).toList();
+      try {
+        for (BuildWorker other : others) {
+          other.pause();
+        }
+        first.kill();
+        // Its job comes back once its visibility runs out, and is lost for good: no delivery
+        // will take the build over, only the sweeper's re-drive can.
+        var job =
+            await().atMost(Duration.ofSeconds(30)).until(() -> probe.receive(60), m -> m != null);
+        probe.delete(job);
+        others.forEach(BuildWorker::resume);
+
+        var done = scenario.awaitBuild(frank, id, "COMPLETED");
+        assertThat(done.at("/workerId")).doesNotStartWith(firstHost + "/");
+        assertThat(done.at("/attempts")).isEqualTo("2");
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> mailbox.to(Scenario.emailOf(frank)).size() == 1);
+      } finally {
+        others.forEach(BuildWorker::resume);
+        first.start();
+      }
+    }
+  }
+
+  @Test
   void aJobThatNoBuilderFinishesGoesToTheDeadLetterQueueAndItsBuildFailsWithTheReason(
       ApiClient api, Mailbox mailbox, LocalRuntime runtime) throws Exception {
     var scenario = new Scenario(api);

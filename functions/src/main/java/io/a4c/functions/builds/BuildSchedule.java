@@ -13,9 +13,9 @@ import java.time.Instant;
  *
  * @param change the change asked for; null for a recurring build until its builder resolved the
  *     parent's newest
- * @param attempt the receive count of the job delivery that holds (or last held) the claim: the
- *     fencing token every report from a builder must carry
- * @param attempts how many times a builder took the build
+ * @param attempt the number the store gave the claim that holds (or last held) the build ({@code
+ *     attempts} then): the fencing token every report from a builder must carry
+ * @param attempts how many times a builder took the build (claims, takeovers included)
  * @param workerId the builder slot that holds (or last held) it
  * @param notifyEmail where the end-of-build email goes; null for none
  * @param queued whether its job is on the build queue (held recurring builds are not yet)

@@ -1,7 +1,6 @@
 package io.a4c.functions.builds;
 
 import io.a4c.events.Arch;
-import io.a4c.events.BuildClaim;
 import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildKind;
 import io.a4c.events.BuildStatus;
@@ -22,11 +21,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -250,24 +252,101 @@ public final class BuildScheduleStore {
   }
 
   /**
-   * The claim: → IN_PROGRESS for this worker and attempt, from SCHEDULED, or from IN_PROGRESS held
-   * by an earlier delivery of the job (its builder died and the message came back).
+   * The claim: → IN_PROGRESS for this worker, with the next attempt number, which the store assigns
+   * ({@code attempts + 1}; no caller chooses it). From SCHEDULED; or from IN_PROGRESS only while
+   * {@code read}'s holder (worker and attempt) still holds it — a takeover the caller decided on
+   * because that holder's lease ran out ({@link BuildLeaseRule}).
+   *
+   * @return the attempt assigned, or empty when the build is no longer as {@code read} (someone
+   *     else took it, it ended, or it was cancelled)
    */
-  boolean claim(BuildClaim claim, Instant now) {
-    var values = statusValues(BuildStatus.IN_PROGRESS);
-    values.put(":attempt", Values.n(claim.attempt()));
-    values.put(":one", Values.n(1));
-    values.put(":worker", Values.s(claim.workerId()));
-    values.put(":host", Values.s(claim.hostId()));
-    values.put(":now", Values.instant(now));
+  OptionalInt claim(BuildSchedule read, String hostId, String workerId, Instant now) {
+    if (read.status() == BuildStatus.SCHEDULED) {
+      return claimScheduled(read.userId(), read.scheduleId(), hostId, workerId, now);
+    }
+    if (read.status() != BuildStatus.IN_PROGRESS || read.workerId() == null) {
+      return OptionalInt.empty();
+    }
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":held", Values.n(read.attempt()));
+    values.put(":heldWorker", Values.s(read.workerId()));
+    return claimIf(
+        read.userId(),
+        read.scheduleId(),
+        "#status = :inProgress AND attempt = :held AND workerId = :heldWorker",
+        values,
+        hostId,
+        workerId,
+        now);
+  }
+
+  /** SCHEDULED → IN_PROGRESS for this worker, with the next attempt; empty when not SCHEDULED. */
+  OptionalInt claimScheduled(
+      String userId, String scheduleId, String hostId, String workerId, Instant now) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":scheduled", Values.name(BuildStatus.SCHEDULED));
+    return claimIf(userId, scheduleId, "#status = :scheduled", values, hostId, workerId, now);
+  }
+
+  private OptionalInt claimIf(
+      String userId,
+      String scheduleId,
+      String condition,
+      Map<String, AttributeValue> values,
+      String hostId,
+      String workerId,
+      Instant now) {
     values.put(":inProgress", Values.name(BuildStatus.IN_PROGRESS));
+    values.put(":one", Values.n(1));
+    values.put(":worker", Values.s(workerId));
+    values.put(":host", Values.s(hostId));
+    values.put(":now", Values.instant(now));
+    try {
+      var response =
+          dynamo.updateItem(
+              b ->
+                  b.tableName(table)
+                      .key(key(userId, scheduleId))
+                      .updateExpression(
+                          "SET #status = :inProgress, attempt = attempts + :one,"
+                              + " attempts = attempts + :one, workerId = :worker, hostId = :host,"
+                              + " startedAt = :now, updatedAt = :now")
+                      .conditionExpression("attribute_exists(scheduleId) AND " + condition)
+                      .expressionAttributeNames(STATUS_NAME)
+                      .expressionAttributeValues(values)
+                      .returnValues(ReturnValue.UPDATED_NEW));
+      AttributeValue attempt = response.attributes().get("attempt");
+      // DynamoDB always returns it; only SnapStart priming's offline answer ({}) has none.
+      return attempt == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(attempt.n()));
+    } catch (ConditionalCheckFailedException e) {
+      return OptionalInt.empty();
+    }
+  }
+
+  /**
+   * IN_PROGRESS → SCHEDULED, only while {@code build}'s claim (attempt and worker) is still the one
+   * held: its lease ran out and it has deliveries left, so its job is sent again ({@link
+   * ExpiredBuildLeases}). Marked sent now, so a lost send is re-sent by {@link LostBuildJobs}. The
+   * owner's build in flight stays reserved: it is the same build. A report from the old holder
+   * finds it no longer IN_PROGRESS under its attempt and changes nothing.
+   */
+  boolean redrive(BuildSchedule build, Instant now) {
+    if (build.status() != BuildStatus.IN_PROGRESS || build.workerId() == null) {
+      return false;
+    }
+    var values = statusValues(BuildStatus.SCHEDULED);
+    values.put(":now", Values.instant(now));
+    values.put(":true", Values.bool(true));
+    values.put(":inProgress", Values.name(BuildStatus.IN_PROGRESS));
+    values.put(":attempt", Values.n(build.attempt()));
+    values.put(":worker", Values.s(build.workerId()));
     return update(
-        claim.userId(),
-        claim.scheduleId(),
-        "SET #status = :target, attempt = :attempt, attempts = attempts + :one, workerId = :worker, hostId = :host,"
-            + " startedAt = :now, updatedAt = :now",
-        statusCondition(BuildStatus.IN_PROGRESS)
-            + " AND (#status <> :inProgress OR attempt < :attempt)",
+        build.userId(),
+        build.scheduleId(),
+        "SET #status = :target, queued = :true, lastSentAt = :now, updatedAt = :now"
+            + " REMOVE workerId, hostId, startedAt",
+        statusCondition(BuildStatus.SCHEDULED)
+            + " AND #status = :inProgress AND attempt = :attempt AND workerId = :worker",
         values);
   }
 

@@ -64,7 +64,8 @@ public final class Sweeper {
     int down = silentHosts.markDown();
     var stuck = workspaces.sweep(now.minus(stuckAfter));
     int resent = lostBuildJobs.resend(now.minus(stuckAfter));
-    int leasesExpired = expiredBuildLeases.sweep(stuckAfter);
+    var leases = expiredBuildLeases.sweep(stuckAfter);
+    int leasesExpired = leases.redriven() + leases.failed();
     var expired = expiry.sweep();
     return new Result(
         down,

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Build logs and builder reports against Dynoxide. */
 class BuildLogAndBuilderStoreTest {
+  private static final String BUILD = "bs-01jd0000000000000000000000";
+
   @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
 
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
@@ -51,22 +53,30 @@ class BuildLogAndBuilderStoreTest {
 
   @Test
   void aBuilderReportIsKeptBesideItsHostsHeartbeatUnlessOlder() {
-    assertThat(builders.record(BuilderStatus.of("h1", Arch.AMD64, 2, 1, true, T0), T0))
+    assertThat(builders.record(BuilderStatus.of("h1", Arch.AMD64, 2, List.of(), true, T0), T0))
         .as("no heartbeat from h1 yet")
         .isFalse();
     hosts.applyHeartbeat(Heartbeat.of("h1", Arch.AMD64, 1, 2, List.of(), 5, 0, T0), T0);
 
     // Its host's clock is 45 s behind: seen when received, ordered by what the host says.
     var behind = T0.minusSeconds(45);
-    assertThat(builders.record(BuilderStatus.of("h1", Arch.AMD64, 2, 1, true, behind), T0))
+    assertThat(
+            builders.record(
+                BuilderStatus.of("h1", Arch.AMD64, 2, List.of(BUILD), true, behind), T0))
         .isTrue();
     assertThat(
             builders.record(
-                BuilderStatus.of("h1", Arch.AMD64, 9, 9, false, behind), T0.plusSeconds(5)))
+                BuilderStatus.of("h1", Arch.AMD64, 9, List.of(), false, behind), T0.plusSeconds(5)))
         .isFalse();
 
-    assertThat(builders.all())
-        .containsExactly(new BuilderStore.Builder("h1", Arch.AMD64, 2, 1, true, T0));
+    var h1 = new BuilderStore.Builder("h1", Arch.AMD64, 2, 1, true, T0, List.of(BUILD));
+    assertThat(builders.all()).containsExactly(h1);
+    assertThat(builders.get("h1")).contains(h1);
+
+    // A daemon from before the list says nothing of its builds: unknown, not none.
+    var old = new BuilderStatus(1, "h1", Arch.AMD64, 2, 1, true, T0.plusSeconds(1), null);
+    assertThat(builders.record(old, T0.plusSeconds(6))).isTrue();
+    assertThat(builders.get("h1").orElseThrow().builds()).isNull();
     assertThat(hosts.all().getFirst().capacity()).isEqualTo(5);
   }
 }

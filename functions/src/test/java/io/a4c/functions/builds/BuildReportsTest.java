@@ -45,6 +45,7 @@ class BuildReportsTest {
   private ImageStore images;
   private BuildReports reports;
   private BuildSchedule build;
+  private FunctionsConfig config;
 
   @BeforeEach
   void services() {
@@ -56,7 +57,7 @@ class BuildReportsTest {
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, dynamo.table(A4cTables.BUILD_SCHEDULES));
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, dynamo.table(A4cTables.BUILD_LOGS));
     env.put(FunctionsEnv.IMAGE_REPOSITORY, REPOSITORY);
-    var config = FunctionsConfig.fromEnvironment(env);
+    config = FunctionsConfig.fromEnvironment(env);
     var client = dynamo.client();
     schedules =
         new BuildScheduleStore(
@@ -82,8 +83,7 @@ class BuildReportsTest {
   /** Build number {@code n} of {@code change}, claimed by h1's slot 0. */
   private BuildSchedule claimed(int n, String change) {
     var scheduled = scheduled(n, change);
-    assertThat(schedules.claim(BuildClaim.of(scheduled.scheduleId(), "alice", "h1", "h1/0", 1), T0))
-        .isTrue();
+    assertThat(schedules.claim(scheduled, "h1", "h1/0", T0)).hasValue(1);
     return scheduled;
   }
 
@@ -144,7 +144,9 @@ class BuildReportsTest {
   @Test
   void aClaimForAnotherHostsSlotIsRefusedAndTakesNothing() {
     var other = scheduled(1, "4712");
-    var lease = new BuildLease(schedules, clock);
+    var lease =
+        new BuildLease(
+            schedules, new BuilderStore(dynamo.client(), config), clock, Duration.ofSeconds(30));
 
     var answer = lease.claim(BuildClaim.of(other.scheduleId(), "alice", "h2", "h1/0", 1));
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.a4c.events.Arch;
-import io.a4c.events.BuildClaim;
 import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildKind;
 import io.a4c.events.BuildStatus;
@@ -14,6 +13,7 @@ import io.a4c.functions.testing.DynamoDbEngine;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,8 +48,8 @@ class BuildScheduleStoreTest {
   }
 
   /**
-   * Every (from, move) pair: the moves the store makes are to IN_PROGRESS, COMPLETED, FAILED,
-   * CANCELLED.
+   * Every (from, move) pair: the moves the store makes are to IN_PROGRESS, SCHEDULED (a re-drive),
+   * COMPLETED, FAILED, CANCELLED.
    */
   static Stream<Arguments> everyMoveFromEveryStatus() {
     return Stream.of(Move.values())
@@ -58,6 +58,7 @@ class BuildScheduleStoreTest {
 
   enum Move {
     CLAIM(BuildStatus.IN_PROGRESS),
+    REDRIVE(BuildStatus.SCHEDULED),
     COMPLETE(BuildStatus.COMPLETED),
     FAIL(BuildStatus.FAILED),
     FAIL_UNFINISHED(BuildStatus.FAILED),
@@ -93,7 +94,7 @@ class BuildScheduleStoreTest {
   void aMoveThatEndsABuildGivesItsQuotaUnitBack(BuildStatus end) {
     var build = counted(3);
     if (end != BuildStatus.CANCELLED) {
-      store.claim(claim(build, 1), T0);
+      claim(build);
     }
 
     boolean moved =
@@ -160,7 +161,7 @@ class BuildScheduleStoreTest {
     assertThat(store.insert(build)).isTrue();
     assertThat(store.insert(build)).as("the same firing seen twice").isFalse();
 
-    assertThat(store.claim(claim(build, 1), T0)).isTrue();
+    assertThat(claim(build)).hasValue(1);
     assertThat(store.end(ended(build, 1, WORKER, BuildStatus.COMPLETED), T0)).isTrue();
     assertThat(store.inFlight(RecurringBuilds.OWNER)).isZero();
   }
@@ -169,7 +170,7 @@ class BuildScheduleStoreTest {
   void anUnsentBuildIsRemovedWithItsQuotaUnitOnlyWhileScheduled() {
     var unsent = counted(3);
     var taken = counted(3);
-    store.claim(claim(taken, 1), T0);
+    claim(taken);
 
     assertThat(store.deleteUnsent(USER, unsent.scheduleId())).isTrue();
     assertThat(store.deleteUnsent(USER, taken.scheduleId())).isFalse();
@@ -179,24 +180,57 @@ class BuildScheduleStoreTest {
   }
 
   @Test
-  void aRedeliveredJobIsClaimedOnlyWithAHigherAttempt() {
+  void theStoreAssignsEachClaimTheNextAttemptAndTakesOverOnlyTheHolderTheCallerRead() {
     var build = counted(3);
-    assertThat(store.claim(claim(build, 1), T0)).isTrue();
+    var scheduled = get(build);
+    assertThat(store.claim(scheduled, "h1", WORKER, T0)).hasValue(1);
 
-    assertThat(store.claim(claim(build, 1), T0)).as("the same delivery twice").isFalse();
-    assertThat(store.claim(claim(build, 2), T0)).isTrue();
-    assertThat(store.claim(claim(build, 1), T0)).as("an older delivery, late").isFalse();
+    assertThat(store.claim(scheduled, "h2", "h2/0", T0))
+        .as("a second claim of the SCHEDULED build it read")
+        .isEmpty();
+    var held = get(build);
+    assertThat(store.claim(held, "h2", "h2/0", T0)).as("a takeover of the holder read").hasValue(2);
+    assertThat(store.claim(held, "h3", "h3/0", T0))
+        .as("a takeover of a holder that is gone already")
+        .isEmpty();
 
     var stored = get(build);
     assertThat(stored.attempt()).isEqualTo(2);
     assertThat(stored.attempts()).isEqualTo(2);
+    assertThat(stored.workerId()).isEqualTo("h2/0");
+    assertThat(stored.hostId()).isEqualTo("h2");
+  }
+
+  @Test
+  void aRedriveSchedulesTheBuildAgainKeepingItsQuotaUnitAndFencesTheOldHolderOut() {
+    var build = counted(3);
+    claim(build);
+    var held = get(build);
+
+    assertThat(store.redrive(held, T0.plusSeconds(60))).isTrue();
+    assertThat(store.redrive(held, T0.plusSeconds(61))).as("the same re-drive twice").isFalse();
+
+    var again = get(build);
+    assertThat(again.status()).isEqualTo(BuildStatus.SCHEDULED);
+    assertThat(again.workerId()).isNull();
+    assertThat(again.queued()).isTrue();
+    assertThat(again.lastSentAt()).isEqualTo(T0.plusSeconds(60));
+    assertThat(store.inFlight(USER)).as("one build, one unit").isEqualTo(1);
+    assertThat(store.end(ended(build, 1, WORKER, BuildStatus.COMPLETED), T0))
+        .as("the old holder's late report")
+        .isFalse();
+
+    assertThat(store.claim(again, "h2", "h2/0", T0)).hasValue(2);
+    assertThat(store.end(ended(build, 1, WORKER, BuildStatus.COMPLETED), T0)).isFalse();
+    assertThat(store.end(ended(build, 2, "h2/0", BuildStatus.COMPLETED), T0)).isTrue();
+    assertThat(store.inFlight(USER)).isZero();
   }
 
   @Test
   void onlyTheHolderOfTheCurrentAttemptEndsABuild() {
     var build = counted(3);
-    store.claim(claim(build, 1), T0);
-    store.claim(claim(build, 2), T0);
+    claim(build);
+    claim(build); // taken over by a later claim of the same worker: attempt 2
 
     assertThat(store.end(ended(build, 1, WORKER, BuildStatus.COMPLETED), T0)).isFalse();
     assertThat(store.end(ended(build, 2, "h2/1", BuildStatus.COMPLETED), T0)).isFalse();
@@ -211,7 +245,7 @@ class BuildScheduleStoreTest {
   @Test
   void anEndReportRecordsWhatTheBuilderMade() {
     var build = counted(3);
-    store.claim(claim(build, 1), T0);
+    claim(build);
     Instant end = T0.plusSeconds(60);
 
     store.end(ended(build, 1, WORKER, BuildStatus.COMPLETED), end);
@@ -227,7 +261,7 @@ class BuildScheduleStoreTest {
   @Test
   void aFailureReasonIsStoredWithoutTheCredentialsOfAUrlItQuotes() {
     var build = counted(3);
-    store.claim(claim(build, 1), T0);
+    claim(build);
     var failed = ended(build, 1, WORKER, BuildStatus.FAILED);
 
     store.end(
@@ -369,7 +403,8 @@ class BuildScheduleStoreTest {
 
   private boolean apply(Move move, BuildSchedule build) {
     return switch (move) {
-      case CLAIM -> store.claim(claim(build, build.attempt() + 1), T0);
+      case CLAIM -> store.claim(get(build), "h1", WORKER, T0).isPresent();
+      case REDRIVE -> store.redrive(get(build), T0);
       case COMPLETE -> store.end(ended(build, build.attempt(), WORKER, BuildStatus.COMPLETED), T0);
       case FAIL -> store.end(ended(build, build.attempt(), WORKER, BuildStatus.FAILED), T0);
       case FAIL_UNFINISHED -> store.failUnfinished(USER, build.scheduleId(), "dead letter", T0);
@@ -393,8 +428,9 @@ class BuildScheduleStoreTest {
     return store.get(build.userId(), build.scheduleId(), true).orElseThrow();
   }
 
-  private static BuildClaim claim(BuildSchedule build, int attempt) {
-    return BuildClaim.of(build.scheduleId(), build.userId(), "h1", WORKER, attempt);
+  /** Claims the build as it is stored now, for {@link #WORKER}. */
+  private OptionalInt claim(BuildSchedule build) {
+    return store.claim(get(build), "h1", WORKER, T0);
   }
 
   private static BuildEnded ended(

@@ -3,7 +3,6 @@ package io.a4c.functions.builds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.a4c.events.BuildClaim;
 import io.a4c.events.BuildStatus;
 import io.a4c.events.EventJson;
 import io.a4c.functions.audit.AuditEntry;
@@ -225,7 +224,7 @@ class ImageSchedulingTest {
   @Test
   void aBuildABuilderTookCannotBeCancelled() {
     var view = schedule();
-    schedules.claim(BuildClaim.of(view.scheduleId(), ALICE, "h1", "h1/1", 1), T0);
+    schedules.claim(schedules.get(ALICE, view.scheduleId(), true).orElseThrow(), "h1", "h1/1", T0);
 
     assertThatThrownBy(() -> cancellation.cancel(BY_ALICE, ALICE, view.scheduleId()))
         .isInstanceOfSatisfying(

@@ -152,8 +152,12 @@ class SnapStartPrimingTest {
     assertThat(graph.priming().prime(claim, PrimingEvents.buildClaim())).isZero();
     assertThat(results).hasSize(3);
     assertThat(((SQSBatchResponse) results.get(1)).getBatchItemFailures()).isEmpty();
-    // The claim's conditional write "succeeds" offline: granted, and nothing left the process.
-    assertThat((String) results.get(2)).as("the claim's answer").contains("\"granted\":true");
+    // The claim's conditional write runs offline and answers no attempt, the read finds no
+    // item: refused as an unknown build, and nothing left the process.
+    assertThat((String) results.get(2))
+        .as("the claim's answer")
+        .contains("\"granted\":false")
+        .contains("no such build");
   }
 
   @Test

@@ -68,7 +68,7 @@ public final class BuildRunner {
    */
   public Duration deadline() {
     return git.timeout()
-        .plus(DockerImageBuilder.BUILD_TIMEOUT)
+        .plus(images.buildTimeout())
         .plus(DockerImageBuilder.PUSH_TIMEOUT)
         .plus(Duration.ofMinutes(5));
   }

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,9 +42,11 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * (someone else holds it, or it ended or was cancelled) is deleted unrun; a job that cannot be read
  * (fields of a later release are ignored, but not a kind or version it does not know) is handed
  * back until the queue parks it in the build dead-letter queue; a job that hit a transient failure
- * is handed back. If the builder dies, the job's visibility runs out and another builder's later
- * delivery takes the claim over. It also reports its own status, so waiting builds can say why they
- * wait.
+ * is handed back. Its status, every heartbeat, lists the builds it holds: that keeps their claims'
+ * leases. If the builder dies (or gives a build up), the job's visibility runs out and another
+ * builder's later delivery takes the claim over once the lease ran out, or the functions send the
+ * job again. It also reports its own status, so waiting builds can say why they wait. A report
+ * carries the attempt the claim's answer gave.
  */
 @Singleton
 public final class BuildWorker implements AutoCloseable {
@@ -56,6 +59,7 @@ public final class BuildWorker implements AutoCloseable {
     final List<Closeable> streams = new CopyOnWriteArrayList<>();
     volatile SqsLeases.Lease keepAlive;
     volatile boolean abandoned;
+    volatile String scheduleId;
 
     Running(Thread thread) {
       this.thread = thread;
@@ -277,9 +281,13 @@ public final class BuildWorker implements AutoCloseable {
         queue.release(message, Duration.ZERO);
         return;
       }
-      int attempt = BuildQueue.receiveCount(message);
+      int receiveCount = BuildQueue.receiveCount(message);
+      // Listed in this builder's status from before the claim, so that no status sent after the
+      // claim leaves out a build it holds (which would end its lease).
+      build.scheduleId = job.scheduleId();
       var answer =
-          claims.claim(BuildClaim.of(job.scheduleId(), job.userId(), hostId, workerId, attempt));
+          claims.claim(
+              BuildClaim.of(job.scheduleId(), job.userId(), hostId, workerId, receiveCount));
       if (build.abandoned) {
         return;
       }
@@ -292,6 +300,9 @@ public final class BuildWorker implements AutoCloseable {
         queue.delete(message);
         return;
       }
+      // The attempt the store assigned is the fencing token the report carries (a function from
+      // before assigned attempts answers none: the receive count was the attempt then).
+      int attempt = answer.attempt() != null ? answer.attempt() : receiveCount;
       // Held no longer than the build may take: a build past its deadline lets its job come back
       // (or reach the dead-letter queue) instead of holding it up to SQS's 12-hour cap.
       build.keepAlive =
@@ -309,6 +320,10 @@ public final class BuildWorker implements AutoCloseable {
                   "build hit a transient failure; handing it back: {}",
                   Redaction.text(e.getMessage(), job.spec().source().url()));
           build.keepAlive.close();
+          // Given up: the next status leaves it out, which ends this claim's lease, so the job's
+          // next delivery may take the build over.
+          running.remove(build);
+          reportStatus();
           queue.release(build.keepAlive.message(), RETRY_DELAY);
         }
         return;
@@ -349,7 +364,7 @@ public final class BuildWorker implements AutoCloseable {
               hostId,
               arch,
               settings.concurrency(),
-              running.size(),
+              running.stream().map(b -> b.scheduleId).filter(Objects::nonNull).sorted().toList(),
               accepting && !stopped,
               clock.instant()));
     } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.PushResponseItem;
+import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.registry.RegistryAuth;
 import io.a4c.daemon.registry.RegistryLoginFailed;
 import java.io.BufferedInputStream;
@@ -38,19 +39,31 @@ import javax.inject.Singleton;
  */
 @Singleton
 public final class DockerImageBuilder {
-  /** How long the engine may build; past it the build is stopped and FAILED. */
-  static final Duration BUILD_TIMEOUT = Duration.ofMinutes(120);
-
   /** How long a push may take; past it the push is stopped and the job handed back. */
   static final Duration PUSH_TIMEOUT = Duration.ofMinutes(60);
 
   private final DockerClient docker;
   private final RegistryAuth auth;
+  private final Duration buildTimeout;
 
   @Inject
-  public DockerImageBuilder(@Named("builds") DockerClient docker, RegistryAuth auth) {
+  public DockerImageBuilder(
+      @Named("builds") DockerClient docker, RegistryAuth auth, DaemonConfig config) {
+    this(docker, auth, config.builder().buildTimeout());
+  }
+
+  /**
+   * @param buildTimeout how long the engine may build; past it the build is stopped and FAILED
+   */
+  public DockerImageBuilder(DockerClient docker, RegistryAuth auth, Duration buildTimeout) {
     this.docker = docker;
     this.auth = auth;
+    this.buildTimeout = buildTimeout;
+  }
+
+  /** How long the engine may build one image. */
+  public Duration buildTimeout() {
+    return buildTimeout;
   }
 
   /**
@@ -111,13 +124,11 @@ public final class DockerImageBuilder {
           .withForcerm(true)
           .exec(callback);
       onStream.accept(callback);
-      if (!callback.awaitCompletion(BUILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!callback.awaitCompletion(buildTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         // Closing the stream makes the engine cancel the build: it must not go on unwatched.
         closeQuietly(callback);
         throw new BuildFailure(
-            "the build did not finish within " + BUILD_TIMEOUT.toMinutes() + " min; stopped",
-            false,
-            null);
+            "the build did not finish within " + minutes(buildTimeout) + "; stopped", false, null);
       }
       return callback.awaitImageId();
     } catch (DockerClientException e) {
@@ -211,6 +222,11 @@ public final class DockerImageBuilder {
     } catch (RuntimeException e) {
       // already gone
     }
+  }
+
+  /** "120 min", or "30 s" for a deadline shorter than a minute. */
+  private static String minutes(Duration d) {
+    return d.toMinutes() > 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
   }
 
   static void closeQuietly(Closeable stream) {

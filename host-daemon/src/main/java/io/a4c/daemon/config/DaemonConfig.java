@@ -104,6 +104,8 @@ public record DaemonConfig(
    * @param concurrency builds run at once, at most
    * @param claimFunction the build-claim function's name or ARN
    * @param visibility how long a taken job stays hidden; extended while the build runs
+   * @param buildTimeout how long the engine may build one image; past it the build is stopped on
+   *     the engine and FAILED
    * @param lambdaEndpoint endpoint override, for the local runtime and tests only
    */
   public record Builder(
@@ -112,10 +114,15 @@ public record DaemonConfig(
       int concurrency,
       String claimFunction,
       Duration visibility,
+      Duration buildTimeout,
       Optional<URI> lambdaEndpoint) {
+    /** How long an engine build may take unless {@code A4C_BUILD_TIMEOUT_SECONDS} says. */
+    public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofMinutes(120);
+
     /** A daemon that builds nothing. */
     public static Builder disabled() {
-      return new Builder(false, Map.of(), 0, null, Duration.ofMinutes(5), Optional.empty());
+      return new Builder(
+          false, Map.of(), 0, null, Duration.ofMinutes(5), DEFAULT_BUILD_TIMEOUT, Optional.empty());
     }
 
     public Builder {
@@ -347,6 +354,13 @@ public record DaemonConfig(
         (int) number(env, DaemonEnv.BUILD_CONCURRENCY, 2, 1, 64),
         required(env, DaemonEnv.BUILD_CLAIM_FUNCTION),
         Duration.ofSeconds(number(env, DaemonEnv.BUILD_VISIBILITY_SECONDS, 300, 5, 43_200)),
+        Duration.ofSeconds(
+            number(
+                env,
+                DaemonEnv.BUILD_TIMEOUT_SECONDS,
+                Builder.DEFAULT_BUILD_TIMEOUT.toSeconds(),
+                1,
+                Builder.DEFAULT_BUILD_TIMEOUT.toSeconds())),
         lambda == null || lambda.isBlank() ? Optional.empty() : Optional.of(URI.create(lambda)));
   }
 

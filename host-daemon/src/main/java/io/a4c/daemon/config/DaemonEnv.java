@@ -121,6 +121,12 @@ public final class DaemonEnv {
    */
   public static final String BUILD_VISIBILITY_SECONDS = "A4C_BUILD_VISIBILITY_SECONDS";
 
+  /**
+   * Seconds the engine may build one image (default and most 7200); past it the builder stops the
+   * build on the engine and reports it FAILED with the reason.
+   */
+  public static final String BUILD_TIMEOUT_SECONDS = "A4C_BUILD_TIMEOUT_SECONDS";
+
   /** Optional endpoint override for Lambda (local runtime and tests only). */
   public static final String LAMBDA_ENDPOINT = "A4C_LAMBDA_ENDPOINT";
 

@@ -90,9 +90,9 @@ class BuildClaimsTest {
 
   @Test
   void theClaimGoesToTheConfiguredFunctionAndItsGrantIsRead() throws Exception {
-    answer = EventJson.newMapper().writeValueAsString(BuildClaimAnswer.grant());
+    answer = EventJson.newMapper().writeValueAsString(BuildClaimAnswer.grant(2));
 
-    assertThat(claims().claim(CLAIM)).isEqualTo(BuildClaimAnswer.grant());
+    assertThat(claims().claim(CLAIM)).isEqualTo(BuildClaimAnswer.grant(2));
 
     assertThat(requests).hasSize(1);
     String request = requests.peek();

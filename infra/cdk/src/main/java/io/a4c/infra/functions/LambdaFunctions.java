@@ -219,6 +219,8 @@ public final class LambdaFunctions extends Construct {
     // write that decides which builder runs it.
     buildClaim = function("BuildClaim", BUILD_CLAIM, settings.workerMemoryMb(), API_TIMEOUT);
     tables.buildSchedules().grantReadWriteData(buildClaim);
+    // Hosts: whether a held build's lease ran out (its builder's last status) before a takeover.
+    readOnly(buildClaim, tables.hosts());
 
     buildDeadLetters =
         function(

@@ -359,6 +359,18 @@ class LambdaFunctionsTest {
   }
 
   @Test
+  void theBuildClaimFunctionReadsHostsForLeasesAndWritesNone() {
+    String role = roleOf(stack.functions().buildClaim());
+    String hosts = logicalId(stack.tables().hosts());
+    var hostActions =
+        TemplateJson.statementsOfRole(template, role).stream()
+            .filter(s -> s.get("Resource").toString().contains(hosts))
+            .flatMap(s -> TemplateJson.asList(s.get("Action")).stream())
+            .toList();
+    assertThat(hostActions).contains("dynamodb:GetItem").doesNotContain("dynamodb:UpdateItem");
+  }
+
+  @Test
   void theStackSynthesizesWithoutWarnings() {
     Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
     Annotations.fromStack(stack).hasNoError("*", Match.anyValue());
