@@ -34,6 +34,7 @@ class ContractRoundTripTest {
     "host-inventory.json, io.a4c.events.HostEvent, io.a4c.events.HostInventory",
     "build-ended.json, io.a4c.events.HostEvent, io.a4c.events.BuildEnded",
     "builder-status.json, io.a4c.events.HostEvent, io.a4c.events.BuilderStatus",
+    "build-log-update.json, io.a4c.events.HostEvent, io.a4c.events.BuildLogUpdate",
     "build-job.json, io.a4c.events.BuildMessage, io.a4c.events.BuildJob",
     "build-claim.json, io.a4c.events.BuildClaim, io.a4c.events.BuildClaim",
     "build-claim-answer.json, io.a4c.events.BuildClaimAnswer, io.a4c.events.BuildClaimAnswer"
@@ -65,6 +66,7 @@ class ContractRoundTripTest {
     "host-inventory.json, io.a4c.events.HostEvent, io.a4c.events.HostInventory",
     "build-ended.json, io.a4c.events.HostEvent, io.a4c.events.BuildEnded",
     "builder-status.json, io.a4c.events.HostEvent, io.a4c.events.BuilderStatus",
+    "build-log-update.json, io.a4c.events.HostEvent, io.a4c.events.BuildLogUpdate",
     "build-job.json, io.a4c.events.BuildMessage, io.a4c.events.BuildJob",
     "build-claim.json, io.a4c.events.BuildClaim, io.a4c.events.BuildClaim",
     "build-claim-answer.json, io.a4c.events.BuildClaimAnswer, io.a4c.events.BuildClaimAnswer"
