@@ -1,18 +1,22 @@
 package io.a4c.cli;
 
 import io.a4c.cli.ApiTypes.Workspace;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -256,25 +260,37 @@ final class SshCommands {
   }
 
   /**
-   * The command ssh runs to reach a workspace: this CLI's {@code ssh-proxy}, through the launcher
-   * named by {@code A4C_CLI_LAUNCHER} when the launcher script set it, else this Java and class
-   * path. {@code %} is doubled: ssh reads it as the start of a token.
+   * The command ssh runs to reach a workspace: this CLI's {@code ssh-proxy}, run by this same Java
+   * from this same jar (or class path), both by absolute path, so it works from ssh's environment
+   * whatever its {@code PATH} and {@code JAVA_HOME}. {@code %} is doubled: ssh reads it as the
+   * start of a token.
    */
   static String proxyCommand(Path configDir, String workspaceId) {
-    String launcher = System.getenv("A4C_CLI_LAUNCHER");
-    String command =
-        launcher != null && !launcher.isBlank()
-            ? shellQuoted(launcher)
-            : shellQuoted(
-                    ProcessHandle.current()
-                        .info()
-                        .command()
-                        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()))
-                + " -cp "
-                + shellQuoted(System.getProperty("java.class.path"))
+    String javaBin =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String code;
+    try {
+      code =
+          Path.of(A4cCli.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+              .toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    String run =
+        code.endsWith(".jar")
+            ? " -jar " + shellQuoted(code)
+            : " -cp "
+                + shellQuoted(
+                    Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                        .collect(Collectors.joining(File.pathSeparator)))
                 + " "
                 + A4cCli.class.getName();
-    return (command
+    return (shellQuoted(javaBin)
+            + run
             + " ssh-proxy --config-dir "
             + shellQuoted(configDir.toAbsolutePath().toString())
             + " "
