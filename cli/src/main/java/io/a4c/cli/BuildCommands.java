@@ -154,7 +154,10 @@ final class BuildCommands extends A4cCli.Group {
     @Option(names = "--image-name", description = "Your label for the image (default: PROJECT).")
     String imageName;
 
-    @Option(names = "--follow", description = "Print the build's log as it runs, until it ends.")
+    @Option(
+        names = "--follow",
+        description =
+            "Print the build's log as it runs, until it ends (its id goes to standard error).")
     boolean follow;
 
     Schedule(Context context) {
@@ -175,12 +178,12 @@ final class BuildCommands extends A4cCli.Group {
         Common.printJson(context, reply.json());
         return;
       }
-      context.err().println("scheduled " + build.scheduleId() + " (" + build.status() + ")");
-      if (!common.json()) {
-        context.out().println(build.scheduleId());
-      }
       if (follow) {
+        // Standard output is the log alone; the id goes with the progress, on standard error.
+        context.err().println("scheduled " + build.scheduleId() + " (" + build.status() + ")");
         ended(context, follow(context, api, build.scheduleId()));
+      } else {
+        context.out().println(build.scheduleId());
       }
     }
   }

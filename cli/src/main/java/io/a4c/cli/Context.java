@@ -35,9 +35,26 @@ public record Context(
         new PrintWriter(System.out, true),
         new PrintWriter(System.err, true),
         System.in,
-        System.console() != null,
+        onTerminal(),
         Clock.systemUTC(),
         Api.newHttpClient());
+  }
+
+  /**
+   * Whether the process runs on a terminal. From JDK 22 on, {@code System.console()} is there even
+   * when the streams are redirected, and {@code Console.isTerminal()} (absent from 21, the release
+   * the CLI is compiled for) tells.
+   */
+  private static boolean onTerminal() {
+    var console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 
   /** The configuration store this context's environment names. */
