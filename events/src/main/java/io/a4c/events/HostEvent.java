@@ -10,11 +10,18 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = WorkspaceStatus.class, name = "WorkspaceStatus"),
   @JsonSubTypes.Type(value = HostInventory.class, name = "HostInventory"),
   @JsonSubTypes.Type(value = BuildEnded.class, name = "BuildEnded"),
+  @JsonSubTypes.Type(value = BuildLogUpdate.class, name = "BuildLogUpdate"),
   @JsonSubTypes.Type(value = BuilderStatus.class, name = "BuilderStatus"),
   @JsonSubTypes.Type(value = SshKeysApplied.class, name = "SshKeysApplied")
 })
 public sealed interface HostEvent
-    permits Heartbeat, WorkspaceStatus, HostInventory, BuildEnded, BuilderStatus, SshKeysApplied {
+    permits Heartbeat,
+        WorkspaceStatus,
+        HostInventory,
+        BuildEnded,
+        BuildLogUpdate,
+        BuilderStatus,
+        SshKeysApplied {
   /** Schema version of this event's JSON form. */
   int version();
 

@@ -1,6 +1,7 @@
 package io.a4c.functions.builds;
 
 import io.a4c.events.BuildEnded;
+import io.a4c.events.BuildLogUpdate;
 import io.a4c.events.BuildStatus;
 import io.a4c.events.BuilderStatus;
 import io.a4c.events.ImageTags;
@@ -58,6 +59,31 @@ public final class BuildReports {
     this.builders = builders;
     this.emails = emails;
     this.clock = clock;
+  }
+
+  /**
+   * Stores a running build's log so far, for its owner to follow: only from the builder that holds
+   * the build (its worker and attempt) while it is IN_PROGRESS, and never over a newer log ({@link
+   * BuildLogStore#putLive}). Returns whether it was stored.
+   */
+  public boolean record(BuildLogUpdate update) {
+    if (!update.workerId().startsWith(update.hostId() + "/")) {
+      log.atWarn()
+          .addKeyValue("scheduleId", update.scheduleId())
+          .addKeyValue("hostId", update.hostId())
+          .addKeyValue("workerId", update.workerId())
+          .log("log update for another host's builder slot; dropped");
+      return false;
+    }
+    var build = schedules.get(update.userId(), update.scheduleId(), true);
+    if (build.isEmpty()
+        || build.get().status() != BuildStatus.IN_PROGRESS
+        || !update.workerId().equals(build.get().workerId())
+        || update.attempt() != build.get().attempt()) {
+      return false; // ended, taken over, or unknown: this builder's log no longer counts
+    }
+    return logs.putLive(
+        update.scheduleId(), update.attempt(), update.seq(), update.log(), clock.instant());
   }
 
   /** Applies a build's end; returns whether this report moved the record. */

@@ -73,8 +73,12 @@ public final class ImageScheduleReads {
         build.imageRef() == null ? List.of() : holders(hosts.list(), build.imageRef()));
   }
 
-  /** The build's log (its last attempt's); 404 before a builder reported one. */
-  public BuildLogView log(String userId, String scheduleId) {
+  /**
+   * The build's log (its last attempt's), or what follows its first {@code after} characters; 404
+   * before a builder sent any. A running build's log is its builder's last update; {@code ended}
+   * says when the build is over (its end's log stored, or it ended without one).
+   */
+  public BuildLogView log(String userId, String scheduleId, long after) {
     BuildSchedule build = find(userId, scheduleId);
     var stored =
         logs.get(scheduleId)
@@ -85,8 +89,19 @@ public final class ImageScheduleReads {
                         "build " + scheduleId + " has no log yet (it is " + build.status() + ")",
                         null,
                         "no-log"));
+    String text = stored.text();
+    int from = (int) Math.min(after, text.length());
+    if (from > 0 && from < text.length() && Character.isLowSurrogate(text.charAt(from))) {
+      from--; // never half a character
+    }
     return new BuildLogView(
-        scheduleId, build.status(), stored.attempt(), stored.text(), stored.writtenAt());
+        scheduleId,
+        build.status(),
+        stored.attempt(),
+        text.substring(from),
+        stored.writtenAt(),
+        text.length(),
+        !stored.live() || build.status().isFinal());
   }
 
   private BuildSchedule find(String userId, String scheduleId) {

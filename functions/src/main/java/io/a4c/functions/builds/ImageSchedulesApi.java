@@ -103,9 +103,27 @@ public final class ImageSchedulesApi implements ApiHandler {
           responses.json(
               200, cancellation.cancel(Origin.of(caller, request), userId, scheduleId(request)));
       case "GET " + IMAGE_SCHEDULE_LOG ->
-          responses.json(200, reads.log(userId, scheduleId(request)));
+          responses.json(
+              200, reads.log(userId, scheduleId(request), after(request.query().get("after"))));
       default -> throw new ProblemException(ProblemType.NOT_FOUND, "no such route");
     };
+  }
+
+  /** The {@code after} query parameter of the log: a character offset, 0 when absent. */
+  static long after(String raw) {
+    if (raw == null) {
+      return 0;
+    }
+    try {
+      long after = Long.parseLong(raw);
+      if (after >= 0) {
+        return after;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidRequestException(
+        "after", "after must be a whole number of characters, 0 or more (a log's nextOffset)");
   }
 
   private static String scheduleId(ApiRequest request) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.a4c.events.BuildEnded;
+import io.a4c.events.BuildLogUpdate;
 import io.a4c.events.BuilderStatus;
 import io.a4c.events.EventJson;
 import io.a4c.events.Heartbeat;
@@ -96,6 +97,7 @@ public final class HostEventsConsumer {
           case WorkspaceStatus status -> workspaces.apply(status);
           case HostInventory inventory -> reconciler.reconcile(inventory);
           case BuildEnded ended -> builds.apply(ended);
+          case BuildLogUpdate update -> builds.record(update);
           case BuilderStatus builder -> builds.record(builder);
           case SshKeysApplied applied -> workspaces.apply(applied);
         }

@@ -39,8 +39,29 @@ class BuildLogAndBuilderStoreTest {
     logs.put("bs-1", 2, "second", T0.plusSeconds(1));
 
     assertThat(logs.get("bs-1"))
-        .contains(new BuildLogStore.BuildLog("bs-1", 2, "second", T0.plusSeconds(1)));
+        .contains(new BuildLogStore.BuildLog("bs-1", 2, "second", T0.plusSeconds(1), false));
     assertThat(logs.get("bs-2")).isEmpty();
+  }
+
+  @Test
+  void aRunningBuildsLogIsReplacedOnlyByANewerUpdateAndNeverOverTheEndsLog() {
+    assertThat(logs.putLive("bs-1", 1, 2, "one\ntwo\n", T0)).isTrue();
+    assertThat(logs.putLive("bs-1", 1, 1, "one\n", T0)).as("a late, older update").isFalse();
+    assertThat(logs.putLive("bs-1", 1, 2, "one\ntwo\n", T0)).as("the same again").isFalse();
+    assertThat(logs.get("bs-1").orElseThrow())
+        .isEqualTo(new BuildLogStore.BuildLog("bs-1", 1, "one\ntwo\n", T0, true));
+    assertThat(logs.putLive("bs-1", 2, 1, "attempt two\n", T0.plusSeconds(1)))
+        .as("a later attempt's first update")
+        .isTrue();
+    assertThat(logs.putLive("bs-1", 1, 3, "one\ntwo\nthree\n", T0)).as("the old attempt").isFalse();
+
+    logs.put("bs-1", 2, "attempt two\ndone\n", T0.plusSeconds(2));
+    assertThat(logs.putLive("bs-1", 2, 9, "attempt two\n", T0.plusSeconds(3)))
+        .as("an update that comes after the end")
+        .isFalse();
+    assertThat(logs.get("bs-1").orElseThrow())
+        .isEqualTo(
+            new BuildLogStore.BuildLog("bs-1", 2, "attempt two\ndone\n", T0.plusSeconds(2), false));
   }
 
   @Test

@@ -23,6 +23,7 @@ public final class BuildLog {
   private int headSize;
   private int tailSize;
   private long dropped;
+  private long written;
 
   /** A log of at most {@code maxBytes} UTF-8 bytes that masks the credentials of any URL. */
   public BuildLog(int maxBytes) {
@@ -49,6 +50,7 @@ public final class BuildLog {
       return;
     }
     text = Redaction.text(text, sourceUrl);
+    written += text.length();
     int i = 0;
     while (i < text.length()) {
       int codePoint = text.codePointAt(i);
@@ -73,6 +75,11 @@ public final class BuildLog {
       tailSize -= size;
       dropped += size;
     }
+  }
+
+  /** How many characters were appended so far, dropped ones included: grows with every append. */
+  public synchronized long written() {
+    return written;
   }
 
   /** The text kept: head, a marker if anything was dropped, tail. */

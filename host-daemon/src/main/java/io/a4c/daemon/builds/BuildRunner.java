@@ -82,12 +82,20 @@ public final class BuildRunner {
    * Builds and pushes the job's image.
    *
    * @param onStream receives each engine stream, so that the caller can stop the build
+   * @param onLog receives the build's log as it starts, so that the caller can ship it while it
+   *     grows
    * @return the report to publish: COMPLETED with the image, or FAILED with the reason
    * @throws BuildFailure a transient failure: hand the job back
    */
-  public BuildEnded run(BuildJob job, String workerId, int attempt, Consumer<Closeable> onStream)
+  public BuildEnded run(
+      BuildJob job,
+      String workerId,
+      int attempt,
+      Consumer<Closeable> onStream,
+      Consumer<BuildLog> onLog)
       throws BuildFailure, InterruptedException {
     var buildLog = new BuildLog(BuildEnded.MAX_LOG_BYTES, job.spec().source().url());
+    onLog.accept(buildLog);
     buildLog.line("A4C build " + job.scheduleId() + " attempt " + attempt + " on " + workerId);
     Path context = workDir.resolve(job.scheduleId() + "-" + attempt);
     String change = job.change();

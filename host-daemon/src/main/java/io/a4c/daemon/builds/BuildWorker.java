@@ -10,6 +10,7 @@ import io.a4c.events.Arch;
 import io.a4c.events.BuildClaim;
 import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildJob;
+import io.a4c.events.BuildLogUpdate;
 import io.a4c.events.BuildMessage;
 import io.a4c.events.BuilderStatus;
 import io.a4c.events.EventJson;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.inject.Inject;
@@ -52,6 +54,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
 public final class BuildWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BuildWorker.class);
   private static final Duration RETRY_DELAY = Duration.ofSeconds(10);
+
+  /** How often a running build's log is shipped while it grows. */
+  static final Duration LOG_INTERVAL = Duration.ofSeconds(2);
 
   /** One build in hand, stoppable. */
   private static final class Running {
@@ -309,8 +314,12 @@ public final class BuildWorker implements AutoCloseable {
           leases.hold(
               message, queue.visibility(), clock.instant().plus(runner.deadline()), queue::extend);
       BuildEnded report;
+      var live = new LiveLog(job, workerId, attempt);
+      ScheduledFuture<?> shipping =
+          timers.scheduleWithFixedDelay(
+              live::ship, LOG_INTERVAL.toMillis(), LOG_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
       try {
-        report = runner.run(job, workerId, attempt, build.streams::add);
+        report = runner.run(job, workerId, attempt, build.streams::add, live::attach);
       } catch (BuildFailure e) {
         if (!build.abandoned) {
           log.atWarn()
@@ -327,6 +336,8 @@ public final class BuildWorker implements AutoCloseable {
           queue.release(build.keepAlive.message(), RETRY_DELAY);
         }
         return;
+      } finally {
+        shipping.cancel(false);
       }
       build.keepAlive.close();
       if (build.abandoned) {
@@ -351,6 +362,57 @@ public final class BuildWorker implements AutoCloseable {
       }
       running.remove(build);
       freeSlot(slot);
+    }
+  }
+
+  /**
+   * A running build's log, shipped as {@link BuildLogUpdate}s on the host-events queue every {@link
+   * #LOG_INTERVAL} while it grows, so that its owner can follow it before the build ends. Each
+   * update carries the whole log so far (at most {@link BuildEnded#MAX_LOG_BYTES}); a failed send
+   * is only logged, the next one carries it all again.
+   */
+  private final class LiveLog {
+    private final BuildJob job;
+    private final String workerId;
+    private final int attempt;
+    private volatile BuildLog buildLog;
+    private long sent = -1;
+    private long seq;
+
+    LiveLog(BuildJob job, String workerId, int attempt) {
+      this.job = job;
+      this.workerId = workerId;
+      this.attempt = attempt;
+    }
+
+    void attach(BuildLog buildLog) {
+      this.buildLog = buildLog;
+    }
+
+    void ship() {
+      var current = buildLog;
+      if (current == null || current.written() == sent) {
+        return;
+      }
+      long written = current.written();
+      try {
+        events.publish(
+            BuildLogUpdate.of(
+                hostId,
+                job.scheduleId(),
+                job.userId(),
+                workerId,
+                attempt,
+                ++seq,
+                current.text(),
+                clock.instant()));
+        sent = written;
+      } catch (RuntimeException e) {
+        log.atWarn()
+            .addKeyValue("scheduleId", job.scheduleId())
+            .setCause(e)
+            .log("build log update not sent; the next one carries it");
+      }
     }
   }
 

@@ -117,7 +117,11 @@ class SourceCredentialsTest {
     try {
       report =
           runner.run(
-              job("git://alice:" + TOKEN + "@127.0.0.1:1/kernel.git"), "h1/0", 1, stream -> {});
+              job("git://alice:" + TOKEN + "@127.0.0.1:1/kernel.git"),
+              "h1/0",
+              1,
+              stream -> {},
+              log -> {});
     } finally {
       System.setOut(before);
     }

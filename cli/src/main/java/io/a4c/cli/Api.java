@@ -1,0 +1,206 @@
+package io.a4c.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.a4c.cli.ApiTypes.Problem;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The A4C HTTP API as the CLI speaks it: JSON over {@code java.net.http}, the bearer token on every
+ * request, user routes through {@code /v1/users/me/…} (the caller; the CLI never asks for a user
+ * id). An answer of 400 or more becomes a {@link CliException} carrying the problem's {@code
+ * detail} and {@code field} and the exit code for its status ({@link ExitCodes#ofStatus}); an
+ * unreachable server is {@link ExitCodes#SERVER}.
+ */
+public final class Api {
+  /** The one JSON mapper: ISO-8601 instants, unknown properties ignored. */
+  public static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  /** An answer: its status, body and content type. */
+  public record Reply(int status, String body, String contentType) {
+    /** The body as JSON. */
+    public JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new CliException(ExitCodes.SERVER, "the server answered with no JSON: " + body);
+      }
+    }
+
+    /** The body as one of {@link ApiTypes}. */
+    public <T> T as(Class<T> type) {
+      try {
+        return JSON.readValue(body, type);
+      } catch (IOException e) {
+        throw new CliException(
+            ExitCodes.SERVER,
+            "the server's answer is not a " + type.getSimpleName() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private final HttpClient http;
+  private final URI base;
+  private final String token;
+  private final boolean verbose;
+  private final PrintWriter err;
+
+  /**
+   * A client of the API at {@code base}.
+   *
+   * @param token the bearer token, or null for the routes that need none
+   * @param verbose whether to print each request's method, path, status and request id on {@code
+   *     err}
+   */
+  public Api(HttpClient http, URI base, String token, boolean verbose, PrintWriter err) {
+    this.http = http;
+    this.base = base;
+    this.token = token;
+    this.verbose = verbose;
+    this.err = err;
+  }
+
+  /** The HTTP client the CLI uses: HTTP/1.1, a connect timeout. */
+  public static HttpClient newHttpClient() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  /** The API's base URL. */
+  public URI base() {
+    return base;
+  }
+
+  /** A path segment or query value, percent-encoded. */
+  public static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** GET, 2xx expected. */
+  public Reply get(String path) {
+    return send("GET", path, null);
+  }
+
+  /** GET, the answer as one of {@link ApiTypes}. */
+  public <T> T get(String path, Class<T> type) {
+    return get(path).as(type);
+  }
+
+  /**
+   * Sends a request, {@code body} as JSON (a String is sent as it is), and answers its 2xx reply;
+   * anything else is a {@link CliException}.
+   */
+  public Reply send(String method, String path, Object body) {
+    Reply reply = exchange(method, path, body);
+    if (reply.status() >= 400) {
+      throw failure(method, path, reply);
+    }
+    return reply;
+  }
+
+  /** Sends a request and answers whatever came back, errors included. */
+  public Reply exchange(String method, String path, Object body) {
+    var request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(TIMEOUT)
+            .header("accept", "application/json");
+    if (token != null) {
+      request.header("authorization", "Bearer " + token);
+    }
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      String text;
+      try {
+        text = body instanceof String s ? s : JSON.writeValueAsString(body);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      request
+          .header("content-type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(text));
+    }
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCodes.SERVER,
+          "cannot reach the A4C API at "
+              + base
+              + " ("
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.FAILED, "interrupted");
+    }
+    var reply =
+        new Reply(
+            response.statusCode(),
+            response.body(),
+            response.headers().firstValue("content-type").orElse(""));
+    if (verbose) {
+      err.println(
+          "> "
+              + method
+              + " "
+              + path
+              + " → "
+              + reply.status()
+              + problem(reply).map(p -> " (request id " + p.requestId() + ")").orElse(""));
+    }
+    return reply;
+  }
+
+  private static Optional<Problem> problem(Reply reply) {
+    if (reply.status() < 400 || !reply.contentType().contains("json")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readValue(reply.body(), Problem.class));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The failure an error reply means: the problem's detail and field, its exit code. */
+  CliException failure(String method, String path, Reply reply) {
+    var problem = problem(reply);
+    String detail =
+        problem
+            .map(p -> p.detail() != null ? p.detail() : p.title())
+            .orElse(method + " " + path + " answered " + reply.status());
+    var message = new StringBuilder(detail);
+    problem.map(Problem::field).ifPresent(f -> message.append(" (field: ").append(f).append(')'));
+    if (reply.status() == 401) {
+      message
+          .append("\nthe server did not accept your token (missing, expired or not valid): ")
+          .append("log in again with `a4c-cli login`");
+    }
+    if (verbose) {
+      problem.map(Problem::requestId).ifPresent(id -> message.append("\nrequest id: ").append(id));
+    }
+    return new CliException(ExitCodes.ofStatus(reply.status()), message.toString());
+  }
+}

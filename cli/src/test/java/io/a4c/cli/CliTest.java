@@ -1,0 +1,304 @@
+package io.a4c.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The CLI in-process against {@link FakeApi}: parsing and help, exit codes, what reaches the API,
+ * the stored login, name resolution, tables.
+ */
+class CliTest {
+  @TempDir Path home;
+
+  private static final String WS1 = "ws-0000000000000000000000000a";
+  private static final String WS2 = "ws-0000000000000000000000000b";
+
+  /** An unsigned token with these claims (the CLI reads claims, the server verifies). */
+  static String token(String sub, boolean admin, Instant exp) {
+    var b64 = Base64.getUrlEncoder().withoutPadding();
+    String claims =
+        "{\"sub\":\"" + sub + "\",\"admin\":" + admin + ",\"exp\":" + exp.getEpochSecond() + "}";
+    return b64.encodeToString("{\"alg\":\"ES256\"}".getBytes(StandardCharsets.UTF_8))
+        + "."
+        + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8))
+        + ".c2ln";
+  }
+
+  private static String workspace(String id, String name, String state) {
+    return "{\"userId\":\"alice\",\"workspaceId\":\""
+        + id
+        + "\""
+        + (name == null ? "" : ",\"name\":\"" + name + "\"")
+        + ",\"projectName\":\"shop\",\"parentName\":\"main\",\"arch\":\"amd64\",\"change\":\"1\","
+        + "\"imageRef\":\"a4c-base:busybox\",\"hostId\":\"h1\",\"hostname\":\""
+        + id
+        + ".ws.a4c.internal\",\"state\":\""
+        + state
+        + "\",\"createdAt\":\"2026-12-01T10:00:00Z\",\"updatedAt\":\"2026-12-01T10:00:00Z\"}";
+  }
+
+  private FakeApi loggedIn(FakeApi api) {
+    api.on("GET /v1/users/me/workspaces?limit=1", 200, "{\"items\":[]}");
+    String token = token("alice", false, Instant.now().plusSeconds(3600));
+    var run = FakeApi.cli(home, "", "login", "--url", api.uri().toString(), "--token", token);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    return api;
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    var line = A4cCli.commandLine(Context.ofProcess());
+    var paths = new ArrayList<List<String>>();
+    collect(line, new ArrayList<>(), paths);
+    assertThat(paths).hasSizeGreaterThan(25);
+    for (var path : paths) {
+      var args = new ArrayList<>(path);
+      args.add("--help");
+      var run = FakeApi.cli(home, "", args.toArray(String[]::new));
+      assertThat(run.exitCode()).as(String.join(" ", args)).isZero();
+      assertThat(run.out()).as(String.join(" ", args)).contains("Usage: a4c-cli");
+    }
+  }
+
+  private static void collect(CommandLine line, List<String> prefix, List<List<String>> into) {
+    into.add(List.copyOf(prefix));
+    line.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (sub.getCommandName().equals(name)) {
+                var next = new ArrayList<>(prefix);
+                next.add(name);
+                collect(sub, next, into);
+              }
+            });
+  }
+
+  @Test
+  void usageErrorsExit2() {
+    assertThat(FakeApi.cli(home, "").exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(FakeApi.cli(home, "", "workspaces").exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(FakeApi.cli(home, "", "workspaces", "create").exitCode()).isEqualTo(2);
+    assertThat(FakeApi.cli(home, "", "workspaces", "list", "--nope").exitCode()).isEqualTo(2);
+    assertThat(
+            FakeApi.cli(home, "", "login", "--url", "http://x", "--token", "t", "--dev-user", "a")
+                .exitCode())
+        .as("--token and --dev-user exclude each other")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void loginKeepsTheTokenInAPrivateFileAndLogoutForgetsIt() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      Path file = home.resolve("a4c").resolve("config.json");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+          .isEqualTo("rwx------");
+      assertThat(Files.readString(file)).contains(api.uri().toString()).contains("\"token\"");
+      assertThat(api.seen.getLast().authorization()).startsWith("Bearer ey");
+      try (var dir = Files.list(file.getParent())) {
+        assertThat(dir.map(p -> p.getFileName().toString())).containsExactly("config.json");
+      }
+
+      var whoami = FakeApi.cli(home, "", "whoami");
+      assertThat(whoami.out()).startsWith("alice at " + api.uri());
+
+      assertThat(FakeApi.cli(home, "", "logout").exitCode()).isZero();
+      assertThat(Files.readString(file)).doesNotContain("token");
+      var after = FakeApi.cli(home, "", "workspaces", "list");
+      assertThat(after.exitCode()).isEqualTo(ExitCodes.AUTH);
+      assertThat(after.err()).contains("not logged in");
+    }
+  }
+
+  @Test
+  void aTokenOnStandardInputIsTakenAndARefusedOneIsNotKept() throws Exception {
+    try (var api = new FakeApi()) {
+      api.fail(
+          "GET /v1/users/me/workspaces?limit=1", 401, "A valid bearer token is required", null);
+      var run = FakeApi.cli(home, "not-a-token\n", "login", "--url", api.uri().toString());
+      assertThat(run.exitCode()).isEqualTo(ExitCodes.AUTH);
+      assertThat(run.err()).contains("log in again");
+      assertThat(api.seen.getLast().authorization()).isEqualTo("Bearer not-a-token");
+      assertThat(home.resolve("a4c").resolve("config.json")).doesNotExist();
+    }
+  }
+
+  @Test
+  void anExpiredTokenIsSaidBeforeAnyRequest() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      ConfigStore.of(java.util.Map.of("XDG_CONFIG_HOME", home.toString()))
+          .write(
+              new ConfigStore.Config(
+                  api.uri().toString(), token("alice", false, Instant.now().minusSeconds(60))));
+      int before = api.seen.size();
+      var run = FakeApi.cli(home, "", "workspaces", "list");
+      assertThat(run.exitCode()).isEqualTo(ExitCodes.AUTH);
+      assertThat(run.err()).contains("your token expired at").doesNotContain("Exception");
+      assertThat(api.seen).hasSize(before);
+    }
+  }
+
+  @Test
+  void problemsPrintTheirDetailAndFieldWithTheExitCodeOfTheirStatus() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      api.fail("POST /v1/users/me/workspaces", 400, "no project nope", "projectName");
+      var run = FakeApi.cli(home, "", "workspaces", "create", "nope");
+      assertThat(run.exitCode()).isEqualTo(ExitCodes.CLIENT_ERROR);
+      assertThat(run.err())
+          .contains("no project nope (field: projectName)")
+          .doesNotContain("req-42");
+      assertThat(api.seen.getLast().body())
+          .isEqualTo("{\"projectName\":\"nope\",\"parentName\":\"main\",\"arch\":\"amd64\"}");
+
+      var verbose = FakeApi.cli(home, "", "workspaces", "create", "nope", "--verbose");
+      assertThat(verbose.err()).contains("request id: req-42");
+
+      api.fail("GET /v1/hosts", 403, "only administrators may list hosts", null);
+      assertThat(FakeApi.cli(home, "", "hosts", "list").exitCode()).isEqualTo(ExitCodes.AUTH);
+      api.fail("GET /v1/users/me/ssh-keys", 500, "boom", null);
+      assertThat(FakeApi.cli(home, "", "keys", "list").exitCode()).isEqualTo(ExitCodes.SERVER);
+    }
+  }
+
+  @Test
+  void anUnreachableServerIsAServerError() throws Exception {
+    var api = loggedIn(new FakeApi());
+    api.close();
+    var run = FakeApi.cli(home, "", "workspaces", "list");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.SERVER);
+    assertThat(run.err()).contains("cannot reach the A4C API at " + api.uri());
+  }
+
+  @Test
+  void namesResolveToTheOneWorkspaceOfThatNameAndAnAmbiguousOneIsAnError() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      api.on(
+          "GET /v1/users/me/workspaces?limit=100",
+          200,
+          "{\"items\":["
+              + workspace(WS1, "dev", "RUNNING")
+              + ","
+              + workspace(WS2, "twin", "RUNNING")
+              + ","
+              + workspace("ws-0000000000000000000000000c", "twin", "STOPPED")
+              + "]}");
+      api.on("GET /v1/users/me/workspaces/" + WS1, 200, workspace(WS1, "dev", "RUNNING"));
+
+      var byName = FakeApi.cli(home, "", "workspaces", "get", "dev", "--json");
+      assertThat(byName.exitCode()).as(byName.err()).isZero();
+      assertThat(byName.out()).contains("\"workspaceId\" : \"" + WS1 + "\"");
+
+      var twin = FakeApi.cli(home, "", "workspaces", "get", "twin");
+      assertThat(twin.exitCode()).isEqualTo(ExitCodes.CLIENT_ERROR);
+      assertThat(twin.err()).contains("2 of your workspaces are named 'twin'").contains(WS2);
+
+      var none = FakeApi.cli(home, "", "workspaces", "delete", "ghost");
+      assertThat(none.exitCode()).isEqualTo(ExitCodes.CLIENT_ERROR);
+      assertThat(none.err()).contains("no workspace named or with the id 'ghost'");
+
+      var table = FakeApi.cli(home, "", "workspaces", "list", "--state", "running");
+      assertThat(table.out().lines().toList())
+          .containsExactly(
+              "ID" + " ".repeat(29) + "NAME  PROJECT  PARENT  ARCH   STATE    HOST  IP",
+              WS1 + "  dev   shop     main    amd64  RUNNING  h1    -",
+              WS2 + "  twin  shop     main    amd64  RUNNING  h1    -");
+    }
+  }
+
+  @Test
+  void createWaitShowsTheStepsAndEndsAtRunningOrSaysWhyItFailed() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      api.on("POST /v1/users/me/workspaces", 202, workspace(WS1, null, "PENDING"));
+      api.on(
+          "GET /v1/users/me/workspaces/" + WS1,
+          200,
+          workspace(WS1, null, "RUNNING")
+              .replace(
+                  "\"state\"", "\"step\":\"HOSTNAME_REGISTERED\",\"ip\":\"10.251.1.5\",\"state\""));
+      var run = FakeApi.cli(home, "", "workspaces", "create", "shop", "--wait");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.err())
+          .contains("placed on h1 → container → started → setup → address → hostname → RUNNING");
+      assertThat(run.out()).contains("state:    RUNNING").contains("ip:       10.251.1.5");
+
+      api.on(
+          "GET /v1/users/me/workspaces/" + WS1,
+          200,
+          workspace(WS1, null, "FAILED")
+              .replace("\"state\"", "\"reason\":\"setup step 1 failed\",\"state\""));
+      var failed = FakeApi.cli(home, "", "workspaces", "create", "shop", "--wait");
+      assertThat(failed.exitCode()).isEqualTo(ExitCodes.FAILED);
+      assertThat(failed.err()).contains("is FAILED: setup step 1 failed");
+    }
+  }
+
+  @Test
+  void buildsLogFollowReadsFromTheLastOffsetUntilTheBuildEnds() throws Exception {
+    String id = "bs-0000000000000000000000000a";
+    String schedule =
+        "{\"scheduleId\":\""
+            + id
+            + "\",\"userId\":\"alice\",\"projectName\":\"shop\","
+            + "\"parentName\":\"main\",\"arch\":\"amd64\",\"kind\":\"USER\",\"status\":\"COMPLETED\","
+            + "\"attempts\":1,\"imageRef\":\"r/a4c-images:shop_main_amd64_1\",\"logPath\":\"x\","
+            + "\"scheduledAt\":\"2026-12-01T10:00:00Z\",\"updatedAt\":\"2026-12-01T10:00:00Z\"}";
+    try (var api = loggedIn(new FakeApi())) {
+      String base = "GET /v1/users/me/image-schedules/" + id;
+      api.on(base + "/log?after=0", 200, log(id, "one\\n", 4, false));
+      api.on(base + "/log?after=4", 200, log(id, "two\\n", 8, true));
+      api.on(base, 200, schedule);
+      var run = FakeApi.cli(home, "", "builds", "log", id, "--follow");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out()).isEqualTo("one\ntwo\n");
+      assertThat(run.err()).contains("COMPLETED: r/a4c-images:shop_main_amd64_1");
+    }
+  }
+
+  private static String log(String id, String text, int next, boolean ended) {
+    return "{\"scheduleId\":\""
+        + id
+        + "\",\"status\":\"IN_PROGRESS\",\"attempt\":1,\"log\":\""
+        + text
+        + "\",\"writtenAt\":\"2026-12-01T10:00:00Z\",\"nextOffset\":"
+        + next
+        + ",\"ended\":"
+        + ended
+        + "}";
+  }
+
+  @Test
+  void configSshBlockIsReplacedNotRepeated() {
+    String mine = "Host other\n  User me\n";
+    String block = SshCommands.BEGIN + "\nHost a.a4c\n" + SshCommands.END + "\n";
+    String once = SshCommands.replaceBlock(mine, block);
+    String newer = SshCommands.BEGIN + "\nHost b.a4c\n" + SshCommands.END + "\n";
+    String twice = SshCommands.replaceBlock(once, newer);
+
+    assertThat(once).isEqualTo(mine + "\n" + block);
+    assertThat(twice).isEqualTo(mine + "\n" + newer);
+    assertThat(SshCommands.replaceBlock(twice + "Host after\n", block))
+        .isEqualTo(mine + "\n" + block + "Host after\n");
+  }
+
+  @Test
+  void aTableSaysWhenItIsEmpty() {
+    var out = new java.io.StringWriter();
+    Table.of("a", "bb").print(new java.io.PrintWriter(out), "nothing");
+    assertThat(out.toString()).isEqualTo("nothing" + System.lineSeparator());
+    out = new java.io.StringWriter();
+    Table.of("a", "bb").row("long value", null).print(new java.io.PrintWriter(out), "nothing");
+    assertThat(out.toString().lines().toList()).containsExactly("A           BB", "long value  -");
+  }
+}

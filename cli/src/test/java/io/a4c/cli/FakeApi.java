@@ -1,0 +1,111 @@
+package io.a4c.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A stand-in for the A4C API on 127.0.0.1 for the CLI's unit tests: canned answers by {@code METHOD
+ * path} (query included), every request recorded with its authorization header; and a way to run
+ * the CLI in-process against it with a configuration directory of the test's.
+ */
+final class FakeApi implements AutoCloseable {
+  /** A canned answer. */
+  record Answer(int status, String contentType, String body) {}
+
+  /** A request as the server saw it. */
+  record Seen(String method, String path, String authorization, String body) {}
+
+  /** What a CLI run printed and its exit code. */
+  record Run(int exitCode, String out, String err) {}
+
+  private final HttpServer server;
+  private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  final List<Seen> seen = new CopyOnWriteArrayList<>();
+
+  FakeApi() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          String key = exchange.getRequestMethod() + " " + exchange.getRequestURI();
+          seen.add(
+              new Seen(
+                  exchange.getRequestMethod(),
+                  exchange.getRequestURI().toString(),
+                  exchange.getRequestHeaders().getFirst("authorization"),
+                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+          Answer answer =
+              answers.getOrDefault(key, problem(404, "no such route in the fake: " + key, null));
+          byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("content-type", answer.contentType());
+          exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+  }
+
+  URI uri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** Answers {@code METHOD path} with JSON. */
+  FakeApi on(String request, int status, String json) {
+    answers.put(request, new Answer(status, "application/json", json));
+    return this;
+  }
+
+  /** Answers {@code METHOD path} with a problem. */
+  FakeApi fail(String request, int status, String detail, String field) {
+    answers.put(request, problem(status, detail, field));
+    return this;
+  }
+
+  static Answer problem(int status, String detail, String field) {
+    return new Answer(
+        status,
+        "application/problem+json",
+        "{\"type\":\"https://a4c.io/problems/x\",\"title\":\"x\",\"status\":"
+            + status
+            + ",\"detail\":\""
+            + detail
+            + "\""
+            + (field == null ? "" : ",\"field\":\"" + field + "\"")
+            + ",\"instance\":\"/\",\"requestId\":\"req-42\"}");
+  }
+
+  /** Runs the CLI with {@code configHome} as XDG_CONFIG_HOME and {@code stdin} as its input. */
+  static Run cli(Path configHome, String stdin, String... args) {
+    var out = new StringWriter();
+    var err = new StringWriter();
+    var context =
+        new Context(
+            Map.of("XDG_CONFIG_HOME", configHome.toString(), "HOME", configHome.toString()),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            false,
+            Clock.systemUTC(),
+            Api.newHttpClient());
+    int code = A4cCli.execute(context, args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
