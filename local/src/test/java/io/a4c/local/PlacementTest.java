@@ -10,15 +10,19 @@ import io.a4c.local.testing.Fleet;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Placement across several real engines (./a4c test runs three): the image's holders, least disk
- * first; clear problems when no host fits.
+ * first; a burst spread over hosts of equal disk; clear problems when no host fits.
  */
 @ExtendWith(SharedRuntime.class)
 class PlacementTest {
@@ -64,6 +68,71 @@ class PlacementTest {
       api.delete("/v1/users/" + dave + "/workspaces/" + id, api.tokenOf(dave));
       scenario.awaitGone(dave, id);
     }
+  }
+
+  @Test
+  void thirtyConcurrentCreatesOverThreeHostsOfEqualDiskSpreadOverAllThree(
+      ApiClient api, Fleet fleet) throws Exception {
+    assumeTrue(fleet.hostIds().size() >= 3, "needs three Docker engines (./a4c test starts them)");
+    var scenario = new Scenario(api);
+    String project = scenario.createProject("spread");
+    String image = "a4c-test/" + project + ":1";
+    var three = fleet.hostIds().subList(0, 3);
+    Map<String, String> imageByHost = new HashMap<>();
+    for (String host : three) {
+      fleet.tag(host, "a4c-base:busybox", image);
+      imageByHost.put(host, image);
+    }
+    scenario.registerImage(project, "amd64", "1", image);
+    awaitHeartbeats(api, fleet, imageByHost);
+    // Equal disk: fill the lighter hosts up to the heaviest (within 64 MB).
+    Map<String, Long> disk = diskByHost(api);
+    long heaviest = three.stream().mapToLong(disk::get).max().orElseThrow();
+    for (String host : three) {
+      int gapMb = (int) ((heaviest - disk.get(host)) / (1024 * 1024));
+      if (gapMb > 64) {
+        fleet.fillDisk(host, gapMb);
+        awaitDiskAbove(api, host, heaviest - 64L * 1024 * 1024);
+      }
+    }
+
+    int creates = 30;
+    List<String> users = new ArrayList<>();
+    for (int i = 0; i < creates; i++) {
+      users.add(scenario.user("burst" + i));
+      api.tokenOf(users.get(i)); // minted before the burst, so the burst is only creates
+    }
+    var start = new CountDownLatch(1);
+    List<Future<ApiClient.Reply>> replies = new ArrayList<>();
+    try (var pool = Executors.newFixedThreadPool(creates)) {
+      for (String user : users) {
+        replies.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return scenario.requestWorkspace(user, project, "amd64");
+                }));
+      }
+      start.countDown();
+    }
+    Map<String, Integer> perHost = new HashMap<>();
+    Map<String, String> workspaceOf = new HashMap<>();
+    for (int i = 0; i < creates; i++) {
+      var reply = replies.get(i).get();
+      assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+      perHost.merge(reply.at("/hostId"), 1, Integer::sum);
+      workspaceOf.put(users.get(i), reply.at("/workspaceId"));
+    }
+
+    assertThat(perHost.keySet()).as("workspaces per host: %s", perHost).containsAll(three);
+    assertThat(perHost.values())
+        .as("workspaces per host: %s", perHost)
+        .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(creates / 2));
+
+    workspaceOf.forEach((user, id) -> scenario.awaitState(user, id, "RUNNING"));
+    workspaceOf.forEach(
+        (user, id) -> api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)));
+    workspaceOf.forEach(scenario::awaitGone);
   }
 
   @Test

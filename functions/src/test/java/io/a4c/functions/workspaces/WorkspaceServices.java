@@ -253,7 +253,7 @@ final class WorkspaceServices {
   void hostWithoutQueue(String hostId, long diskUsedBytes, int capacity, List<String> images) {
     hosts.applyHeartbeat(
         Heartbeat.of(
-            hostId, Arch.AMD64, diskUsedBytes, 1_000_000, images, capacity, 0, clock.instant()));
+            hostId, Arch.AMD64, diskUsedBytes, 1_000L << 30, images, capacity, 0, clock.instant()));
   }
 
   Host host(String hostId) {

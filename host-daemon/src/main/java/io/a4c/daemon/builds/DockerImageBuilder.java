@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.PushResponseItem;
+import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.registry.RegistryAuth;
 import io.a4c.daemon.registry.RegistryLoginFailed;
 import java.io.BufferedInputStream;
@@ -34,7 +35,9 @@ import javax.inject.Singleton;
  * engine's output into the build's log, and pushes it to the registry, sending the {@link
  * RegistryAuth} credentials (to the build too, for a base image in the same registry). Each call
  * hands its stream to {@code onStream}, so a builder that is stopped can close it (the engine then
- * cancels the build). Thread-safe.
+ * cancels the build). Each step runs with the builder's CPU weight and memory ceiling ({@link
+ * DaemonConfig.Builder#cpuShares()}, {@link DaemonConfig.Builder#memoryMb()}), so a build on a host
+ * that runs workspaces cannot starve them. Thread-safe.
  */
 @Singleton
 public final class DockerImageBuilder {
@@ -44,13 +47,18 @@ public final class DockerImageBuilder {
   /** How long a push may take; past it the push is stopped and the job handed back. */
   static final Duration PUSH_TIMEOUT = Duration.ofMinutes(60);
 
+  private static final long MIB = 1024L * 1024;
+
   private final DockerClient docker;
   private final RegistryAuth auth;
+  private final DaemonConfig.Builder limits;
 
   @Inject
-  public DockerImageBuilder(@Named("builds") DockerClient docker, RegistryAuth auth) {
+  public DockerImageBuilder(
+      @Named("builds") DockerClient docker, RegistryAuth auth, DaemonConfig config) {
     this.docker = docker;
     this.auth = auth;
+    this.limits = config.builder();
   }
 
   /**
@@ -109,7 +117,12 @@ public final class DockerImageBuilder {
           .withPull(false)
           .withRemove(true)
           .withForcerm(true)
-          .exec(callback);
+          .withCpushares(Integer.toString(limits.cpuShares()));
+      if (limits.memoryMb() > 0) {
+        // Swap included: a step that outgrows the ceiling is killed, not swapped to a crawl.
+        command.withMemory(limits.memoryMb() * MIB).withMemswap(limits.memoryMb() * MIB);
+      }
+      command.exec(callback);
       onStream.accept(callback);
       if (!callback.awaitCompletion(BUILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         // Closing the stream makes the engine cancel the build: it must not go on unwatched.

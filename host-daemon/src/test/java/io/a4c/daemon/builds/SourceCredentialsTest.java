@@ -106,7 +106,7 @@ class SourceCredentialsTest {
             new GitCheckout(),
             new DockerfileTemplate(EventJson.newMapper()),
             // never reached: the checkout fails first
-            new DockerImageBuilder(null, null),
+            new DockerImageBuilder(null, null, DaemonConfig.fromEnvironment(env)),
             Clock.fixed(Instant.parse("2026-11-24T16:00:00Z"), ZoneOffset.UTC),
             DaemonConfig.fromEnvironment(env));
     var stdout = new ByteArrayOutputStream();
