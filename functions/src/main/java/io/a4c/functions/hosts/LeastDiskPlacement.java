@@ -123,8 +123,11 @@ public final class LeastDiskPlacement {
     return ordered;
   }
 
-  /** The host's disk in use as placement weighs it: the heartbeat's, plus placements since. */
-  static long diskInUse(Host host) {
+  /**
+   * The host's disk in use as placement weighs it: the heartbeat's, plus placements since. Image
+   * prefetch orders hosts by it too.
+   */
+  public static long diskInUse(Host host) {
     return host.diskUsedBytes() + host.placedSinceHeartbeat() * PLACED_WORKSPACE_BYTES;
   }
 

@@ -219,6 +219,7 @@ final class WorkspaceServices {
             maxWorkspacesPerUser == null ? null : new ProjectQuotas(maxWorkspacesPerUser, null),
             null,
             null,
+            null,
             null));
     projects.registerImage(ADMIN, PROJECT, new RegisterImageRequest(PARENT, "amd64", "1", IMAGE));
     return this;
@@ -240,7 +241,8 @@ final class WorkspaceServices {
             config.quotas(),
             config.recurringBuilds(),
             new io.a4c.functions.projects.ProjectLifecycle(idleStopMinutes, deleteAfterStoppedDays),
-            config.builders()));
+            config.builders(),
+            null));
   }
 
   /** A heartbeat of an amd64 host with its command queue (created the first time). */
