@@ -26,6 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SharedRuntime.class)
 class PlacementTest {
+  /** Placement's tie in MiB: hosts nearer than this to the least disk take turns. */
+  private static final int TIE_MB = 1024;
 
   @Test
   void placesOnTheHostWithLeastDiskAmongThoseHoldingTheImage(ApiClient api, Fleet fleet) {
@@ -41,13 +43,13 @@ class PlacementTest {
     scenario.registerImage(project, "amd64", "1", image);
     awaitHeartbeats(api, fleet, Map.of(first, image, second, image));
 
-    // Make one holder clearly fuller than the other, whatever they held before.
+    // Make one holder clearly fuller than the other, whatever they held before: by more than
+    // placement's tie (1 GiB), within which hosts take turns.
     Map<String, Long> disk = diskByHost(api);
     String lighter = disk.get(first) <= disk.get(second) ? first : second;
     String heavier = lighter.equals(first) ? second : first;
-    int gapMb = (int) ((disk.get(heavier) - disk.get(lighter)) / (1024 * 1024));
-    fleet.fillDisk(heavier, 32);
-    awaitDiskAbove(api, heavier, disk.get(heavier) + 16L * 1024 * 1024);
+    fleet.fillDisk(heavier, TIE_MB + 64);
+    awaitDiskAbove(api, heavier, disk.get(lighter) + (TIE_MB + 32L) * 1024 * 1024);
 
     String dave = scenario.user("dave");
     var placed = scenario.requestWorkspace(dave, project, "amd64");
@@ -55,9 +57,10 @@ class PlacementTest {
     assertThat(placed.at("/hostId")).isEqualTo(lighter);
 
     // Now fill the lighter one past the heavier: the next workspace goes to the other holder.
-    fleet.fillDisk(lighter, gapMb + 32 + 64);
     long heavierNow = diskByHost(api).get(heavier);
-    awaitDiskAbove(api, lighter, heavierNow + 32L * 1024 * 1024);
+    long lighterNow = diskByHost(api).get(lighter);
+    fleet.fillDisk(lighter, (int) ((heavierNow - lighterNow) / (1024 * 1024)) + TIE_MB + 64);
+    awaitDiskAbove(api, lighter, heavierNow + (TIE_MB + 32L) * 1024 * 1024);
     var next = scenario.requestWorkspace(dave, project, "amd64");
     assertThat(next.status()).as(next.body()).isEqualTo(202);
     assertThat(next.at("/hostId")).isEqualTo(heavier);

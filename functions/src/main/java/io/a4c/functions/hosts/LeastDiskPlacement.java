@@ -10,8 +10,10 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import javax.inject.Inject;
+import javax.inject.Singleton;
 
 /**
  * Chooses where a workspace goes, after the design: among ACTIVE hosts of the requested arch with a
@@ -22,9 +24,13 @@ import javax.inject.Inject;
  * <p>A heartbeat's disk figure lags: a host's disk in use counts, besides the figure, {@link
  * #PLACED_WORKSPACE_BYTES} for each workspace placed there since that heartbeat ({@link
  * Host#placedSinceHeartbeat()}). Hosts whose disk in use is within {@link #TIE_BYTES} of the least
- * are tied: up to {@link #SPREAD} of them lead the list in random order, so creates that read the
- * hosts at the same moment (a burst) do not all go to the same one. Thread-safe.
+ * are tied: up to {@link #SPREAD} of them lead the list in turn — each placement by this instance
+ * starts the tied hosts one further along, from a random first turn — so creates that read the
+ * hosts at the same moment (a burst) do not all go to the same one: in one function instance they
+ * take the tied hosts round robin, and instances started apart begin at different hosts.
+ * Thread-safe.
  */
+@Singleton
 public final class LeastDiskPlacement {
   /** A host whose disk is fuller than this share takes no new workspace. */
   static final double MAX_DISK_SHARE = 0.95;
@@ -36,13 +42,15 @@ public final class LeastDiskPlacement {
   static final long PLACED_WORKSPACE_BYTES = 1L << 30;
 
   /** Hosts whose disk in use differs by less than this are tied. */
-  static final long TIE_BYTES = 2L << 30;
+  static final long TIE_BYTES = PLACED_WORKSPACE_BYTES;
 
-  /** How many tied hosts at most a placement chooses among at random. */
+  /** How many tied hosts at most take turns at the head of the list. */
   static final int SPREAD = 3;
 
   private final Duration staleAfter;
-  private final RandomGenerator random;
+
+  /** The next placement's turn among the tied hosts. */
+  private final AtomicInteger turn;
 
   @Inject
   public LeastDiskPlacement(FunctionsConfig config) {
@@ -51,13 +59,13 @@ public final class LeastDiskPlacement {
 
   LeastDiskPlacement(Duration staleAfter, RandomGenerator random) {
     this.staleAfter = staleAfter;
-    this.random = random;
+    this.turn = new AtomicInteger(random.nextInt(SPREAD));
   }
 
   /**
    * The hosts that may take the workspace, best first: the holders of the image, then (for a
    * registry image) the others; each group by least disk in use (counting placements since the
-   * heartbeat), then fewest workspaces, with the tied hosts at its head in random order.
+   * heartbeat), then fewest workspaces, with the tied hosts at its head in turn.
    *
    * @throws NoHostAvailableException naming the first condition no host met
    */
@@ -105,7 +113,7 @@ public final class LeastDiskPlacement {
 
   /**
    * The hosts with room, least disk in use first, then fewest workspaces; the head's ties (at most
-   * {@link #SPREAD}) shuffled.
+   * {@link #SPREAD}) rotated by this placement's turn.
    */
   private List<Host> spread(List<Host> hosts) {
     var byDisk =
@@ -119,7 +127,9 @@ public final class LeastDiskPlacement {
         && diskInUse(ordered.get(tied)) - diskInUse(ordered.get(0)) < TIE_BYTES) {
       tied++;
     }
-    Collections.shuffle(ordered.subList(0, tied), random);
+    if (tied > 1) {
+      Collections.rotate(ordered.subList(0, tied), -Math.floorMod(turn.getAndIncrement(), tied));
+    }
     return ordered;
   }
 
