@@ -5,7 +5,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
  * A command the functions send to one host's FIFO command queue. Commands of one workspace share a
- * message group, so a host sees them in the order they were sent.
+ * message group, so a host sees them in the order they were sent; prefetches ({@link
+ * PrefetchImage}) have a group of their own.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -14,7 +15,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = SyncSshKeys.class, name = "SyncSshKeys"),
   @JsonSubTypes.Type(value = StopWorkspace.class, name = "StopWorkspace"),
   @JsonSubTypes.Type(value = StartWorkspace.class, name = "StartWorkspace"),
-  @JsonSubTypes.Type(value = RebuildWorkspace.class, name = "RebuildWorkspace")
+  @JsonSubTypes.Type(value = RebuildWorkspace.class, name = "RebuildWorkspace"),
+  @JsonSubTypes.Type(value = PrefetchImage.class, name = "PrefetchImage")
 })
 public sealed interface HostCommand
     permits CreateWorkspace,
@@ -22,7 +24,8 @@ public sealed interface HostCommand
         SyncSshKeys,
         StopWorkspace,
         StartWorkspace,
-        RebuildWorkspace {
+        RebuildWorkspace,
+        PrefetchImage {
   /** Schema version of this command's JSON form. */
   int version();
 
@@ -32,6 +35,11 @@ public sealed interface HostCommand
   /** The host that must carry it out. */
   String hostId();
 
-  /** The workspace it is about; the FIFO message group. */
+  /** The workspace it is about; null for a command about none ({@link PrefetchImage}). */
   String workspaceId();
+
+  /** The FIFO message group: the workspace's, so its commands run in order. */
+  default String messageGroup() {
+    return workspaceId();
+  }
 }

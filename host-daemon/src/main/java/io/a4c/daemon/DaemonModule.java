@@ -150,6 +150,11 @@ final class DaemonModule {
           throws InterruptedException {
         provisioner.rebuild(command, receiveCount);
       }
+
+      @Override
+      public void prefetch(io.a4c.events.PrefetchImage command) {
+        provisioner.prefetch(command);
+      }
     };
   }
 

@@ -88,7 +88,7 @@ class BuildTimeoutTest {
             Instant.now());
     List<Closeable> streams = new ArrayList<>();
 
-    BuildEnded report = runner.run(job, "h9/0", 1, streams::add);
+    BuildEnded report = runner.run(job, "h9/0", 1, streams::add, log -> {});
 
     assertThat(report.status()).isEqualTo(BuildStatus.FAILED);
     assertThat(report.reason()).isEqualTo("the build did not finish within 30 s; stopped");

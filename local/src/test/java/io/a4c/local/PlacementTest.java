@@ -10,18 +10,24 @@ import io.a4c.local.testing.Fleet;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Placement across several real engines (./a4c test runs three): the image's holders, least disk
- * first; clear problems when no host fits.
+ * first; a burst spread over hosts of equal disk; clear problems when no host fits.
  */
 @ExtendWith(SharedRuntime.class)
 class PlacementTest {
+  /** Placement's tie in MiB: hosts nearer than this to the least disk take turns. */
+  private static final int TIE_MB = 1024;
 
   @Test
   void placesOnTheHostWithLeastDiskAmongThoseHoldingTheImage(ApiClient api, Fleet fleet) {
@@ -37,13 +43,13 @@ class PlacementTest {
     scenario.registerImage(project, "amd64", "1", image);
     awaitHeartbeats(api, fleet, Map.of(first, image, second, image));
 
-    // Make one holder clearly fuller than the other, whatever they held before.
+    // Make one holder clearly fuller than the other, whatever they held before: by more than
+    // placement's tie (1 GiB), within which hosts take turns.
     Map<String, Long> disk = diskByHost(api);
     String lighter = disk.get(first) <= disk.get(second) ? first : second;
     String heavier = lighter.equals(first) ? second : first;
-    int gapMb = (int) ((disk.get(heavier) - disk.get(lighter)) / (1024 * 1024));
-    fleet.fillDisk(heavier, 32);
-    awaitDiskAbove(api, heavier, disk.get(heavier) + 16L * 1024 * 1024);
+    fleet.fillDisk(heavier, TIE_MB + 64);
+    awaitDiskAbove(api, heavier, disk.get(lighter) + (TIE_MB + 32L) * 1024 * 1024);
 
     String dave = scenario.user("dave");
     var placed = scenario.requestWorkspace(dave, project, "amd64");
@@ -51,9 +57,10 @@ class PlacementTest {
     assertThat(placed.at("/hostId")).isEqualTo(lighter);
 
     // Now fill the lighter one past the heavier: the next workspace goes to the other holder.
-    fleet.fillDisk(lighter, gapMb + 32 + 64);
     long heavierNow = diskByHost(api).get(heavier);
-    awaitDiskAbove(api, lighter, heavierNow + 32L * 1024 * 1024);
+    long lighterNow = diskByHost(api).get(lighter);
+    fleet.fillDisk(lighter, (int) ((heavierNow - lighterNow) / (1024 * 1024)) + TIE_MB + 64);
+    awaitDiskAbove(api, lighter, heavierNow + (TIE_MB + 32L) * 1024 * 1024);
     var next = scenario.requestWorkspace(dave, project, "amd64");
     assertThat(next.status()).as(next.body()).isEqualTo(202);
     assertThat(next.at("/hostId")).isEqualTo(heavier);
@@ -64,6 +71,83 @@ class PlacementTest {
       api.delete("/v1/users/" + dave + "/workspaces/" + id, api.tokenOf(dave));
       scenario.awaitGone(dave, id);
     }
+  }
+
+  @Test
+  void thirtyConcurrentCreatesOverThreeHostsOfEqualDiskSpreadOverAllThree(
+      ApiClient api, Fleet fleet) throws Exception {
+    assumeTrue(fleet.hostIds().size() >= 3, "needs three Docker engines (./a4c test starts them)");
+    var scenario = new Scenario(api);
+    String project = scenario.createProject("spread");
+    String image = "a4c-test/" + project + ":1";
+    var three = fleet.hostIds().subList(0, 3);
+    Map<String, String> imageByHost = new HashMap<>();
+    for (String host : three) {
+      fleet.tag(host, "a4c-base:busybox", image);
+      imageByHost.put(host, image);
+    }
+    scenario.registerImage(project, "amd64", "1", image);
+    awaitHeartbeats(api, fleet, imageByHost);
+    // Equal disk: fill the lighter hosts up to the heaviest (within 64 MB).
+    Map<String, Long> disk = diskByHost(api);
+    long heaviest = three.stream().mapToLong(disk::get).max().orElseThrow();
+    for (String host : three) {
+      int gapMb = (int) ((heaviest - disk.get(host)) / (1024 * 1024));
+      if (gapMb > 64) {
+        fleet.fillDisk(host, gapMb);
+        awaitDiskAbove(api, host, heaviest - 64L * 1024 * 1024);
+      }
+    }
+
+    int creates = 30;
+    List<String> users = new ArrayList<>();
+    for (int i = 0; i < creates; i++) {
+      users.add(scenario.user("burst" + i));
+      api.tokenOf(users.get(i)); // minted before the burst, so the burst is only creates
+    }
+    var start = new CountDownLatch(1);
+    List<Future<ApiClient.Reply>> replies = new ArrayList<>();
+    try (var pool = Executors.newFixedThreadPool(creates)) {
+      for (String user : users) {
+        replies.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return scenario.requestWorkspace(user, project, "amd64");
+                }));
+      }
+      start.countDown();
+    }
+    Map<String, Integer> perHost = new HashMap<>();
+    Map<String, String> workspaceOf = new HashMap<>();
+    for (int i = 0; i < creates; i++) {
+      var reply = replies.get(i).get();
+      assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+      perHost.merge(reply.at("/hostId"), 1, Integer::sum);
+      workspaceOf.put(users.get(i), reply.at("/workspaceId"));
+    }
+
+    assertThat(perHost.keySet()).as("workspaces per host: %s", perHost).containsAll(three);
+    assertThat(perHost.values())
+        .as("workspaces per host: %s", perHost)
+        .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(creates / 2));
+
+    // Placement is what is tested: remove them without waiting for 30 starts on a busy machine.
+    workspaceOf.forEach(
+        (user, id) -> api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user)));
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                workspaceOf.entrySet().stream()
+                    .allMatch(
+                        w ->
+                            api.get(
+                                        "/v1/users/" + w.getKey() + "/workspaces/" + w.getValue(),
+                                        api.tokenOf(w.getKey()))
+                                    .status()
+                                == 404));
   }
 
   @Test

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Applies what builders report on the host-events queue: a build's end (log, status, the image
  * record, the email) and builders' own status. Idempotent: the end applies only for the claim's
  * holder and attempt; a redelivered report finds it applied and only completes what may not have
- * been done (image record, email).
+ * been done (image record, prefetch, email).
  *
  * <p>A host acts only for itself: the report's {@code hostId} is its verified sender ({@code
  * HostEventSenders}), and it is applied only when the worker it names is one of that host's slots
@@ -37,6 +37,7 @@ public final class BuildReports {
   private final ImageStore images;
   private final BuilderStore builders;
   private final BuildEmails emails;
+  private final ImagePrefetch prefetch;
   private final Clock clock;
   private final io.a4c.functions.audit.AuditLog audit;
   private final String repository;
@@ -48,9 +49,11 @@ public final class BuildReports {
       ImageStore images,
       BuilderStore builders,
       BuildEmails emails,
+      ImagePrefetch prefetch,
       Clock clock,
       io.a4c.functions.audit.AuditLog audit,
       FunctionsConfig config) {
+    this.prefetch = prefetch;
     this.audit = audit;
     this.repository = config.builds().imageRepository();
     this.schedules = schedules;
@@ -138,6 +141,7 @@ public final class BuildReports {
               after.imageRef(),
               Image.COMPLETED,
               after.endedAt()));
+      prefetch.afterBuild(after, report.hostId());
     }
     emails.sendOnce(after);
     if (moved) {

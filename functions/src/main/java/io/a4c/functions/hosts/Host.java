@@ -12,6 +12,9 @@ import java.util.List;
  *     reservation counter that placement checks against {@code capacity}
  * @param lastHeartbeatAt when its last heartbeat was applied, by this side's clock (not the
  *     host's): what liveness is judged by
+ * @param placedSinceHeartbeat workspaces placed here since the last heartbeat was applied (moved
+ *     with the reservation, reset by each heartbeat): what the heartbeat's disk figure cannot show
+ *     yet, which placement adds to it so a burst of creates does not all go to one host
  */
 public record Host(
     String hostId,
@@ -23,9 +26,26 @@ public record Host(
     int capacity,
     int runningWorkspaces,
     int assignedWorkspaces,
+    int placedSinceHeartbeat,
     Instant lastHeartbeatAt) {
   public Host {
     images = List.copyOf(images);
+  }
+
+  /** This host with another status, as an admin sets it. */
+  public Host withStatus(HostStatus to) {
+    return new Host(
+        hostId,
+        arch,
+        to,
+        diskUsedBytes,
+        diskTotalBytes,
+        images,
+        capacity,
+        runningWorkspaces,
+        assignedWorkspaces,
+        placedSinceHeartbeat,
+        lastHeartbeatAt);
   }
 
   /** Whether the last heartbeat is recent enough to trust. */

@@ -56,7 +56,7 @@ public final class HostCommandSender {
           b ->
               b.queueUrl(url)
                   .messageBody(body)
-                  .messageGroupId(command.workspaceId())
+                  .messageGroupId(command.messageGroup())
                   .messageDeduplicationId(command.commandId()));
     } catch (QueueDoesNotExistException e) {
       queueUrls.remove(command.hostId());

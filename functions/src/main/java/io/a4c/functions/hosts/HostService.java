@@ -78,16 +78,6 @@ public final class HostService {
         null,
         "host:" + hostId,
         java.util.Map.of("from", host.status().name(), "to", to.name()));
-    return new Host(
-        host.hostId(),
-        host.arch(),
-        to,
-        host.diskUsedBytes(),
-        host.diskTotalBytes(),
-        host.images(),
-        host.capacity(),
-        host.runningWorkspaces(),
-        host.assignedWorkspaces(),
-        host.lastHeartbeatAt());
+    return host.withStatus(to);
   }
 }

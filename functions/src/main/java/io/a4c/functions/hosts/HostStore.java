@@ -20,8 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 /**
  * Hosts in DynamoDB, one item per host. Heartbeats are applied only when newer than the stored one
  * (by the host's clock), and stamped with the time they were applied (this side's clock); the
- * status and the reservation counter ({@link HostSlots}) are never touched by a heartbeat.
- * Thread-safe.
+ * status and the reservation counter ({@link HostSlots}) are never touched by a heartbeat, which
+ * only resets the count of workspaces placed since the previous one. Thread-safe.
  */
 @Singleton
 public final class HostStore {
@@ -120,7 +120,9 @@ public final class HostStore {
                                   + HostSlots.ASSIGNED
                                   + " = if_not_exists("
                                   + HostSlots.ASSIGNED
-                                  + ", :zero)")
+                                  + ", :zero), "
+                                  + HostSlots.PLACED_SINCE_HEARTBEAT
+                                  + " = :zero")
                           .conditionExpression(
                               "attribute_not_exists(heartbeatSentMs) OR heartbeatSentMs < :sent")
                           .expressionAttributeNames(
@@ -160,6 +162,7 @@ public final class HostStore {
         read.integer("capacity"),
         read.integer("runningWorkspaces"),
         read.integer(HostSlots.ASSIGNED),
+        read.integer(HostSlots.PLACED_SINCE_HEARTBEAT),
         read.epochMillis("lastHeartbeatMs"));
   }
 }

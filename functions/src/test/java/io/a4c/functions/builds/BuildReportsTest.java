@@ -10,15 +10,28 @@ import io.a4c.events.BuildKind;
 import io.a4c.events.BuildSource;
 import io.a4c.events.BuildSpec;
 import io.a4c.events.BuildStatus;
+import io.a4c.events.EventJson;
+import io.a4c.events.Heartbeat;
+import io.a4c.events.HostCommand;
+import io.a4c.events.PrefetchImage;
 import io.a4c.functions.audit.TestAudit;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.config.FunctionsEnv;
 import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.hosts.HostCommandSender;
+import io.a4c.functions.hosts.HostStatus;
+import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.projects.ImageStore;
+import io.a4c.functions.projects.Project;
+import io.a4c.functions.projects.ProjectConfig;
+import io.a4c.functions.projects.ProjectPrefetch;
+import io.a4c.functions.projects.ProjectSource;
+import io.a4c.functions.projects.ProjectStore;
 import io.a4c.functions.projects.TestProjects;
 import io.a4c.functions.quotas.UsageCounters;
 import io.a4c.functions.testing.DynamoDbEngine;
+import io.a4c.functions.testing.MessageQueues;
 import io.a4c.functions.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class BuildReportsTest {
   @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
+  @RegisterExtension static final MessageQueues sqs = new MessageQueues();
 
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
   private static final String REPOSITORY = "registry.example:5000/a4c-images";
@@ -46,6 +60,8 @@ class BuildReportsTest {
   private BuildReports reports;
   private BuildSchedule build;
   private FunctionsConfig config;
+  private HostStore hosts;
+  private ProjectStore projects;
 
   @BeforeEach
   void services() {
@@ -57,8 +73,12 @@ class BuildReportsTest {
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, dynamo.table(A4cTables.BUILD_SCHEDULES));
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, dynamo.table(A4cTables.BUILD_LOGS));
     env.put(FunctionsEnv.IMAGE_REPOSITORY, REPOSITORY);
+    env.put(FunctionsEnv.PROJECTS_TABLE, dynamo.table(A4cTables.PROJECTS));
+    env.put(FunctionsEnv.HOST_QUEUE_PREFIX, sqs.hostQueuePrefix());
     config = FunctionsConfig.fromEnvironment(env);
     var client = dynamo.client();
+    hosts = new HostStore(client, config.hostsTable());
+    projects = TestProjects.store(client, config);
     schedules =
         new BuildScheduleStore(
             client, new UsageCounters(client, config.security().usageTable()), config);
@@ -74,6 +94,12 @@ class BuildReportsTest {
                 schedules,
                 new BuildNotifier(new io.a4c.functions.email.PlainEmails(null, config)),
                 clock),
+            new ImagePrefetch(
+                hosts,
+                new HostCommandSender(sqs.client(), EventJson.newMapper(), config),
+                projects,
+                clock,
+                config),
             clock,
             TestAudit.log(client, config, clock),
             config);
@@ -130,6 +156,97 @@ class BuildReportsTest {
 
   private BuildSchedule stored() {
     return schedules.get("alice", build.scheduleId(), true).orElseThrow();
+  }
+
+  @Test
+  void aCompletedBuildIsSentToTheLightestLiveHostsOfItsArchUntilTheProjectsCountHoldIt() {
+    project(3);
+    host("h1", Arch.AMD64, 1, List.of()); // the builder, not yet listing its image
+    host("h2", Arch.AMD64, 50, List.of());
+    host("h3", Arch.AMD64, 10, List.of());
+    host("h4", Arch.AMD64, 90, List.of());
+    host("arm", Arch.ARM64, 0, List.of());
+
+    assertThat(reports.apply(completed("h1", "h1/0", OWN_IMAGE))).isTrue();
+
+    // The builder holds it: two more, the lightest, pull it; one command each.
+    assertThat(prefetches("h3")).containsExactly(OWN_IMAGE);
+    assertThat(prefetches("h2")).containsExactly(OWN_IMAGE);
+    assertThat(prefetches("h4")).isEmpty();
+    assertThat(prefetches("arm")).isEmpty();
+    assertThat(prefetches("h1")).isEmpty();
+  }
+
+  @Test
+  void holdersAlreadyListingTheImageCountAndTheDefaultIsTwoHolders() {
+    project(null);
+    host("h1", Arch.AMD64, 1, List.of());
+    host("h2", Arch.AMD64, 50, List.of(OWN_IMAGE));
+    host("h3", Arch.AMD64, 10, List.of());
+
+    assertThat(reports.apply(completed("h1", "h1/0", OWN_IMAGE))).isTrue();
+
+    assertThat(prefetches("h3")).as("the builder and h2 hold it: two").isEmpty();
+    assertThat(prefetches("h2")).isEmpty();
+  }
+
+  @Test
+  void hostsThatAreDrainingDownOrSilentAreNotAsked() {
+    project(4);
+    host("h1", Arch.AMD64, 1, List.of());
+    host("h2", Arch.AMD64, 1, List.of());
+    hosts.setStatus("h2", HostStatus.ACTIVE, HostStatus.DRAINING);
+    host("h3", Arch.AMD64, 1, List.of());
+    clock.advance(Duration.ofMinutes(5)); // every beat is stale now
+    host("h4", Arch.AMD64, 1, List.of());
+
+    assertThat(reports.apply(completed("h1", "h1/0", OWN_IMAGE))).isTrue();
+
+    assertThat(prefetches("h4")).containsExactly(OWN_IMAGE);
+    assertThat(prefetches("h2")).isEmpty();
+    assertThat(prefetches("h3")).isEmpty();
+  }
+
+  private void project(Integer prefetchHosts) {
+    projects.put(
+        new Project(
+            "shop",
+            new ProjectConfig(
+                new ProjectSource("git", null, "https://git.example/shop.git"),
+                "debian:12",
+                List.of(),
+                List.of("main"),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                new ProjectPrefetch(prefetchHosts)),
+            T0));
+  }
+
+  private void host(String hostId, Arch arch, long diskGib, List<String> images) {
+    sqs.createHostQueue(hostId);
+    hosts.applyHeartbeat(
+        Heartbeat.of(hostId, arch, diskGib << 30, 1000L << 30, images, 10, 0, clock.instant()),
+        clock.instant());
+  }
+
+  /** The images of the prefetch commands now on the host's queue. */
+  private List<String> prefetches(String hostId) {
+    var json = EventJson.newMapper();
+    return sqs.receiveFromHost(hostId).stream()
+        .map(
+            body -> {
+              try {
+                return json.readValue(body, HostCommand.class);
+              } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+              }
+            })
+        .map(c -> ((PrefetchImage) c).imageRef())
+        .toList();
   }
 
   @Test

@@ -34,7 +34,8 @@ class HostStoreTest {
 
     assertThat(hosts.all())
         .containsExactly(
-            new Host("h1", Arch.AMD64, HostStatus.ACTIVE, 10, 100, List.of("img:1"), 3, 7, 0, T0));
+            new Host(
+                "h1", Arch.AMD64, HostStatus.ACTIVE, 10, 100, List.of("img:1"), 3, 7, 0, 0, T0));
   }
 
   @Test
@@ -121,6 +122,24 @@ class HostStoreTest {
     assertThat(release("h1")).isTrue();
     assertThat(release("h1")).isFalse();
     assertThat(only().assignedWorkspaces()).isZero();
+  }
+
+  @Test
+  void newPlacementsCountUntilTheNextHeartbeatButARestartOfAnOwnWorkspaceDoesNot() {
+    hosts.applyHeartbeat(beat("h1", 5, 0, T0), T0);
+
+    reserve("h1");
+    reserve("h1");
+    assertThat(commit(Transaction.of(dynamo.client()).add("slot", slots.reserveOwn("h1"))))
+        .isTrue();
+    assertThat(only().placedSinceHeartbeat()).isEqualTo(2);
+    assertThat(only().assignedWorkspaces()).isEqualTo(3);
+
+    hosts.applyHeartbeat(beat("h1", 5, 3, T0.plusSeconds(1)), T0.plusSeconds(1));
+    assertThat(only().placedSinceHeartbeat()).isZero();
+    assertThat(only().assignedWorkspaces()).isEqualTo(3);
+    reserve("h1");
+    assertThat(only().placedSinceHeartbeat()).isEqualTo(1);
   }
 
   private boolean reserve(String hostId) {

@@ -7,13 +7,21 @@ import io.a4c.events.Arch;
 import io.a4c.functions.hosts.NoHostAvailableException.Reason;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class LeastDiskPlacementTest {
   private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
   private static final String IMAGE = "registry/kernel:main-1";
-  private final LeastDiskPlacement placement = new LeastDiskPlacement(Duration.ofSeconds(30));
+  private static final long GIB = 1L << 30;
+  private static final long TOTAL = 1_000 * GIB;
+  private final LeastDiskPlacement placement =
+      new LeastDiskPlacement(Duration.ofSeconds(30), new SplittableRandom(7));
 
   private static Host host(
       String id,
@@ -23,7 +31,32 @@ class LeastDiskPlacementTest {
       List<String> images,
       int assigned,
       Instant beat) {
-    return new Host(id, arch, status, diskUsed, 1_000_000, images, 10, assigned, assigned, beat);
+    return placed(id, arch, status, diskUsed, images, assigned, 0, beat);
+  }
+
+  private static Host placed(
+      String id,
+      Arch arch,
+      HostStatus status,
+      long diskUsed,
+      List<String> images,
+      int assigned,
+      int placedSinceBeat,
+      Instant beat) {
+    return new Host(
+        id, arch, status, diskUsed, TOTAL, images, 10, assigned, assigned, placedSinceBeat, beat);
+  }
+
+  private static Host equal(String id, int assigned, int placedSinceBeat) {
+    return placed(
+        id,
+        Arch.AMD64,
+        HostStatus.ACTIVE,
+        100 * GIB,
+        List.of(IMAGE),
+        assigned,
+        placedSinceBeat,
+        NOW);
   }
 
   @Test
@@ -31,8 +64,8 @@ class LeastDiskPlacementTest {
     var hosts =
         List.of(
             host("empty-but-no-image", Arch.AMD64, HostStatus.ACTIVE, 10, List.of(), 0, NOW),
-            host("full", Arch.AMD64, HostStatus.ACTIVE, 500_000, List.of(IMAGE), 0, NOW),
-            host("light", Arch.AMD64, HostStatus.ACTIVE, 100_000, List.of(IMAGE), 0, NOW));
+            host("full", Arch.AMD64, HostStatus.ACTIVE, 500 * GIB, List.of(IMAGE), 0, NOW),
+            host("light", Arch.AMD64, HostStatus.ACTIVE, 100 * GIB, List.of(IMAGE), 0, NOW));
 
     assertThat(placement.candidates(hosts, Arch.AMD64, IMAGE, NOW))
         .extracting(Host::hostId)
@@ -52,15 +85,16 @@ class LeastDiskPlacementTest {
                 "disk-full",
                 Arch.AMD64,
                 HostStatus.ACTIVE,
-                960_000,
-                1_000_000,
+                960 * GIB,
+                TOTAL,
                 List.of(IMAGE),
                 10,
                 0,
                 0,
+                0,
                 NOW),
             host("arm", Arch.ARM64, HostStatus.ACTIVE, 1, List.of(IMAGE), 0, NOW),
-            host("ok", Arch.AMD64, HostStatus.ACTIVE, 900_000, List.of(IMAGE), 0, NOW));
+            host("ok", Arch.AMD64, HostStatus.ACTIVE, 900 * GIB, List.of(IMAGE), 0, NOW));
 
     assertThat(placement.candidates(hosts, Arch.AMD64, IMAGE, NOW))
         .extracting(Host::hostId)
@@ -94,7 +128,7 @@ class LeastDiskPlacementTest {
     var hosts =
         List.of(
             host("lacks-light", Arch.AMD64, HostStatus.ACTIVE, 1, List.of(), 0, NOW),
-            host("holds-heavy", Arch.AMD64, HostStatus.ACTIVE, 900_000, List.of(built), 0, NOW),
+            host("holds-heavy", Arch.AMD64, HostStatus.ACTIVE, 900 * GIB, List.of(built), 0, NOW),
             host("holds-full", Arch.AMD64, HostStatus.ACTIVE, 1, List.of(built), 10, NOW));
 
     assertThat(placement.candidates(hosts, Arch.AMD64, built, NOW))
@@ -109,15 +143,97 @@ class LeastDiskPlacementTest {
   }
 
   @Test
-  void breaksDiskTiesByFewerWorkspacesThenHostId() {
+  void hostsWithinTheTieTakeTurnsAtTheLeadAndTheOthersNeverLead() {
     var hosts =
         List.of(
-            host("b", Arch.AMD64, HostStatus.ACTIVE, 5, List.of(IMAGE), 1, NOW),
-            host("c", Arch.AMD64, HostStatus.ACTIVE, 5, List.of(IMAGE), 0, NOW),
-            host("a", Arch.AMD64, HostStatus.ACTIVE, 5, List.of(IMAGE), 1, NOW));
+            equal("a", 0, 0),
+            host(
+                "b",
+                Arch.AMD64,
+                HostStatus.ACTIVE,
+                100 * GIB + GIB * 3 / 4,
+                List.of(IMAGE),
+                0,
+                NOW),
+            host("c", Arch.AMD64, HostStatus.ACTIVE, 100 * GIB + GIB / 2, List.of(IMAGE), 0, NOW),
+            host("beyond-tie", Arch.AMD64, HostStatus.ACTIVE, 101 * GIB, List.of(IMAGE), 0, NOW));
 
-    assertThat(placement.candidates(hosts, Arch.AMD64, IMAGE, NOW))
-        .extracting(Host::hostId)
-        .containsExactly("c", "a", "b");
+    Map<String, Integer> leads = new HashMap<>();
+    for (int i = 0; i < 300; i++) {
+      var order = placement.candidates(hosts, Arch.AMD64, IMAGE, NOW);
+      assertThat(order.get(3).hostId()).isEqualTo("beyond-tie");
+      leads.merge(order.get(0).hostId(), 1, Integer::sum);
+    }
+
+    assertThat(leads).containsOnly(Map.entry("a", 100), Map.entry("b", 100), Map.entry("c", 100));
+  }
+
+  @Test
+  void atMostThreeTiedHostsShareTheLead() {
+    var hosts =
+        List.of(
+            equal("a", 0, 0),
+            equal("b", 0, 0),
+            equal("c", 0, 0),
+            equal("d", 1, 0),
+            equal("e", 2, 0));
+
+    Set<String> leaders = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      var order = placement.candidates(hosts, Arch.AMD64, IMAGE, NOW);
+      leaders.add(order.get(0).hostId());
+      // Beyond the shuffled head, fewer workspaces first, as before.
+      assertThat(order.subList(3, 5)).extracting(Host::hostId).containsExactly("d", "e");
+    }
+    assertThat(leaders).containsExactlyInAnyOrder("a", "b", "c");
+  }
+
+  @Test
+  void workspacesPlacedSinceTheHeartbeatCountAsDiskSoABurstMovesOn() {
+    // Equal disk as of the last beats; "a" holds fewer workspaces, but took three since its beat.
+    var hosts = List.of(equal("a", 3, 3), equal("b", 5, 0), equal("c", 5, 0));
+
+    for (int i = 0; i < 50; i++) {
+      assertThat(placement.candidates(hosts, Arch.AMD64, IMAGE, NOW))
+          .extracting(Host::hostId)
+          .endsWith("a");
+    }
+    assertThat(LeastDiskPlacement.diskInUse(equal("a", 3, 3)))
+        .isEqualTo(100 * GIB + 3 * LeastDiskPlacement.PLACED_WORKSPACE_BYTES);
+  }
+
+  @Test
+  void aBurstBetweenTwoHeartbeatsSpreadsOverHostsOfNearlyEqualDisk() {
+    // Each create reserves on its first candidate, as WorkspaceCreation does; no heartbeat between.
+    Map<String, Host> hosts = new HashMap<>();
+    hosts.put("a", roomy("a", 100 * GIB, 0));
+    hosts.put("b", roomy("b", 100 * GIB + GIB / 4, 0));
+    hosts.put("c", roomy("c", 100 * GIB + GIB / 2, 0));
+    for (int i = 0; i < 30; i++) {
+      var chosen = placement.candidates(List.copyOf(hosts.values()), Arch.AMD64, IMAGE, NOW).get(0);
+      hosts.put(
+          chosen.hostId(),
+          roomy(chosen.hostId(), chosen.diskUsedBytes(), chosen.placedSinceHeartbeat() + 1));
+    }
+
+    assertThat(hosts.values())
+        .extracting(Host::assignedWorkspaces)
+        .allSatisfy(n -> assertThat(n).isBetween(8, 12));
+  }
+
+  /** A host with room for 50 that took {@code placed} workspaces since its beat. */
+  private static Host roomy(String id, long diskUsed, int placed) {
+    return new Host(
+        id,
+        Arch.AMD64,
+        HostStatus.ACTIVE,
+        diskUsed,
+        TOTAL,
+        List.of(IMAGE),
+        50,
+        0,
+        placed,
+        placed,
+        NOW);
   }
 }

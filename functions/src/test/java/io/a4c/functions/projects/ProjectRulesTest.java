@@ -1,7 +1,9 @@
 package io.a4c.functions.projects;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.a4c.functions.http.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 
 /** The rules of what reaches a p4 or git command line and a rendered setup script. */
@@ -33,5 +35,18 @@ class ProjectRulesTest {
     assertThat(ProjectConfig.SETUP_COMMAND.matcher("echo a\nRUN curl evil").matches()).isFalse();
     assertThat(ProjectConfig.SETUP_COMMAND.matcher("x".repeat(1025)).matches()).isFalse();
     assertThat(ProjectConfig.SETUP_COMMAND.matcher("").matches()).isFalse();
+  }
+
+  @Test
+  void prefetchWantsTwoHoldersUnlessSetFromZeroToAThousand() {
+    assertThat(ProjectPrefetch.DEFAULT.hostsOrDefault()).isEqualTo(2);
+    assertThat(new ProjectPrefetch(0).hostsOrDefault()).isZero();
+    assertThat(new ProjectPrefetch(1000).hostsOrDefault()).isEqualTo(1000);
+    for (int bad : new int[] {-1, 1001}) {
+      assertThatThrownBy(() -> new ProjectPrefetch(bad))
+          .isInstanceOfSatisfying(
+              InvalidRequestException.class,
+              e -> assertThat(e.getMessage()).contains("prefetch.hosts"));
+    }
   }
 }

@@ -46,9 +46,10 @@ class WorkspaceCreationTest {
 
   @Test
   void aWorkspaceIsPlacedOnTheHostHoldingItsImageWithTheLeastDiskInUse() {
-    services.host("h1", 500, 10, List.of(IMAGE));
-    services.host("h2", 100, 10, List.of("other:1"));
-    services.host("h3", 300, 10, List.of(IMAGE));
+    // Disk figures in GiB, further apart than placement's tie.
+    services.host("h1", 500L << 30, 10, List.of(IMAGE));
+    services.host("h2", 100L << 30, 10, List.of("other:1"));
+    services.host("h3", 300L << 30, 10, List.of(IMAGE));
 
     var created = services.create(ALICE);
 
@@ -59,6 +60,7 @@ class WorkspaceCreationTest {
     assertThat(created.hostReachable()).isTrue();
     assertThat(services.stored(created).version()).isEqualTo(1);
     assertThat(services.host("h3").assignedWorkspaces()).isEqualTo(1);
+    assertThat(services.host("h3").placedSinceHeartbeat()).isEqualTo(1);
     assertThat(services.host("h1").assignedWorkspaces()).isZero();
     assertThat(services.workspacesHeld(ALICE)).isEqualTo(1);
     assertThat(services.auditedActions(ALICE)).containsExactly("workspace.create");

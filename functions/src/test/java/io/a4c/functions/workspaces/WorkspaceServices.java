@@ -219,6 +219,7 @@ final class WorkspaceServices {
             maxWorkspacesPerUser == null ? null : new ProjectQuotas(maxWorkspacesPerUser, null),
             null,
             null,
+            null,
             null));
     projects.registerImage(ADMIN, PROJECT, new RegisterImageRequest(PARENT, "amd64", "1", IMAGE));
     return this;
@@ -240,7 +241,8 @@ final class WorkspaceServices {
             config.quotas(),
             config.recurringBuilds(),
             new io.a4c.functions.projects.ProjectLifecycle(idleStopMinutes, deleteAfterStoppedDays),
-            config.builders()));
+            config.builders(),
+            null));
   }
 
   /** A heartbeat of an amd64 host with its command queue (created the first time). */
@@ -253,7 +255,7 @@ final class WorkspaceServices {
   void hostWithoutQueue(String hostId, long diskUsedBytes, int capacity, List<String> images) {
     hosts.applyHeartbeat(
         Heartbeat.of(
-            hostId, Arch.AMD64, diskUsedBytes, 1_000_000, images, capacity, 0, clock.instant()),
+            hostId, Arch.AMD64, diskUsedBytes, 1_000L << 30, images, capacity, 0, clock.instant()),
         clock.instant());
   }
 

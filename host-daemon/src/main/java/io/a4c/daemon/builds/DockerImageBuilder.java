@@ -35,35 +35,40 @@ import javax.inject.Singleton;
  * engine's output into the build's log, and pushes it to the registry, sending the {@link
  * RegistryAuth} credentials (to the build too, for a base image in the same registry). Each call
  * hands its stream to {@code onStream}, so a builder that is stopped can close it (the engine then
- * cancels the build). Thread-safe.
+ * cancels the build). Each step runs with the builder's CPU weight and memory ceiling ({@link
+ * DaemonConfig.Builder#cpuShares()}, {@link DaemonConfig.Builder#memoryMb()}), so a build on a host
+ * that runs workspaces cannot starve them. Thread-safe.
  */
 @Singleton
 public final class DockerImageBuilder {
   /** How long a push may take; past it the push is stopped and the job handed back. */
   static final Duration PUSH_TIMEOUT = Duration.ofMinutes(60);
 
+  private static final long MIB = 1024L * 1024;
+
   private final DockerClient docker;
   private final RegistryAuth auth;
-  private final Duration buildTimeout;
+  private final DaemonConfig.Builder limits;
 
   @Inject
   public DockerImageBuilder(
       @Named("builds") DockerClient docker, RegistryAuth auth, DaemonConfig config) {
-    this(docker, auth, config.builder().buildTimeout());
+    this(docker, auth, config.builder());
   }
 
   /**
-   * @param buildTimeout how long the engine may build; past it the build is stopped and FAILED
+   * @param limits the builder's settings this uses: the engine build's deadline (past it the build
+   *     is stopped and FAILED), the steps' CPU weight and memory ceiling
    */
-  public DockerImageBuilder(DockerClient docker, RegistryAuth auth, Duration buildTimeout) {
+  public DockerImageBuilder(DockerClient docker, RegistryAuth auth, DaemonConfig.Builder limits) {
     this.docker = docker;
     this.auth = auth;
-    this.buildTimeout = buildTimeout;
+    this.limits = limits;
   }
 
   /** How long the engine may build one image. */
   public Duration buildTimeout() {
-    return buildTimeout;
+    return limits.buildTimeout();
   }
 
   /**
@@ -122,13 +127,20 @@ public final class DockerImageBuilder {
           .withPull(false)
           .withRemove(true)
           .withForcerm(true)
-          .exec(callback);
+          .withCpushares(Integer.toString(limits.cpuShares()));
+      if (limits.memoryMb() > 0) {
+        // Swap included: a step that outgrows the ceiling is killed, not swapped to a crawl.
+        command.withMemory(limits.memoryMb() * MIB).withMemswap(limits.memoryMb() * MIB);
+      }
+      command.exec(callback);
       onStream.accept(callback);
-      if (!callback.awaitCompletion(buildTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!callback.awaitCompletion(limits.buildTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
         // Closing the stream makes the engine cancel the build: it must not go on unwatched.
         closeQuietly(callback);
         throw new BuildFailure(
-            "the build did not finish within " + minutes(buildTimeout) + "; stopped", false, null);
+            "the build did not finish within " + minutes(limits.buildTimeout()) + "; stopped",
+            false,
+            null);
       }
       return callback.awaitImageId();
     } catch (DockerClientException e) {

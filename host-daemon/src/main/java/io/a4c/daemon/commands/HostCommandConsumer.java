@@ -9,6 +9,7 @@ import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.EventJson;
 import io.a4c.events.HostCommand;
+import io.a4c.events.PrefetchImage;
 import io.a4c.events.RebuildWorkspace;
 import io.a4c.events.StartWorkspace;
 import io.a4c.events.StopWorkspace;
@@ -44,6 +45,9 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * (a command type or version of a later release, or garbage) is not deleted: it is handed back
  * until its queue parks it in the command dead-letter queue ({@link CommandQueue}), from where an
  * operator redrives it once this daemon is upgraded.
+ *
+ * <p>Prefetches ({@link PrefetchImage}) share one message group per host, so the pool pulls at most
+ * one prefetched image at a time and never more than one slot goes to them.
  */
 @Singleton
 public final class HostCommandConsumer {
@@ -207,6 +211,7 @@ public final class HostCommandConsumer {
         case StopWorkspace stop -> workspaces.stop(stop);
         case StartWorkspace start -> workspaces.start(start, receiveCount(message));
         case RebuildWorkspace rebuild -> workspaces.rebuild(rebuild, receiveCount(message));
+        case PrefetchImage prefetch -> workspaces.prefetch(prefetch);
       }
       queue.delete(lease.message());
       return true;

@@ -2,6 +2,7 @@ package io.a4c.daemon.commands;
 
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.PrefetchImage;
 import io.a4c.events.RebuildWorkspace;
 import io.a4c.events.StartWorkspace;
 import io.a4c.events.StopWorkspace;
@@ -45,4 +46,10 @@ public interface WorkspaceCommandHandler {
    * @throws io.a4c.daemon.workspaces.RetryLater to leave the command on the queue
    */
   void rebuild(RebuildWorkspace command, int receiveCount) throws InterruptedException;
+
+  /**
+   * Pulls a build's image before any workspace asks for it; an image already here is success, and a
+   * pull that fails is logged, not thrown: a create placed here pulls the image anyway.
+   */
+  void prefetch(PrefetchImage command) throws InterruptedException;
 }

@@ -107,6 +107,8 @@ public record DaemonConfig(
    * @param buildTimeout how long the engine may build one image; past it the build is stopped on
    *     the engine and FAILED
    * @param lambdaEndpoint endpoint override, for the local runtime and tests only
+   * @param cpuShares the CPU weight of a build's steps (Docker CPU shares; a workspace has 1024)
+   * @param memoryMb the memory ceiling of a build's steps, swap included; 0 for none
    */
   public record Builder(
       boolean enabled,
@@ -115,14 +117,30 @@ public record DaemonConfig(
       String claimFunction,
       Duration visibility,
       Duration buildTimeout,
-      Optional<URI> lambdaEndpoint) {
+      Optional<URI> lambdaEndpoint,
+      int cpuShares,
+      int memoryMb) {
     /** How long an engine build may take unless {@code A4C_BUILD_TIMEOUT_SECONDS} says. */
     public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofMinutes(120);
+
+    /** Default {@link #cpuShares}: a quarter of a workspace's weight. */
+    public static final int DEFAULT_CPU_SHARES = 256;
+
+    /** Default {@link #memoryMb}. */
+    public static final int DEFAULT_MEMORY_MB = 4096;
 
     /** A daemon that builds nothing. */
     public static Builder disabled() {
       return new Builder(
-          false, Map.of(), 0, null, Duration.ofMinutes(5), DEFAULT_BUILD_TIMEOUT, Optional.empty());
+          false,
+          Map.of(),
+          0,
+          null,
+          Duration.ofMinutes(5),
+          DEFAULT_BUILD_TIMEOUT,
+          Optional.empty(),
+          DEFAULT_CPU_SHARES,
+          DEFAULT_MEMORY_MB);
     }
 
     public Builder {
@@ -361,7 +379,23 @@ public record DaemonConfig(
                 Builder.DEFAULT_BUILD_TIMEOUT.toSeconds(),
                 1,
                 Builder.DEFAULT_BUILD_TIMEOUT.toSeconds())),
-        lambda == null || lambda.isBlank() ? Optional.empty() : Optional.of(URI.create(lambda)));
+        lambda == null || lambda.isBlank() ? Optional.empty() : Optional.of(URI.create(lambda)),
+        // Docker's own bounds for shares (2 to 262144); a ceiling under 64 MiB fails any step.
+        (int) number(env, DaemonEnv.BUILD_CPU_SHARES, Builder.DEFAULT_CPU_SHARES, 2, 262_144),
+        (int) memoryMb(env));
+  }
+
+  /** {@link DaemonEnv#BUILD_MEMORY_MB}: 0 (no ceiling) or from 64 MiB to 1 TiB. */
+  private static long memoryMb(Map<String, String> env) {
+    long mb = number(env, DaemonEnv.BUILD_MEMORY_MB, Builder.DEFAULT_MEMORY_MB, 0, 1 << 20);
+    if (mb != 0 && mb < 64) {
+      throw new IllegalStateException(
+          "environment variable "
+              + DaemonEnv.BUILD_MEMORY_MB
+              + " must be 0 (no ceiling) or at least 64, was "
+              + mb);
+    }
+    return mb;
   }
 
   /** The build queues given, by arch; a builder needs at least the one of its own arch. */

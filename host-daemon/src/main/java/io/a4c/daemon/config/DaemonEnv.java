@@ -112,6 +112,19 @@ public final class DaemonEnv {
   /** How many builds a builder runs at once (default 2). */
   public static final String BUILD_CONCURRENCY = "A4C_BUILD_CONCURRENCY";
 
+  /**
+   * CPU weight of a build's steps, in Docker's CPU shares (a workspace has 1024); default 256, so
+   * under contention a build gets a quarter of a workspace's share of the CPU and running
+   * workspaces stay responsive. Idle CPU is still a build's to use.
+   */
+  public static final String BUILD_CPU_SHARES = "A4C_BUILD_CPU_SHARES";
+
+  /**
+   * Memory ceiling of a build's steps, in MiB (swap included: a step gets no swap beyond it);
+   * default 4096; 0 for none. A step that needs more is killed and its build FAILED.
+   */
+  public static final String BUILD_MEMORY_MB = "A4C_BUILD_MEMORY_MB";
+
   /** Name or ARN of the build-claim function a builder invokes to take a build. */
   public static final String BUILD_CLAIM_FUNCTION = "A4C_BUILD_CLAIM_FUNCTION";
 

@@ -8,6 +8,7 @@ import io.a4c.daemon.docker.DockerWorkspaceRuntime;
 import io.a4c.daemon.docker.StepFailure;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.PrefetchImage;
 import io.a4c.events.RebuildWorkspace;
 import io.a4c.events.SshKeysApplied;
 import io.a4c.events.StartWorkspace;
@@ -102,6 +103,28 @@ public final class WorkspaceProvisioner {
         return;
       }
       provision(command, WorkspaceState.CREATING, null, receiveCount);
+    }
+  }
+
+  /**
+   * Pulls a build's image onto this host before any create asks for it (a prefetch, sent when the
+   * build completed). Held by no workspace lock: a create of the same image that pulls meanwhile
+   * shares the engine's pull. A failure is logged and the command acknowledged; the heartbeat lists
+   * the image once it is here.
+   */
+  public void prefetch(PrefetchImage command) {
+    long started = System.nanoTime();
+    try {
+      docker.pullIfAbsent(command.imageRef());
+      log.atInfo()
+          .addKeyValue("imageRef", command.imageRef())
+          .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000)
+          .log("image prefetched");
+    } catch (StepFailure e) {
+      log.atWarn()
+          .addKeyValue("imageRef", command.imageRef())
+          .setCause(e)
+          .log("prefetch failed; a create placed here pulls the image itself");
     }
   }
 

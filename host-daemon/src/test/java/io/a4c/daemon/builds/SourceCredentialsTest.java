@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -107,7 +106,7 @@ class SourceCredentialsTest {
             new GitCheckout(),
             new DockerfileTemplate(EventJson.newMapper()),
             // never reached: the checkout fails first
-            new DockerImageBuilder(null, null, Duration.ofMinutes(1)),
+            new DockerImageBuilder(null, null, DaemonConfig.fromEnvironment(env)),
             Clock.fixed(Instant.parse("2026-11-24T16:00:00Z"), ZoneOffset.UTC),
             DaemonConfig.fromEnvironment(env));
     var stdout = new ByteArrayOutputStream();

@@ -13,6 +13,7 @@ import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.EventJson;
 import io.a4c.events.HostCommand;
+import io.a4c.events.PrefetchImage;
 import io.a4c.events.WorkspaceSpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,6 +108,14 @@ class HostCommandConsumerTest {
             handled.add(
                 "rebuild " + name(command) + " op " + command.operation() + " " + receiveCount);
           }
+
+          @Override
+          public void prefetch(PrefetchImage command) throws InterruptedException {
+            handled.add("prefetch " + command.imageRef());
+            if (held.test(command)) {
+              holding.await();
+            }
+          }
         };
     consumer =
         new HostCommandConsumer(
@@ -155,7 +164,7 @@ class HostCommandConsumerTest {
   }
 
   private void send(HostCommand command) throws Exception {
-    send(command.workspaceId(), EventJson.newMapper().writeValueAsString(command));
+    send(command.messageGroup(), EventJson.newMapper().writeValueAsString(command));
   }
 
   /** A workspace id for a test's name of it: ws-a is ws-aaaaaaaaaaaaaaaaaaaaaaaaaa. */
@@ -205,6 +214,26 @@ class HostCommandConsumerTest {
     pollUntilHandled("create ws-a 1", "delete ws-a");
 
     assertThat(handled).containsExactly("create ws-a 1", "delete ws-a");
+    awaitOnQueue(0);
+  }
+
+  @Test
+  void prefetchesRunOneAtATimeBesideAWorkspacesCommands() throws Exception {
+    holding = new CountDownLatch(1);
+    held = c -> c instanceof PrefetchImage p && p.imageRef().endsWith("_1");
+    send(PrefetchImage.of("p-1", "h1", "10.250.0.1:5000/a4c-images:kernel_main_amd64_1"));
+    send(PrefetchImage.of("p-2", "h1", "10.250.0.1:5000/a4c-images:kernel_main_amd64_2"));
+    send(create("ws-a"));
+
+    // The first prefetch holds its pull: the create runs, the second prefetch waits behind it.
+    pollUntilHandled("prefetch 10.250.0.1:5000/a4c-images:kernel_main_amd64_1", "create ws-a 1");
+    for (int i = 0; i < 5; i++) {
+      consumer.pollOnce();
+    }
+    assertThat(handled).doesNotContain("prefetch 10.250.0.1:5000/a4c-images:kernel_main_amd64_2");
+
+    holding.countDown();
+    pollUntilHandled("prefetch 10.250.0.1:5000/a4c-images:kernel_main_amd64_2");
     awaitOnQueue(0);
   }
 

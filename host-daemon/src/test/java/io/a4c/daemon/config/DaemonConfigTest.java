@@ -144,6 +144,33 @@ public class DaemonConfigTest {
   }
 
   @Test
+  void buildsGetAQuarterOfAWorkspacesCpuWeightAndFourGibUnlessSetAndBadValuesAreNamed() {
+    var env = builderWithQueueOf(Arch.AMD64);
+    var defaults = DaemonConfig.fromEnvironment(env).builder();
+    assertThat(defaults.cpuShares()).isEqualTo(256);
+    assertThat(defaults.memoryMb()).isEqualTo(4096);
+
+    env.put(DaemonEnv.BUILD_CPU_SHARES, "128");
+    env.put(DaemonEnv.BUILD_MEMORY_MB, "0");
+    var set = DaemonConfig.fromEnvironment(env).builder();
+    assertThat(set.cpuShares()).isEqualTo(128);
+    assertThat(set.memoryMb()).as("0: no ceiling").isZero();
+
+    for (var bad :
+        List.of(
+            Map.entry(DaemonEnv.BUILD_CPU_SHARES, "1"),
+            Map.entry(DaemonEnv.BUILD_CPU_SHARES, "lots"),
+            Map.entry(DaemonEnv.BUILD_MEMORY_MB, "63"),
+            Map.entry(DaemonEnv.BUILD_MEMORY_MB, "-1"))) {
+      var badEnv = new java.util.HashMap<>(env);
+      badEnv.put(bad.getKey(), bad.getValue());
+      assertThatThrownBy(() -> DaemonConfig.fromEnvironment(badEnv))
+          .as(bad.toString())
+          .hasMessageContaining(bad.getKey());
+    }
+  }
+
+  @Test
   void aBuilderPollsTheQueueOfItsOwnArchAndNamesTheVariableWhenItHasNone() {
     var builder = DaemonConfig.fromEnvironment(builderWithQueueOf(Arch.ARM64)).builder();
 

@@ -3,6 +3,7 @@ package io.a4c.local.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.a4c.daemon.builds.BuildWorker;
+import io.a4c.daemon.config.DaemonEnv;
 import io.a4c.daemon.docker.DockerClients;
 import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.events.Arch;
@@ -53,8 +54,8 @@ public final class BuildBurstBenchmark {
     System.setProperty("logback.configurationFile", "logback-bench.xml");
     String hosts =
         System.getenv().getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock");
-    var config =
-        LocalConfig.fromEnvironment(
+    var env =
+        new HashMap<>(
             Map.of(
                 LocalEnv.PORT,
                 "0",
@@ -72,6 +73,13 @@ public final class BuildBurstBenchmark {
                 System.getenv()
                     .getOrDefault(
                         LocalEnv.IMAGE_REPOSITORY, LocalConfig.DEFAULT_IMAGE_REPOSITORY)));
+    // The builds' CPU weight and memory ceiling, to compare with and without them.
+    for (String limit : List.of(DaemonEnv.BUILD_CPU_SHARES, DaemonEnv.BUILD_MEMORY_MB)) {
+      if (System.getenv(limit) != null) {
+        env.put(limit, System.getenv(limit));
+      }
+    }
+    var config = LocalConfig.fromEnvironment(env);
     Path repo = gitRepoWithTags(builds);
     String project = "burst-" + Long.toString(System.currentTimeMillis(), 36);
     try (var runtime = LocalRuntime.start(config)) {
@@ -146,6 +154,8 @@ public final class BuildBurstBenchmark {
       var failures = new AtomicInteger();
       var next = new AtomicInteger();
       long burstStart = System.nanoTime();
+      var beats = new HeartbeatGaps(http, runtime.baseUri() + "/v1/hosts", admin);
+      Thread.ofPlatform().daemon().name("heartbeat-gaps").start(beats);
       try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
         for (int c = 0; c < clients; c++) {
           pool.submit(
@@ -191,6 +201,7 @@ public final class BuildBurstBenchmark {
         Thread.sleep(1000);
       }
       long drainNanos = System.nanoTime() - burstStart;
+      beats.stop();
       var endStats = endStats(http, runtime, tokens);
       int run = runtime.builders().stream().mapToInt(BuildWorker::buildsRun).sum();
       int refused = runtime.builders().stream().mapToInt(BuildWorker::claimsRefused).sum();
@@ -224,12 +235,76 @@ public final class BuildBurstBenchmark {
           "statuses %s; POST failures %d; builds run to a report by builders %d; claims refused %d;"
               + " schedules taken more than once (retried after a transient failure or a dead builder) %d; wall drain %.1f s%n",
           status, failures.get(), run, refused, endStats.retaken(), drainNanos / 1e9);
+      System.out.printf(
+          "heartbeats during the burst and drain (every 2 s; build cpu shares %s, memory %s MiB):"
+              + " longest gap between two beats' send times %s; oldest beat seen applied %s%n",
+          env.getOrDefault(DaemonEnv.BUILD_CPU_SHARES, "default"),
+          env.getOrDefault(DaemonEnv.BUILD_MEMORY_MB, "default"),
+          beats.longestGapMs(),
+          beats.oldestSeenMs());
     } finally {
       untag(hosts, config.builds().repository(), project, builds);
     }
   }
 
   private record EndStats(long firstScheduledMillis, long lastEndMillis, int retaken) {}
+
+  /**
+   * Samples {@code GET /v1/hosts} every 250 ms: per host, the longest gap between the send times of
+   * two successive beats seen (the daemon's side: is its beat late?) and the oldest beat seen
+   * applied (the host-events consumer's side too).
+   */
+  private static final class HeartbeatGaps implements Runnable {
+    private final HttpClient http;
+    private final String uri;
+    private final String admin;
+    private final Map<String, Long> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> longestGap = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<String, Long> oldestSeen = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private volatile boolean running = true;
+
+    HeartbeatGaps(HttpClient http, String uri, String admin) {
+      this.http = http;
+      this.uri = uri;
+      this.admin = admin;
+    }
+
+    @Override
+    public void run() {
+      while (running) {
+        try {
+          for (JsonNode host :
+              JSON.readTree(send(http, "GET", uri, admin, null).body()).get("items")) {
+            String id = host.get("hostId").asText();
+            long sent =
+                java.time.Instant.parse(host.get("lastHeartbeatAt").asText()).toEpochMilli();
+            Long before = lastSent.put(id, sent);
+            if (before != null && sent > before) {
+              longestGap.merge(id, sent - before, Math::max);
+            }
+            oldestSeen.merge(id, System.currentTimeMillis() - sent, Math::max);
+          }
+          Thread.sleep(250);
+        } catch (InterruptedException e) {
+          return;
+        } catch (Exception e) {
+          // a slow or failed read is a sample lost, not the benchmark's end
+        }
+      }
+    }
+
+    void stop() {
+      running = false;
+    }
+
+    Map<String, Long> longestGapMs() {
+      return longestGap;
+    }
+
+    Map<String, Long> oldestSeenMs() {
+      return oldestSeen;
+    }
+  }
 
   private static Map<String, Integer> statusCounts(
       HttpClient http, LocalRuntime runtime, Map<String, String> tokens) throws Exception {
