@@ -87,7 +87,17 @@ try {
   await page.selectOption("#create-project", project);
   check((await page.inputValue("#create-parent")) === "main", "the create form offers the project's parent main");
   check((await page.inputValue("#create-arch")) === "amd64", "the create form offers the arch that has an image");
-  await page.click("form[aria-labelledby=create-title] button[type=submit]");
+  // A 503 (no live host: a heartbeat late on a loaded machine) creates nothing; ask again.
+  for (let attempt = 1; ; attempt++) {
+    await page.evaluate(() => document.getElementById("problem").replaceChildren());
+    await page.click("form[aria-labelledby=create-title] button[type=submit]");
+    await page.waitForSelector("tr[data-workspace], #problem p", { timeout: WAIT });
+    const problem = await page.$("#problem p");
+    if (!problem) break;
+    const text = await problem.innerText();
+    check(/draining, down or silent/.test(text) && attempt < 30, `create answered only a retryable 503: ${text}`);
+    await page.waitForTimeout(3000);
+  }
   const row = await page.waitForSelector("tr[data-state=RUNNING]", { timeout: WAIT });
   const workspaceId = await row.getAttribute("data-workspace");
   check(Boolean(workspaceId), `the new workspace ${workspaceId} is RUNNING`);

@@ -1,6 +1,7 @@
 package io.a4c.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.a4c.local.testing.ApiClient;
 import io.a4c.local.testing.Fleet;
@@ -37,7 +38,15 @@ class DashboardTest {
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
     String user = scenario.user("dash-user");
     String other = scenario.user("dash-other");
-    String foreign = scenario.createRunning(other, project).at("/workspaceId");
+    // On a loaded machine a host's heartbeat can be late: a 503 (no live host) creates nothing,
+    // so ask again until one is placed.
+    String foreign =
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(() -> scenario.requestWorkspace(other, project, "amd64"), r -> r.status() == 202)
+            .at("/workspaceId");
+    scenario.awaitState(other, foreign, "RUNNING");
 
     var command =
         new ProcessBuilder("node", SCRIPT.toString())

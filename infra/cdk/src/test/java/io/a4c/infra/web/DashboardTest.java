@@ -94,6 +94,16 @@ class DashboardTest {
   }
 
   @Test
+  void theOnlyFunctionBesidesA4csIsTheDeploymentThatUploadsThePage() {
+    var others =
+        resources(template, "AWS::Lambda::Function").values().stream()
+            .map(f -> String.valueOf(properties(f).get("Handler")))
+            .filter(handler -> !handler.startsWith("io.a4c."))
+            .toList();
+    assertThat(others).containsExactly("index.handler");
+  }
+
+  @Test
   void thePageLearnsTheApiIssuerAndPublicClientFromItsConfigFile() {
     assertThat(resources(template, "Custom::CDKBucketDeployment")).hasSize(1);
     assertThat(stack.dashboard().pageConfig())
