@@ -38,15 +38,30 @@ export class Api {
     } catch {
       throw new ProblemError({ status: 0, detail: "the API cannot be reached" });
     }
-    const text = await response.text();
-    const json = text ? JSON.parse(text) : undefined;
-    if (!response.ok) {
-      throw new ProblemError(
-        json?.detail ? json : { status: response.status, detail: `${response.status} ${response.statusText}` },
-      );
-    }
-    return json as T;
+    return (await readBody(response)) as T;
   }
+}
+
+/** A response's JSON, or a ProblemError: the API's problem, or the status when it sent none. */
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  let json: { detail?: unknown } | undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) {
+    throw new ProblemError(
+      typeof json?.detail === "string"
+        ? (json as Problem)
+        : { status: response.status, detail: `the server answered ${response.status} ${response.statusText}` },
+    );
+  }
+  if (text && json === undefined) {
+    throw new ProblemError({ status: response.status, detail: "the server's answer is not JSON" });
+  }
+  return json;
 }
 
 /** Asks the local runtime for a development token (`POST /local/tokens`). */
@@ -56,7 +71,5 @@ export async function developmentToken(root: string, sub: string, admin: boolean
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ sub, admin }),
   });
-  const json = await response.json();
-  if (!response.ok) throw new ProblemError(json);
-  return json.token as string;
+  return ((await readBody(response)) as { token: string }).token;
 }

@@ -93,7 +93,7 @@ function signInView(): void {
     );
     return;
   }
-  const user = h("input", { id: "signin-user", name: "user", required: true, autocomplete: "username", pattern: "[A-Za-z0-9._@-]{1,128}" }) as HTMLInputElement;
+  const user = h("input", { id: "signin-user", name: "user", required: true, autocomplete: "username", pattern: "[A-Za-z0-9._@\\-]{1,128}" }) as HTMLInputElement;
   const admin = h("input", { id: "signin-admin", type: "checkbox", name: "admin" }) as HTMLInputElement;
   const form = h("form", { "aria-labelledby": "signin-title" },
     h("h2", { id: "signin-title" }, "Sign in as a development user"),
