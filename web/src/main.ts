@@ -186,10 +186,17 @@ function workspaceTable(s: Session, items: Workspace[]): HTMLElement {
       h("td", {}, w.hostId),
       h("td", {}, w.change),
       h("td", {}, age(w.updatedAt)),
-      h("td", {}, w.ssh ? h("code", { class: "copy" }, `ssh -p ${w.ssh.port} ${w.ssh.user}@${w.ssh.host}`) : h("span", { class: "small" }, w.sshUnavailable ?? "–")),
+      h("td", {}, w.ssh ? sshCommand(`ssh ${w.ssh.user}@${w.ssh.host}`) : h("span", { class: "small" }, w.sshUnavailable ?? "–")),
       h("td", { class: "actions" }, ...workspaceActions(s, w)),
     ))),
   ));
+}
+
+/** The command that logs in, selectable in one click, with a button that copies it. */
+function sshCommand(command: string): HTMLElement {
+  return h("div", {},
+    h("code", { class: "copy" }, command), " ",
+    h("button", { type: "button", class: "link", "aria-label": `Copy ${command}`, onclick: () => attempt(() => navigator.clipboard.writeText(command)) }, "Copy"));
 }
 
 function workspaceActions(s: Session, w: Workspace): HTMLElement[] {
