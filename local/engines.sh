@@ -66,7 +66,7 @@ usage: local/engines.sh COMMAND
 
   install          apt-get install what is missing (docker.io docker-registry apache2-utils
                    busybox-static iproute2 git dnsutils openssh-client, maven if mvn is missing, nodejs and npm if node
-                   is missing, Debian's newest JDK >= $MIN_JAVA if no JDK >= $MIN_JAVA is found and
+                   is missing, chromium (the dashboard's browser tests) if missing, Debian's newest JDK >= $MIN_JAVA if no JDK >= $MIN_JAVA is found and
                    the release has one; else it stops saying what to install); no apt call when
                    all is present; npm ci of local/ses (the local SES endpoint, aws-ses-v2-local)
                    and of local/dynoxide (Dynoxide, the local DynamoDB engine, for this
@@ -207,6 +207,8 @@ cmd_install() {
   command -v mvn >/dev/null || missing+=(maven)
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
+  # The dashboard's end-to-end tests drive Debian's Chromium (web/e2e, through playwright-core).
+  command -v chromium >/dev/null || missing+=(chromium)
   if ((${#missing[@]} == 0)); then
     log "install: all packages present"
   else

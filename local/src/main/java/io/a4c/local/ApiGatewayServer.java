@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * What API Gateway (HTTP API, JWT authorizer) does in AWS, on 127.0.0.1: matches the route,
  * verifies the bearer token and fills the same claims, turns the request into a v2 event, calls the
  * same handler the Lambda function runs, and writes its response back. Plus two local-only routes:
- * {@code GET /healthz} and {@code POST /local/tokens} (development tokens).
+ * {@code GET /healthz} and {@code POST /local/tokens} (development tokens), and the dashboard's
+ * files at {@code /} ({@link DashboardAssets}; CloudFront serves them in AWS).
  */
 final class ApiGatewayServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiGatewayServer.class);
@@ -50,6 +51,8 @@ final class ApiGatewayServer implements AutoCloseable {
   private final LocalTokens tokens;
   private final ObjectMapper json;
   private final BooleanSupplier healthy;
+  private final DashboardAssets dashboard =
+      new DashboardAssets(ApiGatewayServer.class.getClassLoader());
 
   ApiGatewayServer(
       int port,
@@ -133,6 +136,11 @@ final class ApiGatewayServer implements AutoCloseable {
         }
         mintToken(exchange, body, path, requestId);
         return;
+      }
+      if (method.equals("GET") && !path.startsWith("/v1/") && !path.startsWith("/local/")) {
+        if (serveDashboard(exchange, path, requestId)) {
+          return;
+        }
       }
       try {
         route(exchange, method, path, body, requestId);
@@ -225,6 +233,36 @@ final class ApiGatewayServer implements AutoCloseable {
     } else {
       problem(exchange, ProblemType.NOT_FOUND, "no such route", path, requestId);
     }
+  }
+
+  /**
+   * Answers a dashboard file, or a 404 problem for {@code /} when the jar was built without the
+   * dashboard; false (route as an API path) for anything else.
+   */
+  private boolean serveDashboard(HttpExchange exchange, String path, String requestId)
+      throws IOException {
+    var asset = dashboard.find(path);
+    if (asset.isEmpty()) {
+      if (path.equals("/")) {
+        problem(
+            exchange,
+            ProblemType.NOT_FOUND,
+            "this jar holds no dashboard: build it with Maven, which runs npm in web/",
+            path,
+            requestId);
+        return true;
+      }
+      return false;
+    }
+    var headers = exchange.getResponseHeaders();
+    headers.set("content-security-policy", DashboardAssets.CONTENT_SECURITY_POLICY);
+    headers.set("x-content-type-options", "nosniff");
+    headers.set("referrer-policy", "no-referrer");
+    headers.set(
+        "cache-control",
+        asset.get().immutable() ? "public, max-age=31536000, immutable" : "no-cache");
+    write(exchange, 200, asset.get().contentType(), asset.get().bytes());
+    return true;
   }
 
   private void mintToken(HttpExchange exchange, byte[] body, String path, String requestId)

@@ -44,8 +44,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * route cannot be forgotten. Rules: a route under {@code /v1/users/{userId}} is the user's — their
  * own gets the route's success status, anyone else's a 404 (no existence leak), an admin the
  * success status — except the SSH keys, which act as the user: an admin gets 403 there; any other
- * route is the admins' — 403 for users — except the CA's known_hosts line, which anyone signed in
- * may read. No token or a bad one is always a 401.
+ * route is the admins' — 403 for users — except the CA's known_hosts line and the project listing,
+ * which anyone signed in may read. No token or a bad one is always a 401.
  */
 @ExtendWith(SharedRuntime.class)
 class AccessMatrixTest {
@@ -271,6 +271,7 @@ class AccessMatrixTest {
             Map.entry("GET " + ApiRoutes.SSH_KEYS, () -> new Sample(sshKeys, null, 200)),
             Map.entry(
                 "GET " + ApiRoutes.KNOWN_HOSTS, () -> new Sample(ApiRoutes.KNOWN_HOSTS, null, 200)),
+            Map.entry("GET " + ApiRoutes.PROJECTS, () -> new Sample(ApiRoutes.PROJECTS, null, 200)),
             Map.entry(
                 "PUT " + ApiRoutes.SSH_KEY,
                 () ->
@@ -292,8 +293,9 @@ class AccessMatrixTest {
       boolean usersOwn = template.startsWith("/v1/users/{userId}");
       // A user's SSH keys act as the user: not even an admin may touch them.
       boolean selfOnly = template.startsWith(ApiRoutes.SSH_KEYS);
-      // The CA's known_hosts line holds no secret: any signed-in caller.
-      boolean anyone = route.equals("GET " + ApiRoutes.KNOWN_HOSTS);
+      // The CA's known_hosts line and the project listing hold no secret: any signed-in caller.
+      boolean anyone =
+          route.equals("GET " + ApiRoutes.KNOWN_HOSTS) || route.equals("GET " + ApiRoutes.PROJECTS);
       for (Role role : Role.values()) {
         tests.add(
             dynamicTest(

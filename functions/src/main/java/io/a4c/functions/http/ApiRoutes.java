@@ -33,6 +33,7 @@ public final class ApiRoutes {
   public static final String WORKSPACE_STOP = WORKSPACE + "/stop";
   public static final String WORKSPACE_START = WORKSPACE + "/start";
   public static final String WORKSPACE_REBUILD = WORKSPACE + "/rebuild";
+  public static final String PROJECTS = "/v1/projects";
   public static final String PROJECT = "/v1/projects/{projectName}";
   public static final String PROJECT_IMAGES = "/v1/projects/{projectName}/images";
   public static final String HOSTS = "/v1/hosts";
@@ -56,6 +57,7 @@ public final class ApiRoutes {
           new Route("POST", WORKSPACE_STOP, Function.WORKSPACES),
           new Route("POST", WORKSPACE_START, Function.WORKSPACES),
           new Route("POST", WORKSPACE_REBUILD, Function.WORKSPACES),
+          new Route("GET", PROJECTS, Function.WORKSPACES),
           new Route("PUT", PROJECT, Function.ADMIN),
           new Route("GET", PROJECT, Function.ADMIN),
           new Route("POST", PROJECT_IMAGES, Function.ADMIN),

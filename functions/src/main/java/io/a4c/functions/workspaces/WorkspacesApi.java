@@ -1,5 +1,6 @@
 package io.a4c.functions.workspaces;
 
+import static io.a4c.functions.http.ApiRoutes.PROJECTS;
 import static io.a4c.functions.http.ApiRoutes.WORKSPACE;
 import static io.a4c.functions.http.ApiRoutes.WORKSPACES;
 import static io.a4c.functions.http.ApiRoutes.WORKSPACE_REBUILD;
@@ -18,13 +19,15 @@ import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import io.a4c.functions.http.Validation;
+import io.a4c.functions.projects.ProjectCatalog;
 import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
  * The workspace routes under {@code /v1/users/{userId}/workspaces}: create, list, get, delete,
- * stop, start, rebuild. Thin: parse, check, call.
+ * stop, start, rebuild; and {@code GET /v1/projects}, what any signed-in user may create a
+ * workspace of. Thin: parse, check, call.
  */
 @Singleton
 public final class WorkspacesApi implements ApiHandler {
@@ -35,6 +38,7 @@ public final class WorkspacesApi implements ApiHandler {
   private final WorkspaceReads reads;
   private final WorkspaceDeletion deletion;
   private final WorkspaceLifecycle lifecycle;
+  private final ProjectCatalog catalog;
   private final ApiResponses responses;
   private final String adminClaim;
 
@@ -44,9 +48,11 @@ public final class WorkspacesApi implements ApiHandler {
       WorkspaceReads reads,
       WorkspaceDeletion deletion,
       WorkspaceLifecycle lifecycle,
+      ProjectCatalog catalog,
       ApiResponses responses,
       FunctionsConfig config) {
     this.lifecycle = lifecycle;
+    this.catalog = catalog;
     this.creation = creation;
     this.reads = reads;
     this.deletion = deletion;
@@ -61,6 +67,10 @@ public final class WorkspacesApi implements ApiHandler {
 
   private APIGatewayV2HTTPResponse route(ApiRequest request) {
     var caller = request.caller(adminClaim);
+    if (request.routeKey().equals("GET " + PROJECTS)) {
+      // Any signed-in user: the listing holds nothing an admin alone may read.
+      return responses.json(200, Map.of("items", catalog.list()));
+    }
     String rawUserId = request.pathParameters().get("userId");
     caller.requireAccessTo(rawUserId);
     if (request.routeKey().equals("POST " + WORKSPACES) && caller.admin()) {

@@ -10,6 +10,8 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.s3.deployment.ISource;
+import software.amazon.awscdk.services.s3.deployment.Source;
 
 /**
  * The CDK app's entry point ({@code cdk synth|deploy -c env=dev|prod ...}, see docs/deploy.md). The
@@ -18,6 +20,8 @@ import software.amazon.awscdk.services.lambda.Code;
 public final class A4cApp {
   /** Where {@code mvn -pl functions -am package} leaves the functions' shaded jar. */
   static final Path DEFAULT_FUNCTIONS_JAR = Path.of("../../functions/target/a4c-functions.jar");
+
+  static final Path DEFAULT_DASHBOARD_DIST = Path.of("../../web/dist");
 
   private A4cApp() {}
 
@@ -32,7 +36,8 @@ public final class A4cApp {
             .description("A4C workspace provisioning (" + context.settings().name() + ")")
             .build(),
         context,
-        functionsCode(context));
+        functionsCode(context),
+        dashboardFiles(context));
     app.synth();
   }
 
@@ -63,6 +68,29 @@ public final class A4cApp {
             + " serve requests. Build it with: mvn -pl functions -am package%n",
         jar.toAbsolutePath().normalize());
     return Code.fromAsset(placeholder().toString());
+  }
+
+  /**
+   * The dashboard's built files (web/dist, which the local module's Maven build makes); when they
+   * are missing, dev gets a placeholder page with a loud message, and prod refuses.
+   */
+  static ISource dashboardFiles(DeployContext context) {
+    if (Files.isRegularFile(DEFAULT_DASHBOARD_DIST.resolve("index.html"))) {
+      return Source.asset(DEFAULT_DASHBOARD_DIST.toString());
+    }
+    String build = "build it with: web/build.sh (or mvn -pl local -am package)";
+    if (context.settings().production()) {
+      throw new IllegalStateException(
+          "dashboard not built at "
+              + DEFAULT_DASHBOARD_DIST.toAbsolutePath().normalize()
+              + ": "
+              + build);
+    }
+    System.err.printf(
+        "WARNING: dashboard not built at %s; deploying a PLACEHOLDER page. %s%n",
+        DEFAULT_DASHBOARD_DIST.toAbsolutePath().normalize(), build);
+    return Source.data(
+        "index.html", "<!doctype html><title>A4C</title><p>The dashboard was not built.");
   }
 
   private static Path placeholder() {

@@ -15,17 +15,20 @@ import io.a4c.infra.queues.Queues;
 import io.a4c.infra.registry.ImageRegistry;
 import io.a4c.infra.schedules.Schedules;
 import io.a4c.infra.tables.Tables;
+import io.a4c.infra.web.Dashboard;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.s3.deployment.ISource;
 import software.constructs.Construct;
 
 /**
  * All of A4C in one stack, built from clear parts: tables, queues, email, registry, the workspace
- * DNS zone, functions, HTTP API, schedules, host roles and alarms. Dev and prod are the same stack
- * with different {@link EnvSettings}; nothing here branches on the environment's name.
+ * DNS zone, functions, HTTP API, the dashboard, schedules, host roles and alarms. Dev and prod are
+ * the same stack with different {@link EnvSettings}; nothing here branches on the environment's
+ * name.
  *
  * <p>One stack, because every part references the others (the functions name the tables, the host
  * roles name the queues) and is deployed together; cross-stack exports would only add ordering
@@ -39,14 +42,21 @@ public final class A4cStack extends Stack {
   private final HostRoles hostRoles;
   private final Alarms alarms;
   private final WorkspaceZone workspaceZone;
+  private final Dashboard dashboard;
 
   /**
    * Builds the stack.
    *
    * @param functionsCode the functions' shaded jar (tests pass a placeholder directory)
+   * @param dashboardFiles the dashboard's built files, web/dist (tests pass a placeholder)
    */
   public A4cStack(
-      Construct scope, String id, StackProps props, DeployContext context, Code functionsCode) {
+      Construct scope,
+      String id,
+      StackProps props,
+      DeployContext context,
+      Code functionsCode,
+      ISource dashboardFiles) {
     super(scope, id, props);
     EnvSettings settings = context.settings();
     Tags.of(this).add("a4c:env", settings.name());
@@ -59,7 +69,9 @@ public final class A4cStack extends Stack {
     functions =
         new LambdaFunctions(
             this, "Functions", context, functionsCode, tables, queues, email, workspaceZone);
-    api = new Api(this, "Api", settings, context, functions);
+    dashboard = new Dashboard(this, "Dashboard", settings);
+    api = new Api(this, "Api", settings, context, functions, dashboard.origin());
+    dashboard.deploy(dashboardFiles, api.url(), context.jwtIssuer(), context.webClientId());
     new Schedules(this, "Schedules", settings, functions);
     hostRoles =
         new HostRoles(
@@ -78,6 +90,7 @@ public final class A4cStack extends Stack {
     alarms = new Alarms(this, "Alarms", settings, api, queues, context.alarmEmail());
 
     output("ApiUrl", api.url(), "Root URL of the HTTP API");
+    output("DashboardUrl", dashboard.origin() + "/", "the dashboard (sign-in redirect URI)");
     output(
         "HostEventsQueueUrl",
         queues.hostEvents().getQueueUrl(),
@@ -165,6 +178,10 @@ public final class A4cStack extends Stack {
 
   public Alarms alarms() {
     return alarms;
+  }
+
+  public Dashboard dashboard() {
+    return dashboard;
   }
 
   public WorkspaceZone workspaceZone() {

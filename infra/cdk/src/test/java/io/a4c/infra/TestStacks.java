@@ -14,6 +14,7 @@ import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.s3.deployment.Source;
 
 /**
  * The stacks under test, synthesized once per test run (synthesis is the slow part) with the
@@ -97,7 +98,8 @@ public final class TestStacks {
                 .env(Environment.builder().account(ACCOUNT).region(REGION).build())
                 .build(),
             context,
-            Code.fromAsset(Path.of("src/test/resources/placeholder").toString()));
+            Code.fromAsset(Path.of("src/test/resources/placeholder").toString()),
+            Source.asset(Path.of("src/test/resources/placeholder").toString()));
     return new Synthesized(stack, Template.fromStack(stack));
   }
 

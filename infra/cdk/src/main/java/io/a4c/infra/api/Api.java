@@ -6,10 +6,13 @@ import io.a4c.infra.config.EnvSettings;
 import io.a4c.infra.functions.LambdaFunctions;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpJwtAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.CorsHttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.CorsPreflightOptions;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.apigatewayv2.HttpStage;
@@ -24,7 +27,8 @@ import software.constructs.Construct;
 /**
  * The public HTTP API: every route of {@link ApiRoutes#ALL} (the table the local runtime routes by
  * and the OpenAPI document lists) behind one JWT authorizer, throttled at the stage, each route
- * integrated with its function's {@code live} alias (payload format 2.0).
+ * integrated with its function's {@code live} alias (payload format 2.0), with CORS allowing the
+ * dashboard's origin alone.
  *
  * <p>Authorization beyond "a valid token from our issuer" is the functions' job: a user reaches
  * only paths with their own {@code sub}, and the admin routes check the admin claim.
@@ -54,7 +58,8 @@ public final class Api extends Construct {
       String id,
       EnvSettings settings,
       DeployContext context,
-      LambdaFunctions functions) {
+      LambdaFunctions functions,
+      String dashboardOrigin) {
     super(scope, id);
     api =
         HttpApi.Builder.create(this, "HttpApi")
@@ -63,6 +68,21 @@ public final class Api extends Construct {
             .defaultAuthorizer(
                 HttpJwtAuthorizer.Builder.create("Jwt", context.jwtIssuer())
                     .jwtAudience(context.jwtAudience())
+                    .build())
+            // The dashboard's page calls the API from its CloudFront origin, and from no other:
+            // API Gateway answers the preflight itself, before the authorizer.
+            .corsPreflight(
+                CorsPreflightOptions.builder()
+                    .allowOrigins(List.of(dashboardOrigin))
+                    .allowMethods(
+                        List.of(
+                            CorsHttpMethod.GET,
+                            CorsHttpMethod.POST,
+                            CorsHttpMethod.PUT,
+                            CorsHttpMethod.DELETE))
+                    .allowHeaders(List.of("authorization", "content-type", "idempotency-key"))
+                    .exposeHeaders(List.of("location"))
+                    .maxAge(Duration.hours(1))
                     .build())
             // The stage is made below, with throttling, route metrics and access logs.
             .createDefaultStage(false)

@@ -33,6 +33,9 @@ import java.util.regex.Pattern;
  * @param idleStopMinutes the deployment's default idle stop, for projects that set none: after how
  *     many idle minutes a host stops a running workspace; 0 (the default) never
  * @param functionsJar path of the functions' shaded jar; empty uses the conventional path
+ * @param dashboardClientId the identity provider's public client (no secret; PKCE) that the
+ *     dashboard signs in with: one of {@code jwtAudience}, so that its tokens reach the API; empty
+ *     takes the first audience
  */
 public record DeployContext(
     String env,
@@ -48,7 +51,8 @@ public record DeployContext(
     Optional<String> alarmEmail,
     List<String> imageProjects,
     int idleStopMinutes,
-    Optional<String> functionsJar) {
+    Optional<String> functionsJar,
+    Optional<String> dashboardClientId) {
 
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   private static final Pattern VPC_ID = Pattern.compile("vpc-[0-9a-f]{8,17}");
@@ -82,6 +86,10 @@ public record DeployContext(
     hostTrustAnchorArn.ifPresent(a -> requireMatch("hostTrustAnchorArn", a, TRUST_ANCHOR_ARN));
     alarmEmail.ifPresent(a -> requireMatch("alarmEmail", a, EMAIL));
     imageProjects.forEach(p -> requireMatch("imageProjects", p, Names.PROJECT_NAME));
+    if (dashboardClientId.isPresent() && !jwtAudience.contains(dashboardClientId.get())) {
+      throw new IllegalArgumentException(
+          "context 'dashboardClientId' must be one of jwtAudience " + jwtAudience);
+    }
     if (idleStopMinutes < 0) {
       throw new IllegalArgumentException(
           "context 'idleStopMinutes' must be 0 (never) or more, was " + idleStopMinutes);
@@ -108,7 +116,15 @@ public record DeployContext(
         optionalText(lookup, "alarmEmail"),
         list(lookup, "imageProjects"),
         wholeNumber(lookup, "idleStopMinutes").orElse(0),
-        optionalText(lookup, "functionsJar"));
+        optionalText(lookup, "functionsJar"),
+        optionalText(lookup, "dashboardClientId"));
+  }
+
+  /**
+   * The client id the dashboard signs in with: {@link #dashboardClientId} or the first audience.
+   */
+  public String webClientId() {
+    return dashboardClientId.orElse(jwtAudience.getFirst());
   }
 
   /** The settings of {@link #env()}. */

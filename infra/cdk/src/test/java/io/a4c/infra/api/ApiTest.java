@@ -30,6 +30,7 @@ class ApiTest {
             "GET /v1/ssh/known-hosts",
             "GET /v1/users/{userId}/workspaces/{workspaceId}",
             "DELETE /v1/users/{userId}/workspaces/{workspaceId}",
+            "GET /v1/projects",
             "PUT /v1/projects/{projectName}",
             "GET /v1/projects/{projectName}",
             "POST /v1/projects/{projectName}/images",
