@@ -145,13 +145,7 @@ public final class BuildRunner {
         if (e.isTransient()) {
           throw e;
         }
-        return failed(
-            job,
-            workerId,
-            attempt,
-            change,
-            "a Dockerfile step failed: " + e.getMessage(),
-            buildLog);
+        return failed(job, workerId, attempt, change, e.getMessage(), buildLog);
       }
       buildLog.line("--- push " + tag + " ---");
       String digest = images.push(tag, buildLog, onStream);

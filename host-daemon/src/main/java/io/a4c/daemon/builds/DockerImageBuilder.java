@@ -145,7 +145,7 @@ public final class DockerImageBuilder {
       return callback.awaitImageId();
     } catch (DockerClientException e) {
       // The engine answered that a step failed: the Dockerfile's fault, not worth another try.
-      throw new BuildFailure(firstLine(e.getMessage()), false, e);
+      throw new BuildFailure("a Dockerfile step failed: " + firstLine(e.getMessage()), false, e);
     } catch (DockerException e) {
       throw new BuildFailure(
           "the Docker engine refused the build: " + firstLine(e.getMessage()),
