@@ -7,6 +7,7 @@ import io.a4c.events.BuildClaim;
 import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildKind;
+import io.a4c.events.BuildLogUpdate;
 import io.a4c.events.BuildSource;
 import io.a4c.events.BuildSpec;
 import io.a4c.events.BuildStatus;
@@ -104,6 +105,37 @@ class BuildReportsTest {
             TestAudit.log(client, config, clock),
             config);
     build = claimed(0, "4711");
+  }
+
+  @Test
+  void aRunningBuildsLogIsKeptOnlyFromTheBuilderThatHoldsItAndUntilItEnds() {
+    var logs = new BuildLogStore(dynamo.client(), dynamo.table(A4cTables.BUILD_LOGS));
+    String id = build.scheduleId();
+
+    assertThat(reports.record(update("h2", "h2/0", 1, 1, "not mine\n")))
+        .as("another host's slot")
+        .isFalse();
+    assertThat(reports.record(update("h2", "h1/0", 1, 1, "impersonated\n")))
+        .as("a slot of another host")
+        .isFalse();
+    assertThat(reports.record(update("h1", "h1/0", 2, 1, "later attempt\n")))
+        .as("an attempt that does not hold it")
+        .isFalse();
+    assertThat(logs.get(id)).isEmpty();
+
+    assertThat(reports.record(update("h1", "h1/0", 1, 1, "step 1\n"))).isTrue();
+    assertThat(logs.get(id).orElseThrow().live()).isTrue();
+    assertThat(logs.get(id).orElseThrow().text()).isEqualTo("step 1\n");
+
+    assertThat(reports.apply(completed("h1", "h1/0", OWN_IMAGE))).isTrue();
+    assertThat(reports.record(update("h1", "h1/0", 1, 2, "step 1\nlate\n")))
+        .as("an update after the end")
+        .isFalse();
+    assertThat(logs.get(id).orElseThrow().live()).isFalse();
+  }
+
+  private BuildLogUpdate update(String hostId, String workerId, int attempt, long seq, String log) {
+    return BuildLogUpdate.of(hostId, build.scheduleId(), "alice", workerId, attempt, seq, log, T0);
   }
 
   /** Build number {@code n} of {@code change}, claimed by h1's slot 0. */
