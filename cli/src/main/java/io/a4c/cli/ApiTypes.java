@@ -68,10 +68,6 @@ public final class ApiTypes {
       WorkspaceSsh ssh,
       String sshUnavailable) {}
 
-  /** {@code WorkspacePage}. */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public record WorkspacePage(List<Workspace> items, String nextToken) {}
-
   /** {@code PutSshKeyRequest}. */
   public record PutSshKeyRequest(String publicKey) {}
 
@@ -110,10 +106,6 @@ public final class ApiTypes {
       Instant scheduledAt,
       Instant endedAt,
       Waiting waiting) {}
-
-  /** {@code ImageSchedulePage}. */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public record ImageSchedulePage(List<ImageSchedule> items, String nextToken) {}
 
   /** {@code BuildLog}: the log, or its part after an offset, and whether more will come. */
   @JsonIgnoreProperties(ignoreUnknown = true)

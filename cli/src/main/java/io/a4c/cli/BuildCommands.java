@@ -1,9 +1,9 @@
 package io.a4c.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.a4c.cli.ApiTypes.BuildLog;
 import io.a4c.cli.ApiTypes.CreateImageScheduleRequest;
 import io.a4c.cli.ApiTypes.ImageSchedule;
-import io.a4c.cli.ApiTypes.ImageSchedulePage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Set;
@@ -205,20 +205,20 @@ final class BuildCommands extends A4cCli.Group {
     @Override
     public void run() {
       var api = common.api(context);
-      var items = new ArrayList<ImageSchedule>();
+      var raw = new ArrayList<JsonNode>();
       String next = null;
       do {
         var page =
-            api.get(
-                PATH + "?limit=100" + (next == null ? "" : "&nextToken=" + Api.encode(next)),
-                ImageSchedulePage.class);
-        items.addAll(page.items());
-        next = page.nextToken();
+            api.get(PATH + "?limit=100" + (next == null ? "" : "&nextToken=" + Api.encode(next)))
+                .json();
+        page.path("items").forEach(raw::add);
+        next = page.hasNonNull("nextToken") ? page.get("nextToken").asText() : null;
       } while (next != null);
       if (common.json()) {
-        Common.printJson(context, items);
+        Common.printJson(context, raw);
         return;
       }
+      var items = raw.stream().map(b -> Api.JSON.convertValue(b, ImageSchedule.class)).toList();
       var table = Table.of("id", "project", "parent", "arch", "change", "status", "scheduled");
       items.forEach(
           b ->

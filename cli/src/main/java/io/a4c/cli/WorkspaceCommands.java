@@ -244,14 +244,15 @@ final class WorkspaceCommands extends A4cCli.Group {
 
     @Override
     public void run() {
-      var items =
-          Workspaces.all(common.api(context)).stream()
-              .filter(w -> state == null || state.equalsIgnoreCase(w.state()))
+      var raw =
+          Workspaces.allJson(common.api(context)).stream()
+              .filter(w -> state == null || state.equalsIgnoreCase(w.path("state").asText()))
               .toList();
       if (common.json()) {
-        Common.printJson(context, items);
+        Common.printJson(context, raw);
         return;
       }
+      var items = raw.stream().map(w -> Api.JSON.convertValue(w, Workspace.class)).toList();
       var table = Table.of("id", "name", "project", "parent", "arch", "state", "host", "ip");
       items.forEach(
           w ->

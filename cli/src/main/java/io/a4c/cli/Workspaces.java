@@ -1,7 +1,7 @@
 package io.a4c.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.a4c.cli.ApiTypes.Workspace;
-import io.a4c.cli.ApiTypes.WorkspacePage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -20,15 +20,19 @@ final class Workspaces {
 
   /** Every workspace of the caller, oldest first (all pages). */
   static List<Workspace> all(Api api) {
-    var items = new ArrayList<Workspace>();
+    return allJson(api).stream().map(w -> Api.JSON.convertValue(w, Workspace.class)).toList();
+  }
+
+  /** Every workspace of the caller as the API answered it (all pages), for {@code --json}. */
+  static List<JsonNode> allJson(Api api) {
+    var items = new ArrayList<JsonNode>();
     String next = null;
     do {
       var page =
-          api.get(
-              PATH + "?limit=100" + (next == null ? "" : "&nextToken=" + Api.encode(next)),
-              WorkspacePage.class);
-      items.addAll(page.items());
-      next = page.nextToken();
+          api.get(PATH + "?limit=100" + (next == null ? "" : "&nextToken=" + Api.encode(next)))
+              .json();
+      page.path("items").forEach(items::add);
+      next = page.hasNonNull("nextToken") ? page.get("nextToken").asText() : null;
     } while (next != null);
     return items;
   }

@@ -208,6 +208,11 @@ class CliTest {
       assertThat(none.exitCode()).isEqualTo(ExitCodes.CLIENT_ERROR);
       assertThat(none.err()).contains("no workspace named or with the id 'ghost'");
 
+      var json = FakeApi.cli(home, "", "workspaces", "list", "--json", "--state", "RUNNING");
+      assertThat(Api.JSON.readTree(json.out()).get(0).get("imageRef").asText())
+          .as("--json prints the API's JSON, not the CLI's records")
+          .isEqualTo("a4c-base:busybox");
+
       var table = FakeApi.cli(home, "", "workspaces", "list", "--state", "running");
       assertThat(table.out().lines().toList())
           .containsExactly(
