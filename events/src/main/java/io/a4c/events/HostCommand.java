@@ -14,7 +14,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = SyncSshKeys.class, name = "SyncSshKeys"),
   @JsonSubTypes.Type(value = StopWorkspace.class, name = "StopWorkspace"),
   @JsonSubTypes.Type(value = StartWorkspace.class, name = "StartWorkspace"),
-  @JsonSubTypes.Type(value = RebuildWorkspace.class, name = "RebuildWorkspace")
+  @JsonSubTypes.Type(value = RebuildWorkspace.class, name = "RebuildWorkspace"),
+  @JsonSubTypes.Type(value = FillPool.class, name = "FillPool")
 })
 public sealed interface HostCommand
     permits CreateWorkspace,
@@ -22,7 +23,8 @@ public sealed interface HostCommand
         SyncSshKeys,
         StopWorkspace,
         StartWorkspace,
-        RebuildWorkspace {
+        RebuildWorkspace,
+        FillPool {
   /** Schema version of this command's JSON form. */
   int version();
 

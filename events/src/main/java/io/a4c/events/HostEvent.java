@@ -11,10 +11,17 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = HostInventory.class, name = "HostInventory"),
   @JsonSubTypes.Type(value = BuildEnded.class, name = "BuildEnded"),
   @JsonSubTypes.Type(value = BuilderStatus.class, name = "BuilderStatus"),
-  @JsonSubTypes.Type(value = SshKeysApplied.class, name = "SshKeysApplied")
+  @JsonSubTypes.Type(value = SshKeysApplied.class, name = "SshKeysApplied"),
+  @JsonSubTypes.Type(value = PoolMemberStatus.class, name = "PoolMemberStatus")
 })
 public sealed interface HostEvent
-    permits Heartbeat, WorkspaceStatus, HostInventory, BuildEnded, BuilderStatus, SshKeysApplied {
+    permits Heartbeat,
+        WorkspaceStatus,
+        HostInventory,
+        BuildEnded,
+        BuilderStatus,
+        SshKeysApplied,
+        PoolMemberStatus {
   /** Schema version of this event's JSON form. */
   int version();
 

@@ -150,6 +150,12 @@ final class DaemonModule {
           throws InterruptedException {
         provisioner.rebuild(command, receiveCount);
       }
+
+      @Override
+      public void fill(io.a4c.events.FillPool command, int receiveCount)
+          throws InterruptedException {
+        provisioner.fill(command, receiveCount);
+      }
     };
   }
 

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * its sources are, the base image, the tools its images install, its parents (streams or branches),
  * the setup commands run in every new workspace, the workspace size, overrides of the per-user
  * quotas ({@code quotas}, optional), recurring builds, what happens to idle and stopped workspaces
- * ({@code lifecycle}, optional), and who may schedule its builds ({@code builders}, optional).
+ * ({@code lifecycle}, optional), who may schedule its builds ({@code builders}, optional), and how
+ * many running workspaces the hosts keep ready for it ({@code warmPool}, optional).
  *
  * @param builders the user ids that may schedule builds of the project, or {@code "*"} for every
  *     user (the default, {@code ["*"]}); admins always may. An empty list leaves it to admins
@@ -27,7 +28,8 @@ public record ProjectConfig(
     ProjectQuotas quotas,
     List<RecurringBuild> recurringBuilds,
     ProjectLifecycle lifecycle,
-    List<String> builders) {
+    List<String> builders,
+    WarmPool warmPool) {
   /** Every user, in {@link #builders}. */
   public static final String ANY_BUILDER = "*";
 
@@ -65,6 +67,7 @@ public record ProjectConfig(
             32);
     workspaceSize = Objects.requireNonNullElse(workspaceSize, WorkspaceSize.DEFAULT);
     lifecycle = Objects.requireNonNullElse(lifecycle, ProjectLifecycle.DEFAULT);
+    warmPool = Objects.requireNonNullElse(warmPool, WarmPool.NONE);
     builders =
         builders == null
             ? List.of(ANY_BUILDER)

@@ -7,6 +7,7 @@ import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostStatus;
 import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.workspaces.StuckWorkspaces;
+import io.a4c.functions.workspaces.WarmPools;
 import io.a4c.functions.workspaces.WorkspaceExpiry;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * heartbeats stopped DOWN, re-drives or fails workspaces stuck past their deadline, and sends again
  * the jobs of waiting builds that are not on the build queue ({@link LostBuildJobs}), fails
  * IN_PROGRESS builds whose lease ran out ({@link ExpiredBuildLeases}), and warns about and deletes
- * stopped workspaces whose project deletes them ({@link WorkspaceExpiry}). Every write is
+ * stopped workspaces whose project deletes them ({@link WorkspaceExpiry}), and keeps the projects'
+ * warm pools filled with their newest image ({@link WarmPools#maintain}). Every write is
  * conditional, so two sweeps at once do each thing once. Safe to run at any time.
  */
 @Singleton
@@ -36,13 +38,16 @@ public final class Sweeper {
       int buildJobsResent,
       int buildLeasesExpired,
       int expiryWarnings,
-      int workspacesExpired) {}
+      int workspacesExpired,
+      int poolMembersFilled,
+      int poolMembersDrained) {}
 
   private final HostStore hosts;
   private final StuckWorkspaces workspaces;
   private final LostBuildJobs lostBuildJobs;
   private final ExpiredBuildLeases expiredBuildLeases;
   private final WorkspaceExpiry expiry;
+  private final WarmPools pools;
   private final Clock clock;
   private final Duration downAfter;
   private final Duration stuckAfter;
@@ -54,8 +59,10 @@ public final class Sweeper {
       LostBuildJobs lostBuildJobs,
       ExpiredBuildLeases expiredBuildLeases,
       WorkspaceExpiry expiry,
+      WarmPools pools,
       Clock clock,
       FunctionsConfig config) {
+    this.pools = pools;
     this.expiry = expiry;
     this.hosts = hosts;
     this.workspaces = workspaces;
@@ -88,6 +95,7 @@ public final class Sweeper {
     int resent = lostBuildJobs.resend(now.minus(stuckAfter));
     int leasesExpired = expiredBuildLeases.sweep(stuckAfter);
     var expired = expiry.sweep();
+    var pooled = pools.maintain();
     return new Result(
         down,
         stuck.redriven(),
@@ -95,6 +103,8 @@ public final class Sweeper {
         resent,
         leasesExpired,
         expired.warned(),
-        expired.deleted());
+        expired.deleted(),
+        pooled.filled(),
+        pooled.drained());
   }
 }

@@ -84,6 +84,7 @@ class ImageSchedulingTest {
             null,
             null,
             null,
+            null,
             null));
     projects.put(
         new Origin("root", true, "req-0", null),
@@ -98,7 +99,8 @@ class ImageSchedulingTest {
             null,
             null,
             null,
-            List.of("carol")));
+            List.of("carol"),
+            null));
     schedules =
         new BuildScheduleStore(
             client, new UsageCounters(client, config.security().usageTable()), config);

@@ -52,6 +52,7 @@ class ProjectStoreTest {
             null,
             List.of(),
             null,
+            null,
             null),
         Instant.parse("2026-03-01T10:00:00.5Z"));
   }

@@ -23,6 +23,11 @@ public final class TestProjects {
         audit);
   }
 
+  /** The project store over the table {@code config} names. */
+  public static ProjectStore projects(DynamoDbClient dynamo, FunctionsConfig config) {
+    return new ProjectStore(dynamo, config, EventJson.newMapper());
+  }
+
   /** The image store over the table {@code config} names. */
   public static ImageStore images(DynamoDbClient dynamo, FunctionsConfig config) {
     return new ImageStore(dynamo, config);

@@ -8,6 +8,7 @@ import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.EventJson;
+import io.a4c.events.FillPool;
 import io.a4c.events.HostCommand;
 import io.a4c.events.RebuildWorkspace;
 import io.a4c.events.StartWorkspace;
@@ -207,6 +208,7 @@ public final class HostCommandConsumer {
         case StopWorkspace stop -> workspaces.stop(stop);
         case StartWorkspace start -> workspaces.start(start, receiveCount(message));
         case RebuildWorkspace rebuild -> workspaces.rebuild(rebuild, receiveCount(message));
+        case FillPool fill -> workspaces.fill(fill, receiveCount(message));
       }
       queue.delete(lease.message());
       return true;

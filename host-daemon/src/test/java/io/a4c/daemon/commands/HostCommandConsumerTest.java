@@ -107,6 +107,11 @@ class HostCommandConsumerTest {
             handled.add(
                 "rebuild " + name(command) + " op " + command.operation() + " " + receiveCount);
           }
+
+          @Override
+          public void fill(io.a4c.events.FillPool command, int receiveCount) {
+            handled.add("fill " + name(command) + " " + command.pool() + " " + receiveCount);
+          }
         };
     consumer =
         new HostCommandConsumer(

@@ -126,6 +126,7 @@ class WorkspaceLifecycleDockerTest {
             return this;
           }
         };
+    var owners = new ContainerOwners(runtime);
     provisioner =
         new WorkspaceProvisioner(
             runtime,
@@ -135,8 +136,9 @@ class WorkspaceLifecycleDockerTest {
             config,
             StepObserver.NONE,
             new WorkspaceSsh(runtime),
-            locks);
-    idle = new IdleWatcher(runtime, provisioner, locks, clock, config);
+            locks,
+            owners);
+    idle = new IdleWatcher(runtime, provisioner, locks, clock, config, owners);
   }
 
   @AfterEach
