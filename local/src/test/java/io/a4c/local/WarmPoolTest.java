@@ -49,9 +49,23 @@ class WarmPoolTest {
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
   }
 
-  /**
-   * The running, unclaimed members of the project's amd64 pool of parent main on {@code hostId}.
-   */
+  /** A member's container and its host. */
+  private record Member(String hostId, Container container) {
+    String id() {
+      return container.getId();
+    }
+  }
+
+  /** The running, unclaimed members of the project's amd64 pool of parent main on every host. */
+  private static List<Member> members(Fleet fleet, String project) {
+    List<Member> all = new ArrayList<>();
+    for (String hostId : fleet.hostIds()) {
+      members(fleet, hostId, project).forEach(c -> all.add(new Member(hostId, c)));
+    }
+    return all;
+  }
+
+  /** The running, unclaimed members of the project's pool on {@code hostId}. */
   private static List<Container> members(Fleet fleet, String hostId, String project) {
     return fleet
         .docker(hostId)
@@ -69,17 +83,23 @@ class WarmPoolTest {
         .toList();
   }
 
-  private static List<Container> awaitMembers(
-      Fleet fleet, String hostId, String project, int size, String imageRef) {
-    return await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () -> members(fleet, hostId, project),
-            found ->
-                found.size() == size
-                    && found.stream()
-                        .allMatch(c -> imageRef.equals(c.getLabels().get("io.a4c.image-ref"))));
+  private static List<Member> awaitMembers(Fleet fleet, String project, int size, String imageRef) {
+    var found =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () -> members(fleet, project),
+                running ->
+                    running.size() == size
+                        && running.stream()
+                            .allMatch(
+                                m ->
+                                    imageRef.equals(
+                                        m.container().getLabels().get("io.a4c.image-ref"))));
+    // The API does not show members: give their ready reports time to be applied (claimable).
+    await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+    return found;
   }
 
   @Test
@@ -88,16 +108,19 @@ class WarmPoolTest {
     var scenario = new Scenario(api);
     String project = scenario.createProject("pool");
     String image = "a4c-test/" + project + ":1";
-    fleet.tag("h1", "a4c-base:busybox", image);
+    // On every host: the creates the pool cannot serve are placed over the fleet.
+    for (String hostId : fleet.hostIds()) {
+      fleet.tag(hostId, "a4c-base:busybox", image);
+    }
     scenario.registerImage(project, "amd64", "1", image);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> api.get("/v1/hosts", api.adminToken()).body().contains(image));
     setPool(api, project, "a4c-base:busybox", 3);
-    var before = awaitMembers(fleet, "h1", project, 3, image);
-    Map<String, String> memberContainers = new HashMap<>();
-    for (Container member : before) {
-      memberContainers.put(member.getLabels().get("io.a4c.workspace-id"), member.getId());
+    var before = awaitMembers(fleet, project, 3, image);
+    Map<String, Member> memberContainers = new HashMap<>();
+    for (Member member : before) {
+      memberContainers.put(member.container().getLabels().get("io.a4c.workspace-id"), member);
     }
     Instant asked = Instant.now();
 
@@ -119,15 +142,20 @@ class WarmPoolTest {
       assertThat(reply.status()).as(reply.body()).isEqualTo(202);
       var running = scenario.awaitState(reply.at("/userId"), reply.at("/workspaceId"), "RUNNING");
       containers.add(running.at("/containerId"));
-      String member = memberContainers.get(running.at("/workspaceId"));
+      Member member = memberContainers.get(running.at("/workspaceId"));
       if (member != null) {
         pooled.add(running.at("/workspaceId"));
         // The very container that was running before the request.
-        assertThat(running.at("/containerId")).isEqualTo(member);
+        assertThat(running.at("/containerId")).isEqualTo(member.id());
         var started =
-            fleet.docker("h1").inspectContainerCmd(member).exec().getState().getStartedAt();
+            fleet
+                .docker(member.hostId())
+                .inspectContainerCmd(member.id())
+                .exec()
+                .getState()
+                .getStartedAt();
         assertThat(Instant.parse(started)).isBefore(asked);
-        assertThat(fleet.exec("h1", member, "cat", "/etc/a4c/owner").strip())
+        assertThat(fleet.exec(member.hostId(), member.id(), "cat", "/etc/a4c/owner").strip())
             .isEqualTo(reply.at("/userId"));
       }
     }
@@ -135,49 +163,53 @@ class WarmPoolTest {
     assertThat(containers).doesNotHaveDuplicates().hasSize(20);
 
     // The pool refills with new members.
-    var refilled = awaitMembers(fleet, "h1", project, 3, image);
+    var refilled = awaitMembers(fleet, project, 3, image);
     assertThat(refilled)
-        .extracting(Container::getId)
-        .doesNotContainAnyElementsOf(memberContainers.values());
+        .extracting(Member::id)
+        .doesNotContainAnyElementsOf(memberContainers.values().stream().map(Member::id).toList());
 
     // A new default image replaces every member.
     String newer = "a4c-test/" + project + ":2";
-    fleet.tag("h1", "a4c-base:busybox", newer);
+    for (String hostId : fleet.hostIds()) {
+      fleet.tag(hostId, "a4c-base:busybox", newer);
+    }
     scenario.registerImage(project, "amd64", "2", newer);
-    awaitMembers(fleet, "h1", project, 3, newer);
-    for (Container old : refilled) {
+    awaitMembers(fleet, project, 3, newer);
+    for (Member old : refilled) {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
                   fleet
-                      .docker("h1")
+                      .docker(old.hostId())
                       .listContainersCmd()
                       .withShowAll(true)
-                      .withIdFilter(List.of(old.getId()))
+                      .withIdFilter(List.of(old.id()))
                       .exec()
                       .isEmpty());
     }
 
     // A pool its project no longer keeps is removed, containers and homes.
     setPool(api, project, "a4c-base:busybox", 0);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                fleet
-                    .docker("h1")
-                    .listContainersCmd()
-                    .withShowAll(true)
-                    .withLabelFilter(
-                        Map.of(
-                            "io.a4c.pool", project + "#main#amd64", "io.a4c.user-id", "a4c.pool"))
-                    .exec()
-                    .stream()
-                    .allMatch(
-                        c ->
-                            memberContainers.containsKey(
-                                c.getLabels().get("io.a4c.workspace-id"))));
+    for (String hostId : fleet.hostIds()) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  fleet
+                      .docker(hostId)
+                      .listContainersCmd()
+                      .withShowAll(true)
+                      .withLabelFilter(
+                          Map.of(
+                              "io.a4c.pool", project + "#main#amd64", "io.a4c.user-id", "a4c.pool"))
+                      .exec()
+                      .stream()
+                      .allMatch(
+                          c ->
+                              memberContainers.containsKey(
+                                  c.getLabels().get("io.a4c.workspace-id"))));
+    }
 
     for (var reply : replies) {
       api.delete(
@@ -195,16 +227,16 @@ class WarmPoolTest {
     var own = SshAccessTest.developer(dir, api, user, "laptop");
     var other = SshAccessTest.developer(dir, api, scenario.user("other"), "laptop");
     setPool(api, project, "a4c-base:busybox", 1);
-    var member = awaitMembers(fleet, "h1", project, 1, "a4c-test/" + project + ":1").getFirst();
+    var member = awaitMembers(fleet, project, 1, "a4c-test/" + project + ":1").getFirst();
 
     var running = scenario.createRunning(user, project);
 
-    assertThat(running.at("/containerId")).isEqualTo(member.getId());
+    assertThat(running.at("/containerId")).isEqualTo(member.id());
     String login = running.at("/ssh/user");
     String host = running.at("/ssh/host");
     String ip = running.at("/ip");
     assertThat(host).isEqualTo(running.at("/hostname"));
-    assertThat(fleet.exec("h1", member.getId(), "hostname").strip())
+    assertThat(fleet.exec(member.hostId(), member.id(), "hostname").strip())
         .isEqualTo(running.at("/workspaceId"));
     var session = own.run(login, host, ip, "id -un; cd /src && ls && touch mine && pwd");
     assertThat(session.ok()).as(session.output()).isTrue();
