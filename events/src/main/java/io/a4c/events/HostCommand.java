@@ -16,7 +16,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = StopWorkspace.class, name = "StopWorkspace"),
   @JsonSubTypes.Type(value = StartWorkspace.class, name = "StartWorkspace"),
   @JsonSubTypes.Type(value = RebuildWorkspace.class, name = "RebuildWorkspace"),
-  @JsonSubTypes.Type(value = PrefetchImage.class, name = "PrefetchImage")
+  @JsonSubTypes.Type(value = PrefetchImage.class, name = "PrefetchImage"),
+  @JsonSubTypes.Type(value = FillPool.class, name = "FillPool")
 })
 public sealed interface HostCommand
     permits CreateWorkspace,
@@ -25,7 +26,8 @@ public sealed interface HostCommand
         StopWorkspace,
         StartWorkspace,
         RebuildWorkspace,
-        PrefetchImage {
+        PrefetchImage,
+        FillPool {
   /** Schema version of this command's JSON form. */
   int version();
 

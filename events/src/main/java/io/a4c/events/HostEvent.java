@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = BuildEnded.class, name = "BuildEnded"),
   @JsonSubTypes.Type(value = BuildLogUpdate.class, name = "BuildLogUpdate"),
   @JsonSubTypes.Type(value = BuilderStatus.class, name = "BuilderStatus"),
-  @JsonSubTypes.Type(value = SshKeysApplied.class, name = "SshKeysApplied")
+  @JsonSubTypes.Type(value = SshKeysApplied.class, name = "SshKeysApplied"),
+  @JsonSubTypes.Type(value = PoolMemberStatus.class, name = "PoolMemberStatus")
 })
 public sealed interface HostEvent
     permits Heartbeat,
@@ -21,7 +22,8 @@ public sealed interface HostEvent
         BuildEnded,
         BuildLogUpdate,
         BuilderStatus,
-        SshKeysApplied {
+        SshKeysApplied,
+        PoolMemberStatus {
   /** Schema version of this event's JSON form. */
   int version();
 

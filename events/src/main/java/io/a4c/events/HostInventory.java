@@ -43,6 +43,9 @@ public record HostInventory(
    *     its idle threshold); null when it does not watch it (stopped, or no idle stop asked)
    * @param finishedAt for a container that is not running: when it stopped, as the engine says;
    *     null otherwise, or unknown
+   * @param pool the warm pool the container was made for ({@link FillPool#pool()}); null for a
+   *     container made by a workspace's own create. With {@code userId} {@link FillPool#UNCLAIMED}
+   *     it is a member no create has claimed yet; once claimed, {@code userId} is its owner's
    */
   public record Entry(
       String workspaceId,
@@ -53,12 +56,42 @@ public record HostInventory(
       String ip,
       Boolean hostnameRegistered,
       Instant lastActiveAt,
-      Instant finishedAt) {
+      Instant finishedAt,
+      String pool) {
     public Entry {
       Names.require("workspaceId", workspaceId, Names.WORKSPACE_ID);
       Names.require("userId", userId, Names.USER_ID);
       Names.requireText("containerId", containerId);
       Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** A workspace's own container (no pool). */
+    public Entry(
+        String workspaceId,
+        String userId,
+        String containerId,
+        String state,
+        Instant createdAt,
+        String ip,
+        Boolean hostnameRegistered,
+        Instant lastActiveAt,
+        Instant finishedAt) {
+      this(
+          workspaceId,
+          userId,
+          containerId,
+          state,
+          createdAt,
+          ip,
+          hostnameRegistered,
+          lastActiveAt,
+          finishedAt,
+          null);
+    }
+
+    /** Whether this is a warm pool member no create has claimed yet. */
+    public boolean unclaimedPoolMember() {
+      return pool != null && FillPool.UNCLAIMED.equals(userId);
     }
   }
 

@@ -40,7 +40,10 @@ class ContractRoundTripTest {
     "build-claim.json, io.a4c.events.BuildClaim, io.a4c.events.BuildClaim",
     "build-claim-answer.json, io.a4c.events.BuildClaimAnswer, io.a4c.events.BuildClaimAnswer",
     "build-claim-answer-granted.json, io.a4c.events.BuildClaimAnswer,"
-        + " io.a4c.events.BuildClaimAnswer"
+        + " io.a4c.events.BuildClaimAnswer",
+    "fill-pool.json, io.a4c.events.HostCommand, io.a4c.events.FillPool",
+    "pool-member-status.json, io.a4c.events.HostEvent, io.a4c.events.PoolMemberStatus",
+    "host-inventory-pool.json, io.a4c.events.HostEvent, io.a4c.events.HostInventory"
   })
   void readsTheFixtureAsItsTypeAndWritesItBackUnchanged(String file, Class<?> base, Class<?> type)
       throws IOException {
@@ -75,7 +78,10 @@ class ContractRoundTripTest {
     "build-claim.json, io.a4c.events.BuildClaim, io.a4c.events.BuildClaim",
     "build-claim-answer.json, io.a4c.events.BuildClaimAnswer, io.a4c.events.BuildClaimAnswer",
     "build-claim-answer-granted.json, io.a4c.events.BuildClaimAnswer,"
-        + " io.a4c.events.BuildClaimAnswer"
+        + " io.a4c.events.BuildClaimAnswer",
+    "fill-pool.json, io.a4c.events.HostCommand, io.a4c.events.FillPool",
+    "pool-member-status.json, io.a4c.events.HostEvent, io.a4c.events.PoolMemberStatus",
+    "host-inventory-pool.json, io.a4c.events.HostEvent, io.a4c.events.HostInventory"
   })
   void readsTheFixtureOfALaterReleaseWithExtraFieldsAsThisReleasesMessage(
       String file, Class<?> base, Class<?> type) throws IOException {

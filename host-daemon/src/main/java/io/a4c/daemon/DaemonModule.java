@@ -155,6 +155,12 @@ final class DaemonModule {
       public void prefetch(io.a4c.events.PrefetchImage command) {
         provisioner.prefetch(command);
       }
+
+      @Override
+      public void fill(io.a4c.events.FillPool command, int receiveCount)
+          throws InterruptedException {
+        provisioner.fill(command, receiveCount);
+      }
     };
   }
 

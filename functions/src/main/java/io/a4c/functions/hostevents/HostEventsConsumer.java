@@ -11,12 +11,14 @@ import io.a4c.events.EventJson;
 import io.a4c.events.Heartbeat;
 import io.a4c.events.HostEvent;
 import io.a4c.events.HostInventory;
+import io.a4c.events.PoolMemberStatus;
 import io.a4c.events.SshKeysApplied;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.builds.BuildReports;
 import io.a4c.functions.hosts.HostService;
+import io.a4c.functions.workspaces.WarmPools;
 import io.a4c.functions.workspaces.WorkspaceReconciler;
 import io.a4c.functions.workspaces.WorkspaceReports;
 import java.io.IOException;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>Hosts act only for themselves: before anything is applied, {@link HostEventSenders} checks the
  * message was sent by the host the event names. One that was not is dropped, logged and audited
  * ({@code host-event.rejected}); what it names is further checked by the services (a status report
- * is applied only to a workspace placed on its host).
+ * is applied only to a workspace placed on its host, a pool member's report only to a member placed
+ * there).
  */
 @Singleton
 public final class HostEventsConsumer {
@@ -52,6 +55,7 @@ public final class HostEventsConsumer {
   private final HostEventSenders senders;
   private final AuditLog audit;
   private final BuildReports builds;
+  private final WarmPools pools;
 
   @Inject
   public HostEventsConsumer(
@@ -61,7 +65,9 @@ public final class HostEventsConsumer {
       WorkspaceReconciler reconciler,
       HostEventSenders senders,
       AuditLog audit,
-      BuildReports builds) {
+      BuildReports builds,
+      WarmPools pools) {
+    this.pools = pools;
     this.events = EventJson.messageReader(json, HostEvent.class);
     this.senders = senders;
     this.audit = audit;
@@ -100,6 +106,7 @@ public final class HostEventsConsumer {
           case BuildLogUpdate update -> builds.record(update);
           case BuilderStatus builder -> builds.record(builder);
           case SshKeysApplied applied -> workspaces.apply(applied);
+          case PoolMemberStatus member -> pools.apply(member);
         }
       } catch (Exception e) {
         log.atWarn()

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * the setup commands run in every new workspace, the workspace size, overrides of the per-user
  * quotas ({@code quotas}, optional), recurring builds, what happens to idle and stopped workspaces
  * ({@code lifecycle}, optional), who may schedule its builds ({@code builders}, optional), and how
- * many hosts pull each new image when its build completes ({@code prefetch}, optional).
+ * many hosts pull each new image when its build completes ({@code prefetch}, optional), and how
+ * many running workspaces the hosts keep ready for it ({@code warmPool}, optional).
  *
  * @param builders the user ids that may schedule builds of the project, or {@code "*"} for every
  *     user (the default, {@code ["*"]}); admins always may. An empty list leaves it to admins
@@ -29,7 +30,8 @@ public record ProjectConfig(
     List<RecurringBuild> recurringBuilds,
     ProjectLifecycle lifecycle,
     List<String> builders,
-    ProjectPrefetch prefetch) {
+    ProjectPrefetch prefetch,
+    WarmPool warmPool) {
   /** Every user, in {@link #builders}. */
   public static final String ANY_BUILDER = "*";
 
@@ -68,6 +70,7 @@ public record ProjectConfig(
     workspaceSize = Objects.requireNonNullElse(workspaceSize, WorkspaceSize.DEFAULT);
     lifecycle = Objects.requireNonNullElse(lifecycle, ProjectLifecycle.DEFAULT);
     prefetch = Objects.requireNonNullElse(prefetch, ProjectPrefetch.DEFAULT);
+    warmPool = Objects.requireNonNullElse(warmPool, WarmPool.NONE);
     builders =
         builders == null
             ? List.of(ANY_BUILDER)

@@ -5,6 +5,7 @@ import io.a4c.functions.builds.LostBuildJobs;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.SilentHosts;
 import io.a4c.functions.workspaces.StuckWorkspaces;
+import io.a4c.functions.workspaces.WarmPools;
 import io.a4c.functions.workspaces.WorkspaceExpiry;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,9 +17,11 @@ import javax.inject.Singleton;
  * Runs on a schedule (EventBridge rate rule; the local runtime's scheduler): marks hosts whose
  * heartbeats stopped DOWN ({@link SilentHosts}), re-drives or fails workspaces stuck past their
  * deadline, and sends again the jobs of waiting builds that are not on the build queue ({@link
- * LostBuildJobs}), fails IN_PROGRESS builds whose lease ran out ({@link ExpiredBuildLeases}), and
- * warns about and deletes stopped workspaces whose project deletes them ({@link WorkspaceExpiry}).
- * Every write is conditional, so two sweeps at once do each thing once. Safe to run at any time.
+ * LostBuildJobs}), re-drives or fails IN_PROGRESS builds whose lease ran out ({@link
+ * ExpiredBuildLeases}), warns about and deletes stopped workspaces whose project deletes them
+ * ({@link WorkspaceExpiry}), and keeps the projects' warm pools filled with their newest image
+ * ({@link WarmPools#maintain}). Every write is conditional, so two sweeps at once do each thing
+ * once. Safe to run at any time.
  */
 @Singleton
 public final class Sweeper {
@@ -30,13 +33,16 @@ public final class Sweeper {
       int buildJobsResent,
       int buildLeasesExpired,
       int expiryWarnings,
-      int workspacesExpired) {}
+      int workspacesExpired,
+      int poolMembersFilled,
+      int poolMembersDrained) {}
 
   private final SilentHosts silentHosts;
   private final StuckWorkspaces workspaces;
   private final LostBuildJobs lostBuildJobs;
   private final ExpiredBuildLeases expiredBuildLeases;
   private final WorkspaceExpiry expiry;
+  private final WarmPools pools;
   private final Clock clock;
   private final Duration stuckAfter;
 
@@ -47,8 +53,10 @@ public final class Sweeper {
       LostBuildJobs lostBuildJobs,
       ExpiredBuildLeases expiredBuildLeases,
       WorkspaceExpiry expiry,
+      WarmPools pools,
       Clock clock,
       FunctionsConfig config) {
+    this.pools = pools;
     this.expiry = expiry;
     this.silentHosts = silentHosts;
     this.workspaces = workspaces;
@@ -67,6 +75,7 @@ public final class Sweeper {
     var leases = expiredBuildLeases.sweep(stuckAfter);
     int leasesExpired = leases.redriven() + leases.failed();
     var expired = expiry.sweep();
+    var pooled = pools.maintain();
     return new Result(
         down,
         stuck.redriven(),
@@ -74,6 +83,8 @@ public final class Sweeper {
         resent,
         leasesExpired,
         expired.warned(),
-        expired.deleted());
+        expired.deleted(),
+        pooled.filled(),
+        pooled.drained());
   }
 }

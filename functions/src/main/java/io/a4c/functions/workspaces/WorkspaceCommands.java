@@ -37,15 +37,7 @@ public final class WorkspaceCommands {
 
   /** What the host needs to make the workspace's container of {@code imageRef}. */
   private WorkspaceSpec spec(Workspace workspace, Project project, String imageRef) {
-    var size = project.config().workspaceSize();
-    return new WorkspaceSpec(
-        imageRef,
-        workspace.hostname(),
-        project.config().setup(),
-        size.cpus(),
-        size.memoryMb(),
-        size.pids(),
-        project.config().lifecycle().idleStopMinutesOr(defaultIdleStopMinutes));
+    return project.workspaceSpec(imageRef, workspace.hostname(), defaultIdleStopMinutes);
   }
 
   /**

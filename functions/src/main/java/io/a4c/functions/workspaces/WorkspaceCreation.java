@@ -17,6 +17,8 @@ import io.a4c.functions.projects.ProjectService;
 import io.a4c.functions.quotas.QuotaExceededException;
 import io.a4c.functions.quotas.Quotas;
 import io.a4c.functions.quotas.UsageCounters;
+import io.a4c.functions.warmpool.PoolMember;
+import io.a4c.functions.warmpool.WarmPoolStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -27,16 +29,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates a workspace ({@code POST /v1/users/{userId}/workspaces}): resolves the project's image,
- * places the workspace on the host holding it with the least disk in use, and sends the host its
- * create command. The record, its host slot, a unit of the user's workspace quota and the
- * idempotency key are written in one transaction; if the command cannot be sent, all of it is
- * undone (and if the undo fails, the key keeps naming the record the sweep re-drives). Idempotent
- * per {@code Idempotency-Key}: the same key and request answer with the workspace the first one
- * made. Audited. Thread-safe.
+ * takes a member of the project's warm pool of that image when there is one ready ({@link
+ * WarmPools}: the record, quota and idempotency key are written in the one transaction that claims
+ * the member, whose host slot the workspace inherits), else places the workspace on the host
+ * holding the image with the least disk in use; then sends the host its create command. The record,
+ * its host slot, a unit of the user's workspace quota and the idempotency key are written in one
+ * transaction; if the command cannot be sent, all of it is undone (and if the undo fails, the key
+ * keeps naming the record the sweep re-drives). Idempotent per {@code Idempotency-Key}: the same
+ * key and request answer with the workspace the first one made. Audited. Thread-safe.
  */
 @Singleton
 public final class WorkspaceCreation {
   private static final Logger log = LoggerFactory.getLogger(WorkspaceCreation.class);
+
+  /** How often a create reads a pool's ready members again after losing every one it tried. */
+  static final int CLAIM_PASSES = 3;
 
   private final WorkspaceStore workspaces;
   private final HostStore hosts;
@@ -51,6 +58,8 @@ public final class WorkspaceCreation {
   private final AuditLog audit;
   private final WorkspaceSshAccess sshAccess;
   private final String userEmailDomain;
+  private final WarmPools pools;
+  private final WarmPoolStore poolMembers;
 
   @Inject
   public WorkspaceCreation(
@@ -65,7 +74,11 @@ public final class WorkspaceCreation {
       Quotas quotas,
       UsageCounters usage,
       AuditLog audit,
-      WorkspaceSshAccess sshAccess) {
+      WorkspaceSshAccess sshAccess,
+      WarmPools pools,
+      WarmPoolStore poolMembers) {
+    this.pools = pools;
+    this.poolMembers = poolMembers;
     this.sshAccess = sshAccess;
     this.workspaces = workspaces;
     this.hosts = hosts;
@@ -166,6 +179,10 @@ public final class WorkspaceCreation {
         projects.resolveImage(
             project, request.parentName(), request.parsedArch(), request.change());
     Instant now = clock.instant();
+    var pooled = fromPool(origin, userId, notifyEmail, request, claim, project, quota, image, now);
+    if (pooled != null) {
+      return pooled;
+    }
     var candidates = placement.candidates(hosts.all(), request.parsedArch(), image.imageRef(), now);
 
     String workspaceId = ids.workspaceId();
@@ -219,6 +236,103 @@ public final class WorkspaceCreation {
         "every host holding image " + image.imageRef() + " filled up; try again");
   }
 
+  /**
+   * Claims a ready member of the project's warm pool of {@code image} for the new workspace, which
+   * takes the member's id (its container's name, hostname and home are already that id's) and host;
+   * the create command then personalises the running container. Members are tried in random order;
+   * one another create claimed first is skipped.
+   *
+   * @return the workspace, or null when no member could be claimed (the caller places it anew)
+   */
+  private Workspace fromPool(
+      Origin origin,
+      String userId,
+      String notifyEmail,
+      CreateWorkspaceRequest request,
+      IdempotencyRecord claim,
+      Project project,
+      int quota,
+      Image image,
+      Instant now) {
+    for (int pass = 0; pass < CLAIM_PASSES; pass++) {
+      var members = pools.claimable(project, image);
+      if (members.isEmpty()) {
+        return null;
+      }
+      var claimed =
+          claimOne(
+              origin, userId, notifyEmail, request, claim, project, quota, image, now, members);
+      if (claimed != null) {
+        return claimed;
+      }
+    }
+    return null;
+  }
+
+  /** Claims the first of {@code members} no other create took first; null when none was left. */
+  private Workspace claimOne(
+      Origin origin,
+      String userId,
+      String notifyEmail,
+      CreateWorkspaceRequest request,
+      IdempotencyRecord claim,
+      Project project,
+      int quota,
+      Image image,
+      Instant now,
+      java.util.List<PoolMember> members) {
+    for (PoolMember member : members) {
+      String workspaceId = member.memberId();
+      String hostname = workspaceId + "." + domain;
+      var ssh = sshAccess.issue(userId, workspaceId, hostname);
+      var workspace =
+          Workspace.pending(
+                  userId, workspaceId, request.name(), image, member.hostId(), hostname, now)
+              .withSsh(ssh.map(WorkspaceSshAccess.Issued::stored).orElse(null))
+              .withLife(Workspace.Lifecycle.created(notifyEmail));
+      try {
+        workspaces.insertClaiming(
+            workspace,
+            claim == null
+                ? null
+                : new IdempotencyRecord(claim.key(), claim.requestHash(), workspaceId),
+            quota,
+            poolMembers.claim(member, userId, now));
+      } catch (WorkspaceStore.PoolMemberTaken e) {
+        continue; // another create took it since the read; try the next
+      } catch (WorkspaceStore.QuotaReached e) {
+        throw overQuota(userId, project, quota);
+      }
+      send(workspace, project, ssh.map(WorkspaceSshAccess.Issued::command).orElse(null), claim);
+      audit.record(
+          origin,
+          "workspace.create",
+          userId,
+          "workspace:" + workspaceId,
+          Map.of(
+              "projectName",
+              project.projectName(),
+              "parentName",
+              request.parentName(),
+              "arch",
+              request.parsedArch().wireName(),
+              "hostId",
+              member.hostId(),
+              "imageRef",
+              image.imageRef(),
+              "warmPool",
+              "claimed"));
+      log.atInfo()
+          .addKeyValue("workspaceId", workspaceId)
+          .addKeyValue("userId", userId)
+          .addKeyValue("hostId", member.hostId())
+          .addKeyValue("imageRef", image.imageRef())
+          .log("workspace claimed from the warm pool");
+      return workspace;
+    }
+    return null;
+  }
+
   private QuotaExceededException overQuota(String userId, Project project, int quota) {
     long held = usage.current(userId, UsageCounters.Counter.WORKSPACES);
     log.atInfo()
@@ -244,7 +358,8 @@ public final class WorkspaceCreation {
    * placement. The idempotency key is forgotten only once the record is gone: when the undo fails
    * the record stays (PENDING, its create re-sent by the sweep like any stuck create) and the key
    * keeps naming it, so a retry with the key answers with that workspace instead of making a second
-   * one.
+   * one. A claimed warm pool member's container stays on its host, nobody's: its member stays
+   * CLAIMED until forgotten ({@link WarmPools#CLAIMED_KEPT}), then the reconciler removes it.
    */
   private void send(Workspace workspace, Project project, SshAccess ssh, IdempotencyRecord claim) {
     try {

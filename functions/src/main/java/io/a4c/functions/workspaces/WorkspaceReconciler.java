@@ -12,6 +12,7 @@ import io.a4c.functions.projects.ProjectService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,9 @@ import org.slf4j.LoggerFactory;
  * container's address before the record is moved or finished there (the container has that address
  * whatever happens to the write), and withdrawn before the record is failed or removed.
  *
+ * <p>Containers of warm pool members nobody claimed yet are the pools' ({@link
+ * WarmPools#reconcile}); a claimed member's container is its workspace's like any other.
+ *
  * <p>Idempotent: a repeated inventory repeats only conditional writes and idempotent commands.
  */
 @Singleton
@@ -66,6 +70,7 @@ public final class WorkspaceReconciler {
   private final WorkspaceCommands workspaceCommands;
   private final ProjectService projects;
   private final AuditLog audit;
+  private final WarmPools pools;
 
   /** The least news about a workspace's use worth a write. */
   static final Duration ACTIVITY_STEP = Duration.ofMinutes(1);
@@ -81,7 +86,9 @@ public final class WorkspaceReconciler {
       WorkspaceLifecycle lifecycle,
       WorkspaceCommands workspaceCommands,
       ProjectService projects,
-      AuditLog audit) {
+      AuditLog audit,
+      WarmPools pools) {
+    this.pools = pools;
     this.lifecycle = lifecycle;
     this.workspaceCommands = workspaceCommands;
     this.projects = projects;
@@ -108,7 +115,12 @@ public final class WorkspaceReconciler {
         repairRecordWithoutContainer(record);
       }
     }
+    List<HostInventory.Entry> unclaimed = new ArrayList<>();
     for (HostInventory.Entry container : containers.values()) {
+      if (container.unclaimedPoolMember()) {
+        unclaimed.add(container);
+        continue;
+      }
       Workspace record = records.get(container.workspaceId());
       if (record != null && movedAddress(record, container)) {
         readdress(record, container.ip());
@@ -133,6 +145,7 @@ public final class WorkspaceReconciler {
         align(record, container);
       }
     }
+    pools.reconcile(inventory.hostId(), unclaimed, containers.keySet(), settled);
     for (HostInventory.Home home :
         Objects.requireNonNullElse(inventory.homes(), List.<HostInventory.Home>of())) {
       if (!records.containsKey(home.workspaceId())

@@ -145,6 +145,66 @@ public final class WorkspaceStore {
     }
   }
 
+  /** Raised when the pool member a claim tried was claimed by another create or removed first. */
+  static final class PoolMemberTaken extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PoolMemberTaken() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Writes a new workspace made from a warm pool member, with a unit of the user's quota and the
+   * idempotency key, in the one transaction whose {@code poolClaim} ({@link
+   * io.a4c.functions.warmpool.WarmPoolStore#claim}) takes the member: the member's host slot
+   * becomes the workspace's, so no slot moves. Of concurrent claims of one member exactly one
+   * commits.
+   *
+   * @throws PoolMemberTaken when another create claimed the member first, or it is gone
+   * @throws QuotaReached when the user holds as many workspaces as {@code quota}
+   * @throws IdempotencyKeyTaken when another request used the idempotency key
+   */
+  void insertClaiming(
+      Workspace workspace,
+      IdempotencyRecord idempotency,
+      int quota,
+      software.amazon.awssdk.services.dynamodb.model.TransactWriteItem poolClaim) {
+    if (quota <= 0) {
+      throw new QuotaReached();
+    }
+    var tx =
+        Transaction.of(dynamo)
+            .put(
+                "workspace",
+                p ->
+                    p.tableName(table)
+                        .item(toItem(workspace))
+                        .conditionExpression("attribute_not_exists(workspaceId)"))
+            .add("poolMember", poolClaim)
+            .add(
+                "quota",
+                usage.reserve(workspace.userId(), UsageCounters.Counter.WORKSPACES, quota));
+    if (idempotency != null) {
+      tx.add("idempotencyKey", idempotencyKeys.record(idempotency, workspace.createdAt()));
+    }
+    try {
+      tx.commit();
+    } catch (TransactionCanceledException e) {
+      var failure = tx.failure(e);
+      if (failure.failed("idempotencyKey") || failure.conflicted("idempotencyKey")) {
+        throw new IdempotencyKeyTaken();
+      }
+      if (failure.failed("quota") || failure.conflicted("quota")) {
+        throw new QuotaReached();
+      }
+      if (failure.failed("poolMember") || failure.conflicted("poolMember")) {
+        throw new PoolMemberTaken();
+      }
+      throw e;
+    }
+  }
+
   /** What an idempotency key made, if it was used. */
   Optional<IdempotencyRecord> idempotency(String key) {
     return idempotencyKeys.find(key);

@@ -254,7 +254,8 @@ class BuildReportsTest {
                 null,
                 null,
                 null,
-                new ProjectPrefetch(prefetchHosts)),
+                new ProjectPrefetch(prefetchHosts),
+                null),
             T0));
   }
 

@@ -84,6 +84,7 @@ class ImageSchedulingTest {
             null,
             null,
             null,
+            null,
             null));
     projects.put(
         new Origin("root", true, "req-0", null),
@@ -99,6 +100,7 @@ class ImageSchedulingTest {
             null,
             null,
             List.of("carol"),
+            null,
             null));
     schedules =
         new BuildScheduleStore(

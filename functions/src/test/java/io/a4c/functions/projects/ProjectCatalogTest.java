@@ -83,6 +83,7 @@ class ProjectCatalogTest {
             List.of(),
             null,
             List.of("alice"),
+            null,
             null),
         T0);
   }

@@ -53,6 +53,7 @@ class ProjectStoreTest {
             List.of(),
             null,
             null,
+            null,
             null),
         Instant.parse("2026-03-01T10:00:00.5Z"));
   }

@@ -40,6 +40,7 @@ import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.MessageQueues;
 import io.a4c.functions.testing.TestCaKey;
 import io.a4c.functions.testing.TestClock;
+import io.a4c.functions.warmpool.WarmPoolStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,8 @@ final class WorkspaceServices {
   final WorkspaceKeySync keySync;
   final WorkspaceLifecycle lifecycle;
   final WorkspaceExpiry expiry;
+  final WarmPoolStore poolMembers;
+  final WarmPools pools;
 
   private final MessageQueues sqs;
   private final ObjectMapper json = EventJson.newMapper();
@@ -118,6 +121,19 @@ final class WorkspaceServices {
     keys = new SshKeyStore(client, config.sshKeysTable());
     keyring = new SshKeyring(keys);
     ca = new SshCertificateAuthority(config, () -> null, clock);
+    poolMembers =
+        new WarmPoolStore(client, config.workspacesTable(), new HostSlots(config.hostsTable()));
+    pools =
+        new WarmPools(
+            poolMembers,
+            TestProjects.store(client, config),
+            TestProjects.images(client, config),
+            hosts,
+            new LeastDiskPlacement(config),
+            hostCommands,
+            new TimeOrderedIds(clock),
+            clock,
+            config);
     creation =
         new WorkspaceCreation(
             store,
@@ -131,7 +147,9 @@ final class WorkspaceServices {
             new Quotas(config),
             usage,
             audit,
-            new WorkspaceSshAccess(ca, keyring));
+            new WorkspaceSshAccess(ca, keyring),
+            pools,
+            poolMembers);
     reads = new WorkspaceReads(store, directory, new PageTokens(config));
     keySync = new WorkspaceKeySync(store, commands);
     deletion = new WorkspaceDeletion(store, commands, clock, audit, hostnames, directory);
@@ -182,7 +200,8 @@ final class WorkspaceServices {
             lifecycle,
             commands,
             projects,
-            audit);
+            audit,
+            pools);
   }
 
   private static FunctionsConfig config(DynamoDbEngine dynamo, MessageQueues sqs) {
@@ -220,6 +239,7 @@ final class WorkspaceServices {
             null,
             null,
             null,
+            null,
             null));
     projects.registerImage(ADMIN, PROJECT, new RegisterImageRequest(PARENT, "amd64", "1", IMAGE));
     return this;
@@ -242,7 +262,29 @@ final class WorkspaceServices {
             config.recurringBuilds(),
             new io.a4c.functions.projects.ProjectLifecycle(idleStopMinutes, deleteAfterStoppedDays),
             config.builders(),
-            null));
+            config.prefetch(),
+            config.warmPool()));
+  }
+
+  /** Puts the project again keeping a warm pool of {@code size} (0: none). */
+  void setWarmPool(int size) {
+    var config = projects.get(PROJECT).config();
+    projects.put(
+        ADMIN,
+        PROJECT,
+        new ProjectConfig(
+            config.source(),
+            config.baseImage(),
+            config.tools(),
+            config.parents(),
+            config.setup(),
+            config.workspaceSize(),
+            config.quotas(),
+            config.recurringBuilds(),
+            config.lifecycle(),
+            config.builders(),
+            config.prefetch(),
+            new io.a4c.functions.projects.WarmPool(size)));
   }
 
   /** A heartbeat of an amd64 host with its command queue (created the first time). */

@@ -8,6 +8,7 @@ import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.EventJson;
+import io.a4c.events.FillPool;
 import io.a4c.events.HostCommand;
 import io.a4c.events.PrefetchImage;
 import io.a4c.events.RebuildWorkspace;
@@ -212,6 +213,7 @@ public final class HostCommandConsumer {
         case StartWorkspace start -> workspaces.start(start, receiveCount(message));
         case RebuildWorkspace rebuild -> workspaces.rebuild(rebuild, receiveCount(message));
         case PrefetchImage prefetch -> workspaces.prefetch(prefetch);
+        case FillPool fill -> workspaces.fill(fill, receiveCount(message));
       }
       queue.delete(lease.message());
       return true;

@@ -2,6 +2,7 @@ package io.a4c.daemon.commands;
 
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.FillPool;
 import io.a4c.events.PrefetchImage;
 import io.a4c.events.RebuildWorkspace;
 import io.a4c.events.StartWorkspace;
@@ -52,4 +53,12 @@ public interface WorkspaceCommandHandler {
    * pull that fails is logged, not thrown: a create placed here pulls the image anyway.
    */
   void prefetch(PrefetchImage command) throws InterruptedException;
+
+  /**
+   * Makes a warm pool member: a container of the pool's image, started and set up, nobody's yet.
+   *
+   * @param receiveCount how often SQS has delivered this command, this time included
+   * @throws io.a4c.daemon.workspaces.RetryLater to leave the command on the queue
+   */
+  void fill(FillPool command, int receiveCount) throws InterruptedException;
 }

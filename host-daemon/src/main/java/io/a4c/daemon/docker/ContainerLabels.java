@@ -26,6 +26,17 @@ public final class ContainerLabels {
   /** The operation number of the command that made the container (0: its create). */
   public static final String OPERATION = "io.a4c.operation";
 
+  /**
+   * The warm pool a container (and its home volume) was made for, {@code
+   * <project>#<parent>#<arch>}; absent on a workspace's own container. Such a container is labelled
+   * {@link io.a4c.events.FillPool#UNCLAIMED} as its user for good (labels are fixed at create): the
+   * create that claims it writes its owner into {@link #OWNER_FILE} instead.
+   */
+  public static final String POOL = "io.a4c.pool";
+
+  /** The file in a claimed warm pool member that names its owner's user id. */
+  public static final String OWNER_FILE = "/etc/a4c/owner";
+
   /** Where a workspace's home volume is mounted in its container. */
   public static final String HOME = "/home";
 
@@ -54,10 +65,15 @@ public final class ContainerLabels {
 
   /**
    * The labels of the container {@code command} makes for operation {@code operation}: the common
-   * ones, its image, idle stop and operation.
+   * ones, its image, idle stop and operation, and {@code pool} for a warm pool member (null: a
+   * workspace's own container).
    */
-  public static Map<String, String> ofContainer(CreateWorkspace command, long operation) {
+  public static Map<String, String> ofContainer(
+      CreateWorkspace command, long operation, String pool) {
     var labels = new HashMap<>(of(command.workspaceId(), command.userId(), command.hostId()));
+    if (pool != null) {
+      labels.put(POOL, pool);
+    }
     labels.put(IMAGE_REF, command.spec().imageRef());
     labels.put(OPERATION, Long.toString(operation));
     labels.put(IDLE_STOP_MINUTES, Integer.toString(command.spec().idleStopAfterMinutes()));

@@ -79,9 +79,11 @@ public final class DockerWorkspaceRuntime {
    * first process is {@link SshdConfig#INIT_SCRIPT}, which starts sshd and then runs the image's
    * own command. The container is labelled with {@code operation}, the number of the command that
    * made it (0 for a create), so a redelivered rebuild tells its own container from an older one of
-   * the same image.
+   * the same image. A warm pool member ({@code pool} not null) is labelled with its pool and gets
+   * the init too: its sshd is configured and started when a create claims it, and the init starts
+   * it again on every later start.
    */
-  public String create(CreateWorkspace command, long operation) {
+  public String create(CreateWorkspace command, long operation, String pool) {
     var spec = command.spec();
     String shortName = spec.hostname().split("\\.", 2)[0];
     String domain = spec.hostname().contains(".") ? spec.hostname().split("\\.", 2)[1] : null;
@@ -103,8 +105,8 @@ public final class DockerWorkspaceRuntime {
             // The host's routed workspace network, if it has one; else the default bridge (null).
             .withNetworkMode(network.name().orElse(null));
     pullIfAbsent(spec.imageRef());
-    ensureHome(command.workspaceId(), command.userId(), command.hostId());
-    List<String> init = command.ssh() == null ? null : initCommand(spec.imageRef());
+    ensureHome(command.workspaceId(), command.userId(), command.hostId(), pool);
+    List<String> init = command.ssh() == null && pool == null ? null : initCommand(spec.imageRef());
     return call(
         "create the container",
         () -> {
@@ -114,7 +116,7 @@ public final class DockerWorkspaceRuntime {
                   .withName(ContainerLabels.containerName(command.workspaceId()))
                   .withHostName(shortName)
                   .withDomainName(domain)
-                  .withLabels(ContainerLabels.ofContainer(command, operation))
+                  .withLabels(ContainerLabels.ofContainer(command, operation, pool))
                   // A shell with a terminal stays up like `docker run -dit`, whatever the image's
                   // CMD is.
                   .withTty(true)
@@ -129,18 +131,22 @@ public final class DockerWorkspaceRuntime {
   }
 
   /**
-   * Creates the workspace's home volume, labelled like its container, unless it exists (the engine
-   * then returns the existing one unchanged). Never removed by a retry's cleanup: only {@link
-   * #removeHome} removes it.
+   * Creates the workspace's home volume, labelled like its container (with its pool, for a warm
+   * pool member), unless it exists (the engine then returns the existing one unchanged). Never
+   * removed by a retry's cleanup: only {@link #removeHome} removes it.
    */
-  public void ensureHome(String workspaceId, String userId, String hostId) {
+  public void ensureHome(String workspaceId, String userId, String hostId, String pool) {
+    var labels = new java.util.HashMap<>(ContainerLabels.of(workspaceId, userId, hostId));
+    if (pool != null) {
+      labels.put(ContainerLabels.POOL, pool);
+    }
     call(
         "create the home volume",
         () ->
             docker
                 .createVolumeCmd()
                 .withName(ContainerLabels.homeVolume(workspaceId))
-                .withLabels(ContainerLabels.of(workspaceId, userId, hostId))
+                .withLabels(labels)
                 .exec());
   }
 

@@ -5,6 +5,7 @@ import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
 import io.a4c.daemon.docker.StepFailure;
+import io.a4c.daemon.workspaces.ContainerOwners;
 import io.a4c.daemon.workspaces.WorkspaceLocks;
 import io.a4c.daemon.workspaces.WorkspaceProvisioner;
 import java.time.Clock;
@@ -22,13 +23,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stops workspaces nobody uses: every {@link DaemonConfig#idleCheckInterval()} it looks at each
- * running container whose idle-stop label is above 0. One with an established SSH session (read
- * from the TCP tables inside it) or CPU use since the last look above {@link
- * DaemonConfig#idleCpuPercent()} is in use now; one unused for its idle minutes is stopped as a
- * stop command would (reported STOPPED, "idle", no operation). A workspace whose SSH sessions
- * cannot be read counts as in use, so one with a live session is never stopped; one busy with a
- * command is left for the next look. When a workspace was last in use is kept in memory only: after
- * a daemon restart its idle time counts from the first look.
+ * running container whose idle-stop label is above 0 (but a warm pool member nobody claimed yet).
+ * One with an established SSH session (read from the TCP tables inside it) or CPU use since the
+ * last look above {@link DaemonConfig#idleCpuPercent()} is in use now; one unused for its idle
+ * minutes is stopped as a stop command would (reported STOPPED, "idle", no operation). A workspace
+ * whose SSH sessions cannot be read counts as in use, so one with a live session is never stopped;
+ * one busy with a command is left for the next look. When a workspace was last in use is kept in
+ * memory only: after a daemon restart its idle time counts from the first look.
  */
 @Singleton
 public final class IdleWatcher {
@@ -38,6 +39,7 @@ public final class IdleWatcher {
   private final DockerWorkspaceRuntime docker;
   private final WorkspaceProvisioner provisioner;
   private final WorkspaceLocks locks;
+  private final ContainerOwners owners;
   private final Clock clock;
   private final Duration interval;
   private final int cpuPercent;
@@ -49,7 +51,9 @@ public final class IdleWatcher {
       WorkspaceProvisioner provisioner,
       WorkspaceLocks locks,
       Clock clock,
-      DaemonConfig config) {
+      DaemonConfig config,
+      ContainerOwners owners) {
+    this.owners = owners;
     this.docker = docker;
     this.provisioner = provisioner;
     this.locks = locks;
@@ -80,6 +84,7 @@ public final class IdleWatcher {
               .filter(c -> "running".equals(c.getState()))
               .filter(c -> ContainerLabels.idleStopMinutes(c.getLabels()) > 0)
               .filter(c -> c.getLabels().get(ContainerLabels.WORKSPACE_ID) != null)
+              .filter(c -> !owners.unclaimed(c))
               .collect(
                   Collectors.toMap(
                       c -> c.getLabels().get(ContainerLabels.WORKSPACE_ID), c -> c, (a, b) -> a));

@@ -6,6 +6,7 @@ import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
 import io.a4c.daemon.idle.IdleWatcher;
+import io.a4c.daemon.workspaces.ContainerOwners;
 import io.a4c.daemon.workspaces.HostnameEntries;
 import io.a4c.events.HostInventory;
 import io.a4c.events.Names;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,7 @@ public final class InventoryPublisher {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private final IdleWatcher idle;
+  private final ContainerOwners owners;
 
   @Inject
   public InventoryPublisher(
@@ -62,7 +65,9 @@ public final class InventoryPublisher {
       HostEventPublisher events,
       Clock clock,
       DaemonConfig config,
-      IdleWatcher idle) {
+      IdleWatcher idle,
+      ContainerOwners owners) {
+    this.owners = owners;
     this.idle = idle;
     this.docker = docker;
     this.hostnames = hostnames;
@@ -81,6 +86,7 @@ public final class InventoryPublisher {
   public void publish() {
     try {
       List<HostInventory.Entry> entries = new ArrayList<>();
+      Map<String, String> owned = new HashMap<>();
       Set<String> present = new HashSet<>();
       var entriesNow = hostnames.all();
       var containers = docker.managedContainers();
@@ -88,7 +94,7 @@ public final class InventoryPublisher {
       for (Container container : containers) {
         Map<String, String> labels = container.getLabels();
         String workspaceId = labels == null ? null : labels.get(ContainerLabels.WORKSPACE_ID);
-        String userId = labels == null ? null : labels.get(ContainerLabels.USER_ID);
+        String userId = owners.of(container);
         if (workspaceId == null
             || userId == null
             || !Names.WORKSPACE_ID.matcher(workspaceId).matches()
@@ -123,7 +129,9 @@ public final class InventoryPublisher {
                 ip,
                 registered,
                 ip == null ? null : idle.lastActiveAt(workspaceId, container.getId()),
-                finishedAt(container)));
+                finishedAt(container),
+                labels.get(ContainerLabels.POOL)));
+        owned.put(workspaceId, userId);
       }
       for (String workspaceId : entriesNow.keySet()) {
         if (!present.contains(workspaceId)) {
@@ -133,7 +141,7 @@ public final class InventoryPublisher {
               .log("hostname entry without a container removed");
         }
       }
-      events.publish(HostInventory.of(hostId, entries, clock.instant(), homes()));
+      events.publish(HostInventory.of(hostId, entries, clock.instant(), homes(owned)));
     } catch (RuntimeException e) {
       log.atWarn().addKeyValue("hostId", hostId).setCause(e).log("inventory not sent");
     }
@@ -165,14 +173,21 @@ public final class InventoryPublisher {
     }
   }
 
-  /** The A4C home volumes on the engine, with the workspace and user their labels name. */
-  private List<HostInventory.Home> homes() {
+  /**
+   * The A4C home volumes on the engine, with the workspace and user their labels name; a claimed
+   * warm pool member's home (labelled unclaimed for good) with its container's owner, from {@code
+   * owned}: the user of each container listed, by workspace id.
+   */
+  private List<HostInventory.Home> homes(Map<String, String> owned) {
     List<HostInventory.Home> homes = new ArrayList<>();
     var volumes = docker.homeVolumes();
     volumesFirstSeen.keySet().retainAll(volumes.stream().map(v -> v.name()).toList());
     for (var volume : volumes) {
       String workspaceId = volume.labels().get(ContainerLabels.WORKSPACE_ID);
-      String userId = volume.labels().get(ContainerLabels.USER_ID);
+      String userId =
+          volume.labels().get(ContainerLabels.POOL) != null && owned.containsKey(workspaceId)
+              ? owned.get(workspaceId)
+              : volume.labels().get(ContainerLabels.USER_ID);
       // The engine's volume list carries no creation time through docker-java: the first time
       // this daemon saw the volume stands in, which is never earlier than the real one.
       Instant createdAt =

@@ -22,11 +22,11 @@ public final class SshdConfig {
   public static final String PID_FILE = "/run/a4c-sshd.pid";
 
   /**
-   * The container's first process: starts sshd when the image has one and A4C configured it, then
-   * becomes the image's own command. It runs on every start of the container, so sshd comes back
-   * after a restart too.
+   * Starts sshd when the image has one and A4C configured it; nothing otherwise. Run by {@link
+   * #INIT_SCRIPT} on every start, and once in a running warm pool member when a create claims it
+   * (its configuration is written only then).
    */
-  public static final String INIT_SCRIPT =
+  public static final String START_SCRIPT =
       "if [ -x "
           + SSHD
           + " ] && [ -f "
@@ -37,7 +37,13 @@ public final class SshdConfig {
           + CONFIG
           + " -E "
           + LOG
-          + "; fi; exec \"$@\"";
+          + "; fi";
+
+  /**
+   * The container's first process: starts sshd ({@link #START_SCRIPT}), then becomes the image's
+   * own command. It runs on every start of the container, so sshd comes back after a restart too.
+   */
+  public static final String INIT_SCRIPT = START_SCRIPT + "; exec \"$@\"";
 
   private SshdConfig() {}
 

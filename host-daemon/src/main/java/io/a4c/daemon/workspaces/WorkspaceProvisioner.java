@@ -3,11 +3,15 @@ package io.a4c.daemon.workspaces;
 import com.github.dockerjava.api.model.Container;
 import io.a4c.daemon.aws.HostEventPublisher;
 import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.docker.ContainerFile;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
 import io.a4c.daemon.docker.StepFailure;
+import io.a4c.daemon.ssh.SshdConfig;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.FillPool;
+import io.a4c.events.PoolMemberStatus;
 import io.a4c.events.PrefetchImage;
 import io.a4c.events.RebuildWorkspace;
 import io.a4c.events.SshKeysApplied;
@@ -19,6 +23,7 @@ import io.a4c.events.WorkspaceStatus;
 import io.a4c.events.WorkspaceStep;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import javax.inject.Inject;
@@ -36,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * many transient ones) ends the command with its final report. Idempotent: a redelivered command
  * whose work is done only reports it again. A workspace's operations hold its lock ({@link
  * WorkspaceLocks}), which the idle watcher shares.
+ *
+ * <p>Warm pool members ({@link FillPool}) walk the same steps up to the address, with no user, SSH
+ * or hostname entry, and are reported ready; a create of a member's id claims it: the running
+ * container gets its owner, login, sshd files and keys, sshd is started in it and its hostname
+ * entry written, and it is reported RUNNING without being made again.
  */
 @Singleton
 public final class WorkspaceProvisioner {
@@ -51,6 +61,7 @@ public final class WorkspaceProvisioner {
   private final WorkspaceSsh ssh;
   private final WorkspaceLocks locks;
   private final String hostId;
+  private final ContainerOwners owners;
 
   /** Deliveries of one command after which transient failures count as final. */
   static final int MAX_RECEIVES = 5;
@@ -77,7 +88,9 @@ public final class WorkspaceProvisioner {
       DaemonConfig config,
       StepObserver observer,
       WorkspaceSsh ssh,
-      WorkspaceLocks locks) {
+      WorkspaceLocks locks,
+      ContainerOwners owners) {
+    this.owners = owners;
     this.observer = observer;
     this.ssh = ssh;
     this.locks = locks;
@@ -91,7 +104,10 @@ public final class WorkspaceProvisioner {
   }
 
   /**
-   * Creates the workspace's container and walks it to RUNNING, or to FAILED with the reason.
+   * Creates the workspace's container and walks it to RUNNING, or to FAILED with the reason. When
+   * the host holds a running warm pool member of the workspace's id and image that nobody else
+   * claimed, that container is personalised instead ({@link #claim}); if that fails, the member is
+   * removed and the container made as for any create.
    *
    * @param receiveCount how often SQS has delivered this command, this time included
    * @throws RetryLater when every attempt failed for a reason that may pass and the command has
@@ -100,6 +116,10 @@ public final class WorkspaceProvisioner {
   public void create(CreateWorkspace command, int receiveCount) throws InterruptedException {
     try (var lock = locks.hold(command.workspaceId())) {
       if (alreadyComplete(command, null)) {
+        return;
+      }
+      var member = docker.find(command.workspaceId()).filter(this::isPoolMember);
+      if (member.isPresent() && claim(command, member.get())) {
         return;
       }
       provision(command, WorkspaceState.CREATING, null, receiveCount);
@@ -125,6 +145,145 @@ public final class WorkspaceProvisioner {
           .addKeyValue("imageRef", command.imageRef())
           .setCause(e)
           .log("prefetch failed; a create placed here pulls the image itself");
+    }
+  }
+
+  /**
+   * Makes one warm pool member: the create steps of {@link FillPool#asCreate()} up to the address,
+   * with the pool's label, then a ready report. A member already running unclaimed is only reported
+   * ready again; one a create claimed since is left alone. After the last attempt what was made
+   * goes, home included, and the member is reported failed.
+   *
+   * @param receiveCount how often SQS has delivered this command, this time included
+   * @throws RetryLater when every attempt failed for a reason that may pass and the command has
+   *     deliveries left
+   */
+  public void fill(FillPool command, int receiveCount) throws InterruptedException {
+    String workspaceId = command.workspaceId();
+    try (var lock = locks.hold(workspaceId)) {
+      var existing = docker.find(workspaceId);
+      if (existing.isPresent() && !owners.unclaimed(existing.get())) {
+        log.atInfo().addKeyValue("workspaceId", workspaceId).log("pool member claimed already");
+        return;
+      }
+      if (existing.isPresent()
+          && "running".equals(existing.get().getState())
+          && command.spec().imageRef().equals(imageOf(existing.get()))) {
+        var ip = DockerWorkspaceRuntime.ipOf(existing.get());
+        if (ip.isPresent()) {
+          events.publish(
+              PoolMemberStatus.ready(
+                  hostId,
+                  workspaceId,
+                  command.pool(),
+                  existing.get().getId(),
+                  ip.get(),
+                  clock.instant()));
+          return;
+        }
+      }
+      StepFailure last =
+          retrying(
+              "pool fill of " + workspaceId,
+              attempt -> {
+                cleanUp(workspaceId);
+                fillOnce(command);
+              });
+      if (last == null) {
+        return;
+      }
+      giveUpOrRetryLater("pool fill of " + workspaceId, last, receiveCount);
+      try {
+        cleanUp(workspaceId);
+        docker.removeHome(workspaceId);
+      } catch (StepFailure e) {
+        log.atWarn()
+            .addKeyValue("workspaceId", workspaceId)
+            .log("cleanup after a failed pool fill deferred to the reconciler");
+      }
+      events.publish(
+          PoolMemberStatus.failed(
+              hostId, workspaceId, command.pool(), finalReason(last), clock.instant()));
+    }
+  }
+
+  private void fillOnce(FillPool command) {
+    String containerId = docker.create(command.asCreate(), 0, command.pool());
+    docker.start(containerId);
+    var setup = command.spec().setup();
+    for (int i = 0; i < setup.size(); i++) {
+      docker.runSetup(containerId, i, setup.get(i));
+    }
+    String ip = docker.ipAddress(containerId);
+    events.publish(
+        PoolMemberStatus.ready(
+            hostId, command.workspaceId(), command.pool(), containerId, ip, clock.instant()));
+    log.atInfo()
+        .addKeyValue("workspaceId", command.workspaceId())
+        .addKeyValue("containerId", containerId)
+        .addKeyValue("pool", command.pool())
+        .log("pool member ready");
+  }
+
+  private boolean isPoolMember(Container container) {
+    return container.getLabels() != null && container.getLabels().get(ContainerLabels.POOL) != null;
+  }
+
+  /**
+   * Personalises the running pool member {@code container} for the create: its owner file, then
+   * (with SSH) the user's login, sshd's files, host key and keys, and sshd started; then its
+   * hostname entry, and RUNNING is reported. Done again by a redelivery, since every write is a
+   * whole file.
+   *
+   * @return false when the member cannot serve this create (not running, another image, claimed by
+   *     another user) or personalising it failed: the caller makes the container anew
+   */
+  private boolean claim(CreateWorkspace command, Container container) throws InterruptedException {
+    String owner = owners.of(container);
+    if (!"running".equals(container.getState())
+        || !command.spec().imageRef().equals(imageOf(container))
+        || !(FillPool.UNCLAIMED.equals(owner) || command.userId().equals(owner))) {
+      return false;
+    }
+    String containerId = container.getId();
+    try {
+      docker.writeFiles(
+          containerId,
+          List.of(
+              ContainerFile.directory("/etc/a4c", 0755, 0, 0),
+              ContainerFile.file(ContainerLabels.OWNER_FILE, command.userId() + "\n", 0644)));
+      owners.claimed(containerId, command.userId());
+      String sshUnavailable =
+          command.ssh() == null ? null : ssh.personalise(containerId, command.ssh());
+      if (command.ssh() != null && sshUnavailable == null) {
+        docker.execOutput(containerId, "/bin/sh", "-c", SshdConfig.START_SCRIPT);
+      }
+      String ip = docker.ipAddress(containerId);
+      if (command.ssh() != null && sshUnavailable == null) {
+        sshUnavailable = ssh.awaitListening(containerId, ip);
+      }
+      hostnames.put(command.workspaceId(), ip, command.spec().hostname());
+      reportRunning(
+          Subject.of(command),
+          containerId,
+          ip,
+          sshUnavailable,
+          command.ssh() == null
+              ? OptionalLong.empty()
+              : OptionalLong.of(command.ssh().keysRevision()),
+          null,
+          command.spec().imageRef());
+      log.atInfo()
+          .addKeyValue("workspaceId", command.workspaceId())
+          .addKeyValue("containerId", containerId)
+          .addKeyValue("ip", ip)
+          .log("pool member claimed: workspace running");
+      return true;
+    } catch (StepFailure e) {
+      log.atWarn()
+          .addKeyValue("workspaceId", command.workspaceId())
+          .log("claiming the pool member failed ({}); making the container anew", e.getMessage());
+      return false;
     }
   }
 
@@ -209,7 +368,7 @@ public final class WorkspaceProvisioner {
       CreateWorkspace command, WorkspaceState walking, Long operation, WorkspaceStep[] reached)
       throws InterruptedException {
     Subject who = Subject.of(command);
-    String containerId = docker.create(command, operation == null ? 0 : operation);
+    String containerId = docker.create(command, operation == null ? 0 : operation, null);
     String sshUnavailable =
         command.ssh() == null
             ? null
@@ -471,10 +630,9 @@ public final class WorkspaceProvisioner {
    * running.
    */
   public void stopIdle(Container container) {
-    var labels = container.getLabels();
     Subject who =
         new Subject(
-            hostId, labels.get(ContainerLabels.WORKSPACE_ID), labels.get(ContainerLabels.USER_ID));
+            hostId, container.getLabels().get(ContainerLabels.WORKSPACE_ID), owners.of(container));
     stopContainer(who, container, null, WorkspaceStatus.IDLE, null);
   }
 
@@ -484,10 +642,9 @@ public final class WorkspaceProvisioner {
    * and has measured the container over the limit.
    */
   public void stopOverDiskLimit(Container container, String reason) {
-    var labels = container.getLabels();
     Subject who =
         new Subject(
-            hostId, labels.get(ContainerLabels.WORKSPACE_ID), labels.get(ContainerLabels.USER_ID));
+            hostId, container.getLabels().get(ContainerLabels.WORKSPACE_ID), owners.of(container));
     stopContainer(who, container, null, WorkspaceStatus.DISK_LIMIT, reason);
   }
 

@@ -21,10 +21,10 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * Sets a workspace's container up for SSH before it starts: the user's login (account lines and
- * home), sshd's configuration, the host key and certificate A4C made, and the user's keys; and
- * keeps the keys current afterwards. Everything is written as whole files, so doing it twice gives
- * the same container.
+ * Sets a workspace's container up for SSH before it starts (or, for a claimed warm pool member,
+ * while it runs): the user's login (account lines and home), sshd's configuration, the host key and
+ * certificate A4C made, and the user's keys; and keeps the keys current afterwards. Everything is
+ * written as whole files, so doing it twice gives the same container.
  */
 @Singleton
 public final class WorkspaceSsh {
@@ -63,17 +63,34 @@ public final class WorkspaceSsh {
    * @return why the workspace will have no SSH server, or null when it will have one
    */
   public String prepare(String containerId, String imageRef, SshAccess access) {
+    return write(
+        containerId,
+        images.computeIfAbsent(docker.imageId(imageRef), id -> factsOf(containerId)),
+        access);
+  }
+
+  /**
+   * As {@link #prepare}, into a running warm pool member a create claims: its account files are
+   * read from the container itself (its setup may have changed them), not from what the image's
+   * first container held.
+   *
+   * @return why the workspace has no SSH server, or null when it has one
+   */
+  public String personalise(String containerId, SshAccess access) {
+    return write(containerId, factsOf(containerId), access);
+  }
+
+  private ImageFacts factsOf(String containerId) {
+    return new ImageFacts(
+        docker.exists(containerId, "/bin/bash") ? "/bin/bash" : "/bin/sh",
+        docker.readFile(containerId, "/etc/passwd").orElse(""),
+        docker.readFile(containerId, "/etc/group").orElse(""),
+        docker.readFile(containerId, "/etc/shadow"),
+        docker.exists(containerId, SshdConfig.SSHD));
+  }
+
+  private String write(String containerId, ImageFacts image, SshAccess access) {
     WorkspaceLogin login = access.login();
-    var image =
-        images.computeIfAbsent(
-            docker.imageId(imageRef),
-            id ->
-                new ImageFacts(
-                    docker.exists(containerId, "/bin/bash") ? "/bin/bash" : "/bin/sh",
-                    docker.readFile(containerId, "/etc/passwd").orElse(""),
-                    docker.readFile(containerId, "/etc/group").orElse(""),
-                    docker.readFile(containerId, "/etc/shadow"),
-                    docker.exists(containerId, SshdConfig.SSHD)));
     String shell = image.shell();
     String passwd = image.passwd();
     String group = image.group();

@@ -116,6 +116,11 @@ class HostCommandConsumerTest {
               holding.await();
             }
           }
+
+          @Override
+          public void fill(io.a4c.events.FillPool command, int receiveCount) {
+            handled.add("fill " + name(command) + " " + command.pool() + " " + receiveCount);
+          }
         };
     consumer =
         new HostCommandConsumer(

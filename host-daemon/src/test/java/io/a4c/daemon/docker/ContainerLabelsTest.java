@@ -31,14 +31,14 @@ class ContainerLabelsTest {
 
   @Test
   void aContainerRecordsItsImageAndIdleStopBesidesTheCommonLabels() {
-    var labels = ContainerLabels.ofContainer(create(45), 3);
+    var labels = ContainerLabels.ofContainer(create(45), 3, null);
 
     assertThat(labels)
         .containsAllEntriesOf(ContainerLabels.of(WORKSPACE, "alice", "h2"))
         .containsEntry(ContainerLabels.IMAGE_REF, "10.250.0.1:5000/a4c-images:p_base_amd64_1")
         .containsEntry(ContainerLabels.IDLE_STOP_MINUTES, "45");
     assertThat(ContainerLabels.idleStopMinutes(labels)).isEqualTo(45);
-    assertThat(ContainerLabels.idleStopMinutes(ContainerLabels.ofContainer(create(null), 0)))
+    assertThat(ContainerLabels.idleStopMinutes(ContainerLabels.ofContainer(create(null), 0, null)))
         .isZero();
   }
 

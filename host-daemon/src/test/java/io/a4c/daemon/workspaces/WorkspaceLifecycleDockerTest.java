@@ -130,6 +130,7 @@ class WorkspaceLifecycleDockerTest {
             return this;
           }
         };
+    var owners = new ContainerOwners(runtime);
     provisioner =
         new WorkspaceProvisioner(
             runtime,
@@ -139,8 +140,9 @@ class WorkspaceLifecycleDockerTest {
             config,
             StepObserver.NONE,
             new WorkspaceSsh(runtime),
-            locks);
-    idle = new IdleWatcher(runtime, provisioner, locks, clock, config);
+            locks,
+            owners);
+    idle = new IdleWatcher(runtime, provisioner, locks, clock, config, owners);
   }
 
   @AfterEach

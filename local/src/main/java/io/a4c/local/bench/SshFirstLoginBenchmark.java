@@ -259,7 +259,7 @@ public final class SshFirstLoginBenchmark {
     throw new IllegalStateException("ssh " + target + " never succeeded: " + last);
   }
 
-  private static String networkOf(DockerClient docker) {
+  static String networkOf(DockerClient docker) {
     // The workspaces' routed network when the host has one (so the root namespace reaches it).
     return docker.listNetworksCmd().withNameFilter("a4c-workspaces").exec().stream()
         .filter(n -> n.getName().equals("a4c-workspaces"))
@@ -268,7 +268,7 @@ public final class SshFirstLoginBenchmark {
         .orElse("bridge");
   }
 
-  private static String endpointOf(String hosts, String hostId) {
+  static String endpointOf(String hosts, String hostId) {
     for (String pair : hosts.split(",")) {
       String[] parts = pair.split("=", 2);
       if (parts[0].equals(hostId)) {

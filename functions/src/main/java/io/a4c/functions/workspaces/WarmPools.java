@@ -1,0 +1,368 @@
+package io.a4c.functions.workspaces;
+
+import io.a4c.events.Arch;
+import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.FillPool;
+import io.a4c.events.HostInventory;
+import io.a4c.events.PoolMemberStatus;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.hosts.Host;
+import io.a4c.functions.hosts.HostCommandSender;
+import io.a4c.functions.hosts.HostStore;
+import io.a4c.functions.hosts.LeastDiskPlacement;
+import io.a4c.functions.hosts.NoHostAvailableException;
+import io.a4c.functions.projects.Image;
+import io.a4c.functions.projects.ImageStore;
+import io.a4c.functions.projects.Project;
+import io.a4c.functions.projects.ProjectStore;
+import io.a4c.functions.warmpool.PoolMember;
+import io.a4c.functions.warmpool.WarmPoolStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps each project's warm pools (see docs/warm-pool.md): per parent and arch with a completed
+ * image, {@code warmPool.size} members of the newest image made and running on the hosts, for
+ * nobody. {@link #maintain} (every sweep) fills what is missing, placed as a workspace would be,
+ * and drains what is no longer wanted: members of an older image or an older setup or size, of a
+ * project or parent that is gone, beyond the size, or whose fill was lost. Hosts report members
+ * ready or failed ({@link #apply}); their inventories find members without a container and
+ * containers without a member ({@link #reconcile}). A create takes a member with {@link #claimable}
+ * and one conditional write ({@link WorkspaceStore#insertClaiming}). Every write is conditional, so
+ * two sweeps at once fill no more than one would, apart from a member each that the next drains.
+ */
+@Singleton
+public final class WarmPools {
+  private static final Logger log = LoggerFactory.getLogger(WarmPools.class);
+
+  /** How long a claimed member is remembered after its claim (see {@link PoolMember.State}). */
+  static final Duration CLAIMED_KEPT = Duration.ofHours(1);
+
+  /** What one maintenance did, for logs and tests. */
+  public record Result(int filled, int drained) {}
+
+  /** A pool some project wants now: its newest image and how its members are made. */
+  private record Wanted(Project project, Image image, String specKey, int size) {}
+
+  private final WarmPoolStore members;
+  private final ProjectStore projects;
+  private final ImageStore images;
+  private final HostStore hosts;
+  private final LeastDiskPlacement placement;
+  private final HostCommandSender commands;
+  private final IdGenerator ids;
+  private final Clock clock;
+  private final String domain;
+  private final int defaultIdleStopMinutes;
+  private final Duration stuckAfter;
+
+  @Inject
+  public WarmPools(
+      WarmPoolStore members,
+      ProjectStore projects,
+      ImageStore images,
+      HostStore hosts,
+      LeastDiskPlacement placement,
+      HostCommandSender commands,
+      IdGenerator ids,
+      Clock clock,
+      FunctionsConfig config) {
+    this.members = members;
+    this.projects = projects;
+    this.images = images;
+    this.hosts = hosts;
+    this.placement = placement;
+    this.commands = commands;
+    this.ids = ids;
+    this.clock = clock;
+    this.domain = config.workspaceDomain();
+    this.defaultIdleStopMinutes = config.idleStopMinutes();
+    this.stuckAfter = config.stuckAfter();
+  }
+
+  /**
+   * What a project's workspace containers are made with besides their image and name: its setup,
+   * size and idle stop. A member made with another is replaced rather than claimed.
+   */
+  String specKey(Project project) {
+    var size = project.config().workspaceSize();
+    return Integer.toHexString(
+        Objects.hash(
+            project.config().setup(),
+            size.cpus(),
+            size.memoryMb(),
+            size.pids(),
+            project.config().lifecycle().idleStopMinutesOr(defaultIdleStopMinutes)));
+  }
+
+  /**
+   * The members a create of {@code image} for {@code project} may claim, in random order (so
+   * concurrent creates mostly try different ones): READY, of that image and the project's current
+   * setup and size. Empty when the project keeps no pool.
+   */
+  List<PoolMember> claimable(Project project, Image image) {
+    if (project.config().warmPool().sizeOrNone() == 0) {
+      return List.of();
+    }
+    String specKey = specKey(project);
+    var ready =
+        new ArrayList<>(
+            members
+                .members(Image.key(image.projectName(), image.parentName(), image.arch()))
+                .stream()
+                .filter(m -> m.state() == PoolMember.State.READY)
+                .filter(m -> m.imageRef().equals(image.imageRef()))
+                .filter(m -> m.specKey().equals(specKey))
+                .toList());
+    Collections.shuffle(ready);
+    return ready;
+  }
+
+  /** Applies a host's report on a member it was told to make. */
+  public void apply(PoolMemberStatus status) {
+    var member = members.get(status.pool(), status.workspaceId()).orElse(null);
+    if (member == null || !member.hostId().equals(status.hostId())) {
+      log.atInfo()
+          .addKeyValue("workspaceId", status.workspaceId())
+          .addKeyValue("hostId", status.hostId())
+          .log("report for a pool member that is gone or not that host's; dropped");
+      return;
+    }
+    if (status.ready()) {
+      if (members.markReady(
+          status.pool(), status.workspaceId(), status.containerId(), status.ip(), status.at())) {
+        log.atInfo()
+            .addKeyValue("workspaceId", status.workspaceId())
+            .addKeyValue("hostId", status.hostId())
+            .addKeyValue("pool", status.pool())
+            .log("pool member ready");
+      }
+      return;
+    }
+    if (members.removeReleasing(member)) {
+      log.atWarn()
+          .addKeyValue("workspaceId", status.workspaceId())
+          .addKeyValue("hostId", status.hostId())
+          .addKeyValue("pool", status.pool())
+          .log("pool member failed and was removed: {}", status.reason());
+    }
+  }
+
+  /**
+   * One round over every pool wanted or listed: drains what is not wanted, fills what is missing.
+   */
+  public Result maintain() {
+    Instant now = clock.instant();
+    Map<String, Wanted> wanted = new HashMap<>();
+    for (Project project : projects.all()) {
+      int size = project.config().warmPool().sizeOrNone();
+      if (size == 0) {
+        continue;
+      }
+      String specKey = specKey(project);
+      for (String parent : project.config().parents()) {
+        for (Arch arch : Arch.values()) {
+          images
+              .newestCompleted(project.projectName(), parent, arch)
+              .ifPresent(
+                  image ->
+                      wanted.put(
+                          Image.key(project.projectName(), parent, arch),
+                          new Wanted(project, image, specKey, size)));
+        }
+      }
+    }
+    Set<String> pools = new LinkedHashSet<>(members.pools());
+    pools.addAll(wanted.keySet());
+    List<Host> fleet = wanted.isEmpty() ? List.of() : hosts.all();
+    int filled = 0;
+    int drained = 0;
+    for (String pool : pools) {
+      var want = wanted.get(pool);
+      int live = 0;
+      var current = members.members(pool);
+      for (PoolMember member : current) {
+        if (member.state() == PoolMember.State.CLAIMED) {
+          if (member.updatedAt().isBefore(now.minus(CLAIMED_KEPT))) {
+            members.forgetClaimed(member);
+          }
+          continue;
+        }
+        String why = unwanted(member, want, live, now);
+        if (why == null) {
+          live++;
+        } else if (drain(member, why)) {
+          drained++;
+        }
+      }
+      if (want == null) {
+        if (current.isEmpty()) {
+          members.forgetPool(pool);
+        }
+        continue;
+      }
+      for (int i = live; i < want.size() && fill(pool, want, fleet, now); i++) {
+        filled++;
+      }
+    }
+    return new Result(filled, drained);
+  }
+
+  /**
+   * Why {@code member} goes, or null when it stays; {@code live} members of its pool stay so far.
+   */
+  private String unwanted(PoolMember member, Wanted want, int live, Instant now) {
+    if (want == null) {
+      return "its project no longer keeps this pool";
+    }
+    if (!member.imageRef().equals(want.image().imageRef())) {
+      return "the pool's image is now " + want.image().imageRef();
+    }
+    if (!member.specKey().equals(want.specKey())) {
+      return "the project's setup or size changed";
+    }
+    if (member.state() == PoolMember.State.FILLING
+        && member.updatedAt().isBefore(now.minus(stuckAfter))) {
+      return "its host did not report it made in " + stuckAfter.toSeconds() + " s";
+    }
+    if (live >= want.size()) {
+      return "the pool is larger than its size " + want.size();
+    }
+    return null;
+  }
+
+  /**
+   * Places one new member on the best host with room, as a create would, and tells that host to
+   * make it.
+   *
+   * @return false when no host could take it (or its command could not be sent)
+   */
+  private boolean fill(String pool, Wanted want, List<Host> fleet, Instant now) {
+    List<Host> candidates;
+    try {
+      candidates = placement.candidates(fleet, want.image().arch(), want.image().imageRef(), now);
+    } catch (NoHostAvailableException e) {
+      log.atInfo().addKeyValue("pool", pool).log("pool not filled: {}", e.getMessage());
+      return false;
+    }
+    String memberId = ids.workspaceId();
+    for (Host host : candidates) {
+      var member =
+          PoolMember.filling(
+              pool, memberId, host.hostId(), want.image().imageRef(), want.specKey(), now);
+      try {
+        members.insertFilling(member);
+      } catch (WarmPoolStore.HostFull e) {
+        continue;
+      }
+      try {
+        commands.send(
+            FillPool.of(
+                ids.commandId(),
+                host.hostId(),
+                memberId,
+                pool,
+                want.project()
+                    .workspaceSpec(
+                        want.image().imageRef(), memberId + "." + domain, defaultIdleStopMinutes)));
+      } catch (RuntimeException e) {
+        members.removeReleasing(member);
+        log.atWarn()
+            .addKeyValue("pool", pool)
+            .addKeyValue("hostId", host.hostId())
+            .setCause(e)
+            .log("pool fill not sent; tried again next sweep");
+        return false;
+      }
+      log.atInfo()
+          .addKeyValue("pool", pool)
+          .addKeyValue("workspaceId", memberId)
+          .addKeyValue("hostId", host.hostId())
+          .log("pool member placed");
+      return true;
+    }
+    return false;
+  }
+
+  /** Removes an unclaimed member (its slot back) and tells its host to remove its container. */
+  private boolean drain(PoolMember member, String why) {
+    if (!members.removeReleasing(member)) {
+      return false; // claimed or removed meanwhile
+    }
+    try {
+      commands.send(
+          DeleteWorkspace.of(
+              ids.commandId(), member.hostId(), member.memberId(), FillPool.UNCLAIMED));
+    } catch (RuntimeException e) {
+      // The member is gone: the host's next inventory shows a container of no member, removed then.
+      log.atWarn()
+          .addKeyValue("workspaceId", member.memberId())
+          .setCause(e)
+          .log("pool member removal not sent; left to the reconciler");
+    }
+    log.atInfo()
+        .addKeyValue("pool", member.pool())
+        .addKeyValue("workspaceId", member.memberId())
+        .addKeyValue("hostId", member.hostId())
+        .log("pool member drained: {}", why);
+    return true;
+  }
+
+  /**
+   * The pool half of a host's inventory: an unclaimed member's container whose member is gone is
+   * removed (with its home); a READY member of this host whose container is gone, or no longer
+   * runs, is drained. Only what is older than {@code settled} is touched.
+   *
+   * @param unclaimed the inventory's unclaimed pool members
+   * @param listed the workspace ids of every container the inventory lists
+   */
+  void reconcile(
+      String hostId,
+      Collection<HostInventory.Entry> unclaimed,
+      Set<String> listed,
+      Instant settled) {
+    Map<String, HostInventory.Entry> running = new HashMap<>();
+    for (HostInventory.Entry entry : unclaimed) {
+      if ("running".equals(entry.state())) {
+        running.put(entry.workspaceId(), entry);
+      }
+      if (entry.createdAt().isBefore(settled)
+          && members.get(entry.pool(), entry.workspaceId()).isEmpty()) {
+        commands.send(
+            DeleteWorkspace.of(ids.commandId(), hostId, entry.workspaceId(), FillPool.UNCLAIMED));
+        log.atInfo()
+            .addKeyValue("workspaceId", entry.workspaceId())
+            .addKeyValue("hostId", hostId)
+            .log("pool container of no member: removal sent");
+      }
+    }
+    for (String pool : members.pools()) {
+      for (PoolMember member : members.members(pool)) {
+        if (member.hostId().equals(hostId)
+            && member.state() == PoolMember.State.READY
+            && member.updatedAt().isBefore(settled)
+            && !running.containsKey(member.memberId())) {
+          drain(
+              member,
+              listed.contains(member.memberId())
+                  ? "its container no longer runs"
+                  : "its container is gone from its host");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,303 @@
+package io.a4c.functions.workspaces;
+
+import static io.a4c.functions.workspaces.WorkspaceServices.ALICE;
+import static io.a4c.functions.workspaces.WorkspaceServices.IMAGE;
+import static io.a4c.functions.workspaces.WorkspaceServices.PARENT;
+import static io.a4c.functions.workspaces.WorkspaceServices.PROJECT;
+import static io.a4c.functions.workspaces.WorkspaceServices.request;
+import static io.a4c.functions.workspaces.WorkspaceServices.user;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.a4c.events.Arch;
+import io.a4c.events.CreateWorkspace;
+import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.FillPool;
+import io.a4c.events.HostCommand;
+import io.a4c.events.HostInventory;
+import io.a4c.events.PoolMemberStatus;
+import io.a4c.functions.projects.Image;
+import io.a4c.functions.projects.RegisterImageRequest;
+import io.a4c.functions.testing.DynamoDbEngine;
+import io.a4c.functions.testing.MessageQueues;
+import io.a4c.functions.warmpool.PoolMember;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Warm pools against Dynoxide and ElasticMQ: the sweep's fill and drain, the hosts' reports, the
+ * claim's one conditional write (one member never goes to two creates), and the pools' share of the
+ * reconciler. The test plays the hosts.
+ */
+class WarmPoolsTest {
+  @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
+  @RegisterExtension static final MessageQueues sqs = new MessageQueues();
+
+  private static final String POOL = Image.key(PROJECT, PARENT, Arch.AMD64);
+
+  private WorkspaceServices services;
+
+  @BeforeEach
+  void services() {
+    services = new WorkspaceServices(dynamo, sqs).withProject(null);
+    services.host("h1", 0, 40, List.of(IMAGE));
+  }
+
+  /** One sweep's fill, with every member reported ready by its host; returns the fills sent. */
+  private List<FillPool> fillAndReport(String hostId) {
+    services.pools.maintain();
+    List<FillPool> fills = new ArrayList<>();
+    for (HostCommand command : services.commandsTo(hostId)) {
+      if (command instanceof FillPool fill) {
+        fills.add(fill);
+        services.pools.apply(
+            PoolMemberStatus.ready(
+                hostId,
+                fill.workspaceId(),
+                fill.pool(),
+                "c-" + fill.workspaceId(),
+                "10.0.0." + fills.size(),
+                services.clock.instant()));
+      }
+    }
+    return fills;
+  }
+
+  private List<PoolMember> members() {
+    return services.poolMembers.members(POOL);
+  }
+
+  @Test
+  void aSweepFillsThePoolOnTheHostHoldingTheImageAndEachMemberTakesASlot() {
+    services.setWarmPool(2);
+
+    var fills = fillAndReport("h1");
+
+    assertThat(fills).hasSize(2);
+    assertThat(fills)
+        .allSatisfy(
+            fill -> {
+              assertThat(fill.pool()).isEqualTo(POOL);
+              assertThat(fill.spec().imageRef()).isEqualTo(IMAGE);
+              assertThat(fill.spec().hostname()).isEqualTo(fill.workspaceId() + ".ws.a4c.internal");
+              assertThat(fill.spec().setup()).containsExactly("echo ready");
+            });
+    assertThat(members()).extracting(PoolMember::state).containsOnly(PoolMember.State.READY);
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(2);
+
+    services.pools.maintain();
+    assertThat(services.commandsTo("h1")).isEmpty(); // full: nothing more to fill
+  }
+
+  @Test
+  void aCreateClaimsAReadyMemberKeepingItsIdHostAndSlotAndThePoolRefills() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+
+    var created = services.create(ALICE);
+
+    assertThat(created.workspaceId()).isEqualTo(member.workspaceId());
+    assertThat(created.hostId()).isEqualTo("h1");
+    assertThat(created.hostname()).isEqualTo(member.spec().hostname());
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(1); // the member's slot
+    assertThat(services.workspacesHeld(ALICE)).isEqualTo(1);
+    assertThat(services.commandsTo("h1"))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            CreateWorkspace.class,
+            create -> {
+              assertThat(create.workspaceId()).isEqualTo(member.workspaceId());
+              assertThat(create.userId()).isEqualTo(ALICE);
+              assertThat(create.ssh()).isNotNull();
+            });
+    assertThat(members())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.state()).isEqualTo(PoolMember.State.CLAIMED);
+              assertThat(m.claimedBy()).isEqualTo(ALICE);
+            });
+
+    var refill = fillAndReport("h1");
+
+    assertThat(refill)
+        .singleElement()
+        .extracting(FillPool::workspaceId)
+        .isNotEqualTo(created.workspaceId());
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(2);
+  }
+
+  @Test
+  void ofTwoClaimsOfOneMemberOnlyTheFirstCommitsTheSecondFailsItsCondition() {
+    services.setWarmPool(1);
+    fillAndReport("h1");
+    var member = members().getFirst();
+    var image =
+        services.projects.resolveImage(services.projects.get(PROJECT), PARENT, Arch.AMD64, null);
+    var now = services.clock.instant();
+    var first =
+        Workspace.pending(ALICE, member.memberId(), null, image, "h1", "x.ws.a4c.internal", now);
+    var second =
+        Workspace.pending("bob", member.memberId(), null, image, "h1", "x.ws.a4c.internal", now);
+
+    services.store.insertClaiming(first, null, 3, services.poolMembers.claim(member, ALICE, now));
+
+    assertThatThrownBy(
+            () ->
+                services.store.insertClaiming(
+                    second, null, 3, services.poolMembers.claim(member, "bob", now)))
+        .isInstanceOf(WorkspaceStore.PoolMemberTaken.class);
+    assertThat(services.store.get("bob", member.memberId(), true)).isEmpty();
+    assertThat(services.workspacesHeld("bob")).isZero();
+    assertThat(services.poolMembers.get(POOL, member.memberId()).orElseThrow().claimedBy())
+        .isEqualTo(ALICE);
+  }
+
+  @Test
+  void aMemberStillFillingIsNotClaimedTheCreateIsPlacedAnew() {
+    services.setWarmPool(1);
+    services.pools.maintain(); // placed, not reported ready
+    var filling = members().getFirst();
+
+    var created = services.create(ALICE);
+
+    assertThat(created.workspaceId()).isNotEqualTo(filling.memberId());
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(2);
+  }
+
+  @Test
+  void twentyConcurrentCreatesEachGetAMemberOfTheirOwn() throws Exception {
+    services.setWarmPool(20);
+    var memberIds = fillAndReport("h1").stream().map(FillPool::workspaceId).toList();
+    List<Callable<WorkspaceView>> creates = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String userId = "user" + i;
+      creates.add(() -> services.creation.create(user(userId), userId, request(null), null));
+    }
+
+    List<WorkspaceView> made = new ArrayList<>();
+    try (var pool = Executors.newFixedThreadPool(20)) {
+      for (var future : pool.invokeAll(creates)) {
+        made.add(future.get());
+      }
+    }
+
+    // Every create took a member (one lost to another tries the next), none took one twice.
+    var ids = made.stream().map(WorkspaceView::workspaceId).toList();
+    assertThat(ids).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(memberIds);
+    for (var member : members()) {
+      assertThat(member.state()).isEqualTo(PoolMember.State.CLAIMED);
+      assertThat(services.store.get(member.claimedBy(), member.memberId(), true)).isPresent();
+    }
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(20); // the members' slots
+  }
+
+  @Test
+  void aNewImageDrainsTheOldMembersAndFillsWithTheNewOne() {
+    services.setWarmPool(2);
+    var old = fillAndReport("h1").stream().map(FillPool::workspaceId).toList();
+    services.clock.advance(Duration.ofSeconds(1)); // the newer image completes later
+    services.projects.registerImage(
+        WorkspaceServices.ADMIN,
+        PROJECT,
+        new RegisterImageRequest(PARENT, "amd64", "2", "a4c-base:shop-2"));
+    services.host("h1", 0, 40, List.of(IMAGE, "a4c-base:shop-2"));
+
+    services.pools.maintain();
+
+    var commands = services.commandsTo("h1");
+    assertThat(commands)
+        .filteredOn(DeleteWorkspace.class::isInstance)
+        .extracting(HostCommand::workspaceId)
+        .containsExactlyInAnyOrderElementsOf(old);
+    assertThat(commands)
+        .filteredOn(DeleteWorkspace.class::isInstance)
+        .extracting(c -> ((DeleteWorkspace) c).userId())
+        .containsOnly(FillPool.UNCLAIMED);
+    assertThat(commands)
+        .filteredOn(FillPool.class::isInstance)
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(((FillPool) c).spec().imageRef()).isEqualTo("a4c-base:shop-2"));
+    assertThat(members()).extracting(PoolMember::imageRef).containsOnly("a4c-base:shop-2");
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(2);
+  }
+
+  @Test
+  void aPoolNoLongerWantedIsDrainedAndUnlisted() {
+    services.setWarmPool(2);
+    fillAndReport("h1");
+
+    services.setWarmPool(0);
+    services.pools.maintain();
+
+    assertThat(services.commandsTo("h1"))
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c).isInstanceOf(DeleteWorkspace.class));
+    assertThat(members()).isEmpty();
+    assertThat(services.host("h1").assignedWorkspaces()).isZero();
+    services.pools.maintain();
+    assertThat(services.poolMembers.pools()).isEmpty();
+  }
+
+  @Test
+  void aFailedFillIsRemovedWithItsSlotAndALostOneIsDrainedAfterTheStuckDeadline() {
+    services.setWarmPool(2);
+    services.pools.maintain();
+    var fills = services.commandsTo("h1");
+    var failed = fills.getFirst();
+    services.pools.apply(
+        PoolMemberStatus.failed(
+            "h1", failed.workspaceId(), POOL, "setup failed", services.clock.instant()));
+
+    assertThat(members()).extracting(PoolMember::memberId).doesNotContain(failed.workspaceId());
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(1);
+
+    services.clock.advance(services.config.stuckAfter().plus(Duration.ofSeconds(1)));
+    services.host("h1", 0, 40, List.of(IMAGE));
+    services.pools.maintain();
+
+    assertThat(services.commandsTo("h1"))
+        .extracting(c -> c.getClass().getSimpleName())
+        .containsExactlyInAnyOrder("DeleteWorkspace", "FillPool", "FillPool");
+  }
+
+  @Test
+  void theInventoryRemovesAContainerOfNoMemberAndDrainsAReadyMemberWithoutItsContainer() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    services.clock.advance(services.config.reconcileGrace().plus(Duration.ofSeconds(1)));
+    String orphan = "ws-01jd0000000000000000000099";
+    var inventory =
+        HostInventory.of(
+            "h1",
+            List.of(
+                new HostInventory.Entry(
+                    orphan,
+                    FillPool.UNCLAIMED,
+                    "c-orphan",
+                    "running",
+                    WorkspaceServices.T0,
+                    "10.0.0.9",
+                    false,
+                    null,
+                    null,
+                    POOL)),
+            services.clock.instant());
+
+    services.reconciler.reconcile(inventory);
+
+    var sent = services.commandsTo("h1");
+    assertThat(sent)
+        .filteredOn(DeleteWorkspace.class::isInstance)
+        .extracting(HostCommand::workspaceId)
+        .containsExactlyInAnyOrder(orphan, member.workspaceId());
+    assertThat(services.poolMembers.get(POOL, member.workspaceId())).isEmpty();
+    assertThat(services.host("h1").assignedWorkspaces()).isZero();
+  }
+}

@@ -1,0 +1,60 @@
+package io.a4c.daemon.workspaces;
+
+import com.github.dockerjava.api.model.Container;
+import io.a4c.daemon.docker.ContainerLabels;
+import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.events.FillPool;
+import io.a4c.events.Names;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * Whose an A4C container is. A workspace's own container says so in its user label; a warm pool
+ * member's label says {@link FillPool#UNCLAIMED} for good (labels are fixed when a container is
+ * made), and the create that claims it writes the owner into {@link ContainerLabels#OWNER_FILE}
+ * before it reports anything. What a member's file says is read once per daemon and kept by
+ * container id: only this daemon's claims change it, and they note the owner here. Thread-safe.
+ */
+@Singleton
+public final class ContainerOwners {
+  private final DockerWorkspaceRuntime docker;
+  private final Map<String, String> known = new ConcurrentHashMap<>();
+
+  @Inject
+  public ContainerOwners(DockerWorkspaceRuntime docker) {
+    this.docker = docker;
+  }
+
+  /**
+   * The user id the container serves: its label's, a claimed pool member's owner, or {@link
+   * FillPool#UNCLAIMED} for a member nobody claimed yet; null when unlabelled.
+   */
+  public String of(Container container) {
+    var labels = container.getLabels();
+    String label = labels == null ? null : labels.get(ContainerLabels.USER_ID);
+    if (labels == null || labels.get(ContainerLabels.POOL) == null) {
+      return label;
+    }
+    return known.computeIfAbsent(
+        container.getId(),
+        id ->
+            docker
+                .readFile(id, ContainerLabels.OWNER_FILE)
+                .map(String::strip)
+                .filter(name -> Names.USER_ID.matcher(name).matches())
+                .orElse(FillPool.UNCLAIMED));
+  }
+
+  /** Notes the owner the claiming create just wrote into the container. */
+  void claimed(String containerId, String userId) {
+    known.put(containerId, userId);
+  }
+
+  /** Whether the container is a warm pool member no create has claimed yet. */
+  public boolean unclaimed(Container container) {
+    return FillPool.UNCLAIMED.equals(of(container))
+        && container.getLabels().get(ContainerLabels.POOL) != null;
+  }
+}
