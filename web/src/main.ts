@@ -15,6 +15,7 @@ import {
 } from "./api";
 import { finishSignIn, loadConfig, startSignIn, type Config } from "./auth";
 import { age, gigabytes, h } from "./dom";
+import { LogFollower } from "./logfollow";
 
 const main = document.getElementById("main")!;
 const nav = document.getElementById("nav")!;
@@ -305,16 +306,22 @@ function buildsView(s: Session): () => void {
 }
 
 /**
- * Shows a build's log and keeps it current while the build runs. The API serves the whole log
- * as stored so far; when it learns to answer from an offset, only this function changes.
+ * Shows a build's log and follows it while the build runs: every POLL_MS it asks only for the
+ * text after what it shows (`?after=`, the previous answer's `nextOffset`) and appends it, until
+ * the API says the build has `ended`.
  */
 function followLog(s: Session, scheduleId: string, pre: HTMLElement): () => void {
+  const follower = new LogFollower((after) =>
+    s.api.call<BuildLog>("GET", userPath(`/image-schedules/${scheduleId}/log?after=${after}`)),
+  );
   let stop = () => {};
   stop = poll(async () => {
     try {
-      const log = await s.api.call<BuildLog>("GET", userPath(`/image-schedules/${scheduleId}/log`));
-      pre.textContent = log.log;
-      if (log.status !== "IN_PROGRESS" && log.status !== "SCHEDULED") stop();
+      const step = await follower.next();
+      if (step.replace) pre.textContent = step.text;
+      else if (step.text) pre.append(step.text);
+      pre.dataset.ended = String(step.ended);
+      if (follower.ended) stop();
     } catch (e) {
       if (e instanceof ProblemError && e.problem.status === 404) pre.textContent = "No log yet.";
       else throw e;
