@@ -7,6 +7,8 @@
 //   A4C_E2E_ADMIN      an admin's user id
 //   A4C_E2E_FOREIGN    another user's workspace id, which must never appear
 //   A4C_E2E_HOSTS      how many hosts the admin must see
+//   A4C_E2E_BUILD_PROJECT, A4C_E2E_BUILD_CHANGE
+//                      a git project whose build's log grows for a while, and the change to build
 //   A4C_E2E_SHOTS      where the screenshots go
 //   CHROMIUM           the browser (default /usr/bin/chromium)
 // It exits non-zero on the first failed check, saying which.
@@ -26,6 +28,8 @@ const user = env("A4C_E2E_USER");
 const admin = env("A4C_E2E_ADMIN");
 const foreign = env("A4C_E2E_FOREIGN");
 const hostCount = Number(env("A4C_E2E_HOSTS"));
+const buildProject = env("A4C_E2E_BUILD_PROJECT");
+const buildChange = env("A4C_E2E_BUILD_CHANGE");
 const shots = env("A4C_E2E_SHOTS");
 mkdirSync(shots, { recursive: true });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -51,6 +55,44 @@ async function axeCheck(page, where) {
   );
   check(violations.length === 0, `axe-core finds no WCAG 2.1 AA violation on ${where}${violations.length ? ": " + violations.join("; ") : ""}`);
 }
+
+/** Calls the API as `who` from this script (not the page), with a development token. */
+async function apiAs(who, method, path, body) {
+  const tokenReply = await fetch(new URL("/local/tokens", base), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ sub: who, admin: false }),
+  });
+  const { token } = await tokenReply.json();
+  const reply = await fetch(new URL(path, base), {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await reply.json();
+  if (!reply.ok) throw new Error(`${method} ${path}: ${reply.status} ${json.detail}`);
+  return json;
+}
+
+/** At a phone's width nothing is wider than the screen: neither the page nor any table's box. */
+async function fitsThePhone(page, where) {
+  const wide = await page.evaluate(() => {
+    const out = [];
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width) out.push(`the page (${document.documentElement.scrollWidth} > ${width} px)`);
+    for (const el of document.querySelectorAll("body *")) {
+      const box = el.getBoundingClientRect();
+      if (box.width > 0 && box.right > width + 0.5 && !el.closest("pre, thead")) out.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${el.className ? "." + el.className : ""} (right edge ${Math.round(box.right)} px)`);
+    }
+    for (const el of document.querySelectorAll(".scroll")) {
+      if (el.scrollWidth > el.clientWidth) out.push(`a table box scrolls sideways (${el.scrollWidth} > ${el.clientWidth} px)`);
+    }
+    return out;
+  });
+  check(wide.length === 0, `at ${PHONE.width} px nothing on ${where} overflows sideways${wide.length ? ": " + wide.slice(0, 5).join(", ") : ""}`);
+}
+
+const PHONE = { width: 390, height: 844 };
 
 async function signIn(page, who, asAdmin) {
   await page.fill("#signin-user", who);
@@ -117,8 +159,14 @@ try {
   await page.screenshot({ path: join(shots, "bad-create.png"), fullPage: true });
   await page.fill("#create-change", "");
 
-  // On a phone's screen too.
-  await page.setViewportSize({ width: 390, height: 844 });
+  // On a phone's screen the rows become cards, and nothing is wider than the screen.
+  await page.setViewportSize(PHONE);
+  check(
+    (await page.$eval(`tr[data-workspace="${workspaceId}"]`, (tr) => getComputedStyle(tr).display)) === "block",
+    "at a phone's width a workspace's row is a card",
+  );
+  await fitsThePhone(page, "the workspaces view");
+  await axeCheck(page, "the workspaces view at a phone's width");
   await page.screenshot({ path: join(shots, "workspaces-phone.png"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
 
@@ -132,9 +180,34 @@ try {
   check(!(await page.content()).includes(foreign), `another user's workspace ${foreign} never appears`);
 
   // The other views render and pass the check too.
+  // A build's log, followed while it runs: each read asks only after what is shown, until it ends.
+  const logReads = [];
+  page.on("response", async (response) => {
+    const url = new URL(response.url());
+    if (!/\/image-schedules\/[^/]+\/log$/.test(url.pathname) || !response.ok()) return;
+    const body = await response.json();
+    logReads.push({ after: Number(url.searchParams.get("after")), status: body.status, length: body.log.length, nextOffset: body.nextOffset, ended: body.ended });
+  });
   await page.goto(base.href + "#/builds");
   await page.waitForSelector("#build-list :is(table, p)");
+  const build = await apiAs(user, "POST", "/v1/users/me/image-schedules", { imageName: "dash-follow", project: buildProject, change: buildChange });
+  const buildRow = `tr[data-schedule="${build.scheduleId}"]`;
+  await page.click(`${buildRow} button:text("Log")`, { timeout: WAIT });
+  await page.waitForSelector("#build-log[data-ended=true]", { timeout: 3 * WAIT });
+  const followed = await page.innerText("#build-log");
+  const stored = await apiAs(user, "GET", `/v1/users/me/image-schedules/${build.scheduleId}/log`);
+  check(stored.ended && followed.trim() === stored.log.trim(), `the followed log of ${build.scheduleId} is the stored log, once (${stored.log.length} characters)`);
+  check(/dash-follow-before/.test(followed) && /dash-follow-after/.test(followed), "it shows the lines written before and after the build's pause");
+  const running = logReads.filter((r) => r.status === "IN_PROGRESS" && r.length > 0);
+  check(running.length > 0, `the page showed log text while the build was IN_PROGRESS (${running.length} reads)`);
+  check(logReads.some((r) => r.after > 0), `later reads ask only after the text shown (after= ${logReads.map((r) => r.after).join(", ")})`);
+  check(logReads.every((r, i) => i === 0 || r.after === logReads[i - 1].nextOffset || logReads[i - 1].after === r.after && r.after === 0),
+    "each read starts where the previous answer's nextOffset ended");
+  check(logReads.filter((r) => r.ended).length === 1, "the page stops reading once the build has ended");
+  await page.waitForTimeout(2500);
+  check(logReads.filter((r) => r.ended).length === 1 && logReads.at(-1).ended, "and reads nothing after it");
   await axeCheck(page, "the builds view");
+  await page.screenshot({ path: join(shots, "builds.png"), fullPage: true });
   await page.goto(base.href + "#/keys");
   await page.waitForSelector("#key-list :is(ul, p)");
   await axeCheck(page, "the SSH keys view");
@@ -155,9 +228,28 @@ try {
   check((await page.$$(".bar-limit")).length === hostCount, "each disk bar shows the 95 % line");
   await axeCheck(page, "the hosts view");
   await page.screenshot({ path: join(shots, "hosts.png"), fullPage: true });
+  await page.setViewportSize(PHONE);
+  await fitsThePhone(page, "the hosts view");
+  await page.screenshot({ path: join(shots, "hosts-phone.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // The build queue: every arch's waiting and running builds, by kind.
+  await page.goto(base.href + "#/queue");
+  await page.waitForSelector('#queue-list tr[data-arch="amd64"]', { timeout: WAIT });
+  const queue = await page.$$eval("#queue-list tr[data-arch]", (rows) =>
+    rows.map((r) => `${r.dataset.arch}: ${r.dataset.waiting} waiting, ${r.dataset.running} running`),
+  );
+  check(queue.length === 2 && queue.every((q) => /^(amd64|arm64): \d+ waiting, \d+ running$/.test(q)), `the admin sees the build queue of each arch (${queue.join("; ")})`);
+  await axeCheck(page, "the build queue view");
+  await page.setViewportSize(PHONE);
+  await fitsThePhone(page, "the build queue view");
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(base.href + "#/audit");
   await page.waitForSelector("#audit-list table");
   await axeCheck(page, "the audit view");
+  await page.setViewportSize(PHONE);
+  await fitsThePhone(page, "the audit view");
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   check(foreignRequests.length === 0, `the page requested no other origin than ${base.origin} ${foreignRequests.join(" ")}`);
   check(consoleErrors.length === 0, `the page logged no error (a CSP violation would) ${consoleErrors.join(" | ")}`);

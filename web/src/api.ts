@@ -9,6 +9,7 @@ export type ProjectListing = Schemas["ProjectListing"];
 export type SshKey = Schemas["SshKey"];
 export type AuditEntry = Schemas["AuditEntry"];
 export type BuildLog = Schemas["BuildLog"];
+export type BuildQueue = Schemas["BuildQueue"];
 export type Problem = Schemas["Problem"];
 
 /** A failed call: the API's problem (RFC 9457), whose `detail` the page shows as it is. */

@@ -30,3 +30,21 @@ export function age(at: string | undefined, now = Date.now()): string {
 export function gigabytes(bytes: number): string {
   return `${(bytes / 1e9).toFixed(1)} GB`;
 }
+
+/** One row of a {@link table}: its cells (one per header) and the row's own attributes. */
+export interface Row {
+  attrs?: Attrs;
+  cells: (Child | Child[])[];
+}
+
+/**
+ * A table with column headers, in a box that scrolls sideways on a wide screen. Each cell names
+ * its column (`data-label`), which a narrow screen shows beside it when rows become cards.
+ */
+export function table(headers: string[], rows: Row[]): HTMLElement {
+  return h("div", { class: "scroll" }, h("table", { class: "cards" },
+    h("thead", {}, h("tr", {}, ...headers.map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, ...rows.map((row) => h("tr", row.attrs ?? {},
+      // One element per cell, so that on a phone it sits in one column beside its label.
+      ...row.cells.map((cell, i) => h("td", { "data-label": headers[i] }, h("div", {}, cell))))))));
+}

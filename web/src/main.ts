@@ -7,6 +7,7 @@ import {
   ProblemError,
   type AuditEntry,
   type BuildLog,
+  type BuildQueue,
   type Host,
   type ImageSchedule,
   type ProjectListing,
@@ -14,7 +15,8 @@ import {
   type Workspace,
 } from "./api";
 import { finishSignIn, loadConfig, startSignIn, type Config } from "./auth";
-import { age, gigabytes, h } from "./dom";
+import { age, gigabytes, h, table } from "./dom";
+import { LogFollower } from "./logfollow";
 
 const main = document.getElementById("main")!;
 const nav = document.getElementById("nav")!;
@@ -140,6 +142,7 @@ const VIEWS: Record<string, { title: string; admin: boolean; show: (s: Session) 
   builds: { title: "Builds", admin: false, show: buildsView },
   keys: { title: "SSH keys", admin: false, show: keysView },
   hosts: { title: "Hosts", admin: true, show: hostsView },
+  queue: { title: "Build queue", admin: true, show: queueView },
   audit: { title: "Audit", admin: true, show: auditView },
   recurring: { title: "Recurring builds", admin: true, show: recurringView },
 };
@@ -177,19 +180,19 @@ function workspacesView(s: Session): () => void {
 
 function workspaceTable(s: Session, items: Workspace[]): HTMLElement {
   if (items.length === 0) return h("p", {}, "No workspaces yet.");
-  return h("div", { class: "scroll" }, h("table", {},
-    h("thead", {}, h("tr", {}, ...["Workspace", "Project", "State", "Host", "Change", "For", "SSH", "Actions"].map((t) => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, ...items.map((w) => h("tr", { "data-workspace": w.workspaceId, "data-state": w.state },
-      h("td", {}, w.name ?? w.workspaceId, h("div", { class: "small" }, w.hostname)),
-      h("td", {}, `${w.projectName} / ${w.parentName} / ${w.arch}`),
-      h("td", {}, h("span", { class: `state state-${w.state}` }, w.state), w.step ? h("div", { class: "small" }, w.step) : null, w.reason ? h("div", { class: "small" }, w.reason) : null),
-      h("td", {}, w.hostId),
-      h("td", {}, w.change),
-      h("td", {}, age(w.updatedAt)),
-      h("td", {}, w.ssh ? sshCommand(`ssh ${w.ssh.user}@${w.ssh.host}`) : h("span", { class: "small" }, w.sshUnavailable ?? "–")),
-      h("td", { class: "actions" }, ...workspaceActions(s, w)),
-    ))),
-  ));
+  return table(["Workspace", "Project", "State", "Host", "Change", "For", "SSH", "Actions"], items.map((w) => ({
+    attrs: { "data-workspace": w.workspaceId, "data-state": w.state },
+    cells: [
+      [w.name ?? w.workspaceId, h("div", { class: "small" }, w.hostname)],
+      `${w.projectName} / ${w.parentName} / ${w.arch}`,
+      [h("span", { class: `state state-${w.state}` }, w.state), w.step ? h("div", { class: "small" }, w.step) : null, w.reason ? h("div", { class: "small" }, w.reason) : null],
+      w.hostId,
+      w.change,
+      age(w.updatedAt),
+      w.ssh ? sshCommand(`ssh ${w.ssh.user}@${w.ssh.host}`) : h("span", { class: "small" }, w.sshUnavailable ?? "–"),
+      h("div", { class: "actions" }, ...workspaceActions(s, w)),
+    ],
+  })));
 }
 
 /** The command that logs in, selectable in one click, with a button that copies it. */
@@ -284,19 +287,20 @@ function buildsView(s: Session): () => void {
   main.append(h("section", { "aria-labelledby": "builds-title" }, h("h2", { id: "builds-title" }, "Your builds"), list), logBox);
   const stop = poll(async () => {
     const page = await s.api.call<{ items: ImageSchedule[] }>("GET", userPath("/image-schedules?limit=100"));
-    list.replaceChildren(page.items.length === 0 ? h("p", {}, "No builds yet.") : h("div", { class: "scroll" }, h("table", {},
-      h("thead", {}, h("tr", {}, ...["Build", "Project", "Status", "Waiting", "Host", "Since", "Actions"].map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", {}, ...page.items.map((b) => h("tr", {},
-        h("td", {}, b.imageName ?? b.scheduleId),
-        h("td", {}, `${b.projectName} / ${b.parentName} / ${b.arch} @ ${b.change ?? "newest"}`),
-        h("td", {}, h("span", { class: `state state-${b.status}` }, b.status), b.reason ? h("div", { class: "small" }, b.reason) : null),
-        h("td", {}, b.waiting ? `#${b.waiting.position}: ${b.waiting.reason}` : "–"),
-        h("td", {}, b.hostId ?? "–"),
-        h("td", {}, age(b.updatedAt)),
-        h("td", { class: "actions" },
+    list.replaceChildren(page.items.length === 0 ? h("p", {}, "No builds yet.") : table(["Build", "Project", "Status", "Waiting", "Host", "Since", "Actions"], page.items.map((b) => ({
+      attrs: { "data-schedule": b.scheduleId, "data-status": b.status },
+      cells: [
+        b.imageName ?? b.scheduleId,
+        `${b.projectName} / ${b.parentName} / ${b.arch} @ ${b.change ?? "newest"}`,
+        [h("span", { class: `state state-${b.status}` }, b.status), b.reason ? h("div", { class: "small" }, b.reason) : null],
+        b.waiting ? `#${b.waiting.position}: ${b.waiting.reason}` : "–",
+        b.hostId ?? "–",
+        age(b.updatedAt),
+        h("div", { class: "actions" },
           h("button", { type: "button", onclick: () => showLog(b), "aria-label": `Log of ${b.imageName ?? b.scheduleId}` }, "Log"),
           b.status === "SCHEDULED" ? h("button", { type: "button", onclick: () => attempt(() => s.api.call("DELETE", userPath(`/image-schedules/${b.scheduleId}`))) }, "Cancel") : null),
-      ))))));
+      ],
+    }))));
   });
   return () => {
     stop();
@@ -305,16 +309,22 @@ function buildsView(s: Session): () => void {
 }
 
 /**
- * Shows a build's log and keeps it current while the build runs. The API serves the whole log
- * as stored so far; when it learns to answer from an offset, only this function changes.
+ * Shows a build's log and follows it while the build runs: every POLL_MS it asks only for the
+ * text after what it shows (`?after=`, the previous answer's `nextOffset`) and appends it, until
+ * the API says the build has `ended`.
  */
 function followLog(s: Session, scheduleId: string, pre: HTMLElement): () => void {
+  const follower = new LogFollower((after) =>
+    s.api.call<BuildLog>("GET", userPath(`/image-schedules/${scheduleId}/log?after=${after}`)),
+  );
   let stop = () => {};
   stop = poll(async () => {
     try {
-      const log = await s.api.call<BuildLog>("GET", userPath(`/image-schedules/${scheduleId}/log`));
-      pre.textContent = log.log;
-      if (log.status !== "IN_PROGRESS" && log.status !== "SCHEDULED") stop();
+      const step = await follower.next();
+      if (step.replace) pre.textContent = step.text;
+      else if (step.text) pre.append(step.text);
+      pre.dataset.ended = String(step.ended);
+      if (follower.ended) stop();
     } catch (e) {
       if (e instanceof ProblemError && e.problem.status === 404) pre.textContent = "No log yet.";
       else throw e;
@@ -400,6 +410,28 @@ function hostsView(s: Session): () => void {
   });
 }
 
+/** Per arch: builds waiting and running, by kind, and the one that has waited longest and why. */
+function queueView(s: Session): () => void {
+  const list = h("div", { id: "queue-list" });
+  main.append(h("section", { "aria-labelledby": "queue-title" }, h("h2", { id: "queue-title" }, "Build queue"),
+    h("p", { class: "small" }, "Each arch has its own queue; builds users asked for go ahead of recurring ones."), list));
+  return poll(async () => {
+    const queue = await s.api.call<BuildQueue>("GET", "/v1/builds/queue");
+    list.replaceChildren(table(["Arch", "Waiting", "Running", "Waiting longest"], queue.arches.map((q) => ({
+      attrs: { "data-arch": q.arch, "data-waiting": q.waiting.user + q.waiting.recurring, "data-running": q.running.user + q.running.recurring },
+      cells: [
+        q.arch,
+        `${q.waiting.user} user, ${q.waiting.recurring} recurring`,
+        `${q.running.user} user, ${q.running.recurring} recurring`,
+        q.oldestWaiting
+          ? [`${q.oldestWaiting.userId}'s ${q.oldestWaiting.scheduleId}, ${age(q.oldestWaiting.scheduledAt)}`,
+            h("div", { class: "small" }, `#${q.oldestWaiting.waiting.position}: ${q.oldestWaiting.waiting.reason}`)]
+          : "–",
+      ],
+    }))));
+  });
+}
+
 function auditView(s: Session): () => void {
   const list = h("div", { id: "audit-list" });
   const user = h("input", { id: "audit-user", name: "userId", placeholder: "any user" }) as HTMLInputElement;
@@ -407,11 +439,9 @@ function auditView(s: Session): () => void {
   let entries: AuditEntry[] = [];
   const render = () => {
     const shown = entries.filter((e) => e.action.startsWith(action.value.trim()));
-    list.replaceChildren(shown.length === 0 ? h("p", {}, "No entries.") : h("div", { class: "scroll" }, h("table", {},
-      h("thead", {}, h("tr", {}, ...["When", "Action", "Actor", "User", "Target"].map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", {}, ...shown.map((e) => h("tr", {},
-        h("td", {}, new Date(e.at).toLocaleString()), h("td", {}, e.action), h("td", {}, e.actor + (e.admin ? " (admin)" : "")),
-        h("td", {}, e.userId ?? "–"), h("td", {}, e.target ?? "–")))))));
+    list.replaceChildren(shown.length === 0 ? h("p", {}, "No entries.") : table(["When", "Action", "Actor", "User", "Target"], shown.map((e) => ({
+      cells: [new Date(e.at).toLocaleString(), e.action, e.actor + (e.admin ? " (admin)" : ""), e.userId ?? "–", e.target ?? "–"],
+    }))));
   };
   const load = async () => {
     const query = user.value.trim() ? `&userId=${encodeURIComponent(user.value.trim())}` : "";

@@ -268,6 +268,8 @@ class AccessMatrixTest {
             Map.entry(
                 "PUT " + ApiRoutes.RECURRING_BUILDS,
                 () -> new Sample("/v1/recurring-builds", () -> "{\"paused\": false}", 200)),
+            Map.entry(
+                "GET " + ApiRoutes.BUILD_QUEUE, () -> new Sample(ApiRoutes.BUILD_QUEUE, null, 200)),
             Map.entry("GET " + ApiRoutes.SSH_KEYS, () -> new Sample(sshKeys, null, 200)),
             Map.entry(
                 "GET " + ApiRoutes.KNOWN_HOSTS, () -> new Sample(ApiRoutes.KNOWN_HOSTS, null, 200)),

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.a4c.local.testing.ApiClient;
 import io.a4c.local.testing.Fleet;
+import io.a4c.local.testing.GitRepo;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
 import java.io.IOException;
@@ -21,9 +22,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The dashboard (issue 17) end to end: {@code web/e2e/dashboard.mjs} drives Debian's Chromium
  * (through playwright-core) against this runtime and its real engines — a development user signs
  * in, creates a workspace and sees it RUNNING, deletes it, sees a bad create's problem detail and
- * never another user's workspace; an admin sees every host with its disk bar; axe-core finds no
- * WCAG 2.1 AA violation; the page asks no other origin. Screenshots go to {@code
- * target/screenshots/}. Plus the page's own headers, over plain HTTP.
+ * never another user's workspace, follows a running build's log with {@code ?after=} until it ends;
+ * an admin sees every host with its disk bar and each arch's build queue; at a phone's width tables
+ * become cards and nothing overflows sideways; axe-core finds no WCAG 2.1 AA violation; the page
+ * asks no other origin. Screenshots go to {@code target/screenshots/}. Plus the page's own headers,
+ * over plain HTTP.
  */
 @ExtendWith(SharedRuntime.class)
 class DashboardTest {
@@ -47,6 +50,12 @@ class DashboardTest {
             .until(() -> scenario.requestWorkspace(other, project, "amd64"), r -> r.status() == 202)
             .at("/workspaceId");
     scenario.awaitState(other, foreign, "RUNNING");
+    // A build whose log grows for a while: the page follows it while it runs.
+    var repo = GitRepo.create();
+    String change = repo.commit("hello.txt", "hello\n").substring(0, 12);
+    String buildProject =
+        scenario.createGitProject(
+            "dash-follow", repo, "echo dash-follow-before", "sleep 15", "echo dash-follow-after");
 
     var command =
         new ProcessBuilder("node", SCRIPT.toString())
@@ -60,6 +69,8 @@ class DashboardTest {
     env.put("A4C_E2E_ADMIN", scenario.user("dash-admin"));
     env.put("A4C_E2E_FOREIGN", foreign);
     env.put("A4C_E2E_HOSTS", Integer.toString(fleet.hostIds().size()));
+    env.put("A4C_E2E_BUILD_PROJECT", buildProject);
+    env.put("A4C_E2E_BUILD_CHANGE", change);
     env.put("A4C_E2E_SHOTS", SHOTS.toAbsolutePath().toString());
     Process node = command.start();
     boolean ended = node.waitFor(Duration.ofMinutes(5).toSeconds(), TimeUnit.SECONDS);
@@ -70,7 +81,14 @@ class DashboardTest {
     assertThat(ended).as("the browser test ended within 5 minutes:\n" + log).isTrue();
     assertThat(node.exitValue()).as(log).isZero();
     assertThat(log).contains("dashboard: all checks passed");
-    for (String shot : List.of("workspaces.png", "bad-create.png", "hosts.png")) {
+    for (String shot :
+        List.of(
+            "workspaces.png",
+            "bad-create.png",
+            "workspaces-phone.png",
+            "builds.png",
+            "hosts.png",
+            "hosts-phone.png")) {
       assertThat(SHOTS.resolve(shot)).isNotEmptyFile();
     }
   }

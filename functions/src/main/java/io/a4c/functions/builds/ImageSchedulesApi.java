@@ -1,5 +1,6 @@
 package io.a4c.functions.builds;
 
+import static io.a4c.functions.http.ApiRoutes.BUILD_QUEUE;
 import static io.a4c.functions.http.ApiRoutes.IMAGE_SCHEDULE;
 import static io.a4c.functions.http.ApiRoutes.IMAGE_SCHEDULES;
 import static io.a4c.functions.http.ApiRoutes.IMAGE_SCHEDULE_LOG;
@@ -23,7 +24,7 @@ import javax.inject.Singleton;
 
 /**
  * The image-schedule routes under {@code /v1/users/{userId}/image-schedules}, and the admin's
- * recurring-builds switch. Thin: parse, check, call.
+ * recurring-builds switch and view of the build queue. Thin: parse, check, call.
  */
 @Singleton
 public final class ImageSchedulesApi implements ApiHandler {
@@ -43,6 +44,7 @@ public final class ImageSchedulesApi implements ApiHandler {
   private final ImageScheduleReads reads;
   private final ImageScheduleCancellation cancellation;
   private final RecurringBuildsSwitch recurring;
+  private final BuildQueueReads queue;
   private final ApiResponses responses;
   private final String adminClaim;
 
@@ -52,12 +54,14 @@ public final class ImageSchedulesApi implements ApiHandler {
       ImageScheduleReads reads,
       ImageScheduleCancellation cancellation,
       RecurringBuildsSwitch recurring,
+      BuildQueueReads queue,
       ApiResponses responses,
       FunctionsConfig config) {
     this.scheduling = scheduling;
     this.reads = reads;
     this.cancellation = cancellation;
     this.recurring = recurring;
+    this.queue = queue;
     this.responses = responses;
     this.adminClaim = config.adminClaim();
   }
@@ -69,6 +73,10 @@ public final class ImageSchedulesApi implements ApiHandler {
 
   private APIGatewayV2HTTPResponse route(ApiRequest request) {
     var caller = request.caller(adminClaim);
+    if (request.routeKey().equals("GET " + BUILD_QUEUE)) {
+      caller.requireAdmin();
+      return responses.json(200, queue.queue());
+    }
     if (request.routeKey().endsWith(" " + RECURRING_BUILDS)) {
       caller.requireAdmin();
       return switch (request.routeKey()) {

@@ -44,6 +44,7 @@ public final class ApiRoutes {
   public static final String IMAGE_SCHEDULE_LOG =
       "/v1/users/{userId}/image-schedules/{scheduleId}/log";
   public static final String RECURRING_BUILDS = "/v1/recurring-builds";
+  public static final String BUILD_QUEUE = "/v1/builds/queue";
   public static final String SSH_KEYS = "/v1/users/{userId}/ssh-keys";
   public static final String SSH_KEY = "/v1/users/{userId}/ssh-keys/{keyName}";
   public static final String KNOWN_HOSTS = "/v1/ssh/known-hosts";
@@ -71,6 +72,7 @@ public final class ApiRoutes {
           new Route("GET", IMAGE_SCHEDULE_LOG, Function.IMAGE_SCHEDULES),
           new Route("GET", RECURRING_BUILDS, Function.IMAGE_SCHEDULES),
           new Route("PUT", RECURRING_BUILDS, Function.IMAGE_SCHEDULES),
+          new Route("GET", BUILD_QUEUE, Function.IMAGE_SCHEDULES),
           new Route("GET", SSH_KEYS, Function.SSH_KEYS),
           new Route("PUT", SSH_KEY, Function.SSH_KEYS),
           new Route("DELETE", SSH_KEY, Function.SSH_KEYS),
