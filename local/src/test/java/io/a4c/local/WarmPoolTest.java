@@ -3,6 +3,8 @@ package io.a4c.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import io.a4c.local.testing.ApiClient;
 import io.a4c.local.testing.Fleet;
@@ -75,12 +77,22 @@ class WarmPoolTest {
         .exec()
         .stream()
         .filter(c -> "running".equals(c.getState()))
-        .filter(
-            c ->
-                fleet
-                    .exec(hostId, c.getId(), "sh", "-c", "cat /etc/a4c/owner 2>/dev/null")
-                    .isBlank())
+        .filter(c -> unclaimed(fleet, hostId, c))
         .toList();
+  }
+
+  /**
+   * Whether the running member has no owner yet; one the sweep drains or replaces between the
+   * listing and this look (stopped or removed meanwhile) is no member.
+   */
+  private static boolean unclaimed(Fleet fleet, String hostId, Container container) {
+    try {
+      return fleet
+          .exec(hostId, container.getId(), "sh", "-c", "cat /etc/a4c/owner 2>/dev/null")
+          .isBlank();
+    } catch (ConflictException | NotFoundException e) {
+      return false;
+    }
   }
 
   private static List<Member> awaitMembers(Fleet fleet, String project, int size, String imageRef) {
@@ -116,6 +128,30 @@ class WarmPoolTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> api.get("/v1/hosts", api.adminToken()).body().contains(image));
+    List<ApiClient.Reply> replies = new ArrayList<>();
+    try {
+      poolTakesTwentyCreates(api, fleet, scenario, project, image, replies);
+    } finally {
+      // Even after a failure: the pool and the workspaces leave the hosts' slots to other tests.
+      setPool(api, project, "a4c-base:busybox", 0);
+      for (var reply : replies) {
+        if (reply.status() == 202) {
+          api.delete(
+              "/v1/users/" + reply.at("/userId") + "/workspaces/" + reply.at("/workspaceId"),
+              api.tokenOf(reply.at("/userId")));
+        }
+      }
+    }
+  }
+
+  private void poolTakesTwentyCreates(
+      ApiClient api,
+      Fleet fleet,
+      Scenario scenario,
+      String project,
+      String image,
+      List<ApiClient.Reply> replies)
+      throws Exception {
     setPool(api, project, "a4c-base:busybox", 3);
     var before = awaitMembers(fleet, project, 3, image);
     Map<String, Member> memberContainers = new HashMap<>();
@@ -129,7 +165,6 @@ class WarmPoolTest {
       String user = scenario.user("pool" + i);
       creates.add(() -> scenario.requestWorkspace(user, project, "amd64"));
     }
-    List<ApiClient.Reply> replies = new ArrayList<>();
     try (var pool = Executors.newFixedThreadPool(20)) {
       for (var future : pool.invokeAll(creates)) {
         replies.add(future.get());
@@ -210,12 +245,6 @@ class WarmPoolTest {
                               memberContainers.containsKey(
                                   c.getLabels().get("io.a4c.workspace-id"))));
     }
-
-    for (var reply : replies) {
-      api.delete(
-          "/v1/users/" + reply.at("/userId") + "/workspaces/" + reply.at("/workspaceId"),
-          api.tokenOf(reply.at("/userId")));
-    }
   }
 
   @Test
@@ -227,6 +256,21 @@ class WarmPoolTest {
     var own = SshAccessTest.developer(dir, api, user, "laptop");
     var other = SshAccessTest.developer(dir, api, scenario.user("other"), "laptop");
     setPool(api, project, "a4c-base:busybox", 1);
+    try {
+      aPooledWorkspaceTakesTheKey(api, fleet, scenario, project, user, own, other);
+    } finally {
+      setPool(api, project, "a4c-base:busybox", 0);
+    }
+  }
+
+  private static void aPooledWorkspaceTakesTheKey(
+      ApiClient api,
+      Fleet fleet,
+      Scenario scenario,
+      String project,
+      String user,
+      io.a4c.local.testing.SshClient own,
+      io.a4c.local.testing.SshClient other) {
     var member = awaitMembers(fleet, project, 1, "a4c-test/" + project + ":1").getFirst();
 
     var running = scenario.createRunning(user, project);
@@ -245,7 +289,6 @@ class WarmPoolTest {
     var refused = other.run(login, host, ip, "true");
     assertThat(refused.ok()).as(refused.output()).isFalse();
 
-    setPool(api, project, "a4c-base:busybox", 0);
     String id = running.at("/workspaceId");
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
