@@ -81,6 +81,16 @@ class BuildLifecycleTest {
                 .status())
         .isEqualTo(404);
 
+    // A completed build is prefetched until two hosts hold it (docs/builds.md): let that land
+    // first, so no late prefetch brings the image back after it is taken away.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                api.get("/v1/users/" + alice + "/image-schedules/" + id, api.tokenOf(alice))
+                    .json()
+                    .get("imageHosts"),
+            hosts -> hosts.size() >= 2);
     // No host holds the image any more: the workspace's host pulls it from the registry.
     fleet.removeEverywhere(imageRef);
     await()
