@@ -159,7 +159,8 @@ public final class ColdStartBenchmark {
               "scheduled.json",
               "response=Result[hostsMarkedDown=0, workspacesRedriven=0, workspacesFailed=0,"
                   + " buildJobsResent=0, buildLeasesExpired=0, expiryWarnings=0,"
-                  + " workspacesExpired=0]"),
+                  + " workspacesExpired=0, poolMembersFilled=0,"
+                  + " poolMembersDrained=0]"),
           new Case(
               "build claim: a claim (refused: no such build)",
               "io.a4c.functions.builds.BuildClaimFunction",
