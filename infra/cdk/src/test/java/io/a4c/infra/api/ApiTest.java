@@ -44,6 +44,7 @@ class ApiTest {
             "GET /v1/users/{userId}/image-schedules/{scheduleId}/log",
             "GET /v1/recurring-builds",
             "PUT /v1/recurring-builds",
+            "GET /v1/builds/queue",
             "GET /v1/users/{userId}/ssh-keys",
             "PUT /v1/users/{userId}/ssh-keys/{keyName}",
             "DELETE /v1/users/{userId}/ssh-keys/{keyName}",
