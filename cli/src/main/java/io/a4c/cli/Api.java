@@ -15,6 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -99,6 +101,22 @@ public final class Api {
   /** GET, 2xx expected. */
   public Reply get(String path) {
     return send("GET", path, null);
+  }
+
+  /**
+   * The {@code items} of every page of a paged list at {@code path} (no query of its own), as the
+   * API answered them: pages of 100, following {@code nextToken} until there is none.
+   */
+  public List<JsonNode> allItems(String path) {
+    var items = new ArrayList<JsonNode>();
+    String next = null;
+    do {
+      var page =
+          get(path + "?limit=100" + (next == null ? "" : "&nextToken=" + encode(next))).json();
+      page.path("items").forEach(items::add);
+      next = page.hasNonNull("nextToken") ? page.get("nextToken").asText() : null;
+    } while (next != null);
+    return items;
   }
 
   /** GET, the answer as one of {@link ApiTypes}. */

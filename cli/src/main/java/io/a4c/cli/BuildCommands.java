@@ -1,11 +1,9 @@
 package io.a4c.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.a4c.cli.ApiTypes.BuildLog;
 import io.a4c.cli.ApiTypes.CreateImageScheduleRequest;
 import io.a4c.cli.ApiTypes.ImageSchedule;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -205,15 +203,7 @@ final class BuildCommands extends A4cCli.Group {
     @Override
     public void run() {
       var api = common.api(context);
-      var raw = new ArrayList<JsonNode>();
-      String next = null;
-      do {
-        var page =
-            api.get(PATH + "?limit=100" + (next == null ? "" : "&nextToken=" + Api.encode(next)))
-                .json();
-        page.path("items").forEach(raw::add);
-        next = page.hasNonNull("nextToken") ? page.get("nextToken").asText() : null;
-      } while (next != null);
+      var raw = api.allItems(PATH);
       if (common.json()) {
         Common.printJson(context, raw);
         return;

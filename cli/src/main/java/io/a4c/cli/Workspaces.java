@@ -2,7 +2,6 @@ package io.a4c.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.a4c.cli.ApiTypes.Workspace;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -25,16 +24,7 @@ final class Workspaces {
 
   /** Every workspace of the caller as the API answered it (all pages), for {@code --json}. */
   static List<JsonNode> allJson(Api api) {
-    var items = new ArrayList<JsonNode>();
-    String next = null;
-    do {
-      var page =
-          api.get(PATH + "?limit=100" + (next == null ? "" : "&nextToken=" + Api.encode(next)))
-              .json();
-      page.path("items").forEach(items::add);
-      next = page.hasNonNull("nextToken") ? page.get("nextToken").asText() : null;
-    } while (next != null);
-    return items;
+    return api.allItems(PATH);
   }
 
   /** The path of one workspace. */
