@@ -21,7 +21,7 @@ import io.a4c.functions.warmpool.PoolMember;
 import io.a4c.functions.warmpool.WarmPoolStore;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
+import java.util.HashMap;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -207,28 +207,7 @@ public final class WorkspaceCreation {
         throw overQuota(userId, project, quota);
       }
       send(workspace, project, ssh.map(WorkspaceSshAccess.Issued::command).orElse(null), claim);
-      audit.record(
-          origin,
-          "workspace.create",
-          userId,
-          "workspace:" + workspaceId,
-          Map.of(
-              "projectName",
-              project.projectName(),
-              "parentName",
-              request.parentName(),
-              "arch",
-              request.parsedArch().wireName(),
-              "hostId",
-              host.hostId(),
-              "imageRef",
-              image.imageRef()));
-      log.atInfo()
-          .addKeyValue("workspaceId", workspaceId)
-          .addKeyValue("userId", userId)
-          .addKeyValue("hostId", host.hostId())
-          .addKeyValue("imageRef", image.imageRef())
-          .log("workspace placed");
+      recordCreate(origin, userId, workspaceId, project, request, host.hostId(), image, false);
       return workspace;
     }
     throw new NoHostAvailableException(
@@ -304,33 +283,38 @@ public final class WorkspaceCreation {
         throw overQuota(userId, project, quota);
       }
       send(workspace, project, ssh.map(WorkspaceSshAccess.Issued::command).orElse(null), claim);
-      audit.record(
-          origin,
-          "workspace.create",
-          userId,
-          "workspace:" + workspaceId,
-          Map.of(
-              "projectName",
-              project.projectName(),
-              "parentName",
-              request.parentName(),
-              "arch",
-              request.parsedArch().wireName(),
-              "hostId",
-              member.hostId(),
-              "imageRef",
-              image.imageRef(),
-              "warmPool",
-              "claimed"));
-      log.atInfo()
-          .addKeyValue("workspaceId", workspaceId)
-          .addKeyValue("userId", userId)
-          .addKeyValue("hostId", member.hostId())
-          .addKeyValue("imageRef", image.imageRef())
-          .log("workspace claimed from the warm pool");
+      recordCreate(origin, userId, workspaceId, project, request, member.hostId(), image, true);
       return workspace;
     }
     return null;
+  }
+
+  /** Audits and logs a create placed on {@code hostId}: a claimed warm pool member when pooled. */
+  private void recordCreate(
+      Origin origin,
+      String userId,
+      String workspaceId,
+      Project project,
+      CreateWorkspaceRequest request,
+      String hostId,
+      Image image,
+      boolean pooled) {
+    var details = new HashMap<String, String>();
+    details.put("projectName", project.projectName());
+    details.put("parentName", request.parentName());
+    details.put("arch", request.parsedArch().wireName());
+    details.put("hostId", hostId);
+    details.put("imageRef", image.imageRef());
+    if (pooled) {
+      details.put("warmPool", "claimed");
+    }
+    audit.record(origin, "workspace.create", userId, "workspace:" + workspaceId, details);
+    log.atInfo()
+        .addKeyValue("workspaceId", workspaceId)
+        .addKeyValue("userId", userId)
+        .addKeyValue("hostId", hostId)
+        .addKeyValue("imageRef", image.imageRef())
+        .log(pooled ? "workspace claimed from the warm pool" : "workspace placed");
   }
 
   private QuotaExceededException overQuota(String userId, Project project, int quota) {
