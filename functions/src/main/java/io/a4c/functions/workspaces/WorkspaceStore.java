@@ -17,11 +17,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
@@ -108,41 +110,13 @@ public final class WorkspaceStore {
    * @throws IdempotencyKeyTaken when another request already used the key
    */
   void insertReserving(Workspace workspace, IdempotencyRecord idempotency, int quota) {
-    if (quota <= 0) {
-      throw new QuotaReached();
-    }
-    var tx =
-        Transaction.of(dynamo)
-            .put(
-                "workspace",
-                p ->
-                    p.tableName(table)
-                        .item(toItem(workspace))
-                        .conditionExpression("attribute_not_exists(workspaceId)"))
-            .add("hostSlot", hostSlots.reserve(workspace.hostId()))
-            .add(
-                "quota",
-                usage.reserve(workspace.userId(), UsageCounters.Counter.WORKSPACES, quota));
-    if (idempotency != null) {
-      tx.add("idempotencyKey", idempotencyKeys.record(idempotency, workspace.createdAt()));
-    }
-    try {
-      tx.commit();
-    } catch (TransactionCanceledException e) {
-      // A participant still contended after the retries (Transaction#commit) lost a race: the
-      // answer is the loser's, as if the winner's write had made its condition false.
-      var failure = tx.failure(e);
-      if (failure.failed("idempotencyKey") || failure.conflicted("idempotencyKey")) {
-        throw new IdempotencyKeyTaken();
-      }
-      if (failure.failed("quota") || failure.conflicted("quota")) {
-        throw new QuotaReached();
-      }
-      if (failure.failed("hostSlot") || failure.conflicted("hostSlot")) {
-        throw new HostUnavailableForReservation();
-      }
-      throw e;
-    }
+    insertHolding(
+        workspace,
+        idempotency,
+        quota,
+        "hostSlot",
+        hostSlots.reserve(workspace.hostId()),
+        HostUnavailableForReservation::new);
   }
 
   /** Raised when the pool member a claim tried was claimed by another create or removed first. */
@@ -166,10 +140,24 @@ public final class WorkspaceStore {
    * @throws IdempotencyKeyTaken when another request used the idempotency key
    */
   void insertClaiming(
+      Workspace workspace, IdempotencyRecord idempotency, int quota, TransactWriteItem poolClaim) {
+    insertHolding(workspace, idempotency, quota, "poolMember", poolClaim, PoolMemberTaken::new);
+  }
+
+  /**
+   * The one transaction of a new workspace: its record, its place on a host ({@code place}, named
+   * {@code placeName}: a slot reserved, or a pool member claimed), a unit of the user's quota and
+   * the idempotency key. A participant still contended after the retries ({@link
+   * Transaction#commit}) lost a race: the answer is the loser's, as if the winner's write had made
+   * its condition false — {@code placeLost} when the place went.
+   */
+  private void insertHolding(
       Workspace workspace,
       IdempotencyRecord idempotency,
       int quota,
-      software.amazon.awssdk.services.dynamodb.model.TransactWriteItem poolClaim) {
+      String placeName,
+      TransactWriteItem place,
+      Supplier<RuntimeException> placeLost) {
     if (quota <= 0) {
       throw new QuotaReached();
     }
@@ -181,7 +169,7 @@ public final class WorkspaceStore {
                     p.tableName(table)
                         .item(toItem(workspace))
                         .conditionExpression("attribute_not_exists(workspaceId)"))
-            .add("poolMember", poolClaim)
+            .add(placeName, place)
             .add(
                 "quota",
                 usage.reserve(workspace.userId(), UsageCounters.Counter.WORKSPACES, quota));
@@ -198,8 +186,8 @@ public final class WorkspaceStore {
       if (failure.failed("quota") || failure.conflicted("quota")) {
         throw new QuotaReached();
       }
-      if (failure.failed("poolMember") || failure.conflicted("poolMember")) {
-        throw new PoolMemberTaken();
+      if (failure.failed(placeName) || failure.conflicted(placeName)) {
+        throw placeLost.get();
       }
       throw e;
     }
