@@ -217,6 +217,19 @@ public final class Scenario {
   }
 
   /** Waits until the workspace record is gone (404). */
+  /** Waits until none of {@code workspaceIds} is there, all within {@code within}. */
+  public void awaitAllGone(
+      String user, java.util.Collection<String> workspaceIds, Duration within) {
+    String path = "/v1/users/" + user + "/workspaces/";
+    await()
+        .atMost(within)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                workspaceIds.stream()
+                    .allMatch(id -> api.get(path + id, api.tokenOf(user)).status() == 404));
+  }
+
   public void awaitGone(String user, String workspaceId) {
     String path = "/v1/users/" + user + "/workspaces/" + workspaceId;
     await()
