@@ -4,8 +4,8 @@ import dagger.BindsInstance;
 import dagger.Component;
 import io.a4c.functions.admin.AdminApi;
 import io.a4c.functions.aws.AwsModule;
+import io.a4c.functions.builds.BuildClaimDoor;
 import io.a4c.functions.builds.BuildDeadLetters;
-import io.a4c.functions.builds.BuildLease;
 import io.a4c.functions.builds.ImageSchedulesApi;
 import io.a4c.functions.builds.RecurringBuilds;
 import io.a4c.functions.config.FunctionsConfig;
@@ -36,7 +36,7 @@ public interface FunctionsComponent {
 
   io.a4c.functions.sshkeys.SshKeysApi sshKeysApi();
 
-  BuildLease buildLease();
+  BuildClaimDoor buildClaimDoor();
 
   BuildDeadLetters buildDeadLetters();
 

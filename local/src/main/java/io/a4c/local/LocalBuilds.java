@@ -145,11 +145,10 @@ final class LocalBuilds implements AutoCloseable {
   }
 
   private static LambdaInvokeServer.StreamFunction claimFunction(FunctionsComponent functions) {
-    var function = BuildClaimFunction.local(functions.buildLease());
+    var function = BuildClaimFunction.local(functions.buildClaimDoor());
     return function::handle;
   }
 
-  /** Every local daemon's builder role: every arch's queue, of which it polls its engine's. */
   /** What makes a local daemon a builder of these queues, as a builder host's environment. */
   Map<String, String> daemonEnvironment() {
     var builds = config.builds();

@@ -69,6 +69,8 @@ public record FunctionsConfig(
    * @param hostRoleIds for {@link HostAuth#SENDER_ID}: each host's IAM role id; empty: session name
    *     alone
    * @param hostEventKeys for {@link HostAuth#SIGNATURE}: each host's event key
+   * @param stsEndpoint for {@link HostAuth#SENDER_ID}: the STS endpoint a build claim's presigned
+   *     caller identity is sent to (this region's, unless overridden for tests)
    */
   public record Security(
       String auditTable,
@@ -78,7 +80,8 @@ public record FunctionsConfig(
       int maxBuildsInFlightPerUser,
       HostAuth hostAuth,
       Map<String, String> hostRoleIds,
-      Map<String, SecretKey> hostEventKeys) {
+      Map<String, SecretKey> hostEventKeys,
+      URI stsEndpoint) {
     public Security {
       hostRoleIds = Map.copyOf(hostRoleIds);
       hostEventKeys = Map.copyOf(hostEventKeys);
@@ -155,7 +158,7 @@ public record FunctionsConfig(
         env.getOrDefault(FunctionsEnv.AWS_REGION, "us-east-1"),
         uri(env, FunctionsEnv.DYNAMODB_ENDPOINT),
         uri(env, FunctionsEnv.SQS_ENDPOINT),
-        security(env),
+        security(env, env.getOrDefault(FunctionsEnv.AWS_REGION, "us-east-1")),
         new Builds(
             buildQueueUrls(env),
             required(env, FunctionsEnv.BUILD_SCHEDULES_TABLE),
@@ -190,7 +193,7 @@ public record FunctionsConfig(
     return value == null || value.isBlank() ? null : value.trim();
   }
 
-  private static Security security(Map<String, String> env) {
+  private static Security security(Map<String, String> env, String region) {
     SecretKey pageTokenKey =
         key(FunctionsEnv.PAGE_TOKEN_KEY, required(env, FunctionsEnv.PAGE_TOKEN_KEY));
     String auth = env.getOrDefault(FunctionsEnv.HOST_AUTH, "sender-id").trim();
@@ -240,7 +243,9 @@ public record FunctionsConfig(
         (int) positive(env, FunctionsEnv.MAX_BUILDS_IN_FLIGHT_PER_USER, 5),
         hostAuth,
         roleIds,
-        keys);
+        keys,
+        uri(env, FunctionsEnv.STS_ENDPOINT)
+            .orElse(URI.create("https://sts." + region + ".amazonaws.com")));
   }
 
   private static SecretKey key(String name, String value) {

@@ -128,6 +128,12 @@ public final class FunctionsEnv {
   /** For {@code signature}: each host's base64 event key, {@code h1=<key>,h2=<key>}. */
   public static final String HOST_EVENT_KEYS = "A4C_HOST_EVENT_KEYS";
 
+  /**
+   * Optional STS endpoint a build claim's presigned caller identity is sent to (tests only; default
+   * {@code https://sts.<AWS_REGION>.amazonaws.com}).
+   */
+  public static final String STS_ENDPOINT = "A4C_STS_ENDPOINT";
+
   /** Optional endpoint override for DynamoDB (local runtime and tests only). */
   public static final String DYNAMODB_ENDPOINT = "A4C_DYNAMODB_ENDPOINT";
 

@@ -17,6 +17,7 @@ import io.a4c.events.WorkspaceStatus;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.builds.BuildReports;
+import io.a4c.functions.hostauth.HostEventSenders;
 import io.a4c.functions.hosts.HostService;
 import io.a4c.functions.workspaces.WarmPools;
 import io.a4c.functions.workspaces.WorkspaceReconciler;

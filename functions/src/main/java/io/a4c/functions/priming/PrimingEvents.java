@@ -21,6 +21,7 @@ import io.a4c.events.BuildKind;
 import io.a4c.events.BuildMessage;
 import io.a4c.events.BuildSource;
 import io.a4c.events.BuildSpec;
+import io.a4c.events.CallerProof;
 import io.a4c.events.EventJson;
 import io.a4c.events.Heartbeat;
 import io.a4c.events.HostEvent;
@@ -266,15 +267,25 @@ public final class PrimingEvents {
   }
 
   /**
-   * One claim, as a builder invokes the claim function with it. Its conditional write is answered
-   * offline with success, so the claim is granted — in the snapshot's imagination only.
+   * One claim, as a builder invokes the claim function with it, with a proof shaped as AWS's (a
+   * presigned GetCallerIdentity, signed by nobody): the sender check sends it to STS, answered
+   * offline with nothing, so the claim is refused at the door and audited — in the snapshot's
+   * imagination only.
    */
   public static List<byte[]> buildClaim() {
+    String presigned =
+        "Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            + "&X-Amz-Credential=ASIAPRIMING%2F20260101%2Fus-east-1%2Fsts%2Faws4_request"
+            + "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60"
+            + "&X-Amz-SignedHeaders=host%3B"
+            + CallerProof.DIGEST_HEADER
+            + "&X-Amz-Signature=priming";
     try {
       return List.of(
           EventJson.newMapper()
               .writeValueAsBytes(
-                  BuildClaim.of(SCHEDULE_ID, USER, "a4c-priming", "a4c-priming/0", 1)));
+                  BuildClaim.of(SCHEDULE_ID, USER, "a4c-priming", "a4c-priming/0", 1)
+                      .withProof(CallerProof.presigned(presigned))));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("priming event could not be serialised", e);
     }

@@ -13,7 +13,7 @@ import io.a4c.functions.builds.BuildClaimFunction;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.config.FunctionsEnv;
-import io.a4c.functions.hostevents.HostEventSenders;
+import io.a4c.functions.hostauth.HostEventSenders;
 import io.a4c.functions.http.ApiHandler;
 import io.a4c.functions.sweeper.Sweeper;
 import java.io.IOException;
@@ -104,7 +104,12 @@ class SnapStartPrimingTest {
       var env = FunctionsConfigTest.minimal();
       env.putAll(extra);
       var config = FunctionsConfig.fromEnvironment(env);
-      var senders = new HostEventSenders(config);
+      var senders =
+          new HostEventSenders(
+              config,
+              () -> {
+                throw new AssertionError("a host event's check never asks STS");
+              });
 
       for (var message : PrimingEvents.hostEvents(config.security()).getFirst().getRecords()) {
         assertThat(
@@ -140,7 +145,7 @@ class SnapStartPrimingTest {
         (event, context) -> record(results, graph.recurringBuilds().tick()).toString();
     RequestHandler<SQSEvent, SQSBatchResponse> deadLetters =
         (event, context) -> record(results, graph.buildDeadLetters().handle(event));
-    var claimFunction = SnapStartPriming.bytes(BuildClaimFunction.local(graph.buildLease()));
+    var claimFunction = SnapStartPriming.bytes(BuildClaimFunction.local(graph.buildClaimDoor()));
     RequestHandler<byte[], String> claim =
         (event, context) ->
             record(
@@ -152,12 +157,13 @@ class SnapStartPrimingTest {
     assertThat(graph.priming().prime(claim, PrimingEvents.buildClaim())).isZero();
     assertThat(results).hasSize(3);
     assertThat(((SQSBatchResponse) results.get(1)).getBatchItemFailures()).isEmpty();
-    // The claim's conditional write runs offline and answers no attempt, the read finds no
-    // item: refused as an unknown build, and nothing left the process.
+    // The claim's proof went to STS, answered offline with nothing: refused at the door, its
+    // audit write answered offline, and nothing left the process.
     assertThat((String) results.get(2))
         .as("the claim's answer")
         .contains("\"granted\":false")
-        .contains("no such build");
+        .contains("not shown to be host a4c-priming")
+        .contains("names no caller");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.a4c.daemon.builds;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.a4c.daemon.aws.CallerProofs;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.events.BuildClaim;
 import io.a4c.events.BuildClaimAnswer;
@@ -15,8 +16,9 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * Asks the build-claim function (a synchronous Lambda invoke with the host's role) to take a build:
- * the function makes the one conditional write that decides who runs it. An answer is read ignoring
- * fields of a later release ({@link EventJson#messageReader}). Thread-safe.
+ * the function makes the one conditional write that decides who runs it. The invoke carries no
+ * caller identity, so each claim carries this host's proof ({@link CallerProofs}). An answer is
+ * read ignoring fields of a later release ({@link EventJson#messageReader}). Thread-safe.
  */
 @Singleton
 public final class BuildClaims {
@@ -24,17 +26,20 @@ public final class BuildClaims {
   private final ObjectMapper json;
   private final ObjectReader answers;
   private final String function;
+  private final CallerProofs proofs;
 
   @Inject
-  public BuildClaims(LambdaClient lambda, ObjectMapper json, DaemonConfig config) {
+  public BuildClaims(
+      LambdaClient lambda, ObjectMapper json, DaemonConfig config, CallerProofs proofs) {
     this.lambda = lambda;
+    this.proofs = proofs;
     this.json = json;
     this.answers = EventJson.messageReader(json, BuildClaimAnswer.class);
     this.function = config.builder().claimFunction();
   }
 
   /**
-   * The function's answer.
+   * The function's answer to {@code claim}, sent with this host's proof.
    *
    * @throws IllegalStateException when the function failed or could not be reached: the builder
    *     then leaves the job for a later delivery
@@ -42,7 +47,7 @@ public final class BuildClaims {
   public BuildClaimAnswer claim(BuildClaim claim) {
     String payload;
     try {
-      payload = json.writeValueAsString(claim);
+      payload = json.writeValueAsString(proofs.prove(claim));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("claim could not be serialised", e);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.a4c.daemon.aws.CallerProofs;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.config.DaemonConfigTest;
 import io.a4c.daemon.config.DaemonEnv;
@@ -11,10 +12,12 @@ import io.a4c.events.BuildClaim;
 import io.a4c.events.BuildClaimAnswer;
 import io.a4c.events.BuildStatus;
 import io.a4c.events.EventJson;
+import io.a4c.events.HostEventSignatures;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +38,7 @@ class BuildClaimsTest {
   private static final String FUNCTION = "a4c-test-BuildClaim";
   private static final BuildClaim CLAIM =
       BuildClaim.of("bs-" + "0".repeat(26), "alice", "h1", "h1/0", 2);
+  private static final byte[] KEY = new byte[32];
 
   private HttpServer lambda;
   private LambdaClient client;
@@ -84,12 +88,14 @@ class BuildClaimsTest {
             DaemonEnv.BUILDER, "true",
             DaemonEnv.IMAGE_REPOSITORY, "10.250.0.1:5000/a4c-images",
             DaemonEnv.BUILD_CLAIM_FUNCTION, FUNCTION,
-            DaemonEnv.BUILD_QUEUE_URL_AMD64, "http://127.0.0.1:1/q"));
-    return new BuildClaims(client, EventJson.newMapper(), DaemonConfig.fromEnvironment(env));
+            DaemonEnv.BUILD_QUEUE_URL_AMD64, "http://127.0.0.1:1/q",
+            DaemonEnv.EVENT_KEY, Base64.getEncoder().encodeToString(KEY)));
+    var config = DaemonConfig.fromEnvironment(env);
+    return new BuildClaims(client, EventJson.newMapper(), config, new CallerProofs(config));
   }
 
   @Test
-  void theClaimGoesToTheConfiguredFunctionAndItsGrantIsRead() throws Exception {
+  void theClaimGoesToTheConfiguredFunctionWithThisHostsProofAndItsGrantIsRead() throws Exception {
     answer = EventJson.newMapper().writeValueAsString(BuildClaimAnswer.grant(2));
 
     assertThat(claims().claim(CLAIM)).isEqualTo(BuildClaimAnswer.grant(2));
@@ -98,7 +104,12 @@ class BuildClaimsTest {
     String request = requests.peek();
     assertThat(request).startsWith("/2015-03-31/functions/" + FUNCTION + "/invocations ");
     String payload = request.substring(request.indexOf(' ') + 1);
-    assertThat(EventJson.newMapper().readValue(payload, BuildClaim.class)).isEqualTo(CLAIM);
+    var sent = EventJson.newMapper().readValue(payload, BuildClaim.class);
+    assertThat(sent.withProof(null)).isEqualTo(CLAIM);
+    assertThat(sent.proof().callerIdentity()).isNull();
+    assertThat(HostEventSignatures.verify(KEY, CLAIM.signedText(), sent.proof().signature()))
+        .as("signed with this host's event key")
+        .isTrue();
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.a4c.functions.hostevents;
+package io.a4c.functions.hostauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +25,11 @@ class HostEventSendersTest {
   private static HostEventSenders senders(Map<String, String> extra) {
     var env = FunctionsConfigTest.minimal();
     env.putAll(extra);
-    return new HostEventSenders(FunctionsConfig.fromEnvironment(env));
+    return new HostEventSenders(
+        FunctionsConfig.fromEnvironment(env),
+        () -> {
+          throw new AssertionError("a host event's check never asks STS");
+        });
   }
 
   private static SQSEvent.SQSMessage message(String body, String senderId, String signature) {

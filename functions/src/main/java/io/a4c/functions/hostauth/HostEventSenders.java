@@ -1,16 +1,20 @@
-package io.a4c.functions.hostevents;
+package io.a4c.functions.hostauth;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.a4c.events.BuildClaim;
+import io.a4c.events.CallerProof;
 import io.a4c.events.HostEventSignatures;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.SecretKey;
 import java.util.Map;
 import java.util.Optional;
 import javax.inject.Inject;
+import javax.inject.Provider;
 import javax.inject.Singleton;
 
 /**
- * Checks that a host event was sent by the host it names, so a host can act only for itself.
+ * Checks that a host event, or a build claim, was sent by the host it names, so a host can act only
+ * for itself.
  *
  * <ul>
  *   <li>{@code sender-id} (AWS): SQS stamps every message with the sender's principal id; for a
@@ -23,19 +27,28 @@ import javax.inject.Singleton;
  *       host the event names.
  * </ul>
  *
- * Pure and thread-safe.
+ * A build claim is a Lambda invoke, which carries no sender, so it carries its own {@link
+ * CallerProof}: in {@code sender-id} mode a presigned STS {@code GetCallerIdentity} whose answer
+ * ({@link StsCallerIdentity}) is checked by the same rules as a SenderId; in {@code signature} mode
+ * an HMAC of the claim with the host's key. Thread-safe; pure but for that STS call.
  */
 @Singleton
 public final class HostEventSenders {
   /** The SQS system attribute holding the sender's principal id. */
-  static final String SENDER_ID = "SenderId";
+  public static final String SENDER_ID = "SenderId";
 
   private final FunctionsConfig.HostAuth mode;
   private final Map<String, String> roleIds;
   private final Map<String, SecretKey> keys;
+  private final Provider<StsCallerIdentity> sts;
 
+  /**
+   * @param sts made only when a claim's proof is checked in {@code sender-id} mode, so the
+   *     host-events consumer never builds it
+   */
   @Inject
-  public HostEventSenders(FunctionsConfig config) {
+  public HostEventSenders(FunctionsConfig config, Provider<StsCallerIdentity> sts) {
+    this.sts = sts;
     this.mode = config.security().hostAuth();
     this.roleIds = config.security().hostRoleIds();
     this.keys = config.security().hostEventKeys();
@@ -53,6 +66,40 @@ public final class HostEventSenders {
               message.getAttributes() == null ? null : message.getAttributes().get(SENDER_ID),
               hostId);
       case SIGNATURE -> bySignature(message, hostId);
+    };
+  }
+
+  /**
+   * Why {@code claim} may not speak for its {@code hostId}; empty when its proof shows that host
+   * sent it. A claim without a proof (a daemon from before proofs) is refused.
+   *
+   * @return a short reason for logs and the audit trail (no secret in it)
+   * @throws java.io.UncheckedIOException when STS cannot be asked (the claim is retried later)
+   */
+  public Optional<String> refusal(BuildClaim claim) {
+    CallerProof proof = claim.proof();
+    if (proof == null) {
+      return Optional.of("the claim carries no proof of its sender");
+    }
+    return switch (mode) {
+      case SENDER_ID -> {
+        if (proof.callerIdentity() == null) {
+          yield Optional.of("the claim's proof is not a presigned caller identity");
+        }
+        var answer = sts.get().identify(proof.callerIdentity(), claim.digest());
+        yield answer.refusal() != null
+            ? Optional.of(answer.refusal())
+            : bySenderId(answer.principalId(), claim.hostId());
+      }
+      case SIGNATURE -> {
+        SecretKey key = keys.get(claim.hostId());
+        if (key == null) {
+          yield Optional.of("no event key is configured for host " + claim.hostId());
+        }
+        yield HostEventSignatures.verify(key.bytes(), claim.signedText(), proof.signature())
+            ? Optional.empty()
+            : Optional.of("the claim's signature is not host " + claim.hostId() + "'s");
+      }
     };
   }
 
