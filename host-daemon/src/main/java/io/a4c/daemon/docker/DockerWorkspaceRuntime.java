@@ -61,6 +61,16 @@ public final class DockerWorkspaceRuntime {
   /** Seconds a stop gives the container's processes before the engine kills them. */
   public static final int STOP_TIMEOUT_SECONDS = 10;
 
+  /**
+   * The signal a stop sends. The container's first process is the engine's init ({@code
+   * docker-init}, tini), which passes it on to the image's command — most often an interactive
+   * shell, which ignores SIGTERM (and as PID 1 would ignore any signal it has no handler for, so
+   * every stop took the full {@link #STOP_TIMEOUT_SECONDS}) but ends on SIGHUP, passing it on to
+   * its jobs as a closed terminal would. Once it ends, the init ends and the engine kills what is
+   * left.
+   */
+  static final String STOP_SIGNAL = "SIGHUP";
+
   private final DockerClient docker;
   private final RegistryAuth auth;
   private final WorkspaceNetwork network;
@@ -93,6 +103,8 @@ public final class DockerWorkspaceRuntime {
             .withNanoCPUs((long) (spec.cpus() * 1_000_000_000L))
             .withMemory(spec.memoryMb() * 1024 * 1024)
             .withPidsLimit(spec.pids())
+            // The engine's init as PID 1: it passes the stop signal on and reaps orphans.
+            .withInit(true)
             .withCapDrop(DROPPED)
             .withSecurityOpts(List.of("no-new-privileges"))
             .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
@@ -121,6 +133,7 @@ public final class DockerWorkspaceRuntime {
                   // CMD is.
                   .withTty(true)
                   .withStdinOpen(true)
+                  .withStopSignal(STOP_SIGNAL)
                   .withHostConfig(hostConfig);
           if (init != null) {
             // docker-java refuses a null entrypoint: without SSH the image's own one stays.
@@ -222,9 +235,10 @@ public final class DockerWorkspaceRuntime {
   }
 
   /**
-   * Stops the container, giving its processes {@link #STOP_TIMEOUT_SECONDS} to exit before they are
-   * killed. Stopped through the API, the engine leaves it stopped (restart policy {@code
-   * unless-stopped}), also across its own restarts. A stopped container is left as it is.
+   * Stops the container: the init passes {@link #STOP_SIGNAL} to the image's command; whatever is
+   * still running {@link #STOP_TIMEOUT_SECONDS} later is killed. Stopped through the API, the
+   * engine leaves it stopped (restart policy {@code unless-stopped}), also across its own restarts.
+   * A stopped container is left as it is.
    */
   public void stop(String containerId) {
     call(

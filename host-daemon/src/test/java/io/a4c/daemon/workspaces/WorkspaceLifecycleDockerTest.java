@@ -241,6 +241,10 @@ class WorkspaceLifecycleDockerTest {
             WorkspaceStatus::ip)
         .containsExactly(1L, BUSYBOX, WorkspaceStatus.USER, firstContainer, null);
     assertThat(container().getState()).isEqualTo("exited");
+    // 129: the shell ended on the stop signal (128 + SIGHUP), at once. Before, the shell was PID 1
+    // and ignored SIGTERM, and the engine killed it when the grace period ran out: 137 (SIGKILL).
+    assertThat(docker.inspectContainerCmd(firstContainer).exec().getState().getExitCodeLong())
+        .isEqualTo(129L);
     assertThat(hostnames.get(workspaceId)).isNull();
 
     provisioner.stop(StopWorkspace.of("s-1", "h1", workspaceId, "alice", 1));
