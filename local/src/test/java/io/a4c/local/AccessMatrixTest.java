@@ -235,6 +235,9 @@ class AccessMatrixTest {
             Map.entry(
                 "GET " + ApiRoutes.PROJECT, () -> new Sample("/v1/projects/" + project, null, 200)),
             Map.entry(
+                "GET " + ApiRoutes.PROJECT_IMAGES,
+                () -> new Sample("/v1/projects/" + project + "/images", null, 200)),
+            Map.entry(
                 "POST " + ApiRoutes.PROJECT_IMAGES,
                 () ->
                     new Sample(

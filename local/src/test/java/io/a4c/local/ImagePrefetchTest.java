@@ -64,6 +64,15 @@ class ImagePrefetchTest {
               return holders.containsAll(three);
             });
     assertThat(three).contains(builder);
+    // The admin's view of the project's images says the same.
+    var images = api.get("/v1/projects/" + project + "/images", api.adminToken()).json();
+    assertThat(images.get("items")).hasSize(1);
+    var image = images.get("items").get(0);
+    assertThat(image.get("imageRef").asText()).isEqualTo(imageRef);
+    assertThat(image.get("newest").asBoolean()).isTrue();
+    List<String> listed = new ArrayList<>();
+    image.get("holders").forEach(h -> listed.add(h.asText()));
+    assertThat(listed).containsAll(three);
     assertThat(
             api.get("/v1/users/" + heidi + "/workspaces", api.tokenOf(heidi)).json().get("items"))
         .isEmpty();

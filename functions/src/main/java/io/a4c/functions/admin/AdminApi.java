@@ -34,6 +34,7 @@ import javax.inject.Singleton;
 @Singleton
 public final class AdminApi implements ApiHandler {
   private final ProjectService projects;
+  private final ProjectImages images;
   private final HostService hosts;
   private final AuditLog audit;
   private final ApiResponses responses;
@@ -42,11 +43,13 @@ public final class AdminApi implements ApiHandler {
   @Inject
   public AdminApi(
       ProjectService projects,
+      ProjectImages images,
       HostService hosts,
       AuditLog audit,
       ApiResponses responses,
       FunctionsConfig config) {
     this.projects = projects;
+    this.images = images;
     this.hosts = hosts;
     this.audit = audit;
     this.responses = responses;
@@ -69,6 +72,8 @@ public final class AdminApi implements ApiHandler {
             200, projects.put(origin, name, responses.read(request, ProjectConfig.class)));
       }
       case "GET " + PROJECT -> responses.json(200, projects.get(projectName(request)));
+      case "GET " + PROJECT_IMAGES ->
+          responses.json(200, Map.of("items", images.of(projectName(request))));
       case "POST " + PROJECT_IMAGES ->
           responses.json(
               201,

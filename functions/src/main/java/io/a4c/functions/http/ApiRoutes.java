@@ -62,6 +62,7 @@ public final class ApiRoutes {
           new Route("PUT", PROJECT, Function.ADMIN),
           new Route("GET", PROJECT, Function.ADMIN),
           new Route("POST", PROJECT_IMAGES, Function.ADMIN),
+          new Route("GET", PROJECT_IMAGES, Function.ADMIN),
           new Route("GET", HOSTS, Function.ADMIN),
           new Route("PUT", HOST_STATUS, Function.ADMIN),
           new Route("GET", AUDIT, Function.ADMIN),

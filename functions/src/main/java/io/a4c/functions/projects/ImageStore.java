@@ -81,6 +81,28 @@ public final class ImageStore {
         .max(Comparator.comparingLong(Image::position).thenComparing(Image::createdAt));
   }
 
+  /**
+   * The COMPLETED images of a project's parent and arch, newest first (the order {@link
+   * #newestCompleted} picks by), at most {@code limit}.
+   */
+  public java.util.List<Image> completedNewestFirst(
+      String projectName, String parentName, Arch arch, int limit) {
+    var pages =
+        dynamo.queryPaginator(
+            b ->
+                b.tableName(table)
+                    .keyConditionExpression("imageKey = :k")
+                    .expressionAttributeValues(
+                        Map.of(":k", Values.s(Image.key(projectName, parentName, arch)))));
+    return pages.items().stream()
+        .map(ImageStore::fromItem)
+        .filter(ImageStore::isCompleted)
+        .sorted(
+            Comparator.comparingLong(Image::position).thenComparing(Image::createdAt).reversed())
+        .limit(limit)
+        .toList();
+  }
+
   private static boolean isCompleted(Image image) {
     return Image.COMPLETED.equals(image.status());
   }

@@ -34,6 +34,7 @@ class ApiTest {
             "PUT /v1/projects/{projectName}",
             "GET /v1/projects/{projectName}",
             "POST /v1/projects/{projectName}/images",
+            "GET /v1/projects/{projectName}/images",
             "GET /v1/hosts",
             "PUT /v1/hosts/{hostId}/status",
             "GET /v1/audit",
