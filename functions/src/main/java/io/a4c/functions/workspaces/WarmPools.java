@@ -8,6 +8,7 @@ import io.a4c.events.PoolMemberStatus;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostCommandSender;
+import io.a4c.functions.hosts.HostStatus;
 import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.hosts.LeastDiskPlacement;
 import io.a4c.functions.hosts.NoHostAvailableException;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -42,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * project or parent that is gone, beyond the size, or whose fill was lost. Hosts report members
  * ready or failed ({@link #apply}); their inventories find members without a container and
  * containers without a member ({@link #reconcile}). A create takes a member with {@link #claimable}
- * and one conditional write ({@link WorkspaceStore#insertClaiming}). Every write is conditional, so
- * two sweeps at once fill no more than one would, apart from a member each that the next drains.
+ * and one conditional write ({@link WorkspaceStore#insertClaiming}), then places its successor at
+ * once ({@link #refill}). Every write is conditional, so two sweeps (or a sweep and a create's
+ * refill) at once fill no more than one would, apart from a member each that the next drains.
  */
 @Singleton
 public final class WarmPools {
@@ -69,6 +72,7 @@ public final class WarmPools {
   private final String domain;
   private final int defaultIdleStopMinutes;
   private final Duration stuckAfter;
+  private final Duration hostStaleAfter;
 
   @Inject
   public WarmPools(
@@ -92,6 +96,7 @@ public final class WarmPools {
     this.domain = config.workspaceDomain();
     this.defaultIdleStopMinutes = config.idleStopMinutes();
     this.stuckAfter = config.stuckAfter();
+    this.hostStaleAfter = config.hostStaleAfter();
   }
 
   /**
@@ -112,13 +117,20 @@ public final class WarmPools {
   /**
    * The members a create of {@code image} for {@code project} may claim, in random order (so
    * concurrent creates mostly try different ones): READY, of that image and the project's current
-   * setup and size. Empty when the project keeps no pool.
+   * setup and size, on a host of {@code fleet} that takes workspaces now (ACTIVE, its heartbeat
+   * fresh: placement's rule), so a claim never hands out a member of a host that is down. Empty
+   * when the project keeps no pool.
    */
-  List<PoolMember> claimable(Project project, Image image) {
+  List<PoolMember> claimable(Project project, Image image, List<Host> fleet, Instant now) {
     if (project.config().warmPool().sizeOrNone() == 0) {
       return List.of();
     }
     String specKey = specKey(project);
+    Set<String> live =
+        fleet.stream()
+            .filter(h -> h.status() == HostStatus.ACTIVE && h.heartbeatFresh(now, hostStaleAfter))
+            .map(Host::hostId)
+            .collect(Collectors.toSet());
     var ready =
         new ArrayList<>(
             members
@@ -127,9 +139,30 @@ public final class WarmPools {
                 .filter(m -> m.state() == PoolMember.State.READY)
                 .filter(m -> m.imageRef().equals(image.imageRef()))
                 .filter(m -> m.specKey().equals(specKey))
+                .filter(m -> live.contains(m.hostId()))
                 .toList());
     Collections.shuffle(ready);
     return ready;
+  }
+
+  /**
+   * After a create claimed a member of the pool of {@code image}: places one member in its stead at
+   * once, as the sweep would (one conditional write that takes a host slot, then the host's fill
+   * command), so the pool is back to its size without waiting for the next sweep. Nothing when the
+   * pool holds its size of members already (made or being made), e.g. a sweep filled it since.
+   *
+   * @return whether a member was placed
+   */
+  boolean refill(Project project, Image image, List<Host> fleet, Instant now) {
+    int size = project.config().warmPool().sizeOrNone();
+    String pool = Image.key(image.projectName(), image.parentName(), image.arch());
+    String specKey = specKey(project);
+    long live =
+        members.members(pool).stream()
+            .filter(PoolMember::live)
+            .filter(m -> m.imageRef().equals(image.imageRef()) && m.specKey().equals(specKey))
+            .count();
+    return live < size && fill(pool, new Wanted(project, image, specKey, size), fleet, now);
   }
 
   /** Applies a host's report on a member it was told to make. */

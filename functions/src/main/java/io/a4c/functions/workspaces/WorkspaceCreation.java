@@ -22,6 +22,7 @@ import io.a4c.functions.warmpool.WarmPoolStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -179,11 +180,13 @@ public final class WorkspaceCreation {
         projects.resolveImage(
             project, request.parentName(), request.parsedArch(), request.change());
     Instant now = clock.instant();
-    var pooled = fromPool(origin, userId, notifyEmail, request, claim, project, quota, image, now);
+    List<Host> fleet = hosts.all();
+    var pooled =
+        fromPool(origin, userId, notifyEmail, request, claim, project, quota, image, fleet, now);
     if (pooled != null) {
       return pooled;
     }
-    var candidates = placement.candidates(hosts.all(), request.parsedArch(), image.imageRef(), now);
+    var candidates = placement.candidates(fleet, request.parsedArch(), image.imageRef(), now);
 
     String workspaceId = ids.workspaceId();
     String hostname = workspaceId + "." + domain;
@@ -219,7 +222,9 @@ public final class WorkspaceCreation {
    * Claims a ready member of the project's warm pool of {@code image} for the new workspace, which
    * takes the member's id (its container's name, hostname and home are already that id's) and host;
    * the create command then personalises the running container. Members are tried in random order;
-   * one another create claimed first is skipped.
+   * one another create claimed first is skipped, one on a host that is down, draining or silent
+   * ({@code fleet} as read now) is not tried. Once the command is sent, the pool's refill is asked
+   * for ({@link WarmPools#refill}): the sweep need not run for the pool to be back to its size.
    *
    * @return the workspace, or null when no member could be claimed (the caller places it anew)
    */
@@ -232,9 +237,10 @@ public final class WorkspaceCreation {
       Project project,
       int quota,
       Image image,
+      List<Host> fleet,
       Instant now) {
     for (int pass = 0; pass < CLAIM_PASSES; pass++) {
-      var members = pools.claimable(project, image);
+      var members = pools.claimable(project, image, fleet, now);
       if (members.isEmpty()) {
         return null;
       }
@@ -242,10 +248,26 @@ public final class WorkspaceCreation {
           claimOne(
               origin, userId, notifyEmail, request, claim, project, quota, image, now, members);
       if (claimed != null) {
+        refill(project, image, fleet, now);
         return claimed;
       }
     }
     return null;
+  }
+
+  /**
+   * Asks for the claimed member's successor. Its failure fails no create: the workspace is made and
+   * its command sent, and the next sweep fills what is missing.
+   */
+  private void refill(Project project, Image image, List<Host> fleet, Instant now) {
+    try {
+      pools.refill(project, image, fleet, now);
+    } catch (RuntimeException e) {
+      log.atWarn()
+          .addKeyValue("projectName", project.projectName())
+          .setCause(e)
+          .log("warm pool refill after a claim failed; the next sweep fills the pool");
+    }
   }
 
   /** Claims the first of {@code members} no other create took first; null when none was left. */
@@ -259,7 +281,7 @@ public final class WorkspaceCreation {
       int quota,
       Image image,
       Instant now,
-      java.util.List<PoolMember> members) {
+      List<PoolMember> members) {
     for (PoolMember member : members) {
       String workspaceId = member.memberId();
       String hostname = workspaceId + "." + domain;

@@ -96,7 +96,7 @@ class WarmPoolsTest {
   }
 
   @Test
-  void aCreateClaimsAReadyMemberKeepingItsIdHostAndSlotAndThePoolRefills() {
+  void aCreateClaimsAReadyMemberKeepingItsIdHostAndSlotAndRefillsThePoolWithoutASweep() {
     services.setWarmPool(1);
     var member = fillAndReport("h1").getFirst();
 
@@ -105,9 +105,11 @@ class WarmPoolsTest {
     assertThat(created.workspaceId()).isEqualTo(member.workspaceId());
     assertThat(created.hostId()).isEqualTo("h1");
     assertThat(created.hostname()).isEqualTo(member.spec().hostname());
-    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(1); // the member's slot
     assertThat(services.workspacesHeld(ALICE)).isEqualTo(1);
-    assertThat(services.commandsTo("h1"))
+    var sent = services.commandsTo("h1");
+    assertThat(sent).hasSize(2);
+    assertThat(sent)
+        .filteredOn(CreateWorkspace.class::isInstance)
         .singleElement()
         .isInstanceOfSatisfying(
             CreateWorkspace.class,
@@ -116,21 +118,59 @@ class WarmPoolsTest {
               assertThat(create.userId()).isEqualTo(ALICE);
               assertThat(create.ssh()).isNotNull();
             });
+    // The create asked for the member's successor itself: no sweep ran.
+    var successor =
+        sent.stream()
+            .filter(FillPool.class::isInstance)
+            .map(FillPool.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(successor.workspaceId()).isNotEqualTo(created.workspaceId());
+    assertThat(successor.pool()).isEqualTo(POOL);
+    assertThat(successor.spec().imageRef()).isEqualTo(IMAGE);
     assertThat(members())
-        .singleElement()
-        .satisfies(
-            m -> {
-              assertThat(m.state()).isEqualTo(PoolMember.State.CLAIMED);
-              assertThat(m.claimedBy()).isEqualTo(ALICE);
-            });
-
-    var refill = fillAndReport("h1");
-
-    assertThat(refill)
-        .singleElement()
-        .extracting(FillPool::workspaceId)
-        .isNotEqualTo(created.workspaceId());
+        .extracting(PoolMember::memberId, PoolMember::state, PoolMember::claimedBy)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                member.workspaceId(), PoolMember.State.CLAIMED, ALICE),
+            org.assertj.core.groups.Tuple.tuple(
+                successor.workspaceId(), PoolMember.State.FILLING, null));
+    // The workspace kept the member's slot; the successor took one of its own.
     assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(2);
+
+    services.pools.maintain();
+    assertThat(services.commandsTo("h1")).as("the pool is at its size").isEmpty();
+  }
+
+  @Test
+  void aRefillKeepsTheCapacityRuleAFullHostTakesNoSuccessor() {
+    services.clock.advance(Duration.ofSeconds(1)); // a newer heartbeat: room for the member only
+    services.host("h1", 0, 1, List.of(IMAGE));
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+
+    var created = services.create(ALICE);
+
+    assertThat(created.workspaceId()).isEqualTo(member.workspaceId());
+    assertThat(services.commandsTo("h1")).singleElement().isInstanceOf(CreateWorkspace.class);
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(1);
+  }
+
+  @Test
+  void aMemberOnAHostThatIsDownIsNotClaimedTheCreateIsPlacedOnALiveHost() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    services.clock.advance(services.config.hostStaleAfter().plus(Duration.ofSeconds(1)));
+    assertThat(services.hosts.markDown(services.host("h1"))).isTrue();
+    services.host("h2", 0, 40, List.of(IMAGE));
+
+    var created = services.create(ALICE);
+
+    assertThat(created.workspaceId()).isNotEqualTo(member.workspaceId());
+    assertThat(created.hostId()).isEqualTo("h2");
+    assertThat(services.poolMembers.get(POOL, member.workspaceId()).orElseThrow().state())
+        .isEqualTo(PoolMember.State.READY);
+    assertThat(services.commandsTo("h1")).isEmpty();
   }
 
   @Test
@@ -192,10 +232,17 @@ class WarmPoolsTest {
     var ids = made.stream().map(WorkspaceView::workspaceId).toList();
     assertThat(ids).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(memberIds);
     for (var member : members()) {
-      assertThat(member.state()).isEqualTo(PoolMember.State.CLAIMED);
-      assertThat(services.store.get(member.claimedBy(), member.memberId(), true)).isPresent();
+      if (memberIds.contains(member.memberId())) {
+        assertThat(member.state()).isEqualTo(PoolMember.State.CLAIMED);
+        assertThat(services.store.get(member.claimedBy(), member.memberId(), true)).isPresent();
+      } else {
+        assertThat(member.state()).as("a create's refill").isEqualTo(PoolMember.State.FILLING);
+      }
     }
-    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(20); // the members' slots
+    long refills = members().stream().filter(PoolMember::live).count();
+    assertThat(refills).as("never beyond the pool's size").isBetween(1L, 20L);
+    // The members' slots, now the workspaces', and one per successor.
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(20 + (int) refills);
   }
 
   @Test

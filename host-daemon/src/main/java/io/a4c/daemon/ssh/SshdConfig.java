@@ -45,6 +45,29 @@ public final class SshdConfig {
    */
   public static final String INIT_SCRIPT = START_SCRIPT + "; exec \"$@\"";
 
+  /** How long {@link #startOnceWritten} waits for its marker, in 20 ms polls: 5 s. */
+  private static final int MARKER_POLLS = 250;
+
+  /**
+   * {@link #START_SCRIPT} once {@code marker} (an absolute path of letters, digits, '/' and '-')
+   * exists, looked for every 20 ms for at most 5 s, and removed: a warm pool claim runs it while it
+   * writes sshd's files into the container, the marker last, so the command's start and the write
+   * overlap instead of following one another.
+   */
+  public static String startOnceWritten(String marker) {
+    if (!marker.matches("/[A-Za-z0-9/-]+")) {
+      throw new IllegalArgumentException("not a plain path: " + marker);
+    }
+    return "n=0; while [ ! -e "
+        + marker
+        + " ] && [ $n -lt "
+        + MARKER_POLLS
+        + " ]; do sleep 0.02; n=$((n+1)); done; rm -f "
+        + marker
+        + "; "
+        + START_SCRIPT;
+  }
+
   private SshdConfig() {}
 
   /** The authorized keys file of a login. */

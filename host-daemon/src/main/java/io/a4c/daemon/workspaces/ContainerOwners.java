@@ -47,6 +47,11 @@ public final class ContainerOwners {
                 .orElse(FillPool.UNCLAIMED));
   }
 
+  /** Notes a warm pool member just made: nobody's until a create claims it. */
+  void made(String containerId) {
+    known.put(containerId, FillPool.UNCLAIMED);
+  }
+
   /** Notes the owner the claiming create just wrote into the container. */
   void claimed(String containerId, String userId) {
     known.put(containerId, userId);

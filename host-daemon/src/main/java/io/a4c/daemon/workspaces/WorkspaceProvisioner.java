@@ -23,9 +23,13 @@ import io.a4c.events.WorkspaceStatus;
 import io.a4c.events.WorkspaceStep;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -215,6 +219,9 @@ public final class WorkspaceProvisioner {
       docker.runSetup(containerId, i, setup.get(i));
     }
     String ip = docker.ipAddress(containerId);
+    // Read now, not at the claim: the claim then writes once and runs one command.
+    ssh.learnMember(command.workspaceId(), containerId);
+    owners.made(containerId);
     events.publish(
         PoolMemberStatus.ready(
             hostId, command.workspaceId(), command.pool(), containerId, ip, clock.instant()));
@@ -230,10 +237,11 @@ public final class WorkspaceProvisioner {
   }
 
   /**
-   * Personalises the running pool member {@code container} for the create: its owner file, then
-   * (with SSH) the user's login, sshd's files, host key and keys, and sshd started; then its
-   * hostname entry, and RUNNING is reported. Done again by a redelivery, since every write is a
-   * whole file.
+   * Personalises the running pool member {@code container} for the create, in one archive written
+   * into it — (with SSH) the user's login, sshd's files, host key and keys, from what was read at
+   * its fill, then its owner file — and (with SSH) one command that starts sshd; once sshd listens,
+   * its hostname entry is written and RUNNING reported. Done again by a redelivery, since every
+   * write is a whole file.
    *
    * @return false when the member cannot serve this create (not running, another image, claimed by
    *     another user) or personalising it failed: the caller makes the container anew
@@ -245,21 +253,41 @@ public final class WorkspaceProvisioner {
         || !(FillPool.UNCLAIMED.equals(owner) || command.userId().equals(owner))) {
       return false;
     }
+    long started = System.nanoTime();
     String containerId = container.getId();
+    FutureTask<String> sshdStart = null;
     try {
-      docker.writeFiles(
-          containerId,
-          List.of(
-              ContainerFile.directory("/etc/a4c", 0755, 0, 0),
-              ContainerFile.file(ContainerLabels.OWNER_FILE, command.userId() + "\n", 0644)));
-      owners.claimed(containerId, command.userId());
-      String sshUnavailable =
-          command.ssh() == null ? null : ssh.personalise(containerId, command.ssh());
-      if (command.ssh() != null && sshUnavailable == null) {
-        docker.execOutput(containerId, "/bin/sh", "-c", SshdConfig.START_SCRIPT);
+      List<ContainerFile> files = new ArrayList<>();
+      String sshUnavailable = null;
+      if (command.ssh() != null) {
+        var personal = ssh.personalisation(command.workspaceId(), containerId, command.ssh());
+        files.addAll(personal.files());
+        sshUnavailable = personal.sshUnavailable();
       }
-      String ip = docker.ipAddress(containerId);
-      if (command.ssh() != null && sshUnavailable == null) {
+      files.add(ContainerFile.directory("/etc/a4c", 0755, 0, 0));
+      // After the others: a member whose file names its user has everything else in place.
+      files.add(ContainerFile.file(ContainerLabels.OWNER_FILE, command.userId() + "\n", 0644));
+      boolean sshd = command.ssh() != null && sshUnavailable == null;
+      if (sshd) {
+        // sshd's start runs beside the write and waits for its marker, the archive's last file.
+        String marker = "/etc/a4c/claim-" + UUID.randomUUID();
+        files.add(ContainerFile.file(marker, "", 0600));
+        sshdStart =
+            new FutureTask<>(
+                () ->
+                    docker.execOutput(
+                        containerId, "/bin/sh", "-c", SshdConfig.startOnceWritten(marker)));
+        Thread.ofVirtual().name("sshd-start-" + command.workspaceId()).start(sshdStart);
+      }
+      docker.writeFiles(containerId, files);
+      owners.claimed(containerId, command.userId());
+      ssh.forgetMember(command.workspaceId());
+      if (sshdStart != null) {
+        awaitStart(sshdStart);
+      }
+      String ip =
+          DockerWorkspaceRuntime.ipOf(container).orElseGet(() -> docker.ipAddress(containerId));
+      if (sshd) {
         sshUnavailable = ssh.awaitListening(containerId, ip);
       }
       hostnames.put(command.workspaceId(), ip, command.spec().hostname());
@@ -277,13 +305,29 @@ public final class WorkspaceProvisioner {
           .addKeyValue("workspaceId", command.workspaceId())
           .addKeyValue("containerId", containerId)
           .addKeyValue("ip", ip)
+          .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000)
           .log("pool member claimed: workspace running");
       return true;
     } catch (StepFailure e) {
+      if (sshdStart != null) {
+        sshdStart.cancel(true); // the container is made anew: nothing to wait for
+      }
       log.atWarn()
           .addKeyValue("workspaceId", command.workspaceId())
           .log("claiming the pool member failed ({}); making the container anew", e.getMessage());
       return false;
+    }
+  }
+
+  /** Waits for the command that starts sshd in a claimed member; its failure is the claim's. */
+  private static void awaitStart(FutureTask<String> start) throws InterruptedException {
+    try {
+      start.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StepFailure failure) {
+        throw failure;
+      }
+      throw new StepFailure("could not start the SSH server: " + e.getCause(), true, e.getCause());
     }
   }
 
@@ -869,6 +913,7 @@ public final class WorkspaceProvisioner {
   }
 
   private void cleanUp(String workspaceId) {
+    ssh.forgetMember(workspaceId);
     docker.remove(workspaceId);
     hostnames.remove(workspaceId);
   }

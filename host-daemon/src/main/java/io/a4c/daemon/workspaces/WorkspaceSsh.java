@@ -47,7 +47,17 @@ public final class WorkspaceSsh {
   private record ImageFacts(
       String shell, String passwd, String group, Optional<String> shadow, boolean hasSshd) {}
 
+  /** The facts of a warm pool member's container, read once its setup was done. */
+  private record MemberFacts(String containerId, ImageFacts facts) {}
+
   private final Map<String, ImageFacts> images = new ConcurrentHashMap<>();
+
+  /**
+   * Warm pool members' facts by workspace id, read at their fill so a claim reads nothing: five
+   * archive reads of a running container take most of a second on a loaded host. Lost when the
+   * daemon restarts; a claim then reads them from the container.
+   */
+  private final Map<String, MemberFacts> members = new ConcurrentHashMap<>();
 
   @Inject
   public WorkspaceSsh(DockerWorkspaceRuntime docker) {
@@ -63,22 +73,46 @@ public final class WorkspaceSsh {
    * @return why the workspace will have no SSH server, or null when it will have one
    */
   public String prepare(String containerId, String imageRef, SshAccess access) {
-    return write(
-        containerId,
-        images.computeIfAbsent(docker.imageId(imageRef), id -> factsOf(containerId)),
-        access);
+    var facts = images.computeIfAbsent(docker.imageId(imageRef), id -> factsOf(containerId));
+    docker.writeFiles(containerId, files(facts, access));
+    return facts.hasSshd() ? null : NO_SSHD;
   }
 
   /**
-   * As {@link #prepare}, into a running warm pool member a create claims: its account files are
-   * read from the container itself (its setup may have changed them), not from what the image's
-   * first container held.
-   *
-   * @return why the workspace has no SSH server, or null when it has one
+   * Reads what a claim of the warm pool member will need from its container, now that its setup is
+   * done (the setup may have changed its account files), and keeps it until the claim ({@link
+   * #personalisation}) or the member's removal ({@link #forgetMember}).
    */
-  public String personalise(String containerId, SshAccess access) {
-    return write(containerId, factsOf(containerId), access);
+  public void learnMember(String workspaceId, String containerId) {
+    members.put(workspaceId, new MemberFacts(containerId, factsOf(containerId)));
   }
+
+  /** Forgets what {@link #learnMember} kept of the workspace's container, if anything. */
+  public void forgetMember(String workspaceId) {
+    members.remove(workspaceId);
+  }
+
+  /**
+   * What makes a running warm pool member a create claims the user's, for SSH: the files of {@link
+   * #prepare}, built from the account files read at its fill ({@link #learnMember}), or read from
+   * the container now when this daemon does not hold them (it restarted since the fill). Nothing is
+   * written: the caller puts these files into the container in one archive with its own.
+   */
+  public Personalisation personalisation(String workspaceId, String containerId, SshAccess access) {
+    var known = members.get(workspaceId);
+    var facts =
+        known != null && known.containerId().equals(containerId)
+            ? known.facts()
+            : factsOf(containerId);
+    return new Personalisation(files(facts, access), facts.hasSshd() ? null : NO_SSHD);
+  }
+
+  /**
+   * The files that give a claimed member its user's login, sshd configuration, host key and keys.
+   *
+   * @param sshUnavailable why the container has no SSH server, or null when it has one
+   */
+  public record Personalisation(List<ContainerFile> files, String sshUnavailable) {}
 
   private ImageFacts factsOf(String containerId) {
     return new ImageFacts(
@@ -89,7 +123,7 @@ public final class WorkspaceSsh {
         docker.exists(containerId, SshdConfig.SSHD));
   }
 
-  private String write(String containerId, ImageFacts image, SshAccess access) {
+  private static List<ContainerFile> files(ImageFacts image, SshAccess access) {
     WorkspaceLogin login = access.login();
     String shell = image.shell();
     String passwd = image.passwd();
@@ -110,8 +144,7 @@ public final class WorkspaceSsh {
     files.add(
         ContainerFile.file(SshdConfig.HOST_CERTIFICATE, access.hostCertificate() + "\n", 0644));
     files.add(keysFile(login, access.authorizedKeys(), access.keysRevision()));
-    docker.writeFiles(containerId, files);
-    return image.hasSshd() ? null : NO_SSHD;
+    return files;
   }
 
   /**

@@ -99,7 +99,7 @@ public final class WarmPoolBenchmark {
       String pool = project + "#main#amd64";
       for (int i = 0; i <= count; i++) {
         Set<String> members = awaitMember(docker, pool);
-        Thread.sleep(1500); // its ready report applied: the member is claimable
+        Thread.sleep(2500); // its ready report applied: the member is claimable
         long start = System.nanoTime();
         var created =
             send(

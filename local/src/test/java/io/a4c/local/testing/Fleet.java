@@ -203,8 +203,9 @@ public final class Fleet implements AutoCloseable {
                 && Scenario.USERS.contains(c.getLabels().get(ContainerLabels.USER_ID))) {
               try {
                 docker.removeContainerCmd(c.getId()).withForce(true).exec();
-              } catch (com.github.dockerjava.api.exception.NotFoundException e) {
-                // its daemon removed it meanwhile
+              } catch (com.github.dockerjava.api.exception.NotFoundException
+                  | com.github.dockerjava.api.exception.ConflictException e) {
+                // its daemon removed it meanwhile, or is removing it now ("already in progress")
               }
             }
           }

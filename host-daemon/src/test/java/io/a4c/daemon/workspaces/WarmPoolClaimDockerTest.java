@@ -1,0 +1,273 @@
+package io.a4c.daemon.workspaces;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import io.a4c.daemon.aws.HostEventPublisher;
+import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.config.DaemonEnv;
+import io.a4c.daemon.docker.ContainerLabels;
+import io.a4c.daemon.docker.DockerClients;
+import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.daemon.docker.WorkspaceNetwork;
+import io.a4c.daemon.registry.RegistryAuth;
+import io.a4c.daemon.testing.MessageQueues;
+import io.a4c.events.CreateWorkspace;
+import io.a4c.events.DeleteWorkspace;
+import io.a4c.events.EventJson;
+import io.a4c.events.FillPool;
+import io.a4c.events.HostEvent;
+import io.a4c.events.PoolMemberStatus;
+import io.a4c.events.SshAccess;
+import io.a4c.events.WorkspaceLogin;
+import io.a4c.events.WorkspaceSpec;
+import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStatus;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A warm pool member's fill and claim on a real Docker engine (the first of {@code
+ * A4C_TEST_DOCKER_HOSTS}), image {@code a4c-base:bookworm} (with sshd): the claim personalises the
+ * running member from the account files read at its fill, after the project's setup changed them,
+ * and a daemon that restarted between the fill and the claim (so holds nothing of the member) reads
+ * them from the container and personalises it the same way. Reports are read back from the
+ * host-events queue.
+ */
+@EnabledIfEnvironmentVariable(named = "A4C_TEST_DOCKER_HOSTS", matches = ".*h1=unix://.*")
+class WarmPoolClaimDockerTest {
+  @RegisterExtension final MessageQueues sqs = new MessageQueues();
+  @TempDir Path dataDir;
+  @TempDir Path keyDir;
+
+  private static final String BOOKWORM = "a4c-base:bookworm";
+  private static final String POOL = "proj#main#amd64";
+
+  /** The project's setup: an account line the image does not have. */
+  private static final String SETUP =
+      "echo 'builder:x:1500:1500:made by setup:/var/builder:/bin/sh' >> /etc/passwd";
+
+  private final String warm = newWorkspaceId();
+  private final String cold = newWorkspaceId();
+  private String endpoint;
+  private DockerClient docker;
+  private DaemonConfig config;
+
+  private static String newWorkspaceId() {
+    var random = new Random();
+    var id = new StringBuilder("ws-");
+    for (int i = 0; i < 26; i++) {
+      id.append("0123456789abcdefghijklmnopqrstuv".charAt(random.nextInt(32)));
+    }
+    return id.toString();
+  }
+
+  @BeforeEach
+  void engine() {
+    endpoint = System.getenv("A4C_TEST_DOCKER_HOSTS").replaceAll(".*h1=(unix://[^,]+).*", "$1");
+    config =
+        sqs.config(Map.of(DaemonEnv.DOCKER_HOST, endpoint, DaemonEnv.DATA_DIR, dataDir.toString()));
+    docker = DockerClients.connect(endpoint);
+  }
+
+  @AfterEach
+  void removeEverything() {
+    var provisioner = daemon();
+    provisioner.delete(DeleteWorkspace.of("d-warm", "h1", warm, "alice"));
+    provisioner.delete(DeleteWorkspace.of("d-cold", "h1", cold, "bob"));
+  }
+
+  /** A daemon's provisioner as it starts: nothing known of the engine's containers. */
+  private WorkspaceProvisioner daemon() {
+    var runtime =
+        new DockerWorkspaceRuntime(
+            DockerClients.connect(endpoint),
+            RegistryAuth.NONE,
+            new WorkspaceNetwork(docker, config));
+    return new WorkspaceProvisioner(
+        runtime,
+        new HostnameEntries(config),
+        new HostEventPublisher(sqs.client(), EventJson.newMapper(), config),
+        Clock.systemUTC(),
+        config,
+        StepObserver.NONE,
+        new WorkspaceSsh(runtime),
+        new WorkspaceLocks(),
+        new ContainerOwners(runtime));
+  }
+
+  private static WorkspaceSpec spec(String workspaceId) {
+    return new WorkspaceSpec(
+        BOOKWORM, workspaceId + ".ws.test", List.of(SETUP), 0.5, 128, 128, null);
+  }
+
+  /** SSH access with a real host key and certificate (sshd refuses to start without a key). */
+  private SshAccess access(String workspaceId, WorkspaceLogin login) throws Exception {
+    Path key = keyDir.resolve(workspaceId);
+    Path ca = keyDir.resolve("ca-" + workspaceId);
+    ssh("-q", "-t", "ed25519", "-N", "", "-f", ca.toString());
+    ssh("-q", "-t", "ed25519", "-N", "", "-f", key.toString());
+    ssh(
+        "-q",
+        "-s",
+        ca.toString(),
+        "-I",
+        workspaceId,
+        "-h",
+        "-n",
+        workspaceId + ".ws.test",
+        key + ".pub");
+    return new SshAccess(
+        login,
+        List.of(Files.readString(Path.of(ca + ".pub")).strip()),
+        3,
+        Files.readString(key),
+        Files.readString(Path.of(key + "-cert.pub")).strip());
+  }
+
+  private static void ssh(String... args) throws Exception {
+    var command = new ArrayList<>(List.of("ssh-keygen"));
+    command.addAll(List.of(args));
+    var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(output).isZero();
+  }
+
+  private List<HostEvent> reported() throws Exception {
+    List<HostEvent> events = new ArrayList<>();
+    for (var message : sqs.receive(config.hostEventsQueueUrl())) {
+      events.add(EventJson.newMapper().readValue(message.body(), HostEvent.class));
+    }
+    return events;
+  }
+
+  private Container container(String workspaceId) {
+    return docker
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(Map.of(ContainerLabels.WORKSPACE_ID, workspaceId))
+        .exec()
+        .getFirst();
+  }
+
+  private String exec(String workspaceId, String... command) throws Exception {
+    String execId =
+        docker
+            .execCreateCmd(container(workspaceId).getId())
+            .withCmd(command)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .exec()
+            .getId();
+    var out = new StringBuilder();
+    docker
+        .execStartCmd(execId)
+        .exec(
+            new ResultCallback.Adapter<Frame>() {
+              @Override
+              public void onNext(Frame frame) {
+                out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+              }
+            })
+        .awaitCompletion(30, TimeUnit.SECONDS);
+    return out.toString().strip();
+  }
+
+  @Test
+  void aClaimPersonalisesTheRunningMemberWhetherTheDaemonKeptWhatItReadAtTheFillOrRestarted()
+      throws Exception {
+    var filler = daemon();
+    filler.fill(FillPool.of("f-1", "h1", warm, POOL, spec(warm)), 1);
+    filler.fill(FillPool.of("f-2", "h1", cold, POOL, spec(cold)), 1);
+    assertThat(reported())
+        .allSatisfy(e -> assertThat(e).isInstanceOf(PoolMemberStatus.class))
+        .extracting(e -> ((PoolMemberStatus) e).ready())
+        .containsExactly(true, true);
+    String warmContainer = container(warm).getId();
+    String coldContainer = container(cold).getId();
+    var alice = new WorkspaceLogin("alice", 100_001);
+    var bob = new WorkspaceLogin("bob", 100_002);
+
+    // The daemon that made the members claims one: what it read at the fill serves.
+    filler.create(
+        CreateWorkspace.of("c-1", "h1", warm, "alice", spec(warm)).withSsh(access(warm, alice)), 1);
+    // A daemon started since claims the other: it holds nothing of the member.
+    daemon()
+        .create(
+            CreateWorkspace.of("c-2", "h1", cold, "bob", spec(cold)).withSsh(access(cold, bob)), 1);
+
+    var running =
+        reported().stream()
+            .filter(WorkspaceStatus.class::isInstance)
+            .map(WorkspaceStatus.class::cast)
+            .sorted(Comparator.comparing(status -> !status.workspaceId().equals(warm)))
+            .toList();
+    assertThat(running)
+        .extracting(WorkspaceStatus::workspaceId, WorkspaceStatus::state, WorkspaceStatus::step)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                warm, WorkspaceState.RUNNING, io.a4c.events.WorkspaceStep.HOSTNAME_REGISTERED),
+            org.assertj.core.groups.Tuple.tuple(
+                cold, WorkspaceState.RUNNING, io.a4c.events.WorkspaceStep.HOSTNAME_REGISTERED));
+    // Neither was made again, and both have sshd listening on their address.
+    assertThat(running)
+        .extracting(WorkspaceStatus::containerId)
+        .containsExactly(warmContainer, coldContainer);
+    assertThat(running).extracting(WorkspaceStatus::sshUnavailable).containsOnlyNulls();
+
+    for (var claim : List.of(Map.entry(warm, alice), Map.entry(cold, bob))) {
+      String id = claim.getKey();
+      WorkspaceLogin login = claim.getValue();
+      String passwd = exec(id, "cat", "/etc/passwd");
+      assertThat(passwd.lines().toList())
+          .as("the image's accounts, the setup's and the user's")
+          .contains(
+              "root:x:0:0:root:/root:/bin/bash",
+              "builder:x:1500:1500:made by setup:/var/builder:/bin/sh",
+              login.name()
+                  + ":x:"
+                  + login.uid()
+                  + ":"
+                  + login.uid()
+                  + ":A4C workspace user:/home/"
+                  + login.name()
+                  + ":/bin/bash");
+      assertThat(exec(id, "cat", "/etc/group"))
+          .contains("a4c:x:2000:" + login.name(), login.name() + ":x:" + login.uid() + ":");
+      assertThat(exec(id, "grep", "^" + login.name() + ":", "/etc/shadow"))
+          .startsWith(login.name() + ":*:");
+      assertThat(exec(id, "cat", ContainerLabels.OWNER_FILE)).isEqualTo(login.name());
+      assertThat(exec(id, "stat", "-c", "%u %a", "/home/" + login.name()))
+          .isEqualTo(login.uid() + " 700");
+      assertThat(exec(id, "cat", "/etc/a4c/ssh/authorized_keys/" + login.name()))
+          .contains("ssh-ed25519 ");
+      assertThat(exec(id, "sh", "-c", "ls /etc/a4c | grep -c claim- || true"))
+          .as("the start's marker is gone")
+          .isEqualTo("0");
+      assertThat(
+              exec(
+                  id,
+                  "sh",
+                  "-c",
+                  "cat /run/a4c-sshd.pid && test -d /proc/$(cat /run/a4c-sshd.pid) && echo up"))
+          .endsWith("up");
+    }
+  }
+}
