@@ -67,7 +67,7 @@ public final class ColdCreateBenchmark {
       var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String user = "cold-bench";
       var api = new Api(http, runtime.baseUri().toString(), user, runtime.mintToken(user, false));
-      String project = api.project(runtime.mintToken("bench-admin", true), "coldbench", image, "");
+      String project = api.project(runtime.mintToken("bench-admin", true), "coldbench", image);
       for (int i = 0; i <= count; i++) {
         var created = api.create(project);
         long raw = rawRun(docker, image, network);
@@ -105,6 +105,7 @@ public final class ColdCreateBenchmark {
         pct(cold, 50) / pct(raw, 50), pct(cold, 90) / pct(raw, 90));
   }
 
+  /** The values sorted, for {@link SshFirstLoginBenchmark#pct}. */
   static long[] sorted(List<Long> values) {
     return values.stream().mapToLong(Long::longValue).sorted().toArray();
   }
@@ -118,11 +119,10 @@ public final class ColdCreateBenchmark {
   /** A user's calls to the local runtime's API that these benchmarks make (as {@code user}). */
   record Api(HttpClient http, String base, String user, String token) {
     /**
-     * Puts a project of {@code image} with no tools or setup (and {@code extra} JSON members, such
-     * as a prefetch setting) and registers the image as its {@code main} image for amd64; returns
-     * its name.
+     * Puts a project of {@code image} with no tools, setup or warm pool and registers the image as
+     * its {@code main} image for amd64; returns its name.
      */
-    String project(String admin, String prefix, String image, String extra) throws Exception {
+    String project(String admin, String prefix, String image) throws Exception {
       String name = prefix + "-" + Long.toString(System.nanoTime(), 36);
       check(
           send(
@@ -133,9 +133,9 @@ public final class ColdCreateBenchmark {
               """
               {"source": {"type": "git", "url": "file:///nonexistent"}, "baseImage": "%s",
                "tools": [], "parents": ["main"], "setup": [],
-               "quotas": {"maxWorkspacesPerUser": 100}%s}
+               "quotas": {"maxWorkspacesPerUser": 100}}
               """
-                  .formatted(image, extra.isEmpty() ? "" : ", " + extra)),
+                  .formatted(image)),
           200);
       check(
           send(
