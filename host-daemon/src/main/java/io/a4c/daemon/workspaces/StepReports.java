@@ -13,7 +13,7 @@ import java.util.Set;
  * to RUNNING), sent without holding up the next step: {@link #send} queues a report and returns at
  * once, and one virtual thread sends what is queued, everything that gathered meanwhile in one
  * batch ({@link HostEventPublisher#publishAll}). Each send is a round trip to the host-events queue
- * (tens of milliseconds), which a create used to wait for six times before RUNNING was sent. A
+ * (tens of milliseconds), which a create used to wait for five times before RUNNING was sent. A
  * status report still queued when a newer one of the same workspace joins it is dropped: the newer
  * one moves the record past it (the consumer keeps only the furthest step), and the consumer then
  * has one report less to apply before RUNNING. So a batch holds at most one status report per
