@@ -11,6 +11,7 @@ import io.a4c.daemon.ssh.SshdConfig;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.FillPool;
+import io.a4c.events.HostEvent;
 import io.a4c.events.PoolMemberStatus;
 import io.a4c.events.PrefetchImage;
 import io.a4c.events.RebuildWorkspace;
@@ -30,6 +31,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Consumer;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -376,7 +378,12 @@ public final class WorkspaceProvisioner {
       CreateWorkspace command, WorkspaceState walking, Long operation, int receiveCount)
       throws InterruptedException {
     Subject who = Subject.of(command);
-    publish(status(who, walking, WorkspaceStep.ACCEPTED, null, null, null), operation, null);
+    var reports = new StepReports(events, command.workspaceId());
+    publish(
+        reports::send,
+        status(who, walking, WorkspaceStep.ACCEPTED, null, null, null),
+        operation,
+        null);
     WorkspaceStep[] reached = {WorkspaceStep.ACCEPTED};
     StepFailure last =
         retrying(
@@ -384,7 +391,7 @@ public final class WorkspaceProvisioner {
             attempt -> {
               cleanUp(command.workspaceId());
               reached[0] = WorkspaceStep.ACCEPTED;
-              walk(command, walking, operation, reached);
+              walk(command, walking, operation, reached, reports);
             });
     if (last == null) {
       return;
@@ -401,15 +408,24 @@ public final class WorkspaceProvisioner {
           .addKeyValue("workspaceId", command.workspaceId())
           .log("cleanup after failure deferred to the reconciler");
     }
+    reports.flush();
     publish(
         status(who, WorkspaceState.FAILED, reached[0], null, null, finalReason(last)),
         operation,
         null);
   }
 
-  /** One attempt; {@code reached[0]} holds the last step completed, for the failure report. */
+  /**
+   * One attempt; {@code reached[0]} holds the last step completed, for the failure report. The
+   * steps' reports, RUNNING included, go through {@code reports}, which sends them while the next
+   * step runs; the attempt returns once they are sent.
+   */
   private void walk(
-      CreateWorkspace command, WorkspaceState walking, Long operation, WorkspaceStep[] reached)
+      CreateWorkspace command,
+      WorkspaceState walking,
+      Long operation,
+      WorkspaceStep[] reached,
+      StepReports reports)
       throws InterruptedException {
     Subject who = Subject.of(command);
     String containerId = docker.create(command, operation == null ? 0 : operation, null);
@@ -419,29 +435,41 @@ public final class WorkspaceProvisioner {
             : ssh.prepare(containerId, command.spec().imageRef(), command.ssh());
     reached[0] = WorkspaceStep.CONTAINER_CREATED;
     publish(
+        reports::send,
         status(who, walking, WorkspaceStep.CONTAINER_CREATED, containerId, null, null),
         operation,
         null);
     docker.start(containerId);
     reached[0] = WorkspaceStep.STARTED;
-    publish(status(who, walking, WorkspaceStep.STARTED, containerId, null, null), operation, null);
+    publish(
+        reports::send,
+        status(who, walking, WorkspaceStep.STARTED, containerId, null, null),
+        operation,
+        null);
     var setup = command.spec().setup();
     for (int i = 0; i < setup.size(); i++) {
       docker.runSetup(containerId, i, setup.get(i));
     }
     reached[0] = WorkspaceStep.SETUP_DONE;
     publish(
-        status(who, walking, WorkspaceStep.SETUP_DONE, containerId, null, null), operation, null);
+        reports::send,
+        status(who, walking, WorkspaceStep.SETUP_DONE, containerId, null, null),
+        operation,
+        null);
     String ip = docker.ipAddress(containerId);
     reached[0] = WorkspaceStep.IP_ASSIGNED;
     publish(
-        status(who, walking, WorkspaceStep.IP_ASSIGNED, containerId, ip, null), operation, null);
+        reports::send,
+        status(who, walking, WorkspaceStep.IP_ASSIGNED, containerId, ip, null),
+        operation,
+        null);
     if (command.ssh() != null && sshUnavailable == null) {
       sshUnavailable = ssh.awaitListening(containerId, ip);
     }
     hostnames.put(command.workspaceId(), ip, command.spec().hostname());
     // The keys just written are the command's: no need to read them back.
     reportRunning(
+        reports::send,
         who,
         containerId,
         ip,
@@ -451,6 +479,7 @@ public final class WorkspaceProvisioner {
             : OptionalLong.of(command.ssh().keysRevision()),
         operation,
         command.spec().imageRef());
+    reports.flush();
     log.atInfo()
         .addKeyValue("workspaceId", command.workspaceId())
         .addKeyValue("containerId", containerId)
@@ -570,7 +599,22 @@ public final class WorkspaceProvisioner {
       OptionalLong keysHeld,
       Long operation,
       String image) {
+    reportRunning(
+        events::publish, who, containerId, ip, sshUnavailable, keysHeld, operation, image);
+  }
+
+  /** As above, the reports handed to {@code send}. */
+  private void reportRunning(
+      Consumer<HostEvent> send,
+      Subject who,
+      String containerId,
+      String ip,
+      String sshUnavailable,
+      OptionalLong keysHeld,
+      Long operation,
+      String image) {
     publish(
+        send,
         status(
                 who,
                 WorkspaceState.RUNNING,
@@ -582,7 +626,10 @@ public final class WorkspaceProvisioner {
         operation == null ? 0L : operation,
         image);
     keysHeld.ifPresent(
-        revision -> reportKeys(who.hostId(), who.workspaceId(), who.userId(), revision));
+        revision ->
+            send.accept(
+                SshKeysApplied.of(
+                    who.hostId(), who.workspaceId(), who.userId(), revision, clock.instant())));
   }
 
   private void reportKeys(String hostId, String workspaceId, String userId, long revision) {
@@ -729,8 +776,10 @@ public final class WorkspaceProvisioner {
     Subject who = new Subject(command.hostId(), command.workspaceId(), command.userId());
     long operation = command.operation();
     try (var lock = locks.hold(command.workspaceId())) {
+      var reports = new StepReports(events, command.workspaceId());
       StepFailure last =
-          retrying("start of " + command.workspaceId(), attempt -> startOnce(who, operation));
+          retrying(
+              "start of " + command.workspaceId(), attempt -> startOnce(who, operation, reports));
       if (last == null) {
         return;
       }
@@ -750,6 +799,7 @@ public final class WorkspaceProvisioner {
             .addKeyValue("workspaceId", command.workspaceId())
             .log("could not stop the container after a failed start: {}", e.getMessage());
       }
+      reports.flush();
       publish(
           status(
               who,
@@ -763,7 +813,9 @@ public final class WorkspaceProvisioner {
     }
   }
 
-  private void startOnce(Subject who, long operation) throws InterruptedException {
+  /** One attempt of a start, its progress reports through {@code reports}. */
+  private void startOnce(Subject who, long operation, StepReports reports)
+      throws InterruptedException {
     var container = docker.find(who.workspaceId());
     if (container.isEmpty()) {
       reportGone(who, operation);
@@ -790,11 +842,13 @@ public final class WorkspaceProvisioner {
       docker.start(containerId);
     }
     publish(
+        reports::send,
         status(who, WorkspaceState.STARTING, WorkspaceStep.STARTED, containerId, null, null),
         operation,
         null);
     String ip = docker.ipAddress(containerId);
     publish(
+        reports::send,
         status(who, WorkspaceState.STARTING, WorkspaceStep.IP_ASSIGNED, containerId, ip, null),
         operation,
         null);
@@ -807,6 +861,7 @@ public final class WorkspaceProvisioner {
     }
     hostnames.put(who.workspaceId(), ip, hostnameOf(containerId));
     reportRunning(
+        reports::send,
         who,
         containerId,
         ip,
@@ -814,6 +869,7 @@ public final class WorkspaceProvisioner {
         login.map(name -> ssh.keysRevision(containerId, name)).orElse(OptionalLong.empty()),
         operation,
         image);
+    reports.flush();
     log.atInfo()
         .addKeyValue("workspaceId", who.workspaceId())
         .addKeyValue("containerId", containerId)
@@ -943,6 +999,12 @@ public final class WorkspaceProvisioner {
    * but a failure.
    */
   private void publish(WorkspaceStatus status, Long operation, String image) {
+    publish(events::publish, status, operation, image);
+  }
+
+  /** As above, the report handed to {@code send}. */
+  private void publish(
+      Consumer<HostEvent> send, WorkspaceStatus status, Long operation, String image) {
     WorkspaceStatus report =
         operation != null
             ? status.forOperation(operation, image)
@@ -963,7 +1025,7 @@ public final class WorkspaceProvisioner {
                     null,
                     image,
                     status.stoppedReason());
-    events.publish(report);
+    send.accept(report);
     if (report.state() != WorkspaceState.FAILED) {
       observer.completed(report.workspaceId(), report.step());
     }

@@ -11,6 +11,7 @@ import io.a4c.events.Heartbeat;
 import io.a4c.events.HostEvent;
 import io.a4c.events.HostEventSignatures;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,50 @@ class HostEventPublisherTest {
     String signature = message.messageAttributes().get(HostEventSignatures.ATTRIBUTE).stringValue();
     assertThat(HostEventSignatures.verify(KEY, message.body(), signature)).isTrue();
     assertThat(HostEventSignatures.verify(KEY, message.body() + " ", signature)).isFalse();
+  }
+
+  @Test
+  void aBatchIsSentWholeEachEventSigned() throws Exception {
+    var config = sqs.config(Map.of(DaemonEnv.EVENT_KEY, Base64.getEncoder().encodeToString(KEY)));
+    List<HostEvent> batch = new ArrayList<>();
+    for (int i = 0; i < HostEventPublisher.MAX_BATCH; i++) {
+      batch.add(beat(i));
+    }
+    new HostEventPublisher(sqs.client(), EventJson.newMapper(), config).publishAll(batch);
+
+    var messages = sqs.receive(config.hostEventsQueueUrl());
+
+    List<HostEvent> read = new ArrayList<>();
+    for (var message : messages) {
+      read.add(EventJson.newMapper().readValue(message.body(), HostEvent.class));
+      String signature =
+          message.messageAttributes().get(HostEventSignatures.ATTRIBUTE).stringValue();
+      assertThat(HostEventSignatures.verify(KEY, message.body(), signature)).isTrue();
+    }
+    assertThat(read).containsExactlyInAnyOrderElementsOf(batch);
+  }
+
+  @Test
+  void aBatchTheQueueDoesNotTakeThrows() {
+    String gone = sqs.createQueue("gone");
+    sqs.client().deleteQueue(b -> b.queueUrl(gone));
+    var config = sqs.config(Map.of(DaemonEnv.HOST_EVENTS_QUEUE_URL, gone));
+    var publisher = new HostEventPublisher(sqs.client(), EventJson.newMapper(), config);
+
+    assertThatThrownBy(() -> publisher.publishAll(List.of(BEAT))).isInstanceOf(SdkException.class);
+  }
+
+  /** A heartbeat told apart by its disk figure. */
+  static Heartbeat beat(int n) {
+    return Heartbeat.of(
+        "h1",
+        Arch.AMD64,
+        1_000 + n,
+        10_000,
+        List.of(),
+        20,
+        3,
+        Instant.parse("2026-12-02T10:00:00Z").plusSeconds(n));
   }
 
   @Test

@@ -252,8 +252,10 @@ class WorkspaceLifecycleDockerTest {
 
     provisioner.start(StartWorkspace.of("st-2", "h1", workspaceId, "alice", 2), 1);
     var started = reported();
+    // A step report still queued when the next step's is ready is not sent (StepReports).
     assertThat(steps(started))
-        .containsExactly("STARTING/STARTED", "STARTING/IP_ASSIGNED", "RUNNING/HOSTNAME_REGISTERED");
+        .endsWith("RUNNING/HOSTNAME_REGISTERED")
+        .isSubsetOf("STARTING/STARTED", "STARTING/IP_ASSIGNED", "RUNNING/HOSTNAME_REGISTERED");
     var running = started.getLast();
     assertThat(running.operation()).isEqualTo(2L);
     assertThat(running.imageRef()).isEqualTo(BUSYBOX);

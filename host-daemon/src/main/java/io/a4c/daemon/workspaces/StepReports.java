@@ -1,0 +1,101 @@
+package io.a4c.daemon.workspaces;
+
+import io.a4c.daemon.aws.HostEventPublisher;
+import io.a4c.events.HostEvent;
+import io.a4c.events.WorkspaceStatus;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The reports of one command's steps (a create's from ACCEPTED to RUNNING, a start's from STARTED
+ * to RUNNING), sent without holding up the next step: {@link #send} queues a report and returns at
+ * once, and one virtual thread sends what is queued, everything that gathered meanwhile in one
+ * batch ({@link HostEventPublisher#publishAll}). Each send is a round trip to the host-events queue
+ * (tens of milliseconds), which a create used to wait for five times before RUNNING was sent. A
+ * status report still queued when a newer one of the same workspace joins it is dropped: the newer
+ * one moves the record past it (the consumer keeps only the furthest step), and the consumer then
+ * has one report less to apply before RUNNING. So a batch holds at most one status report per
+ * workspace, and status reports go out in the order of their steps; what SQS does not keep is the
+ * order within a batch (a status beside a keys report), nor, on a standard queue, between sends.
+ * {@link #flush} waits until everything queued is sent: the command is acknowledged only once its
+ * reports are; a report SQS did not take fails the flush, and so the command, as it failed the step
+ * before.
+ */
+final class StepReports {
+  private final HostEventPublisher events;
+  private final String name;
+  private final List<HostEvent> queued = new ArrayList<>();
+  private boolean sending;
+  private RuntimeException failure;
+
+  /**
+   * @param name names the sending thread (say the workspace id), for thread dumps
+   */
+  StepReports(HostEventPublisher events, String name) {
+    this.events = events;
+    this.name = name;
+  }
+
+  /** Queues the report; it is sent after those queued before it. */
+  synchronized void send(HostEvent report) {
+    queued.add(report);
+    if (!sending) {
+      sending = true;
+      Thread.ofVirtual().name("reports-" + name).start(this::sendQueued);
+    }
+  }
+
+  /**
+   * Waits until every queued report is sent.
+   *
+   * @throws RuntimeException the first failure to send since the last flush
+   */
+  synchronized void flush() throws InterruptedException {
+    while (sending) {
+      wait();
+    }
+    if (failure != null) {
+      RuntimeException first = failure;
+      failure = null;
+      throw first;
+    }
+  }
+
+  /** Drops every queued status report followed in the queue by one of the same workspace. */
+  private void dropSuperseded() {
+    Set<String> later = new HashSet<>();
+    for (var it = queued.listIterator(queued.size()); it.hasPrevious(); ) {
+      if (it.previous() instanceof WorkspaceStatus status && !later.add(status.workspaceId())) {
+        it.remove();
+      }
+    }
+  }
+
+  private void sendQueued() {
+    while (true) {
+      List<HostEvent> batch;
+      synchronized (this) {
+        if (queued.isEmpty()) {
+          sending = false;
+          notifyAll();
+          return;
+        }
+        dropSuperseded();
+        var next = queued.subList(0, Math.min(queued.size(), HostEventPublisher.MAX_BATCH));
+        batch = List.copyOf(next);
+        next.clear();
+      }
+      try {
+        events.publishAll(batch);
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          if (failure == null) {
+            failure = e;
+          }
+        }
+      }
+    }
+  }
+}

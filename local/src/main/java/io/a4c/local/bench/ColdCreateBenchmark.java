@@ -1,0 +1,224 @@
+package io.a4c.local.bench;
+
+import static io.a4c.local.bench.SshFirstLoginBenchmark.check;
+import static io.a4c.local.bench.SshFirstLoginBenchmark.pct;
+import static io.a4c.local.bench.SshFirstLoginBenchmark.send;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.HostConfig;
+import io.a4c.daemon.docker.DockerClients;
+import io.a4c.local.LocalConfig;
+import io.a4c.local.LocalEnv;
+import io.a4c.local.LocalRuntime;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cold create beside a raw {@code docker run -d} (issue 16): for {@code count} rounds on one
+ * host, alternating, (1) {@code POST .../workspaces} of a project with no warm pool whose image the
+ * host already holds, polled every 20 ms until RUNNING — the POST's answer time, the time to
+ * RUNNING and when each create step was first seen in the API — then deleted and waited for, and
+ * (2) {@code docker run -d} of the same image with a terminal (as A4C's containers have) on the
+ * same network, until the engine gives its address, then removed. The first round is a warm-up and
+ * not counted. Median and p90 of each, and the ratio (the issue aims at ≤ 1.3×).
+ *
+ * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.ColdCreateBenchmark [count]
+ * [image]} (default 10, {@code a4c-base:bookworm}: with sshd, so A4C's create waits for it to
+ * listen; the raw path starts none). Runs on the first host of {@code A4C_DOCKER_HOSTS} (default
+ * h1, the local engine).
+ */
+public final class ColdCreateBenchmark {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ColdCreateBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int count = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    String image = args.length > 1 ? args[1] : SshFirstLoginBenchmark.IMAGE;
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-bench.xml");
+    }
+    String hosts =
+        System.getenv()
+            .getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock")
+            .split(",")[0];
+    String hostId = hosts.split("=", 2)[0];
+    var config =
+        LocalConfig.fromEnvironment(
+            Map.of(
+                LocalEnv.PORT,
+                "0",
+                LocalEnv.DATA_DIR,
+                Files.createTempDirectory("a4c-cold-bench").resolve("data").toString(),
+                LocalEnv.DOCKER_HOSTS,
+                hosts));
+    List<Long> posts = new ArrayList<>();
+    List<Long> creates = new ArrayList<>();
+    List<Long> raws = new ArrayList<>();
+    Map<String, List<Long>> steps = new LinkedHashMap<>();
+    DockerClient docker = DockerClients.connect(SshFirstLoginBenchmark.endpointOf(hosts, hostId));
+    String network = SshFirstLoginBenchmark.networkOf(docker);
+    try (var runtime = LocalRuntime.start(config)) {
+      var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      String user = "cold-bench";
+      var api = new Api(http, runtime.baseUri().toString(), user, runtime.mintToken(user, false));
+      String project = api.project(runtime.mintToken("bench-admin", true), "coldbench", image);
+      for (int i = 0; i <= count; i++) {
+        var created = api.create(project);
+        long raw = rawRun(docker, image, network);
+        if (i > 0) { // the first round is a warm-up
+          posts.add(created.answeredNanos());
+          creates.add(created.runningNanos());
+          created
+              .stepsNanos()
+              .forEach((step, at) -> steps.computeIfAbsent(step, s -> new ArrayList<>()).add(at));
+          raws.add(raw);
+        }
+        api.delete(created.uri());
+      }
+    }
+    long[] post = sorted(posts);
+    long[] cold = sorted(creates);
+    long[] raw = sorted(raws);
+    System.out.println();
+    System.out.printf(
+        "POST answered, %d creates of %s on %s: median %.0f ms, p90 %.0f ms%n",
+        post.length, image, hostId, pct(post, 50), pct(post, 90));
+    System.out.printf(
+        "POST to RUNNING, cold (image on the host, no pool), %d: median %.0f ms, p90 %.0f ms%n",
+        cold.length, pct(cold, 50), pct(cold, 90));
+    steps.forEach(
+        (step, at) ->
+            System.out.printf(
+                "  %-20s first seen (median of %d): %.0f ms%n",
+                step, at.size(), pct(sorted(at), 50)));
+    System.out.printf(
+        "raw docker run -d + its address, %d: median %.0f ms, p90 %.0f ms%n",
+        raw.length, pct(raw, 50), pct(raw, 90));
+    System.out.printf(
+        "cold create / raw: median %.2f, p90 %.2f%n",
+        pct(cold, 50) / pct(raw, 50), pct(cold, 90) / pct(raw, 90));
+  }
+
+  /** The values sorted, for {@link SshFirstLoginBenchmark#pct}. */
+  static long[] sorted(List<Long> values) {
+    return values.stream().mapToLong(Long::longValue).sorted().toArray();
+  }
+
+  /**
+   * One create as the API saw it: the POST's answer time, the time to RUNNING, and the time each
+   * step (state/step) was first seen by the 20 ms polls, all from the POST's sending.
+   */
+  record Created(String uri, long answeredNanos, long runningNanos, Map<String, Long> stepsNanos) {}
+
+  /** A user's calls to the local runtime's API that these benchmarks make (as {@code user}). */
+  record Api(HttpClient http, String base, String user, String token) {
+    /**
+     * Puts a project of {@code image} with no tools, setup or warm pool and registers the image as
+     * its {@code main} image for amd64; returns its name.
+     */
+    String project(String admin, String prefix, String image) throws Exception {
+      String name = prefix + "-" + Long.toString(System.nanoTime(), 36);
+      check(
+          send(
+              http,
+              "PUT",
+              base + "/v1/projects/" + name,
+              admin,
+              """
+              {"source": {"type": "git", "url": "file:///nonexistent"}, "baseImage": "%s",
+               "tools": [], "parents": ["main"], "setup": [],
+               "quotas": {"maxWorkspacesPerUser": 100}}
+              """
+                  .formatted(image)),
+          200);
+      check(
+          send(
+              http,
+              "POST",
+              base + "/v1/projects/" + name + "/images",
+              admin,
+              "{\"parentName\": \"main\", \"arch\": \"amd64\", \"change\": \"1\", \"imageRef\": \"%s\"}"
+                  .formatted(image)),
+          201);
+      return name;
+    }
+
+    /** Creates a workspace of the project's main image and polls it every 20 ms until RUNNING. */
+    Created create(String project) throws Exception {
+      String workspaces = base + "/v1/users/" + user + "/workspaces";
+      long start = System.nanoTime();
+      var created =
+          send(
+              http,
+              "POST",
+              workspaces,
+              token,
+              "{\"projectName\": \"%s\", \"parentName\": \"main\", \"arch\": \"amd64\"}"
+                  .formatted(project));
+      long answered = System.nanoTime() - start;
+      check(created, 202);
+      String uri = workspaces + "/" + JSON.readTree(created.body()).get("workspaceId").asText();
+      Map<String, Long> seen = new LinkedHashMap<>();
+      long deadline = start + 300_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        var view = JSON.readTree(send(http, "GET", uri, token, null).body());
+        long at = System.nanoTime() - start;
+        String state = view.path("state").asText();
+        seen.putIfAbsent(state + "/" + view.path("step").asText(), at);
+        if (state.equals("RUNNING")) {
+          return new Created(uri, answered, at, seen);
+        }
+        if (state.equals("FAILED")) {
+          throw new IllegalStateException("workspace failed: " + view);
+        }
+        Thread.sleep(20);
+      }
+      throw new IllegalStateException(uri + " did not reach RUNNING in 300 s");
+    }
+
+    /** Deletes the workspace and waits until it is gone, so its removal weighs on no timing. */
+    void delete(String uri) throws Exception {
+      check(send(http, "DELETE", uri, token, null), 202);
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        var response = send(http, "GET", uri, token, null);
+        if (response.statusCode() == 404
+            || JSON.readTree(response.body()).path("state").asText().equals("DELETED")) {
+          return;
+        }
+        Thread.sleep(50);
+      }
+      throw new IllegalStateException(uri + " was not deleted in 120 s");
+    }
+  }
+
+  /** {@code docker run -dit} of the image on the network until its address; then removes it. */
+  static long rawRun(DockerClient docker, String image, String network) {
+    long start = System.nanoTime();
+    String container =
+        docker
+            .createContainerCmd(image)
+            .withTty(true)
+            .withStdinOpen(true)
+            .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network))
+            .exec()
+            .getId();
+    try {
+      docker.startContainerCmd(container).exec();
+      var networks =
+          docker.inspectContainerCmd(container).exec().getNetworkSettings().getNetworks();
+      if (networks.values().iterator().next().getIpAddress().isEmpty()) {
+        throw new IllegalStateException("no address");
+      }
+      return System.nanoTime() - start;
+    } finally {
+      docker.removeContainerCmd(container).withForce(true).exec();
+    }
+  }
+}
