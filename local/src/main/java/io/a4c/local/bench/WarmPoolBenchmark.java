@@ -7,7 +7,6 @@ import static io.a4c.local.bench.SshFirstLoginBenchmark.send;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.HostConfig;
 import io.a4c.daemon.docker.DockerClients;
 import io.a4c.local.LocalConfig;
 import io.a4c.local.LocalEnv;
@@ -114,7 +113,7 @@ public final class WarmPoolBenchmark {
         String one = workspaces + "/" + JSON.readTree(created.body()).get("workspaceId").asText();
         String containerId = awaitRunning(http, one, token);
         long running = System.nanoTime() - start;
-        long raw = rawRun(docker, image, network);
+        long raw = ColdCreateBenchmark.rawRun(docker, image, network);
         if (i > 0) { // the first round is a warm-up
           posts.add(answered);
           (members.contains(containerId) ? pooled : unpooled).add(running);
@@ -123,9 +122,9 @@ public final class WarmPoolBenchmark {
         check(send(http, "DELETE", one, token, null), 202);
       }
     }
-    long[] post = sorted(posts);
-    long[] warm = sorted(pooled);
-    long[] raw = sorted(raws);
+    long[] post = ColdCreateBenchmark.sorted(posts);
+    long[] warm = ColdCreateBenchmark.sorted(pooled);
+    long[] raw = ColdCreateBenchmark.sorted(raws);
     System.out.println();
     System.out.printf(
         "POST answered, %d creates of %s on %s: median %.0f ms, p90 %.0f ms%n",
@@ -134,7 +133,7 @@ public final class WarmPoolBenchmark {
         "POST to RUNNING from the warm pool, %d: median %.0f ms, p90 %.0f ms%n",
         warm.length, pct(warm, 50), pct(warm, 90));
     if (!unpooled.isEmpty()) {
-      long[] cold = sorted(unpooled);
+      long[] cold = ColdCreateBenchmark.sorted(unpooled);
       System.out.printf(
           "POST to RUNNING with no member ready, %d: median %.0f ms%n", cold.length, pct(cold, 50));
     }
@@ -144,10 +143,6 @@ public final class WarmPoolBenchmark {
     System.out.printf(
         "warm pool / raw: median %.2f, p90 %.2f%n",
         pct(warm, 50) / pct(raw, 50), pct(warm, 90) / pct(raw, 90));
-  }
-
-  private static long[] sorted(List<Long> values) {
-    return values.stream().mapToLong(Long::longValue).sorted().toArray();
   }
 
   /** Waits until the pool has a running, unclaimed member; returns the members' container ids. */
@@ -198,29 +193,5 @@ public final class WarmPoolBenchmark {
       Thread.sleep(20);
     }
     throw new IllegalStateException(uri + " did not reach RUNNING in 120 s");
-  }
-
-  /** {@code docker run -dit} of the image on the network until its address; then removes it. */
-  private static long rawRun(DockerClient docker, String image, String network) {
-    long start = System.nanoTime();
-    String container =
-        docker
-            .createContainerCmd(image)
-            .withTty(true)
-            .withStdinOpen(true)
-            .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network))
-            .exec()
-            .getId();
-    try {
-      docker.startContainerCmd(container).exec();
-      var networks =
-          docker.inspectContainerCmd(container).exec().getNetworkSettings().getNetworks();
-      if (networks.values().iterator().next().getIpAddress().isEmpty()) {
-        throw new IllegalStateException("no address");
-      }
-      return System.nanoTime() - start;
-    } finally {
-      docker.removeContainerCmd(container).withForce(true).exec();
-    }
   }
 }
