@@ -103,12 +103,17 @@ class BuildTimeoutTest {
         .untilAsserted(
             () ->
                 assertThat(running(docker, container)).as("step container " + container).isFalse());
-    assertThat(
-            docker.listContainersCmd().withShowAll(true).exec().stream()
-                .filter(c -> c.getCommand() != null && c.getCommand().contains(marker))
-                .toList())
-        .as("no container of the timed-out build is left on the engine")
-        .isEmpty();
+    // A removal the engine has begun ("Removal In Progress") finishes on its own; wait for it.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        docker.listContainersCmd().withShowAll(true).exec().stream()
+                            .filter(c -> c.getCommand() != null && c.getCommand().contains(marker))
+                            .toList())
+                    .as("no container of the timed-out build is left on the engine")
+                    .isEmpty());
   }
 
   /** Whether the container exists and runs; gone counts as not running. */
