@@ -17,8 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Images go to hosts before users ask: when a build completes, hosts of its arch pull it until the
- * project's {@code prefetch.hosts} hold it, and its record lists them as their heartbeats confirm
- * it. Real engines, the real registry.
+ * project's {@code prefetch.hosts} hold it (or its {@code prefetch.percent} of the arch's live
+ * hosts: {@code BuildReportsTest}), and its record lists them as their heartbeats confirm it. Real
+ * engines, the real registry.
  */
 @ExtendWith(SharedRuntime.class)
 class ImagePrefetchTest {
@@ -30,6 +31,15 @@ class ImagePrefetchTest {
     var repo = GitRepo.create();
     String change = repo.commit("README", "prefetched\n").substring(0, 12);
     String project = scenario.project("prefetch");
+    // A share out of range is refused, naming the field, and changes nothing.
+    var refused =
+        api.put(
+            "/v1/projects/" + project,
+            api.adminToken(),
+            Scenario.gitProjectJson(repo, "[], \"prefetch\": {\"percent\": 0}"));
+    assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.at("/field")).isEqualTo("prefetch.percent");
+    assertThat(api.get("/v1/projects/" + project, api.adminToken()).status()).isEqualTo(404);
     var put =
         api.put(
             "/v1/projects/" + project,

@@ -59,18 +59,18 @@ public final class ImagePrefetch {
    * queue cannot be reached is skipped (logged): a create placed there pulls the image itself.
    */
   public List<String> afterBuild(BuildSchedule build, String builderHostId) {
-    int wanted =
+    var prefetch =
         projects
             .get(build.projectName())
-            .map(p -> p.config().prefetch().hostsOrDefault())
-            .orElse(ProjectPrefetch.DEFAULT_HOSTS);
+            .map(p -> p.config().prefetch())
+            .orElse(ProjectPrefetch.DEFAULT);
     var targets =
         targets(
             hosts.all(),
             build.arch(),
             build.imageRef(),
             builderHostId,
-            wanted,
+            prefetch,
             clock.instant(),
             staleAfter);
     for (String hostId : targets) {
@@ -96,19 +96,28 @@ public final class ImagePrefetch {
   }
 
   /**
-   * The hosts that should pull {@code imageRef} so that {@code wanted} hold it: none when the
-   * builder and the hosts listing it are enough; else live hosts of {@code arch} lacking it, least
-   * disk in use first, then host id.
+   * The hosts that should pull {@code imageRef} so that as many hold it as {@code prefetch} wants
+   * (a share counts the live hosts of {@code arch}: ACTIVE with a fresh heartbeat, and the
+   * builder): none when the builder and the hosts listing it are enough; else live hosts of {@code
+   * arch} lacking it, least disk in use first, then host id.
    */
   static List<String> targets(
       List<Host> hosts,
       Arch arch,
       String imageRef,
       String builderHostId,
-      int wanted,
+      ProjectPrefetch prefetch,
       Instant now,
       Duration staleAfter) {
     var ofArch = hosts.stream().filter(h -> h.arch() == arch).toList();
+    long live =
+        ofArch.stream()
+            .filter(h -> h.hostId().equals(builderHostId) || live(h, now, staleAfter))
+            .count();
+    if (ofArch.stream().noneMatch(h -> h.hostId().equals(builderHostId))) {
+      live++;
+    }
+    int wanted = prefetch.holdersWanted((int) live);
     long holders =
         ofArch.stream()
             .filter(h -> h.hostId().equals(builderHostId) || h.images().contains(imageRef))
@@ -123,10 +132,14 @@ public final class ImagePrefetch {
     }
     return ofArch.stream()
         .filter(h -> !h.hostId().equals(builderHostId) && !h.images().contains(imageRef))
-        .filter(h -> h.status() == HostStatus.ACTIVE && h.heartbeatFresh(now, staleAfter))
+        .filter(h -> live(h, now, staleAfter))
         .sorted(Comparator.comparingLong(LeastDiskPlacement::diskInUse).thenComparing(Host::hostId))
         .limit(missing)
         .map(Host::hostId)
         .toList();
+  }
+
+  private static boolean live(Host host, Instant now, Duration staleAfter) {
+    return host.status() == HostStatus.ACTIVE && host.heartbeatFresh(now, staleAfter);
   }
 }

@@ -192,7 +192,7 @@ class BuildReportsTest {
 
   @Test
   void aCompletedBuildIsSentToTheLightestLiveHostsOfItsArchUntilTheProjectsCountHoldIt() {
-    project(3);
+    project(ProjectPrefetch.ofHosts(3));
     host("h1", Arch.AMD64, 1, List.of()); // the builder, not yet listing its image
     host("h2", Arch.AMD64, 50, List.of());
     host("h3", Arch.AMD64, 10, List.of());
@@ -211,7 +211,7 @@ class BuildReportsTest {
 
   @Test
   void holdersAlreadyListingTheImageCountAndTheDefaultIsTwoHolders() {
-    project(null);
+    project(ProjectPrefetch.DEFAULT);
     host("h1", Arch.AMD64, 1, List.of());
     host("h2", Arch.AMD64, 50, List.of(OWN_IMAGE));
     host("h3", Arch.AMD64, 10, List.of());
@@ -224,7 +224,7 @@ class BuildReportsTest {
 
   @Test
   void hostsThatAreDrainingDownOrSilentAreNotAsked() {
-    project(4);
+    project(ProjectPrefetch.ofHosts(4));
     host("h1", Arch.AMD64, 1, List.of());
     host("h2", Arch.AMD64, 1, List.of());
     hosts.setStatus("h2", HostStatus.ACTIVE, HostStatus.DRAINING);
@@ -239,7 +239,48 @@ class BuildReportsTest {
     assertThat(prefetches("h3")).isEmpty();
   }
 
-  private void project(Integer prefetchHosts) {
+  @Test
+  void aShareCountsTheLiveHostsOfTheArchRoundedUp() {
+    project(new ProjectPrefetch(null, 50));
+    fiveLiveAmd64HostsADrainingOneAndTwoArm();
+
+    assertThat(reports.apply(completed("h1", "h1/0", OWN_IMAGE))).isTrue();
+
+    // Five live amd64 hosts, 50 %: three holders, the builder and the two lightest.
+    assertThat(prefetches("h3")).containsExactly(OWN_IMAGE);
+    assertThat(prefetches("h4")).containsExactly(OWN_IMAGE);
+    for (String other : List.of("h1", "h2", "h5", "h6", "arm1", "arm2")) {
+      assertThat(prefetches(other)).as(other).isEmpty();
+    }
+  }
+
+  @Test
+  void aCountAboveTheShareWins() {
+    project(new ProjectPrefetch(4, 50));
+    fiveLiveAmd64HostsADrainingOneAndTwoArm();
+
+    assertThat(reports.apply(completed("h1", "h1/0", OWN_IMAGE))).isTrue();
+
+    for (String told : List.of("h3", "h4", "h5")) {
+      assertThat(prefetches(told)).as(told).containsExactly(OWN_IMAGE);
+    }
+    assertThat(prefetches("h2")).isEmpty();
+    assertThat(prefetches("h6")).isEmpty();
+  }
+
+  private void fiveLiveAmd64HostsADrainingOneAndTwoArm() {
+    host("h1", Arch.AMD64, 1, List.of()); // the builder
+    host("h2", Arch.AMD64, 40, List.of());
+    host("h3", Arch.AMD64, 10, List.of());
+    host("h4", Arch.AMD64, 20, List.of());
+    host("h5", Arch.AMD64, 30, List.of());
+    host("h6", Arch.AMD64, 1, List.of());
+    hosts.setStatus("h6", HostStatus.ACTIVE, HostStatus.DRAINING); // not live: neither counted
+    host("arm1", Arch.ARM64, 1, List.of());
+    host("arm2", Arch.ARM64, 1, List.of());
+  }
+
+  private void project(ProjectPrefetch prefetch) {
     projects.put(
         new Project(
             "shop",
@@ -254,7 +295,7 @@ class BuildReportsTest {
                 null,
                 null,
                 null,
-                new ProjectPrefetch(prefetchHosts),
+                prefetch,
                 null),
             T0));
   }

@@ -38,15 +38,26 @@ class ProjectRulesTest {
   }
 
   @Test
-  void prefetchWantsTwoHoldersUnlessSetFromZeroToAThousand() {
-    assertThat(ProjectPrefetch.DEFAULT.hostsOrDefault()).isEqualTo(2);
-    assertThat(new ProjectPrefetch(0).hostsOrDefault()).isZero();
-    assertThat(new ProjectPrefetch(1000).hostsOrDefault()).isEqualTo(1000);
+  void prefetchWantsTwoHoldersUnlessSetFromZeroToAThousandOrAShareOfTheLiveHosts() {
+    assertThat(ProjectPrefetch.DEFAULT.holdersWanted(10)).isEqualTo(2);
+    assertThat(ProjectPrefetch.ofHosts(0).holdersWanted(10)).isZero();
+    assertThat(ProjectPrefetch.ofHosts(1000).holdersWanted(10)).isEqualTo(1000);
+    assertThat(new ProjectPrefetch(null, 25).holdersWanted(10)).as("rounded up").isEqualTo(3);
+    assertThat(new ProjectPrefetch(null, 100).holdersWanted(7)).isEqualTo(7);
+    assertThat(new ProjectPrefetch(null, 1).holdersWanted(1)).isEqualTo(1);
+    assertThat(new ProjectPrefetch(5, 25).holdersWanted(10)).as("the larger").isEqualTo(5);
+    assertThat(new ProjectPrefetch(1, 50).holdersWanted(10)).isEqualTo(5);
     for (int bad : new int[] {-1, 1001}) {
-      assertThatThrownBy(() -> new ProjectPrefetch(bad))
+      assertThatThrownBy(() -> ProjectPrefetch.ofHosts(bad))
           .isInstanceOfSatisfying(
               InvalidRequestException.class,
               e -> assertThat(e.getMessage()).contains("prefetch.hosts"));
+    }
+    for (int bad : new int[] {0, 101, -5}) {
+      assertThatThrownBy(() -> new ProjectPrefetch(null, bad))
+          .isInstanceOfSatisfying(
+              InvalidRequestException.class,
+              e -> assertThat(e.getMessage()).contains("prefetch.percent"));
     }
   }
 }
