@@ -95,6 +95,13 @@ public final class InventoryPublisher {
         Map<String, String> labels = container.getLabels();
         String workspaceId = labels == null ? null : labels.get(ContainerLabels.WORKSPACE_ID);
         String userId = owners.of(container);
+        if (userId == null && ContainerOwners.leaving(container)) {
+          log.atInfo()
+              .addKeyValue("containerId", container.getId())
+              .addKeyValue("state", container.getState())
+              .log("pool member on its way out of the engine left out of the inventory");
+          continue;
+        }
         if (workspaceId == null
             || userId == null
             || !Names.WORKSPACE_ID.matcher(workspaceId).matches()

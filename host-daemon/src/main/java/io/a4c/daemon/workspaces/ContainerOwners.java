@@ -3,6 +3,7 @@ package io.a4c.daemon.workspaces;
 import com.github.dockerjava.api.model.Container;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.daemon.docker.StepFailure;
 import io.a4c.events.FillPool;
 import io.a4c.events.Names;
 import java.util.Map;
@@ -29,7 +30,11 @@ public final class ContainerOwners {
 
   /**
    * The user id the container serves: its label's, a claimed pool member's owner, or {@link
-   * FillPool#UNCLAIMED} for a member nobody claimed yet; null when unlabelled.
+   * FillPool#UNCLAIMED} for a member nobody claimed yet; null when unlabelled, and null for a
+   * member the engine is removing (or left dead) whose file it can no longer give: it serves nobody
+   * any more, and one such container must not stop a host's inventory or idle pass.
+   *
+   * @throws StepFailure when the engine cannot give the file of a member that is not leaving
    */
   public String of(Container container) {
     var labels = container.getLabels();
@@ -37,14 +42,26 @@ public final class ContainerOwners {
     if (labels == null || labels.get(ContainerLabels.POOL) == null) {
       return label;
     }
-    return known.computeIfAbsent(
-        container.getId(),
-        id ->
-            docker
-                .readFile(id, ContainerLabels.OWNER_FILE)
-                .map(String::strip)
-                .filter(name -> Names.USER_ID.matcher(name).matches())
-                .orElse(FillPool.UNCLAIMED));
+    try {
+      return known.computeIfAbsent(
+          container.getId(),
+          id ->
+              docker
+                  .readFile(id, ContainerLabels.OWNER_FILE)
+                  .map(String::strip)
+                  .filter(name -> Names.USER_ID.matcher(name).matches())
+                  .orElse(FillPool.UNCLAIMED));
+    } catch (StepFailure e) {
+      if (leaving(container)) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** Whether the engine is removing the container or left it dead (a removal that failed). */
+  public static boolean leaving(Container container) {
+    return "removing".equals(container.getState()) || "dead".equals(container.getState());
   }
 
   /** Notes a warm pool member just made: nobody's until a create claims it. */
