@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
 public final class WorkspaceProvisioner {
   private static final Logger log = LoggerFactory.getLogger(WorkspaceProvisioner.class);
 
+  /** How long a pool fill lets running creates have the engine before it starts anyway. */
+  static final Duration FILL_YIELDS_AT_MOST = Duration.ofSeconds(3);
+
   private final DockerWorkspaceRuntime docker;
   private final HostnameEntries hostnames;
   private final HostEventPublisher events;
@@ -68,6 +71,7 @@ public final class WorkspaceProvisioner {
   private final WorkspaceLocks locks;
   private final String hostId;
   private final ContainerOwners owners;
+  private final ForegroundWork foreground = new ForegroundWork();
 
   /** Deliveries of one command after which transient failures count as final. */
   static final int MAX_RECEIVES = 5;
@@ -120,7 +124,8 @@ public final class WorkspaceProvisioner {
    *     deliveries left: the caller leaves it on the queue
    */
   public void create(CreateWorkspace command, int receiveCount) throws InterruptedException {
-    try (var lock = locks.hold(command.workspaceId())) {
+    try (var waited = foreground.enter();
+        var lock = locks.hold(command.workspaceId())) {
       if (alreadyComplete(command, null)) {
         return;
       }
@@ -158,7 +163,8 @@ public final class WorkspaceProvisioner {
    * Makes one warm pool member: the create steps of {@link FillPool#asCreate()} up to the address,
    * with the pool's label, then a ready report. A member already running unclaimed is only reported
    * ready again; one a create claimed since is left alone. After the last attempt what was made
-   * goes, home included, and the member is reported failed.
+   * goes, home included, and the member is reported failed. It begins once no create runs on this
+   * host, or after {@link #FILL_YIELDS_AT_MOST}: the claim whose refill it is goes first.
    *
    * @param receiveCount how often SQS has delivered this command, this time included
    * @throws RetryLater when every attempt failed for a reason that may pass and the command has
@@ -166,6 +172,12 @@ public final class WorkspaceProvisioner {
    */
   public void fill(FillPool command, int receiveCount) throws InterruptedException {
     String workspaceId = command.workspaceId();
+    // The claim that asked for this member, and any other create, has the engine first.
+    if (!foreground.awaitIdle(FILL_YIELDS_AT_MOST)) {
+      log.atInfo()
+          .addKeyValue("workspaceId", workspaceId)
+          .log("pool fill no longer waits for the creates running on this host");
+    }
     try (var lock = locks.hold(workspaceId)) {
       var existing = docker.find(workspaceId);
       if (existing.isPresent() && !owners.unclaimed(existing.get())) {

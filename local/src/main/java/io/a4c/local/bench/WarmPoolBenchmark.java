@@ -175,6 +175,10 @@ public final class WarmPoolBenchmark {
       return false;
     } catch (java.io.IOException e) {
       return true;
+    } catch (com.github.dockerjava.api.exception.InternalServerErrorException e) {
+      // The engine refuses archive reads of a container it is still mounting ("remount …/home"):
+      // not known yet, looked at again at the next poll.
+      return true;
     }
   }
 
