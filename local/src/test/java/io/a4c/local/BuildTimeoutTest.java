@@ -66,7 +66,7 @@ class BuildTimeoutTest {
     var config = DaemonConfig.fromEnvironment(env);
     var runner =
         new BuildRunner(
-            new GitCheckout(),
+            new GitCheckout(config),
             new DockerfileTemplate(EventJson.newMapper()),
             new DockerImageBuilder(docker, image -> Optional.empty(), config),
             Clock.systemUTC(),

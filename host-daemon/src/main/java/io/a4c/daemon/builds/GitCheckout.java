@@ -1,5 +1,6 @@
 package io.a4c.daemon.builds;
 
+import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.events.Names;
 import io.a4c.events.Redaction;
 import io.a4c.events.WorkspaceLogin;
@@ -14,7 +15,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -31,6 +31,11 @@ import javax.inject.Singleton;
  * user:token@} in it) are masked with {@link Redaction} in the commands and output it logs and in
  * its failure messages. Needs {@code git} on the builder host. Thread-safe.
  *
+ * <p>git runs at the builder's low CPU and I/O priority ({@link LowPriority}, {@code
+ * A4C_BUILD_NICE}), so a burst of checkouts does not take the CPU or the disk from the host's
+ * workspaces and daemon. {@code nice} and {@code ionice} exec git, so the process timed and killed
+ * at the deadline is git itself, and git's own children are killed with it.
+ *
  * <p>Only the parent's history is built: a named change must be reachable from the parent branch
  * ({@code git merge-base --is-ancestor}), so no user can make a parent's image of an unmerged
  * branch's commit. The checkout says where the commit stands in that history ({@code git rev-list
@@ -43,6 +48,7 @@ public final class GitCheckout {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(15);
 
   private final Duration timeout;
+  private final LowPriority priority;
 
   /**
    * A checkout failed; the message says which command and what git printed, the URL's credentials
@@ -64,15 +70,22 @@ public final class GitCheckout {
    */
   public record Checkout(String commit, long position) {}
 
-  /** A checkout with the {@link #DEFAULT_TIMEOUT}. */
+  /**
+   * A checkout with the {@link #DEFAULT_TIMEOUT}, git at the builder's niceness ({@link
+   * DaemonConfig.Builder#nice()}).
+   */
   @javax.inject.Inject
-  public GitCheckout() {
-    this(DEFAULT_TIMEOUT);
+  public GitCheckout(DaemonConfig config) {
+    this(DEFAULT_TIMEOUT, LowPriority.of(config.builder().nice()));
   }
 
-  /** A checkout that gives up, killing git, once {@code timeout} has passed since it started. */
-  public GitCheckout(Duration timeout) {
+  /**
+   * A checkout that gives up, killing git, once {@code timeout} has passed since it started; git
+   * runs at {@code priority}.
+   */
+  public GitCheckout(Duration timeout, LowPriority priority) {
     this.timeout = timeout;
+    this.priority = priority;
   }
 
   /** How long one checkout (clone, checkout and rev-parse together) may take. */
@@ -193,7 +206,7 @@ public final class GitCheckout {
   private String run(BuildLog log, List<String> command, Path dir, long deadline, String url)
       throws CheckoutFailed, InterruptedException {
     log.line(Redaction.text("$ " + String.join(" ", command), url));
-    var builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+    var builder = new ProcessBuilder(priority.command(command)).redirectErrorStream(true);
     if (dir != null) {
       builder.directory(dir.toFile());
     }

@@ -109,6 +109,8 @@ public record DaemonConfig(
    * @param lambdaEndpoint endpoint override, for the local runtime and tests only
    * @param cpuShares the CPU weight of a build's steps (Docker CPU shares; a workspace has 1024)
    * @param memoryMb the memory ceiling of a build's steps, swap included; 0 for none
+   * @param nice the niceness (0 to 19) of the builder's own child processes, git among them, which
+   *     also run at the lowest best-effort I/O priority; 0 for the daemon's own priorities
    */
   public record Builder(
       boolean enabled,
@@ -119,7 +121,8 @@ public record DaemonConfig(
       Duration buildTimeout,
       Optional<URI> lambdaEndpoint,
       int cpuShares,
-      int memoryMb) {
+      int memoryMb,
+      int nice) {
     /** How long an engine build may take unless {@code A4C_BUILD_TIMEOUT_SECONDS} says. */
     public static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofMinutes(120);
 
@@ -128,6 +131,12 @@ public record DaemonConfig(
 
     /** Default {@link #memoryMb}. */
     public static final int DEFAULT_MEMORY_MB = 4096;
+
+    /**
+     * Default {@link #nice}: under contention a process at niceness 10 gets about a tenth of the
+     * CPU time of one at 0 (the kernel's weights 110 and 1024).
+     */
+    public static final int DEFAULT_NICE = 10;
 
     /** A daemon that builds nothing. */
     public static Builder disabled() {
@@ -140,7 +149,8 @@ public record DaemonConfig(
           DEFAULT_BUILD_TIMEOUT,
           Optional.empty(),
           DEFAULT_CPU_SHARES,
-          DEFAULT_MEMORY_MB);
+          DEFAULT_MEMORY_MB,
+          DEFAULT_NICE);
     }
 
     public Builder {
@@ -382,7 +392,9 @@ public record DaemonConfig(
         lambda == null || lambda.isBlank() ? Optional.empty() : Optional.of(URI.create(lambda)),
         // Docker's own bounds for shares (2 to 262144); a ceiling under 64 MiB fails any step.
         (int) number(env, DaemonEnv.BUILD_CPU_SHARES, Builder.DEFAULT_CPU_SHARES, 2, 262_144),
-        (int) memoryMb(env));
+        (int) memoryMb(env),
+        // nice's own range: 19 is the lowest priority; a daemon may not raise its children's.
+        (int) number(env, DaemonEnv.BUILD_NICE, Builder.DEFAULT_NICE, 0, 19));
   }
 
   /** {@link DaemonEnv#BUILD_MEMORY_MB}: 0 (no ceiling) or from 64 MiB to 1 TiB. */

@@ -125,6 +125,14 @@ public final class DaemonEnv {
    */
   public static final String BUILD_MEMORY_MB = "A4C_BUILD_MEMORY_MB";
 
+  /**
+   * Niceness of the builder's own processes on the host (the git checkout and what git starts),
+   * from 0 to 19; default 10; 0 runs them at the daemon's own priority. They also get the lowest
+   * best-effort I/O priority ({@code ionice -c 2 -n 7}). Needs {@code nice} (coreutils) and {@code
+   * ionice} (util-linux) on the daemon's {@code PATH}; without them git runs as it is.
+   */
+  public static final String BUILD_NICE = "A4C_BUILD_NICE";
+
   /** Name or ARN of the build-claim function a builder invokes to take a build. */
   public static final String BUILD_CLAIM_FUNCTION = "A4C_BUILD_CLAIM_FUNCTION";
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.a4c.daemon.config.DaemonConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,6 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** A real git repository on disk, cloned and checked out by the builder's checkout. */
 class GitCheckoutTest {
   @TempDir Path dir;
+
+  /** A checkout as a builder's, git at the default niceness. */
+  static GitCheckout gitCheckout() {
+    return new GitCheckout(
+        GitCheckout.DEFAULT_TIMEOUT, LowPriority.of(DaemonConfig.Builder.DEFAULT_NICE));
+  }
 
   static String git(Path where, String... args) throws Exception {
     var command =
@@ -46,7 +53,7 @@ class GitCheckoutTest {
     git(repo, "commit", "--quiet", "-am", "two");
     String second = git(repo, "rev-parse", "HEAD");
 
-    var checkout = new GitCheckout();
+    var checkout = gitCheckout();
     var log = new BuildLog(64 * 1024);
     var atFirst =
         checkout.checkout("file://" + repo, "main", first.substring(0, 10), dir.resolve("a"), log);
@@ -69,7 +76,7 @@ class GitCheckoutTest {
     git(repo, "commit", "--quiet", "-m", "one");
 
     Path out = dir.resolve("out");
-    new GitCheckout().checkout("file://" + repo, "main", null, out, new BuildLog(64 * 1024));
+    gitCheckout().checkout("file://" + repo, "main", null, out, new BuildLog(64 * 1024));
 
     for (Path path : List.of(out, out.resolve("lib"), out.resolve("lib/a.c"))) {
       assertThat(Files.getPosixFilePermissions(path))
@@ -92,7 +99,7 @@ class GitCheckoutTest {
     git(repo, "commit", "--quiet", "-am", "not on main");
     String unmerged = git(repo, "rev-parse", "HEAD");
     git(repo, "checkout", "--quiet", "main");
-    var checkout = new GitCheckout();
+    var checkout = gitCheckout();
 
     assertThatThrownBy(
             () ->
@@ -128,7 +135,7 @@ class GitCheckoutTest {
 
     assertThatThrownBy(
             () ->
-                new GitCheckout()
+                gitCheckout()
                     .checkout(
                         "file://" + repo,
                         "main",
@@ -160,7 +167,8 @@ class GitCheckoutTest {
 
       assertThatThrownBy(
               () ->
-                  new GitCheckout(Duration.ofSeconds(2))
+                  new GitCheckout(
+                          Duration.ofSeconds(2), LowPriority.of(DaemonConfig.Builder.DEFAULT_NICE))
                       .checkout(url, "main", null, dir.resolve("c"), log))
           .isInstanceOf(GitCheckout.CheckoutFailed.class)
           .hasMessage("git clone did not finish within the checkout's 2 s; stopped");
@@ -179,5 +187,100 @@ class GitCheckoutTest {
         socket.close();
       }
     }
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void gitRunsAtTheBuildersNicenessAndLowestIoPriorityAndZeroLeavesItsPriorityAlone()
+      throws Exception {
+    try (var server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> held = new CopyOnWriteArrayList<>();
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    held.add(server.accept()); // a clone that stalls, so its git can be looked at
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
+      String ownIoPriority = ionice(ProcessHandle.current().pid());
+      for (int niceness : List.of(DaemonConfig.Builder.DEFAULT_NICE, 0)) {
+        String url = "http://127.0.0.1:" + server.getLocalPort() + "/nice-" + niceness + ".git";
+        int[] callerNice = {-1};
+        Thread caller =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      try {
+                        callerNice[0] = nice(Files.readString(Path.of("/proc/thread-self/stat")));
+                        new GitCheckout(Duration.ofSeconds(5), LowPriority.of(niceness))
+                            .checkout(
+                                url,
+                                "main",
+                                null,
+                                dir.resolve("n" + niceness),
+                                new BuildLog(64 * 1024));
+                      } catch (GitCheckout.CheckoutFailed | InterruptedException | IOException e) {
+                        // stopped at the deadline, as expected
+                      }
+                    });
+
+        // The daemon's own child is git itself (nice and ionice exec it): the kill reaches git.
+        ProcessHandle git =
+            await()
+                .atMost(Duration.ofSeconds(20))
+                .until(
+                    () ->
+                        ProcessHandle.current()
+                            .children()
+                            .filter(p -> p.info().commandLine().orElse("").contains(url))
+                            .filter(p -> stat(p).startsWith(p.pid() + " (git) "))
+                            .findFirst(),
+                    java.util.Optional::isPresent)
+                .orElseThrow();
+        String stat = stat(git);
+        String ioPriority = ionice(git.pid());
+        caller.join();
+
+        assertThat(nice(stat))
+            .as("git's niceness at A4C_BUILD_NICE=" + niceness)
+            .isEqualTo(Math.min(19, callerNice[0] + niceness));
+        if (niceness > 0) {
+          assertThat(ioPriority).isEqualTo("best-effort: prio 7");
+        } else {
+          assertThat(ioPriority).isEqualTo(ownIoPriority);
+        }
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> !git.isAlive()); // killed at the deadline
+      }
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
+  }
+
+  private static String stat(ProcessHandle process) {
+    try {
+      return Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+    } catch (IOException e) {
+      return ""; // ended meanwhile
+    }
+  }
+
+  /** Field 19 of a {@code /proc/<pid>/stat} line: the niceness. */
+  private static int nice(String stat) {
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Integer.parseInt(fields[19 - 3]);
+  }
+
+  private static String ionice(long pid) throws Exception {
+    var process = new ProcessBuilder("ionice", "-p", Long.toString(pid)).start();
+    String out = new String(process.getInputStream().readAllBytes()).strip();
+    assertThat(process.waitFor()).isZero();
+    return out;
   }
 }

@@ -59,7 +59,7 @@ class SourceCredentialsTest {
     git(repo, "commit", "--quiet", "-m", "one");
     var log = new BuildLog(64 * 1024, "file://alice:" + TOKEN + "@" + repo);
 
-    new GitCheckout()
+    GitCheckoutTest.gitCheckout()
         .checkout("file://alice:" + TOKEN + "@" + repo, "main", null, dir.resolve("out"), log);
 
     assertThat(log.text())
@@ -73,7 +73,9 @@ class SourceCredentialsTest {
     String url = "git://alice:" + TOKEN + "@127.0.0.1:1/kernel.git";
     var log = new BuildLog(64 * 1024);
 
-    assertThatThrownBy(() -> new GitCheckout().checkout(url, "main", null, dir.resolve("out"), log))
+    assertThatThrownBy(
+            () ->
+                GitCheckoutTest.gitCheckout().checkout(url, "main", null, dir.resolve("out"), log))
         .isInstanceOf(GitCheckout.CheckoutFailed.class)
         .message()
         .startsWith("git clone failed: ")
@@ -103,7 +105,7 @@ class SourceCredentialsTest {
             "10.250.0.1:5000/a4c-images"));
     var runner =
         new BuildRunner(
-            new GitCheckout(),
+            new GitCheckout(DaemonConfig.fromEnvironment(env)),
             new DockerfileTemplate(EventJson.newMapper()),
             // never reached: the checkout fails first
             new DockerImageBuilder(null, null, DaemonConfig.fromEnvironment(env)),

@@ -149,19 +149,24 @@ public class DaemonConfigTest {
     var defaults = DaemonConfig.fromEnvironment(env).builder();
     assertThat(defaults.cpuShares()).isEqualTo(256);
     assertThat(defaults.memoryMb()).isEqualTo(4096);
+    assertThat(defaults.nice()).isEqualTo(10);
 
     env.put(DaemonEnv.BUILD_CPU_SHARES, "128");
     env.put(DaemonEnv.BUILD_MEMORY_MB, "0");
+    env.put(DaemonEnv.BUILD_NICE, "0");
     var set = DaemonConfig.fromEnvironment(env).builder();
     assertThat(set.cpuShares()).isEqualTo(128);
     assertThat(set.memoryMb()).as("0: no ceiling").isZero();
+    assertThat(set.nice()).as("0: git at the daemon's priority").isZero();
 
     for (var bad :
         List.of(
             Map.entry(DaemonEnv.BUILD_CPU_SHARES, "1"),
             Map.entry(DaemonEnv.BUILD_CPU_SHARES, "lots"),
             Map.entry(DaemonEnv.BUILD_MEMORY_MB, "63"),
-            Map.entry(DaemonEnv.BUILD_MEMORY_MB, "-1"))) {
+            Map.entry(DaemonEnv.BUILD_MEMORY_MB, "-1"),
+            Map.entry(DaemonEnv.BUILD_NICE, "20"),
+            Map.entry(DaemonEnv.BUILD_NICE, "-5"))) {
       var badEnv = new java.util.HashMap<>(env);
       badEnv.put(bad.getKey(), bad.getValue());
       assertThatThrownBy(() -> DaemonConfig.fromEnvironment(badEnv))

@@ -75,8 +75,9 @@ public final class BuildBurstBenchmark {
                 System.getenv()
                     .getOrDefault(
                         LocalEnv.IMAGE_REPOSITORY, LocalConfig.DEFAULT_IMAGE_REPOSITORY)));
-    // The builds' CPU weight and memory ceiling, to compare with and without them.
-    for (String limit : List.of(DaemonEnv.BUILD_CPU_SHARES, DaemonEnv.BUILD_MEMORY_MB)) {
+    // The builds' CPU weight, memory ceiling and git's niceness, to compare with and without them.
+    for (String limit :
+        List.of(DaemonEnv.BUILD_CPU_SHARES, DaemonEnv.BUILD_MEMORY_MB, DaemonEnv.BUILD_NICE)) {
       if (System.getenv(limit) != null) {
         env.put(limit, System.getenv(limit));
       }
@@ -258,10 +259,12 @@ public final class BuildBurstBenchmark {
               + " schedules taken more than once (retried after a transient failure or a dead builder) %d; wall drain %.1f s%n",
           status, failures.get(), run, refused, endStats.retaken(), drainNanos / 1e9);
       System.out.printf(
-          "heartbeats during the burst and drain (every 2 s; build cpu shares %s, memory %s MiB):"
-              + " longest gap between two beats' send times %s; oldest beat seen applied %s%n",
+          "heartbeats during the burst and drain (every 2 s; build cpu shares %s, memory %s MiB,"
+              + " git nice %s): longest gap between two beats' send times %s; oldest beat seen"
+              + " applied %s%n",
           env.getOrDefault(DaemonEnv.BUILD_CPU_SHARES, "default"),
           env.getOrDefault(DaemonEnv.BUILD_MEMORY_MB, "default"),
+          env.getOrDefault(DaemonEnv.BUILD_NICE, "default"),
           beats.longestGapMs(),
           beats.oldestSeenMs());
     } finally {
