@@ -65,12 +65,13 @@ public final class WarmPoolBenchmark {
     List<Long> raws = new ArrayList<>();
     DockerClient docker = DockerClients.connect(SshFirstLoginBenchmark.endpointOf(hosts, hostId));
     String network = SshFirstLoginBenchmark.networkOf(docker);
+    String project = "poolbench-" + Long.toString(System.currentTimeMillis(), 36);
+    String pool = project + "#main#amd64";
     try (var runtime = LocalRuntime.start(config)) {
       var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String admin = runtime.mintToken("bench-admin", true);
       String user = "pool-bench";
       String token = runtime.mintToken(user, false);
-      String project = "poolbench-" + Long.toString(System.currentTimeMillis(), 36);
       String base = runtime.baseUri().toString();
       check(
           send(
@@ -95,7 +96,6 @@ public final class WarmPoolBenchmark {
                   .formatted(image)),
           201);
       String workspaces = base + "/v1/users/" + user + "/workspaces";
-      String pool = project + "#main#amd64";
       for (int i = 0; i <= count; i++) {
         Set<String> members = awaitMember(docker, pool);
         Thread.sleep(2500); // its ready report applied: the member is claimable
@@ -121,6 +121,11 @@ public final class WarmPoolBenchmark {
         }
         check(send(http, "DELETE", one, token, null), 202);
       }
+    } finally {
+      // The runtime stops before its sweeps would remove the pool's members or finish the last
+      // delete: what this run made goes from the engine, home volumes too.
+      removeLeftovers(docker, Map.of("io.a4c.pool", pool));
+      removeLeftovers(docker, Map.of("io.a4c.user-id", "pool-bench"));
     }
     long[] post = ColdCreateBenchmark.sorted(posts);
     long[] warm = ColdCreateBenchmark.sorted(pooled);
@@ -143,6 +148,22 @@ public final class WarmPoolBenchmark {
     System.out.printf(
         "warm pool / raw: median %.2f, p90 %.2f%n",
         pct(warm, 50) / pct(raw, 50), pct(warm, 90) / pct(raw, 90));
+  }
+
+  /** Removes the containers with {@code labels} and their home volumes. */
+  private static void removeLeftovers(DockerClient docker, Map<String, String> labels) {
+    for (Container c :
+        docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
+      docker.removeContainerCmd(c.getId()).withForce(true).exec();
+      String workspaceId = c.getLabels().get("io.a4c.workspace-id");
+      if (workspaceId != null) {
+        try {
+          docker.removeVolumeCmd("a4c-home-" + workspaceId).exec();
+        } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+          // none, or the daemon removed it already
+        }
+      }
+    }
   }
 
   /** Waits until the pool has a running, unclaimed member; returns the members' container ids. */
