@@ -124,7 +124,7 @@ public final class WorkspaceProvisioner {
    *     deliveries left: the caller leaves it on the queue
    */
   public void create(CreateWorkspace command, int receiveCount) throws InterruptedException {
-    try (var waited = foreground.enter();
+    try (var userWaits = foreground.enter();
         var lock = locks.hold(command.workspaceId())) {
       if (alreadyComplete(command, null)) {
         return;

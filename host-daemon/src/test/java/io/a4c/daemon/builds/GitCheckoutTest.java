@@ -150,18 +150,7 @@ class GitCheckoutTest {
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aCloneFromAServerThatNeverAnswersIsStoppedAtTheDeadline() throws Exception {
     try (var server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      List<Socket> held = new CopyOnWriteArrayList<>();
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                while (!server.isClosed()) {
-                  try {
-                    held.add(server.accept()); // read nothing, answer nothing
-                  } catch (IOException e) {
-                    return;
-                  }
-                }
-              });
+      List<Socket> held = holdEveryConnection(server);
       String url = "http://127.0.0.1:" + server.getLocalPort() + "/stalled.git";
       var log = new BuildLog(64 * 1024);
 
@@ -194,18 +183,7 @@ class GitCheckoutTest {
   void gitRunsAtTheBuildersNicenessAndLowestIoPriorityAndZeroLeavesItsPriorityAlone()
       throws Exception {
     try (var server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      List<Socket> held = new CopyOnWriteArrayList<>();
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                while (!server.isClosed()) {
-                  try {
-                    held.add(server.accept()); // a clone that stalls, so its git can be looked at
-                  } catch (IOException e) {
-                    return;
-                  }
-                }
-              });
+      List<Socket> held = holdEveryConnection(server);
       String ownIoPriority = ionice(ProcessHandle.current().pid());
       for (int niceness : List.of(DaemonConfig.Builder.DEFAULT_NICE, 0)) {
         String url = "http://127.0.0.1:" + server.getLocalPort() + "/nice-" + niceness + ".git";
@@ -282,5 +260,25 @@ class GitCheckoutTest {
     String out = new String(process.getInputStream().readAllBytes()).strip();
     assertThat(process.waitFor()).isZero();
     return out;
+  }
+
+  /**
+   * Accepts every connection to {@code server} and holds it, reading nothing and answering nothing:
+   * a git server that stalls, so a clone hangs until its deadline and its git can be looked at.
+   */
+  private static List<Socket> holdEveryConnection(ServerSocket server) {
+    List<Socket> held = new CopyOnWriteArrayList<>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!server.isClosed()) {
+                try {
+                  held.add(server.accept());
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
+    return held;
   }
 }

@@ -7,6 +7,7 @@ import static io.a4c.local.bench.SshFirstLoginBenchmark.send;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
+import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerClients;
 import io.a4c.local.LocalConfig;
 import io.a4c.local.LocalEnv;
@@ -124,8 +125,8 @@ public final class WarmPoolBenchmark {
     } finally {
       // The runtime stops before its sweeps would remove the pool's members or finish the last
       // delete: what this run made goes from the engine, home volumes too.
-      removeLeftovers(docker, Map.of("io.a4c.pool", pool));
-      removeLeftovers(docker, Map.of("io.a4c.user-id", "pool-bench"));
+      removeLeftovers(docker, Map.of(ContainerLabels.POOL, pool));
+      removeLeftovers(docker, Map.of(ContainerLabels.USER_ID, "pool-bench"));
     }
     long[] post = ColdCreateBenchmark.sorted(posts);
     long[] warm = ColdCreateBenchmark.sorted(pooled);
@@ -155,10 +156,10 @@ public final class WarmPoolBenchmark {
     for (Container c :
         docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
       docker.removeContainerCmd(c.getId()).withForce(true).exec();
-      String workspaceId = c.getLabels().get("io.a4c.workspace-id");
+      String workspaceId = c.getLabels().get(ContainerLabels.WORKSPACE_ID);
       if (workspaceId != null) {
         try {
-          docker.removeVolumeCmd("a4c-home-" + workspaceId).exec();
+          docker.removeVolumeCmd(ContainerLabels.homeVolume(workspaceId)).exec();
         } catch (com.github.dockerjava.api.exception.NotFoundException e) {
           // none, or the daemon removed it already
         }
