@@ -49,9 +49,10 @@ class ContainerConfinementTest {
     assertThat(host.getCapAdd() == null ? List.of() : List.of(host.getCapAdd())).isEmpty();
     assertThat(host.getSecurityOpts()).contains("no-new-privileges");
     assertThat(host.getBinds() == null ? List.of() : List.of(host.getBinds())).isEmpty();
-    // The one mount is the workspace's own home volume (issue 13): a named volume, no host path.
-    assertThat(host.getMounts())
-        .singleElement()
+    // The workspace's own home volume (issue 13), a named volume; and its handoff directory, the
+    // one host path: the daemon's directory of this workspace alone, read-only.
+    assertThat(host.getMounts()).hasSize(2);
+    assertThat(host.getMounts().get(0))
         .satisfies(
             mount -> {
               assertThat(mount.getType())
@@ -59,19 +60,35 @@ class ContainerConfinementTest {
               assertThat(mount.getSource()).isEqualTo("a4c-home-" + workspaceId);
               assertThat(mount.getTarget()).isEqualTo("/home");
             });
+    assertThat(host.getMounts().get(1))
+        .satisfies(
+            mount -> {
+              assertThat(mount.getType()).isEqualTo(com.github.dockerjava.api.model.MountType.BIND);
+              assertThat(mount.getSource())
+                  .endsWith("/hosts/" + hostId + "/handoff/" + workspaceId);
+              assertThat(mount.getTarget()).isEqualTo("/run/a4c-handoff");
+              assertThat(mount.getReadOnly()).isTrue();
+            });
     assertThat(host.getDevices() == null ? List.of() : List.of(host.getDevices())).isEmpty();
     assertThat(host.getNetworkMode()).isNotEqualTo("host");
     assertThat(host.getPidMode()).isNullOrEmpty();
     assertThat(host.getIpcMode()).isNotEqualTo("host");
     assertThat(host.getUsernsMode()).isNullOrEmpty();
     assertThat(inspect.getMounts())
+        .filteredOn(mount -> "/home".equals(mount.getDestination().getPath()))
         .singleElement()
         .satisfies(
             mount -> {
               assertThat(mount.getName()).isEqualTo("a4c-home-" + workspaceId);
-              assertThat(mount.getDestination().getPath()).isEqualTo("/home");
               assertThat(mount.getDriver()).isEqualTo("local");
             });
+    assertThat(
+            exec(
+                docker,
+                container.getId(),
+                "touch /run/a4c-handoff/x 2>/dev/null; echo $?; ls -A /run/a4c-handoff"))
+        .as("the handoff is read-only and holds the workspace's own files only")
+        .isEqualTo("1\nfiles.tar");
 
     // From inside: no Docker socket, no new privileges, NET_RAW (bit 13) not in the bounding set.
     assertThat(

@@ -33,9 +33,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.inject.Singleton;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * The Docker operations of a workspace's life, each one step, each mapping engine errors to a
@@ -74,12 +72,20 @@ public final class DockerWorkspaceRuntime {
   private final DockerClient docker;
   private final RegistryAuth auth;
   private final WorkspaceNetwork network;
+  private final Handoff handoff;
 
   @Inject
-  public DockerWorkspaceRuntime(DockerClient docker, RegistryAuth auth, WorkspaceNetwork network) {
+  public DockerWorkspaceRuntime(
+      DockerClient docker, RegistryAuth auth, WorkspaceNetwork network, Handoff handoff) {
     this.docker = docker;
     this.auth = auth;
     this.network = network;
+    this.handoff = handoff;
+  }
+
+  /** How this host hands its containers A4C's files. */
+  public Handoff handoff() {
+    return handoff;
   }
 
   /**
@@ -91,7 +97,8 @@ public final class DockerWorkspaceRuntime {
    * made it (0 for a create), so a redelivered rebuild tells its own container from an older one of
    * the same image. A warm pool member ({@code pool} not null) is labelled with its pool and gets
    * the init too: its sshd is configured and started when a create claims it, and the init starts
-   * it again on every later start.
+   * it again on every later start. A container with the init gets its {@link Handoff} directory
+   * (made anew), unless it cannot be made.
    */
   public String create(CreateWorkspace command, long operation, String pool) {
     var spec = command.spec();
@@ -108,17 +115,21 @@ public final class DockerWorkspaceRuntime {
             .withCapDrop(DROPPED)
             .withSecurityOpts(List.of("no-new-privileges"))
             .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
-            .withMounts(
-                List.of(
-                    new Mount()
-                        .withType(MountType.VOLUME)
-                        .withSource(ContainerLabels.homeVolume(command.workspaceId()))
-                        .withTarget(ContainerLabels.HOME)))
             // The host's routed workspace network, if it has one; else the default bridge (null).
             .withNetworkMode(network.name().orElse(null));
     pullIfAbsent(spec.imageRef());
     ensureHome(command.workspaceId(), command.userId(), command.hostId(), pool);
     List<String> init = command.ssh() == null && pool == null ? null : initCommand(spec.imageRef());
+    List<Mount> mounts = new java.util.ArrayList<>();
+    mounts.add(
+        new Mount()
+            .withType(MountType.VOLUME)
+            .withSource(ContainerLabels.homeVolume(command.workspaceId()))
+            .withTarget(ContainerLabels.HOME));
+    if (init != null) {
+      handoff.mount(command.workspaceId(), pool != null).ifPresent(mounts::add);
+    }
+    hostConfig.withMounts(mounts);
     return call(
         "create the container",
         () -> {
@@ -411,34 +422,14 @@ public final class DockerWorkspaceRuntime {
    * existing files are replaced. One archive, so the engine writes them in one call.
    */
   public void writeFiles(String containerId, List<ContainerFile> files) {
-    var archive = new java.io.ByteArrayOutputStream();
-    try (var tar = new TarArchiveOutputStream(archive)) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (ContainerFile file : files) {
-        String name = file.path().substring(1) + (file.isDirectory() ? "/" : "");
-        var entry = new TarArchiveEntry(name);
-        entry.setMode((file.isDirectory() ? 040000 : 0100000) | file.mode());
-        entry.setUserId(file.uid());
-        entry.setGroupId(file.gid());
-        if (!file.isDirectory()) {
-          entry.setSize(file.content().length);
-        }
-        tar.putArchiveEntry(entry);
-        if (!file.isDirectory()) {
-          tar.write(file.content());
-        }
-        tar.closeArchiveEntry();
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("could not make the archive", e);
-    }
+    byte[] archive = ContainerFile.tar(files);
     call(
         "write files into the container",
         () ->
             docker
                 .copyArchiveToContainerCmd(containerId)
                 .withRemotePath("/")
-                .withTarInputStream(new java.io.ByteArrayInputStream(archive.toByteArray()))
+                .withTarInputStream(new java.io.ByteArrayInputStream(archive))
                 .exec());
   }
 
@@ -616,8 +607,8 @@ public final class DockerWorkspaceRuntime {
   }
 
   /**
-   * Force-removes the workspace's container if there is one, with its anonymous volumes; the named
-   * home volume stays. Idempotent.
+   * Force-removes the workspace's container if there is one, with its anonymous volumes, then its
+   * {@link Handoff} directory; the named home volume stays. Idempotent.
    */
   public void remove(String workspaceId) {
     for (Container container : find(workspaceId).stream().toList()) {
@@ -635,6 +626,11 @@ public final class DockerWorkspaceRuntime {
           throw e;
         }
       }
+    }
+    try {
+      handoff.remove(workspaceId);
+    } catch (java.io.UncheckedIOException e) {
+      throw new StepFailure("could not remove the handoff directory: " + e.getMessage(), true, e);
     }
   }
 

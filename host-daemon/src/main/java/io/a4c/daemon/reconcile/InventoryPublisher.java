@@ -148,6 +148,17 @@ public final class InventoryPublisher {
               .log("hostname entry without a container removed");
         }
       }
+      // A handoff directory whose container was never made (a crash between the two) goes too.
+      docker
+          .handoff()
+          .sweep(
+              containers.stream()
+                  .map(Container::getLabels)
+                  .filter(java.util.Objects::nonNull)
+                  .map(l -> l.get(ContainerLabels.WORKSPACE_ID))
+                  .filter(java.util.Objects::nonNull)
+                  .collect(java.util.stream.Collectors.toSet()),
+              clock.instant());
       events.publish(HostInventory.of(hostId, entries, clock.instant(), homes(owned)));
     } catch (RuntimeException e) {
       log.atWarn().addKeyValue("hostId", hostId).setCause(e).log("inventory not sent");

@@ -1,5 +1,6 @@
 package io.a4c.daemon.ssh;
 
+import io.a4c.daemon.docker.Handoff;
 import io.a4c.events.WorkspaceLogin;
 import java.util.Optional;
 
@@ -40,10 +41,32 @@ public final class SshdConfig {
           + "; fi";
 
   /**
-   * The container's first process: starts sshd ({@link #START_SCRIPT}), then becomes the image's
-   * own command. It runs on every start of the container, so sshd comes back after a restart too.
+   * The container's first process: extracts the files A4C handed it ({@link Handoff}) unless an
+   * earlier start did, starts sshd ({@link #START_SCRIPT}), then becomes the image's own command. A
+   * warm pool member not yet claimed waits for its files in the background instead (reading the
+   * {@link Handoff#CLAIM} FIFO, which blocks until a claim writes it) and starts sshd once they are
+   * extracted. It runs on every start of the container, so sshd comes back after a restart too.
    */
-  public static final String INIT_SCRIPT = START_SCRIPT + "; exec \"$@\"";
+  public static final String INIT_SCRIPT =
+      "h="
+          + Handoff.TARGET
+          + "; if [ ! -e "
+          + Handoff.DONE
+          + " ] && [ -f $h/"
+          + Handoff.FILES
+          + " ]; then tar -xf $h/"
+          + Handoff.FILES
+          + " -C /; fi; if [ ! -e "
+          + Handoff.DONE
+          + " ] && [ -p $h/"
+          + Handoff.CLAIM
+          + " ]; then (tar -xf $h/"
+          + Handoff.CLAIM
+          + " -C / && "
+          + START_SCRIPT
+          + ") & else "
+          + START_SCRIPT
+          + "; fi; exec \"$@\"";
 
   /** How long {@link #startOnceWritten} waits for its marker, in 20 ms polls: 5 s. */
   private static final int MARKER_POLLS = 250;

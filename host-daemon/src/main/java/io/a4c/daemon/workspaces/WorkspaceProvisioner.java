@@ -6,6 +6,7 @@ import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.ContainerFile;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.daemon.docker.Handoff;
 import io.a4c.daemon.docker.StepFailure;
 import io.a4c.daemon.ssh.SshdConfig;
 import io.a4c.events.CreateWorkspace;
@@ -251,11 +252,14 @@ public final class WorkspaceProvisioner {
   }
 
   /**
-   * Personalises the running pool member {@code container} for the create, in one archive written
-   * into it — (with SSH) the user's login, sshd's files, host key and keys, from what was read at
-   * its fill, then its owner file — and (with SSH) one command that starts sshd; once sshd listens,
-   * its hostname entry is written and RUNNING reported. Done again by a redelivery, since every
-   * write is a whole file.
+   * Personalises the running pool member {@code container} for the create with one archive — (with
+   * SSH) the user's login, sshd's files, host key and keys, from what was read at its fill, then
+   * its owner file. With SSH, the archive is streamed into the member's {@link Handoff} FIFO, whose
+   * reader (the member's init, waiting since the fill) extracts it and starts sshd: no engine call.
+   * A member without a handoff (made before it existed, or its image has no {@code tar}), or whose
+   * reader is gone, gets the archive through the engine and one command that starts sshd. Once sshd
+   * listens, its hostname entry is written and RUNNING reported. Done again by a redelivery, since
+   * every write is a whole file.
    *
    * @return false when the member cannot serve this create (not running, another image, claimed by
    *     another user) or personalising it failed: the caller makes the container anew
@@ -273,16 +277,29 @@ public final class WorkspaceProvisioner {
     try {
       List<ContainerFile> files = new ArrayList<>();
       String sshUnavailable = null;
+      boolean canExtract = false;
       if (command.ssh() != null) {
         var personal = ssh.personalisation(command.workspaceId(), containerId, command.ssh());
         files.addAll(personal.files());
         sshUnavailable = personal.sshUnavailable();
+        canExtract = personal.canExtract();
       }
       files.add(ContainerFile.directory("/etc/a4c", 0755, 0, 0));
       // After the others: a member whose file names its user has everything else in place.
       files.add(ContainerFile.file(ContainerLabels.OWNER_FILE, command.userId() + "\n", 0644));
       boolean sshd = command.ssh() != null && sshUnavailable == null;
-      if (sshd) {
+      // The member's init waits on its handoff FIFO: the files go there, it extracts them and
+      // starts sshd, and no engine call is made. Else through the engine, as below.
+      boolean handedOff =
+          sshd
+              && canExtract
+              && Handoff.mounted(container)
+              && docker.handoff().deliver(command.workspaceId(), files);
+      if (!handedOff) {
+        // A later start's init must not wait on the FIFO for files that came this way.
+        files.add(ContainerFile.file(Handoff.DONE, "", 0644));
+      }
+      if (sshd && !handedOff) {
         // sshd's start runs beside the write and waits for its marker, the archive's last file.
         String marker = "/etc/a4c/claim-" + UUID.randomUUID();
         files.add(ContainerFile.file(marker, "", 0600));
@@ -293,7 +310,9 @@ public final class WorkspaceProvisioner {
                         containerId, "/bin/sh", "-c", SshdConfig.startOnceWritten(marker)));
         Thread.ofVirtual().name("sshd-start-" + command.workspaceId()).start(sshdStart);
       }
-      docker.writeFiles(containerId, files);
+      if (!handedOff) {
+        docker.writeFiles(containerId, files);
+      }
       owners.claimed(containerId, command.userId());
       ssh.forgetMember(command.workspaceId());
       if (sshdStart != null) {
@@ -320,6 +339,7 @@ public final class WorkspaceProvisioner {
           .addKeyValue("containerId", containerId)
           .addKeyValue("ip", ip)
           .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000)
+          .addKeyValue("handedOff", handedOff)
           .log("pool member claimed: workspace running");
       return true;
     } catch (StepFailure e) {
@@ -444,7 +464,8 @@ public final class WorkspaceProvisioner {
     String sshUnavailable =
         command.ssh() == null
             ? null
-            : ssh.prepare(containerId, command.spec().imageRef(), command.ssh());
+            : ssh.prepare(
+                command.workspaceId(), containerId, command.spec().imageRef(), command.ssh());
     reached[0] = WorkspaceStep.CONTAINER_CREATED;
     publish(
         reports::send,

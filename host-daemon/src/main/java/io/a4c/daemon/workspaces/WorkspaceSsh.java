@@ -2,6 +2,7 @@ package io.a4c.daemon.workspaces;
 
 import io.a4c.daemon.docker.ContainerFile;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.daemon.docker.Handoff;
 import io.a4c.daemon.ssh.AccountFiles;
 import io.a4c.daemon.ssh.AuthorizedKeys;
 import io.a4c.daemon.ssh.SshdConfig;
@@ -37,6 +38,10 @@ public final class WorkspaceSsh {
   private static final Duration SSHD_START = Duration.ofSeconds(10);
   private static final Duration PROBE_EVERY = Duration.ofMillis(25);
 
+  /** Where images keep {@code tar} (busybox's images in {@code /usr/sbin}), most likely first. */
+  private static final List<String> TAR_PATHS =
+      List.of("/usr/bin/tar", "/bin/tar", "/usr/sbin/tar", "/sbin/tar");
+
   private final DockerWorkspaceRuntime docker;
 
   /**
@@ -45,7 +50,12 @@ public final class WorkspaceSsh {
    * later creates of the image make one call, the write.
    */
   private record ImageFacts(
-      String shell, String passwd, String group, Optional<String> shadow, boolean hasSshd) {}
+      String shell,
+      String passwd,
+      String group,
+      Optional<String> shadow,
+      boolean hasSshd,
+      boolean hasTar) {}
 
   /** The facts of a warm pool member's container, read once its setup was done. */
   private record MemberFacts(String containerId, ImageFacts facts) {}
@@ -65,16 +75,22 @@ public final class WorkspaceSsh {
   }
 
   /**
-   * Writes the login, sshd's files and the keys into the created (not yet started) container. The
-   * login's home is in the workspace's home volume, which the engine mounts for the copy: in a
-   * volume kept from an earlier container (a rebuild) only the home directory's own owner and mode
-   * are set again, and the user's files in it stay as they are.
+   * Gives the created (not yet started) container the login, sshd's files and the keys: left in its
+   * {@link Handoff} directory for its init to extract at the start when it has one and the image
+   * has {@code tar}, else written into it through the engine. The login's home is in the
+   * workspace's home volume: in a volume kept from an earlier container (a rebuild) only the home
+   * directory's own owner and mode are set again, and the user's files in it stay as they are.
    *
    * @return why the workspace will have no SSH server, or null when it will have one
    */
-  public String prepare(String containerId, String imageRef, SshAccess access) {
+  public String prepare(String workspaceId, String containerId, String imageRef, SshAccess access) {
     var facts = images.computeIfAbsent(docker.imageId(imageRef), id -> factsOf(containerId));
-    docker.writeFiles(containerId, files(facts, access));
+    var files = files(facts, access);
+    if (facts.hasTar() && docker.handoff().made(workspaceId)) {
+      docker.handoff().leave(workspaceId, files);
+    } else {
+      docker.writeFiles(containerId, files);
+    }
     return facts.hasSshd() ? null : NO_SSHD;
   }
 
@@ -104,15 +120,19 @@ public final class WorkspaceSsh {
         known != null && known.containerId().equals(containerId)
             ? known.facts()
             : factsOf(containerId);
-    return new Personalisation(files(facts, access), facts.hasSshd() ? null : NO_SSHD);
+    return new Personalisation(
+        files(facts, access), facts.hasSshd() ? null : NO_SSHD, facts.hasTar());
   }
 
   /**
    * The files that give a claimed member its user's login, sshd configuration, host key and keys.
    *
    * @param sshUnavailable why the container has no SSH server, or null when it has one
+   * @param canExtract whether the container has {@code tar}, so its init can take the files through
+   *     its {@link Handoff}
    */
-  public record Personalisation(List<ContainerFile> files, String sshUnavailable) {}
+  public record Personalisation(
+      List<ContainerFile> files, String sshUnavailable, boolean canExtract) {}
 
   private ImageFacts factsOf(String containerId) {
     return new ImageFacts(
@@ -120,7 +140,8 @@ public final class WorkspaceSsh {
         docker.readFile(containerId, "/etc/passwd").orElse(""),
         docker.readFile(containerId, "/etc/group").orElse(""),
         docker.readFile(containerId, "/etc/shadow"),
-        docker.exists(containerId, SshdConfig.SSHD));
+        docker.exists(containerId, SshdConfig.SSHD),
+        TAR_PATHS.stream().anyMatch(path -> docker.exists(containerId, path)));
   }
 
   private static List<ContainerFile> files(ImageFacts image, SshAccess access) {

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.model.Container;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.daemon.docker.Handoff;
 import io.a4c.daemon.docker.StepFailure;
 import io.a4c.daemon.docker.WorkspaceNetwork;
 import io.a4c.daemon.registry.RegistryAuth;
@@ -48,8 +49,8 @@ class ContainerOwnersTest {
           new DockerWorkspaceRuntime(
               failingEngine,
               RegistryAuth.NONE,
-              new WorkspaceNetwork(
-                  failingEngine, Optional.empty(), "h1", "a4c-test", "a4c-test0")));
+              new WorkspaceNetwork(failingEngine, Optional.empty(), "h1", "a4c-test", "a4c-test0"),
+              new Handoff(java.nio.file.Path.of("/nonexistent"))));
 
   @Test
   void aMemberOnItsWayOutWhoseFileCannotBeReadServesNobodyInsteadOfFailing() {

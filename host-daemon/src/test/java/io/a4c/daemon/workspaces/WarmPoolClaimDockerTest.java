@@ -12,6 +12,7 @@ import io.a4c.daemon.config.DaemonEnv;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerClients;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.daemon.docker.Handoff;
 import io.a4c.daemon.docker.WorkspaceNetwork;
 import io.a4c.daemon.registry.RegistryAuth;
 import io.a4c.daemon.testing.MessageQueues;
@@ -100,7 +101,8 @@ class WarmPoolClaimDockerTest {
         new DockerWorkspaceRuntime(
             DockerClients.connect(endpoint),
             RegistryAuth.NONE,
-            new WorkspaceNetwork(docker, config));
+            new WorkspaceNetwork(docker, config),
+            new Handoff(config));
     return new WorkspaceProvisioner(
         runtime,
         new HostnameEntries(config),
@@ -269,5 +271,85 @@ class WarmPoolClaimDockerTest {
                   "cat /run/a4c-sshd.pid && test -d /proc/$(cat /run/a4c-sshd.pid) && echo up"))
           .endsWith("up");
     }
+  }
+
+  /** Waits until the container's sshd accepts connections on its address, at most 10 s. */
+  private boolean sshdListens(String workspaceId) throws Exception {
+    String ip =
+        docker
+            .inspectContainerCmd(container(workspaceId).getId())
+            .exec()
+            .getNetworkSettings()
+            .getNetworks()
+            .values()
+            .iterator()
+            .next()
+            .getIpAddress();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try (var socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(ip, 22), 200);
+        return true;
+      } catch (java.io.IOException e) {
+        Thread.sleep(50);
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void aClaimHandsTheFilesOverWithoutTheEngineFallsBackWhenNobodyWaitsAndARestartKeepsThem()
+      throws Exception {
+    var daemon = daemon();
+    daemon.fill(FillPool.of("f-1", "h1", warm, POOL, spec(warm)), 1);
+    daemon.fill(FillPool.of("f-2", "h1", cold, POOL, spec(cold)), 1);
+    reported();
+    Path handoff = dataDir.resolve("handoff");
+    assertThat(handoff.resolve(warm).resolve(Handoff.CLAIM))
+        .as("each member waits on a FIFO of its own")
+        .satisfies(fifo -> assertThat(Files.isRegularFile(fifo)).isFalse())
+        .exists();
+    assertThat(exec(warm, "sh", "-c", "test -p " + Handoff.TARGET + "/claim && echo fifo"))
+        .isEqualTo("fifo");
+    // The cold member's waiter is gone (the pattern is split so this command is not matched).
+    exec(
+        cold,
+        "sh",
+        "-c",
+        "for p in /proc/[0-9]*; do grep -qa 'a4c-handoff/cl''aim' $p/cmdline 2>/dev/null"
+            + " && kill -9 ${p#/proc/}; done; true");
+
+    var alice = new WorkspaceLogin("alice", 100_001);
+    var bob = new WorkspaceLogin("bob", 100_002);
+    daemon.create(
+        CreateWorkspace.of("c-1", "h1", warm, "alice", spec(warm)).withSsh(access(warm, alice)), 1);
+    daemon.create(
+        CreateWorkspace.of("c-2", "h1", cold, "bob", spec(cold)).withSsh(access(cold, bob)), 1);
+    var running =
+        reported().stream()
+            .filter(WorkspaceStatus.class::isInstance)
+            .map(WorkspaceStatus.class::cast)
+            .filter(status -> status.state() == WorkspaceState.RUNNING)
+            .toList();
+    assertThat(running)
+        .as("both claimed, through the FIFO and through the engine")
+        .extracting(WorkspaceStatus::workspaceId, WorkspaceStatus::sshUnavailable)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(warm, null),
+            org.assertj.core.groups.Tuple.tuple(cold, null));
+    for (String id : List.of(warm, cold)) {
+      assertThat(exec(id, "cat", ContainerLabels.OWNER_FILE)).isIn("alice", "bob");
+      assertThat(exec(id, "sh", "-c", "test -e " + Handoff.DONE + " && echo done"))
+          .isEqualTo("done");
+      // An account the user adds after the claim must survive a restart: nothing is extracted
+      // again, and sshd comes back.
+      exec(id, "sh", "-c", "echo 'later:x:1600:1600::/tmp:/bin/sh' >> /etc/passwd");
+      docker.restartContainerCmd(container(id).getId()).withTimeout(1).exec();
+      assertThat(sshdListens(id)).as("sshd after a restart of " + id).isTrue();
+      assertThat(exec(id, "cat", "/etc/passwd")).contains("later:x:1600:1600");
+    }
+
+    daemon.delete(DeleteWorkspace.of("d-warm", "h1", warm, "alice"));
+    assertThat(handoff.resolve(warm)).as("the directory goes with its container").doesNotExist();
   }
 }

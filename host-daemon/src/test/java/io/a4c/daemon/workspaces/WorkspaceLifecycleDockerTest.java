@@ -11,6 +11,7 @@ import io.a4c.daemon.config.DaemonEnv;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerClients;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
+import io.a4c.daemon.docker.Handoff;
 import io.a4c.daemon.docker.WorkspaceNetwork;
 import io.a4c.daemon.idle.IdleWatcher;
 import io.a4c.daemon.registry.RegistryAuth;
@@ -109,7 +110,8 @@ class WorkspaceLifecycleDockerTest {
                 "0.02"));
     docker = DockerClients.connect(endpoint);
     var runtime =
-        new DockerWorkspaceRuntime(docker, RegistryAuth.NONE, new WorkspaceNetwork(docker, config));
+        new DockerWorkspaceRuntime(
+            docker, RegistryAuth.NONE, new WorkspaceNetwork(docker, config), new Handoff(config));
     hostnames = new HostnameEntries(config);
     var events = new HostEventPublisher(sqs.client(), EventJson.newMapper(), config);
     locks = new WorkspaceLocks();
@@ -228,6 +230,10 @@ class WorkspaceLifecycleDockerTest {
     keysReported.clear();
     String firstContainer = container().getId();
     exec("sh", "-c", "echo mine > /home/alice/notes && chown 100001 /home/alice/notes");
+    // The login came through the handoff, extracted by the init at the first start only.
+    assertThat(dataDir.resolve("handoff").resolve(workspaceId).resolve(Handoff.FILES)).exists();
+    assertThat(exec("grep", "^alice:", "/etc/passwd")).startsWith("alice:x:100001:");
+    exec("sh", "-c", "echo 'later:x:1600:1600::/tmp:/bin/sh' >> /etc/passwd");
 
     provisioner.stop(StopWorkspace.of("s-1", "h1", workspaceId, "alice", 1));
     var stopped = reported();
@@ -265,6 +271,9 @@ class WorkspaceLifecycleDockerTest {
     assertThat(keysReported)
         .as("the start reports the keys the container holds")
         .containsExactly(7L);
+    assertThat(exec("cat", "/etc/passwd"))
+        .as("a start extracts the create's files no more")
+        .contains("later:x:1600:1600");
 
     provisioner.rebuild(
         RebuildWorkspace.of(
@@ -306,6 +315,7 @@ class WorkspaceLifecycleDockerTest {
 
     provisioner.delete(DeleteWorkspace.of("d-7", "h1", workspaceId, "alice"));
     assertThat(homeExists()).isFalse();
+    assertThat(dataDir.resolve("handoff").resolve(workspaceId)).doesNotExist();
   }
 
   @Test
