@@ -28,6 +28,7 @@ final class StepReports {
   private final String name;
   private final List<HostEvent> queued = new ArrayList<>();
   private boolean sending;
+  private int expressSending;
   private RuntimeException failure;
 
   /**
@@ -48,12 +49,51 @@ final class StepReports {
   }
 
   /**
+   * Sends the command's last reports (RUNNING, with the keys it holds) at once, in one batch of
+   * their own, beside a batch still on its way rather than after it; the queued status reports of
+   * the same workspaces they supersede are dropped. Safe because the consumer keeps only the
+   * furthest step and drops a step report of an operation that is over, in whatever order they
+   * arrive.
+   */
+  synchronized void sendAtOnce(List<HostEvent> reports) {
+    Set<String> workspaces = new HashSet<>();
+    for (HostEvent report : reports) {
+      if (report instanceof WorkspaceStatus status) {
+        workspaces.add(status.workspaceId());
+      }
+    }
+    queued.removeIf(
+        report ->
+            report instanceof WorkspaceStatus status && workspaces.contains(status.workspaceId()));
+    var batch = List.copyOf(reports);
+    expressSending++;
+    Thread.ofVirtual()
+        .name("reports-last-" + name)
+        .start(
+            () -> {
+              RuntimeException failed = null;
+              try {
+                events.publishAll(batch);
+              } catch (RuntimeException e) {
+                failed = e;
+              }
+              synchronized (this) {
+                if (failed != null && failure == null) {
+                  failure = failed;
+                }
+                expressSending--;
+                notifyAll();
+              }
+            });
+  }
+
+  /**
    * Waits until every queued report is sent.
    *
    * @throws RuntimeException the first failure to send since the last flush
    */
   synchronized void flush() throws InterruptedException {
-    while (sending) {
+    while (sending || expressSending > 0) {
       wait();
     }
     if (failure != null) {

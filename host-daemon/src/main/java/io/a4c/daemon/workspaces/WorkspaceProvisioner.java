@@ -130,11 +130,12 @@ public final class WorkspaceProvisioner {
       if (alreadyComplete(command, null)) {
         return;
       }
-      var member = docker.find(command.workspaceId()).filter(this::isPoolMember);
+      var existing = docker.find(command.workspaceId());
+      var member = existing.filter(this::isPoolMember);
       if (member.isPresent() && claim(command, member.get())) {
         return;
       }
-      provision(command, WorkspaceState.CREATING, null, receiveCount);
+      provision(command, WorkspaceState.CREATING, null, receiveCount, existing.isEmpty());
     }
   }
 
@@ -398,16 +399,23 @@ public final class WorkspaceProvisioner {
       if (alreadyComplete(create, command.operation())) {
         return;
       }
-      provision(create, WorkspaceState.REBUILDING, command.operation(), receiveCount);
+      provision(create, WorkspaceState.REBUILDING, command.operation(), receiveCount, false);
     }
   }
 
   /**
    * Walks the create steps from a clean slate, reporting them in state {@code walking}, to RUNNING;
    * after the last attempt, removes what is left (never the home volume) and reports FAILED.
+   *
+   * @param noContainer the caller just found no container of the workspace (under its lock): the
+   *     first attempt need not look for one to remove
    */
   private void provision(
-      CreateWorkspace command, WorkspaceState walking, Long operation, int receiveCount)
+      CreateWorkspace command,
+      WorkspaceState walking,
+      Long operation,
+      int receiveCount,
+      boolean noContainer)
       throws InterruptedException {
     Subject who = Subject.of(command);
     var reports = new StepReports(events, command.workspaceId());
@@ -421,7 +429,12 @@ public final class WorkspaceProvisioner {
         retrying(
             walking.name().toLowerCase(java.util.Locale.ROOT) + " of " + command.workspaceId(),
             attempt -> {
-              cleanUp(command.workspaceId());
+              if (attempt == 1 && noContainer) {
+                ssh.forgetMember(command.workspaceId());
+                hostnames.remove(command.workspaceId());
+              } else {
+                cleanUp(command.workspaceId());
+              }
               reached[0] = WorkspaceStep.ACCEPTED;
               walk(command, walking, operation, reached, reports);
             });
@@ -501,8 +514,9 @@ public final class WorkspaceProvisioner {
     }
     hostnames.put(command.workspaceId(), ip, command.spec().hostname());
     // The keys just written are the command's: no need to read them back.
+    List<HostEvent> last = new ArrayList<>();
     reportRunning(
-        reports::send,
+        last::add,
         who,
         containerId,
         ip,
@@ -512,6 +526,7 @@ public final class WorkspaceProvisioner {
             : OptionalLong.of(command.ssh().keysRevision()),
         operation,
         command.spec().imageRef());
+    reports.sendAtOnce(last);
     reports.flush();
     log.atInfo()
         .addKeyValue("workspaceId", command.workspaceId())
@@ -893,8 +908,9 @@ public final class WorkspaceProvisioner {
       }
     }
     hostnames.put(who.workspaceId(), ip, hostnameOf(containerId));
+    List<HostEvent> last = new ArrayList<>();
     reportRunning(
-        reports::send,
+        last::add,
         who,
         containerId,
         ip,
@@ -902,6 +918,7 @@ public final class WorkspaceProvisioner {
         login.map(name -> ssh.keysRevision(containerId, name)).orElse(OptionalLong.empty()),
         operation,
         image);
+    reports.sendAtOnce(last);
     reports.flush();
     log.atInfo()
         .addKeyValue("workspaceId", who.workspaceId())

@@ -36,7 +36,7 @@ public final class WorkspaceSsh {
           + "): add openssh-server to the project's tools and build the image again";
 
   private static final Duration SSHD_START = Duration.ofSeconds(10);
-  private static final Duration PROBE_EVERY = Duration.ofMillis(25);
+  private static final Duration PROBE_EVERY = Duration.ofMillis(10);
 
   /** Where images keep {@code tar} (busybox's images in {@code /usr/sbin}), most likely first. */
   private static final List<String> TAR_PATHS =
@@ -212,7 +212,7 @@ public final class WorkspaceSsh {
     long deadline = System.nanoTime() + SSHD_START.toNanos();
     while (System.nanoTime() < deadline) {
       try (var socket = new Socket()) {
-        socket.connect(new InetSocketAddress(ip, 22), (int) PROBE_EVERY.toMillis() * 4);
+        socket.connect(new InetSocketAddress(ip, 22), 100);
         return null;
       } catch (IOException e) {
         Thread.sleep(PROBE_EVERY.toMillis());

@@ -12,13 +12,19 @@ import io.a4c.events.SshKeysApplied;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.events.WorkspaceStep;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * A command's step reports: sent without waiting, a status still queued behind a newer one of its
@@ -105,5 +111,54 @@ class StepReportsTest {
 
     assertThatThrownBy(reports::flush).isInstanceOf(SdkException.class);
     reports.flush(); // reported once: the caller has failed its command by then
+  }
+
+  @Test
+  void theLastReportsGoOutBesideABatchStillOnItsWayAndDropTheStepsTheySupersede() throws Exception {
+    // A send that takes its time (a slow SQS, which nothing local can be made to be): the first
+    // batch waits until the test lets it go; everything else goes to the real queue at once.
+    var firstEntered = new CountDownLatch(1);
+    var release = new CountDownLatch(1);
+    var calls = new AtomicInteger();
+    SqsClient slow =
+        (SqsClient)
+            Proxy.newProxyInstance(
+                SqsClient.class.getClassLoader(),
+                new Class<?>[] {SqsClient.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("sendMessageBatch") && calls.getAndIncrement() == 0) {
+                    firstEntered.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                  }
+                  try {
+                    return method.invoke(sqs.client(), args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    var reports =
+        new StepReports(
+            new HostEventPublisher(slow, EventJson.newMapper(), sqs.config(Map.of())), "ws");
+    var keys = SshKeysApplied.of("h1", "ws-%026d".formatted(1), "alice", 3, AT);
+
+    reports.send(report(1, WorkspaceStep.STARTED));
+    assertThat(firstEntered.await(10, TimeUnit.SECONDS)).isTrue();
+    reports.send(report(1, WorkspaceStep.IP_ASSIGNED)); // queued behind the batch on its way
+    reports.sendAtOnce(List.of(report(1, WorkspaceStep.HOSTNAME_REGISTERED), keys));
+
+    List<HostEvent> arrived = new ArrayList<>();
+    for (int i = 0; i < 100 && arrived.size() < 2; i++) {
+      arrived.addAll(received());
+      Thread.sleep(50);
+    }
+    assertThat(arrived)
+        .as("RUNNING and the keys while the first batch is still held")
+        .containsExactlyInAnyOrder(report(1, WorkspaceStep.HOSTNAME_REGISTERED), keys);
+
+    release.countDown();
+    reports.flush();
+    assertThat(received())
+        .as("the held batch; the step RUNNING superseded was never sent")
+        .containsExactly(report(1, WorkspaceStep.STARTED));
   }
 }
