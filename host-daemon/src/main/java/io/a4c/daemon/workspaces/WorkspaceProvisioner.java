@@ -291,9 +291,12 @@ public final class WorkspaceProvisioner {
       boolean sshd = command.ssh() != null && sshUnavailable == null;
       // The member's init waits on its handoff FIFO: the files go there, it extracts them and
       // starts sshd, and no engine call is made. Else through the engine, as below.
+      // A redelivered claim (the member names its user already) finds nobody reading: the
+      // first claim's files ended the wait, so it goes the engine's way at once.
       boolean handedOff =
           sshd
               && canExtract
+              && FillPool.UNCLAIMED.equals(owner)
               && Handoff.mounted(container)
               && docker.handoff().deliver(command.workspaceId(), files);
       if (!handedOff) {

@@ -321,8 +321,9 @@ class WarmPoolClaimDockerTest {
 
     var alice = new WorkspaceLogin("alice", 100_001);
     var bob = new WorkspaceLogin("bob", 100_002);
+    var aliceAccess = access(warm, alice);
     daemon.create(
-        CreateWorkspace.of("c-1", "h1", warm, "alice", spec(warm)).withSsh(access(warm, alice)), 1);
+        CreateWorkspace.of("c-1", "h1", warm, "alice", spec(warm)).withSsh(aliceAccess), 1);
     daemon.create(
         CreateWorkspace.of("c-2", "h1", cold, "bob", spec(cold)).withSsh(access(cold, bob)), 1);
     var running =
@@ -337,6 +338,17 @@ class WarmPoolClaimDockerTest {
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple(warm, null),
             org.assertj.core.groups.Tuple.tuple(cold, null));
+    // The same create delivered again after the first died before its hostname entry: the
+    // member is the user's already, so it is personalised again through the engine (nobody reads
+    // the FIFO any more), the same container.
+    new HostnameEntries(config).remove(warm);
+    daemon.create(
+        CreateWorkspace.of("c-1", "h1", warm, "alice", spec(warm)).withSsh(aliceAccess), 2);
+    assertThat(reported())
+        .filteredOn(WorkspaceStatus.class::isInstance)
+        .extracting(e -> ((WorkspaceStatus) e).state(), e -> ((WorkspaceStatus) e).containerId())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(WorkspaceState.RUNNING, container(warm).getId()));
     for (String id : List.of(warm, cold)) {
       assertThat(exec(id, "cat", ContainerLabels.OWNER_FILE)).isIn("alice", "bob");
       assertThat(exec(id, "sh", "-c", "test -e " + Handoff.DONE + " && echo done"))
