@@ -122,8 +122,14 @@ class WarmPoolClaimDockerTest {
 
   /** SSH access with a real host key and certificate (sshd refuses to start without a key). */
   private SshAccess access(String workspaceId, WorkspaceLogin login) throws Exception {
-    Path key = keyDir.resolve(workspaceId);
-    Path ca = keyDir.resolve("ca-" + workspaceId);
+    return access(workspaceId, login, workspaceId);
+  }
+
+  /** As above, the key files named {@code keyName}: a second access of one workspace. */
+  private SshAccess access(String workspaceId, WorkspaceLogin login, String keyName)
+      throws Exception {
+    Path key = keyDir.resolve(keyName);
+    Path ca = keyDir.resolve("ca-" + keyName);
     ssh("-q", "-t", "ed25519", "-N", "", "-f", ca.toString());
     ssh("-q", "-t", "ed25519", "-N", "", "-f", key.toString());
     ssh(
@@ -273,18 +279,69 @@ class WarmPoolClaimDockerTest {
     }
   }
 
+  /**
+   * The host certificate the container's sshd presents (its base64), read as a client would with
+   * {@code ssh-keyscan -c}; tried for up to 10 s while sshd reloads.
+   */
+  private String servedHostCertificate(String workspaceId) throws Exception {
+    assertThat(sshdListens(workspaceId)).isTrue();
+    String ip = ipOf(workspaceId);
+    String output = "";
+    for (int i = 0; i < 20; i++) {
+      var process =
+          new ProcessBuilder("ssh-keyscan", "-c", "-t", "ed25519", "-T", "2", ip)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      process.waitFor();
+      var cert =
+          output
+              .lines()
+              .filter(line -> !line.startsWith("#"))
+              .map(line -> List.of(line.split(" ")))
+              .filter(parts -> parts.stream().anyMatch(part -> part.contains("-cert-v01@")))
+              .map(
+                  parts ->
+                      parts.get(
+                          parts.indexOf(
+                                  parts.stream()
+                                      .filter(part -> part.contains("-cert-v01@"))
+                                      .findFirst()
+                                      .orElseThrow())
+                              + 1))
+              .findFirst();
+      if (cert.isPresent()) {
+        return cert.get();
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no host certificate from " + ip + ": " + output);
+  }
+
+  private static int indexOfCertificateType(List<String> parts) {
+    for (int i = 0; i < parts.size(); i++) {
+      if (parts.get(i).contains("-cert-v01@")) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no certificate in " + parts);
+  }
+
+  private String ipOf(String workspaceId) {
+    return docker
+        .inspectContainerCmd(container(workspaceId).getId())
+        .exec()
+        .getNetworkSettings()
+        .getNetworks()
+        .values()
+        .iterator()
+        .next()
+        .getIpAddress();
+  }
+
   /** Waits until the container's sshd accepts connections on its address, at most 10 s. */
   private boolean sshdListens(String workspaceId) throws Exception {
-    String ip =
-        docker
-            .inspectContainerCmd(container(workspaceId).getId())
-            .exec()
-            .getNetworkSettings()
-            .getNetworks()
-            .values()
-            .iterator()
-            .next()
-            .getIpAddress();
+    String ip = ipOf(workspaceId);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       try (var socket = new java.net.Socket()) {
@@ -349,6 +406,21 @@ class WarmPoolClaimDockerTest {
         .extracting(e -> ((WorkspaceStatus) e).state(), e -> ((WorkspaceStatus) e).containerId())
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(WorkspaceState.RUNNING, container(warm).getId()));
+    assertThat(servedHostCertificate(warm)).isEqualTo(aliceAccess.hostCertificate().split(" ")[1]);
+
+    // The create sent anew (the sweep re-sends a create stuck before RUNNING, with a new host
+    // key): personalised again the same way, the same container; the sshd already running serves
+    // the new key at once (it executes itself anew for each connection, which reads the host key
+    // and certificate files again), though the claim's second sshd cannot bind the port.
+    new HostnameEntries(config).remove(warm);
+    var again = access(warm, alice, warm + "-again");
+    daemon.create(CreateWorkspace.of("c-1b", "h1", warm, "alice", spec(warm)).withSsh(again), 1);
+    assertThat(reported())
+        .filteredOn(WorkspaceStatus.class::isInstance)
+        .extracting(e -> ((WorkspaceStatus) e).state(), e -> ((WorkspaceStatus) e).containerId())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(WorkspaceState.RUNNING, container(warm).getId()));
+    assertThat(servedHostCertificate(warm)).isEqualTo(again.hostCertificate().split(" ")[1]);
     for (String id : List.of(warm, cold)) {
       assertThat(exec(id, "cat", ContainerLabels.OWNER_FILE)).isIn("alice", "bob");
       assertThat(exec(id, "sh", "-c", "test -e " + Handoff.DONE + " && echo done"))
