@@ -166,11 +166,20 @@ public final class Handoff {
       write.get(READER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
       return true;
     } catch (TimeoutException e) {
-      // Open it to read ourselves, so the blocked writer returns, and go the engine's way.
-      try (var unblock = FileChannel.open(fifo, StandardOpenOption.READ)) {
+      // Open it ourselves so the blocked writer's open returns, then close it: the writer fails
+      // (or fills the pipe for nobody) and the claim goes the engine's way. Read and write: on
+      // Linux that open never blocks, even if the writer finished meanwhile (a read-only open
+      // would then wait for a writer for good).
+      try (var unblock =
+          FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        // nothing to do but close it
+      } catch (IOException ignored) {
+        // the FIFO is gone: so is the writer's reason to wait
+      }
+      try {
         write.get(READER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (IOException | ExecutionException | TimeoutException ignored) {
-        // the writer fails or was already done: either way nothing was extracted
+      } catch (ExecutionException | TimeoutException ignored) {
+        // the writer failed, or is stuck on a pipe nobody reads: its thread is a daemon's
       }
       return false;
     } catch (ExecutionException e) {
