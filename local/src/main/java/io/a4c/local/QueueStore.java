@@ -72,10 +72,7 @@ final class QueueStore {
         scalikejdbc.ConnectionPool$.MODULE$.singleton$default$4(),
         scalikejdbc.Commons2ConnectionPoolFactory$.MODULE$);
     ActorRef actor =
-        actors.actorOf(
-            Props.create(
-                SqlQueuePersistenceActor.class,
-                () -> new SqlQueuePersistenceActor(config, List$.MODULE$.empty())));
+        actors.actorOf(Props.create(RetryingStore.class, () -> new RetryingStore(config)));
     return new QueueStore(actor, new DB(config));
   }
 
@@ -158,6 +155,86 @@ final class QueueStore {
   /** Closes the JVM-wide pool (the file closes with its last connection). */
   static void closePool() {
     scalikejdbc.ConnectionPool$.MODULE$.closeAll();
+  }
+
+  /**
+   * ElasticMQ's store, which tries a message's write again when reading the message failed.
+   *
+   * <p>A queue actor hands the store the live message it keeps, and goes on receiving it: a receive
+   * appends a delivery receipt to the message's buffer while the store turns that buffer into JSON
+   * on its own thread. Under a burst the store then reads a half-grown buffer (a null receipt:
+   * spray-json's "requirement failed"; ElasticMQ 1.6.11 to 1.6.16 alike) and throws. ElasticMQ's
+   * store would be restarted, and a restarted store has forgotten its queues: it then answers every
+   * later change as stored and stores none of them, for the rest of the run — and the change that
+   * failed is never answered, so its sender waits 21 s. The failure happens while the message is
+   * read, before anything is written, and passes once the queue actor's append is done: here the
+   * change is tried again (after 1, 2, 4, 8 and 16 ms), and a change that still fails is logged and
+   * dropped without a restart.
+   */
+  public static final class RetryingStore extends SqlQueuePersistenceActor {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(QueueStore.class);
+    static final int ATTEMPTS = 6;
+
+    public RetryingStore(SqlQueuePersistenceConfig config) {
+      super(config, List$.MODULE$.empty());
+    }
+
+    @Override
+    public void aroundReceive(
+        scala.PartialFunction<Object, scala.runtime.BoxedUnit> receive, Object message) {
+      if (!(message instanceof QueueEvent.MessageAdded
+          || message instanceof QueueEvent.MessageUpdated)) {
+        super.aroundReceive(receive, message);
+        return;
+      }
+      int[] tries = {0};
+      var failure =
+          tryRepeatedly(
+              () -> {
+                tries[0]++;
+                super.aroundReceive(receive, message);
+              },
+              ATTEMPTS,
+              Thread::sleep);
+      if (failure == null && tries[0] > 1) {
+        log.atInfo().log("a queue change stored on try {} (ElasticMQ's receipts race)", tries[0]);
+      }
+      if (failure != null) {
+        log.atError()
+            .setCause(failure)
+            .log("a queue change was not stored after {} tries; the store goes on", ATTEMPTS);
+      }
+    }
+
+    /** Sleeps {@code millis}. */
+    interface Pause {
+      void sleep(long millis) throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code change} until it does not throw, at most {@code attempts} times, pausing 1, 2, 4…
+     * ms between tries.
+     *
+     * @return null when a try passed; else the last failure (or the interruption)
+     */
+    static RuntimeException tryRepeatedly(Runnable change, int attempts, Pause pause) {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          change.run();
+          return null;
+        } catch (RuntimeException e) {
+          if (attempt >= attempts) {
+            return e;
+          }
+          try {
+            pause.sleep(1L << (attempt - 1));
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return e;
+          }
+        }
+      }
+    }
   }
 
   /** A queue manager that refuses every queue: see {@link #restore}. */
