@@ -231,7 +231,11 @@ public final class Handoff {
     return root.resolve(workspaceId);
   }
 
-  private static List<ContainerFile> withDone(List<ContainerFile> files) {
+  /**
+   * The files followed by {@link #DONE}: what every archive for a container with a handoff ends
+   * with, whichever way it goes in, so a later start's init neither extracts nor waits again.
+   */
+  public static List<ContainerFile> withDone(List<ContainerFile> files) {
     var all = new java.util.ArrayList<>(files);
     all.add(ContainerFile.directory("/etc/a4c", 0755, 0, 0));
     all.add(ContainerFile.file(DONE, "", 0644));

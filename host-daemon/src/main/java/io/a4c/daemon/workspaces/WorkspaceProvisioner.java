@@ -301,7 +301,7 @@ public final class WorkspaceProvisioner {
               && docker.handoff().deliver(command.workspaceId(), files);
       if (!handedOff) {
         // A later start's init must not wait on the FIFO for files that came this way.
-        files.add(ContainerFile.file(Handoff.DONE, "", 0644));
+        files = new ArrayList<>(Handoff.withDone(files));
       }
       if (sshd && !handedOff) {
         // sshd's start runs beside the write and waits for its marker, the archive's last file.
@@ -432,12 +432,7 @@ public final class WorkspaceProvisioner {
         retrying(
             walking.name().toLowerCase(java.util.Locale.ROOT) + " of " + command.workspaceId(),
             attempt -> {
-              if (attempt == 1 && noContainer) {
-                ssh.forgetMember(command.workspaceId());
-                hostnames.remove(command.workspaceId());
-              } else {
-                cleanUp(command.workspaceId());
-              }
+              cleanUp(command.workspaceId(), attempt == 1 && noContainer);
               reached[0] = WorkspaceStep.ACCEPTED;
               walk(command, walking, operation, reached, reports);
             });
@@ -1022,8 +1017,19 @@ public final class WorkspaceProvisioner {
   }
 
   private void cleanUp(String workspaceId) {
+    cleanUp(workspaceId, false);
+  }
+
+  /**
+   * Forgets the workspace's pool member facts and hostname entry and removes its container; {@code
+   * noContainer}: the caller just found none (under the workspace's lock), so the engine is not
+   * asked again.
+   */
+  private void cleanUp(String workspaceId, boolean noContainer) {
     ssh.forgetMember(workspaceId);
-    docker.remove(workspaceId);
+    if (!noContainer) {
+      docker.remove(workspaceId);
+    }
     hostnames.remove(workspaceId);
   }
 
