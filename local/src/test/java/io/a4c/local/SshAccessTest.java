@@ -130,6 +130,14 @@ class SshAccessTest {
     assertThat(root.ok()).as(root.output()).isFalse();
 
     String id = running.at("/workspaceId");
+    // The archive that handed the container its host key is gone from the host once sshd listens.
+    var container = fleet.containersOfWorkspace(hostId, id).get(0);
+    var handoff =
+        fleet.docker(hostId).inspectContainerCmd(container.getId()).exec().getMounts().stream()
+            .filter(mount -> "/run/a4c-handoff".equals(mount.getDestination().getPath()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(Path.of(handoff.getSource())).isDirectory().isEmptyDirectory();
     api.delete("/v1/users/" + user + "/workspaces/" + id, api.tokenOf(user));
     scenario.awaitGone(user, id);
   }

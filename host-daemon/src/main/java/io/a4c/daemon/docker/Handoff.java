@@ -190,6 +190,22 @@ public final class Handoff {
     }
   }
 
+  /**
+   * Removes the archive a create left (it holds the workspace's private host key) once the
+   * container's sshd listens: its init extracted it, and every later start skips it ({@link
+   * #DONE}). A failure is logged, not thrown: the file goes with the directory when the container
+   * is removed.
+   */
+  public void taken(String workspaceId) {
+    try {
+      Files.deleteIfExists(dir(workspaceId).resolve(FILES));
+    } catch (IOException e) {
+      log.atWarn()
+          .addKeyValue("workspaceId", workspaceId)
+          .log("could not remove the handed-off archive ({})", e.getMessage());
+    }
+  }
+
   /** Whether the workspace's directory exists: its container was made with the mount. */
   public boolean made(String workspaceId) {
     return Files.isDirectory(dir(workspaceId));

@@ -509,6 +509,9 @@ public final class WorkspaceProvisioner {
         null);
     if (command.ssh() != null && sshUnavailable == null) {
       sshUnavailable = ssh.awaitListening(containerId, ip);
+      if (sshUnavailable == null) {
+        docker.handoff().taken(command.workspaceId()); // sshd runs: the init extracted it
+      }
     }
     hostnames.put(command.workspaceId(), ip, command.spec().hostname());
     // The keys just written are the command's: no need to read them back.
@@ -903,6 +906,9 @@ public final class WorkspaceProvisioner {
       sshUnavailable = ssh.sshUnavailable(containerId);
       if (sshUnavailable == null) {
         sshUnavailable = ssh.awaitListening(containerId, ip);
+      }
+      if (sshUnavailable == null) {
+        docker.handoff().taken(who.workspaceId()); // left by a create that ended before it could
       }
     }
     hostnames.put(who.workspaceId(), ip, hostnameOf(containerId));

@@ -66,6 +66,13 @@ class HandoffTest {
       assertThat(listing).as("no part file left").containsExactly(files);
     }
 
+    handoff.taken("ws-1");
+    assertThat(files).as("taken: the private host key leaves the host's disk").doesNotExist();
+    assertThat(dir).as("the mount's source stays").isDirectory();
+    handoff.taken("ws-1");
+    handoff.taken("ws-gone");
+
+    handoff.leave("ws-1", FILES);
     handoff.mount("ws-1", false);
     assertThat(dir.resolve(Handoff.FILES)).as("made anew for the next container").doesNotExist();
     handoff.remove("ws-1");

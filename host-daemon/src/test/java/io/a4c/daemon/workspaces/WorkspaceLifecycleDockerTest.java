@@ -230,7 +230,8 @@ class WorkspaceLifecycleDockerTest {
     keysReported.clear();
     String firstContainer = container().getId();
     exec("sh", "-c", "echo mine > /home/alice/notes && chown 100001 /home/alice/notes");
-    // The login came through the handoff, extracted by the init at the first start only.
+    // The login came through the handoff, extracted by the init at the first start only. Busybox
+    // has no sshd, so nothing shows the archive was taken: it stays (until the container goes).
     assertThat(dataDir.resolve("handoff").resolve(workspaceId).resolve(Handoff.FILES)).exists();
     assertThat(exec("grep", "^alice:", "/etc/passwd")).startsWith("alice:x:100001:");
     exec("sh", "-c", "echo 'later:x:1600:1600::/tmp:/bin/sh' >> /etc/passwd");
@@ -298,6 +299,10 @@ class WorkspaceLifecycleDockerTest {
     assertThat(container().getId()).isNotEqualTo(firstContainer);
     assertThat(exec("cat", "/home/alice/notes")).as("the user's file survives").isEqualTo("mine");
     assertThat(exec("stat", "-c", "%u %a", "/home/alice")).isEqualTo("100001 700");
+    // This test's host key is no key: sshd refuses to start, so nothing shows the archive was
+    // taken and it stays (the SSH system tests see it go once sshd listens).
+    assertThat(rebuilt.getLast().sshUnavailable()).contains("no hostkeys available");
+    assertThat(dataDir.resolve("handoff").resolve(workspaceId).resolve(Handoff.FILES)).exists();
 
     provisioner.rebuild(
         RebuildWorkspace.of("r-4", "h1", workspaceId, "alice", 4, spec(BOOKWORM), SSH), 1);
