@@ -52,7 +52,14 @@ public final class SnapStartPriming {
    */
   private static final Set<Resource> REGISTERED = ConcurrentHashMap.newKeySet();
 
-  private final ThreadLocal<Boolean> priming = ThreadLocal.withInitial(() -> false);
+  /** Inherited: a handler's parallel reads ({@code dynamo.Parallel}) run on threads it starts. */
+  private final ThreadLocal<Boolean> priming =
+      new InheritableThreadLocal<>() {
+        @Override
+        protected Boolean initialValue() {
+          return false;
+        }
+      };
 
   @Inject
   public SnapStartPriming() {}

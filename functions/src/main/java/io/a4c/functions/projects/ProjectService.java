@@ -8,6 +8,7 @@ import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
@@ -94,11 +95,33 @@ public final class ProjectService {
    * @throws ProblemException 409 when there is no such image yet
    */
   public Image resolveImage(Project project, String parentName, Arch arch, String change) {
+    return resolveImage(
+        project,
+        parentName,
+        arch,
+        change,
+        findImage(project.projectName(), parentName, arch, change));
+  }
+
+  /**
+   * The COMPLETED image a create of the project's parent and arch would get (at {@code change}, or
+   * the newest change when null), read without the project: a caller that reads both at once passes
+   * it to {@link #resolveImage(Project, String, Arch, String, Optional)}.
+   */
+  public Optional<Image> findImage(
+      String projectName, String parentName, Arch arch, String change) {
+    return change == null
+        ? images.newestCompleted(projectName, parentName, arch)
+        : images.completed(projectName, parentName, arch, change);
+  }
+
+  /**
+   * As {@link #resolveImage(Project, String, Arch, String)}, with the image {@link #findImage}
+   * found: 400 for a parent the project does not have, then 409 when there is no image.
+   */
+  public Image resolveImage(
+      Project project, String parentName, Arch arch, String change, Optional<Image> image) {
     requireParent(project, parentName);
-    var image =
-        change == null
-            ? images.newestCompleted(project.projectName(), parentName, arch)
-            : images.completed(project.projectName(), parentName, arch, change);
     return image.orElseThrow(
         () ->
             new ProblemException(

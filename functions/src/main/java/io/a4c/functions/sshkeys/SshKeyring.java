@@ -23,6 +23,10 @@ public final class SshKeyring {
    * they are asked for. A user with no keys gets an empty set at revision 0.
    */
   public KeySet forUser(String userId) {
+    var held = current(userId); // one read when the account exists, as it does but once per user
+    if (held.isPresent()) {
+      return held.get();
+    }
     store.accountOrCreate(userId, LoginNames.derive(userId));
     return current(userId).orElseThrow();
   }

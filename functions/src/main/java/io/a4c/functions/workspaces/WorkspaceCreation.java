@@ -5,6 +5,7 @@ import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.config.EmailRecipients;
 import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.dynamo.Parallel;
 import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.hosts.LeastDiskPlacement;
@@ -17,12 +18,14 @@ import io.a4c.functions.projects.ProjectService;
 import io.a4c.functions.quotas.QuotaExceededException;
 import io.a4c.functions.quotas.Quotas;
 import io.a4c.functions.quotas.UsageCounters;
+import io.a4c.functions.sshkeys.KeySet;
 import io.a4c.functions.warmpool.PoolMember;
 import io.a4c.functions.warmpool.WarmPoolStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -174,15 +177,31 @@ public final class WorkspaceCreation {
       String notifyEmail,
       CreateWorkspaceRequest request,
       IdempotencyRecord claim) {
-    Project project = projects.get(request.projectName());
+    // Four independent reads, at once: the request waits for the slowest, not their sum.
+    var reads = new Parallel();
+    var projectRead = reads.start(() -> projects.get(request.projectName()));
+    var imageRead =
+        reads.start(
+            () ->
+                projects.findImage(
+                    request.projectName(),
+                    request.parentName(),
+                    request.parsedArch(),
+                    request.change()));
+    var fleetRead = reads.start(hosts::all);
+    var keysRead = reads.start(() -> sshAccess.heldKeys(userId));
+    reads.await();
+    Project project = projectRead.get(); // 404 first, then a parent it lacks, then no image
     int quota = quotas.workspaces(project);
     Image image =
         projects.resolveImage(
-            project, request.parentName(), request.parsedArch(), request.change());
+            project, request.parentName(), request.parsedArch(), request.change(), imageRead.get());
     Instant now = clock.instant();
-    List<Host> fleet = hosts.all();
+    List<Host> fleet = fleetRead.get();
+    Optional<KeySet> keys = keysRead.get();
     var pooled =
-        fromPool(origin, userId, notifyEmail, request, claim, project, quota, image, fleet, now);
+        fromPool(
+            origin, userId, notifyEmail, request, claim, project, quota, image, fleet, keys, now);
     if (pooled != null) {
       return pooled;
     }
@@ -190,7 +209,7 @@ public final class WorkspaceCreation {
 
     String workspaceId = ids.workspaceId();
     String hostname = workspaceId + "." + domain;
-    var ssh = candidates.isEmpty() ? null : sshAccess.issue(userId, workspaceId, hostname);
+    var ssh = candidates.isEmpty() ? null : sshAccess.issue(keys, userId, workspaceId, hostname);
     for (Host host : candidates) {
       var workspace =
           Workspace.pending(
@@ -238,6 +257,7 @@ public final class WorkspaceCreation {
       int quota,
       Image image,
       List<Host> fleet,
+      Optional<KeySet> keys,
       Instant now) {
     for (int pass = 0; pass < CLAIM_PASSES; pass++) {
       var members = pools.claimable(project, image, fleet, now);
@@ -246,7 +266,17 @@ public final class WorkspaceCreation {
       }
       var claimed =
           claimOne(
-              origin, userId, notifyEmail, request, claim, project, quota, image, now, members);
+              origin,
+              userId,
+              notifyEmail,
+              request,
+              claim,
+              project,
+              quota,
+              image,
+              keys,
+              now,
+              members);
       if (claimed != null) {
         refill(project, image, fleet, now);
         return claimed;
@@ -280,12 +310,13 @@ public final class WorkspaceCreation {
       Project project,
       int quota,
       Image image,
+      Optional<KeySet> keys,
       Instant now,
       List<PoolMember> members) {
     for (PoolMember member : members) {
       String workspaceId = member.memberId();
       String hostname = workspaceId + "." + domain;
-      var ssh = sshAccess.issue(userId, workspaceId, hostname);
+      var ssh = sshAccess.issue(keys, userId, workspaceId, hostname);
       var workspace =
           Workspace.pending(
                   userId, workspaceId, request.name(), image, member.hostId(), hostname, now)

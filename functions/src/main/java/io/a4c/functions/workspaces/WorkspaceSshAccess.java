@@ -2,6 +2,7 @@ package io.a4c.functions.workspaces;
 
 import io.a4c.events.SshAccess;
 import io.a4c.functions.sshca.SshCertificateAuthority;
+import io.a4c.functions.sshkeys.KeySet;
 import io.a4c.functions.sshkeys.SshKeyring;
 import java.util.Optional;
 import javax.inject.Inject;
@@ -29,10 +30,27 @@ public final class WorkspaceSshAccess {
 
   /** New access for the user's workspace at {@code hostname}; empty when there is no CA. */
   public Optional<Issued> issue(String userId, String workspaceId, String hostname) {
+    return issue(Optional.empty(), userId, workspaceId, hostname);
+  }
+
+  /**
+   * The user's key set as {@link #issue(Optional, String, String, String)} takes it, read ahead and
+   * never written: empty when there is no CA or the user has no account yet.
+   */
+  public Optional<KeySet> heldKeys(String userId) {
+    return ca.enabled() ? keyring.current(userId) : Optional.empty();
+  }
+
+  /**
+   * As {@link #issue(String, String, String)}, with the user's key set when already read ({@link
+   * #heldKeys}); when it is empty the user's account is made (or read) now.
+   */
+  public Optional<Issued> issue(
+      Optional<KeySet> held, String userId, String workspaceId, String hostname) {
     if (!ca.enabled()) {
       return Optional.empty();
     }
-    var keys = keyring.forUser(userId);
+    var keys = held.orElseGet(() -> keyring.forUser(userId));
     var hostKey = ca.issueHostKey(workspaceId, hostname);
     return Optional.of(
         new Issued(
