@@ -150,8 +150,32 @@ public final class DockerWorkspaceRuntime {
             // docker-java refuses a null entrypoint: without SSH the image's own one stays.
             create.withEntrypoint(init.subList(0, 4)).withCmd(init.subList(4, init.size()));
           }
-          return create.exec().getId();
+          try {
+            return create.exec().getId();
+          } catch (NotFoundException e) {
+            throw imageGone("create the container", spec.imageRef(), e);
+          }
         });
+  }
+
+  /**
+   * The failure of a create's {@code step} the engine answered 404: when the image is gone although
+   * {@link #pullIfAbsent} found it a moment before (this host's image collection took it, used by
+   * no container yet, or an operator pruned it), a transient one, so the next attempt pulls it
+   * again; else (a local-only image, or something else missing) as the engine said.
+   */
+  static StepFailure imageGone(String step, String imageRef, NotFoundException e) {
+    String message = firstLine(e.getMessage());
+    boolean image = message.toLowerCase(java.util.Locale.ROOT).contains("no such image");
+    if (image && ImageRepository.registryOf(imageRef).isPresent()) {
+      return new StepFailure(
+          "the image "
+              + imageRef
+              + " left the host before its container was made; the next attempt pulls it again",
+          true,
+          e);
+    }
+    return new StepFailure("could not " + step + ": " + truncate(message), false, e);
   }
 
   /**
@@ -358,7 +382,15 @@ public final class DockerWorkspaceRuntime {
    */
   private List<String> initCommand(String imageRef) {
     var config =
-        call("inspect the image", () -> docker.inspectImageCmd(imageRef).exec().getConfig());
+        call(
+            "inspect the image",
+            () -> {
+              try {
+                return docker.inspectImageCmd(imageRef).exec().getConfig();
+              } catch (NotFoundException e) {
+                throw imageGone("inspect the image", imageRef, e);
+              }
+            });
     List<String> command =
         new java.util.ArrayList<>(List.of("/bin/sh", "-c", SshdConfig.INIT_SCRIPT, "a4c-init"));
     if (config != null && config.getEntrypoint() != null) {
