@@ -123,6 +123,15 @@ public final class CommandQueue {
         b -> b.queueUrl(url).receiptHandle(message.receiptHandle()).visibilityTimeout(0));
   }
 
+  /** Hides a received command for {@code duration} from now. */
+  public void hide(Message message, Duration duration) {
+    sqs.changeMessageVisibility(
+        b ->
+            b.queueUrl(url)
+                .receiptHandle(message.receiptHandle())
+                .visibilityTimeout((int) duration.toSeconds()));
+  }
+
   /** Keeps a command hidden for another {@link #visibility()} while it is being worked on. */
   public void extend(Message message) {
     sqs.changeMessageVisibility(

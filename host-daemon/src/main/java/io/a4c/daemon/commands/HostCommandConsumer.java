@@ -163,6 +163,8 @@ public final class HostCommandConsumer {
       } finally {
         next.close();
       }
+      List<Message> behind = List.of();
+      boolean finished;
       synchronized (this) {
         Deque<SqsLeases.Lease> pending = groups.get(group);
         if (done) {
@@ -172,13 +174,37 @@ public final class HostCommandConsumer {
           // Later commands of this workspace wait for the failed one's redelivery: let them all
           // come back in order once their visibility runs out.
           pending.forEach(SqsLeases.Lease::close);
+          behind = pending.stream().skip(1).map(SqsLeases.Lease::message).toList();
           inHand -= pending.size();
           pending.clear();
         }
-        if (pending.isEmpty()) {
+        finished = pending.isEmpty();
+        if (finished) {
           groups.remove(group);
-          return;
         }
+      }
+      hideInOrder(behind); // outside the lock: SQS calls
+      if (finished) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Hides the commands that were behind a failed one of their workspace each a second longer than
+   * the one before, all longer than the failed one (hidden for at most one visibility): they come
+   * back after it and in order. SQS keeps a message group's order on its own while one of it is in
+   * flight; ElasticMQ, the local runtime's queue, delivers whichever becomes visible first. Best
+   * effort: one whose visibility cannot be changed comes back when its own runs out.
+   */
+  private void hideInOrder(List<Message> behind) {
+    for (int i = 0; i < behind.size(); i++) {
+      try {
+        queue.hide(behind.get(i), queue.visibility().plusSeconds(i + 1L));
+      } catch (RuntimeException e) {
+        log.atWarn()
+            .addKeyValue("messageId", behind.get(i).messageId())
+            .log("could not hide a command behind a failed one: {}", e.toString());
       }
     }
   }
