@@ -9,6 +9,7 @@ import io.a4c.functions.http.ProblemType;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
@@ -100,13 +101,13 @@ public final class ProjectService {
         parentName,
         arch,
         change,
-        findImage(project.projectName(), parentName, arch, change));
+        () -> findImage(project.projectName(), parentName, arch, change));
   }
 
   /**
    * The COMPLETED image a create of the project's parent and arch would get (at {@code change}, or
    * the newest change when null), read without the project: a caller that reads both at once passes
-   * it to {@link #resolveImage(Project, String, Arch, String, Optional)}.
+   * it to {@link #resolveImage(Project, String, Arch, String, Supplier)}.
    */
   public Optional<Image> findImage(
       String projectName, String parentName, Arch arch, String change) {
@@ -117,25 +118,32 @@ public final class ProjectService {
 
   /**
    * As {@link #resolveImage(Project, String, Arch, String)}, with the image {@link #findImage}
-   * found: 400 for a parent the project does not have, then 409 when there is no image.
+   * finds (or found): 400 for a parent the project does not have, before the image is asked for;
+   * then 409 when there is no image.
    */
   public Image resolveImage(
-      Project project, String parentName, Arch arch, String change, Optional<Image> image) {
+      Project project,
+      String parentName,
+      Arch arch,
+      String change,
+      Supplier<Optional<Image>> image) {
     requireParent(project, parentName);
-    return image.orElseThrow(
-        () ->
-            new ProblemException(
-                ProblemType.CONFLICT,
-                "project "
-                    + project.projectName()
-                    + " has no completed image for parent "
-                    + parentName
-                    + ", arch "
-                    + arch.wireName()
-                    + (change == null ? "" : " at change " + change)
-                    + " yet; build or register one first",
-                change == null ? "parentName" : "change",
-                "no-image"));
+    return image
+        .get()
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemType.CONFLICT,
+                    "project "
+                        + project.projectName()
+                        + " has no completed image for parent "
+                        + parentName
+                        + ", arch "
+                        + arch.wireName()
+                        + (change == null ? "" : " at change " + change)
+                        + " yet; build or register one first",
+                    change == null ? "parentName" : "change",
+                    "no-image"));
   }
 
   private static void requireParent(Project project, String parentName) {

@@ -195,7 +195,7 @@ public final class WorkspaceCreation {
     int quota = quotas.workspaces(project);
     Image image =
         projects.resolveImage(
-            project, request.parentName(), request.parsedArch(), request.change(), imageRead.get());
+            project, request.parentName(), request.parsedArch(), request.change(), imageRead::get);
     Instant now = clock.instant();
     List<Host> fleet = fleetRead.get();
     Optional<KeySet> keys = keysRead.get();

@@ -492,13 +492,31 @@ public final class DockerWorkspaceRuntime {
             throw new StepFailure(
                 "no registry login to pull " + imageRef + ": " + e.getMessage(), true, e);
           }
+          // The engine reports a pull's failure half-way (a full disk, a registry gone) inside its
+          // progress stream, with HTTP 200: read it there.
+          String[] error = {null};
+          var progress =
+              new ResultCallback.Adapter<PullResponseItem>() {
+                @Override
+                public void onNext(PullResponseItem item) {
+                  if (item.isErrorIndicated()) {
+                    error[0] =
+                        item.getErrorDetail() != null
+                            ? item.getErrorDetail().getMessage()
+                            : item.getError();
+                  }
+                }
+              };
           try {
-            if (!pull.exec(new ResultCallback.Adapter<PullResponseItem>())
-                .awaitCompletion(PULL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            if (!pull.exec(progress).awaitCompletion(PULL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
               throw new StepFailure(
                   "pulling " + imageRef + " did not finish in " + PULL_TIMEOUT_MINUTES + " min",
                   true,
                   null);
+            }
+            if (error[0] != null) {
+              throw new StepFailure(
+                  "pulling " + imageRef + " failed: " + truncate(error[0]), true, null);
             }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

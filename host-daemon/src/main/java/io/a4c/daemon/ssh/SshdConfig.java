@@ -45,7 +45,10 @@ public final class SshdConfig {
    * earlier start did, starts sshd ({@link #START_SCRIPT}), then becomes the image's own command. A
    * warm pool member not yet claimed waits for its files in the background instead (reading the
    * {@link Handoff#CLAIM} FIFO, which blocks until a claim writes it) and starts sshd once they are
-   * extracted. It runs on every start of the container, so sshd comes back after a restart too.
+   * extracted. An extraction that fails (a full disk) removes {@link Handoff#DONE} and starts no
+   * sshd: the daemon then keeps the archive ({@link Handoff#taken} waits for sshd), and the next
+   * start extracts it again. It runs on every start of the container, so sshd comes back after a
+   * restart too.
    */
   public static final String INIT_SCRIPT =
       "h="
@@ -56,7 +59,9 @@ public final class SshdConfig {
           + Handoff.FILES
           + " ]; then tar -xf $h/"
           + Handoff.FILES
-          + " -C /; fi; if [ ! -e "
+          + " -C / || rm -f "
+          + Handoff.DONE
+          + "; fi; if [ ! -e "
           + Handoff.DONE
           + " ] && [ -p $h/"
           + Handoff.CLAIM
@@ -64,7 +69,11 @@ public final class SshdConfig {
           + Handoff.CLAIM
           + " -C / && "
           + START_SCRIPT
-          + ") & else "
+          + ") & elif [ -e "
+          + Handoff.DONE
+          + " ] || [ ! -f $h/"
+          + Handoff.FILES
+          + " ]; then "
           + START_SCRIPT
           + "; fi; exec \"$@\"";
 

@@ -41,6 +41,8 @@ class ImageCollectorDockerTest {
 
   private final String repository =
       "10.250.0.1:5000/a4c-gc-test-" + UUID.randomUUID().toString().substring(0, 8);
+  private final String localOnly =
+      "a4c-gc-local-" + repository.substring(repository.lastIndexOf('-') + 1);
   private final List<String> containers = new ArrayList<>();
   @TempDir Path dataDir;
   private DockerClient docker;
@@ -57,9 +59,13 @@ class ImageCollectorDockerTest {
     for (String id : containers) {
       docker.removeContainerCmd(id).withForce(true).exec();
     }
+    var refs = new ArrayList<String>(List.of(repository + ":collected", localOnly + ":collected"));
     for (int change = 1; change <= 4; change++) {
+      refs.add(ref(change));
+    }
+    for (String ref : refs) {
       try {
-        docker.removeImageCmd(ref(change)).withForce(true).exec();
+        docker.removeImageCmd(ref).withForce(true).exec();
       } catch (NotFoundException e) {
         // collected by the test
       }
@@ -95,7 +101,6 @@ class ImageCollectorDockerTest {
     // create` on demand: so the real engine is asked to remove the image at that very moment, as
     // the collection would (the one stand-in here is this timing, through a proxy of the client).
     String pullable = repository + ":collected";
-    String localOnly = "a4c-gc-local-" + repository.substring(repository.lastIndexOf('-') + 1);
     docker.tagImageCmd(BUSYBOX, repository, "collected").exec();
     docker.tagImageCmd(BUSYBOX, localOnly, "collected").exec();
     var config = config();

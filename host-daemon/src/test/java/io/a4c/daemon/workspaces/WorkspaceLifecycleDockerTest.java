@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Frame;
 import io.a4c.daemon.aws.HostEventPublisher;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.config.DaemonEnv;
+import io.a4c.daemon.docker.ContainerFile;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerClients;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
@@ -32,6 +33,7 @@ import io.a4c.events.WorkspaceStatus;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,6 +77,7 @@ class WorkspaceLifecycleDockerTest {
   private final String workspaceId = newWorkspaceId();
   private final List<Long> keysReported = new ArrayList<>();
   private DockerClient docker;
+  private DockerWorkspaceRuntime runtime;
   private DaemonConfig config;
   private HostnameEntries hostnames;
   private WorkspaceProvisioner provisioner;
@@ -109,7 +112,7 @@ class WorkspaceLifecycleDockerTest {
                 DaemonEnv.WORKSPACE_DISK_LIMIT_GB,
                 "0.02"));
     docker = DockerClients.connect(endpoint);
-    var runtime =
+    runtime =
         new DockerWorkspaceRuntime(
             docker, RegistryAuth.NONE, new WorkspaceNetwork(docker, config), new Handoff(config));
     hostnames = new HostnameEntries(config);
@@ -321,6 +324,49 @@ class WorkspaceLifecycleDockerTest {
     provisioner.delete(DeleteWorkspace.of("d-7", "h1", workspaceId, "alice"));
     assertThat(homeExists()).isFalse();
     assertThat(dataDir.resolve("handoff").resolve(workspaceId)).doesNotExist();
+  }
+
+  @Test
+  void anArchiveThatFailsToExtractIsExtractedAgainAtTheNextStart() throws Exception {
+    String containerId =
+        runtime.create(
+            CreateWorkspace.of("c-1", "h1", workspaceId, "alice", spec(BOOKWORM)).withSsh(SSH),
+            0,
+            null);
+    // An entry tar cannot write (a file where /etc, a directory, is), as a full disk would fail
+    // one: GNU tar goes on with the rest, the end marker included, and exits 2.
+    Path files = dataDir.resolve("handoff").resolve(workspaceId).resolve(Handoff.FILES);
+    Files.write(
+        files,
+        ContainerFile.tar(
+            Handoff.withDone(
+                List.of(
+                    ContainerFile.file("/etc", "not a directory", 0644),
+                    ContainerFile.file("/etc/a4c/marker", "first", 0644)))));
+    docker.startContainerCmd(containerId).exec();
+    awaitInitDone();
+    assertThat(exec("cat", "/etc/a4c/marker")).isEqualTo("first");
+    assertThat(exec("sh", "-c", "test -e " + Handoff.DONE + "; echo $?"))
+        .as("a failed extraction is not marked done")
+        .isEqualTo("1");
+
+    Files.write(
+        files,
+        ContainerFile.tar(
+            Handoff.withDone(List.of(ContainerFile.file("/etc/a4c/marker", "second", 0644)))));
+    docker.stopContainerCmd(containerId).withTimeout(1).exec();
+    docker.startContainerCmd(containerId).exec();
+    awaitInitDone();
+    assertThat(exec("cat", "/etc/a4c/marker")).as("extracted again").isEqualTo("second");
+    assertThat(exec("sh", "-c", "test -e " + Handoff.DONE + "; echo $?")).isEqualTo("0");
+  }
+
+  /** Waits until the container's init has run and become the image's command. */
+  private void awaitInitDone() {
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> exec("sh", "-c", "ps -eo args | grep -c '^/bin/sh -c h=' || true").equals("0"));
   }
 
   @Test
