@@ -53,7 +53,9 @@ public final class BuildBurstBenchmark {
     int builds = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 16;
     String concurrency = args.length > 2 ? args[2] : "2";
-    System.setProperty("logback.configurationFile", "logback-bench.xml");
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-bench.xml");
+    }
     String hosts =
         System.getenv().getOrDefault(LocalEnv.DOCKER_HOSTS, "h1=unix:///var/run/docker.sock");
     var env =
