@@ -148,12 +148,15 @@ public final class HostCommandConsumer {
   private void runInOrder(String group) {
     while (true) {
       SqsLeases.Lease next;
+      List<SqsLeases.Lease> later;
       synchronized (this) {
-        next = groups.get(group).peekFirst();
+        Deque<SqsLeases.Lease> pending = groups.get(group);
+        next = pending.peekFirst();
+        later = pending.stream().skip(1).toList();
       }
       boolean done;
       try {
-        done = run(next);
+        done = run(next, later);
       } catch (RuntimeException e) {
         log.atWarn()
             .addKeyValue("messageId", next.message().messageId())
@@ -209,7 +212,7 @@ public final class HostCommandConsumer {
     }
   }
 
-  private boolean run(SqsLeases.Lease lease) {
+  private boolean run(SqsLeases.Lease lease, List<SqsLeases.Lease> later) {
     Message message = lease.message();
     HostCommand command;
     try {
@@ -227,6 +230,14 @@ public final class HostCommandConsumer {
           .addKeyValue("messageId", message.messageId())
           .addKeyValue("commandHostId", command.hostId())
           .log("command for another host dropped");
+      queue.delete(message);
+      return true;
+    }
+    if (superseded(command, later)) {
+      log.atInfo()
+          .addKeyValue("workspaceId", command.workspaceId())
+          .addKeyValue("commandId", command.commandId())
+          .log("keys sync skipped: a later command of the workspace in hand makes it moot");
       queue.delete(message);
       return true;
     }
@@ -259,6 +270,35 @@ public final class HostCommandConsumer {
           .log("command failed; SQS will deliver it again");
       return false;
     }
+  }
+
+  /**
+   * Whether {@code command} is a key sync that a later command of its workspace already in hand
+   * makes moot: a key sync of the same or a newer revision (each carries the whole key set), or the
+   * workspace's delete. Under a burst of key changes a workspace's syncs queue up behind a slow
+   * one, and its delete behind them all; only the last sync needs to run. A later command that
+   * cannot be read, or is another host's, supersedes nothing.
+   */
+  private boolean superseded(HostCommand command, List<SqsLeases.Lease> later) {
+    if (!(command instanceof SyncSshKeys sync)) {
+      return false;
+    }
+    for (SqsLeases.Lease lease : later) {
+      HostCommand after;
+      try {
+        after = commands.readValue(lease.message().body());
+      } catch (IOException | IllegalArgumentException e) {
+        continue;
+      }
+      if (!hostId.equals(after.hostId()) || !sync.workspaceId().equals(after.workspaceId())) {
+        continue;
+      }
+      if (after instanceof DeleteWorkspace
+          || (after instanceof SyncSshKeys newer && newer.keysRevision() >= sync.keysRevision())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int receiveCount(Message message) {

@@ -14,6 +14,8 @@ import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.EventJson;
 import io.a4c.events.HostCommand;
 import io.a4c.events.PrefetchImage;
+import io.a4c.events.SyncSshKeys;
+import io.a4c.events.WorkspaceLogin;
 import io.a4c.events.WorkspaceSpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,7 +83,7 @@ class HostCommandConsumerTest {
 
           @Override
           public void syncKeys(io.a4c.events.SyncSshKeys command) {
-            handled.add("sync " + command.workspaceId());
+            handled.add("sync " + name(command) + " r" + command.keysRevision());
           }
 
           @Override
@@ -183,6 +185,17 @@ class HostCommandConsumerTest {
 
   private static CreateWorkspace create(String name) {
     return CreateWorkspace.of("c-" + name, "h1", id(name), "alice", SPEC);
+  }
+
+  private static SyncSshKeys sync(String name, long revision) {
+    return SyncSshKeys.of(
+        "k-" + name + "-" + revision,
+        "h1",
+        id(name),
+        "alice",
+        new WorkspaceLogin("alice", WorkspaceLogin.FIRST_UID),
+        List.of(),
+        revision);
   }
 
   private static DeleteWorkspace delete(String name) {
@@ -320,6 +333,37 @@ class HostCommandConsumerTest {
             "create ws-a 1", "create ws-b 1", "create ws-a 2", "delete ws-a");
     assertThat(handled.indexOf("delete ws-a")).isGreaterThan(handled.indexOf("create ws-a 2"));
     awaitOnQueue(0);
+  }
+
+  @Test
+  void aKeySyncWithANewerOneOrTheDeleteOfItsWorkspaceBehindItIsSkipped() throws Exception {
+    holding = new CountDownLatch(1);
+    held = c -> name(c).equals("ws-a") || name(c).equals("ws-b");
+    send(create("ws-a"));
+    send(sync("ws-a", 1));
+    send(sync("ws-a", 2));
+    send(create("ws-b"));
+    send(sync("ws-b", 1));
+    send(delete("ws-b"));
+    send(create("ws-c"));
+    send(sync("ws-c", 1));
+    keepPolling();
+    // ws-c's commands run; the rest are in hand while the creates of ws-a and ws-b block.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> handled.contains("sync ws-c r1") && consumer.inHand() == 6);
+    holding.countDown();
+
+    awaitOnQueue(0);
+    assertThat(handled)
+        .containsExactlyInAnyOrder(
+            "create ws-a 1",
+            "sync ws-a r2",
+            "create ws-b 1",
+            "delete ws-b",
+            "create ws-c 1",
+            "sync ws-c r1");
+    assertThat(handled.indexOf("sync ws-a r2")).isGreaterThan(handled.indexOf("create ws-a 1"));
   }
 
   @Test
