@@ -134,10 +134,6 @@ public final class CommandQueue {
 
   /** Keeps a command hidden for another {@link #visibility()} while it is being worked on. */
   public void extend(Message message) {
-    sqs.changeMessageVisibility(
-        b ->
-            b.queueUrl(url)
-                .receiptHandle(message.receiptHandle())
-                .visibilityTimeout((int) visibility.toSeconds()));
+    hide(message, visibility);
   }
 }
