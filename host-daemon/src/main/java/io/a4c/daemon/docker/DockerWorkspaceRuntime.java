@@ -153,20 +153,21 @@ public final class DockerWorkspaceRuntime {
           try {
             return create.exec().getId();
           } catch (NotFoundException e) {
-            throw imageGone("create the container", spec.imageRef(), e);
+            throw imageGoneOr(e, spec.imageRef());
           }
         });
   }
 
   /**
-   * The failure of a create's {@code step} the engine answered 404: when the image is gone although
-   * {@link #pullIfAbsent} found it a moment before (this host's image collection took it, used by
-   * no container yet, or an operator pruned it), a transient one, so the next attempt pulls it
-   * again; else (a local-only image, or something else missing) as the engine said.
+   * What a create step the engine answered 404 fails with: when the image is gone although {@link
+   * #pullIfAbsent} found it a moment before (this host's image collection took it, used by no
+   * container yet, or an operator pruned it), a transient failure, so the next attempt pulls it
+   * again; else (a local-only image, or something else missing) {@code e} itself, which {@link
+   * #call} reports as the engine said.
    */
-  static StepFailure imageGone(String step, String imageRef, NotFoundException e) {
-    String message = firstLine(e.getMessage());
-    boolean image = message.toLowerCase(java.util.Locale.ROOT).contains("no such image");
+  static RuntimeException imageGoneOr(NotFoundException e, String imageRef) {
+    boolean image =
+        firstLine(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("no such image");
     if (image && ImageRepository.registryOf(imageRef).isPresent()) {
       return new StepFailure(
           "the image "
@@ -175,7 +176,7 @@ public final class DockerWorkspaceRuntime {
           true,
           e);
     }
-    return new StepFailure("could not " + step + ": " + truncate(message), false, e);
+    return e;
   }
 
   /**
@@ -388,7 +389,7 @@ public final class DockerWorkspaceRuntime {
               try {
                 return docker.inspectImageCmd(imageRef).exec().getConfig();
               } catch (NotFoundException e) {
-                throw imageGone("inspect the image", imageRef, e);
+                throw imageGoneOr(e, imageRef);
               }
             });
     List<String> command =
