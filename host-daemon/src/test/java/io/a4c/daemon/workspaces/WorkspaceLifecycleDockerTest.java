@@ -40,9 +40,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +65,14 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkspaceLifecycleDockerTest {
   @RegisterExtension final MessageQueues sqs = new MessageQueues();
   @TempDir Path dataDir;
+
+  /** The states that end an operation: its last report. */
+  private static final Set<WorkspaceState> OUTCOMES =
+      EnumSet.of(
+          WorkspaceState.RUNNING,
+          WorkspaceState.STOPPED,
+          WorkspaceState.FAILED,
+          WorkspaceState.DELETED);
 
   private static final String BUSYBOX = "a4c-base:busybox";
   private static final String BOOKWORM = "a4c-base:bookworm";
@@ -159,7 +170,14 @@ class WorkspaceLifecycleDockerTest {
     return new WorkspaceSpec(image, workspaceId + ".ws.test", List.of(), 0.5, 128, 128, 1);
   }
 
-  /** The status reports sent since the last call. */
+  /**
+   * The status reports sent since the last call, each command's steps before its outcome. A
+   * command's outcome (RUNNING, say) is sent beside its step reports still on their way, not after
+   * them ({@code StepReports.sendAtOnce}; the consumer keeps the furthest step whatever the order),
+   * and ElasticMQ's standard queue hands out messages of one millisecond in any order: so the order
+   * of arrival is not the order of the steps, and the reports are sorted as the consumer ranks
+   * them.
+   */
   private List<WorkspaceStatus> reported() throws Exception {
     List<WorkspaceStatus> fresh = new ArrayList<>();
     for (var message : sqs.receive(config.hostEventsQueueUrl())) {
@@ -170,7 +188,11 @@ class WorkspaceLifecycleDockerTest {
         keysReported.add(keys.keysRevision());
       }
     }
-    return fresh;
+    return fresh.stream()
+        .sorted(
+            Comparator.<WorkspaceStatus, Boolean>comparing(s -> OUTCOMES.contains(s.state()))
+                .thenComparing(WorkspaceStatus::step))
+        .toList();
   }
 
   private List<String> steps(List<WorkspaceStatus> statuses) {
