@@ -23,22 +23,33 @@ public final class SshdConfig {
   public static final String PID_FILE = "/run/a4c-sshd.pid";
 
   /**
+   * Left by {@link #START_SCRIPT} when sshd exited at its start (a configuration it refuses, no
+   * usable host key): its exit status. sshd leaves the foreground once it has checked these, so the
+   * daemon, which waits for the port, knows at once that it will not open.
+   */
+  public static final String FAILED = "/run/a4c-sshd.failed";
+
+  /**
    * Starts sshd when the image has one and A4C configured it; nothing otherwise. Run by {@link
    * #INIT_SCRIPT} on every start, and once in a running warm pool member when a create claims it
-   * (its configuration is written only then).
+   * (its configuration is written only then). Leaves {@link #FAILED} when sshd exits at its start.
    */
   public static final String START_SCRIPT =
-      "if [ -x "
+      "rm -f "
+          + FAILED
+          + "; if [ -x "
           + SSHD
           + " ] && [ -f "
           + CONFIG
-          + " ]; then mkdir -p /run/sshd && "
+          + " ]; then mkdir -p /run/sshd && { "
           + SSHD
           + " -f "
           + CONFIG
           + " -E "
           + LOG
-          + "; fi";
+          + " || echo $? > "
+          + FAILED
+          + "; }; fi";
 
   /**
    * The container's first process: extracts the files A4C handed it ({@link Handoff}) unless an

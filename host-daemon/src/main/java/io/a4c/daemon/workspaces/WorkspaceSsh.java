@@ -38,6 +38,12 @@ public final class WorkspaceSsh {
   private static final Duration SSHD_START = Duration.ofSeconds(10);
   private static final Duration PROBE_EVERY = Duration.ofMillis(10);
 
+  /**
+   * How often, while sshd's port stays closed, the container is looked at for {@link
+   * SshdConfig#FAILED}.
+   */
+  private static final Duration EXIT_CHECK_EVERY = Duration.ofMillis(250);
+
   /** Where images keep {@code tar} (busybox's images in {@code /usr/sbin}), most likely first. */
   private static final List<String> TAR_PATHS =
       List.of("/usr/bin/tar", "/bin/tar", "/usr/sbin/tar", "/sbin/tar");
@@ -209,24 +215,38 @@ public final class WorkspaceSsh {
    * @return why it does not, or null when it does
    */
   public String awaitListening(String containerId, String ip) throws InterruptedException {
-    long deadline = System.nanoTime() + SSHD_START.toNanos();
+    long start = System.nanoTime();
+    long deadline = start + SSHD_START.toNanos();
+    long nextExitCheck = start + EXIT_CHECK_EVERY.toNanos();
     while (System.nanoTime() < deadline) {
       try (var socket = new Socket()) {
         socket.connect(new InetSocketAddress(ip, 22), 100);
         return null;
       } catch (IOException e) {
+        if (System.nanoTime() >= nextExitCheck) {
+          // A read through the engine, so not at every probe: sshd mostly listens before this.
+          if (docker.exists(containerId, SshdConfig.FAILED)) {
+            return "the SSH server exited at its start" + lastLogLine(containerId);
+          }
+          nextExitCheck = System.nanoTime() + EXIT_CHECK_EVERY.toNanos();
+        }
         Thread.sleep(PROBE_EVERY.toMillis());
       }
     }
-    String log = docker.readFile(containerId, SshdConfig.LOG).orElse("").strip();
-    int cut = log.lastIndexOf('\n');
-    String last = cut >= 0 ? log.substring(cut + 1) : log;
     return "the SSH server did not accept connections on "
         + ip
         + ":22 within "
         + SSHD_START.toSeconds()
         + " s"
-        + (last.isEmpty() ? "" : ": " + last);
+        + lastLogLine(containerId);
+  }
+
+  /** ": " and the last line of sshd's log in the container; empty when it wrote none. */
+  private String lastLogLine(String containerId) {
+    String log = docker.readFile(containerId, SshdConfig.LOG).orElse("").strip();
+    int cut = log.lastIndexOf('\n');
+    String last = cut >= 0 ? log.substring(cut + 1) : log;
+    return last.isEmpty() ? "" : ": " + last;
   }
 
   /**
