@@ -52,14 +52,17 @@ public final class SnapStartPriming {
    */
   private static final Set<Resource> REGISTERED = ConcurrentHashMap.newKeySet();
 
-  /** Inherited: a handler's parallel reads ({@code dynamo.Parallel}) run on threads it starts. */
-  private final ThreadLocal<Boolean> priming =
-      new InheritableThreadLocal<>() {
-        @Override
-        protected Boolean initialValue() {
-          return false;
-        }
-      };
+  /**
+   * The run of {@link #prime} the thread belongs to, if any. Inherited, as a handler's parallel
+   * reads ({@code dynamo.Parallel}) run on threads it starts; shared, not copied, so a thread that
+   * outlives the run (a pool's thread started while priming) is priming no longer once it ends.
+   */
+  private final ThreadLocal<Run> priming = new InheritableThreadLocal<>();
+
+  /** One run of {@link #prime}: its thread, and the threads started during it, are priming. */
+  private static final class Run {
+    volatile boolean active = true;
+  }
 
   @Inject
   public SnapStartPriming() {}
@@ -115,7 +118,8 @@ public final class SnapStartPriming {
   public <I> int prime(RequestHandler<I, ?> handler, List<I> events) {
     long start = System.nanoTime();
     int failed = 0;
-    priming.set(true);
+    var run = new Run();
+    priming.set(run);
     try {
       for (I event : events) {
         try {
@@ -129,6 +133,7 @@ public final class SnapStartPriming {
         }
       }
     } finally {
+      run.active = false;
       priming.remove();
     }
     log.atInfo()
@@ -148,7 +153,8 @@ public final class SnapStartPriming {
 
   /** Whether the current thread is priming: its AWS calls must not leave the process. */
   boolean isPriming() {
-    return priming.get();
+    Run run = priming.get();
+    return run != null && run.active;
   }
 
   /** The CRaC resource of one entry point. */

@@ -24,6 +24,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -215,6 +217,48 @@ class SnapStartPrimingTest {
 
     assertThat(offline).containsExactly(200);
     assertThat(delegated).containsExactly(request);
+  }
+
+  @Test
+  void aThreadStartedWhilePrimingIsPrimingOnlyWhileThePrimingLasts() throws Exception {
+    // A pool's platform thread started by a handler's first call, as an SDK or HTTP client may,
+    // lives on after the snapshot: its calls then are real ones.
+    var primed = new CountDownLatch(1);
+    List<Boolean> seen = new CopyOnWriteArrayList<>();
+    Thread[] kept = {null};
+    RequestHandler<String, Void> handler =
+        (event, context) -> {
+          seen.add(graph.priming().isPriming());
+          kept[0] =
+              Thread.ofPlatform()
+                  .start(
+                      () -> {
+                        seen.add(graph.priming().isPriming());
+                        try {
+                          primed.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        seen.add(graph.priming().isPriming());
+                      });
+          try {
+            while (seen.size() < 2) {
+              Thread.sleep(1);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return null;
+        };
+
+    graph.priming().prime(handler, List.of("one"));
+    primed.countDown();
+    kept[0].join();
+
+    assertThat(seen)
+        .as("the handler, the thread while priming, the thread after")
+        .containsExactly(true, true, false);
+    assertThat(graph.priming().isPriming()).isFalse();
   }
 
   @Test
