@@ -3,6 +3,7 @@ package io.a4c.daemon.workspaces;
 import io.a4c.daemon.aws.HostEventPublisher;
 import io.a4c.events.HostEvent;
 import io.a4c.events.WorkspaceStatus;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,16 +19,29 @@ import java.util.Set;
  * one moves the record past it (the consumer keeps only the furthest step), and the consumer then
  * has one report less to apply before RUNNING. So a batch holds at most one status report per
  * workspace, and status reports go out in the order of their steps; what SQS does not keep is the
- * order within a batch (a status beside a keys report), nor, on a standard queue, between sends.
- * {@link #flush} waits until everything queued is sent: the command is acknowledged only once its
- * reports are; a report SQS did not take fails the flush, and so the command, as it failed the step
- * before.
+ * order within a batch (a status beside a keys report), nor, on a standard queue, between sends. A
+ * report waits {@link #COALESCE} in the queue before it is sent, for a newer one to take its place:
+ * the steps after {@code docker start} (STARTED, SETUP_DONE without setup commands, IP_ASSIGNED)
+ * follow one another and RUNNING within milliseconds, and each of them sent is one more the
+ * consumer applies, beside RUNNING, on the same record; a step that takes longer (a pull, {@code
+ * docker start}, a setup command) is seen at most that much later. {@link #flush} waits until
+ * everything queued is sent: the command is acknowledged only once its reports are; a report SQS
+ * did not take fails the flush, and so the command, as it failed the step before.
  */
 final class StepReports {
+  /** How long a queued report waits for a newer one of its workspace before it is sent. */
+  static final Duration COALESCE = Duration.ofMillis(50);
+
   private final HostEventPublisher events;
   private final String name;
+  private final Duration coalesce;
   private final List<HostEvent> queued = new ArrayList<>();
   private boolean sending;
+  private boolean flushing;
+
+  /** When the queue last stopped being empty ({@link System#nanoTime}). */
+  private long queuedSince;
+
   private int expressSending;
   private RuntimeException failure;
 
@@ -35,12 +49,23 @@ final class StepReports {
    * @param name names the sending thread (say the workspace id), for thread dumps
    */
   StepReports(HostEventPublisher events, String name) {
+    this(events, name, COALESCE);
+  }
+
+  /**
+   * @param coalesce how long a queued report waits for a newer one ({@link #COALESCE} but in tests)
+   */
+  StepReports(HostEventPublisher events, String name, Duration coalesce) {
     this.events = events;
     this.name = name;
+    this.coalesce = coalesce;
   }
 
   /** Queues the report; it is sent after those queued before it. */
   synchronized void send(HostEvent report) {
+    if (queued.isEmpty()) {
+      queuedSince = System.nanoTime();
+    }
     queued.add(report);
     if (!sending) {
       sending = true;
@@ -65,6 +90,7 @@ final class StepReports {
     queued.removeIf(
         report ->
             report instanceof WorkspaceStatus status && workspaces.contains(status.workspaceId()));
+    notifyAll(); // a sender waiting for what was just dropped need not wait any more
     var batch = List.copyOf(reports);
     expressSending++;
     Thread.ofVirtual()
@@ -93,13 +119,38 @@ final class StepReports {
    * @throws RuntimeException the first failure to send since the last flush
    */
   synchronized void flush() throws InterruptedException {
-    while (sending || expressSending > 0) {
-      wait();
+    flushing = true; // what is queued goes at once
+    notifyAll();
+    try {
+      while (sending || expressSending > 0) {
+        wait();
+      }
+    } finally {
+      flushing = false;
     }
     if (failure != null) {
       RuntimeException first = failure;
       failure = null;
       throw first;
+    }
+  }
+
+  /**
+   * Waits until the oldest queued report has waited its time ({@link #COALESCE}), the queue is
+   * emptied by {@link #sendAtOnce}, or a flush wants everything sent. Holds the lock.
+   */
+  private void awaitNewerOnes() {
+    while (!queued.isEmpty() && !flushing) {
+      long left = queuedSince + coalesce.toNanos() - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        wait(left / 1_000_000, (int) (left % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return; // send what is queued now
+      }
     }
   }
 
@@ -117,6 +168,7 @@ final class StepReports {
     while (true) {
       List<HostEvent> batch;
       synchronized (this) {
+        awaitNewerOnes();
         if (queued.isEmpty()) {
           sending = false;
           notifyAll();

@@ -14,6 +14,7 @@ import io.a4c.events.WorkspaceStatus;
 import io.a4c.events.WorkspaceStep;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -98,6 +100,45 @@ class StepReportsTest {
             keys,
             report(2, WorkspaceStep.IP_ASSIGNED),
             report(1, WorkspaceStep.HOSTNAME_REGISTERED));
+  }
+
+  @Test
+  void stepsRunningFollowsWithinTheWindowAreNeverSent() throws Exception {
+    // A window far longer than the test, so nothing is sent before RUNNING on any machine.
+    var reports =
+        new StepReports(
+            new HostEventPublisher(sqs.client(), EventJson.newMapper(), sqs.config(Map.of())),
+            "ws",
+            Duration.ofMinutes(10));
+    var keys = SshKeysApplied.of("h1", "ws-%026d".formatted(1), "alice", 3, AT);
+
+    reports.send(report(1, WorkspaceStep.STARTED));
+    Thread.sleep(200); // long enough for a sender without a window to have sent it
+    reports.send(report(1, WorkspaceStep.IP_ASSIGNED));
+    reports.sendAtOnce(List.of(report(1, WorkspaceStep.HOSTNAME_REGISTERED), keys));
+    reports.flush();
+
+    assertThat(received())
+        .as("RUNNING and its keys; the steps it superseded while they waited, not")
+        .containsExactlyInAnyOrder(report(1, WorkspaceStep.HOSTNAME_REGISTERED), keys);
+  }
+
+  @Test
+  @Timeout(60)
+  void aFlushSendsWhatIsQueuedWithoutWaitingOutTheWindow() throws Exception {
+    var reports =
+        new StepReports(
+            new HostEventPublisher(sqs.client(), EventJson.newMapper(), sqs.config(Map.of())),
+            "ws",
+            Duration.ofMinutes(10));
+
+    reports.send(report(1, WorkspaceStep.ACCEPTED));
+    reports.send(report(2, WorkspaceStep.CONTAINER_CREATED));
+    reports.flush(); // a failed create's flush before its FAILED report: at once
+
+    assertThat(received())
+        .containsExactlyInAnyOrder(
+            report(1, WorkspaceStep.ACCEPTED), report(2, WorkspaceStep.CONTAINER_CREATED));
   }
 
   @Test
