@@ -57,6 +57,14 @@ class StepReportsTest {
         new HostEventPublisher(sqs.client(), EventJson.newMapper(), sqs.config(overrides)), "ws");
   }
 
+  /** Reports that wait far longer than a test for a newer one, on any machine. */
+  private StepReports reportsWaitingLong() {
+    return new StepReports(
+        new HostEventPublisher(sqs.client(), EventJson.newMapper(), sqs.config(Map.of())),
+        "ws",
+        Duration.ofMinutes(10));
+  }
+
   private List<HostEvent> received() throws Exception {
     List<HostEvent> events = new ArrayList<>();
     for (var message : sqs.receive(sqs.config(Map.of()).hostEventsQueueUrl())) {
@@ -104,12 +112,7 @@ class StepReportsTest {
 
   @Test
   void stepsRunningFollowsWithinTheWindowAreNeverSent() throws Exception {
-    // A window far longer than the test, so nothing is sent before RUNNING on any machine.
-    var reports =
-        new StepReports(
-            new HostEventPublisher(sqs.client(), EventJson.newMapper(), sqs.config(Map.of())),
-            "ws",
-            Duration.ofMinutes(10));
+    var reports = reportsWaitingLong();
     var keys = SshKeysApplied.of("h1", "ws-%026d".formatted(1), "alice", 3, AT);
 
     reports.send(report(1, WorkspaceStep.STARTED));
@@ -126,11 +129,7 @@ class StepReportsTest {
   @Test
   @Timeout(60)
   void aFlushSendsWhatIsQueuedWithoutWaitingOutTheWindow() throws Exception {
-    var reports =
-        new StepReports(
-            new HostEventPublisher(sqs.client(), EventJson.newMapper(), sqs.config(Map.of())),
-            "ws",
-            Duration.ofMinutes(10));
+    var reports = reportsWaitingLong();
 
     reports.send(report(1, WorkspaceStep.ACCEPTED));
     reports.send(report(2, WorkspaceStep.CONTAINER_CREATED));
