@@ -43,10 +43,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 @Singleton
 public final class DockerWorkspaceRuntime {
-  /** Default capabilities minus the ones a developer workspace has no use for. */
-  private static final Capability[] DROPPED = {
-    Capability.NET_RAW, Capability.MKNOD, Capability.AUDIT_WRITE
-  };
+  /** The engine's default capabilities a workspace's container drops: it has no use for them. */
+  public static final List<Capability> DROPPED =
+      List.of(Capability.NET_RAW, Capability.MKNOD, Capability.AUDIT_WRITE);
 
   private static final long SETUP_TIMEOUT_MINUTES = 30;
 
@@ -112,7 +111,7 @@ public final class DockerWorkspaceRuntime {
             .withPidsLimit(spec.pids())
             // The engine's init as PID 1: it passes the stop signal on and reaps orphans.
             .withInit(true)
-            .withCapDrop(DROPPED)
+            .withCapDrop(DROPPED.toArray(Capability[]::new))
             .withSecurityOpts(List.of("no-new-privileges"))
             .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
             // The host's routed workspace network, if it has one; else the default bridge (null).

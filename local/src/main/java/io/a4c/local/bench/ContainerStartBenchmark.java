@@ -7,11 +7,11 @@ import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.RestartPolicy;
 import io.a4c.daemon.docker.DockerClients;
+import io.a4c.daemon.docker.DockerWorkspaceRuntime;
 import io.a4c.local.LocalEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,22 +58,25 @@ public final class ContainerStartBenchmark {
     variants.forEach(v -> starts.put(v, new ArrayList<>()));
     for (int round = 0; round <= count; round++) {
       for (String variant : variants) {
-        long millis = startOnce(docker, image, variant, bindSource);
+        long nanos = startOnce(docker, image, variant, bindSource);
         if (round > 0) {
-          starts.get(variant).add(millis);
+          starts.get(variant).add(nanos);
         }
       }
     }
     System.out.printf("docker start of %s, %d rounds, alternating:%n", image, count);
     starts.forEach(
         (variant, times) -> {
-          Collections.sort(times);
+          long[] sorted = ColdCreateBenchmark.sorted(times);
           System.out.printf(
-              "  %-36s median %d ms, p90 %d ms%n",
-              variant, times.get(times.size() / 2), times.get(times.size() * 9 / 10));
+              "  %-36s median %.0f ms, p90 %.0f ms%n",
+              variant,
+              SshFirstLoginBenchmark.pct(sorted, 50),
+              SshFirstLoginBenchmark.pct(sorted, 90));
         });
   }
 
+  /** The start call's time in nanoseconds, for {@link SshFirstLoginBenchmark#pct}. */
   private static long startOnce(DockerClient docker, String image, String variant, Path bind) {
     String network = variant.substring(0, variant.indexOf(':'));
     String what = variant.substring(variant.indexOf(':') + 2);
@@ -86,7 +89,7 @@ public final class ContainerStartBenchmark {
       host.withInit(true);
     }
     if (all || what.equals("capabilities")) {
-      host.withCapDrop(Capability.NET_RAW, Capability.MKNOD, Capability.AUDIT_WRITE)
+      host.withCapDrop(DockerWorkspaceRuntime.DROPPED.toArray(Capability[]::new))
           .withSecurityOpts(List.of("no-new-privileges"))
           .withRestartPolicy(RestartPolicy.unlessStoppedRestart());
     }
@@ -119,7 +122,7 @@ public final class ContainerStartBenchmark {
     try {
       long started = System.nanoTime();
       docker.startContainerCmd(id).exec();
-      return (System.nanoTime() - started) / 1_000_000;
+      return System.nanoTime() - started;
     } finally {
       docker.removeContainerCmd(id).withForce(true).exec();
       if (volume != null) {
