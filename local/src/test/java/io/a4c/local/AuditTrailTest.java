@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.AppenderBase;
 import io.a4c.local.testing.ApiClient;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,17 @@ class AuditTrailTest {
 
   @Test
   void createsAndDeletesAreAuditedWithRequestAndSourceAndNoTokenAnywhere(ApiClient api) {
-    var logs = new ListAppender<ILoggingEvent>();
+    // The runtime's threads log while this test reads what they logged: a list that takes appends
+    // while it is iterated (logback's ListAppender) fails the test with a
+    // ConcurrentModificationException, so the events go into a concurrent queue.
+    Queue<ILoggingEvent> events = new ConcurrentLinkedQueue<>();
+    var logs =
+        new AppenderBase<ILoggingEvent>() {
+          @Override
+          protected void append(ILoggingEvent event) {
+            events.add(event);
+          }
+        };
     logs.start();
     var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(logs);
@@ -72,7 +84,7 @@ class AuditTrailTest {
         assertThat(all).doesNotContain(secret);
       }
       List<String> lines = new ArrayList<>();
-      for (ILoggingEvent event : logs.list) {
+      for (ILoggingEvent event : events) {
         lines.add(
             event.getFormattedMessage()
                 + " "
