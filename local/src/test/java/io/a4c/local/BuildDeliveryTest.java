@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.a4c.daemon.builds.BuildWorker;
+import io.a4c.events.Arch;
 import io.a4c.local.testing.ApiClient;
 import io.a4c.local.testing.BuildQueueProbe;
 import io.a4c.local.testing.GitRepo;
@@ -33,10 +34,9 @@ class BuildDeliveryTest {
     try (var probe = new BuildQueueProbe(runtime)) {
       probe.pauseAll();
       String id = scenario.scheduleBuild(carol, project, change).at("/scheduleId");
-      var job = probe.receive(30);
+      var job = probe.receiveJobOf(Arch.AMD64, id, 30);
       assertThat(job).as("the job on the build queue").isNotNull();
       probe.delete(job);
-      int runBefore = probe.buildsRun();
       int refusedBefore = probe.claimsRefused();
 
       probe.send(job.body());
@@ -47,10 +47,12 @@ class BuildDeliveryTest {
       builders.get(builders.size() > 1 ? 1 : 0).resume();
 
       var done = scenario.awaitBuild(carol, id, "COMPLETED");
+      // The other copy's claim is refused. (At least one refusal: a job an earlier test left on
+      // the shared queue may be refused in the same window; one claim granted, attempts 1, is
+      // what says the build ran once.)
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> probe.claimsRefused() - refusedBefore == 1);
-      assertThat(probe.buildsRun() - runBefore).as("builds run").isEqualTo(1);
+          .until(() -> probe.claimsRefused() - refusedBefore >= 1);
       assertThat(done.at("/attempts")).isEqualTo("1");
       await()
           .atMost(Duration.ofSeconds(10))
@@ -139,7 +141,9 @@ class BuildDeliveryTest {
         // Its job comes back once its visibility runs out, and is lost for good: no delivery
         // will take the build over, only the sweeper's re-drive can.
         var job =
-            await().atMost(Duration.ofSeconds(30)).until(() -> probe.receive(60), m -> m != null);
+            await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> probe.receiveJobOf(Arch.AMD64, id, 60), m -> m != null);
         probe.delete(job);
         others.forEach(BuildWorker::resume);
 
@@ -169,9 +173,10 @@ class BuildDeliveryTest {
       String id = scenario.scheduleBuild(erin, project, change).at("/scheduleId");
       // Taken and never finished, as many times as the queue allows (3 locally, as in AWS).
       for (int receive = 1; receive <= runtime.config().builds().maxReceives(); receive++) {
-        assertThat(probe.receive(0)).as("receive " + receive).isNotNull();
+        assertThat(probe.receiveJobOf(Arch.AMD64, id, 0)).as("receive " + receive).isNotNull();
       }
-      probe.receive(0); // one more: the queue moves it to its dead-letter queue instead
+      // One more: the queue moves it to its dead-letter queue instead.
+      probe.receiveJobOf(Arch.AMD64, id, 0);
 
       var failed = scenario.awaitBuild(erin, id, "FAILED");
       assertThat(failed.at("/reason"))

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.a4c.events.Arch;
 import io.a4c.local.testing.ApiClient;
 import io.a4c.local.testing.BuildQueueProbe;
 import io.a4c.local.testing.GitRepo;
@@ -101,22 +102,26 @@ class BuildRequestTest {
     String gina = scenario.user("gina");
     try (var probe = new BuildQueueProbe(runtime)) {
       probe.pauseAll();
-      String first = scenario.scheduleBuild(gina, project, change).at("/scheduleId");
+      try {
+        String first = scenario.scheduleBuild(gina, project, change).at("/scheduleId");
 
-      var refused =
-          api.post(
-              "/v1/users/" + gina + "/image-schedules",
-              api.tokenOf(gina),
-              "{\"imageName\": \"x\", \"project\": \"%s\", \"change\": \"%s\"}"
-                  .formatted(project, change));
-      assertThat(refused.status()).isEqualTo(429);
-      assertThat(refused.at("/reason")).isEqualTo("build-quota");
+        var refused =
+            api.post(
+                "/v1/users/" + gina + "/image-schedules",
+                api.tokenOf(gina),
+                "{\"imageName\": \"x\", \"project\": \"%s\", \"change\": \"%s\"}"
+                    .formatted(project, change));
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.at("/reason")).isEqualTo("build-quota");
 
-      assertThat(
-              api.delete("/v1/users/" + gina + "/image-schedules/" + first, api.tokenOf(gina))
-                  .status())
-          .isEqualTo(200);
-      assertThat(scenario.scheduleBuild(gina, project, change).status()).isEqualTo(202);
+        assertThat(
+                api.delete("/v1/users/" + gina + "/image-schedules/" + first, api.tokenOf(gina))
+                    .status())
+            .isEqualTo(200);
+        assertThat(scenario.scheduleBuild(gina, project, change).status()).isEqualTo(202);
+      } finally {
+        leaveNoBuildBehind(scenario, gina, probe);
+      }
     }
   }
 
@@ -133,33 +138,49 @@ class BuildRequestTest {
             .formatted(project, change);
     try (var probe = new BuildQueueProbe(runtime)) {
       probe.pauseAll();
-      Callable<ApiClient.Reply> schedule =
-          () -> api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request);
-      List<ApiClient.Reply> replies = new ArrayList<>();
-      try (var pool = Executors.newFixedThreadPool(12)) {
-        for (var future : pool.invokeAll(Collections.nCopies(12, schedule))) {
-          replies.add(future.get());
+      try {
+        Callable<ApiClient.Reply> schedule =
+            () -> api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request);
+        List<ApiClient.Reply> replies = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(12)) {
+          for (var future : pool.invokeAll(Collections.nCopies(12, schedule))) {
+            replies.add(future.get());
+          }
         }
-      }
 
-      assertThat(replies).extracting(ApiClient.Reply::status).containsOnly(202, 429);
-      assertThat(replies.stream().filter(r -> r.status() == 202)).hasSize(3);
-      var held =
-          api.get("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank)).json().get("items");
-      assertThat(held).hasSize(3);
-      // Ending a build gives its place back: a cancel frees exactly one.
-      api.delete(
-          "/v1/users/" + hank + "/image-schedules/" + held.get(0).get("scheduleId").asText(),
-          api.tokenOf(hank));
-      assertThat(
-              api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request)
-                  .status())
-          .isEqualTo(202);
-      assertThat(
-              api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request)
-                  .status())
-          .isEqualTo(429);
+        assertThat(replies).extracting(ApiClient.Reply::status).containsOnly(202, 429);
+        assertThat(replies.stream().filter(r -> r.status() == 202)).hasSize(3);
+        var held =
+            api.get("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank))
+                .json()
+                .get("items");
+        assertThat(held).hasSize(3);
+        // Ending a build gives its place back: a cancel frees exactly one.
+        api.delete(
+            "/v1/users/" + hank + "/image-schedules/" + held.get(0).get("scheduleId").asText(),
+            api.tokenOf(hank));
+        assertThat(
+                api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request)
+                    .status())
+            .isEqualTo(202);
+        assertThat(
+                api.post("/v1/users/" + hank + "/image-schedules", api.tokenOf(hank), request)
+                    .status())
+            .isEqualTo(429);
+      } finally {
+        leaveNoBuildBehind(scenario, hank, probe);
+      }
     }
+  }
+
+  /**
+   * With the builders still paused (before the probe's close resumes them): cancels the user's
+   * waiting builds and empties the queue of their jobs, so that none runs, or is refused, in a
+   * later test's window once they resume.
+   */
+  private static void leaveNoBuildBehind(Scenario scenario, String user, BuildQueueProbe probe) {
+    scenario.cancelWaitingBuilds(user);
+    probe.purge(Arch.AMD64);
   }
 
   /** A git project whose users may have at most {@code quota} builds in flight. */

@@ -116,7 +116,9 @@ class FaultToleranceTest {
         "needs an engine of its own to stop (./a4c test starts three)");
     String hostId = fleet.hostIds().getLast();
     var scenario = new Scenario(api);
-    String project = pinnedProject(scenario, fleet, hostId, "engine", "sleep 3");
+    // Long enough a setup that the poll sees STARTED (sent 50 ms after it is reached) before it
+    // ends.
+    String project = pinnedProject(scenario, fleet, hostId, "engine", "sleep 8");
     awaitImageSeen(api, hostId, project);
     String user = scenario.user("outage");
 

@@ -5,15 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.a4c.local.testing.ApiClient;
+import io.a4c.local.testing.SharedRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Starting and restarting the runtime: data and tokens survive; a missing engine is named. */
 class LocalRuntimeStartTest {
   @TempDir Path dataDir;
+
+  /**
+   * Its runtimes run a daemon on h1, whose reconciler and image collector would act on the shared
+   * runtime's containers and images: the shared one stops first.
+   */
+  @BeforeAll
+  static void haveTheEnginesToOurselves() {
+    SharedRuntime.release();
+  }
 
   private LocalConfig config(String dockerHosts) {
     return LocalConfig.fromEnvironment(

@@ -15,13 +15,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Warm pools (issue 16, point 3) over HTTP against real engines: a project's pool is filled with
@@ -101,7 +104,8 @@ class WarmPoolTest {
     }
   }
 
-  private static List<Member> awaitMembers(Fleet fleet, String project, int size, String imageRef) {
+  private static List<Member> awaitMembers(
+      LocalRuntime runtime, Fleet fleet, String project, int size, String imageRef) {
     var found =
         await()
             .atMost(Duration.ofSeconds(90))
@@ -115,14 +119,50 @@ class WarmPoolTest {
                                 m ->
                                     imageRef.equals(
                                         m.container().getLabels().get("io.a4c.image-ref"))));
-    // The API does not show members: give their ready reports time to be applied (claimable).
-    await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+    // A running member is claimable once its ready report is applied; the API does not show
+    // members, so their records are read.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> readyContainers(runtime, project).containsAll(ids(found)));
     return found;
+  }
+
+  private static Set<String> ids(List<Member> members) {
+    Set<String> ids = new HashSet<>();
+    members.forEach(m -> ids.add(m.container().getId()));
+    return ids;
+  }
+
+  /** The containers of the project's amd64 pool of parent main whose records are READY. */
+  private static Set<String> readyContainers(LocalRuntime runtime, String project) {
+    Set<String> ready = new HashSet<>();
+    try (var dynamo = runtime.newDynamoDbClient()) {
+      for (var item :
+          dynamo
+              .queryPaginator(
+                  b ->
+                      b.tableName(LocalTables.WORKSPACES)
+                          .consistentRead(true)
+                          .keyConditionExpression("userId = :pool")
+                          .expressionAttributeValues(
+                              Map.of(
+                                  ":pool",
+                                  AttributeValue.fromS("#pool#" + project + "#main#amd64"))))
+              .items()) {
+        var state = item.get("state");
+        var container = item.get("containerId");
+        if (state != null && "READY".equals(state.s()) && container != null) {
+          ready.add(container.s());
+        }
+      }
+    }
+    return ready;
   }
 
   @Test
   void twentyConcurrentCreatesTakeRunningMembersNoneTwiceAndThePoolRefillsIsReplacedAndRemoved(
-      ApiClient api, Fleet fleet) throws Exception {
+      ApiClient api, Fleet fleet, LocalRuntime runtime) throws Exception {
     var scenario = new Scenario(api);
     String project = scenario.createProject("pool");
     String image = "a4c-test/" + project + ":1";
@@ -136,9 +176,10 @@ class WarmPoolTest {
         .until(() -> api.get("/v1/hosts", api.adminToken()).body().contains(image));
     List<ApiClient.Reply> replies = new ArrayList<>();
     try {
-      poolTakesTwentyCreates(api, fleet, scenario, project, image, replies);
+      poolTakesTwentyCreates(api, fleet, runtime, scenario, project, image, replies);
     } finally {
-      // Even after a failure: the pool and the workspaces leave the hosts' slots to other tests.
+      // Even after a failure: the pool and the workspaces leave the hosts' slots to other tests,
+      // before the next test counts them.
       setPool(api, project, "a4c-base:busybox", 0);
       for (var reply : replies) {
         if (reply.status() == 202) {
@@ -147,19 +188,46 @@ class WarmPoolTest {
               api.tokenOf(reply.at("/userId")));
         }
       }
+      for (var reply : replies) {
+        if (reply.status() == 202) {
+          scenario.awaitGone(reply.at("/userId"), reply.at("/workspaceId"));
+        }
+      }
+      awaitPoolGone(fleet, project);
+    }
+  }
+
+  /** Waits until no container of the project's pool is left on any host. */
+  private static void awaitPoolGone(Fleet fleet, String project) {
+    for (String hostId : fleet.hostIds()) {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () ->
+                  fleet
+                      .docker(hostId)
+                      .listContainersCmd()
+                      .withShowAll(true)
+                      .withLabelFilter(
+                          Map.of(
+                              "io.a4c.pool", project + "#main#amd64", "io.a4c.user-id", "a4c.pool"))
+                      .exec()
+                      .isEmpty());
     }
   }
 
   private void poolTakesTwentyCreates(
       ApiClient api,
       Fleet fleet,
+      LocalRuntime runtime,
       Scenario scenario,
       String project,
       String image,
       List<ApiClient.Reply> replies)
       throws Exception {
     setPool(api, project, "a4c-base:busybox", 3);
-    var before = awaitMembers(fleet, project, 3, image);
+    var before = awaitMembers(runtime, fleet, project, 3, image);
     Map<String, Member> memberContainers = new HashMap<>();
     for (Member member : before) {
       memberContainers.put(member.container().getLabels().get("io.a4c.workspace-id"), member);
@@ -204,7 +272,7 @@ class WarmPoolTest {
     assertThat(containers).doesNotHaveDuplicates().hasSize(20);
 
     // The pool refills with new members.
-    var refilled = awaitMembers(fleet, project, 3, image);
+    var refilled = awaitMembers(runtime, fleet, project, 3, image);
     assertThat(refilled)
         .extracting(Member::id)
         .doesNotContainAnyElementsOf(memberContainers.values().stream().map(Member::id).toList());
@@ -215,7 +283,7 @@ class WarmPoolTest {
       fleet.tag(hostId, "a4c-base:busybox", newer);
     }
     scenario.registerImage(project, "amd64", "2", newer);
-    awaitMembers(fleet, project, 3, newer);
+    awaitMembers(runtime, fleet, project, 3, newer);
     for (Member old : refilled) {
       await()
           .atMost(Duration.ofSeconds(30))
@@ -254,8 +322,8 @@ class WarmPoolTest {
   }
 
   @Test
-  void aPooledWorkspaceLetsItsUserInWithTheirKeyAndNobodyElse(ApiClient api, Fleet fleet)
-      throws Exception {
+  void aPooledWorkspaceLetsItsUserInWithTheirKeyAndNobodyElse(
+      ApiClient api, Fleet fleet, LocalRuntime runtime) throws Exception {
     var scenario = new Scenario(api);
     String project = SshAccessTest.sourcesProject(scenario, fleet, "h1", "pool-ssh");
     String user = scenario.user("dev");
@@ -263,21 +331,23 @@ class WarmPoolTest {
     var other = SshAccessTest.developer(dir, api, scenario.user("other"), "laptop");
     setPool(api, project, "a4c-base:busybox", 1);
     try {
-      aPooledWorkspaceTakesTheKey(api, fleet, scenario, project, user, own, other);
+      aPooledWorkspaceTakesTheKey(api, fleet, runtime, scenario, project, user, own, other);
     } finally {
       setPool(api, project, "a4c-base:busybox", 0);
+      awaitPoolGone(fleet, project);
     }
   }
 
   private static void aPooledWorkspaceTakesTheKey(
       ApiClient api,
       Fleet fleet,
+      LocalRuntime runtime,
       Scenario scenario,
       String project,
       String user,
       io.a4c.local.testing.SshClient own,
       io.a4c.local.testing.SshClient other) {
-    var member = awaitMembers(fleet, project, 1, "a4c-test/" + project + ":1").getFirst();
+    var member = awaitMembers(runtime, fleet, project, 1, "a4c-test/" + project + ":1").getFirst();
 
     var running = scenario.createRunning(user, project);
 

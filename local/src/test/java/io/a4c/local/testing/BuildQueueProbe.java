@@ -75,6 +75,26 @@ public final class BuildQueueProbe implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Receives the job of build {@code scheduleId} from {@code arch}'s queue (hidden for {@code
+   * visibilitySeconds}), or null. Another build's job received on the way (one an earlier test
+   * left) is hidden for a minute, out of this test's way, and left for its builders.
+   */
+  public Message receiveJobOf(Arch arch, String scheduleId, int visibilitySeconds) {
+    for (int i = 0; i < 20; i++) {
+      Message message = receive(arch, visibilitySeconds);
+      if (message == null || message.body().contains("\"" + scheduleId + "\"")) {
+        return message;
+      }
+      sqs.changeMessageVisibility(
+          b ->
+              b.queueUrl(runtime.buildQueueUrl(arch))
+                  .receiptHandle(message.receiptHandle())
+                  .visibilityTimeout(60));
+    }
+    return null;
+  }
+
   /** Deletes a job received from the amd64 queue. */
   public void delete(Message message) {
     delete(Arch.AMD64, message);

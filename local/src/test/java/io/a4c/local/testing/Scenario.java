@@ -162,6 +162,19 @@ public final class Scenario {
             reply -> status.equals(reply.at("/status")));
   }
 
+  /**
+   * Cancels the user's builds still SCHEDULED. A test that paused the builders calls it before it
+   * resumes them, so that no build of its own runs — and counts — in a later test's window.
+   */
+  public void cancelWaitingBuilds(String user) {
+    String path = "/v1/users/" + user + "/image-schedules";
+    for (var build : api.get(path + "?limit=100", api.tokenOf(user)).json().path("items")) {
+      if ("SCHEDULED".equals(build.path("status").asText())) {
+        api.delete(path + "/" + build.path("scheduleId").asText(), api.tokenOf(user));
+      }
+    }
+  }
+
   /** The address build emails of a scenario user go to locally. */
   public static String emailOf(String user) {
     return user + "@users.a4c.local";
