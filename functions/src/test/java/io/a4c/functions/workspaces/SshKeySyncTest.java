@@ -121,6 +121,9 @@ class SshKeySyncTest {
     var created = services.create(ALICE);
     long version = services.stored(created).version();
 
+    // A user without keys: revision 0, which the record says by having none. No write.
+    assertThat(services.reports.apply(applied("h1", created, 0))).isFalse();
+    assertThat(services.stored(created).version()).isEqualTo(version);
     assertThat(services.reports.apply(applied("h1", created, 3))).isTrue();
     assertThat(services.reports.apply(applied("h1", created, 2))).isFalse();
     assertThat(services.reports.apply(applied("h1", created, 3))).isFalse();
