@@ -23,9 +23,11 @@ import java.util.UUID;
  * of the image is created with a terminal (as A4C's are) and started, for each variant in turn —
  * none of A4C's settings; its CPU, memory and pids limits; the engine's init; the dropped
  * capabilities, no-new-privileges and restart policy; a new named volume at {@code /home}; a
- * read-only bind mount (the handoff directory); all of them together, as a workspace has — on the
- * workspaces' routed network and, for the first two, on the engine's default bridge. Reports the
- * start call's median and p90 per variant; the first round is a warm-up.
+ * read-only bind mount (the handoff directory); all of them together, as a workspace has; and a
+ * first process that starts sshd before it becomes the image's command, as a workspace's does
+ * (generating host keys first, more work than a workspace's start, which is handed its keys) — on
+ * the workspaces' routed network and, for the first two, on the engine's default bridge. Reports
+ * the start call's median and p90 per variant; the first round is a warm-up.
  *
  * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.ContainerStartBenchmark [count]
  * [image]} (default 10, {@code a4c-base:bookworm}).
@@ -53,7 +55,8 @@ public final class ContainerStartBenchmark {
             routed + ": capabilities",
             routed + ": home volume",
             routed + ": bind mount",
-            routed + ": all, as a workspace");
+            routed + ": all, as a workspace",
+            routed + ": sshd at start");
     Map<String, List<Long>> starts = new LinkedHashMap<>();
     variants.forEach(v -> starts.put(v, new ArrayList<>()));
     for (int round = 0; round <= count; round++) {
@@ -111,14 +114,17 @@ public final class ContainerStartBenchmark {
     if (!mounts.isEmpty()) {
       host.withMounts(mounts);
     }
-    String id =
-        docker
-            .createContainerCmd(image)
-            .withTty(true)
-            .withStdinOpen(true)
-            .withHostConfig(host)
-            .exec()
-            .getId();
+    var cmd = docker.createContainerCmd(image);
+    if (what.equals("sshd at start")) {
+      cmd.withEntrypoint(
+              "sh",
+              "-c",
+              "mkdir -p /run/sshd; ssh-keygen -A >/dev/null 2>&1;"
+                  + " /usr/sbin/sshd -E /tmp/sshd.log; exec \"$@\"",
+              "init")
+          .withCmd("bash");
+    }
+    String id = cmd.withTty(true).withStdinOpen(true).withHostConfig(host).exec().getId();
     try {
       long started = System.nanoTime();
       docker.startContainerCmd(id).exec();
