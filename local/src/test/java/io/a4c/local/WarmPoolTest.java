@@ -70,15 +70,23 @@ class WarmPoolTest {
     return all;
   }
 
-  /** The running, unclaimed members of the project's pool on {@code hostId}. */
-  private static List<Container> members(Fleet fleet, String hostId, String project) {
+  /**
+   * Every container of the project's amd64 pool of parent main on {@code hostId}: running or not,
+   * claimed or not (a claimed member keeps its labels).
+   */
+  private static List<Container> poolContainers(Fleet fleet, String hostId, String project) {
     return fleet
         .docker(hostId)
         .listContainersCmd()
+        .withShowAll(true)
         .withLabelFilter(
             Map.of("io.a4c.pool", project + "#main#amd64", "io.a4c.user-id", "a4c.pool"))
-        .exec()
-        .stream()
+        .exec();
+  }
+
+  /** The running, unclaimed members of the project's pool on {@code hostId}. */
+  private static List<Container> members(Fleet fleet, String hostId, String project) {
+    return poolContainers(fleet, hostId, project).stream()
         .filter(c -> "running".equals(c.getState()))
         .filter(c -> unclaimed(fleet, hostId, c))
         .toList();
@@ -203,17 +211,7 @@ class WarmPoolTest {
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(250))
-          .until(
-              () ->
-                  fleet
-                      .docker(hostId)
-                      .listContainersCmd()
-                      .withShowAll(true)
-                      .withLabelFilter(
-                          Map.of(
-                              "io.a4c.pool", project + "#main#amd64", "io.a4c.user-id", "a4c.pool"))
-                      .exec()
-                      .isEmpty());
+          .until(() -> poolContainers(fleet, hostId, project).isEmpty());
     }
   }
 
@@ -305,15 +303,7 @@ class WarmPoolTest {
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  fleet
-                      .docker(hostId)
-                      .listContainersCmd()
-                      .withShowAll(true)
-                      .withLabelFilter(
-                          Map.of(
-                              "io.a4c.pool", project + "#main#amd64", "io.a4c.user-id", "a4c.pool"))
-                      .exec()
-                      .stream()
+                  poolContainers(fleet, hostId, project).stream()
                       .allMatch(
                           c ->
                               memberContainers.containsKey(
