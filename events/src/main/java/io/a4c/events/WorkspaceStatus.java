@@ -18,6 +18,10 @@ import java.util.Objects;
  *     not pull its image is told apart from one that finished; null from older daemons
  * @param stoppedReason for STOPPED: "user" for a requested stop, "idle" for the host's idle stop,
  *     "disk-limit" for the host's stop of a workspace over its disk limit
+ * @param keysRevision for RUNNING: the revision of the user's SSH keys the container holds,
+ *     recorded in the same write as the state (a separate {@link SshKeysApplied} beside it would
+ *     move the record under it); null when the command wrote no keys, and from daemons older than
+ *     it, which send an {@link SshKeysApplied} instead
  */
 public record WorkspaceStatus(
     int version,
@@ -33,7 +37,8 @@ public record WorkspaceStatus(
     String sshUnavailable,
     Long operation,
     String imageRef,
-    String stoppedReason)
+    String stoppedReason,
+    Long keysRevision)
     implements HostEvent {
   /** The stop reason of a stop the host decided because the workspace was idle. */
   public static final String IDLE = "idle";
@@ -82,6 +87,7 @@ public record WorkspaceStatus(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -101,7 +107,8 @@ public record WorkspaceStatus(
         why,
         operation,
         imageRef,
-        stoppedReason);
+        stoppedReason,
+        keysRevision);
   }
 
   /** This report about operation {@code number}, its container running {@code image}. */
@@ -120,7 +127,8 @@ public record WorkspaceStatus(
         sshUnavailable,
         number,
         image,
-        stoppedReason);
+        stoppedReason,
+        keysRevision);
   }
 
   /**
@@ -141,7 +149,28 @@ public record WorkspaceStatus(
         sshUnavailable,
         operation,
         imageRef,
-        why);
+        why,
+        keysRevision);
+  }
+
+  /** This RUNNING report saying the container holds the user's keys of {@code revision}. */
+  public WorkspaceStatus withKeysRevision(long revision) {
+    return new WorkspaceStatus(
+        version,
+        hostId,
+        workspaceId,
+        userId,
+        state,
+        step,
+        containerId,
+        ip,
+        reason,
+        at,
+        sshUnavailable,
+        operation,
+        imageRef,
+        stoppedReason,
+        revision);
   }
 
   /** The operation number reported on: 0 for a create (and reports from older daemons). */

@@ -170,6 +170,13 @@ public record Workspace(
     public Ssh withUnavailable(String why) {
       return new Ssh(login, hostKey, keysRevision, sentKeysRevision, why);
     }
+
+    /** This access with its container known to hold the keys of {@code revision}, as a maximum. */
+    public Ssh withKeysHeld(long revision) {
+      return revision <= keysRevision
+          ? this
+          : new Ssh(login, hostKey, revision, sentKeysRevision, unavailable);
+    }
   }
 
   /**

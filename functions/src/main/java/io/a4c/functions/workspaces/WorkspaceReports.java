@@ -224,6 +224,11 @@ public final class WorkspaceReports {
                               .rebuilt(rebuild.hostKey(), rebuild.keysRevision())
                               .withUnavailable(status.sshUnavailable()));
         }
+        if (status.keysRevision() != null && next.ssh() != null) {
+          // The keys the container holds, recorded in the same write (daemons older than this
+          // field report them in an SshKeysApplied of their own).
+          next = next.withSsh(next.ssh().withKeysHeld(status.keysRevision()));
+        }
         yield current.state() == WorkspaceState.RUNNING ? next : next.withLife(life.running(now));
       }
       case FAILED -> next.withLife(life.rebuilding(null));

@@ -135,6 +135,22 @@ class SshKeySyncTest {
   }
 
   @Test
+  void aRunningReportRecordsTheKeysItsContainerHoldsInTheSameWrite() {
+    var created = services.create(ALICE);
+    long version = services.stored(created).version();
+
+    assertThat(services.reports.apply(running(created).withKeysRevision(4))).isTrue();
+
+    var running = services.stored(created);
+    assertThat(running.state()).isEqualTo(WorkspaceState.RUNNING);
+    assertThat(running.ssh().keysRevision()).isEqualTo(4);
+    assertThat(running.version()).as("one write").isEqualTo(version + 1);
+    // What an older daemon sends beside it changes nothing more.
+    assertThat(services.reports.apply(applied("h1", created, 4))).isFalse();
+    assertThat(services.stored(created).version()).isEqualTo(version + 1);
+  }
+
+  @Test
   void anAppliedReportFromAnotherHostIsDroppedAndAudited() {
     var created = services.create(ALICE);
 

@@ -636,9 +636,9 @@ public final class WorkspaceProvisioner {
   }
 
   /**
-   * Reports RUNNING (with the operation and image), then, for a workspace with SSH, the revision of
-   * the keys its container holds ({@code keysHeld}): both again after a redelivery, so a daemon
-   * killed between writing the keys and reporting them reports them on the next delivery.
+   * Reports RUNNING (with the operation and image and, for a workspace with SSH, the revision of
+   * the keys its container holds, {@code keysHeld}): again after a redelivery, so a daemon killed
+   * between writing the keys and reporting them reports them on the next delivery.
    */
   private void reportRunning(
       Subject who,
@@ -662,8 +662,7 @@ public final class WorkspaceProvisioner {
       OptionalLong keysHeld,
       Long operation,
       String image) {
-    publish(
-        send,
+    var running =
         status(
                 who,
                 WorkspaceState.RUNNING,
@@ -671,14 +670,14 @@ public final class WorkspaceProvisioner {
                 containerId,
                 ip,
                 null)
-            .withSshUnavailable(sshUnavailable),
+            .withSshUnavailable(sshUnavailable);
+    // The keys held go in the RUNNING report itself: recorded in its write, where a report of
+    // their own beside it could be applied first and make RUNNING's conditional write read again.
+    publish(
+        send,
+        keysHeld.isPresent() ? running.withKeysRevision(keysHeld.getAsLong()) : running,
         operation == null ? 0L : operation,
         image);
-    keysHeld.ifPresent(
-        revision ->
-            send.accept(
-                SshKeysApplied.of(
-                    who.hostId(), who.workspaceId(), who.userId(), revision, clock.instant())));
   }
 
   private void reportKeys(String hostId, String workspaceId, String userId, long revision) {
@@ -1089,7 +1088,8 @@ public final class WorkspaceProvisioner {
                     status.sshUnavailable(),
                     null,
                     image,
-                    status.stoppedReason());
+                    status.stoppedReason(),
+                    status.keysRevision());
     send.accept(report);
     if (report.state() != WorkspaceState.FAILED) {
       observer.completed(report.workspaceId(), report.step());

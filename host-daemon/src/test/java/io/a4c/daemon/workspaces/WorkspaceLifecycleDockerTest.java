@@ -184,6 +184,9 @@ class WorkspaceLifecycleDockerTest {
       var event = EventJson.newMapper().readValue(message.body(), HostEvent.class);
       if (event instanceof WorkspaceStatus status) {
         fresh.add(status);
+        if (status.keysRevision() != null) {
+          keysReported.add(status.keysRevision());
+        }
       } else if (event instanceof SshKeysApplied keys) {
         keysReported.add(keys.keysRevision());
       }
@@ -251,6 +254,9 @@ class WorkspaceLifecycleDockerTest {
     assertThat(created.getLast().imageRef()).isEqualTo(BUSYBOX);
     assertThat(homeExists()).isTrue();
     assertThat(container().getLabels()).containsEntry(ContainerLabels.IDLE_STOP_MINUTES, "1");
+    assertThat(created.getLast().keysRevision())
+        .as("the keys the container holds, in the RUNNING report itself")
+        .isEqualTo(7L);
     assertThat(keysReported).containsExactly(7L);
     keysReported.clear();
     String firstContainer = container().getId();
