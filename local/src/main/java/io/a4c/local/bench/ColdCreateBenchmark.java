@@ -28,14 +28,19 @@ import java.util.Map;
  * warm-up and not counted. Median and p90 of each, and the ratio (the issue aims at ≤ 1.3×).
  *
  * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.ColdCreateBenchmark [count]
- * [image] [poll ms]} (default 10, {@code a4c-base:bookworm}: with sshd, so A4C's create waits for
- * it to listen; the raw path starts none; 20 ms between polls: each poll is work for the API and
- * the database on the machine the create runs on, so a longer one weighs less on the create and
- * sees RUNNING later). Runs on the first host of {@code A4C_DOCKER_HOSTS} (default h1, the local
- * engine).
+ * [image] [poll ms] [keys]} (default 10, {@code a4c-base:bookworm}: with sshd, so A4C's create
+ * waits for it to listen; the raw path starts none; 20 ms between polls: each poll is work for the
+ * API and the database on the machine the create runs on, so a longer one weighs less on the create
+ * and sees RUNNING later; {@code keys}: the benchmark's user registers an SSH key first, as a
+ * developer who logs in has, so each create writes it and reports it held — without, the user has
+ * none). Runs on the first host of {@code A4C_DOCKER_HOSTS} (default h1, the local engine).
  */
 public final class ColdCreateBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A public key made with {@code ssh-keygen -t ed25519}, for the {@code keys} variant. */
+  private static final String PUBLIC_KEY =
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBq85AIvGfDDGq2pLe8SfXqpMxoqN+A1nF0ZRZthJfx2 bench@laptop";
 
   /** Time between two polls of a workspace being created. */
   private static long pollMillis = 20;
@@ -46,6 +51,7 @@ public final class ColdCreateBenchmark {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     String image = args.length > 1 ? args[1] : SshFirstLoginBenchmark.IMAGE;
     pollMillis = args.length > 2 ? Long.parseLong(args[2]) : 20;
+    boolean withKey = args.length > 3 && args[3].equals("keys");
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "logback-bench.xml");
     }
@@ -74,6 +80,16 @@ public final class ColdCreateBenchmark {
       String user = "cold-bench";
       var api = new Api(http, runtime.baseUri().toString(), user, runtime.mintToken(user, false));
       String project = api.project(runtime.mintToken("bench-admin", true), "coldbench", image);
+      if (withKey) {
+        check(
+            send(
+                http,
+                "PUT",
+                api.base() + "/v1/users/" + user + "/ssh-keys/laptop",
+                api.token(),
+                "{\"publicKey\": \"" + PUBLIC_KEY + "\"}"),
+            201);
+      }
       for (int i = 0; i <= count; i++) {
         var created = api.create(project);
         long raw = rawRun(docker, image, network);
