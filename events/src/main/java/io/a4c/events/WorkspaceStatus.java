@@ -111,8 +111,11 @@ public record WorkspaceStatus(
         keysRevision);
   }
 
-  /** This report about operation {@code number}, its container running {@code image}. */
-  public WorkspaceStatus forOperation(long number, String image) {
+  /**
+   * This report about operation {@code number} (null: a create's, or a host's own), its container
+   * running {@code image}.
+   */
+  public WorkspaceStatus forOperation(Long number, String image) {
     return new WorkspaceStatus(
         version,
         hostId,

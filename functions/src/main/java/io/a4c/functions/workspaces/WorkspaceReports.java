@@ -284,9 +284,9 @@ public final class WorkspaceReports {
     Workspace.Ssh ssh = stored.get().ssh();
     if (applied.keysRevision() <= (ssh == null ? 0 : ssh.keysRevision())) {
       // Nothing to write, and no write: one would move the record's version on under the RUNNING
-      // report sent just before this one (a create reports both), which the other poller may be
-      // applying, and make it read and write again. (A user with no keys has revision 0, which
-      // an absent attribute already says.)
+      // report sent just before this one (daemons older than WorkspaceStatus.keysRevision report
+      // both), which the other poller may be applying, and make it read and write again. (A user
+      // with no keys has revision 0, which an absent attribute already says.)
       return false;
     }
     boolean recorded =

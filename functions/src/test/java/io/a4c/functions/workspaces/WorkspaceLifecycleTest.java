@@ -312,7 +312,7 @@ class WorkspaceLifecycleTest {
                 IP,
                 null,
                 services.clock.instant())
-            .forOperation(1, null);
+            .forOperation(1L, null);
 
     assertThat(services.reports.apply(lateStep)).isFalse();
     assertThat(services.stored(created)).isEqualTo(running);

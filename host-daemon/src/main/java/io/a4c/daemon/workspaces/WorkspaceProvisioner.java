@@ -1070,26 +1070,7 @@ public final class WorkspaceProvisioner {
   private void publish(
       Consumer<HostEvent> send, WorkspaceStatus status, Long operation, String image) {
     WorkspaceStatus report =
-        operation != null
-            ? status.forOperation(operation, image)
-            : image == null
-                ? status
-                : new WorkspaceStatus(
-                    status.version(),
-                    status.hostId(),
-                    status.workspaceId(),
-                    status.userId(),
-                    status.state(),
-                    status.step(),
-                    status.containerId(),
-                    status.ip(),
-                    status.reason(),
-                    status.at(),
-                    status.sshUnavailable(),
-                    null,
-                    image,
-                    status.stoppedReason(),
-                    status.keysRevision());
+        operation == null && image == null ? status : status.forOperation(operation, image);
     send.accept(report);
     if (report.state() != WorkspaceState.FAILED) {
       observer.completed(report.workspaceId(), report.step());

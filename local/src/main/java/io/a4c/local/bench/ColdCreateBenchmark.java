@@ -42,15 +42,12 @@ public final class ColdCreateBenchmark {
   private static final String PUBLIC_KEY =
       "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBq85AIvGfDDGq2pLe8SfXqpMxoqN+A1nF0ZRZthJfx2 bench@laptop";
 
-  /** Time between two polls of a workspace being created. */
-  private static long pollMillis = 20;
-
   private ColdCreateBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     String image = args.length > 1 ? args[1] : SshFirstLoginBenchmark.IMAGE;
-    pollMillis = args.length > 2 ? Long.parseLong(args[2]) : 20;
+    long pollMillis = args.length > 2 ? Long.parseLong(args[2]) : 20;
     boolean withKey = args.length > 3 && args[3].equals("keys");
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "logback-bench.xml");
@@ -78,7 +75,9 @@ public final class ColdCreateBenchmark {
     try (var runtime = LocalRuntime.start(config)) {
       var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String user = "cold-bench";
-      var api = new Api(http, runtime.baseUri().toString(), user, runtime.mintToken(user, false));
+      var api =
+          new Api(
+              http, runtime.baseUri().toString(), user, runtime.mintToken(user, false), pollMillis);
       String project = api.project(runtime.mintToken("bench-admin", true), "coldbench", image);
       if (withKey) {
         check(
@@ -138,8 +137,11 @@ public final class ColdCreateBenchmark {
    */
   record Created(String uri, long answeredNanos, long runningNanos, Map<String, Long> stepsNanos) {}
 
-  /** A user's calls to the local runtime's API that these benchmarks make (as {@code user}). */
-  record Api(HttpClient http, String base, String user, String token) {
+  /**
+   * A user's calls to the local runtime's API that these benchmarks make (as {@code user}), polling
+   * a create every {@code pollMillis}.
+   */
+  record Api(HttpClient http, String base, String user, String token, long pollMillis) {
     /**
      * Puts a project of {@code image} with no tools, setup or warm pool and registers the image as
      * its {@code main} image for amd64; returns its name.

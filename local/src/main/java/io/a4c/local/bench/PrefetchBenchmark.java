@@ -79,7 +79,7 @@ public final class PrefetchBenchmark {
       var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String user = "prefetch-bench";
       String token = runtime.mintToken(user, false);
-      var api = new ColdCreateBenchmark.Api(http, runtime.baseUri().toString(), user, token);
+      var api = new ColdCreateBenchmark.Api(http, runtime.baseUri().toString(), user, token, 20);
       String project = "prefetchbench-" + Long.toString(System.currentTimeMillis(), 36);
       check(
           send(
