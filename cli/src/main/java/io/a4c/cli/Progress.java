@@ -82,7 +82,7 @@ final class Progress implements AutoCloseable {
   /** Sleeps between two looks. */
   static void pause(Duration duration) {
     try {
-      Thread.sleep(duration);
+      Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.FAILED, "interrupted");

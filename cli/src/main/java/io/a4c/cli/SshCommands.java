@@ -197,13 +197,15 @@ final class SshCommands {
       var names = new ArrayList<String>();
       for (var w : workspaces) {
         var aliases = new LinkedHashSet<String>();
-        aliases.add(w.workspaceId() + SUFFIX);
+        String shown = w.workspaceId() + SUFFIX;
+        aliases.add(shown);
         if (w.name() != null
             && HOST_NAME.matcher(w.name()).matches()
             && workspaces.stream().filter(o -> w.name().equals(o.name())).count() == 1) {
-          aliases.add(w.name() + SUFFIX);
+          shown = w.name() + SUFFIX;
+          aliases.add(shown);
         }
-        names.add(aliases.getLast());
+        names.add(shown);
         block.append("Host ").append(String.join(" ", aliases)).append('\n');
         block.append("  HostName ").append(w.hostname()).append('\n');
         block.append("  HostKeyAlias ").append(w.hostname()).append('\n');
@@ -347,17 +349,18 @@ final class SshCommands {
       try (var socket = new Socket()) {
         socket.connect(new InetSocketAddress(address, w.ssh().port()), 10_000);
         var upstream =
-            Thread.ofPlatform()
-                .daemon()
-                .start(
-                    () -> {
-                      try {
-                        copy(context.in(), socket.getOutputStream());
-                        socket.shutdownOutput();
-                      } catch (IOException e) {
-                        // The connection ended.
-                      }
-                    });
+            new Thread(
+                () -> {
+                  try {
+                    copy(context.in(), socket.getOutputStream());
+                    socket.shutdownOutput();
+                  } catch (IOException e) {
+                    // The connection ended.
+                  }
+                },
+                "ssh-proxy-upstream");
+        upstream.setDaemon(true);
+        upstream.start();
         copy(socket.getInputStream(), System.out);
         upstream.interrupt();
       } catch (IOException e) {

@@ -57,6 +57,6 @@ final class Workspaces {
               + "': give one of their ids instead: "
               + String.join(", ", matches.stream().map(Workspace::workspaceId).toList()));
     }
-    return matches.getFirst().workspaceId();
+    return matches.get(0).workspaceId();
   }
 }

@@ -106,7 +106,7 @@ class CliTest {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
           .isEqualTo("rwx------");
       assertThat(Files.readString(file)).contains(api.uri().toString()).contains("\"token\"");
-      assertThat(api.seen.getLast().authorization()).startsWith("Bearer ey");
+      assertThat(api.seen.get(api.seen.size() - 1).authorization()).startsWith("Bearer ey");
       try (var dir = Files.list(file.getParent())) {
         assertThat(dir.map(p -> p.getFileName().toString())).containsExactly("config.json");
       }
@@ -130,7 +130,7 @@ class CliTest {
       var run = FakeApi.cli(home, "not-a-token\n", "login", "--url", api.uri().toString());
       assertThat(run.exitCode()).isEqualTo(ExitCodes.AUTH);
       assertThat(run.err()).contains("log in again");
-      assertThat(api.seen.getLast().authorization()).isEqualTo("Bearer not-a-token");
+      assertThat(api.seen.get(api.seen.size() - 1).authorization()).isEqualTo("Bearer not-a-token");
       assertThat(home.resolve("a4c").resolve("config.json")).doesNotExist();
     }
   }
@@ -159,7 +159,7 @@ class CliTest {
       assertThat(run.err())
           .contains("no project nope (field: projectName)")
           .doesNotContain("req-42");
-      assertThat(api.seen.getLast().body())
+      assertThat(api.seen.get(api.seen.size() - 1).body())
           .isEqualTo("{\"projectName\":\"nope\",\"parentName\":\"main\",\"arch\":\"amd64\"}");
 
       var verbose = FakeApi.cli(home, "", "workspaces", "create", "nope", "--verbose");

@@ -44,6 +44,29 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedRuntime.class)
 class CliEndToEndTest {
   private static final Path JAR = Path.of("..", "cli", "target", "a4c-cli.jar");
+
+  /** The oldest Java the CLI promises to run on (its {@code maven.compiler.release}). */
+  private static final int OLDEST_JAVA = 17;
+
+  /**
+   * The Java every run of the CLI here uses: {@code A4C_TEST_CLI_JAVA}, else Debian's Java 17 (the
+   * one Debian 12's Maven brings) when the machine has it, so that the whole walk-through proves
+   * the jar runs there; else the tests' own.
+   */
+  private static final String CLI_JAVA = cliJava();
+
+  private static String cliJava() {
+    String chosen = System.getenv("A4C_TEST_CLI_JAVA");
+    if (chosen != null && !chosen.isBlank()) {
+      return chosen;
+    }
+    Path debian = Path.of("/usr/lib/jvm/java-" + OLDEST_JAVA + "-openjdk-amd64/bin/java");
+    if (Files.isExecutable(debian)) {
+      return debian.toString();
+    }
+    return ProcessHandle.current().info().command().orElse("java");
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path config;
@@ -60,7 +83,7 @@ class CliEndToEndTest {
         .as("the CLI's jar: the reactor builds it (mvn verify, or package -pl cli) before local")
         .exists();
     var command = new ArrayList<String>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add(CLI_JAVA);
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));
@@ -104,6 +127,32 @@ class CliEndToEndTest {
       assertThat(jar.getEntry("io/a4c/cli/A4cCli.class")).isNotNull();
       assertThat(jar.getEntry("picocli/CommandLine.class")).isNotNull();
     }
+  }
+
+  @Test
+  void theJarsClassesLoadOnTheOldestJavaItPromises() throws Exception {
+    try (var jar = new ZipFile(JAR.toFile())) {
+      var ours = jar.stream().filter(e -> e.getName().matches("io/a4c/cli/.*\\.class")).toList();
+      assertThat(ours).isNotEmpty();
+      for (var entry : ours) {
+        try (var in = new java.io.DataInputStream(jar.getInputStream(entry))) {
+          assertThat(in.readInt()).isEqualTo(0xCAFEBABE);
+          in.readUnsignedShort(); // minor
+          assertThat(in.readUnsignedShort())
+              .as("class file version of %s (Java %d is 61)", entry.getName(), OLDEST_JAVA)
+              .isLessThanOrEqualTo(OLDEST_JAVA + 44);
+        }
+      }
+    }
+  }
+
+  @Test
+  void theCliRunsOnTheJavaThisTestChose() throws Exception {
+    var run = cli("--version");
+    assertThat(run.exitCode())
+        .as("%s -jar a4c-cli.jar --version: %s", CLI_JAVA, run.err())
+        .isZero();
+    assertThat(run.out()).startsWith("a4c-cli ");
   }
 
   @Test
