@@ -56,6 +56,14 @@ public final class Names {
   public static final Pattern CHANGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   /**
+   * The change of a Perforce build: a submitted changelist's number (Perforce numbers them with
+   * 32-bit integers), or {@code head} for the newest. No label nor other revision specifier: a
+   * change must be placeable among its stream's changes, so that an old one never becomes the
+   * default image (issue 14).
+   */
+  public static final Pattern PERFORCE_CHANGE = Pattern.compile("[1-9][0-9]{0,9}|head");
+
+  /**
    * Docker image references, {@code [registry[:port]/]name[:tag][@sha256:digest]}, with no spaces
    * or shell characters.
    */

@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class BuildReports {
   private static final Logger log = LoggerFactory.getLogger(BuildReports.class);
 
+  /** The change of a Perforce build of the newest change. */
+  private static final String PERFORCE_HEAD = "head";
+
   private final BuildScheduleStore schedules;
   private final BuildLogStore logs;
   private final ImageStore images;
@@ -165,14 +168,31 @@ public final class BuildReports {
   }
 
   /**
-   * Where the built change stands: as its builder reported; when it could not say (a Perforce build
-   * of {@code head}, a daemon from before positions), level with the parent's newest image, so
-   * that, being the later to complete, it becomes the default as it did before.
+   * Where the built change stands. A Perforce build's is its change's number, whatever its builder
+   * reports (Perforce numbers submitted changes in order, and the API takes only numbers or {@code
+   * head}); {@code head} (a recurring build's) stands level with the parent's newest image, so
+   * that, being the later to complete, it becomes the default; any other Perforce change (a label
+   * in a schedule from before numbers were required) cannot be placed and stands at 0, never the
+   * default. A git build's is what its builder counted ({@code git rev-list --count}), which the
+   * builder is trusted with as it is with the image's contents; when it could not say (a daemon
+   * from before positions), level with the newest.
    */
   private long position(BuildEnded report, BuildSchedule build) {
+    if (build.syncsFromPerforce()) {
+      String change = build.change();
+      if (change == null || change.equals(PERFORCE_HEAD)) {
+        return newestPosition(build);
+      }
+      return change.matches("[1-9][0-9]{0,9}") ? Long.parseLong(change) : 0L;
+    }
     if (report.position() != null) {
       return report.position();
     }
+    return newestPosition(build);
+  }
+
+  /** The position of the parent's newest completed image (0 with none). */
+  private long newestPosition(BuildSchedule build) {
     return images
         .newestCompleted(build.projectName(), build.parentName(), build.arch())
         .map(Image::position)

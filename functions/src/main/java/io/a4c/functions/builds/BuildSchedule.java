@@ -1,9 +1,12 @@
 package io.a4c.functions.builds;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.a4c.events.Arch;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildKind;
 import io.a4c.events.BuildStatus;
+import io.a4c.events.EventJson;
 import java.time.Instant;
 
 /**
@@ -47,6 +50,24 @@ public record BuildSchedule(
     Instant endedAt,
     Instant updatedAt,
     Instant lastSentAt) {
+
+  private static final ObjectMapper JOB_JSON = EventJson.newMapper();
+
+  /**
+   * Whether the build syncs its sources from Perforce, as its job says; false for git, and for a
+   * job that cannot be read.
+   */
+  public boolean syncsFromPerforce() {
+    if (job == null) {
+      return false;
+    }
+    try {
+      return "perforce"
+          .equals(JOB_JSON.readTree(job).path("spec").path("source").path("type").asText());
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+  }
 
   /**
    * A new build of {@code job}, SCHEDULED at the job's time, not yet taken nor queued.

@@ -3,6 +3,7 @@ package io.a4c.functions.builds;
 import io.a4c.events.Arch;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildKind;
+import io.a4c.events.Names;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.config.FunctionsConfig;
@@ -92,6 +93,15 @@ public final class ImageScheduling {
       throw new InvalidRequestException(
           "parentName",
           "parentName must be one of project " + project.projectName() + "'s parents: " + parents);
+    }
+    if (project.config().source().isPerforce()
+        && !Names.PERFORCE_CHANGE.matcher(request.change()).matches()) {
+      throw new InvalidRequestException(
+          "change",
+          "project "
+              + project.projectName()
+              + " syncs from Perforce: change must be a submitted changelist number (such as"
+              + " 12345) or head, not a label or another revision");
     }
     Arch arch = request.parsedArch();
     Instant now = clock.instant();

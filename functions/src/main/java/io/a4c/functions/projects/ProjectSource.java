@@ -1,5 +1,6 @@
 package io.a4c.functions.projects;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.a4c.events.Names;
 import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.Validation;
@@ -39,5 +40,11 @@ public record ProjectSource(String type, String depotPath, String url) {
     } else {
       throw new InvalidRequestException("source.type", "source.type must be perforce or git");
     }
+  }
+
+  /** Whether builds sync from Perforce (else they clone git). Not a property of the stored JSON. */
+  @JsonIgnore
+  public boolean isPerforce() {
+    return "perforce".equals(type);
   }
 }

@@ -8,6 +8,7 @@ import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildJob;
 import io.a4c.events.BuildKind;
 import io.a4c.events.BuildLogUpdate;
+import io.a4c.events.BuildMessage;
 import io.a4c.events.BuildSource;
 import io.a4c.events.BuildSpec;
 import io.a4c.events.BuildStatus;
@@ -143,6 +144,36 @@ class BuildReportsTest {
     var scheduled = scheduled(n, change);
     assertThat(schedules.claim(scheduled, "h1", "h1/0", T0)).hasValue(1);
     return scheduled;
+  }
+
+  /** Build number {@code n} of {@code change} of project kernel (synced from Perforce), claimed. */
+  private BuildSchedule claimedPerforce(int n, String change) throws Exception {
+    var job =
+        BuildJob.of(
+            String.format("bs-%026d", n),
+            "alice",
+            BuildKind.USER,
+            "kernel",
+            "main",
+            Arch.AMD64,
+            change,
+            new BuildSpec(
+                "debian:12", List.of(), List.of(), BuildSource.perforce("//depot/kernel")),
+            T0);
+    var scheduled =
+        BuildSchedule.scheduled(
+            job,
+            EventJson.newMapper().writerFor(BuildMessage.class).writeValueAsString(job),
+            "kernel-image",
+            null);
+    assertThat(scheduled.syncsFromPerforce()).isTrue();
+    assertThat(schedules.insert(scheduled)).isTrue();
+    assertThat(schedules.claim(scheduled, "h1", "h1/0", T0)).hasValue(1);
+    return scheduled;
+  }
+
+  private static String kernelImage(String change) {
+    return REPOSITORY + ":kernel_main_amd64_" + change;
   }
 
   /** Build number {@code n} of {@code change}, SCHEDULED. */
@@ -398,6 +429,49 @@ class BuildReportsTest {
         .get()
         .extracting(i -> i.imageRef())
         .isEqualTo(headImage);
+  }
+
+  @Test
+  void aPerforceBuildStandsAtItsChangeNumberWhateverItsBuilderReports() throws Exception {
+    var newest = claimedPerforce(1, "4711");
+    assertThat(reports.apply(completed(newest, "h1", "h1/0", 4711L, kernelImage("4711")))).isTrue();
+    clock.advance(Duration.ofSeconds(60));
+    // An older change, ending later, whose builder claims a position beyond every change.
+    var older = claimedPerforce(2, "1200");
+    assertThat(reports.apply(completed(older, "h1", "h1/0", 999_999_999L, kernelImage("1200"))))
+        .isTrue();
+
+    assertThat(images.newestCompleted("kernel", "main", Arch.AMD64))
+        .get()
+        .extracting(i -> i.change(), i -> i.position())
+        .containsExactly("4711", 4711L);
+    assertThat(images.completed("kernel", "main", Arch.AMD64, "1200"))
+        .get()
+        .extracting(i -> i.position())
+        .isEqualTo(1200L);
+  }
+
+  @Test
+  void aPerforceLabelFromBeforeNumbersWereRequiredIsNeverTheDefaultButHeadIs() throws Exception {
+    var numbered = claimedPerforce(1, "4711");
+    assertThat(reports.apply(completed(numbered, "h1", "h1/0", 4711L, kernelImage("4711"))))
+        .isTrue();
+    clock.advance(Duration.ofSeconds(60));
+    var label = claimedPerforce(2, "REL_1_0");
+    assertThat(reports.apply(completed(label, "h1", "h1/0", null, kernelImage("REL_1_0"))))
+        .isTrue();
+    assertThat(images.newestCompleted("kernel", "main", Arch.AMD64))
+        .get()
+        .extracting(i -> i.change())
+        .isEqualTo("4711");
+
+    clock.advance(Duration.ofSeconds(60));
+    var head = claimedPerforce(3, "head");
+    assertThat(reports.apply(completed(head, "h1", "h1/0", null, kernelImage("head")))).isTrue();
+    assertThat(images.newestCompleted("kernel", "main", Arch.AMD64))
+        .get()
+        .extracting(i -> i.change())
+        .isEqualTo("head");
   }
 
   @Test

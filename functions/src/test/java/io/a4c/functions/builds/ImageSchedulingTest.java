@@ -102,6 +102,22 @@ class ImageSchedulingTest {
             List.of("carol"),
             null,
             null));
+    projects.put(
+        new Origin("root", true, "req-0", null),
+        "kernel",
+        new ProjectConfig(
+            new ProjectSource("perforce", "//depot/kernel/...", null),
+            "debian:12",
+            List.of(),
+            List.of("main"),
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
     schedules =
         new BuildScheduleStore(
             client, new UsageCounters(client, config.security().usageTable()), config);
@@ -194,6 +210,34 @@ class ImageSchedulingTest {
     var admin = new Origin("root", true, "req-3", null);
     assertThat(scheduling.schedule(admin, ALICE, null, vault).status())
         .isEqualTo(BuildStatus.SCHEDULED);
+  }
+
+  @Test
+  void aPerforceProjectsBuildIsOfAChangeNumberOrHeadNeverALabel() {
+    for (String label : List.of("REL_1_0", "1.0", "0", "01234", "12345678901")) {
+      var request = new CreateImageScheduleRequest("kernel-image", "kernel", label, null, "amd64");
+      assertThatThrownBy(() -> scheduling.schedule(BY_ALICE, ALICE, null, request))
+          .as(label)
+          .isInstanceOfSatisfying(
+              InvalidRequestException.class,
+              e -> {
+                assertThat(e.field()).isEqualTo("change");
+                assertThat(e.getMessage()).contains("kernel").contains("changelist number");
+              });
+    }
+    assertThat(schedules.inFlight(ALICE)).isZero();
+    assertThat(sqs.receive(amd64Queue)).isEmpty();
+
+    for (String change : List.of("12345", "head")) {
+      var request = new CreateImageScheduleRequest("kernel-image", "kernel", change, null, "amd64");
+      assertThat(scheduling.schedule(BY_ALICE, ALICE, null, request).status())
+          .isEqualTo(BuildStatus.SCHEDULED);
+    }
+    // A git project's change may be any revision (a tag here): it passes the change rule and
+    // meets the quota of two builds in flight the two above hold.
+    var gitTag = new CreateImageScheduleRequest("vault-image", "shop", "v1.0", null, "amd64");
+    assertThatThrownBy(() -> scheduling.schedule(BY_ALICE, ALICE, null, gitTag))
+        .isInstanceOf(QuotaExceededException.class);
   }
 
   @Test

@@ -119,11 +119,15 @@ public final class DockerfileTemplate {
   }
 
   /**
-   * The Perforce sync of the parent's stream at a change, {@code p4 sync
-   * //depot/project/<parent>/...@<change>}; at {@code #head} for {@link #HEAD} (a recurring build
-   * of the newest change). The project's depot path is where its parents' streams are (a trailing
-   * {@code /...} is dropped), and only the build's parent is synced: whatever change a user names,
-   * the image holds that parent's files and no other stream's.
+   * The Perforce sync of the parent's stream at a change: {@link #PERFORCE_SYNC} with the stream's
+   * path ({@code //depot/project/<parent>/...}) and the change as its arguments, which first checks
+   * with {@code p4 changes} that the change is a submitted change of that stream — else the build
+   * fails saying so — and then runs {@code p4 sync <path>@<change>}; {@code p4 sync <path>#head}
+   * for {@link #HEAD} (a recurring build of the newest change). The project's depot path is where
+   * its parents' streams are (a trailing {@code /...} is dropped), and only the build's parent is
+   * synced: whatever change a user names, the image holds that parent's files and no other
+   * stream's. The change must be a number or {@link #HEAD} ({@link Names#PERFORCE_CHANGE}): no
+   * label, whose place among the stream's changes could not be known.
    */
   public static List<String> perforceSync(BuildSource source, String parent, String change) {
     String depotPath = Names.require("source.depotPath", source.depotPath(), Names.DEPOT_PATH);
@@ -132,11 +136,26 @@ public final class DockerfileTemplate {
             ? depotPath.substring(0, depotPath.length() - "/...".length())
             : depotPath;
     String stream = root + "/" + Names.require("parentName", parent, Names.PARENT_NAME) + "/...";
-    String revision =
-        HEAD.equals(change) ? "#head" : "@" + Names.require("change", change, Names.CHANGE);
     return List.of(
-        "p4", "sync", Names.require("source.depotPath", stream, Names.DEPOT_PATH) + revision);
+        "/bin/sh",
+        "-c",
+        PERFORCE_SYNC,
+        "p4-sync",
+        Names.require("source.depotPath", stream, Names.DEPOT_PATH),
+        Names.require("change", change, Names.PERFORCE_CHANGE));
   }
+
+  // $1: the stream's path, $2: the change number or head. p4 changes -m1 -s submitted PATH@N,@N
+  // lists change N only if it is submitted and touches a file under PATH; -ztag -F %change% prints
+  // just its number.
+  static final String PERFORCE_SYNC =
+      "path=\"$1\"; change=\"$2\";"
+          + " if [ \"$change\" = head ]; then exec p4 sync \"$path#head\"; fi;"
+          + " found=\"$(p4 -ztag -F %change% changes -m1 -s submitted \"$path@$change,@$change\")\""
+          + " || exit 1;"
+          + " if [ \"$found\" != \"$change\" ]; then"
+          + " echo \"a4c: change $change is not a submitted change of $path\" >&2; exit 1; fi;"
+          + " exec p4 sync \"$path@$change\"";
 
   /**
    * Installs those of {@code tools} that are not installed yet: {@code apt-get update} and {@code

@@ -51,7 +51,8 @@ class DockerfileTemplateTest {
         // The depot path is an argument of a fixed script, never part of its text.
         .contains(
             "\nRUN [\"/bin/sh\",\"-c\",\"\\\"$@\\\" && chgrp -R 2000 /src && chmod -R g+w /src\","
-                + "\"sync-sources\",\"p4\",\"sync\",\"//depot/kernel/main/...@1234\"]\n")
+                + "\"sync-sources\",\"/bin/sh\",\"-c\",")
+        .contains("\"p4-sync\",\"//depot/kernel/main/...\",\"1234\"]\n")
         .doesNotContain("COPY");
     assertThat(dockerfile.lines().filter(line -> line.startsWith("RUN ")).count()).isEqualTo(2);
   }
@@ -116,12 +117,78 @@ class DockerfileTemplateTest {
   @Test
   void thePerforceSyncCommandLineIsTheParentsStreamAtTheChangeOrAtHead() {
     var source = BuildSource.perforce("//depot/kernel/...");
+    String script = DockerfileTemplate.PERFORCE_SYNC;
     assertThat(DockerfileTemplate.perforceSync(source, "main", "1234"))
-        .containsExactly("p4", "sync", "//depot/kernel/main/...@1234");
+        .containsExactly("/bin/sh", "-c", script, "p4-sync", "//depot/kernel/main/...", "1234");
     assertThat(DockerfileTemplate.perforceSync(source, "main", DockerfileTemplate.HEAD))
-        .containsExactly("p4", "sync", "//depot/kernel/main/...#head");
+        .containsExactly("/bin/sh", "-c", script, "p4-sync", "//depot/kernel/main/...", "head");
     assertThat(DockerfileTemplate.perforceSync(BuildSource.perforce("//kernel"), "rel-2", "77"))
-        .containsExactly("p4", "sync", "//kernel/rel-2/...@77");
+        .containsExactly("/bin/sh", "-c", script, "p4-sync", "//kernel/rel-2/...", "77");
+    assertThat(script)
+        .contains("p4 -ztag -F %change% changes -m1 -s submitted \"$path@$change,@$change\"")
+        .contains("exec p4 sync \"$path@$change\"")
+        .contains("exec p4 sync \"$path#head\"");
+  }
+
+  @Test
+  void aLabelOrAnotherRevisionIsNoPerforceChange() {
+    var source = BuildSource.perforce("//depot/kernel/...");
+    for (String change : List.of("REL_1_0", "0", "01234", "12345678901", "1234.5")) {
+      assertThatThrownBy(() -> DockerfileTemplate.perforceSync(source, "main", change))
+          .as(change)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("change");
+    }
+  }
+
+  @Test
+  void thePerforceSyncRunsOnlyForASubmittedChangeOfTheParentsStream() throws Exception {
+    // The real script under a real sh. Perforce cannot be installed here, so p4 is a stand-in on
+    // PATH that logs its arguments and answers `p4 changes` as a server whose stream
+    // //depot/kernel/main has the submitted changes 1234 and 1240 (1237 being another stream's).
+    Path bin = dir;
+    Path calls = bin.resolve("p4-calls");
+    stub(
+        bin.resolve("p4"),
+        "echo \"$*\" >> "
+            + calls
+            + "\ncase \"$*\" in\n"
+            + "  *'changes -m1 -s submitted //depot/kernel/main/...@1234,@1234') echo 1234 ;;\n"
+            + "  *'changes -m1 -s submitted //depot/kernel/main/...@1240,@1240') echo 1240 ;;\n"
+            + "  *changes*) ;;\n"
+            + "esac");
+    var source = BuildSource.perforce("//depot/kernel/...");
+
+    assertThat(runSync(bin, DockerfileTemplate.perforceSync(source, "main", "1234")).exitCode())
+        .isZero();
+    assertThat(Files.readAllLines(calls))
+        .containsExactly(
+            "-ztag -F %change% changes -m1 -s submitted //depot/kernel/main/...@1234,@1234",
+            "sync //depot/kernel/main/...@1234");
+
+    Files.delete(calls);
+    var otherStream = runSync(bin, DockerfileTemplate.perforceSync(source, "main", "1237"));
+    assertThat(otherStream.exitCode()).isNotZero();
+    assertThat(otherStream.output())
+        .contains("a4c: change 1237 is not a submitted change of //depot/kernel/main/...");
+    assertThat(Files.readAllLines(calls)).noneMatch(line -> line.startsWith("sync"));
+
+    Files.delete(calls);
+    assertThat(
+            runSync(bin, DockerfileTemplate.perforceSync(source, "main", DockerfileTemplate.HEAD))
+                .exitCode())
+        .isZero();
+    assertThat(Files.readAllLines(calls)).containsExactly("sync //depot/kernel/main/...#head");
+  }
+
+  private record Ran(int exitCode, String output) {}
+
+  private static Ran runSync(Path bin, List<String> argv) throws Exception {
+    var process = new ProcessBuilder(argv).redirectErrorStream(true);
+    process.environment().put("PATH", bin + ":/usr/bin:/bin");
+    Process started = process.start();
+    String output = new String(started.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new Ran(started.waitFor(), output);
   }
 
   @Test
@@ -143,7 +210,7 @@ class DockerfileTemplateTest {
             Instant.parse("2026-11-24T16:00:00Z"));
 
     assertThat(template.render(release, "1234", null))
-        .contains("\"p4\",\"sync\",\"//depot/kernel/release/...@1234\"]")
+        .contains("\"p4-sync\",\"//depot/kernel/release/...\",\"1234\"]")
         .doesNotContain("//depot/kernel/...@")
         .doesNotContain("/main/");
   }
