@@ -23,6 +23,7 @@ import io.a4c.daemon.ssh.SshdConfig;
 import io.a4c.events.CreateWorkspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -52,7 +53,9 @@ public final class DockerWorkspaceRuntime {
   /** The most of an exec's output {@link #execOutput} keeps. */
   public static final int EXEC_OUTPUT_LIMIT = 256 * 1024;
 
-  private static final long PULL_TIMEOUT_MINUTES = 30;
+  /** How long a pull may take before it is abandoned and the engine told to stop it. */
+  static final Duration PULL_TIMEOUT = Duration.ofMinutes(30);
+
   private static final long EXEC_TIMEOUT_SECONDS = 10;
 
   /** Seconds a stop gives the container's processes before the engine kills them. */
@@ -72,14 +75,26 @@ public final class DockerWorkspaceRuntime {
   private final RegistryAuth auth;
   private final WorkspaceNetwork network;
   private final Handoff handoff;
+  private final Duration pullTimeout;
 
   @Inject
   public DockerWorkspaceRuntime(
       DockerClient docker, RegistryAuth auth, WorkspaceNetwork network, Handoff handoff) {
+    this(docker, auth, network, handoff, PULL_TIMEOUT);
+  }
+
+  /** With a pull deadline of its own ({@link #PULL_TIMEOUT} but in tests). */
+  DockerWorkspaceRuntime(
+      DockerClient docker,
+      RegistryAuth auth,
+      WorkspaceNetwork network,
+      Handoff handoff,
+      Duration pullTimeout) {
     this.docker = docker;
     this.auth = auth;
     this.network = network;
     this.handoff = handoff;
+    this.pullTimeout = pullTimeout;
   }
 
   /** How this host hands its containers A4C's files. */
@@ -507,10 +522,14 @@ public final class DockerWorkspaceRuntime {
                   }
                 }
               };
+          var running = pull.exec(progress);
           try {
-            if (!pull.exec(progress).awaitCompletion(PULL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            if (!running.awaitCompletion(pullTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+              // Closing the stream ends the request, and the engine cancels a pull no request
+              // waits for: it does not go on pulling (or hanging on a stalled registry) unseen.
+              closeQuietly(running);
               throw new StepFailure(
-                  "pulling " + imageRef + " did not finish in " + PULL_TIMEOUT_MINUTES + " min",
+                  "pulling " + imageRef + " did not finish in " + describe(pullTimeout),
                   true,
                   null);
             }
@@ -519,11 +538,27 @@ public final class DockerWorkspaceRuntime {
                   "pulling " + imageRef + " failed: " + truncate(error[0]), true, null);
             }
           } catch (InterruptedException e) {
+            closeQuietly(running);
             Thread.currentThread().interrupt();
             throw new StepFailure("interrupted while pulling " + imageRef, true, e);
           }
           return null;
         });
+  }
+
+  private static void closeQuietly(java.io.Closeable stream) {
+    try {
+      stream.close();
+    } catch (IOException e) {
+      // It is being abandoned: nothing more to do with it.
+    }
+  }
+
+  /** "30 min", "3 s". */
+  private static String describe(Duration timeout) {
+    return timeout.toSeconds() % 60 == 0 && timeout.toMinutes() > 0
+        ? timeout.toMinutes() + " min"
+        : timeout.toSeconds() + " s";
   }
 
   /** Starts the container. */

@@ -13,14 +13,22 @@ import io.a4c.daemon.config.DaemonEnv;
 import io.a4c.daemon.registry.BasicRegistryAuth;
 import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.daemon.registry.RegistryCredentials;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +60,7 @@ class PullFailureDockerTest {
   @TempDir Path dataDir;
   private DockerClient docker;
   private BasicRegistryAuth auth;
+  private RegistryCredentials credentials;
 
   @BeforeEach
   void connect() throws Exception {
@@ -65,18 +74,18 @@ class PullFailureDockerTest {
                         .orElse("/var/lib/a4c/registry-credentials")))
             .strip();
     int colon = line.indexOf(':');
-    auth =
-        new BasicRegistryAuth(
-            ImageRepository.parse(registry + "/" + path),
-            new RegistryCredentials(line.substring(0, colon), line.substring(colon + 1)));
+    credentials = new RegistryCredentials(line.substring(0, colon), line.substring(colon + 1));
+    auth = new BasicRegistryAuth(ImageRepository.parse(registry + "/" + path), credentials);
   }
 
   @AfterEach
   void cleanUp() throws Exception {
-    try {
-      docker.removeImageCmd(image).withForce(true).exec();
-    } catch (NotFoundException e) {
-      // not pulled: as expected
+    for (String tag : List.of("broken", "large")) {
+      try {
+        docker.removeImageCmd(registry + "/" + path + ":" + tag).withForce(true).exec();
+      } catch (NotFoundException e) {
+        // not pulled: as expected
+      }
     }
     if (Files.exists(repositoryDir)) {
       try (var paths = Files.walk(repositoryDir)) {
@@ -106,29 +115,148 @@ class PullFailureDockerTest {
         .isNotNull();
   }
 
+  @Test
+  void aPullThatStallsFailsTheAttemptAtItsDeadline() throws Exception {
+    pushAnImageOfItsOwn("head -c 1048576 /dev/urandom > /probe", "large");
+    docker.removeImageCmd(registry + "/" + path + ":large").exec();
+    // The real registry behind a proxy that stalls every response past 256 KiB: the layer's
+    // download stops half-way and nothing ends it, as with a registry or a network that hangs —
+    // a fault the real registry does not give on demand.
+    try (var proxy = new StallingProxy(registry, 256 * 1024)) {
+      String through = "127.0.0.1:" + proxy.port() + "/" + path + ":large";
+      var runtime =
+          new DockerWorkspaceRuntime(
+              docker,
+              new BasicRegistryAuth(
+                  ImageRepository.parse("127.0.0.1:" + proxy.port() + "/" + path), credentials),
+              new WorkspaceNetwork(docker, config()),
+              new Handoff(dataDir),
+              Duration.ofSeconds(5));
+
+      var failure = catchThrowableOfType(StepFailure.class, () -> runtime.pullIfAbsent(through));
+
+      assertThat(failure).isNotNull();
+      assertThat(failure.isTransient()).as("the next attempt pulls again").isTrue();
+      assertThat(failure).hasMessage("pulling " + through + " did not finish in 5 s");
+      assertThat(proxy.stalls()).as("downloads the proxy stalled").isPositive();
+    }
+  }
+
+  /**
+   * A TCP proxy to the registry that forwards each connection's response bytes up to a limit and
+   * then forwards nothing more, holding the connection open until the client closes it.
+   */
+  private static final class StallingProxy implements AutoCloseable {
+    private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private final String upstreamHost;
+    private final int upstreamPort;
+    private final int limit;
+    private final AtomicInteger stalls = new AtomicInteger();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    StallingProxy(String upstream, int limit) throws IOException {
+      int colon = upstream.lastIndexOf(':');
+      this.upstreamHost = upstream.substring(0, colon);
+      this.upstreamPort = Integer.parseInt(upstream.substring(colon + 1));
+      this.limit = limit;
+      Thread.ofVirtual().start(this::acceptAll);
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    int stalls() {
+      return stalls.get();
+    }
+
+    private void acceptAll() {
+      while (!server.isClosed()) {
+        try {
+          Socket client = server.accept();
+          Socket upstream = new Socket(upstreamHost, upstreamPort);
+          sockets.add(client);
+          sockets.add(upstream);
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      client.getInputStream().transferTo(upstream.getOutputStream());
+                    } catch (IOException e) {
+                      // closed
+                    }
+                    closeBoth(client, upstream);
+                  });
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    byte[] buffer = new byte[8192];
+                    long forwarded = 0;
+                    try {
+                      int n;
+                      while ((n = upstream.getInputStream().read(buffer)) >= 0) {
+                        if (forwarded + n > limit) {
+                          stalls.incrementAndGet();
+                          return; // forwards nothing more; the connection stays open
+                        }
+                        client.getOutputStream().write(buffer, 0, n);
+                        client.getOutputStream().flush();
+                        forwarded += n;
+                      }
+                    } catch (IOException e) {
+                      // closed
+                    }
+                    closeBoth(client, upstream);
+                  });
+        } catch (IOException e) {
+          return;
+        }
+      }
+    }
+
+    private static void closeBoth(Socket a, Socket b) {
+      try {
+        a.close();
+        b.close();
+      } catch (IOException e) {
+        // closing
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      for (Socket socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+
   private void inspect(String ref) {
     docker.inspectImageCmd(ref).exec();
   }
 
   /** A layer no other image has: a file with this test's name on top of busybox. */
   private void pushAnImageOfItsOwn() throws Exception {
+    pushAnImageOfItsOwn("echo " + path + " > /probe", "broken");
+  }
+
+  /** {@code registry/path:tag}: busybox with the layer {@code script} writes, pushed. */
+  private void pushAnImageOfItsOwn(String script, String tag) throws Exception {
+    String pushed = registry + "/" + path + ":" + tag;
     String container =
-        docker
-            .createContainerCmd(BUSYBOX)
-            .withCmd("sh", "-c", "echo " + path + " > /probe")
-            .exec()
-            .getId();
+        docker.createContainerCmd(BUSYBOX).withCmd("sh", "-c", script).exec().getId();
     try {
       docker.startContainerCmd(container).exec();
       docker.waitContainerCmd(container).start().awaitStatusCode(30, TimeUnit.SECONDS);
-      docker.commitCmd(container).withRepository(registry + "/" + path).withTag("broken").exec();
+      docker.commitCmd(container).withRepository(registry + "/" + path).withTag(tag).exec();
     } finally {
       docker.removeContainerCmd(container).withForce(true).exec();
     }
     String[] error = {null};
     docker
-        .pushImageCmd(image)
-        .withAuthConfig(auth.forImage(image).orElseThrow())
+        .pushImageCmd(pushed)
+        .withAuthConfig(auth.forImage(pushed).orElseThrow())
         .exec(
             new ResultCallback.Adapter<PushResponseItem>() {
               @Override
