@@ -5,6 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.a4c.daemon.builds.BuildWorker;
 import io.a4c.events.Arch;
+import io.a4c.events.BuildJob;
+import io.a4c.events.BuildKind;
+import io.a4c.events.BuildMessage;
+import io.a4c.events.BuildSource;
+import io.a4c.events.BuildSpec;
+import io.a4c.events.EventJson;
 import io.a4c.local.testing.ApiClient;
 import io.a4c.local.testing.BuildQueueProbe;
 import io.a4c.local.testing.GitRepo;
@@ -12,6 +18,8 @@ import io.a4c.local.testing.Mailbox;
 import io.a4c.local.testing.Scenario;
 import io.a4c.local.testing.SharedRuntime;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -187,6 +195,49 @@ class BuildDeliveryTest {
           .until(() -> mailbox.to(Scenario.emailOf(erin)).size() == 1);
       assertThat(mailbox.to(Scenario.emailOf(erin)).getFirst().text())
           .contains("no builder finished the build");
+    }
+  }
+
+  @Test
+  void aJobNoBuilderCanReadIsNeitherBuiltNorLostButParkedInTheDeadLetterQueue(LocalRuntime runtime)
+      throws Exception {
+    // A later release's job (a version this one does not know) and garbage, on the queue the
+    // running builders take from.
+    var job =
+        BuildJob.of(
+            "bs-01jd00000000000000000000ff",
+            "erin",
+            BuildKind.USER,
+            "unreadable",
+            "main",
+            Arch.AMD64,
+            "4711",
+            new BuildSpec(
+                "a4c-base:busybox", List.of(), List.of(), BuildSource.perforce("//depot/x")),
+            Instant.now());
+    String later =
+        EventJson.newMapper()
+            .writerFor(BuildMessage.class)
+            .writeValueAsString(job)
+            .replace("\"version\":" + job.version(), "\"version\":" + (job.version() + 98));
+    assertThat(later).contains("\"version\":" + (job.version() + 98));
+    try (var probe = new BuildQueueProbe(runtime)) {
+      int parked = probe.deadLettered(Arch.AMD64);
+      int refused = probe.builders().stream().mapToInt(BuildWorker::claimsRefused).sum();
+      probe.send(later);
+      probe.send("not a build job");
+
+      // Each builder that takes one hands it back at once; after the queue's receives it is
+      // moved to the dead-letter queue, whose consumer leaves there what it cannot read.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> probe.deadLettered(Arch.AMD64) == parked + 2);
+      Thread.sleep(3_000);
+      assertThat(probe.deadLettered(Arch.AMD64)).as("still parked").isEqualTo(parked + 2);
+      // A job read would have been claimed, and refused: it has no schedule.
+      assertThat(probe.builders().stream().mapToInt(BuildWorker::claimsRefused).sum())
+          .as("claims refused")
+          .isEqualTo(refused);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.a4c.daemon.workspaces;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -243,6 +244,37 @@ class WorkspaceLifecycleDockerTest {
             .exec()
             .getVolumes();
     return volumes != null && !volumes.isEmpty();
+  }
+
+  @Test
+  void aCreateThatKeepsFailingIsHandedBackUntilItsLastDeliveryAndThenFailsLeavingNothing()
+      throws Exception {
+    // A registry nobody answers at (the discard port, refused): every pull fails, transiently.
+    String unreachable = "127.0.0.1:9/a4c-unreachable/busybox:1";
+    var create = CreateWorkspace.of("c-1", "h1", workspaceId, "alice", spec(unreachable));
+    for (int receive = 1; receive < WorkspaceProvisioner.MAX_RECEIVES; receive++) {
+      int delivery = receive;
+      assertThatThrownBy(() -> provisioner.create(create, delivery))
+          .as("delivery %d", delivery)
+          .isInstanceOf(RetryLater.class)
+          .hasMessageContaining("delivery " + delivery + " of " + WorkspaceProvisioner.MAX_RECEIVES)
+          .hasMessageContaining("pull");
+    }
+    assertThat(reported()).noneMatch(s -> s.state() == WorkspaceState.FAILED);
+
+    provisioner.create(create, WorkspaceProvisioner.MAX_RECEIVES);
+
+    var last = reported().getLast();
+    assertThat(last.state()).isEqualTo(WorkspaceState.FAILED);
+    assertThat(last.reason()).contains("pull").contains("gave up after");
+    assertThat(
+            docker
+                .listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(ContainerLabels.WORKSPACE_ID, workspaceId))
+                .exec())
+        .as("containers left of it")
+        .isEmpty();
   }
 
   @Test

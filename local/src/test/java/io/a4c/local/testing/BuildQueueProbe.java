@@ -7,6 +7,7 @@ import java.util.List;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The test's own hands on the build queues (one per arch) and the builders: pause them, take a job
@@ -117,6 +118,21 @@ public final class BuildQueueProbe implements AutoCloseable {
   /** Empties {@code arch}'s build queue. */
   public void purge(Arch arch) {
     sqs.purgeQueue(b -> b.queueUrl(runtime.buildQueueUrl(arch)));
+  }
+
+  /** How many messages {@code arch}'s dead-letter queue holds, visible or being received. */
+  public int deadLettered(Arch arch) {
+    var attributes =
+        sqs.getQueueAttributes(
+                b ->
+                    b.queueUrl(runtime.buildDeadLetterQueueUrl(arch))
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+            .attributes();
+    return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        + Integer.parseInt(
+            attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
   }
 
   /** Parks a job in {@code arch}'s dead-letter queue, as SQS does after the last receive. */
