@@ -56,12 +56,12 @@ async function axeCheck(page, where) {
   check(violations.length === 0, `axe-core finds no WCAG 2.1 AA violation on ${where}${violations.length ? ": " + violations.join("; ") : ""}`);
 }
 
-/** Calls the API as `who` from this script (not the page), with a development token. */
-async function apiAs(who, method, path, body) {
+/** Calls the API as `who` (an admin when `asAdmin`) from this script (not the page), with a development token. */
+async function apiAs(who, method, path, body, asAdmin = false) {
   const tokenReply = await fetch(new URL("/local/tokens", base), {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ sub: who, admin: false }),
+    body: JSON.stringify({ sub: who, admin: asAdmin }),
   });
   const { token } = await tokenReply.json();
   const reply = await fetch(new URL(path, base), {
@@ -233,6 +233,30 @@ try {
   await page.screenshot({ path: join(shots, "hosts-phone.png"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
 
+  // Drain an ACTIVE host from its card, then activate it again; the API agrees each time. The
+  // hosts are shared with other tests: whatever happens here, the host ends ACTIVE.
+  const hostStatus = async (hostId) =>
+    (await apiAs(admin, "GET", "/v1/hosts", undefined, true)).items.find((h) => h.hostId === hostId)?.status;
+  const drained = await page.$eval("#host-list article:has(.state-ACTIVE)", (el) => el.dataset.host);
+  const card = `#host-list article[data-host="${drained}"]`;
+  try {
+    await page.click(`${card} button:text-is("Drain ${drained}")`);
+    await page.waitForSelector(`${card} .state-DRAINING`, { timeout: WAIT });
+    check((await hostStatus(drained)) === "DRAINING", `Drain ${drained} shows it DRAINING, and GET /v1/hosts says DRAINING`);
+    check((await page.$$(`${card} button:text-is("Activate ${drained}")`)).length === 1, `a DRAINING ${drained} offers Activate ${drained}`);
+    await axeCheck(page, "the hosts view with a DRAINING host");
+    await page.screenshot({ path: join(shots, "hosts-draining.png"), fullPage: true });
+    await page.click(`${card} button:text-is("Activate ${drained}")`);
+    await page.waitForSelector(`${card} .state-ACTIVE`, { timeout: WAIT });
+    check((await hostStatus(drained)) === "ACTIVE", `Activate ${drained} shows it ACTIVE again, and GET /v1/hosts says ACTIVE`);
+    check((await page.$$(`${card} button:text-is("Drain ${drained}")`)).length === 1, `an ACTIVE ${drained} offers Drain ${drained} again`);
+  } finally {
+    // A DOWN host becomes ACTIVE by itself at its next heartbeat; only DRAINING needs undoing.
+    if ((await hostStatus(drained)) === "DRAINING") {
+      await apiAs(admin, "PUT", `/v1/hosts/${drained}/status`, { status: "ACTIVE" }, true);
+    }
+  }
+
   // The build queue: every arch's waiting and running builds, by kind.
   await page.goto(base.href + "#/queue");
   await page.waitForSelector('#queue-list tr[data-arch="amd64"]', { timeout: WAIT });
@@ -250,6 +274,41 @@ try {
   await page.setViewportSize(PHONE);
   await fitsThePhone(page, "the audit view");
   await page.setViewportSize({ width: 1280, height: 800 });
+
+  // Recurring builds: whether they run, as the API says, and the switch, which flips it both
+  // ways (the API agrees each time). It ends as it began, whatever happens.
+  const recurring = () => apiAs(admin, "GET", "/v1/recurring-builds", undefined, true);
+  const wasPaused = (await recurring()).paused;
+  const says = (paused) => (paused ? "Recurring builds are paused." : "Recurring builds run on their schedules.");
+  const switchLabel = (paused) => (paused ? "Resume recurring builds" : "Pause recurring builds");
+  const showsRecurring = async (paused) => {
+    await page.waitForSelector(`#recurring button:text-is("${switchLabel(paused)}")`, { timeout: WAIT });
+    const text = await page.innerText("#recurring");
+    return text.includes(says(paused)) && !text.includes(says(!paused));
+  };
+  await page.goto(base.href + "#/recurring");
+  try {
+    check(await showsRecurring(wasPaused), `the recurring builds view says "${says(wasPaused)}" as GET /v1/recurring-builds does, with "${switchLabel(wasPaused)}"`);
+    check((await page.title()) === "Recurring builds · A4C" && (await page.innerText("nav [aria-current=page]")) === "Recurring builds", "the page's title and navigation name the recurring builds view");
+    await axeCheck(page, `the recurring builds view (${wasPaused ? "paused" : "running"})`);
+    await page.screenshot({ path: join(shots, wasPaused ? "recurring-paused.png" : "recurring.png"), fullPage: true });
+    await page.click(`#recurring button:text-is("${switchLabel(wasPaused)}")`);
+    check(await showsRecurring(!wasPaused), `"${switchLabel(wasPaused)}" makes the view say "${says(!wasPaused)}"`);
+    const flipped = await recurring();
+    check(flipped.paused === !wasPaused && flipped.updatedBy === admin, `and GET /v1/recurring-builds agrees (paused: ${flipped.paused}, by ${flipped.updatedBy})`);
+    await axeCheck(page, `the recurring builds view (${wasPaused ? "running" : "paused"})`);
+    await page.screenshot({ path: join(shots, wasPaused ? "recurring.png" : "recurring-paused.png"), fullPage: true });
+    await page.setViewportSize(PHONE);
+    await fitsThePhone(page, "the recurring builds view");
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.click(`#recurring button:text-is("${switchLabel(!wasPaused)}")`);
+    check(await showsRecurring(wasPaused), `"${switchLabel(!wasPaused)}" switches it back`);
+    check((await recurring()).paused === wasPaused, `and GET /v1/recurring-builds agrees (paused: ${wasPaused})`);
+  } finally {
+    if ((await recurring()).paused !== wasPaused) {
+      await apiAs(admin, "PUT", "/v1/recurring-builds", { paused: wasPaused }, true);
+    }
+  }
 
   check(foreignRequests.length === 0, `the page requested no other origin than ${base.origin} ${foreignRequests.join(" ")}`);
   check(consoleErrors.length === 0, `the page logged no error (a CSP violation would) ${consoleErrors.join(" | ")}`);

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,10 +25,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (through playwright-core) against this runtime and its real engines — a development user signs
  * in, creates a workspace and sees it RUNNING, deletes it, sees a bad create's problem detail and
  * never another user's workspace, follows a running build's log with {@code ?after=} until it ends;
- * an admin sees every host with its disk bar and each arch's build queue; at a phone's width tables
- * become cards and nothing overflows sideways; axe-core finds no WCAG 2.1 AA violation; the page
- * asks no other origin. Screenshots go to {@code target/screenshots/}. Plus the page's own headers,
- * over plain HTTP.
+ * an admin sees every host with its disk bar and each arch's build queue, drains a host and
+ * activates it again from its card, and pauses and resumes recurring builds (the API agreeing each
+ * time); at a phone's width tables become cards and nothing overflows sideways; axe-core finds no
+ * WCAG 2.1 AA violation; the page asks no other origin. Screenshots go to {@code
+ * target/screenshots/}. Plus the page's own headers, over plain HTTP.
  */
 @ExtendWith(SharedRuntime.class)
 class DashboardTest {
@@ -72,12 +75,29 @@ class DashboardTest {
     env.put("A4C_E2E_BUILD_PROJECT", buildProject);
     env.put("A4C_E2E_BUILD_CHANGE", change);
     env.put("A4C_E2E_SHOTS", SHOTS.toAbsolutePath().toString());
+    Set<String> drainingBefore = drainingHosts(api);
+    String recurringPaused = api.get("/v1/recurring-builds", api.adminToken()).at("/paused");
     Process node = command.start();
-    boolean ended = node.waitFor(Duration.ofMinutes(5).toSeconds(), TimeUnit.SECONDS);
-    String log = Files.readString(SHOTS.resolveSibling("dashboard-e2e.log"));
-    if (!ended) {
-      node.destroyForcibly();
+    boolean ended;
+    try {
+      ended = node.waitFor(Duration.ofMinutes(5).toSeconds(), TimeUnit.SECONDS);
+      if (!ended) {
+        node.destroyForcibly().waitFor();
+      }
+    } finally {
+      // The script undoes its drain and its switch itself; this is for a script that never got
+      // there (killed): other tests share the hosts and the switch.
+      for (String hostId : drainingHosts(api)) {
+        if (!drainingBefore.contains(hostId)) {
+          api.put("/v1/hosts/" + hostId + "/status", api.adminToken(), "{\"status\": \"ACTIVE\"}");
+        }
+      }
+      if (!recurringPaused.equals(
+          api.get("/v1/recurring-builds", api.adminToken()).at("/paused"))) {
+        api.put("/v1/recurring-builds", api.adminToken(), "{\"paused\": " + recurringPaused + "}");
+      }
     }
+    String log = Files.readString(SHOTS.resolveSibling("dashboard-e2e.log"));
     assertThat(ended).as("the browser test ended within 5 minutes:\n" + log).isTrue();
     assertThat(node.exitValue()).as(log).isZero();
     assertThat(log).contains("dashboard: all checks passed");
@@ -88,9 +108,22 @@ class DashboardTest {
             "workspaces-phone.png",
             "builds.png",
             "hosts.png",
-            "hosts-phone.png")) {
+            "hosts-phone.png",
+            "hosts-draining.png",
+            "recurring.png",
+            "recurring-paused.png")) {
       assertThat(SHOTS.resolve(shot)).isNotEmptyFile();
     }
+  }
+
+  private static Set<String> drainingHosts(ApiClient api) {
+    Set<String> draining = new HashSet<>();
+    for (var host : api.get("/v1/hosts", api.adminToken()).json().get("items")) {
+      if (host.path("status").asText().equals("DRAINING")) {
+        draining.add(host.path("hostId").asText());
+      }
+    }
+    return draining;
   }
 
   @Test
