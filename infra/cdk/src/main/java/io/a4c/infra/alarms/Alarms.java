@@ -42,6 +42,9 @@ public final class Alarms extends Construct {
    */
   public static final Duration BUILD_QUEUE_MAX_AGE = Duration.hours(1);
 
+  /** How long a job may stay on a builds' dead-letter queue (its consumer takes one in seconds). */
+  public static final Duration BUILD_DLQ_MAX_AGE = Duration.minutes(15);
+
   private final Topic topic;
   private final List<Alarm> alarms = new ArrayList<>();
 
@@ -85,6 +88,20 @@ public final class Alarms extends Construct {
       String suffix = Queues.idSuffix(arch);
       dlqAlarm(
           "BuildsDlq" + suffix + "NotEmpty", queues.buildsDlq(arch), arch.wireName() + " builds");
+      // The build DLQ has a consumer: it fails a readable job's build and deletes it within
+      // seconds, but leaves a job it cannot read (a later release's), receiving it again and again,
+      // so that one is seldom visible when the count above is sampled. Its age tells instead.
+      alarm(
+          "BuildsDlq" + suffix + "Unread",
+          queues.buildsDlq(arch).metricApproximateAgeOfOldestMessage(oneMinute("Maximum")),
+          BUILD_DLQ_MAX_AGE.toSeconds().intValue(),
+          ComparisonOperator.GREATER_THAN_THRESHOLD,
+          1,
+          "a job has stayed on the "
+              + arch.wireName()
+              + " builds' dead-letter queue more than "
+              + BUILD_DLQ_MAX_AGE.toMinutes().intValue()
+              + " min: its consumer cannot read it (a later release's job?)");
       alarm(
           "Builds" + suffix + "OldestMessage",
           queues.builds(arch).metricApproximateAgeOfOldestMessage(oneMinute("Maximum")),

@@ -44,6 +44,26 @@ class AlarmsTest {
   }
 
   @Test
+  void aJobLeftOnABuildsDeadLetterQueueByItsConsumerRaisesAnAlarmByItsAge() {
+    for (Arch arch : Arch.values()) {
+      template.hasResourceProperties(
+          "AWS::CloudWatch::Alarm",
+          Map.of(
+              "MetricName",
+              "ApproximateAgeOfOldestMessage",
+              "Dimensions",
+              List.of(
+                  Map.of("Name", "QueueName", "Value", queueName(stack.queues().buildsDlq(arch)))),
+              "Statistic",
+              "Maximum",
+              "Threshold",
+              900,
+              "EvaluationPeriods",
+              1));
+    }
+  }
+
+  @Test
   void hostEventsWaitingLongerThanTheEnvironmentAllowsRaisesAnAlarm() {
     template.hasResourceProperties(
         "AWS::CloudWatch::Alarm",
@@ -113,9 +133,9 @@ class AlarmsTest {
   @Test
   void everyAlarmNotifiesTheTopicAndQuietMetricsAreHealthy() {
     Map<String, String> topic = Map.of("Ref", logicalId(stack.alarms().topic()));
-    // API 5xx, list latency, host-events DLQ and age, host commands' DLQ; per arch, the build DLQ
-    // and the queue's age.
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 5 + 2 * Arch.values().length);
+    // API 5xx, list latency, host-events DLQ and age, host commands' DLQ; per arch, the build DLQ's
+    // count and age and the queue's age.
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 5 + 3 * Arch.values().length);
     template.allResourcesProperties(
         "AWS::CloudWatch::Alarm",
         Map.of(
