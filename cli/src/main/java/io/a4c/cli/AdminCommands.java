@@ -3,15 +3,21 @@ package io.a4c.cli;
 import io.a4c.cli.ApiTypes.AuditPage;
 import io.a4c.cli.ApiTypes.HostList;
 import io.a4c.cli.ApiTypes.HostStatusRequest;
+import io.a4c.cli.ApiTypes.ProjectListing;
+import io.a4c.cli.ApiTypes.ProjectListingList;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The administrators' commands: {@code projects}, {@code hosts}, {@code audit}. */
+/**
+ * The administrators' commands: {@code projects} (but {@code projects list}, anyone's), {@code
+ * hosts}, {@code audit}.
+ */
 final class AdminCommands {
   private AdminCommands() {}
 
@@ -23,9 +29,54 @@ final class AdminCommands {
   @Command(
       name = "projects",
       mixinStandardHelpOptions = true,
-      description = "Projects (admin).",
-      subcommands = {Projects.Put.class, Projects.Get.class})
+      description = "Projects: list them (anyone); put and get one's configuration (admin).",
+      subcommands = {Projects.ListCommand.class, Projects.Put.class, Projects.Get.class})
   static final class Projects extends A4cCli.Group {
+    /** {@code projects list}: what any signed-in user may create workspaces of. */
+    @Command(
+        name = "list",
+        aliases = "ls",
+        mixinStandardHelpOptions = true,
+        description =
+            "List projects: each parent and its newest completed image per arch (what a"
+                + " workspace can be created of).")
+    static final class ListCommand implements Runnable {
+      private final Context context;
+      @Mixin Common common;
+
+      ListCommand(Context context) {
+        this.context = context;
+      }
+
+      @Override
+      public void run() {
+        var reply = common.api(context).get("/v1/projects");
+        if (common.json()) {
+          Common.printJson(context, reply.json().get("items"));
+          return;
+        }
+        var table = Table.of("project", "parent", "images");
+        for (var p : reply.as(ProjectListingList.class).items()) {
+          if (p.parents() == null || p.parents().isEmpty()) {
+            table.row(p.projectName(), null, null);
+            continue;
+          }
+          for (var parent : p.parents()) {
+            List<ProjectListing.Image> images =
+                parent.images() == null ? List.of() : parent.images();
+            table.row(
+                p.projectName(),
+                parent.parentName(),
+                images.isEmpty()
+                    ? "none yet"
+                    : String.join(
+                        ", ", images.stream().map(i -> i.arch() + " at " + i.change()).toList()));
+          }
+        }
+        table.print(context.out(), "no projects");
+      }
+    }
+
     /** {@code projects put}. */
     @Command(
         name = "put",

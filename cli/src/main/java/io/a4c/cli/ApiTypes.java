@@ -132,6 +132,25 @@ public final class ApiTypes {
   /** {@code HostStatusRequest}. */
   public record HostStatusRequest(String status) {}
 
+  /**
+   * {@code ProjectListing}: what any signed-in user sees of a project, its parents and, per parent,
+   * the newest completed image of each arch that has one.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ProjectListing(String projectName, List<ProjectListing.Parent> parents) {
+    /** One of its parents (the schema's inline {@code parents} item). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Parent(String parentName, List<Image> images) {}
+
+    /** The newest completed image of an arch (the schema's inline {@code images} item). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Image(String arch, String change, Instant createdAt) {}
+  }
+
+  /** {@code ProjectListingList}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ProjectListingList(List<ProjectListing> items) {}
+
   /** {@code AuditEntry}. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record AuditEntry(

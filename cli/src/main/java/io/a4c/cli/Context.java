@@ -42,8 +42,8 @@ public record Context(
 
   /**
    * Whether the process runs on a terminal. From JDK 22 on, {@code System.console()} is there even
-   * when the streams are redirected, and {@code Console.isTerminal()} (absent from 21, the release
-   * the CLI is compiled for) tells.
+   * when the streams are redirected, and {@code Console.isTerminal()} (absent before 22; the CLI is
+   * compiled for 17) tells.
    */
   private static boolean onTerminal() {
     var console = System.console();

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 final class KeyCommands extends A4cCli.Group {
   private static final String PATH = "/v1/users/me/ssh-keys";
 
-  /** {@code keys add}. */
+  /** {@code keys add}: a public key file's line, never a private key's. */
   @Command(
       name = "add",
       mixinStandardHelpOptions = true,
@@ -61,6 +61,16 @@ final class KeyCommands extends A4cCli.Group {
                 + " ("
                 + e.getClass().getSimpleName()
                 + "): give the public key file, or make one with ssh-keygen -t ed25519");
+      }
+      if (key.contains("PRIVATE KEY-----") || key.startsWith("PuTTY-User-Key-File-")) {
+        // Refused here, before any request: a private key never leaves this machine.
+        throw new CliException(
+            ExitCodes.USAGE,
+            source
+                + " is a private key, which is not sent anywhere: give its public key, the .pub"
+                + " file beside it (`ssh-keygen -y -f "
+                + source
+                + "` prints it)");
       }
       var reply =
           common.api(context).send("PUT", PATH + "/" + Api.encode(name), new PutSshKeyRequest(key));

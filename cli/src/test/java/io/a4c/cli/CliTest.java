@@ -284,6 +284,73 @@ class CliTest {
   }
 
   @Test
+  void projectsListPrintsEachParentWithItsImagesOrTheApisJson() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      api.on(
+          "GET /v1/projects",
+          200,
+          "{\"items\":[{\"projectName\":\"shop\",\"parents\":["
+              + "{\"parentName\":\"main\",\"images\":["
+              + "{\"arch\":\"amd64\",\"change\":\"4711\",\"createdAt\":\"2026-05-04T10:15:30Z\"},"
+              + "{\"arch\":\"arm64\",\"change\":\"4710\",\"createdAt\":\"2026-05-03T10:15:30Z\"}]},"
+              + "{\"parentName\":\"release\",\"images\":[]}]}]}");
+
+      var table = FakeApi.cli(home, "", "projects", "list");
+      assertThat(table.exitCode()).as(table.err()).isZero();
+      assertThat(table.out().lines().toList())
+          .containsExactly(
+              "PROJECT  PARENT   IMAGES",
+              "shop     main     amd64 at 4711, arm64 at 4710",
+              "shop     release  none yet");
+      var last = api.seen.get(api.seen.size() - 1);
+      assertThat(last.method() + " " + last.path()).isEqualTo("GET /v1/projects");
+      assertThat(last.authorization()).startsWith("Bearer ");
+
+      var json = FakeApi.cli(home, "", "projects", "ls", "--json");
+      assertThat(json.exitCode()).as(json.err()).isZero();
+      var items = Api.JSON.readTree(json.out());
+      assertThat(items.isArray()).as("the items, as the API answered them").isTrue();
+      assertThat(items.get(0).at("/parents/0/images/1/createdAt").asText())
+          .isEqualTo("2026-05-03T10:15:30Z");
+
+      api.on("GET /v1/projects", 200, "{\"items\":[]}");
+      assertThat(FakeApi.cli(home, "", "projects", "list").out()).isEqualTo("no projects\n");
+    }
+  }
+
+  @Test
+  void keysAddRefusesAPrivateKeyBeforeAnyRequest() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      Path secret = home.resolve("id_ed25519");
+      Files.writeString(
+          secret,
+          "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n"
+              + "-----END OPENSSH PRIVATE KEY-----\n");
+      int before = api.seen.size();
+      var run = FakeApi.cli(home, "", "keys", "add", "laptop", secret.toString());
+      assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.err()).contains(secret + " is a private key").contains(".pub");
+      assertThat(api.seen).as("nothing was sent").hasSize(before);
+
+      // Without FILE: ~/.ssh/id_ed25519.pub.
+      Files.createDirectories(home.resolve(".ssh"));
+      Files.writeString(
+          home.resolve(".ssh").resolve("id_ed25519.pub"),
+          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA me@laptop\n");
+      api.on(
+          "PUT /v1/users/me/ssh-keys/laptop",
+          201,
+          "{\"name\":\"laptop\",\"type\":\"ssh-ed25519\",\"fingerprint\":\"SHA256:x\","
+              + "\"createdAt\":\"2026-12-01T10:00:00Z\"}");
+      var pub = FakeApi.cli(home, "", "keys", "add", "laptop");
+      assertThat(pub.exitCode()).as(pub.err()).isZero();
+      assertThat(pub.out()).isEqualTo("added laptop: ssh-ed25519 SHA256:x\n");
+      assertThat(api.seen.get(api.seen.size() - 1).body())
+          .isEqualTo("{\"publicKey\":\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA me@laptop\"}");
+    }
+  }
+
+  @Test
   void configSshBlockIsReplacedNotRepeated() {
     String mine = "Host other\n  User me\n";
     String block = SshCommands.BEGIN + "\nHost a.a4c\n" + SshCommands.END + "\n";

@@ -64,10 +64,22 @@ class OpenApiTypesTest {
         .as("docs/openapi.yaml has a schema %s", type.getSimpleName())
         .isFalse();
     var problems = new ArrayList<String>();
+    check(type.getSimpleName(), type, schema, problems);
+    assertThat(problems).as(type.getSimpleName()).isEmpty();
+  }
+
+  /**
+   * Adds to {@code problems} what of record {@code type} does not match {@code schema}. A record
+   * property's schema is the one its {@code $ref} names, the record's own name; a list of records
+   * is checked against its {@code items}: a {@code $ref} naming the record, or an inline schema,
+   * checked here property by property ({@code ProjectListing.parents}).
+   */
+  private static void check(String where, Class<?> type, JsonNode schema, List<String> problems) {
     for (RecordComponent component : type.getRecordComponents()) {
+      String name = where + "." + component.getName();
       JsonNode property = schema.path("properties").path(component.getName());
       if (property.isMissingNode()) {
-        problems.add(component.getName() + " is not a property of " + type.getSimpleName());
+        problems.add(component.getName() + " is not a property of " + where);
         continue;
       }
       String expected = jsonType(component.getGenericType());
@@ -77,12 +89,20 @@ class OpenApiTypesTest {
             component.getName() + ": the CLI reads " + expected + ", the schema says " + actual);
       }
       if (component.getType().isRecord()) {
-        assertThat(refName(property))
-            .as(type.getSimpleName() + "." + component.getName())
-            .isEqualTo(component.getType().getSimpleName());
+        assertThat(refName(property)).as(name).isEqualTo(component.getType().getSimpleName());
+      }
+      if (component.getGenericType() instanceof ParameterizedType list
+          && List.class.isAssignableFrom(component.getType())
+          && list.getActualTypeArguments()[0] instanceof Class<?> element
+          && element.isRecord()) {
+        JsonNode items = resolve(property).path("items");
+        if (items.has("$ref") || items.has("allOf")) {
+          assertThat(refName(items)).as(name + "[]").isEqualTo(element.getSimpleName());
+        } else {
+          check(name + "[]", element, items, problems);
+        }
       }
     }
-    assertThat(problems).as(type.getSimpleName()).isEmpty();
   }
 
   @Test
@@ -92,6 +112,16 @@ class OpenApiTypesTest {
         .isNotEqualTo(declaredType(SCHEMAS.path("Workspace").path("properties").path("state")));
     assertThat(SCHEMAS.path("Workspace").path("properties").path("nickname").isMissingNode())
         .isTrue();
+    // In a list's inline item schema too.
+    record Image(String arch, int change) {}
+    record Parent(String parentName, List<Image> images, String label) {}
+    record ProjectListing(String projectName, List<Parent> parents) {}
+    var problems = new ArrayList<String>();
+    check("ProjectListing", ProjectListing.class, SCHEMAS.path("ProjectListing"), problems);
+    assertThat(problems)
+        .containsExactlyInAnyOrder(
+            "change: the CLI reads integer, the schema says string",
+            "label is not a property of ProjectListing.parents[]");
   }
 
   static Stream<Object[]> requests() {

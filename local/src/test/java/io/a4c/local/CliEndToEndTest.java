@@ -78,7 +78,8 @@ class CliEndToEndTest {
     }
   }
 
-  private static ProcessBuilder cliProcess(Path configHome, String... args) {
+  /** The CLI's process, {@code configHome} its {@code XDG_CONFIG_HOME}, not yet started. */
+  static ProcessBuilder cliProcess(Path configHome, String... args) {
     assertThat(JAR)
         .as("the CLI's jar: the reactor builds it (mvn verify, or package -pl cli) before local")
         .exists();
@@ -94,7 +95,12 @@ class CliEndToEndTest {
   }
 
   private Run cli(String... args) throws Exception {
-    var process = cliProcess(config, args).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    return cli(config, args);
+  }
+
+  /** Runs the CLI to its end, {@code configHome} its {@code XDG_CONFIG_HOME}, nothing on input. */
+  static Run cli(Path configHome, String... args) throws Exception {
+    var process = cliProcess(configHome, args).redirectInput(ProcessBuilder.Redirect.PIPE).start();
     process.getOutputStream().close();
     var out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
     var err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
@@ -110,7 +116,25 @@ class CliEndToEndTest {
     }
   }
 
-  private static String busyboxProject(Scenario scenario, String name) {
+  /**
+   * {@code workspaces create PROJECT --name NAME --wait}. On a loaded machine a host's heartbeat
+   * may run late, and placement then refuses (503, exit 5) until it comes: that refusal created
+   * nothing, so the create is asked again.
+   */
+  static Run createWaiting(Path configHome, String project, String name) throws Exception {
+    Run created = null;
+    for (int tries = 0; tries < 6; tries++) {
+      created = cli(configHome, "workspaces", "create", project, "--name", name, "--wait");
+      if (created.exitCode() != 5 || !created.err().contains("silent for over")) {
+        break;
+      }
+      Thread.sleep(5_000);
+    }
+    return created;
+  }
+
+  /** A project with a registered image, busybox, so its workspaces start in a second. */
+  static String busyboxProject(Scenario scenario, String name) {
     String project = scenario.createProject(name);
     scenario.registerImage(project, "amd64", "1", "a4c-base:busybox");
     return project;
@@ -172,16 +196,7 @@ class CliEndToEndTest {
     assertThat(whoami.json().get("userId").asText()).isEqualTo(user);
     assertThat(whoami.json().get("admin").asBoolean()).isFalse();
 
-    // On a loaded machine a host's heartbeat may run late, and placement then refuses (503,
-    // exit 5) until it comes: that refusal created nothing, so the create is asked again.
-    Run created = null;
-    for (int tries = 0; tries < 6; tries++) {
-      created = cli("workspaces", "create", project, "--name", "box", "--wait");
-      if (created.exitCode() != 5 || !created.err().contains("silent for over")) {
-        break;
-      }
-      Thread.sleep(5_000);
-    }
+    Run created = createWaiting(config, project, "box");
     assertThat(created.exitCode()).as(created.err()).isZero();
     assertThat(created.err()).contains("placed on h").contains("→ RUNNING");
     assertThat(created.out()).contains("state:    RUNNING").contains("ip:       10.251.");
