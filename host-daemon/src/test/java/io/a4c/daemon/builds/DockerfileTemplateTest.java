@@ -100,13 +100,9 @@ class DockerfileTemplateTest {
   }
 
   private static String runScript(Path bin, List<String> tools) throws Exception {
-    var process =
-        new ProcessBuilder(DockerfileTemplate.installTools(tools)).redirectErrorStream(true);
-    process.environment().put("PATH", bin + ":/usr/bin:/bin");
-    Process started = process.start();
-    String output = new String(started.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(started.waitFor()).as(output).isZero();
-    return output;
+    var ran = run(bin, DockerfileTemplate.installTools(tools));
+    assertThat(ran.exitCode()).as(ran.output()).isZero();
+    return ran.output();
   }
 
   private static void stub(Path path, String body) throws Exception {
@@ -159,7 +155,7 @@ class DockerfileTemplateTest {
             + "esac");
     var source = BuildSource.perforce("//depot/kernel/...");
 
-    assertThat(runSync(bin, DockerfileTemplate.perforceSync(source, "main", "1234")).exitCode())
+    assertThat(run(bin, DockerfileTemplate.perforceSync(source, "main", "1234")).exitCode())
         .isZero();
     assertThat(Files.readAllLines(calls))
         .containsExactly(
@@ -167,7 +163,7 @@ class DockerfileTemplateTest {
             "sync //depot/kernel/main/...@1234");
 
     Files.delete(calls);
-    var otherStream = runSync(bin, DockerfileTemplate.perforceSync(source, "main", "1237"));
+    var otherStream = run(bin, DockerfileTemplate.perforceSync(source, "main", "1237"));
     assertThat(otherStream.exitCode()).isNotZero();
     assertThat(otherStream.output())
         .contains("a4c: change 1237 is not a submitted change of //depot/kernel/main/...");
@@ -175,7 +171,7 @@ class DockerfileTemplateTest {
 
     Files.delete(calls);
     assertThat(
-            runSync(bin, DockerfileTemplate.perforceSync(source, "main", DockerfileTemplate.HEAD))
+            run(bin, DockerfileTemplate.perforceSync(source, "main", DockerfileTemplate.HEAD))
                 .exitCode())
         .isZero();
     assertThat(Files.readAllLines(calls)).containsExactly("sync //depot/kernel/main/...#head");
@@ -183,7 +179,8 @@ class DockerfileTemplateTest {
 
   private record Ran(int exitCode, String output) {}
 
-  private static Ran runSync(Path bin, List<String> argv) throws Exception {
+  /** Runs {@code argv} under a real {@code sh} with {@code bin}'s stubs first on the PATH. */
+  private static Ran run(Path bin, List<String> argv) throws Exception {
     var process = new ProcessBuilder(argv).redirectErrorStream(true);
     process.environment().put("PATH", bin + ":/usr/bin:/bin");
     Process started = process.start();
