@@ -140,7 +140,7 @@ public final class BuildReports {
               after.parentName(),
               after.arch(),
               after.change(),
-              position(report, after),
+              position(report, before),
               after.imageRef(),
               Image.COMPLETED,
               after.endedAt()));
@@ -201,20 +201,26 @@ public final class BuildReports {
 
   /**
    * The report as it may be applied: a COMPLETED one whose image is not the build's own reference
-   * in the configured repository becomes FAILED, saying what was reported instead.
+   * in the configured repository becomes FAILED, saying what was reported instead. A Perforce build
+   * is of the change its schedule names (the change is its place among the images): a report of
+   * another change, or of an image tagged with another, is not this build's.
    */
   private BuildEnded withCheckedImage(BuildEnded report, BuildSchedule build) {
     if (report.status() != BuildStatus.COMPLETED) {
       return report;
     }
-    String change = report.change() != null ? report.change() : build.change();
+    boolean namedPerforceChange = build.change() != null && build.syncsFromPerforce();
+    String change =
+        namedPerforceChange || report.change() == null ? build.change() : report.change();
     String expected =
         change == null
             ? null
             : repository
                 + ":"
                 + ImageTags.of(build.projectName(), build.parentName(), build.arch(), change);
-    if (report.imageRef().equals(expected)) {
+    boolean changeAsScheduled =
+        !namedPerforceChange || report.change() == null || report.change().equals(change);
+    if (report.imageRef().equals(expected) && changeAsScheduled) {
       return report;
     }
     log.atWarn()
@@ -236,6 +242,7 @@ public final class BuildReports {
         null,
         "the builder reported image "
             + report.imageRef()
+            + (changeAsScheduled ? "" : " of change " + report.change())
             + ", not this build's "
             + (expected == null ? "reference in " + repository : expected),
         report.log(),

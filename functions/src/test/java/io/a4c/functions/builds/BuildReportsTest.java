@@ -15,6 +15,7 @@ import io.a4c.events.BuildStatus;
 import io.a4c.events.EventJson;
 import io.a4c.events.Heartbeat;
 import io.a4c.events.HostCommand;
+import io.a4c.events.ImageTags;
 import io.a4c.events.PrefetchImage;
 import io.a4c.functions.audit.TestAudit;
 import io.a4c.functions.config.FunctionsConfig;
@@ -173,7 +174,7 @@ class BuildReportsTest {
   }
 
   private static String kernelImage(String change) {
-    return REPOSITORY + ":kernel_main_amd64_" + change;
+    return REPOSITORY + ":" + ImageTags.of("kernel", "main", Arch.AMD64, change);
   }
 
   /** Build number {@code n} of {@code change}, SCHEDULED. */
@@ -452,6 +453,40 @@ class BuildReportsTest {
   }
 
   @Test
+  void aPerforceBuildReportedAsAnotherChangeFailsAndBecomesNoImage() throws Exception {
+    var newest = claimedPerforce(1, "4711");
+    assertThat(reports.apply(completed(newest, "h1", "h1/0", 4711L, kernelImage("4711")))).isTrue();
+    var older = claimedPerforce(2, "1200");
+
+    // Its builder says it built a later change, with that change's tag.
+    var claimedLater =
+        BuildEnded.of(
+            "h1",
+            older.scheduleId(),
+            "alice",
+            "h1/0",
+            1,
+            BuildStatus.COMPLETED,
+            "999999999",
+            999_999_999L,
+            kernelImage("999999999"),
+            "sha256:" + "b".repeat(64),
+            null,
+            "built",
+            T0);
+    assertThat(reports.apply(claimedLater)).isTrue();
+
+    var ended = schedules.get("alice", older.scheduleId(), true).orElseThrow();
+    assertThat(ended.status()).isEqualTo(BuildStatus.FAILED);
+    assertThat(ended.reason()).contains("of change 999999999").contains(kernelImage("1200"));
+    assertThat(images.newestCompleted("kernel", "main", Arch.AMD64))
+        .get()
+        .extracting(i -> i.change())
+        .isEqualTo("4711");
+    assertThat(images.completed("kernel", "main", Arch.AMD64, "999999999")).isEmpty();
+  }
+
+  @Test
   void aPerforceLabelFromBeforeNumbersWereRequiredIsNeverTheDefaultButHeadIs() throws Exception {
     var numbered = claimedPerforce(1, "4711");
     assertThat(reports.apply(completed(numbered, "h1", "h1/0", 4711L, kernelImage("4711"))))
@@ -460,6 +495,11 @@ class BuildReportsTest {
     var label = claimedPerforce(2, "REL_1_0");
     assertThat(reports.apply(completed(label, "h1", "h1/0", null, kernelImage("REL_1_0"))))
         .isTrue();
+    assertThat(images.completed("kernel", "main", Arch.AMD64, "REL_1_0"))
+        .as("built, and an image")
+        .get()
+        .extracting(i -> i.position())
+        .isEqualTo(0L);
     assertThat(images.newestCompleted("kernel", "main", Arch.AMD64))
         .get()
         .extracting(i -> i.change())

@@ -525,8 +525,9 @@ public final class DockerWorkspaceRuntime {
           var running = pull.exec(progress);
           try {
             if (!running.awaitCompletion(pullTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-              // Closing the stream ends the request, and the engine cancels a pull no request
-              // waits for: it does not go on pulling (or hanging on a stalled registry) unseen.
+              // Closing the stream ends the request: the daemon keeps no thread or connection for
+              // it. The engine cancels the pull (it logs "context canceled"), though a layer
+              // download stalled on its registry may wait on inside it.
               closeQuietly(running);
               throw new StepFailure(
                   "pulling " + imageRef + " did not finish in " + describe(pullTimeout),

@@ -135,6 +135,14 @@ public final class BuildQueueProbe implements AutoCloseable {
             attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
   }
 
+  /**
+   * Empties {@code arch}'s dead-letter queue: its consumer receives what it cannot read again as
+   * soon as it shows, so such a message cannot be taken out one by one.
+   */
+  public void purgeDeadLetterQueue(Arch arch) {
+    sqs.purgeQueue(b -> b.queueUrl(runtime.buildDeadLetterQueueUrl(arch)));
+  }
+
   /** Parks a job in {@code arch}'s dead-letter queue, as SQS does after the last receive. */
   public void sendToDeadLetterQueue(Arch arch, String body) {
     sqs.sendMessage(b -> b.queueUrl(runtime.buildDeadLetterQueueUrl(arch)).messageBody(body));

@@ -13,6 +13,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
@@ -90,16 +91,28 @@ public final class Alarms extends Construct {
           "BuildsDlq" + suffix + "NotEmpty", queues.buildsDlq(arch), arch.wireName() + " builds");
       // The build DLQ has a consumer: it fails a readable job's build and deletes it within
       // seconds, but leaves a job it cannot read (a later release's), receiving it again and again,
-      // so that one is seldom visible when the count above is sampled. Its age tells instead.
+      // so that one is seldom visible when the count above is sampled, and SQS leaves a message
+      // received three times out of the queue's age metric. So: a job there, visible or being
+      // received, every minute for BUILD_DLQ_MAX_AGE.
+      IQueue buildsDlq = queues.buildsDlq(arch);
       alarm(
           "BuildsDlq" + suffix + "Unread",
-          queues.buildsDlq(arch).metricApproximateAgeOfOldestMessage(oneMinute("Maximum")),
-          BUILD_DLQ_MAX_AGE.toSeconds().intValue(),
+          MathExpression.Builder.create()
+              .expression("visible + received")
+              .usingMetrics(
+                  Map.of(
+                      "visible",
+                      buildsDlq.metricApproximateNumberOfMessagesVisible(oneMinute("Maximum")),
+                      "received",
+                      buildsDlq.metricApproximateNumberOfMessagesNotVisible(oneMinute("Maximum"))))
+              .period(Duration.minutes(1))
+              .build(),
+          0,
           ComparisonOperator.GREATER_THAN_THRESHOLD,
-          1,
+          BUILD_DLQ_MAX_AGE.toMinutes().intValue(),
           "a job has stayed on the "
               + arch.wireName()
-              + " builds' dead-letter queue more than "
+              + " builds' dead-letter queue "
               + BUILD_DLQ_MAX_AGE.toMinutes().intValue()
               + " min: its consumer cannot read it (a later release's job?)");
       alarm(

@@ -44,22 +44,40 @@ class AlarmsTest {
   }
 
   @Test
-  void aJobLeftOnABuildsDeadLetterQueueByItsConsumerRaisesAnAlarmByItsAge() {
+  void aJobLeftOnABuildsDeadLetterQueueByItsConsumerRaisesAnAlarmAfterFifteenMinutes() {
     for (Arch arch : Arch.values()) {
+      Map<String, Object> dlq = queueName(stack.queues().buildsDlq(arch));
       template.hasResourceProperties(
           "AWS::CloudWatch::Alarm",
-          Map.of(
-              "MetricName",
-              "ApproximateAgeOfOldestMessage",
-              "Dimensions",
-              List.of(
-                  Map.of("Name", "QueueName", "Value", queueName(stack.queues().buildsDlq(arch)))),
-              "Statistic",
-              "Maximum",
-              "Threshold",
-              900,
+          Map.<String, Object>of(
               "EvaluationPeriods",
-              1));
+              15,
+              "DatapointsToAlarm",
+              15,
+              "Threshold",
+              0,
+              "Metrics",
+              Match.arrayWith(
+                  List.of(
+                      Match.objectLike(Map.<String, Object>of("Expression", "visible + received")),
+                      Match.objectLike(
+                          Map.<String, Object>of(
+                              "Id",
+                              "received",
+                              "MetricStat",
+                              Match.objectLike(
+                                  Map.<String, Object>of(
+                                      "Metric",
+                                      Match.objectLike(
+                                          Map.<String, Object>of(
+                                              "MetricName",
+                                              "ApproximateNumberOfMessagesNotVisible",
+                                              "Dimensions",
+                                              List.of(
+                                                  Map.<String, Object>of(
+                                                      "Name", "QueueName", "Value", dlq)))))))))),
+              "AlarmDescription",
+              Match.stringLikeRegexp(".*" + arch.wireName() + " builds' dead-letter queue.*")));
     }
   }
 
