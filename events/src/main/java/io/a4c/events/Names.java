@@ -55,13 +55,20 @@ public final class Names {
   /** Change: a Perforce change number or a git commit/ref name made of safe characters. */
   public static final Pattern CHANGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+  /** The change of a Perforce build of the newest change (a recurring build's). */
+  public static final String PERFORCE_HEAD = "head";
+
+  /** A submitted Perforce changelist's number: its place among its stream's changes. */
+  public static final Pattern PERFORCE_CHANGE_NUMBER = Pattern.compile("[1-9][0-9]{0,9}");
+
   /**
    * The change of a Perforce build: a submitted changelist's number (Perforce numbers them with
-   * 32-bit integers), or {@code head} for the newest. No label nor other revision specifier: a
-   * change must be placeable among its stream's changes, so that an old one never becomes the
-   * default image (issue 14).
+   * 32-bit integers), or {@link #PERFORCE_HEAD} for the newest. No label nor other revision
+   * specifier: a change must be placeable among its stream's changes, so that an old one never
+   * becomes the default image (issue 14).
    */
-  public static final Pattern PERFORCE_CHANGE = Pattern.compile("[1-9][0-9]{0,9}|head");
+  public static final Pattern PERFORCE_CHANGE =
+      Pattern.compile(PERFORCE_CHANGE_NUMBER.pattern() + "|" + PERFORCE_HEAD);
 
   /**
    * Docker image references, {@code [registry[:port]/]name[:tag][@sha256:digest]}, with no spaces

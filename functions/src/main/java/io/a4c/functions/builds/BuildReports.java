@@ -5,6 +5,7 @@ import io.a4c.events.BuildLogUpdate;
 import io.a4c.events.BuildStatus;
 import io.a4c.events.BuilderStatus;
 import io.a4c.events.ImageTags;
+import io.a4c.events.Names;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.projects.Image;
 import io.a4c.functions.projects.ImageStore;
@@ -31,9 +32,6 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class BuildReports {
   private static final Logger log = LoggerFactory.getLogger(BuildReports.class);
-
-  /** The change of a Perforce build of the newest change. */
-  private static final String PERFORCE_HEAD = "head";
 
   private final BuildScheduleStore schedules;
   private final BuildLogStore logs;
@@ -110,7 +108,8 @@ public final class BuildReports {
       return false;
     }
     BuildSchedule before = stored.get();
-    BuildEnded report = withCheckedImage(sent, before);
+    boolean perforce = before.syncsFromPerforce();
+    BuildEnded report = withCheckedImage(sent, before, perforce);
     boolean holder =
         report.workerId().equals(before.workerId()) && report.attempt() == before.attempt();
     if (!holder) {
@@ -140,7 +139,7 @@ public final class BuildReports {
               after.parentName(),
               after.arch(),
               after.change(),
-              position(report, before),
+              position(report, before, perforce),
               after.imageRef(),
               Image.COMPLETED,
               after.endedAt()));
@@ -177,13 +176,13 @@ public final class BuildReports {
    * builder is trusted with as it is with the image's contents; when it could not say (a daemon
    * from before positions), level with the newest.
    */
-  private long position(BuildEnded report, BuildSchedule build) {
-    if (build.syncsFromPerforce()) {
+  private long position(BuildEnded report, BuildSchedule build, boolean perforce) {
+    if (perforce) {
       String change = build.change();
-      if (change == null || change.equals(PERFORCE_HEAD)) {
+      if (change == null || change.equals(Names.PERFORCE_HEAD)) {
         return newestPosition(build);
       }
-      return change.matches("[1-9][0-9]{0,9}") ? Long.parseLong(change) : 0L;
+      return Names.PERFORCE_CHANGE_NUMBER.matcher(change).matches() ? Long.parseLong(change) : 0L;
     }
     if (report.position() != null) {
       return report.position();
@@ -205,11 +204,11 @@ public final class BuildReports {
    * is of the change its schedule names (the change is its place among the images): a report of
    * another change, or of an image tagged with another, is not this build's.
    */
-  private BuildEnded withCheckedImage(BuildEnded report, BuildSchedule build) {
+  private BuildEnded withCheckedImage(BuildEnded report, BuildSchedule build, boolean perforce) {
     if (report.status() != BuildStatus.COMPLETED) {
       return report;
     }
-    boolean namedPerforceChange = build.change() != null && build.syncsFromPerforce();
+    boolean namedPerforceChange = perforce && build.change() != null;
     String change =
         namedPerforceChange || report.change() == null ? build.change() : report.change();
     String expected =

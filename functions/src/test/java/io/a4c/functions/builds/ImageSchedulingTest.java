@@ -70,54 +70,24 @@ class ImageSchedulingTest {
     var client = dynamo.client();
     audit = TestAudit.log(client, config, clock);
     ProjectService projects = TestProjects.service(client, config, clock, audit);
-    projects.put(
-        new Origin("root", true, "req-0", null),
+    putProject(
+        projects,
         "shop",
-        new ProjectConfig(
-            new ProjectSource("git", null, "https://git.example/shop.git"),
-            "debian:12",
-            List.of(),
-            List.of("main", "release"),
-            List.of(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null));
-    projects.put(
-        new Origin("root", true, "req-0", null),
+        new ProjectSource("git", null, "https://git.example/shop.git"),
+        List.of("main", "release"),
+        null);
+    putProject(
+        projects,
         "vault",
-        new ProjectConfig(
-            new ProjectSource("git", null, "https://git.example/vault.git"),
-            "debian:12",
-            List.of(),
-            List.of("main"),
-            List.of(),
-            null,
-            null,
-            null,
-            null,
-            List.of("carol"),
-            null,
-            null));
-    projects.put(
-        new Origin("root", true, "req-0", null),
+        new ProjectSource("git", null, "https://git.example/vault.git"),
+        List.of("main"),
+        List.of("carol"));
+    putProject(
+        projects,
         "kernel",
-        new ProjectConfig(
-            new ProjectSource("perforce", "//depot/kernel/...", null),
-            "debian:12",
-            List.of(),
-            List.of("main"),
-            List.of(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null));
+        new ProjectSource("perforce", "//depot/kernel/...", null),
+        List.of("main"),
+        null);
     schedules =
         new BuildScheduleStore(
             client, new UsageCounters(client, config.security().usageTable()), config);
@@ -132,6 +102,31 @@ class ImageSchedulingTest {
             clock,
             config);
     cancellation = new ImageScheduleCancellation(schedules, audit, clock);
+  }
+
+  /** Puts project {@code name} (on debian:12, no tools or setup) as an admin. */
+  private static void putProject(
+      ProjectService projects,
+      String name,
+      ProjectSource source,
+      List<String> parents,
+      List<String> builders) {
+    projects.put(
+        new Origin("root", true, "req-0", null),
+        name,
+        new ProjectConfig(
+            source,
+            "debian:12",
+            List.of(),
+            parents,
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            builders,
+            null,
+            null));
   }
 
   private static CreateImageScheduleRequest request(String parentName) {

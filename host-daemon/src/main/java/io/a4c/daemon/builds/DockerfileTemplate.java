@@ -37,7 +37,7 @@ import javax.inject.Singleton;
 @Singleton
 public final class DockerfileTemplate {
   /** The change label of a Perforce build of the newest change. */
-  public static final String HEAD = "head";
+  public static final String HEAD = Names.PERFORCE_HEAD;
 
   private static final String RESOURCE = "/io/a4c/daemon/builds/Dockerfile.mustache";
 

@@ -21,6 +21,7 @@ import io.a4c.daemon.registry.RegistryAuth;
 import io.a4c.daemon.registry.RegistryLoginFailed;
 import io.a4c.daemon.ssh.SshdConfig;
 import io.a4c.events.CreateWorkspace;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -547,7 +548,7 @@ public final class DockerWorkspaceRuntime {
         });
   }
 
-  private static void closeQuietly(java.io.Closeable stream) {
+  private static void closeQuietly(Closeable stream) {
     try {
       stream.close();
     } catch (IOException e) {

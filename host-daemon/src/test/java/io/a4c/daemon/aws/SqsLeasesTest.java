@@ -2,11 +2,9 @@ package io.a4c.daemon.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.a4c.daemon.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -85,33 +83,5 @@ class SqsLeasesTest {
     lease.close();
     assertThat(extended.get(extended.size() - 1)).isEqualTo("r-new");
     assertThat(lease.message().receiptHandle()).isEqualTo("r-new");
-  }
-
-  /** A clock the test sets; the leases read it from their timer thread. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

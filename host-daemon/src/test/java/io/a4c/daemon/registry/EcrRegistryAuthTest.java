@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.model.AuthConfig;
+import io.a4c.daemon.testing.MovableClock;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
@@ -37,7 +36,7 @@ class EcrRegistryAuthTest {
   private static final Instant NOW = Instant.parse("2025-06-01T08:00:00Z");
 
   private final StubEcr ecr = new StubEcr();
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MovableClock clock = new MovableClock(NOW);
   private final EcrRegistryAuth auth = new EcrRegistryAuth(REPOSITORY, ecr, clock);
 
   @Test
@@ -58,11 +57,11 @@ class EcrRegistryAuthTest {
     ecr.answers.add(token("AWS:second", NOW.plus(Duration.ofHours(23))));
 
     assertThat(auth.forImage(IMAGE).orElseThrow().getPassword()).isEqualTo("first");
-    clock.now = NOW.plus(Duration.ofHours(10)).plus(Duration.ofMinutes(59));
+    clock.set(NOW.plus(Duration.ofHours(10)).plus(Duration.ofMinutes(59)));
     assertThat(auth.forImage(IMAGE).orElseThrow().getPassword()).isEqualTo("first");
     assertThat(ecr.calls).isEqualTo(1);
 
-    clock.now = NOW.plus(Duration.ofHours(11));
+    clock.set(NOW.plus(Duration.ofHours(11)));
     assertThat(auth.forImage(IMAGE).orElseThrow().getPassword()).isEqualTo("second");
     assertThat(ecr.calls).isEqualTo(2);
   }
@@ -156,28 +155,5 @@ class EcrRegistryAuthTest {
 
     @Override
     public void close() {}
-  }
-
-  private static final class MutableClock extends Clock {
-    Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }
