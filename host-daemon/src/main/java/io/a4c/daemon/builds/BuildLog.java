@@ -68,12 +68,21 @@ public final class BuildLog {
       tailSize += utf8Size(codePoint);
       i += Character.charCount(codePoint);
     }
-    while (tailSize > tailBytes) {
-      int first = tail.codePointAt(0);
-      int size = utf8Size(first);
-      tail.delete(0, Character.charCount(first));
-      tailSize -= size;
-      dropped += size;
+    // What is over the limit leaves the tail's front in one deletion, never a character at a
+    // time: a full tail shifts all its characters on every deletion, and a build that prints
+    // megabytes would have the daemon shift them for every character it prints.
+    int cut = 0;
+    int over = tailSize - tailBytes;
+    int removed = 0;
+    while (removed < over) {
+      int codePoint = tail.codePointAt(cut);
+      removed += utf8Size(codePoint);
+      cut += Character.charCount(codePoint);
+    }
+    if (cut > 0) {
+      tail.delete(0, cut);
+      tailSize -= removed;
+      dropped += removed;
     }
   }
 

@@ -44,6 +44,30 @@ class BuildLogTest {
   }
 
   @Test
+  void theTailKeepsTheLastCharactersWrittenWholeAndCountsWhatItLeftOut() {
+    var log = new BuildLog(BuildEnded.MAX_LOG_BYTES);
+    var all = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      String line = i + (i % 3 == 0 ? " 😀€ü" : " plain") + "\n";
+      log.text(line);
+      all.append(line);
+    }
+
+    String text = log.text();
+    String marker = " bytes left out …]\n";
+    String tail = text.substring(text.indexOf(marker) + marker.length());
+    String head = text.substring(0, text.indexOf("\n[… "));
+    assertThat(all.toString()).startsWith(head).endsWith(tail);
+    long total = all.toString().getBytes(StandardCharsets.UTF_8).length;
+    long kept =
+        head.getBytes(StandardCharsets.UTF_8).length + tail.getBytes(StandardCharsets.UTF_8).length;
+    assertThat(text).contains("\n[… " + (total - kept) + " bytes left out");
+    assertThat(text.getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(BuildEnded.MAX_LOG_BYTES)
+        .isGreaterThan(BuildEnded.MAX_LOG_BYTES - 200);
+  }
+
+  @Test
   void aReportRefusesALogOverItsBytesThoughFewerCharacters() {
     String wide = "€".repeat(BuildEnded.MAX_LOG_BYTES / 3 + 1);
 
