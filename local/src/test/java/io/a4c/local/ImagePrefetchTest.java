@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.a4c.daemon.images.ImageLabels;
 import io.a4c.local.testing.ApiClient;
 import io.a4c.local.testing.Fleet;
 import io.a4c.local.testing.GitRepo;
@@ -86,6 +87,17 @@ class ImagePrefetchTest {
     assertThat(
             api.get("/v1/users/" + heidi + "/workspaces", api.tokenOf(heidi)).json().get("items"))
         .isEmpty();
+    // What the hosts' image collection reads off the image: its schedule, (project, parent,
+    // arch), which a hashed tag no longer tells, and its position, which keeps the build of the
+    // furthest change whenever it was made.
+    var labels = fleet.docker(builder).inspectImageCmd(imageRef).exec().getConfig().getLabels();
+    assertThat(labels)
+        .containsEntry(ImageLabels.SCHEDULE_ID, id)
+        .containsEntry(ImageLabels.PROJECT, project)
+        .containsEntry(ImageLabels.PARENT, "main")
+        .containsEntry(ImageLabels.ARCH, "amd64")
+        .containsEntry(ImageLabels.POSITION, image.get("position").asText());
+    assertThat(image.get("position").asLong()).isEqualTo(1);
   }
 
   @Test

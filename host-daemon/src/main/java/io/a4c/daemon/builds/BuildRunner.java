@@ -1,6 +1,7 @@
 package io.a4c.daemon.builds;
 
 import io.a4c.daemon.config.DaemonConfig;
+import io.a4c.daemon.images.ImageLabels;
 import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.events.BuildEnded;
 import io.a4c.events.BuildJob;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -138,7 +138,8 @@ public final class BuildRunner {
             Set.of("sources/src/.git"),
             tag,
             job.spec().baseImage(),
-            Map.of("io.a4c.schedule-id", job.scheduleId(), "io.a4c.project", job.projectName()),
+            ImageLabels.of(
+                job.scheduleId(), job.projectName(), job.parentName(), job.arch(), position),
             buildLog,
             onStream);
       } catch (BuildFailure e) {

@@ -17,15 +17,12 @@ import java.util.Optional;
  * be told: a plain tag names them; a tag shortened with a hash (see {@link
  * io.a4c.events.ImageTags}) is placed by the labels the builder gives every image.
  *
- * <p>"Newest" is the image's creation time: the host cannot order changes (git commits), and a
- * build of a later change is made later. A pure function; {@link
- * io.a4c.daemon.reconcile.ImageCollector} applies it.
+ * <p>"Newest" is the image's creation time. A rebuild of an older change is made later, though, and
+ * workspaces get the build of the furthest change by default: so in each (project, parent, arch)
+ * the build with the highest position its labels give ({@link ImageLabels#POSITION}) is kept too,
+ * whenever it was made. A pure function; {@link io.a4c.daemon.reconcile.ImageCollector} applies it.
  */
 public final class ImageCollection {
-  static final String PROJECT_LABEL = "io.a4c.project";
-  static final String PARENT_LABEL = "io.a4c.parent";
-  static final String ARCH_LABEL = "io.a4c.arch";
-
   private ImageCollection() {}
 
   /**
@@ -58,14 +55,33 @@ public final class ImageCollection {
     List<Build> removable = new ArrayList<>();
     for (List<Build> builds : groups.values()) {
       builds.sort(newestFirst);
+      Build furthest = furthest(builds);
       for (Build build : builds.subList(Math.min(keepNewest, builds.size()), builds.size())) {
-        if (containers.stream().noneMatch(c -> c.uses(build.image(), build.ref()))) {
+        if (build != furthest
+            && containers.stream().noneMatch(c -> c.uses(build.image(), build.ref()))) {
           removable.add(build);
         }
       }
     }
     removable.sort(newestFirst.reversed());
     return removable.stream().map(Build::ref).toList();
+  }
+
+  /**
+   * The build with the highest labelled position (of those the same, the newest, as {@code
+   * newestFirst} sorted them), or null when none has one.
+   */
+  private static Build furthest(List<Build> newestFirst) {
+    Build furthest = null;
+    long highest = Long.MIN_VALUE;
+    for (Build build : newestFirst) {
+      var position = ImageLabels.position(build.image().labels());
+      if (position.isPresent() && position.get() > highest) {
+        highest = position.get();
+        furthest = build;
+      }
+    }
+    return furthest;
   }
 
   /**
@@ -78,9 +94,9 @@ public final class ImageCollection {
     if (parts.length == 4 && !tag.contains("__")) {
       return Optional.of(new Group(parts[0], parts[1], parts[2]));
     }
-    String project = image.labels().get(PROJECT_LABEL);
-    String parent = image.labels().get(PARENT_LABEL);
-    String arch = image.labels().get(ARCH_LABEL);
+    String project = image.labels().get(ImageLabels.PROJECT);
+    String parent = image.labels().get(ImageLabels.PARENT);
+    String arch = image.labels().get(ImageLabels.ARCH);
     if (project == null || parent == null || arch == null || !tag.startsWith(project + "_")) {
       return Optional.empty();
     }

@@ -64,9 +64,9 @@ class ImageCollectionTest {
               List.of(REPOSITORY + ":" + tag),
               change,
               Map.of(
-                  ImageCollection.PROJECT_LABEL, "kernel",
-                  ImageCollection.PARENT_LABEL, parent,
-                  ImageCollection.ARCH_LABEL, "amd64")));
+                  ImageLabels.PROJECT, "kernel",
+                  ImageLabels.PARENT, parent,
+                  ImageLabels.ARCH, "amd64")));
     }
     String unlabelled = REPOSITORY + ":" + ImageTags.of("kernel", parent, Arch.AMD64, "c0");
     images.add(new HeldImage("sha256:h0", List.of(unlabelled), 0, Map.of()));
@@ -75,6 +75,30 @@ class ImageCollectionTest {
         .containsExactly(
             REPOSITORY + ":" + ImageTags.of("kernel", parent, Arch.AMD64, "c1"),
             REPOSITORY + ":" + ImageTags.of("kernel", parent, Arch.AMD64, "c2"));
+  }
+
+  @Test
+  void theBuildOfTheFurthestChangeIsKeptThoughOlderRebuildsWereMadeAfterIt() {
+    List<HeldImage> images = new ArrayList<>();
+    // Change 40 built first; then rebuilds of older changes 10, 20, 30, made later.
+    long made = 100;
+    for (int position : new int[] {40, 10, 20, 30}) {
+      String change = "c" + position;
+      images.add(
+          new HeldImage(
+              id("kernel", "main", Arch.AMD64, change),
+              List.of(ref("kernel", "main", Arch.AMD64, change)),
+              made++,
+              ImageLabels.of("bs-" + position, "kernel", "main", Arch.AMD64, (long) position)));
+    }
+    // An image from before positions were labelled, made first: the oldest, and collected.
+    images.add(build("kernel", "main", Arch.AMD64, "c5", 50));
+
+    assertThat(ImageCollection.removable(images, List.of(), REPOSITORY, 1))
+        .containsExactly(
+            ref("kernel", "main", Arch.AMD64, "c5"),
+            ref("kernel", "main", Arch.AMD64, "c10"),
+            ref("kernel", "main", Arch.AMD64, "c20"));
   }
 
   private static HeldImage build(String project, String parent, Arch arch, String change, long t) {
