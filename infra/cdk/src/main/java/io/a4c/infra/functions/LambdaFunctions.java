@@ -224,7 +224,10 @@ public final class LambdaFunctions extends Construct {
 
     buildDeadLetters =
         function(
-            "BuildDeadLetters", BUILD_DEAD_LETTERS, settings.workerMemoryMb(), SCHEDULED_TIMEOUT);
+            "BuildDeadLetters",
+            BUILD_DEAD_LETTERS,
+            settings.workerMemoryMb(),
+            Queues.BUILD_DEAD_LETTERS_CONSUMER_TIMEOUT);
     tables.buildSchedules().grantReadWriteData(buildDeadLetters);
     // A dead-lettered build is FAILED, which releases its place in the builds-in-flight quota.
     tables.usage().grantReadWriteData(buildDeadLetters);

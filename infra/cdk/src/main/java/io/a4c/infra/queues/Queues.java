@@ -48,6 +48,13 @@ public final class Queues extends Construct {
   public static final Duration HOST_EVENTS_CONSUMER_TIMEOUT = Duration.seconds(30);
 
   /**
+   * The timeout of the build dead-letter queues' consumer. Those queues' visibility is six times
+   * this, as for host events: Lambda refuses to map a queue whose visibility is shorter than its
+   * consumer's timeout (SQS's default, 30 seconds, is), so the deploy would fail at the mapping.
+   */
+  public static final Duration BUILD_DEAD_LETTERS_CONSUMER_TIMEOUT = Duration.seconds(60);
+
+  /**
    * A build message's first visibility; builders extend it as a heartbeat while they work, so a
    * dead builder's build comes back within this time.
    */
@@ -64,7 +71,7 @@ public final class Queues extends Construct {
     super(scope, id);
     this.hostQueuePrefix = settings.hostQueuePrefix();
 
-    hostEventsDlq = deadLetterQueue("HostEventsDlq");
+    hostEventsDlq = deadLetterQueue("HostEventsDlq", null);
     commandsDlq =
         Queue.Builder.create(this, "HostCommandsDlq")
             .queueName(HostQueues.commandDeadLetterQueueName(hostQueuePrefix))
@@ -77,8 +84,7 @@ public final class Queues extends Construct {
         Queue.Builder.create(this, "HostEvents")
             .encryption(QueueEncryption.SQS_MANAGED)
             .enforceSsl(true)
-            .visibilityTimeout(
-                Duration.seconds(HOST_EVENTS_CONSUMER_TIMEOUT.toSeconds().intValue() * 6))
+            .visibilityTimeout(sixTimes(HOST_EVENTS_CONSUMER_TIMEOUT))
             .retentionPeriod(Duration.days(4))
             .deadLetterQueue(
                 DeadLetterQueue.builder()
@@ -88,7 +94,10 @@ public final class Queues extends Construct {
             .build();
 
     for (Arch arch : Arch.values()) {
-      Queue dlq = deadLetterQueue("BuildsDlq" + idSuffix(arch));
+      // Consumed by the build dead-letter function, which fails the build.
+      Queue dlq =
+          deadLetterQueue(
+              "BuildsDlq" + idSuffix(arch), sixTimes(BUILD_DEAD_LETTERS_CONSUMER_TIMEOUT));
       buildsDlqs.put(arch, dlq);
       builds.put(
           arch,
@@ -109,8 +118,17 @@ public final class Queues extends Construct {
     return name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
   }
 
-  private Queue deadLetterQueue(String id) {
+  /** Six times a consumer's timeout: the visibility Lambda advises for the queue it consumes. */
+  private static Duration sixTimes(Duration consumerTimeout) {
+    return Duration.seconds(consumerTimeout.toSeconds().intValue() * 6);
+  }
+
+  /**
+   * A dead-letter queue; {@code visibility} when a function consumes it, else null (SQS's default).
+   */
+  private Queue deadLetterQueue(String id, Duration visibility) {
     return Queue.Builder.create(this, id)
+        .visibilityTimeout(visibility)
         .encryption(QueueEncryption.SQS_MANAGED)
         .enforceSsl(true)
         .retentionPeriod(Duration.days(14))

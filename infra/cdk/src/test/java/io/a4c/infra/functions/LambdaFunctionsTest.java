@@ -372,6 +372,33 @@ class LambdaFunctionsTest {
   }
 
   @Test
+  void everyQueueAFunctionConsumesStaysInvisibleForSixOfItsTimeouts() {
+    // Lambda refuses an SQS mapping whose queue's visibility is shorter than the function's
+    // timeout (the deploy fails at the mapping), and advises six times it. SQS's default is 30 s.
+    var queues = resources(template, "AWS::SQS::Queue");
+    var mappings = resources(template, "AWS::Lambda::EventSourceMapping").values();
+    assertThat(mappings).hasSize(1 + Arch.values().length);
+    for (var mapping : mappings) {
+      Map<String, Object> properties = properties(mapping);
+      @SuppressWarnings("unchecked")
+      String queue =
+          ((List<String>)
+                  ((Map<String, Object>) properties.get("EventSourceArn")).get("Fn::GetAtt"))
+              .getFirst();
+      Alias consumer =
+          aliases().stream()
+              .filter(a -> properties.get("FunctionName").toString().contains(logicalId(a)))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no A4C function consumes " + queue));
+      int timeout = (Integer) functionProperties(consumer).get("Timeout");
+      Object visibility = properties(queues.get(queue)).getOrDefault("VisibilityTimeout", 30);
+      assertThat(visibility)
+          .as(queue + " consumed by " + consumer.getNode().getId())
+          .isEqualTo(6 * timeout);
+    }
+  }
+
+  @Test
   void theStackSynthesizesWithoutWarnings() {
     Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
     Annotations.fromStack(stack).hasNoError("*", Match.anyValue());
