@@ -221,6 +221,8 @@ public final class LambdaFunctions extends Construct {
     tables.buildSchedules().grantReadWriteData(buildClaim);
     // Hosts: whether a held build's lease ran out (its builder's last status) before a takeover.
     readOnly(buildClaim, tables.hosts());
+    // A claim from a sender that is not its host is refused and audited (BuildClaimDoor).
+    tables.audit().grantWriteData(buildClaim);
 
     buildDeadLetters =
         function(

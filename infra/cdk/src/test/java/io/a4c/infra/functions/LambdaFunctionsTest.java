@@ -399,6 +399,31 @@ class LambdaFunctionsTest {
   }
 
   @Test
+  void everyFunctionThatRecordsAuditEntriesMayWriteTheAuditTrail() {
+    // AuditLog logs a failed write instead of throwing, so a missing grant loses entries silently.
+    // The build claim records the claims it refuses because their sender is not their host.
+    String audit = logicalId(stack.tables().audit());
+    LambdaFunctions f = stack.functions();
+    var auditing =
+        List.of(
+            f.workspacesApi(),
+            f.adminApi(),
+            f.imageSchedulesApi(),
+            f.sshKeysApi(),
+            f.hostEvents(),
+            f.sweeper(),
+            f.buildClaim());
+    for (Alias function : aliases()) {
+      boolean writes =
+          TemplateJson.statementsOfRole(template, roleOf(function)).stream()
+              .filter(s -> s.get("Resource").toString().contains(audit))
+              .flatMap(s -> TemplateJson.asList(s.get("Action")).stream())
+              .anyMatch("dynamodb:PutItem"::equals);
+      assertThat(writes).as(function.getNode().getId()).isEqualTo(auditing.contains(function));
+    }
+  }
+
+  @Test
   void theStackSynthesizesWithoutWarnings() {
     Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
     Annotations.fromStack(stack).hasNoError("*", Match.anyValue());
