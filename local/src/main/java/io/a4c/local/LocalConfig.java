@@ -2,6 +2,7 @@ package io.a4c.local;
 
 import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.events.Names;
+import io.a4c.functions.config.FunctionsEnv;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,6 +160,23 @@ public record LocalConfig(
             settings.put(name, value);
           }
         });
+    return java.util.Collections.unmodifiableMap(settings);
+  }
+
+  /**
+   * The functions' settings a developer gives the local runtime in its environment, as a
+   * deployment's functions read them: the default idle stop ({@code A4C_IDLE_STOP_MINUTES}) and the
+   * domain of workspace hostnames ({@code A4C_WORKSPACE_DOMAIN}, which the local DNS server answers
+   * for too). The runtime's own settings of the functions (tables, queues, timings) are not here.
+   */
+  public Map<String, String> functionsSettings() {
+    var settings = new java.util.TreeMap<String, String>();
+    for (String name : List.of(FunctionsEnv.IDLE_STOP_MINUTES, FunctionsEnv.WORKSPACE_DOMAIN)) {
+      String value = daemonSettings.get(name);
+      if (value != null) {
+        settings.put(name, value);
+      }
+    }
     return java.util.Collections.unmodifiableMap(settings);
   }
 

@@ -227,11 +227,8 @@ public final class LocalRuntime implements AutoCloseable {
                 FunctionsEnv.STUCK_AFTER_SECONDS,
                 Long.toString(config.timings().stuckAfter().toSeconds()))));
     env.putAll(builds.functionsEnvironment());
-    // The user's default idle stop, as a deployment's functions read it.
-    String idleStop = config.daemonSettings().get(FunctionsEnv.IDLE_STOP_MINUTES);
-    if (idleStop != null) {
-      env.put(FunctionsEnv.IDLE_STOP_MINUTES, idleStop);
-    }
+    // The user's default idle stop and workspace domain, as a deployment's functions read them.
+    env.putAll(config.functionsSettings());
     return FunctionsConfig.fromEnvironment(env);
   }
 

@@ -39,6 +39,24 @@ class LocalConfigTest {
   }
 
   @Test
+  void passesTheWorkspaceDomainAndTheIdleStopOnToTheFunctions() {
+    var config =
+        LocalConfig.fromEnvironment(
+            Map.of(
+                "A4C_WORKSPACE_DOMAIN", "dev.example.test",
+                "A4C_IDLE_STOP_MINUTES", "30",
+                "A4C_HOST_CAPACITY", "4"));
+
+    // README documents both as local settings: the hostnames' domain (which the local DNS server
+    // answers for) and the default idle stop are the functions' to read.
+    assertThat(config.functionsSettings())
+        .containsExactly(
+            Map.entry("A4C_IDLE_STOP_MINUTES", "30"),
+            Map.entry("A4C_WORKSPACE_DOMAIN", "dev.example.test"));
+    assertThat(LocalConfig.fromEnvironment(Map.of()).functionsSettings()).isEmpty();
+  }
+
+  @Test
   void readsTheTimingsAndTheEmulatorsSettingsIntoTheirGroups() {
     var config =
         LocalConfig.fromEnvironment(
