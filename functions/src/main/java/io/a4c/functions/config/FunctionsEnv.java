@@ -108,7 +108,7 @@ public final class FunctionsEnv {
 
   /**
    * Most image builds a user may have in flight at once, unless the project overrides it (default
-   * 5). Read and validated now; enforced by the image-schedules API once it lands (issue 3).
+   * 5): a schedule past it is refused with 429 ({@code Quotas.buildsInFlight}).
    */
   public static final String MAX_BUILDS_IN_FLIGHT_PER_USER = "A4C_MAX_BUILDS_IN_FLIGHT_PER_USER";
 
