@@ -10,12 +10,20 @@ import javax.inject.Singleton;
  * One lock per workspace, so its commands, the idle watcher's stop and the reconciler's repairs
  * never act on the same container at once. Commands of one workspace already arrive in order; the
  * idle watcher and the reconciler run on their own threads, and they only try the lock: a workspace
- * busy with a command is in use, not idle, and is looked at on the next round. A lock is a few
- * bytes, kept for every workspace this daemon has seen since it started.
+ * busy with a command is in use, not idle, and is looked at on the next round. A workspace's lock
+ * is kept only while someone holds it or waits for it: every warm pool member is a workspace id of
+ * its own, so a daemon that kept a lock for every id it ever saw would grow by one per member made
+ * for as long as it runs.
  */
 @Singleton
 public final class WorkspaceLocks {
-  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  /** A workspace's lock and how many hold it, wait for it or try it now (changed under the map). */
+  private static final class Entry {
+    final ReentrantLock lock = new ReentrantLock();
+    int users;
+  }
+
+  private final Map<String, Entry> locks = new ConcurrentHashMap<>();
 
   @Inject
   public WorkspaceLocks() {}
@@ -31,9 +39,17 @@ public final class WorkspaceLocks {
    * lock is reentrant: a holder may take it again.
    */
   public Held hold(String workspaceId) {
-    var lock = lockOf(workspaceId);
-    lock.lock();
-    return lock::unlock;
+    var entry = use(workspaceId);
+    try {
+      entry.lock.lock();
+    } catch (RuntimeException | Error e) {
+      release(workspaceId);
+      throw e;
+    }
+    return () -> {
+      entry.lock.unlock();
+      release(workspaceId);
+    };
   }
 
   /**
@@ -42,19 +58,33 @@ public final class WorkspaceLocks {
    * @return whether it ran
    */
   public boolean tryWith(String workspaceId, Runnable work) {
-    var lock = lockOf(workspaceId);
-    if (!lock.tryLock()) {
-      return false;
-    }
+    var entry = use(workspaceId);
     try {
-      work.run();
-      return true;
+      if (!entry.lock.tryLock()) {
+        return false;
+      }
+      try {
+        work.run();
+        return true;
+      } finally {
+        entry.lock.unlock();
+      }
     } finally {
-      lock.unlock();
+      release(workspaceId);
     }
   }
 
-  private ReentrantLock lockOf(String workspaceId) {
-    return locks.computeIfAbsent(workspaceId, id -> new ReentrantLock());
+  private Entry use(String workspaceId) {
+    return locks.compute(
+        workspaceId,
+        (id, entry) -> {
+          var used = entry == null ? new Entry() : entry;
+          used.users++;
+          return used;
+        });
+  }
+
+  private void release(String workspaceId) {
+    locks.computeIfPresent(workspaceId, (id, entry) -> --entry.users == 0 ? null : entry);
   }
 }
