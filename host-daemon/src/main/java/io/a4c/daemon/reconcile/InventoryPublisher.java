@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -90,7 +91,10 @@ public final class InventoryPublisher {
       Set<String> present = new HashSet<>();
       var entriesNow = hostnames.all();
       var containers = docker.managedContainers();
-      stoppedContainers.keySet().retainAll(containers.stream().map(Container::getId).toList());
+      Set<String> containerIds =
+          containers.stream().map(Container::getId).collect(Collectors.toSet());
+      stoppedContainers.keySet().retainAll(containerIds);
+      owners.forgetAllBut(containerIds);
       for (Container container : containers) {
         Map<String, String> labels = container.getLabels();
         String workspaceId = labels == null ? null : labels.get(ContainerLabels.WORKSPACE_ID);

@@ -6,7 +6,9 @@ import io.a4c.daemon.docker.DockerWorkspaceRuntime;
 import io.a4c.daemon.docker.StepFailure;
 import io.a4c.events.FillPool;
 import io.a4c.events.Names;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -16,7 +18,10 @@ import javax.inject.Singleton;
  * member's label says {@link FillPool#UNCLAIMED} for good (labels are fixed when a container is
  * made), and the create that claims it writes the owner into {@link ContainerLabels#OWNER_FILE}
  * before it reports anything. What a member's file says is read once per daemon and kept by
- * container id: only this daemon's claims change it, and they note the owner here. Thread-safe.
+ * container id: only this daemon's claims change it, and they note the owner here. What is kept of
+ * containers the engine no longer lists goes at each inventory ({@link #forgetAllBut}): a pool that
+ * churns makes a new member container every few minutes for as long as the daemon runs.
+ * Thread-safe.
  */
 @Singleton
 public final class ContainerOwners {
@@ -72,6 +77,18 @@ public final class ContainerOwners {
   /** Notes the owner the claiming create just wrote into the container. */
   void claimed(String containerId, String userId) {
     known.put(containerId, userId);
+  }
+
+  /**
+   * Forgets the owners kept of containers not in {@code containerIds}, the engine's list of A4C
+   * containers. One made or claimed after that list was taken may be forgotten too: its owner file
+   * is in place by then (a claim writes it before it notes the owner here, a new member has none),
+   * so the next {@link #of} reads it again and gets the same answer.
+   */
+  public void forgetAllBut(Collection<String> containerIds) {
+    known
+        .keySet()
+        .retainAll(containerIds instanceof Set<?> ? containerIds : Set.copyOf(containerIds));
   }
 
   /** Whether the container is a warm pool member no create has claimed yet. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.InternalServerErrorException;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.docker.DockerWorkspaceRuntime;
@@ -85,6 +86,57 @@ class ContainerOwnersTest {
 
     assertThat(owners.of(own)).isEqualTo("alice");
     assertThat(reads).hasValue(0);
+  }
+
+  @Test
+  void whatIsKeptOfContainersTheEngineNoLongerListsIsForgotten() throws Exception {
+    // A pool that churns one member a minute makes half a million containers in a year.
+    var noFiles = new AtomicInteger();
+    DockerClient engine =
+        (DockerClient)
+            Proxy.newProxyInstance(
+                DockerClient.class.getClassLoader(),
+                new Class<?>[] {DockerClient.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("copyArchiveFromContainerCmd")) {
+                    noFiles.incrementAndGet();
+                    throw new NotFoundException("Status 404: no such file");
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+    var kept =
+        new ContainerOwners(
+            new DockerWorkspaceRuntime(
+                engine,
+                RegistryAuth.NONE,
+                new WorkspaceNetwork(engine, Optional.empty(), "h1", "a4c-test", "a4c-test0"),
+                new Handoff(java.nio.file.Path.of("/nonexistent"))));
+    for (int i = 0; i < 100; i++) {
+      kept.made("gone-" + i);
+    }
+    kept.claimed("claimed", "alice");
+    Container listed = member("listed", "running");
+    assertThat(kept.of(listed)).isEqualTo(FillPool.UNCLAIMED);
+    assertThat(noFiles).hasValue(1);
+
+    kept.forgetAllBut(java.util.List.of("listed", "claimed"));
+
+    assertThat(ownersKept(kept)).isEqualTo(2);
+    assertThat(kept.of(listed)).as("still kept: not read again").isEqualTo(FillPool.UNCLAIMED);
+    assertThat(kept.of(member("claimed", "running"))).isEqualTo("alice");
+    assertThat(noFiles).hasValue(1);
+
+    kept.forgetAllBut(java.util.Set.of());
+    assertThat(ownersKept(kept)).isZero();
+    assertThat(kept.of(listed)).as("read again when asked").isEqualTo(FillPool.UNCLAIMED);
+    assertThat(noFiles).hasValue(2);
+  }
+
+  /** The owners kept, read from the field so that any way of keeping them counts. */
+  private static int ownersKept(ContainerOwners owners) throws ReflectiveOperationException {
+    var field = ContainerOwners.class.getDeclaredField("known");
+    field.setAccessible(true);
+    return ((Map<?, ?>) field.get(owners)).size();
   }
 
   private static Container member(String id, String state) {
