@@ -2,8 +2,7 @@ package io.a4c.functions.builds;
 
 import io.a4c.events.BuildStatus;
 import io.a4c.events.Names;
-import io.a4c.functions.hosts.Host;
-import io.a4c.functions.hosts.HostService;
+import io.a4c.functions.hosts.HostDirectory;
 import io.a4c.functions.http.PageTokens;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
@@ -20,7 +19,7 @@ public final class ImageScheduleReads {
   private final BuildScheduleStore schedules;
   private final BuildLogStore logs;
   private final BuildWaits waits;
-  private final HostService hosts;
+  private final HostDirectory hosts;
   private final PageTokens pageTokens;
 
   @Inject
@@ -28,7 +27,7 @@ public final class ImageScheduleReads {
       BuildScheduleStore schedules,
       BuildLogStore logs,
       BuildWaits waits,
-      HostService hosts,
+      HostDirectory hosts,
       PageTokens pageTokens) {
     this.schedules = schedules;
     this.logs = logs;
@@ -48,16 +47,16 @@ public final class ImageScheduleReads {
         page.items().stream().anyMatch(b -> b.status() == BuildStatus.SCHEDULED)
             ? waits.snapshot()
             : null;
-    List<Host> fleet =
-        page.items().stream().anyMatch(b -> b.imageRef() != null) ? hosts.list() : List.of();
+    // The holders come from a fleet read at most a few seconds ago, shared by the requests of this
+    // instance: the dashboard asks for this page every 2 s while it is open, and a scan of the
+    // hosts table (each host's item lists up to 500 image references) per request made the
+    // table's read cost grow with hosts × open dashboards.
     var views =
         page.items().stream()
             .map(
                 b ->
                     ImageScheduleView.of(
-                        b,
-                        snapshot == null ? null : snapshot.explain(b),
-                        holders(fleet, b.imageRef())))
+                        b, snapshot == null ? null : snapshot.explain(b), holders(b.imageRef())))
             .toList();
     return new ImageSchedulePage(views, pageTokens.seal(scope, page.lastScheduleId()));
   }
@@ -67,10 +66,7 @@ public final class ImageScheduleReads {
     BuildSchedule build = find(userId, scheduleId);
     Waiting waiting =
         build.status() == BuildStatus.SCHEDULED ? waits.snapshot().explain(build) : null;
-    return ImageScheduleView.of(
-        build,
-        waiting,
-        build.imageRef() == null ? List.of() : holders(hosts.list(), build.imageRef()));
+    return ImageScheduleView.of(build, waiting, holders(build.imageRef()));
   }
 
   /**
@@ -110,13 +106,8 @@ public final class ImageScheduleReads {
         .orElseThrow(() -> new ScheduleNotFoundException(scheduleId));
   }
 
-  private static List<String> holders(List<Host> fleet, String imageRef) {
-    return imageRef == null
-        ? List.of()
-        : fleet.stream()
-            .filter(h -> h.images().contains(imageRef))
-            .map(Host::hostId)
-            .sorted()
-            .toList();
+  /** The hosts holding the image; none, and no read of the fleet, for a build without one. */
+  private List<String> holders(String imageRef) {
+    return imageRef == null ? List.of() : hosts.holders(imageRef);
   }
 }

@@ -4,14 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * Which hosts are reachable, read from the hosts table at most every few seconds per function
- * instance: workspace reads show whether their host is up (and since when a DOWN one is silent)
- * without a lookup each. Thread-safe.
+ * Which hosts are reachable, and which images each holds, read from the hosts table at most every
+ * few seconds per function instance: workspace reads show whether their host is up (and since when
+ * a DOWN one is silent), and build reads which hosts hold a build's image, without a scan of the
+ * table each. Thread-safe.
  */
 @Singleton
 public final class HostDirectory {
@@ -20,7 +22,7 @@ public final class HostDirectory {
   /** A host's status and when its last heartbeat was applied. */
   private record Seen(HostStatus status, Instant lastHeartbeatAt) {}
 
-  private record Snapshot(Map<String, Seen> hosts, Instant takenAt) {}
+  private record Snapshot(List<Host> all, Map<String, Seen> hosts, Instant takenAt) {}
 
   private final HostStore hosts;
   private final Clock clock;
@@ -34,7 +36,7 @@ public final class HostDirectory {
 
   /** Whether the host heartbeats (not DOWN); null when the host is unknown. */
   public Boolean reachable(String hostId) {
-    Seen seen = hosts().get(hostId);
+    Seen seen = current().hosts().get(hostId);
     return seen == null ? null : seen.status() != HostStatus.DOWN;
   }
 
@@ -43,19 +45,35 @@ public final class HostDirectory {
    * not DOWN, unknown, or never beat.
    */
   public Instant silentSince(String hostId) {
-    Seen seen = hosts().get(hostId);
+    Seen seen = current().hosts().get(hostId);
     return seen == null || seen.status() != HostStatus.DOWN ? null : seen.lastHeartbeatAt();
   }
 
-  private Map<String, Seen> hosts() {
+  /**
+   * The ids of the hosts whose last heartbeat (as read at most {@link #REFRESH} ago) lists {@code
+   * imageRef}, sorted; none for a null reference. For display: a heartbeat is itself seconds old.
+   */
+  public List<String> holders(String imageRef) {
+    if (imageRef == null) {
+      return List.of();
+    }
+    return current().all().stream()
+        .filter(h -> h.images().contains(imageRef))
+        .map(Host::hostId)
+        .sorted()
+        .toList();
+  }
+
+  private Snapshot current() {
     Snapshot current = snapshot;
     Instant now = clock.instant();
     if (current == null || current.takenAt().isBefore(now.minus(REFRESH))) {
+      List<Host> all = hosts.all();
       Map<String, Seen> seen = new HashMap<>();
-      hosts.all().forEach(h -> seen.put(h.hostId(), new Seen(h.status(), h.lastHeartbeatAt())));
-      current = new Snapshot(Map.copyOf(seen), now);
+      all.forEach(h -> seen.put(h.hostId(), new Seen(h.status(), h.lastHeartbeatAt())));
+      current = new Snapshot(all, Map.copyOf(seen), now);
       snapshot = current;
     }
-    return current.hosts();
+    return current;
   }
 }

@@ -6,19 +6,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.a4c.events.Arch;
 import io.a4c.events.BuildKind;
 import io.a4c.events.BuildStatus;
+import io.a4c.events.Heartbeat;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.hosts.HostDirectory;
+import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.PageTokens;
 import io.a4c.functions.quotas.UsageCounters;
 import io.a4c.functions.testing.DynamoDbEngine;
+import io.a4c.functions.testing.TestClock;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The image-schedules list's {@code nextToken} is sealed for its user's list, as README says. */
 class ImageScheduleReadsTest {
@@ -71,6 +82,94 @@ class ImageScheduleReadsTest {
     assertThatThrownBy(() -> reads.list("bob", 1, page1.nextToken()))
         .as("alice's token on bob's list")
         .isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
+  void pagesPolledByTheDashboardShareOneReadOfTheFleet() {
+    // The dashboard asks for this page every 2 s while it is open; each host's item lists up to
+    // 500 image references, so a scan of the hosts table per request grew with hosts × viewers.
+    var hosts = new HostStore(dynamo.client(), dynamo.table(A4cTables.HOSTS));
+    assertThat(
+            hosts.applyHeartbeat(
+                Heartbeat.of("h1", Arch.AMD64, 1, 100, List.of("reg/app:1"), 10, 0, T0), T0))
+        .isTrue();
+    var clock = new TestClock(T0);
+    var scans = new AtomicInteger();
+    var fleet =
+        new HostStore(counting(dynamo.client(), "scan", scans), dynamo.table(A4cTables.HOSTS));
+    var polled =
+        new ImageScheduleReads(
+            store,
+            new BuildLogStore(dynamo.client(), dynamo.table(A4cTables.BUILD_LOGS)),
+            null,
+            new HostDirectory(fleet, clock),
+            new PageTokens(FunctionsConfig.fromEnvironment(FunctionsConfigTest.minimal())));
+    String built = completed("alice", "reg/app:1");
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(polled.list("alice", 100, null).items())
+          .extracting(ImageScheduleView::imageHosts)
+          .containsExactly(List.of("h1"));
+      assertThat(polled.get("alice", built).imageHosts()).containsExactly("h1");
+      clock.advance(Duration.ofMillis(500));
+    }
+
+    assertThat(scans).as("ten reads in 2.5 s, one scan of the hosts").hasValue(1);
+  }
+
+  /** {@code client}, counting its calls of {@code method} (a paginator's pages each count once). */
+  private static DynamoDbClient counting(
+      DynamoDbClient client, String method, AtomicInteger calls) {
+    return (DynamoDbClient)
+        Proxy.newProxyInstance(
+            DynamoDbClient.class.getClassLoader(),
+            new Class<?>[] {DynamoDbClient.class},
+            (proxy, m, args) -> {
+              if (m.isDefault() && m.getName().endsWith("Paginator")) {
+                return InvocationHandler.invokeDefault(proxy, m, args);
+              }
+              if (m.getName().equals(method)) {
+                calls.incrementAndGet();
+              }
+              try {
+                return m.invoke(client, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  private String completed(String userId, String imageRef) {
+    String id = String.format("bs-%026d", ++nextId);
+    assertThat(
+            store.insert(
+                new BuildSchedule(
+                    userId,
+                    id,
+                    null,
+                    "proj",
+                    "main",
+                    Arch.AMD64,
+                    null,
+                    BuildKind.USER,
+                    BuildStatus.COMPLETED,
+                    1,
+                    1,
+                    "h1/1",
+                    "h1",
+                    imageRef,
+                    "sha256:0",
+                    null,
+                    null,
+                    false,
+                    "{}",
+                    T0,
+                    T0,
+                    T0,
+                    T0,
+                    null)))
+        .isTrue();
+    return id;
   }
 
   private String failed(String userId) {
