@@ -68,9 +68,15 @@ public final class BuildLog {
       tailSize += utf8Size(codePoint);
       i += Character.charCount(codePoint);
     }
-    // What is over the limit leaves the tail's front in one deletion, never a character at a
-    // time: a full tail shifts all its characters on every deletion, and a build that prints
-    // megabytes would have the daemon shift them for every character it prints.
+    // The tail may grow to twice its limit before its front is cut, in one deletion: cutting at
+    // every append would shift the ~80 K characters kept for every piece a build prints.
+    if (tailSize > 2 * tailBytes) {
+      trimTail();
+    }
+  }
+
+  /** Cuts the tail's front, whole characters, until it fits its limit. */
+  private void trimTail() {
     int cut = 0;
     int over = tailSize - tailBytes;
     int removed = 0;
@@ -93,6 +99,7 @@ public final class BuildLog {
 
   /** The text kept: head, a marker if anything was dropped, tail. */
   public synchronized String text() {
+    trimTail();
     return dropped == 0
         ? head.toString() + tail
         : head + "\n[… " + dropped + " bytes left out …]\n" + tail;
