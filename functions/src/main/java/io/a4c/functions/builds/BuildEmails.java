@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * sends, then marks it sent; a failed send gives the claim back and throws, so the report's
  * redelivery tries again. Duplicate reports handled at the same time find the claim taken. A claim
  * lasts {@link #CLAIM_TIME}: a holder that dies between claim and send (a function timing out)
- * gives nothing back, and the report's redelivery after that time sends.
+ * gives nothing back, and the report's redelivery after that time sends. A send whose mark cannot
+ * be written still counts as done, so the caller's report is not delivered again to send a second
+ * one.
  */
 @Singleton
 public final class BuildEmails {
@@ -55,7 +57,18 @@ public final class BuildEmails {
       schedules.releaseEmail(build, claimId);
       throw e;
     }
-    schedules.markEmailed(build, claimId, clock.instant());
+    try {
+      schedules.markEmailed(build, claimId, clock.instant());
+    } catch (RuntimeException e) {
+      // The email went: failing the caller now would have its report delivered again after the
+      // claim ran out, and that delivery would send a second email. The claim stays, unexpired
+      // for CLAIM_TIME; only a report arriving after that would send again.
+      log.atWarn()
+          .addKeyValue("scheduleId", build.scheduleId())
+          .setCause(e)
+          .log("build email sent but not marked sent");
+      return;
+    }
     log.atInfo()
         .addKeyValue("scheduleId", build.scheduleId())
         .addKeyValue("status", build.status())

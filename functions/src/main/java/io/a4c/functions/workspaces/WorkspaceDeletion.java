@@ -81,17 +81,19 @@ public final class WorkspaceDeletion {
           continue;
         }
       }
-      commands.sendDelete(current);
-      log.atInfo()
-          .addKeyValue("workspaceId", workspaceId)
-          .addKeyValue("hostId", current.hostId())
-          .log("delete requested");
+      // Audited once the record says DELETING, before the send: a send that fails (a 503) still
+      // leaves the delete to happen, re-sent by the sweeper, and it must not go unrecorded.
       audit.record(
           origin,
           "workspace.delete",
           userId,
           "workspace:" + workspaceId,
           Map.of("hostId", current.hostId()));
+      commands.sendDelete(current);
+      log.atInfo()
+          .addKeyValue("workspaceId", workspaceId)
+          .addKeyValue("hostId", current.hostId())
+          .log("delete requested");
       return WorkspaceView.of(deleting, null);
     }
     throw new ProblemException(ProblemType.CONFLICT, "the workspace is changing; try again");
@@ -131,13 +133,14 @@ public final class WorkspaceDeletion {
     if (!workspaces.replace(expected, deleting)) {
       return false;
     }
-    commands.sendDelete(expected);
+    // Before the send: the record says DELETING, so the delete happens even if the send fails.
     audit.record(
         origin,
         "workspace.delete",
         expected.userId(),
         "workspace:" + expected.workspaceId(),
         Map.of("hostId", expected.hostId()));
+    commands.sendDelete(expected);
     return true;
   }
 

@@ -88,8 +88,9 @@ public final class WorkspaceLifecycle {
       if (!workspaces.replace(current, stopping)) {
         continue;
       }
-      commands.sendStop(stopping);
+      // Audited before the send: the record is STOPPING, and the sweeper re-sends a failed send.
       done(origin, stopping, "workspace.stop", Map.of());
+      commands.sendStop(stopping);
       return WorkspaceView.of(stopping, true);
     }
     throw changing();
@@ -121,8 +122,8 @@ public final class WorkspaceLifecycle {
       if (!replaceTakingSlot(current, starting)) {
         continue;
       }
-      commands.sendStart(starting);
       done(origin, starting, "workspace.start", Map.of());
+      commands.sendStart(starting);
       return WorkspaceView.of(starting, true);
     }
     throw changing();
@@ -152,12 +153,12 @@ public final class WorkspaceLifecycle {
       if (!replaceTakingSlot(current, rebuilding.workspace())) {
         continue;
       }
-      commands.sendRebuild(rebuilding.workspace(), project, rebuilding.ssh());
       done(
           origin,
           rebuilding.workspace(),
           "workspace.rebuild",
           Map.of("from", current.imageRef(), "imageRef", image.imageRef()));
+      commands.sendRebuild(rebuilding.workspace(), project, rebuilding.ssh());
       return WorkspaceView.of(rebuilding.workspace(), true);
     }
     throw changing();

@@ -96,6 +96,58 @@ class BuildEmailsTest {
     assertThat(sent).hasValue(1);
   }
 
+  @Test
+  void anEmailSentWhoseMarkCannotBeWrittenIsNotSentAgainByTheReportsRedelivery() {
+    var client = dynamo.client();
+    var failingMark =
+        (software.amazon.awssdk.services.dynamodb.DynamoDbClient)
+            Proxy.newProxyInstance(
+                software.amazon.awssdk.services.dynamodb.DynamoDbClient.class.getClassLoader(),
+                new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("updateItem")
+                      && args[0] instanceof java.util.function.Consumer<?> consumer) {
+                    var b =
+                        software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest.builder();
+                    @SuppressWarnings("unchecked")
+                    var c =
+                        (java.util.function.Consumer<
+                                software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest
+                                    .Builder>)
+                            consumer;
+                    c.accept(b);
+                    var request = b.build();
+                    if (request.updateExpression().startsWith("SET emailSentAt")) {
+                      throw software.amazon.awssdk.services.dynamodb.model
+                          .ProvisionedThroughputExceededException.builder()
+                          .message("throttled")
+                          .build();
+                    }
+                    return client.updateItem(request);
+                  }
+                  try {
+                    return method.invoke(client, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    var throttled =
+        new BuildEmails(
+            new BuildScheduleStore(
+                failingMark,
+                new UsageCounters(client, dynamo.table(A4cTables.USAGE)),
+                dynamo.table(A4cTables.BUILD_SCHEDULES)),
+            new BuildNotifier(
+                new PlainEmails(
+                    countingSes(), FunctionsConfig.fromEnvironment(FunctionsConfigTest.minimal()))),
+            clock);
+
+    // The email goes; writing that it went is throttled. The report's handling must not fail:
+    // its redelivery (after the host-events visibility, past the claim's time) would send again.
+    throttled.sendOnce(build);
+    assertThat(sent).hasValue(1);
+  }
+
   /** An SES client that counts the emails it is given and takes each. */
   private SesV2Client countingSes() {
     return (SesV2Client)

@@ -155,6 +155,38 @@ class WorkspaceDeletionTest {
   }
 
   @Test
+  void aDeleteWhoseCommandCannotBeSentIsAuditedSinceTheSweeperCarriesItOut() {
+    dropCommandQueue("h1");
+
+    assertThatThrownBy(() -> services.deletion.delete(user(ALICE), ALICE, created.workspaceId()))
+        .isInstanceOf(ProblemException.class);
+
+    // The record is DELETING: the sweeper re-sends the delete and the workspace goes, home and all.
+    // Who asked for it must be in the trail, not only in a request that answered 503.
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.DELETING);
+    assertThat(services.auditedActions(ALICE)).contains("workspace.delete");
+  }
+
+  /** The host's command queue is gone: every send to it fails (a 503). */
+  static void dropCommandQueue(MessageQueues sqs, String hostId) {
+    sqs.client()
+        .deleteQueue(
+            b ->
+                b.queueUrl(
+                    sqs.client()
+                        .getQueueUrl(
+                            q ->
+                                q.queueName(
+                                    io.a4c.events.HostQueues.commandQueueName(
+                                        sqs.hostQueuePrefix(), hostId)))
+                        .queueUrl()));
+  }
+
+  private void dropCommandQueue(String hostId) {
+    dropCommandQueue(sqs, hostId);
+  }
+
+  @Test
   void deletingAWorkspaceTheUserDoesNotHaveIsNotFound() {
     assertThatThrownBy(() -> services.deletion.delete(user("bob"), "bob", created.workspaceId()))
         .isInstanceOf(WorkspaceNotFoundException.class);

@@ -58,6 +58,29 @@ class WorkspaceLifecycleTest {
             IP));
   }
 
+  @Test
+  void aStopStartOrRebuildWhoseCommandCannotBeSentIsAuditedSinceTheSweeperCarriesItOut() {
+    WorkspaceDeletionTest.dropCommandQueue(sqs, "h1");
+
+    assertThatThrownBy(() -> services.lifecycle.stop(user(ALICE), ALICE, created.workspaceId()))
+        .isInstanceOf(ProblemException.class);
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.STOPPING);
+    assertThat(services.auditedActions(ALICE)).contains("workspace.stop");
+
+    services.put(created, WorkspaceState.STOPPED, WorkspaceStep.CONTAINER_STOPPED);
+    assertThatThrownBy(() -> services.lifecycle.start(user(ALICE), ALICE, created.workspaceId()))
+        .isInstanceOf(ProblemException.class);
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.STARTING);
+    assertThat(services.auditedActions(ALICE)).contains("workspace.start");
+
+    services.put(created, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED);
+    assertThatThrownBy(
+            () -> services.lifecycle.rebuild(user(ALICE), ALICE, created.workspaceId(), null))
+        .isInstanceOf(ProblemException.class);
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.REBUILDING);
+    assertThat(services.auditedActions(ALICE)).contains("workspace.rebuild");
+  }
+
   private WorkspaceStatus stopped(long operation) {
     return WorkspaceStatus.of(
             "h1",
