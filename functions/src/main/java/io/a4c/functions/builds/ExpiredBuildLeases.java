@@ -2,6 +2,7 @@ package io.a4c.functions.builds;
 
 import io.a4c.events.BuildStatus;
 import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.logging.SweepFailures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,41 +92,52 @@ public final class ExpiredBuildLeases {
             .collect(Collectors.toMap(BuilderStore.Builder::hostId, Function.identity()));
     int redriven = 0;
     int failed = 0;
+    // One build that cannot be handled (its job's send fails, the owner's email cannot be sent)
+    // is logged and passed over; the sweep throws once the others had their turn.
+    var failures = new SweepFailures("expired build leases");
     for (BuildSchedule build : schedules.withStatus(BuildStatus.IN_PROGRESS)) {
       Optional<BuilderStore.Builder> holder = Optional.ofNullable(build.hostId()).map(known::get);
       Optional<String> lapsed = BuildLeaseRule.lapsed(build, holder, now, grace, margin);
       if (lapsed.isEmpty()) {
         continue;
       }
-      if (build.attempts() < maxDeliveries) {
-        if (schedules.redrive(build, now)) {
-          jobs.send(build.scheduleId(), build.arch(), build.job());
-          redriven++;
-          log.atWarn()
-              .addKeyValue("scheduleId", build.scheduleId())
-              .addKeyValue("workerId", build.workerId())
-              .addKeyValue("attempts", build.attempts())
-              .log("build lease ran out, job sent again: {}", lapsed.get());
-        }
-        continue;
-      }
-      String reason =
-          lapsed.get()
-              + "; no delivery left (it was handed to builders "
-              + build.attempts()
-              + " times)";
-      if (schedules.failExpired(build, reason, now)) {
-        failed++;
-        log.atWarn()
-            .addKeyValue("scheduleId", build.scheduleId())
-            .addKeyValue("workerId", build.workerId())
-            .log("build failed: {}", reason);
-        schedules
-            .get(build.userId(), build.scheduleId(), true)
-            .filter(after -> after.status() == BuildStatus.FAILED)
-            .ifPresent(emails::sendOnce);
+      switch (failures.run(build.scheduleId(), () -> expire(build, lapsed.get(), now), "")) {
+        case "redriven" -> redriven++;
+        case "failed" -> failed++;
+        default -> {}
       }
     }
+    failures.rethrow();
     return new Outcome(redriven, failed);
+  }
+
+  /** Re-drives or fails one build whose lease lapsed: "redriven", "failed" or "" (moved on). */
+  private String expire(BuildSchedule build, String lapsed, Instant now) {
+    if (build.attempts() < maxDeliveries) {
+      if (!schedules.redrive(build, now)) {
+        return "";
+      }
+      jobs.send(build.scheduleId(), build.arch(), build.job());
+      log.atWarn()
+          .addKeyValue("scheduleId", build.scheduleId())
+          .addKeyValue("workerId", build.workerId())
+          .addKeyValue("attempts", build.attempts())
+          .log("build lease ran out, job sent again: {}", lapsed);
+      return "redriven";
+    }
+    String reason =
+        lapsed + "; no delivery left (it was handed to builders " + build.attempts() + " times)";
+    if (!schedules.failExpired(build, reason, now)) {
+      return "";
+    }
+    log.atWarn()
+        .addKeyValue("scheduleId", build.scheduleId())
+        .addKeyValue("workerId", build.workerId())
+        .log("build failed: {}", reason);
+    schedules
+        .get(build.userId(), build.scheduleId(), true)
+        .filter(after -> after.status() == BuildStatus.FAILED)
+        .ifPresent(emails::sendOnce);
+    return "failed";
   }
 }

@@ -4,6 +4,7 @@ import io.a4c.functions.builds.ExpiredBuildLeases;
 import io.a4c.functions.builds.LostBuildJobs;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.SilentHosts;
+import io.a4c.functions.logging.SweepFailures;
 import io.a4c.functions.workspaces.StuckWorkspaces;
 import io.a4c.functions.workspaces.WarmPools;
 import io.a4c.functions.workspaces.WorkspaceExpiry;
@@ -66,22 +67,38 @@ public final class Sweeper {
     this.stuckAfter = config.stuckAfter();
   }
 
-  /** One sweep. */
+  /**
+   * One sweep. Each part runs whatever happened to the ones before it (a part that keeps failing,
+   * say a send to one host that keeps failing, must not starve the others every sweep); a failed
+   * part counts nothing, and the sweep then throws the first failure, after every part had its
+   * turn.
+   */
   public Result sweep() {
     Instant now = clock.instant();
-    int down = silentHosts.markDown();
-    var stuck = workspaces.sweep(now.minus(stuckAfter));
-    int resent = lostBuildJobs.resend(now.minus(stuckAfter));
-    var leases = expiredBuildLeases.sweep(stuckAfter);
-    int leasesExpired = leases.redriven() + leases.failed();
-    var expired = expiry.sweep();
-    var pooled = pools.maintain();
+    var failures = new SweepFailures("sweep");
+    int down = failures.run("hosts", silentHosts::markDown, 0);
+    var stuck =
+        failures.run(
+            "stuck workspaces",
+            () -> workspaces.sweep(now.minus(stuckAfter)),
+            new StuckWorkspaces.Swept(0, 0));
+    int resent =
+        failures.run("lost build jobs", () -> lostBuildJobs.resend(now.minus(stuckAfter)), 0);
+    var leases =
+        failures.run(
+            "expired build leases",
+            () -> expiredBuildLeases.sweep(stuckAfter),
+            new ExpiredBuildLeases.Outcome(0, 0));
+    var expired =
+        failures.run("workspace expiry", expiry::sweep, new WorkspaceExpiry.Expired(0, 0));
+    var pooled = failures.run("warm pools", pools::maintain, new WarmPools.Result(0, 0));
+    failures.rethrow();
     return new Result(
         down,
         stuck.redriven(),
         stuck.failed(),
         resent,
-        leasesExpired,
+        leases.redriven() + leases.failed(),
         expired.warned(),
         expired.deleted(),
         pooled.filled(),

@@ -3,6 +3,7 @@ package io.a4c.functions.workspaces;
 import io.a4c.events.WorkspaceState;
 import io.a4c.events.WorkspaceStatus;
 import io.a4c.functions.hosts.HostDirectory;
+import io.a4c.functions.logging.SweepFailures;
 import io.a4c.functions.projects.ProjectService;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,38 +66,58 @@ public final class StuckWorkspaces {
   public Swept sweep(Instant before) {
     int redriven = 0;
     int failed = 0;
+    // One workspace that cannot be swept (its host's queue refuses the send) is logged and passed
+    // over, and the sweep throws once the others had their turn.
+    var failures = new SweepFailures("stuck workspaces");
     for (Workspace stuck : workspaces.inFlightSince(before)) {
       if (Boolean.FALSE.equals(directory.reachable(stuck.hostId()))) {
         continue;
       }
-      Instant now = clock.instant();
-      switch (stuck.state()) {
-        case DELETING, STOPPING -> {
-          if (workspaces.replace(stuck, stuck.redriven(now))) {
-            if (stuck.state() == WorkspaceState.DELETING) {
-              commands.sendDelete(stuck);
-            } else {
-              commands.sendStop(stuck);
-            }
-            redriven++;
+      switch (failures.run(stuck.workspaceId(), () -> sweepOne(stuck), Outcome.NONE)) {
+        case REDRIVEN -> redriven++;
+        case FAILED -> failed++;
+        case NONE -> {}
+      }
+    }
+    failures.rethrow();
+    return new Swept(redriven, failed);
+  }
+
+  private enum Outcome {
+    REDRIVEN,
+    FAILED,
+    NONE
+  }
+
+  private Outcome sweepOne(Workspace stuck) {
+    Instant now = clock.instant();
+    Outcome outcome = Outcome.NONE;
+    switch (stuck.state()) {
+      case DELETING, STOPPING -> {
+        if (workspaces.replace(stuck, stuck.redriven(now))) {
+          if (stuck.state() == WorkspaceState.DELETING) {
+            commands.sendDelete(stuck);
+          } else {
+            commands.sendStop(stuck);
           }
-        }
-        default -> {
-          if (stuck.redrives() >= MAX_REDRIVES || projectGone(stuck)) {
-            if (giveUp(stuck, now)) {
-              failed++;
-            }
-          } else if (redrive(stuck, now)) {
-            redriven++;
-          }
+          outcome = Outcome.REDRIVEN;
         }
       }
-      log.atInfo()
-          .addKeyValue("workspaceId", stuck.workspaceId())
-          .addKeyValue("state", stuck.state())
-          .log("stuck workspace swept");
+      default -> {
+        if (stuck.redrives() >= MAX_REDRIVES || projectGone(stuck)) {
+          if (giveUp(stuck, now)) {
+            outcome = Outcome.FAILED;
+          }
+        } else if (redrive(stuck, now)) {
+          outcome = Outcome.REDRIVEN;
+        }
+      }
     }
-    return new Swept(redriven, failed);
+    log.atInfo()
+        .addKeyValue("workspaceId", stuck.workspaceId())
+        .addKeyValue("state", stuck.state())
+        .log("stuck workspace swept");
+    return outcome;
   }
 
   /** Whether a create or rebuild cannot be sent again because its project was deleted. */

@@ -4,6 +4,7 @@ import static io.a4c.functions.workspaces.WorkspaceServices.ALICE;
 import static io.a4c.functions.workspaces.WorkspaceServices.IMAGE;
 import static io.a4c.functions.workspaces.WorkspaceServices.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
@@ -103,6 +104,28 @@ class StuckWorkspacesTest {
     var stored = services.stored(created);
     assertThat(stored.state()).isEqualTo(WorkspaceState.DELETING);
     assertThat(stored.redrives()).isEqualTo(3);
+  }
+
+  @Test
+  void aWorkspaceWhoseCommandCannotBeSentDoesNotKeepTheOthersFromTheirSweep() {
+    // A second stuck create, on h2: h1 now holds more, so placement takes h2.
+    services.host("h1", 500L << 30, 10, List.of(IMAGE));
+    services.host("h2", 0, 10, List.of(IMAGE));
+    var onH2 = services.create(ALICE);
+    assertThat(services.stored(onH2).hostId()).isEqualTo("h2");
+    services.commandsTo("h2");
+    services.clock.advance(STUCK_AFTER.plusSeconds(1));
+    services.hostWithoutQueue("h1", 500L << 30, 10, List.of(IMAGE));
+    services.host("h2", 0, 10, List.of(IMAGE));
+    // h1's queue refuses every send, as it would until an operator put it back.
+    WorkspaceDeletionTest.dropCommandQueue(sqs, "h1");
+
+    assertThatThrownBy(() -> services.stuck.sweep(services.clock.instant().minus(STUCK_AFTER)))
+        .hasMessageContaining(created.workspaceId());
+
+    // h2's create was sent again all the same.
+    assertThat(services.stored(onH2).redrives()).isEqualTo(1);
+    assertThat(services.commandsTo("h2")).singleElement().isInstanceOf(CreateWorkspace.class);
   }
 
   @Test
