@@ -31,6 +31,14 @@ public final class A4cTables {
   public static final IndexSpec BUILDS_BY_STATUS =
       new IndexSpec("byStatus", "status", "scheduledAt");
 
+  /**
+   * Users whose last key change may not have reached all their workspaces yet, for the sweeper.
+   * Sparse: a key change marks the user's account {@code keysSync = pending} in its transaction,
+   * and the sync that reached every workspace removes the mark.
+   */
+  public static final IndexSpec SSH_KEYS_SYNC_PENDING =
+      new IndexSpec("byKeysSync", "keysSync", "userId");
+
   /** Sparse index of the audit trail by the user whose resource an entry is about. */
   public static final IndexSpec AUDIT_BY_USER = new IndexSpec("byUser", "userId", "entryId");
 
@@ -77,7 +85,7 @@ public final class A4cTables {
    * holds the uid counter. '#' is in neither a user id nor a key name, so these never collide.
    */
   public static final TableSpec SSH_KEYS =
-      new TableSpec("SshKeys", "userId", "keyName", List.of(), null);
+      new TableSpec("SshKeys", "userId", "keyName", List.of(SSH_KEYS_SYNC_PENDING), null);
 
   /**
    * Workspace A records by hostname, where there is no Route 53: the local runtime's DNS server

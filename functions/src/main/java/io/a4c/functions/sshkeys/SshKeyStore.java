@@ -32,6 +32,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 @Singleton
 public final class SshKeyStore {
+  /** The value of an account's {@code keysSync} while its last change may not have reached all. */
+  static final String SYNC_PENDING = "pending";
+
   /** Sort key of a user's account item; '#' is in no key name. */
   static final String ACCOUNT = "#account";
 
@@ -187,16 +190,24 @@ public final class SshKeyStore {
                   u -> {
                     u.tableName(table).key(A4cTables.SSH_KEYS.key(key.userId(), ACCOUNT));
                     if (replacing) {
-                      u.updateExpression("SET keysRevision = keysRevision + :one")
+                      u.updateExpression(
+                              "SET keysRevision = keysRevision + :one, keysSync = :pending")
                           .conditionExpression("attribute_exists(uid)")
-                          .expressionAttributeValues(Map.of(":one", Values.ONE));
+                          .expressionAttributeValues(
+                              Map.of(":one", Values.ONE, ":pending", Values.s(SYNC_PENDING)));
                     } else {
                       u.updateExpression(
                               "SET keysRevision = keysRevision + :one,"
-                                  + " keyCount = keyCount + :one")
+                                  + " keyCount = keyCount + :one, keysSync = :pending")
                           .conditionExpression("attribute_exists(uid) AND keyCount < :max")
                           .expressionAttributeValues(
-                              Map.of(":one", Values.ONE, ":max", Values.n(maxKeys)));
+                              Map.of(
+                                  ":one",
+                                  Values.ONE,
+                                  ":max",
+                                  Values.n(maxKeys),
+                                  ":pending",
+                                  Values.s(SYNC_PENDING)));
                     }
                   });
       try {
@@ -239,10 +250,17 @@ public final class SshKeyStore {
                     u.tableName(table)
                         .key(A4cTables.SSH_KEYS.key(userId, ACCOUNT))
                         .updateExpression(
-                            "SET keysRevision = keysRevision + :one, keyCount = keyCount - :one")
+                            "SET keysRevision = keysRevision + :one, keyCount = keyCount - :one,"
+                                + " keysSync = :pending")
                         .conditionExpression("attribute_exists(uid) AND keyCount > :zero")
                         .expressionAttributeValues(
-                            Map.of(":one", Values.ONE, ":zero", Values.ZERO)));
+                            Map.of(
+                                ":one",
+                                Values.ONE,
+                                ":zero",
+                                Values.ZERO,
+                                ":pending",
+                                Values.s(SYNC_PENDING))));
     try {
       tx.commit();
       return true;
@@ -252,6 +270,42 @@ public final class SshKeyStore {
       }
       throw e;
     }
+  }
+
+  /**
+   * Notes that the key set of {@code revision} reached every workspace of the user: removes the
+   * account's pending mark, unless a later change (a higher revision) set it again since.
+   */
+  public void syncDone(String userId, long revision) {
+    try {
+      dynamo.updateItem(
+          b ->
+              b.tableName(table)
+                  .key(A4cTables.SSH_KEYS.key(userId, ACCOUNT))
+                  .updateExpression("REMOVE keysSync")
+                  .conditionExpression("keysRevision = :revision")
+                  .expressionAttributeValues(Map.of(":revision", Values.n(revision))));
+    } catch (ConditionalCheckFailedException e) {
+      // A later change: its own sync removes the mark.
+    }
+  }
+
+  /** Users whose account is marked pending, at most {@code limit} (eventually consistent). */
+  public List<String> syncPending(int limit) {
+    var index = A4cTables.SSH_KEYS_SYNC_PENDING;
+    return dynamo
+        .queryPaginator(
+            b ->
+                b.tableName(table)
+                    .indexName(index.name())
+                    .keyConditionExpression(index.partitionKey() + " = :pending")
+                    .expressionAttributeValues(Map.of(":pending", Values.s(SYNC_PENDING)))
+                    .limit(limit))
+        .items()
+        .stream()
+        .limit(limit)
+        .map(item -> item.get("userId").s())
+        .toList();
   }
 
   private static Map<String, AttributeValue> keyToItem(SshKey key) {

@@ -8,6 +8,7 @@ import io.a4c.functions.logging.SweepFailures;
 import io.a4c.functions.workspaces.StuckWorkspaces;
 import io.a4c.functions.workspaces.WarmPools;
 import io.a4c.functions.workspaces.WorkspaceExpiry;
+import io.a4c.functions.workspaces.WorkspaceKeySync;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,9 +21,10 @@ import javax.inject.Singleton;
  * deadline, and sends again the jobs of waiting builds that are not on the build queue ({@link
  * LostBuildJobs}), re-drives or fails IN_PROGRESS builds whose lease ran out ({@link
  * ExpiredBuildLeases}), warns about and deletes stopped workspaces whose project deletes them
- * ({@link WorkspaceExpiry}), and keeps the projects' warm pools filled with their newest image
- * ({@link WarmPools#maintain}). Every write is conditional, so two sweeps at once do each thing
- * once. Safe to run at any time.
+ * ({@link WorkspaceExpiry}), keeps the projects' warm pools filled with their newest image ({@link
+ * WarmPools#maintain}), and sends users' key sets again where a change's sync did not reach every
+ * workspace ({@link WorkspaceKeySync#resendPending}). Every write is conditional, so two sweeps at
+ * once do each thing once. Safe to run at any time.
  */
 @Singleton
 public final class Sweeper {
@@ -36,7 +38,8 @@ public final class Sweeper {
       int expiryWarnings,
       int workspacesExpired,
       int poolMembersFilled,
-      int poolMembersDrained) {}
+      int poolMembersDrained,
+      int keySyncsResent) {}
 
   private final SilentHosts silentHosts;
   private final StuckWorkspaces workspaces;
@@ -44,6 +47,7 @@ public final class Sweeper {
   private final ExpiredBuildLeases expiredBuildLeases;
   private final WorkspaceExpiry expiry;
   private final WarmPools pools;
+  private final WorkspaceKeySync keySync;
   private final Clock clock;
   private final Duration stuckAfter;
 
@@ -55,9 +59,11 @@ public final class Sweeper {
       ExpiredBuildLeases expiredBuildLeases,
       WorkspaceExpiry expiry,
       WarmPools pools,
+      WorkspaceKeySync keySync,
       Clock clock,
       FunctionsConfig config) {
     this.pools = pools;
+    this.keySync = keySync;
     this.expiry = expiry;
     this.silentHosts = silentHosts;
     this.workspaces = workspaces;
@@ -92,6 +98,7 @@ public final class Sweeper {
     var expired =
         failures.run("workspace expiry", expiry::sweep, new WorkspaceExpiry.Expired(0, 0));
     var pooled = failures.run("warm pools", pools::maintain, new WarmPools.Result(0, 0));
+    int keysResent = failures.run("key syncs", keySync::resendPending, 0);
     failures.rethrow();
     return new Result(
         down,
@@ -102,6 +109,7 @@ public final class Sweeper {
         expired.warned(),
         expired.deleted(),
         pooled.filled(),
-        pooled.drained());
+        pooled.drained(),
+        keysResent);
   }
 }

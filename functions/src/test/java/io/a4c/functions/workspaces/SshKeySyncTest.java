@@ -65,6 +65,40 @@ class SshKeySyncTest {
   }
 
   @Test
+  void aKeyDeleteWhoseSyncCannotReachAWorkspaceIsSentAgainBySweepsUntilItDoes() {
+    var running = services.create(ALICE);
+    services.put(running, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED);
+    services.commandsTo("h1");
+    putKey(ALICE, "laptop");
+    assertThat(syncsTo("h1")).hasSize(1);
+    // Every live workspace was told: nothing for the sweeper.
+    assertThat(services.keys.syncPending(10)).isEmpty();
+    assertThat(services.keySync.resendPending()).isZero();
+
+    // The key is deleted while h1's queue refuses sends: the sync is lost, the mark stays.
+    WorkspaceDeletionTest.dropCommandQueue(sqs, "h1");
+    removal.delete(WorkspaceServices.user(ALICE), ALICE, "laptop");
+    assertThat(services.keys.syncPending(10)).containsExactly(ALICE);
+    // A sweep while the queue is still gone tries and keeps the mark.
+    assertThat(services.keySync.resendPending()).isEqualTo(1);
+    assertThat(services.keys.syncPending(10)).containsExactly(ALICE);
+
+    sqs.createHostQueue("h1");
+    assertThat(services.keySync.resendPending()).isEqualTo(1);
+
+    assertThat(syncsTo("h1"))
+        .singleElement()
+        .satisfies(
+            sync -> {
+              assertThat(sync.workspaceId()).isEqualTo(running.workspaceId());
+              assertThat(sync.authorizedKeys()).isEmpty();
+              assertThat(sync.keysRevision()).isEqualTo(2);
+            });
+    assertThat(services.keys.syncPending(10)).isEmpty();
+    assertThat(services.keySync.resendPending()).isZero();
+  }
+
+  @Test
   void aKeyChangeIsSentToEveryLiveWorkspaceOfTheUserAndNoOther() {
     var pending = services.create(ALICE);
     var creating = services.create(ALICE);

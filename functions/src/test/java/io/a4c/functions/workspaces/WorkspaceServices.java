@@ -151,7 +151,7 @@ final class WorkspaceServices {
             pools,
             poolMembers);
     reads = new WorkspaceReads(store, directory, new PageTokens(config));
-    keySync = new WorkspaceKeySync(store, commands);
+    keySync = new WorkspaceKeySync(store, commands, keys, keyring);
     deletion = new WorkspaceDeletion(store, commands, clock, audit, hostnames, directory);
     stuck =
         new StuckWorkspaces(

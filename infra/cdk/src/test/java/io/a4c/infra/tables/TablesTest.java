@@ -91,13 +91,21 @@ class TablesTest {
   }
 
   @Test
-  void sshKeysAreKeyedByUserAndKeyName() {
+  void sshKeysAreKeyedByUserAndKeyNameWithTheAccountsWhoseSyncIsPending() {
     Template template = TestStacks.template(TestStacks.DEV);
     template.hasResourceProperties(
         "AWS::DynamoDB::Table",
         Map.of(
-            "KeySchema", List.of(hash("userId"), range("keyName")),
-            "AttributeDefinitions", List.of(string("userId"), string("keyName"))));
+            "KeySchema",
+            List.of(hash("userId"), range("keyName")),
+            "AttributeDefinitions",
+            Match.arrayWith(List.of(string("userId"), string("keyName"), string("keysSync"))),
+            "GlobalSecondaryIndexes",
+            List.of(
+                Map.of(
+                    "IndexName", "byKeysSync",
+                    "KeySchema", List.of(hash("keysSync"), range("userId")),
+                    "Projection", Map.of("ProjectionType", "ALL")))));
   }
 
   @Test
