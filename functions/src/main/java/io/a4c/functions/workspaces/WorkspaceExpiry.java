@@ -2,6 +2,7 @@ package io.a4c.functions.workspaces;
 
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
+import io.a4c.functions.http.ProblemException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,22 +75,34 @@ public final class WorkspaceExpiry {
     return new Expired(warned, deleted);
   }
 
+  private void auditExpiry(Workspace expired) {
+    audit.record(
+        SWEEPER,
+        "workspace.expire",
+        expired.userId(),
+        "workspace:" + expired.workspaceId(),
+        Map.of(
+            "stoppedAt", String.valueOf(expired.life().stoppedAt()),
+            "deleteAfter", String.valueOf(expired.life().deleteAfter())));
+  }
+
   private boolean expire(Workspace due) {
     var current = workspaces.get(due.userId(), due.workspaceId(), true).orElse(null);
     if (current == null || !stillDue(current, clock.instant())) {
       return false;
     }
-    if (!deletion.deleteIf(SWEEPER, current)) {
-      return false; // it changed (started, deleted) meanwhile
+    try {
+      if (!deletion.deleteIf(SWEEPER, current)) {
+        return false; // it changed (started, deleted) meanwhile
+      }
+    } catch (ProblemException e) {
+      // The record is DELETING but the command was not sent: the sweeper re-sends it and the
+      // workspace goes, so the expiry is in the trail all the same; the next sweep finds it
+      // DELETING, no longer due, and records nothing more.
+      auditExpiry(current);
+      throw e;
     }
-    audit.record(
-        SWEEPER,
-        "workspace.expire",
-        current.userId(),
-        "workspace:" + current.workspaceId(),
-        Map.of(
-            "stoppedAt", String.valueOf(current.life().stoppedAt()),
-            "deleteAfter", String.valueOf(current.life().deleteAfter())));
+    auditExpiry(current);
     log.atInfo()
         .addKeyValue("workspaceId", current.workspaceId())
         .log("stopped workspace expired: deleted");

@@ -337,13 +337,15 @@ public final class WorkspaceReconciler {
     var rebuilding = lifecycle.rebuilding(record, record.imageRef(), record.change());
     hostnames.withdraw(record);
     if (workspaces.replace(record, rebuilding.workspace())) {
-      workspaceCommands.sendRebuild(rebuilding.workspace(), project, rebuilding.ssh());
+      // Audited once written, before the send: a send that fails leaves the record REBUILDING, and
+      // the sweeper sends it again and carries it out.
       audit.record(
           Origin.system("reconciler"),
           "workspace.recreate",
           record.userId(),
           "workspace:" + record.workspaceId(),
           Map.of("hostId", record.hostId(), "imageRef", record.imageRef()));
+      workspaceCommands.sendRebuild(rebuilding.workspace(), project, rebuilding.ssh());
       log.atWarn()
           .addKeyValue("workspaceId", record.workspaceId())
           .addKeyValue("hostId", record.hostId())

@@ -520,6 +520,21 @@ class WorkspaceLifecycleTest {
   }
 
   @Test
+  void anExpiryWhoseDeleteCannotBeSentIsAuditedSinceTheSweeperCarriesItOut() {
+    services.setLifecycle(null, 1);
+    stop();
+    services.clock.advance(Duration.ofDays(2));
+    services.expiry.sweep(); // the warning
+    services.clock.advance(Duration.ofDays(1));
+    WorkspaceDeletionTest.dropCommandQueue(sqs, "h1");
+
+    assertThat(services.expiry.sweep()).isEqualTo(new WorkspaceExpiry.Expired(0, 0));
+
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.DELETING);
+    assertThat(services.auditedActions(ALICE)).contains("workspace.expire");
+  }
+
+  @Test
   void aStartBeforeTheDeadlineKeepsTheWorkspace() {
     services.setLifecycle(null, 1);
     stop();
