@@ -2,11 +2,15 @@ package io.a4c.functions.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.Function;
@@ -30,9 +34,20 @@ public final class ApiResponses {
 
   private final ObjectMapper json;
 
+  /**
+   * Reads request bodies: the contracts' mapper, except that a number is never silently made into
+   * another type's value. A fraction for a whole-number field ({@code "size": 1.5}) and a number
+   * for a true/false field ({@code "paused": 2}) are a 400 naming the field, not 1 and true.
+   */
+  private final ObjectMapper requests;
+
   @Inject
   public ApiResponses(ObjectMapper json) {
     this.json = json;
+    this.requests = json.copy().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    requests
+        .coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
   }
 
   /**
@@ -77,7 +92,7 @@ public final class ApiResponses {
       throw new InvalidRequestException(null, "a JSON body is required");
     }
     try {
-      T value = json.readValue(request.body(), type);
+      T value = requests.readValue(request.body(), type);
       if (value == null) {
         throw new InvalidRequestException(null, "the body must be a JSON object");
       }

@@ -67,6 +67,13 @@ public final class DynamoDbEngine implements BeforeEachCallback {
         .build();
   }
 
+  /**
+   * The engine's endpoint, for a graph that makes its own clients ({@code A4C_DYNAMODB_ENDPOINT}).
+   */
+  public URI endpoint() {
+    return engine.endpoint();
+  }
+
   /** A client of the engine. */
   public DynamoDbClient client() {
     return client;

@@ -32,6 +32,7 @@ public final class MessageQueues implements BeforeEachCallback {
   private static final AtomicInteger TEST = new AtomicInteger();
   private static SQSRestServer server;
   private static SqsClient client;
+  private static URI endpoint;
 
   private String prefix;
 
@@ -52,9 +53,10 @@ public final class MessageQueues implements BeforeEachCallback {
             .withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
             .start();
     server.waitUntilStarted();
+    endpoint = URI.create("http://127.0.0.1:" + port);
     client =
         SqsClient.builder()
-            .endpointOverride(URI.create("http://127.0.0.1:" + port))
+            .endpointOverride(endpoint)
             .region(Region.US_EAST_1)
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
@@ -67,6 +69,11 @@ public final class MessageQueues implements BeforeEachCallback {
                   client.close();
                   server.stopAndWait();
                 }));
+  }
+
+  /** The queues' endpoint, for a graph that makes its own clients ({@code A4C_SQS_ENDPOINT}). */
+  public URI endpoint() {
+    return endpoint;
   }
 
   /** A client of the queues. */
