@@ -1,6 +1,7 @@
 package io.a4c.functions.projects;
 
 import io.a4c.events.Arch;
+import io.a4c.events.Names;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.http.InvalidRequestException;
@@ -46,6 +47,16 @@ public final class ProjectService {
   public Image registerImage(Origin origin, String projectName, RegisterImageRequest request) {
     Project project = get(projectName);
     requireParent(project, request.parentName());
+    if (project.config().source().isPerforce()
+        && !Names.PERFORCE_CHANGE.matcher(request.change()).matches()) {
+      // As for a build: a label would stand at no position among the numbered changes.
+      throw new InvalidRequestException(
+          "change",
+          "project "
+              + projectName
+              + " syncs from Perforce: change must be a submitted changelist number (such as"
+              + " 12345) or head, not a label or another revision");
+    }
     var image =
         new Image(
             projectName,

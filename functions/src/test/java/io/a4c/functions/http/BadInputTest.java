@@ -632,9 +632,8 @@ class BadInputTest {
     String image = validBodies.get(key("POST", ApiRoutes.PROJECT_IMAGES));
     refused.add(registerImage.body(withField(image, "parentName", q("nosuch"))));
     refused.add(registerImage.path("projectName", "nosuch").body(image));
-    // Taken: a registered image of a Perforce project whose change is not a number is placed below
-    // every numbered change (ProjectService.position), where schedules refuse such a change.
-    notServerErrors.add(
+    // A Perforce project's image is of a changelist number or head, as its builds are.
+    refused.add(
         registerImage.path("projectName", "depot").body(withField(image, "change", q("abc"))));
     // Paths that name nothing: another workspace or schedule of the right form.
     for (var route : ApiRoutes.ALL) {
