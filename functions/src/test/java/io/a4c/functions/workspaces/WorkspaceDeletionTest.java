@@ -136,17 +136,7 @@ class WorkspaceDeletionTest {
 
   @Test
   void whenTheDeleteCommandCannotBeSentTheWorkspaceStaysDeletingForTheSweeper() {
-    sqs.client()
-        .deleteQueue(
-            b ->
-                b.queueUrl(
-                    sqs.client()
-                        .getQueueUrl(
-                            q ->
-                                q.queueName(
-                                    io.a4c.events.HostQueues.commandQueueName(
-                                        sqs.hostQueuePrefix(), "h1")))
-                        .queueUrl()));
+    dropCommandQueue("h1");
 
     assertThatThrownBy(() -> services.deletion.delete(user(ALICE), ALICE, created.workspaceId()))
         .isInstanceOfSatisfying(
