@@ -101,21 +101,29 @@ public final class ExpiredBuildLeases {
       if (lapsed.isEmpty()) {
         continue;
       }
-      switch (failures.run(build.scheduleId(), () -> expire(build, lapsed.get(), now), "")) {
-        case "redriven" -> redriven++;
-        case "failed" -> failed++;
-        default -> {}
+      switch (failures.run(
+          build.scheduleId(), () -> expire(build, lapsed.get(), now), Expiry.NONE)) {
+        case REDRIVEN -> redriven++;
+        case FAILED -> failed++;
+        case NONE -> {}
       }
     }
     failures.rethrow();
     return new Outcome(redriven, failed);
   }
 
-  /** Re-drives or fails one build whose lease lapsed: "redriven", "failed" or "" (moved on). */
-  private String expire(BuildSchedule build, String lapsed, Instant now) {
+  /** What became of one build whose lease lapsed; NONE when it moved on meanwhile. */
+  private enum Expiry {
+    REDRIVEN,
+    FAILED,
+    NONE
+  }
+
+  /** Re-drives or fails one build whose lease lapsed. */
+  private Expiry expire(BuildSchedule build, String lapsed, Instant now) {
     if (build.attempts() < maxDeliveries) {
       if (!schedules.redrive(build, now)) {
-        return "";
+        return Expiry.NONE;
       }
       jobs.send(build.scheduleId(), build.arch(), build.job());
       log.atWarn()
@@ -123,12 +131,12 @@ public final class ExpiredBuildLeases {
           .addKeyValue("workerId", build.workerId())
           .addKeyValue("attempts", build.attempts())
           .log("build lease ran out, job sent again: {}", lapsed);
-      return "redriven";
+      return Expiry.REDRIVEN;
     }
     String reason =
         lapsed + "; no delivery left (it was handed to builders " + build.attempts() + " times)";
     if (!schedules.failExpired(build, reason, now)) {
-      return "";
+      return Expiry.NONE;
     }
     log.atWarn()
         .addKeyValue("scheduleId", build.scheduleId())
@@ -138,6 +146,6 @@ public final class ExpiredBuildLeases {
         .get(build.userId(), build.scheduleId(), true)
         .filter(after -> after.status() == BuildStatus.FAILED)
         .ifPresent(emails::sendOnce);
-    return "failed";
+    return Expiry.FAILED;
   }
 }

@@ -186,17 +186,7 @@ class BadInputTest {
     Map<String, String> env = FunctionsConfigTest.minimal();
     env.put(FunctionsEnv.DYNAMODB_ENDPOINT, dynamo.endpoint().toString());
     env.put(FunctionsEnv.SQS_ENDPOINT, sqs.endpoint().toString());
-    env.put(FunctionsEnv.WORKSPACES_TABLE, dynamo.table(A4cTables.WORKSPACES));
-    env.put(FunctionsEnv.PROJECTS_TABLE, dynamo.table(A4cTables.PROJECTS));
-    env.put(FunctionsEnv.IMAGES_TABLE, dynamo.table(A4cTables.IMAGES));
-    env.put(FunctionsEnv.HOSTS_TABLE, dynamo.table(A4cTables.HOSTS));
-    env.put(FunctionsEnv.IDEMPOTENCY_TABLE, dynamo.table(A4cTables.IDEMPOTENCY));
-    env.put(FunctionsEnv.AUDIT_TABLE, dynamo.table(A4cTables.AUDIT));
-    env.put(FunctionsEnv.USAGE_TABLE, dynamo.table(A4cTables.USAGE));
-    env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, dynamo.table(A4cTables.BUILD_SCHEDULES));
-    env.put(FunctionsEnv.BUILD_LOGS_TABLE, dynamo.table(A4cTables.BUILD_LOGS));
-    env.put(FunctionsEnv.DNS_RECORDS_TABLE, dynamo.table(A4cTables.DNS_RECORDS));
-    env.put(FunctionsEnv.SSH_KEYS_TABLE, dynamo.table(A4cTables.SSH_KEYS));
+    env.putAll(dynamo.tableSettings());
     env.put(FunctionsEnv.SSH_CA_KEY_FILE, TestCaKey.temporary().toString());
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, sqs.hostQueuePrefix());
     String amd64 = sqs.createQueue("builds-amd64");

@@ -1,5 +1,7 @@
 package io.a4c.functions.testing;
 
+import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.TableCreation;
 import io.a4c.functions.dynamo.TableSpec;
 import io.a4c.local.embedded.Dynoxide;
@@ -7,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -82,5 +85,21 @@ public final class DynamoDbEngine implements BeforeEachCallback {
   /** The name of {@code table} in the current test. */
   public String table(TableSpec table) {
     return prefix + table.localName();
+  }
+
+  /** The functions' table settings ({@code A4C_*_TABLE}), naming this test's tables. */
+  public Map<String, String> tableSettings() {
+    return Map.ofEntries(
+        Map.entry(FunctionsEnv.WORKSPACES_TABLE, table(A4cTables.WORKSPACES)),
+        Map.entry(FunctionsEnv.PROJECTS_TABLE, table(A4cTables.PROJECTS)),
+        Map.entry(FunctionsEnv.IMAGES_TABLE, table(A4cTables.IMAGES)),
+        Map.entry(FunctionsEnv.HOSTS_TABLE, table(A4cTables.HOSTS)),
+        Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, table(A4cTables.IDEMPOTENCY)),
+        Map.entry(FunctionsEnv.AUDIT_TABLE, table(A4cTables.AUDIT)),
+        Map.entry(FunctionsEnv.USAGE_TABLE, table(A4cTables.USAGE)),
+        Map.entry(FunctionsEnv.BUILD_SCHEDULES_TABLE, table(A4cTables.BUILD_SCHEDULES)),
+        Map.entry(FunctionsEnv.BUILD_LOGS_TABLE, table(A4cTables.BUILD_LOGS)),
+        Map.entry(FunctionsEnv.DNS_RECORDS_TABLE, table(A4cTables.DNS_RECORDS)),
+        Map.entry(FunctionsEnv.SSH_KEYS_TABLE, table(A4cTables.SSH_KEYS)));
   }
 }

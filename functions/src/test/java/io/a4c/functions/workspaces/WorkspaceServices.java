@@ -17,7 +17,6 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.config.FunctionsEnv;
 import io.a4c.functions.dns.TableWorkspaceDns;
-import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostCommandSender;
 import io.a4c.functions.hosts.HostDirectory;
@@ -206,18 +205,8 @@ final class WorkspaceServices {
 
   private static FunctionsConfig config(DynamoDbEngine dynamo, MessageQueues sqs) {
     Map<String, String> env = FunctionsConfigTest.minimal();
-    env.put(FunctionsEnv.WORKSPACES_TABLE, dynamo.table(A4cTables.WORKSPACES));
-    env.put(FunctionsEnv.PROJECTS_TABLE, dynamo.table(A4cTables.PROJECTS));
-    env.put(FunctionsEnv.IMAGES_TABLE, dynamo.table(A4cTables.IMAGES));
-    env.put(FunctionsEnv.HOSTS_TABLE, dynamo.table(A4cTables.HOSTS));
-    env.put(FunctionsEnv.IDEMPOTENCY_TABLE, dynamo.table(A4cTables.IDEMPOTENCY));
-    env.put(FunctionsEnv.AUDIT_TABLE, dynamo.table(A4cTables.AUDIT));
-    env.put(FunctionsEnv.USAGE_TABLE, dynamo.table(A4cTables.USAGE));
-    env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, dynamo.table(A4cTables.BUILD_SCHEDULES));
-    env.put(FunctionsEnv.BUILD_LOGS_TABLE, dynamo.table(A4cTables.BUILD_LOGS));
-    env.put(FunctionsEnv.DNS_RECORDS_TABLE, dynamo.table(A4cTables.DNS_RECORDS));
+    env.putAll(dynamo.tableSettings());
     env.put(FunctionsEnv.SSH_CA_KEY_FILE, TestCaKey.temporary().toString());
-    env.put(FunctionsEnv.SSH_KEYS_TABLE, dynamo.table(A4cTables.SSH_KEYS));
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, sqs.hostQueuePrefix());
     env.put(FunctionsEnv.MAX_WORKSPACES_PER_USER, Integer.toString(DEFAULT_QUOTA));
     return FunctionsConfig.fromEnvironment(env);

@@ -6,7 +6,6 @@ import io.a4c.daemon.docker.DockerWorkspaceRuntime;
 import io.a4c.daemon.docker.StepFailure;
 import io.a4c.events.FillPool;
 import io.a4c.events.Names;
-import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,10 +84,8 @@ public final class ContainerOwners {
    * is in place by then (a claim writes it before it notes the owner here, a new member has none),
    * so the next {@link #of} reads it again and gets the same answer.
    */
-  public void forgetAllBut(Collection<String> containerIds) {
-    known
-        .keySet()
-        .retainAll(containerIds instanceof Set<?> ? containerIds : Set.copyOf(containerIds));
+  public void forgetAllBut(Set<String> containerIds) {
+    known.keySet().retainAll(containerIds);
   }
 
   /** Whether the container is a warm pool member no create has claimed yet. */

@@ -119,7 +119,7 @@ class ContainerOwnersTest {
     assertThat(kept.of(listed)).isEqualTo(FillPool.UNCLAIMED);
     assertThat(noFiles).hasValue(1);
 
-    kept.forgetAllBut(java.util.List.of("listed", "claimed"));
+    kept.forgetAllBut(java.util.Set.of("listed", "claimed"));
 
     assertThat(ownersKept(kept)).isEqualTo(2);
     assertThat(kept.of(listed)).as("still kept: not read again").isEqualTo(FillPool.UNCLAIMED);
