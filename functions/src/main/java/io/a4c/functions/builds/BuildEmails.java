@@ -1,5 +1,6 @@
 package io.a4c.functions.builds;
 
+import io.a4c.functions.logging.SweepFailures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,14 @@ import org.slf4j.LoggerFactory;
  * gives nothing back, and the report's redelivery after that time sends. A send whose mark cannot
  * be written still counts as done, so the caller's report is not delivered again to send a second
  * one.
+ *
+ * <p>The write that ends a build marks its email due ({@link BuildScheduleStore#EMAIL_DUE_NAME});
+ * the mark goes when the email is marked sent. The sweeper sends what is still due some time after
+ * the end ({@link #sendDue}): an email whose send failed where nothing delivers the ending again (a
+ * lease the sweeper itself failed, a report that went to the dead-letter queue with SES down), or
+ * whose function died before it claimed the email. A claim still held (a send that went but whose
+ * mark could not be written, or a holder that died between claim and send) is not swept: the first
+ * would send twice.
  */
 @Singleton
 public final class BuildEmails {
@@ -30,6 +39,9 @@ public final class BuildEmails {
    */
   static final Duration CLAIM_TIME = Duration.ofMinutes(2);
 
+  /** At most this many due emails are sent per sweep, so a backlog cannot hold the sweep up. */
+  static final int DUE_PER_SWEEP = 50;
+
   private final BuildScheduleStore schedules;
   private final BuildNotifier notifier;
   private final Clock clock;
@@ -41,15 +53,41 @@ public final class BuildEmails {
     this.clock = clock;
   }
 
-  /** Emails the owner of a finished build, unless it was emailed or has no recipient. */
-  void sendOnce(BuildSchedule build) {
+  /**
+   * Sends the emails still due of builds that ended more than {@link #CLAIM_TIME} ago (the time the
+   * function that ended one, or the redelivery of its report, had to send it), at most {@link
+   * #DUE_PER_SWEEP}. One that cannot be sent is passed over and sent by a later sweep; this one
+   * throws at the end.
+   *
+   * @return how many were sent
+   */
+  public int sendDue() {
+    var failures = new SweepFailures("build emails due");
+    int sent = 0;
+    for (BuildSchedule build :
+        schedules.emailsDue(clock.instant().minus(CLAIM_TIME), DUE_PER_SWEEP)) {
+      if (failures.run(build.scheduleId(), () -> sendOnce(build), false)) {
+        sent++;
+      }
+    }
+    failures.rethrow();
+    return sent;
+  }
+
+  /**
+   * Emails the owner of a finished build, unless it was emailed or has no recipient.
+   *
+   * @return whether this call sent it
+   */
+  boolean sendOnce(BuildSchedule build) {
     if (build.notifyEmail() == null) {
-      return;
+      schedules.emailNotDue(build);
+      return false;
     }
     String claimId = UUID.randomUUID().toString();
     Instant now = clock.instant();
     if (!schedules.claimEmail(build, claimId, now, now.plus(CLAIM_TIME))) {
-      return;
+      return false;
     }
     try {
       notifier.send(build, build.notifyEmail());
@@ -67,11 +105,12 @@ public final class BuildEmails {
           .addKeyValue("scheduleId", build.scheduleId())
           .setCause(e)
           .log("build email sent but not marked sent");
-      return;
+      return true;
     }
     log.atInfo()
         .addKeyValue("scheduleId", build.scheduleId())
         .addKeyValue("status", build.status())
         .log("build email sent");
+    return true;
   }
 }

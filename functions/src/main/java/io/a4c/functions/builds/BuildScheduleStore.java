@@ -91,6 +91,16 @@ public final class BuildScheduleStore {
 
   private static final Map<String, String> STATUS_NAME = Map.of("#status", "status");
 
+  /**
+   * The mark of a build whose end-of-build email is due: set in the write that ends it (COMPLETED
+   * or FAILED), removed when the email is marked sent or the build has no recipient. The sparse
+   * {@link A4cTables#BUILDS_EMAIL_DUE} index lists the marked builds for the sweeper.
+   */
+  static final String EMAIL_DUE_NAME = "emailDue";
+
+  private static final AttributeValue EMAIL_DUE_VALUE = Values.s("due");
+  private static final String EMAIL_DUE = EMAIL_DUE_NAME + " = :emailDue";
+
   private final DynamoDbClient dynamo;
   private final UsageCounters usage;
   private final String table;
@@ -361,7 +371,8 @@ public final class BuildScheduleStore {
     values.put(":worker", Values.s(report.workerId()));
     values.put(":now", Values.instant(now));
     StringBuilder set =
-        new StringBuilder("SET #status = :target, endedAt = :now, updatedAt = :now");
+        new StringBuilder("SET #status = :target, endedAt = :now, updatedAt = :now, " + EMAIL_DUE);
+    values.put(":emailDue", EMAIL_DUE_VALUE);
     optional(set, values, "imageRef", report.imageRef());
     optional(set, values, "digest", report.digest());
     optional(set, values, "reason", Redaction.text(report.reason()));
@@ -379,10 +390,11 @@ public final class BuildScheduleStore {
     var values = statusValues(BuildStatus.FAILED);
     values.put(":now", Values.instant(now));
     values.put(":reason", Values.s(reason));
+    values.put(":emailDue", EMAIL_DUE_VALUE);
     return ending(
         userId,
         scheduleId,
-        "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason",
+        "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason, " + EMAIL_DUE,
         statusCondition(BuildStatus.FAILED),
         values);
   }
@@ -399,10 +411,11 @@ public final class BuildScheduleStore {
     values.put(":inProgress", Values.name(BuildStatus.IN_PROGRESS));
     values.put(":attempt", Values.n(build.attempt()));
     values.put(":worker", Values.s(build.workerId()));
+    values.put(":emailDue", EMAIL_DUE_VALUE);
     return ending(
         build.userId(),
         build.scheduleId(),
-        "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason",
+        "SET #status = :target, endedAt = :now, updatedAt = :now, reason = :reason, " + EMAIL_DUE,
         statusCondition(BuildStatus.FAILED)
             + " AND #status = :inProgress AND attempt = :attempt AND workerId = :worker",
         values);
@@ -445,9 +458,48 @@ public final class BuildScheduleStore {
     update(
         schedule.userId(),
         schedule.scheduleId(),
-        "SET emailSentAt = :now",
+        "SET emailSentAt = :now REMOVE " + EMAIL_DUE_NAME,
         "emailClaim = :claim",
         new HashMap<>(Map.of(":claim", Values.s(claimId), ":now", Values.instant(now))));
+  }
+
+  /** Takes the due mark off a build whose email is not to be sent: it has no recipient. */
+  void emailNotDue(BuildSchedule schedule) {
+    Writes.conditionally(
+        () ->
+            dynamo.updateItem(
+                b ->
+                    b.tableName(table)
+                        .key(key(schedule.userId(), schedule.scheduleId()))
+                        .updateExpression("REMOVE " + EMAIL_DUE_NAME)
+                        .conditionExpression("attribute_exists(" + EMAIL_DUE_NAME + ")")));
+  }
+
+  /**
+   * Ended builds whose email is still due, that ended before {@code endedBefore} and whose email
+   * nobody holds: never claimed (the function that ended the build died first), or claimed and
+   * given back after a failed send (SES refused it). From the sparse byEmailDue index, oldest
+   * first, at most {@code limit} (eventually consistent: {@link BuildEmails#sendOnce}'s claim
+   * decides).
+   */
+  List<BuildSchedule> emailsDue(Instant endedBefore, int limit) {
+    List<BuildSchedule> due = new ArrayList<>();
+    var pages =
+        dynamo.queryPaginator(
+            b ->
+                b.tableName(table)
+                    .indexName(A4cTables.BUILDS_EMAIL_DUE.name())
+                    .keyConditionExpression(EMAIL_DUE_NAME + " = :due AND endedAt < :before")
+                    .filterExpression("attribute_not_exists(emailClaim)")
+                    .expressionAttributeValues(
+                        Map.of(":due", EMAIL_DUE_VALUE, ":before", Values.instant(endedBefore))));
+    for (var item : pages.items()) {
+      if (due.size() == limit) {
+        break;
+      }
+      due.add(fromItem(item));
+    }
+    return due;
   }
 
   /**

@@ -32,6 +32,14 @@ public final class A4cTables {
       new IndexSpec("byStatus", "status", "scheduledAt");
 
   /**
+   * Ended builds whose end-of-build email is still due, by when they ended, for the sweeper.
+   * Sparse: the write that ends a build (COMPLETED or FAILED) marks it {@code emailDue}, and the
+   * email marked sent (or found to have no recipient) removes the mark.
+   */
+  public static final IndexSpec BUILDS_EMAIL_DUE =
+      new IndexSpec("byEmailDue", "emailDue", "endedAt");
+
+  /**
    * Users whose last key change may not have reached all their workspaces yet, for the sweeper.
    * Sparse: a key change marks the user's account {@code keysSync = pending} in its transaction,
    * and the sync that reached every workspace removes the mark.
@@ -73,7 +81,12 @@ public final class A4cTables {
   public static final TableSpec USAGE = new TableSpec("Usage", "userId", null, List.of(), null);
 
   public static final TableSpec BUILD_SCHEDULES =
-      new TableSpec("BuildSchedules", "userId", "scheduleId", List.of(BUILDS_BY_STATUS), null);
+      new TableSpec(
+          "BuildSchedules",
+          "userId",
+          "scheduleId",
+          List.of(BUILDS_BY_STATUS, BUILDS_EMAIL_DUE),
+          null);
 
   /** One item per build: its last attempt's log (head and tail when long). */
   public static final TableSpec BUILD_LOGS =

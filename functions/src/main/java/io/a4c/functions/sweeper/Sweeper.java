@@ -1,5 +1,6 @@
 package io.a4c.functions.sweeper;
 
+import io.a4c.functions.builds.BuildEmails;
 import io.a4c.functions.builds.ExpiredBuildLeases;
 import io.a4c.functions.builds.LostBuildJobs;
 import io.a4c.functions.config.FunctionsConfig;
@@ -20,11 +21,12 @@ import javax.inject.Singleton;
  * heartbeats stopped DOWN ({@link SilentHosts}), re-drives or fails workspaces stuck past their
  * deadline, and sends again the jobs of waiting builds that are not on the build queue ({@link
  * LostBuildJobs}), re-drives or fails IN_PROGRESS builds whose lease ran out ({@link
- * ExpiredBuildLeases}), warns about and deletes stopped workspaces whose project deletes them
- * ({@link WorkspaceExpiry}), keeps the projects' warm pools filled with their newest image ({@link
- * WarmPools#maintain}), and sends users' key sets again where a change's sync did not reach every
- * workspace ({@link WorkspaceKeySync#resendPending}). Every write is conditional, so two sweeps at
- * once do each thing once. Safe to run at any time.
+ * ExpiredBuildLeases}), sends the end-of-build emails still due a while after their builds ended
+ * ({@link BuildEmails#sendDue}), warns about and deletes stopped workspaces whose project deletes
+ * them ({@link WorkspaceExpiry}), keeps the projects' warm pools filled with their newest image
+ * ({@link WarmPools#maintain}), and sends users' key sets again where a change's sync did not reach
+ * every workspace ({@link WorkspaceKeySync#resendPending}). Every write is conditional, so two
+ * sweeps at once do each thing once. Safe to run at any time.
  */
 @Singleton
 public final class Sweeper {
@@ -39,7 +41,8 @@ public final class Sweeper {
       int workspacesExpired,
       int poolMembersFilled,
       int poolMembersDrained,
-      int keySyncsResent) {}
+      int keySyncsResent,
+      int buildEmailsSent) {}
 
   private final SilentHosts silentHosts;
   private final StuckWorkspaces workspaces;
@@ -48,6 +51,7 @@ public final class Sweeper {
   private final WorkspaceExpiry expiry;
   private final WarmPools pools;
   private final WorkspaceKeySync keySync;
+  private final BuildEmails buildEmails;
   private final Clock clock;
   private final Duration stuckAfter;
 
@@ -60,8 +64,10 @@ public final class Sweeper {
       WorkspaceExpiry expiry,
       WarmPools pools,
       WorkspaceKeySync keySync,
+      BuildEmails buildEmails,
       Clock clock,
       FunctionsConfig config) {
+    this.buildEmails = buildEmails;
     this.pools = pools;
     this.keySync = keySync;
     this.expiry = expiry;
@@ -99,6 +105,7 @@ public final class Sweeper {
         failures.run("workspace expiry", expiry::sweep, new WorkspaceExpiry.Expired(0, 0));
     var pooled = failures.run("warm pools", pools::maintain, new WarmPools.Result(0, 0));
     int keysResent = failures.run("key syncs", keySync::resendPending, 0);
+    int emailsSent = failures.run("build emails", buildEmails::sendDue, 0);
     failures.rethrow();
     return new Result(
         down,
@@ -110,6 +117,7 @@ public final class Sweeper {
         expired.deleted(),
         pooled.filled(),
         pooled.drained(),
-        keysResent);
+        keysResent,
+        emailsSent);
   }
 }

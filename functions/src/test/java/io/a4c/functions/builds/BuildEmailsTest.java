@@ -25,8 +25,10 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.SendEmailResponse;
 
 /**
- * The end-of-build email against Dynoxide, with an SES client that counts what it is given: sent
- * once, and still sent when a function died holding its claim.
+ * The end-of-build email against Dynoxide, with an SES client that counts what it is given (and, a
+ * mock of a fault the local SES cannot be made to show on cue, refuses while told to): sent once,
+ * still sent when a function died holding its claim, and sent by a later sweep when SES refused it
+ * where nothing else would try again.
  */
 class BuildEmailsTest {
   @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
@@ -35,6 +37,8 @@ class BuildEmailsTest {
 
   private final TestClock clock = new TestClock(T0);
   private final AtomicInteger sent = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean sesRefuses =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private BuildScheduleStore schedules;
   private BuildEmails emails;
   private BuildSchedule build;
@@ -144,8 +148,92 @@ class BuildEmailsTest {
 
     // The email goes; writing that it went is throttled. The report's handling must not fail:
     // its redelivery (after the host-events visibility, past the claim's time) would send again.
-    throttled.sendOnce(build);
+    assertThat(schedules.failUnfinished("alice", build.scheduleId(), "ended", T0)).isTrue();
+    var ended = schedules.get("alice", build.scheduleId(), true).orElseThrow();
+    throttled.sendOnce(ended);
     assertThat(sent).hasValue(1);
+
+    // Nor does the sweep of due emails: the claim still held may be such a send.
+    clock.advance(BuildEmails.CLAIM_TIME.multipliedBy(3));
+    assertThat(emails.sendDue()).isZero();
+    assertThat(sent).hasValue(1);
+  }
+
+  @Test
+  void aBuildEndedWhileSesRefusedIsEmailedByALaterSweepOnce() {
+    // The sweeper fails a build whose lease ran out: nothing delivers that ending again.
+    assertThat(schedules.failUnfinished("alice", build.scheduleId(), "lease ran out", T0)).isTrue();
+    sesRefuses.set(true);
+    var ended = schedules.get("alice", build.scheduleId(), true).orElseThrow();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> emails.sendOnce(ended))
+        .isInstanceOf(software.amazon.awssdk.services.sesv2.model.SesV2Exception.class);
+    sesRefuses.set(false);
+
+    // Not due before the ending's own function and redeliveries had their time.
+    clock.advance(BuildEmails.CLAIM_TIME.minusSeconds(1));
+    assertThat(emails.sendDue()).isZero();
+    clock.advance(java.time.Duration.ofSeconds(2));
+    assertThat(emails.sendDue()).isEqualTo(1);
+    assertThat(sent).hasValue(1);
+
+    // Sent and marked: no later sweep sends it again.
+    clock.advance(BuildEmails.CLAIM_TIME.multipliedBy(3));
+    assertThat(emails.sendDue()).isZero();
+    emails.sendOnce(ended);
+    assertThat(sent).hasValue(1);
+    assertThat(schedules.emailsDue(clock.instant(), 10)).isEmpty();
+  }
+
+  @Test
+  void aSweepWhileSesStillRefusesSendsNothingThrowsAndLeavesItDue() {
+    assertThat(schedules.failUnfinished("alice", build.scheduleId(), "dead-lettered", T0)).isTrue();
+    clock.advance(BuildEmails.CLAIM_TIME.multipliedBy(2));
+    sesRefuses.set(true);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(emails::sendDue)
+        .hasMessageContaining(build.scheduleId());
+    assertThat(schedules.emailsDue(clock.instant(), 10))
+        .extracting(BuildSchedule::scheduleId)
+        .containsExactly(build.scheduleId());
+
+    sesRefuses.set(false);
+    assertThat(emails.sendDue()).isEqualTo(1);
+    assertThat(sent).hasValue(1);
+  }
+
+  @Test
+  void anEndingWhoseFunctionDiedBeforeItsEmailIsEmailedByASweep() {
+    assertThat(schedules.failUnfinished("alice", build.scheduleId(), "dead-lettered", T0)).isTrue();
+    // the function stops here: no sendOnce
+    clock.advance(BuildEmails.CLAIM_TIME.plusSeconds(1));
+
+    assertThat(emails.sendDue()).isEqualTo(1);
+    assertThat(emails.sendDue()).isZero();
+    assertThat(sent).hasValue(1);
+  }
+
+  @Test
+  void aBuildWithoutARecipientIsNoLongerDueOnceLookedAt() {
+    var job =
+        BuildJob.of(
+            "bs-" + "0".repeat(25) + "2",
+            "bob",
+            BuildKind.USER,
+            "shop",
+            "main",
+            Arch.AMD64,
+            "4711",
+            new BuildSpec(
+                "debian:12", List.of(), List.of(), BuildSource.git("https://git.example/shop.git")),
+            T0);
+    var silent = BuildSchedule.scheduled(job, "{}", null, null);
+    assertThat(schedules.insert(silent)).isTrue();
+    assertThat(schedules.failUnfinished("bob", silent.scheduleId(), "dead-lettered", T0)).isTrue();
+    clock.advance(BuildEmails.CLAIM_TIME.plusSeconds(1));
+
+    assertThat(emails.sendDue()).isZero();
+    assertThat(schedules.emailsDue(clock.instant(), 10)).isEmpty();
+    assertThat(sent).hasValue(0);
   }
 
   /** An SES client that counts the emails it is given and takes each. */
@@ -157,6 +245,12 @@ class BuildEmailsTest {
             (proxy, method, args) -> {
               if (!method.getName().equals("sendEmail")) {
                 throw new UnsupportedOperationException(method.getName());
+              }
+              if (sesRefuses.get()) {
+                throw software.amazon.awssdk.services.sesv2.model.SesV2Exception.builder()
+                    .message("refused")
+                    .statusCode(503)
+                    .build();
               }
               sent.incrementAndGet();
               return SendEmailResponse.builder().messageId("m-" + sent.get()).build();

@@ -160,7 +160,7 @@ public final class ColdStartBenchmark {
               "response=Result[hostsMarkedDown=0, workspacesRedriven=0, workspacesFailed=0,"
                   + " buildJobsResent=0, buildLeasesExpired=0, expiryWarnings=0,"
                   + " workspacesExpired=0, poolMembersFilled=0,"
-                  + " poolMembersDrained=0, keySyncsResent=0]"),
+                  + " poolMembersDrained=0, keySyncsResent=0, buildEmailsSent=0]"),
           new Case(
               "build claim: a claim (refused: no such build)",
               "io.a4c.functions.builds.BuildClaimFunction",

@@ -87,7 +87,13 @@ class TablesTest {
                             "IndexName",
                             Tables.BUILDS_BY_STATUS,
                             "KeySchema",
-                            List.of(hash("status"), range("scheduledAt")))))));
+                            List.of(hash("status"), range("scheduledAt")))),
+                    Match.objectLike(
+                        Map.of(
+                            "IndexName",
+                            "byEmailDue",
+                            "KeySchema",
+                            List.of(hash("emailDue"), range("endedAt")))))));
   }
 
   @Test
