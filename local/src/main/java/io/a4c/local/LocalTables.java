@@ -3,6 +3,7 @@ package io.a4c.local;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.dynamo.TableCreation;
 import io.a4c.functions.dynamo.TableSpec;
+import io.a4c.functions.projects.ImageStore;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -25,9 +26,13 @@ final class LocalTables {
 
   private LocalTables() {}
 
-  /** Creates the missing tables, and the indexes a table from an older data directory lacks. */
+  /**
+   * Creates the missing tables, and the indexes a table from an older data directory lacks, and
+   * gives that directory's images what the newest-image index sorts by.
+   */
   static void ensure(DynamoDbClient dynamo) {
     TableCreation.ensure(dynamo, TableSpec::localName);
+    ImageStore.addOrderToOlderImages(dynamo, IMAGES);
   }
 
   static List<String> names() {

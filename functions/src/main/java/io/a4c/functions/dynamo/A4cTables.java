@@ -62,9 +62,16 @@ public final class A4cTables {
   public static final TableSpec PROJECTS =
       new TableSpec("Projects", "projectName", null, List.of(), null);
 
+  /**
+   * A project's parent and arch's COMPLETED images, newest first when read backwards. Sparse: only
+   * COMPLETED images carry {@code newestOrder} (position, then completion, zero-padded).
+   */
+  public static final IndexSpec IMAGES_NEWEST =
+      new IndexSpec("byNewest", "imageKey", "newestOrder");
+
   /** imageKey is project#parent#arch; the sort key orders an image's changes. */
   public static final TableSpec IMAGES =
-      new TableSpec("Images", "imageKey", "change", List.of(), null);
+      new TableSpec("Images", "imageKey", "change", List.of(IMAGES_NEWEST), null);
 
   /** One item per host: heartbeats, status, the slot counter and what its builder reported. */
   public static final TableSpec HOSTS = new TableSpec("Hosts", "hostId", null, List.of(), null);

@@ -7,7 +7,7 @@ import io.a4c.functions.dynamo.ItemReader;
 import io.a4c.functions.dynamo.ItemWriter;
 import io.a4c.functions.dynamo.Reads;
 import io.a4c.functions.dynamo.Values;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.inject.Inject;
@@ -18,10 +18,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Images in DynamoDB: partition {@code project#parent#arch}, sort key the change. "Newest" is the
  * newest change, by {@link Image#position} (git revisions do not sort by name, and builds do not
- * end in change order), then by completion time among equal or unknown positions. Thread-safe.
+ * end in change order), then by completion time among equal or unknown positions. A COMPLETED image
+ * carries that order as a string ({@link #ORDER}), the sort key of the sparse {@link
+ * A4cTables#IMAGES_NEWEST} index: the newest is one item read from it, however many builds the
+ * partition holds (a recurring build adds one a day, a busy project one a change). Thread-safe.
  */
 @Singleton
 public final class ImageStore {
+  /** The attribute {@link A4cTables#IMAGES_NEWEST} sorts by: position, then completion. */
+  static final String ORDER = "newestOrder";
+
   private final DynamoDbClient dynamo;
   private final String table;
 
@@ -50,8 +56,51 @@ public final class ImageStore {
             .string("imageRef", image.imageRef())
             .string("status", image.status())
             .instant("createdAt", image.createdAt())
+            .string(ORDER, isCompleted(image) ? order(image) : null)
             .build();
     dynamo.putItem(b -> b.tableName(table).item(item));
+  }
+
+  /**
+   * The order newest-first reads by, as a string that sorts so: the position, then the completion
+   * time, both zero-padded.
+   */
+  static String order(Image image) {
+    long completed = image.createdAt() == null ? 0 : image.createdAt().toEpochMilli();
+    return String.format("%019d.%019d", image.position(), completed);
+  }
+
+  /**
+   * Gives the COMPLETED images written before images carried their {@link #ORDER} one, so that
+   * {@link #newestCompleted} finds them: a scan of the whole table, for the local runtime's start
+   * on an older data directory (idempotent; nothing to do on a table written since).
+   *
+   * @return how many images it gave an order
+   */
+  public static int addOrderToOlderImages(DynamoDbClient dynamo, String table) {
+    int added = 0;
+    var pages =
+        dynamo.scanPaginator(
+            b ->
+                b.tableName(table)
+                    .filterExpression("#status = :completed AND attribute_not_exists(#order)")
+                    .expressionAttributeNames(Map.of("#status", "status", "#order", ORDER))
+                    .expressionAttributeValues(Map.of(":completed", Values.s(Image.COMPLETED))));
+    for (var item : pages.items()) {
+      Image image = fromItem(item);
+      dynamo.updateItem(
+          b ->
+              b.tableName(table)
+                  .key(
+                      A4cTables.IMAGES.key(
+                          Image.key(image.projectName(), image.parentName(), image.arch()),
+                          image.change()))
+                  .updateExpression("SET #order = :order")
+                  .expressionAttributeNames(Map.of("#order", ORDER))
+                  .expressionAttributeValues(Map.of(":order", Values.s(order(image)))));
+      added++;
+    }
+    return added;
   }
 
   /** The image of exactly that change, if it is COMPLETED. */
@@ -68,38 +117,29 @@ public final class ImageStore {
    * then the last to complete. A build of an older change, ending later, never displaces it.
    */
   public Optional<Image> newestCompleted(String projectName, String parentName, Arch arch) {
-    var pages =
-        dynamo.queryPaginator(
-            b ->
-                b.tableName(table)
-                    .keyConditionExpression("imageKey = :k")
-                    .expressionAttributeValues(
-                        Map.of(":k", Values.s(Image.key(projectName, parentName, arch)))));
-    return pages.items().stream()
-        .map(ImageStore::fromItem)
-        .filter(ImageStore::isCompleted)
-        .max(Comparator.comparingLong(Image::position).thenComparing(Image::createdAt));
+    return completedNewestFirst(projectName, parentName, arch, 1).stream().findFirst();
   }
 
   /**
    * The COMPLETED images of a project's parent and arch, newest first (the order {@link
-   * #newestCompleted} picks by), at most {@code limit}.
+   * #newestCompleted} picks by), at most {@code limit}: from the index, so only those are read.
    */
-  public java.util.List<Image> completedNewestFirst(
+  public List<Image> completedNewestFirst(
       String projectName, String parentName, Arch arch, int limit) {
-    var pages =
-        dynamo.queryPaginator(
+    // One page of `limit` items: the index holds only COMPLETED images, so no filter drops any.
+    return dynamo
+        .query(
             b ->
                 b.tableName(table)
+                    .indexName(A4cTables.IMAGES_NEWEST.name())
                     .keyConditionExpression("imageKey = :k")
                     .expressionAttributeValues(
-                        Map.of(":k", Values.s(Image.key(projectName, parentName, arch)))));
-    return pages.items().stream()
+                        Map.of(":k", Values.s(Image.key(projectName, parentName, arch))))
+                    .scanIndexForward(false)
+                    .limit(limit))
+        .items()
+        .stream()
         .map(ImageStore::fromItem)
-        .filter(ImageStore::isCompleted)
-        .sorted(
-            Comparator.comparingLong(Image::position).thenComparing(Image::createdAt).reversed())
-        .limit(limit)
         .toList();
   }
 

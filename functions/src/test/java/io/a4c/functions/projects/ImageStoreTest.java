@@ -58,6 +58,89 @@ class ImageStoreTest {
     assertThat(store.newestCompleted("proj", "main", Arch.AMD64)).contains(newer);
   }
 
+  @Test
+  void theNewestIsOneItemReadHoweverLongTheHistory() {
+    var queried = new java.util.ArrayList<Integer>();
+    var client = dynamo.client();
+    var counting =
+        (software.amazon.awssdk.services.dynamodb.DynamoDbClient)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class},
+                (proxy, method, args) -> {
+                  Object answer;
+                  try {
+                    answer = method.invoke(client, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                  if (answer
+                      instanceof software.amazon.awssdk.services.dynamodb.model.QueryResponse r) {
+                    queried.add(r.scannedCount());
+                  }
+                  if (answer instanceof Iterable<?> pages) {
+                    // a paginator: count what its pages read, as they are read
+                    throw new AssertionError("the newest is read with one query, not " + pages);
+                  }
+                  return answer;
+                });
+    var reads = new ImageStore(counting, dynamo.table(A4cTables.IMAGES));
+    for (int change = 1; change <= 120; change++) {
+      // a recurring build a day: a new change each, some failed, completed out of order
+      store.put(
+          image(
+              "c" + change,
+              change,
+              change % 7 == 0 ? "FAILED" : Image.COMPLETED,
+              T0.plusSeconds(change % 5 == 0 ? 10_000 - change : change)));
+    }
+
+    assertThat(reads.newestCompleted("proj", "main", Arch.AMD64))
+        .map(Image::change)
+        .contains("c120");
+    assertThat(queried).containsExactly(1);
+    assertThat(reads.completedNewestFirst("proj", "main", Arch.AMD64, 3))
+        .extracting(Image::change)
+        .containsExactly("c120", "c118", "c117");
+  }
+
+  @Test
+  void imagesWrittenBeforeTheNewestIndexAreFoundOnceTheRuntimeGaveThemTheirOrder() {
+    var table = dynamo.table(A4cTables.IMAGES);
+    // as an older data directory holds them: no order attribute
+    for (var change : java.util.List.of("c4", "c9")) {
+      dynamo
+          .client()
+          .putItem(
+              b ->
+                  b.tableName(table)
+                      .item(
+                          java.util.Map.of(
+                              "imageKey", s(Image.key("old", "main", Arch.AMD64)),
+                              "change", s(change),
+                              "projectName", s("old"),
+                              "parentName", s("main"),
+                              "arch", s("amd64"),
+                              "position", n(change.substring(1)),
+                              "imageRef", s("reg/old:" + change),
+                              "status", s(Image.COMPLETED),
+                              "createdAt", s("2026-03-01T10:00:00.000Z"))));
+    }
+    assertThat(store.newestCompleted("old", "main", Arch.AMD64)).isEmpty();
+
+    assertThat(ImageStore.addOrderToOlderImages(dynamo.client(), table)).isEqualTo(2);
+    assertThat(ImageStore.addOrderToOlderImages(dynamo.client(), table)).isZero();
+    assertThat(store.newestCompleted("old", "main", Arch.AMD64)).map(Image::change).contains("c9");
+  }
+
+  private static software.amazon.awssdk.services.dynamodb.model.AttributeValue s(String value) {
+    return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(value);
+  }
+
+  private static software.amazon.awssdk.services.dynamodb.model.AttributeValue n(String value) {
+    return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(value);
+  }
+
   private static Image image(String change, String status, Instant at) {
     return image(change, 0, status, at);
   }

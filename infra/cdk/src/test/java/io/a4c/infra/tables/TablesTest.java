@@ -70,7 +70,18 @@ class TablesTest {
             "KeySchema", List.of(hash("projectName")),
             "AttributeDefinitions", List.of(string("projectName"))));
     template.hasResourceProperties(
-        "AWS::DynamoDB::Table", Map.of("KeySchema", List.of(hash("imageKey"), range("change"))));
+        "AWS::DynamoDB::Table",
+        Map.of(
+            "KeySchema",
+            List.of(hash("imageKey"), range("change")),
+            "GlobalSecondaryIndexes",
+            List.of(
+                Match.objectLike(
+                    Map.of(
+                        "IndexName",
+                        "byNewest",
+                        "KeySchema",
+                        List.of(hash("imageKey"), range("newestOrder")))))));
     template.hasResourceProperties(
         "AWS::DynamoDB::Table",
         Map.of(
