@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param digest the registry digest of the pushed image, for COMPLETED
  * @param reason for FAILED: which step and why
  * @param log the build's output, head and tail kept when long
+ * @param logWritten how long the build's whole output was, in UTF-16 code units; null from a daemon
+ *     from before it was sent
+ * @param logTailFrom when the middle of the output was left out of {@code log}: where in the whole
+ *     output the part of {@code log} after the marker starts (it runs to the end); else null
  */
 public record BuildEnded(
     int version,
@@ -35,7 +39,9 @@ public record BuildEnded(
     String digest,
     String reason,
     String log,
-    Instant at)
+    Instant at,
+    Long logWritten,
+    Long logTailFrom)
     implements HostEvent {
   /**
    * Longest log a report carries, in UTF-8 bytes (what SQS, at most 256 KiB a message, and DynamoDB
@@ -65,6 +71,34 @@ public record BuildEnded(
       throw new IllegalArgumentException("log is longer than " + MAX_LOG_BYTES + " bytes");
     }
     Objects.requireNonNull(at, "at");
+    if (logTailFrom != null
+        && (logWritten == null || logTailFrom < 0 || logTailFrom > logWritten)) {
+      throw new IllegalArgumentException("logTailFrom must lie within logWritten");
+    }
+  }
+
+  /**
+   * This report with where its log stands in the build's whole output: {@code written} code units
+   * in all, the kept tail starting at {@code tailFrom} (null when nothing was left out).
+   */
+  public BuildEnded withLogPlace(long written, Long tailFrom) {
+    return new BuildEnded(
+        version,
+        hostId,
+        scheduleId,
+        userId,
+        workerId,
+        attempt,
+        status,
+        change,
+        position,
+        imageRef,
+        digest,
+        reason,
+        log,
+        at,
+        written,
+        tailFrom);
   }
 
   /** A version-1 report. */
@@ -96,6 +130,8 @@ public record BuildEnded(
         digest,
         reason,
         log,
-        at);
+        at,
+        null,
+        null);
   }
 }

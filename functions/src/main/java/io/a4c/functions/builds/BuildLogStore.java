@@ -30,9 +30,64 @@ public final class BuildLogStore {
    * A stored log.
    *
    * @param live whether it is a running build's log so far (the end's log is not)
+   * @param from a live log's: where its text (the output's last part) starts in the whole output;
+   *     null for the end's log, or a live one from a daemon from before windows (its whole log)
+   * @param written the end's: how long the whole output was; null from a daemon from before
+   * @param tailFrom the end's, when its middle was left out: where the text's tail (after the
+   *     marker) starts in the whole output
    */
   public record BuildLog(
-      String scheduleId, int attempt, String text, Instant writtenAt, boolean live) {}
+      String scheduleId,
+      int attempt,
+      String text,
+      Instant writtenAt,
+      boolean live,
+      Long from,
+      Long written,
+      Long tailFrom) {
+
+    /** What follows the first {@code after} code units of the whole output, and where it ends. */
+    public record Slice(String text, long nextOffset) {}
+
+    /**
+     * What a follower that has read the output's first {@code after} UTF-16 code units reads next:
+     * offsets count in the build's whole output, whatever part of it is kept, so a follower that
+     * reads on never misses what a live window or a cut moved. Where what it asks for is no longer
+     * kept (it fell behind a live window, or into the middle the end's log left out), a marker says
+     * how much it skips.
+     */
+    public Slice after(long after) {
+      long start;
+      String kept;
+      if (from != null) {
+        start = from;
+        kept = text;
+      } else if (tailFrom != null && written != null) {
+        long tailLength = written - tailFrom;
+        if (after <= 0 || tailLength > text.length()) {
+          return new Slice(text, written);
+        }
+        start = tailFrom;
+        kept = text.substring((int) (text.length() - tailLength));
+      } else {
+        start = 0;
+        kept = text; // the whole output, or a log whose place is unknown (an older daemon's)
+      }
+      long end = start + kept.length();
+      if (after < start) {
+        String skipped =
+            after <= 0 && start > 0
+                ? "[… the first " + start + " characters are not shown while the build runs …]\n"
+                : "[… " + (start - after) + " characters left out …]\n";
+        return new Slice(skipped + kept, end);
+      }
+      int index = (int) Math.min(after - start, kept.length());
+      if (index > 0 && index < kept.length() && Character.isLowSurrogate(kept.charAt(index))) {
+        index--; // never half a character
+      }
+      return new Slice(kept.substring(index), end);
+    }
+  }
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -47,14 +102,26 @@ public final class BuildLogStore {
     this.table = table;
   }
 
-  void put(String scheduleId, int attempt, String text, Instant at) {
-    var item =
+  /**
+   * Stores the log of a build's end.
+   *
+   * @param written how long the whole output was (null when its builder did not say)
+   * @param tailFrom where the text's tail starts in it, when its middle was left out
+   */
+  void put(String scheduleId, int attempt, String text, Long written, Long tailFrom, Instant at) {
+    var writer =
         ItemWriter.item()
             .key(A4cTables.BUILD_LOGS.key(scheduleId))
             .number("attempt", attempt)
             .string("text", Redaction.text(text))
-            .instant("writtenAt", at)
-            .build();
+            .instant("writtenAt", at);
+    if (written != null) {
+      writer.number("written", written);
+    }
+    if (tailFrom != null) {
+      writer.number("tailFrom", tailFrom);
+    }
+    var item = writer.build();
     dynamo.putItem(b -> b.tableName(table).item(item));
   }
 
@@ -62,16 +129,19 @@ public final class BuildLogStore {
    * Stores a running build's log so far, unless a newer one is stored: the end's log, a later
    * attempt's, or a later update ({@code seq}) of the same attempt. Answers whether it was written.
    */
-  boolean putLive(String scheduleId, int attempt, long seq, String text, Instant at) {
-    var item =
+  boolean putLive(String scheduleId, int attempt, long seq, String text, Long from, Instant at) {
+    var writer =
         ItemWriter.item()
             .key(A4cTables.BUILD_LOGS.key(scheduleId))
             .number("attempt", attempt)
             .string("text", Redaction.text(text))
             .instant("writtenAt", at)
             .bool("live", true)
-            .number("seq", seq)
-            .build();
+            .number("seq", seq);
+    if (from != null) {
+      writer.number("from", from);
+    }
+    var item = writer.build();
     return Writes.conditionally(
         () ->
             dynamo.putItem(
@@ -98,6 +168,9 @@ public final class BuildLogStore {
                     read.integer("attempt"),
                     read.string("text"),
                     read.instant("writtenAt"),
-                    read.bool("live")));
+                    read.bool("live"),
+                    read.has("from") ? read.number("from") : null,
+                    read.has("written") ? read.number("written") : null,
+                    read.has("tailFrom") ? read.number("tailFrom") : null));
   }
 }

@@ -87,7 +87,12 @@ public final class BuildReports {
       return false; // ended, taken over, or unknown: this builder's log no longer counts
     }
     return logs.putLive(
-        update.scheduleId(), update.attempt(), update.seq(), update.log(), clock.instant());
+        update.scheduleId(),
+        update.attempt(),
+        update.seq(),
+        update.log(),
+        update.from(),
+        clock.instant());
   }
 
   /** Applies a build's end; returns whether this report moved the record. */
@@ -124,7 +129,13 @@ public final class BuildReports {
     boolean moved = false;
     if (before.status() == BuildStatus.IN_PROGRESS) {
       if (report.log() != null) {
-        logs.put(report.scheduleId(), report.attempt(), report.log(), now);
+        logs.put(
+            report.scheduleId(),
+            report.attempt(),
+            report.log(),
+            report.logWritten(),
+            report.logTailFrom(),
+            now);
       }
       moved = schedules.end(report, now);
     }

@@ -70,9 +70,10 @@ public final class ImageScheduleReads {
   }
 
   /**
-   * The build's log (its last attempt's), or what follows its first {@code after} characters; 404
-   * before a builder sent any. A running build's log is its builder's last update; {@code ended}
-   * says when the build is over (its end's log stored, or it ended without one).
+   * The build's log (its last attempt's), or what follows the first {@code after} characters of the
+   * build's whole output ({@link BuildLogStore.BuildLog#after}); 404 before a builder sent any. A
+   * running build's log is its builder's last update (the output's end); {@code ended} says when
+   * the build is over (its end's log stored, or it ended without one).
    */
   public BuildLogView log(String userId, String scheduleId, long after) {
     BuildSchedule build = find(userId, scheduleId);
@@ -85,18 +86,14 @@ public final class ImageScheduleReads {
                         "build " + scheduleId + " has no log yet (it is " + build.status() + ")",
                         null,
                         "no-log"));
-    String text = stored.text();
-    int from = (int) Math.min(after, text.length());
-    if (from > 0 && from < text.length() && Character.isLowSurrogate(text.charAt(from))) {
-      from--; // never half a character
-    }
+    var slice = stored.after(after);
     return new BuildLogView(
         scheduleId,
         build.status(),
         stored.attempt(),
-        text.substring(from),
+        slice.text(),
         stored.writtenAt(),
-        text.length(),
+        slice.nextOffset(),
         !stored.live() || build.status().isFinal());
   }
 

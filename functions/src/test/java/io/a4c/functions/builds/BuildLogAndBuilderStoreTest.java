@@ -35,38 +35,44 @@ class BuildLogAndBuilderStoreTest {
 
   @Test
   void aBuildKeepsItsLastAttemptsLog() {
-    logs.put("bs-1", 1, "first", T0);
-    logs.put("bs-1", 2, "second", T0.plusSeconds(1));
+    logs.put("bs-1", 1, "first", null, null, T0);
+    logs.put("bs-1", 2, "second", null, null, T0.plusSeconds(1));
 
     assertThat(logs.get("bs-1"))
-        .contains(new BuildLogStore.BuildLog("bs-1", 2, "second", T0.plusSeconds(1), false));
+        .contains(
+            new BuildLogStore.BuildLog(
+                "bs-1", 2, "second", T0.plusSeconds(1), false, null, null, null));
     assertThat(logs.get("bs-2")).isEmpty();
   }
 
   @Test
   void aRunningBuildsLogIsReplacedOnlyByANewerUpdateAndNeverOverTheEndsLog() {
-    assertThat(logs.putLive("bs-1", 1, 2, "one\ntwo\n", T0)).isTrue();
-    assertThat(logs.putLive("bs-1", 1, 1, "one\n", T0)).as("a late, older update").isFalse();
-    assertThat(logs.putLive("bs-1", 1, 2, "one\ntwo\n", T0)).as("the same again").isFalse();
+    assertThat(logs.putLive("bs-1", 1, 2, "one\ntwo\n", 0L, T0)).isTrue();
+    assertThat(logs.putLive("bs-1", 1, 1, "one\n", 0L, T0)).as("a late, older update").isFalse();
+    assertThat(logs.putLive("bs-1", 1, 2, "one\ntwo\n", 0L, T0)).as("the same again").isFalse();
     assertThat(logs.get("bs-1").orElseThrow())
-        .isEqualTo(new BuildLogStore.BuildLog("bs-1", 1, "one\ntwo\n", T0, true));
-    assertThat(logs.putLive("bs-1", 2, 1, "attempt two\n", T0.plusSeconds(1)))
+        .isEqualTo(new BuildLogStore.BuildLog("bs-1", 1, "one\ntwo\n", T0, true, 0L, null, null));
+    assertThat(logs.putLive("bs-1", 2, 1, "attempt two\n", 0L, T0.plusSeconds(1)))
         .as("a later attempt's first update")
         .isTrue();
-    assertThat(logs.putLive("bs-1", 1, 3, "one\ntwo\nthree\n", T0)).as("the old attempt").isFalse();
+    assertThat(logs.putLive("bs-1", 1, 3, "one\ntwo\nthree\n", 0L, T0))
+        .as("the old attempt")
+        .isFalse();
 
-    logs.put("bs-1", 2, "attempt two\ndone\n", T0.plusSeconds(2));
-    assertThat(logs.putLive("bs-1", 2, 9, "attempt two\n", T0.plusSeconds(3)))
+    logs.put("bs-1", 2, "attempt two\ndone\n", null, null, T0.plusSeconds(2));
+    assertThat(logs.putLive("bs-1", 2, 9, "attempt two\n", 0L, T0.plusSeconds(3)))
         .as("an update that comes after the end")
         .isFalse();
     assertThat(logs.get("bs-1").orElseThrow())
         .isEqualTo(
-            new BuildLogStore.BuildLog("bs-1", 2, "attempt two\ndone\n", T0.plusSeconds(2), false));
+            new BuildLogStore.BuildLog(
+                "bs-1", 2, "attempt two\ndone\n", T0.plusSeconds(2), false, null, null, null));
   }
 
   @Test
   void aLogIsStoredWithoutTheCredentialsOfAnyUrlItQuotes() {
-    logs.put("bs-1", 1, "$ git clone -- https://alice:tok3n@git.example.com/x.git /b\n", T0);
+    logs.put(
+        "bs-1", 1, "$ git clone -- https://alice:tok3n@git.example.com/x.git /b\n", null, null, T0);
 
     assertThat(logs.get("bs-1").orElseThrow().text())
         .isEqualTo("$ git clone -- https://***@git.example.com/x.git /b\n");

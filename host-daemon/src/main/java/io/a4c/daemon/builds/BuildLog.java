@@ -97,6 +97,43 @@ public final class BuildLog {
     return written;
   }
 
+  /** The last part of the output and where it starts in the whole of it. */
+  public record Window(String text, long from) {}
+
+  /**
+   * The output's last {@code maxBytes} UTF-8 bytes at most (whole characters), and where they start
+   * in the whole output, in UTF-16 code units as {@link #written} counts: what a live update of a
+   * running build carries. At most the tail kept, so {@code maxBytes} must not pass its limit.
+   */
+  public synchronized Window window(int maxBytes) {
+    if (maxBytes > tailBytes) {
+      throw new IllegalArgumentException("a window is at most the tail kept: " + tailBytes);
+    }
+    CharSequence kept = dropped == 0 ? head.toString() + tail : tail;
+    int start = kept.length();
+    int size = 0;
+    while (start > 0) {
+      int codePoint = Character.codePointBefore(kept, start);
+      int bytes = utf8Size(codePoint);
+      if (size + bytes > maxBytes) {
+        break;
+      }
+      size += bytes;
+      start -= Character.charCount(codePoint);
+    }
+    String text = kept.subSequence(start, kept.length()).toString();
+    return new Window(text, written - text.length());
+  }
+
+  /**
+   * Where the tail of {@link #text} starts in the whole output (it runs to the end), in UTF-16 code
+   * units; null when nothing was left out, so the text is the whole output.
+   */
+  public synchronized Long tailFrom() {
+    trimTail();
+    return dropped == 0 ? null : written - tail.length();
+  }
+
   /** The text kept: head, a marker if anything was dropped, tail. */
   public synchronized String text() {
     trimTail();

@@ -157,19 +157,20 @@ public final class BuildRunner {
           .addKeyValue("imageRef", tag)
           .log("build pushed");
       return BuildEnded.of(
-          hostId,
-          job.scheduleId(),
-          job.userId(),
-          workerId,
-          attempt,
-          BuildStatus.COMPLETED,
-          change,
-          position,
-          tag,
-          digest,
-          null,
-          buildLog.text(),
-          clock.instant());
+              hostId,
+              job.scheduleId(),
+              job.userId(),
+              workerId,
+              attempt,
+              BuildStatus.COMPLETED,
+              change,
+              position,
+              tag,
+              digest,
+              null,
+              buildLog.text(),
+              clock.instant())
+          .withLogPlace(buildLog.written(), buildLog.tailFrom());
     } catch (IllegalArgumentException e) {
       // A value broke its rule at render time: refused, never rendered.
       return failed(
@@ -207,19 +208,20 @@ public final class BuildRunner {
         .addKeyValue("workerId", workerId)
         .log("build failed: {}", reason);
     return BuildEnded.of(
-        hostId,
-        job.scheduleId(),
-        job.userId(),
-        workerId,
-        attempt,
-        BuildStatus.FAILED,
-        change,
-        null,
-        null,
-        null,
-        reason,
-        buildLog.text(),
-        clock.instant());
+            hostId,
+            job.scheduleId(),
+            job.userId(),
+            workerId,
+            attempt,
+            BuildStatus.FAILED,
+            change,
+            null,
+            null,
+            null,
+            reason,
+            buildLog.text(),
+            clock.instant())
+        .withLogPlace(buildLog.written(), buildLog.tailFrom());
   }
 
   private static void recreate(Path dir) throws IOException {

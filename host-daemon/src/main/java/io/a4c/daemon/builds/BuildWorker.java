@@ -368,8 +368,9 @@ public final class BuildWorker implements AutoCloseable {
   /**
    * A running build's log, shipped as {@link BuildLogUpdate}s on the host-events queue every {@link
    * #LOG_INTERVAL} while it grows, so that its owner can follow it before the build ends. Each
-   * update carries the whole log so far (at most {@link BuildEnded#MAX_LOG_BYTES}); a failed send
-   * is only logged, the next one carries it all again.
+   * update carries the output's last {@link BuildLogUpdate#WINDOW_BYTES} and where they start in it
+   * (the whole log comes with the end's report); a failed send is only logged, the next one carries
+   * the window again.
    */
   private final class LiveLog {
     private final BuildJob job;
@@ -396,15 +397,17 @@ public final class BuildWorker implements AutoCloseable {
       }
       long written = current.written();
       try {
+        var window = current.window(BuildLogUpdate.WINDOW_BYTES);
         events.publish(
-            BuildLogUpdate.of(
+            BuildLogUpdate.window(
                 hostId,
                 job.scheduleId(),
                 job.userId(),
                 workerId,
                 attempt,
                 ++seq,
-                current.text(),
+                window.text(),
+                window.from(),
                 clock.instant()));
         sent = written;
       } catch (RuntimeException e) {

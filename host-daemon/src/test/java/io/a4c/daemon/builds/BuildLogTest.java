@@ -68,6 +68,51 @@ class BuildLogTest {
   }
 
   @Test
+  void aWindowIsTheOutputsLastBytesWholeAndSaysWhereTheyStart() {
+    var log = new BuildLog(BuildEnded.MAX_LOG_BYTES);
+    var all = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      String line = i + (i % 3 == 0 ? " 😀€ü" : " plain") + "\n";
+      log.text(line);
+      all.append(line);
+      if (i == 10 || i % 997 == 0) {
+        var window = log.window(io.a4c.events.BuildLogUpdate.WINDOW_BYTES);
+        assertThat(window.text().getBytes(StandardCharsets.UTF_8).length)
+            .isLessThanOrEqualTo(io.a4c.events.BuildLogUpdate.WINDOW_BYTES);
+        assertThat(window.from() + window.text().length()).isEqualTo(all.length());
+        assertThat(all.substring((int) window.from())).isEqualTo(window.text());
+        if (all.toString().getBytes(StandardCharsets.UTF_8).length
+            <= io.a4c.events.BuildLogUpdate.WINDOW_BYTES) {
+          assertThat(window.from()).isZero();
+        } else {
+          assertThat(window.text().getBytes(StandardCharsets.UTF_8).length)
+              .isGreaterThan(io.a4c.events.BuildLogUpdate.WINDOW_BYTES - 4);
+        }
+      }
+    }
+    assertThat(log.written()).isEqualTo(all.length());
+  }
+
+  @Test
+  void theReportSaysWhereItsTailStartsInTheWholeOutput() {
+    var log = new BuildLog(BuildEnded.MAX_LOG_BYTES);
+    log.line("short");
+    assertThat(log.tailFrom()).as("nothing left out").isNull();
+
+    var all = new StringBuilder("short\n");
+    for (int i = 0; i < 20_000; i++) {
+      String line = i + " 😀 line\n";
+      log.text(line);
+      all.append(line);
+    }
+    String text = log.text();
+    long tailFrom = log.tailFrom();
+    assertThat(text).endsWith(all.substring((int) tailFrom));
+    assertThat(all.length() - tailFrom)
+        .isEqualTo(text.length() - text.indexOf(" bytes left out …]\n") - 19);
+  }
+
+  @Test
   void aReportRefusesALogOverItsBytesThoughFewerCharacters() {
     String wide = "€".repeat(BuildEnded.MAX_LOG_BYTES / 3 + 1);
 
