@@ -121,14 +121,18 @@ public record Workspace(
       return new Lifecycle(operation, slotHeld, null, null, null, null, at, null, notifyEmail);
     }
 
-    /** Its owner told at {@code at} that it will be deleted. */
-    Lifecycle warned(Instant at) {
+    /**
+     * Its owner told at {@code at} that it will be deleted, no sooner than {@code notice} later: a
+     * warning sent late (the sweeper or email was down while it was due) moves the deletion on.
+     */
+    Lifecycle warned(Instant at, java.time.Duration notice) {
+      Instant earliest = at.plus(notice);
       return new Lifecycle(
           operation,
           slotHeld,
           stoppedReason,
           stoppedAt,
-          deleteAfter,
+          deleteAfter == null || deleteAfter.isBefore(earliest) ? earliest : deleteAfter,
           at,
           lastActiveAt,
           rebuild,

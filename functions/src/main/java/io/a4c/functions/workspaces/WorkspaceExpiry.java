@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The sweeper's part for stopped workspaces of projects that delete them ({@code
  * lifecycle.deleteAfterStoppedDays}): a day before its {@code deleteAfter} the owner is emailed
- * once; at it, the workspace is deleted like a user's delete (home included). A start in between
- * clears both. Every write is conditional, so two sweeps at once warn and delete once. Thread-safe.
+ * once; at it, the workspace is deleted like a user's delete (home included). Never unwarned: a
+ * warning sent late (no sweep ran, or the email could not be sent, while it was due) moves {@code
+ * deleteAfter} to a day after it. A start in between clears both. Every write is conditional, so
+ * two sweeps at once warn and delete once. Thread-safe.
  */
 @Singleton
 public final class WorkspaceExpiry {
@@ -57,12 +59,13 @@ public final class WorkspaceExpiry {
     int deleted = 0;
     for (Workspace due : workspaces.expiringBefore(now.plus(WARNING))) {
       try {
-        if (!due.life().deleteAfter().isAfter(now)) {
-          if (expire(due)) {
-            deleted++;
+        if (due.life().expiryWarnedAt() == null) {
+          // Never deleted unwarned: a warning that comes late moves the deletion a day on.
+          if (warn(due, now)) {
+            warned++;
           }
-        } else if (due.life().expiryWarnedAt() == null && warn(due, now)) {
-          warned++;
+        } else if (!due.life().deleteAfter().isAfter(now) && expire(due)) {
+          deleted++;
         }
       } catch (RuntimeException e) {
         // One workspace must not hold up the others; the next sweep tries it again.
@@ -120,7 +123,7 @@ public final class WorkspaceExpiry {
     }
     var marked =
         current
-            .withLife(current.life().warned(now))
+            .withLife(current.life().warned(now, WARNING))
             .moved(current.state(), current.step(), current.reason(), now);
     if (!workspaces.replace(current, marked)) {
       return false;
@@ -128,7 +131,7 @@ public final class WorkspaceExpiry {
     String to = current.life().notifyEmail();
     if (to != null) {
       try {
-        notifier.expiryWarning(current, to);
+        notifier.expiryWarning(marked, to);
       } catch (RuntimeException e) {
         workspaces.replace(
             marked,
@@ -145,7 +148,7 @@ public final class WorkspaceExpiry {
         "workspace:" + current.workspaceId(),
         Map.of(
             "deleteAfter",
-            current.life().deleteAfter().toString(),
+            marked.life().deleteAfter().toString(),
             "emailed",
             Boolean.toString(to != null)));
     return true;
@@ -153,6 +156,7 @@ public final class WorkspaceExpiry {
 
   private static boolean stillDue(Workspace workspace, Instant now) {
     return workspace.state() == io.a4c.events.WorkspaceState.STOPPED
+        && workspace.life().expiryWarnedAt() != null
         && workspace.life().deleteAfter() != null
         && !workspace.life().deleteAfter().isAfter(now);
   }

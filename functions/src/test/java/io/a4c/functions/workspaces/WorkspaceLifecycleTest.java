@@ -520,6 +520,25 @@ class WorkspaceLifecycleTest {
   }
 
   @Test
+  void aWorkspaceWhoseWarningCameLateIsDeletedNoSoonerThanADayAfterIt() {
+    services.setLifecycle(null, 1);
+    stop();
+    // No sweep ran while the warning was due (or its email could not be sent): the deadline passed.
+    services.clock.advance(Duration.ofDays(3));
+
+    assertThat(services.expiry.sweep()).isEqualTo(new WorkspaceExpiry.Expired(1, 0));
+    var warned = services.reads.get(ALICE, created.workspaceId());
+    assertThat(warned.deleteAfter()).isEqualTo(services.clock.instant().plus(Duration.ofDays(1)));
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.STOPPED);
+
+    services.clock.advance(Duration.ofHours(23));
+    assertThat(services.expiry.sweep()).isEqualTo(new WorkspaceExpiry.Expired(0, 0));
+    services.clock.advance(Duration.ofHours(2));
+    assertThat(services.expiry.sweep()).isEqualTo(new WorkspaceExpiry.Expired(0, 1));
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.DELETING);
+  }
+
+  @Test
   void anExpiryWhoseDeleteCannotBeSentIsAuditedSinceTheSweeperCarriesItOut() {
     services.setLifecycle(null, 1);
     stop();
