@@ -7,6 +7,9 @@ import io.a4c.functions.dynamo.ItemReader;
 import io.a4c.functions.dynamo.ItemWriter;
 import io.a4c.functions.dynamo.Reads;
 import io.a4c.functions.dynamo.Values;
+import io.a4c.functions.dynamo.Writes;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,8 +44,17 @@ public final class ImageStore {
     this.table = table;
   }
 
-  /** Creates or replaces the image of one change. */
+  /**
+   * Creates or replaces the image of one change. The first COMPLETED one of a partition the index
+   * holds nothing of gives the partition's older images their order first ({@link
+   * #orderUnindexed}), so that a build of an older change, ending after the deploy, does not hide
+   * the newer images written before it.
+   */
   public void put(Image image) {
+    String imageKey = Image.key(image.projectName(), image.parentName(), image.arch());
+    if (isCompleted(image) && indexed(imageKey, 1).isEmpty()) {
+      orderUnindexed(imageKey);
+    }
     var item =
         ItemWriter.item()
             .key(
@@ -87,20 +99,63 @@ public final class ImageStore {
                     .expressionAttributeNames(Map.of("#status", "status", "#order", ORDER))
                     .expressionAttributeValues(Map.of(":completed", Values.s(Image.COMPLETED))));
     for (var item : pages.items()) {
-      Image image = fromItem(item);
-      dynamo.updateItem(
-          b ->
-              b.tableName(table)
-                  .key(
-                      A4cTables.IMAGES.key(
-                          Image.key(image.projectName(), image.parentName(), image.arch()),
-                          image.change()))
-                  .updateExpression("SET #order = :order")
-                  .expressionAttributeNames(Map.of("#order", ORDER))
-                  .expressionAttributeValues(Map.of(":order", Values.s(order(image)))));
-      added++;
+      if (giveOrder(dynamo, table, fromItem(item))) {
+        added++;
+      }
     }
     return added;
+  }
+
+  /**
+   * Writes a COMPLETED image's order, unless it has one or is no longer COMPLETED (a put replaced
+   * it meanwhile); whether it wrote.
+   */
+  private static boolean giveOrder(DynamoDbClient dynamo, String table, Image image) {
+    return Writes.conditionally(
+        () ->
+            dynamo.updateItem(
+                b ->
+                    b.tableName(table)
+                        .key(
+                            A4cTables.IMAGES.key(
+                                Image.key(image.projectName(), image.parentName(), image.arch()),
+                                image.change()))
+                        .updateExpression("SET #order = :order")
+                        .conditionExpression(
+                            "#status = :completed AND attribute_not_exists(#order)")
+                        .expressionAttributeNames(Map.of("#order", ORDER, "#status", "status"))
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":order",
+                                Values.s(order(image)),
+                                ":completed",
+                                Values.s(Image.COMPLETED)))));
+  }
+
+  /**
+   * The COMPLETED images of a partition read from the table itself, each given its order where it
+   * had none: images written before the index, in a table deployed before it (the local runtime
+   * gives its own theirs at start, {@link #addOrderToOlderImages}). Run where the index holds
+   * nothing of the partition, so once per partition that has COMPLETED images.
+   */
+  private List<Image> orderUnindexed(String imageKey) {
+    var pages =
+        dynamo.queryPaginator(
+            b ->
+                b.tableName(table)
+                    .keyConditionExpression("imageKey = :k")
+                    .expressionAttributeValues(Map.of(":k", Values.s(imageKey))));
+    List<Image> completed = new ArrayList<>();
+    for (var item : pages.items()) {
+      Image image = fromItem(item);
+      if (isCompleted(image)) {
+        if (!item.containsKey(ORDER)) {
+          giveOrder(dynamo, table, image);
+        }
+        completed.add(image);
+      }
+    }
+    return completed;
   }
 
   /** The image of exactly that change, if it is COMPLETED. */
@@ -126,6 +181,22 @@ public final class ImageStore {
    */
   public List<Image> completedNewestFirst(
       String projectName, String parentName, Arch arch, int limit) {
+    String imageKey = Image.key(projectName, parentName, arch);
+    List<Image> newest = indexed(imageKey, limit);
+    if (!newest.isEmpty()) {
+      return newest;
+    }
+    // Nothing in the index: none completed yet, or all written before it (a deployed table keeps
+    // its items through the upgrade) and not yet given their order, which this read gives them.
+    return orderUnindexed(imageKey).stream()
+        .sorted(
+            Comparator.comparingLong(Image::position).thenComparing(Image::createdAt).reversed())
+        .limit(limit)
+        .toList();
+  }
+
+  /** At most {@code limit} of the partition's images in the index, newest first. */
+  private List<Image> indexed(String imageKey, int limit) {
     // One page of `limit` items: the index holds only COMPLETED images, so no filter drops any.
     return dynamo
         .query(
@@ -133,8 +204,7 @@ public final class ImageStore {
                 b.tableName(table)
                     .indexName(A4cTables.IMAGES_NEWEST.name())
                     .keyConditionExpression("imageKey = :k")
-                    .expressionAttributeValues(
-                        Map.of(":k", Values.s(Image.key(projectName, parentName, arch))))
+                    .expressionAttributeValues(Map.of(":k", Values.s(imageKey)))
                     .scanIndexForward(false)
                     .limit(limit))
         .items()

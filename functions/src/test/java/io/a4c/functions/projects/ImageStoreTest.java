@@ -107,8 +107,53 @@ class ImageStoreTest {
   @Test
   void imagesWrittenBeforeTheNewestIndexAreFoundOnceTheRuntimeGaveThemTheirOrder() {
     var table = dynamo.table(A4cTables.IMAGES);
-    // as an older data directory holds them: no order attribute
-    for (var change : java.util.List.of("c4", "c9")) {
+    putUnordered("old", "c4", "c9");
+
+    assertThat(ImageStore.addOrderToOlderImages(dynamo.client(), table)).isEqualTo(2);
+    assertThat(ImageStore.addOrderToOlderImages(dynamo.client(), table)).isZero();
+    assertThat(store.newestCompleted("old", "main", Arch.AMD64)).map(Image::change).contains("c9");
+  }
+
+  @Test
+  void imagesOfADeployedTableWrittenBeforeTheIndexAreFoundWithoutTheRuntimesBackfill() {
+    // A deployed table keeps its items through the upgrade, and nothing scans it at start.
+    putUnordered("deployed", "c4", "c9");
+
+    assertThat(store.newestCompleted("deployed", "main", Arch.AMD64))
+        .map(Image::change)
+        .contains("c9");
+    assertThat(store.completedNewestFirst("deployed", "main", Arch.AMD64, 5))
+        .extracting(Image::change)
+        .containsExactly("c9", "c4");
+    // that read gave them their order: nothing is left for a backfill
+    assertThat(ImageStore.addOrderToOlderImages(dynamo.client(), dynamo.table(A4cTables.IMAGES)))
+        .isZero();
+  }
+
+  @Test
+  void aBuildOfAnOlderChangeEndingAfterTheUpgradeDoesNotHideTheNewerImagesWrittenBeforeIt() {
+    putUnordered("upgraded", "c4", "c9");
+
+    store.put(
+        new Image(
+            "upgraded",
+            "main",
+            Arch.AMD64,
+            "c5",
+            5,
+            "reg/upgraded:c5",
+            Image.COMPLETED,
+            T0.plusSeconds(60)));
+
+    assertThat(store.newestCompleted("upgraded", "main", Arch.AMD64))
+        .map(Image::change)
+        .contains("c9");
+  }
+
+  /** Writes COMPLETED images as a table from before the newest index holds them: no order. */
+  private static void putUnordered(String project, String... changes) {
+    var table = dynamo.table(A4cTables.IMAGES);
+    for (var change : changes) {
       dynamo
           .client()
           .putItem(
@@ -116,21 +161,16 @@ class ImageStoreTest {
                   b.tableName(table)
                       .item(
                           java.util.Map.of(
-                              "imageKey", s(Image.key("old", "main", Arch.AMD64)),
+                              "imageKey", s(Image.key(project, "main", Arch.AMD64)),
                               "change", s(change),
-                              "projectName", s("old"),
+                              "projectName", s(project),
                               "parentName", s("main"),
                               "arch", s("amd64"),
                               "position", n(change.substring(1)),
-                              "imageRef", s("reg/old:" + change),
+                              "imageRef", s("reg/" + project + ":" + change),
                               "status", s(Image.COMPLETED),
                               "createdAt", s("2026-03-01T10:00:00.000Z"))));
     }
-    assertThat(store.newestCompleted("old", "main", Arch.AMD64)).isEmpty();
-
-    assertThat(ImageStore.addOrderToOlderImages(dynamo.client(), table)).isEqualTo(2);
-    assertThat(ImageStore.addOrderToOlderImages(dynamo.client(), table)).isZero();
-    assertThat(store.newestCompleted("old", "main", Arch.AMD64)).map(Image::change).contains("c9");
   }
 
   private static software.amazon.awssdk.services.dynamodb.model.AttributeValue s(String value) {
