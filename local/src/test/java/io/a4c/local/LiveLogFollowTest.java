@@ -102,6 +102,23 @@ class LiveLogFollowTest {
     assertThat(end.after(0).text()).isEqualTo(end.text());
   }
 
+  @Test
+  void aFollowerStillInTheHeadWhenTheBuildEndsReadsTheRestOfTheHeadThenTheTail() {
+    var log = new BuildLog(BuildEnded.MAX_LOG_BYTES);
+    log.line("checkout");
+    var seen = live(log.window(BuildLogUpdate.WINDOW_BYTES)).after(0);
+    for (int i = 0; i < 20_000; i++) {
+      log.line("step " + i); // far more than head and tail between two updates
+    }
+
+    var end = ended(log);
+    var rest = end.after(seen.nextOffset());
+    // what the head kept after "checkout\n" is shown, then the builder's marker and the tail
+    assertThat(rest.text()).isEqualTo(end.text().substring((int) seen.nextOffset()));
+    assertThat(rest.text()).startsWith("step 0\n").contains(" bytes left out …]\n");
+    assertThat(rest.nextOffset()).isEqualTo(log.written());
+  }
+
   private static BuildLogStore.BuildLog live(BuildLog.Window window) {
     return new BuildLogStore.BuildLog(
         "bs-1", 1, window.text(), T0, true, window.from(), null, null);

@@ -11,6 +11,7 @@ import io.a4c.functions.dynamo.Writes;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -46,6 +47,9 @@ public final class BuildLogStore {
       Long written,
       Long tailFrom) {
 
+    /** The marker a builder puts where it left the middle of a long output out. */
+    private static final Pattern CUT_MARKER = Pattern.compile("\n\\[… \\d+ bytes left out …]\n");
+
     /** What follows the first {@code after} code units of the whole output, and where it ends. */
     public record Slice(String text, long nextOffset) {}
 
@@ -68,7 +72,13 @@ public final class BuildLogStore {
           return new Slice(text, written);
         }
         start = tailFrom;
-        kept = text.substring((int) (text.length() - tailLength));
+        int tailStart = (int) (text.length() - tailLength);
+        kept = text.substring(tailStart);
+        int headEnd = headEnd(tailStart);
+        if (after < headEnd) {
+          // Still in the head, which is kept: the rest of it, the cut's marker, the tail.
+          return new Slice(text.substring(whole(text, (int) after)), written);
+        }
       } else {
         start = 0;
         kept = text; // the whole output, or a log whose place is unknown (an older daemon's)
@@ -82,10 +92,26 @@ public final class BuildLogStore {
         return new Slice(skipped + kept, end);
       }
       int index = (int) Math.min(after - start, kept.length());
-      if (index > 0 && index < kept.length() && Character.isLowSurrogate(kept.charAt(index))) {
-        index--; // never half a character
+      return new Slice(kept.substring(whole(kept, index)), end);
+    }
+
+    /**
+     * Where the head of an end's log whose middle was left out ends: at the marker the builder put
+     * before the tail ({@code \n[… N bytes left out …]\n}); 0 when no such marker is there.
+     */
+    private int headEnd(int tailStart) {
+      int marker = text.lastIndexOf("\n[… ", tailStart - 1);
+      return marker > 0 && CUT_MARKER.matcher(text.substring(marker, tailStart)).matches()
+          ? marker
+          : 0;
+    }
+
+    /** {@code index}, or the one before it where it would split a character. */
+    private static int whole(String text, int index) {
+      if (index > 0 && index < text.length() && Character.isLowSurrogate(text.charAt(index))) {
+        return index - 1; // never half a character
       }
-      return new Slice(kept.substring(index), end);
+      return index;
     }
   }
 
