@@ -64,11 +64,13 @@ final class BuildCommands extends A4cCli.Group {
 
   /**
    * Prints the build's log as it grows, from {@code GET …/log?after=<offset>}, until the build
-   * ends; while no builder has written any, says on standard error where the build waits. Answers
-   * the build as it ended.
+   * ends; while no builder has written any, says on standard error where the build waits. A build
+   * started again by another builder (a new attempt) has a log of its own: said on standard error,
+   * and printed from its start. Answers the build as it ended.
    */
   static ImageSchedule follow(Context context, Api api, String id) {
     long offset = 0;
+    int attempt = 0;
     String lastWait = null;
     try (var progress =
         new Progress(
@@ -96,6 +98,19 @@ final class BuildCommands extends A4cCli.Group {
           throw api.failure("GET", logPath, reply);
         } else {
           var log = reply.as(BuildLog.class);
+          if (attempt != 0 && log.attempt() != attempt) {
+            // Handed to another builder: its attempt's log starts over; read it from its start.
+            context
+                .err()
+                .println("--- the build started again (attempt " + log.attempt() + ") ---");
+            context.err().flush();
+            attempt = log.attempt();
+            if (offset != 0) {
+              offset = 0;
+              continue;
+            }
+          }
+          attempt = log.attempt();
           if (!log.log().isEmpty()) {
             context.out().print(log.log());
             context.out().flush();

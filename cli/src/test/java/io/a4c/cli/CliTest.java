@@ -271,10 +271,45 @@ class CliTest {
     }
   }
 
+  @Test
+  void buildsLogFollowReadsANewAttemptsLogFromItsStart() throws Exception {
+    String id = "bs-0000000000000000000000000b";
+    String schedule =
+        "{\"scheduleId\":\""
+            + id
+            + "\",\"userId\":\"alice\",\"projectName\":\"shop\","
+            + "\"parentName\":\"main\",\"arch\":\"amd64\",\"kind\":\"USER\",\"status\":\"COMPLETED\","
+            + "\"attempts\":2,\"imageRef\":\"r/a4c-images:shop_main_amd64_1\",\"logPath\":\"x\","
+            + "\"scheduledAt\":\"2026-12-01T10:00:00Z\",\"updatedAt\":\"2026-12-01T10:00:00Z\"}";
+    try (var api = loggedIn(new FakeApi())) {
+      String base = "GET /v1/users/me/image-schedules/" + id;
+      // Attempt 1 wrote a line; its builder died and attempt 2 began on another host.
+      api.on(base + "/log?after=4", 200, log(id, 2, "n\\n", 8, false));
+      api.on(base, 200, schedule);
+      var reads = new java.util.concurrent.atomic.AtomicInteger();
+      api.onEach(
+          base + "/log?after=0",
+          () ->
+              reads.incrementAndGet() == 1
+                  ? log(id, 1, "one\\n", 4, false)
+                  : log(id, 2, "again\\n", 6, true));
+      var run = FakeApi.cli(home, "", "builds", "log", id, "--follow");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out()).isEqualTo("one\nagain\n");
+      assertThat(run.err()).contains("started again (attempt 2)");
+    }
+  }
+
   private static String log(String id, String text, int next, boolean ended) {
+    return log(id, 1, text, next, ended);
+  }
+
+  private static String log(String id, int attempt, String text, int next, boolean ended) {
     return "{\"scheduleId\":\""
         + id
-        + "\",\"status\":\"IN_PROGRESS\",\"attempt\":1,\"log\":\""
+        + "\",\"status\":\"IN_PROGRESS\",\"attempt\":"
+        + attempt
+        + ",\"log\":\""
         + text
         + "\",\"writtenAt\":\"2026-12-01T10:00:00Z\",\"nextOffset\":"
         + next

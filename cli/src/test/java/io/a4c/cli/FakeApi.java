@@ -33,6 +33,8 @@ final class FakeApi implements AutoCloseable {
 
   private final HttpServer server;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  private final Map<String, java.util.function.Supplier<String>> dynamic =
+      new ConcurrentHashMap<>();
   final List<Seen> seen = new CopyOnWriteArrayList<>();
 
   FakeApi() throws IOException {
@@ -47,8 +49,12 @@ final class FakeApi implements AutoCloseable {
                   exchange.getRequestURI().toString(),
                   exchange.getRequestHeaders().getFirst("authorization"),
                   new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+          var each = dynamic.get(key);
           Answer answer =
-              answers.getOrDefault(key, problem(404, "no such route in the fake: " + key, null));
+              each != null
+                  ? new Answer(200, "application/json", each.get())
+                  : answers.getOrDefault(
+                      key, problem(404, "no such route in the fake: " + key, null));
           byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().set("content-type", answer.contentType());
           exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
@@ -65,6 +71,14 @@ final class FakeApi implements AutoCloseable {
   /** Answers {@code METHOD path} with JSON. */
   FakeApi on(String request, int status, String json) {
     answers.put(request, new Answer(status, "application/json", json));
+    return this;
+  }
+
+  /**
+   * Answers {@code METHOD path} with 200 and the JSON {@code each} gives, asked at each request.
+   */
+  FakeApi onEach(String request, java.util.function.Supplier<String> each) {
+    dynamic.put(request, each);
     return this;
   }
 
