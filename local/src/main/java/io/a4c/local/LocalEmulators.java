@@ -86,6 +86,7 @@ public final class LocalEmulators implements AutoCloseable {
         Map.entry(FunctionsEnv.PROJECTS_TABLE, LocalTables.PROJECTS),
         Map.entry(FunctionsEnv.IMAGES_TABLE, LocalTables.IMAGES),
         Map.entry(FunctionsEnv.HOSTS_TABLE, LocalTables.HOSTS),
+        Map.entry(FunctionsEnv.HOST_IMAGES_TABLE, LocalTables.HOST_IMAGES),
         Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, LocalTables.IDEMPOTENCY),
         Map.entry(FunctionsEnv.AUDIT_TABLE, LocalTables.AUDIT),
         Map.entry(FunctionsEnv.USAGE_TABLE, LocalTables.USAGE),

@@ -16,6 +16,7 @@ final class LocalTables {
   static final String PROJECTS = A4cTables.PROJECTS.localName();
   static final String IMAGES = A4cTables.IMAGES.localName();
   static final String HOSTS = A4cTables.HOSTS.localName();
+  static final String HOST_IMAGES = A4cTables.HOST_IMAGES.localName();
   static final String IDEMPOTENCY = A4cTables.IDEMPOTENCY.localName();
   static final String AUDIT = A4cTables.AUDIT.localName();
   static final String USAGE = A4cTables.USAGE.localName();

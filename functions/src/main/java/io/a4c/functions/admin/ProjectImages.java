@@ -1,8 +1,7 @@
 package io.a4c.functions.admin;
 
 import io.a4c.events.Arch;
-import io.a4c.functions.hosts.Host;
-import io.a4c.functions.hosts.HostStore;
+import io.a4c.functions.hosts.HostImageStore;
 import io.a4c.functions.projects.Image;
 import io.a4c.functions.projects.ImageStore;
 import io.a4c.functions.projects.ProjectService;
@@ -24,13 +23,13 @@ public final class ProjectImages {
 
   private final ProjectService projects;
   private final ImageStore images;
-  private final HostStore hosts;
+  private final HostImageStore holders;
 
   @Inject
-  ProjectImages(ProjectService projects, ImageStore images, HostStore hosts) {
+  ProjectImages(ProjectService projects, ImageStore images, HostImageStore holders) {
     this.projects = projects;
     this.images = images;
-    this.hosts = hosts;
+    this.holders = holders;
   }
 
   /**
@@ -52,7 +51,6 @@ public final class ProjectImages {
   /** The project's images; 404 when there is no such project. */
   public List<View> of(String projectName) {
     var project = projects.get(projectName);
-    List<Host> fleet = hosts.all();
     List<View> views = new ArrayList<>();
     for (String parent : project.config().parents()) {
       for (Arch arch : Arch.values()) {
@@ -68,11 +66,7 @@ public final class ProjectImages {
                   image.imageRef(),
                   image.createdAt(),
                   first,
-                  fleet.stream()
-                      .filter(h -> h.images().contains(image.imageRef()))
-                      .map(Host::hostId)
-                      .sorted()
-                      .toList()));
+                  holders.holders(image.imageRef()).stream().sorted().toList()));
           first = false;
         }
       }

@@ -5,6 +5,7 @@ import io.a4c.events.PrefetchImage;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.hosts.Host;
 import io.a4c.functions.hosts.HostCommandSender;
+import io.a4c.functions.hosts.HostImageStore;
 import io.a4c.functions.hosts.HostStatus;
 import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.hosts.LeastDiskPlacement;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -35,6 +37,7 @@ public final class ImagePrefetch {
   private static final Logger log = LoggerFactory.getLogger(ImagePrefetch.class);
 
   private final HostStore hosts;
+  private final HostImageStore holders;
   private final HostCommandSender commands;
   private final ProjectStore projects;
   private final Clock clock;
@@ -43,11 +46,13 @@ public final class ImagePrefetch {
   @Inject
   public ImagePrefetch(
       HostStore hosts,
+      HostImageStore holders,
       HostCommandSender commands,
       ProjectStore projects,
       Clock clock,
       FunctionsConfig config) {
     this.hosts = hosts;
+    this.holders = holders;
     this.commands = commands;
     this.projects = projects;
     this.clock = clock;
@@ -67,8 +72,8 @@ public final class ImagePrefetch {
     var targets =
         targets(
             hosts.all(),
+            holders.holders(build.imageRef()),
             build.arch(),
-            build.imageRef(),
             builderHostId,
             prefetch,
             clock.instant(),
@@ -96,15 +101,15 @@ public final class ImagePrefetch {
   }
 
   /**
-   * The hosts that should pull {@code imageRef} so that as many hold it as {@code prefetch} wants
-   * (a share counts the live hosts of {@code arch}: ACTIVE with a fresh heartbeat, and the
-   * builder): none when the builder and the hosts listing it are enough; else live hosts of {@code
-   * arch} lacking it, least disk in use first, then host id.
+   * The hosts that should pull the image that {@code holding} hold so that as many hold it as
+   * {@code prefetch} wants (a share counts the live hosts of {@code arch}: ACTIVE with a fresh
+   * heartbeat, and the builder): none when the builder and the hosts listing it are enough; else
+   * live hosts of {@code arch} lacking it, least disk in use first, then host id.
    */
   static List<String> targets(
       List<Host> hosts,
+      Set<String> holding,
       Arch arch,
-      String imageRef,
       String builderHostId,
       ProjectPrefetch prefetch,
       Instant now,
@@ -120,7 +125,7 @@ public final class ImagePrefetch {
     int wanted = prefetch.holdersWanted((int) live);
     long holders =
         ofArch.stream()
-            .filter(h -> h.hostId().equals(builderHostId) || h.images().contains(imageRef))
+            .filter(h -> h.hostId().equals(builderHostId) || holding.contains(h.hostId()))
             .count();
     // The builder holds it even before its next heartbeat says so, and even if it is not listed.
     if (ofArch.stream().noneMatch(h -> h.hostId().equals(builderHostId))) {
@@ -131,7 +136,7 @@ public final class ImagePrefetch {
       return List.of();
     }
     return ofArch.stream()
-        .filter(h -> !h.hostId().equals(builderHostId) && !h.images().contains(imageRef))
+        .filter(h -> !h.hostId().equals(builderHostId) && !holding.contains(h.hostId()))
         .filter(h -> live(h, now, staleAfter))
         .sorted(Comparator.comparingLong(LeastDiskPlacement::diskInUse).thenComparing(Host::hostId))
         .limit(missing)

@@ -21,6 +21,9 @@ public final class FunctionsEnv {
   /** DynamoDB table of hosts, keyed by hostId. */
   public static final String HOSTS_TABLE = "A4C_HOSTS_TABLE";
 
+  /** Which hosts hold each image, by image ({@code HostImageStore}). */
+  public static final String HOST_IMAGES_TABLE = "A4C_HOST_IMAGES_TABLE";
+
   /**
    * DynamoDB table of idempotency keys, keyed by idempotencyKey ({@code <userId>#<key>}), TTL on
    * expiresAt.

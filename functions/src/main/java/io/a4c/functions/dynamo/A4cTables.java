@@ -76,6 +76,16 @@ public final class A4cTables {
   /** One item per host: heartbeats, status, the slot counter and what its builder reported. */
   public static final TableSpec HOSTS = new TableSpec("Hosts", "hostId", null, List.of(), null);
 
+  /** A host's image items, for re-indexing its heartbeat's image list. */
+  public static final IndexSpec HOST_IMAGES_BY_HOST = new IndexSpec("byHost", "hostId", "imageRef");
+
+  /**
+   * Which hosts hold an image: one item per image reference and host, from the heartbeats ({@code
+   * HostImageStore}); a create's placement queries its image's. Tombstones (no longer held) expire.
+   */
+  public static final TableSpec HOST_IMAGES =
+      new TableSpec("HostImages", "imageRef", "hostId", List.of(HOST_IMAGES_BY_HOST), "expiresAt");
+
   /** Idempotency-Key records of workspace creation, forgotten by TTL a day later. */
   public static final TableSpec IDEMPOTENCY =
       new TableSpec("Idempotency", "idempotencyKey", null, List.of(), "expiresAt");
@@ -128,6 +138,7 @@ public final class A4cTables {
           PROJECTS,
           IMAGES,
           HOSTS,
+          HOST_IMAGES,
           IDEMPOTENCY,
           AUDIT,
           USAGE,

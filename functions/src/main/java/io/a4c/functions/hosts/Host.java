@@ -8,6 +8,8 @@ import java.util.List;
 /**
  * A host as its last heartbeat described it, plus what A4C has placed there.
  *
+ * @param images the images it holds: only in the admins' view ({@link #withImages}); empty as the
+ *     hosts table gives it, since which hosts hold an image is {@link HostImageStore}'s
  * @param assignedWorkspaces workspace records placed on this host and not yet deleted; the
  *     reservation counter that placement checks against {@code capacity}
  * @param lastHeartbeatAt when its last heartbeat was applied, by this side's clock (not the
@@ -30,6 +32,22 @@ public record Host(
     Instant lastHeartbeatAt) {
   public Host {
     images = List.copyOf(images);
+  }
+
+  /** This host with the images it holds ({@link HostImageStore#imagesOf}), for the admins' view. */
+  public Host withImages(List<String> held) {
+    return new Host(
+        hostId,
+        arch,
+        status,
+        diskUsedBytes,
+        diskTotalBytes,
+        held,
+        capacity,
+        runningWorkspaces,
+        assignedWorkspaces,
+        placedSinceHeartbeat,
+        lastHeartbeatAt);
   }
 
   /** This host with another status, as an admin sets it. */

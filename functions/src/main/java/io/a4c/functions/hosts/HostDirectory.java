@@ -6,14 +6,15 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * Which hosts are reachable, and which images each holds, read from the hosts table at most every
- * few seconds per function instance: workspace reads show whether their host is up (and since when
- * a DOWN one is silent), and build reads which hosts hold a build's image, without a scan of the
- * table each. Thread-safe.
+ * Which hosts are reachable, and which hold an image, read at most every few seconds per function
+ * instance: workspace reads show whether their host is up (and since when a DOWN one is silent),
+ * from the hosts table, and build reads which hosts hold a build's image ({@link HostImageStore}),
+ * without a read of either table each. Thread-safe.
  */
 @Singleton
 public final class HostDirectory {
@@ -24,13 +25,22 @@ public final class HostDirectory {
 
   private record Snapshot(List<Host> all, Map<String, Seen> hosts, Instant takenAt) {}
 
+  /** An image's holders as read at {@code takenAt}. */
+  private record Held(List<String> hosts, Instant takenAt) {}
+
+  /** Images whose holders are kept at most; past it the cache starts over. */
+  private static final int HELD_KEPT = 1_000;
+
   private final HostStore hosts;
+  private final HostImageStore images;
   private final Clock clock;
+  private final Map<String, Held> held = new ConcurrentHashMap<>();
   private volatile Snapshot snapshot;
 
   @Inject
-  public HostDirectory(HostStore hosts, Clock clock) {
+  public HostDirectory(HostStore hosts, HostImageStore images, Clock clock) {
     this.hosts = hosts;
+    this.images = images;
     this.clock = clock;
   }
 
@@ -57,11 +67,16 @@ public final class HostDirectory {
     if (imageRef == null) {
       return List.of();
     }
-    return current().all().stream()
-        .filter(h -> h.images().contains(imageRef))
-        .map(Host::hostId)
-        .sorted()
-        .toList();
+    Instant now = clock.instant();
+    Held seen = held.get(imageRef);
+    if (seen == null || seen.takenAt().isBefore(now.minus(REFRESH))) {
+      seen = new Held(images.holders(imageRef).stream().sorted().toList(), now);
+      if (held.size() >= HELD_KEPT) {
+        held.clear();
+      }
+      held.put(imageRef, seen);
+    }
+    return seen.hosts();
   }
 
   private Snapshot current() {

@@ -6,6 +6,7 @@ import io.a4c.functions.audit.Origin;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -18,29 +19,55 @@ public final class HostService {
   private static final Logger log = LoggerFactory.getLogger(HostService.class);
 
   private final HostStore hosts;
+  private final HostImageStore images;
   private final AuditLog audit;
   private final Clock clock;
 
   @Inject
-  public HostService(HostStore hosts, AuditLog audit, Clock clock) {
+  public HostService(HostStore hosts, HostImageStore images, AuditLog audit, Clock clock) {
     this.hosts = hosts;
+    this.images = images;
     this.audit = audit;
     this.clock = clock;
   }
 
   /**
    * Records a heartbeat, stamped with this side's clock (liveness never trusts the host's); an
-   * older one than stored (by the host's {@code sentAt}) is dropped.
+   * older one than stored (by the host's {@code sentAt}) is dropped. When its image list is not the
+   * one the host's image items say (or they were written long ago), they are written from it
+   * ({@link HostImageStore#index}); one that fails is logged and left to the host's next heartbeat,
+   * which finds the items not marked as its list (a redelivery of this one would change nothing: it
+   * is applied already).
    */
   public void recordHeartbeat(Heartbeat beat) {
-    if (!hosts.applyHeartbeat(beat, clock.instant())) {
+    Instant now = clock.instant();
+    var applied = hosts.apply(beat, now);
+    if (!applied.applied()) {
       log.atDebug().addKeyValue("hostId", beat.hostId()).log("stale heartbeat dropped");
+      return;
+    }
+    if (HostImageStore.due(beat, applied.imagesIndexed(), applied.imagesIndexedAt(), now)) {
+      try {
+        images.index(beat, now);
+        hosts.markImagesIndexed(beat, HostImageStore.digest(beat.images()), now);
+      } catch (RuntimeException e) {
+        log.atWarn()
+            .addKeyValue("hostId", beat.hostId())
+            .setCause(e)
+            .log("host's image list not indexed; its next heartbeat tries again");
+      }
     }
   }
 
-  /** Every host. */
+  /** Every host, with the images it holds (one query each, at once: an admin's view). */
   public List<Host> list() {
-    return hosts.all();
+    var reads = new io.a4c.functions.dynamo.Parallel();
+    var withImages =
+        hosts.all().stream()
+            .map(h -> reads.start(() -> h.withImages(images.imagesOf(h.hostId()))))
+            .toList();
+    reads.await();
+    return withImages.stream().map(io.a4c.functions.dynamo.Parallel.Read::get).toList();
   }
 
   /**
@@ -78,6 +105,6 @@ public final class HostService {
         null,
         "host:" + hostId,
         java.util.Map.of("from", host.status().name(), "to", to.name()));
-    return host.withStatus(to);
+    return host.withStatus(to).withImages(images.imagesOf(hostId));
   }
 }

@@ -45,11 +45,41 @@ public final class HostStore {
     return table;
   }
 
-  /** Every host. The table holds one item per bare-metal host, so a scan stays small. */
+  /**
+   * Every host, without its image list ({@link Host#images()} empty: which hosts hold an image is
+   * {@link HostImageStore}'s). The table holds one small item per bare-metal host, so a scan stays
+   * small: placement reads it on every create.
+   */
   public List<Host> all() {
     return dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().stream()
         .map(HostStore::fromItem)
         .toList();
+  }
+
+  /**
+   * A heartbeat as applied: whether it was (a newer one was stored already when not), and which
+   * image list the host's image items said before ({@link HostImageStore#digest}; null never).
+   */
+  public record Applied(boolean applied, String imagesIndexed, Instant imagesIndexedAt) {}
+
+  /**
+   * Records that {@code beat}'s image list, of {@code digest}, is in the host's image items, if
+   * {@code beat} is still the newest heartbeat applied (a newer one indexes its own).
+   */
+  public void markImagesIndexed(Heartbeat beat, String digest, Instant now) {
+    Writes.conditionally(
+        () ->
+            dynamo.updateItem(
+                b ->
+                    b.tableName(table)
+                        .key(A4cTables.HOSTS.key(beat.hostId()))
+                        .updateExpression("SET imagesIndexed = :digest, imagesIndexedAt = :now")
+                        .conditionExpression("heartbeatSentMs = :sent")
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":digest", Values.s(digest),
+                                ":now", Values.epochMillis(now),
+                                ":sent", Values.epochMillis(beat.sentAt())))));
   }
 
   /**
@@ -102,7 +132,11 @@ public final class HostStore {
    * @return whether it was applied
    */
   public boolean applyHeartbeat(Heartbeat beat, Instant receivedAt) {
-    var images = beat.images().stream().map(AttributeValue::fromS).toList();
+    return apply(beat, receivedAt).applied();
+  }
+
+  /** {@link #applyHeartbeat}, answering what the host's image items said before it. */
+  public Applied apply(Heartbeat beat, Instant receivedAt) {
     Map<String, AttributeValue> old;
     try {
       old =
@@ -113,7 +147,7 @@ public final class HostStore {
                           .key(A4cTables.HOSTS.key(beat.hostId()))
                           .returnValues(ReturnValue.ALL_OLD)
                           .updateExpression(
-                              "SET arch = :arch, diskUsedBytes = :used, diskTotalBytes = :total, images = :images,"
+                              "SET arch = :arch, diskUsedBytes = :used, diskTotalBytes = :total,"
                                   + " #capacity = :capacity, runningWorkspaces = :running, lastHeartbeatMs = :received,"
                                   + " heartbeatSentMs = :sent,"
                                   + " #status = if_not_exists(#status, :active), "
@@ -122,7 +156,9 @@ public final class HostStore {
                                   + HostSlots.ASSIGNED
                                   + ", :zero), "
                                   + HostSlots.PLACED_SINCE_HEARTBEAT
-                                  + " = :zero")
+                                  + " = :zero"
+                                  // the image list is HostImageStore's (older items had it here)
+                                  + " REMOVE images")
                           .conditionExpression(
                               "attribute_not_exists(heartbeatSentMs) OR heartbeatSentMs < :sent")
                           .expressionAttributeNames(
@@ -132,7 +168,6 @@ public final class HostStore {
                                   Map.entry(":arch", Values.s(beat.arch().wireName())),
                                   Map.entry(":used", Values.n(beat.diskUsedBytes())),
                                   Map.entry(":total", Values.n(beat.diskTotalBytes())),
-                                  Map.entry(":images", AttributeValue.fromL(images)),
                                   Map.entry(":capacity", Values.n(beat.capacity())),
                                   Map.entry(":running", Values.n(beat.runningWorkspaces())),
                                   Map.entry(":received", Values.epochMillis(receivedAt)),
@@ -141,13 +176,17 @@ public final class HostStore {
                                   Map.entry(":zero", Values.ZERO))))
               .attributes();
     } catch (ConditionalCheckFailedException e) {
-      return false;
+      return new Applied(false, null, null);
     }
     // A host that was DOWN and beats again is back: the one transition a heartbeat makes.
     if (old != null && HostStatus.DOWN.name().equals(ItemReader.of(old).string("status"))) {
       setStatus(beat.hostId(), HostStatus.DOWN, HostStatus.ACTIVE);
     }
-    return true;
+    var read = old == null ? null : ItemReader.of(old);
+    return new Applied(
+        true,
+        read == null ? null : read.string("imagesIndexed"),
+        read == null ? null : read.epochMillis("imagesIndexedAt"));
   }
 
   private static Host fromItem(Map<String, AttributeValue> item) {
@@ -158,7 +197,7 @@ public final class HostStore {
         read.name("status", HostStatus.class),
         read.number("diskUsedBytes"),
         read.number("diskTotalBytes"),
-        read.strings("images"),
+        List.of(),
         read.integer("capacity"),
         read.integer("runningWorkspaces"),
         read.integer(HostSlots.ASSIGNED),

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
@@ -67,15 +68,17 @@ public final class LeastDiskPlacement {
    * registry image) the others; each group by least disk in use (counting placements since the
    * heartbeat), then fewest workspaces, with the tied hosts at its head in turn.
    *
+   * @param holders the ids of the hosts that hold {@code imageRef} ({@link HostImageStore#holders})
    * @throws NoHostAvailableException naming the first condition no host met
    */
-  public List<Host> candidates(List<Host> hosts, Arch arch, String imageRef, Instant now) {
+  public List<Host> candidates(
+      List<Host> hosts, Set<String> holders, Arch arch, String imageRef, Instant now) {
     var ofArch = hosts.stream().filter(h -> h.arch() == arch).toList();
     if (ofArch.isEmpty()) {
       throw new NoHostAvailableException(
           Reason.NO_HOST_FOR_ARCH, "no host of arch " + arch.wireName() + " is registered");
     }
-    var holding = ofArch.stream().filter(h -> h.images().contains(imageRef)).toList();
+    var holding = ofArch.stream().filter(h -> holders.contains(h.hostId())).toList();
     // A registry image (a build's) can be pulled by any host: the daemon pulls before create.
     boolean pullable = inRegistry(imageRef);
     if (holding.isEmpty() && !pullable) {

@@ -65,6 +65,7 @@ public final class WarmPools {
   private final ProjectStore projects;
   private final ImageStore images;
   private final HostStore hosts;
+  private final io.a4c.functions.hosts.HostImageStore hostImages;
   private final LeastDiskPlacement placement;
   private final HostCommandSender commands;
   private final IdGenerator ids;
@@ -80,6 +81,7 @@ public final class WarmPools {
       ProjectStore projects,
       ImageStore images,
       HostStore hosts,
+      io.a4c.functions.hosts.HostImageStore hostImages,
       LeastDiskPlacement placement,
       HostCommandSender commands,
       IdGenerator ids,
@@ -89,6 +91,7 @@ public final class WarmPools {
     this.projects = projects;
     this.images = images;
     this.hosts = hosts;
+    this.hostImages = hostImages;
     this.placement = placement;
     this.commands = commands;
     this.ids = ids;
@@ -153,7 +156,7 @@ public final class WarmPools {
    *
    * @return whether a member was placed
    */
-  boolean refill(Project project, Image image, List<Host> fleet, Instant now) {
+  boolean refill(Project project, Image image, List<Host> fleet, Set<String> holders, Instant now) {
     int size = project.config().warmPool().sizeOrNone();
     String pool = Image.key(image.projectName(), image.parentName(), image.arch());
     String specKey = specKey(project);
@@ -162,7 +165,8 @@ public final class WarmPools {
             .filter(PoolMember::live)
             .filter(m -> m.imageRef().equals(image.imageRef()) && m.specKey().equals(specKey))
             .count();
-    return live < size && fill(pool, new Wanted(project, image, specKey, size), fleet, now);
+    return live < size
+        && fill(pool, new Wanted(project, image, specKey, size), fleet, holders, now);
   }
 
   /** Applies a host's report on a member it was told to make. */
@@ -248,7 +252,11 @@ public final class WarmPools {
         }
         continue;
       }
-      for (int i = live; i < want.size() && fill(pool, want, fleet, now); i++) {
+      if (live >= want.size()) {
+        continue;
+      }
+      var holders = hostImages.holders(want.image().imageRef());
+      for (int i = live; i < want.size() && fill(pool, want, fleet, holders, now); i++) {
         filled++;
       }
     }
@@ -284,10 +292,12 @@ public final class WarmPools {
    *
    * @return false when no host could take it (or its command could not be sent)
    */
-  private boolean fill(String pool, Wanted want, List<Host> fleet, Instant now) {
+  private boolean fill(
+      String pool, Wanted want, List<Host> fleet, Set<String> holders, Instant now) {
     List<Host> candidates;
     try {
-      candidates = placement.candidates(fleet, want.image().arch(), want.image().imageRef(), now);
+      candidates =
+          placement.candidates(fleet, holders, want.image().arch(), want.image().imageRef(), now);
     } catch (NoHostAvailableException e) {
       log.atInfo().addKeyValue("pool", pool).log("pool not filled: {}", e.getMessage());
       return false;

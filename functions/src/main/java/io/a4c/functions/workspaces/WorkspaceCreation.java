@@ -7,6 +7,7 @@ import io.a4c.functions.config.EmailRecipients;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.dynamo.Parallel;
 import io.a4c.functions.hosts.Host;
+import io.a4c.functions.hosts.HostImageStore;
 import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.hosts.LeastDiskPlacement;
 import io.a4c.functions.hosts.NoHostAvailableException;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -51,6 +53,7 @@ public final class WorkspaceCreation {
 
   private final WorkspaceStore workspaces;
   private final HostStore hosts;
+  private final HostImageStore hostImages;
   private final ProjectService projects;
   private final LeastDiskPlacement placement;
   private final WorkspaceCommands commands;
@@ -69,6 +72,7 @@ public final class WorkspaceCreation {
   public WorkspaceCreation(
       WorkspaceStore workspaces,
       HostStore hosts,
+      HostImageStore hostImages,
       ProjectService projects,
       LeastDiskPlacement placement,
       WorkspaceCommands commands,
@@ -86,6 +90,7 @@ public final class WorkspaceCreation {
     this.sshAccess = sshAccess;
     this.workspaces = workspaces;
     this.hosts = hosts;
+    this.hostImages = hostImages;
     this.projects = projects;
     this.placement = placement;
     this.commands = commands;
@@ -188,7 +193,15 @@ public final class WorkspaceCreation {
                     request.parentName(),
                     request.parsedArch(),
                     request.change()));
+    // The hosts (small items), and the holders of the image once it is known.
     var fleetRead = reads.start(hosts::all);
+    var holdersRead =
+        reads.start(
+            () ->
+                imageRead
+                    .get()
+                    .map(found -> hostImages.holders(found.imageRef()))
+                    .orElse(Set.of()));
     var keysRead = reads.start(() -> sshAccess.heldKeys(userId));
     reads.await();
     Project project = projectRead.get(); // 404 first, then a parent it lacks, then no image
@@ -198,14 +211,27 @@ public final class WorkspaceCreation {
             project, request.parentName(), request.parsedArch(), request.change(), imageRead::get);
     Instant now = clock.instant();
     List<Host> fleet = fleetRead.get();
+    Set<String> holders = holdersRead.get();
     Optional<KeySet> keys = keysRead.get();
     var pooled =
         fromPool(
-            origin, userId, notifyEmail, request, claim, project, quota, image, fleet, keys, now);
+            origin,
+            userId,
+            notifyEmail,
+            request,
+            claim,
+            project,
+            quota,
+            image,
+            fleet,
+            holders,
+            keys,
+            now);
     if (pooled != null) {
       return pooled;
     }
-    var candidates = placement.candidates(fleet, request.parsedArch(), image.imageRef(), now);
+    var candidates =
+        placement.candidates(fleet, holders, request.parsedArch(), image.imageRef(), now);
 
     String workspaceId = ids.workspaceId();
     String hostname = workspaceId + "." + domain;
@@ -257,6 +283,7 @@ public final class WorkspaceCreation {
       int quota,
       Image image,
       List<Host> fleet,
+      Set<String> holders,
       Optional<KeySet> keys,
       Instant now) {
     for (int pass = 0; pass < CLAIM_PASSES; pass++) {
@@ -278,7 +305,7 @@ public final class WorkspaceCreation {
               now,
               members);
       if (claimed != null) {
-        refill(project, image, fleet, now);
+        refill(project, image, fleet, holders, now);
         return claimed;
       }
     }
@@ -289,9 +316,10 @@ public final class WorkspaceCreation {
    * Asks for the claimed member's successor. Its failure fails no create: the workspace is made and
    * its command sent, and the next sweep fills what is missing.
    */
-  private void refill(Project project, Image image, List<Host> fleet, Instant now) {
+  private void refill(
+      Project project, Image image, List<Host> fleet, Set<String> holders, Instant now) {
     try {
-      pools.refill(project, image, fleet, now);
+      pools.refill(project, image, fleet, holders, now);
     } catch (RuntimeException e) {
       log.atWarn()
           .addKeyValue("projectName", project.projectName())

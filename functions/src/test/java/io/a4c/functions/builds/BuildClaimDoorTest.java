@@ -60,6 +60,7 @@ class BuildClaimDoorTest {
     env.put(FunctionsEnv.AUDIT_TABLE, dynamo.table(A4cTables.AUDIT));
     env.put(FunctionsEnv.USAGE_TABLE, dynamo.table(A4cTables.USAGE));
     env.put(FunctionsEnv.HOSTS_TABLE, dynamo.table(A4cTables.HOSTS));
+    env.put(FunctionsEnv.HOST_IMAGES_TABLE, dynamo.table(A4cTables.HOST_IMAGES));
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, dynamo.table(A4cTables.BUILD_SCHEDULES));
     env.put(FunctionsEnv.HOST_AUTH, "signature");
     env.put(

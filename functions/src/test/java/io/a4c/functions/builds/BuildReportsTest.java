@@ -73,6 +73,7 @@ class BuildReportsTest {
     env.put(FunctionsEnv.AUDIT_TABLE, dynamo.table(A4cTables.AUDIT));
     env.put(FunctionsEnv.USAGE_TABLE, dynamo.table(A4cTables.USAGE));
     env.put(FunctionsEnv.HOSTS_TABLE, dynamo.table(A4cTables.HOSTS));
+    env.put(FunctionsEnv.HOST_IMAGES_TABLE, dynamo.table(A4cTables.HOST_IMAGES));
     env.put(FunctionsEnv.BUILD_SCHEDULES_TABLE, dynamo.table(A4cTables.BUILD_SCHEDULES));
     env.put(FunctionsEnv.BUILD_LOGS_TABLE, dynamo.table(A4cTables.BUILD_LOGS));
     env.put(FunctionsEnv.IMAGE_REPOSITORY, REPOSITORY);
@@ -99,6 +100,7 @@ class BuildReportsTest {
                 clock),
             new ImagePrefetch(
                 hosts,
+                new io.a4c.functions.hosts.HostImageStore(client, config.hostImagesTable()),
                 new HostCommandSender(sqs.client(), EventJson.newMapper(), config),
                 projects,
                 clock,
@@ -334,9 +336,12 @@ class BuildReportsTest {
 
   private void host(String hostId, Arch arch, long diskGib, List<String> images) {
     sqs.createHostQueue(hostId);
-    hosts.applyHeartbeat(
-        Heartbeat.of(hostId, arch, diskGib << 30, 1000L << 30, images, 10, 0, clock.instant()),
-        clock.instant());
+    var beat =
+        Heartbeat.of(hostId, arch, diskGib << 30, 1000L << 30, images, 10, 0, clock.instant());
+    hosts.applyHeartbeat(beat, clock.instant());
+    // as the host-events consumer does (HostService)
+    new io.a4c.functions.hosts.HostImageStore(dynamo.client(), dynamo.table(A4cTables.HOST_IMAGES))
+        .index(beat, clock.instant());
   }
 
   /** The images of the prefetch commands now on the host's queue. */

@@ -11,6 +11,7 @@ import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.hosts.HostDirectory;
+import io.a4c.functions.hosts.HostImageStore;
 import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.PageTokens;
@@ -86,23 +87,26 @@ class ImageScheduleReadsTest {
 
   @Test
   void pagesPolledByTheDashboardShareOneReadOfTheFleet() {
-    // The dashboard asks for this page every 2 s while it is open; each host's item lists up to
-    // 500 image references, so a scan of the hosts table per request grew with hosts × viewers.
+    // The dashboard asks for this page every 2 s while it is open: a read of the image's holders
+    // per request would grow with builds × viewers.
     var hosts = new HostStore(dynamo.client(), dynamo.table(A4cTables.HOSTS));
-    assertThat(
-            hosts.applyHeartbeat(
-                Heartbeat.of("h1", Arch.AMD64, 1, 100, List.of("reg/app:1"), 10, 0, T0), T0))
-        .isTrue();
+    var beat = Heartbeat.of("h1", Arch.AMD64, 1, 100, List.of("reg/app:1"), 10, 0, T0);
+    assertThat(hosts.applyHeartbeat(beat, T0)).isTrue();
+    new HostImageStore(dynamo.client(), dynamo.table(A4cTables.HOST_IMAGES)).index(beat, T0);
     var clock = new TestClock(T0);
     var scans = new AtomicInteger();
     var fleet =
         new HostStore(counting(dynamo.client(), "scan", scans), dynamo.table(A4cTables.HOSTS));
+    var queries = new AtomicInteger();
+    var holders =
+        new HostImageStore(
+            counting(dynamo.client(), "query", queries), dynamo.table(A4cTables.HOST_IMAGES));
     var polled =
         new ImageScheduleReads(
             store,
             new BuildLogStore(dynamo.client(), dynamo.table(A4cTables.BUILD_LOGS)),
             null,
-            new HostDirectory(fleet, clock),
+            new HostDirectory(fleet, holders, clock),
             new PageTokens(FunctionsConfig.fromEnvironment(FunctionsConfigTest.minimal())));
     String built = completed("alice", "reg/app:1");
 
@@ -114,7 +118,8 @@ class ImageScheduleReadsTest {
       clock.advance(Duration.ofMillis(500));
     }
 
-    assertThat(scans).as("ten reads in 2.5 s, one scan of the hosts").hasValue(1);
+    assertThat(queries).as("ten reads in 2.5 s, one read of the image's holders").hasValue(1);
+    assertThat(scans).as("and no scan of the hosts").hasValue(0);
   }
 
   /** {@code client}, counting its calls of {@code method} (a paginator's pages each count once). */

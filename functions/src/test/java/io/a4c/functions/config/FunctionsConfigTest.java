@@ -19,6 +19,7 @@ public class FunctionsConfigTest {
     env.put(FunctionsEnv.PROJECTS_TABLE, "p");
     env.put(FunctionsEnv.IMAGES_TABLE, "i");
     env.put(FunctionsEnv.HOSTS_TABLE, "h");
+    env.put(FunctionsEnv.HOST_IMAGES_TABLE, "hi");
     env.put(FunctionsEnv.IDEMPOTENCY_TABLE, "k");
     env.put(FunctionsEnv.HOST_QUEUE_PREFIX, "a4c-host-");
     env.put(FunctionsEnv.AUDIT_TABLE, "a");

@@ -17,14 +17,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
- * The host directory reads the hosts table at most once per {@link HostDirectory#REFRESH}, however
- * many reads ask it. The table here is a stand-in that counts its scans: how often a scan happens
- * is the point, and no engine says so.
+ * The host directory reads the hosts table, and each image's holders, at most once per {@link
+ * HostDirectory#REFRESH}, however many reads ask it. The tables here are a stand-in that counts its
+ * scans and queries: how often a read happens is the point, and no engine says so.
  */
 class HostDirectoryTest {
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
   private final AtomicInteger scans = new AtomicInteger();
+  private final AtomicInteger queries = new AtomicInteger();
+  private static final Map<String, List<String>> HOLDERS =
+      Map.of("reg/app:1", List.of("h1"), "reg/app:2", List.of("h2", "h1"));
   private final TestClock clock = new TestClock(T0);
 
   private final InvocationHandler table =
@@ -32,28 +35,36 @@ class HostDirectoryTest {
           switch (method.getName()) {
             case "scan" -> {
               scans.incrementAndGet();
-              yield ScanResponse.builder()
-                  .items(host("h1", "reg/app:1", "reg/app:2"), host("h2", "reg/app:2"))
+              yield ScanResponse.builder().items(host("h1"), host("h2")).build();
+            }
+            case "query" -> {
+              queries.incrementAndGet();
+              var request = (software.amazon.awssdk.services.dynamodb.model.QueryRequest) args[0];
+              String ref = request.expressionAttributeValues().get(":ref").s();
+              yield software.amazon.awssdk.services.dynamodb.model.QueryResponse.builder()
+                  .items(
+                      HOLDERS.getOrDefault(ref, List.of()).stream()
+                          .map(h -> Map.of("hostId", Values.s(h)))
+                          .toList())
                   .build();
             }
-            case "scanPaginator" -> InvocationHandler.invokeDefault(proxy, method, args);
+            case "scanPaginator", "queryPaginator" ->
+                InvocationHandler.invokeDefault(proxy, method, args);
             case "serviceName" -> "dynamodb";
             default -> throw new UnsupportedOperationException(method.getName());
           };
 
+  private final DynamoDbClient client =
+      (DynamoDbClient)
+          Proxy.newProxyInstance(
+              DynamoDbClient.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class}, table);
+
   private final HostDirectory directory =
       new HostDirectory(
-          new HostStore(
-              (DynamoDbClient)
-                  Proxy.newProxyInstance(
-                      DynamoDbClient.class.getClassLoader(),
-                      new Class<?>[] {DynamoDbClient.class},
-                      table),
-              "Hosts"),
-          clock);
+          new HostStore(client, "Hosts"), new HostImageStore(client, "HostImages"), clock);
 
   @Test
-  void holdersOfManyReadsComeFromOneScanPerRefresh() {
+  void holdersAndReachabilityOfManyReadsComeFromOneReadEachPerRefresh() {
     for (int i = 0; i < 50; i++) {
       assertThat(directory.holders("reg/app:2")).containsExactly("h1", "h2");
       assertThat(directory.holders("reg/app:1")).containsExactly("h1");
@@ -61,18 +72,20 @@ class HostDirectoryTest {
     }
     assertThat(directory.holders(null)).isEmpty();
     assertThat(scans).hasValue(1);
+    assertThat(queries).as("one per image").hasValue(2);
 
     clock.advance(HostDirectory.REFRESH.plus(Duration.ofMillis(1)));
-    assertThat(directory.holders("reg/app:3")).isEmpty();
-    assertThat(scans).as("read again once the snapshot is older than REFRESH").hasValue(2);
+    assertThat(directory.holders("reg/app:1")).containsExactly("h1");
+    assertThat(directory.reachable("h1")).isTrue();
+    assertThat(queries).as("read again once older than REFRESH").hasValue(3);
+    assertThat(scans).hasValue(2);
   }
 
-  private static Map<String, AttributeValue> host(String hostId, String... images) {
+  private static Map<String, AttributeValue> host(String hostId) {
     return Map.of(
         "hostId", Values.s(hostId),
         "arch", Values.s("amd64"),
         "status", Values.name(HostStatus.ACTIVE),
-        "images", AttributeValue.fromL(List.of(images).stream().map(Values::s).toList()),
         "lastHeartbeatMs", Values.epochMillis(T0));
   }
 }

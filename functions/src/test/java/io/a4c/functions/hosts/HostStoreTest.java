@@ -34,8 +34,7 @@ class HostStoreTest {
 
     assertThat(hosts.all())
         .containsExactly(
-            new Host(
-                "h1", Arch.AMD64, HostStatus.ACTIVE, 10, 100, List.of("img:1"), 3, 7, 0, 0, T0));
+            new Host("h1", Arch.AMD64, HostStatus.ACTIVE, 10, 100, List.of(), 3, 7, 0, 0, T0));
   }
 
   @Test

@@ -23,6 +23,18 @@ class LeastDiskPlacementTest {
   private final LeastDiskPlacement placement =
       new LeastDiskPlacement(Duration.ofSeconds(30), new SplittableRandom(7));
 
+  /**
+   * Placement with the holders the test's hosts list (their {@code images} stand for the index).
+   */
+  private List<Host> candidates(List<Host> hosts, Arch arch, String imageRef, Instant now) {
+    var holders =
+        hosts.stream()
+            .filter(h -> h.images().contains(imageRef))
+            .map(Host::hostId)
+            .collect(java.util.stream.Collectors.toSet());
+    return placement.candidates(hosts, holders, arch, imageRef, now);
+  }
+
   private static Host host(
       String id,
       Arch arch,
@@ -67,7 +79,7 @@ class LeastDiskPlacementTest {
             host("full", Arch.AMD64, HostStatus.ACTIVE, 500 * GIB, List.of(IMAGE), 0, NOW),
             host("light", Arch.AMD64, HostStatus.ACTIVE, 100 * GIB, List.of(IMAGE), 0, NOW));
 
-    assertThat(placement.candidates(hosts, Arch.AMD64, IMAGE, NOW))
+    assertThat(candidates(hosts, Arch.AMD64, IMAGE, NOW))
         .extracting(Host::hostId)
         .containsExactly("light", "full");
   }
@@ -96,7 +108,7 @@ class LeastDiskPlacementTest {
             host("arm", Arch.ARM64, HostStatus.ACTIVE, 1, List.of(IMAGE), 0, NOW),
             host("ok", Arch.AMD64, HostStatus.ACTIVE, 900 * GIB, List.of(IMAGE), 0, NOW));
 
-    assertThat(placement.candidates(hosts, Arch.AMD64, IMAGE, NOW))
+    assertThat(candidates(hosts, Arch.AMD64, IMAGE, NOW))
         .extracting(Host::hostId)
         .containsExactly("ok");
   }
@@ -105,18 +117,18 @@ class LeastDiskPlacementTest {
   void saysWhyWhenNoHostFits() {
     var amd = List.of(host("a", Arch.AMD64, HostStatus.ACTIVE, 1, List.of(IMAGE), 10, NOW));
 
-    assertThatThrownBy(() -> placement.candidates(amd, Arch.ARM64, IMAGE, NOW))
+    assertThatThrownBy(() -> candidates(amd, Arch.ARM64, IMAGE, NOW))
         .isInstanceOfSatisfying(
             NoHostAvailableException.class,
             e -> assertThat(e.why()).isEqualTo(Reason.NO_HOST_FOR_ARCH));
-    assertThatThrownBy(() -> placement.candidates(amd, Arch.AMD64, "other:1", NOW))
+    assertThatThrownBy(() -> candidates(amd, Arch.AMD64, "other:1", NOW))
         .isInstanceOfSatisfying(
             NoHostAvailableException.class,
             e -> assertThat(e.why()).isEqualTo(Reason.IMAGE_NOT_ON_ANY_HOST));
-    assertThatThrownBy(() -> placement.candidates(amd, Arch.AMD64, IMAGE, NOW))
+    assertThatThrownBy(() -> candidates(amd, Arch.AMD64, IMAGE, NOW))
         .isInstanceOfSatisfying(
             NoHostAvailableException.class, e -> assertThat(e.why()).isEqualTo(Reason.NO_CAPACITY));
-    assertThatThrownBy(() -> placement.candidates(amd, Arch.AMD64, IMAGE, NOW.plusSeconds(60)))
+    assertThatThrownBy(() -> candidates(amd, Arch.AMD64, IMAGE, NOW.plusSeconds(60)))
         .isInstanceOfSatisfying(
             NoHostAvailableException.class,
             e -> assertThat(e.why()).isEqualTo(Reason.NO_LIVE_HOST));
@@ -131,7 +143,7 @@ class LeastDiskPlacementTest {
             host("holds-heavy", Arch.AMD64, HostStatus.ACTIVE, 900 * GIB, List.of(built), 0, NOW),
             host("holds-full", Arch.AMD64, HostStatus.ACTIVE, 1, List.of(built), 10, NOW));
 
-    assertThat(placement.candidates(hosts, Arch.AMD64, built, NOW))
+    assertThat(candidates(hosts, Arch.AMD64, built, NOW))
         .extracting(Host::hostId)
         .containsExactly("holds-heavy", "lacks-light");
     assertThat(
@@ -160,7 +172,7 @@ class LeastDiskPlacementTest {
 
     Map<String, Integer> leads = new HashMap<>();
     for (int i = 0; i < 300; i++) {
-      var order = placement.candidates(hosts, Arch.AMD64, IMAGE, NOW);
+      var order = candidates(hosts, Arch.AMD64, IMAGE, NOW);
       assertThat(order.get(3).hostId()).isEqualTo("beyond-tie");
       leads.merge(order.get(0).hostId(), 1, Integer::sum);
     }
@@ -180,7 +192,7 @@ class LeastDiskPlacementTest {
 
     Set<String> leaders = new HashSet<>();
     for (int i = 0; i < 200; i++) {
-      var order = placement.candidates(hosts, Arch.AMD64, IMAGE, NOW);
+      var order = candidates(hosts, Arch.AMD64, IMAGE, NOW);
       leaders.add(order.get(0).hostId());
       // Beyond the shuffled head, fewer workspaces first, as before.
       assertThat(order.subList(3, 5)).extracting(Host::hostId).containsExactly("d", "e");
@@ -194,9 +206,7 @@ class LeastDiskPlacementTest {
     var hosts = List.of(equal("a", 3, 3), equal("b", 5, 0), equal("c", 5, 0));
 
     for (int i = 0; i < 50; i++) {
-      assertThat(placement.candidates(hosts, Arch.AMD64, IMAGE, NOW))
-          .extracting(Host::hostId)
-          .endsWith("a");
+      assertThat(candidates(hosts, Arch.AMD64, IMAGE, NOW)).extracting(Host::hostId).endsWith("a");
     }
     assertThat(LeastDiskPlacement.diskInUse(equal("a", 3, 3)))
         .isEqualTo(100 * GIB + 3 * LeastDiskPlacement.PLACED_WORKSPACE_BYTES);
@@ -210,7 +220,7 @@ class LeastDiskPlacementTest {
     hosts.put("b", roomy("b", 100 * GIB + GIB / 4, 0));
     hosts.put("c", roomy("c", 100 * GIB + GIB / 2, 0));
     for (int i = 0; i < 30; i++) {
-      var chosen = placement.candidates(List.copyOf(hosts.values()), Arch.AMD64, IMAGE, NOW).get(0);
+      var chosen = candidates(List.copyOf(hosts.values()), Arch.AMD64, IMAGE, NOW).get(0);
       hosts.put(
           chosen.hostId(),
           roomy(chosen.hostId(), chosen.diskUsedBytes(), chosen.placedSinceHeartbeat() + 1));

@@ -39,10 +39,16 @@ class SilentHostsTest {
   void services() {
     var env = FunctionsConfigTest.minimal();
     env.put(FunctionsEnv.HOSTS_TABLE, dynamo.table(A4cTables.HOSTS));
+    env.put(FunctionsEnv.HOST_IMAGES_TABLE, dynamo.table(A4cTables.HOST_IMAGES));
     env.put(FunctionsEnv.AUDIT_TABLE, dynamo.table(A4cTables.AUDIT));
     config = FunctionsConfig.fromEnvironment(env);
     hosts = new HostStore(dynamo.client(), config.hostsTable());
-    service = new HostService(hosts, TestAudit.log(dynamo.client(), config, clock), clock);
+    service =
+        new HostService(
+            hosts,
+            new HostImageStore(dynamo.client(), dynamo.table(A4cTables.HOST_IMAGES)),
+            TestAudit.log(dynamo.client(), config, clock),
+            clock);
     silent = new SilentHosts(hosts, clock, config);
   }
 
@@ -60,7 +66,13 @@ class SilentHostsTest {
     // Placement takes it too: its heartbeat is fresh by this side's clock.
     assertThat(
             new LeastDiskPlacement(config)
-                .candidates(hosts.all(), Arch.AMD64, IMAGE, clock.instant()))
+                .candidates(
+                    hosts.all(),
+                    new HostImageStore(dynamo.client(), dynamo.table(A4cTables.HOST_IMAGES))
+                        .holders(IMAGE),
+                    Arch.AMD64,
+                    IMAGE,
+                    clock.instant()))
         .extracting(Host::hostId)
         .containsExactly("h1");
   }

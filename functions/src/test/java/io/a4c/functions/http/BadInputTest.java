@@ -218,18 +218,20 @@ class BadInputTest {
                 "{\"source\":{\"type\":\"perforce\",\"depotPath\":\"//depot/shop\"},"
                     + "\"baseImage\":\"debian:12\",\"parents\":[\"main\"]}"));
     sqs.createHostQueue("h1");
-    new HostStore(dynamo.client(), dynamo.table(A4cTables.HOSTS))
-        .applyHeartbeat(
-            Heartbeat.of(
-                "h1",
-                Arch.AMD64,
-                1L << 30,
-                1_000L << 30,
-                List.of("a4c-base:shop-1"),
-                10,
-                0,
-                Instant.now()),
+    var beat =
+        Heartbeat.of(
+            "h1",
+            Arch.AMD64,
+            1L << 30,
+            1_000L << 30,
+            List.of("a4c-base:shop-1"),
+            10,
+            0,
             Instant.now());
+    new HostStore(dynamo.client(), dynamo.table(A4cTables.HOSTS))
+        .applyHeartbeat(beat, Instant.now());
+    new io.a4c.functions.hosts.HostImageStore(dynamo.client(), dynamo.table(A4cTables.HOST_IMAGES))
+        .index(beat, Instant.now());
     ws =
         readTree(
                 expect(

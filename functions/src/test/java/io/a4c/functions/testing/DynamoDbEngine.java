@@ -94,6 +94,7 @@ public final class DynamoDbEngine implements BeforeEachCallback {
         Map.entry(FunctionsEnv.PROJECTS_TABLE, table(A4cTables.PROJECTS)),
         Map.entry(FunctionsEnv.IMAGES_TABLE, table(A4cTables.IMAGES)),
         Map.entry(FunctionsEnv.HOSTS_TABLE, table(A4cTables.HOSTS)),
+        Map.entry(FunctionsEnv.HOST_IMAGES_TABLE, table(A4cTables.HOST_IMAGES)),
         Map.entry(FunctionsEnv.IDEMPOTENCY_TABLE, table(A4cTables.IDEMPOTENCY)),
         Map.entry(FunctionsEnv.AUDIT_TABLE, table(A4cTables.AUDIT)),
         Map.entry(FunctionsEnv.USAGE_TABLE, table(A4cTables.USAGE)),

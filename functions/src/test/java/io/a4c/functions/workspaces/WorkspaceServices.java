@@ -61,6 +61,7 @@ final class WorkspaceServices {
   final TestClock clock = new TestClock(T0);
   final FunctionsConfig config;
   final HostStore hosts;
+  final io.a4c.functions.hosts.HostImageStore hostImages;
   final UsageCounters usage;
   final WorkspaceStore store;
   final ProjectService projects;
@@ -102,6 +103,7 @@ final class WorkspaceServices {
     var client = wrap.apply(dynamo.client());
     config = config(dynamo, sqs);
     hosts = new HostStore(client, config.hostsTable());
+    hostImages = new io.a4c.functions.hosts.HostImageStore(client, config.hostImagesTable());
     usage = new UsageCounters(client, config.security().usageTable());
     store =
         new WorkspaceStore(
@@ -112,7 +114,7 @@ final class WorkspaceServices {
             new IdempotencyKeys(client, config.idempotencyTable()));
     audit = TestAudit.log(client, config, clock);
     projects = TestProjects.service(client, config, clock, audit);
-    var directory = new HostDirectory(hosts, clock);
+    var directory = new HostDirectory(hosts, hostImages, clock);
     var hostCommands = new HostCommandSender(sqs.client(), json, config);
     commands = new WorkspaceCommands(hostCommands, new TimeOrderedIds(clock), config);
     dns = new TableWorkspaceDns(client, config.dns().recordsTable(), clock);
@@ -128,6 +130,7 @@ final class WorkspaceServices {
             TestProjects.store(client, config),
             TestProjects.images(client, config),
             hosts,
+            hostImages,
             new LeastDiskPlacement(config),
             hostCommands,
             new TimeOrderedIds(clock),
@@ -137,6 +140,7 @@ final class WorkspaceServices {
         new WorkspaceCreation(
             store,
             hosts,
+            hostImages,
             projects,
             new LeastDiskPlacement(config),
             commands,
@@ -284,10 +288,11 @@ final class WorkspaceServices {
 
   /** A heartbeat of an amd64 host whose command queue does not exist. */
   void hostWithoutQueue(String hostId, long diskUsedBytes, int capacity, List<String> images) {
-    hosts.applyHeartbeat(
+    var beat =
         Heartbeat.of(
-            hostId, Arch.AMD64, diskUsedBytes, 1_000L << 30, images, capacity, 0, clock.instant()),
-        clock.instant());
+            hostId, Arch.AMD64, diskUsedBytes, 1_000L << 30, images, capacity, 0, clock.instant());
+    hosts.applyHeartbeat(beat, clock.instant());
+    hostImages.index(beat, clock.instant()); // as the host-events consumer does (HostService)
   }
 
   Host host(String hostId) {

@@ -118,6 +118,7 @@ public final class A4cStack extends Stack {
     output("ProjectsTable", tables.projects().getTableName(), FunctionsEnv.PROJECTS_TABLE);
     output("ImagesTable", tables.images().getTableName(), FunctionsEnv.IMAGES_TABLE);
     output("HostsTable", tables.hosts().getTableName(), FunctionsEnv.HOSTS_TABLE);
+    output("HostImagesTable", tables.hostImages().getTableName(), FunctionsEnv.HOST_IMAGES_TABLE);
     output("BuildSchedulesTable", tables.buildSchedules().getTableName(), "build schedules");
     output(
         "ImageRepositoryUri",

@@ -39,6 +39,7 @@ class A4cStackTest {
           "ProjectsTable",
           "ImagesTable",
           "HostsTable",
+          "HostImagesTable",
           "BuildSchedulesTable",
           "HostRoleh1",
           "HostRolerackD2"

@@ -133,7 +133,8 @@ public final class LambdaFunctions extends Construct {
     // Quota counters move in the create and removal transactions; creates and deletes are audited.
     tables.usage().grantReadWriteData(workspacesApi);
     tables.audit().grantWriteData(workspacesApi);
-    readOnly(workspacesApi, tables.projects(), tables.images());
+    // Placement reads which hosts hold the image.
+    readOnly(workspacesApi, tables.projects(), tables.images(), tables.hostImages());
     sendToHostQueues(workspacesApi, queues);
     signsHostCertificates(workspacesApi);
     // A create carries the user's login and keys; the first one makes the login (uid counter).
@@ -181,6 +182,8 @@ public final class LambdaFunctions extends Construct {
         List.of(
             tables.workspaces(),
             tables.hosts(),
+            // Heartbeats index which hosts hold each image.
+            tables.hostImages(),
             tables.images(),
             tables.buildSchedules(),
             tables.usage(),
@@ -279,6 +282,7 @@ public final class LambdaFunctions extends Construct {
     env.put(FunctionsEnv.PROJECTS_TABLE, tables.projects().getTableName());
     env.put(FunctionsEnv.IMAGES_TABLE, tables.images().getTableName());
     env.put(FunctionsEnv.HOSTS_TABLE, tables.hosts().getTableName());
+    env.put(FunctionsEnv.HOST_IMAGES_TABLE, tables.hostImages().getTableName());
     env.put(FunctionsEnv.IDEMPOTENCY_TABLE, tables.idempotency().getTableName());
     env.put(FunctionsEnv.AUDIT_TABLE, tables.audit().getTableName());
     env.put(FunctionsEnv.USAGE_TABLE, tables.usage().getTableName());

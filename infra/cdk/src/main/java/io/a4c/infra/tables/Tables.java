@@ -43,6 +43,7 @@ public final class Tables extends Construct {
   private final Table projects;
   private final Table images;
   private final Table hosts;
+  private final Table hostImages;
   private final Table buildSchedules;
   private final Table idempotency;
   private final Table audit;
@@ -57,6 +58,7 @@ public final class Tables extends Construct {
     projects = table(A4cTables.PROJECTS);
     images = table(A4cTables.IMAGES);
     hosts = table(A4cTables.HOSTS);
+    hostImages = table(A4cTables.HOST_IMAGES);
     idempotency = table(A4cTables.IDEMPOTENCY);
     audit = table(A4cTables.AUDIT);
     usage = table(A4cTables.USAGE);
@@ -107,6 +109,11 @@ public final class Tables extends Construct {
 
   public Table hosts() {
     return hosts;
+  }
+
+  /** Which hosts hold each image, from their heartbeats; placement reads its image's. */
+  public Table hostImages() {
+    return hostImages;
   }
 
   public Table idempotency() {

@@ -111,6 +111,7 @@ class LambdaFunctionsTest {
             FunctionsEnv.PROJECTS_TABLE,
             FunctionsEnv.IMAGES_TABLE,
             FunctionsEnv.HOSTS_TABLE,
+            FunctionsEnv.HOST_IMAGES_TABLE,
             FunctionsEnv.IDEMPOTENCY_TABLE,
             FunctionsEnv.AUDIT_TABLE,
             FunctionsEnv.USAGE_TABLE,

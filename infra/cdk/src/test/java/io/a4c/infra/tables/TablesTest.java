@@ -18,7 +18,7 @@ class TablesTest {
   @ValueSource(strings = {TestStacks.DEV, TestStacks.PROD})
   void everyTableIsOnDemandWithPointInTimeRecovery(String env) {
     Template template = TestStacks.template(env);
-    template.resourceCountIs("AWS::DynamoDB::Table", 10);
+    template.resourceCountIs("AWS::DynamoDB::Table", 11);
     template.allResourcesProperties(
         "AWS::DynamoDB::Table",
         Map.of(
@@ -49,6 +49,22 @@ class TablesTest {
                             "IndexName", Tables.WORKSPACES_EXPIRING,
                             "KeySchema", List.of(hash("expires"), range("deleteAfter")),
                             "Projection", Map.of("ProjectionType", "ALL")))));
+  }
+
+  @Test
+  void hostImagesAreKeyedByImageThenHostWithAnIndexByHostAndTombstonesExpire() {
+    TestStacks.template(TestStacks.DEV)
+        .hasResourceProperties(
+            "AWS::DynamoDB::Table",
+            Map.of(
+                "KeySchema", List.of(hash("imageRef"), range("hostId")),
+                "GlobalSecondaryIndexes",
+                    List.of(
+                        Map.of(
+                            "IndexName", "byHost",
+                            "KeySchema", List.of(hash("hostId"), range("imageRef")),
+                            "Projection", Map.of("ProjectionType", "ALL"))),
+                "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true)));
   }
 
   @Test

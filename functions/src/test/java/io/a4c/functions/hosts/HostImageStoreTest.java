@@ -1,0 +1,174 @@
+package io.a4c.functions.hosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.a4c.events.Arch;
+import io.a4c.events.Heartbeat;
+import io.a4c.functions.audit.AuditLog;
+import io.a4c.functions.audit.TestAudit;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.config.FunctionsConfigTest;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.testing.DynamoDbEngine;
+import io.a4c.functions.testing.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Which hosts hold an image, kept from heartbeats (against Dynoxide): what placement reads instead
+ * of every host's image list, right after each list change, and never undone by an older beat.
+ */
+class HostImageStoreTest {
+  @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
+
+  private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+  private final TestClock clock = new TestClock(T0);
+  private HostStore hosts;
+  private HostImageStore images;
+  private HostService service;
+
+  @BeforeEach
+  void stores() {
+    hosts = new HostStore(dynamo.client(), dynamo.table(A4cTables.HOSTS));
+    images = new HostImageStore(dynamo.client(), dynamo.table(A4cTables.HOST_IMAGES));
+    var env = new java.util.HashMap<>(FunctionsConfigTest.minimal());
+    env.putAll(dynamo.tableSettings());
+    FunctionsConfig config = FunctionsConfig.fromEnvironment(env);
+    AuditLog audit = TestAudit.log(dynamo.client(), config, clock);
+    service = new HostService(hosts, images, audit, clock);
+  }
+
+  @Test
+  void aHeartbeatNamesItsHostAmongTheHoldersOfEachImageItLists() {
+    service.recordHeartbeat(beat("h1", T0, "reg/a:1", "reg/b:1"));
+    service.recordHeartbeat(beat("h2", T0, "reg/b:1"));
+
+    assertThat(images.holders("reg/a:1")).containsExactly("h1");
+    assertThat(images.holders("reg/b:1")).containsExactlyInAnyOrder("h1", "h2");
+    assertThat(images.holders("reg/c:1")).isEmpty();
+  }
+
+  @Test
+  void anImageAHostNoLongerListsIsNoLongerHeldThereFromItsNextHeartbeat() {
+    service.recordHeartbeat(beat("h1", T0, "reg/a:1", "reg/b:1"));
+    clock.advance(Duration.ofSeconds(2));
+    service.recordHeartbeat(beat("h1", T0.plusSeconds(2), "reg/b:1"));
+
+    assertThat(images.holders("reg/a:1")).isEmpty();
+    assertThat(images.holders("reg/b:1")).containsExactly("h1");
+    // A tombstone, which expires, not a gap an older beat could fill.
+    var tombstone = item("reg/a:1", "h1");
+    assertThat(tombstone.get("held").bool()).isFalse();
+    assertThat(Long.parseLong(tombstone.get("expiresAt").n()))
+        .isEqualTo(T0.plusSeconds(2).plus(HostImageStore.TOMBSTONE_TTL).getEpochSecond());
+
+    clock.advance(Duration.ofSeconds(2));
+    service.recordHeartbeat(beat("h1", T0.plusSeconds(4), "reg/a:1", "reg/b:1"));
+    assertThat(images.holders("reg/a:1")).containsExactly("h1");
+    assertThat(item("reg/a:1", "h1")).doesNotContainKey("expiresAt");
+  }
+
+  @Test
+  void anOlderHeartbeatIndexedAfterANewerOneCannotBringAnImageBack() {
+    var older = beat("h1", T0, "reg/a:1", "reg/b:1");
+    var newer = beat("h1", T0.plusSeconds(2), "reg/b:1");
+    // Two consumers: the newer beat's items are written first, the older one's after.
+    images.index(older, T0);
+    images.index(newer, T0.plusSeconds(2));
+    images.index(older, T0.plusSeconds(3));
+
+    assertThat(images.holders("reg/a:1")).isEmpty();
+    assertThat(images.holders("reg/b:1")).containsExactly("h1");
+  }
+
+  @Test
+  void anUnchangedListIsNotWrittenAgainUntilItIsDueForAReindex() {
+    service.recordHeartbeat(beat("h1", T0, "reg/a:1"));
+    var first = item("reg/a:1", "h1").get("beatMs").n();
+
+    clock.advance(Duration.ofSeconds(2));
+    service.recordHeartbeat(beat("h1", T0.plusSeconds(2), "reg/a:1"));
+    assertThat(item("reg/a:1", "h1").get("beatMs").n())
+        .as("same list: not written")
+        .isEqualTo(first);
+
+    assertThat(HostImageStore.due(beat("h1", T0, "reg/a:1"), null, null, T0)).isTrue();
+    String digest = HostImageStore.digest(List.of("reg/a:1"));
+    assertThat(HostImageStore.due(beat("h1", T0, "reg/a:1"), digest, T0, T0.plusSeconds(60)))
+        .isFalse();
+    assertThat(HostImageStore.due(beat("h1", T0, "reg/b:1"), digest, T0, T0.plusSeconds(60)))
+        .isTrue();
+    assertThat(
+            HostImageStore.due(
+                beat("h1", T0, "reg/a:1"),
+                digest,
+                T0,
+                T0.plus(HostImageStore.REINDEX_AFTER).plusSeconds(1)))
+        .isTrue();
+    assertThat(HostImageStore.digest(List.of("x", "y")))
+        .isEqualTo(HostImageStore.digest(List.of("y", "x")));
+  }
+
+  @Test
+  void theHostItemCarriesNoImageListAndTheAdminsViewReadsItFromTheIndex() {
+    service.recordHeartbeat(beat("h1", T0, "reg/b:1", "reg/a:1"));
+
+    var item =
+        dynamo
+            .client()
+            .getItem(
+                b ->
+                    b.tableName(dynamo.table(A4cTables.HOSTS))
+                        .key(A4cTables.HOSTS.key("h1"))
+                        .consistentRead(true))
+            .item();
+    assertThat(item).doesNotContainKey("images").containsKey("imagesIndexed");
+    assertThat(hosts.all().getFirst().images()).isEmpty();
+    assertThat(service.list().getFirst().images()).containsExactly("reg/a:1", "reg/b:1");
+    assertThat(images.imagesOf("h1")).containsExactly("reg/a:1", "reg/b:1");
+  }
+
+  @Test
+  void aHostItemFromBeforeTheIndexLosesItsListAndIsIndexedAtItsFirstHeartbeat() {
+    dynamo
+        .client()
+        .putItem(
+            b ->
+                b.tableName(dynamo.table(A4cTables.HOSTS))
+                    .item(
+                        Map.of(
+                            "hostId", AttributeValue.fromS("h1"),
+                            "arch", AttributeValue.fromS("amd64"),
+                            "status", AttributeValue.fromS("ACTIVE"),
+                            "images", AttributeValue.fromL(List.of(AttributeValue.fromS("old:1"))),
+                            "heartbeatSentMs", AttributeValue.fromN("1"))));
+
+    service.recordHeartbeat(beat("h1", T0, "reg/a:1"));
+
+    assertThat(images.holders("reg/a:1")).containsExactly("h1");
+    assertThat(images.holders("old:1")).isEmpty();
+    assertThat(service.list().getFirst().images()).containsExactly("reg/a:1");
+  }
+
+  private Map<String, AttributeValue> item(String ref, String hostId) {
+    return dynamo
+        .client()
+        .getItem(
+            b ->
+                b.tableName(dynamo.table(A4cTables.HOST_IMAGES))
+                    .key(A4cTables.HOST_IMAGES.key(ref, hostId))
+                    .consistentRead(true))
+        .item();
+  }
+
+  private static Heartbeat beat(String hostId, Instant sentAt, String... refs) {
+    return Heartbeat.of(hostId, Arch.AMD64, 10, 100, List.of(refs), 3, 0, sentAt);
+  }
+}
