@@ -56,20 +56,7 @@ class BuildEmailsTest {
     emails =
         new BuildEmails(
             schedules, new BuildNotifier(new PlainEmails(countingSes(), config)), clock);
-    var job =
-        BuildJob.of(
-            "bs-" + "0".repeat(25) + "1",
-            "alice",
-            BuildKind.USER,
-            "shop",
-            "main",
-            Arch.AMD64,
-            "4711",
-            new BuildSpec(
-                "debian:12", List.of(), List.of(), BuildSource.git("https://git.example/shop.git")),
-            T0);
-    build = BuildSchedule.scheduled(job, "{}", null, "alice@example.com");
-    assertThat(schedules.insert(build)).isTrue();
+    build = inserted("1", "alice", "alice@example.com");
   }
 
   @Test
@@ -214,10 +201,21 @@ class BuildEmailsTest {
 
   @Test
   void aBuildWithoutARecipientIsNoLongerDueOnceLookedAt() {
+    var silent = inserted("2", "bob", null);
+    assertThat(schedules.failUnfinished("bob", silent.scheduleId(), "dead-lettered", T0)).isTrue();
+    clock.advance(BuildEmails.CLAIM_TIME.plusSeconds(1));
+
+    assertThat(emails.sendDue()).isZero();
+    assertThat(schedules.emailsDue(clock.instant(), 10)).isEmpty();
+    assertThat(sent).hasValue(0);
+  }
+
+  /** A SCHEDULED build of {@code user}'s, emailed to {@code email} (null: nobody), stored. */
+  private BuildSchedule inserted(String idSuffix, String user, String email) {
     var job =
         BuildJob.of(
-            "bs-" + "0".repeat(25) + "2",
-            "bob",
+            "bs-" + "0".repeat(25) + idSuffix,
+            user,
             BuildKind.USER,
             "shop",
             "main",
@@ -226,14 +224,9 @@ class BuildEmailsTest {
             new BuildSpec(
                 "debian:12", List.of(), List.of(), BuildSource.git("https://git.example/shop.git")),
             T0);
-    var silent = BuildSchedule.scheduled(job, "{}", null, null);
-    assertThat(schedules.insert(silent)).isTrue();
-    assertThat(schedules.failUnfinished("bob", silent.scheduleId(), "dead-lettered", T0)).isTrue();
-    clock.advance(BuildEmails.CLAIM_TIME.plusSeconds(1));
-
-    assertThat(emails.sendDue()).isZero();
-    assertThat(schedules.emailsDue(clock.instant(), 10)).isEmpty();
-    assertThat(sent).hasValue(0);
+    var scheduled = BuildSchedule.scheduled(job, "{}", null, email);
+    assertThat(schedules.insert(scheduled)).isTrue();
+    return scheduled;
   }
 
   /** An SES client that counts the emails it is given and takes each. */
