@@ -79,7 +79,7 @@ public final class ImageStore {
    */
   static String order(Image image) {
     long completed = image.createdAt() == null ? 0 : image.createdAt().toEpochMilli();
-    return String.format("%019d.%019d", image.position(), completed);
+    return String.format(java.util.Locale.ROOT, "%019d.%019d", image.position(), completed);
   }
 
   /**
