@@ -32,12 +32,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * every heartbeat. Thread-safe.
  *
  * <p>A host's items change only when its image list does (the hosts table keeps the {@link #digest}
- * of the list last indexed), and every {@link #REINDEX_AFTER} besides, which mends what a race
- * left. Each item carries the send time of the heartbeat that last said so ({@code beatMs}), and
- * every write is conditioned on being newer than it, so two heartbeats indexed at once (two
- * consumers) never let the older one's word stand over the newer one's. A host that stopped holding
- * an image leaves a tombstone ({@code held} false), not a gap, so that a late, older heartbeat
- * cannot bring it back; tombstones expire a day later ({@code expiresAt}, DynamoDB's time to live).
+ * of the list last indexed), and every {@link #REINDEX_AFTER} besides, which mends what a read of
+ * the eventually consistent {@code byHost} index missed. Each item carries the send time of the
+ * heartbeat that last said so ({@code beatMs}), and every write is conditioned on being newer than
+ * it, so an older heartbeat's write never overwrites a newer one's; one the newer heartbeat did not
+ * see (two consumers at once) is undone by the next heartbeat ({@link HostStore#imagesRaced}). A
+ * host that stopped holding an image leaves a tombstone ({@code held} false), not a gap, so that a
+ * late, older heartbeat cannot bring it back; tombstones expire a day later ({@code expiresAt},
+ * DynamoDB's time to live).
  */
 @Singleton
 public final class HostImageStore {

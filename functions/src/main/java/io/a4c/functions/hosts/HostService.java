@@ -49,7 +49,11 @@ public final class HostService {
     if (HostImageStore.due(beat, applied.imagesIndexed(), applied.imagesIndexedAt(), now)) {
       try {
         images.index(beat, now);
-        hosts.markImagesIndexed(beat, HostImageStore.digest(beat.images()), now);
+        if (!hosts.markImagesIndexed(beat, HostImageStore.digest(beat.images()), now)) {
+          // A newer beat was applied while these items were written: it may have read the items
+          // before them, or not indexed at all, and marked its list as indexed.
+          hosts.imagesRaced(beat.hostId());
+        }
       } catch (RuntimeException e) {
         log.atWarn()
             .addKeyValue("hostId", beat.hostId())

@@ -58,28 +58,52 @@ public final class HostStore {
 
   /**
    * A heartbeat as applied: whether it was (a newer one was stored already when not), and which
-   * image list the host's image items said before ({@link HostImageStore#digest}; null never).
+   * image list the host's image items said before ({@link HostImageStore#digest}; null never, or
+   * when an older heartbeat's items may have overwritten it since: {@link #imagesRaced}).
    */
   public record Applied(boolean applied, String imagesIndexed, Instant imagesIndexedAt) {}
 
   /**
    * Records that {@code beat}'s image list, of {@code digest}, is in the host's image items, if
    * {@code beat} is still the newest heartbeat applied (a newer one indexes its own).
+   *
+   * @return false when a newer heartbeat was applied meanwhile ({@link #imagesRaced} then)
    */
-  public void markImagesIndexed(Heartbeat beat, String digest, Instant now) {
-    Writes.conditionally(
+  public boolean markImagesIndexed(Heartbeat beat, String digest, Instant now) {
+    return Writes.conditionally(
         () ->
             dynamo.updateItem(
                 b ->
                     b.tableName(table)
                         .key(A4cTables.HOSTS.key(beat.hostId()))
-                        .updateExpression("SET imagesIndexed = :digest, imagesIndexedAt = :now")
+                        .updateExpression(
+                            "SET imagesIndexed = :digest, imagesIndexedAt = :now,"
+                                + " imagesIndexedMs = :sent")
                         .conditionExpression("heartbeatSentMs = :sent")
                         .expressionAttributeValues(
                             Map.of(
                                 ":digest", Values.s(digest),
                                 ":now", Values.epochMillis(now),
                                 ":sent", Values.epochMillis(beat.sentAt())))));
+  }
+
+  /**
+   * Records that an older heartbeat's image items were written while a newer one was applied: the
+   * newer one read the host's items before they were written (or found its list indexed already)
+   * and may have left them standing, so the list of every heartbeat applied so far counts as not
+   * indexed, and the next one indexes its own. Copies the newest heartbeat's send time rather than
+   * clearing the digest, so that it holds whichever of this and the newer one's {@link
+   * #markImagesIndexed} comes last.
+   */
+  public void imagesRaced(String hostId) {
+    Writes.conditionally(
+        () ->
+            dynamo.updateItem(
+                b ->
+                    b.tableName(table)
+                        .key(A4cTables.HOSTS.key(hostId))
+                        .updateExpression("SET imagesStaleThroughMs = heartbeatSentMs")
+                        .conditionExpression("attribute_exists(heartbeatSentMs)")));
   }
 
   /**
@@ -183,10 +207,19 @@ public final class HostStore {
       setStatus(beat.hostId(), HostStatus.DOWN, HostStatus.ACTIVE);
     }
     var read = old == null ? null : ItemReader.of(old);
-    return new Applied(
-        true,
-        read == null ? null : read.string("imagesIndexed"),
-        read == null ? null : read.epochMillis("imagesIndexedAt"));
+    if (read == null || raced(read)) {
+      return new Applied(true, null, null);
+    }
+    return new Applied(true, read.string("imagesIndexed"), read.epochMillis("imagesIndexedAt"));
+  }
+
+  /** Whether the list last indexed may have been undone by an older heartbeat's writes since. */
+  private static boolean raced(ItemReader read) {
+    if (!read.has("imagesStaleThroughMs")) {
+      return false;
+    }
+    return !read.has("imagesIndexedMs")
+        || read.number("imagesStaleThroughMs") >= read.number("imagesIndexedMs");
   }
 
   private static Host fromItem(Map<String, AttributeValue> item) {

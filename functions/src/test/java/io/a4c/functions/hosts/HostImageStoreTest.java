@@ -11,14 +11,21 @@ import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.TestClock;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Which hosts hold an image, kept from heartbeats (against Dynoxide): what placement reads instead
@@ -33,6 +40,7 @@ class HostImageStoreTest {
   private HostStore hosts;
   private HostImageStore images;
   private HostService service;
+  private AuditLog audit;
 
   @BeforeEach
   void stores() {
@@ -41,7 +49,7 @@ class HostImageStoreTest {
     var env = new java.util.HashMap<>(FunctionsConfigTest.minimal());
     env.putAll(dynamo.tableSettings());
     FunctionsConfig config = FunctionsConfig.fromEnvironment(env);
-    AuditLog audit = TestAudit.log(dynamo.client(), config, clock);
+    audit = TestAudit.log(dynamo.client(), config, clock);
     service = new HostService(hosts, images, audit, clock);
   }
 
@@ -86,6 +94,58 @@ class HostImageStoreTest {
 
     assertThat(images.holders("reg/a:1")).isEmpty();
     assertThat(images.holders("reg/b:1")).containsExactly("h1");
+  }
+
+  @Test
+  void anOlderHeartbeatsItemWrittenAfterANewerOneWasAppliedIsUndoneByTheNextHeartbeat() {
+    service.recordHeartbeat(beat("h1", T0, "reg/b:1"));
+    // Two consumers: the older beat (which lists a) is applied and about to write its items when
+    // the newer one (b alone, the list indexed already) is applied, and so indexes nothing.
+    var newer = beat("h1", T0.plusSeconds(4), "reg/b:1");
+    var once = new AtomicBoolean();
+    String hostImages = dynamo.table(A4cTables.HOST_IMAGES);
+    DynamoDbClient racing =
+        (DynamoDbClient)
+            Proxy.newProxyInstance(
+                DynamoDbClient.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class},
+                (proxy, method, args) -> {
+                  if (args != null && args[0] instanceof Consumer<?>) {
+                    // the builder overloads build the request and call the overload below
+                    return InvocationHandler.invokeDefault(proxy, method, args);
+                  }
+                  if (args != null
+                      && args[0] instanceof UpdateItemRequest update
+                      && update.tableName().equals(hostImages)
+                      && once.compareAndSet(false, true)) {
+                    service.recordHeartbeat(newer);
+                  }
+                  try {
+                    return method.invoke(dynamo.client(), args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    var olderConsumer =
+        new HostService(
+            new HostStore(racing, dynamo.table(A4cTables.HOSTS)),
+            new HostImageStore(racing, hostImages),
+            audit,
+            clock);
+    clock.advance(Duration.ofSeconds(4));
+    olderConsumer.recordHeartbeat(beat("h1", T0.plusSeconds(2), "reg/a:1", "reg/b:1"));
+    assertThat(once).isTrue();
+
+    clock.advance(Duration.ofSeconds(10));
+    service.recordHeartbeat(beat("h1", T0.plusSeconds(14), "reg/b:1"));
+
+    assertThat(images.holders("reg/a:1")).as("not held since the newer beat").isEmpty();
+    assertThat(images.holders("reg/b:1")).containsExactly("h1");
+    // Indexed again, the list is not written again at the next beat.
+    var indexed = item("reg/a:1", "h1").get("beatMs").n();
+    clock.advance(Duration.ofSeconds(10));
+    service.recordHeartbeat(beat("h1", T0.plusSeconds(24), "reg/b:1"));
+    assertThat(item("reg/a:1", "h1").get("beatMs").n()).isEqualTo(indexed);
   }
 
   @Test

@@ -145,7 +145,8 @@ public final class LambdaFunctions extends Construct {
     adminApi = function("AdminApi", ADMIN_API, settings.apiMemoryMb(), API_TIMEOUT);
     tables.projects().grantReadWriteData(adminApi);
     tables.images().grantReadWriteData(adminApi);
-    readOnly(adminApi, tables.hosts());
+    // The fleet's view and a project's images show which hosts hold each image.
+    readOnly(adminApi, tables.hosts(), tables.hostImages());
     // Admins change host status (a conditional write) and read the audit trail their writes add to.
     tables.hosts().grantReadWriteData(adminApi);
     tables.audit().grantReadWriteData(adminApi);
@@ -156,9 +157,14 @@ public final class LambdaFunctions extends Construct {
     // The builds-in-flight quota: reserved with a schedule, released by a cancel.
     tables.usage().grantReadWriteData(imageSchedulesApi);
     tables.audit().grantWriteData(imageSchedulesApi);
-    // Hosts: which hold an image, and what builders report (why a build waits).
+    // Hosts: which hold an image (HostImages), and what builders report (why a build waits).
     readOnly(
-        imageSchedulesApi, tables.projects(), tables.images(), tables.hosts(), tables.buildLogs());
+        imageSchedulesApi,
+        tables.projects(),
+        tables.images(),
+        tables.hosts(),
+        tables.hostImages(),
+        tables.buildLogs());
     queues.allBuilds().forEach(queue -> queue.grantSendMessages(imageSchedulesApi));
 
     sshKeysApi = function("SshKeysApi", SSH_KEYS_API, settings.apiMemoryMb(), API_TIMEOUT);
@@ -252,8 +258,9 @@ public final class LambdaFunctions extends Construct {
     tables.audit().grantWriteData(sweeper);
     // A stuck create that is failed loses its A record.
     dns.grantRecordWrites(sweeper);
-    // Projects: how long a stopped workspace is kept (lifecycle.deleteAfterStoppedDays).
-    readOnly(sweeper, tables.images(), tables.projects());
+    // Projects: how long a stopped workspace is kept (lifecycle.deleteAfterStoppedDays); warm
+    // pools are filled by placement, which reads which hosts hold the image (HostImages).
+    readOnly(sweeper, tables.images(), tables.projects(), tables.hostImages());
     // A stopped workspace about to expire is announced to its user a day before.
     email.grantSend(sweeper);
     queues.allBuilds().forEach(queue -> queue.grantSendMessages(sweeper));

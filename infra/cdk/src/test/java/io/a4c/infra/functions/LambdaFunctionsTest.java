@@ -361,6 +361,31 @@ class LambdaFunctionsTest {
   }
 
   @Test
+  void everyFunctionThatReadsWhichHostsHoldAnImageMayQueryThemAndOnlyHeartbeatsWriteThem() {
+    // Placement (creates, the warm pool claim and the sweeper's refills), prefetch after a build
+    // (host events), the admins' fleet and project images, and a build's imageHosts all query it.
+    String hostImages = logicalId(stack.tables().hostImages());
+    LambdaFunctions f = stack.functions();
+    var readers =
+        List.of(
+            f.workspacesApi(), f.adminApi(), f.imageSchedulesApi(), f.hostEvents(), f.sweeper());
+    for (Alias function : aliases()) {
+      var actions =
+          TemplateJson.statementsOfRole(template, roleOf(function)).stream()
+              .filter(s -> s.get("Resource").toString().contains(hostImages))
+              .flatMap(s -> TemplateJson.asList(s.get("Action")).stream())
+              .toList();
+      String name = function.getNode().getId();
+      assertThat(actions.contains("dynamodb:Query"))
+          .as(name + " reads holders")
+          .isEqualTo(readers.contains(function));
+      assertThat(actions.contains("dynamodb:UpdateItem"))
+          .as(name + " writes holders")
+          .isEqualTo(function == f.hostEvents());
+    }
+  }
+
+  @Test
   void theBuildClaimFunctionReadsHostsForLeasesAndWritesNone() {
     String role = roleOf(stack.functions().buildClaim());
     String hosts = logicalId(stack.tables().hosts());
