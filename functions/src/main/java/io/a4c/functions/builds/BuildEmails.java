@@ -39,6 +39,12 @@ public final class BuildEmails {
    */
   static final Duration CLAIM_TIME = Duration.ofMinutes(2);
 
+  /**
+   * How long after its build's end an email still due is sent: one unsent after a week (SES down
+   * that long) is given up, and its mark no longer read by the sweeps.
+   */
+  static final Duration DUE_FOR = Duration.ofDays(7);
+
   /** At most this many due emails are sent per sweep, so a backlog cannot hold the sweep up. */
   static final int DUE_PER_SWEEP = 50;
 
@@ -64,8 +70,9 @@ public final class BuildEmails {
   public int sendDue() {
     var failures = new SweepFailures("build emails due");
     int sent = 0;
+    Instant now = clock.instant();
     for (BuildSchedule build :
-        schedules.emailsDue(clock.instant().minus(CLAIM_TIME), DUE_PER_SWEEP)) {
+        schedules.emailsDue(now.minus(DUE_FOR), now.minus(CLAIM_TIME), DUE_PER_SWEEP)) {
       if (failures.run(build.scheduleId(), () -> sendOnce(build), false)) {
         sent++;
       }

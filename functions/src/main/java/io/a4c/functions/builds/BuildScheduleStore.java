@@ -476,23 +476,28 @@ public final class BuildScheduleStore {
   }
 
   /**
-   * Ended builds whose email is still due, that ended before {@code endedBefore} and whose email
-   * nobody holds: never claimed (the function that ended the build died first), or claimed and
-   * given back after a failed send (SES refused it). From the sparse byEmailDue index, oldest
-   * first, at most {@code limit} (eventually consistent: {@link BuildEmails#sendOnce}'s claim
-   * decides).
+   * Ended builds whose email is still due, that ended between {@code endedAfter} and {@code
+   * endedBefore} and whose email nobody holds: never claimed (the function that ended the build
+   * died first), or claimed and given back after a failed send (SES refused it). From the sparse
+   * byEmailDue index, oldest first, at most {@code limit} (eventually consistent: {@link
+   * BuildEmails#sendOnce}'s claim decides). Older marks are not read again, so those that stay (a
+   * claim still held) cost the sweep nothing once out of the window.
    */
-  List<BuildSchedule> emailsDue(Instant endedBefore, int limit) {
+  List<BuildSchedule> emailsDue(Instant endedAfter, Instant endedBefore, int limit) {
     List<BuildSchedule> due = new ArrayList<>();
     var pages =
         dynamo.queryPaginator(
             b ->
                 b.tableName(table)
                     .indexName(A4cTables.BUILDS_EMAIL_DUE.name())
-                    .keyConditionExpression(EMAIL_DUE_NAME + " = :due AND endedAt < :before")
+                    .keyConditionExpression(
+                        EMAIL_DUE_NAME + " = :due AND endedAt BETWEEN :after AND :before")
                     .filterExpression("attribute_not_exists(emailClaim)")
                     .expressionAttributeValues(
-                        Map.of(":due", EMAIL_DUE_VALUE, ":before", Values.instant(endedBefore))));
+                        Map.of(
+                            ":due", EMAIL_DUE_VALUE,
+                            ":after", Values.instant(endedAfter),
+                            ":before", Values.instant(endedBefore))));
     for (var item : pages.items()) {
       if (due.size() == limit) {
         break;

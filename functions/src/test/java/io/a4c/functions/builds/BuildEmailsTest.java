@@ -168,7 +168,7 @@ class BuildEmailsTest {
     assertThat(emails.sendDue()).isZero();
     emails.sendOnce(ended);
     assertThat(sent).hasValue(1);
-    assertThat(schedules.emailsDue(clock.instant(), 10)).isEmpty();
+    assertThat(schedules.emailsDue(T0.minusSeconds(1), clock.instant(), 10)).isEmpty();
   }
 
   @Test
@@ -179,7 +179,7 @@ class BuildEmailsTest {
 
     org.assertj.core.api.Assertions.assertThatThrownBy(emails::sendDue)
         .hasMessageContaining(build.scheduleId());
-    assertThat(schedules.emailsDue(clock.instant(), 10))
+    assertThat(schedules.emailsDue(T0.minusSeconds(1), clock.instant(), 10))
         .extracting(BuildSchedule::scheduleId)
         .containsExactly(build.scheduleId());
 
@@ -200,13 +200,22 @@ class BuildEmailsTest {
   }
 
   @Test
+  void anEmailStillDueAWeekAfterItsBuildEndedIsGivenUp() {
+    assertThat(schedules.failUnfinished("alice", build.scheduleId(), "dead-lettered", T0)).isTrue();
+    clock.advance(BuildEmails.DUE_FOR.plusSeconds(1));
+
+    assertThat(emails.sendDue()).isZero();
+    assertThat(sent).hasValue(0);
+  }
+
+  @Test
   void aBuildWithoutARecipientIsNoLongerDueOnceLookedAt() {
     var silent = inserted("2", "bob", null);
     assertThat(schedules.failUnfinished("bob", silent.scheduleId(), "dead-lettered", T0)).isTrue();
     clock.advance(BuildEmails.CLAIM_TIME.plusSeconds(1));
 
     assertThat(emails.sendDue()).isZero();
-    assertThat(schedules.emailsDue(clock.instant(), 10)).isEmpty();
+    assertThat(schedules.emailsDue(T0.minusSeconds(1), clock.instant(), 10)).isEmpty();
     assertThat(sent).hasValue(0);
   }
 
