@@ -154,6 +154,7 @@ public final class LocalRuntime implements AutoCloseable {
     for (String hostId : config.dockerHosts().keySet()) {
       startDaemon(hostId, io.a4c.daemon.workspaces.StepObserver.NONE);
     }
+    awaitFirstHeartbeats();
     healthy = true;
     log.atInfo()
         .addKeyValue("url", baseUri())
@@ -162,6 +163,32 @@ public final class LocalRuntime implements AutoCloseable {
         .addKeyValue("sqs", emulators.sqsEndpoint())
         .addKeyValue("dns", "127.0.0.1:" + dns.port())
         .log("A4C local runtime is up");
+  }
+
+  /** How long start waits for each host's first heartbeat to be recorded. */
+  private static final java.time.Duration FIRST_HEARTBEAT_WAIT = java.time.Duration.ofSeconds(10);
+
+  /**
+   * Waits until every host's first heartbeat is recorded, with the images it holds (a host's item
+   * appears once its images are indexed), so that a create right after start finds the hosts; one
+   * that takes longer than {@link #FIRST_HEARTBEAT_WAIT} is logged and not waited for.
+   */
+  private void awaitFirstHeartbeats() throws InterruptedException {
+    try (DynamoDbClient dynamo = emulators.dynamoDbClient()) {
+      var hosts = new io.a4c.functions.hosts.HostStore(dynamo, LocalTables.HOSTS);
+      long deadline = System.nanoTime() + FIRST_HEARTBEAT_WAIT.toNanos();
+      for (String hostId : config.dockerHosts().keySet()) {
+        while (!hosts.exists(hostId)) {
+          if (System.nanoTime() > deadline) {
+            log.atWarn()
+                .addKeyValue("hostId", hostId)
+                .log("no heartbeat recorded yet; the host takes workspaces once it is");
+            break;
+          }
+          Thread.sleep(25);
+        }
+      }
+    }
   }
 
   /**

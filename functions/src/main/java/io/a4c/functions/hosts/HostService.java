@@ -37,18 +37,31 @@ public final class HostService {
    * one the host's image items say (or they were written long ago), they are written from it
    * ({@link HostImageStore#index}); one that fails is logged and left to the host's next heartbeat,
    * which finds the items not marked as its list (a redelivery of this one would change nothing: it
-   * is applied already).
+   * is applied already). A host's first heartbeat writes its image items before the host's item, so
+   * that no create finds the host without its images.
    */
   public void recordHeartbeat(Heartbeat beat) {
     Instant now = clock.instant();
+    // A host's first heartbeat: its images go in before the host does, so that placement never
+    // finds it without them (a create right after a host joins would find no holder).
+    boolean first = !hosts.exists(beat.hostId());
+    if (first) {
+      images.index(beat, now);
+    }
     var applied = hosts.apply(beat, now);
     if (!applied.applied()) {
+      if (first) {
+        hosts.imagesRaced(beat.hostId()); // another first beat, newer, came in meanwhile
+      }
       log.atDebug().addKeyValue("hostId", beat.hostId()).log("stale heartbeat dropped");
       return;
     }
-    if (HostImageStore.due(beat, applied.imagesIndexed(), applied.imagesIndexedAt(), now)) {
+    if (first
+        || HostImageStore.due(beat, applied.imagesIndexed(), applied.imagesIndexedAt(), now)) {
       try {
-        images.index(beat, now);
+        if (!first) {
+          images.index(beat, now);
+        }
         if (!hosts.markImagesIndexed(beat, HostImageStore.digest(beat.images()), now)) {
           // A newer beat was applied while these items were written: it may have read the items
           // before them, or not indexed at all, and marked its list as indexed.

@@ -87,6 +87,18 @@ public final class HostStore {
                                 ":sent", Values.epochMillis(beat.sentAt())))));
   }
 
+  /** Whether the host has an item: it heartbeat before (one small, strongly consistent read). */
+  public boolean exists(String hostId) {
+    return dynamo
+        .getItem(
+            b ->
+                b.tableName(table)
+                    .key(A4cTables.HOSTS.key(hostId))
+                    .consistentRead(true)
+                    .projectionExpression("hostId"))
+        .hasItem();
+  }
+
   /**
    * Records that an older heartbeat's image items were written while a newer one was applied: the
    * newer one read the host's items before they were written (or found its list indexed already)

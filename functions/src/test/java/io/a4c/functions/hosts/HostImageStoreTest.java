@@ -217,6 +217,60 @@ class HostImageStoreTest {
     assertThat(service.list().getFirst().images()).containsExactly("reg/a:1");
   }
 
+  @Test
+  void aHostsFirstHeartbeatIndexesItsImagesBeforeTheHostAppearsToPlacement() {
+    var client = dynamo.client();
+    var holdersWhenTheHostAppeared = new java.util.concurrent.atomic.AtomicReference<Object>();
+    var watching =
+        (software.amazon.awssdk.services.dynamodb.DynamoDbClient)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("updateItem")
+                      && args[0] instanceof java.util.function.Consumer<?> consumer) {
+                    var b =
+                        software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest.builder();
+                    @SuppressWarnings("unchecked")
+                    var c =
+                        (java.util.function.Consumer<
+                                software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest
+                                    .Builder>)
+                            consumer;
+                    c.accept(b);
+                    var request = b.build();
+                    if (request.updateExpression().startsWith("SET arch")
+                        && holdersWhenTheHostAppeared.get() == null) {
+                      holdersWhenTheHostAppeared.set(images.holders("reg/a:1"));
+                    }
+                    return client.updateItem(request);
+                  }
+                  try {
+                    return method.invoke(client, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    var env = new java.util.HashMap<>(FunctionsConfigTest.minimal());
+    env.putAll(dynamo.tableSettings());
+    var watched =
+        new HostService(
+            new HostStore(watching, dynamo.table(A4cTables.HOSTS)),
+            images,
+            TestAudit.log(client, FunctionsConfig.fromEnvironment(env), clock),
+            clock);
+
+    watched.recordHeartbeat(beat("h9", T0, "reg/a:1"));
+
+    assertThat(holdersWhenTheHostAppeared.get()).isEqualTo(java.util.Set.of("h9"));
+    assertThat(hosts.all()).extracting(Host::hostId).containsExactly("h9");
+    // and its list counts as indexed: the next beat of the same list writes nothing
+    var written = item("reg/a:1", "h9").get("beatMs").n();
+    clock.advance(Duration.ofSeconds(2));
+    watched.recordHeartbeat(beat("h9", T0.plusSeconds(2), "reg/a:1"));
+    assertThat(item("reg/a:1", "h9").get("beatMs").n()).isEqualTo(written);
+  }
+
   private Map<String, AttributeValue> item(String ref, String hostId) {
     return dynamo
         .client()
