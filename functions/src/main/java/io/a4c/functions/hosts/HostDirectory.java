@@ -23,7 +23,7 @@ public final class HostDirectory {
   /** A host's status and when its last heartbeat was applied. */
   private record Seen(HostStatus status, Instant lastHeartbeatAt) {}
 
-  private record Snapshot(List<Host> all, Map<String, Seen> hosts, Instant takenAt) {}
+  private record Snapshot(Map<String, Seen> hosts, Instant takenAt) {}
 
   /** An image's holders as read at {@code takenAt}. */
   private record Held(List<String> hosts, Instant takenAt) {}
@@ -86,7 +86,7 @@ public final class HostDirectory {
       List<Host> all = hosts.all();
       Map<String, Seen> seen = new HashMap<>();
       all.forEach(h -> seen.put(h.hostId(), new Seen(h.status(), h.lastHeartbeatAt())));
-      current = new Snapshot(all, Map.copyOf(seen), now);
+      current = new Snapshot(Map.copyOf(seen), now);
       snapshot = current;
     }
     return current;

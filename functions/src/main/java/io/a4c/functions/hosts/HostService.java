@@ -23,6 +23,9 @@ public final class HostService {
   private final AuditLog audit;
   private final Clock clock;
 
+  /** Hosts whose item this instance has seen or written: their heartbeats are not their first. */
+  private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   @Inject
   public HostService(HostStore hosts, HostImageStore images, AuditLog audit, Clock clock) {
     this.hosts = hosts;
@@ -43,12 +46,14 @@ public final class HostService {
   public void recordHeartbeat(Heartbeat beat) {
     Instant now = clock.instant();
     // A host's first heartbeat: its images go in before the host does, so that placement never
-    // finds it without them (a create right after a host joins would find no holder).
-    boolean first = !hosts.exists(beat.hostId());
+    // finds it without them (a create right after a host joins would find no holder). Asked once
+    // per host and function instance: a host seen is never new again.
+    boolean first = !known.contains(beat.hostId()) && !hosts.exists(beat.hostId());
     if (first) {
       images.index(beat, now);
     }
     var applied = hosts.apply(beat, now);
+    known.add(beat.hostId());
     if (!applied.applied()) {
       if (first) {
         hosts.imagesRaced(beat.hostId()); // another first beat, newer, came in meanwhile
