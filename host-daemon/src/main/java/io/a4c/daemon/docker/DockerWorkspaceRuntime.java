@@ -3,11 +3,13 @@ package io.a4c.daemon.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerConfig;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
@@ -32,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -113,9 +117,10 @@ public final class DockerWorkspaceRuntime {
    * the same image. A warm pool member ({@code pool} not null) is labelled with its pool and gets
    * the init too: its sshd is configured and started when a create claims it, and the init starts
    * it again on every later start. A container with the init gets its {@link Handoff} directory
-   * (made anew), unless it cannot be made.
+   * (made anew), unless it cannot be made. The home volume is made while the image is looked up
+   * (and pulled if need be), and the image is inspected once for all that needs it.
    */
-  public String create(CreateWorkspace command, long operation, String pool) {
+  public Created create(CreateWorkspace command, long operation, String pool) {
     var spec = command.spec();
     String shortName = spec.hostname().split("\\.", 2)[0];
     String domain = spec.hostname().contains(".") ? spec.hostname().split("\\.", 2)[1] : null;
@@ -132,9 +137,19 @@ public final class DockerWorkspaceRuntime {
             .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
             // The host's routed workspace network, if it has one; else the default bridge (null).
             .withNetworkMode(network.name().orElse(null));
-    pullIfAbsent(spec.imageRef());
-    ensureHome(command.workspaceId(), command.userId(), command.hostId(), pool);
-    List<String> init = command.ssh() == null && pool == null ? null : initCommand(spec.imageRef());
+    var home =
+        new FutureTask<Void>(
+            () -> {
+              ensureHome(command.workspaceId(), command.userId(), command.hostId(), pool);
+              return null;
+            });
+    Thread.ofVirtual().name("a4c-home-" + command.workspaceId()).start(home);
+    InspectImageResponse image = presentImage(spec.imageRef());
+    awaitHome(home);
+    List<String> init =
+        command.ssh() == null && pool == null
+            ? null
+            : initCommand(image != null ? image.getConfig() : inspectConfig(spec.imageRef()));
     List<Mount> mounts = new java.util.ArrayList<>();
     mounts.add(
         new Mount()
@@ -166,11 +181,34 @@ public final class DockerWorkspaceRuntime {
             create.withEntrypoint(init.subList(0, 4)).withCmd(init.subList(4, init.size()));
           }
           try {
-            return create.exec().getId();
+            return new Created(create.exec().getId(), image != null ? image.getId() : null);
           } catch (NotFoundException e) {
             throw imageGoneOr(e, spec.imageRef());
           }
         });
+  }
+
+  /**
+   * A container {@link #create} made.
+   *
+   * @param imageId the id of the image it was made of, as inspected just before; null when the
+   *     engine did not say (then {@link #imageId} asks again)
+   */
+  public record Created(String containerId, String imageId) {}
+
+  /** Waits for the home volume made beside the image's lookup; its failure is the create's. */
+  private static void awaitHome(FutureTask<Void> home) {
+    try {
+      home.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw new StepFailure("create the home volume: " + e.getCause(), true, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StepFailure("interrupted while making the home volume", true, e);
+    }
   }
 
   /**
@@ -396,17 +434,7 @@ public final class DockerWorkspaceRuntime {
    * The container's command line under A4C's init: {@code sh -c <init> a4c-init}, then the image's
    * entrypoint and command (a shell when it has neither), which the init script execs.
    */
-  private List<String> initCommand(String imageRef) {
-    var config =
-        call(
-            "inspect the image",
-            () -> {
-              try {
-                return docker.inspectImageCmd(imageRef).exec().getConfig();
-              } catch (NotFoundException e) {
-                throw imageGoneOr(e, imageRef);
-              }
-            });
+  private static List<String> initCommand(ContainerConfig config) {
     List<String> command =
         new java.util.ArrayList<>(List.of("/bin/sh", "-c", SshdConfig.INIT_SCRIPT, "a4c-init"));
     if (config != null && config.getEntrypoint() != null) {
@@ -419,6 +447,19 @@ public final class DockerWorkspaceRuntime {
       command.add("/bin/sh");
     }
     return command;
+  }
+
+  /** The image's configuration, or the engine's failure to inspect it as a step's. */
+  private ContainerConfig inspectConfig(String imageRef) {
+    return call(
+        "inspect the image",
+        () -> {
+          try {
+            return docker.inspectImageCmd(imageRef).exec().getConfig();
+          } catch (NotFoundException e) {
+            throw imageGoneOr(e, imageRef);
+          }
+        });
   }
 
   /** The id of the image {@code imageRef} names on this engine now. */
@@ -487,17 +528,34 @@ public final class DockerWorkspaceRuntime {
    * local-only image (no registry in its name) that is absent fails as before, at create.
    */
   public void pullIfAbsent(String imageRef) {
+    presentImage(imageRef);
+  }
+
+  /**
+   * {@link #pullIfAbsent}, returning the image as the engine inspects it then; null when the engine
+   * did not answer the inspection or a local-only image is absent (the create that follows then
+   * reports what the engine says).
+   */
+  private InspectImageResponse presentImage(String imageRef) {
     try {
-      docker.inspectImageCmd(imageRef).exec();
-      return;
+      return docker.inspectImageCmd(imageRef).exec();
     } catch (NotFoundException e) {
       // not here: pull it below
     } catch (RuntimeException e) {
-      return; // let create report what is wrong with the engine
+      return null; // let create report what is wrong with the engine
     }
     if (ImageRepository.registryOf(imageRef).isEmpty()) {
-      return;
+      return null;
     }
+    pull(imageRef);
+    try {
+      return docker.inspectImageCmd(imageRef).exec();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private void pull(String imageRef) {
     call(
         "pull the image " + imageRef,
         () -> {

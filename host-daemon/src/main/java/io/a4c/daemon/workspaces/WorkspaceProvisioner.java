@@ -228,7 +228,7 @@ public final class WorkspaceProvisioner {
   }
 
   private void fillOnce(FillPool command) {
-    String containerId = docker.create(command.asCreate(), 0, command.pool());
+    String containerId = docker.create(command.asCreate(), 0, command.pool()).containerId();
     docker.start(containerId);
     var setup = command.spec().setup();
     for (int i = 0; i < setup.size(); i++) {
@@ -471,12 +471,18 @@ public final class WorkspaceProvisioner {
       StepReports reports)
       throws InterruptedException {
     Subject who = Subject.of(command);
-    String containerId = docker.create(command, operation == null ? 0 : operation, null);
+    var created = docker.create(command, operation == null ? 0 : operation, null);
+    String containerId = created.containerId();
     String sshUnavailable =
         command.ssh() == null
             ? null
             : ssh.prepare(
-                command.workspaceId(), containerId, command.spec().imageRef(), command.ssh());
+                command.workspaceId(),
+                containerId,
+                created.imageId() != null
+                    ? created.imageId()
+                    : docker.imageId(command.spec().imageRef()),
+                command.ssh());
     reached[0] = WorkspaceStep.CONTAINER_CREATED;
     publish(
         reports::send,

@@ -87,10 +87,12 @@ public final class WorkspaceSsh {
    * workspace's home volume: in a volume kept from an earlier container (a rebuild) only the home
    * directory's own owner and mode are set again, and the user's files in it stay as they are.
    *
+   * @param imageId the id of the image the container was made of: what this daemon learnt of an
+   *     image's account files and programs is kept by it
    * @return why the workspace will have no SSH server, or null when it will have one
    */
-  public String prepare(String workspaceId, String containerId, String imageRef, SshAccess access) {
-    var facts = images.computeIfAbsent(docker.imageId(imageRef), id -> factsOf(containerId));
+  public String prepare(String workspaceId, String containerId, String imageId, SshAccess access) {
+    var facts = images.computeIfAbsent(imageId, id -> factsOf(containerId));
     var files = files(facts, access);
     if (facts.hasTar() && docker.handoff().made(workspaceId)) {
       docker.handoff().leave(workspaceId, files);

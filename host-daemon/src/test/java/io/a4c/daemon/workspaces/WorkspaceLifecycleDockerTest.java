@@ -383,10 +383,12 @@ class WorkspaceLifecycleDockerTest {
   @Test
   void anArchiveThatFailsToExtractIsExtractedAgainAtTheNextStart() throws Exception {
     String containerId =
-        runtime.create(
-            CreateWorkspace.of("c-1", "h1", workspaceId, "alice", spec(BOOKWORM)).withSsh(SSH),
-            0,
-            null);
+        runtime
+            .create(
+                CreateWorkspace.of("c-1", "h1", workspaceId, "alice", spec(BOOKWORM)).withSsh(SSH),
+                0,
+                null)
+            .containerId();
     // An entry tar cannot write (a file where /etc, a directory, is), as a full disk would fail
     // one: GNU tar goes on with the rest, the end marker included, and exits 2.
     Path files = dataDir.resolve("handoff").resolve(workspaceId).resolve(Handoff.FILES);
