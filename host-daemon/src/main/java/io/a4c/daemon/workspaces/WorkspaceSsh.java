@@ -53,7 +53,8 @@ public final class WorkspaceSsh {
   /**
    * What a container starts with, from its image: read through the first container of each image
    * (each read mounts a created container's file system, a slow call) and kept by image id, so
-   * later creates of the image make one call, the write.
+   * later creates of the image make one call, the write. Kept for the {@link #IMAGES_KEPT} images
+   * created from most recently: a long-lived daemon sees every build of its projects go by.
    */
   private record ImageFacts(
       String shell,
@@ -66,7 +67,17 @@ public final class WorkspaceSsh {
   /** The facts of a warm pool member's container, read once its setup was done. */
   private record MemberFacts(String containerId, ImageFacts facts) {}
 
-  private final Map<String, ImageFacts> images = new ConcurrentHashMap<>();
+  /** How many images' facts are kept: those of the images created from most recently. */
+  static final int IMAGES_KEPT = 128;
+
+  private final Map<String, ImageFacts> images =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ImageFacts> eldest) {
+              return size() > IMAGES_KEPT;
+            }
+          });
 
   /**
    * Warm pool members' facts by workspace id, read at their fill so a claim reads nothing: five
@@ -92,7 +103,12 @@ public final class WorkspaceSsh {
    * @return why the workspace will have no SSH server, or null when it will have one
    */
   public String prepare(String workspaceId, String containerId, String imageId, SshAccess access) {
-    var facts = images.computeIfAbsent(imageId, id -> factsOf(containerId));
+    var facts = images.get(imageId);
+    if (facts == null) {
+      // Read outside the map's lock: two creates of a new image may both read; the same facts.
+      facts = factsOf(containerId);
+      images.put(imageId, facts);
+    }
     var files = files(facts, access);
     if (facts.hasTar() && docker.handoff().made(workspaceId)) {
       docker.handoff().leave(workspaceId, files);
