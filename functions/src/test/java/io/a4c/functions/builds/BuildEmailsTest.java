@@ -12,15 +12,18 @@ import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.email.PlainEmails;
 import io.a4c.functions.quotas.UsageCounters;
+import io.a4c.functions.testing.ClientSpy;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.TestClock;
-import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.SendEmailResponse;
 
@@ -91,37 +94,20 @@ class BuildEmailsTest {
   void anEmailSentWhoseMarkCannotBeWrittenIsNotSentAgainByTheReportsRedelivery() {
     var client = dynamo.client();
     var failingMark =
-        (software.amazon.awssdk.services.dynamodb.DynamoDbClient)
-            Proxy.newProxyInstance(
-                software.amazon.awssdk.services.dynamodb.DynamoDbClient.class.getClassLoader(),
-                new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("updateItem")
-                      && args[0] instanceof java.util.function.Consumer<?> consumer) {
-                    var b =
-                        software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest.builder();
-                    @SuppressWarnings("unchecked")
-                    var c =
-                        (java.util.function.Consumer<
-                                software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest
-                                    .Builder>)
-                            consumer;
-                    c.accept(b);
-                    var request = b.build();
-                    if (request.updateExpression().startsWith("SET emailSentAt")) {
-                      throw software.amazon.awssdk.services.dynamodb.model
-                          .ProvisionedThroughputExceededException.builder()
-                          .message("throttled")
-                          .build();
-                    }
-                    return client.updateItem(request);
-                  }
-                  try {
-                    return method.invoke(client, args);
-                  } catch (java.lang.reflect.InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
+        ClientSpy.on(
+            client,
+            call -> {
+              if (call.is("updateItem") && call.first() instanceof Consumer<?>) {
+                var request = call.request(UpdateItemRequest.class);
+                if (request.updateExpression().startsWith("SET emailSentAt")) {
+                  throw ProvisionedThroughputExceededException.builder()
+                      .message("throttled")
+                      .build();
+                }
+                return client.updateItem(request);
+              }
+              return call.proceed();
+            });
     var throttled =
         new BuildEmails(
             new BuildScheduleStore(
@@ -240,22 +226,20 @@ class BuildEmailsTest {
 
   /** An SES client that counts the emails it is given and takes each. */
   private SesV2Client countingSes() {
-    return (SesV2Client)
-        Proxy.newProxyInstance(
-            SesV2Client.class.getClassLoader(),
-            new Class<?>[] {SesV2Client.class},
-            (proxy, method, args) -> {
-              if (!method.getName().equals("sendEmail")) {
-                throw new UnsupportedOperationException(method.getName());
-              }
-              if (sesRefuses.get()) {
-                throw software.amazon.awssdk.services.sesv2.model.SesV2Exception.builder()
-                    .message("refused")
-                    .statusCode(503)
-                    .build();
-              }
-              sent.incrementAndGet();
-              return SendEmailResponse.builder().messageId("m-" + sent.get()).build();
-            });
+    return ClientSpy.stub(
+        SesV2Client.class,
+        call -> {
+          if (!call.is("sendEmail")) {
+            throw new UnsupportedOperationException(call.method().getName());
+          }
+          if (sesRefuses.get()) {
+            throw software.amazon.awssdk.services.sesv2.model.SesV2Exception.builder()
+                .message("refused")
+                .statusCode(503)
+                .build();
+          }
+          sent.incrementAndGet();
+          return SendEmailResponse.builder().messageId("m-" + sent.get()).build();
+        });
   }
 }

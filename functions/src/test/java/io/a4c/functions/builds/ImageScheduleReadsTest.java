@@ -16,11 +16,9 @@ import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.PageTokens;
 import io.a4c.functions.quotas.UsageCounters;
+import io.a4c.functions.testing.ClientSpy;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.TestClock;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,23 +123,17 @@ class ImageScheduleReadsTest {
   /** {@code client}, counting its calls of {@code method} (a paginator's pages each count once). */
   private static DynamoDbClient counting(
       DynamoDbClient client, String method, AtomicInteger calls) {
-    return (DynamoDbClient)
-        Proxy.newProxyInstance(
-            DynamoDbClient.class.getClassLoader(),
-            new Class<?>[] {DynamoDbClient.class},
-            (proxy, m, args) -> {
-              if (m.isDefault() && m.getName().endsWith("Paginator")) {
-                return InvocationHandler.invokeDefault(proxy, m, args);
-              }
-              if (m.getName().equals(method)) {
-                calls.incrementAndGet();
-              }
-              try {
-                return m.invoke(client, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return ClientSpy.on(
+        client,
+        call -> {
+          if (call.method().isDefault() && call.method().getName().endsWith("Paginator")) {
+            return call.throughSpy();
+          }
+          if (call.is(method)) {
+            calls.incrementAndGet();
+          }
+          return call.proceed();
+        });
   }
 
   private String completed(String userId, String imageRef) {

@@ -3,7 +3,7 @@ package io.a4c.functions.dynamo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.Proxy;
+import io.a4c.functions.testing.ClientSpy;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -22,25 +22,23 @@ class TransactionTest {
 
   private Transaction twoParticipants(List<String> codes) {
     DynamoDbClient client =
-        (DynamoDbClient)
-            Proxy.newProxyInstance(
-                DynamoDbClient.class.getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class},
-                (proxy, method, args) -> {
-                  if (!method.getName().equals("transactWriteItems")) {
-                    throw new UnsupportedOperationException(method.getName());
-                  }
-                  calls.incrementAndGet();
-                  if (codes.isEmpty()) {
-                    return TransactWriteItemsResponse.builder().build();
-                  }
-                  throw TransactionCanceledException.builder()
-                      .cancellationReasons(
-                          codes.stream()
-                              .map(code -> CancellationReason.builder().code(code).build())
-                              .toList())
-                      .build();
-                });
+        ClientSpy.stub(
+            DynamoDbClient.class,
+            call -> {
+              if (!call.is("transactWriteItems")) {
+                throw new UnsupportedOperationException(call.method().getName());
+              }
+              calls.incrementAndGet();
+              if (codes.isEmpty()) {
+                return TransactWriteItemsResponse.builder().build();
+              }
+              throw TransactionCanceledException.builder()
+                  .cancellationReasons(
+                      codes.stream()
+                          .map(code -> CancellationReason.builder().code(code).build())
+                          .toList())
+                  .build();
+            });
     return Transaction.of(client)
         .update("record", u -> u.tableName("t"))
         .update("counter", u -> u.tableName("t"));

@@ -3,9 +3,8 @@ package io.a4c.functions.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.a4c.functions.dynamo.Values;
+import io.a4c.functions.testing.ClientSpy;
 import io.a4c.functions.testing.TestClock;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
@@ -30,34 +31,30 @@ class HostDirectoryTest {
       Map.of("reg/app:1", List.of("h1"), "reg/app:2", List.of("h2", "h1"));
   private final TestClock clock = new TestClock(T0);
 
-  private final InvocationHandler table =
-      (proxy, method, args) ->
-          switch (method.getName()) {
-            case "scan" -> {
-              scans.incrementAndGet();
-              yield ScanResponse.builder().items(host("h1"), host("h2")).build();
-            }
-            case "query" -> {
-              queries.incrementAndGet();
-              var request = (software.amazon.awssdk.services.dynamodb.model.QueryRequest) args[0];
-              String ref = request.expressionAttributeValues().get(":ref").s();
-              yield software.amazon.awssdk.services.dynamodb.model.QueryResponse.builder()
-                  .items(
-                      HOLDERS.getOrDefault(ref, List.of()).stream()
-                          .map(h -> Map.of("hostId", Values.s(h)))
-                          .toList())
-                  .build();
-            }
-            case "scanPaginator", "queryPaginator" ->
-                InvocationHandler.invokeDefault(proxy, method, args);
-            case "serviceName" -> "dynamodb";
-            default -> throw new UnsupportedOperationException(method.getName());
-          };
-
   private final DynamoDbClient client =
-      (DynamoDbClient)
-          Proxy.newProxyInstance(
-              DynamoDbClient.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class}, table);
+      ClientSpy.stub(
+          DynamoDbClient.class,
+          call ->
+              switch (call.method().getName()) {
+                case "scan" -> {
+                  scans.incrementAndGet();
+                  yield ScanResponse.builder().items(host("h1"), host("h2")).build();
+                }
+                case "query" -> {
+                  queries.incrementAndGet();
+                  var request = (QueryRequest) call.first();
+                  String ref = request.expressionAttributeValues().get(":ref").s();
+                  yield QueryResponse.builder()
+                      .items(
+                          HOLDERS.getOrDefault(ref, List.of()).stream()
+                              .map(h -> Map.of("hostId", Values.s(h)))
+                              .toList())
+                      .build();
+                }
+                case "scanPaginator", "queryPaginator" -> call.throughSpy();
+                case "serviceName" -> "dynamodb";
+                default -> throw new UnsupportedOperationException(call.method().getName());
+              });
 
   private final HostDirectory directory =
       new HostDirectory(

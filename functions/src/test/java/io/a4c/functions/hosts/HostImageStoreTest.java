@@ -9,11 +9,9 @@ import io.a4c.functions.audit.TestAudit;
 import io.a4c.functions.config.FunctionsConfig;
 import io.a4c.functions.config.FunctionsConfigTest;
 import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.testing.ClientSpy;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.TestClock;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -105,27 +103,20 @@ class HostImageStoreTest {
     var once = new AtomicBoolean();
     String hostImages = dynamo.table(A4cTables.HOST_IMAGES);
     DynamoDbClient racing =
-        (DynamoDbClient)
-            Proxy.newProxyInstance(
-                DynamoDbClient.class.getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class},
-                (proxy, method, args) -> {
-                  if (args != null && args[0] instanceof Consumer<?>) {
-                    // the builder overloads build the request and call the overload below
-                    return InvocationHandler.invokeDefault(proxy, method, args);
-                  }
-                  if (args != null
-                      && args[0] instanceof UpdateItemRequest update
-                      && update.tableName().equals(hostImages)
-                      && once.compareAndSet(false, true)) {
-                    service.recordHeartbeat(newer);
-                  }
-                  try {
-                    return method.invoke(dynamo.client(), args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
+        ClientSpy.on(
+            dynamo.client(),
+            call -> {
+              if (call.first() instanceof Consumer<?>) {
+                // the builder overloads build the request and call the overload below
+                return call.throughSpy();
+              }
+              if (call.first() instanceof UpdateItemRequest update
+                  && update.tableName().equals(hostImages)
+                  && once.compareAndSet(false, true)) {
+                service.recordHeartbeat(newer);
+              }
+              return call.proceed();
+            });
     var olderConsumer =
         new HostService(
             new HostStore(racing, dynamo.table(A4cTables.HOSTS)),
@@ -222,35 +213,19 @@ class HostImageStoreTest {
     var client = dynamo.client();
     var holdersWhenTheHostAppeared = new java.util.concurrent.atomic.AtomicReference<Object>();
     var watching =
-        (software.amazon.awssdk.services.dynamodb.DynamoDbClient)
-            java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(),
-                new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("updateItem")
-                      && args[0] instanceof java.util.function.Consumer<?> consumer) {
-                    var b =
-                        software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest.builder();
-                    @SuppressWarnings("unchecked")
-                    var c =
-                        (java.util.function.Consumer<
-                                software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest
-                                    .Builder>)
-                            consumer;
-                    c.accept(b);
-                    var request = b.build();
-                    if (request.updateExpression().startsWith("SET arch")
-                        && holdersWhenTheHostAppeared.get() == null) {
-                      holdersWhenTheHostAppeared.set(images.holders("reg/a:1"));
-                    }
-                    return client.updateItem(request);
-                  }
-                  try {
-                    return method.invoke(client, args);
-                  } catch (java.lang.reflect.InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
+        ClientSpy.on(
+            client,
+            call -> {
+              if (call.is("updateItem") && call.first() instanceof Consumer<?>) {
+                var request = call.request(UpdateItemRequest.class);
+                if (request.updateExpression().startsWith("SET arch")
+                    && holdersWhenTheHostAppeared.get() == null) {
+                  holdersWhenTheHostAppeared.set(images.holders("reg/a:1"));
+                }
+                return client.updateItem(request);
+              }
+              return call.proceed();
+            });
     var env = new java.util.HashMap<>(FunctionsConfigTest.minimal());
     env.putAll(dynamo.tableSettings());
     var watched =

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.a4c.events.Arch;
 import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.testing.ClientSpy;
 import io.a4c.functions.testing.DynamoDbEngine;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Images against Dynoxide: by change, and the newest COMPLETED one: the newest change, then the
@@ -63,27 +65,19 @@ class ImageStoreTest {
     var queried = new java.util.ArrayList<Integer>();
     var client = dynamo.client();
     var counting =
-        (software.amazon.awssdk.services.dynamodb.DynamoDbClient)
-            java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(),
-                new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class},
-                (proxy, method, args) -> {
-                  Object answer;
-                  try {
-                    answer = method.invoke(client, args);
-                  } catch (java.lang.reflect.InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                  if (answer
-                      instanceof software.amazon.awssdk.services.dynamodb.model.QueryResponse r) {
-                    queried.add(r.scannedCount());
-                  }
-                  if (answer instanceof Iterable<?> pages) {
-                    // a paginator: count what its pages read, as they are read
-                    throw new AssertionError("the newest is read with one query, not " + pages);
-                  }
-                  return answer;
-                });
+        ClientSpy.on(
+            client,
+            call -> {
+              Object answer = call.proceed();
+              if (answer instanceof QueryResponse r) {
+                queried.add(r.scannedCount());
+              }
+              if (answer instanceof Iterable<?> pages) {
+                // a paginator: count what its pages read, as they are read
+                throw new AssertionError("the newest is read with one query, not " + pages);
+              }
+              return answer;
+            });
     var reads = new ImageStore(counting, dynamo.table(A4cTables.IMAGES));
     for (int change = 1; change <= 120; change++) {
       // a recurring build a day: a new change each, some failed, completed out of order

@@ -8,17 +8,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.a4c.functions.dynamo.Transaction;
 import io.a4c.functions.hosts.NoHostAvailableException;
+import io.a4c.functions.testing.ClientSpy;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.MessageQueues;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -115,30 +113,16 @@ class TransactionRaceTest {
    */
   private static DynamoDbClient conflicting(
       DynamoDbClient client, AtomicInteger conflicts, int index) {
-    return (DynamoDbClient)
-        Proxy.newProxyInstance(
-            DynamoDbClient.class.getClassLoader(),
-            new Class<?>[] {DynamoDbClient.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("transactWriteItems")
-                  && conflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw conflict(transaction(args[0]).transactItems().size(), index);
-              }
-              try {
-                return method.invoke(client, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
-  }
-
-  @SuppressWarnings("unchecked")
-  private static TransactWriteItemsRequest transaction(Object argument) {
-    return argument instanceof TransactWriteItemsRequest request
-        ? request
-        : TransactWriteItemsRequest.builder()
-            .applyMutation((Consumer<TransactWriteItemsRequest.Builder>) argument)
-            .build();
+    return ClientSpy.on(
+        client,
+        call -> {
+          if (call.is("transactWriteItems")
+              && conflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw conflict(
+                call.request(TransactWriteItemsRequest.class).transactItems().size(), index);
+          }
+          return call.proceed();
+        });
   }
 
   private static TransactionCanceledException conflict(int participants, int index) {

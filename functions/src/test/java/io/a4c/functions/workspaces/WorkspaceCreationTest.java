@@ -13,12 +13,10 @@ import io.a4c.functions.hosts.NoHostAvailableException;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import io.a4c.functions.quotas.QuotaExceededException;
+import io.a4c.functions.testing.ClientSpy;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.MessageQueues;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,30 +176,16 @@ class WorkspaceCreationTest {
    */
   private static DynamoDbClient failingUndo(
       DynamoDbClient client, Supplier<? extends RuntimeException> fault) {
-    return (DynamoDbClient)
-        Proxy.newProxyInstance(
-            DynamoDbClient.class.getClassLoader(),
-            new Class<?>[] {DynamoDbClient.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("transactWriteItems")
-                  && transaction(args[0]).transactItems().getFirst().delete() != null) {
-                throw fault.get();
-              }
-              try {
-                return method.invoke(client, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
-  }
-
-  @SuppressWarnings("unchecked")
-  private static TransactWriteItemsRequest transaction(Object argument) {
-    return argument instanceof TransactWriteItemsRequest request
-        ? request
-        : TransactWriteItemsRequest.builder()
-            .applyMutation((Consumer<TransactWriteItemsRequest.Builder>) argument)
-            .build();
+    return ClientSpy.on(
+        client,
+        call -> {
+          if (call.is("transactWriteItems")
+              && call.request(TransactWriteItemsRequest.class).transactItems().getFirst().delete()
+                  != null) {
+            throw fault.get();
+          }
+          return call.proceed();
+        });
   }
 
   @Test
