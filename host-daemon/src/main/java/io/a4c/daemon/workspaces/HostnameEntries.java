@@ -14,18 +14,39 @@ import javax.inject.Singleton;
 /**
  * The hostname entries of this host's workspaces, kept as a hosts(5) file ({@code <dataDir>/hosts})
  * that a resolver such as dnsmasq ({@code addn-hosts}) serves. Each line ends with the workspace
- * id, so entries are found and replaced by workspace. Rewritten atomically; thread-safe.
+ * id, so entries are found and replaced by workspace. Rewritten atomically (a temporary file
+ * renamed over it); a temporary file a failed write or a killed daemon left is removed, by the
+ * write itself or when the next daemon starts. Thread-safe.
  */
 @Singleton
 public final class HostnameEntries {
   /** One entry. */
   public record Entry(String ip, String hostname) {}
 
+  private static final String TEMP_PREFIX = "hosts";
+  private static final String TEMP_SUFFIX = ".tmp";
+
   private final Path file;
 
   @Inject
   public HostnameEntries(DaemonConfig config) {
     this.file = config.dataDir().resolve("hosts");
+    removeLeftovers();
+  }
+
+  /** Removes the temporary files of writes that never reached their rename (a killed daemon). */
+  private void removeLeftovers() {
+    if (!Files.isDirectory(file.getParent())) {
+      return;
+    }
+    try (var leftovers =
+        Files.newDirectoryStream(file.getParent(), TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
+      for (Path leftover : leftovers) {
+        Files.deleteIfExists(leftover);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear the unfinished writes of " + file, e);
+    }
   }
 
   /** Adds or replaces the workspace's entry. */
@@ -88,12 +109,20 @@ public final class HostnameEntries {
                 .append(" # ")
                 .append(workspaceId)
                 .append('\n'));
+    Path temp = null;
     try {
       Files.createDirectories(file.getParent());
-      Path temp = Files.createTempFile(file.getParent(), "hosts", ".tmp");
+      temp = Files.createTempFile(file.getParent(), TEMP_PREFIX, TEMP_SUFFIX);
       Files.writeString(temp, text);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw new UncheckedIOException("cannot write " + file, e);
     }
   }
