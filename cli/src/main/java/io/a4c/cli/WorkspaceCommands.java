@@ -60,10 +60,15 @@ final class WorkspaceCommands extends A4cCli.Group {
     Duration timeout;
   }
 
-  /** The progress line of a workspace: host, steps reached, state. */
-  static String progressLine(Workspace w) {
+  /**
+   * The progress line of a workspace: host, steps reached, state.
+   *
+   * @param placed whether the operation placed the workspace (a create); a stop, start, rebuild or
+   *     delete happens on the host it is on
+   */
+  static String progressLine(Workspace w, boolean placed) {
     var parts = new ArrayList<String>();
-    parts.add("placed on " + w.hostId());
+    parts.add((placed ? "placed on " : "on ") + w.hostId());
     int reached = -1;
     for (int i = 0; i < STEPS.size(); i++) {
       if (STEPS.get(i)[0].equals(w.step())) {
@@ -83,9 +88,17 @@ final class WorkspaceCommands extends A4cCli.Group {
    * its progress; answers its last JSON (null once gone). A workspace that settles in another state
    * (FAILED, or STOPPED after a start that did not happen) is a {@link ExitCodes#FAILED} error with
    * its reason.
+   *
+   * @param placed whether the request placed the workspace on its host (a create)
    */
   static JsonNode await(
-      Context context, Api api, String id, String target, Duration timeout, String doing) {
+      Context context,
+      Api api,
+      String id,
+      String target,
+      Duration timeout,
+      String doing,
+      boolean placed) {
     try (var progress =
         new Progress(
             context, doing + " goes on without you: `a4c-cli workspaces get " + id + "` looks")) {
@@ -99,7 +112,7 @@ final class WorkspaceCommands extends A4cCli.Group {
           throw api.failure("GET", Workspaces.path(id), reply);
         }
         var workspace = reply.as(Workspace.class);
-        progress.show(progressLine(workspace));
+        progress.show(progressLine(workspace, placed));
         if (workspace.state().equals(target)) {
           return reply.json();
         }
@@ -215,7 +228,8 @@ final class WorkspaceCommands extends A4cCli.Group {
                 created.workspaceId(),
                 "RUNNING",
                 waiting.timeout,
-                "the create of " + created.workspaceId());
+                "the create of " + created.workspaceId(),
+                true);
       }
       if (common.json()) {
         Common.printJson(context, result);
@@ -318,7 +332,7 @@ final class WorkspaceCommands extends A4cCli.Group {
       String id = Workspaces.resolve(api, workspace);
       var reply = api.send("DELETE", Workspaces.path(id), null);
       if (waiting.wait) {
-        await(context, api, id, "DELETED", waiting.timeout, "the delete of " + id);
+        await(context, api, id, "DELETED", waiting.timeout, "the delete of " + id, false);
         if (common.json()) {
           Common.printJson(context, java.util.Map.of("workspaceId", id, "state", "DELETED"));
         } else {
@@ -363,7 +377,14 @@ final class WorkspaceCommands extends A4cCli.Group {
       JsonNode result = reply.json();
       if (waiting.wait) {
         result =
-            await(context, api, id, target(), waiting.timeout, "the " + action() + " of " + id);
+            await(
+                context,
+                api,
+                id,
+                target(),
+                waiting.timeout,
+                "the " + action() + " of " + id,
+                false);
       }
       if (common.json()) {
         Common.printJson(context, result);

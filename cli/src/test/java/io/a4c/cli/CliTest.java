@@ -250,6 +250,18 @@ class CliTest {
   }
 
   @Test
+  void stopWaitSaysWhichHostTheWorkspaceIsOnNotThatItWasPlaced() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      api.on(
+          "POST /v1/users/me/workspaces/" + WS1 + "/stop", 202, workspace(WS1, null, "STOPPING"));
+      api.on("GET /v1/users/me/workspaces/" + WS1, 200, workspace(WS1, null, "STOPPED"));
+      var run = FakeApi.cli(home, "", "workspaces", "stop", WS1, "--wait");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.err()).contains("on h1 → STOPPED").doesNotContain("placed");
+    }
+  }
+
+  @Test
   void buildsLogFollowReadsFromTheLastOffsetUntilTheBuildEnds() throws Exception {
     String id = "bs-0000000000000000000000000a";
     String schedule =
