@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * a reason giving the sizes. The sizes are the inventory thread's measurement ({@code
  * WritableLayerUsage}), so nothing is measured twice; the engine's own quota ({@code --storage-opt
  * size}) is not used because overlay2 has one only on xfs with project quotas. A workspace busy
- * with a command is left for the next measurement. Thread-safe.
+ * with a command is left for the next measurement. A warm pool member nobody claimed is no one's
+ * work: it is left running (what it holds is its project's image and setup, as every member's and
+ * workspace's of that image does), as the idle check leaves it. Thread-safe.
  */
 @Singleton
 public final class WorkspaceDiskLimit {
@@ -25,13 +27,18 @@ public final class WorkspaceDiskLimit {
 
   private final WorkspaceProvisioner provisioner;
   private final WorkspaceLocks locks;
+  private final ContainerOwners owners;
   private final long limitBytes;
 
   @Inject
   public WorkspaceDiskLimit(
-      WorkspaceProvisioner provisioner, WorkspaceLocks locks, DaemonConfig config) {
+      WorkspaceProvisioner provisioner,
+      WorkspaceLocks locks,
+      ContainerOwners owners,
+      DaemonConfig config) {
     this.provisioner = provisioner;
     this.locks = locks;
+    this.owners = owners;
     this.limitBytes = config.workspaceDiskLimitBytes();
   }
 
@@ -54,7 +61,8 @@ public final class WorkspaceDiskLimit {
           || !"true".equals(labels.get(ContainerLabels.MANAGED))
           || !"running".equals(container.getState())
           || size == null
-          || size <= limitBytes) {
+          || size <= limitBytes
+          || owners.unclaimed(container)) {
         continue;
       }
       try {

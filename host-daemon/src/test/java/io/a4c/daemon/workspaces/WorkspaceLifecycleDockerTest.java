@@ -94,6 +94,7 @@ class WorkspaceLifecycleDockerTest {
   private HostnameEntries hostnames;
   private WorkspaceProvisioner provisioner;
   private IdleWatcher idle;
+  private ContainerOwners owners;
   private WorkspaceLocks locks;
 
   /** The clock of the provisioner and watcher: starts at the real time, moved by the test. */
@@ -147,7 +148,7 @@ class WorkspaceLifecycleDockerTest {
             return this;
           }
         };
-    var owners = new ContainerOwners(runtime);
+    owners = new ContainerOwners(runtime);
     provisioner =
         new WorkspaceProvisioner(
             runtime,
@@ -475,7 +476,7 @@ class WorkspaceLifecycleDockerTest {
     provisioner.create(CreateWorkspace.of("c-1", "h1", workspaceId, "alice", spec(BUSYBOX)), 1);
     reported();
     var layers = new io.a4c.daemon.heartbeat.WritableLayerUsage(docker, config);
-    var limit = new WorkspaceDiskLimit(provisioner, locks, config);
+    var limit = new WorkspaceDiskLimit(provisioner, locks, owners, config);
     exec("sh", "-c", "echo kept > /home/kept && dd if=/dev/zero of=/home/big bs=1M count=40");
     assertThat(limit.enforce(layers.measure())).as("its home does not count").isZero();
     assertThat(container().getState()).isEqualTo("running");
@@ -495,5 +496,18 @@ class WorkspaceLifecycleDockerTest {
     assertThat(limit.enforce(layers.measure())).isZero();
     provisioner.start(StartWorkspace.of("s-1", "h1", workspaceId, "alice", 1), 1);
     assertThat(exec("cat", "/home/kept")).isEqualTo("kept");
+  }
+
+  @Test
+  void aWarmPoolMemberNobodyClaimedIsNotStoppedForItsDiskUse() throws Exception {
+    provisioner.fill(
+        io.a4c.events.FillPool.of("f-1", "h1", workspaceId, "shop#main#amd64", spec(BUSYBOX)), 1);
+    var layers = new io.a4c.daemon.heartbeat.WritableLayerUsage(docker, config);
+    var limit = new WorkspaceDiskLimit(provisioner, locks, owners, config);
+    // What a project's setup could leave in every member: over the 20 MB limit.
+    exec("dd", "if=/dev/zero", "of=/filler", "bs=1M", "count=40");
+
+    assertThat(limit.enforce(layers.measure())).isZero();
+    assertThat(container().getState()).isEqualTo("running");
   }
 }
