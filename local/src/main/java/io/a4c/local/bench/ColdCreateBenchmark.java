@@ -13,6 +13,8 @@ import io.a4c.local.LocalEnv;
 import io.a4c.local.LocalRuntime;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +24,11 @@ import java.util.Map;
  * A cold create beside a raw {@code docker run -d} (issue 16): for {@code count} rounds on one
  * host, alternating, (1) {@code POST .../workspaces} of a project with no warm pool whose image the
  * host already holds, polled (every 20 ms unless told) until RUNNING — the POST's answer time, the
- * time to RUNNING and when each create step was first seen in the API — then deleted and waited
- * for, and (2) {@code docker run -d} of the same image with a terminal (as A4C's containers have)
- * on the same network, until the engine gives its address, then removed. The first round is a
- * warm-up and not counted. Median and p90 of each, and the ratio (the issue aims at ≤ 1.3×).
+ * time to RUNNING (when a poll first saw it, and when the record dates it) and when each create
+ * step was first seen in the API — then deleted and waited for, and (2) {@code docker run -d} of
+ * the same image with a terminal (as A4C's containers have) on the same network, until the engine
+ * gives its address, then removed. The first round is a warm-up and not counted. Median and p90 of
+ * each, and the ratio (the issue aims at ≤ 1.3×).
  *
  * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.ColdCreateBenchmark [count]
  * [image] [poll ms] [keys]} (default 10, {@code a4c-base:bookworm}: with sshd, so A4C's create
@@ -68,6 +71,7 @@ public final class ColdCreateBenchmark {
                 hosts));
     List<Long> posts = new ArrayList<>();
     List<Long> creates = new ArrayList<>();
+    List<Long> recorded = new ArrayList<>();
     List<Long> raws = new ArrayList<>();
     Map<String, List<Long>> steps = new LinkedHashMap<>();
     DockerClient docker = DockerClients.connect(SshFirstLoginBenchmark.endpointOf(hosts, hostId));
@@ -95,6 +99,7 @@ public final class ColdCreateBenchmark {
         if (i > 0) { // the first round is a warm-up
           posts.add(created.answeredNanos());
           creates.add(created.runningNanos());
+          recorded.add(created.recordedNanos());
           created
               .stepsNanos()
               .forEach((step, at) -> steps.computeIfAbsent(step, s -> new ArrayList<>()).add(at));
@@ -105,6 +110,7 @@ public final class ColdCreateBenchmark {
     }
     long[] post = sorted(posts);
     long[] cold = sorted(creates);
+    long[] dated = sorted(recorded);
     long[] raw = sorted(raws);
     System.out.println();
     System.out.printf(
@@ -113,6 +119,9 @@ public final class ColdCreateBenchmark {
     System.out.printf(
         "POST to RUNNING, cold (image on the host, no pool), %d: median %.0f ms, p90 %.0f ms%n",
         cold.length, pct(cold, 50), pct(cold, 90));
+    System.out.printf(
+        "POST to RUNNING as the record dates it (its updatedAt), %d: median %.0f ms, p90 %.0f ms%n",
+        dated.length, pct(dated, 50), pct(dated, 90));
     steps.forEach(
         (step, at) ->
             System.out.printf(
@@ -124,6 +133,9 @@ public final class ColdCreateBenchmark {
     System.out.printf(
         "cold create / raw: median %.2f, p90 %.2f%n",
         pct(cold, 50) / pct(raw, 50), pct(cold, 90) / pct(raw, 90));
+    System.out.printf(
+        "cold create as the record dates it / raw: median %.2f, p90 %.2f%n",
+        pct(dated, 50) / pct(raw, 50), pct(dated, 90) / pct(raw, 90));
   }
 
   /** The values sorted, for {@link SshFirstLoginBenchmark#pct}. */
@@ -132,10 +144,18 @@ public final class ColdCreateBenchmark {
   }
 
   /**
-   * One create as the API saw it: the POST's answer time, the time to RUNNING, and the time each
-   * step (state/step) was first seen by the polls, all from the POST's sending.
+   * One create as the API saw it: the POST's answer time, the time to RUNNING (first seen by a
+   * poll, and as the record dates its move to RUNNING, its {@code updatedAt}: the host-events
+   * consumer's clock when it wrote it, the same machine's clock as this one), and the time each
+   * step (state/step) was first seen by the polls, all from the POST's sending. The record's date
+   * needs no poll to see it, so it holds neither the polls' interval nor their load.
    */
-  record Created(String uri, long answeredNanos, long runningNanos, Map<String, Long> stepsNanos) {}
+  record Created(
+      String uri,
+      long answeredNanos,
+      long runningNanos,
+      long recordedNanos,
+      Map<String, Long> stepsNanos) {}
 
   /**
    * A user's calls to the local runtime's API that these benchmarks make (as {@code user}), polling
@@ -177,6 +197,7 @@ public final class ColdCreateBenchmark {
     Created create(String project) throws Exception {
       String workspaces = base + "/v1/users/" + user + "/workspaces";
       long start = System.nanoTime();
+      Instant sent = Instant.now();
       var created =
           send(
               http,
@@ -196,7 +217,9 @@ public final class ColdCreateBenchmark {
         String state = view.path("state").asText();
         seen.putIfAbsent(state + "/" + view.path("step").asText(), at);
         if (state.equals("RUNNING")) {
-          return new Created(uri, answered, at, seen);
+          long recorded =
+              Duration.between(sent, Instant.parse(view.path("updatedAt").asText())).toNanos();
+          return new Created(uri, answered, at, recorded, seen);
         }
         if (state.equals("FAILED")) {
           throw new IllegalStateException("workspace failed: " + view);
