@@ -16,6 +16,7 @@ import io.a4c.events.FillPool;
 import io.a4c.events.HostCommand;
 import io.a4c.events.HostInventory;
 import io.a4c.events.PoolMemberStatus;
+import io.a4c.functions.hosts.HostStatus;
 import io.a4c.functions.projects.Image;
 import io.a4c.functions.projects.RegisterImageRequest;
 import io.a4c.functions.testing.DynamoDbEngine;
@@ -171,6 +172,52 @@ class WarmPoolsTest {
     assertThat(services.poolMembers.get(POOL, member.workspaceId()).orElseThrow().state())
         .isEqualTo(PoolMember.State.READY);
     assertThat(services.commandsTo("h1")).isEmpty();
+  }
+
+  @Test
+  void membersOnADrainingHostAreDrainedAndThePoolIsRefilledOnALiveHost() {
+    services.setWarmPool(2);
+    var drained = fillAndReport("h1").stream().map(FillPool::workspaceId).toList();
+    services.host("h2", 0, 40, List.of(IMAGE));
+    assertThat(services.hosts.setStatus("h1", HostStatus.ACTIVE, HostStatus.DRAINING)).isTrue();
+
+    services.pools.maintain();
+
+    assertThat(services.commandsTo("h1"))
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c).isInstanceOf(DeleteWorkspace.class))
+        .extracting(HostCommand::workspaceId)
+        .containsExactlyInAnyOrderElementsOf(drained);
+    assertThat(services.commandsTo("h2"))
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c).isInstanceOf(FillPool.class));
+    assertThat(members()).extracting(PoolMember::hostId).containsOnly("h2");
+    assertThat(services.host("h1").assignedWorkspaces()).isZero();
+    assertThat(services.host("h2").assignedWorkspaces()).isEqualTo(2);
+  }
+
+  @Test
+  void membersOnAHostThatIsDownAreDrainedTheirRemovalWaitingInItsQueueAndThePoolIsRefilled() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    services.clock.advance(services.config.hostStaleAfter().plus(Duration.ofSeconds(1)));
+    assertThat(services.hosts.markDown(services.host("h1"))).isTrue();
+    services.host("h2", 0, 40, List.of(IMAGE));
+
+    services.pools.maintain();
+
+    // Read when the host is back: its daemon then removes the container.
+    assertThat(services.commandsTo("h1"))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            DeleteWorkspace.class,
+            d -> {
+              assertThat(d.workspaceId()).isEqualTo(member.workspaceId());
+              assertThat(d.userId()).isEqualTo(FillPool.UNCLAIMED);
+            });
+    assertThat(services.commandsTo("h2")).singleElement().isInstanceOf(FillPool.class);
+    assertThat(members()).extracting(PoolMember::hostId).containsOnly("h2");
+    assertThat(services.host("h1").assignedWorkspaces()).isZero();
   }
 
   @Test
