@@ -385,17 +385,21 @@ public final class WarmPools {
   }
 
   /**
-   * The pool half of a host's inventory: an unclaimed member's container whose member is gone is
-   * removed (with its home); a READY member of this host whose container is gone, or no longer
-   * runs, is drained. Only what is older than {@code settled} is touched.
+   * The pool half of a host's inventory: an unclaimed member's container whose member is gone and
+   * that no workspace owns is removed (with its home); a READY member of this host whose container
+   * is gone, or no longer runs, is drained. Only what is older than {@code settled} is touched.
    *
    * @param unclaimed the inventory's unclaimed pool members
    * @param listed the workspace ids of every container the inventory lists
+   * @param owned the workspace ids of the records placed on this host: a member claimed by one of
+   *     them is that workspace's container, though its host has not personalised it yet (its create
+   *     still queued behind a host that was down) and the pool has forgotten the claim
    */
   void reconcile(
       String hostId,
       Collection<HostInventory.Entry> unclaimed,
       Set<String> listed,
+      Set<String> owned,
       Instant settled) {
     Map<String, HostInventory.Entry> running = new HashMap<>();
     for (HostInventory.Entry entry : unclaimed) {
@@ -403,6 +407,7 @@ public final class WarmPools {
         running.put(entry.workspaceId(), entry);
       }
       if (entry.createdAt().isBefore(settled)
+          && !owned.contains(entry.workspaceId())
           && members.get(entry.pool(), entry.workspaceId()).isEmpty()) {
         commands.send(
             DeleteWorkspace.of(ids.commandId(), hostId, entry.workspaceId(), FillPool.UNCLAIMED));

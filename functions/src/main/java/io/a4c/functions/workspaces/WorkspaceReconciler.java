@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * whatever happens to the write), and withdrawn before the record is failed or removed.
  *
  * <p>Containers of warm pool members nobody claimed yet are the pools' ({@link
- * WarmPools#reconcile}); a claimed member's container is its workspace's like any other.
+ * WarmPools#reconcile}); a claimed member's container is its workspace's like any other, also while
+ * its host has not yet made it the workspace's (the pools are told which ids have records).
  *
  * <p>Idempotent: a repeated inventory repeats only conditional writes and idempotent commands.
  */
@@ -145,7 +146,7 @@ public final class WorkspaceReconciler {
         align(record, container);
       }
     }
-    pools.reconcile(inventory.hostId(), unclaimed, containers.keySet(), settled);
+    pools.reconcile(inventory.hostId(), unclaimed, containers.keySet(), records.keySet(), settled);
     for (HostInventory.Home home :
         Objects.requireNonNullElse(inventory.homes(), List.<HostInventory.Home>of())) {
       if (!records.containsKey(home.workspaceId())

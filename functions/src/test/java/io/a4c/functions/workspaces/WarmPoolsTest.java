@@ -362,6 +362,45 @@ class WarmPoolsTest {
   }
 
   @Test
+  void aClaimedMembersContainerStaysTheWorkspacesOnceThePoolHasForgottenTheClaim() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    var created = services.create(ALICE);
+    assertThat(created.workspaceId()).isEqualTo(member.workspaceId());
+    services.commandsTo("h1");
+    // The host has not carried out the claim's create (it was down all the while): its inventory
+    // still lists the member unclaimed, and the pool forgets the claim after an hour.
+    services.clock.advance(WarmPools.CLAIMED_KEPT.plus(Duration.ofMinutes(1)));
+    services.host("h1", 0, 40, List.of(IMAGE));
+    services.pools.maintain();
+    assertThat(services.poolMembers.get(POOL, member.workspaceId())).isEmpty();
+    services.commandsTo("h1");
+
+    services.reconciler.reconcile(
+        HostInventory.of(
+            "h1",
+            List.of(
+                new HostInventory.Entry(
+                    member.workspaceId(),
+                    FillPool.UNCLAIMED,
+                    "c-" + member.workspaceId(),
+                    "running",
+                    WorkspaceServices.T0,
+                    "10.0.0.1",
+                    false,
+                    null,
+                    null,
+                    POOL)),
+            services.clock.instant()));
+
+    assertThat(services.commandsTo("h1"))
+        .filteredOn(DeleteWorkspace.class::isInstance)
+        .extracting(HostCommand::workspaceId)
+        .doesNotContain(member.workspaceId());
+    assertThat(services.store.get(ALICE, member.workspaceId(), true)).isPresent();
+  }
+
+  @Test
   void theInventoryRemovesAContainerOfNoMemberAndDrainsAReadyMemberWithoutItsContainer() {
     services.setWarmPool(1);
     var member = fillAndReport("h1").getFirst();
