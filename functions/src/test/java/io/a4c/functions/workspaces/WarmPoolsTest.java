@@ -340,6 +340,32 @@ class WarmPoolsTest {
   }
 
   @Test
+  void aHostCounterAlreadyAtZeroDoesNotKeepMembersFromBeingDrained() {
+    services.setWarmPool(2);
+    fillAndReport("h1");
+    // Reset by hand (or the host's item made again): the members' slots are no longer counted.
+    dynamo
+        .client()
+        .updateItem(
+            u ->
+                u.tableName(services.config.hostsTable())
+                    .key(io.a4c.functions.dynamo.A4cTables.HOSTS.key("h1"))
+                    .updateExpression("SET assignedWorkspaces = :zero")
+                    .expressionAttributeValues(
+                        java.util.Map.of(":zero", io.a4c.functions.dynamo.Values.ZERO)));
+
+    services.setWarmPool(0);
+    var result = services.pools.maintain();
+
+    assertThat(result.drained()).isEqualTo(2);
+    assertThat(members()).isEmpty();
+    assertThat(services.commandsTo("h1"))
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c).isInstanceOf(DeleteWorkspace.class));
+    assertThat(services.host("h1").assignedWorkspaces()).isZero();
+  }
+
+  @Test
   void aFailedFillIsRemovedWithItsSlotAndALostOneIsDrainedAfterTheStuckDeadline() {
     services.setWarmPool(2);
     services.pools.maintain();
