@@ -324,6 +324,35 @@ public record Workspace(
     return withContainer(null, ip).moved(state, step, reason, at);
   }
 
+  /**
+   * This re-driven workspace with its last re-drive taken off the count (its command could not be
+   * sent, so no attempt was made), one version on.
+   */
+  public Workspace redriveUnsent() {
+    return new Workspace(
+        userId,
+        workspaceId,
+        name,
+        projectName,
+        parentName,
+        arch,
+        change,
+        imageRef,
+        hostId,
+        hostname,
+        containerId,
+        ip,
+        state,
+        step,
+        reason,
+        version + 1,
+        createdAt,
+        updatedAt,
+        Math.max(0, redrives - 1),
+        ssh,
+        life);
+  }
+
   /** This workspace re-driven by the sweeper at {@code at}, one version on. */
   public Workspace redriven(Instant at) {
     return new Workspace(
