@@ -152,7 +152,9 @@ public final class WarmPoolStore {
   }
 
   /**
-   * Removes an unclaimed member and gives its host slot back, in one transaction.
+   * Removes an unclaimed member and gives its host slot back, in one transaction. A host counter
+   * already at zero (reset by hand, or the host's item made again) is left out rather than blocking
+   * the removal: the member goes alone.
    *
    * @return false when it was claimed or removed meanwhile
    */
@@ -164,23 +166,39 @@ public final class WarmPoolStore {
                 d ->
                     d.tableName(table)
                         .key(key(member.pool(), member.memberId()))
-                        .conditionExpression("#state IN (:filling, :ready)")
-                        .expressionAttributeNames(Map.of("#state", "state"))
-                        .expressionAttributeValues(
-                            Map.of(
-                                ":filling", Values.name(PoolMember.State.FILLING),
-                                ":ready", Values.name(PoolMember.State.READY))))
+                        .conditionExpression(UNCLAIMED)
+                        .expressionAttributeNames(STATE_NAME)
+                        .expressionAttributeValues(UNCLAIMED_STATES))
             .add("hostSlot", hostSlots.release(member.hostId()));
     try {
       tx.commit();
       return true;
     } catch (TransactionCanceledException e) {
-      if (tx.failure(e).failed("member")) {
+      var failure = tx.failure(e);
+      if (failure.failed("member")) {
         return false;
       }
-      throw e;
+      if (!failure.failed("hostSlot")) {
+        throw e;
+      }
     }
+    return Writes.conditionally(
+        () ->
+            dynamo.deleteItem(
+                d ->
+                    d.tableName(table)
+                        .key(key(member.pool(), member.memberId()))
+                        .conditionExpression(UNCLAIMED)
+                        .expressionAttributeNames(STATE_NAME)
+                        .expressionAttributeValues(UNCLAIMED_STATES)));
   }
+
+  private static final String UNCLAIMED = "#state IN (:filling, :ready)";
+  private static final Map<String, String> STATE_NAME = Map.of("#state", "state");
+  private static final Map<String, AttributeValue> UNCLAIMED_STATES =
+      Map.of(
+          ":filling", Values.name(PoolMember.State.FILLING),
+          ":ready", Values.name(PoolMember.State.READY));
 
   /** Forgets a CLAIMED member: its workspace record is what counts now. */
   public void forgetClaimed(PoolMember member) {

@@ -182,8 +182,9 @@ public final class StuckWorkspaces {
   /** Sends a stuck create, start or rebuild again; whether the record was written. */
   private boolean redrive(Workspace stuck, Instant now) {
     if (stuck.state() == WorkspaceState.STARTING) {
-      if (workspaces.replace(stuck, stuck.redriven(now))) {
-        commands.sendStart(stuck);
+      var next = stuck.redriven(now);
+      if (workspaces.replace(stuck, next)) {
+        sendCounting(next, () -> commands.sendStart(stuck));
         return true;
       }
       return false;
@@ -211,8 +212,12 @@ public final class StuckWorkspaces {
                             ssh.get().stored().sentKeysRevision())));
       }
       if (workspaces.replace(stuck, next)) {
-        commands.sendRebuild(
-            next, project, ssh.map(WorkspaceSshAccess.Issued::command).orElse(null));
+        var rebuilding = next;
+        sendCounting(
+            next,
+            () ->
+                commands.sendRebuild(
+                    rebuilding, project, ssh.map(WorkspaceSshAccess.Issued::command).orElse(null)));
         return true;
       }
       return false;
@@ -221,9 +226,28 @@ public final class StuckWorkspaces {
       next = next.withSsh(ssh.get().stored());
     }
     if (workspaces.replace(stuck, next)) {
-      commands.sendCreate(stuck, project, ssh.map(WorkspaceSshAccess.Issued::command).orElse(null));
+      sendCounting(
+          next,
+          () ->
+              commands.sendCreate(
+                  stuck, project, ssh.map(WorkspaceSshAccess.Issued::command).orElse(null)));
       return true;
     }
     return false;
+  }
+
+  /**
+   * Sends the command of a re-drive already written as {@code redriven}. A send that fails takes
+   * the re-drive off the count before the failure goes on to the sweep: a command that never left
+   * was no attempt, so a host whose queue refuses sends for a while does not see its work failed
+   * for attempts it never got. Should that write fail too, the re-drive stays counted.
+   */
+  private void sendCounting(Workspace redriven, Runnable send) {
+    try {
+      send.run();
+    } catch (RuntimeException e) {
+      workspaces.replace(redriven, redriven.redriveUnsent());
+      throw e;
+    }
   }
 }

@@ -41,12 +41,13 @@ import org.slf4j.LoggerFactory;
  * image, {@code warmPool.size} members of the newest image made and running on the hosts, for
  * nobody. {@link #maintain} (every sweep) fills what is missing, placed as a workspace would be,
  * and drains what is no longer wanted: members of an older image or an older setup or size, of a
- * project or parent that is gone, beyond the size, or whose fill was lost. Hosts report members
- * ready or failed ({@link #apply}); their inventories find members without a container and
- * containers without a member ({@link #reconcile}). A create takes a member with {@link #claimable}
- * and one conditional write ({@link WorkspaceStore#insertClaiming}), then places its successor at
- * once ({@link #refill}). Every write is conditional, so two sweeps (or a sweep and a create's
- * refill) at once fill no more than one would, apart from a member each that the next drains.
+ * project or parent that is gone, on a host that is DRAINING or DOWN, beyond the size, or whose
+ * fill was lost. Hosts report members ready or failed ({@link #apply}); their inventories find
+ * members without a container and containers without a member ({@link #reconcile}). A create takes
+ * a member with {@link #claimable} and one conditional write ({@link
+ * WorkspaceStore#insertClaiming}), then places its successor at once ({@link #refill}). Every write
+ * is conditional, so two sweeps (or a sweep and a create's refill) at once fill no more than one
+ * would, apart from a member each that the next drains.
  */
 @Singleton
 public final class WarmPools {
@@ -225,7 +226,13 @@ public final class WarmPools {
     }
     Set<String> pools = new LinkedHashSet<>(members.pools());
     pools.addAll(wanted.keySet());
-    List<Host> fleet = wanted.isEmpty() ? List.of() : hosts.all();
+    List<Host> fleet = pools.isEmpty() ? List.of() : hosts.all();
+    Map<String, HostStatus> notLive = new HashMap<>();
+    for (Host host : fleet) {
+      if (host.status() == HostStatus.DRAINING || host.status() == HostStatus.DOWN) {
+        notLive.put(host.hostId(), host.status());
+      }
+    }
     int filled = 0;
     int drained = 0;
     for (String pool : pools) {
@@ -239,7 +246,7 @@ public final class WarmPools {
           }
           continue;
         }
-        String why = unwanted(member, want, live, now);
+        String why = unwanted(member, want, live, now, notLive.get(member.hostId()));
         if (why == null) {
           live++;
         } else if (drain(member, why)) {
@@ -265,10 +272,19 @@ public final class WarmPools {
 
   /**
    * Why {@code member} goes, or null when it stays; {@code live} members of its pool stay so far.
+   *
+   * @param hostStatus its host's status when that host takes no workspaces (DRAINING or DOWN), else
+   *     null
    */
-  private String unwanted(PoolMember member, Wanted want, int live, Instant now) {
+  private String unwanted(
+      PoolMember member, Wanted want, int live, Instant now, HostStatus hostStatus) {
     if (want == null) {
       return "its project no longer keeps this pool";
+    }
+    if (hostStatus != null) {
+      // Never claimed there (claimable asks for a live host), yet it would count towards the size
+      // and hold a slot for good: the pool is filled on a live host instead.
+      return "its host is " + hostStatus;
     }
     if (!member.imageRef().equals(want.image().imageRef())) {
       return "the pool's image is now " + want.image().imageRef();
@@ -341,7 +357,10 @@ public final class WarmPools {
     return false;
   }
 
-  /** Removes an unclaimed member (its slot back) and tells its host to remove its container. */
+  /**
+   * Removes an unclaimed member (its slot back) and tells its host to remove its container: at
+   * once, or, for a host that is down, when it is back and reads its queue.
+   */
   private boolean drain(PoolMember member, String why) {
     if (!members.removeReleasing(member)) {
       return false; // claimed or removed meanwhile
@@ -366,17 +385,21 @@ public final class WarmPools {
   }
 
   /**
-   * The pool half of a host's inventory: an unclaimed member's container whose member is gone is
-   * removed (with its home); a READY member of this host whose container is gone, or no longer
-   * runs, is drained. Only what is older than {@code settled} is touched.
+   * The pool half of a host's inventory: an unclaimed member's container whose member is gone and
+   * that no workspace owns is removed (with its home); a READY member of this host whose container
+   * is gone, or no longer runs, is drained. Only what is older than {@code settled} is touched.
    *
    * @param unclaimed the inventory's unclaimed pool members
    * @param listed the workspace ids of every container the inventory lists
+   * @param owned the workspace ids of the records placed on this host: a member claimed by one of
+   *     them is that workspace's container, though its host has not personalised it yet (its create
+   *     still queued behind a host that was down) and the pool has forgotten the claim
    */
   void reconcile(
       String hostId,
       Collection<HostInventory.Entry> unclaimed,
       Set<String> listed,
+      Set<String> owned,
       Instant settled) {
     Map<String, HostInventory.Entry> running = new HashMap<>();
     for (HostInventory.Entry entry : unclaimed) {
@@ -384,6 +407,7 @@ public final class WarmPools {
         running.put(entry.workspaceId(), entry);
       }
       if (entry.createdAt().isBefore(settled)
+          && !owned.contains(entry.workspaceId())
           && members.get(entry.pool(), entry.workspaceId()).isEmpty()) {
         commands.send(
             DeleteWorkspace.of(ids.commandId(), hostId, entry.workspaceId(), FillPool.UNCLAIMED));

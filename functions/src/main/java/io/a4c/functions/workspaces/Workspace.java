@@ -58,6 +58,8 @@ public record Workspace(
    * @param stoppedAt while STOPPED: since when
    * @param deleteAfter while STOPPED, for a project that deletes stopped workspaces: when
    * @param expiryWarnedAt when the user was told it will be deleted; null before
+   * @param expiryWarningClaimedAt when a sweep claimed the sending of that warning; null when none
+   *     holds it (see {@link WorkspaceExpiry})
    * @param lastActiveAt when its host last saw it in use, or when it last started
    * @param rebuild while REBUILDING: what it is being rebuilt onto
    * @param notifyEmail where its owner is emailed (expiry warnings); null for nowhere
@@ -69,12 +71,13 @@ public record Workspace(
       Instant stoppedAt,
       Instant deleteAfter,
       Instant expiryWarnedAt,
+      Instant expiryWarningClaimedAt,
       Instant lastActiveAt,
       Rebuild rebuild,
       String notifyEmail) {
     /** A new workspace's: no operation yet, a slot held. */
     public static Lifecycle created(String notifyEmail) {
-      return new Lifecycle(0, true, null, null, null, null, null, null, notifyEmail);
+      return new Lifecycle(0, true, null, null, null, null, null, null, null, notifyEmail);
     }
 
     /** This lifecycle with the next operation begun, holding a slot as {@code slot} says. */
@@ -86,6 +89,7 @@ public record Workspace(
           stoppedAt,
           deleteAfter,
           expiryWarnedAt,
+          expiryWarningClaimedAt,
           lastActiveAt,
           null,
           notifyEmail);
@@ -100,6 +104,7 @@ public record Workspace(
           stoppedAt,
           deleteAfter,
           expiryWarnedAt,
+          expiryWarningClaimedAt,
           lastActiveAt,
           target,
           notifyEmail);
@@ -107,18 +112,43 @@ public record Workspace(
 
     /**
      * Stopped {@code why} at {@code at}, to be deleted at {@code deleteAt} (null: never); a new
-     * stop forgets an earlier expiry warning, an unchanged one (a failed start) keeps it.
+     * stop forgets an earlier expiry warning (and a claim on sending it), an unchanged one (a
+     * failed start) keeps them.
      */
     Lifecycle stopped(String why, Instant at, Instant deleteAt) {
-      Instant warned =
-          at.equals(stoppedAt) && Objects.equals(deleteAt, deleteAfter) ? expiryWarnedAt : null;
+      boolean same = at.equals(stoppedAt) && Objects.equals(deleteAt, deleteAfter);
       return new Lifecycle(
-          operation, false, why, at, deleteAt, warned, lastActiveAt, null, notifyEmail);
+          operation,
+          false,
+          why,
+          at,
+          deleteAt,
+          same ? expiryWarnedAt : null,
+          same ? expiryWarningClaimedAt : null,
+          lastActiveAt,
+          null,
+          notifyEmail);
     }
 
     /** Running again since {@code at}: no stop details, no rebuild. */
     Lifecycle running(Instant at) {
-      return new Lifecycle(operation, slotHeld, null, null, null, null, at, null, notifyEmail);
+      return new Lifecycle(
+          operation, slotHeld, null, null, null, null, null, at, null, notifyEmail);
+    }
+
+    /** This lifecycle with the expiry warning's sending claimed at {@code at} (null: by nobody). */
+    Lifecycle warningClaimed(Instant at) {
+      return new Lifecycle(
+          operation,
+          slotHeld,
+          stoppedReason,
+          stoppedAt,
+          deleteAfter,
+          expiryWarnedAt,
+          at,
+          lastActiveAt,
+          rebuild,
+          notifyEmail);
     }
 
     /**
@@ -134,6 +164,7 @@ public record Workspace(
           stoppedAt,
           deleteAfter == null || deleteAfter.isBefore(earliest) ? earliest : deleteAfter,
           at,
+          null,
           lastActiveAt,
           rebuild,
           notifyEmail);
@@ -291,6 +322,35 @@ public record Workspace(
    */
   public Workspace readdressed(String ip, Instant at) {
     return withContainer(null, ip).moved(state, step, reason, at);
+  }
+
+  /**
+   * This re-driven workspace with its last re-drive taken off the count (its command could not be
+   * sent, so no attempt was made), one version on.
+   */
+  public Workspace redriveUnsent() {
+    return new Workspace(
+        userId,
+        workspaceId,
+        name,
+        projectName,
+        parentName,
+        arch,
+        change,
+        imageRef,
+        hostId,
+        hostname,
+        containerId,
+        ip,
+        state,
+        step,
+        reason,
+        version + 1,
+        createdAt,
+        updatedAt,
+        Math.max(0, redrives - 1),
+        ssh,
+        life);
   }
 
   /** This workspace re-driven by the sweeper at {@code at}, one version on. */

@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The sweeper's part for stopped workspaces of projects that delete them ({@code
  * lifecycle.deleteAfterStoppedDays}): a day before its {@code deleteAfter} the owner is emailed
- * once; at it, the workspace is deleted like a user's delete (home included). Never unwarned: a
- * warning sent late (no sweep ran, or the email could not be sent, while it was due) moves {@code
- * deleteAfter} to a day after it. A start in between clears both. Every write is conditional, so
- * two sweeps at once warn and delete once. Thread-safe.
+ * once; at it, the workspace is deleted like a user's delete (home included). Never unwarned: the
+ * warning is marked given only once its email went, and a warning sent late (no sweep ran, or the
+ * email could not be sent, while it was due) moves {@code deleteAfter} to a day after it. A start
+ * in between clears both. Every write is conditional, and a warning's sending is claimed first
+ * ({@code expiryWarningClaimedAt}), so two sweeps at once warn and delete once. Thread-safe.
  */
 @Singleton
 public final class WorkspaceExpiry {
@@ -26,6 +27,12 @@ public final class WorkspaceExpiry {
 
   /** How long before its deletion the owner is told. */
   static final Duration WARNING = Duration.ofDays(1);
+
+  /**
+   * How long a sweep's claim on sending a warning keeps other sweeps off it: longer than a sweep
+   * runs (the sweeper function's timeout is 60 s), so a claim this old is a dead sweep's.
+   */
+  static final Duration WARNING_CLAIM = Duration.ofMinutes(2);
 
   private static final Origin SWEEPER = Origin.system("sweeper");
 
@@ -112,7 +119,13 @@ public final class WorkspaceExpiry {
     return true;
   }
 
-  /** Marks the warning sent, then sends it; a failed send takes the mark back. */
+  /**
+   * Claims the warning, sends it, then marks it given. The claim is one conditional write, so of
+   * sweeps at once only one sends; a failed send gives the claim back for the next sweep; a claim
+   * left by a sweep that died is taken over once it is {@link #WARNING_CLAIM} old. The mark (which
+   * alone lets {@link #expire} delete) is written only after the send, so no sweep dying half-way
+   * leaves a workspace to be deleted unwarned.
+   */
   private boolean warn(Workspace due, Instant now) {
     var current = workspaces.get(due.userId(), due.workspaceId(), true).orElse(null);
     if (current == null
@@ -121,23 +134,24 @@ public final class WorkspaceExpiry {
         || current.state() != io.a4c.events.WorkspaceState.STOPPED) {
       return false;
     }
-    var marked =
-        current
-            .withLife(current.life().warned(now, WARNING))
-            .moved(current.state(), current.step(), current.reason(), now);
-    if (!workspaces.replace(current, marked)) {
+    Instant takeOverBefore = now.minus(WARNING_CLAIM);
+    Instant held = current.life().expiryWarningClaimedAt();
+    if (held != null && !held.isBefore(takeOverBefore)) {
+      return false; // a live sweep is sending it
+    }
+    var claimed = withLife(current, current.life().warningClaimed(now), now);
+    if (!workspaces.claimExpiryWarning(current, claimed, takeOverBefore)) {
       return false;
     }
+    var warned = withLife(claimed, claimed.life().warned(now, WARNING), now);
     String to = current.life().notifyEmail();
     if (to != null) {
       try {
-        notifier.expiryWarning(marked, to);
+        notifier.expiryWarning(warned, to);
       } catch (RuntimeException e) {
-        workspaces.replace(
-            marked,
-            marked
-                .withLife(current.life())
-                .moved(current.state(), current.step(), current.reason(), now));
+        // Given back so that the next sweep tries again at once; if this write fails too, the
+        // claim lapses after WARNING_CLAIM all the same.
+        workspaces.replace(claimed, withLife(claimed, claimed.life().warningClaimed(null), now));
         throw e;
       }
     }
@@ -148,10 +162,25 @@ public final class WorkspaceExpiry {
         "workspace:" + current.workspaceId(),
         Map.of(
             "deleteAfter",
-            marked.life().deleteAfter().toString(),
+            warned.life().deleteAfter().toString(),
             "emailed",
             Boolean.toString(to != null)));
+    // A mark that cannot be written leaves the claim held: a later sweep takes it over and sends
+    // the warning again, the one way it goes twice (SES takes no idempotency key).
+    if (!workspaces.replace(claimed, warned)) {
+      log.atInfo()
+          .addKeyValue("workspaceId", current.workspaceId())
+          .log("expiry warning sent; the workspace changed meanwhile (started or deleted)");
+      return false;
+    }
     return true;
+  }
+
+  /** {@code workspace} with {@code life}, written as a new version at {@code now}. */
+  private static Workspace withLife(Workspace workspace, Workspace.Lifecycle life, Instant now) {
+    return workspace
+        .withLife(life)
+        .moved(workspace.state(), workspace.step(), workspace.reason(), now);
   }
 
   private static boolean stillDue(Workspace workspace, Instant now) {

@@ -49,10 +49,12 @@ import org.slf4j.LoggerFactory;
  *
  * The workspace's hostname follows each repair ({@link WorkspaceHostnames}): it is published at the
  * container's address before the record is moved or finished there (the container has that address
- * whatever happens to the write), and withdrawn before the record is failed or removed.
+ * whatever happens to the write), and withdrawn before the record is failed or removed. When the
+ * record's write then loses to another writer, the hostname is set back to what the record says.
  *
  * <p>Containers of warm pool members nobody claimed yet are the pools' ({@link
- * WarmPools#reconcile}); a claimed member's container is its workspace's like any other.
+ * WarmPools#reconcile}); a claimed member's container is its workspace's like any other, also while
+ * its host has not yet made it the workspace's (the pools are told which ids have records).
  *
  * <p>Idempotent: a repeated inventory repeats only conditional writes and idempotent commands.
  */
@@ -71,6 +73,9 @@ public final class WorkspaceReconciler {
   private final ProjectService projects;
   private final AuditLog audit;
   private final WarmPools pools;
+
+  /** How many times a hostname is set back after a lost write before it is left to the others. */
+  private static final int HOSTNAME_RESETS = 3;
 
   /** The least news about a workspace's use worth a write. */
   static final Duration ACTIVITY_STEP = Duration.ofMinutes(1);
@@ -145,7 +150,7 @@ public final class WorkspaceReconciler {
         align(record, container);
       }
     }
-    pools.reconcile(inventory.hostId(), unclaimed, containers.keySet(), settled);
+    pools.reconcile(inventory.hostId(), unclaimed, containers.keySet(), records.keySet(), settled);
     for (HostInventory.Home home :
         Objects.requireNonNullElse(inventory.homes(), List.<HostInventory.Home>of())) {
       if (!records.containsKey(home.workspaceId())
@@ -287,7 +292,7 @@ public final class WorkspaceReconciler {
             .moved(
                 WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED, null, clock.instant());
     hostnames.publish(running);
-    if (workspaces.replace(record, running)) {
+    if (replaceKeepingHostname(record, running, running)) {
       log.atWarn()
           .addKeyValue("workspaceId", record.workspaceId())
           .addKeyValue("hostId", record.hostId())
@@ -302,7 +307,7 @@ public final class WorkspaceReconciler {
     // First: if the record's write fails, the next inventory finds the move again, but a DNS write
     // after a successful record write would not be retried (the record would no longer differ).
     hostnames.publish(moved);
-    if (workspaces.replace(record, moved)) {
+    if (replaceKeepingHostname(record, moved, moved)) {
       log.atWarn()
           .addKeyValue("workspaceId", record.workspaceId())
           .addKeyValue("hostId", record.hostId())
@@ -331,12 +336,12 @@ public final class WorkspaceReconciler {
                   + " outside A4C and its project is gone; delete this workspace",
               clock.instant());
       hostnames.withdraw(record);
-      workspaces.replace(record, failed);
+      replaceKeepingHostname(record, failed, null);
       return;
     }
     var rebuilding = lifecycle.rebuilding(record, record.imageRef(), record.change());
     hostnames.withdraw(record);
-    if (workspaces.replace(record, rebuilding.workspace())) {
+    if (replaceKeepingHostname(record, rebuilding.workspace(), null)) {
       // Audited once written, before the send: a send that fails leaves the record REBUILDING, and
       // the sweeper sends it again and carries it out.
       audit.record(
@@ -351,6 +356,44 @@ public final class WorkspaceReconciler {
           .addKeyValue("hostId", record.hostId())
           .log("container gone: made again from its image, home kept");
     }
+  }
+
+  /**
+   * Writes {@code next} over {@code record} if nobody wrote it in between. The hostname was written
+   * first (see the class comment); when another writer won the record, that DNS write may be the
+   * stale one — an address published for a workspace that stopped meanwhile, or older than the one
+   * a newer report gave it, or a withdrawal of a workspace that runs on — so the hostname is set
+   * back to what the record says now, and checked again until no write came in between (a writer
+   * that moves the record later writes its hostname itself).
+   *
+   * @param published the workspace whose address this reconciler just published, or null when it
+   *     withdrew the hostname
+   * @return whether {@code next} was written
+   */
+  private boolean replaceKeepingHostname(Workspace record, Workspace next, Workspace published) {
+    if (workspaces.replace(record, next)) {
+      return true;
+    }
+    Workspace current = workspaces.get(record.userId(), record.workspaceId(), true).orElse(null);
+    for (int round = 0; round < HOSTNAME_RESETS; round++) {
+      if (current != null && WorkspaceHostnames.resolves(current)) {
+        hostnames.publish(current);
+        published = current;
+      } else if (published != null) {
+        hostnames.withdraw(published); // only if it still points at what was published
+        published = null;
+      }
+      Workspace after = workspaces.get(record.userId(), record.workspaceId(), true).orElse(null);
+      if (current == null ? after == null : after != null && after.version() == current.version()) {
+        return false;
+      }
+      current = after;
+    }
+    log.atWarn()
+        .addKeyValue("workspaceId", record.workspaceId())
+        .addKeyValue("hostId", record.hostId())
+        .log("hostname reset after a lost write kept racing other writes; left to them");
+    return false;
   }
 
   private void repairRecordWithoutContainer(Workspace stale) {

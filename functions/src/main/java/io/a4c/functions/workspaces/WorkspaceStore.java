@@ -323,6 +323,37 @@ public final class WorkspaceStore {
     }
   }
 
+  private static final String WARNING_CLAIMED_AT = "expiryWarningClaimedAt";
+
+  /**
+   * Writes {@code claimed}, which holds the claim on sending {@code current}'s expiry warning, over
+   * {@code current}: only if nobody wrote it since it was read, its warning was not given, and no
+   * other sweep holds the claim — none does, or its claim is from before {@code takeOverBefore} (a
+   * sweep that died holding it). The one write that decides who sends the warning.
+   *
+   * @return false when another sweep holds the claim, or the record changed since it was read
+   */
+  boolean claimExpiryWarning(Workspace current, Workspace claimed, Instant takeOverBefore) {
+    return Writes.conditionally(
+        () ->
+            dynamo.putItem(
+                b ->
+                    b.tableName(table)
+                        .item(toItem(claimed))
+                        .conditionExpression(
+                            AT_VERSION
+                                + " AND attribute_not_exists(expiryWarnedAt)"
+                                + " AND (attribute_not_exists(#claimed) OR #claimed < :stale)")
+                        .expressionAttributeNames(
+                            Map.of("#version", "version", "#claimed", WARNING_CLAIMED_AT))
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":v",
+                                Values.n(current.version()),
+                                ":stale",
+                                Values.instant(takeOverBefore)))));
+  }
+
   /**
    * Stopped workspaces to be deleted before {@code before} (index byExpiry; eventually consistent),
    * for the expiry sweep.
@@ -484,6 +515,7 @@ public final class WorkspaceStore {
         .instant("stoppedAt", w.life().stoppedAt())
         .instant("deleteAfter", w.life().deleteAfter())
         .instant("expiryWarnedAt", w.life().expiryWarnedAt())
+        .instant(WARNING_CLAIMED_AT, w.life().expiryWarningClaimedAt())
         .instant("lastActiveAt", w.life().lastActiveAt())
         .string("rebuildImageRef", rebuild == null ? null : rebuild.imageRef())
         .string("rebuildChange", rebuild == null ? null : rebuild.change())
@@ -535,6 +567,7 @@ public final class WorkspaceStore {
             read.instant("stoppedAt"),
             read.instant("deleteAfter"),
             read.instant("expiryWarnedAt"),
+            read.instant(WARNING_CLAIMED_AT),
             read.instant("lastActiveAt"),
             read.string("rebuildImageRef") == null
                 ? null

@@ -129,6 +129,24 @@ class StuckWorkspacesTest {
   }
 
   @Test
+  void aRedriveWhoseCommandCannotBeSentIsNotCountedSoTheWorkspaceIsNotFailedForIt() {
+    WorkspaceDeletionTest.dropCommandQueue(sqs, "h1");
+    for (int sweep = 0; sweep <= StuckWorkspaces.MAX_REDRIVES; sweep++) {
+      services.clock.advance(STUCK_AFTER.plusSeconds(1));
+      services.hostWithoutQueue("h1", 0, 10, List.of(IMAGE));
+      assertThatThrownBy(() -> services.stuck.sweep(services.clock.instant().minus(STUCK_AFTER)))
+          .hasMessageContaining(created.workspaceId());
+      assertThat(services.stored(created).redrives()).isZero();
+    }
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.PENDING);
+
+    // The queue is back: the create is sent again, counted once.
+    assertThat(sweepLater()).isEqualTo(new StuckWorkspaces.Swept(1, 0));
+    assertThat(services.stored(created).redrives()).isEqualTo(1);
+    assertThat(services.commandsTo("h1")).singleElement().isInstanceOf(CreateWorkspace.class);
+  }
+
+  @Test
   void workOnADownHostWaitsForIt() {
     services.clock.advance(STUCK_AFTER.plusSeconds(1));
     services.hosts.markDown(services.host("h1"));

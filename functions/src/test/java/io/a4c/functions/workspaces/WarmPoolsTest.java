@@ -16,6 +16,7 @@ import io.a4c.events.FillPool;
 import io.a4c.events.HostCommand;
 import io.a4c.events.HostInventory;
 import io.a4c.events.PoolMemberStatus;
+import io.a4c.functions.hosts.HostStatus;
 import io.a4c.functions.projects.Image;
 import io.a4c.functions.projects.RegisterImageRequest;
 import io.a4c.functions.testing.DynamoDbEngine;
@@ -174,6 +175,52 @@ class WarmPoolsTest {
   }
 
   @Test
+  void membersOnADrainingHostAreDrainedAndThePoolIsRefilledOnALiveHost() {
+    services.setWarmPool(2);
+    var drained = fillAndReport("h1").stream().map(FillPool::workspaceId).toList();
+    services.host("h2", 0, 40, List.of(IMAGE));
+    assertThat(services.hosts.setStatus("h1", HostStatus.ACTIVE, HostStatus.DRAINING)).isTrue();
+
+    services.pools.maintain();
+
+    assertThat(services.commandsTo("h1"))
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c).isInstanceOf(DeleteWorkspace.class))
+        .extracting(HostCommand::workspaceId)
+        .containsExactlyInAnyOrderElementsOf(drained);
+    assertThat(services.commandsTo("h2"))
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c).isInstanceOf(FillPool.class));
+    assertThat(members()).extracting(PoolMember::hostId).containsOnly("h2");
+    assertThat(services.host("h1").assignedWorkspaces()).isZero();
+    assertThat(services.host("h2").assignedWorkspaces()).isEqualTo(2);
+  }
+
+  @Test
+  void membersOnAHostThatIsDownAreDrainedTheirRemovalWaitingInItsQueueAndThePoolIsRefilled() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    services.clock.advance(services.config.hostStaleAfter().plus(Duration.ofSeconds(1)));
+    assertThat(services.hosts.markDown(services.host("h1"))).isTrue();
+    services.host("h2", 0, 40, List.of(IMAGE));
+
+    services.pools.maintain();
+
+    // Read when the host is back: its daemon then removes the container.
+    assertThat(services.commandsTo("h1"))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            DeleteWorkspace.class,
+            d -> {
+              assertThat(d.workspaceId()).isEqualTo(member.workspaceId());
+              assertThat(d.userId()).isEqualTo(FillPool.UNCLAIMED);
+            });
+    assertThat(services.commandsTo("h2")).singleElement().isInstanceOf(FillPool.class);
+    assertThat(members()).extracting(PoolMember::hostId).containsOnly("h2");
+    assertThat(services.host("h1").assignedWorkspaces()).isZero();
+  }
+
+  @Test
   void ofTwoClaimsOfOneMemberOnlyTheFirstCommitsTheSecondFailsItsCondition() {
     services.setWarmPool(1);
     fillAndReport("h1");
@@ -293,6 +340,32 @@ class WarmPoolsTest {
   }
 
   @Test
+  void aHostCounterAlreadyAtZeroDoesNotKeepMembersFromBeingDrained() {
+    services.setWarmPool(2);
+    fillAndReport("h1");
+    // Reset by hand (or the host's item made again): the members' slots are no longer counted.
+    dynamo
+        .client()
+        .updateItem(
+            u ->
+                u.tableName(services.config.hostsTable())
+                    .key(io.a4c.functions.dynamo.A4cTables.HOSTS.key("h1"))
+                    .updateExpression("SET assignedWorkspaces = :zero")
+                    .expressionAttributeValues(
+                        java.util.Map.of(":zero", io.a4c.functions.dynamo.Values.ZERO)));
+
+    services.setWarmPool(0);
+    var result = services.pools.maintain();
+
+    assertThat(result.drained()).isEqualTo(2);
+    assertThat(members()).isEmpty();
+    assertThat(services.commandsTo("h1"))
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c).isInstanceOf(DeleteWorkspace.class));
+    assertThat(services.host("h1").assignedWorkspaces()).isZero();
+  }
+
+  @Test
   void aFailedFillIsRemovedWithItsSlotAndALostOneIsDrainedAfterTheStuckDeadline() {
     services.setWarmPool(2);
     services.pools.maintain();
@@ -312,6 +385,45 @@ class WarmPoolsTest {
     assertThat(services.commandsTo("h1"))
         .extracting(c -> c.getClass().getSimpleName())
         .containsExactlyInAnyOrder("DeleteWorkspace", "FillPool", "FillPool");
+  }
+
+  @Test
+  void aClaimedMembersContainerStaysTheWorkspacesOnceThePoolHasForgottenTheClaim() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    var created = services.create(ALICE);
+    assertThat(created.workspaceId()).isEqualTo(member.workspaceId());
+    services.commandsTo("h1");
+    // The host has not carried out the claim's create (it was down all the while): its inventory
+    // still lists the member unclaimed, and the pool forgets the claim after an hour.
+    services.clock.advance(WarmPools.CLAIMED_KEPT.plus(Duration.ofMinutes(1)));
+    services.host("h1", 0, 40, List.of(IMAGE));
+    services.pools.maintain();
+    assertThat(services.poolMembers.get(POOL, member.workspaceId())).isEmpty();
+    services.commandsTo("h1");
+
+    services.reconciler.reconcile(
+        HostInventory.of(
+            "h1",
+            List.of(
+                new HostInventory.Entry(
+                    member.workspaceId(),
+                    FillPool.UNCLAIMED,
+                    "c-" + member.workspaceId(),
+                    "running",
+                    WorkspaceServices.T0,
+                    "10.0.0.1",
+                    false,
+                    null,
+                    null,
+                    POOL)),
+            services.clock.instant()));
+
+    assertThat(services.commandsTo("h1"))
+        .filteredOn(DeleteWorkspace.class::isInstance)
+        .extracting(HostCommand::workspaceId)
+        .doesNotContain(member.workspaceId());
+    assertThat(services.store.get(ALICE, member.workspaceId(), true)).isPresent();
   }
 
   @Test

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.a4c.events.HostInventory;
 import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStatus;
 import io.a4c.events.WorkspaceStep;
 import io.a4c.functions.dns.DnsRecord;
 import io.a4c.functions.dns.WorkspaceDns;
@@ -116,6 +117,56 @@ class WorkspaceHostnamesTest {
 
     assertThat(services.stored(created).ip()).isEqualTo("10.251.2.9");
     assertThat(resolved()).contains("10.251.2.9");
+  }
+
+  @Test
+  void aReconcilersAddressWrittenAsTheWorkspaceStoppedIsWithdrawnWhenItsRecordWriteLoses() {
+    running();
+    // The reconciler read the record RUNNING; before its DNS write lands, the workspace is stopped
+    // (its hostname withdrawn, the record STOPPED), so its record write loses.
+    var reconciler =
+        services.reconciler(
+            new WorkspaceHostnames(
+                racing(
+                    () -> {
+                      services.lifecycle.stop(
+                          WorkspaceServices.user(ALICE), ALICE, created.workspaceId());
+                      services.reports.apply(stopped());
+                    })));
+
+    reconciler.reconcile(inventory("10.251.2.9"));
+
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.STOPPED);
+    assertThat(resolved()).as("a stopped workspace resolves nowhere").isEmpty();
+  }
+
+  @Test
+  void aReconcilersOlderAddressNeverWinsOverTheOneANewerReportGave() {
+    running();
+    var reconciler =
+        services.reconciler(
+            new WorkspaceHostnames(
+                racing(
+                    () -> {
+                      var user = WorkspaceServices.user(ALICE);
+                      services.lifecycle.stop(user, ALICE, created.workspaceId());
+                      services.reports.apply(stopped());
+                      services.lifecycle.start(user, ALICE, created.workspaceId());
+                      services.reports.apply(
+                          report(
+                                  "h1",
+                                  created,
+                                  WorkspaceState.RUNNING,
+                                  WorkspaceStep.HOSTNAME_REGISTERED,
+                                  CONTAINER,
+                                  "10.251.2.11")
+                              .forOperation(2L, IMAGE));
+                    })));
+
+    reconciler.reconcile(inventory("10.251.2.9"));
+
+    assertThat(services.stored(created).ip()).isEqualTo("10.251.2.11");
+    assertThat(resolved()).contains("10.251.2.11");
   }
 
   @Test
@@ -252,6 +303,35 @@ class WorkspaceHostnamesTest {
             WorkspaceStep.HOSTNAME_REGISTERED,
             CONTAINER,
             IP));
+  }
+
+  /**
+   * The real DNS, where another writer's work ({@code meanwhile}) happens once, right before the
+   * first upsert.
+   */
+  private WorkspaceDns racing(Runnable meanwhile) {
+    var raced = new AtomicBoolean();
+    return new WorkspaceDns() {
+      @Override
+      public void upsert(String hostname, String ip) {
+        if (raced.compareAndSet(false, true)) {
+          meanwhile.run();
+        }
+        services.dns.upsert(hostname, ip);
+      }
+
+      @Override
+      public void delete(String hostname, String ip) {
+        services.dns.delete(hostname, ip);
+      }
+    };
+  }
+
+  private WorkspaceStatus stopped() {
+    return report(
+            "h1", created, WorkspaceState.STOPPED, WorkspaceStep.CONTAINER_STOPPED, CONTAINER, null)
+        .forOperation(1L, IMAGE)
+        .stoppedBecause(WorkspaceStatus.USER);
   }
 
   private HostInventory inventory(String ip) {

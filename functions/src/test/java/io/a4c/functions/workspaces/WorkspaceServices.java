@@ -85,6 +85,7 @@ final class WorkspaceServices {
 
   private final MessageQueues sqs;
   private final ObjectMapper json = EventJson.newMapper();
+  private final HostCommandSender hostCommands;
 
   WorkspaceServices(DynamoDbEngine dynamo, MessageQueues sqs) {
     this(dynamo, sqs, client -> client);
@@ -115,7 +116,7 @@ final class WorkspaceServices {
     audit = TestAudit.log(client, config, clock);
     projects = TestProjects.service(client, config, clock, audit);
     var directory = new HostDirectory(hosts, hostImages, clock);
-    var hostCommands = new HostCommandSender(sqs.client(), json, config);
+    hostCommands = new HostCommandSender(sqs.client(), json, config);
     commands = new WorkspaceCommands(hostCommands, new TimeOrderedIds(clock), config);
     dns = new TableWorkspaceDns(client, config.dns().recordsTable(), clock);
     var hostnames = new WorkspaceHostnames(dns);
@@ -192,19 +193,23 @@ final class WorkspaceServices {
                     config)),
             audit,
             clock);
-    reconciler =
-        new WorkspaceReconciler(
-            store,
-            hostCommands,
-            new TimeOrderedIds(clock),
-            clock,
-            config,
-            hostnames,
-            lifecycle,
-            commands,
-            projects,
-            audit,
-            pools);
+    reconciler = reconciler(hostnames);
+  }
+
+  /** A reconciler as {@link #reconciler}, writing hostnames through {@code hostnames}. */
+  WorkspaceReconciler reconciler(WorkspaceHostnames hostnames) {
+    return new WorkspaceReconciler(
+        store,
+        hostCommands,
+        new TimeOrderedIds(clock),
+        clock,
+        config,
+        hostnames,
+        lifecycle,
+        commands,
+        projects,
+        audit,
+        pools);
   }
 
   private static FunctionsConfig config(DynamoDbEngine dynamo, MessageQueues sqs) {
