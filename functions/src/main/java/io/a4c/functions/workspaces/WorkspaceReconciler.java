@@ -127,7 +127,11 @@ public final class WorkspaceReconciler {
         continue;
       }
       Workspace record = records.get(container.workspaceId());
-      if (record != null && movedAddress(record, container)) {
+      // Only a record settled before the inventory was taken: one written since (a stop and a start
+      // that gave the container a newer address) knows better than this inventory.
+      if (record != null
+          && movedAddress(record, container)
+          && record.updatedAt().isBefore(settled)) {
         readdress(record, container.ip());
       }
       if (record != null
