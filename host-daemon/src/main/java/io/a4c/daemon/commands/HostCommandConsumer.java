@@ -17,6 +17,7 @@ import io.a4c.events.StopWorkspace;
 import io.a4c.events.SyncSshKeys;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -74,15 +75,32 @@ public final class HostCommandConsumer {
       ObjectMapper json,
       SqsLeases leases,
       DaemonConfig config) {
+    this(
+        queue,
+        workspaces,
+        json,
+        leases,
+        config,
+        Executors.newFixedThreadPool(
+            config.commandConcurrency(),
+            Thread.ofVirtual().name("command-" + config.hostId() + "-", 0).factory()));
+  }
+
+  /** Runs the commands on {@code pool} (which {@link #close} shuts down); for tests. */
+  HostCommandConsumer(
+      CommandQueue queue,
+      WorkspaceCommandHandler workspaces,
+      ObjectMapper json,
+      SqsLeases leases,
+      DaemonConfig config,
+      ExecutorService pool) {
     this.queue = queue;
     this.workspaces = workspaces;
     this.commands = EventJson.messageReader(json, HostCommand.class);
     this.leases = leases;
     this.hostId = config.hostId();
     this.concurrency = config.commandConcurrency();
-    this.pool =
-        Executors.newFixedThreadPool(
-            concurrency, Thread.ofVirtual().name("command-" + hostId + "-", 0).factory());
+    this.pool = pool;
   }
 
   /**
@@ -100,9 +118,7 @@ public final class HostCommandConsumer {
       return 0;
     }
     List<Message> messages = queue.receive(room);
-    for (Message message : messages) {
-      take(message);
-    }
+    take(messages);
     return messages.size();
   }
 
@@ -116,32 +132,54 @@ public final class HostCommandConsumer {
     pool.shutdownNow();
   }
 
-  private void take(Message message) {
-    String group =
-        message
-            .attributes()
-            .getOrDefault(MessageSystemAttributeName.MESSAGE_GROUP_ID, message.messageId());
+  /**
+   * Puts a batch in hand as one, and only then starts its new groups. SQS hands out several
+   * messages of one group in a batch; were they taken one by one, the group's first could fail and
+   * end its group before the next was in hand, which would then start a group of its own and run
+   * ahead of the failed one's redelivery (a delete before the create it follows).
+   */
+  private void take(List<Message> messages) {
+    List<String> started = new ArrayList<>();
     synchronized (this) {
-      Deque<SqsLeases.Lease> pending = groups.get(group);
-      if (pending != null) {
-        for (SqsLeases.Lease lease : pending) {
-          if (lease.message().messageId().equals(message.messageId())) {
-            lease.received(message); // handed out again while here: not a second run
-            return;
-          }
+      for (Message message : messages) {
+        String group =
+            message
+                .attributes()
+                .getOrDefault(MessageSystemAttributeName.MESSAGE_GROUP_ID, message.messageId());
+        if (putInHand(group, message)) {
+          started.add(group);
         }
       }
-      var lease = leases.hold(message, queue.visibility(), queue::extend);
-      inHand++;
-      if (pending != null) {
-        pending.addLast(lease);
-        return;
-      }
-      pending = new ArrayDeque<>();
-      pending.addLast(lease);
-      groups.put(group, pending);
     }
-    pool.execute(() -> runInOrder(group));
+    for (String group : started) {
+      pool.execute(() -> runInOrder(group));
+    }
+  }
+
+  /**
+   * Puts {@code message} in hand behind its group's, holding this consumer's lock; whether the
+   * group is new.
+   */
+  private boolean putInHand(String group, Message message) {
+    Deque<SqsLeases.Lease> pending = groups.get(group);
+    if (pending != null) {
+      for (SqsLeases.Lease lease : pending) {
+        if (lease.message().messageId().equals(message.messageId())) {
+          lease.received(message); // handed out again while here: not a second run
+          return false;
+        }
+      }
+    }
+    var lease = leases.hold(message, queue.visibility(), queue::extend);
+    inHand++;
+    if (pending != null) {
+      pending.addLast(lease);
+      return false;
+    }
+    pending = new ArrayDeque<>();
+    pending.addLast(lease);
+    groups.put(group, pending);
+    return true;
   }
 
   /** Runs the group's commands in order until none is left or one fails. */
@@ -196,9 +234,8 @@ public final class HostCommandConsumer {
   /**
    * Hides the commands that were behind a failed one of their workspace each a second longer than
    * the one before, all longer than the failed one (hidden for at most one visibility): they come
-   * back after it and in order. SQS keeps a message group's order on its own while one of it is in
-   * flight; ElasticMQ, the local runtime's queue, delivers whichever becomes visible first. Best
-   * effort: one whose visibility cannot be changed comes back when its own runs out.
+   * back after it and in order. Best effort: one whose visibility cannot be changed comes back when
+   * its own runs out.
    */
   private void hideInOrder(List<Message> behind) {
     for (int i = 0; i < behind.size(); i++) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.a4c.daemon.aws.CommandQueue;
 import io.a4c.daemon.aws.SqsLeases;
+import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.config.DaemonEnv;
 import io.a4c.daemon.testing.MessageQueues;
 import io.a4c.daemon.workspaces.RetryLater;
@@ -21,8 +22,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,16 +61,18 @@ class HostCommandConsumerTest {
 
   private volatile Predicate<HostCommand> held = c -> true;
   private Thread poller;
+  private DaemonConfig config;
+  private WorkspaceCommandHandler handler;
   private CommandQueue queue;
   private String url;
   private HostCommandConsumer consumer;
 
   @BeforeEach
   void consumer() {
-    var config = sqs.config(Map.of(DaemonEnv.COMMAND_VISIBILITY_SECONDS, "2"));
+    config = sqs.config(Map.of(DaemonEnv.COMMAND_VISIBILITY_SECONDS, "2"));
     queue = new CommandQueue(sqs.client(), config);
     url = queue.ensureExists();
-    WorkspaceCommandHandler handler =
+    handler =
         new WorkspaceCommandHandler() {
           @Override
           public void create(CreateWorkspace command, int receiveCount)
@@ -137,6 +142,59 @@ class HostCommandConsumerTest {
       poller.join();
     }
     consumer.close();
+  }
+
+  /**
+   * Replaces the consumer with one whose pool runs what it is handed on the thread that hands it
+   * over, to its end: each command ends before the next is handed over, the earliest a real pool
+   * could end it.
+   */
+  private void runCommandsAsTheyAreTaken() {
+    consumer.close();
+    consumer =
+        new HostCommandConsumer(
+            queue,
+            handler,
+            EventJson.newMapper(),
+            new SqsLeases(Clock.systemUTC()),
+            config,
+            new CallersThread());
+  }
+
+  /** An executor service that runs a task at once, on the caller's thread. */
+  private static final class CallersThread extends AbstractExecutorService {
+    private volatile boolean shutdown;
+
+    @Override
+    public void execute(Runnable task) {
+      task.run();
+    }
+
+    @Override
+    public void shutdown() {
+      shutdown = true;
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      shutdown = true;
+      return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return true;
+    }
   }
 
   /** Polls on a thread of its own, as the daemon does, until the test ends. */
@@ -323,6 +381,30 @@ class HostCommandConsumerTest {
 
     pollUntilHandled("create ws-a 1", "create ws-b 1");
     assertThat(handled).doesNotContain("delete ws-a");
+    awaitOnQueue(2);
+
+    failing = c -> false;
+    pollUntilHandled("create ws-a 2", "delete ws-a");
+
+    assertThat(handled)
+        .containsExactlyInAnyOrder(
+            "create ws-a 1", "create ws-b 1", "create ws-a 2", "delete ws-a");
+    assertThat(handled.indexOf("delete ws-a")).isGreaterThan(handled.indexOf("create ws-a 2"));
+    awaitOnQueue(0);
+  }
+
+  @Test
+  void aCommandThatFailsBeforeTheRestOfItsBatchIsTakenStillHoldsBackItsWorkspacesLaterOnes()
+      throws Exception {
+    runCommandsAsTheyAreTaken();
+    failing = c -> name(c).equals("ws-a");
+    send(create("ws-a"));
+    send(delete("ws-a"));
+    send(create("ws-b"));
+
+    // One batch: ws-a's create fails before its delete, received with it, is handed over.
+    assertThat(consumer.pollOnce()).isEqualTo(3);
+    assertThat(handled).containsExactlyInAnyOrder("create ws-a 1", "create ws-b 1");
     awaitOnQueue(2);
 
     failing = c -> false;
