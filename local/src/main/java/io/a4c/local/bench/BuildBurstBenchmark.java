@@ -37,7 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * builds per second, and the duplicates (builds run more than once) and lost builds (not
  * COMPLETED), both of which must be 0. The API's POST is also timed one at a time, in the same run,
  * with no build running (before the burst) and beside the builds (while they drain the queue), and
- * the two printed side by side. Removes the tags it made from the engines afterwards.
+ * the two printed side by side; the benchmark's own watching (a heartbeat sampler, a status poll of
+ * every user's schedules each second) runs in both, so only the builds differ. Removes the tags it
+ * made from the engines afterwards.
  *
  * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.BuildBurstBenchmark [builds]
  * [clients] [concurrency]} (defaults 1000, 16, 2). Needs the engines and the registry ({@code
@@ -118,19 +120,45 @@ public final class BuildBurstBenchmark {
       }
 
       // Baseline: the same POSTs with no build running (builders paused), then cancelled. This also
-      // warms the path, so the burst's figures are not the JIT's.
+      // warms the path, so the burst's figures are not the JIT's. What watches the burst — the
+      // heartbeat sampler and the status poll of every user's schedules each second — watches the
+      // baseline too, so that the builds are the only difference between the two.
       for (BuildWorker builder : runtime.builders()) {
         builder.pause();
       }
+      var baselineBeats = new HeartbeatGaps(http, runtime.baseUri() + "/v1/hosts", admin);
+      Thread.ofPlatform().daemon().name("heartbeat-gaps-baseline").start(baselineBeats);
+      var polling = new java.util.concurrent.atomic.AtomicBoolean(true);
+      var statusPoll =
+          Thread.ofPlatform()
+              .daemon()
+              .name("status-poll-baseline")
+              .start(
+                  () -> {
+                    while (polling.get()) {
+                      try {
+                        statusCounts(http, runtime, tokens);
+                        Thread.sleep(1000);
+                      } catch (InterruptedException e) {
+                        return;
+                      } catch (Exception e) {
+                        // as in the drain's poll: a failed read is a poll lost
+                      }
+                    }
+                  });
       long[] baseline = new long[Math.min(200, builds)];
       for (int i = 0; i < baseline.length; i++) {
         baseline[i] = warmPost(http, runtime.baseUri(), project, tokens, i);
       }
       Arrays.sort(baseline);
+      polling.set(false);
+      statusPoll.join();
+      baselineBeats.stop();
       runtime.builders().forEach(BuildWorker::resume);
       System.out.printf(
-          "baseline: %d POSTs one at a time with no build running: p50 %.1f ms, p99 %.1f ms (then cancelled)%n",
-          baseline.length, pct(baseline, 50), pct(baseline, 99));
+          "baseline: %d POSTs one at a time with no build running: p50 %.1f ms, p99 %.1f ms (then"
+              + " cancelled); longest gap between two beats' send times meanwhile %s%n",
+          baseline.length, pct(baseline, 50), pct(baseline, 99), baselineBeats.longestGapMs());
 
       System.out.printf(
           "scheduling %d builds with %d clients; %d builders x %s slots%n",
