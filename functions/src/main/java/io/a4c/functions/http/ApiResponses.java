@@ -72,7 +72,10 @@ public final class ApiResponses {
     }
   }
 
-  /** Parses a JSON body as {@code type}; 413, 415 or 400 (naming the field) when it cannot. */
+  /**
+   * Parses a JSON body as {@code type}; 413, 400 (naming the field when there is one) or 415 (a
+   * body not sent as {@code application/json}) when it cannot.
+   */
   public <T> T read(ApiRequest request, Class<T> type) {
     if (request.body().length > ApiRequest.MAX_BODY_BYTES) {
       throw new ProblemException(
@@ -83,13 +86,12 @@ public final class ApiResponses {
               + ApiRequest.MAX_BODY_BYTES
               + " are accepted");
     }
-    String contentType = request.header("content-type");
-    if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
-      throw new ProblemException(
-          ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
-    }
     if (request.body().length == 0) {
       throw new InvalidRequestException(null, "a JSON body is required");
+    }
+    if (!isJson(request.header("content-type"))) {
+      throw new ProblemException(
+          ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body with Content-Type: application/json");
     }
     try {
       T value = requests.readValue(request.body(), type);
@@ -169,6 +171,20 @@ public final class ApiResponses {
     } catch (JsonProcessingException ex) {
       throw new IllegalStateException("problem could not be serialised", ex);
     }
+  }
+
+  /**
+   * Whether a {@code Content-Type} names JSON: exactly {@code application/json} in any case, with
+   * or without parameters ({@code ; charset=utf-8}). A missing header is not JSON, and neither is a
+   * type that merely starts like it ({@code application/jsonp}, {@code application/json-seq}).
+   */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int parameters = contentType.indexOf(';');
+    String type = parameters < 0 ? contentType : contentType.substring(0, parameters);
+    return type.strip().equalsIgnoreCase("application/json");
   }
 
   private static String fieldOf(JsonMappingException e) {

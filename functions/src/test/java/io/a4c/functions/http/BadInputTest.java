@@ -314,6 +314,9 @@ class BadInputTest {
         refused.add(base.body(valid).header("content-type", "text/plain"));
         refused.add(base.body(valid).header("content-type", "application/xml"));
         refused.add(base.body(valid).header("content-type", "multipart/form-data"));
+        refused.add(base.body(valid).header("content-type", "application/jsonp"));
+        refused.add(base.body(valid).header("content-type", "application/json-patch+json"));
+        refused.add(base.body(valid).header("content-type", null));
         refused.add(base.body(HUGE));
         refused.add(base.base64Body(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}));
         refused.add(base.base64Body(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 0}));
