@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -35,9 +37,12 @@ public final class ApiResponses {
   private final ObjectMapper json;
 
   /**
-   * Reads request bodies: the contracts' mapper, except that a number is never silently made into
-   * another type's value. A fraction for a whole-number field ({@code "size": 1.5}) and a number
-   * for a true/false field ({@code "paused": 2}) are a 400 naming the field, not 1 and true.
+   * Reads request bodies: the contracts' mapper, except that a value of one JSON type is never
+   * silently made into another's. A fraction for a whole-number field ({@code "size": 1.5}), a
+   * number for a true/false field ({@code "paused": 2}), a string for a number or true/false
+   * ({@code "size": "3"}, {@code "paused": "true"}) and a number or true/false for a string ({@code
+   * "change": 42}) are a 400 naming the field. A whole number is still a number ({@code "cpus":
+   * 2}).
    */
   private final ObjectMapper requests;
 
@@ -45,9 +50,18 @@ public final class ApiResponses {
   public ApiResponses(ObjectMapper json) {
     this.json = json;
     this.requests = json.copy().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    for (LogicalType type : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
+      requests.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    }
     requests
         .coercionConfigFor(LogicalType.Boolean)
-        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    requests
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
   }
 
   /**
@@ -110,11 +124,14 @@ public final class ApiResponses {
           e.getPropertyName(), "unknown field " + e.getPropertyName());
     } catch (MismatchedInputException e) {
       String field = fieldOf(e);
+      String expected = expected(e.getTargetType());
       throw new InvalidRequestException(
           field,
           field == null
               ? "the body does not have the expected shape"
-              : field + " has the wrong type");
+              : field
+                  + " has the wrong type"
+                  + (expected == null ? "" : ": it must be " + expected));
     } catch (JsonProcessingException e) {
       throw new InvalidRequestException(null, "the body is not well-formed JSON");
     } catch (IOException e) {
@@ -185,6 +202,29 @@ public final class ApiResponses {
     int parameters = contentType.indexOf(';');
     String type = parameters < 0 ? contentType : contentType.substring(0, parameters);
     return type.strip().equalsIgnoreCase("application/json");
+  }
+
+  /** What a value of {@code type} is in JSON, for a detail; null when there is nothing simple. */
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return null;
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == double.class || type == Double.class) {
+      return "a number";
+    }
+    if (Collection.class.isAssignableFrom(type)) {
+      return "an array";
+    }
+    return type.isRecord() ? "an object" : null;
   }
 
   private static String fieldOf(JsonMappingException e) {

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.a4c.events.EventJson;
+import io.a4c.functions.builds.CreateImageScheduleRequest;
 import io.a4c.functions.builds.ImageSchedulesApi.RecurringSwitch;
+import io.a4c.functions.projects.ProjectConfig;
+import io.a4c.functions.workspaces.CreateWorkspaceRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -18,7 +22,25 @@ import org.junit.jupiter.params.provider.ValueSource;
  * changes nothing.
  */
 class ApiResponsesTest {
+  /** A valid project body without its closing brace, for members to be added to. */
+  private static final String PROJECT =
+      "{\"source\":{\"type\":\"git\",\"url\":\"https://git.example/shop.git\"},"
+          + "\"baseImage\":\"debian:12\",\"parents\":[\"main\"]";
+
+  private static final String WORKSPACE =
+      "{\"projectName\":\"shop\",\"parentName\":\"main\",\"arch\":\"amd64\"";
+
   private final ApiResponses responses = new ApiResponses(EventJson.newMapper());
+
+  /** The 400 that reading {@code body} as {@code type} gives. */
+  private InvalidRequestException refused(Class<?> type, String body) {
+    try {
+      Object read = responses.read(request("application/json", body), type);
+      throw new AssertionError(body + " was read as " + read);
+    } catch (InvalidRequestException e) {
+      return e;
+    }
+  }
 
   private static ApiRequest request(String contentType, String body) {
     Map<String, String> headers = new HashMap<>();
@@ -87,5 +109,67 @@ class ApiResponsesTest {
     assertThatThrownBy(() -> responses.read(request(null, ""), RecurringSwitch.class))
         .isInstanceOfSatisfying(
             ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.INVALID));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // A number or true/false where a string is expected.
+        "workspace | ,\"change\":123}                                  | change",
+        "workspace | ,\"name\":true}                                   | name",
+        "schedule  | {\"imageName\":\"i\",\"project\":\"shop\",\"change\":42} | change",
+        "project   | ,\"tools\":[1]}                                   | tools[0]",
+        "project   | ,\"setup\":[1.5]}                                 | setup[0]",
+        // A string where a number or true/false is expected.
+        "switch    | {\"paused\":\"true\"}                              | paused",
+        "switch    | {\"paused\":\"false\"}                             | paused",
+        "switch    | {\"paused\":0}                                    | paused",
+        "project   | ,\"lifecycle\":{\"idleStopMinutes\":\"60\"}}        | lifecycle.idleStopMinutes",
+        "project   | ,\"warmPool\":{\"size\":\"3\"}}                     | warmPool.size",
+        "project   | ,\"quotas\":{\"maxWorkspacesPerUser\":\"5\"}}       | quotas.maxWorkspacesPerUser",
+        "project   | ,\"workspaceSize\":{\"cpus\":\"2\",\"memoryMb\":4096,\"pids\":4096}} | workspaceSize.cpus",
+        "project   | ,\"workspaceSize\":{\"cpus\":2,\"memoryMb\":\"4096\",\"pids\":4096}} | workspaceSize.memoryMb",
+      })
+  void aValueOfTheWrongJsonTypeIsA400NamingTheFieldNotConverted(
+      String route, String body, String field) {
+    var refused = refused(typeOf(route), bodyOf(route, body));
+
+    assertThat(refused.field()).isEqualTo(field);
+    assertThat(refused.getMessage()).startsWith(field + " has the wrong type: it must be ");
+  }
+
+  @Test
+  void aWholeNumberIsStillANumber() {
+    var read =
+        responses.read(
+            request(
+                "application/json",
+                PROJECT + ",\"workspaceSize\":{\"cpus\":2,\"memoryMb\":4096,\"pids\":4096}}"),
+            ProjectConfig.class);
+
+    assertThat(read.workspaceSize().cpus()).isEqualTo(2.0);
+  }
+
+  private static Class<?> typeOf(String route) {
+    return switch (route) {
+      case "workspace" -> CreateWorkspaceRequest.class;
+      case "schedule" -> CreateImageScheduleRequest.class;
+      case "project" -> ProjectConfig.class;
+      case "switch" -> RecurringSwitch.class;
+      default -> throw new IllegalArgumentException(route);
+    };
+  }
+
+  /** A body of {@code route}: members added to a valid one, or a whole body. */
+  private static String bodyOf(String route, String body) {
+    if (body.startsWith("{")) {
+      return body;
+    }
+    return switch (route) {
+      case "workspace" -> WORKSPACE + body;
+      case "project" -> PROJECT + body;
+      default -> throw new IllegalArgumentException(route);
+    };
   }
 }

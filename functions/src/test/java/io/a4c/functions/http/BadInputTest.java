@@ -600,7 +600,8 @@ class BadInputTest {
       refused.add(hostStatus.body("{\"status\":" + status + "}"));
     }
     Call recurring = callerOf("PUT", ApiRoutes.RECURRING_BUILDS);
-    for (String paused : List.of("\"yes\"", "null", "[]", "{}", "\"\"", "2", "1", "0")) {
+    for (String paused :
+        List.of("\"yes\"", "\"true\"", "null", "[]", "{}", "\"\"", "2", "1", "0")) {
       refused.add(recurring.body("{\"paused\":" + paused + "}"));
     }
 
