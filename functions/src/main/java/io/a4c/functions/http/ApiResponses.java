@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -51,7 +52,11 @@ public final class ApiResponses {
     this.json = json;
     this.requests = json.copy().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     for (LogicalType type : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
-      requests.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+      // An empty string too: Jackson's default would take it for null, a member left out.
+      requests
+          .coercionConfigFor(type)
+          .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
     }
     requests
         .coercionConfigFor(LogicalType.Boolean)
@@ -125,13 +130,17 @@ public final class ApiResponses {
     } catch (MismatchedInputException e) {
       String field = fieldOf(e);
       String expected = expected(e.getTargetType());
-      throw new InvalidRequestException(
-          field,
-          field == null
-              ? "the body does not have the expected shape"
-              : field
-                  + " has the wrong type"
-                  + (expected == null ? "" : ": it must be " + expected));
+      boolean empty = e instanceof InvalidFormatException format && "".equals(format.getValue());
+      String detail;
+      if (field == null) {
+        detail = "the body does not have the expected shape";
+      } else if (empty) {
+        detail = field + " is empty" + (expected == null ? "" : "; it must be " + expected);
+      } else {
+        detail =
+            field + " has the wrong type" + (expected == null ? "" : ": it must be " + expected);
+      }
+      throw new InvalidRequestException(field, detail);
     } catch (JsonProcessingException e) {
       throw new InvalidRequestException(null, "the body is not well-formed JSON");
     } catch (IOException e) {

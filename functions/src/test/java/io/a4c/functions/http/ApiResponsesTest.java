@@ -139,6 +139,42 @@ class ApiResponsesTest {
     assertThat(refused.getMessage()).startsWith(field + " has the wrong type: it must be ");
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "workspace | {\"projectName\":\"\",\"parentName\":\"main\",\"arch\":\"amd64\"} | projectName",
+        "workspace | {\"projectName\":\"shop\",\"parentName\":\"\",\"arch\":\"amd64\"} | parentName",
+        "workspace | {\"projectName\":\"shop\",\"parentName\":\"main\",\"arch\":\"\"} | arch",
+        "workspace | ,\"name\":\"\"}                                     | name",
+        "workspace | ,\"change\":\"\"}                                   | change",
+        "schedule  | {\"imageName\":\"\",\"project\":\"shop\",\"change\":\"1\"} | imageName",
+        "switch    | {\"paused\":\"\"}                                   | paused",
+        "project   | {\"source\":{\"type\":\"git\",\"url\":\"https://git.example/shop.git\"},\"baseImage\":\"\",\"parents\":[\"main\"]} | baseImage",
+        "project   | ,\"tools\":[\"git\",\"\"]}                          | tools[1]",
+        "project   | {\"source\":{\"type\":\"git\",\"url\":\"\"},\"baseImage\":\"debian:12\",\"parents\":[\"main\"]} | source.url",
+        "project   | ,\"quotas\":{\"maxWorkspacesPerUser\":\"\"}}         | quotas.maxWorkspacesPerUser",
+        "project   | ,\"warmPool\":{\"size\":\"\"}}                       | warmPool.size",
+        "project   | ,\"lifecycle\":{\"idleStopMinutes\":\"\"}}          | lifecycle.idleStopMinutes",
+        "project   | ,\"workspaceSize\":{\"cpus\":\"\",\"memoryMb\":4096,\"pids\":4096}} | workspaceSize.cpus",
+      })
+  void anEmptyStringIsA400SayingSoAndNamingTheField(String route, String body, String field) {
+    var refused = refused(typeOf(route), bodyOf(route, body));
+
+    assertThat(refused.field()).isEqualTo(field);
+    assertThat(refused.getMessage()).startsWith(field + " is empty; it must be ");
+  }
+
+  @Test
+  void anEmptyCronIsA400SayingSo() {
+    var refused =
+        refused(
+            ProjectConfig.class,
+            PROJECT + ",\"recurringBuilds\":[{\"parentName\":\"main\",\"cron\":\"\"}]}");
+
+    assertThat(refused.getMessage()).contains("cron is empty; it must be");
+  }
+
   @Test
   void aWholeNumberIsStillANumber() {
     var read =
