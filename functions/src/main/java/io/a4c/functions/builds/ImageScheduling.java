@@ -11,6 +11,7 @@ import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import io.a4c.functions.projects.Project;
+import io.a4c.functions.projects.ProjectNotFoundException;
 import io.a4c.functions.projects.ProjectService;
 import io.a4c.functions.quotas.QuotaExceededException;
 import io.a4c.functions.quotas.Quotas;
@@ -69,13 +70,20 @@ public final class ImageScheduling {
    * {@link LostBuildJobs sweeper} sends it.
    *
    * @param emailClaim the caller's {@code email} claim, or null
+   * @throws ProjectNotFoundException 404 naming {@code project} when there is no such project
    * @throws ProblemException 403 when the project's {@code builders} do not include the caller
    *     (admins always may)
    * @throws QuotaExceededException 429 when the user has as many builds in flight as allowed
    */
   public ImageScheduleView schedule(
       Origin origin, String userId, String emailClaim, CreateImageScheduleRequest request) {
-    Project project = projects.get(request.project());
+    Project project;
+    try {
+      project = projects.get(request.project());
+    } catch (ProjectNotFoundException e) {
+      // The body names it "project": the problem's field must be the member the caller sent.
+      throw new ProjectNotFoundException(request.project(), "project");
+    }
     if (!origin.admin() && !project.config().mayBuild(origin.actor())) {
       throw new ProblemException(
           ProblemType.FORBIDDEN,

@@ -236,6 +236,21 @@ class ImageSchedulingTest {
   }
 
   @Test
+  void anUnknownProjectIsA404NamingTheBodysProjectMember() {
+    var request = new CreateImageScheduleRequest("img", "nosuch", "abc123", null, null);
+
+    assertThatThrownBy(() -> scheduling.schedule(BY_ALICE, ALICE, null, request))
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            e -> {
+              assertThat(e.type()).isEqualTo(ProblemType.NOT_FOUND);
+              assertThat(e.field()).isEqualTo("project");
+              assertThat(e.reason()).isEqualTo("unknown-project");
+            });
+    assertThat(schedules.inFlight(ALICE)).isZero();
+  }
+
+  @Test
   void aParentTheProjectDoesNotHaveIsRefused() {
     assertThatThrownBy(() -> scheduling.schedule(BY_ALICE, ALICE, null, request("dev")))
         .isInstanceOf(InvalidRequestException.class);
