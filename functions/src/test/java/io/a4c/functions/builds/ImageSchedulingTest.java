@@ -267,6 +267,19 @@ class ImageSchedulingTest {
   }
 
   @Test
+  void aBuildAnAdminSchedulesForAUserEmailsTheUserNotTheAdmin() {
+    var byRoot = new Origin("root", true, "req-2", "127.0.0.1");
+
+    var forAlice = scheduling.schedule(byRoot, ALICE, "root@ops.example", request(null));
+    var forMail =
+        scheduling.schedule(byRoot, "dana@shop.example", "root@ops.example", request(null));
+
+    assertThat(stored(forAlice).notifyEmail()).isEqualTo("alice@example.com");
+    assertThat(schedules.get("dana@shop.example", forMail.scheduleId(), true))
+        .hasValueSatisfying(b -> assertThat(b.notifyEmail()).isEqualTo("dana@shop.example"));
+  }
+
+  @Test
   void aBuildNoBuilderTookIsCancelledOnceAndItsQuotaUnitGivenBack() {
     var view = schedule();
 
