@@ -120,7 +120,7 @@ public final class ApiResponses {
       return value;
     } catch (ValueInstantiationException e) {
       if (e.getCause() instanceof ProblemException problem) {
-        throw problem;
+        throw inEntry(problem, fieldOf(e));
       }
       throw new InvalidRequestException(
           fieldOf(e), "the body is not valid: " + e.getOriginalMessage());
@@ -211,6 +211,28 @@ public final class ApiResponses {
     int parameters = contentType.indexOf(';');
     String type = parameters < 0 ? contentType : contentType.substring(0, parameters);
     return type.strip().equalsIgnoreCase("application/json");
+  }
+
+  /**
+   * {@code problem}, from the record at {@code path} of the body, with the entry indexes of that
+   * path in its field. A record names its members by their path without indexes ({@code
+   * recurringBuilds.cron}: it does not know which entry of a list it is); read from {@code
+   * recurringBuilds[2]}, the problem names {@code recurringBuilds[2].cron}, in field and detail.
+   */
+  private static ProblemException inEntry(ProblemException problem, String path) {
+    String field = problem.field();
+    if (path == null || field == null || !path.contains("[")) {
+      return problem;
+    }
+    String withoutIndexes = path.replaceAll("\\[\\d+]", "");
+    if (!field.equals(withoutIndexes) && !field.startsWith(withoutIndexes + ".")) {
+      return problem;
+    }
+    String entry = path + field.substring(withoutIndexes.length());
+    String detail = problem.getMessage().replace(field, entry);
+    return problem instanceof InvalidRequestException
+        ? new InvalidRequestException(entry, detail)
+        : new ProblemException(problem.type(), detail, entry, problem.reason());
   }
 
   /** What a value of {@code type} is in JSON, for a detail; null when there is nothing simple. */

@@ -172,7 +172,28 @@ class ApiResponsesTest {
             ProjectConfig.class,
             PROJECT + ",\"recurringBuilds\":[{\"parentName\":\"main\",\"cron\":\"\"}]}");
 
-    assertThat(refused.getMessage()).contains("cron is empty; it must be");
+    assertThat(refused.getMessage()).startsWith("recurringBuilds[0].cron is empty; it must be");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"parentName\":\"main\",\"cron\":\"every night\"}              | recurringBuilds[2].cron",
+        "{\"parentName\":\"main\",\"arch\":\"sparc\",\"cron\":\"cron(0 3 * * ? *)\"} | recurringBuilds[2].arch",
+        "{\"parentName\":\"ma in\",\"cron\":\"cron(0 3 * * ? *)\"}       | recurringBuilds[2].parentName",
+        "{\"parentName\":\"dev\",\"cron\":\"cron(0 3 * * ? *)\"}         | recurringBuilds[2].parentName",
+        "{\"parentName\":\"main\",\"cron\":7}                            | recurringBuilds[2].cron",
+      })
+  void aProblemInAListEntryNamesTheEntrysIndex(String entry, String field) {
+    String good = "{\"parentName\":\"main\",\"cron\":\"cron(0 3 * * ? *)\"}";
+    var refused =
+        refused(
+            ProjectConfig.class,
+            PROJECT + ",\"recurringBuilds\":[" + good + "," + good + "," + entry + "]}");
+
+    assertThat(refused.field()).isEqualTo(field);
+    assertThat(refused.getMessage()).startsWith(field + " ");
   }
 
   @Test
