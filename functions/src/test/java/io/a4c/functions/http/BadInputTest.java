@@ -562,6 +562,8 @@ class BadInputTest {
             "[{\"parentName\":\"main\",\"arch\":\"sparc\",\"cron\":\"cron(0 3 ? * * *)\"}]"
           },
           {"recurringBuilds", "[{\"parentName\":\"dev\",\"cron\":\"cron(0 3 ? * * *)\"}]"},
+          {"parents", "[\"main\",\"main\"]"},
+          {"parents", "[\"main\",\"release\",\"main\"]"},
           {"source", "{\"type\":\"perforce\",\"depotPath\":\"//depot/../x\"}"},
           {"source", "{\"type\":\"perforce\",\"depotPath\":\"//depot/x\",\"url\":\"https://a\"}"},
           {"source", "{\"type\":\"git\",\"url\":\"https://a/../b\"}"},

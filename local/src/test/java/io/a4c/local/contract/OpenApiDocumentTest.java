@@ -255,6 +255,13 @@ class OpenApiDocumentTest {
     assertThat(lifecycle.at("/properties/deleteAfterStoppedDays/minimum").asInt(-1)).isZero();
   }
 
+  @Test
+  void aProjectNamesEachParentOnce() {
+    JsonNode parents = resolve(document.at("/components/schemas/ProjectConfig/properties/parents"));
+
+    assertThat(parents.path("uniqueItems").asBoolean(false)).isTrue();
+  }
+
   /** Object schemas, and the objects inside them, must say {@code additionalProperties: false}. */
   private static void assertClosed(String where, JsonNode schema, Set<JsonNode> seen) {
     if (!seen.add(schema)) {
