@@ -1,7 +1,10 @@
 package io.a4c.functions.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +16,9 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -43,7 +48,8 @@ public final class ApiResponses {
    * number for a true/false field ({@code "paused": 2}), a string for a number or true/false
    * ({@code "size": "3"}, {@code "paused": "true"}) and a number or true/false for a string ({@code
    * "change": 42}) are a 400 naming the field. A whole number is still a number ({@code "cpus":
-   * 2}).
+   * 2}). A body is read with duplicate detection on: a member sent twice is a 400 naming it, not
+   * the last value.
    */
   private final ObjectMapper requests;
 
@@ -113,7 +119,11 @@ public final class ApiResponses {
           ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body with Content-Type: application/json");
     }
     try {
-      T value = requests.readValue(request.body(), type);
+      T value =
+          requests
+              .readerFor(type)
+              .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              .readValue(request.body());
       if (value == null) {
         throw new InvalidRequestException(null, "the body must be a JSON object");
       }
@@ -142,6 +152,12 @@ public final class ApiResponses {
       }
       throw new InvalidRequestException(field, detail);
     } catch (JsonProcessingException e) {
+      String duplicate = duplicated(e);
+      if (duplicate != null) {
+        // Which of the two values to take is the caller's to say: parsers disagree on it.
+        throw new InvalidRequestException(
+            duplicate, duplicate + " appears more than once; send each member once");
+      }
       throw new InvalidRequestException(null, "the body is not well-formed JSON");
     } catch (IOException e) {
       throw new InvalidRequestException(null, "the body could not be read");
@@ -233,6 +249,29 @@ public final class ApiResponses {
     return problem instanceof InvalidRequestException
         ? new InvalidRequestException(entry, detail)
         : new ProblemException(problem.type(), detail, entry, problem.reason());
+  }
+
+  /** The path of the member a body has twice, when that is why it could not be read; else null. */
+  private static String duplicated(JsonProcessingException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StreamReadException read
+          && read.getOriginalMessage() != null
+          && read.getOriginalMessage().startsWith("Duplicate field")
+          && read.getProcessor() instanceof JsonParser parser) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (var context = parser.getParsingContext();
+            context != null && !context.inRoot();
+            context = context.getParent()) {
+          parts.addFirst(
+              context.inArray()
+                  ? "[" + context.getCurrentIndex() + "]"
+                  : "." + context.getCurrentName());
+        }
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
+      }
+    }
+    return null;
   }
 
   /** What a value of {@code type} is in JSON, for a detail; null when there is nothing simple. */

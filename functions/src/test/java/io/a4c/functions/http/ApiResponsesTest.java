@@ -196,6 +196,25 @@ class ApiResponsesTest {
     assertThat(refused.getMessage()).startsWith(field + " ");
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "workspace | {\"projectName\":\"shop\",\"projectName\":\"bank\",\"parentName\":\"main\",\"arch\":\"amd64\"} | projectName",
+        "workspace | ,\"arch\":\"arm64\"}                                  | arch",
+        "switch    | {\"paused\":false,\"paused\":true}                     | paused",
+        "project   | {\"source\":{\"type\":\"git\",\"url\":\"https://a.example/x.git\",\"url\":\"https://b.example/y.git\"},\"baseImage\":\"debian:12\",\"parents\":[\"main\"]} | source.url",
+        "project   | ,\"parents\":[\"release\"]}                          | parents",
+        "project   | ,\"recurringBuilds\":[{\"parentName\":\"main\",\"cron\":\"cron(0 3 * * ? *)\",\"cron\":\"cron(0 4 * * ? *)\"}]} | recurringBuilds[0].cron",
+      })
+  void aMemberSentTwiceIsA400NamingIt(String route, String body, String field) {
+    var refused = refused(typeOf(route), bodyOf(route, body));
+
+    assertThat(refused.field()).isEqualTo(field);
+    assertThat(refused.getMessage())
+        .isEqualTo(field + " appears more than once; send each member once");
+  }
+
   @Test
   void aWholeNumberIsStillANumber() {
     var read =

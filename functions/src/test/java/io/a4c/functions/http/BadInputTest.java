@@ -323,6 +323,15 @@ class BadInputTest {
         JsonNode tree = readTree(valid);
         List<String> fields = new ArrayList<>();
         tree.fieldNames().forEachRemaining(fields::add);
+        // A member sent twice, even with the same value.
+        refused.add(
+            base.body(
+                "{"
+                    + q(fields.getFirst())
+                    + ":"
+                    + tree.get(fields.getFirst())
+                    + ","
+                    + valid.substring(1)));
         for (String field : fields) {
           for (String bad : BAD_STRINGS) {
             refused.add(base.body(withField(valid, field, bad)));
