@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
@@ -135,8 +136,9 @@ public final class ApiResponses {
       throw new InvalidRequestException(
           fieldOf(e), "the body is not valid: " + e.getOriginalMessage());
     } catch (UnrecognizedPropertyException e) {
-      throw new InvalidRequestException(
-          e.getPropertyName(), "unknown field " + e.getPropertyName());
+      // By its path: "url" alone would not say that it is source.url, or which entry's.
+      String field = Objects.requireNonNullElse(fieldOf(e), e.getPropertyName());
+      throw new InvalidRequestException(field, "unknown field " + field);
     } catch (MismatchedInputException e) {
       String field = fieldOf(e);
       String expected = expected(e.getTargetType());

@@ -215,6 +215,21 @@ class ApiResponsesTest {
         .isEqualTo(field + " appears more than once; send each member once");
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "workspace | ,\"bogus\":1}                                       | bogus",
+        "project   | ,\"workspaceSize\":{\"cpus\":2,\"memoryMb\":4096,\"pids\":4096,\"gpus\":1}} | workspaceSize.gpus",
+        "project   | ,\"recurringBuilds\":[{\"parentName\":\"main\",\"cron\":\"cron(0 3 * * ? *)\"},{\"parentName\":\"main\",\"cron\":\"cron(0 3 * * ? *)\",\"x\":1}]} | recurringBuilds[1].x",
+      })
+  void anUnknownMemberIsNamedByItsPathInTheBody(String route, String body, String field) {
+    var refused = refused(typeOf(route), bodyOf(route, body));
+
+    assertThat(refused.field()).isEqualTo(field);
+    assertThat(refused.getMessage()).isEqualTo("unknown field " + field);
+  }
+
   @Test
   void aWholeNumberIsStillANumber() {
     var read =
