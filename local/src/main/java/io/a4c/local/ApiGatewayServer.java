@@ -2,6 +2,7 @@ package io.a4c.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -41,6 +42,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiGatewayServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiGatewayServer.class);
+
+  /** What {@code POST /local/tokens} takes, for its 400s. */
+  private static final String TOKEN_REQUEST =
+      "send a JSON object {\"sub\": \"<user id>\", \"admin\": false}; admin may be left out";
 
   /** API Gateway refuses larger payloads; bodies up to this are passed to the function. */
   static final int MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -265,31 +270,65 @@ final class ApiGatewayServer implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Mints a development token for a body that is exactly the schema's {@code TokenRequest}: a JSON
+   * object with a valid user id string {@code sub} and, optionally, a JSON boolean {@code admin}.
+   * Anything else is a 400 naming the member, never a token: {@code "admin": "false"} or {@code
+   * "admin": 1} must not be guessed at, since the guess decides whether the token is an admin's.
+   */
   private void mintToken(HttpExchange exchange, byte[] body, String path, String requestId)
       throws IOException {
     JsonNode request;
     try {
-      request = json.readTree(body);
+      request = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(body);
     } catch (IOException e) {
       request = null;
     }
-    String sub =
-        request == null || !request.path("sub").isTextual() ? null : request.get("sub").asText();
-    if (sub == null || !Names.USER_ID.matcher(sub).matches()) {
+    if (request == null || !request.isObject()) {
+      problem(exchange, ProblemType.INVALID, TOKEN_REQUEST, null, path, requestId);
+      return;
+    }
+    for (var names = request.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!name.equals("sub") && !name.equals("admin")) {
+        problem(
+            exchange,
+            ProblemType.INVALID,
+            "unknown field " + name + "; " + TOKEN_REQUEST,
+            name,
+            path,
+            requestId);
+        return;
+      }
+    }
+    JsonNode sub = request.get("sub");
+    if (sub == null || !sub.isTextual() || !Names.USER_ID.matcher(sub.textValue()).matches()) {
       problem(
           exchange,
           ProblemType.INVALID,
-          "send {\"sub\": \"<user id>\", \"admin\": false}; sub is letters, digits and . _ @ -",
+          "sub must be a user id string: letters, digits and . _ @ - (up to 128)",
+          "sub",
           path,
           requestId);
       return;
     }
-    boolean admin = request.path("admin").asBoolean(false);
+    JsonNode admin = request.get("admin");
+    if (admin != null && !admin.isBoolean()) {
+      problem(
+          exchange,
+          ProblemType.INVALID,
+          "admin must be true or false (a JSON boolean, not a string or number), or left out",
+          "admin",
+          path,
+          requestId);
+      return;
+    }
     write(
         exchange,
         200,
         "application/json",
-        json.writeValueAsBytes(Map.of("token", tokens.mint(sub, admin))));
+        json.writeValueAsBytes(
+            Map.of("token", tokens.mint(sub.textValue(), admin != null && admin.booleanValue()))));
   }
 
   private static Optional<String> bearer(HttpExchange exchange) {
@@ -408,8 +447,19 @@ final class ApiGatewayServer implements AutoCloseable {
   private void problem(
       HttpExchange exchange, ProblemType type, String detail, String path, String requestId)
       throws IOException {
+    problem(exchange, type, detail, null, path, requestId);
+  }
+
+  private void problem(
+      HttpExchange exchange,
+      ProblemType type,
+      String detail,
+      String field,
+      String path,
+      String requestId)
+      throws IOException {
     var body =
-        new Problem(type.uri(), type.title(), type.status(), detail, path, null, null, requestId);
+        new Problem(type.uri(), type.title(), type.status(), detail, path, field, null, requestId);
     write(exchange, type.status(), "application/problem+json", json.writeValueAsBytes(body));
   }
 

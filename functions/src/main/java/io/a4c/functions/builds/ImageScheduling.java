@@ -11,6 +11,7 @@ import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import io.a4c.functions.projects.Project;
+import io.a4c.functions.projects.ProjectNotFoundException;
 import io.a4c.functions.projects.ProjectService;
 import io.a4c.functions.quotas.QuotaExceededException;
 import io.a4c.functions.quotas.Quotas;
@@ -68,14 +69,23 @@ public final class ImageScheduling {
    * removed again and the caller gets a 503; if this dies between the write and the mark, the
    * {@link LostBuildJobs sweeper} sends it.
    *
-   * @param emailClaim the caller's {@code email} claim, or null
+   * @param emailClaim the caller's {@code email} claim, or null; the end-of-build email goes there
+   *     only when the caller is {@code userId}: an admin scheduling for a user has the user, the
+   *     build's owner, emailed at their own address, not the admin
+   * @throws ProjectNotFoundException 404 naming {@code project} when there is no such project
    * @throws ProblemException 403 when the project's {@code builders} do not include the caller
    *     (admins always may)
    * @throws QuotaExceededException 429 when the user has as many builds in flight as allowed
    */
   public ImageScheduleView schedule(
       Origin origin, String userId, String emailClaim, CreateImageScheduleRequest request) {
-    Project project = projects.get(request.project());
+    Project project;
+    try {
+      project = projects.get(request.project());
+    } catch (ProjectNotFoundException e) {
+      // The body names it "project": the problem's field must be the member the caller sent.
+      throw new ProjectNotFoundException(request.project(), "project");
+    }
     if (!origin.admin() && !project.config().mayBuild(origin.actor())) {
       throw new ProblemException(
           ProblemType.FORBIDDEN,
@@ -119,7 +129,8 @@ public final class ImageScheduling {
             now);
     String jobJson = jobs.toJson(job);
     var schedule =
-        BuildSchedule.scheduled(job, jobJson, request.imageName(), recipient(userId, emailClaim));
+        BuildSchedule.scheduled(
+            job, jobJson, request.imageName(), recipient(origin, userId, emailClaim));
     int quota = quotas.buildsInFlight(project);
     try {
       schedules.insertCounted(schedule, quota);
@@ -176,7 +187,9 @@ public final class ImageScheduling {
         "build-quota");
   }
 
-  private String recipient(String userId, String emailClaim) {
-    return io.a4c.functions.config.EmailRecipients.of(userId, emailClaim, userEmailDomain);
+  /** The owner's address: the caller's claim when the caller is the owner, else the owner's id. */
+  private String recipient(Origin origin, String userId, String emailClaim) {
+    String ownersClaim = origin.actor().equals(userId) ? emailClaim : null;
+    return io.a4c.functions.config.EmailRecipients.of(userId, ownersClaim, userEmailDomain);
   }
 }

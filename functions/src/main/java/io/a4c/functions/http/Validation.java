@@ -7,10 +7,16 @@ import java.util.regex.Pattern;
 public final class Validation {
   private Validation() {}
 
-  /** Returns {@code value} when present and matching; otherwise a 400 naming the field. */
+  /**
+   * Returns {@code value} when present and matching; otherwise a 400 naming the field. A missing
+   * member (null) is "required"; an empty string was sent, so the caller hears the rule instead.
+   */
   public static String require(String field, String value, Pattern pattern, String rule) {
-    if (value == null || value.isEmpty()) {
+    if (value == null) {
       throw new InvalidRequestException(field, field + " is required");
+    }
+    if (value.isEmpty()) {
+      throw new InvalidRequestException(field, field + " is empty; it must be " + rule);
     }
     if (!pattern.matcher(value).matches()) {
       throw new InvalidRequestException(field, field + " must be " + rule);

@@ -12,12 +12,16 @@ import io.a4c.functions.http.InvalidRequestException;
  *     an email to its owner a day before (0 to 3650; 0 or absent: never)
  */
 public record ProjectLifecycle(Integer idleStopMinutes, Integer deleteAfterStoppedDays) {
-  static final int MAX_IDLE_MINUTES = 7 * 24 * 60;
-  static final int MAX_DAYS = 3650;
+  /** The longest idle stop, a week; docs/openapi.yaml states it (a test checks). */
+  public static final int MAX_IDLE_STOP_MINUTES = 7 * 24 * 60;
+
+  /** The longest a workspace stays stopped before its deletion, ten years; stated there too. */
+  public static final int MAX_DELETE_AFTER_STOPPED_DAYS = 3650;
 
   public ProjectLifecycle {
-    check("lifecycle.idleStopMinutes", idleStopMinutes, MAX_IDLE_MINUTES);
-    check("lifecycle.deleteAfterStoppedDays", deleteAfterStoppedDays, MAX_DAYS);
+    check("lifecycle.idleStopMinutes", idleStopMinutes, MAX_IDLE_STOP_MINUTES);
+    check(
+        "lifecycle.deleteAfterStoppedDays", deleteAfterStoppedDays, MAX_DELETE_AFTER_STOPPED_DAYS);
   }
 
   /** No overrides: the deployment's defaults. */

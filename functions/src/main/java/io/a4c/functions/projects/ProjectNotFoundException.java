@@ -8,7 +8,14 @@ public class ProjectNotFoundException extends ProblemException {
   private static final long serialVersionUID = 1L;
 
   public ProjectNotFoundException(String projectName) {
-    super(
-        ProblemType.NOT_FOUND, "no project named " + projectName, "projectName", "unknown-project");
+    this(projectName, "projectName");
+  }
+
+  /**
+   * @param field the request member that named the project, where it is not {@code projectName} (an
+   *     image schedule's {@code project})
+   */
+  public ProjectNotFoundException(String projectName, String field) {
+    super(ProblemType.NOT_FOUND, "no project named " + projectName, field, "unknown-project");
   }
 }

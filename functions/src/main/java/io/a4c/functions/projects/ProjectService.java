@@ -30,12 +30,40 @@ public final class ProjectService {
     this.audit = audit;
   }
 
-  /** Creates or replaces a project's configuration (audited). */
+  /**
+   * Creates or replaces a project's configuration (audited).
+   *
+   * @throws InvalidRequestException 400 naming {@code parents[i]} when a parent is named twice
+   */
   public Project put(Origin origin, String projectName, ProjectConfig config) {
+    requireDistinctParents(config);
     var project = new Project(projectName, config, clock.instant());
     projects.put(project);
     audit.record(origin, "project.put", null, "project:" + projectName, Map.of());
     return project;
+  }
+
+  /**
+   * Refuses a parent named twice. Checked when a configuration is written, not in {@link
+   * ProjectConfig}'s constructor: stored configurations are read through that constructor, and one
+   * stored before this rule with a repeated parent (harmless there) must stay readable.
+   */
+  private static void requireDistinctParents(ProjectConfig config) {
+    var parents = config.parents();
+    for (int i = 1; i < parents.size(); i++) {
+      int first = parents.indexOf(parents.get(i));
+      if (first < i) {
+        throw new InvalidRequestException(
+            "parents[" + i + "]",
+            "parents["
+                + i
+                + "] is "
+                + parents.get(i)
+                + ", as parents["
+                + first
+                + "] is; name each parent once");
+      }
+    }
   }
 
   /** The project; 404 when there is none. */

@@ -29,6 +29,14 @@ public record RecurringBuild(String parentName, String arch, String cron) {
       throw new InvalidRequestException(
           "recurringBuilds.arch", "recurringBuilds.arch must be one of amd64, arm64");
     }
+    if (cron == null || cron.isEmpty()) {
+      throw new InvalidRequestException(
+          "recurringBuilds.cron",
+          cron == null
+              ? "recurringBuilds.cron is required"
+              : "recurringBuilds.cron is empty; it must be an EventBridge cron expression such as"
+                  + " cron(0 3 ? * MON-FRI *)");
+    }
     try {
       EventBridgeCron.parse(cron);
     } catch (IllegalArgumentException e) {

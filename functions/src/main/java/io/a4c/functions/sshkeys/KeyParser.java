@@ -72,8 +72,11 @@ public final class KeyParser {
    *     key
    */
   public static ParsedKey parse(String raw) {
-    if (raw == null || raw.isBlank()) {
+    if (raw == null) {
       throw refused("publicKey is required");
+    }
+    if (raw.isBlank()) {
+      throw refused("publicKey is empty; it must be one OpenSSH public key line (a .pub file)");
     }
     if (raw.length() > MAX_LENGTH) {
       throw refused("publicKey is too long for one key");

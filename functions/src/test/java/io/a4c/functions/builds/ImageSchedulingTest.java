@@ -236,6 +236,21 @@ class ImageSchedulingTest {
   }
 
   @Test
+  void anUnknownProjectIsA404NamingTheBodysProjectMember() {
+    var request = new CreateImageScheduleRequest("img", "nosuch", "abc123", null, null);
+
+    assertThatThrownBy(() -> scheduling.schedule(BY_ALICE, ALICE, null, request))
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            e -> {
+              assertThat(e.type()).isEqualTo(ProblemType.NOT_FOUND);
+              assertThat(e.field()).isEqualTo("project");
+              assertThat(e.reason()).isEqualTo("unknown-project");
+            });
+    assertThat(schedules.inFlight(ALICE)).isZero();
+  }
+
+  @Test
   void aParentTheProjectDoesNotHaveIsRefused() {
     assertThatThrownBy(() -> scheduling.schedule(BY_ALICE, ALICE, null, request("dev")))
         .isInstanceOf(InvalidRequestException.class);
@@ -249,6 +264,19 @@ class ImageSchedulingTest {
 
     assertThat(stored(withClaim).notifyEmail()).isEqualTo("alice@shop.example");
     assertThat(stored(withoutClaim).notifyEmail()).isEqualTo("alice@example.com");
+  }
+
+  @Test
+  void aBuildAnAdminSchedulesForAUserEmailsTheUserNotTheAdmin() {
+    var byRoot = new Origin("root", true, "req-2", "127.0.0.1");
+
+    var forAlice = scheduling.schedule(byRoot, ALICE, "root@ops.example", request(null));
+    var forMail =
+        scheduling.schedule(byRoot, "dana@shop.example", "root@ops.example", request(null));
+
+    assertThat(stored(forAlice).notifyEmail()).isEqualTo("alice@example.com");
+    assertThat(schedules.get("dana@shop.example", forMail.scheduleId(), true))
+        .hasValueSatisfying(b -> assertThat(b.notifyEmail()).isEqualTo("dana@shop.example"));
   }
 
   @Test

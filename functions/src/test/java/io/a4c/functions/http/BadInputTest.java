@@ -314,12 +314,24 @@ class BadInputTest {
         refused.add(base.body(valid).header("content-type", "text/plain"));
         refused.add(base.body(valid).header("content-type", "application/xml"));
         refused.add(base.body(valid).header("content-type", "multipart/form-data"));
+        refused.add(base.body(valid).header("content-type", "application/jsonp"));
+        refused.add(base.body(valid).header("content-type", "application/json-patch+json"));
+        refused.add(base.body(valid).header("content-type", null));
         refused.add(base.body(HUGE));
         refused.add(base.base64Body(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}));
         refused.add(base.base64Body(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 0}));
         JsonNode tree = readTree(valid);
         List<String> fields = new ArrayList<>();
         tree.fieldNames().forEachRemaining(fields::add);
+        // A member sent twice, even with the same value.
+        refused.add(
+            base.body(
+                "{"
+                    + q(fields.getFirst())
+                    + ":"
+                    + tree.get(fields.getFirst())
+                    + ","
+                    + valid.substring(1)));
         for (String field : fields) {
           for (String bad : BAD_STRINGS) {
             refused.add(base.body(withField(valid, field, bad)));
@@ -559,6 +571,8 @@ class BadInputTest {
             "[{\"parentName\":\"main\",\"arch\":\"sparc\",\"cron\":\"cron(0 3 ? * * *)\"}]"
           },
           {"recurringBuilds", "[{\"parentName\":\"dev\",\"cron\":\"cron(0 3 ? * * *)\"}]"},
+          {"parents", "[\"main\",\"main\"]"},
+          {"parents", "[\"main\",\"release\",\"main\"]"},
           {"source", "{\"type\":\"perforce\",\"depotPath\":\"//depot/../x\"}"},
           {"source", "{\"type\":\"perforce\",\"depotPath\":\"//depot/x\",\"url\":\"https://a\"}"},
           {"source", "{\"type\":\"git\",\"url\":\"https://a/../b\"}"},
@@ -597,7 +611,8 @@ class BadInputTest {
       refused.add(hostStatus.body("{\"status\":" + status + "}"));
     }
     Call recurring = callerOf("PUT", ApiRoutes.RECURRING_BUILDS);
-    for (String paused : List.of("\"yes\"", "null", "[]", "{}", "\"\"", "2", "1", "0")) {
+    for (String paused :
+        List.of("\"yes\"", "\"true\"", "null", "[]", "{}", "\"\"", "2", "1", "0")) {
       refused.add(recurring.body("{\"paused\":" + paused + "}"));
     }
 

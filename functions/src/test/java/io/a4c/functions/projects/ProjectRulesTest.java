@@ -60,4 +60,24 @@ class ProjectRulesTest {
               e -> assertThat(e.getMessage()).contains("prefetch.percent"));
     }
   }
+
+  @Test
+  void lifecycleTakesUpToAWeekOfIdleMinutesAndTenYearsOfStoppedDays() {
+    var longest = new ProjectLifecycle(10080, 3650);
+
+    assertThat(longest.idleStopMinutesOr(0)).isEqualTo(10080);
+    assertThat(longest.deleteAfterStoppedDaysOrNever()).isEqualTo(3650);
+    for (int bad : new int[] {-1, 10081, Integer.MAX_VALUE}) {
+      assertThatThrownBy(() -> new ProjectLifecycle(bad, null))
+          .isInstanceOfSatisfying(
+              InvalidRequestException.class,
+              e -> assertThat(e.field()).isEqualTo("lifecycle.idleStopMinutes"));
+    }
+    for (int bad : new int[] {-1, 3651, Integer.MAX_VALUE}) {
+      assertThatThrownBy(() -> new ProjectLifecycle(null, bad))
+          .isInstanceOfSatisfying(
+              InvalidRequestException.class,
+              e -> assertThat(e.field()).isEqualTo("lifecycle.deleteAfterStoppedDays"));
+    }
+  }
 }

@@ -80,7 +80,8 @@ class KeyParserTest {
         Arguments.of("two lines", ed25519 + "\n" + SshKeyFixtures.ECDSA_256, "one key"),
         Arguments.of("two keys on a line", ed25519 + " " + SshKeyFixtures.ECDSA_256, "one key"),
         Arguments.of("a private key", "-----BEGIN OPENSSH PRIVATE KEY-----", "not an OpenSSH"),
-        Arguments.of("empty", "  ", "required"),
+        Arguments.of("empty", "", "publicKey is empty; it must be one OpenSSH public key"),
+        Arguments.of("blank", "  ", "publicKey is empty; it must be one OpenSSH public key"),
         Arguments.of("absent", null, "required"));
   }
 

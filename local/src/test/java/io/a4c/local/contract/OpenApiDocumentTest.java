@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.a4c.functions.hosts.NoHostAvailableException;
 import io.a4c.functions.http.ApiRoutes;
 import io.a4c.functions.http.ProblemType;
+import io.a4c.functions.projects.ProjectLifecycle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -238,6 +239,27 @@ class OpenApiDocumentTest {
     expected.addAll(Set.of("host-queue-missing", "queue-unreachable"));
 
     assertThat(reasons).isEqualTo(expected);
+  }
+
+  @Test
+  void theLifecycleMaximaAreTheOnesTheApiEnforces() {
+    JsonNode lifecycle = resolve(document.at("/components/schemas/ProjectLifecycle"));
+
+    assertThat(lifecycle.at("/properties/idleStopMinutes/maximum").asInt(-1))
+        .isEqualTo(ProjectLifecycle.MAX_IDLE_STOP_MINUTES)
+        .isEqualTo(10080);
+    assertThat(lifecycle.at("/properties/deleteAfterStoppedDays/maximum").asInt(-1))
+        .isEqualTo(ProjectLifecycle.MAX_DELETE_AFTER_STOPPED_DAYS)
+        .isEqualTo(3650);
+    assertThat(lifecycle.at("/properties/idleStopMinutes/minimum").asInt(-1)).isZero();
+    assertThat(lifecycle.at("/properties/deleteAfterStoppedDays/minimum").asInt(-1)).isZero();
+  }
+
+  @Test
+  void aProjectNamesEachParentOnce() {
+    JsonNode parents = resolve(document.at("/components/schemas/ProjectConfig/properties/parents"));
+
+    assertThat(parents.path("uniqueItems").asBoolean(false)).isTrue();
   }
 
   /** Object schemas, and the objects inside them, must say {@code additionalProperties: false}. */

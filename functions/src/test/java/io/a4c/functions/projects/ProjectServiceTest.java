@@ -1,0 +1,80 @@
+package io.a4c.functions.projects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.a4c.functions.audit.Origin;
+import io.a4c.functions.audit.TestAudit;
+import io.a4c.functions.config.FunctionsConfig;
+import io.a4c.functions.config.FunctionsConfigTest;
+import io.a4c.functions.config.FunctionsEnv;
+import io.a4c.functions.dynamo.A4cTables;
+import io.a4c.functions.http.InvalidRequestException;
+import io.a4c.functions.testing.DynamoDbEngine;
+import io.a4c.functions.testing.TestClock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What an admin may write as a project's configuration, against Dynoxide. */
+class ProjectServiceTest {
+  @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
+
+  private static final Origin ROOT = new Origin("root", true, "req-1", null);
+
+  private ProjectStore store;
+  private ProjectService projects;
+
+  @BeforeEach
+  void services() {
+    Map<String, String> env = FunctionsConfigTest.minimal();
+    env.put(FunctionsEnv.PROJECTS_TABLE, dynamo.table(A4cTables.PROJECTS));
+    env.put(FunctionsEnv.IMAGES_TABLE, dynamo.table(A4cTables.IMAGES));
+    env.put(FunctionsEnv.AUDIT_TABLE, dynamo.table(A4cTables.AUDIT));
+    var config = FunctionsConfig.fromEnvironment(env);
+    var clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+    store = TestProjects.store(dynamo.client(), config);
+    projects =
+        TestProjects.service(
+            dynamo.client(), config, clock, TestAudit.log(dynamo.client(), config, clock));
+  }
+
+  @Test
+  void aParentNamedTwiceIsA400NamingTheRepeatAndNothingIsWritten() {
+    assertThatThrownBy(() -> projects.put(ROOT, "shop", config("main", "release", "main")))
+        .isInstanceOfSatisfying(
+            InvalidRequestException.class,
+            e -> {
+              assertThat(e.field()).isEqualTo("parents[2]");
+              assertThat(e.getMessage()).contains("main").contains("parents[0]");
+            });
+    assertThat(store.get("shop")).isEmpty();
+  }
+
+  @Test
+  void aConfigurationStoredWithAParentTwiceIsStillRead() {
+    var stored = new Project("old", config("main", "main"), Instant.parse("2026-01-01T00:00:00Z"));
+    store.put(stored);
+
+    assertThat(projects.get("old")).isEqualTo(stored);
+  }
+
+  private static ProjectConfig config(String... parents) {
+    return new ProjectConfig(
+        new ProjectSource("git", null, "https://git.example/shop.git"),
+        "debian:12",
+        List.of(),
+        List.of(parents),
+        List.of(),
+        null,
+        null,
+        List.of(),
+        null,
+        null,
+        null,
+        null);
+  }
+}
