@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
  * Warm pools against Dynoxide and ElasticMQ: the sweep's fill and drain, the hosts' reports, the
@@ -519,6 +520,121 @@ class WarmPoolsTest {
     assertThat(thrown).hasMessageContaining("warm pools");
     assertThat(services.pools.maintain().drained()).isEqualTo(1);
     assertThat(members()).isEmpty();
+  }
+
+  /** Removes {@code hostId}'s command queue: its sends fail as a queue SQS refuses. */
+  private void dropQueue(String hostId) {
+    var client = sqs.client();
+    client.deleteQueue(
+        d ->
+            d.queueUrl(
+                client
+                    .getQueueUrl(
+                        q ->
+                            q.queueName(
+                                io.a4c.events.HostQueues.commandQueueName(
+                                    sqs.hostQueuePrefix(), hostId)))
+                    .queueUrl()));
+  }
+
+  @Test
+  void aClaimWhoseCreateCannotBeSentGivesTheMemberBackReadyWithItsSlotAndCreatesNothing() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    dropQueue("h1");
+
+    assertThatThrownBy(() -> services.create(ALICE))
+        .isInstanceOfSatisfying(
+            io.a4c.functions.http.ProblemException.class,
+            e -> assertThat(e.type()).isEqualTo(io.a4c.functions.http.ProblemType.UNAVAILABLE));
+
+    assertThat(services.reads.list(ALICE, 10, null).items()).isEmpty();
+    assertThat(services.workspacesHeld(ALICE)).isZero();
+    assertThat(members())
+        .as("the member is the pool's again, as it was")
+        .singleElement()
+        .extracting(PoolMember::memberId, PoolMember::state, PoolMember::claimedBy)
+        .containsExactly(member.workspaceId(), PoolMember.State.READY, null);
+    assertThat(services.host("h1").assignedWorkspaces())
+        .as("the member's slot, still held for its container")
+        .isEqualTo(1);
+    // The queue back, the next create claims that member.
+    services.host("h1", 0, 40, List.of(IMAGE));
+    assertThat(services.create(ALICE).workspaceId()).isEqualTo(member.workspaceId());
+  }
+
+  @Test
+  void aClaimWhoseCreateCannotBeSentNorUndoneIsCompletedByTheSweepOntoItsMember() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    dropQueue("h1");
+    // The undo's transaction fails (a DynamoDB error the engine gives on no cue).
+    var failingUndo =
+        new WorkspaceServices(
+            dynamo,
+            sqs,
+            client ->
+                ClientSpy.on(
+                    client,
+                    call -> {
+                      if (call.is("transactWriteItems")
+                          && call.request(TransactWriteItemsRequest.class)
+                                  .transactItems()
+                                  .getFirst()
+                                  .delete()
+                              != null) {
+                        throw ProvisionedThroughputExceededException.builder()
+                            .message("injected")
+                            .build();
+                      }
+                      return call.proceed();
+                    }));
+
+    assertThatThrownBy(() -> failingUndo.create(ALICE))
+        .isInstanceOf(io.a4c.functions.http.ProblemException.class);
+
+    // The record stays, holding the member's slot; the member stays claimed.
+    var kept = services.store.get(ALICE, member.workspaceId(), true).orElseThrow();
+    assertThat(kept.state()).isEqualTo(io.a4c.events.WorkspaceState.PENDING);
+    assertThat(members())
+        .singleElement()
+        .extracting(PoolMember::state)
+        .isEqualTo(PoolMember.State.CLAIMED);
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(1);
+    services.host("h1", 0, 40, List.of(IMAGE));
+    services.clock.advance(services.config.stuckAfter().plus(Duration.ofSeconds(1)));
+
+    services.stuck.sweep(services.clock.instant().minus(services.config.stuckAfter()));
+
+    assertThat(services.commandsTo("h1"))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            CreateWorkspace.class,
+            create -> assertThat(create.workspaceId()).isEqualTo(member.workspaceId()));
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(1);
+  }
+
+  @Test
+  void anUndoneClaimWhoseMemberThePoolForgotReleasesTheRecordsSlotForTheStrayContainer() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    var created = services.create(ALICE);
+    services.commandsTo("h1");
+    var claimed = services.poolMembers.get(POOL, member.workspaceId()).orElseThrow();
+    services.poolMembers.forgetClaimed(claimed);
+    var stored = services.stored(created);
+
+    assertThat(
+            services.store.removeUnclaiming(
+                stored, services.poolMembers.unclaim(claimed, ALICE, stored.createdAt())))
+        .isTrue();
+
+    assertThat(services.store.get(ALICE, created.workspaceId(), true)).isEmpty();
+    assertThat(services.poolMembers.get(POOL, member.workspaceId())).isEmpty();
+    assertThat(services.workspacesHeld(ALICE)).isZero();
+    assertThat(services.host("h1").assignedWorkspaces())
+        .as("only the successor's: the container is a stray now")
+        .isEqualTo(1);
   }
 
   @Test
