@@ -230,6 +230,31 @@ public final class BuildScheduleStore {
   }
 
   /**
+   * Gives back the right {@link #markResent} took at {@code markedAt} when the job then could not
+   * be sent: {@code lastSentAt} goes back to what the caller read, so the next sweep sends the job
+   * rather than wait a whole deadline after a send that never happened. False when the build is no
+   * longer SCHEDULED or was sent again since.
+   */
+  boolean unmarkResent(BuildSchedule read, Instant markedAt) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":marked", Values.instant(markedAt));
+    values.put(":scheduled", Values.name(BuildStatus.SCHEDULED));
+    String update;
+    if (read.lastSentAt() == null) {
+      update = "REMOVE lastSentAt";
+    } else {
+      update = "SET lastSentAt = :read";
+      values.put(":read", Values.instant(read.lastSentAt()));
+    }
+    return update(
+        read.userId(),
+        read.scheduleId(),
+        update,
+        "#status = :scheduled AND lastSentAt = :marked",
+        values);
+  }
+
+  /**
    * Removes a schedule whose job could not be sent, giving its quota back; only while nobody took
    * it.
    */

@@ -3,6 +3,7 @@ package io.a4c.functions.builds;
 import io.a4c.events.Arch;
 import io.a4c.events.BuildKind;
 import io.a4c.events.BuildStatus;
+import io.a4c.functions.logging.SweepFailures;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -47,12 +48,15 @@ public final class LostBuildJobs {
 
   /**
    * Sends again the jobs of builds waiting since before {@code staleBefore} that are not on the
-   * queue.
+   * queue. Each build (and each arch's queue check) has its turn whatever happened to the ones
+   * before: one whose job cannot be sent is logged and passed over, and once the others were sent
+   * the sweep throws the first failure (see {@link SweepFailures}).
    *
    * @return how many jobs were sent
    */
   public int resend(Instant staleBefore) {
     Instant now = clock.instant();
+    var failures = new SweepFailures("lost build jobs");
     int sent = 0;
     // Both kinds were scheduled before the deadline (a build is sent no earlier than scheduled):
     // the index's sort key leaves the younger ones unread.
@@ -60,12 +64,8 @@ public final class LostBuildJobs {
     for (BuildSchedule build : waiting) {
       if (build.kind() == BuildKind.USER
           && !build.queued()
-          && build.scheduledAt().isBefore(staleBefore)) {
-        jobs.send(build.scheduleId(), build.arch(), build.job());
-        schedules.markQueued(build, now);
-        log.atWarn()
-            .addKeyValue("scheduleId", build.scheduleId())
-            .log("build job never sent: sent");
+          && build.scheduledAt().isBefore(staleBefore)
+          && failures.run(build.scheduleId(), () -> sendUnsent(build, now), false)) {
         sent++;
       }
     }
@@ -74,21 +74,56 @@ public final class LostBuildJobs {
             .filter(b -> b.queued() && sentAt(b).isBefore(staleBefore))
             .collect(Collectors.groupingBy(BuildSchedule::arch));
     for (var entry : stale.entrySet()) {
-      if (!jobs.queueEmpty(entry.getKey())) {
+      Arch arch = entry.getKey();
+      if (!failures.run(arch.wireName() + " build queue", () -> jobs.queueEmpty(arch), false)) {
         continue;
       }
       for (BuildSchedule build : entry.getValue()) {
-        if (schedules.markResent(build, now)) {
-          jobs.send(build.scheduleId(), build.arch(), build.job());
-          log.atWarn()
-              .addKeyValue("scheduleId", build.scheduleId())
-              .addKeyValue("lastSentAt", sentAt(build))
-              .log("build job lost from an empty queue: sent again");
+        if (failures.run(build.scheduleId(), () -> sendLost(build, now), false)) {
           sent++;
         }
       }
     }
+    failures.rethrow();
     return sent;
+  }
+
+  /**
+   * Sends the job of a build never marked queued, then marks it. A send that fails leaves it
+   * unmarked, for the next sweep; a mark that fails after the send leaves a duplicate for it.
+   */
+  private boolean sendUnsent(BuildSchedule build, Instant now) {
+    jobs.send(build.scheduleId(), build.arch(), build.job());
+    schedules.markQueued(build, now);
+    log.atWarn().addKeyValue("scheduleId", build.scheduleId()).log("build job never sent: sent");
+    return true;
+  }
+
+  /**
+   * Sends again the job of a build lost from its empty queue, once its {@code lastSentAt} is moved
+   * to now (so that of two sweeps one sends). A send that fails moves it back before the failure
+   * goes on to the sweep: moved, it would hold the job back a whole deadline for a send that never
+   * happened. Should that write fail too, the job waits that deadline.
+   */
+  private boolean sendLost(BuildSchedule build, Instant now) {
+    if (!schedules.markResent(build, now)) {
+      return false;
+    }
+    try {
+      jobs.send(build.scheduleId(), build.arch(), build.job());
+    } catch (RuntimeException e) {
+      try {
+        schedules.unmarkResent(build, now);
+      } catch (RuntimeException undo) {
+        e.addSuppressed(undo);
+      }
+      throw e;
+    }
+    log.atWarn()
+        .addKeyValue("scheduleId", build.scheduleId())
+        .addKeyValue("lastSentAt", sentAt(build))
+        .log("build job lost from an empty queue: sent again");
+    return true;
   }
 
   private static Instant sentAt(BuildSchedule build) {

@@ -152,6 +152,31 @@ public final class WarmPoolStore {
   }
 
   /**
+   * The transaction item that undoes {@link #claim} of {@code member} by {@code userId} at {@code
+   * claimedAt}: the member READY again as it was, its slot still its own. Its condition fails when
+   * the claim is no longer that one (forgotten, or never made).
+   */
+  public TransactWriteItem unclaim(PoolMember member, String userId, Instant claimedAt) {
+    return TransactWriteItem.builder()
+        .update(
+            u ->
+                u.tableName(table)
+                    .key(key(member.pool(), member.memberId()))
+                    .updateExpression("SET #state = :ready, updatedAt = :readyAt REMOVE claimedBy")
+                    .conditionExpression(
+                        "#state = :claimed AND claimedBy = :u AND updatedAt = :claimedAt")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":claimed", Values.name(PoolMember.State.CLAIMED),
+                            ":ready", Values.name(PoolMember.State.READY),
+                            ":u", Values.s(userId),
+                            ":claimedAt", Values.instant(claimedAt),
+                            ":readyAt", Values.instant(member.updatedAt()))))
+        .build();
+  }
+
+  /**
    * Removes an unclaimed member and gives its host slot back, in one transaction. A host counter
    * already at zero (reset by hand, or the host's item made again) is left out rather than blocking
    * the removal: the member goes alone.

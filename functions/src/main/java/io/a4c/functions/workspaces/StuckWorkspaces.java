@@ -27,8 +27,16 @@ public final class StuckWorkspaces {
   /** How often a stuck create is re-sent before it is failed. */
   static final int MAX_REDRIVES = 2;
 
-  /** What a sweep of stuck workspaces did. */
-  public record Swept(int redriven, int failed) {}
+  /**
+   * What a sweep of stuck workspaces did.
+   *
+   * @param deleted deletes finished at once because their host is DOWN
+   */
+  public record Swept(int redriven, int failed, int deleted) {
+    public Swept(int redriven, int failed) {
+      this(redriven, failed, 0);
+    }
+  }
 
   private final WorkspaceStore workspaces;
   private final HostDirectory directory;
@@ -61,16 +69,22 @@ public final class StuckWorkspaces {
    * until it completes; a create, start or rebuild is sent again (the host's handlers are
    * idempotent and clean up a partial attempt) up to {@link #MAX_REDRIVES} times, then ended — a
    * create or rebuild FAILED with the step it was stuck at (a rebuild's home is kept), a start back
-   * to STOPPED. Work on a DOWN host waits for it.
+   * to STOPPED. Work on a DOWN host waits for it, but for a delete: its record goes at once, as a
+   * delete asked for while the host is DOWN does ({@link WorkspaceDeletion#delete}).
    */
   public Swept sweep(Instant before) {
     int redriven = 0;
     int failed = 0;
+    int deleted = 0;
     // One workspace that cannot be swept (its host's queue refuses the send) is logged and passed
     // over, and the sweep throws once the others had their turn.
     var failures = new SweepFailures("stuck workspaces");
     for (Workspace stuck : workspaces.inFlightSince(before)) {
       if (Boolean.FALSE.equals(directory.reachable(stuck.hostId()))) {
+        if (stuck.state() == WorkspaceState.DELETING
+            && failures.run(stuck.workspaceId(), () -> deleteOnLostHost(stuck), false)) {
+          deleted++;
+        }
         continue;
       }
       switch (failures.run(stuck.workspaceId(), () -> sweepOne(stuck), Outcome.NONE)) {
@@ -80,7 +94,27 @@ public final class StuckWorkspaces {
       }
     }
     failures.rethrow();
-    return new Swept(redriven, failed);
+    return new Swept(redriven, failed, deleted);
+  }
+
+  /**
+   * Finishes a delete whose host is DOWN: the record, its slot and its quota unit go (its hostname
+   * first), as a delete asked for now would. Waiting for the host's DELETED report would keep it
+   * DELETING, holding its owner's quota unit, for as long as the host stays down, which may be for
+   * good. Nothing of the workspace is lost that the delete did not mean to remove: if the host
+   * comes back, the delete still in its queue removes the container and home, and its reconciler
+   * removes any container or home of no record. Whether the record was removed.
+   */
+  private boolean deleteOnLostHost(Workspace stuck) {
+    hostnames.withdraw(stuck);
+    if (!workspaces.removeReleasing(stuck)) {
+      return false;
+    }
+    log.atInfo()
+        .addKeyValue("workspaceId", stuck.workspaceId())
+        .addKeyValue("hostId", stuck.hostId())
+        .log("delete of a workspace whose host is DOWN finished without its host");
+    return true;
   }
 
   private enum Outcome {

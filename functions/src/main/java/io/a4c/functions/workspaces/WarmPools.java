@@ -12,6 +12,7 @@ import io.a4c.functions.hosts.HostStatus;
 import io.a4c.functions.hosts.HostStore;
 import io.a4c.functions.hosts.LeastDiskPlacement;
 import io.a4c.functions.hosts.NoHostAvailableException;
+import io.a4c.functions.logging.SweepFailures;
 import io.a4c.functions.projects.Image;
 import io.a4c.functions.projects.ImageStore;
 import io.a4c.functions.projects.Project;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -202,10 +204,17 @@ public final class WarmPools {
 
   /**
    * One round over every pool wanted or listed: drains what is not wanted, fills what is missing.
+   * Each pool, and each member of it, has its turn whatever happened to the ones before: one that
+   * fails (a DynamoDB error reading or removing it, an image that cannot be read) is logged and
+   * passed over, and once every other pool was maintained the round throws the first failure, so
+   * the sweep counts it as an error (see {@link SweepFailures}). A pool whose wanted image could
+   * not be read is left as it is this round: taken for unwanted, it would be drained.
    */
   public Result maintain() {
     Instant now = clock.instant();
+    var failures = new SweepFailures("warm pools");
     Map<String, Wanted> wanted = new HashMap<>();
+    Set<String> unknown = new HashSet<>();
     for (Project project : projects.all()) {
       int size = project.config().warmPool().sizeOrNone();
       if (size == 0) {
@@ -214,18 +223,27 @@ public final class WarmPools {
       String specKey = specKey(project);
       for (String parent : project.config().parents()) {
         for (Arch arch : Arch.values()) {
-          images
-              .newestCompleted(project.projectName(), parent, arch)
-              .ifPresent(
-                  image ->
-                      wanted.put(
-                          Image.key(project.projectName(), parent, arch),
-                          new Wanted(project, image, specKey, size)));
+          String pool = Image.key(project.projectName(), parent, arch);
+          boolean read =
+              failures.run(
+                  pool + " (its newest image)",
+                  () -> {
+                    images
+                        .newestCompleted(project.projectName(), parent, arch)
+                        .ifPresent(
+                            image -> wanted.put(pool, new Wanted(project, image, specKey, size)));
+                    return true;
+                  },
+                  false);
+          if (!read) {
+            unknown.add(pool);
+          }
         }
       }
     }
     Set<String> pools = new LinkedHashSet<>(members.pools());
     pools.addAll(wanted.keySet());
+    pools.removeAll(unknown);
     List<Host> fleet = pools.isEmpty() ? List.of() : hosts.all();
     Map<String, HostStatus> notLive = new HashMap<>();
     for (Host host : fleet) {
@@ -236,38 +254,81 @@ public final class WarmPools {
     int filled = 0;
     int drained = 0;
     for (String pool : pools) {
-      var want = wanted.get(pool);
-      int live = 0;
-      var current = members.members(pool);
-      for (PoolMember member : current) {
-        if (member.state() == PoolMember.State.CLAIMED) {
-          if (member.updatedAt().isBefore(now.minus(CLAIMED_KEPT))) {
-            members.forgetClaimed(member);
-          }
-          continue;
-        }
-        String why = unwanted(member, want, live, now, notLive.get(member.hostId()));
-        if (why == null) {
-          live++;
-        } else if (drain(member, why)) {
-          drained++;
-        }
+      var done =
+          failures.run(
+              pool,
+              () -> maintainPool(pool, wanted.get(pool), fleet, notLive, now, failures),
+              new Result(0, 0));
+      filled += done.filled();
+      drained += done.drained();
+    }
+    failures.rethrow();
+    return new Result(filled, drained);
+  }
+
+  /** What became of one member in a round. */
+  private enum Kept {
+    LIVE,
+    DRAINED,
+    NONE
+  }
+
+  /**
+   * One pool's round: its members drained or kept, then filled up to its size. A member that cannot
+   * be handled was being drained or forgotten, so it is not counted live either way; the next round
+   * tries it again.
+   */
+  private Result maintainPool(
+      String pool,
+      Wanted want,
+      List<Host> fleet,
+      Map<String, HostStatus> notLive,
+      Instant now,
+      SweepFailures failures) {
+    int live = 0;
+    int drained = 0;
+    var current = members.members(pool);
+    for (PoolMember member : current) {
+      int liveSoFar = live;
+      switch (failures.run(
+          pool + " member " + member.memberId(),
+          () -> maintainMember(member, want, liveSoFar, now, notLive.get(member.hostId())),
+          Kept.NONE)) {
+        case LIVE -> live++;
+        case DRAINED -> drained++;
+        case NONE -> {}
       }
-      if (want == null) {
-        if (current.isEmpty()) {
-          members.forgetPool(pool);
-        }
-        continue;
+    }
+    if (want == null) {
+      if (current.isEmpty()) {
+        members.forgetPool(pool);
       }
-      if (live >= want.size()) {
-        continue;
-      }
+      return new Result(0, drained);
+    }
+    int filled = 0;
+    if (live < want.size()) {
       var holders = hostImages.holders(want.image().imageRef());
       for (int i = live; i < want.size() && fill(pool, want, fleet, holders, now); i++) {
         filled++;
       }
     }
     return new Result(filled, drained);
+  }
+
+  /** One member's round: a claim remembered long enough is forgotten, an unwanted one drained. */
+  private Kept maintainMember(
+      PoolMember member, Wanted want, int live, Instant now, HostStatus hostStatus) {
+    if (member.state() == PoolMember.State.CLAIMED) {
+      if (member.updatedAt().isBefore(now.minus(CLAIMED_KEPT))) {
+        members.forgetClaimed(member);
+      }
+      return Kept.NONE;
+    }
+    String why = unwanted(member, want, live, now, hostStatus);
+    if (why == null) {
+      return Kept.LIVE;
+    }
+    return drain(member, why) ? Kept.DRAINED : Kept.NONE;
   }
 
   /**

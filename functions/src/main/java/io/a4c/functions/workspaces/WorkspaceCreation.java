@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -254,7 +255,12 @@ public final class WorkspaceCreation {
       } catch (WorkspaceStore.QuotaReached e) {
         throw overQuota(userId, project, quota);
       }
-      send(workspace, project, ssh.map(WorkspaceSshAccess.Issued::command).orElse(null), claim);
+      send(
+          workspace,
+          project,
+          ssh.map(WorkspaceSshAccess.Issued::command).orElse(null),
+          claim,
+          () -> workspaces.removeReleasing(workspace));
       recordCreate(origin, userId, workspaceId, project, request, host.hostId(), image, false);
       return workspace;
     }
@@ -363,7 +369,14 @@ public final class WorkspaceCreation {
       } catch (WorkspaceStore.QuotaReached e) {
         throw overQuota(userId, project, quota);
       }
-      send(workspace, project, ssh.map(WorkspaceSshAccess.Issued::command).orElse(null), claim);
+      send(
+          workspace,
+          project,
+          ssh.map(WorkspaceSshAccess.Issued::command).orElse(null),
+          claim,
+          () ->
+              workspaces.removeUnclaiming(
+                  workspace, poolMembers.unclaim(member, userId, workspace.createdAt())));
       recordCreate(origin, userId, workspaceId, project, request, member.hostId(), image, true);
       return workspace;
     }
@@ -423,19 +436,28 @@ public final class WorkspaceCreation {
    * placement. The idempotency key is forgotten only once the record is gone: when the undo fails
    * the record stays (PENDING, its create re-sent by the sweep like any stuck create) and the key
    * keeps naming it, so a retry with the key answers with that workspace instead of making a second
-   * one. A claimed warm pool member's container stays on its host, nobody's: its member stays
-   * CLAIMED until forgotten ({@link WarmPools#CLAIMED_KEPT}), then the reconciler removes it.
+   * one. A workspace that claimed a warm pool member gives the member back READY, its container
+   * untouched and its slot its own, so neither the host nor the pool is short of one; should that
+   * fail, the record stays as above, holding the member's slot, and the sweep's re-sent create
+   * personalises the member.
+   *
+   * @param undo removes the record and what it holds; false when the record changed meanwhile
    */
-  private void send(Workspace workspace, Project project, SshAccess ssh, IdempotencyRecord claim) {
+  private void send(
+      Workspace workspace,
+      Project project,
+      SshAccess ssh,
+      IdempotencyRecord claim,
+      BooleanSupplier undo) {
     try {
       commands.sendCreate(workspace, project, ssh);
     } catch (RuntimeException e) {
       // Nothing reached the host: undo the record and the reservation so nothing is left behind.
       boolean undone;
       try {
-        undone = workspaces.removeReleasing(workspace);
-      } catch (RuntimeException undo) {
-        e.addSuppressed(undo);
+        undone = undo.getAsBoolean();
+      } catch (RuntimeException undoFailure) {
+        e.addSuppressed(undoFailure);
         undone = false;
       }
       if (!undone) {

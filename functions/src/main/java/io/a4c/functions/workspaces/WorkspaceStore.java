@@ -464,6 +464,46 @@ public final class WorkspaceStore {
     }
   }
 
+  /**
+   * Undoes a create that claimed a warm pool member ({@link #insertClaiming}): deletes the record,
+   * gives back its unit of the user's quota and, with {@code poolUnclaim} ({@link
+   * io.a4c.functions.warmpool.WarmPoolStore#unclaim}), puts the member back READY, all or nothing.
+   * The member keeps the host slot the record took over from it, so no slot moves. When the member
+   * is no longer this claim's (the pool forgot it), the record goes as any other, its slot
+   * released: the container is then a stray the reconciler removes. A quota counter already at zero
+   * is left out.
+   *
+   * @return false when the record changed or went since it was read
+   */
+  boolean removeUnclaiming(Workspace workspace, TransactWriteItem poolUnclaim) {
+    boolean releaseUsage = true;
+    while (true) {
+      var tx =
+          Transaction.of(dynamo)
+              .delete("workspace", atVersion(workspace))
+              .add("poolMember", poolUnclaim);
+      if (releaseUsage) {
+        tx.add("quota", usage.release(workspace.userId(), UsageCounters.Counter.WORKSPACES));
+      }
+      try {
+        tx.commit();
+        return true;
+      } catch (TransactionCanceledException e) {
+        var failure = tx.failure(e);
+        if (failure.failed("workspace")) {
+          return false;
+        }
+        if (failure.failed("poolMember")) {
+          return removeReleasing(workspace);
+        }
+        if (!failure.failed("quota")) {
+          throw e;
+        }
+        releaseUsage = false;
+      }
+    }
+  }
+
   private static final String AT_VERSION = "#version = :v";
   private static final Map<String, String> VERSION_NAME = Map.of("#version", "version");
 

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The sweep of stuck workspaces: a create is re-sent twice, then failed with the step it reached; a
- * delete is re-sent until it completes; work on a DOWN host, and work that moved, is left alone.
+ * delete is re-sent until it completes, or finished at once when its host is DOWN; other work on a
+ * DOWN host, and work that moved, is left alone.
  */
 class StuckWorkspacesTest {
   @RegisterExtension static final DynamoDbEngine dynamo = new DynamoDbEngine();
@@ -156,6 +157,55 @@ class StuckWorkspacesTest {
     assertThat(swept).isEqualTo(new StuckWorkspaces.Swept(0, 0));
     assertThat(services.stored(created).redrives()).isZero();
     assertThat(services.commandsTo("h1")).isEmpty();
+  }
+
+  @Test
+  void aDeleteWhoseHostIsDownIsFinishedWithoutItAndTheContainerAndHomeGoIfTheHostReturns() {
+    services.deletion.delete(user(ALICE), ALICE, created.workspaceId());
+    services.commandsTo("h1"); // the delete, which the host never carries out: it goes down
+    services.clock.advance(STUCK_AFTER.plusSeconds(1));
+    services.hosts.markDown(services.host("h1"));
+
+    var swept = services.stuck.sweep(services.clock.instant().minus(STUCK_AFTER));
+
+    assertThat(swept).isEqualTo(new StuckWorkspaces.Swept(0, 0, 1));
+    assertThat(services.store.get(ALICE, created.workspaceId(), true)).isEmpty();
+    assertThat(services.workspacesHeld(ALICE)).isZero();
+    assertThat(services.host("h1").assignedWorkspaces()).isZero();
+
+    // The host returns with the container and home: its first inventory removes both.
+    services.clock.advance(services.config.reconcileGrace().plusSeconds(1));
+    services.host("h1", 0, 10, List.of(IMAGE));
+    services.reconciler.reconcile(
+        io.a4c.events.HostInventory.of(
+            "h1",
+            List.of(
+                new io.a4c.events.HostInventory.Entry(
+                    created.workspaceId(),
+                    ALICE,
+                    "c-1",
+                    "running",
+                    WorkspaceServices.T0,
+                    "10.0.0.1",
+                    true,
+                    null,
+                    null,
+                    null)),
+            services.clock.instant(),
+            List.of(
+                new io.a4c.events.HostInventory.Home(
+                    created.workspaceId(),
+                    ALICE,
+                    "a4c-home-" + created.workspaceId(),
+                    WorkspaceServices.T0))));
+    assertThat(services.commandsTo("h1"))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            DeleteWorkspace.class,
+            d -> {
+              assertThat(d.workspaceId()).isEqualTo(created.workspaceId());
+              assertThat(d.keepsHome()).isFalse();
+            });
   }
 
   @Test

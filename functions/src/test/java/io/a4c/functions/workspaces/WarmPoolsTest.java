@@ -8,6 +8,7 @@ import static io.a4c.functions.workspaces.WorkspaceServices.request;
 import static io.a4c.functions.workspaces.WorkspaceServices.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.a4c.events.Arch;
 import io.a4c.events.CreateWorkspace;
@@ -19,6 +20,7 @@ import io.a4c.events.PoolMemberStatus;
 import io.a4c.functions.hosts.HostStatus;
 import io.a4c.functions.projects.Image;
 import io.a4c.functions.projects.RegisterImageRequest;
+import io.a4c.functions.testing.ClientSpy;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.MessageQueues;
 import io.a4c.functions.warmpool.PoolMember;
@@ -27,9 +29,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
  * Warm pools against Dynoxide and ElasticMQ: the sweep's fill and drain, the hosts' reports, the
@@ -363,6 +370,271 @@ class WarmPoolsTest {
         .hasSize(2)
         .allSatisfy(c -> assertThat(c).isInstanceOf(DeleteWorkspace.class));
     assertThat(services.host("h1").assignedWorkspaces()).isZero();
+  }
+
+  /** Puts the project again with a second parent, {@code release}, whose image is completed too. */
+  private void addReleaseParent() {
+    var config = services.projects.get(PROJECT).config();
+    services.projects.put(
+        WorkspaceServices.ADMIN,
+        PROJECT,
+        new io.a4c.functions.projects.ProjectConfig(
+            config.source(),
+            config.baseImage(),
+            config.tools(),
+            List.of(PARENT, "release"),
+            config.setup(),
+            config.workspaceSize(),
+            config.quotas(),
+            config.recurringBuilds(),
+            config.lifecycle(),
+            config.builders(),
+            config.prefetch(),
+            config.warmPool()));
+    services.projects.registerImage(
+        WorkspaceServices.ADMIN,
+        PROJECT,
+        new RegisterImageRequest("release", "amd64", "1", "a4c-base:shop-release-1"));
+    services.host("h1", 0, 40, List.of(IMAGE, "a4c-base:shop-release-1"));
+  }
+
+  /** The partition a query asks for ({@code :p} or {@code :k}), or null for any other call. */
+  private static String queried(ClientSpy.Call call) throws ReflectiveOperationException {
+    if (!call.is("query") && !call.is("queryPaginator")) {
+      return null;
+    }
+    var values = call.request(QueryRequest.class).expressionAttributeValues();
+    var partition = values.containsKey(":p") ? values.get(":p") : values.get(":k");
+    return partition == null ? null : partition.s();
+  }
+
+  @Test
+  void aPoolThatCannotBeReadDoesNotKeepTheOtherPoolsFromTheirMaintenanceAndTheSweepFails() {
+    services.setWarmPool(1);
+    addReleaseParent();
+    // A DynamoDB error on one pool's members, whichever the round takes first, every time it is
+    // read: Dynoxide gives no error on one partition on cue.
+    var failing = new AtomicReference<String>();
+    var broken =
+        new WorkspaceServices(
+            dynamo,
+            sqs,
+            client ->
+                ClientSpy.on(
+                    client,
+                    call -> {
+                      String partition = queried(call);
+                      if (partition != null && partition.startsWith("#pool#")) {
+                        failing.compareAndSet(null, partition);
+                        if (partition.equals(failing.get())) {
+                          throw ProvisionedThroughputExceededException.builder()
+                              .message("injected")
+                              .build();
+                        }
+                      }
+                      return call.proceed();
+                    }));
+
+    var thrown = catchThrowable(broken.pools::maintain);
+
+    String other =
+        failing.get().equals("#pool#" + POOL) ? Image.key(PROJECT, "release", Arch.AMD64) : POOL;
+    assertThat(services.poolMembers.members(other)).as("the other pool was filled").hasSize(1);
+    assertThat(services.commandsTo("h1"))
+        .singleElement()
+        .isInstanceOfSatisfying(FillPool.class, fill -> assertThat(fill.pool()).isEqualTo(other));
+    assertThat(thrown)
+        .as("the sweep counts the failure, once the other pool had its turn")
+        .hasMessageContaining("warm pools")
+        .hasMessageContaining(failing.get().substring("#pool#".length()));
+    // Its error gone, the next round fills the pool that failed.
+    assertThat(services.pools.maintain().filled()).isEqualTo(1);
+  }
+
+  @Test
+  void aPoolWhoseImageCannotBeReadIsLeftAsItIsAndTheOthersAreMaintained() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    addReleaseParent();
+    // The newest image of main cannot be read (Dynoxide gives no error on cue): taken for a pool no
+    // longer wanted, its member would be drained.
+    var broken =
+        new WorkspaceServices(
+            dynamo,
+            sqs,
+            client ->
+                ClientSpy.on(
+                    client,
+                    call -> {
+                      if (POOL.equals(queried(call))) {
+                        throw ProvisionedThroughputExceededException.builder()
+                            .message("injected")
+                            .build();
+                      }
+                      return call.proceed();
+                    }));
+
+    var thrown = catchThrowable(broken.pools::maintain);
+
+    assertThat(members())
+        .singleElement()
+        .extracting(PoolMember::memberId, PoolMember::state)
+        .containsExactly(member.workspaceId(), PoolMember.State.READY);
+    assertThat(services.commandsTo("h1"))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            FillPool.class,
+            fill -> assertThat(fill.pool()).isEqualTo(Image.key(PROJECT, "release", Arch.AMD64)));
+    assertThat(thrown).hasMessageContaining("warm pools").hasMessageContaining(POOL);
+  }
+
+  @Test
+  void aMemberThatCannotBeDrainedDoesNotKeepTheRestOfItsPoolFromBeingDrained() {
+    services.setWarmPool(2);
+    fillAndReport("h1");
+    services.setWarmPool(0);
+    // The first member's removal fails (a DynamoDB error Dynoxide gives on no cue); the second's
+    // goes through.
+    var removals = new AtomicInteger();
+    var broken =
+        new WorkspaceServices(
+            dynamo,
+            sqs,
+            client ->
+                ClientSpy.on(
+                    client,
+                    call -> {
+                      if (call.is("transactWriteItems") && removals.getAndIncrement() == 0) {
+                        throw ProvisionedThroughputExceededException.builder()
+                            .message("injected")
+                            .build();
+                      }
+                      return call.proceed();
+                    }));
+
+    var thrown = catchThrowable(broken.pools::maintain);
+
+    assertThat(members()).hasSize(1);
+    assertThat(services.commandsTo("h1")).singleElement().isInstanceOf(DeleteWorkspace.class);
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(1);
+    assertThat(thrown).hasMessageContaining("warm pools");
+    assertThat(services.pools.maintain().drained()).isEqualTo(1);
+    assertThat(members()).isEmpty();
+  }
+
+  /** Removes {@code hostId}'s command queue: its sends fail as a queue SQS refuses. */
+  private void dropQueue(String hostId) {
+    var client = sqs.client();
+    client.deleteQueue(
+        d ->
+            d.queueUrl(
+                client
+                    .getQueueUrl(
+                        q ->
+                            q.queueName(
+                                io.a4c.events.HostQueues.commandQueueName(
+                                    sqs.hostQueuePrefix(), hostId)))
+                    .queueUrl()));
+  }
+
+  @Test
+  void aClaimWhoseCreateCannotBeSentGivesTheMemberBackReadyWithItsSlotAndCreatesNothing() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    dropQueue("h1");
+
+    assertThatThrownBy(() -> services.create(ALICE))
+        .isInstanceOfSatisfying(
+            io.a4c.functions.http.ProblemException.class,
+            e -> assertThat(e.type()).isEqualTo(io.a4c.functions.http.ProblemType.UNAVAILABLE));
+
+    assertThat(services.reads.list(ALICE, 10, null).items()).isEmpty();
+    assertThat(services.workspacesHeld(ALICE)).isZero();
+    assertThat(members())
+        .as("the member is the pool's again, as it was")
+        .singleElement()
+        .extracting(PoolMember::memberId, PoolMember::state, PoolMember::claimedBy)
+        .containsExactly(member.workspaceId(), PoolMember.State.READY, null);
+    assertThat(services.host("h1").assignedWorkspaces())
+        .as("the member's slot, still held for its container")
+        .isEqualTo(1);
+    // The queue back, the next create claims that member.
+    services.host("h1", 0, 40, List.of(IMAGE));
+    assertThat(services.create(ALICE).workspaceId()).isEqualTo(member.workspaceId());
+  }
+
+  @Test
+  void aClaimWhoseCreateCannotBeSentNorUndoneIsCompletedByTheSweepOntoItsMember() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    dropQueue("h1");
+    // The undo's transaction fails (a DynamoDB error the engine gives on no cue).
+    var failingUndo =
+        new WorkspaceServices(
+            dynamo,
+            sqs,
+            client ->
+                ClientSpy.on(
+                    client,
+                    call -> {
+                      if (call.is("transactWriteItems")
+                          && call.request(TransactWriteItemsRequest.class)
+                                  .transactItems()
+                                  .getFirst()
+                                  .delete()
+                              != null) {
+                        throw ProvisionedThroughputExceededException.builder()
+                            .message("injected")
+                            .build();
+                      }
+                      return call.proceed();
+                    }));
+
+    assertThatThrownBy(() -> failingUndo.create(ALICE))
+        .isInstanceOf(io.a4c.functions.http.ProblemException.class);
+
+    // The record stays, holding the member's slot; the member stays claimed.
+    var kept = services.store.get(ALICE, member.workspaceId(), true).orElseThrow();
+    assertThat(kept.state()).isEqualTo(io.a4c.events.WorkspaceState.PENDING);
+    assertThat(members())
+        .singleElement()
+        .extracting(PoolMember::state)
+        .isEqualTo(PoolMember.State.CLAIMED);
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(1);
+    services.host("h1", 0, 40, List.of(IMAGE));
+    services.clock.advance(services.config.stuckAfter().plus(Duration.ofSeconds(1)));
+
+    services.stuck.sweep(services.clock.instant().minus(services.config.stuckAfter()));
+
+    assertThat(services.commandsTo("h1"))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            CreateWorkspace.class,
+            create -> assertThat(create.workspaceId()).isEqualTo(member.workspaceId()));
+    assertThat(services.host("h1").assignedWorkspaces()).isEqualTo(1);
+  }
+
+  @Test
+  void anUndoneClaimWhoseMemberThePoolForgotReleasesTheRecordsSlotForTheStrayContainer() {
+    services.setWarmPool(1);
+    var member = fillAndReport("h1").getFirst();
+    var created = services.create(ALICE);
+    services.commandsTo("h1");
+    var claimed = services.poolMembers.get(POOL, member.workspaceId()).orElseThrow();
+    services.poolMembers.forgetClaimed(claimed);
+    var stored = services.stored(created);
+
+    assertThat(
+            services.store.removeUnclaiming(
+                stored, services.poolMembers.unclaim(claimed, ALICE, stored.createdAt())))
+        .isTrue();
+
+    assertThat(services.store.get(ALICE, created.workspaceId(), true)).isEmpty();
+    assertThat(services.poolMembers.get(POOL, member.workspaceId())).isEmpty();
+    assertThat(services.workspacesHeld(ALICE)).isZero();
+    assertThat(services.host("h1").assignedWorkspaces())
+        .as("only the successor's: the container is a stray now")
+        .isEqualTo(1);
   }
 
   @Test

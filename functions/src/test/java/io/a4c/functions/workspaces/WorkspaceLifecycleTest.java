@@ -520,6 +520,27 @@ class WorkspaceLifecycleTest {
   }
 
   @Test
+  void anExpiryOfAWorkspaceWhoseHostIsDownIsFinishedByTheStuckSweepGivingItsQuotaBack() {
+    services.setLifecycle(null, 1);
+    stop();
+    services.clock.advance(Duration.ofDays(1));
+    assertThat(services.expiry.sweep()).isEqualTo(new WorkspaceExpiry.Expired(1, 0));
+    services.clock.advance(Duration.ofDays(1));
+    services.hosts.markDown(services.host("h1"));
+    assertThat(services.expiry.sweep()).isEqualTo(new WorkspaceExpiry.Expired(0, 1));
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.DELETING);
+    assertThat(services.workspacesHeld(ALICE)).as("until the host reports").isEqualTo(1);
+
+    var deadline = services.config.stuckAfter();
+    services.clock.advance(deadline.plusSeconds(1));
+    var swept = services.stuck.sweep(services.clock.instant().minus(deadline));
+
+    assertThat(swept.deleted()).isEqualTo(1);
+    assertThat(services.store.get(ALICE, created.workspaceId(), true)).isEmpty();
+    assertThat(services.workspacesHeld(ALICE)).isZero();
+  }
+
+  @Test
   void aWorkspaceWhoseWarningCameLateIsDeletedNoSoonerThanADayAfterIt() {
     services.setLifecycle(null, 1);
     stop();
