@@ -36,7 +36,7 @@ class BuildRequestTest {
         "a depot path with a subshell   | source.depotPath     | source          | {\"type\": \"perforce\", \"depotPath\": \"//depot/$(id)/...\"}",
         "a git URL with a command       | source.url           | source          | {\"type\": \"git\", \"url\": \"https://example.com/x.git;rm -rf /\"}",
         "a setup line joining the next  | setup[0]             | setup           | [\"echo a \\\\\"]",
-        "a cron that is not EventBridge | recurringBuilds.cron | recurringBuilds | [{\"parentName\": \"main\", \"cron\": \"* * * * *\"}]"
+        "a cron that is not EventBridge | recurringBuilds[0].cron | recurringBuilds | [{\"parentName\": \"main\", \"cron\": \"* * * * *\"}]"
       })
   void aProjectWithShellCharactersWhereTheyWouldReachTheDockerfileIsRefusedAndNotWritten(
       String what, String field, String key, String value, ApiClient api) throws Exception {
