@@ -58,6 +58,8 @@ public final class ApiResponses {
   public ApiResponses(ObjectMapper json) {
     this.json = json;
     this.requests = json.copy().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    // A member sent twice is refused: which value to take is the caller's to say.
+    requests.getFactory().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
     for (LogicalType type : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
       // An empty string too: Jackson's default would take it for null, a member left out.
       requests
@@ -120,11 +122,7 @@ public final class ApiResponses {
           ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body with Content-Type: application/json");
     }
     try {
-      T value =
-          requests
-              .readerFor(type)
-              .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-              .readValue(request.body());
+      T value = requests.readValue(request.body(), type);
       if (value == null) {
         throw new InvalidRequestException(null, "the body must be a JSON object");
       }
