@@ -684,6 +684,87 @@ spread_image() {
 
 # ---- commands ---------------------------------------------------------------------------
 
+# ---- the fleet's CPU weight ----------------------------------------------------------------
+
+# In AWS the hosts are machines of their own; here the fleet shares this machine's cores with the
+# runtime (the API, the tables, the queues). So the fleet's processes — each engine's dockerd with
+# its containerd and what they start (a build's layer commits and archives, the shims), and the
+# registry — share one CPU cgroup, a4c-fleet, that weighs as a whole half of one ordinary process
+# (cgroup v1 cpu.shares 512 of 1024; on v2, cpu.weight 50 of 100). When the runtime wants the
+# CPU, a burst of builds yields it; when it does not, the builds take all of it. The containers
+# stay in the cgroups their engine gives them (a build step's 256 shares, a workspace's own).
+# A4C_FLEET_CPU_SHARES sets the weight; 0 takes the fleet out of the group (the machine's weight).
+readonly FLEET_CGROUP=a4c-fleet
+readonly FLEET_CPU_SHARES="${A4C_FLEET_CPU_SHARES:-512}"
+
+# Prints the directory of the hierarchy's root (v1: the cpu controller's; v2: the unified one);
+# fails when this machine has no CPU controller to weigh with.
+cpu_cgroup_root() {
+  if [[ -f /sys/fs/cgroup/cpu/cpu.shares ]]; then
+    echo /sys/fs/cgroup/cpu
+  elif grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+    echo /sys/fs/cgroup
+  else
+    return 1
+  fi
+}
+
+# Makes the fleet's cgroup under ROOT with the configured weight and prints its directory.
+fleet_cgroup() {
+  local root="$1" dir="$1/$FLEET_CGROUP" weight
+  if [[ -f "$root/cpu.shares" ]]; then
+    mkdir -p "$dir" && echo "$FLEET_CPU_SHARES" >"$dir/cpu.shares" || return 1
+  else
+    grep -qw cpu "$root/cgroup.subtree_control" || echo +cpu >"$root/cgroup.subtree_control" || return 1
+    weight=$(((FLEET_CPU_SHARES * 100 + 512) / 1024))
+    ((weight < 1)) && weight=1
+    ((weight > 10000)) && weight=10000
+    mkdir -p "$dir" && echo "$weight" >"$dir/cpu.weight" || return 1
+  fi
+  echo "$dir"
+}
+
+# The fleet's processes: every engine's dockerd and its descendants (containerd), the registry.
+fleet_pids() {
+  local k pid roots=()
+  for k in $(known_hosts); do
+    pid="$(live_pid "$(pidfile_of "$k")" dockerd)" && roots+=("$pid")
+  done
+  pid="$(live_pid "$REGISTRY_PIDFILE" docker-registry)" && roots+=("$pid")
+  ((${#roots[@]})) || return 0
+  ps -e -o pid=,ppid= | awk -v roots="${roots[*]}" '
+    BEGIN { n = split(roots, r, " "); for (i = 1; i <= n; i++) { fleet[r[i]] = 1; print r[i] } }
+    { parent[$1] = $2 }
+    END {
+      do {
+        grew = 0
+        for (p in parent) if (!(p in fleet) && (parent[p] in fleet)) { fleet[p] = 1; print p; grew = 1 }
+      } while (grew)
+    }'
+}
+
+# Puts the fleet's processes in its cgroup (or back in the root with A4C_FLEET_CPU_SHARES=0);
+# processes they start later inherit it. A machine without a CPU controller is left as it is.
+ensure_fleet_weight() {
+  [[ "$FLEET_CPU_SHARES" =~ ^[0-9]+$ ]] && ((FLEET_CPU_SHARES == 0 || (FLEET_CPU_SHARES >= 2 && FLEET_CPU_SHARES <= 262144))) ||
+    die "A4C_FLEET_CPU_SHARES must be 0 or 2..262144 (cgroup v1 shares; an ordinary process has 1024), got '$FLEET_CPU_SHARES'"
+  local root dir pid
+  if ! root="$(cpu_cgroup_root)"; then
+    log "no CPU cgroup controller here: the fleet's engines weigh as much as the runtime"
+    return 0
+  fi
+  if ((FLEET_CPU_SHARES == 0)); then
+    [[ -d "$root/$FLEET_CGROUP" ]] || return 0
+    dir="$root"
+  elif ! dir="$(fleet_cgroup "$root" 2>/dev/null)"; then
+    log "could not make the CPU cgroup $root/$FLEET_CGROUP: the fleet's engines weigh as much as the runtime"
+    return 0
+  fi
+  for pid in $(fleet_pids); do
+    grep -qx "$pid" "$dir/cgroup.procs" 2>/dev/null || echo "$pid" >"$dir/cgroup.procs" 2>/dev/null || true
+  done
+}
+
 cmd_up() {
   local n="${1:-1}" k
   if ! [[ "$n" =~ ^[1-9][0-9]*$ ]] || ((n > MAX_HOSTS)); then
@@ -704,6 +785,7 @@ cmd_up() {
     registry_allowed "$k" || die "h$k does not list $REGISTRY as insecure; see $(log_of "$k")"
     ensure_workspace_route "$k"
   done
+  ensure_fleet_weight
   spread_image "$BASE_IMAGE" build_busybox_image $(seq 1 "$n")
   local hosts=""
   for ((k = 1; k <= n; k++)); do
@@ -740,6 +822,7 @@ cmd_start() {
     ensure_workspace_isolation
     ensure_workspace_route "$k"
   fi
+  ensure_fleet_weight
   log "h$k up on $(url_of "$k")"
 }
 
