@@ -726,21 +726,30 @@ fleet_cgroup() {
 
 # The fleet's processes: every engine's dockerd and its descendants (containerd), the registry.
 fleet_pids() {
-  local k pid roots=()
+  local k pid f stat ppid grew
+  local -A fleet=() parent=()
   for k in $(known_hosts); do
-    pid="$(live_pid "$(pidfile_of "$k")" dockerd)" && roots+=("$pid")
+    pid="$(live_pid "$(pidfile_of "$k")" dockerd)" && fleet[$pid]=1
   done
-  pid="$(live_pid "$REGISTRY_PIDFILE" docker-registry)" && roots+=("$pid")
-  ((${#roots[@]})) || return 0
-  ps -e -o pid=,ppid= | awk -v roots="${roots[*]}" '
-    BEGIN { n = split(roots, r, " "); for (i = 1; i <= n; i++) { fleet[r[i]] = 1; print r[i] } }
-    { parent[$1] = $2 }
-    END {
-      do {
-        grew = 0
-        for (p in parent) if (!(p in fleet) && (parent[p] in fleet)) { fleet[p] = 1; print p; grew = 1 }
-      } while (grew)
-    }'
+  pid="$(live_pid "$REGISTRY_PIDFILE" docker-registry)" && fleet[$pid]=1
+  for f in /proc/[0-9]*/stat; do
+    read -r stat 2>/dev/null <"$f" || continue # exited meanwhile
+    stat="${stat##*) }"                         # after the command: state, ppid, ...
+    ppid="${stat#* }"
+    pid="${f#/proc/}"
+    parent[${pid%/stat}]="${ppid%% *}"
+  done
+  grew=1
+  while ((grew)); do
+    grew=0
+    for pid in "${!parent[@]}"; do
+      if [[ -z "${fleet[$pid]:-}" && -n "${fleet[${parent[$pid]}]:-}" ]]; then
+        fleet[$pid]=1
+        grew=1
+      fi
+    done
+  done
+  printf '%s\n' "${!fleet[@]}"
 }
 
 # Puts the fleet's processes in its cgroup (or back in the root with A4C_FLEET_CPU_SHARES=0);
