@@ -5,8 +5,10 @@ import static io.a4c.functions.workspaces.WorkspaceServices.IMAGE;
 import static io.a4c.functions.workspaces.WorkspaceServices.report;
 import static io.a4c.functions.workspaces.WorkspaceServices.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.a4c.events.WorkspaceState;
+import io.a4c.events.WorkspaceStatus;
 import io.a4c.events.WorkspaceStep;
 import io.a4c.functions.FunctionsComponent;
 import io.a4c.functions.config.FunctionsConfig;
@@ -16,6 +18,7 @@ import io.a4c.functions.sweeper.Sweeper;
 import io.a4c.functions.testing.DynamoDbEngine;
 import io.a4c.functions.testing.MessageQueues;
 import io.a4c.functions.testing.TestCaKey;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The whole sweep, as {@code SweeperFunction} runs it (the functions' graph, over Dynoxide and
  * ElasticMQ, on the test's clock), for what its workspace parts report: the deletes the stuck sweep
- * finishes without their DOWN host are in its result. The test plays the hosts through {@link
+ * finishes without their DOWN host are in its result, and an expiry that cannot be carried out
+ * fails it as the other parts' failures do. The test plays the hosts through {@link
  * WorkspaceServices}, over the same tables and queues.
  */
 class SweeperWorkspacesTest {
@@ -75,5 +79,42 @@ class SweeperWorkspacesTest {
     assertThat(result).isEqualTo(new Sweeper.Result(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0));
     assertThat(services.store.get(ALICE, created.workspaceId(), true)).isEmpty();
     assertThat(services.workspacesHeld(ALICE)).isZero();
+  }
+
+  @Test
+  void anExpiryWhoseDeleteCannotBeSentFailsTheSweepAsAnyPartsFailureDoes() {
+    services.setLifecycle(null, 1);
+    services.lifecycle.stop(user(ALICE), ALICE, created.workspaceId());
+    services.clock.advance(Duration.ofSeconds(1));
+    services.reports.apply(
+        WorkspaceStatus.of(
+                "h1",
+                created.workspaceId(),
+                ALICE,
+                WorkspaceState.STOPPED,
+                WorkspaceStep.CONTAINER_STOPPED,
+                "c0ffee",
+                null,
+                null,
+                services.clock.instant())
+            .forOperation(1L, IMAGE)
+            .stoppedBecause(WorkspaceStatus.USER));
+    services.commandsTo("h1");
+    // h1 beats on throughout, so no sweep marks it DOWN.
+    services.clock.advance(Duration.ofHours(1));
+    services.host("h1", 0, 2, List.of(IMAGE));
+    assertThat(sweeper.sweep().expiryWarnings()).isEqualTo(1);
+    services.clock.advance(Duration.ofDays(1));
+    services.host("h1", 0, 2, List.of(IMAGE));
+    // But its queue refuses the expiry's delete.
+    WorkspaceDeletionTest.dropCommandQueue(sqs, "h1");
+
+    assertThatThrownBy(sweeper::sweep)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("sweep: workspace expiry failed: workspace expiry: ")
+        .hasMessageContaining(created.workspaceId());
+
+    // The expiry went as far as it could: the record is DELETING, the sweeper re-sends the delete.
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.DELETING);
   }
 }
