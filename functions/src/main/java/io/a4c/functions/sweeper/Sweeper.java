@@ -30,11 +30,17 @@ import javax.inject.Singleton;
  */
 @Singleton
 public final class Sweeper {
-  /** What one sweep did, for logs and tests. */
+  /**
+   * What one sweep did, for logs and tests.
+   *
+   * @param workspacesDeletedWithoutHost deletes of workspaces whose host is DOWN that the stuck
+   *     sweep finished without it ({@link StuckWorkspaces.Swept#deleted})
+   */
   public record Result(
       int hostsMarkedDown,
       int workspacesRedriven,
       int workspacesFailed,
+      int workspacesDeletedWithoutHost,
       int buildJobsResent,
       int buildLeasesExpired,
       int expiryWarnings,
@@ -93,7 +99,7 @@ public final class Sweeper {
         failures.run(
             "stuck workspaces",
             () -> workspaces.sweep(now.minus(stuckAfter)),
-            new StuckWorkspaces.Swept(0, 0));
+            new StuckWorkspaces.Swept(0, 0, 0));
     int resent =
         failures.run("lost build jobs", () -> lostBuildJobs.resend(now.minus(stuckAfter)), 0);
     var leases =
@@ -111,6 +117,7 @@ public final class Sweeper {
         down,
         stuck.redriven(),
         stuck.failed(),
+        stuck.deleted(),
         resent,
         leases.redriven() + leases.failed(),
         expired.warned(),

@@ -3,6 +3,7 @@ package io.a4c.functions.workspaces;
 import io.a4c.functions.audit.AuditLog;
 import io.a4c.functions.audit.Origin;
 import io.a4c.functions.http.ProblemException;
+import io.a4c.functions.logging.SweepFailures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,30 +60,44 @@ public final class WorkspaceExpiry {
     this.clock = clock;
   }
 
-  /** Warns the owners of workspaces due within a day, and deletes those due. */
+  /**
+   * Warns the owners of workspaces due within a day, and deletes those due. One workspace that
+   * cannot be warned or deleted (SES refuses the email, its host's queue the delete, DynamoDB a
+   * write) is logged and passed over, and the next sweep tries it again; once the others had their
+   * turn this sweep throws the first failure, so that it counts as a sweep error as the other
+   * parts' failures do (see {@link SweepFailures}).
+   */
   public Expired sweep() {
     Instant now = clock.instant();
     int warned = 0;
     int deleted = 0;
+    var failures = new SweepFailures("workspace expiry");
     for (Workspace due : workspaces.expiringBefore(now.plus(WARNING))) {
-      try {
-        if (due.life().expiryWarnedAt() == null) {
-          // Never deleted unwarned: a warning that comes late moves the deletion a day on.
-          if (warn(due, now)) {
-            warned++;
-          }
-        } else if (!due.life().deleteAfter().isAfter(now) && expire(due)) {
-          deleted++;
-        }
-      } catch (RuntimeException e) {
-        // One workspace must not hold up the others; the next sweep tries it again.
-        log.atWarn()
-            .addKeyValue("workspaceId", due.workspaceId())
-            .setCause(e)
-            .log("expiry of a stopped workspace not done");
+      switch (failures.run(due.workspaceId(), () -> sweepOne(due, now), Outcome.NONE)) {
+        case WARNED -> warned++;
+        case DELETED -> deleted++;
+        case NONE -> {}
       }
     }
+    failures.rethrow();
     return new Expired(warned, deleted);
+  }
+
+  private enum Outcome {
+    WARNED,
+    DELETED,
+    NONE
+  }
+
+  private Outcome sweepOne(Workspace due, Instant now) {
+    if (due.life().expiryWarnedAt() == null) {
+      // Never deleted unwarned: a warning that comes late moves the deletion a day on.
+      return warn(due, now) ? Outcome.WARNED : Outcome.NONE;
+    }
+    if (!due.life().deleteAfter().isAfter(now) && expire(due)) {
+      return Outcome.DELETED;
+    }
+    return Outcome.NONE;
   }
 
   private void auditExpiry(Workspace expired) {

@@ -175,7 +175,7 @@ class SnapStartPrimingTest {
         (event, context) -> record(results, graph.sweeper().sweep());
 
     assertThat(graph.priming().prime(handler, PrimingEvents.sweeper())).isZero();
-    assertThat(results).containsExactly(new Sweeper.Result(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+    assertThat(results).containsExactly(new Sweeper.Result(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
   }
 
   @Test

@@ -54,32 +54,7 @@ class WorkspaceExpiryTest {
     services = new WorkspaceServices(dynamo, sqs).withProject(null);
     services.setLifecycle(null, 1);
     services.host("h1", 0, 2, List.of(IMAGE));
-    created =
-        services.creation.create(user(ALICE), ALICE, "alice@example.com", request(null), null);
-    services.reports.apply(
-        report(
-            "h1",
-            created,
-            WorkspaceState.RUNNING,
-            WorkspaceStep.HOSTNAME_REGISTERED,
-            "c0ffee",
-            "10.251.3.4"));
-    services.lifecycle.stop(user(ALICE), ALICE, created.workspaceId());
-    services.clock.advance(Duration.ofSeconds(1));
-    services.reports.apply(
-        WorkspaceStatus.of(
-                "h1",
-                created.workspaceId(),
-                ALICE,
-                WorkspaceState.STOPPED,
-                WorkspaceStep.CONTAINER_STOPPED,
-                "c0ffee",
-                null,
-                null,
-                services.clock.instant())
-            .forOperation(1L, IMAGE)
-            .stoppedBecause(WorkspaceStatus.USER));
-    services.commandsTo("h1");
+    created = stoppedWorkspace("c0ffee", "10.251.3.4");
     expiry =
         new WorkspaceExpiry(
             services.store,
@@ -88,6 +63,37 @@ class WorkspaceExpiryTest {
             services.audit,
             services.clock);
     services.clock.advance(Duration.ofHours(1)); // the warning is due: the deletion is a day on
+  }
+
+  /** A workspace of alice's on h1, created, run and stopped by her a second later. */
+  private WorkspaceView stoppedWorkspace(String containerId, String ip) {
+    var workspace =
+        services.creation.create(user(ALICE), ALICE, "alice@example.com", request(null), null);
+    services.reports.apply(
+        report(
+            "h1",
+            workspace,
+            WorkspaceState.RUNNING,
+            WorkspaceStep.HOSTNAME_REGISTERED,
+            containerId,
+            ip));
+    services.lifecycle.stop(user(ALICE), ALICE, workspace.workspaceId());
+    services.clock.advance(Duration.ofSeconds(1));
+    services.reports.apply(
+        WorkspaceStatus.of(
+                "h1",
+                workspace.workspaceId(),
+                ALICE,
+                WorkspaceState.STOPPED,
+                WorkspaceStep.CONTAINER_STOPPED,
+                containerId,
+                null,
+                null,
+                services.clock.instant())
+            .forOperation(1L, IMAGE)
+            .stoppedBecause(WorkspaceStatus.USER));
+    services.commandsTo("h1");
+    return workspace;
   }
 
   @Test
@@ -152,13 +158,16 @@ class WorkspaceExpiryTest {
   }
 
   @Test
-  void aSendSesRefusesGivesTheClaimBackAndTheNextSweepSends() {
+  void aSendSesRefusesGivesTheClaimBackFailsTheSweepAndTheNextSweepSends() {
     onSend.set(
         () -> {
           throw SesV2Exception.builder().message("refused").statusCode(503).build();
         });
 
-    assertThat(expiry.sweep()).isEqualTo(new WorkspaceExpiry.Expired(0, 0));
+    // Counted as a sweep error, as the other parts' failures are.
+    assertThatThrownBy(expiry::sweep)
+        .hasMessageStartingWith("workspace expiry: " + created.workspaceId() + " failed")
+        .hasRootCauseInstanceOf(SesV2Exception.class);
     var life = services.stored(created).life();
     assertThat(life.expiryWarnedAt()).isNull();
     assertThat(life.expiryWarningClaimedAt()).isNull();
@@ -166,6 +175,33 @@ class WorkspaceExpiryTest {
     onSend.set(() -> {});
     assertThat(expiry.sweep()).isEqualTo(new WorkspaceExpiry.Expired(1, 0));
     assertThat(sent).hasValue(1);
+  }
+
+  @Test
+  void aWarningThatCannotBeSentDoesNotKeepTheOtherWorkspacesFromTheirsAndTheSweepFails() {
+    services.host("h1", 0, 2, List.of(IMAGE)); // beating on, so it takes a second workspace
+    var second = stoppedWorkspace("beef", "10.251.3.5");
+    services.clock.advance(Duration.ofSeconds(1));
+    // SES refuses the first email it is given, whichever workspace's it is, and takes the next.
+    var refused = new AtomicReference<String>();
+    onSend.set(
+        () -> {
+          if (refused.compareAndSet(null, "refused")) {
+            throw SesV2Exception.builder().message("refused").statusCode(503).build();
+          }
+        });
+
+    assertThatThrownBy(expiry::sweep).hasMessageStartingWith("workspace expiry: ");
+
+    assertThat(sent).as("the other workspace's warning went").hasValue(1);
+    var warned =
+        java.util.stream.Stream.of(created, second)
+            .filter(w -> services.stored(w).life().expiryWarnedAt() != null)
+            .toList();
+    assertThat(warned).hasSize(1);
+    // The next sweep warns the one refused, and fails no more.
+    assertThat(expiry.sweep()).isEqualTo(new WorkspaceExpiry.Expired(1, 0));
+    assertThat(sent).hasValue(2);
   }
 
   @Test

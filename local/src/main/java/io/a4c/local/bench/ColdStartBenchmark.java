@@ -158,8 +158,8 @@ public final class ColdStartBenchmark {
               "map",
               "scheduled.json",
               "response=Result[hostsMarkedDown=0, workspacesRedriven=0, workspacesFailed=0,"
-                  + " buildJobsResent=0, buildLeasesExpired=0, expiryWarnings=0,"
-                  + " workspacesExpired=0, poolMembersFilled=0,"
+                  + " workspacesDeletedWithoutHost=0, buildJobsResent=0, buildLeasesExpired=0,"
+                  + " expiryWarnings=0, workspacesExpired=0, poolMembersFilled=0,"
                   + " poolMembersDrained=0, keySyncsResent=0, buildEmailsSent=0]"),
           new Case(
               "build claim: a claim (refused: no such build)",
