@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import javax.inject.Inject;
 import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs on a schedule (EventBridge rate rule; the local runtime's scheduler): marks hosts whose
@@ -31,7 +33,8 @@ import javax.inject.Singleton;
 @Singleton
 public final class Sweeper {
   /**
-   * What one sweep did, for logs and tests.
+   * What one sweep did, for tests and the log (a sweep that did anything logs it, at INFO, even
+   * when one of its parts failed).
    *
    * @param workspacesDeletedWithoutHost deletes of workspaces whose host is DOWN that the stuck
    *     sweep finished without it ({@link StuckWorkspaces.Swept#deleted})
@@ -49,6 +52,9 @@ public final class Sweeper {
       int poolMembersDrained,
       int keySyncsResent,
       int buildEmailsSent) {}
+
+  private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
+  private static final Result NOTHING = new Result(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
   private final SilentHosts silentHosts;
   private final StuckWorkspaces workspaces;
@@ -112,19 +118,25 @@ public final class Sweeper {
     var pooled = failures.run("warm pools", pools::maintain, new WarmPools.Result(0, 0));
     int keysResent = failures.run("key syncs", keySync::resendPending, 0);
     int emailsSent = failures.run("build emails", buildEmails::sendDue, 0);
+    var result =
+        new Result(
+            down,
+            stuck.redriven(),
+            stuck.failed(),
+            stuck.deleted(),
+            resent,
+            leases.redriven() + leases.failed(),
+            expired.warned(),
+            expired.deleted(),
+            pooled.filled(),
+            pooled.drained(),
+            keysResent,
+            emailsSent);
+    // What it did, for the operator's log (also when a part failed: the others' work happened).
+    if (!result.equals(NOTHING)) {
+      log.atInfo().addKeyValue("result", result).log("sweep acted");
+    }
     failures.rethrow();
-    return new Result(
-        down,
-        stuck.redriven(),
-        stuck.failed(),
-        stuck.deleted(),
-        resent,
-        leases.redriven() + leases.failed(),
-        expired.warned(),
-        expired.deleted(),
-        pooled.filled(),
-        pooled.drained(),
-        keysResent,
-        emailsSent);
+    return result;
   }
 }
