@@ -92,15 +92,19 @@ class ReconcilerTest {
             .keySet()
             .iterator()
             .next();
-    docker.stopContainerCmd(containerId).withTimeout(0).exec();
+    // Made before the stop, asking for the workspace's address, so that the container is down
+    // only for two starts: stopped for longer than the reconciler's grace, it would be a running
+    // workspace whose container stopped, which the record follows to STOPPED.
     String filler =
         docker
             .createContainerCmd("a4c-base:busybox")
             .withCmd("sleep", "600")
             .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network))
+            .withIpv4Address(before)
             .exec()
             .getId();
     try {
+      docker.stopContainerCmd(containerId).withTimeout(0).exec();
       docker.startContainerCmd(filler).exec();
       docker.startContainerCmd(containerId).exec();
       String after =
