@@ -374,7 +374,19 @@ class BadInputTest {
 
       // Query parameters every listing might read.
       if (method.equals("GET")) {
-        for (String limit : List.of("-1", "0", "101", "abc", "1.5", "99999999999", "", " 1")) {
+        for (String limit :
+            List.of(
+                "-1",
+                "0",
+                "101",
+                "abc",
+                "1.5",
+                "99999999999",
+                "",
+                " 1",
+                "+5",
+                "\u0665",
+                "\uFF15")) {
           Call call = base.query("limit", limit);
           if (takesLimit(template)) {
             refused.add(call);
@@ -402,7 +414,8 @@ class BadInputTest {
         }
       }
       if (template.equals(ApiRoutes.IMAGE_SCHEDULE_LOG)) {
-        for (String after : List.of("-1", "abc", "1.5", "1e3", "9223372036854775808", "")) {
+        for (String after :
+            List.of("-1", "abc", "1.5", "1e3", "9223372036854775808", "", "+5", "\u0665")) {
           refused.add(base.query("after", after));
         }
         notServerErrors.add(base.query("after", "9223372036854775807"));
@@ -680,6 +693,34 @@ class BadInputTest {
     return tests.stream();
   }
 
+  /**
+   * {@code limit} and {@code after} are written in the ASCII digits 0-9 only: a sign, or another
+   * script's digits (Arabic-Indic, Devanagari, fullwidth), which {@link Integer#parseInt} takes,
+   * are a 400 naming the parameter. Leading zeros are still digits.
+   */
+  @Test
+  void integerQueryParametersTakeTheAsciiDigitsOnly() {
+    List<String> notAsciiDigits =
+        List.of("+5", "+05", "\u0665", "\u0661\u0660", "\u096B", "\uFF15", "5\u0665", "-0");
+    for (String list : List.of(ApiRoutes.WORKSPACES, ApiRoutes.IMAGE_SCHEDULES, ApiRoutes.AUDIT)) {
+      Call base = callerOf("GET", list);
+      for (String limit : notAsciiDigits) {
+        assertRefusedNaming(base.query("limit", limit), "limit");
+      }
+      expect(200, base.query("limit", "5"));
+      expect(200, base.query("limit", "05"));
+    }
+    Call log = callerOf("GET", ApiRoutes.IMAGE_SCHEDULE_LOG);
+    for (String after : notAsciiDigits) {
+      assertRefusedNaming(log.query("after", after), "after");
+    }
+    // Taken: the schedule has no log yet, which is what answers.
+    for (String after : List.of("0", "007")) {
+      assertThat(readTree(expect(404, log.query("after", after)).getBody()).path("reason").asText())
+          .isEqualTo("no-log");
+    }
+  }
+
   @Test
   void pageTokensThatWereNotIssuedForTheListAreA400() throws Exception {
     // Two audit entries from the set-up: a page of one has a next token.
@@ -755,6 +796,20 @@ class BadInputTest {
         .as("%s answered %s", call, response.getBody())
         .isBetween(400, 499);
     assertProblem(call, response);
+    assertThat(snapshot()).as("what %s left behind", call).isEqualTo(before);
+  }
+
+  /** As {@link #assertRefused}, and a 400 whose problem names {@code field}. */
+  private void assertRefusedNaming(Call call, String field) {
+    var before = snapshot();
+    var response = send(call);
+    assertThat(response.getStatusCode())
+        .as("%s answered %s", call, response.getBody())
+        .isEqualTo(400);
+    assertProblem(call, response);
+    assertThat(readTree(response.getBody()).path("field").asText())
+        .as("%s field", call)
+        .isEqualTo(field);
     assertThat(snapshot()).as("what %s left behind", call).isEqualTo(before);
   }
 
