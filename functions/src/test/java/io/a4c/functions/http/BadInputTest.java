@@ -584,6 +584,14 @@ class BadInputTest {
             "[{\"parentName\":\"main\",\"arch\":\"sparc\",\"cron\":\"cron(0 3 ? * * *)\"}]"
           },
           {"recurringBuilds", "[{\"parentName\":\"dev\",\"cron\":\"cron(0 3 ? * * *)\"}]"},
+          {"tools", "[\"git\",\"git\"]"},
+          {"builders", "[\"alice\",\"bob\",\"alice\"]"},
+          {"builders", "[\"*\",\"*\"]"},
+          {
+            "recurringBuilds",
+            "[{\"parentName\":\"main\",\"cron\":\"cron(0 3 ? * * *)\"},"
+                + "{\"parentName\":\"main\",\"arch\":\"amd64\",\"cron\":\"cron(0 3 ? * * *)\"}]"
+          },
           {"parents", "[\"main\",\"main\"]"},
           {"parents", "[\"main\",\"release\",\"main\"]"},
           {"source", "{\"type\":\"perforce\",\"depotPath\":\"//depot/../x\"}"},
@@ -719,6 +727,41 @@ class BadInputTest {
       assertThat(readTree(expect(404, log.query("after", after)).getBody()).path("reason").asText())
           .isEqualTo("no-log");
     }
+  }
+
+  /**
+   * A project's {@code parents}, {@code tools}, {@code builders} and {@code recurringBuilds} name
+   * each entry once: a repeat is a 400 naming it, and the stored project is as it was. {@code
+   * setup} may repeat a command.
+   */
+  @Test
+  void aProjectListWithARepeatedEntryIsA400NamingTheRepeat() {
+    Call put = callerOf("PUT", ApiRoutes.PROJECT);
+    String project = validBodies().get(key("PUT", ApiRoutes.PROJECT));
+    String nightly = "{\"parentName\":\"main\",\"cron\":\"cron(0 3 ? * * *)\"}";
+    for (String[] member :
+        new String[][] {
+          {"parents", "[\"main\",\"main\"]", "parents[1]"},
+          {"tools", "[\"git\",\"make\",\"git\"]", "tools[2]"},
+          {"builders", "[\"alice\",\"alice\"]", "builders[1]"},
+          {"builders", "[\"*\",\"alice\",\"*\"]", "builders[2]"},
+          {"recurringBuilds", "[" + nightly + "," + nightly + "]", "recurringBuilds[1]"},
+          {
+            "recurringBuilds",
+            "["
+                + nightly
+                + ",{\"parentName\":\"main\",\"arch\":\"amd64\",\"cron\":\"cron(0 3 ? * * *)\"}]",
+            "recurringBuilds[1]"
+          },
+        }) {
+      assertRefusedNaming(put.body(withField(project, member[0], member[1])), member[2]);
+    }
+
+    var taken =
+        expect(
+            200, put.body(withField(project, "setup", "[\"echo ready\",\"make\",\"echo ready\"]")));
+    assertThat(readTree(taken.getBody()).at("/config/setup").toString())
+        .isEqualTo("[\"echo ready\",\"make\",\"echo ready\"]");
   }
 
   @Test
