@@ -52,7 +52,8 @@ public final class ProjectService {
    * left out counting as amd64: both would fire as the same build). {@code setup} may repeat a
    * command: its commands run in order, each time listed. Checked when a configuration is written,
    * not in {@link ProjectConfig}'s constructor: stored configurations are read through that
-   * constructor, and one stored before this rule with a repeat must stay readable.
+   * constructor, and one stored before this rule with a repeat must stay readable ({@link
+   * ProjectStore} reads it {@link ProjectConfig#withoutRepeats without the repeats}).
    */
   private static void requireDistinct(ProjectConfig config) {
     requireDistinct("tools", config.tools(), "install each tool once");

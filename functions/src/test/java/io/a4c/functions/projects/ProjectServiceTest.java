@@ -130,11 +130,15 @@ class ProjectServiceTest {
   }
 
   @Test
-  void aConfigurationStoredWithAParentTwiceIsStillRead() {
-    var stored = new Project("old", config("main", "main"), Instant.parse("2026-01-01T00:00:00Z"));
+  void aConfigurationStoredWithAParentTwiceIsStillReadWithTheParentOnce() {
+    var stored =
+        new Project(
+            "old", config("main", "release", "main"), Instant.parse("2026-01-01T00:00:00Z"));
     store.put(stored);
 
-    assertThat(projects.get("old")).isEqualTo(stored);
+    assertThat(projects.get("old"))
+        .isEqualTo(
+            new Project("old", config("main", "release"), Instant.parse("2026-01-01T00:00:00Z")));
   }
 
   private static ProjectConfig config(
