@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.a4c.events.Names;
 import io.a4c.functions.http.ApiHandler;
+import io.a4c.functions.http.ApiResponses;
 import io.a4c.functions.http.ApiRoutes;
 import io.a4c.functions.http.Problem;
 import io.a4c.functions.http.ProblemType;
@@ -274,10 +275,23 @@ final class ApiGatewayServer implements AutoCloseable {
    * Mints a development token for a body that is exactly the schema's {@code TokenRequest}: a JSON
    * object with a valid user id string {@code sub} and, optionally, a JSON boolean {@code admin}.
    * Anything else is a 400 naming the member, never a token: {@code "admin": "false"} or {@code
-   * "admin": 1} must not be guessed at, since the guess decides whether the token is an admin's.
+   * "admin": 1} must not be guessed at, since the guess decides whether the token is an admin's. A
+   * body sent without {@code Content-Type: application/json} is a 415, as on the API's routes
+   * ({@link ApiResponses#isJson}); no body at all is a 400, as there.
    */
   private void mintToken(HttpExchange exchange, byte[] body, String path, String requestId)
       throws IOException {
+    List<String> contentTypes = exchange.getRequestHeaders().get("content-type");
+    if (body.length > 0
+        && !ApiResponses.isJson(contentTypes == null ? null : String.join(",", contentTypes))) {
+      problem(
+          exchange,
+          ProblemType.UNSUPPORTED_MEDIA_TYPE,
+          "send the body with Content-Type: application/json; " + TOKEN_REQUEST,
+          path,
+          requestId);
+      return;
+    }
     JsonNode request;
     try {
       request = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(body);

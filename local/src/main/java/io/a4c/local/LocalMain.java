@@ -36,7 +36,8 @@ public final class LocalMain {
                 "shutdown"));
     System.out.printf(
         "A4C local runtime on %s (hosts %s, data in %s)%n"
-            + "  development token: curl -s -X POST %s/local/tokens -d '{\"sub\":\"alice\"}'%n"
+            + "  development token: curl -s -X POST %s/local/tokens"
+            + " -H 'content-type: application/json' -d '{\"sub\":\"alice\"}'%n"
             + "  build emails (SES endpoint): %s/ (GET %s/store lists them)%n"
             + "  workspace hostnames (DNS): 127.0.0.1 port %d, UDP and TCP"
             + " (dig @127.0.0.1 -p %d <hostname>)%n",

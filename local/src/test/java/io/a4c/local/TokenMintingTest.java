@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@code POST /local/tokens} takes exactly the schema's {@code TokenRequest}: a user id string
  * {@code sub} and a JSON boolean {@code admin}. Anything else is a 400 problem naming the member
- * and mints nothing. The gateway alone, with no functions or engines behind it.
+ * and mints nothing; a body sent without {@code Content-Type: application/json} is a 415. The
+ * gateway alone, with no functions or engines behind it.
  */
 class TokenMintingTest {
   private static final ObjectMapper JSON = EventJson.newMapper();
@@ -45,12 +46,18 @@ class TokenMintingTest {
   }
 
   private HttpResponse<String> mint(String body) throws Exception {
+    return mint(body, "application/json");
+  }
+
+  /** A mint request with {@code contentType} (null: no Content-Type header). */
+  private HttpResponse<String> mint(String body, String contentType) throws Exception {
     var request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/local/tokens"))
-            .header("content-type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("content-type", contentType);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private Map<String, String> claimsOf(HttpResponse<String> reply) throws Exception {
@@ -104,6 +111,54 @@ class TokenMintingTest {
     assertThat(problem.path("field").asText()).isEqualTo(field);
     assertThat(problem.path("detail").asText()).isNotBlank();
     assertThat(problem.has("token")).isFalse();
+  }
+
+  /**
+   * As on the API's routes: a body sent without {@code Content-Type: application/json} (curl's
+   * {@code -d} alone says form data) is a 415 problem and mints nothing, whatever it holds.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "NONE",
+      value = {
+        "NONE",
+        "application/x-www-form-urlencoded",
+        "text/plain",
+        "text/plain; charset=utf-8",
+        "multipart/form-data; boundary=x",
+        "application/jsonp",
+        "application/json-patch+json",
+        "application/xml",
+        "''",
+      })
+  void aBodyNotSentAsJsonIsA415AndMintsNothing(String contentType) throws Exception {
+    var reply = mint("{\"sub\": \"root\", \"admin\": true}", contentType);
+
+    assertThat(reply.statusCode()).as(reply.body()).isEqualTo(415);
+    assertThat(reply.headers().firstValue("content-type")).hasValue("application/problem+json");
+    JsonNode problem = JSON.readTree(reply.body());
+    assertThat(problem.path("type").asText())
+        .isEqualTo("https://a4c.io/problems/unsupported-media-type");
+    assertThat(problem.path("status").asInt()).isEqualTo(415);
+    assertThat(problem.path("instance").asText()).isEqualTo("/local/tokens");
+    assertThat(problem.path("detail").asText()).contains("application/json");
+    assertThat(reply.body()).doesNotContain("\"token\"");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"Application/JSON", "application/json; charset=utf-8", "' application/json '"})
+  void jsonInAnyCaseAndWithParametersIsJson(String contentType) throws Exception {
+    var reply = mint("{\"sub\": \"alice\"}", contentType);
+
+    assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+    assertThat(claimsOf(reply)).containsEntry("sub", "alice");
+  }
+
+  @Test
+  void noBodyIsA400WhateverItsContentType() throws Exception {
+    assertThat(mint("", null).statusCode()).isEqualTo(400);
+    assertThat(mint("", "text/plain").statusCode()).isEqualTo(400);
   }
 
   @ParameterizedTest

@@ -117,21 +117,22 @@ public final class ImageSchedulesApi implements ApiHandler {
     };
   }
 
-  /** The {@code after} query parameter of the log: a character offset, 0 when absent. */
+  /**
+   * The {@code after} query parameter of the log: a character offset in ASCII digits, 0 when
+   * absent.
+   */
   static long after(String raw) {
     if (raw == null) {
       return 0;
     }
-    try {
-      long after = Long.parseLong(raw);
-      if (after >= 0) {
-        return after;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+    long after = Validation.wholeNumber(raw);
+    if (after >= 0) {
+      return after;
     }
     throw new InvalidRequestException(
-        "after", "after must be a whole number of characters, 0 or more (a log's nextOffset)");
+        "after",
+        "after must be a whole number of characters, 0 or more, in the digits 0-9 (a log's"
+            + " nextOffset)");
   }
 
   private static String scheduleId(ApiRequest request) {

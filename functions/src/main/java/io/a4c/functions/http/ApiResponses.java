@@ -219,8 +219,10 @@ public final class ApiResponses {
    * Whether a {@code Content-Type} names JSON: exactly {@code application/json} in any case, with
    * or without parameters ({@code ; charset=utf-8}). A missing header is not JSON, and neither is a
    * type that merely starts like it ({@code application/jsonp}, {@code application/json-seq}).
+   * Public for the local runtime's own JSON route ({@code POST /local/tokens}), which answers as
+   * the API's routes do.
    */
-  static boolean isJson(String contentType) {
+  public static boolean isJson(String contentType) {
     if (contentType == null) {
       return false;
     }

@@ -5,6 +5,12 @@ import java.util.regex.Pattern;
 
 /** Field checks for request bodies and paths; each failure names the field and its rule. */
 public final class Validation {
+  /**
+   * A whole number as a query parameter writes it: ASCII digits only. {@link Integer#parseInt}
+   * alone would also take a sign ({@code +5}) and other scripts' digits ({@code \u0665}).
+   */
+  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+
   private Validation() {}
 
   /**
@@ -46,20 +52,33 @@ public final class Validation {
 
   /**
    * A page size from the {@code limit} query parameter: {@code fallback} when absent, else 1 to
-   * {@code max}.
+   * {@code max} in ASCII digits.
    */
   public static int limit(String raw, int fallback, int max) {
     if (raw == null) {
       return fallback;
     }
-    try {
-      int limit = Integer.parseInt(raw);
-      if (limit >= 1 && limit <= max) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+    long limit = wholeNumber(raw);
+    if (limit >= 1 && limit <= max) {
+      return (int) limit;
     }
-    throw new InvalidRequestException("limit", "limit must be a whole number from 1 to " + max);
+    throw new InvalidRequestException(
+        "limit", "limit must be a whole number from 1 to " + max + " in the digits 0-9");
+  }
+
+  /**
+   * {@code raw} read as a whole number written in the ASCII digits 0-9 and nothing else (no sign,
+   * no spaces, no other scripts' digits); -1 when it is not one or does not fit a long. For query
+   * parameters: the caller refuses -1 with its own rule.
+   */
+  public static long wholeNumber(String raw) {
+    if (raw == null || !DIGITS.matcher(raw).matches()) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      return -1; // more digits than a long holds
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.a4c.functions.projects;
 import io.a4c.events.Names;
 import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.Validation;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -92,6 +93,43 @@ public record ProjectConfig(
             "recurringBuilds[" + i + "].parentName must be one of parents " + parents);
       }
     }
+  }
+
+  /**
+   * This configuration with each of {@code tools}, {@code parents}, {@code recurringBuilds} and
+   * {@code builders} holding every entry once, at its first place: what a configuration stored
+   * before {@code PUT} refused repeats in those lists reads as, so that its answers name each once
+   * (the schema says {@code uniqueItems}) and nothing works through a repeat twice. {@code setup}
+   * is kept as it is: a command listed twice runs twice. This when nothing repeats.
+   */
+  public ProjectConfig withoutRepeats() {
+    var distinctTools = distinct(tools);
+    var distinctParents = distinct(parents);
+    var distinctRecurring = distinct(recurringBuilds);
+    var distinctBuilders = distinct(builders);
+    if (distinctTools.equals(tools)
+        && distinctParents.equals(parents)
+        && distinctRecurring.equals(recurringBuilds)
+        && distinctBuilders.equals(builders)) {
+      return this;
+    }
+    return new ProjectConfig(
+        source,
+        baseImage,
+        distinctTools,
+        distinctParents,
+        setup,
+        workspaceSize,
+        quotas,
+        distinctRecurring,
+        lifecycle,
+        distinctBuilders,
+        prefetch,
+        warmPool);
+  }
+
+  private static <T> List<T> distinct(List<T> entries) {
+    return List.copyOf(new LinkedHashSet<>(entries));
   }
 
   /** Whether {@code userId} may schedule builds of the project (admins may, whatever this says). */

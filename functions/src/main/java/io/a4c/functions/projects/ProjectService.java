@@ -8,6 +8,7 @@ import io.a4c.functions.http.InvalidRequestException;
 import io.a4c.functions.http.ProblemException;
 import io.a4c.functions.http.ProblemType;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -33,10 +34,12 @@ public final class ProjectService {
   /**
    * Creates or replaces a project's configuration (audited).
    *
-   * @throws InvalidRequestException 400 naming {@code parents[i]} when a parent is named twice
+   * @throws InvalidRequestException 400 naming the repeat ({@code parents[i]}, {@code tools[i]},
+   *     {@code builders[i]}, {@code recurringBuilds[i]}) when an entry of one of those lists is
+   *     given twice
    */
   public Project put(Origin origin, String projectName, ProjectConfig config) {
-    requireDistinctParents(config);
+    requireDistinct(config);
     var project = new Project(projectName, config, clock.instant());
     projects.put(project);
     audit.record(origin, "project.put", null, "project:" + projectName, Map.of());
@@ -44,24 +47,31 @@ public final class ProjectService {
   }
 
   /**
-   * Refuses a parent named twice. Checked when a configuration is written, not in {@link
-   * ProjectConfig}'s constructor: stored configurations are read through that constructor, and one
-   * stored before this rule with a repeated parent (harmless there) must stay readable.
+   * Refuses an entry given twice in a list where a repeat means nothing: a tool installed twice, a
+   * parent or builder named twice, a recurring build identical in every field to another (its arch
+   * left out counting as amd64: both would fire as the same build). {@code setup} may repeat a
+   * command: its commands run in order, each time listed. Checked when a configuration is written,
+   * not in {@link ProjectConfig}'s constructor: stored configurations are read through that
+   * constructor, and one stored before this rule with a repeat must stay readable ({@link
+   * ProjectStore} reads it {@link ProjectConfig#withoutRepeats without the repeats}).
    */
-  private static void requireDistinctParents(ProjectConfig config) {
-    var parents = config.parents();
-    for (int i = 1; i < parents.size(); i++) {
-      int first = parents.indexOf(parents.get(i));
+  private static void requireDistinct(ProjectConfig config) {
+    requireDistinct("tools", config.tools(), "install each tool once");
+    requireDistinct("parents", config.parents(), "name each parent once");
+    requireDistinct("recurringBuilds", config.recurringBuilds(), "list each recurring build once");
+    requireDistinct("builders", config.builders(), "name each builder once");
+  }
+
+  private static void requireDistinct(String field, List<?> entries, String rule) {
+    for (int i = 1; i < entries.size(); i++) {
+      int first = entries.indexOf(entries.get(i));
       if (first < i) {
+        String what =
+            entries.get(i) instanceof String name
+                ? " is " + name + ", as " + field + "[" + first + "] is"
+                : " is the same as " + field + "[" + first + "]";
         throw new InvalidRequestException(
-            "parents[" + i + "]",
-            "parents["
-                + i
-                + "] is "
-                + parents.get(i)
-                + ", as parents["
-                + first
-                + "] is; name each parent once");
+            field + "[" + i + "]", field + "[" + i + "]" + what + "; " + rule);
       }
     }
   }

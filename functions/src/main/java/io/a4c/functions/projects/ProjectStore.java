@@ -59,12 +59,22 @@ public final class ProjectStore {
         .toList();
   }
 
+  /**
+   * The stored project, each of its lists that names an entry once holding it once ({@link
+   * ProjectConfig#withoutRepeats}): an item written before {@code PUT} refused repeats may hold
+   * them. The item itself is left as it is, until the project is next written.
+   */
   private Project read(String doc, String which) {
+    Project stored;
     try {
-      return json.readValue(doc, Project.class);
+      stored = json.readValue(doc, Project.class);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(which + " could not be read", e);
     }
+    var config = stored.config().withoutRepeats();
+    return config == stored.config()
+        ? stored
+        : new Project(stored.projectName(), config, stored.updatedAt());
   }
 
   /** The project, if it exists. */

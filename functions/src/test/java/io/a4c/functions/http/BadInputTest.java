@@ -374,7 +374,19 @@ class BadInputTest {
 
       // Query parameters every listing might read.
       if (method.equals("GET")) {
-        for (String limit : List.of("-1", "0", "101", "abc", "1.5", "99999999999", "", " 1")) {
+        for (String limit :
+            List.of(
+                "-1",
+                "0",
+                "101",
+                "abc",
+                "1.5",
+                "99999999999",
+                "",
+                " 1",
+                "+5",
+                "\u0665",
+                "\uFF15")) {
           Call call = base.query("limit", limit);
           if (takesLimit(template)) {
             refused.add(call);
@@ -402,7 +414,8 @@ class BadInputTest {
         }
       }
       if (template.equals(ApiRoutes.IMAGE_SCHEDULE_LOG)) {
-        for (String after : List.of("-1", "abc", "1.5", "1e3", "9223372036854775808", "")) {
+        for (String after :
+            List.of("-1", "abc", "1.5", "1e3", "9223372036854775808", "", "+5", "\u0665")) {
           refused.add(base.query("after", after));
         }
         notServerErrors.add(base.query("after", "9223372036854775807"));
@@ -571,6 +584,14 @@ class BadInputTest {
             "[{\"parentName\":\"main\",\"arch\":\"sparc\",\"cron\":\"cron(0 3 ? * * *)\"}]"
           },
           {"recurringBuilds", "[{\"parentName\":\"dev\",\"cron\":\"cron(0 3 ? * * *)\"}]"},
+          {"tools", "[\"git\",\"git\"]"},
+          {"builders", "[\"alice\",\"bob\",\"alice\"]"},
+          {"builders", "[\"*\",\"*\"]"},
+          {
+            "recurringBuilds",
+            "[{\"parentName\":\"main\",\"cron\":\"cron(0 3 ? * * *)\"},"
+                + "{\"parentName\":\"main\",\"arch\":\"amd64\",\"cron\":\"cron(0 3 ? * * *)\"}]"
+          },
           {"parents", "[\"main\",\"main\"]"},
           {"parents", "[\"main\",\"release\",\"main\"]"},
           {"source", "{\"type\":\"perforce\",\"depotPath\":\"//depot/../x\"}"},
@@ -680,6 +701,69 @@ class BadInputTest {
     return tests.stream();
   }
 
+  /**
+   * {@code limit} and {@code after} are written in the ASCII digits 0-9 only: a sign, or another
+   * script's digits (Arabic-Indic, Devanagari, fullwidth), which {@link Integer#parseInt} takes,
+   * are a 400 naming the parameter. Leading zeros are still digits.
+   */
+  @Test
+  void integerQueryParametersTakeTheAsciiDigitsOnly() {
+    List<String> notAsciiDigits =
+        List.of("+5", "+05", "\u0665", "\u0661\u0660", "\u096B", "\uFF15", "5\u0665", "-0");
+    for (String list : List.of(ApiRoutes.WORKSPACES, ApiRoutes.IMAGE_SCHEDULES, ApiRoutes.AUDIT)) {
+      Call base = callerOf("GET", list);
+      for (String limit : notAsciiDigits) {
+        assertRefusedNaming(base.query("limit", limit), "limit");
+      }
+      expect(200, base.query("limit", "5"));
+      expect(200, base.query("limit", "05"));
+    }
+    Call log = callerOf("GET", ApiRoutes.IMAGE_SCHEDULE_LOG);
+    for (String after : notAsciiDigits) {
+      assertRefusedNaming(log.query("after", after), "after");
+    }
+    // Taken: the schedule has no log yet, which is what answers.
+    for (String after : List.of("0", "007")) {
+      assertThat(readTree(expect(404, log.query("after", after)).getBody()).path("reason").asText())
+          .isEqualTo("no-log");
+    }
+  }
+
+  /**
+   * A project's {@code parents}, {@code tools}, {@code builders} and {@code recurringBuilds} name
+   * each entry once: a repeat is a 400 naming it, and the stored project is as it was. {@code
+   * setup} may repeat a command.
+   */
+  @Test
+  void aProjectListWithARepeatedEntryIsA400NamingTheRepeat() {
+    Call put = callerOf("PUT", ApiRoutes.PROJECT);
+    String project = validBodies().get(key("PUT", ApiRoutes.PROJECT));
+    String nightly = "{\"parentName\":\"main\",\"cron\":\"cron(0 3 ? * * *)\"}";
+    for (String[] member :
+        new String[][] {
+          {"parents", "[\"main\",\"main\"]", "parents[1]"},
+          {"tools", "[\"git\",\"make\",\"git\"]", "tools[2]"},
+          {"builders", "[\"alice\",\"alice\"]", "builders[1]"},
+          {"builders", "[\"*\",\"alice\",\"*\"]", "builders[2]"},
+          {"recurringBuilds", "[" + nightly + "," + nightly + "]", "recurringBuilds[1]"},
+          {
+            "recurringBuilds",
+            "["
+                + nightly
+                + ",{\"parentName\":\"main\",\"arch\":\"amd64\",\"cron\":\"cron(0 3 ? * * *)\"}]",
+            "recurringBuilds[1]"
+          },
+        }) {
+      assertRefusedNaming(put.body(withField(project, member[0], member[1])), member[2]);
+    }
+
+    var taken =
+        expect(
+            200, put.body(withField(project, "setup", "[\"echo ready\",\"make\",\"echo ready\"]")));
+    assertThat(readTree(taken.getBody()).at("/config/setup").toString())
+        .isEqualTo("[\"echo ready\",\"make\",\"echo ready\"]");
+  }
+
   @Test
   void pageTokensThatWereNotIssuedForTheListAreA400() throws Exception {
     // Two audit entries from the set-up: a page of one has a next token.
@@ -755,6 +839,20 @@ class BadInputTest {
         .as("%s answered %s", call, response.getBody())
         .isBetween(400, 499);
     assertProblem(call, response);
+    assertThat(snapshot()).as("what %s left behind", call).isEqualTo(before);
+  }
+
+  /** As {@link #assertRefused}, and a 400 whose problem names {@code field}. */
+  private void assertRefusedNaming(Call call, String field) {
+    var before = snapshot();
+    var response = send(call);
+    assertThat(response.getStatusCode())
+        .as("%s answered %s", call, response.getBody())
+        .isEqualTo(400);
+    assertProblem(call, response);
+    assertThat(readTree(response.getBody()).path("field").asText())
+        .as("%s field", call)
+        .isEqualTo(field);
     assertThat(snapshot()).as("what %s left behind", call).isEqualTo(before);
   }
 

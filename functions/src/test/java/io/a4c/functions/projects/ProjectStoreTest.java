@@ -7,9 +7,11 @@ import io.a4c.functions.dynamo.A4cTables;
 import io.a4c.functions.testing.DynamoDbEngine;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Projects against Dynoxide: one JSON document per project, read back as written. */
 class ProjectStoreTest {
@@ -37,6 +39,51 @@ class ProjectStoreTest {
     assertThat(store.get("proj")).contains(second);
     assertThat(store.all()).containsExactlyInAnyOrder(second, other);
     assertThat(store.get("missing")).isEmpty();
+  }
+
+  /**
+   * An item written before {@code PUT} refused repeats, straight into the table: it reads with each
+   * of its lists that name an entry once holding it once, at its first place; setup as stored.
+   */
+  @Test
+  void aProjectStoredWithRepeatedEntriesIsReadWithEachOnceInItsFirstPlace() {
+    String doc =
+        """
+        {"projectName": "old", "updatedAt": "2026-01-01T00:00:00Z", "config": {
+          "source": {"type": "git", "url": "https://git.example/old.git"},
+          "baseImage": "debian:12",
+          "tools": ["make", "git", "make", "curl", "git"],
+          "parents": ["release", "main", "release", "main"],
+          "setup": ["make deps", "make deps"],
+          "recurringBuilds": [
+            {"parentName": "main", "arch": "amd64", "cron": "cron(0 3 ? * * *)"},
+            {"parentName": "main", "arch": "arm64", "cron": "cron(0 3 ? * * *)"},
+            {"parentName": "main", "arch": "amd64", "cron": "cron(0 3 ? * * *)"}],
+          "builders": ["bob", "*", "bob", "alice", "*"]}}
+        """;
+    dynamo
+        .client()
+        .putItem(
+            b ->
+                b.tableName(dynamo.table(A4cTables.PROJECTS))
+                    .item(
+                        Map.of(
+                            "projectName", AttributeValue.fromS("old"),
+                            "doc", AttributeValue.fromS(doc))));
+
+    var read = store.get("old").orElseThrow();
+    var config = read.config();
+
+    assertThat(config.tools()).containsExactly("make", "git", "curl");
+    assertThat(config.parents()).containsExactly("release", "main");
+    assertThat(config.recurringBuilds())
+        .containsExactly(
+            new RecurringBuild("main", "amd64", "cron(0 3 ? * * *)"),
+            new RecurringBuild("main", "arm64", "cron(0 3 ? * * *)"));
+    assertThat(config.builders()).containsExactly("bob", "*", "alice");
+    assertThat(config.setup()).containsExactly("make deps", "make deps");
+    assertThat(read.updatedAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(store.all()).containsExactly(read);
   }
 
   private static Project project(String name, String baseImage) {

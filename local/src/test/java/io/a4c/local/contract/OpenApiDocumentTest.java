@@ -262,6 +262,17 @@ class OpenApiDocumentTest {
     assertThat(parents.path("uniqueItems").asBoolean(false)).isTrue();
   }
 
+  @Test
+  void aProjectListsEachToolBuilderAndRecurringBuildOnceButMayRepeatASetupCommand() {
+    for (String list : List.of("tools", "builders", "recurringBuilds")) {
+      JsonNode schema =
+          resolve(document.at("/components/schemas/ProjectConfig/properties/" + list));
+      assertThat(schema.path("uniqueItems").asBoolean(false)).as(list).isTrue();
+    }
+    JsonNode setup = resolve(document.at("/components/schemas/ProjectConfig/properties/setup"));
+    assertThat(setup.path("uniqueItems").asBoolean(false)).isFalse();
+  }
+
   /** Object schemas, and the objects inside them, must say {@code additionalProperties: false}. */
   private static void assertClosed(String where, JsonNode schema, Set<JsonNode> seen) {
     if (!seen.add(schema)) {
