@@ -687,15 +687,17 @@ spread_image() {
 # ---- the fleet's CPU weight ----------------------------------------------------------------
 
 # In AWS the hosts are machines of their own; here the fleet shares this machine's cores with the
-# runtime (the API, the tables, the queues). So the fleet's processes — each engine's dockerd with
-# its containerd and what they start (a build's layer commits and archives, the shims), and the
-# registry — share one CPU cgroup, a4c-fleet, that weighs as a whole half of one ordinary process
-# (cgroup v1 cpu.shares 512 of 1024; on v2, cpu.weight 50 of 100). When the runtime wants the
-# CPU, a burst of builds yields it; when it does not, the builds take all of it. The containers
-# stay in the cgroups their engine gives them (a build step's 256 shares, a workspace's own).
-# A4C_FLEET_CPU_SHARES sets the weight; 0 takes the fleet out of the group (the machine's weight).
+# runtime (the API, the tables, the queues). With A4C_FLEET_CPU_SHARES=N (cgroup v1 cpu.shares,
+# an ordinary process having 1024; on v2 scaled to cpu.weight), the fleet's processes — each
+# engine's dockerd with its containerd and what they start (a build's layer commits and archives,
+# the shims), and the registry — share one CPU cgroup, a4c-fleet, of that weight as a whole. At
+# 512, a burst of builds yields the CPU when the runtime wants it, and takes all of it otherwise;
+# but the engines then also wait whenever the runtime (or anything else on the machine) is busy,
+# so a create or rebuild beside heavy API work takes longer. Off by default (0: the fleet at the
+# machine's weight, taken out of the group if an earlier `up` put it there). The containers stay
+# in the cgroups their engine gives them (a build step's 256 shares, a workspace's own).
 readonly FLEET_CGROUP=a4c-fleet
-readonly FLEET_CPU_SHARES="${A4C_FLEET_CPU_SHARES:-512}"
+readonly FLEET_CPU_SHARES="${A4C_FLEET_CPU_SHARES:-0}"
 
 # Prints the directory of the hierarchy's root (v1: the cpu controller's; v2: the unified one);
 # fails when this machine has no CPU controller to weigh with.

@@ -15,10 +15,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code local/engines.sh up} puts the fleet in a CPU cgroup of its own, {@code a4c-fleet}, with
- * its weight (docs/local-engines.md): every engine's {@code dockerd} and {@code containerd}, the
- * registry, and what an engine starts afterwards (a container's shim). Read from {@code
- * /proc/<pid>/cgroup} of the real processes, by the pidfiles the script writes.
+ * {@code A4C_FLEET_CPU_SHARES=512 local/engines.sh up} puts the fleet in a CPU cgroup of its own,
+ * {@code a4c-fleet}, with that weight (docs/local-engines.md): every engine's {@code dockerd} and
+ * {@code containerd}, the registry, and what an engine starts afterwards (a container's shim); and
+ * {@code up} with {@code 0}, the default, takes them out again. Read from {@code
+ * /proc/<pid>/cgroup} of the real processes, found by the pidfiles the script writes.
  */
 class FleetCpuGroupTest {
   private static final String GROUP = "/a4c-fleet";
@@ -26,31 +27,38 @@ class FleetCpuGroupTest {
   private static final Path V2 = Path.of("/sys/fs/cgroup");
 
   @Test
-  void theEnginesTheRegistryAndWhatAnEngineStartsLaterWeighInTheFleetsCpuGroup() throws Exception {
-    String shares = System.getenv().getOrDefault("A4C_FLEET_CPU_SHARES", "512");
-    assumeTrue(!shares.equals("0"), "A4C_FLEET_CPU_SHARES=0: the fleet is left in the root group");
+  void upWithAWeightPutsTheFleetInItsCpuGroupAndUpWithNoneTakesItOut() throws Exception {
     boolean v1 = Files.exists(V1.resolve("cpu.shares"));
     assumeTrue(
-        v1 || Files.readString(V2.resolve("cgroup.controllers")).contains("cpu"),
+        v1
+            || (Files.exists(V2.resolve("cgroup.controllers"))
+                && Files.readString(V2.resolve("cgroup.controllers")).contains("cpu")),
         "no CPU cgroup controller on this machine");
-    if (v1) {
-      assertThat(Files.readString(V1.resolve("a4c-fleet/cpu.shares")).strip()).isEqualTo(shares);
-    } else {
-      long weight = Math.max(1, Math.min(10_000, (Long.parseLong(shares) * 100 + 512) / 1024));
-      assertThat(Files.readString(V2.resolve("a4c-fleet/cpu.weight")).strip())
-          .isEqualTo(Long.toString(weight));
-    }
-
     Map<String, String> hosts = dockerHosts();
+    try {
+      engines(hosts.size(), "512");
+      if (v1) {
+        assertThat(Files.readString(V1.resolve("a4c-fleet/cpu.shares")).strip()).isEqualTo("512");
+      } else {
+        assertThat(Files.readString(V2.resolve("a4c-fleet/cpu.weight")).strip()).isEqualTo("50");
+      }
+      assertFleetIn(hosts, GROUP);
+    } finally {
+      engines(hosts.size(), "0");
+    }
+    assertFleetIn(hosts, "/");
+  }
+
+  private static void assertFleetIn(Map<String, String> hosts, String group) throws Exception {
     for (String hostId : hosts.keySet()) {
       long dockerd = pid(pidfile(hostId));
-      assertThat(cpuGroup(dockerd)).as("%s's dockerd", hostId).isEqualTo(GROUP);
+      assertThat(cpuGroup(dockerd)).as("%s's dockerd", hostId).isEqualTo(group);
       // (An engine that uses the machine's containerd service, not one of its own, has none.)
       for (long pid : childrenNamed(dockerd, "containerd")) {
-        assertThat(cpuGroup(pid)).as("%s's containerd", hostId).isEqualTo(GROUP);
+        assertThat(cpuGroup(pid)).as("%s's containerd", hostId).isEqualTo(group);
       }
     }
-    assertThat(cpuGroup(pid(Path.of("/run/a4c/registry.pid")))).as("the registry").isEqualTo(GROUP);
+    assertThat(cpuGroup(pid(Path.of("/run/a4c/registry.pid")))).as("the registry").isEqualTo(group);
 
     // A process an engine starts now: the shim of a new container (the container itself is in the
     // cgroup its engine gives it).
@@ -71,10 +79,26 @@ class FleetCpuGroupTest {
           .startsWith("containerd-shim");
       assertThat(cpuGroup(shim))
           .as("the shim of a container started on %s", hostId)
-          .isEqualTo(GROUP);
+          .isEqualTo(group);
     } finally {
       docker.removeContainerCmd(id).withForce(true).exec();
     }
+  }
+
+  /** Runs {@code local/engines.sh up N} with the fleet's weight set to {@code shares}. */
+  private static void engines(int hosts, String shares) throws Exception {
+    Path script = Path.of("local", "engines.sh").toAbsolutePath();
+    if (!Files.exists(script)) {
+      script = Path.of("..", "local", "engines.sh").toAbsolutePath().normalize();
+    }
+    var process =
+        new ProcessBuilder(script.toString(), "up", Integer.toString(hosts))
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    process.environment().put("A4C_FLEET_CPU_SHARES", shares);
+    Process started = process.start();
+    String output = new String(started.getInputStream().readAllBytes());
+    assertThat(started.waitFor()).as("engines.sh up: %s", output).isZero();
   }
 
   private static Map<String, String> dockerHosts() {
