@@ -56,17 +56,7 @@ class RuntimeCrashTest {
   void stopRuntime() {
     try {
       runtime.close();
-      for (String user : users) {
-        for (var container : fleet.containersOf(user)) {
-          for (String hostId : fleet.hostIds()) {
-            try {
-              fleet.docker(hostId).removeContainerCmd(container.getId()).withForce(true).exec();
-            } catch (RuntimeException notOnThisHost) {
-              // each container is on one host
-            }
-          }
-        }
-      }
+      fleet.removeContainersOf(users);
     } finally {
       fleet.close();
     }

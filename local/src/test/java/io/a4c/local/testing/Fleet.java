@@ -51,6 +51,24 @@ public final class Fleet implements AutoCloseable {
     return all;
   }
 
+  /**
+   * Removes, by force, A4C's containers of these users on every host: what a runtime that is gone
+   * (a killed or closed child runtime) leaves behind.
+   */
+  public void removeContainersOf(java.util.Collection<String> userIds) {
+    for (String userId : userIds) {
+      for (Container container : containersOf(userId)) {
+        for (DockerClient docker : engines.values()) {
+          try {
+            docker.removeContainerCmd(container.getId()).withForce(true).exec();
+          } catch (RuntimeException notOnThisHost) {
+            // each container is on one host
+          }
+        }
+      }
+    }
+  }
+
   /** A4C's containers of one workspace on one host. */
   public List<Container> containersOfWorkspace(String hostId, String workspaceId) {
     return docker(hostId)
