@@ -87,7 +87,9 @@ public final class A4cStack extends Stack {
     hostRoles.roles().forEach((hostId, role) -> roleIds.put(hostId, role.getRoleId()));
     functions.trustHostRoles(roleIds);
     functions.acceptImagesFrom(registry.repository().getRepositoryUri());
-    alarms = new Alarms(this, "Alarms", settings, api, queues, context.alarmEmail());
+    alarms =
+        new Alarms(
+            this, "Alarms", settings, api, queues, functions.sweeper(), context.alarmEmail());
 
     output("ApiUrl", api.url(), "Root URL of the HTTP API");
     output("DashboardUrl", dashboard.origin() + "/", "the dashboard (sign-in redirect URI)");

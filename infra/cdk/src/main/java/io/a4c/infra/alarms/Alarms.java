@@ -18,6 +18,7 @@ import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.IQueue;
@@ -27,7 +28,8 @@ import software.constructs.Construct;
  * The alarms an operator is paged for, all notifying one SNS topic (with an email subscription when
  * {@code alarmEmail} is given): API 5xx, the list route's p99 latency above 100 ms, any message in
  * a dead-letter queue (the host commands' and every arch's build DLQ included), host events waiting
- * too long to be consumed, and a build job waiting too long on its arch's queue.
+ * too long to be consumed, a build job waiting too long on its arch's queue, and a sweeper that
+ * keeps failing.
  *
  * <p>Missing data is "not breaching" throughout: a quiet API or an empty queue is healthy.
  */
@@ -46,6 +48,9 @@ public final class Alarms extends Construct {
   /** How long a job may stay on a builds' dead-letter queue (its consumer takes one in seconds). */
   public static final Duration BUILD_DLQ_MAX_AGE = Duration.minutes(15);
 
+  /** Five-minute periods in a row with a failed sweep before the sweeper's alarm. */
+  public static final int SWEEPER_FAILING_PERIODS = 3;
+
   private final Topic topic;
   private final List<Alarm> alarms = new ArrayList<>();
 
@@ -55,6 +60,7 @@ public final class Alarms extends Construct {
       EnvSettings settings,
       Api api,
       Queues queues,
+      IFunction sweeper,
       Optional<String> alarmEmail) {
     super(scope, id);
     topic =
@@ -129,6 +135,19 @@ public final class Alarms extends Construct {
               + arch.wireName()
               + " builder takes jobs, or they are far behind");
     }
+
+    // The sweeper runs every minute and throws when any of its parts failed (after every part
+    // had its turn): failing for 15 minutes on end, hosts are not marked DOWN, stuck work is not
+    // re-driven, expiries and due emails wait.
+    alarm(
+        "SweeperFailing",
+        sweeper.metricErrors(fiveMinutes("Sum")),
+        1,
+        ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        SWEEPER_FAILING_PERIODS,
+        "the sweeper failed in each of "
+            + SWEEPER_FAILING_PERIODS * 5
+            + " minutes' five-minute periods: see its log (a part's ERROR lines name it)");
 
     alarm(
         "HostEventsOldestMessage",

@@ -151,15 +151,40 @@ class AlarmsTest {
   @Test
   void everyAlarmNotifiesTheTopicAndQuietMetricsAreHealthy() {
     Map<String, String> topic = Map.of("Ref", logicalId(stack.alarms().topic()));
-    // API 5xx, list latency, host-events DLQ and age, host commands' DLQ; per arch, the build DLQ's
-    // count and age and the queue's age.
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 5 + 3 * Arch.values().length);
+    // API 5xx, list latency, host-events DLQ and age, host commands' DLQ, the sweeper; per arch,
+    // the build DLQ's count and age and the queue's age.
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 6 + 3 * Arch.values().length);
     template.allResourcesProperties(
         "AWS::CloudWatch::Alarm",
         Map.of(
             "AlarmActions", List.of(topic),
             "OKActions", List.of(topic),
             "TreatMissingData", "notBreaching"));
+  }
+
+  @Test
+  void aSweeperFailingFifteenMinutesOnEndRaisesAnAlarm() {
+    template.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of(
+            "Namespace",
+            "AWS/Lambda",
+            "MetricName",
+            "Errors",
+            "Statistic",
+            "Sum",
+            "Period",
+            300,
+            "Threshold",
+            1,
+            "ComparisonOperator",
+            "GreaterThanOrEqualToThreshold",
+            "EvaluationPeriods",
+            Alarms.SWEEPER_FAILING_PERIODS,
+            "DatapointsToAlarm",
+            Alarms.SWEEPER_FAILING_PERIODS,
+            "Dimensions",
+            Match.arrayWith(List.of(Map.of("Name", "Resource", "Value", Match.anyValue())))));
   }
 
   @Test
