@@ -81,6 +81,14 @@ usage: local/engines.sh COMMAND
   status           one line per host and for the registry: up or down (exit 1 if any is down)
   debian-base      debootstrap bookworm (cached in $DEBIAN_ROOT) and import it as
                    $DEBIAN_IMAGE on every running host
+  runtime-group PID...
+                   put the processes in the runtime's CPU cgroup $RUNTIME_CGROUP (what they start
+                   later inherits it); \`./a4c run\`, \`test\` and \`bench\` do it for themselves
+
+The runtime's processes and the fleet's (the engines, the registry; placed by up and start) each
+weigh as one when the CPU is short: A4C_RUNTIME_CPU_SHARES (default 2048) and
+A4C_FLEET_CPU_SHARES (default 1024), cgroup v1 shares (an ordinary process has 1024; scaled to
+cpu.weight on cgroup v2); 0 leaves that side in the root group.
 EOF
 }
 
@@ -684,20 +692,29 @@ spread_image() {
 
 # ---- commands ---------------------------------------------------------------------------
 
-# ---- the fleet's CPU weight ----------------------------------------------------------------
+# ---- CPU weights: the runtime's and the fleet's -------------------------------------------
 
-# In AWS the hosts are machines of their own; here the fleet shares this machine's cores with the
-# runtime (the API, the tables, the queues). With A4C_FLEET_CPU_SHARES=N (cgroup v1 cpu.shares,
-# an ordinary process having 1024; on v2 scaled to cpu.weight), the fleet's processes — each
-# engine's dockerd with its containerd and what they start (a build's layer commits and archives,
-# the shims), and the registry — share one CPU cgroup, a4c-fleet, of that weight as a whole. At
-# 512, a burst of builds yields the CPU when the runtime wants it, and takes all of it otherwise;
-# but the engines then also wait whenever the runtime (or anything else on the machine) is busy,
-# so a create or rebuild beside heavy API work takes longer. Off by default (0: the fleet at the
-# machine's weight, taken out of the group if an earlier `up` put it there). The containers stay
-# in the cgroups their engine gives them (a build step's 256 shares, a workspace's own).
+# In AWS the hosts are machines of their own and the API runs elsewhere; here the fleet shares this
+# machine's cores with the runtime (the API, the tables, the queues, the hosts' daemons). Left to
+# the kernel, every thread weighs the same, so a burst of builds (each engine's dockerd with its
+# containerd and what they start: a build's layer commits and archives, the shims) slows every API
+# call several times over, and a busy runtime with many threads could starve the engines. So each
+# side gets a CPU cgroup whose weight bounds its share when both want more than there is, and which
+# takes all of it otherwise:
+#   a4c-runtime  A4C_RUNTIME_CPU_SHARES (default 2048): `./a4c run`, `./a4c test` and `./a4c bench`
+#                join it before they start Java (`runtime-group PID`), and everything they start
+#                inherits it (Dynoxide, the SES endpoint, Maven's test JVMs);
+#   a4c-fleet    A4C_FLEET_CPU_SHARES (default 1024): the engines' processes and the registry,
+#                placed by `up` and `start`.
+# The containers stay in the cgroups their engine gives them (on cgroup v1 `docker`, at an ordinary
+# weight; within it a build step's 256 shares, a workspace's own). So when all three want the CPU
+# the runtime gets half and the engines and containers a quarter each. Weights are cgroup v1
+# cpu.shares (an ordinary process has 1024), scaled to cpu.weight on v2; 0 leaves that side in the
+# root group (taken out of its group if an earlier call put it there).
 readonly FLEET_CGROUP=a4c-fleet
-readonly FLEET_CPU_SHARES="${A4C_FLEET_CPU_SHARES:-0}"
+readonly FLEET_CPU_SHARES="${A4C_FLEET_CPU_SHARES:-1024}"
+readonly RUNTIME_CGROUP=a4c-runtime
+readonly RUNTIME_CPU_SHARES="${A4C_RUNTIME_CPU_SHARES:-2048}"
 
 # Prints the directory of the hierarchy's root (v1: the cpu controller's; v2: the unified one);
 # fails when this machine has no CPU controller to weigh with.
@@ -711,19 +728,47 @@ cpu_cgroup_root() {
   fi
 }
 
-# Makes the fleet's cgroup under ROOT with the configured weight and prints its directory.
-fleet_cgroup() {
-  local root="$1" dir="$1/$FLEET_CGROUP" weight
+# Dies unless VALUE (of the setting NAME) is a weight: 0, or 2..262144.
+check_shares() {
+  local name="$1" value="$2"
+  [[ "$value" =~ ^[0-9]+$ ]] && ((value == 0 || (value >= 2 && value <= 262144))) ||
+    die "$name must be 0 or 2..262144 (cgroup v1 shares; an ordinary process has 1024), got '$value'"
+}
+
+# Makes the cgroup NAME under ROOT with weight SHARES and prints its directory.
+cpu_group() {
+  local root="$1" dir="$1/$2" shares="$3" weight
   if [[ -f "$root/cpu.shares" ]]; then
-    mkdir -p "$dir" && echo "$FLEET_CPU_SHARES" >"$dir/cpu.shares" || return 1
+    mkdir -p "$dir" && echo "$shares" >"$dir/cpu.shares" || return 1
   else
     grep -qw cpu "$root/cgroup.subtree_control" || echo +cpu >"$root/cgroup.subtree_control" || return 1
-    weight=$(((FLEET_CPU_SHARES * 100 + 512) / 1024))
+    weight=$(((shares * 100 + 512) / 1024))
     ((weight < 1)) && weight=1
     ((weight > 10000)) && weight=10000
     mkdir -p "$dir" && echo "$weight" >"$dir/cpu.weight" || return 1
   fi
   echo "$dir"
+}
+
+# Moves PIDs into the cgroup NAME of weight SHARES (or back into the root group when SHARES is 0);
+# processes they start later inherit it. A machine without a CPU controller is left as it is.
+join_cpu_group() {
+  local name="$1" shares="$2" what="$3" root dir pid
+  shift 3
+  if ! root="$(cpu_cgroup_root)"; then
+    log "no CPU cgroup controller here: $what weighs as much as any other process"
+    return 0
+  fi
+  if ((shares == 0)); then
+    [[ -d "$root/$name" ]] || return 0
+    dir="$root"
+  elif ! dir="$(cpu_group "$root" "$name" "$shares" 2>/dev/null)"; then
+    log "could not make the CPU cgroup $root/$name: $what weighs as much as any other process"
+    return 0
+  fi
+  for pid in "$@"; do
+    grep -qx "$pid" "$dir/cgroup.procs" 2>/dev/null || echo "$pid" >"$dir/cgroup.procs" 2>/dev/null || true
+  done
 }
 
 # The fleet's processes: every engine's dockerd and its descendants (containerd), the registry.
@@ -754,26 +799,21 @@ fleet_pids() {
   printf '%s\n' "${!fleet[@]}"
 }
 
-# Puts the fleet's processes in its cgroup (or back in the root with A4C_FLEET_CPU_SHARES=0);
-# processes they start later inherit it. A machine without a CPU controller is left as it is.
+# Puts the fleet's processes in a4c-fleet (or back in the root group with A4C_FLEET_CPU_SHARES=0).
 ensure_fleet_weight() {
-  [[ "$FLEET_CPU_SHARES" =~ ^[0-9]+$ ]] && ((FLEET_CPU_SHARES == 0 || (FLEET_CPU_SHARES >= 2 && FLEET_CPU_SHARES <= 262144))) ||
-    die "A4C_FLEET_CPU_SHARES must be 0 or 2..262144 (cgroup v1 shares; an ordinary process has 1024), got '$FLEET_CPU_SHARES'"
-  local root dir pid
-  if ! root="$(cpu_cgroup_root)"; then
-    log "no CPU cgroup controller here: the fleet's engines weigh as much as the runtime"
-    return 0
-  fi
-  if ((FLEET_CPU_SHARES == 0)); then
-    [[ -d "$root/$FLEET_CGROUP" ]] || return 0
-    dir="$root"
-  elif ! dir="$(fleet_cgroup "$root" 2>/dev/null)"; then
-    log "could not make the CPU cgroup $root/$FLEET_CGROUP: the fleet's engines weigh as much as the runtime"
-    return 0
-  fi
-  for pid in $(fleet_pids); do
-    grep -qx "$pid" "$dir/cgroup.procs" 2>/dev/null || echo "$pid" >"$dir/cgroup.procs" 2>/dev/null || true
+  check_shares A4C_FLEET_CPU_SHARES "$FLEET_CPU_SHARES"
+  # shellcheck disable=SC2046 # one pid per word
+  join_cpu_group "$FLEET_CGROUP" "$FLEET_CPU_SHARES" "the fleet's engines" $(fleet_pids)
+}
+
+cmd_runtime_group() {
+  (($# > 0)) || die "runtime-group: which process? (PID...)"
+  local pid
+  for pid in "$@"; do
+    [[ "$pid" =~ ^[1-9][0-9]*$ && -d "/proc/$pid" ]] || die "runtime-group: no process '$pid'"
   done
+  check_shares A4C_RUNTIME_CPU_SHARES "$RUNTIME_CPU_SHARES"
+  join_cpu_group "$RUNTIME_CGROUP" "$RUNTIME_CPU_SHARES" "the runtime" "$@"
 }
 
 cmd_up() {
@@ -950,6 +990,7 @@ main() {
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
     debian-base) cmd_debian_base "$@" ;;
+    runtime-group) cmd_runtime_group "$@" ;;
     help | -h | --help) usage ;;
     *)
       usage >&2

@@ -15,11 +15,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code A4C_FLEET_CPU_SHARES=512 local/engines.sh up} puts the fleet in a CPU cgroup of its own,
- * {@code a4c-fleet}, with that weight (docs/local-engines.md): every engine's {@code dockerd} and
- * {@code containerd}, the registry, and what an engine starts afterwards (a container's shim); and
- * {@code up} with {@code 0}, the default, takes them out again. Read from {@code
- * /proc/<pid>/cgroup} of the real processes, found by the pidfiles the script writes.
+ * The CPU cgroups of docs/local-engines.md: {@code local/engines.sh up} puts the fleet in {@code
+ * a4c-fleet} with the weight {@code A4C_FLEET_CPU_SHARES} (1024 unless set) — every engine's {@code
+ * dockerd} and {@code containerd}, the registry, and what an engine starts afterwards (a
+ * container's shim) — and {@code up} with {@code 0} takes them out again; {@code local/engines.sh
+ * runtime-group PID} (what {@code ./a4c run}, {@code test} and {@code bench} run for themselves)
+ * puts a process in {@code a4c-runtime} with {@code A4C_RUNTIME_CPU_SHARES} (2048 unless set). Read
+ * from {@code /proc/<pid>/cgroup} of the real processes, found by the pidfiles the script writes.
  */
 class FleetCpuGroupTest {
   private static final String GROUP = "/a4c-fleet";
@@ -28,25 +30,76 @@ class FleetCpuGroupTest {
 
   @Test
   void upWithAWeightPutsTheFleetInItsCpuGroupAndUpWithNoneTakesItOut() throws Exception {
+    boolean v1 = assumeCpuController();
+    Map<String, String> hosts = dockerHosts();
+    try {
+      engines(Map.of("A4C_FLEET_CPU_SHARES", "512"), "up", Integer.toString(hosts.size()))
+          .succeeds();
+      assertThat(weight(v1, "a4c-fleet")).isEqualTo(v1 ? "512" : "50");
+      assertFleetIn(hosts, GROUP);
+      engines(Map.of("A4C_FLEET_CPU_SHARES", "0"), "up", Integer.toString(hosts.size())).succeeds();
+      assertFleetIn(hosts, "/");
+    } finally {
+      // As every other test finds it: the default weight.
+      engines(Map.of(), "up", Integer.toString(hosts.size())).succeeds();
+    }
+    assertThat(weight(v1, "a4c-fleet")).isEqualTo(v1 ? "1024" : "100");
+    assertFleetIn(hosts, GROUP);
+    assertThat(
+            engines(Map.of("A4C_FLEET_CPU_SHARES", "1"), "up", Integer.toString(hosts.size()))
+                .fails())
+        .contains("A4C_FLEET_CPU_SHARES must be 0 or 2..262144");
+  }
+
+  @Test
+  void runtimeGroupPutsAProcessAndWhatItStartsInTheRuntimesCpuGroup() throws Exception {
+    boolean v1 = assumeCpuController();
+    Process shell = new ProcessBuilder("sh", "-c", "sleep 60 & wait").start();
+    try {
+      String pid = Long.toString(shell.pid());
+      engines(Map.of("A4C_RUNTIME_CPU_SHARES", "3000"), "runtime-group", pid).succeeds();
+      assertThat(weight(v1, "a4c-runtime")).isEqualTo(v1 ? "3000" : "293");
+      assertThat(cpuGroup(shell.pid())).isEqualTo("/a4c-runtime");
+      engines(Map.of("A4C_RUNTIME_CPU_SHARES", "0"), "runtime-group", pid).succeeds();
+      assertThat(cpuGroup(shell.pid())).isEqualTo("/");
+      engines(Map.of(), "runtime-group", pid).succeeds();
+      assertThat(weight(v1, "a4c-runtime")).isEqualTo(v1 ? "2048" : "200");
+      assertThat(cpuGroup(shell.pid())).isEqualTo("/a4c-runtime");
+      // What the process starts from now on inherits the group (as Maven's test JVMs do).
+      Process child = new ProcessBuilder("sleep", "60").start();
+      try {
+        engines(Map.of(), "runtime-group", Long.toString(child.pid())).succeeds();
+        assertThat(cpuGroup(child.pid())).isEqualTo("/a4c-runtime");
+      } finally {
+        child.destroy();
+      }
+      assertThat(engines(Map.of(), "runtime-group", "0").fails()).contains("no process '0'");
+      assertThat(engines(Map.of(), "runtime-group").fails()).contains("which process?");
+      assertThat(engines(Map.of("A4C_RUNTIME_CPU_SHARES", "x"), "runtime-group", pid).fails())
+          .contains("A4C_RUNTIME_CPU_SHARES must be 0 or 2..262144");
+    } finally {
+      // The default weight, as ./a4c test set it for this JVM, whatever this test changed.
+      engines(Map.of(), "runtime-group", Long.toString(shell.pid()));
+      shell.destroy();
+    }
+  }
+
+  /** Skips the test on a machine with no CPU controller; true for cgroup v1. */
+  private static boolean assumeCpuController() throws IOException {
     boolean v1 = Files.exists(V1.resolve("cpu.shares"));
     assumeTrue(
         v1
             || (Files.exists(V2.resolve("cgroup.controllers"))
                 && Files.readString(V2.resolve("cgroup.controllers")).contains("cpu")),
         "no CPU cgroup controller on this machine");
-    Map<String, String> hosts = dockerHosts();
-    try {
-      engines(hosts.size(), "512");
-      if (v1) {
-        assertThat(Files.readString(V1.resolve("a4c-fleet/cpu.shares")).strip()).isEqualTo("512");
-      } else {
-        assertThat(Files.readString(V2.resolve("a4c-fleet/cpu.weight")).strip()).isEqualTo("50");
-      }
-      assertFleetIn(hosts, GROUP);
-    } finally {
-      engines(hosts.size(), "0");
-    }
-    assertFleetIn(hosts, "/");
+    return v1;
+  }
+
+  /** The group's cpu.shares (v1) or cpu.weight (v2). */
+  private static String weight(boolean v1, String group) throws IOException {
+    return Files.readString(
+            v1 ? V1.resolve(group).resolve("cpu.shares") : V2.resolve(group).resolve("cpu.weight"))
+        .strip();
   }
 
   private static void assertFleetIn(Map<String, String> hosts, String group) throws Exception {
@@ -85,20 +138,37 @@ class FleetCpuGroupTest {
     }
   }
 
-  /** Runs {@code local/engines.sh up N} with the fleet's weight set to {@code shares}. */
-  private static void engines(int hosts, String shares) throws Exception {
+  private record Result(int exit, String output) {
+    Result succeeds() {
+      assertThat(exit).as("engines.sh: %s", output).isZero();
+      return this;
+    }
+
+    String fails() {
+      assertThat(exit).as("engines.sh: %s", output).isNotZero();
+      return output;
+    }
+  }
+
+  /** Runs {@code local/engines.sh ARGS} with {@code env} added to this JVM's environment. */
+  private static Result engines(Map<String, String> env, String... args) throws Exception {
     Path script = Path.of("local", "engines.sh").toAbsolutePath();
     if (!Files.exists(script)) {
       script = Path.of("..", "local", "engines.sh").toAbsolutePath().normalize();
     }
+    var command = new ArrayList<String>();
+    command.add(script.toString());
+    command.addAll(List.of(args));
     var process =
-        new ProcessBuilder(script.toString(), "up", Integer.toString(hosts))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    process.environment().put("A4C_FLEET_CPU_SHARES", shares);
+    process.environment().remove("A4C_FLEET_CPU_SHARES");
+    process.environment().remove("A4C_RUNTIME_CPU_SHARES");
+    process.environment().putAll(env);
     Process started = process.start();
     String output = new String(started.getInputStream().readAllBytes());
-    assertThat(started.waitFor()).as("engines.sh up: %s", output).isZero();
+    return new Result(started.waitFor(), output);
   }
 
   private static Map<String, String> dockerHosts() {

@@ -42,8 +42,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * differ. Removes the tags it made from the engines afterwards.
  *
  * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.BuildBurstBenchmark [builds]
- * [clients] [concurrency]} (defaults 1000, 16, 2). Needs the engines and the registry ({@code
- * local/engines.sh up 3}) and the local SES endpoint ({@code local/engines.sh install}).
+ * [clients] [concurrency] [pause]} (defaults 1000, 16, 2, 0): {@code pause} is the milliseconds the
+ * timed POSTs wait between one and the next, in the baseline and beside the builds alike (0: back
+ * to back, which makes the probe a load of its own that the builds wait for). Needs the engines and
+ * the registry ({@code local/engines.sh up 3}) and the local SES endpoint ({@code local/engines.sh
+ * install}).
  */
 public final class BuildBurstBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,6 +64,7 @@ public final class BuildBurstBenchmark {
     int builds = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 16;
     String concurrency = args.length > 2 ? args[2] : "2";
+    long probePauseMs = args.length > 3 ? Long.parseLong(args[3]) : 0;
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "logback-bench.xml");
     }
@@ -160,6 +164,7 @@ public final class BuildBurstBenchmark {
       long[] baseline = new long[BASELINE_POSTS];
       for (int i = 0; i < baseline.length; i++) {
         baseline[i] = warmPost(http, runtime.baseUri(), project, tokens, BASELINE_WARM_UP + i);
+        Thread.sleep(probePauseMs);
       }
       Arrays.sort(baseline);
       polling.set(false);
@@ -167,9 +172,13 @@ public final class BuildBurstBenchmark {
       baselineBeats.stop();
       runtime.builders().forEach(BuildWorker::resume);
       System.out.printf(
-          "baseline: %d POSTs one at a time with no build running: p50 %.1f ms, p99 %.1f ms (then"
-              + " cancelled); longest gap between two beats' send times meanwhile %s%n",
-          baseline.length, pct(baseline, 50), pct(baseline, 99), baselineBeats.longestGapMs());
+          "baseline: %d POSTs one at a time (%d ms between) with no build running: p50 %.1f ms, p99"
+              + " %.1f ms (then cancelled); longest gap between two beats' send times meanwhile %s%n",
+          baseline.length,
+          probePauseMs,
+          pct(baseline, 50),
+          pct(baseline, 99),
+          baselineBeats.longestGapMs());
 
       System.out.printf(
           "scheduling %d builds with %d clients; %d builders x %s slots%n",
@@ -228,6 +237,11 @@ public final class BuildBurstBenchmark {
                         beside.add(warmPost(http, runtime.baseUri(), project, tokens, i));
                       } catch (Exception e) {
                         probeFailures.incrementAndGet();
+                      }
+                      try {
+                        Thread.sleep(probePauseMs);
+                      } catch (InterruptedException e) {
+                        return;
                       }
                     }
                   });
