@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
@@ -26,6 +28,11 @@ import javax.inject.Singleton;
  * layers are the last {@link WritableLayerUsage} measurement, never measured here: everything a
  * beat asks the engine for is cheap, so a beat is never late for a slow measurement. The images are
  * a bounded selection, {@link HeartbeatImages}, not every tag the engine holds.
+ *
+ * <p>A beat asks the engine two questions at once, its images and its containers, so a busy engine
+ * (a burst of builds) delays it by the slower answer, not by their sum. The engine's architecture
+ * and data root, which do not change while it runs, are asked once ({@code info}, the costliest of
+ * the three) and kept.
  */
 @Singleton
 public final class HostSnapshot {
@@ -33,6 +40,10 @@ public final class HostSnapshot {
   private final WritableLayerUsage layers;
   private final DaemonConfig config;
   private final Clock clock;
+  private volatile Engine engine;
+
+  /** What the engine's {@code info} says that a beat needs: fixed while the engine runs. */
+  private record Engine(Arch arch, String dataRoot) {}
 
   @Inject
   public HostSnapshot(
@@ -45,9 +56,12 @@ public final class HostSnapshot {
 
   /** A heartbeat describing the host now. */
   public Heartbeat take() {
-    var info = docker.infoCmd().exec();
+    Engine engine = engine();
+    var containersCall =
+        new FutureTask<List<Container>>(() -> docker.listContainersCmd().withShowAll(true).exec());
+    Thread.ofVirtual().name("heartbeat-containers-" + config.hostId()).start(containersCall);
     List<Image> images = docker.listImagesCmd().exec();
-    List<Container> containers = docker.listContainersCmd().withShowAll(true).exec();
+    List<Container> containers = answer(containersCall);
     long imageBytes =
         images.stream().mapToLong(i -> Objects.requireNonNullElse(i.getSize(), 0L)).sum();
     long layerBytes = layers.bytes();
@@ -68,13 +82,38 @@ public final class HostSnapshot {
                 .count();
     return Heartbeat.of(
         config.hostId(),
-        Arch.parse(info.getArchitecture()),
+        engine.arch(),
         imageBytes + layerBytes,
-        totalBytes(info.getDockerRootDir()),
+        totalBytes(engine.dataRoot()),
         tags,
         config.capacity(),
         running,
         clock.instant());
+  }
+
+  private Engine engine() {
+    Engine known = engine;
+    if (known == null) {
+      var info = docker.infoCmd().exec();
+      known = new Engine(Arch.parse(info.getArchitecture()), info.getDockerRootDir());
+      engine = known;
+    }
+    return known;
+  }
+
+  /** The call's answer, or what it threw. */
+  private static <T> T answer(FutureTask<T> call) {
+    try {
+      return call.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking the engine for its containers", e);
+    }
   }
 
   /**
