@@ -19,67 +19,72 @@ import org.junit.jupiter.api.Test;
  * a4c-fleet} with the weight {@code A4C_FLEET_CPU_SHARES} (1024 unless set) — every engine's {@code
  * dockerd} and {@code containerd}, the registry, and what an engine starts afterwards (a
  * container's shim) — and {@code up} with {@code 0} takes them out again; {@code local/engines.sh
- * runtime-group PID} (what {@code ./a4c run}, {@code test} and {@code bench} run for themselves)
- * puts a process in {@code a4c-runtime} with {@code A4C_RUNTIME_CPU_SHARES} (2048 unless set). Read
- * from {@code /proc/<pid>/cgroup} of the real processes, found by the pidfiles the script writes.
+ * runtime-group PID} (what {@code ./a4c run} and {@code bench} run for themselves; {@code test}
+ * with both weights 0 unless set) puts a process in {@code a4c-runtime} with {@code
+ * A4C_RUNTIME_CPU_SHARES} (2048 unless set). Read from {@code /proc/<pid>/cgroup} of the real
+ * processes, found by the pidfiles the script writes.
  */
 class FleetCpuGroupTest {
   private static final String GROUP = "/a4c-fleet";
   private static final Path V1 = Path.of("/sys/fs/cgroup/cpu");
   private static final Path V2 = Path.of("/sys/fs/cgroup");
+  private static final String FLEET = "A4C_FLEET_CPU_SHARES";
+  private static final String RUNTIME = "A4C_RUNTIME_CPU_SHARES";
+
+  /** A value of {@link #engines}'s {@code env}: the variable is not set at all (the default). */
+  private static final String UNSET = "";
 
   @Test
   void upWithAWeightPutsTheFleetInItsCpuGroupAndUpWithNoneTakesItOut() throws Exception {
     boolean v1 = assumeCpuController();
     Map<String, String> hosts = dockerHosts();
+    String n = Integer.toString(hosts.size());
     try {
-      engines(Map.of("A4C_FLEET_CPU_SHARES", "512"), "up", Integer.toString(hosts.size()))
-          .succeeds();
+      engines(Map.of(FLEET, "512"), "up", n).succeeds();
       assertThat(weight(v1, "a4c-fleet")).isEqualTo(v1 ? "512" : "50");
       assertFleetIn(hosts, GROUP);
-      engines(Map.of("A4C_FLEET_CPU_SHARES", "0"), "up", Integer.toString(hosts.size())).succeeds();
+      engines(Map.of(FLEET, "0"), "up", n).succeeds();
       assertFleetIn(hosts, "/");
+      engines(Map.of(FLEET, UNSET), "up", n).succeeds();
+      assertThat(weight(v1, "a4c-fleet")).isEqualTo(v1 ? "1024" : "100");
+      assertFleetIn(hosts, GROUP);
+      assertThat(engines(Map.of(FLEET, "1"), "up", n).fails())
+          .contains("A4C_FLEET_CPU_SHARES must be 0 or 2..262144");
     } finally {
-      // As every other test finds it: the default weight.
-      engines(Map.of(), "up", Integer.toString(hosts.size())).succeeds();
+      // As the rest of the suite expects it: the weight this JVM was started with (./a4c test: 0).
+      engines(Map.of(), "up", n).succeeds();
     }
-    assertThat(weight(v1, "a4c-fleet")).isEqualTo(v1 ? "1024" : "100");
-    assertFleetIn(hosts, GROUP);
-    assertThat(
-            engines(Map.of("A4C_FLEET_CPU_SHARES", "1"), "up", Integer.toString(hosts.size()))
-                .fails())
-        .contains("A4C_FLEET_CPU_SHARES must be 0 or 2..262144");
   }
 
   @Test
   void runtimeGroupPutsAProcessAndWhatItStartsInTheRuntimesCpuGroup() throws Exception {
     boolean v1 = assumeCpuController();
     Process shell = new ProcessBuilder("sh", "-c", "sleep 60 & wait").start();
+    String pid = Long.toString(shell.pid());
     try {
-      String pid = Long.toString(shell.pid());
-      engines(Map.of("A4C_RUNTIME_CPU_SHARES", "3000"), "runtime-group", pid).succeeds();
+      engines(Map.of(RUNTIME, "3000"), "runtime-group", pid).succeeds();
       assertThat(weight(v1, "a4c-runtime")).isEqualTo(v1 ? "3000" : "293");
       assertThat(cpuGroup(shell.pid())).isEqualTo("/a4c-runtime");
-      engines(Map.of("A4C_RUNTIME_CPU_SHARES", "0"), "runtime-group", pid).succeeds();
+      engines(Map.of(RUNTIME, "0"), "runtime-group", pid).succeeds();
       assertThat(cpuGroup(shell.pid())).isEqualTo("/");
-      engines(Map.of(), "runtime-group", pid).succeeds();
+      engines(Map.of(RUNTIME, UNSET), "runtime-group", pid).succeeds();
       assertThat(weight(v1, "a4c-runtime")).isEqualTo(v1 ? "2048" : "200");
       assertThat(cpuGroup(shell.pid())).isEqualTo("/a4c-runtime");
-      // What the process starts from now on inherits the group (as Maven's test JVMs do).
+      // What the process starts from now on inherits the group (as the runtime's Dynoxide does).
       Process child = new ProcessBuilder("sleep", "60").start();
       try {
-        engines(Map.of(), "runtime-group", Long.toString(child.pid())).succeeds();
+        engines(Map.of(RUNTIME, UNSET), "runtime-group", Long.toString(child.pid())).succeeds();
         assertThat(cpuGroup(child.pid())).isEqualTo("/a4c-runtime");
       } finally {
         child.destroy();
       }
       assertThat(engines(Map.of(), "runtime-group", "0").fails()).contains("no process '0'");
       assertThat(engines(Map.of(), "runtime-group").fails()).contains("which process?");
-      assertThat(engines(Map.of("A4C_RUNTIME_CPU_SHARES", "x"), "runtime-group", pid).fails())
+      assertThat(engines(Map.of(RUNTIME, "x"), "runtime-group", pid).fails())
           .contains("A4C_RUNTIME_CPU_SHARES must be 0 or 2..262144");
     } finally {
-      // The default weight, as ./a4c test set it for this JVM, whatever this test changed.
-      engines(Map.of(), "runtime-group", Long.toString(shell.pid()));
+      // The group's weight as this JVM's runtime-group call set it, whatever this test changed.
+      engines(Map.of(), "runtime-group", pid);
       shell.destroy();
     }
   }
@@ -150,7 +155,10 @@ class FleetCpuGroupTest {
     }
   }
 
-  /** Runs {@code local/engines.sh ARGS} with {@code env} added to this JVM's environment. */
+  /**
+   * Runs {@code local/engines.sh ARGS} in this JVM's environment changed by {@code env} ({@link
+   * #UNSET}: removed).
+   */
   private static Result engines(Map<String, String> env, String... args) throws Exception {
     Path script = Path.of("local", "engines.sh").toAbsolutePath();
     if (!Files.exists(script)) {
@@ -163,9 +171,14 @@ class FleetCpuGroupTest {
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    process.environment().remove("A4C_FLEET_CPU_SHARES");
-    process.environment().remove("A4C_RUNTIME_CPU_SHARES");
-    process.environment().putAll(env);
+    env.forEach(
+        (name, value) -> {
+          if (value.equals(UNSET)) {
+            process.environment().remove(name);
+          } else {
+            process.environment().put(name, value);
+          }
+        });
     Process started = process.start();
     String output = new String(started.getInputStream().readAllBytes());
     return new Result(started.waitFor(), output);
