@@ -80,6 +80,28 @@ class JdkPrerequisiteTest {
         .doesNotContain("+ apt-get install");
   }
 
+  @Test
+  void theA4cScriptRunsABenchmarkInTheRuntimesCpuGroupAndRefusesAnUnknownOne() throws Exception {
+    var bench = run(TRIXIE, "bash", "../a4c", "bench", "BuildBurstBenchmark", "30", "6");
+
+    assertThat(bench.exit()).as(bench.output()).isZero();
+    assertThat(bench.output())
+        .contains("+ local/engines.sh up 3")
+        .contains("+ local/engines.sh runtime-group ")
+        .containsPattern(
+            "bin/java .*-cp local/target/a4c-local.jar io.a4c.local.bench.BuildBurstBenchmark 30 6");
+    assertThat(bench.output().indexOf("runtime-group"))
+        .as("joins the group before Java starts")
+        .isLessThan(bench.output().indexOf("io.a4c.local.bench.BuildBurstBenchmark"));
+
+    var unknown = run(TRIXIE, "bash", "../a4c", "bench", "NoSuchBenchmark");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.output()).contains("no benchmark NoSuchBenchmark").doesNotContain("+ ");
+    var notOne = run(TRIXIE, "bash", "../a4c", "bench", "../../etc/passwd");
+    assertThat(notOne.exit()).isEqualTo(1);
+    assertThat(notOne.output()).contains("bench: which benchmark?").doesNotContain("+ ");
+  }
+
   private record Run(int exit, String output) {}
 
   /** Runs a command in local/ with a fake apt-cache that knows the given openjdk versions. */
