@@ -5,25 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.a4c.local.testing.ApiClient;
-import io.a4c.local.testing.ChildRuntime;
-import io.a4c.local.testing.Fleet;
+import io.a4c.local.testing.ChildRuntimeTest;
 import io.a4c.local.testing.GitRepo;
 import io.a4c.local.testing.Scenario;
-import io.a4c.local.testing.SharedRuntime;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A heartbeat under a build burst still arrives on time (issue 16). At the runtime's own beat and
@@ -33,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * marked DOWN, and a workspace asked for while every slot is busy is placed and runs. A heartbeat
  * that waited for a build (a shared thread, client or lock) would be a build's length late.
  */
-class HeartbeatUnderBuildBurstTest {
+class HeartbeatUnderBuildBurstTest extends ChildRuntimeTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BEAT_SECONDS = 5;
   private static final int DOWN_AFTER_MISSED_BEATS = 3;
@@ -47,38 +38,11 @@ class HeartbeatUnderBuildBurstTest {
           + (BEAT_SECONDS * DOWN_AFTER_MISSED_BEATS + 5)
           + " )); while [ $(date +%s) -lt $end ]; do :; done";
 
-  @TempDir Path dataDir;
-
-  private ChildRuntime runtime;
-  private Fleet fleet;
-  private final List<String> users = new ArrayList<>();
-
-  /** Two runtimes on the same engines would reconcile away each other's containers. */
-  @BeforeAll
-  static void haveTheEnginesToOurselves() {
-    SharedRuntime.release();
-  }
-
-  @BeforeEach
-  void startRuntime() {
-    runtime =
-        ChildRuntime.on(
-            dataDir,
-            Map.of(
-                LocalEnv.HEARTBEAT_SECONDS, Integer.toString(BEAT_SECONDS),
-                LocalEnv.HOST_DOWN_AFTER_MISSED_BEATS, Integer.toString(DOWN_AFTER_MISSED_BEATS)));
-    runtime.start();
-    fleet = runtime.fleet();
-  }
-
-  @AfterEach
-  void stopRuntime() {
-    try {
-      runtime.close();
-      fleet.removeContainersOf(users);
-    } finally {
-      fleet.close();
-    }
+  @Override
+  protected Map<String, String> settings() {
+    return Map.of(
+        LocalEnv.HEARTBEAT_SECONDS, Integer.toString(BEAT_SECONDS),
+        LocalEnv.HOST_DOWN_AFTER_MISSED_BEATS, Integer.toString(DOWN_AFTER_MISSED_BEATS));
   }
 
   @Test
@@ -93,8 +57,7 @@ class HeartbeatUnderBuildBurstTest {
     int slots = fleet.hostIds().size() * SLOTS_PER_HOST;
     Map<String, String> builds = new HashMap<>(); // schedule id -> its user
     for (int i = 0; i < slots; i++) {
-      String user = scenario.user("burst" + i);
-      users.add(user);
+      String user = user(scenario, "burst" + i);
       String change = repo.commit("build-" + i, i + "\n").substring(0, 12);
       builds.put(scenario.scheduleBuild(user, project, change).at("/scheduleId"), user);
     }
@@ -104,8 +67,7 @@ class HeartbeatUnderBuildBurstTest {
     Set<String> statusesSeen = new HashSet<>();
     int mostInProgress = 0;
     String workspaceId = null;
-    String workspaceUser = scenario.user("dev");
-    users.add(workspaceUser);
+    String workspaceUser = user(scenario, "dev");
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (true) {
       for (JsonNode host :

@@ -4,24 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.a4c.local.testing.ApiClient;
-import io.a4c.local.testing.ChildRuntime;
+import io.a4c.local.testing.ChildRuntimeTest;
 import io.a4c.local.testing.FaultFigures;
-import io.a4c.local.testing.Fleet;
 import io.a4c.local.testing.GitRepo;
 import io.a4c.local.testing.Mailbox;
 import io.a4c.local.testing.Scenario;
-import io.a4c.local.testing.SharedRuntime;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A crash of the local runtime, for real: its JVM, a child process of the test, gets {@code kill
@@ -31,41 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * reconciler: every workspace ends RUNNING with one container, every build ends once. And nothing
  * the JVM started outlives it.
  */
-class RuntimeCrashTest {
-  @TempDir Path dataDir;
-
-  private ChildRuntime runtime;
-  private Fleet fleet;
-  private final List<String> users = new ArrayList<>();
-
-  /** Two runtimes on the same engines would reconcile away each other's containers. */
-  @BeforeAll
-  static void haveTheEnginesToOurselves() {
-    SharedRuntime.release();
-  }
-
-  @BeforeEach
-  void startRuntime() {
-    // The stuck deadline stays far off: what converges here is the queues' and reconciler's doing.
-    runtime = ChildRuntime.on(dataDir, Map.of(LocalEnv.STUCK_AFTER_SECONDS, "600"));
-    runtime.start();
-    fleet = runtime.fleet();
-  }
-
-  @AfterEach
-  void stopRuntime() {
-    try {
-      runtime.close();
-      fleet.removeContainersOf(users);
-    } finally {
-      fleet.close();
-    }
-  }
-
-  private String user(Scenario scenario, String name) {
-    String user = scenario.user(name);
-    users.add(user);
-    return user;
+class RuntimeCrashTest extends ChildRuntimeTest {
+  /**
+   * The stuck deadline stays far off: what converges here is the queues' and reconciler's doing.
+   */
+  @Override
+  protected Map<String, String> settings() {
+    return Map.of(LocalEnv.STUCK_AFTER_SECONDS, "600");
   }
 
   @Test
