@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,16 +28,21 @@ import java.util.Map;
  * time to RUNNING (when a poll first saw it, and when the record dates it) and when each create
  * step was first seen in the API — then deleted and waited for, and (2) {@code docker run -d} of
  * the same image with a terminal (as A4C's containers have) on the same network, until the engine
- * gives its address, then removed. The first round is a warm-up and not counted. Median and p90 of
- * each, and the ratio (the issue aims at ≤ 1.3×).
+ * gives its address, then removed. The first rounds are a warm-up, timed and printed like the
+ * others but not counted. Each round is printed as it ends; then the median and p90 of each, their
+ * ratio (the issue aims at ≤ 1.3×), and the median and p90 of each round's own ratio (its create
+ * against the raw run right after it, under the same moment's load).
  *
  * <p>{@code java -cp local/target/a4c-local.jar io.a4c.local.bench.ColdCreateBenchmark [count]
- * [image] [poll ms] [keys]} (default 10, {@code a4c-base:bookworm}: with sshd, so A4C's create
- * waits for it to listen; the raw path starts none; 20 ms between polls: each poll is work for the
- * API and the database on the machine the create runs on, so a longer one weighs less on the create
- * and sees RUNNING later; {@code keys}: the benchmark's user registers an SSH key first, as a
- * developer who logs in has, so each create writes it and reports it held — without, the user has
- * none). Runs on the first host of {@code A4C_DOCKER_HOSTS} (default h1, the local engine).
+ * [image] [poll ms] [keys|none] [warm-up rounds]} (default 10, {@code a4c-base:bookworm}: with
+ * sshd, so A4C's create waits for it to listen; the raw path starts none; 20 ms between polls: each
+ * poll is work for the API and the database on the machine the create runs on, so a longer one
+ * weighs less on the create and sees RUNNING later; {@code keys}: the benchmark's user registers an
+ * SSH key first, as a developer who logs in has, so each create writes it and reports it held —
+ * {@code none}, the default: the user has none; 10 warm-up rounds: the first create of a runtime
+ * that has just started takes seconds, and the next few still run code the JVM has not compiled
+ * yet, which a long-running runtime has). Runs on the first host of {@code A4C_DOCKER_HOSTS}
+ * (default h1, the local engine).
  */
 public final class ColdCreateBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,6 +58,13 @@ public final class ColdCreateBenchmark {
     String image = args.length > 1 ? args[1] : SshFirstLoginBenchmark.IMAGE;
     long pollMillis = args.length > 2 ? Long.parseLong(args[2]) : 20;
     boolean withKey = args.length > 3 && args[3].equals("keys");
+    if (args.length > 3 && !withKey && !args[3].equals("none")) {
+      throw new IllegalArgumentException("the fourth argument is keys or none, not " + args[3]);
+    }
+    int warmUps = args.length > 4 ? Integer.parseInt(args[4]) : 10;
+    if (count < 1 || warmUps < 0) {
+      throw new IllegalArgumentException("at least one create, and no negative warm-up");
+    }
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "logback-bench.xml");
     }
@@ -93,10 +106,17 @@ public final class ColdCreateBenchmark {
                 "{\"publicKey\": \"" + PUBLIC_KEY + "\"}"),
             201);
       }
-      for (int i = 0; i <= count; i++) {
+      for (int i = 1 - warmUps; i <= count; i++) {
         var created = api.create(project);
         long raw = rawRun(docker, image, network);
-        if (i > 0) { // the first round is a warm-up
+        System.out.printf(
+            "%s %d: POST to RUNNING as dated %d ms, seen %d ms; raw %d ms%n",
+            i > 0 ? "round" : "warm-up",
+            i > 0 ? i : i + warmUps,
+            created.recordedNanos() / 1_000_000,
+            created.runningNanos() / 1_000_000,
+            raw / 1_000_000);
+        if (i > 0) {
           posts.add(created.answeredNanos());
           creates.add(created.runningNanos());
           recorded.add(created.recordedNanos());
@@ -114,8 +134,9 @@ public final class ColdCreateBenchmark {
     long[] raw = sorted(raws);
     System.out.println();
     System.out.printf(
-        "POST answered, %d creates of %s on %s: median %.0f ms, p90 %.0f ms%n",
-        post.length, image, hostId, pct(post, 50), pct(post, 90));
+        "POST answered, %d creates of %s on %s after %d warm-up rounds: median %.0f ms, p90 %.0f"
+            + " ms%n",
+        post.length, image, hostId, warmUps, pct(post, 50), pct(post, 90));
     System.out.printf(
         "POST to RUNNING, cold (image on the host, no pool), %d: median %.0f ms, p90 %.0f ms%n",
         cold.length, pct(cold, 50), pct(cold, 90));
@@ -136,6 +157,16 @@ public final class ColdCreateBenchmark {
     System.out.printf(
         "cold create as the record dates it / raw: median %.2f, p90 %.2f%n",
         pct(dated, 50) / pct(raw, 50), pct(dated, 90) / pct(raw, 90));
+    // Each round's create and raw run follow each other within a second, under the same load;
+    // the ratio of each pair is less moved by load that changes over the run than the medians'.
+    double[] paired = new double[recorded.size()];
+    for (int i = 0; i < paired.length; i++) {
+      paired[i] = (double) recorded.get(i) / raws.get(i);
+    }
+    Arrays.sort(paired);
+    System.out.printf(
+        "each round's create as dated / its raw run: median %.2f, p90 %.2f%n",
+        paired[(paired.length - 1) / 2], paired[(int) Math.ceil(paired.length * 0.9) - 1]);
   }
 
   /** The values sorted, for {@link SshFirstLoginBenchmark#pct}. */
