@@ -36,8 +36,12 @@ public final class Api {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  /** An answer: its status, body and content type. */
-  public record Reply(int status, String body, String contentType) {
+  /**
+   * An answer: its status, body and content type.
+   *
+   * @param retryAfter its {@code Retry-After} header, or null
+   */
+  public record Reply(int status, String body, String contentType, String retryAfter) {
     /** The body as JSON. */
     public JsonNode json() {
       try {
@@ -177,7 +181,8 @@ public final class Api {
         new Reply(
             response.statusCode(),
             response.body(),
-            response.headers().firstValue("content-type").orElse(""));
+            response.headers().firstValue("content-type").orElse(""),
+            response.headers().firstValue("retry-after").orElse(null));
     if (verbose) {
       err.println(
           "> "

@@ -4,6 +4,7 @@ import io.a4c.cli.ApiTypes.BuildLog;
 import io.a4c.cli.ApiTypes.CreateImageScheduleRequest;
 import io.a4c.cli.ApiTypes.ImageSchedule;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,7 +67,8 @@ final class BuildCommands extends A4cCli.Group {
    * Prints the build's log as it grows, from {@code GET …/log?after=<offset>}, until the build
    * ends; while no builder has written any, says on standard error where the build waits. A build
    * started again by another builder (a new attempt) has a log of its own: said on standard error,
-   * and printed from its start. Answers the build as it ended.
+   * and printed from its start. A throttled or briefly unavailable API ({@link Polling#busy}) is
+   * asked again later. Answers the build as it ended.
    */
   static ImageSchedule follow(Context context, Api api, String id) {
     long offset = 0;
@@ -75,9 +77,17 @@ final class BuildCommands extends A4cCli.Group {
     try (var progress =
         new Progress(
             context, "the build goes on without you: `a4c-cli builds get " + id + "` looks")) {
+      int busy = 0;
       while (true) {
         String logPath = path(id) + "/log?after=" + offset;
         var reply = api.exchange("GET", logPath, null);
+        if (Polling.busy(reply)) {
+          // No timeout of its own: following ends with the build, or with Ctrl-C.
+          WorkspaceCommands.waitOutBusy(
+              progress, reply, ++busy, ChronoUnit.FOREVER.getDuration(), "build " + id);
+          continue;
+        }
+        busy = 0;
         if (reply.status() == 404) {
           var build = api.get(path(id), ImageSchedule.class);
           if (ENDED.contains(build.status())) {

@@ -46,6 +46,11 @@ final class Progress implements AutoCloseable {
     return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
   }
 
+  /** Time since the wait began. */
+  Duration waited() {
+    return Duration.between(start, context.clock().instant());
+  }
+
   /** Whether the wait has gone on longer than {@code limit}. */
   boolean over(Duration limit) {
     return Duration.between(start, context.clock().instant()).compareTo(limit) > 0;

@@ -30,7 +30,6 @@ import picocli.CommandLine.Parameters;
     })
 final class WorkspaceCommands extends A4cCli.Group {
   /** How often a wait looks. */
-  private static final Duration POLL = Duration.ofMillis(500);
 
   /** States a workspace rests in: a wait ends there, as hoped or not. */
   private static final Set<String> SETTLED = Set.of("RUNNING", "FAILED", "STOPPED");
@@ -87,7 +86,7 @@ final class WorkspaceCommands extends A4cCli.Group {
    * Waits until workspace {@code id} is in {@code target} (or gone, for {@code "DELETED"}), showing
    * its progress; answers its last JSON (null once gone). A workspace that settles in another state
    * (FAILED, or STOPPED after a start that did not happen) is a {@link ExitCodes#FAILED} error with
-   * its reason.
+   * its reason. Paced by {@link Polling}: often at first, and patient with a busy API.
    *
    * @param placed whether the request placed the workspace on its host (a create)
    */
@@ -102,8 +101,14 @@ final class WorkspaceCommands extends A4cCli.Group {
     try (var progress =
         new Progress(
             context, doing + " goes on without you: `a4c-cli workspaces get " + id + "` looks")) {
+      int busy = 0;
       while (true) {
         var reply = api.exchange("GET", Workspaces.path(id), null);
+        if (Polling.busy(reply)) {
+          waitOutBusy(progress, reply, ++busy, timeout, "workspace " + id);
+          continue;
+        }
+        busy = 0;
         if (reply.status() == 404 && target.equals("DELETED")) {
           progress.show("deleted");
           return null;
@@ -135,9 +140,30 @@ final class WorkspaceCommands extends A4cCli.Group {
                   + " is "
                   + workspace.state());
         }
-        Progress.pause(POLL);
+        Progress.pause(Polling.next(progress.waited()));
       }
     }
+  }
+
+  /**
+   * Pauses after the {@code inARow}-th busy answer in a row, saying so on the progress line; once
+   * the wait is over {@code timeout}, ends it instead, naming what it waited for.
+   */
+  static void waitOutBusy(
+      Progress progress, Api.Reply reply, int inARow, Duration timeout, String waitedFor) {
+    if (progress.over(timeout)) {
+      throw new CliException(
+          ExitCodes.FAILED,
+          "gave up waiting after "
+              + progress.elapsed()
+              + ": the API answered "
+              + reply.status()
+              + " when asked about "
+              + waitedFor);
+    }
+    Duration pause = Polling.backoff(reply, inARow);
+    progress.show(Polling.busyLine(reply, pause));
+    Progress.pause(pause);
   }
 
   /** Prints one workspace: all it says, and how to connect when it runs. */

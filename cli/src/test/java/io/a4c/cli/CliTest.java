@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -250,6 +251,66 @@ class CliTest {
   }
 
   @Test
+  void aWaitAsksAgainWhileTheApiIsThrottledOrUnavailableAndEndsAtRunning() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      api.on("POST /v1/users/me/workspaces", 202, workspace(WS1, null, "PENDING"));
+      String get = "GET /v1/users/me/workspaces/" + WS1;
+      api.on(get, 200, workspace(WS1, null, "RUNNING"));
+      // API Gateway's throttling and a gateway error: faults the local runtime does not give.
+      api.first(
+          get,
+          new FakeApi.Answer(200, "application/json", workspace(WS1, null, "CREATING")),
+          new FakeApi.Answer(429, "application/json", "{\"message\":\"Too Many Requests\"}"),
+          new FakeApi.Answer(
+              503, "application/json", "{\"message\":\"Service Unavailable\"}", "0"));
+      var run = FakeApi.cli(home, "", "workspaces", "create", "shop", "--wait");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.err())
+          .contains("the API is busy (HTTP 429); asking again in 0.5 s")
+          .contains("the API is busy (HTTP 503); asking again in 0.0 s")
+          .contains("RUNNING");
+      assertThat(run.out()).contains("state:    RUNNING");
+      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(get)))
+          .hasSize(4);
+    }
+  }
+
+  @Test
+  void aWaitGivesUpAtItsTimeoutWhenTheApiStaysBusyAndSaysSo() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      api.on("POST /v1/users/me/workspaces", 202, workspace(WS1, null, "PENDING"));
+      api.on("GET /v1/users/me/workspaces/" + WS1, 429, "{\"message\":\"Too Many Requests\"}");
+      var run =
+          FakeApi.cli(home, "", "workspaces", "create", "shop", "--wait", "--timeout", "PT1S");
+      assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
+      assertThat(run.err())
+          .contains("gave up waiting after")
+          .contains("the API answered 429 when asked about workspace " + WS1);
+    }
+  }
+
+  @Test
+  void waitsLookOftenAtFirstThenLessAndBackOffFromABusyApi() {
+    assertThat(Polling.next(Duration.ZERO)).isEqualTo(Duration.ofMillis(200));
+    assertThat(Polling.next(Duration.ofMillis(1999))).isEqualTo(Duration.ofMillis(200));
+    assertThat(Polling.next(Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(500));
+    assertThat(Polling.next(Duration.ofMinutes(10))).isEqualTo(Duration.ofMillis(500));
+
+    var throttled = new Api.Reply(429, "{}", "application/json", null);
+    assertThat(Polling.busy(throttled)).isTrue();
+    assertThat(Polling.busy(new Api.Reply(500, "{}", "application/json", null))).isFalse();
+    assertThat(Polling.busy(new Api.Reply(404, "{}", "application/json", null))).isFalse();
+    assertThat(
+            java.util.stream.IntStream.rangeClosed(1, 7)
+                .mapToObj(n -> Polling.backoff(throttled, n).toMillis()))
+        .containsExactly(500L, 1000L, 2000L, 4000L, 8000L, 8000L, 8000L);
+    assertThat(Polling.backoff(new Api.Reply(503, "", "", "3"), 1)).hasSeconds(3);
+    assertThat(Polling.backoff(new Api.Reply(503, "", "", "3600"), 1)).hasSeconds(30);
+    assertThat(Polling.backoff(new Api.Reply(503, "", "", "Wed, 21 Oct 2026 07:28:00 GMT"), 2))
+        .isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void stopWaitSaysWhichHostTheWorkspaceIsOnNotThatItWasPlaced() throws Exception {
     try (var api = loggedIn(new FakeApi())) {
       api.on(
@@ -275,11 +336,17 @@ class CliTest {
       String base = "GET /v1/users/me/image-schedules/" + id;
       api.on(base + "/log?after=0", 200, log(id, "one\\n", 4, false));
       api.on(base + "/log?after=4", 200, log(id, "two\\n", 8, true));
+      // A throttled stage between two reads (API Gateway's, which the local runtime does not give).
+      api.first(
+          base + "/log?after=4",
+          new FakeApi.Answer(429, "application/json", "{\"message\":\"Too Many Requests\"}", "0"));
       api.on(base, 200, schedule);
       var run = FakeApi.cli(home, "", "builds", "log", id, "--follow");
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.out()).isEqualTo("one\ntwo\n");
-      assertThat(run.err()).contains("COMPLETED: r/a4c-images:shop_main_amd64_1");
+      assertThat(run.err())
+          .contains("the API is busy (HTTP 429)")
+          .contains("COMPLETED: r/a4c-images:shop_main_amd64_1");
     }
   }
 

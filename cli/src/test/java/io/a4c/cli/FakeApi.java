@@ -22,8 +22,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the CLI in-process against it with a configuration directory of the test's.
  */
 final class FakeApi implements AutoCloseable {
-  /** A canned answer. */
-  record Answer(int status, String contentType, String body) {}
+  /** A canned answer; {@code retryAfter}: its Retry-After header, or null. */
+  record Answer(int status, String contentType, String body, String retryAfter) {
+    Answer(int status, String contentType, String body) {
+      this(status, contentType, body, null);
+    }
+  }
 
   /** A request as the server saw it. */
   record Seen(String method, String path, String authorization, String body) {}
@@ -35,6 +39,7 @@ final class FakeApi implements AutoCloseable {
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final Map<String, java.util.function.Supplier<String>> dynamic =
       new ConcurrentHashMap<>();
+  private final Map<String, java.util.Queue<Answer>> sequences = new ConcurrentHashMap<>();
   final List<Seen> seen = new CopyOnWriteArrayList<>();
 
   FakeApi() throws IOException {
@@ -50,13 +55,20 @@ final class FakeApi implements AutoCloseable {
                   exchange.getRequestHeaders().getFirst("authorization"),
                   new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
           var each = dynamic.get(key);
+          var sequence = sequences.get(key);
+          Answer next = sequence == null ? null : sequence.poll();
           Answer answer =
-              each != null
-                  ? new Answer(200, "application/json", each.get())
-                  : answers.getOrDefault(
-                      key, problem(404, "no such route in the fake: " + key, null));
+              next != null
+                  ? next
+                  : each != null
+                      ? new Answer(200, "application/json", each.get())
+                      : answers.getOrDefault(
+                          key, problem(404, "no such route in the fake: " + key, null));
           byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().set("content-type", answer.contentType());
+          if (answer.retryAfter() != null) {
+            exchange.getResponseHeaders().set("retry-after", answer.retryAfter());
+          }
           exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
           exchange.getResponseBody().write(body);
           exchange.close();
@@ -79,6 +91,15 @@ final class FakeApi implements AutoCloseable {
    */
   FakeApi onEach(String request, java.util.function.Supplier<String> each) {
     dynamic.put(request, each);
+    return this;
+  }
+
+  /**
+   * Answers {@code METHOD path} with {@code first}, one each, before its other answers (a fault
+   * such as an API Gateway stage's throttling, which the local runtime cannot be made to give).
+   */
+  FakeApi first(String request, Answer... first) {
+    sequences.put(request, new java.util.concurrent.ConcurrentLinkedQueue<>(List.of(first)));
     return this;
   }
 

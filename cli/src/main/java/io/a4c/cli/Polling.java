@@ -1,0 +1,70 @@
+package io.a4c.cli;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * How the CLI's waits pace their looks at the API, and which answers mean "ask again" rather than a
+ * failure of what is waited for.
+ *
+ * <p>A workspace's create or start takes about a second, a pooled create a fifth of one: a wait
+ * that looked every 500 ms from the start saw RUNNING up to half a second after it was reached,
+ * more than the pooled create itself took. So a wait looks every 200 ms for its first 2 s (at most
+ * 10 requests, 5 a second), then every 500 ms. An answer of a throttled or briefly unavailable API
+ * (429, 502, 503, 504) does not end the wait: it asks again after the answer's {@code Retry-After}
+ * (at most 30 s), else after 0.5, 1, 2, 4, then every 8 s, within the wait's own timeout.
+ */
+final class Polling {
+  /** Between looks at first. */
+  static final Duration FIRST = Duration.ofMillis(200);
+
+  /** How long a wait looks at {@link #FIRST}'s pace. */
+  static final Duration FIRST_FOR = Duration.ofSeconds(2);
+
+  /** Between looks after that. */
+  static final Duration THEN = Duration.ofMillis(500);
+
+  private static final Set<Integer> BUSY = Set.of(429, 502, 503, 504);
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+  private static final Duration LONGEST_BACKOFF = Duration.ofSeconds(8);
+  private static final Duration LONGEST_RETRY_AFTER = Duration.ofSeconds(30);
+
+  private Polling() {}
+
+  /** The pause before the next look, {@code waited} into the wait. */
+  static Duration next(Duration waited) {
+    return waited.compareTo(FIRST_FOR) < 0 ? FIRST : THEN;
+  }
+
+  /** Whether the answer says the API is throttling or briefly unavailable: ask again later. */
+  static boolean busy(Api.Reply reply) {
+    return BUSY.contains(reply.status());
+  }
+
+  /**
+   * The pause after the {@code inARow}-th busy answer in a row (1 for the first): the answer's
+   * {@code Retry-After} in seconds when it gives a usable one, else doubling from 0.5 s to 8 s.
+   */
+  static Duration backoff(Api.Reply reply, int inARow) {
+    if (reply.retryAfter() != null) {
+      try {
+        long seconds = Long.parseLong(reply.retryAfter().strip());
+        if (seconds >= 0) {
+          return Duration.ofSeconds(Math.min(seconds, LONGEST_RETRY_AFTER.toSeconds()));
+        }
+      } catch (NumberFormatException e) {
+        // An HTTP date or garbage: the doubling below.
+      }
+    }
+    Duration pause = FIRST_BACKOFF.multipliedBy(1L << Math.min(Math.max(inARow - 1, 0), 4));
+    return pause.compareTo(LONGEST_BACKOFF) > 0 ? LONGEST_BACKOFF : pause;
+  }
+
+  /** The progress line while the API is busy. */
+  static String busyLine(Api.Reply reply, Duration pause) {
+    return "the API is busy (HTTP "
+        + reply.status()
+        + "); asking again in "
+        + String.format(java.util.Locale.ROOT, "%.1f s", pause.toMillis() / 1000.0);
+  }
+}
