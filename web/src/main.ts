@@ -17,6 +17,7 @@ import {
 import { finishSignIn, loadConfig, startSignIn, type Config } from "./auth";
 import { age, gigabytes, h, table } from "./dom";
 import { LogFollower } from "./logfollow";
+import { IDLE_MS, refreshAfter } from "./pace";
 
 const main = document.getElementById("main")!;
 const nav = document.getElementById("nav")!;
@@ -25,7 +26,7 @@ const problemBox = document.getElementById("problem")!;
 
 /** Placement refuses a host whose disk is this full: drawn on every disk bar. */
 const DISK_LIMIT = 0.95;
-const POLL_MS = 2000;
+const POLL_MS = IDLE_MS;
 
 interface Session {
   api: Api;
@@ -58,17 +59,21 @@ async function attempt(action: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** Calls `refresh` now and every POLL_MS until the view changes. */
-function poll(refresh: () => Promise<void>): () => void {
+/**
+ * Calls `refresh` now and again until the view changes: after the pause in ms it answers (see
+ * pace.ts), else POLL_MS.
+ */
+function poll(refresh: () => Promise<number | void>): () => void {
   let stopped = false;
   let timer = 0;
   const tick = async () => {
+    let after = POLL_MS;
     try {
-      await refresh();
+      after = (await refresh()) ?? POLL_MS;
     } catch (e) {
       showProblem(e);
     }
-    if (!stopped) timer = window.setTimeout(tick, POLL_MS);
+    if (!stopped) timer = window.setTimeout(tick, after);
   };
   void tick();
   return () => {
@@ -175,6 +180,7 @@ function workspacesView(s: Session): () => void {
   return poll(async () => {
     const page = await s.api.call<{ items: Workspace[] }>("GET", userPath("/workspaces?limit=100"));
     list.replaceChildren(workspaceTable(s, page.items));
+    return refreshAfter(page.items.map((w) => w.state));
   });
 }
 
