@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# What a developer waits for with `a4c-cli workspaces create --wait` (docs/benchmarks.md): starts
+# the local runtime (./a4c run, its own data directory under local/target), puts two projects of
+# a4c-base:bookworm, one without a warm pool and one with a pool of 2, then ROUNDS times (default
+# 10) creates a workspace of each with every CLI jar given (default cli/target/a4c-cli.jar;
+# alternated, e.g. an older build against the current one), reads the time the CLI's progress line
+# gives when it shows RUNNING (from the POST's answer), and deletes it with --wait. Prints each
+# time, then the median per project and jar without each's first create (a warm-up).
+# Usage: local/cli-wait-figures.sh [ROUNDS] [JAR...]; needs the engines (local/engines.sh up 3),
+# port 8080 free, and root, as ./a4c run does.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+rounds="${1:-10}"
+shift || true
+jars=("$@")
+((${#jars[@]})) || jars=(cli/target/a4c-cli.jar)
+for jar in "${jars[@]}"; do [[ -f "$jar" ]] || { echo "no CLI jar $jar (mvn -pl cli package)" >&2; exit 2; }; done
+work="$PWD/local/target/cli-wait-figures"
+rm -rf "$work" && mkdir -p "$work/config"
+A4C_DATA_DIR="$work/data" ./a4c run >"$work/runtime.log" 2>&1 &
+runtime=$!
+trap 'kill "$runtime" 2>/dev/null || true; wait "$runtime" 2>/dev/null || true' EXIT
+for _ in $(seq 1 180); do grep -q "local runtime is up" "$work/runtime.log" && break; sleep 1; done
+grep -q "local runtime is up" "$work/runtime.log" || { echo "the runtime did not start: $work/runtime.log" >&2; exit 1; }
+api=http://127.0.0.1:8080
+token() {
+  curl -sf -X POST "$api/local/tokens" -H 'content-type: application/json' -d "{\"sub\":\"$1\",\"admin\":$2}" |
+    sed -E 's/.*"token" *: *"([^"]+)".*/\1/'
+}
+admin="$(token cli-wait-admin true)"
+user="$(token cli-wait false)"
+for pool in 0 2; do
+  curl -sf -o /dev/null -X PUT "$api/v1/projects/cliwait$pool" -H "authorization: Bearer $admin" \
+    -H 'content-type: application/json' -d '{"source": {"type": "git", "url": "file:///nonexistent"},
+      "baseImage": "a4c-base:bookworm", "tools": [], "parents": ["main"], "setup": [],
+      "quotas": {"maxWorkspacesPerUser": 100}, "warmPool": {"size": '"$pool"'}}'
+  curl -sf -o /dev/null -X POST "$api/v1/projects/cliwait$pool/images" -H "authorization: Bearer $admin" \
+    -H 'content-type: application/json' \
+    -d '{"parentName": "main", "arch": "amd64", "change": "1", "imageRef": "a4c-base:bookworm"}'
+done
+export XDG_CONFIG_HOME="$work/config" HOME="$work/config"
+java -jar "${jars[0]}" login --url "$api" --token "$user" >/dev/null
+sleep 15 # the pool fills
+results="$work/results.txt"
+: >"$results"
+for ((round = 1; round <= rounds; round++)); do
+  for pool in 0 2; do
+    for jar in "${jars[@]}"; do
+      out="$(java -jar "$jar" workspaces create "cliwait$pool" --wait 2>&1)" || { echo "$out" >&2; exit 1; }
+      seconds="$(grep -oE 'RUNNING +[0-9.]+ s' <<<"$out" | tail -1 | grep -oE '[0-9.]+')"
+      id="$(grep -oE 'ws-[0-9a-z]{26}' <<<"$out" | head -1)"
+      echo "pool=$pool $jar ${seconds:-?} s" | tee -a "$results"
+      java -jar "${jars[0]}" workspaces delete "$id" --wait >/dev/null 2>&1
+      sleep 3 # the pool refills
+    done
+  done
+done
+echo "median without the first create of each:"
+for pool in 0 2; do
+  for jar in "${jars[@]}"; do
+    times="$(awk -v k="pool=$pool $jar" '$1 " " $2 == k { print $3 }' "$results" | tail -n +2 | sort -n)"
+    count="$(grep -c . <<<"$times" || true)"
+    ((count)) && echo "  pool=$pool $jar: $(sed -n "$(((count + 1) / 2))p" <<<"$times") s over $count"
+  done
+done
