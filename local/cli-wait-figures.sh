@@ -19,7 +19,27 @@ work="$PWD/local/target/cli-wait-figures"
 rm -rf "$work" && mkdir -p "$work/config"
 A4C_DATA_DIR="$work/data" ./a4c run >"$work/runtime.log" 2>&1 &
 runtime=$!
-trap 'kill "$runtime" 2>/dev/null || true; wait "$runtime" 2>/dev/null || true' EXIT
+admin=""
+# Before the runtime stops: the pooled project asks for no pool, and the runtime drains its members
+# (containers and homes) rather than leave them running on the engines.
+finish() {
+  if [[ -n "$admin" ]]; then
+    put_project 2 0 || true
+    for _ in $(seq 1 90); do
+      local left=0 socket
+      for socket in /var/run/docker.sock /run/a4c/h*.sock; do
+        [[ -S "$socket" ]] || continue
+        left=$((left + $(docker -H "unix://$socket" ps -aq --filter label=io.a4c.pool=cliwait2#main#amd64 | wc -l)))
+      done
+      ((left == 0)) && break
+      sleep 1
+    done
+    ((left == 0)) || echo "warm pool members still on the engines after 90 s" >&2
+  fi
+  kill "$runtime" 2>/dev/null || true
+  wait "$runtime" 2>/dev/null || true
+}
+trap finish EXIT
 for _ in $(seq 1 180); do grep -q "local runtime is up" "$work/runtime.log" && break; sleep 1; done
 grep -q "local runtime is up" "$work/runtime.log" || { echo "the runtime did not start: $work/runtime.log" >&2; exit 1; }
 api=http://127.0.0.1:8080
@@ -27,13 +47,17 @@ token() {
   curl -sf -X POST "$api/local/tokens" -H 'content-type: application/json' -d "{\"sub\":\"$1\",\"admin\":$2}" |
     sed -E 's/.*"token" *: *"([^"]+)".*/\1/'
 }
+# put_project NAME_SUFFIX POOL_SIZE: project cliwait<suffix> of a4c-base:bookworm
+put_project() {
+  curl -sf -o /dev/null -X PUT "$api/v1/projects/cliwait$1" -H "authorization: Bearer $admin" \
+    -H 'content-type: application/json' -d '{"source": {"type": "git", "url": "file:///nonexistent"},
+      "baseImage": "a4c-base:bookworm", "tools": [], "parents": ["main"], "setup": [],
+      "quotas": {"maxWorkspacesPerUser": 100}, "warmPool": {"size": '"$2"'}}'
+}
 admin="$(token cli-wait-admin true)"
 user="$(token cli-wait false)"
 for pool in 0 2; do
-  curl -sf -o /dev/null -X PUT "$api/v1/projects/cliwait$pool" -H "authorization: Bearer $admin" \
-    -H 'content-type: application/json' -d '{"source": {"type": "git", "url": "file:///nonexistent"},
-      "baseImage": "a4c-base:bookworm", "tools": [], "parents": ["main"], "setup": [],
-      "quotas": {"maxWorkspacesPerUser": 100}, "warmPool": {"size": '"$pool"'}}'
+  put_project "$pool" "$pool"
   curl -sf -o /dev/null -X POST "$api/v1/projects/cliwait$pool/images" -H "authorization: Bearer $admin" \
     -H 'content-type: application/json' \
     -d '{"parentName": "main", "arch": "amd64", "change": "1", "imageRef": "a4c-base:bookworm"}'
