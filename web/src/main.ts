@@ -180,7 +180,7 @@ function workspacesView(s: Session): () => void {
   return poll(async () => {
     const page = await s.api.call<{ items: Workspace[] }>("GET", userPath("/workspaces?limit=100"));
     list.replaceChildren(workspaceTable(s, page.items));
-    return refreshAfter(page.items.map((w) => w.state));
+    return refreshAfter(page.items);
   });
 }
 

@@ -28,6 +28,9 @@ final class BuildCommands extends A4cCli.Group {
   private static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "CANCELLED");
   private static final Duration POLL = Duration.ofSeconds(1);
 
+  /** A follow's timeout: none; it ends with the build, or with Ctrl-C. */
+  private static final Duration FOLLOWING = ChronoUnit.FOREVER.getDuration();
+
   private static String path(String id) {
     return PATH + "/" + Api.encode(id);
   }
@@ -82,14 +85,18 @@ final class BuildCommands extends A4cCli.Group {
         String logPath = path(id) + "/log?after=" + offset;
         var reply = api.exchange("GET", logPath, null);
         if (Polling.busy(reply)) {
-          // No timeout of its own: following ends with the build, or with Ctrl-C.
-          WorkspaceCommands.waitOutBusy(
-              progress, reply, ++busy, ChronoUnit.FOREVER.getDuration(), "build " + id);
+          WorkspaceCommands.waitOutBusy(progress, reply, ++busy, FOLLOWING, "build " + id);
+          lastWait = null; // the busy line replaced it
           continue;
         }
         busy = 0;
         if (reply.status() == 404) {
-          var build = api.get(path(id), ImageSchedule.class);
+          var build = schedule(api, progress, id, busy + 1);
+          if (build == null) {
+            busy++;
+            lastWait = null; // the busy line replaced it
+            continue;
+          }
           if (ENDED.contains(build.status())) {
             return build;
           }
@@ -127,12 +134,33 @@ final class BuildCommands extends A4cCli.Group {
           }
           offset = log.nextOffset();
           if (log.ended()) {
-            return api.get(path(id), ImageSchedule.class);
+            ImageSchedule ended;
+            int tries = 0;
+            while ((ended = schedule(api, progress, id, ++tries)) == null) {
+              // asked again after the busy answer's pause
+            }
+            return ended;
           }
         }
         Progress.pause(POLL);
       }
     }
+  }
+
+  /**
+   * The build, for a follow; null after a busy answer, the {@code inARow}-th in a row (said on the
+   * progress line and paused for, {@link Polling}), to be asked again.
+   */
+  private static ImageSchedule schedule(Api api, Progress progress, String id, int inARow) {
+    var reply = api.exchange("GET", path(id), null);
+    if (Polling.busy(reply)) {
+      WorkspaceCommands.waitOutBusy(progress, reply, inARow, FOLLOWING, "build " + id);
+      return null;
+    }
+    if (reply.status() >= 400) {
+      throw api.failure("GET", path(id), reply);
+    }
+    return reply.as(ImageSchedule.class);
   }
 
   /** The end of a followed build: a line on standard error, and FAILED unless it completed. */

@@ -11,8 +11,9 @@ import java.util.Set;
  * that looked every 500 ms from the start saw RUNNING up to half a second after it was reached,
  * more than the pooled create itself took. So a wait looks every 200 ms for its first 2 s (at most
  * 10 requests, 5 a second), then every 500 ms. An answer of a throttled or briefly unavailable API
- * (429, 502, 503, 504) does not end the wait: it asks again after the answer's {@code Retry-After}
- * (at most 30 s), else after 0.5, 1, 2, 4, then every 8 s, within the wait's own timeout.
+ * (429, 502, 503, 504) does not end the wait: it asks again after 0.5, 1, 2, 4, then every 8 s, or
+ * after the answer's {@code Retry-After} in seconds when that is longer (at most 30 s), within the
+ * wait's own timeout.
  */
 final class Polling {
   /** Between looks at first. */
@@ -42,22 +43,27 @@ final class Polling {
   }
 
   /**
-   * The pause after the {@code inARow}-th busy answer in a row (1 for the first): the answer's
-   * {@code Retry-After} in seconds when it gives a usable one, else doubling from 0.5 s to 8 s.
+   * The pause after the {@code inARow}-th busy answer in a row (1 for the first): doubling from 0.5
+   * s to 8 s, or the answer's {@code Retry-After} in seconds (at most 30 s) when that is longer. An
+   * HTTP date or anything else there is ignored; so is a shorter one: an API that answers {@code
+   * Retry-After: 0} to every request is still asked at most twice a second.
    */
   static Duration backoff(Api.Reply reply, int inARow) {
+    Duration pause = FIRST_BACKOFF.multipliedBy(1L << Math.min(Math.max(inARow - 1, 0), 4));
+    if (pause.compareTo(LONGEST_BACKOFF) > 0) {
+      pause = LONGEST_BACKOFF;
+    }
     if (reply.retryAfter() != null) {
       try {
-        long seconds = Long.parseLong(reply.retryAfter().strip());
-        if (seconds >= 0) {
-          return Duration.ofSeconds(Math.min(seconds, LONGEST_RETRY_AFTER.toSeconds()));
-        }
+        long seconds =
+            Math.min(Long.parseLong(reply.retryAfter().strip()), LONGEST_RETRY_AFTER.toSeconds());
+        Duration asked = Duration.ofSeconds(Math.max(seconds, 0));
+        return asked.compareTo(pause) > 0 ? asked : pause;
       } catch (NumberFormatException e) {
-        // An HTTP date or garbage: the doubling below.
+        // An HTTP date or garbage: the doubling.
       }
     }
-    Duration pause = FIRST_BACKOFF.multipliedBy(1L << Math.min(Math.max(inARow - 1, 0), 4));
-    return pause.compareTo(LONGEST_BACKOFF) > 0 ? LONGEST_BACKOFF : pause;
+    return pause;
   }
 
   /** The progress line while the API is busy. */

@@ -29,8 +29,6 @@ import picocli.CommandLine.Parameters;
       WorkspaceCommands.Rebuild.class
     })
 final class WorkspaceCommands extends A4cCli.Group {
-  /** How often a wait looks. */
-
   /** States a workspace rests in: a wait ends there, as hoped or not. */
   private static final Set<String> SETTLED = Set.of("RUNNING", "FAILED", "STOPPED");
 
@@ -146,12 +144,17 @@ final class WorkspaceCommands extends A4cCli.Group {
   }
 
   /**
-   * Pauses after the {@code inARow}-th busy answer in a row, saying so on the progress line; once
-   * the wait is over {@code timeout}, ends it instead, naming what it waited for.
+   * Pauses after the {@code inARow}-th busy answer in a row, saying so on the progress line, but no
+   * longer than the wait has left; once the wait is over {@code timeout}, ends it instead, naming
+   * what it waited for.
    */
   static void waitOutBusy(
       Progress progress, Api.Reply reply, int inARow, Duration timeout, String waitedFor) {
-    if (progress.over(timeout)) {
+    Duration waited = progress.waited();
+    if (waited.isNegative()) {
+      waited = Duration.ZERO; // the clock stepped back
+    }
+    if (waited.compareTo(timeout) > 0) {
       throw new CliException(
           ExitCodes.FAILED,
           "gave up waiting after "
@@ -161,7 +164,11 @@ final class WorkspaceCommands extends A4cCli.Group {
               + " when asked about "
               + waitedFor);
     }
+    Duration left = timeout.minus(waited);
     Duration pause = Polling.backoff(reply, inARow);
+    if (pause.compareTo(left) > 0) {
+      pause = left;
+    }
     progress.show(Polling.busyLine(reply, pause));
     Progress.pause(pause);
   }

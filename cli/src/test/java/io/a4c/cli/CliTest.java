@@ -267,7 +267,7 @@ class CliTest {
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.err())
           .contains("the API is busy (HTTP 429); asking again in 0.5 s")
-          .contains("the API is busy (HTTP 503); asking again in 0.0 s")
+          .contains("the API is busy (HTTP 503); asking again in 1.0 s")
           .contains("RUNNING");
       assertThat(run.out()).contains("state:    RUNNING");
       assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(get)))
@@ -306,6 +306,10 @@ class CliTest {
         .containsExactly(500L, 1000L, 2000L, 4000L, 8000L, 8000L, 8000L);
     assertThat(Polling.backoff(new Api.Reply(503, "", "", "3"), 1)).hasSeconds(3);
     assertThat(Polling.backoff(new Api.Reply(503, "", "", "3600"), 1)).hasSeconds(30);
+    // Never sooner than the doubling: "0" (or less) every time still paces the asking.
+    assertThat(Polling.backoff(new Api.Reply(503, "", "", "0"), 1)).hasMillis(500);
+    assertThat(Polling.backoff(new Api.Reply(503, "", "", "-1"), 3)).hasSeconds(2);
+    assertThat(Polling.backoff(new Api.Reply(503, "", "", "1"), 5)).hasSeconds(8);
     assertThat(Polling.backoff(new Api.Reply(503, "", "", "Wed, 21 Oct 2026 07:28:00 GMT"), 2))
         .isEqualTo(Duration.ofSeconds(1));
   }
@@ -341,11 +345,17 @@ class CliTest {
           base + "/log?after=4",
           new FakeApi.Answer(429, "application/json", "{\"message\":\"Too Many Requests\"}", "0"));
       api.on(base, 200, schedule);
+      // ... and when the follow asks for the build that ended.
+      api.first(
+          base,
+          new FakeApi.Answer(
+              503, "application/json", "{\"message\":\"Service Unavailable\"}", null));
       var run = FakeApi.cli(home, "", "builds", "log", id, "--follow");
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.out()).isEqualTo("one\ntwo\n");
       assertThat(run.err())
           .contains("the API is busy (HTTP 429)")
+          .contains("the API is busy (HTTP 503)")
           .contains("COMPLETED: r/a4c-images:shop_main_amd64_1");
     }
   }
