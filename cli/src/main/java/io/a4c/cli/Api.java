@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The A4C HTTP API as the CLI speaks it: JSON over {@code java.net.http}, the bearer token on every
@@ -35,6 +37,9 @@ public final class Api {
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  /** How many times a request the stage throttles is sent, in all. */
+  static final int THROTTLED_TRIES = 4;
 
   /**
    * An answer: its status, body and content type.
@@ -140,12 +145,72 @@ public final class Api {
     return reply;
   }
 
-  /** Sends a request and answers whatever came back, errors included. */
+  /**
+   * As {@link #send}, for a request the API makes safe to repeat with an {@code Idempotency-Key} (a
+   * workspace's create): sent with a new key, and sent again with the same key after a gateway's
+   * {@code 502}, {@code 503} or {@code 504} — which may come after A4C did the work, so only the
+   * key makes the repeat safe: it answers what the first one made — up to {@link #THROTTLED_TRIES}
+   * times in all, after {@link Polling#backoff}'s pauses.
+   */
+  public Reply sendIdempotent(String method, String path, Object body) {
+    var headers = Map.of("idempotency-key", UUID.randomUUID().toString());
+    Reply reply;
+    for (int attempt = 1; ; attempt++) {
+      reply = exchange(method, path, body, headers);
+      if (!gatewayError(reply) || attempt == THROTTLED_TRIES) {
+        break;
+      }
+      Progress.pause(Polling.backoff(reply, attempt));
+    }
+    if (reply.status() >= 400) {
+      throw failure(method, path, reply);
+    }
+    return reply;
+  }
+
+  /**
+   * Sends a request and answers whatever came back, errors included. A {@code 429} that is not
+   * A4C's own (a problem document, a quota) is the API stage's throttling, which turned the request
+   * away before A4C saw it, so any request is safe to send again: it is, up to {@link
+   * #THROTTLED_TRIES} times in all, after {@link Polling#backoff}'s pauses (0.5, 1, 2 s, or a
+   * longer {@code Retry-After}); the last answer is returned as it is.
+   */
   public Reply exchange(String method, String path, Object body) {
+    return exchange(method, path, body, Map.of());
+  }
+
+  /** As {@link #exchange(String, String, Object)}, with {@code headers} too. */
+  private Reply exchange(String method, String path, Object body, Map<String, String> headers) {
+    for (int attempt = 1; ; attempt++) {
+      Reply reply = exchangeOnce(method, path, body, headers);
+      if (!throttled(reply) || attempt == THROTTLED_TRIES) {
+        return reply;
+      }
+      Progress.pause(Polling.backoff(reply, attempt));
+    }
+  }
+
+  /** Whether the answer is the API stage's throttling rather than A4C's. */
+  static boolean throttled(Reply reply) {
+    return reply.status() == 429 && !reply.contentType().contains("problem+json");
+  }
+
+  /**
+   * Whether the answer is a gateway's error (502, 503, 504 without A4C's problem document) rather
+   * than A4C's own: A4C's 503 says what is unavailable and that nothing was written.
+   */
+  static boolean gatewayError(Reply reply) {
+    int status = reply.status();
+    return (status == 502 || status == 503 || status == 504)
+        && !reply.contentType().contains("problem+json");
+  }
+
+  private Reply exchangeOnce(String method, String path, Object body, Map<String, String> headers) {
     var request =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(TIMEOUT)
             .header("accept", "application/json");
+    headers.forEach(request::header);
     if (token != null) {
       request.header("authorization", "Bearer " + token);
     }

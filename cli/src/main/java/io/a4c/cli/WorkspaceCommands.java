@@ -247,7 +247,7 @@ final class WorkspaceCommands extends A4cCli.Group {
     public void run() {
       var api = common.api(context);
       var reply =
-          api.send(
+          api.sendIdempotent(
               "POST",
               Workspaces.PATH,
               new CreateWorkspaceRequest(project, parent, arch, name, change));

@@ -256,17 +256,17 @@ class CliTest {
       api.on("POST /v1/users/me/workspaces", 202, workspace(WS1, null, "PENDING"));
       String get = "GET /v1/users/me/workspaces/" + WS1;
       api.on(get, 200, workspace(WS1, null, "RUNNING"));
-      // API Gateway's throttling and a gateway error: faults the local runtime does not give.
+      // Gateway errors: faults the local runtime does not give.
       api.first(
           get,
           new FakeApi.Answer(200, "application/json", workspace(WS1, null, "CREATING")),
-          new FakeApi.Answer(429, "application/json", "{\"message\":\"Too Many Requests\"}"),
+          new FakeApi.Answer(502, "application/json", "{\"message\":\"Internal Server Error\"}"),
           new FakeApi.Answer(
               503, "application/json", "{\"message\":\"Service Unavailable\"}", "0"));
       var run = FakeApi.cli(home, "", "workspaces", "create", "shop", "--wait");
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.err())
-          .contains("the API is busy (HTTP 429); asking again in 0.5 s")
+          .contains("the API is busy (HTTP 502); asking again in 0.5 s")
           .contains("the API is busy (HTTP 503); asking again in 1.0 s")
           .contains("RUNNING");
       assertThat(run.out()).contains("state:    RUNNING");
@@ -279,13 +279,76 @@ class CliTest {
   void aWaitGivesUpAtItsTimeoutWhenTheApiStaysBusyAndSaysSo() throws Exception {
     try (var api = loggedIn(new FakeApi())) {
       api.on("POST /v1/users/me/workspaces", 202, workspace(WS1, null, "PENDING"));
-      api.on("GET /v1/users/me/workspaces/" + WS1, 429, "{\"message\":\"Too Many Requests\"}");
+      api.on("GET /v1/users/me/workspaces/" + WS1, 503, "{\"message\":\"Service Unavailable\"}");
       var run =
           FakeApi.cli(home, "", "workspaces", "create", "shop", "--wait", "--timeout", "PT1S");
       assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
       assertThat(run.err())
           .contains("gave up waiting after")
-          .contains("the API answered 429 when asked about workspace " + WS1);
+          .contains("the API answered 503 when asked about workspace " + WS1);
+    }
+  }
+
+  @Test
+  void aRequestTheStageThrottlesIsSentAgainButAQuotaIsNot() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      String post = "POST /v1/users/me/workspaces";
+      api.on(post, 202, workspace(WS1, null, "PENDING"));
+      // API Gateway's throttling (a plain 429, before A4C sees the request): the local runtime
+      // has no stage to give it.
+      var throttled =
+          new FakeApi.Answer(429, "application/json", "{\"message\":\"Too Many Requests\"}");
+      api.first(post, throttled, throttled);
+      var run = FakeApi.cli(home, "", "workspaces", "create", "shop");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out()).contains(WS1);
+      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(post)))
+          .hasSize(3);
+
+      api.seen.clear();
+      api.fail(post, 429, "you hold 3 of 3 workspaces", null);
+      var quota = FakeApi.cli(home, "", "workspaces", "create", "shop");
+      assertThat(quota.exitCode()).isEqualTo(ExitCodes.CLIENT_ERROR);
+      assertThat(quota.err()).contains("you hold 3 of 3 workspaces");
+      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(post)))
+          .hasSize(1);
+    }
+  }
+
+  @Test
+  void aCreateIsSentAgainWithItsIdempotencyKeyAfterAGatewayErrorButNotAfterA4csOwn503()
+      throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      String post = "POST /v1/users/me/workspaces";
+      api.on(post, 202, workspace(WS1, null, "PENDING"));
+      // A gateway timeout (the create may have been made behind it): a fault the local runtime
+      // does not give.
+      api.first(
+          post, new FakeApi.Answer(504, "application/json", "{\"message\":\"Gateway Timeout\"}"));
+      var run = FakeApi.cli(home, "", "workspaces", "create", "shop");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      var posts =
+          api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(post)).toList();
+      assertThat(posts).hasSize(2);
+      assertThat(posts.get(0).idempotencyKey()).isNotBlank();
+      assertThat(posts.get(1).idempotencyKey()).isEqualTo(posts.get(0).idempotencyKey());
+
+      // Another create, another key.
+      api.seen.clear();
+      assertThat(FakeApi.cli(home, "", "workspaces", "create", "shop").exitCode()).isZero();
+      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(post)))
+          .singleElement()
+          .extracting(FakeApi.Seen::idempotencyKey)
+          .isNotEqualTo(posts.get(0).idempotencyKey());
+
+      // A4C's own 503 says nothing was written and why: said, not sent again.
+      api.seen.clear();
+      api.fail(post, 503, "no host of arch amd64 has room", null);
+      var full = FakeApi.cli(home, "", "workspaces", "create", "shop");
+      assertThat(full.exitCode()).isEqualTo(ExitCodes.SERVER);
+      assertThat(full.err()).contains("no host of arch amd64 has room");
+      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(post)))
+          .hasSize(1);
     }
   }
 
@@ -340,10 +403,10 @@ class CliTest {
       String base = "GET /v1/users/me/image-schedules/" + id;
       api.on(base + "/log?after=0", 200, log(id, "one\\n", 4, false));
       api.on(base + "/log?after=4", 200, log(id, "two\\n", 8, true));
-      // A throttled stage between two reads (API Gateway's, which the local runtime does not give).
+      // A gateway timeout between two reads (API Gateway's, which the local runtime does not give).
       api.first(
           base + "/log?after=4",
-          new FakeApi.Answer(429, "application/json", "{\"message\":\"Too Many Requests\"}", "0"));
+          new FakeApi.Answer(504, "application/json", "{\"message\":\"Gateway Timeout\"}", "0"));
       api.on(base, 200, schedule);
       // ... and when the follow asks for the build that ended.
       api.first(
@@ -354,7 +417,7 @@ class CliTest {
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.out()).isEqualTo("one\ntwo\n");
       assertThat(run.err())
-          .contains("the API is busy (HTTP 429)")
+          .contains("the API is busy (HTTP 504)")
           .contains("the API is busy (HTTP 503)")
           .contains("COMPLETED: r/a4c-images:shop_main_amd64_1");
     }

@@ -30,7 +30,8 @@ final class FakeApi implements AutoCloseable {
   }
 
   /** A request as the server saw it. */
-  record Seen(String method, String path, String authorization, String body) {}
+  record Seen(
+      String method, String path, String authorization, String body, String idempotencyKey) {}
 
   /** What a CLI run printed and its exit code. */
   record Run(int exitCode, String out, String err) {}
@@ -53,7 +54,8 @@ final class FakeApi implements AutoCloseable {
                   exchange.getRequestMethod(),
                   exchange.getRequestURI().toString(),
                   exchange.getRequestHeaders().getFirst("authorization"),
-                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                  exchange.getRequestHeaders().getFirst("idempotency-key")));
           var each = dynamic.get(key);
           var sequence = sequences.get(key);
           Answer next = sequence == null ? null : sequence.poll();
