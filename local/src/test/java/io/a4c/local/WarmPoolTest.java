@@ -114,25 +114,32 @@ class WarmPoolTest {
 
   private static List<Member> awaitMembers(
       LocalRuntime runtime, Fleet fleet, String project, int size, String imageRef) {
-    var found =
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .pollInterval(Duration.ofMillis(250))
-            .until(
-                () -> members(fleet, project),
-                running ->
-                    running.size() == size
-                        && running.stream()
-                            .allMatch(
-                                m ->
-                                    imageRef.equals(
-                                        m.container().getLabels().get("io.a4c.image-ref"))));
-    // A running member is claimable once its ready report is applied; the API does not show
-    // members, so their records are read.
+    // Listed and checked afresh at each look: under load a member's host can take longer than the
+    // shared runtime's stuck-after (20 s) to report it made, and the sweep then drains it and
+    // places
+    // another, so the members one look finds need not be the ones that become ready.
+    List<Member> found = new ArrayList<>();
     await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(250))
-        .until(() -> readyContainers(runtime, project).containsAll(ids(found)));
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              var running = members(fleet, project);
+              if (running.size() != size
+                  || !running.stream()
+                      .allMatch(
+                          m ->
+                              imageRef.equals(m.container().getLabels().get("io.a4c.image-ref")))) {
+                return false;
+              }
+              // A running member is claimable once its ready report is applied; the API does not
+              // show members, so their records are read.
+              if (!readyContainers(runtime, project).containsAll(ids(running))) {
+                return false;
+              }
+              found.addAll(running);
+              return true;
+            });
     return found;
   }
 
