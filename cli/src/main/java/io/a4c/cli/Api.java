@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The A4C HTTP API as the CLI speaks it: JSON over {@code java.net.http}, the bearer token on every
@@ -154,14 +156,7 @@ public final class Api {
    */
   public Reply sendIdempotent(String method, String path, Object body) {
     var headers = Map.of("idempotency-key", UUID.randomUUID().toString());
-    Reply reply;
-    for (int attempt = 1; ; attempt++) {
-      reply = exchange(method, path, body, headers);
-      if (!gatewayError(reply) || attempt == THROTTLED_TRIES) {
-        break;
-      }
-      Progress.pause(Polling.backoff(reply, attempt));
-    }
+    Reply reply = repeated(() -> exchange(method, path, body, headers), Api::gatewayError);
     if (reply.status() >= 400) {
       throw failure(method, path, reply);
     }
@@ -181,9 +176,18 @@ public final class Api {
 
   /** As {@link #exchange(String, String, Object)}, with {@code headers} too. */
   private Reply exchange(String method, String path, Object body, Map<String, String> headers) {
+    return repeated(() -> exchangeOnce(method, path, body, headers), Api::throttled);
+  }
+
+  /**
+   * {@code send}'s answer, sent again while {@code again} holds of it, up to {@link
+   * #THROTTLED_TRIES} times in all, after {@link Polling#backoff}'s pauses; the last answer as it
+   * is.
+   */
+  private static Reply repeated(Supplier<Reply> send, Predicate<Reply> again) {
     for (int attempt = 1; ; attempt++) {
-      Reply reply = exchangeOnce(method, path, body, headers);
-      if (!throttled(reply) || attempt == THROTTLED_TRIES) {
+      Reply reply = send.get();
+      if (!again.test(reply) || attempt == THROTTLED_TRIES) {
         return reply;
       }
       Progress.pause(Polling.backoff(reply, attempt));

@@ -85,7 +85,7 @@ final class BuildCommands extends A4cCli.Group {
         String logPath = path(id) + "/log?after=" + offset;
         var reply = api.exchange("GET", logPath, null);
         if (Polling.busy(reply)) {
-          WorkspaceCommands.waitOutBusy(progress, reply, ++busy, FOLLOWING, "build " + id);
+          Polling.waitOut(progress, reply, ++busy, FOLLOWING, "build " + id);
           lastWait = null; // the busy line replaced it
           continue;
         }
@@ -154,7 +154,7 @@ final class BuildCommands extends A4cCli.Group {
   private static ImageSchedule schedule(Api api, Progress progress, String id, int inARow) {
     var reply = api.exchange("GET", path(id), null);
     if (Polling.busy(reply)) {
-      WorkspaceCommands.waitOutBusy(progress, reply, inARow, FOLLOWING, "build " + id);
+      Polling.waitOut(progress, reply, inARow, FOLLOWING, "build " + id);
       return null;
     }
     if (reply.status() >= 400) {

@@ -66,8 +66,38 @@ final class Polling {
     return pause;
   }
 
+  /**
+   * Pauses after the {@code inARow}-th busy answer in a row, saying so on the progress line, but no
+   * longer than the wait has left; once the wait is over {@code timeout}, ends it instead, naming
+   * what it waited for.
+   */
+  static void waitOut(
+      Progress progress, Api.Reply reply, int inARow, Duration timeout, String waitedFor) {
+    Duration waited = progress.waited();
+    if (waited.isNegative()) {
+      waited = Duration.ZERO; // the clock stepped back
+    }
+    if (waited.compareTo(timeout) > 0) {
+      throw new CliException(
+          ExitCodes.FAILED,
+          "gave up waiting after "
+              + progress.elapsed()
+              + ": the API answered "
+              + reply.status()
+              + " when asked about "
+              + waitedFor);
+    }
+    Duration left = timeout.minus(waited);
+    Duration pause = backoff(reply, inARow);
+    if (pause.compareTo(left) > 0) {
+      pause = left;
+    }
+    progress.show(busyLine(reply, pause));
+    Progress.pause(pause);
+  }
+
   /** The progress line while the API is busy. */
-  static String busyLine(Api.Reply reply, Duration pause) {
+  private static String busyLine(Api.Reply reply, Duration pause) {
     return "the API is busy (HTTP "
         + reply.status()
         + "); asking again in "

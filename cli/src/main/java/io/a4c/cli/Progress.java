@@ -53,7 +53,7 @@ final class Progress implements AutoCloseable {
 
   /** Whether the wait has gone on longer than {@code limit}. */
   boolean over(Duration limit) {
-    return Duration.between(start, context.clock().instant()).compareTo(limit) > 0;
+    return waited().compareTo(limit) > 0;
   }
 
   /** Shows {@code line} with the elapsed time. */

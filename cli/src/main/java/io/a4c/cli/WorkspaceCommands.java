@@ -103,7 +103,7 @@ final class WorkspaceCommands extends A4cCli.Group {
       while (true) {
         var reply = api.exchange("GET", Workspaces.path(id), null);
         if (Polling.busy(reply)) {
-          waitOutBusy(progress, reply, ++busy, timeout, "workspace " + id);
+          Polling.waitOut(progress, reply, ++busy, timeout, "workspace " + id);
           continue;
         }
         busy = 0;
@@ -141,36 +141,6 @@ final class WorkspaceCommands extends A4cCli.Group {
         Progress.pause(Polling.next(progress.waited()));
       }
     }
-  }
-
-  /**
-   * Pauses after the {@code inARow}-th busy answer in a row, saying so on the progress line, but no
-   * longer than the wait has left; once the wait is over {@code timeout}, ends it instead, naming
-   * what it waited for.
-   */
-  static void waitOutBusy(
-      Progress progress, Api.Reply reply, int inARow, Duration timeout, String waitedFor) {
-    Duration waited = progress.waited();
-    if (waited.isNegative()) {
-      waited = Duration.ZERO; // the clock stepped back
-    }
-    if (waited.compareTo(timeout) > 0) {
-      throw new CliException(
-          ExitCodes.FAILED,
-          "gave up waiting after "
-              + progress.elapsed()
-              + ": the API answered "
-              + reply.status()
-              + " when asked about "
-              + waitedFor);
-    }
-    Duration left = timeout.minus(waited);
-    Duration pause = Polling.backoff(reply, inARow);
-    if (pause.compareTo(left) > 0) {
-      pause = left;
-    }
-    progress.show(Polling.busyLine(reply, pause));
-    Progress.pause(pause);
   }
 
   /** Prints one workspace: all it says, and how to connect when it runs. */
