@@ -9,6 +9,7 @@ import java.util.Objects;
  * on its engine. The consumer compares it with the records placed on that host and repairs either
  * side.
  *
+ * @param at when the host began to read its engine for it: all it lists was read then or later
  * @param homes the home volumes on the host; null from daemons older than home volumes
  */
 public record HostInventory(

@@ -209,14 +209,17 @@ public final class WorkspaceReconciler {
    * RUNNING one whose container stopped (a stop whose report was lost, such as the host's idle stop
    * with the daemon dying before it reported) and has been since before {@code settled}: the engine
    * restarts a container that exits on its own within moments, so one stopped that long was
-   * stopped.
+   * stopped. Only an exited (or dead) container counts as stopped: one the engine lists as created
+   * or being removed is a container the host is making or replacing for work still under way (a
+   * create the sweep sent again, say), not the record's container having stopped.
    */
   private static boolean runsAgainstRecord(
       Workspace record, HostInventory.Entry container, Instant settled) {
     boolean running = "running".equals(container.state());
+    boolean exited = "exited".equals(container.state()) || "dead".equals(container.state());
     return (record.state() == WorkspaceState.STOPPED && running)
         || (record.state() == WorkspaceState.RUNNING
-            && !running
+            && exited
             && container.finishedAt() != null
             && container.finishedAt().isBefore(settled));
   }

@@ -438,6 +438,32 @@ class WorkspaceLifecycleTest {
   }
 
   @Test
+  void theReconcilerLeavesARunningWorkspaceWhoseContainerIsBeingMadeOrRemoved() {
+    var other = services.create(ALICE);
+    services.put(other, WorkspaceState.RUNNING, WorkspaceStep.HOSTNAME_REGISTERED);
+    services.commandsTo("h1");
+    services.clock.advance(Duration.ofMinutes(10));
+    Instant old = services.clock.instant().minus(Duration.ofMinutes(5));
+
+    // A create the sweep sent again replaces a container its first delivery finished: the engine
+    // lists the new one as created, the old one as being removed, each with a stop time of old.
+    services.reconciler.reconcile(
+        HostInventory.of(
+            "h1",
+            List.of(
+                new HostInventory.Entry(
+                    created.workspaceId(), ALICE, "new", "created", old, null, false, null, old),
+                new HostInventory.Entry(
+                    other.workspaceId(), ALICE, "old", "removing", old, null, false, null, old)),
+            services.clock.instant(),
+            List.of()));
+
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.RUNNING);
+    assertThat(services.stored(other).state()).isEqualTo(WorkspaceState.RUNNING);
+    assertThat(services.commandsTo("h1")).isEmpty();
+  }
+
+  @Test
   void anExpiryDecidedBeforeAStartNeverDeletesTheStartedWorkspace() {
     services.setLifecycle(null, 1);
     stop();

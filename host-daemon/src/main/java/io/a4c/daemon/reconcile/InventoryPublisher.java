@@ -86,6 +86,10 @@ public final class InventoryPublisher {
   /** Takes and sends one inventory; never throws. */
   public void publish() {
     try {
+      // Dated when the engine was asked, not when the inventory is sent: inspecting stopped
+      // containers and listing homes take a while on a busy engine, and the control plane leaves
+      // alone whatever changed less than its grace before this instant.
+      Instant taken = clock.instant();
       List<HostInventory.Entry> entries = new ArrayList<>();
       Map<String, String> owned = new HashMap<>();
       Set<String> present = new HashSet<>();
@@ -163,7 +167,7 @@ public final class InventoryPublisher {
                   .filter(java.util.Objects::nonNull)
                   .collect(java.util.stream.Collectors.toSet()),
               clock.instant());
-      events.publish(HostInventory.of(hostId, entries, clock.instant(), homes(owned)));
+      events.publish(HostInventory.of(hostId, entries, taken, homes(owned)));
     } catch (RuntimeException e) {
       log.atWarn().addKeyValue("hostId", hostId).setCause(e).log("inventory not sent");
     }

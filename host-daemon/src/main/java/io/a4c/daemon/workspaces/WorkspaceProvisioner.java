@@ -544,8 +544,10 @@ public final class WorkspaceProvisioner {
   }
 
   /**
-   * A redelivery after success: the container is of the command's image and running (for a rebuild:
-   * made by this operation), the entry points at its address, and it holds the command's host key.
+   * A redelivery after success, or a command the sweep sent again (with a new host key) after the
+   * first one finished: the container is of the command's image and running (for a rebuild: made by
+   * this operation) and the entry points at its address. The container is kept and reported
+   * RUNNING; one holding another host key gets the command's ({@link WorkspaceSsh#rekey}).
    */
   private boolean alreadyComplete(CreateWorkspace command, Long operation) {
     var entry = hostnames.get(command.workspaceId());
@@ -574,7 +576,12 @@ public final class WorkspaceProvisioner {
       return false;
     }
     if (command.ssh() != null && !ssh.holds(containerId, command.ssh())) {
-      return false;
+      // Sent again by the sweep while its first delivery finished: same container, new host key.
+      ssh.rekey(containerId, command.ssh());
+      log.atInfo()
+          .addKeyValue("workspaceId", command.workspaceId())
+          .addKeyValue("containerId", containerId)
+          .log("command sent again found its container made: host key replaced, container kept");
     }
     reportRunning(
         Subject.of(command),

@@ -185,16 +185,21 @@ public final class WorkspaceSsh {
     files.add(ContainerFile.directory(SshdConfig.DIR, 0755, 0, 0));
     files.add(ContainerFile.directory(SshdConfig.AUTHORIZED_KEYS_DIR, 0755, 0, 0));
     files.add(ContainerFile.file(SshdConfig.CONFIG, SshdConfig.render(login), 0644));
-    files.add(ContainerFile.file(SshdConfig.HOST_KEY, access.hostPrivateKey(), 0600));
-    files.add(
-        ContainerFile.file(SshdConfig.HOST_CERTIFICATE, access.hostCertificate() + "\n", 0644));
+    files.addAll(hostKeyFiles(access));
     files.add(keysFile(login, access.authorizedKeys(), access.keysRevision()));
     return files;
   }
 
+  /** The host key and its certificate, as sshd's configuration names them. */
+  private static List<ContainerFile> hostKeyFiles(SshAccess access) {
+    return List.of(
+        ContainerFile.file(SshdConfig.HOST_KEY, access.hostPrivateKey(), 0600),
+        ContainerFile.file(SshdConfig.HOST_CERTIFICATE, access.hostCertificate() + "\n", 0644));
+  }
+
   /**
    * Whether the container was set up with this access's host key: a create re-sent by the sweep
-   * carries a new one, and then the container must be made again.
+   * carries a new one ({@link #rekey}).
    */
   public boolean holds(String containerId, SshAccess access) {
     return docker
@@ -202,6 +207,18 @@ public final class WorkspaceSsh {
         .map(String::strip)
         .filter(access.hostCertificate()::equals)
         .isPresent();
+  }
+
+  /**
+   * Gives the container this access's host key and certificate in place of the ones it holds, in
+   * one archive of whole files: a create or rebuild the sweep sent again (it carries a new host
+   * key, the record already names its public half) that finds the container its first delivery
+   * finished. The container stays; the sshd running in it presents the new key from the next
+   * connection on, since it executes itself anew for each one and reads the key files then. The
+   * authorized keys are left as they are: a key sync since may have written newer ones.
+   */
+  public void rekey(String containerId, SshAccess access) {
+    docker.writeFiles(containerId, hostKeyFiles(access));
   }
 
   /**

@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A4C_TEST_DOCKER_HOSTS}), image {@code a4c-base:bookworm} (with sshd): the claim personalises the
  * running member from the account files read at its fill, after the project's setup changed them,
  * and a daemon that restarted between the fill and the claim (so holds nothing of the member) reads
- * them from the container and personalises it the same way. Reports are read back from the
+ * them from the container and personalises it the same way; a create sent again with a new host key
+ * after its first delivery made the container keeps that container. Reports are read back from the
  * host-events queue.
  */
 @EnabledIfEnvironmentVariable(named = "A4C_TEST_DOCKER_HOSTS", matches = ".*h1=unix://.*")
@@ -277,6 +278,36 @@ class WarmPoolClaimDockerTest {
                   "cat /run/a4c-sshd.pid && test -d /proc/$(cat /run/a4c-sshd.pid) && echo up"))
           .endsWith("up");
     }
+  }
+
+  @Test
+  void aCreateSentAgainWithANewHostKeyKeepsTheContainerItsFirstDeliveryMade() throws Exception {
+    var daemon = daemon();
+    var bob = new WorkspaceLogin("bob", 100_002);
+    var first = access(cold, bob);
+    daemon.create(CreateWorkspace.of("c-1", "h1", cold, "bob", spec(cold)).withSsh(first), 1);
+    String made = container(cold).getId();
+    String startedAt = docker.inspectContainerCmd(made).exec().getState().getStartedAt();
+    assertThat(reported())
+        .filteredOn(WorkspaceStatus.class::isInstance)
+        .extracting(e -> ((WorkspaceStatus) e).state())
+        .contains(WorkspaceState.RUNNING);
+    assertThat(servedHostCertificate(cold)).isEqualTo(first.hostCertificate().split(" ")[1]);
+
+    // The sweep sent the create again (it looked stuck under load) with a new host key, and the
+    // first delivery finished before the second was read: the container it made stays, running
+    // since then, and presents the new key.
+    var again = access(cold, bob, cold + "-again");
+    daemon.create(CreateWorkspace.of("c-1b", "h1", cold, "bob", spec(cold)).withSsh(again), 1);
+
+    assertThat(reported())
+        .filteredOn(WorkspaceStatus.class::isInstance)
+        .extracting(e -> ((WorkspaceStatus) e).state(), e -> ((WorkspaceStatus) e).containerId())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(WorkspaceState.RUNNING, made));
+    assertThat(docker.inspectContainerCmd(made).exec().getState().getStartedAt())
+        .isEqualTo(startedAt);
+    assertThat(servedHostCertificate(cold)).isEqualTo(again.hostCertificate().split(" ")[1]);
+    assertThat(exec(cold, "cat", "/etc/a4c/ssh/authorized_keys/bob")).contains("ssh-ed25519 ");
   }
 
   /**

@@ -22,6 +22,7 @@ import io.a4c.events.CreateWorkspace;
 import io.a4c.events.DeleteWorkspace;
 import io.a4c.events.EventJson;
 import io.a4c.events.HostEvent;
+import io.a4c.events.HostInventory;
 import io.a4c.events.RebuildWorkspace;
 import io.a4c.events.SshAccess;
 import io.a4c.events.SshKeysApplied;
@@ -267,6 +268,63 @@ class WorkspaceLifecycleDockerTest {
     var last = reported().getLast();
     assertThat(last.state()).isEqualTo(WorkspaceState.FAILED);
     assertThat(last.reason()).contains("pull").contains("gave up after");
+  }
+
+  @Test
+  void anInventoryIsDatedWhenItsEngineWasReadNotWhenItIsSent() throws Exception {
+    provisioner.create(CreateWorkspace.of("c-1", "h1", workspaceId, "alice", spec(BUSYBOX)), 1);
+    provisioner.stop(StopWorkspace.of("s-1", "h1", workspaceId, "alice", 1));
+    reported();
+    // Each reading of this clock is 10 s after the one before, as on a busy engine where the
+    // inventory's own reads (a stopped container's stop time, the homes) take that long.
+    Instant first = Instant.parse("2026-12-01T10:00:00Z");
+    int[] reads = {0};
+    Clock ticking =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            return first.plusSeconds(10L * reads[0]++);
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    new io.a4c.daemon.reconcile.InventoryPublisher(
+            runtime,
+            hostnames,
+            new HostEventPublisher(sqs.client(), EventJson.newMapper(), config),
+            ticking,
+            config,
+            idle,
+            owners)
+        .publish();
+
+    List<HostInventory> inventories = new ArrayList<>();
+    for (var message : sqs.receive(config.hostEventsQueueUrl())) {
+      if (EventJson.newMapper().readValue(message.body(), HostEvent.class)
+          instanceof HostInventory inventory) {
+        inventories.add(inventory);
+      }
+    }
+    // The reconciler leaves alone what changed less than its grace before this instant: dated at
+    // the send, a container stopped a moment before the read would look stopped for long.
+    assertThat(inventories)
+        .singleElement()
+        .satisfies(
+            inventory -> {
+              assertThat(inventory.at()).isEqualTo(first);
+              assertThat(inventory.containers())
+                  .extracting(HostInventory.Entry::workspaceId, HostInventory.Entry::state)
+                  .contains(org.assertj.core.groups.Tuple.tuple(workspaceId, "exited"));
+            });
+    assertThat(reads[0]).as("the clock was read after the listing too").isGreaterThan(1);
   }
 
   @Test
