@@ -137,10 +137,19 @@ public final class Api {
 
   /**
    * Sends a request, {@code body} as JSON (a String is sent as it is), and answers its 2xx reply;
-   * anything else is a {@link CliException}.
+   * anything else is a {@link CliException}. A read ({@code GET}) changes nothing, so besides the
+   * stage's throttling it rides out a gateway's {@code 502}, {@code 503} or {@code 504} (not A4C's
+   * own, a problem document): sent again up to {@link #THROTTLED_TRIES} times in all, after {@link
+   * Polling#backoff}'s pauses. Other methods are sent again only when throttled ({@link
+   * #exchange}): a gateway's error may come after A4C did the work.
    */
   public Reply send(String method, String path, Object body) {
-    Reply reply = exchange(method, path, body);
+    Reply reply =
+        "GET".equals(method)
+            ? repeated(
+                () -> exchangeOnce(method, path, body, Map.of()),
+                r -> throttled(r) || gatewayError(r))
+            : exchange(method, path, body);
     if (reply.status() >= 400) {
       throw failure(method, path, reply);
     }

@@ -316,6 +316,41 @@ class CliTest {
   }
 
   @Test
+  void aReadRidesOutAGatewaysErrorsButNotA4csOwn() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      String get = "GET /v1/users/me/workspaces/" + WS1;
+      api.on(get, 200, workspace(WS1, null, "RUNNING"));
+      // Gateway errors: faults the local runtime does not give.
+      api.first(
+          get,
+          new FakeApi.Answer(502, "application/json", "{\"message\":\"Internal Server Error\"}"),
+          new FakeApi.Answer(504, "application/json", "{\"message\":\"Gateway Timeout\"}", "0"));
+      var run = FakeApi.cli(home, "", "workspaces", "get", WS1);
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out()).contains("RUNNING");
+      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(get)))
+          .hasSize(3);
+
+      // A gateway that stays down: four tries in all, then its error.
+      api.seen.clear();
+      api.on(get, 503, "{\"message\":\"Service Unavailable\"}");
+      var down = FakeApi.cli(home, "", "workspaces", "get", WS1);
+      assertThat(down.exitCode()).isEqualTo(ExitCodes.SERVER);
+      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(get)))
+          .hasSize(4);
+
+      // A4C's own 503 (a problem document) is its answer: said once, not asked again.
+      api.seen.clear();
+      api.fail(get, 503, "the workspace store is unavailable", null);
+      var own = FakeApi.cli(home, "", "workspaces", "get", WS1);
+      assertThat(own.exitCode()).isEqualTo(ExitCodes.SERVER);
+      assertThat(own.err()).contains("the workspace store is unavailable");
+      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(get)))
+          .hasSize(1);
+    }
+  }
+
+  @Test
   void aCreateIsSentAgainWithItsIdempotencyKeyAfterAGatewayErrorButNotAfterA4csOwn503()
       throws Exception {
     try (var api = loggedIn(new FakeApi())) {
