@@ -132,23 +132,7 @@ class WorkspaceLifecycleDockerTest {
     hostnames = new HostnameEntries(config);
     var events = new HostEventPublisher(sqs.client(), EventJson.newMapper(), config);
     locks = new WorkspaceLocks();
-    Clock clock =
-        new Clock() {
-          @Override
-          public Instant instant() {
-            return now;
-          }
-
-          @Override
-          public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-        };
+    Clock clock = clockOf(() -> now);
     owners = new ContainerOwners(runtime);
     provisioner =
         new WorkspaceProvisioner(
@@ -162,6 +146,26 @@ class WorkspaceLifecycleDockerTest {
             locks,
             owners);
     idle = new IdleWatcher(runtime, provisioner, locks, clock, config, owners);
+  }
+
+  /** A UTC clock that answers what {@code instant} gives at each reading. */
+  private static Clock clockOf(java.util.function.Supplier<Instant> instant) {
+    return new Clock() {
+      @Override
+      public Instant instant() {
+        return instant.get();
+      }
+
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+    };
   }
 
   @AfterEach
@@ -279,23 +283,7 @@ class WorkspaceLifecycleDockerTest {
     // inventory's own reads (a stopped container's stop time, the homes) take that long.
     Instant first = Instant.parse("2026-12-01T10:00:00Z");
     int[] reads = {0};
-    Clock ticking =
-        new Clock() {
-          @Override
-          public Instant instant() {
-            return first.plusSeconds(10L * reads[0]++);
-          }
-
-          @Override
-          public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-        };
+    Clock ticking = clockOf(() -> first.plusSeconds(10L * reads[0]++));
     new io.a4c.daemon.reconcile.InventoryPublisher(
             runtime,
             hostnames,
