@@ -89,14 +89,15 @@ final class BuildCommands extends A4cCli.Group {
           lastWait = null; // the busy line replaced it
           continue;
         }
-        busy = 0;
         if (reply.status() == 404) {
+          // A busy answer to the build's read counts on from the log's: the pauses grow.
           var build = schedule(api, progress, id, busy + 1);
           if (build == null) {
             busy++;
             lastWait = null; // the busy line replaced it
             continue;
           }
+          busy = 0;
           if (ENDED.contains(build.status())) {
             return build;
           }
@@ -114,6 +115,7 @@ final class BuildCommands extends A4cCli.Group {
         } else if (reply.status() >= 400) {
           throw api.failure("GET", logPath, reply);
         } else {
+          busy = 0;
           var log = reply.as(BuildLog.class);
           if (attempt != 0 && log.attempt() != attempt) {
             // Handed to another builder: its attempt's log starts over; read it from its start.

@@ -270,8 +270,7 @@ class CliTest {
           .contains("the API is busy (HTTP 503); asking again in 1.0 s")
           .contains("RUNNING");
       assertThat(run.out()).contains("state:    RUNNING");
-      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(get)))
-          .hasSize(4);
+      assertThat(api.requests(get)).hasSize(4);
     }
   }
 
@@ -302,16 +301,14 @@ class CliTest {
       var run = FakeApi.cli(home, "", "workspaces", "create", "shop");
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.out()).contains(WS1);
-      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(post)))
-          .hasSize(3);
+      assertThat(api.requests(post)).hasSize(3);
 
       api.seen.clear();
       api.fail(post, 429, "you hold 3 of 3 workspaces", null);
       var quota = FakeApi.cli(home, "", "workspaces", "create", "shop");
       assertThat(quota.exitCode()).isEqualTo(ExitCodes.CLIENT_ERROR);
       assertThat(quota.err()).contains("you hold 3 of 3 workspaces");
-      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(post)))
-          .hasSize(1);
+      assertThat(api.requests(post)).hasSize(1);
     }
   }
 
@@ -328,16 +325,14 @@ class CliTest {
       var run = FakeApi.cli(home, "", "workspaces", "get", WS1);
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.out()).contains("RUNNING");
-      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(get)))
-          .hasSize(3);
+      assertThat(api.requests(get)).hasSize(3);
 
       // A gateway that stays down: four tries in all, then its error.
       api.seen.clear();
       api.on(get, 503, "{\"message\":\"Service Unavailable\"}");
       var down = FakeApi.cli(home, "", "workspaces", "get", WS1);
       assertThat(down.exitCode()).isEqualTo(ExitCodes.SERVER);
-      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(get)))
-          .hasSize(4);
+      assertThat(api.requests(get)).hasSize(4);
 
       // A4C's own 503 (a problem document) is its answer: said once, not asked again.
       api.seen.clear();
@@ -345,8 +340,7 @@ class CliTest {
       var own = FakeApi.cli(home, "", "workspaces", "get", WS1);
       assertThat(own.exitCode()).isEqualTo(ExitCodes.SERVER);
       assertThat(own.err()).contains("the workspace store is unavailable");
-      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(get)))
-          .hasSize(1);
+      assertThat(api.requests(get)).hasSize(1);
     }
   }
 
@@ -362,8 +356,7 @@ class CliTest {
           post, new FakeApi.Answer(504, "application/json", "{\"message\":\"Gateway Timeout\"}"));
       var run = FakeApi.cli(home, "", "workspaces", "create", "shop");
       assertThat(run.exitCode()).as(run.err()).isZero();
-      var posts =
-          api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(post)).toList();
+      var posts = api.requests(post);
       assertThat(posts).hasSize(2);
       assertThat(posts.get(0).idempotencyKey()).isNotBlank();
       assertThat(posts.get(1).idempotencyKey()).isEqualTo(posts.get(0).idempotencyKey());
@@ -371,7 +364,7 @@ class CliTest {
       // Another create, another key.
       api.seen.clear();
       assertThat(FakeApi.cli(home, "", "workspaces", "create", "shop").exitCode()).isZero();
-      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(post)))
+      assertThat(api.requests(post))
           .singleElement()
           .extracting(FakeApi.Seen::idempotencyKey)
           .isNotEqualTo(posts.get(0).idempotencyKey());
@@ -382,8 +375,7 @@ class CliTest {
       var full = FakeApi.cli(home, "", "workspaces", "create", "shop");
       assertThat(full.exitCode()).isEqualTo(ExitCodes.SERVER);
       assertThat(full.err()).contains("no host of arch amd64 has room");
-      assertThat(api.seen.stream().filter(s -> (s.method() + " " + s.path()).equals(post)))
-          .hasSize(1);
+      assertThat(api.requests(post)).hasSize(1);
     }
   }
 

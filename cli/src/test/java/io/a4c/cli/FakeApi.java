@@ -105,6 +105,11 @@ final class FakeApi implements AutoCloseable {
     return this;
   }
 
+  /** The requests seen of {@code METHOD path}, in order. */
+  List<Seen> requests(String request) {
+    return seen.stream().filter(s -> (s.method() + " " + s.path()).equals(request)).toList();
+  }
+
   /** Answers {@code METHOD path} with a problem. */
   FakeApi fail(String request, int status, String detail, String field) {
     answers.put(request, problem(status, detail, field));

@@ -116,8 +116,7 @@ class WarmPoolTest {
       LocalRuntime runtime, Fleet fleet, String project, int size, String imageRef) {
     // Listed and checked afresh at each look: under load a member's host can take longer than the
     // shared runtime's stuck-after (20 s) to report it made, and the sweep then drains it and
-    // places
-    // another, so the members one look finds need not be the ones that become ready.
+    // places another, so the members one look finds need not be the ones that become ready.
     List<Member> found = new ArrayList<>();
     await()
         .atMost(Duration.ofSeconds(180))
