@@ -31,6 +31,7 @@ class ContractRoundTripTest {
     "host-inventory-homes.json, io.a4c.events.HostEvent, io.a4c.events.HostInventory",
     "ssh-keys-applied.json, io.a4c.events.HostEvent, io.a4c.events.SshKeysApplied",
     "heartbeat.json, io.a4c.events.HostEvent, io.a4c.events.Heartbeat",
+    "heartbeat-working-on.json, io.a4c.events.HostEvent, io.a4c.events.Heartbeat",
     "workspace-status.json, io.a4c.events.HostEvent, io.a4c.events.WorkspaceStatus",
     "host-inventory.json, io.a4c.events.HostEvent, io.a4c.events.HostInventory",
     "build-ended.json, io.a4c.events.HostEvent, io.a4c.events.BuildEnded",

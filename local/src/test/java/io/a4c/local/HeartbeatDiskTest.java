@@ -32,7 +32,13 @@ class HeartbeatDiskTest {
                 DaemonEnv.HOST_EVENTS_QUEUE_URL, "http://127.0.0.1:9/unused",
                 DaemonEnv.HOST_QUEUE_PREFIX, "a4c-host-"));
     var layers = new WritableLayerUsage(docker, config);
-    var snapshot = new HostSnapshot(docker, layers, config, Clock.systemUTC());
+    var snapshot =
+        new HostSnapshot(
+            docker,
+            layers,
+            config,
+            Clock.systemUTC(),
+            new io.a4c.daemon.workspaces.WorkspaceLocks());
     layers.measure();
 
     String id =

@@ -17,6 +17,9 @@ import java.util.List;
  * @param placedSinceHeartbeat workspaces placed here since the last heartbeat was applied (moved
  *     with the reservation, reset by each heartbeat): what the heartbeat's disk figure cannot show
  *     yet, which placement adds to it so a burst of creates does not all go to one host
+ * @param workingOn the workspaces (warm pool members included) whose commands the host's daemon had
+ *     in hand at its last heartbeat: the sweeper leaves their work be while they are listed ({@code
+ *     StuckWorkspaces}, {@code WarmPools})
  */
 public record Host(
     String hostId,
@@ -29,9 +32,11 @@ public record Host(
     int runningWorkspaces,
     int assignedWorkspaces,
     int placedSinceHeartbeat,
-    Instant lastHeartbeatAt) {
+    Instant lastHeartbeatAt,
+    List<String> workingOn) {
   public Host {
     images = List.copyOf(images);
+    workingOn = List.copyOf(workingOn);
   }
 
   /** This host with the images it holds ({@link HostImageStore#imagesOf}), for the admins' view. */
@@ -47,7 +52,8 @@ public record Host(
         runningWorkspaces,
         assignedWorkspaces,
         placedSinceHeartbeat,
-        lastHeartbeatAt);
+        lastHeartbeatAt,
+        workingOn);
   }
 
   /** This host with another status, as an admin sets it. */
@@ -63,7 +69,8 @@ public record Host(
         runningWorkspaces,
         assignedWorkspaces,
         placedSinceHeartbeat,
-        lastHeartbeatAt);
+        lastHeartbeatAt,
+        workingOn);
   }
 
   /** Whether the last heartbeat is recent enough to trust. */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -20,8 +21,8 @@ import javax.inject.Singleton;
 public final class HostDirectory {
   static final Duration REFRESH = Duration.ofSeconds(5);
 
-  /** A host's status and when its last heartbeat was applied. */
-  private record Seen(HostStatus status, Instant lastHeartbeatAt) {}
+  /** A host's status, when its last heartbeat was applied and what that beat listed in hand. */
+  private record Seen(HostStatus status, Instant lastHeartbeatAt, Set<String> workingOn) {}
 
   private record Snapshot(Map<String, Seen> hosts, Instant takenAt) {}
 
@@ -44,6 +45,14 @@ public final class HostDirectory {
     this.clock = clock;
   }
 
+  /**
+   * Forgets what was read, so the next question reads the hosts table: for the sweeper, which must
+   * not judge work by a view up to {@link #REFRESH} old (a host's latest {@link Host#workingOn}).
+   */
+  public void refresh() {
+    snapshot = null;
+  }
+
   /** Whether the host heartbeats (not DOWN); null when the host is unknown. */
   public Boolean reachable(String hostId) {
     Seen seen = current().hosts().get(hostId);
@@ -57,6 +66,20 @@ public final class HostDirectory {
   public Instant silentSince(String hostId) {
     Seen seen = current().hosts().get(hostId);
     return seen == null || seen.status() != HostStatus.DOWN ? null : seen.lastHeartbeatAt();
+  }
+
+  /**
+   * Whether the host, not DOWN, had {@code workspaceId}'s command in hand ({@link Host#workingOn})
+   * at its last heartbeat, and that beat was applied at or after {@code since}: the host is working
+   * on it, and was lately. False for an unknown host.
+   */
+  public boolean inHand(String hostId, String workspaceId, Instant since) {
+    Seen seen = current().hosts().get(hostId);
+    return seen != null
+        && seen.status() != HostStatus.DOWN
+        && seen.lastHeartbeatAt() != null
+        && !seen.lastHeartbeatAt().isBefore(since)
+        && seen.workingOn().contains(workspaceId);
   }
 
   /**
@@ -85,7 +108,11 @@ public final class HostDirectory {
     if (current == null || current.takenAt().isBefore(now.minus(REFRESH))) {
       List<Host> all = hosts.all();
       Map<String, Seen> seen = new HashMap<>();
-      all.forEach(h -> seen.put(h.hostId(), new Seen(h.status(), h.lastHeartbeatAt())));
+      all.forEach(
+          h ->
+              seen.put(
+                  h.hostId(),
+                  new Seen(h.status(), h.lastHeartbeatAt(), Set.copyOf(h.workingOn()))));
       current = new Snapshot(Map.copyOf(seen), now);
       snapshot = current;
     }

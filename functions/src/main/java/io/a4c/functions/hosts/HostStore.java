@@ -185,7 +185,7 @@ public final class HostStore {
                           .updateExpression(
                               "SET arch = :arch, diskUsedBytes = :used, diskTotalBytes = :total,"
                                   + " #capacity = :capacity, runningWorkspaces = :running, lastHeartbeatMs = :received,"
-                                  + " heartbeatSentMs = :sent,"
+                                  + " heartbeatSentMs = :sent, workingOn = :working,"
                                   + " #status = if_not_exists(#status, :active), "
                                   + HostSlots.ASSIGNED
                                   + " = if_not_exists("
@@ -208,6 +208,12 @@ public final class HostStore {
                                   Map.entry(":running", Values.n(beat.runningWorkspaces())),
                                   Map.entry(":received", Values.epochMillis(receivedAt)),
                                   Map.entry(":sent", Values.epochMillis(beat.sentAt())),
+                                  Map.entry(
+                                      ":working",
+                                      AttributeValue.fromL(
+                                          beat.workingOn().stream()
+                                              .map(AttributeValue::fromS)
+                                              .toList())),
                                   Map.entry(":active", Values.name(HostStatus.ACTIVE)),
                                   Map.entry(":zero", Values.ZERO))))
               .attributes();
@@ -247,6 +253,7 @@ public final class HostStore {
         read.integer("runningWorkspaces"),
         read.integer(HostSlots.ASSIGNED),
         read.integer(HostSlots.PLACED_SINCE_HEARTBEAT),
-        read.epochMillis("lastHeartbeatMs"));
+        read.epochMillis("lastHeartbeatMs"),
+        read.strings("workingOn"));
   }
 }

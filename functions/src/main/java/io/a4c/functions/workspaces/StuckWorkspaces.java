@@ -6,6 +6,7 @@ import io.a4c.functions.hosts.HostDirectory;
 import io.a4c.functions.logging.SweepFailures;
 import io.a4c.functions.projects.ProjectService;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,6 +27,14 @@ public final class StuckWorkspaces {
 
   /** How often a stuck create is re-sent before it is failed. */
   static final int MAX_REDRIVES = 2;
+
+  /**
+   * How many stuck deadlines work is left alone while its live host lists it as in hand ({@link
+   * io.a4c.events.Heartbeat#workingOn}): a create that is slow (a large pull, a busy engine) rather
+   * than lost is neither sent again nor failed, up to this bound, past which a command the daemon
+   * never lets go of (a call that hangs) is swept as any other.
+   */
+  static final int IN_HAND_DEADLINES = 4;
 
   /**
    * What a sweep of stuck workspaces did.
@@ -70,21 +79,39 @@ public final class StuckWorkspaces {
    * idempotent and clean up a partial attempt) up to {@link #MAX_REDRIVES} times, then ended — a
    * create or rebuild FAILED with the step it was stuck at (a rebuild's home is kept), a start back
    * to STOPPED. Work on a DOWN host waits for it, but for a delete: its record goes at once, as a
-   * delete asked for while the host is DOWN does ({@link WorkspaceDeletion#delete}).
+   * delete asked for while the host is DOWN does ({@link WorkspaceDeletion#delete}). Work whose
+   * host listed it as in hand in a heartbeat since {@code before} is left to that host, until it
+   * has not moved for {@link #IN_HAND_DEADLINES} deadlines.
    */
   public Swept sweep(Instant before) {
+    Instant now = clock.instant();
+    Instant inHandUntil =
+        before.minus(Duration.between(before, now).multipliedBy(IN_HAND_DEADLINES - 1L));
     int redriven = 0;
     int failed = 0;
     int deleted = 0;
     // One workspace that cannot be swept (its host's queue refuses the send) is logged and passed
     // over, and the sweep throws once the others had their turn.
     var failures = new SweepFailures("stuck workspaces");
-    for (Workspace stuck : workspaces.inFlightSince(before)) {
+    var inFlight = workspaces.inFlightSince(before);
+    if (!inFlight.isEmpty()) {
+      directory.refresh(); // the hosts' latest beats: what they have in hand now
+    }
+    for (Workspace stuck : inFlight) {
       if (Boolean.FALSE.equals(directory.reachable(stuck.hostId()))) {
         if (stuck.state() == WorkspaceState.DELETING
             && failures.run(stuck.workspaceId(), () -> deleteOnLostHost(stuck), false)) {
           deleted++;
         }
+        continue;
+      }
+      if (stuck.updatedAt().isAfter(inHandUntil)
+          && directory.inHand(stuck.hostId(), stuck.workspaceId(), before)) {
+        log.atInfo()
+            .addKeyValue("workspaceId", stuck.workspaceId())
+            .addKeyValue("state", stuck.state())
+            .addKeyValue("hostId", stuck.hostId())
+            .log("stuck workspace left to its host, which has its command in hand");
         continue;
       }
       switch (failures.run(stuck.workspaceId(), () -> sweepOne(stuck), Outcome.NONE)) {

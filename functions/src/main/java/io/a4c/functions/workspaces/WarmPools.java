@@ -246,9 +246,14 @@ public final class WarmPools {
     pools.removeAll(unknown);
     List<Host> fleet = pools.isEmpty() ? List.of() : hosts.all();
     Map<String, HostStatus> notLive = new HashMap<>();
+    // Members whose fill a live host listed as in hand since the stuck deadline: being made.
+    Set<String> inHand = new HashSet<>();
     for (Host host : fleet) {
       if (host.status() == HostStatus.DRAINING || host.status() == HostStatus.DOWN) {
         notLive.put(host.hostId(), host.status());
+      } else if (host.lastHeartbeatAt() != null
+          && !host.lastHeartbeatAt().isBefore(now.minus(stuckAfter))) {
+        inHand.addAll(host.workingOn());
       }
     }
     int filled = 0;
@@ -257,7 +262,7 @@ public final class WarmPools {
       var done =
           failures.run(
               pool,
-              () -> maintainPool(pool, wanted.get(pool), fleet, notLive, now, failures),
+              () -> maintainPool(pool, wanted.get(pool), fleet, notLive, inHand, now, failures),
               new Result(0, 0));
       filled += done.filled();
       drained += done.drained();
@@ -283,6 +288,7 @@ public final class WarmPools {
       Wanted want,
       List<Host> fleet,
       Map<String, HostStatus> notLive,
+      Set<String> inHand,
       Instant now,
       SweepFailures failures) {
     int live = 0;
@@ -292,7 +298,14 @@ public final class WarmPools {
       int liveSoFar = live;
       switch (failures.run(
           pool + " member " + member.memberId(),
-          () -> maintainMember(member, want, liveSoFar, now, notLive.get(member.hostId())),
+          () ->
+              maintainMember(
+                  member,
+                  want,
+                  liveSoFar,
+                  now,
+                  notLive.get(member.hostId()),
+                  inHand.contains(member.memberId())),
           Kept.NONE)) {
         case LIVE -> live++;
         case DRAINED -> drained++;
@@ -317,14 +330,19 @@ public final class WarmPools {
 
   /** One member's round: a claim remembered long enough is forgotten, an unwanted one drained. */
   private Kept maintainMember(
-      PoolMember member, Wanted want, int live, Instant now, HostStatus hostStatus) {
+      PoolMember member,
+      Wanted want,
+      int live,
+      Instant now,
+      HostStatus hostStatus,
+      boolean inHand) {
     if (member.state() == PoolMember.State.CLAIMED) {
       if (member.updatedAt().isBefore(now.minus(CLAIMED_KEPT))) {
         members.forgetClaimed(member);
       }
       return Kept.NONE;
     }
-    String why = unwanted(member, want, live, now, hostStatus);
+    String why = unwanted(member, want, live, now, hostStatus, inHand);
     if (why == null) {
       return Kept.LIVE;
     }
@@ -336,9 +354,17 @@ public final class WarmPools {
    *
    * @param hostStatus its host's status when that host takes no workspaces (DRAINING or DOWN), else
    *     null
+   * @param inHand whether its live host listed its fill as in hand lately: being made, so a fill
+   *     slower than the stuck deadline is waited for (up to {@link
+   *     StuckWorkspaces#IN_HAND_DEADLINES} deadlines), not drained and made again
    */
   private String unwanted(
-      PoolMember member, Wanted want, int live, Instant now, HostStatus hostStatus) {
+      PoolMember member,
+      Wanted want,
+      int live,
+      Instant now,
+      HostStatus hostStatus,
+      boolean inHand) {
     if (want == null) {
       return "its project no longer keeps this pool";
     }
@@ -354,7 +380,11 @@ public final class WarmPools {
       return "the project's setup or size changed";
     }
     if (member.state() == PoolMember.State.FILLING
-        && member.updatedAt().isBefore(now.minus(stuckAfter))) {
+        && member.updatedAt().isBefore(now.minus(stuckAfter))
+        && !(inHand
+            && member
+                .updatedAt()
+                .isAfter(now.minus(stuckAfter.multipliedBy(StuckWorkspaces.IN_HAND_DEADLINES))))) {
       return "its host did not report it made in " + stuckAfter.toSeconds() + " s";
     }
     if (live >= want.size()) {

@@ -34,7 +34,34 @@ class HostStoreTest {
 
     assertThat(hosts.all())
         .containsExactly(
-            new Host("h1", Arch.AMD64, HostStatus.ACTIVE, 10, 100, List.of(), 3, 7, 0, 0, T0));
+            new Host(
+                "h1",
+                Arch.AMD64,
+                HostStatus.ACTIVE,
+                10,
+                100,
+                List.of(),
+                3,
+                7,
+                0,
+                0,
+                T0,
+                List.of()));
+  }
+
+  @Test
+  void eachHeartbeatReplacesTheWorkspacesInHand() {
+    String creating = "ws-01jd0000000000000000000001";
+    String filling = "ws-01jd0000000000000000000002";
+    hosts.applyHeartbeat(beat("h1", 3, 0, T0).withWorkingOn(List.of(creating, filling)), T0);
+    assertThat(only().workingOn()).containsExactly(creating, filling);
+
+    hosts.applyHeartbeat(
+        beat("h1", 3, 0, T0.plusSeconds(10)).withWorkingOn(List.of(filling)), T0.plusSeconds(10));
+    assertThat(only().workingOn()).containsExactly(filling);
+
+    hosts.applyHeartbeat(beat("h1", 3, 0, T0.plusSeconds(20)), T0.plusSeconds(20));
+    assertThat(only().workingOn()).as("an idle host's beat").isEmpty();
   }
 
   @Test

@@ -56,7 +56,18 @@ class LeastDiskPlacementTest {
       int placedSinceBeat,
       Instant beat) {
     return new Host(
-        id, arch, status, diskUsed, TOTAL, images, 10, assigned, assigned, placedSinceBeat, beat);
+        id,
+        arch,
+        status,
+        diskUsed,
+        TOTAL,
+        images,
+        10,
+        assigned,
+        assigned,
+        placedSinceBeat,
+        beat,
+        List.of());
   }
 
   private static Host equal(String id, int assigned, int placedSinceBeat) {
@@ -104,7 +115,8 @@ class LeastDiskPlacementTest {
                 0,
                 0,
                 0,
-                NOW),
+                NOW,
+                List.of()),
             host("arm", Arch.ARM64, HostStatus.ACTIVE, 1, List.of(IMAGE), 0, NOW),
             host("ok", Arch.AMD64, HostStatus.ACTIVE, 900 * GIB, List.of(IMAGE), 0, NOW));
 
@@ -244,6 +256,7 @@ class LeastDiskPlacementTest {
         0,
         placed,
         placed,
-        NOW);
+        NOW,
+        List.of());
   }
 }

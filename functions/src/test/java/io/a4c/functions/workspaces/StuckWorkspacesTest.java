@@ -94,6 +94,53 @@ class StuckWorkspacesTest {
   }
 
   @Test
+  void aCreateItsHostHasInHandIsLeftToItUntilFourDeadlinesThenSweptAsAnyOther() {
+    services.reports.apply(
+        WorkspaceServices.report(
+            "h1", created, WorkspaceState.CREATING, WorkspaceStep.STARTED, "c1", null));
+    // A slow create (a large pull, a busy engine): the host's every beat lists it as in hand.
+    for (int deadline = 1; deadline < StuckWorkspaces.IN_HAND_DEADLINES; deadline++) {
+      services.clock.advance(STUCK_AFTER.plusSeconds(1));
+      services.hostWorkingOn("h1", List.of(IMAGE), created.workspaceId());
+
+      assertThat(services.stuck.sweep(services.clock.instant().minus(STUCK_AFTER)))
+          .as("after %d deadlines", deadline)
+          .isEqualTo(new StuckWorkspaces.Swept(0, 0));
+    }
+    var stored = services.stored(created);
+    assertThat(stored.redrives()).isZero();
+    assertThat(stored.state()).isEqualTo(WorkspaceState.CREATING);
+    assertThat(services.commandsTo("h1")).isEmpty();
+
+    // A command the daemon never lets go of (a call that hangs) is swept as before, in the end.
+    services.clock.advance(STUCK_AFTER.plusSeconds(1));
+    services.hostWorkingOn("h1", List.of(IMAGE), created.workspaceId());
+    assertThat(services.stuck.sweep(services.clock.instant().minus(STUCK_AFTER)))
+        .isEqualTo(new StuckWorkspaces.Swept(1, 0));
+    assertThat(services.commandsTo("h1")).singleElement().isInstanceOf(CreateWorkspace.class);
+  }
+
+  @Test
+  void aCreateListedInHandOnlyByABeatOlderThanTheDeadlineIsSentAgain() {
+    services.hostWorkingOn("h1", List.of(IMAGE), created.workspaceId());
+    // The host has not beaten since (the sweep that would mark it DOWN has not run yet).
+    services.clock.advance(STUCK_AFTER.plusSeconds(1));
+
+    assertThat(services.stuck.sweep(services.clock.instant().minus(STUCK_AFTER)))
+        .isEqualTo(new StuckWorkspaces.Swept(1, 0));
+    assertThat(services.stored(created).redrives()).isEqualTo(1);
+  }
+
+  @Test
+  void aHostThatHasAnotherWorkspaceInHandDoesNotHoldBackThisOnesSweep() {
+    services.clock.advance(STUCK_AFTER.plusSeconds(1));
+    services.hostWorkingOn("h1", List.of(IMAGE), "ws-01jd0000000000000000000099");
+
+    assertThat(services.stuck.sweep(services.clock.instant().minus(STUCK_AFTER)))
+        .isEqualTo(new StuckWorkspaces.Swept(1, 0));
+  }
+
+  @Test
   void aStuckDeleteIsSentAgainEverySweepAndNeverFailed() {
     services.deletion.delete(user(ALICE), ALICE, created.workspaceId());
     services.commandsTo("h1");

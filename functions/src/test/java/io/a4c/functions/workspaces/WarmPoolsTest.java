@@ -660,6 +660,31 @@ class WarmPoolsTest {
   }
 
   @Test
+  void aFillItsHostHasInHandIsWaitedForPastTheStuckDeadlineNotDrained() {
+    services.setWarmPool(1);
+    services.pools.maintain();
+    var fill = services.commandsTo("h1").getFirst();
+
+    // A busy host: the fill takes longer than the deadline, and every beat lists it in hand.
+    services.clock.advance(services.config.stuckAfter().plus(Duration.ofSeconds(1)));
+    services.hostWorkingOn("h1", List.of(IMAGE), fill.workspaceId());
+    services.pools.maintain();
+
+    assertThat(services.commandsTo("h1")).as("no drain, no second fill").isEmpty();
+    assertThat(members()).extracting(PoolMember::memberId).containsExactly(fill.workspaceId());
+
+    // Past four deadlines, a fill the host never lets go of is drained as a lost one.
+    services.clock.advance(
+        services.config.stuckAfter().multipliedBy(StuckWorkspaces.IN_HAND_DEADLINES - 1L));
+    services.hostWorkingOn("h1", List.of(IMAGE), fill.workspaceId());
+    services.pools.maintain();
+
+    assertThat(services.commandsTo("h1"))
+        .extracting(c -> c.getClass().getSimpleName())
+        .containsExactlyInAnyOrder("DeleteWorkspace", "FillPool");
+  }
+
+  @Test
   void aClaimedMembersContainerStaysTheWorkspacesOnceThePoolHasForgottenTheClaim() {
     services.setWarmPool(1);
     var member = fillAndReport("h1").getFirst();

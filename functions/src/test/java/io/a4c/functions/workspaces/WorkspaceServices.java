@@ -293,9 +293,27 @@ final class WorkspaceServices {
 
   /** A heartbeat of an amd64 host whose command queue does not exist. */
   void hostWithoutQueue(String hostId, long diskUsedBytes, int capacity, List<String> images) {
+    beat(hostId, diskUsedBytes, capacity, images, List.of());
+  }
+
+  /** A heartbeat of an amd64 host whose daemon has the commands of {@code inHand} in hand. */
+  void hostWorkingOn(String hostId, List<String> images, String... inHand) {
+    beat(hostId, 0, 40, images, List.of(inHand));
+  }
+
+  private void beat(
+      String hostId, long diskUsedBytes, int capacity, List<String> images, List<String> inHand) {
     var beat =
         Heartbeat.of(
-            hostId, Arch.AMD64, diskUsedBytes, 1_000L << 30, images, capacity, 0, clock.instant());
+                hostId,
+                Arch.AMD64,
+                diskUsedBytes,
+                1_000L << 30,
+                images,
+                capacity,
+                0,
+                clock.instant())
+            .withWorkingOn(inHand);
     hosts.applyHeartbeat(beat, clock.instant());
     hostImages.index(beat, clock.instant()); // as the host-events consumer does (HostService)
   }

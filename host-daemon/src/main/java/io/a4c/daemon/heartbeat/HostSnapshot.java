@@ -8,6 +8,7 @@ import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.images.ContainerImage;
 import io.a4c.daemon.images.HeartbeatImages;
 import io.a4c.daemon.images.HeldImage;
+import io.a4c.daemon.workspaces.WorkspaceLocks;
 import io.a4c.events.Arch;
 import io.a4c.events.Heartbeat;
 import java.io.IOException;
@@ -32,7 +33,8 @@ import javax.inject.Singleton;
  * <p>A beat asks the engine two questions at once, its images and its containers, so a busy engine
  * (a burst of builds) delays it by the slower answer, not by their sum. The engine's architecture
  * and data root, which do not change while it runs, are asked once ({@code info}, the costliest of
- * the three) and kept.
+ * the three) and kept. A beat also lists the workspaces whose commands are in hand ({@link
+ * WorkspaceLocks#inHand}), so the sweeper does not take a slow create for a lost one.
  */
 @Singleton
 public final class HostSnapshot {
@@ -40,6 +42,7 @@ public final class HostSnapshot {
   private final WritableLayerUsage layers;
   private final DaemonConfig config;
   private final Clock clock;
+  private final WorkspaceLocks locks;
   private volatile Engine engine;
 
   /** What the engine's {@code info} says that a beat needs: fixed while the engine runs. */
@@ -47,7 +50,12 @@ public final class HostSnapshot {
 
   @Inject
   public HostSnapshot(
-      DockerClient docker, WritableLayerUsage layers, DaemonConfig config, Clock clock) {
+      DockerClient docker,
+      WritableLayerUsage layers,
+      DaemonConfig config,
+      Clock clock,
+      WorkspaceLocks locks) {
+    this.locks = locks;
     this.docker = docker;
     this.layers = layers;
     this.config = config;
@@ -81,14 +89,15 @@ public final class HostSnapshot {
                 .filter(c -> "running".equals(c.getState()))
                 .count();
     return Heartbeat.of(
-        config.hostId(),
-        engine.arch(),
-        imageBytes + layerBytes,
-        totalBytes(engine.dataRoot()),
-        tags,
-        config.capacity(),
-        running,
-        clock.instant());
+            config.hostId(),
+            engine.arch(),
+            imageBytes + layerBytes,
+            totalBytes(engine.dataRoot()),
+            tags,
+            config.capacity(),
+            running,
+            clock.instant())
+        .withWorkingOn(locks.inHand(Heartbeat.MAX_WORKING_ON));
   }
 
   private Engine engine() {

@@ -1,5 +1,7 @@
 package io.a4c.daemon.workspaces;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,6 +23,9 @@ public final class WorkspaceLocks {
   private static final class Entry {
     final ReentrantLock lock = new ReentrantLock();
     int users;
+
+    /** Of {@link #users}, those that came through {@link #hold}: commands, not watchers' tries. */
+    int holders;
   }
 
   private final Map<String, Entry> locks = new ConcurrentHashMap<>();
@@ -39,17 +44,35 @@ public final class WorkspaceLocks {
    * lock is reentrant: a holder may take it again.
    */
   public Held hold(String workspaceId) {
-    var entry = use(workspaceId);
+    var entry = use(workspaceId, true);
     try {
       entry.lock.lock();
     } catch (RuntimeException | Error e) {
-      release(workspaceId);
+      release(workspaceId, true);
       throw e;
     }
     return () -> {
       entry.lock.unlock();
-      release(workspaceId);
+      release(workspaceId, true);
     };
+  }
+
+  /**
+   * The workspaces whose commands are in hand now — holding their lock through {@link #hold}, or
+   * waiting for it — sorted, at most {@code limit}: what a heartbeat lists, so the sweeper tells a
+   * slow command from a lost one. The idle watcher's and the disk limit's tries are not listed.
+   */
+  public List<String> inHand(int limit) {
+    List<String> ids = new ArrayList<>();
+    locks.forEach(
+        (id, entry) -> {
+          synchronized (entry) {
+            if (entry.holders > 0) {
+              ids.add(id);
+            }
+          }
+        });
+    return ids.stream().sorted().limit(limit).toList();
   }
 
   /**
@@ -58,7 +81,7 @@ public final class WorkspaceLocks {
    * @return whether it ran
    */
   public boolean tryWith(String workspaceId, Runnable work) {
-    var entry = use(workspaceId);
+    var entry = use(workspaceId, false);
     try {
       if (!entry.lock.tryLock()) {
         return false;
@@ -70,21 +93,31 @@ public final class WorkspaceLocks {
         entry.lock.unlock();
       }
     } finally {
-      release(workspaceId);
+      release(workspaceId, false);
     }
   }
 
-  private Entry use(String workspaceId) {
+  private Entry use(String workspaceId, boolean holder) {
     return locks.compute(
         workspaceId,
         (id, entry) -> {
           var used = entry == null ? new Entry() : entry;
-          used.users++;
+          synchronized (used) {
+            used.users++;
+            used.holders += holder ? 1 : 0;
+          }
           return used;
         });
   }
 
-  private void release(String workspaceId) {
-    locks.computeIfPresent(workspaceId, (id, entry) -> --entry.users == 0 ? null : entry);
+  private void release(String workspaceId, boolean holder) {
+    locks.computeIfPresent(
+        workspaceId,
+        (id, entry) -> {
+          synchronized (entry) {
+            entry.holders -= holder ? 1 : 0;
+            return --entry.users == 0 ? null : entry;
+          }
+        });
   }
 }

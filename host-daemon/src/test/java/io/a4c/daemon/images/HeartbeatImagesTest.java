@@ -9,6 +9,7 @@ import io.a4c.daemon.heartbeat.HostSnapshot;
 import io.a4c.daemon.heartbeat.WritableLayerUsage;
 import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.daemon.testing.FakeDocker;
+import io.a4c.daemon.workspaces.WorkspaceLocks;
 import io.a4c.events.Arch;
 import io.a4c.events.EventJson;
 import io.a4c.events.Heartbeat;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A heartbeat carries a bounded choice of the host's images, whatever it holds: what placement asks
- * about first, and a JSON body far below SQS's 256 KiB message and DynamoDB's 400 KB item.
+ * about first, and a JSON body far below SQS's 256 KiB message and DynamoDB's 400 KB item. It also
+ * lists the workspaces whose commands are in hand.
  */
 class HeartbeatImagesTest {
   private static final String REPOSITORY = "10.250.0.1:5000/a4c-images";
@@ -55,14 +57,19 @@ class HeartbeatImagesTest {
             Map.of(ContainerLabels.MANAGED, "true", ContainerLabels.IMAGE_REF, oldBuildInUse));
     var docker = new FakeDocker("x86_64", images, List.of(inUse));
     var config = config();
+    var locks = new WorkspaceLocks();
 
-    Heartbeat beat =
-        new HostSnapshot(
-                docker.client(),
-                new WritableLayerUsage(docker.client(), config),
-                config,
-                Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC))
-            .take();
+    Heartbeat beat;
+    try (var creating = locks.hold("ws-01jd0000000000000000000001")) {
+      beat =
+          new HostSnapshot(
+                  docker.client(),
+                  new WritableLayerUsage(docker.client(), config),
+                  config,
+                  Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC),
+                  locks)
+              .take();
+    }
     byte[] body =
         EventJson.newMapper()
             .writerFor(HostEvent.class)
@@ -70,6 +77,9 @@ class HeartbeatImagesTest {
             .getBytes(StandardCharsets.UTF_8);
 
     assertThat(beat.images()).hasSize(HeartbeatImages.MAX);
+    assertThat(beat.workingOn())
+        .as("the command in hand")
+        .containsExactly("ws-01jd0000000000000000000001");
     assertThat(body.length).isLessThan(SQS_MAX_BYTES / 2);
     assertThat(beat.images())
         .as("the image a workspace runs, the base no registry serves, the newest builds")
@@ -83,6 +93,7 @@ class HeartbeatImagesTest {
         .isSorted();
   }
 
+  /** With as many workspaces in hand as a beat lists. */
   @Test
   void theLongestReferencesStillMakeAHeartbeatUnderTheQueueAndItemLimits() throws Exception {
     List<String> refs = new ArrayList<>();
@@ -92,8 +103,13 @@ class HeartbeatImagesTest {
       refs.add(prefix + name);
     }
     assertThat(refs).allSatisfy(r -> assertThat(r).hasSize(255));
+    List<String> inHand = new ArrayList<>();
+    for (int i = 0; i < Heartbeat.MAX_WORKING_ON; i++) {
+      inHand.add("ws-" + String.format("%026d", i));
+    }
     var beat =
-        Heartbeat.of("h1", Arch.AMD64, 1, 2, refs, 20, 0, Instant.parse("2025-01-01T00:00:00Z"));
+        Heartbeat.of("h1", Arch.AMD64, 1, 2, refs, 20, 0, Instant.parse("2025-01-01T00:00:00Z"))
+            .withWorkingOn(inHand);
 
     int bytes =
         EventJson.newMapper()
