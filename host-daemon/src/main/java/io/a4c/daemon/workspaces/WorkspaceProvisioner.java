@@ -547,7 +547,8 @@ public final class WorkspaceProvisioner {
    * A redelivery after success, or a command the sweep sent again (with a new host key) after the
    * first one finished: the container is of the command's image and running (for a rebuild: made by
    * this operation) and the entry points at its address. The container is kept and reported
-   * RUNNING; one holding another host key gets the command's ({@link WorkspaceSsh#rekey}).
+   * RUNNING; one holding an older host key gets the command's ({@link WorkspaceSsh#rekey}), one
+   * holding a newer one (this is an older delivery, come late) keeps it.
    */
   private boolean alreadyComplete(CreateWorkspace command, Long operation) {
     var entry = hostnames.get(command.workspaceId());
@@ -575,13 +576,21 @@ public final class WorkspaceProvisioner {
     if (!ip.equals(entry.ip())) {
       return false;
     }
-    if (command.ssh() != null && !ssh.holds(containerId, command.ssh())) {
+    var held =
+        command.ssh() == null ? WorkspaceSsh.KeyHeld.THIS : ssh.held(containerId, command.ssh());
+    if (held == WorkspaceSsh.KeyHeld.OLDER) {
       // Sent again by the sweep while its first delivery finished: same container, new host key.
       ssh.rekey(containerId, command.ssh());
       log.atInfo()
           .addKeyValue("workspaceId", command.workspaceId())
           .addKeyValue("containerId", containerId)
           .log("command sent again found its container made: host key replaced, container kept");
+    } else if (held == WorkspaceSsh.KeyHeld.NEWER) {
+      log.atInfo()
+          .addKeyValue("workspaceId", command.workspaceId())
+          .addKeyValue("containerId", containerId)
+          .log(
+              "an older delivery found its container with a newer host key: key and container kept");
     }
     reportRunning(
         Subject.of(command),

@@ -5,6 +5,7 @@ import io.a4c.daemon.docker.DockerWorkspaceRuntime;
 import io.a4c.daemon.docker.Handoff;
 import io.a4c.daemon.ssh.AccountFiles;
 import io.a4c.daemon.ssh.AuthorizedKeys;
+import io.a4c.daemon.ssh.HostCertificates;
 import io.a4c.daemon.ssh.SshdConfig;
 import io.a4c.events.SshAccess;
 import io.a4c.events.WorkspaceLogin;
@@ -197,16 +198,40 @@ public final class WorkspaceSsh {
         ContainerFile.file(SshdConfig.HOST_CERTIFICATE, access.hostCertificate() + "\n", 0644));
   }
 
+  /** Which host key a container holds, beside a command's. */
+  public enum KeyHeld {
+    /** The command's own. */
+    THIS,
+    /** Another, issued no later than the command's (or of no certificate read): {@link #rekey}. */
+    OLDER,
+    /**
+     * Another, issued after the command's: the command is an older delivery, arriving after the
+     * create the sweep sent again since had its way; the container keeps the newer key, which the
+     * record names.
+     */
+    NEWER
+  }
+
   /**
-   * Whether the container was set up with this access's host key: a create re-sent by the sweep
-   * carries a new one ({@link #rekey}).
+   * Which host key the container was set up with, beside this access's: a create re-sent by the
+   * sweep carries a new one ({@link #rekey}), and SQS may deliver an older one after it. Ordered by
+   * the certificates' valid-after, which A4C's CA sets from its clock at issue.
    */
-  public boolean holds(String containerId, SshAccess access) {
-    return docker
-        .readFile(containerId, SshdConfig.HOST_CERTIFICATE)
-        .map(String::strip)
-        .filter(access.hostCertificate()::equals)
-        .isPresent();
+  public KeyHeld held(String containerId, SshAccess access) {
+    var held = docker.readFile(containerId, SshdConfig.HOST_CERTIFICATE).map(String::strip);
+    if (held.isEmpty()) {
+      return KeyHeld.OLDER;
+    }
+    if (held.get().equals(access.hostCertificate())) {
+      return KeyHeld.THIS;
+    }
+    var heldSince = HostCertificates.validAfter(held.get());
+    var commandSince = HostCertificates.validAfter(access.hostCertificate());
+    return heldSince.isPresent()
+            && commandSince.isPresent()
+            && Long.compareUnsigned(heldSince.getAsLong(), commandSince.getAsLong()) > 0
+        ? KeyHeld.NEWER
+        : KeyHeld.OLDER;
   }
 
   /**

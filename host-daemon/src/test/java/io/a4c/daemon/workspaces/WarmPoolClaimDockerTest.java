@@ -129,6 +129,12 @@ class WarmPoolClaimDockerTest {
   /** As above, the key files named {@code keyName}: a second access of one workspace. */
   private SshAccess access(String workspaceId, WorkspaceLogin login, String keyName)
       throws Exception {
+    return access(workspaceId, login, keyName, "always:forever");
+  }
+
+  /** As above, the certificate valid over {@code validity} ({@code ssh-keygen -V}). */
+  private SshAccess access(
+      String workspaceId, WorkspaceLogin login, String keyName, String validity) throws Exception {
     Path key = keyDir.resolve(keyName);
     Path ca = keyDir.resolve("ca-" + keyName);
     ssh("-q", "-t", "ed25519", "-N", "", "-f", ca.toString());
@@ -142,6 +148,8 @@ class WarmPoolClaimDockerTest {
         "-h",
         "-n",
         workspaceId + ".ws.test",
+        "-V",
+        validity,
         key + ".pub");
     return new SshAccess(
         login,
@@ -308,6 +316,27 @@ class WarmPoolClaimDockerTest {
         .isEqualTo(startedAt);
     assertThat(servedHostCertificate(cold)).isEqualTo(again.hostCertificate().split(" ")[1]);
     assertThat(exec(cold, "cat", "/etc/a4c/ssh/authorized_keys/bob")).contains("ssh-ed25519 ");
+  }
+
+  @Test
+  void anOlderDeliveryOfACreateThatArrivesLateLeavesTheNewerHostKeyInPlace() throws Exception {
+    var daemon = daemon();
+    var bob = new WorkspaceLogin("bob", 100_002);
+    // The sweep's re-send (issued later) was carried out first; the first delivery, whose daemon
+    // died mid-create, comes back from SQS after it.
+    var resent = access(cold, bob, cold + "-resent", "20260102:forever");
+    var first = access(cold, bob, cold + "-first", "20260101:forever");
+    daemon.create(CreateWorkspace.of("c-2b", "h1", cold, "bob", spec(cold)).withSsh(resent), 1);
+    String made = container(cold).getId();
+    reported();
+
+    daemon.create(CreateWorkspace.of("c-2", "h1", cold, "bob", spec(cold)).withSsh(first), 2);
+
+    assertThat(reported())
+        .filteredOn(WorkspaceStatus.class::isInstance)
+        .extracting(e -> ((WorkspaceStatus) e).state(), e -> ((WorkspaceStatus) e).containerId())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(WorkspaceState.RUNNING, made));
+    assertThat(servedHostCertificate(cold)).isEqualTo(resent.hostCertificate().split(" ")[1]);
   }
 
   /**
