@@ -157,6 +157,33 @@ public final class Api {
   }
 
   /**
+   * As {@link #send}, for a request that is safe to repeat by its meaning: a workspace's stop or
+   * start (a repeat of one that went through answers {@code 202} with the workspace as it is) or
+   * delete (a repeat answers {@code 202} while it is DELETING). Sent again after a gateway's {@code
+   * 502}, {@code 503} or {@code 504} as a read is. A {@code 404} that answers a DELETE sent again
+   * after such an error is returned, not thrown: the first one went through and the workspace is
+   * gone already.
+   */
+  public Reply sendRepeatable(String method, String path, Object body) {
+    boolean[] repeatedAfterGateway = {false};
+    Reply reply =
+        repeated(
+            () -> exchangeOnce(method, path, body, Map.of()),
+            r -> {
+              boolean again = throttled(r) || gatewayError(r);
+              repeatedAfterGateway[0] |= gatewayError(r);
+              return again;
+            });
+    if (reply.status() == 404 && "DELETE".equals(method) && repeatedAfterGateway[0]) {
+      return reply;
+    }
+    if (reply.status() >= 400) {
+      throw failure(method, path, reply);
+    }
+    return reply;
+  }
+
+  /**
    * As {@link #send}, for a request the API makes safe to repeat with an {@code Idempotency-Key} (a
    * workspace's create): sent with a new key, and sent again with the same key after a gateway's
    * {@code 502}, {@code 503} or {@code 504} — which may come after A4C did the work, so only the

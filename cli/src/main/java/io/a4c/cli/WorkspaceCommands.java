@@ -333,9 +333,12 @@ final class WorkspaceCommands extends A4cCli.Group {
     public void run() {
       var api = common.api(context);
       String id = Workspaces.resolve(api, workspace);
-      var reply = api.send("DELETE", Workspaces.path(id), null);
-      if (waiting.wait) {
-        await(context, api, id, "DELETED", waiting.timeout, "the delete of " + id, false);
+      var reply = api.sendRepeatable("DELETE", Workspaces.path(id), null);
+      if (reply.status() == 404 || waiting.wait) {
+        // 404: sent again after a gateway's error, the delete had gone through and finished.
+        if (reply.status() != 404) {
+          await(context, api, id, "DELETED", waiting.timeout, "the delete of " + id, false);
+        }
         if (common.json()) {
           Common.printJson(context, java.util.Map.of("workspaceId", id, "state", "DELETED"));
         } else {
@@ -372,11 +375,22 @@ final class WorkspaceCommands extends A4cCli.Group {
       return null;
     }
 
+    /**
+     * Whether a repeat of the action is harmless (stop, start), so a gateway's error is retried.
+     */
+    boolean repeatable() {
+      return true;
+    }
+
     @Override
     public void run() {
       var api = common.api(context);
       String id = Workspaces.resolve(api, workspace);
-      var reply = api.send("POST", Workspaces.path(id) + "/" + action(), body());
+      String path = Workspaces.path(id) + "/" + action();
+      // A stop or start repeated answers 202 with the workspace as it is; a rebuild takes a new
+      // operation each time, so it is not sent again after a gateway's error.
+      var reply =
+          repeatable() ? api.sendRepeatable("POST", path, body()) : api.send("POST", path, body());
       JsonNode result = reply.json();
       if (waiting.wait) {
         result =
@@ -465,6 +479,11 @@ final class WorkspaceCommands extends A4cCli.Group {
     @Override
     Object body() {
       return new RebuildWorkspaceRequest(change);
+    }
+
+    @Override
+    boolean repeatable() {
+      return false;
     }
   }
 }

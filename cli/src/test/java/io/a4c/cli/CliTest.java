@@ -345,6 +345,58 @@ class CliTest {
   }
 
   @Test
+  void aStopOrStartRidesOutAGatewaysErrorButARebuildDoesNot() throws Exception {
+    // Gateway errors after which the action may have been done: faults the local runtime does
+    // not give.
+    var timeout = new FakeApi.Answer(504, "application/json", "{\"message\":\"Gateway Timeout\"}");
+    try (var api = loggedIn(new FakeApi())) {
+      String stop = "POST /v1/users/me/workspaces/" + WS1 + "/stop";
+      // The stop went through behind the timeout: its repeat answers 202 as it is.
+      api.on(stop, 202, workspace(WS1, null, "STOPPING"));
+      api.first(stop, timeout);
+      var stopped = FakeApi.cli(home, "", "workspaces", "stop", WS1);
+      assertThat(stopped.exitCode()).as(stopped.err()).isZero();
+      assertThat(stopped.out()).contains("STOPPING");
+      assertThat(api.requests(stop)).hasSize(2);
+
+      String start = "POST /v1/users/me/workspaces/" + WS1 + "/start";
+      api.on(start, 202, workspace(WS1, null, "STARTING"));
+      api.first(start, new FakeApi.Answer(502, "application/json", "{}"));
+      assertThat(FakeApi.cli(home, "", "workspaces", "start", WS1).exitCode()).isZero();
+      assertThat(api.requests(start)).hasSize(2);
+
+      // A rebuild takes a new operation each time: its gateway error is the user's to judge.
+      String rebuild = "POST /v1/users/me/workspaces/" + WS1 + "/rebuild";
+      api.on(rebuild, 202, workspace(WS1, null, "REBUILDING"));
+      api.first(rebuild, timeout);
+      var rebuilt = FakeApi.cli(home, "", "workspaces", "rebuild", WS1);
+      assertThat(rebuilt.exitCode()).isEqualTo(ExitCodes.SERVER);
+      assertThat(api.requests(rebuild)).hasSize(1);
+    }
+  }
+
+  @Test
+  void aDeleteRepeatedAfterAGatewaysErrorThatFindsTheWorkspaceGoneHasDeletedIt() throws Exception {
+    try (var api = loggedIn(new FakeApi())) {
+      String delete = "DELETE /v1/users/me/workspaces/" + WS1;
+      // The delete went through behind the gateway's error and finished (its host was quick).
+      api.fail(delete, 404, "no workspace " + WS1, null);
+      api.first(delete, new FakeApi.Answer(502, "application/json", "{}"));
+      var run = FakeApi.cli(home, "", "workspaces", "delete", WS1);
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out()).contains("deleted " + WS1);
+      assertThat(api.requests(delete)).hasSize(2);
+
+      // Without a gateway's error first, a 404 is what it says.
+      api.seen.clear();
+      var unknown = FakeApi.cli(home, "", "workspaces", "delete", WS1);
+      assertThat(unknown.exitCode()).isNotZero();
+      assertThat(unknown.err()).contains("no workspace " + WS1);
+      assertThat(api.requests(delete)).hasSize(1);
+    }
+  }
+
+  @Test
   void aCreateIsSentAgainWithItsIdempotencyKeyAfterAGatewayErrorButNotAfterA4csOwn503()
       throws Exception {
     try (var api = loggedIn(new FakeApi())) {
