@@ -342,7 +342,9 @@ final class WorkspaceCommands extends A4cCli.Group {
         if (common.json()) {
           Common.printJson(context, java.util.Map.of("workspaceId", id, "state", "DELETED"));
         } else {
-          context.out().println("deleted " + id);
+          // After a gateway's error, a 404 says the workspace is gone, not that this delete (rather
+          // than an earlier one) removed it.
+          context.out().println(reply.status() == 404 ? id + " is gone" : "deleted " + id);
         }
         return;
       }

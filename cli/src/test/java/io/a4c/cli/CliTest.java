@@ -384,7 +384,7 @@ class CliTest {
       api.first(delete, new FakeApi.Answer(502, "application/json", "{}"));
       var run = FakeApi.cli(home, "", "workspaces", "delete", WS1);
       assertThat(run.exitCode()).as(run.err()).isZero();
-      assertThat(run.out()).contains("deleted " + WS1);
+      assertThat(run.out()).contains(WS1 + " is gone");
       assertThat(api.requests(delete)).hasSize(2);
 
       // Without a gateway's error first, a 404 is what it says.

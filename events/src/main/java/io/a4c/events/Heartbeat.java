@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param capacity how many workspaces this host may run
  * @param runningWorkspaces A4C containers running now
  * @param workingOn the workspaces (warm pool members included) whose commands the daemon has in
- *     hand as it sends the beat: being carried out, or waiting behind one of the same workspace. A
- *     create that is slow rather than lost is listed, so the sweeper leaves it be ({@code
- *     StuckWorkspaces}); at most {@link #MAX_WORKING_ON}, empty from a daemon that predates it
+ *     hand as it sends the beat: received and not yet ended — being carried out, waiting for a
+ *     command thread, or behind an earlier one of the same workspace. A create that is slow rather
+ *     than lost is listed, so the sweeper leaves it be ({@code StuckWorkspaces}); at most {@link
+ *     #MAX_WORKING_ON}, empty from a daemon that predates it
  */
 public record Heartbeat(
     int version,

@@ -34,11 +34,7 @@ class HeartbeatDiskTest {
     var layers = new WritableLayerUsage(docker, config);
     var snapshot =
         new HostSnapshot(
-            docker,
-            layers,
-            config,
-            Clock.systemUTC(),
-            new io.a4c.daemon.workspaces.WorkspaceLocks());
+            docker, layers, config, Clock.systemUTC(), new io.a4c.daemon.commands.CommandsInHand());
     layers.measure();
 
     String id =

@@ -32,7 +32,8 @@ public final class StuckWorkspaces {
    * How many stuck deadlines work is left alone while its live host lists it as in hand ({@link
    * io.a4c.events.Heartbeat#workingOn}): a create that is slow (a large pull, a busy engine) rather
    * than lost is neither sent again nor failed, up to this bound, past which a command the daemon
-   * never lets go of (a call that hangs) is swept as any other.
+   * never lets go of (a call that hangs) is ended: a create, start or rebuild at once, since a
+   * re-send would only wait behind it in its workspace's message group.
    */
   static final int IN_HAND_DEADLINES = 4;
 
@@ -80,8 +81,9 @@ public final class StuckWorkspaces {
    * create or rebuild FAILED with the step it was stuck at (a rebuild's home is kept), a start back
    * to STOPPED. Work on a DOWN host waits for it, but for a delete: its record goes at once, as a
    * delete asked for while the host is DOWN does ({@link WorkspaceDeletion#delete}). Work whose
-   * host listed it as in hand in a heartbeat since {@code before} is left to that host, until it
-   * has not moved for {@link #IN_HAND_DEADLINES} deadlines.
+   * host listed it as in hand in a heartbeat since {@code before} is left to that host until it has
+   * not moved for {@link #IN_HAND_DEADLINES} deadlines; a create, start or rebuild still in hand
+   * then is ended at once (a re-send would queue behind it), a stop or delete sent again.
    */
   public Swept sweep(Instant before) {
     Instant now = clock.instant();
@@ -105,8 +107,8 @@ public final class StuckWorkspaces {
         }
         continue;
       }
-      if (stuck.updatedAt().isAfter(inHandUntil)
-          && directory.inHand(stuck.hostId(), stuck.workspaceId(), before)) {
+      boolean inHand = directory.inHand(stuck.hostId(), stuck.workspaceId(), before);
+      if (inHand && stuck.updatedAt().isAfter(inHandUntil)) {
         log.atInfo()
             .addKeyValue("workspaceId", stuck.workspaceId())
             .addKeyValue("state", stuck.state())
@@ -114,7 +116,7 @@ public final class StuckWorkspaces {
             .log("stuck workspace left to its host, which has its command in hand");
         continue;
       }
-      switch (failures.run(stuck.workspaceId(), () -> sweepOne(stuck), Outcome.NONE)) {
+      switch (failures.run(stuck.workspaceId(), () -> sweepOne(stuck, inHand), Outcome.NONE)) {
         case REDRIVEN -> redriven++;
         case FAILED -> failed++;
         case NONE -> {}
@@ -150,7 +152,12 @@ public final class StuckWorkspaces {
     NONE
   }
 
-  private Outcome sweepOne(Workspace stuck) {
+  /**
+   * @param inHand whether its host still has the command in hand past {@link #IN_HAND_DEADLINES}: a
+   *     command the daemon never lets go of, which a create, start or rebuild sent again would only
+   *     queue behind, so it is ended at once
+   */
+  private Outcome sweepOne(Workspace stuck, boolean inHand) {
     Instant now = clock.instant();
     Outcome outcome = Outcome.NONE;
     switch (stuck.state()) {
@@ -165,7 +172,7 @@ public final class StuckWorkspaces {
         }
       }
       default -> {
-        if (stuck.redrives() >= MAX_REDRIVES || projectGone(stuck)) {
+        if (stuck.redrives() >= MAX_REDRIVES || inHand || projectGone(stuck)) {
           if (giveUp(stuck, now)) {
             outcome = Outcome.FAILED;
           }

@@ -94,7 +94,7 @@ class StuckWorkspacesTest {
   }
 
   @Test
-  void aCreateItsHostHasInHandIsLeftToItUntilFourDeadlinesThenSweptAsAnyOther() {
+  void aCreateItsHostHasInHandIsLeftToItForFourDeadlinesThenEnded() {
     services.reports.apply(
         WorkspaceServices.report(
             "h1", created, WorkspaceState.CREATING, WorkspaceStep.STARTED, "c1", null));
@@ -112,12 +112,26 @@ class StuckWorkspacesTest {
     assertThat(stored.state()).isEqualTo(WorkspaceState.CREATING);
     assertThat(services.commandsTo("h1")).isEmpty();
 
-    // A command the daemon never lets go of (a call that hangs) is swept as before, in the end.
+    // A command the daemon never lets go of (a call that hangs) is ended at four deadlines: sent
+    // again, it would only wait behind the one in hand.
     services.clock.advance(STUCK_AFTER.plusSeconds(1));
     services.hostWorkingOn("h1", List.of(IMAGE), created.workspaceId());
     assertThat(services.stuck.sweep(services.clock.instant().minus(STUCK_AFTER)))
+        .isEqualTo(new StuckWorkspaces.Swept(0, 1));
+    assertThat(services.stored(created).state()).isEqualTo(WorkspaceState.FAILED);
+    assertThat(services.commandsTo("h1")).isEmpty();
+  }
+
+  @Test
+  void aDeleteItsHostHasInHandPastFourDeadlinesIsSentAgainNotEnded() {
+    services.deletion.delete(user(ALICE), ALICE, created.workspaceId());
+    services.commandsTo("h1");
+    services.clock.advance(STUCK_AFTER.multipliedBy(StuckWorkspaces.IN_HAND_DEADLINES));
+    services.hostWorkingOn("h1", List.of(IMAGE), created.workspaceId());
+
+    assertThat(services.stuck.sweep(services.clock.instant().minus(STUCK_AFTER)))
         .isEqualTo(new StuckWorkspaces.Swept(1, 0));
-    assertThat(services.commandsTo("h1")).singleElement().isInstanceOf(CreateWorkspace.class);
+    assertThat(services.commandsTo("h1")).singleElement().isInstanceOf(DeleteWorkspace.class);
   }
 
   @Test

@@ -62,6 +62,7 @@ public final class HostCommandConsumer {
   private final String hostId;
   private final int concurrency;
   private final ExecutorService pool;
+  private final CommandsInHand workspacesInHand;
 
   /** The commands in hand, per message group, oldest first; a group present is being worked. */
   private final Map<String, Deque<SqsLeases.Lease>> groups = new HashMap<>();
@@ -74,13 +75,15 @@ public final class HostCommandConsumer {
       WorkspaceCommandHandler workspaces,
       ObjectMapper json,
       SqsLeases leases,
-      DaemonConfig config) {
+      DaemonConfig config,
+      CommandsInHand workspacesInHand) {
     this(
         queue,
         workspaces,
         json,
         leases,
         config,
+        workspacesInHand,
         Executors.newFixedThreadPool(
             config.commandConcurrency(),
             Thread.ofVirtual().name("command-" + config.hostId() + "-", 0).factory()));
@@ -93,7 +96,9 @@ public final class HostCommandConsumer {
       ObjectMapper json,
       SqsLeases leases,
       DaemonConfig config,
+      CommandsInHand workspacesInHand,
       ExecutorService pool) {
+    this.workspacesInHand = workspacesInHand;
     this.queue = queue;
     this.workspaces = workspaces;
     this.commands = EventJson.messageReader(json, HostCommand.class);
@@ -179,6 +184,7 @@ public final class HostCommandConsumer {
     pending = new ArrayDeque<>();
     pending.addLast(lease);
     groups.put(group, pending);
+    workspacesInHand.taken(group);
     return true;
   }
 
@@ -222,6 +228,7 @@ public final class HostCommandConsumer {
         finished = pending.isEmpty();
         if (finished) {
           groups.remove(group);
+          workspacesInHand.ended(group);
         }
       }
       hideInOrder(behind); // outside the lock: SQS calls

@@ -3,12 +3,12 @@ package io.a4c.daemon.heartbeat;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Image;
+import io.a4c.daemon.commands.CommandsInHand;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.images.ContainerImage;
 import io.a4c.daemon.images.HeartbeatImages;
 import io.a4c.daemon.images.HeldImage;
-import io.a4c.daemon.workspaces.WorkspaceLocks;
 import io.a4c.events.Arch;
 import io.a4c.events.Heartbeat;
 import java.io.IOException;
@@ -34,7 +34,7 @@ import javax.inject.Singleton;
  * (a burst of builds) delays it by the slower answer, not by their sum. The engine's architecture
  * and data root, which do not change while it runs, are asked once ({@code info}, the costliest of
  * the three) and kept. A beat also lists the workspaces whose commands are in hand ({@link
- * WorkspaceLocks#inHand}), so the sweeper does not take a slow create for a lost one.
+ * CommandsInHand}), so the sweeper does not take a slow create for a lost one.
  */
 @Singleton
 public final class HostSnapshot {
@@ -42,7 +42,7 @@ public final class HostSnapshot {
   private final WritableLayerUsage layers;
   private final DaemonConfig config;
   private final Clock clock;
-  private final WorkspaceLocks locks;
+  private final CommandsInHand inHand;
   private volatile Engine engine;
 
   /** What the engine's {@code info} says that a beat needs: fixed while the engine runs. */
@@ -54,8 +54,8 @@ public final class HostSnapshot {
       WritableLayerUsage layers,
       DaemonConfig config,
       Clock clock,
-      WorkspaceLocks locks) {
-    this.locks = locks;
+      CommandsInHand inHand) {
+    this.inHand = inHand;
     this.docker = docker;
     this.layers = layers;
     this.config = config;
@@ -97,7 +97,7 @@ public final class HostSnapshot {
             config.capacity(),
             running,
             clock.instant())
-        .withWorkingOn(locks.inHand(Heartbeat.MAX_WORKING_ON));
+        .withWorkingOn(inHand.list(Heartbeat.MAX_WORKING_ON));
   }
 
   private Engine engine() {

@@ -1,7 +1,5 @@
 package io.a4c.daemon.workspaces;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,9 +21,6 @@ public final class WorkspaceLocks {
   private static final class Entry {
     final ReentrantLock lock = new ReentrantLock();
     int users;
-
-    /** Of {@link #users}, those that came through {@link #hold}: commands, not watchers' tries. */
-    int holders;
   }
 
   private final Map<String, Entry> locks = new ConcurrentHashMap<>();
@@ -44,35 +39,17 @@ public final class WorkspaceLocks {
    * lock is reentrant: a holder may take it again.
    */
   public Held hold(String workspaceId) {
-    var entry = use(workspaceId, true);
+    var entry = use(workspaceId);
     try {
       entry.lock.lock();
     } catch (RuntimeException | Error e) {
-      release(workspaceId, true);
+      release(workspaceId);
       throw e;
     }
     return () -> {
       entry.lock.unlock();
-      release(workspaceId, true);
+      release(workspaceId);
     };
-  }
-
-  /**
-   * The workspaces whose commands are in hand now — holding their lock through {@link #hold}, or
-   * waiting for it — sorted, at most {@code limit}: what a heartbeat lists, so the sweeper tells a
-   * slow command from a lost one. The idle watcher's and the disk limit's tries are not listed.
-   */
-  public List<String> inHand(int limit) {
-    List<String> ids = new ArrayList<>();
-    locks.forEach(
-        (id, entry) -> {
-          synchronized (entry) {
-            if (entry.holders > 0) {
-              ids.add(id);
-            }
-          }
-        });
-    return ids.stream().sorted().limit(limit).toList();
   }
 
   /**
@@ -81,7 +58,7 @@ public final class WorkspaceLocks {
    * @return whether it ran
    */
   public boolean tryWith(String workspaceId, Runnable work) {
-    var entry = use(workspaceId, false);
+    var entry = use(workspaceId);
     try {
       if (!entry.lock.tryLock()) {
         return false;
@@ -93,31 +70,21 @@ public final class WorkspaceLocks {
         entry.lock.unlock();
       }
     } finally {
-      release(workspaceId, false);
+      release(workspaceId);
     }
   }
 
-  private Entry use(String workspaceId, boolean holder) {
+  private Entry use(String workspaceId) {
     return locks.compute(
         workspaceId,
         (id, entry) -> {
           var used = entry == null ? new Entry() : entry;
-          synchronized (used) {
-            used.users++;
-            used.holders += holder ? 1 : 0;
-          }
+          used.users++;
           return used;
         });
   }
 
-  private void release(String workspaceId, boolean holder) {
-    locks.computeIfPresent(
-        workspaceId,
-        (id, entry) -> {
-          synchronized (entry) {
-            entry.holders -= holder ? 1 : 0;
-            return --entry.users == 0 ? null : entry;
-          }
-        });
+  private void release(String workspaceId) {
+    locks.computeIfPresent(workspaceId, (id, entry) -> --entry.users == 0 ? null : entry);
   }
 }

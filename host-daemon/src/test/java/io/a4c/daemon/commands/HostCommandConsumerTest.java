@@ -66,6 +66,7 @@ class HostCommandConsumerTest {
   private CommandQueue queue;
   private String url;
   private HostCommandConsumer consumer;
+  private final CommandsInHand inHand = new CommandsInHand();
 
   @BeforeEach
   void consumer() {
@@ -131,7 +132,12 @@ class HostCommandConsumerTest {
         };
     consumer =
         new HostCommandConsumer(
-            queue, handler, EventJson.newMapper(), new SqsLeases(Clock.systemUTC()), config);
+            queue,
+            handler,
+            EventJson.newMapper(),
+            new SqsLeases(Clock.systemUTC()),
+            config,
+            inHand);
   }
 
   @AfterEach
@@ -158,6 +164,7 @@ class HostCommandConsumerTest {
             EventJson.newMapper(),
             new SqsLeases(Clock.systemUTC()),
             config,
+            inHand,
             new CallersThread());
   }
 
@@ -483,6 +490,45 @@ class HostCommandConsumerTest {
     holding.countDown();
     awaitOnQueue(0);
     assertThat(handled).containsExactly("create ws-a 1");
+  }
+
+  @Test
+  void theWorkspacesInHandAreThoseReceivedUntilTheirLastCommandEndsWaitingForAThreadIncluded()
+      throws Exception {
+    consumer.close();
+    config =
+        sqs.config(
+            Map.of(DaemonEnv.COMMAND_VISIBILITY_SECONDS, "2", DaemonEnv.COMMAND_CONCURRENCY, "2"));
+    consumer =
+        new HostCommandConsumer(
+            queue,
+            handler,
+            EventJson.newMapper(),
+            new SqsLeases(Clock.systemUTC()),
+            config,
+            inHand);
+    holding = new CountDownLatch(1);
+    held = c -> c.workspaceId() != null;
+    send(create("ws-a"));
+    send(create("ws-b"));
+    send(create("ws-c"));
+    send(PrefetchImage.of("p-1", "h1", "10.250.0.1:5000/a4c-images:kernel_main_amd64_1"));
+    keepPolling();
+
+    // Two command threads, both taken by creates that block: the third waits for one, and is in
+    // hand all the same; the prefetch, no workspace's, is not listed.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> handled.size() == 2 && inHand.list(10).size() == 3);
+    Thread.sleep(200); // nothing more is handed over
+    assertThat(handled).as("two threads").hasSize(2);
+    assertThat(inHand.list(10)).containsExactly(id("ws-a"), id("ws-b"), id("ws-c"));
+    assertThat(inHand.list(1)).as("bounded").containsExactly(id("ws-a"));
+
+    holding.countDown();
+    awaitOnQueue(0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> inHand.list(10).isEmpty());
+    assertThat(handled).contains("create ws-a 1", "create ws-b 1", "create ws-c 1");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.a4c.daemon.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.a4c.daemon.commands.CommandsInHand;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.config.DaemonEnv;
 import io.a4c.daemon.docker.ContainerLabels;
@@ -9,7 +10,6 @@ import io.a4c.daemon.heartbeat.HostSnapshot;
 import io.a4c.daemon.heartbeat.WritableLayerUsage;
 import io.a4c.daemon.registry.ImageRepository;
 import io.a4c.daemon.testing.FakeDocker;
-import io.a4c.daemon.workspaces.WorkspaceLocks;
 import io.a4c.events.Arch;
 import io.a4c.events.EventJson;
 import io.a4c.events.Heartbeat;
@@ -57,19 +57,17 @@ class HeartbeatImagesTest {
             Map.of(ContainerLabels.MANAGED, "true", ContainerLabels.IMAGE_REF, oldBuildInUse));
     var docker = new FakeDocker("x86_64", images, List.of(inUse));
     var config = config();
-    var locks = new WorkspaceLocks();
+    var inHand = new CommandsInHand();
+    inHand.taken("ws-01jd0000000000000000000001");
 
-    Heartbeat beat;
-    try (var creating = locks.hold("ws-01jd0000000000000000000001")) {
-      beat =
-          new HostSnapshot(
-                  docker.client(),
-                  new WritableLayerUsage(docker.client(), config),
-                  config,
-                  Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC),
-                  locks)
-              .take();
-    }
+    Heartbeat beat =
+        new HostSnapshot(
+                docker.client(),
+                new WritableLayerUsage(docker.client(), config),
+                config,
+                Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC),
+                inHand)
+            .take();
     byte[] body =
         EventJson.newMapper()
             .writerFor(HostEvent.class)

@@ -29,7 +29,7 @@ class HostCertificatesTest {
         "-n",
         "ws-1.ws.test,ws-1",
         "-V",
-        "20260102:forever",
+        "20260102000000Z:forever" /* UTC, whatever the zone */,
         dir.resolve("host.pub").toString());
     String line = Files.readString(dir.resolve("host-cert.pub"));
 

@@ -2,11 +2,9 @@ package io.a4c.daemon.workspaces;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The per-workspace locks: exclusive while held, and forgotten once nobody uses them. */
@@ -89,36 +87,6 @@ class WorkspaceLocksTest {
     }
 
     assertThat(overlaps[0]).isZero();
-    assertThat(keptLocks()).isZero();
-  }
-
-  @Test
-  void theWorkspacesInHandAreThoseHeldOrWaitedForByACommandNotByAWatchersTry() throws Exception {
-    var held = locks.hold("ws-b");
-    var waiting = new CountDownLatch(1);
-    Thread waiter =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  waiting.countDown();
-                  try (var second = locks.hold("ws-b")) {
-                    // the command that waited behind the first
-                  }
-                });
-    waiting.await();
-    var listedDuringTry = new AtomicReference<List<String>>();
-    locks.tryWith("ws-a", () -> listedDuringTry.set(locks.inHand(10)));
-    try (var other = locks.hold("ws-c")) {
-      assertThat(locks.inHand(10)).containsExactly("ws-b", "ws-c");
-      assertThat(locks.inHand(1)).as("bounded").containsExactly("ws-b");
-    }
-    assertThat(listedDuringTry.get())
-        .as("a watcher's try is not a command")
-        .containsExactly("ws-b");
-
-    held.close();
-    waiter.join();
-    assertThat(locks.inHand(10)).isEmpty();
     assertThat(keptLocks()).isZero();
   }
 
