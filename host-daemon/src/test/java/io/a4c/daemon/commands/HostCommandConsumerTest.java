@@ -130,14 +130,13 @@ class HostCommandConsumerTest {
             handled.add("fill " + name(command) + " " + command.pool() + " " + receiveCount);
           }
         };
-    consumer =
-        new HostCommandConsumer(
-            queue,
-            handler,
-            EventJson.newMapper(),
-            new SqsLeases(Clock.systemUTC()),
-            config,
-            inHand);
+    consumer = newConsumer();
+  }
+
+  /** A consumer of the queue with {@link #config}, the handler and {@link #inHand}. */
+  private HostCommandConsumer newConsumer() {
+    return new HostCommandConsumer(
+        queue, handler, EventJson.newMapper(), new SqsLeases(Clock.systemUTC()), config, inHand);
   }
 
   @AfterEach
@@ -499,14 +498,7 @@ class HostCommandConsumerTest {
     config =
         sqs.config(
             Map.of(DaemonEnv.COMMAND_VISIBILITY_SECONDS, "2", DaemonEnv.COMMAND_CONCURRENCY, "2"));
-    consumer =
-        new HostCommandConsumer(
-            queue,
-            handler,
-            EventJson.newMapper(),
-            new SqsLeases(Clock.systemUTC()),
-            config,
-            inHand);
+    consumer = newConsumer();
     holding = new CountDownLatch(1);
     held = c -> c.workspaceId() != null;
     send(create("ws-a"));
