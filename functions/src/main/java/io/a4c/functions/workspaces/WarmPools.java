@@ -397,7 +397,9 @@ public final class WarmPools {
    * Places one new member on the best host with room, as a create would, and tells that host to
    * make it.
    *
-   * @return false when no host could take it (or its command could not be sent)
+   * @return false when no host could take it
+   * @throws IllegalStateException when its command could not be sent (the member's record and slot
+   *     are given back first)
    */
   private boolean fill(
       String pool, Wanted want, List<Host> fleet, Set<String> holders, Instant now) {
@@ -430,13 +432,11 @@ public final class WarmPools {
                     .workspaceSpec(
                         want.image().imageRef(), memberId + "." + domain, defaultIdleStopMinutes)));
       } catch (RuntimeException e) {
+        // Nothing of the member stays; the pool's failure counts as the sweep's error (the
+        // operator's alarm), and the next sweep fills it again.
         members.removeReleasing(member);
-        log.atWarn()
-            .addKeyValue("pool", pool)
-            .addKeyValue("hostId", host.hostId())
-            .setCause(e)
-            .log("pool fill not sent; tried again next sweep");
-        return false;
+        throw new IllegalStateException(
+            "pool fill not sent to host " + host.hostId() + "; filled again next sweep", e);
       }
       log.atInfo()
           .addKeyValue("pool", pool)

@@ -5,6 +5,8 @@ import io.a4c.functions.sshkeys.KeySet;
 import io.a4c.functions.sshkeys.KeySetChanges;
 import io.a4c.functions.sshkeys.SshKeyStore;
 import io.a4c.functions.sshkeys.SshKeyring;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -59,6 +61,14 @@ public final class WorkspaceKeySync implements KeySetChanges {
 
   @Override
   public void changed(String userId, KeySet keySet) {
+    sendToAll(userId, keySet);
+  }
+
+  /**
+   * Sends the set to the user's live workspaces, and marks the sync done if it reached every one;
+   * whether it did.
+   */
+  private boolean sendToAll(String userId, KeySet keySet) {
     boolean allSent = true;
     String after = null;
     do {
@@ -73,17 +83,22 @@ public final class WorkspaceKeySync implements KeySetChanges {
     if (allSent) {
       keys.syncDone(userId, keySet.revision());
     }
+    return allSent;
   }
 
   /**
    * Sends the current key set again to the live workspaces of users whose last change may not have
    * reached them all (at most {@link #RESEND_PER_SWEEP}); the sweeper calls it. A send that goes
-   * twice is harmless: a host applies only a newer revision than its container holds.
+   * twice is harmless: a host applies only a newer revision than its container holds. When a set
+   * still did not reach every workspace (a host's queue refuses sends), the others are sent all the
+   * same and it then throws, so the sweep counts an error and the operator's alarm sees it; the
+   * mark stays for the next sweep.
    *
    * @return how many users' sets were sent again
    */
   public int resendPending() {
     int resent = 0;
+    List<String> unsent = new ArrayList<>();
     for (String userId : keys.syncPending(RESEND_PER_SWEEP)) {
       var current = keyring.current(userId);
       if (current.isPresent()) {
@@ -91,9 +106,15 @@ public final class WorkspaceKeySync implements KeySetChanges {
             .addKeyValue("userId", userId)
             .addKeyValue("keysRevision", current.get().revision())
             .log("key set sent again: its last sync did not reach every workspace");
-        changed(userId, current.get());
+        if (!sendToAll(userId, current.get())) {
+          unsent.add(userId);
+        }
         resent++;
       }
+    }
+    if (!unsent.isEmpty()) {
+      throw new IllegalStateException(
+          "key sets sent again did not reach every workspace of " + unsent + "; sent next sweep");
     }
     return resent;
   }

@@ -660,6 +660,21 @@ class WarmPoolsTest {
   }
 
   @Test
+  void aFillWhoseCommandCannotBeSentLeavesNothingAndFailsTheSweepUntilItGoes() {
+    services.setWarmPool(2);
+    WorkspaceDeletionTest.dropCommandQueue(sqs, "h1");
+
+    assertThatThrownBy(services.pools::maintain).hasMessageContaining("pool fill not sent");
+    assertThat(members()).isEmpty();
+    assertThat(services.host("h1").assignedWorkspaces()).isZero();
+
+    sqs.createHostQueue("h1");
+    services.pools.maintain();
+    assertThat(services.commandsTo("h1")).hasSize(2).allMatch(FillPool.class::isInstance);
+    assertThat(members()).hasSize(2);
+  }
+
+  @Test
   void aFillItsHostHasInHandIsWaitedForPastTheStuckDeadlineNotDrained() {
     services.setWarmPool(1);
     services.pools.maintain();
