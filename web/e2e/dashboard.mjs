@@ -226,6 +226,11 @@ try {
   );
   check(bars.length === hostCount, `the admin sees ${hostCount} hosts with disk bars (${bars.join(", ")})`);
   check((await page.$$(".bar-limit")).length === hostCount, "each disk bar shows the 95 % line");
+  const counts = await page.$$eval(".host-workspaces", (els) => els.map((el) => el.textContent));
+  check(
+    counts.length === hostCount && counts.every((t) => /^Workspaces \d+ of \d+ \(\d+ running, \d+ in hand\)$/.test(t)),
+    `each host card counts its workspaces, running and in hand (${counts.join("; ")})`,
+  );
   await axeCheck(page, "the hosts view");
   await page.screenshot({ path: join(shots, "hosts.png"), fullPage: true });
   await page.setViewportSize(PHONE);

@@ -406,7 +406,8 @@ function hostsView(s: Session): () => void {
       h("p", { class: "small" }, `${host.arch} · heartbeat ${age(host.lastHeartbeatAt)} ago`),
       h("p", {}, `Disk ${gigabytes(host.diskUsedBytes)} of ${gigabytes(host.diskTotalBytes)}`),
       bar(`Disk used on ${host.hostId}`, host.diskUsedBytes, host.diskTotalBytes, DISK_LIMIT),
-      h("p", {}, `Workspaces ${host.assignedWorkspaces} of ${host.capacity} (${host.runningWorkspaces} running)`),
+      h("p", { class: "host-workspaces" },
+        `Workspaces ${host.assignedWorkspaces} of ${host.capacity} (${host.runningWorkspaces} running, ${host.workingOn.length} in hand)`),
       bar(`Workspaces on ${host.hostId}`, host.assignedWorkspaces, host.capacity),
       host.status === "DOWN" ? null : h("button", {
         type: "button",
