@@ -73,6 +73,17 @@ public record Host(
         workingOn);
   }
 
+  /**
+   * What this host had in hand ({@link #workingOn}) if it is not DOWN and its last heartbeat was
+   * applied at or after {@code since}; none otherwise: the one rule by which the sweeps leave a
+   * host's work to it.
+   */
+  public List<String> inHandSince(Instant since) {
+    return status != HostStatus.DOWN && lastHeartbeatAt != null && !lastHeartbeatAt.isBefore(since)
+        ? workingOn
+        : List.of();
+  }
+
   /** Whether the last heartbeat is recent enough to trust. */
   public boolean heartbeatFresh(Instant now, Duration staleAfter) {
     return lastHeartbeatAt != null && !lastHeartbeatAt.isBefore(now.minus(staleAfter));

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -21,10 +20,7 @@ import javax.inject.Singleton;
 public final class HostDirectory {
   static final Duration REFRESH = Duration.ofSeconds(5);
 
-  /** A host's status, when its last heartbeat was applied and what that beat listed in hand. */
-  private record Seen(HostStatus status, Instant lastHeartbeatAt, Set<String> workingOn) {}
-
-  private record Snapshot(Map<String, Seen> hosts, Instant takenAt) {}
+  private record Snapshot(Map<String, Host> hosts, Instant takenAt) {}
 
   /** An image's holders as read at {@code takenAt}. */
   private record Held(List<String> hosts, Instant takenAt) {}
@@ -55,7 +51,7 @@ public final class HostDirectory {
 
   /** Whether the host heartbeats (not DOWN); null when the host is unknown. */
   public Boolean reachable(String hostId) {
-    Seen seen = current().hosts().get(hostId);
+    Host seen = current().hosts().get(hostId);
     return seen == null ? null : seen.status() != HostStatus.DOWN;
   }
 
@@ -64,22 +60,17 @@ public final class HostDirectory {
    * not DOWN, unknown, or never beat.
    */
   public Instant silentSince(String hostId) {
-    Seen seen = current().hosts().get(hostId);
+    Host seen = current().hosts().get(hostId);
     return seen == null || seen.status() != HostStatus.DOWN ? null : seen.lastHeartbeatAt();
   }
 
   /**
-   * Whether the host, not DOWN, had {@code workspaceId}'s command in hand ({@link Host#workingOn})
-   * at its last heartbeat, and that beat was applied at or after {@code since}: the host is working
-   * on it, and was lately. False for an unknown host.
+   * Whether the host had {@code workspaceId}'s command in hand ({@link Host#inHandSince}): the host
+   * is working on it, and was lately. False for an unknown host.
    */
   public boolean inHand(String hostId, String workspaceId, Instant since) {
-    Seen seen = current().hosts().get(hostId);
-    return seen != null
-        && seen.status() != HostStatus.DOWN
-        && seen.lastHeartbeatAt() != null
-        && !seen.lastHeartbeatAt().isBefore(since)
-        && seen.workingOn().contains(workspaceId);
+    Host seen = current().hosts().get(hostId);
+    return seen != null && seen.inHandSince(since).contains(workspaceId);
   }
 
   /**
@@ -106,13 +97,8 @@ public final class HostDirectory {
     Snapshot current = snapshot;
     Instant now = clock.instant();
     if (current == null || current.takenAt().isBefore(now.minus(REFRESH))) {
-      List<Host> all = hosts.all();
-      Map<String, Seen> seen = new HashMap<>();
-      all.forEach(
-          h ->
-              seen.put(
-                  h.hostId(),
-                  new Seen(h.status(), h.lastHeartbeatAt(), Set.copyOf(h.workingOn()))));
+      Map<String, Host> seen = new HashMap<>();
+      hosts.all().forEach(h -> seen.put(h.hostId(), h));
       current = new Snapshot(Map.copyOf(seen), now);
       snapshot = current;
     }

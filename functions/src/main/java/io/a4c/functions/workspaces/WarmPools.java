@@ -251,9 +251,8 @@ public final class WarmPools {
     for (Host host : fleet) {
       if (host.status() == HostStatus.DRAINING || host.status() == HostStatus.DOWN) {
         notLive.put(host.hostId(), host.status());
-      } else if (host.lastHeartbeatAt() != null
-          && !host.lastHeartbeatAt().isBefore(now.minus(stuckAfter))) {
-        inHand.addAll(host.workingOn());
+      } else {
+        inHand.addAll(host.inHandSince(now.minus(stuckAfter)));
       }
     }
     int filled = 0;
