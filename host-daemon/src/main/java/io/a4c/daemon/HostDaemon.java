@@ -8,6 +8,7 @@ import io.a4c.daemon.docker.WorkspaceNetwork;
 import io.a4c.daemon.heartbeat.HeartbeatPublisher;
 import io.a4c.daemon.heartbeat.WritableLayerUsage;
 import io.a4c.daemon.idle.IdleWatcher;
+import io.a4c.daemon.images.EngineImages;
 import io.a4c.daemon.reconcile.ImageCollector;
 import io.a4c.daemon.reconcile.InventoryPublisher;
 import io.a4c.daemon.workspaces.WorkspaceDiskLimit;
@@ -41,6 +42,7 @@ public final class HostDaemon implements AutoCloseable {
   private final IdleWatcher idle;
   private final ScheduledExecutorService imageCollections;
   private final ImageCollector images;
+  private final EngineImages engineImages;
   private final WorkspaceDiskLimit diskLimit;
   private volatile boolean running;
   private Thread loop;
@@ -57,8 +59,10 @@ public final class HostDaemon implements AutoCloseable {
       WorkspaceNetwork network,
       IdleWatcher idle,
       ImageCollector images,
+      EngineImages engineImages,
       WorkspaceDiskLimit diskLimit) {
     this.diskLimit = diskLimit;
+    this.engineImages = engineImages;
     this.config = config;
     this.images = images;
     this.idle = idle;
@@ -106,6 +110,8 @@ public final class HostDaemon implements AutoCloseable {
     network.ensure();
     queue.ensureExists();
     running = true;
+    // The beats and the image collection list the engine's images again only on its image events.
+    engineImages.start();
     layers.measure();
     heartbeat.beat();
     beats.scheduleAtFixedRate(
@@ -178,6 +184,7 @@ public final class HostDaemon implements AutoCloseable {
     inventories.shutdownNow();
     idleChecks.shutdownNow();
     imageCollections.shutdownNow();
+    engineImages.close();
     if (loop != null) {
       try {
         loop.join(config.pollWait().plusSeconds(10).toMillis());

@@ -6,6 +6,7 @@ import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.config.DaemonEnv;
 import io.a4c.daemon.heartbeat.HostSnapshot;
 import io.a4c.daemon.heartbeat.WritableLayerUsage;
+import io.a4c.daemon.images.EngineImages;
 import io.a4c.local.testing.Fleet;
 import io.a4c.local.testing.SharedRuntime;
 import java.time.Clock;
@@ -34,7 +35,12 @@ class HeartbeatDiskTest {
     var layers = new WritableLayerUsage(docker, config);
     var snapshot =
         new HostSnapshot(
-            docker, layers, config, Clock.systemUTC(), new io.a4c.daemon.commands.CommandsInHand());
+            docker,
+            new EngineImages(docker, Clock.systemUTC(), config),
+            layers,
+            config,
+            Clock.systemUTC(),
+            new io.a4c.daemon.commands.CommandsInHand());
     layers.measure();
 
     String id =

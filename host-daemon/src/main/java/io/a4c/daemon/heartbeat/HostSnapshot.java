@@ -7,6 +7,7 @@ import io.a4c.daemon.commands.CommandsInHand;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.images.ContainerImage;
+import io.a4c.daemon.images.EngineImages;
 import io.a4c.daemon.images.HeartbeatImages;
 import io.a4c.daemon.images.HeldImage;
 import io.a4c.events.Arch;
@@ -31,14 +32,16 @@ import javax.inject.Singleton;
  * a bounded selection, {@link HeartbeatImages}, not every tag the engine holds.
  *
  * <p>A beat asks the engine two questions at once, its images and its containers, so a busy engine
- * (a burst of builds) delays it by the slower answer, not by their sum. The engine's architecture
- * and data root, which do not change while it runs, are asked once ({@code info}, the costliest of
- * the three) and kept. A beat also lists the workspaces whose commands are in hand ({@link
- * CommandsInHand}), so the sweeper does not take a slow create for a lost one.
+ * (a burst of builds) delays it by the slower answer, not by their sum. The images come from {@link
+ * EngineImages}, which asks again only when the engine has announced a change. The engine's
+ * architecture and data root, which do not change while it runs, are asked once ({@code info}, the
+ * costliest of the three) and kept. A beat also lists the workspaces whose commands are in hand
+ * ({@link CommandsInHand}), so the sweeper does not take a slow create for a lost one.
  */
 @Singleton
 public final class HostSnapshot {
   private final DockerClient docker;
+  private final EngineImages images;
   private final WritableLayerUsage layers;
   private final DaemonConfig config;
   private final Clock clock;
@@ -51,12 +54,14 @@ public final class HostSnapshot {
   @Inject
   public HostSnapshot(
       DockerClient docker,
+      EngineImages images,
       WritableLayerUsage layers,
       DaemonConfig config,
       Clock clock,
       CommandsInHand inHand) {
     this.inHand = inHand;
     this.docker = docker;
+    this.images = images;
     this.layers = layers;
     this.config = config;
     this.clock = clock;
@@ -68,7 +73,7 @@ public final class HostSnapshot {
     var containersCall =
         new FutureTask<List<Container>>(() -> docker.listContainersCmd().withShowAll(true).exec());
     Thread.ofVirtual().name("heartbeat-containers-" + config.hostId()).start(containersCall);
-    List<Image> images = docker.listImagesCmd().exec();
+    List<Image> images = this.images.list();
     List<Container> containers = answer(containersCall);
     long imageBytes =
         images.stream().mapToLong(i -> Objects.requireNonNullElse(i.getSize(), 0L)).sum();

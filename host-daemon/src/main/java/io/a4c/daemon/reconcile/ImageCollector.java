@@ -7,6 +7,7 @@ import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.heartbeat.HostSnapshot;
 import io.a4c.daemon.heartbeat.WritableLayerUsage;
 import io.a4c.daemon.images.ContainerImage;
+import io.a4c.daemon.images.EngineImages;
 import io.a4c.daemon.images.HeldImage;
 import io.a4c.daemon.images.ImageCollection;
 import io.a4c.daemon.registry.ImageRepository;
@@ -26,13 +27,15 @@ import org.slf4j.LoggerFactory;
  * chooses: in the configured repository, used by no container, not among the newest {@code
  * A4C_IMAGE_KEEP_NEWEST} of their (project, parent, arch). It removes references without force, so
  * the engine itself refuses an image a container took meanwhile; an image with other tags only
- * loses the one. A host without a repository collects nothing.
+ * loses the one. A host without a repository collects nothing. The images it weighs are the
+ * heartbeat's listing ({@link EngineImages}), asked again only after the engine announced a change.
  */
 @Singleton
 public final class ImageCollector {
   private static final Logger log = LoggerFactory.getLogger(ImageCollector.class);
 
   private final DockerClient docker;
+  private final EngineImages engineImages;
   private final WritableLayerUsage layers;
   private final Optional<ImageRepository> repository;
   private final int budgetPercent;
@@ -41,8 +44,13 @@ public final class ImageCollector {
   private final String hostId;
 
   @Inject
-  public ImageCollector(DockerClient docker, WritableLayerUsage layers, DaemonConfig config) {
+  public ImageCollector(
+      DockerClient docker,
+      EngineImages engineImages,
+      WritableLayerUsage layers,
+      DaemonConfig config) {
     this.docker = docker;
+    this.engineImages = engineImages;
     this.layers = layers;
     this.repository = config.imageRepository();
     this.budgetPercent = config.imageDiskBudgetPercent();
@@ -62,7 +70,7 @@ public final class ImageCollector {
       return List.of();
     }
     try {
-      var images = docker.listImagesCmd().exec();
+      var images = engineImages.list();
       long used =
           images.stream().mapToLong(i -> i.getSize() == null ? 0 : i.getSize()).sum()
               + layers.bytes();

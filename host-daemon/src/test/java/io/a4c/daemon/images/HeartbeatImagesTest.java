@@ -63,6 +63,7 @@ class HeartbeatImagesTest {
     Heartbeat beat =
         new HostSnapshot(
                 docker.client(),
+                new EngineImages(docker.client(), Clock.systemUTC(), config),
                 new WritableLayerUsage(docker.client(), config),
                 config,
                 Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC),

@@ -14,12 +14,14 @@ import io.a4c.daemon.docker.Handoff;
 import io.a4c.daemon.docker.StepFailure;
 import io.a4c.daemon.docker.WorkspaceNetwork;
 import io.a4c.daemon.heartbeat.WritableLayerUsage;
+import io.a4c.daemon.images.EngineImages;
 import io.a4c.daemon.registry.RegistryAuth;
 import io.a4c.events.CreateWorkspace;
 import io.a4c.events.WorkspaceSpec;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -170,7 +172,11 @@ class ImageCollectorDockerTest {
 
   private ImageCollector collector() {
     var config = config();
-    return new ImageCollector(docker, new WritableLayerUsage(docker, config), config);
+    return new ImageCollector(
+        docker,
+        new EngineImages(docker, Clock.systemUTC(), config),
+        new WritableLayerUsage(docker, config),
+        config);
   }
 
   private DaemonConfig config() {

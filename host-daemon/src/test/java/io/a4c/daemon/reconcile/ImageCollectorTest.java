@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.a4c.daemon.config.DaemonConfig;
 import io.a4c.daemon.config.DaemonEnv;
 import io.a4c.daemon.heartbeat.WritableLayerUsage;
+import io.a4c.daemon.images.EngineImages;
 import io.a4c.daemon.testing.FakeDocker;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +73,9 @@ class ImageCollectorTest {
     }
     var config = DaemonConfig.fromEnvironment(env);
     return new ImageCollector(
-        docker.client(), new WritableLayerUsage(docker.client(), config), config);
+        docker.client(),
+        new EngineImages(docker.client(), Clock.systemUTC(), config),
+        new WritableLayerUsage(docker.client(), config),
+        config);
   }
 }
