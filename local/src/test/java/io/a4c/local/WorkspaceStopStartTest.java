@@ -2,6 +2,7 @@ package io.a4c.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.a4c.daemon.docker.ContainerLabels;
 import io.a4c.daemon.workspaces.StepObserver;
@@ -24,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -268,10 +271,16 @@ class WorkspaceStopStartTest {
                     .noneMatch(v -> v.getName().equals(homeVolume(orphan))));
   }
 
+  /**
+   * Most of this test is a minute of waiting for the idle stop, so it runs beside this class's
+   * other tests (junit-platform.properties), on a host none of them uses: the last of three.
+   */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void anIdleWorkspaceIsStoppedAndOneWithAnOpenSshSessionIsNot(ApiClient api, Fleet fleet)
       throws Exception {
-    String hostId = fleet.hostIds().getFirst();
+    assumeTrue(fleet.hostIds().size() >= 3, "needs a host of its own (./a4c test starts three)");
+    String hostId = fleet.hostIds().get(2);
     var scenario = new Scenario(api);
     String project = SshAccessTest.sourcesProject(scenario, fleet, hostId, "idle");
     scenario.setLifecycle(project, "{\"idleStopMinutes\": 1}");

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Image;
 import io.a4c.daemon.config.DaemonConfig;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,8 +133,9 @@ public final class EngineImages implements AutoCloseable {
       if (closed) {
         return;
       }
-      // Said once per break, not once per second while the engine is away.
-      (wasOpen ? log.atWarn() : log.atDebug())
+      // Said once per break, not once per second while the engine is away, and not for a stream
+      // that was quiet for longer than the client's read timeout: that one just opens again.
+      (wasOpen && !quiet(failure) ? log.atWarn() : log.atDebug())
           .addKeyValue("hostId", hostId)
           .setCause(failure)
           .log("image event stream ended; images are listed on every ask until it reopens");
@@ -151,6 +153,16 @@ public final class EngineImages implements AutoCloseable {
                 }
               });
     }
+  }
+
+  /** Whether {@code failure} is a read that timed out (an open stream with nothing to say). */
+  private static boolean quiet(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
