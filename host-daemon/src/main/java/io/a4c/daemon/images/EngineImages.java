@@ -8,11 +8,11 @@ import com.github.dockerjava.api.model.Image;
 import io.a4c.daemon.config.DaemonConfig;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -23,15 +23,18 @@ import org.slf4j.LoggerFactory;
  * The engine's images, listed again only when they may have changed. Listing them is the costliest
  * question the daemon asks its engine on a schedule: dockerd works out every image's size, about
  * 0.6 ms of its CPU per image, so a host holding 400 images paid 0.24 s of engine CPU for each
- * heartbeat and again for each image collection — on a 1 s test beat, most of a core per engine.
- * The engine announces every change to its images as an image event (pull, tag, untag, delete,
- * import, load; a build's result is tagged), so this keeps the last listing while its event stream
- * is open and has brought nothing since, and lists again otherwise: after an event, before the
- * stream opens, while it is broken (it reopens after {@link #REOPEN_AFTER}), and when the listing
- * is older than {@link #MAX_AGE}, which bounds what an event lost in transit could cost. The stream
- * asks for the events since a second before it opened, so one that happened while it was opening is
- * replayed from the engine's buffer, not missed. Thread-safe; without {@link #start} it lists every
- * time.
+ * heartbeat and again for each image collection — with the tests' beat and collection every second,
+ * half a core per engine.
+ *
+ * <p>The engine announces changes to its images as image events (pull, tag, untag, delete, import,
+ * load; a build's result is tagged), so this keeps the last listing while its event stream is open
+ * and has brought nothing since, and lists again otherwise: after an event, before the stream
+ * opens, while it is broken (it is opened again after {@link #REOPEN_AFTER}), and when the listing
+ * is older than {@link #MAX_AGE}. That bound also covers what no image event announces (an untagged
+ * build, a {@code docker commit}) and an event lost in transit. The stream asks for the events
+ * since a second before it opened, so one that happened while it was opening is replayed from the
+ * engine's buffer, not missed. One stream at a time: each ends once, and only the current one opens
+ * the next. Thread-safe; without {@link #start} it lists every time.
  */
 @Singleton
 public final class EngineImages implements AutoCloseable {
@@ -47,12 +50,15 @@ public final class EngineImages implements AutoCloseable {
   private final Clock clock;
   private final String hostId;
 
-  /** Counts image events and stream openings: a listing taken at another count is stale. */
+  /**
+   * Counts image events and stream openings and ends: a listing taken at another count is stale.
+   */
   private final AtomicLong changes = new AtomicLong();
 
+  private final Object lock = new Object();
+  private Watch current; // guarded by lock
+  private boolean closed; // guarded by lock
   private volatile boolean watching;
-  private volatile boolean closed;
-  private volatile Closeable stream;
   private volatile Listing last;
 
   private record Listing(List<Image> images, long changes, Instant at) {}
@@ -73,10 +79,7 @@ public final class EngineImages implements AutoCloseable {
   public List<Image> list() {
     long seen = changes.get();
     Listing known = last;
-    if (watching
-        && known != null
-        && known.changes() == seen
-        && Duration.between(known.at(), clock.instant()).compareTo(MAX_AGE) < 0) {
+    if (watching && known != null && known.changes() == seen && young(known)) {
       return known.images();
     }
     // Counted before asking: an event that arrives while the engine answers makes this listing
@@ -86,29 +89,49 @@ public final class EngineImages implements AutoCloseable {
     return images;
   }
 
-  private void open() {
-    if (closed) {
-      return;
-    }
-    long since = clock.instant().getEpochSecond() - 1;
-    docker
-        .eventsCmd()
-        .withEventTypeFilter(EventType.IMAGE)
-        .withSince(Long.toString(since))
-        .exec(new Watch());
+  /** Younger than the max age (a clock set back counts as old). */
+  private boolean young(Listing listing) {
+    Duration age = Duration.between(listing.at(), clock.instant());
+    return !age.isNegative() && age.compareTo(MAX_AGE) < 0;
   }
 
+  private void open() {
+    Watch watch;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      watch = new Watch();
+      current = watch;
+    }
+    try {
+      docker
+          .eventsCmd()
+          .withEventTypeFilter(EventType.IMAGE)
+          .withSince(Long.toString(clock.instant().getEpochSecond() - 1))
+          .exec(watch);
+    } catch (RuntimeException e) {
+      watch.onError(e);
+    }
+  }
+
+  /** One opening of the stream. docker-java may end it twice (an error, then completion). */
   private final class Watch extends ResultCallback.Adapter<Event> {
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile Closeable stream;
+
     @Override
     public void onStart(Closeable opened) {
       super.onStart(opened);
       stream = opened;
-      if (closed) {
-        quietly(opened);
-        return;
+      synchronized (lock) {
+        if (closed || current != this || ended.get()) {
+          quietly(opened);
+          return;
+        }
+        changes.incrementAndGet();
+        watching = true;
       }
-      changes.incrementAndGet();
-      watching = true;
     }
 
     @Override
@@ -127,15 +150,23 @@ public final class EngineImages implements AutoCloseable {
     }
 
     private void ended(Throwable failure) {
-      boolean wasOpen = watching;
-      watching = false;
-      changes.incrementAndGet();
-      if (closed) {
+      if (!ended.compareAndSet(false, true)) {
         return;
       }
-      // Said once per break, not once per second while the engine is away, and not for a stream
-      // that was quiet for longer than the client's read timeout: that one just opens again.
-      (wasOpen && !quiet(failure) ? log.atWarn() : log.atDebug())
+      boolean wasOpen;
+      synchronized (lock) {
+        if (current != this) {
+          return;
+        }
+        wasOpen = watching;
+        watching = false;
+        changes.incrementAndGet();
+        if (closed) {
+          return;
+        }
+      }
+      // Said once per break, not once per second while the engine is away.
+      (wasOpen ? log.atWarn() : log.atDebug())
           .addKeyValue("hostId", hostId)
           .setCause(failure)
           .log("image event stream ended; images are listed on every ask until it reopens");
@@ -148,30 +179,28 @@ public final class EngineImages implements AutoCloseable {
                   open();
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                  ended(e);
                 }
               });
     }
-  }
 
-  /** Whether {@code failure} is a read that timed out (an open stream with nothing to say). */
-  private static boolean quiet(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SocketTimeoutException) {
-        return true;
+    private void closeStream() {
+      Closeable open = stream;
+      if (open != null) {
+        quietly(open);
       }
     }
-    return false;
   }
 
   @Override
   public void close() {
-    closed = true;
-    watching = false;
-    Closeable open = stream;
+    Watch open;
+    synchronized (lock) {
+      closed = true;
+      watching = false;
+      open = current;
+    }
     if (open != null) {
-      quietly(open);
+      open.closeStream();
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Direct access to the test's Docker engines, to check what A4C did there and to set the scene (tag
@@ -19,7 +20,8 @@ public final class Fleet implements AutoCloseable {
   static final String TEST_LABEL = "io.a4c.test";
 
   private final Map<String, DockerClient> engines = new LinkedHashMap<>();
-  private final List<String[]> taggedImages = new ArrayList<>();
+  // Tests of one class may tag at once (WorkspaceStopStartTest's concurrent idle test).
+  private final List<String[]> taggedImages = new CopyOnWriteArrayList<>();
 
   Fleet(Map<String, String> dockerHosts) {
     dockerHosts.forEach((id, endpoint) -> engines.put(id, DockerClients.connect(endpoint)));
