@@ -6,15 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Image;
-import io.a4c.daemon.config.DaemonConfig;
-import io.a4c.daemon.config.DaemonEnv;
 import io.a4c.daemon.docker.DockerClients;
+import io.a4c.daemon.testing.MovableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,7 +55,7 @@ class EngineImagesDockerTest {
 
   @Test
   void aTagMadeOrRemovedOnTheEngineShowsOnTheNextAskAndNothingElseAsksAgain() {
-    images = new EngineImages(docker, Clock.systemUTC(), config());
+    images = new EngineImages(docker, Clock.systemUTC(), EngineImagesTest.config());
     images.start();
     // Once the stream is open (its opening makes the first listing stale), asks are answered alike.
     var settled = settled(images);
@@ -80,33 +77,17 @@ class EngineImagesDockerTest {
 
   @Test
   void withoutItsStreamOrPastTheMaxAgeItAsksEveryTime() {
-    var unwatched = new EngineImages(docker, Clock.systemUTC(), config());
+    var unwatched = new EngineImages(docker, Clock.systemUTC(), EngineImagesTest.config());
     assertThat(unwatched.list()).as("never started").isNotSameAs(unwatched.list());
 
-    var now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
-    var clock =
-        new Clock() {
-          @Override
-          public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now.get();
-          }
-        };
-    images = new EngineImages(docker, clock, config());
+    var t0 = Instant.parse("2026-01-01T00:00:00Z");
+    var clock = new MovableClock(t0);
+    images = new EngineImages(docker, clock, EngineImagesTest.config());
     images.start();
     var settled = settled(images);
-    now.set(now.get().plus(EngineImages.MAX_AGE).minusSeconds(1));
+    clock.set(t0.plus(EngineImages.MAX_AGE).minusSeconds(1));
     assertThat(images.list()).as("younger than the max age").isSameAs(settled);
-    now.set(now.get().plusSeconds(1));
+    clock.set(t0.plus(EngineImages.MAX_AGE));
     assertThat(images.list()).as("as old as the max age").isNotSameAs(settled);
 
     images.close();
@@ -134,13 +115,5 @@ class EngineImagesDockerTest {
         .map(Image::getRepoTags)
         .filter(Objects::nonNull)
         .anyMatch(tags -> List.of(tags).contains(ref));
-  }
-
-  private static DaemonConfig config() {
-    return DaemonConfig.fromEnvironment(
-        Map.of(
-            DaemonEnv.HOST_ID, "images-probe",
-            DaemonEnv.HOST_EVENTS_QUEUE_URL, "http://127.0.0.1:9/unused",
-            DaemonEnv.HOST_QUEUE_PREFIX, "a4c-host-"));
   }
 }

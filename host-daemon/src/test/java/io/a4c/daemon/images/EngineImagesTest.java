@@ -92,7 +92,7 @@ class EngineImagesTest {
             });
   }
 
-  private static DaemonConfig config() {
+  static DaemonConfig config() {
     return DaemonConfig.fromEnvironment(
         Map.of(
             DaemonEnv.HOST_ID, "images-probe",
