@@ -115,18 +115,19 @@ public final class EngineImages implements AutoCloseable {
     }
   }
 
-  /** One opening of the stream. docker-java may end it twice (an error, then completion). */
+  /**
+   * One opening of the stream (closing it closes the stream, which the adapter keeps). docker-java
+   * may end it twice (an error, then completion).
+   */
   private final class Watch extends ResultCallback.Adapter<Event> {
     private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile Closeable stream;
 
     @Override
     public void onStart(Closeable opened) {
       super.onStart(opened);
-      stream = opened;
       synchronized (lock) {
         if (closed || current != this || ended.get()) {
-          quietly(opened);
+          quietly(this);
           return;
         }
         changes.incrementAndGet();
@@ -182,13 +183,6 @@ public final class EngineImages implements AutoCloseable {
                 }
               });
     }
-
-    private void closeStream() {
-      Closeable open = stream;
-      if (open != null) {
-        quietly(open);
-      }
-    }
   }
 
   @Override
@@ -200,7 +194,7 @@ public final class EngineImages implements AutoCloseable {
       open = current;
     }
     if (open != null) {
-      open.closeStream();
+      quietly(open);
     }
   }
 
